@@ -1,0 +1,188 @@
+// kefu/core/outcome.h: what every kefu machine and policy hands back.
+//
+// Applying an event to an order, ticket or review yields an Outcome:
+//   - decisions: each names its catalogue rule (ORD-VERIFY, AS-POSTAGE-CAP,
+//     ...), a verdict, a reason a person can read (Chinese by default,
+//     English on request) and the figures behind it (amounts, counts, due
+//     times) as structured data;
+//   - actions: what the host must do (call, SMS, notify finance, restock...);
+//   - deadlines: set, cancelled, paused or resumed, keyed by rule;
+//   - an audit record: the event, the state before and after, the verdicts.
+// Everything is plain data: outcomes can be copied, stored and compared.
+//
+// Rule IDs, figure names and message templates are std::string_view /
+// const char* into static storage (string literals): kefu's own come from
+// its code; a host defining its own policies must use literals too.
+//
+// Thread safety: these are value types with no shared state; distinct
+// objects may be used from different threads, one object is not
+// synchronized.
+#ifndef KEFU_CORE_OUTCOME_H_
+#define KEFU_CORE_OUTCOME_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "kefu/core/export.h"
+#include "kefu/core/money.h"
+#include "kefu/core/time.h"
+
+namespace kefu {
+
+// A rule's catalogue ID, e.g. "AS-POSTAGE-CAP" (static storage).
+using RuleId = std::string_view;
+
+enum class Verdict {
+  kAllowed,    // the rule lets the event through as asked
+  kRefused,    // the rule refuses; the entity is unchanged
+  kAdjusted,   // allowed with a changed figure (postage capped 12 -> 10)
+  kScheduled,  // the rule schedules something for later (a call on day 2)
+};
+// "allowed", "refused", "adjusted", "scheduled".
+KEFU_EXPORT std::string_view VerdictName(Verdict v);
+
+enum class Language { kZh, kEn };
+
+// A reason template in both languages. "{name}" is replaced by the figure of
+// that name when rendered; "{{" and "}}" stand for literal braces. Both
+// pointers must point at static storage (string literals); nullptr renders
+// as an empty string.
+struct Message {
+  const char* zh = nullptr;
+  const char* en = nullptr;
+};
+
+// A named number behind a decision or action: an amount, an instant, a count
+// or a piece of text (a state name, a list of missing checks).
+struct Figure {
+  using Value = std::variant<Money, Timestamp, int64_t, std::string>;
+  std::string_view name;  // static storage: "claimed", "cap", "due", ...
+  Value value;
+
+  // Money renders as "12.34元" / "12.34 yuan", instants as RFC 3339 at
+  // `utc_offset`, counts in decimal, text as is.
+  std::string Render(Language lang, Duration utc_offset = absl::Hours(8)) const;
+};
+using Figures = absl::InlinedVector<Figure, 3>;
+
+// Finds a figure by name; nullptr when absent.
+KEFU_EXPORT const Figure* FindFigure(const Figures& figures, std::string_view name);
+// Renders a message with its figures. A placeholder naming no figure is kept
+// as written ("{missing}") so that a mistake shows instead of vanishing.
+KEFU_EXPORT std::string RenderMessage(const Message& message, const Figures& figures,
+                                      Language lang, Duration utc_offset = absl::Hours(8));
+
+struct KEFU_EXPORT Decision {
+  RuleId rule;
+  Verdict verdict = Verdict::kAllowed;
+  Message message;
+  Figures figures;
+
+  // The reason as a person reads it, e.g. "退货邮费12.00元超过省外上限10.00元，按10.00元报销".
+  std::string Reason(Language lang = Language::kZh, Duration utc_offset = absl::Hours(8)) const;
+  const Figure* Find(std::string_view name) const { return FindFigure(figures, name); }
+};
+
+// What the host must do. New kinds may be added at the end in later versions;
+// hosts should handle unknown kinds (treat as kOther).
+enum class ActionKind {
+  kImMessage,             // leave a message in the platform's chat (旺旺)
+  kCall,                  // phone the customer
+  kSms,                   // send an SMS
+  kNotifyFinance,         // tell finance to pay, refund or confirm
+  kRestock,               // inbound record: goods back on the shelf
+  kUnpackAndRestock,      // unpack a packed order and restock its goods
+  kPutCashInParcel,       // put cash in the outgoing parcel, note it on the slip
+  kMarkShipped,           // mark the order shipped in the ERP
+  kRegisterCancellation,  // enter in the cancellation register
+  kTestBeforeShipping,    // test the product before it ships
+  kProposeDelisting,      // propose taking the product off sale
+  kTellCustomer,          // tell the customer something (channel left to host)
+  kOther,
+};
+// "im_message", "call", "sms", "notify_finance", ... (stable, snake_case).
+KEFU_EXPORT std::string_view ActionKindName(ActionKind kind);
+
+struct KEFU_EXPORT Action {
+  ActionKind kind = ActionKind::kOther;
+  RuleId rule;
+  // Who must act: an agent's name, or a role such as "finance"; empty = the
+  // entity's owner or whoever handles it.
+  std::string assignee;
+  // Whom or what it concerns when not the outcome's own entity: a buyer's IM
+  // name or phone, another order's id.
+  std::string subject;
+  // When it is due; nullopt = now.
+  std::optional<Timestamp> due;
+  Message message;
+  Figures figures;
+
+  std::string Describe(Language lang = Language::kZh, Duration utc_offset = absl::Hours(8)) const;
+  const Figure* Find(std::string_view name) const { return FindFigure(figures, name); }
+};
+
+// What a deadline entry asks of the host's deadline queue. A deadline is
+// identified by (entity, rule): kSet replaces an earlier one of the same rule.
+enum class DeadlineOp {
+  kSet,     // due at `due`, warn at `warn_at` when given
+  kCancel,  // moot now (the ticket was refunded): forget it
+  kPause,   // stop its clock (waiting on the supplier)
+  kResume,  // restart its clock; `due` and `warn_at` carry the new times
+};
+KEFU_EXPORT std::string_view DeadlineOpName(DeadlineOp op);
+
+struct KEFU_EXPORT Deadline {
+  RuleId rule;
+  DeadlineOp op = DeadlineOp::kSet;
+  Timestamp due = absl::InfinitePast();
+  std::optional<Timestamp> warn_at;
+  Message message;
+};
+
+struct RuleVerdict {
+  RuleId rule;
+  Verdict verdict = Verdict::kAllowed;
+  friend bool operator==(const RuleVerdict& a, const RuleVerdict& b) {
+    return a.rule == b.rule && a.verdict == b.verdict;
+  }
+};
+
+// One entry of an entity's audit trail.
+struct KEFU_EXPORT AuditRecord {
+  std::string event_id;
+  std::string_view event_type;  // stable event name, static storage
+  std::string agent;            // who acted
+  Timestamp at = absl::InfinitePast();
+  std::string_view state_before;  // stable state names, static storage
+  std::string_view state_after;
+  // True when the event id had been applied before and this outcome is the
+  // original one handed back again (nothing changed).
+  bool duplicate = false;
+  // A note for the auditor, e.g. "supervisor override".
+  std::string note;
+  absl::InlinedVector<RuleVerdict, 2> verdicts;
+};
+
+struct KEFU_EXPORT Outcome {
+  std::string entity;  // the key of the order, ticket or review
+  std::vector<Decision> decisions;
+  std::vector<Action> actions;
+  std::vector<Deadline> deadlines;
+  AuditRecord audit;
+
+  // Appends a decision and its verdict to the audit record.
+  void Add(Decision decision);
+  // True when any decision refused the event.
+  bool refused() const;
+  // The first decision of `rule`, or nullptr.
+  const Decision* Find(RuleId rule) const;
+};
+
+}  // namespace kefu
+
+#endif  // KEFU_CORE_OUTCOME_H_

@@ -1,0 +1,129 @@
+// Rendering of decisions and actions; names of the vocabulary's enums.
+#include "kefu/core/outcome.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace kefu {
+
+std::string_view VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kAllowed: return "allowed";
+    case Verdict::kRefused: return "refused";
+    case Verdict::kAdjusted: return "adjusted";
+    case Verdict::kScheduled: return "scheduled";
+  }
+  return "unknown";
+}
+
+std::string_view ActionKindName(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kImMessage: return "im_message";
+    case ActionKind::kCall: return "call";
+    case ActionKind::kSms: return "sms";
+    case ActionKind::kNotifyFinance: return "notify_finance";
+    case ActionKind::kRestock: return "restock";
+    case ActionKind::kUnpackAndRestock: return "unpack_and_restock";
+    case ActionKind::kPutCashInParcel: return "put_cash_in_parcel";
+    case ActionKind::kMarkShipped: return "mark_shipped";
+    case ActionKind::kRegisterCancellation: return "register_cancellation";
+    case ActionKind::kTestBeforeShipping: return "test_before_shipping";
+    case ActionKind::kProposeDelisting: return "propose_delisting";
+    case ActionKind::kTellCustomer: return "tell_customer";
+    case ActionKind::kOther: return "other";
+  }
+  return "other";
+}
+
+std::string_view DeadlineOpName(DeadlineOp op) {
+  switch (op) {
+    case DeadlineOp::kSet: return "set";
+    case DeadlineOp::kCancel: return "cancel";
+    case DeadlineOp::kPause: return "pause";
+    case DeadlineOp::kResume: return "resume";
+  }
+  return "unknown";
+}
+
+std::string Figure::Render(Language lang, Duration utc_offset) const {
+  struct Visitor {
+    Language lang;
+    Duration utc_offset;
+    std::string operator()(Money m) const {
+      return lang == Language::kZh ? absl::StrCat(m.ToString(), "元")
+                                   : absl::StrCat(m.ToString(), " yuan");
+    }
+    std::string operator()(Timestamp t) const { return FormatTimestamp(t, utc_offset); }
+    std::string operator()(int64_t n) const { return absl::StrCat(n); }
+    std::string operator()(const std::string& s) const { return s; }
+  };
+  return std::visit(Visitor{lang, utc_offset}, value);
+}
+
+const Figure* FindFigure(const Figures& figures, std::string_view name) {
+  auto it = std::find_if(figures.begin(), figures.end(),
+                         [&](const Figure& f) { return f.name == name; });
+  return it == figures.end() ? nullptr : &*it;
+}
+
+std::string RenderMessage(const Message& message, const Figures& figures, Language lang,
+                          Duration utc_offset) {
+  const char* text = lang == Language::kZh ? message.zh : message.en;
+  if (text == nullptr) return {};
+  std::string_view in(text);
+  std::string out;
+  out.reserve(in.size() + 16);
+  size_t i = 0;
+  while (i < in.size()) {
+    const char c = in[i];
+    if ((c == '{' || c == '}') && i + 1 < in.size() && in[i + 1] == c) {  // "{{" or "}}"
+      out += c;
+      i += 2;
+      continue;
+    }
+    if (c == '{') {
+      const size_t close = in.find('}', i + 1);
+      if (close != std::string_view::npos) {
+        const std::string_view name = in.substr(i + 1, close - i - 1);
+        if (const Figure* f = FindFigure(figures, name)) {
+          out += f->Render(lang, utc_offset);
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+std::string Decision::Reason(Language lang, Duration utc_offset) const {
+  return RenderMessage(message, figures, lang, utc_offset);
+}
+
+std::string Action::Describe(Language lang, Duration utc_offset) const {
+  std::string text = RenderMessage(message, figures, lang, utc_offset);
+  if (text.empty()) text = std::string(ActionKindName(kind));
+  return text;
+}
+
+void Outcome::Add(Decision decision) {
+  audit.verdicts.push_back(RuleVerdict{decision.rule, decision.verdict});
+  decisions.push_back(std::move(decision));
+}
+
+bool Outcome::refused() const {
+  return std::any_of(decisions.begin(), decisions.end(),
+                     [](const Decision& d) { return d.verdict == Verdict::kRefused; });
+}
+
+const Decision* Outcome::Find(RuleId rule) const {
+  auto it = std::find_if(decisions.begin(), decisions.end(),
+                         [&](const Decision& d) { return d.rule == rule; });
+  return it == decisions.end() ? nullptr : &*it;
+}
+
+}  // namespace kefu

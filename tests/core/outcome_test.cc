@@ -1,0 +1,108 @@
+#include "kefu/core/outcome.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kefu {
+namespace {
+
+// The kind of decision AS-POSTAGE-CAP hands back: an adjusted claim.
+Decision CappedPostage() {
+  Decision d;
+  d.rule = "AS-POSTAGE-CAP";
+  d.verdict = Verdict::kAdjusted;
+  d.message = {"退货邮费{claimed}超过{scope}上限{cap}，按{cap}报销",
+               "return postage {claimed} exceeds the {scope} cap {cap}; {cap} reimbursed"};
+  d.figures.push_back({"claimed", Money::Yuan(12)});
+  d.figures.push_back({"cap", Money::Yuan(10)});
+  d.figures.push_back({"scope", std::string("省外")});
+  return d;
+}
+
+TEST(Decision, ReasonRendersFiguresInChineseByDefault) {
+  EXPECT_EQ(CappedPostage().Reason(), "退货邮费12.00元超过省外上限10.00元，按10.00元报销");
+}
+
+TEST(Decision, ReasonRendersInEnglishOnRequest) {
+  EXPECT_EQ(CappedPostage().Reason(Language::kEn),
+            "return postage 12.00 yuan exceeds the 省外 cap 10.00 yuan; 10.00 yuan reimbursed");
+}
+
+TEST(Decision, FiguresAreStructuredData) {
+  const Decision d = CappedPostage();
+  ASSERT_NE(d.Find("claimed"), nullptr);
+  EXPECT_EQ(std::get<Money>(d.Find("claimed")->value), Money::Yuan(12));
+  EXPECT_EQ(std::get<Money>(d.Find("cap")->value), Money::Yuan(10));
+  EXPECT_EQ(d.Find("nothing"), nullptr);
+}
+
+TEST(RenderMessage, KeepsUnknownPlaceholdersAndEscapedBraces) {
+  Figures figures;
+  figures.push_back({"count", int64_t{3}});
+  figures.push_back({"due", absl::FromUnixSeconds(1790818200)});
+  EXPECT_EQ(RenderMessage({"第{count}次，{missing}，{{字面}}，截止{due}", nullptr}, figures,
+                          Language::kZh),
+            "第3次，{missing}，{字面}，截止2026-10-01T09:30:00+08:00");
+  EXPECT_EQ(RenderMessage({"x", nullptr}, figures, Language::kEn), "");
+  EXPECT_EQ(RenderMessage({"unclosed {count", nullptr}, figures, Language::kZh), "unclosed {count");
+  EXPECT_EQ(RenderMessage({"due {due}", nullptr}, figures, Language::kZh, absl::ZeroDuration()),
+            "due 2026-10-01T01:30:00+00:00");
+}
+
+TEST(Outcome, AddRecordsTheVerdictInTheAuditRecord) {
+  Outcome out;
+  out.entity = "T-1";
+  EXPECT_FALSE(out.refused());
+  out.Add(CappedPostage());
+  Decision refusal;
+  refusal.rule = "AS-POSTAGE-CAP";
+  refusal.verdict = Verdict::kRefused;
+  out.Add(refusal);
+  EXPECT_TRUE(out.refused());
+  ASSERT_EQ(out.decisions.size(), 2u);
+  EXPECT_THAT(out.audit.verdicts,
+              ::testing::ElementsAre(RuleVerdict{"AS-POSTAGE-CAP", Verdict::kAdjusted},
+                                     RuleVerdict{"AS-POSTAGE-CAP", Verdict::kRefused}));
+  ASSERT_NE(out.Find("AS-POSTAGE-CAP"), nullptr);
+  EXPECT_EQ(out.Find("AS-POSTAGE-CAP")->verdict, Verdict::kAdjusted);
+  EXPECT_EQ(out.Find("ORD-VERIFY"), nullptr);
+}
+
+TEST(Action, DescribeFallsBackToTheKindName) {
+  Action a;
+  a.kind = ActionKind::kNotifyFinance;
+  a.rule = "AS-REFUND-RECORD";
+  EXPECT_EQ(a.Describe(), "notify_finance");
+  a.message = {"通知财务退款{amount}", "ask finance to refund {amount}"};
+  a.figures.push_back({"amount", Money::Fen(850)});
+  EXPECT_EQ(a.Describe(), "通知财务退款8.50元");
+  EXPECT_EQ(a.Describe(Language::kEn), "ask finance to refund 8.50 yuan");
+}
+
+TEST(Names, AreStableSnakeCase) {
+  EXPECT_EQ(VerdictName(Verdict::kAllowed), "allowed");
+  EXPECT_EQ(VerdictName(Verdict::kRefused), "refused");
+  EXPECT_EQ(VerdictName(Verdict::kAdjusted), "adjusted");
+  EXPECT_EQ(VerdictName(Verdict::kScheduled), "scheduled");
+  EXPECT_EQ(ActionKindName(ActionKind::kCall), "call");
+  EXPECT_EQ(ActionKindName(ActionKind::kPutCashInParcel), "put_cash_in_parcel");
+  EXPECT_EQ(ActionKindName(ActionKind::kUnpackAndRestock), "unpack_and_restock");
+  EXPECT_EQ(DeadlineOpName(DeadlineOp::kPause), "pause");
+  EXPECT_EQ(DeadlineOpName(DeadlineOp::kCancel), "cancel");
+}
+
+TEST(Outcome, IsAPlainValueThatCopiesAndCompares) {
+  Outcome a;
+  a.entity = "O-1";
+  a.Add(CappedPostage());
+  a.deadlines.push_back(Deadline{"AS-RESOLVE", DeadlineOp::kSet, absl::FromUnixSeconds(100),
+                                 absl::FromUnixSeconds(50), {}});
+  Outcome b = a;
+  EXPECT_EQ(b.entity, "O-1");
+  EXPECT_EQ(b.decisions[0].Reason(), a.decisions[0].Reason());
+  EXPECT_EQ(b.deadlines[0].warn_at, absl::FromUnixSeconds(50));
+  EXPECT_EQ(b.audit.verdicts, a.audit.verdicts);
+}
+
+}  // namespace
+}  // namespace kefu

@@ -1,0 +1,205 @@
+// The reply checker; see kefu/text/reply_checker.h.
+#include "kefu/text/reply_checker.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "kefu/text/packs.h"
+#include "text/fold.h"
+#include "text/utf8.h"
+
+namespace kefu {
+
+using text_internal::DecodeUtf8;
+
+struct ReplyChecker::Impl {
+  ReplyCheckerOptions options;
+  std::vector<PhraseMatcher> matchers;
+  // PH-APOLOGY helpers: refusal markers; greetings (rule "greeting") and the
+  // apology (rule "apology") in one list.
+  std::optional<PhraseMatcher> refusals;
+  std::optional<PhraseMatcher> opening;
+  std::vector<char32_t> sentence_ends;
+
+  void CheckApology(std::string_view reply, std::vector<Finding>* out) const {
+    std::vector<PhraseMatch> hits;
+    refusals->FindAll(reply, &hits);
+    if (hits.empty()) return;
+    // The first sentence.
+    size_t sentence_end = reply.size();
+    for (size_t p = 0; p < reply.size();) {
+      char32_t cp;
+      const size_t len = DecodeUtf8(reply, p, &cp);
+      if (std::find(sentence_ends.begin(), sentence_ends.end(), cp) != sentence_ends.end()) {
+        sentence_end = p;
+        break;
+      }
+      p += len;
+    }
+    const std::string_view first = reply.substr(0, sentence_end);
+    std::vector<PhraseMatch> open;
+    opening->FindAll(first, &open);
+    size_t cursor = 0;
+    bool ok = false;
+    for (const PhraseMatch& m : open) {
+      if (!OnlyNoise(first, cursor, m.begin)) break;
+      if (opening->entry(m.entry).rule_id == "apology") {
+        ok = true;
+        break;
+      }
+      cursor = m.end;  // a greeting
+    }
+    if (ok) return;
+    const PhraseMatch& h = hits.front();
+    Finding f;
+    f.rule_id = "PH-APOLOGY";
+    f.severity = options.apology.severity;
+    f.begin = h.begin;
+    f.end = h.end;
+    f.text.assign(reply.substr(h.begin, h.end - h.begin));
+    f.suggestion = "拒绝客户的要求时,第一句话以“" + options.apology.apology + "”开头";
+    out->push_back(std::move(f));
+  }
+
+  static bool OnlyNoise(std::string_view s, size_t from, size_t to) {
+    for (size_t p = from; p < to;) {
+      char32_t cp;
+      const size_t len = DecodeUtf8(s, p, &cp);
+      if (!text_internal::IsNoiseCodePoint(cp)) return false;
+      p += len;
+    }
+    return true;
+  }
+};
+
+absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
+  auto impl = std::make_shared<Impl>();
+  if (options.lists.empty() && options.use_default_lists) options.lists.push_back(SeedPack());
+  for (const PhraseList& list : options.lists) {
+    auto m = PhraseMatcher::Compile(list);
+    if (!m.ok()) return m.status();
+    impl->matchers.push_back(*std::move(m));
+  }
+  const ApologyRule& a = options.apology;
+  if (a.enabled) {
+    if (a.apology.empty() || a.refusal_markers.empty()) {
+      return absl::InvalidArgumentError("PH-APOLOGY: the apology and the refusal markers must not be empty");
+    }
+    PhraseList refusals;
+    refusals.name = "PH-APOLOGY refusal markers";
+    for (const auto& m : a.refusal_markers) {
+      PhraseEntry e;
+      e.phrase = m;
+      e.rule_id = "PH-APOLOGY";
+      refusals.entries.push_back(std::move(e));
+    }
+    auto r = PhraseMatcher::Compile(std::move(refusals));
+    if (!r.ok()) return r.status();
+    impl->refusals = *std::move(r);
+    PhraseList opening;
+    opening.name = "PH-APOLOGY opening";
+    PhraseEntry apology;
+    apology.phrase = a.apology;
+    apology.rule_id = "apology";
+    opening.entries.push_back(std::move(apology));
+    for (const auto& g : a.greetings) {
+      PhraseEntry e;
+      e.phrase = g;
+      e.rule_id = "greeting";
+      opening.entries.push_back(std::move(e));
+    }
+    auto o = PhraseMatcher::Compile(std::move(opening));
+    if (!o.ok()) return o.status();
+    impl->opening = *std::move(o);
+    for (size_t p = 0; p < a.sentence_ends.size();) {
+      char32_t cp;
+      p += DecodeUtf8(a.sentence_ends, p, &cp);
+      impl->sentence_ends.push_back(cp);
+    }
+  }
+  impl->options = std::move(options);
+  return ReplyChecker(std::move(impl));
+}
+
+absl::StatusOr<ReplyChecker> ReplyChecker::Default() { return Create(ReplyCheckerOptions{}); }
+
+ReplyChecker::ReplyChecker(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+ReplyChecker::ReplyChecker(const ReplyChecker&) = default;
+ReplyChecker& ReplyChecker::operator=(const ReplyChecker&) = default;
+ReplyChecker::ReplyChecker(ReplyChecker&&) noexcept = default;
+ReplyChecker& ReplyChecker::operator=(ReplyChecker&&) noexcept = default;
+ReplyChecker::~ReplyChecker() = default;
+
+const ReplyCheckerOptions& ReplyChecker::options() const { return impl_->options; }
+const std::vector<PhraseMatcher>& ReplyChecker::matchers() const { return impl_->matchers; }
+
+std::vector<Finding> ReplyChecker::Check(std::string_view reply) const {
+  std::vector<Finding> out;
+  Check(reply, &out);
+  return out;
+}
+
+void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) const {
+  const size_t first = out->size();
+  std::vector<PhraseMatch> hits;
+  for (const PhraseMatcher& m : impl_->matchers) {
+    hits.clear();
+    m.FindAll(reply, &hits);
+    for (const PhraseMatch& h : hits) {
+      const PhraseEntry& e = m.entry(h.entry);
+      Finding f;
+      f.rule_id = e.rule_id;
+      f.severity = e.severity;
+      f.begin = h.begin;
+      f.end = h.end;
+      f.text.assign(reply.substr(h.begin, h.end - h.begin));
+      f.suggestion = e.suggestion;
+      f.list = m.list().name;
+      out->push_back(std::move(f));
+    }
+  }
+  if (impl_->options.apology.enabled) impl_->CheckApology(reply, out);
+  if (impl_->options.privacy.enabled) {
+    for (PersonalDataHit& h : FindPersonalData(reply, impl_->options.privacy.kinds)) {
+      Finding f;
+      f.rule_id = "PH-PRIVACY";
+      f.severity = impl_->options.privacy.severity;
+      f.begin = h.begin;
+      f.end = h.end;
+      f.text = std::move(h.masked);
+      f.suggestion = "不要在回复中写出客户的" +
+                     std::string(h.kind == PersonalDataKind::kMobilePhone ? "手机号码"
+                                 : h.kind == PersonalDataKind::kIdNumber  ? "身份证号码"
+                                 : h.kind == PersonalDataKind::kBankCard  ? "银行卡号"
+                                                                          : "电子邮箱");
+      out->push_back(std::move(f));
+    }
+  }
+  std::stable_sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.begin != b.begin) return a.begin < b.begin;
+                     if (a.end != b.end) return a.end < b.end;
+                     return a.rule_id < b.rule_id;
+                   });
+}
+
+ReplyCheckerSlot::ReplyCheckerSlot(std::shared_ptr<const ReplyChecker> initial)
+    : current_(std::move(initial)) {}
+
+std::shared_ptr<const ReplyChecker> ReplyCheckerSlot::Load() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+void ReplyCheckerSlot::Store(std::shared_ptr<const ReplyChecker> next) {
+  std::shared_ptr<const ReplyChecker> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = std::exchange(current_, std::move(next));
+  }
+  // `old` is released outside the lock.
+}
+
+}  // namespace kefu

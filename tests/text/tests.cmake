@@ -1,0 +1,17 @@
+# The text layer's tests: the reply checker (PH-* rules).
+#
+# Hyperscan is optional: when its headers and library are found, the
+# differential test also compares against it.
+find_path(KEFU_HYPERSCAN_INCLUDE_DIR hs/hs.h)
+find_library(KEFU_HYPERSCAN_LIBRARY hs)
+
+kefu_add_test(phrase_matcher_test ${CMAKE_CURRENT_LIST_DIR}/phrase_matcher_test.cc)
+kefu_add_test(reply_checker_test ${CMAKE_CURRENT_LIST_DIR}/reply_checker_test.cc)
+kefu_add_test(privacy_test ${CMAKE_CURRENT_LIST_DIR}/privacy_test.cc)
+kefu_add_test(meeting_test ${CMAKE_CURRENT_LIST_DIR}/meeting_test.cc)
+kefu_add_test(phrase_differential_test ${CMAKE_CURRENT_LIST_DIR}/phrase_differential_test.cc)
+if(KEFU_HYPERSCAN_INCLUDE_DIR AND KEFU_HYPERSCAN_LIBRARY)
+  target_include_directories(phrase_differential_test PRIVATE ${KEFU_HYPERSCAN_INCLUDE_DIR})
+  target_link_libraries(phrase_differential_test PRIVATE ${KEFU_HYPERSCAN_LIBRARY})
+  target_compile_definitions(phrase_differential_test PRIVATE KEFU_HAVE_HYPERSCAN=1)
+endif()

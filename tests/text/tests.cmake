@@ -15,3 +15,11 @@ if(KEFU_HYPERSCAN_INCLUDE_DIR AND KEFU_HYPERSCAN_LIBRARY)
   target_link_libraries(phrase_differential_test PRIVATE ${KEFU_HYPERSCAN_LIBRARY})
   target_compile_definitions(phrase_differential_test PRIVATE KEFU_HAVE_HYPERSCAN=1)
 endif()
+
+# The command-line program, end to end.
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  add_test(NAME kefu_check_replies_cli
+    COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_test
+            -P ${CMAKE_CURRENT_LIST_DIR}/cli_test.cmake)
+endif()

@@ -1,0 +1,40 @@
+// tools/kefu/commands.h: the subcommands of the `kefu` program.
+//
+// Each subcommand is a function that takes its own arguments (without the
+// program and subcommand names) and the three standard streams, and returns
+// the process exit code: 0 on success (whatever was found), 1 when the work
+// failed (an unreadable file), 2 on a usage error. To add one, declare it here
+// and list it in kCommands in main.cc.
+#ifndef KEFU_TOOLS_KEFU_COMMANDS_H_
+#define KEFU_TOOLS_KEFU_COMMANDS_H_
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace kefu::tool {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Streams {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+using CommandFn = int (*)(const std::vector<std::string>& args, Streams io);
+
+struct Command {
+  const char* name;
+  const char* summary;
+  CommandFn run;
+};
+
+// kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [FILE]
+int CheckReplies(const std::vector<std::string>& args, Streams io);
+
+}  // namespace kefu::tool
+
+#endif  // KEFU_TOOLS_KEFU_COMMANDS_H_

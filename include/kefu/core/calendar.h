@@ -89,11 +89,11 @@ class KEFU_EXPORT BusinessCalendar {
   const Options& options() const;
 
   // Converting a local clock time to an instant: a time skipped by a
-  // daylight-saving change (02:30 on a spring-forward night) is read on the
-  // offset before the change, giving the instant an hour later (03:30 new
-  // time); a time that occurs twice gives the earlier instant. This is
-  // absl::FromCivil's choice. EndOfDay and AddDays return an infinite
-  // instant unchanged.
+  // daylight-saving change (02:30 on a spring-forward night) gives the
+  // instant of the change (03:00 new time); a time that occurs twice gives
+  // the earlier instant. This is absl::FromCivil's choice, and it keeps the
+  // conversion in order: a later local time never gives an earlier instant.
+  // EndOfDay and AddDays return an infinite instant unchanged.
 
   // The local day `t` falls on, and the offset from UTC in force at `t`.
   LocalDay DayOf(Timestamp t) const;

@@ -1,0 +1,5 @@
+# The machines layer: shared machine support; each Boost.MSM machine is one
+# translation unit (see docs/machines.md).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/machine.cc
+  ${CMAKE_CURRENT_LIST_DIR}/transition_table.cc)

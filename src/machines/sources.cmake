@@ -3,3 +3,7 @@
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/machine.cc
   ${CMAKE_CURRENT_LIST_DIR}/transition_table.cc)
+# Orders (issue 3).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/order.cc
+  ${CMAKE_CURRENT_LIST_DIR}/order_registry.cc)

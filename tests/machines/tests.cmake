@@ -1,2 +1,6 @@
 # The machines layer's tests.
 kefu_add_test(transition_table_test ${CMAKE_CURRENT_LIST_DIR}/transition_table_test.cc)
+# Orders (issue 3).
+kefu_add_test(order_test ${CMAKE_CURRENT_LIST_DIR}/order_test.cc)
+kefu_add_test(order_table_test ${CMAKE_CURRENT_LIST_DIR}/order_table_test.cc)
+kefu_add_test(order_property_test ${CMAKE_CURRENT_LIST_DIR}/order_property_test.cc)

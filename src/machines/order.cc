@@ -1,0 +1,879 @@
+// The order machine: Order::Apply, the context its guards and actions use,
+// snapshots, and the order-level queries (next shift, evening
+// reconciliation). The transition table is in order_fsm.h.
+#include "machines/msm_config.h"  // first: MPL/Fusion limits before any Boost header
+
+#include "kefu/machines/order.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+#include "kefu/core/status.h"
+#include "kefu/machines/order_registry.h"
+#include "machines/order_fsm.h"
+
+namespace kefu {
+namespace {
+
+using order_fsm::Commit;
+namespace g = order_fsm::g;
+
+const BusinessCalendar& DefaultCalendar() {
+  static const BusinessCalendar* const kCalendar = new BusinessCalendar(BusinessCalendar::Default());
+  return *kCalendar;
+}
+
+Figure Text(std::string_view name, std::string_view value) {
+  return Figure{name, std::string(value)};
+}
+
+Decision MakeDecision(RuleId rule, Verdict verdict, Message message, Figures figures = {}) {
+  Decision d;
+  d.rule = rule;
+  d.verdict = verdict;
+  d.message = message;
+  d.figures = std::move(figures);
+  return d;
+}
+
+Action MakeAction(ActionKind kind, RuleId rule, Message message,
+                  std::optional<Timestamp> due = std::nullopt, std::string assignee = {},
+                  Figures figures = {}) {
+  Action a;
+  a.kind = kind;
+  a.rule = rule;
+  a.assignee = std::move(assignee);
+  a.due = due;
+  a.message = message;
+  a.figures = std::move(figures);
+  return a;
+}
+
+// Everything a guard or action may touch during one Apply. Guards write only
+// the outcome and the scratch fields below; actions write the order.
+struct OrderCtx {
+  enum class Review { kUnknown, kRefused, kClear, kDuplicate, kUnreachable };
+
+  OrderCtx(OrderData& data, const OrderEnvironment& env, const EventMeta& event_meta,
+           std::string_view before, Outcome& outcome)
+      : d(data),
+        p(env.policies != nullptr ? *env.policies : OrderPolicies::Defaults()),
+        cal(env.calendar != nullptr ? *env.calendar : DefaultCalendar()),
+        reach(env.courier_reach),
+        registry(env.registry),
+        meta(event_meta),
+        state_before(before),
+        out(outcome) {}
+
+  OrderData& d;
+  const OrderPolicies& p;
+  const BusinessCalendar& cal;
+  const CourierReach* reach;
+  const OrderRegistry* registry;
+  const EventMeta& meta;
+  std::string_view state_before;
+  Outcome& out;
+
+  absl::Status status;   // an error found by a guard
+  bool decided = false;  // a guard refused with a decision, or failed
+  Review review = Review::kUnknown;
+  std::string duplicate_of;
+  Money amount;       // computed by a guard for its action
+  Money fee;          // ORD-INVOICE
+  Money goods;        // ORD-INVOICE
+
+  // ---- helpers
+  void Refuse(Decision decision) {
+    out.Add(std::move(decision));
+    decided = true;
+  }
+  bool Fail(absl::Status s) {
+    status = std::move(s);
+    decided = true;
+    return false;
+  }
+  bool NeedsFinance(PaymentMethod m) const { return p.finance_check.Needs(m); }
+  void SetUnshippedDeadline(Timestamp paid) {
+    Deadline dl;
+    dl.rule = UnshippedPolicy::kRule;
+    dl.op = DeadlineOp::kSet;
+    dl.warn_at = cal.EndOfDay(paid);
+    dl.due = cal.EndOfDay(cal.AddDays(paid, std::max(p.unshipped.close_out_day, 1) - 1));
+    dl.message = {"当天未发出须当天告知客户（提醒时间），逾期未决须在截止时间前完结",
+                  "not shipped on its day: tell the customer that day (warning time); close "
+                  "out by the due time"};
+    out.deadlines.push_back(dl);
+  }
+  void MarkPaid() {
+    if (d.paid_at.has_value()) return;
+    d.payment_made = true;
+    d.paid_at = meta.at;
+    SetUnshippedDeadline(meta.at);
+  }
+  void CancelDeadline(RuleId rule) {
+    Deadline dl;
+    dl.rule = rule;
+    dl.op = DeadlineOp::kCancel;
+    out.deadlines.push_back(dl);
+  }
+  void SetF2HoldDeadline() {
+    Deadline dl;
+    dl.rule = ReviewHoldPolicy::kRule;
+    dl.op = DeadlineOp::kSet;
+    dl.due = cal.AddDays(meta.at, p.review_hold.max_days);
+    if (p.review_hold.max_days > 1) dl.warn_at = cal.AddDays(meta.at, p.review_hold.max_days - 1);
+    dl.message = {"与客户确认后留单不超过规定天数", "after confirming with the customer, the "
+                                                 "order leaves F2 by the due time"};
+    out.deadlines.push_back(dl);
+  }
+  void FinanceNote(bool paid) {
+    Decision dec = MakeDecision(
+        FinanceCheckPolicy::kRule, Verdict::kScheduled,
+        {"待财务查帐：{note}", "awaiting finance check: {note}"},
+        {Text("note", paid ? "payment made" : "payment awaited"),
+         Text("payment", PaymentMethodName(d.payment))});
+    out.Add(std::move(dec));
+    out.actions.push_back(MakeAction(ActionKind::kNotifyFinance, FinanceCheckPolicy::kRule,
+                                     {"请财务查帐：{note}", "please check the account: {note}"},
+                                     std::nullopt, "finance",
+                                     {Text("note", paid ? "payment made" : "payment awaited")}));
+  }
+  size_t LiveLines() const {
+    return static_cast<size_t>(std::count_if(d.lines.begin(), d.lines.end(),
+                                             [](const OrderLine& l) { return !l.cancelled; }));
+  }
+  bool IsWholeCancel(const Cancelled& e) const {
+    return !e.line.has_value() || LiveLines() <= 1;
+  }
+
+  // ---- guards: routing
+  bool Check(g::FinanceCheck, const OrderPlaced& e) const { return NeedsFinance(e.payment); }
+  bool Check(g::PaidOrCod, const OrderPlaced& e) const {
+    return !NeedsFinance(e.payment) && (e.paid || e.payment == PaymentMethod::kCashOnDelivery);
+  }
+  bool Check(g::Unpaid, const OrderPlaced& e) const {
+    return !NeedsFinance(e.payment) && !e.paid && e.payment != PaymentMethod::kCashOnDelivery;
+  }
+  bool Check(g::FinanceCheck, const PaymentReceived& e) const {
+    return NeedsFinance(e.method.value_or(d.payment));
+  }
+  bool Check(g::NoFinanceCheck, const PaymentReceived& e) const {
+    return !NeedsFinance(e.method.value_or(d.payment));
+  }
+  bool Check(g::Whole, const Cancelled& e) const { return IsWholeCancel(e); }
+  bool Check(g::OneLine, const Cancelled& e) const { return !IsWholeCancel(e); }
+  bool Check(g::PromisedPayment, const CustomerContacted& e) const {
+    return e.result == ContactResult::kPromisedPayment;
+  }
+  bool Check(g::NoPromise, const CustomerContacted& e) const {
+    return e.result != ContactResult::kPromisedPayment;
+  }
+
+  // ---- guards: the review gate, evaluated once per Apply.
+  Review PlanReview() {
+    if (review != Review::kUnknown) return review;
+    // ORD-VERIFY: all required checks recorded, or refused listing the rest.
+    Decision verify = p.verify.Evaluate(d.checked);
+    if (verify.verdict == Verdict::kRefused) {
+      Refuse(std::move(verify));
+      return review = Review::kRefused;
+    }
+    out.Add(std::move(verify));
+    // ORD-DUP-SHIP: a live order of the same buyer and items at an address
+    // at most max_address_edits characters away.
+    if (p.duplicate_ship.enabled && registry != nullptr && !d.duplicate_cleared) {
+      const std::string items = ItemsKey(d.lines);
+      const std::string address = d.address.Full();
+      std::string found;
+      registry->ForEachLiveOrder(d.buyer, [&](const LiveOrder& o) {
+        if (o.order_id == d.id || o.items != items || !SameBuyer(o.buyer, d.buyer)) return;
+        if (!p.duplicate_ship.AddressesLookAlike(address, o.address)) return;
+        if (found.empty() || o.order_id < found) found = o.order_id;  // deterministic
+      });
+      if (!found.empty()) {
+        duplicate_of = std::move(found);
+        return review = Review::kDuplicate;
+      }
+    }
+    // ORD-COD-REACH: the host says whether the courier reaches the address.
+    if (p.courier_reach.enabled && reach != nullptr &&
+        !reach->CanReach(d.courier, d.address, d.payment == PaymentMethod::kCashOnDelivery)) {
+      return review = Review::kUnreachable;
+    }
+    return review = Review::kClear;
+  }
+  bool Check(g::ReviewClear, const ReviewPassed&) { return PlanReview() == Review::kClear; }
+  bool Check(g::LikelyDuplicate, const ReviewPassed&) {
+    return PlanReview() == Review::kDuplicate;
+  }
+  bool Check(g::CourierCannotReach, const ReviewPassed&) {
+    return PlanReview() == Review::kUnreachable;
+  }
+
+  // ---- guards: policy gates
+  bool Check(g::NotDuplicate, const HoldReleased& e) {
+    if (e.confirmed_not_duplicate) return true;
+    Refuse(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kRefused,
+                        {"疑似重复订单（与{duplicate_of}），须明确确认不是重复才能放行",
+                         "likely duplicate of {duplicate_of}: releasing needs an explicit "
+                         "confirmation that it is not a duplicate"},
+                        {Text("duplicate_of", d.duplicate_of)}));
+    return false;
+  }
+  bool Check(g::ShipAllowed, const MarkedShipped& e) {
+    if (NeedsFinance(d.payment) && !d.finance_confirmed) {
+      Refuse(MakeDecision(FinanceCheckPolicy::kRule, Verdict::kRefused,
+                          {"财务未确认到帐，不能发货", "finance has not confirmed the payment: "
+                                                      "the order cannot ship"},
+                          {Text("payment", PaymentMethodName(d.payment))}));
+      return false;
+    }
+    if (p.exception.RequiresManualShip(d.exception) && !e.manual) {
+      Refuse(MakeDecision(ExceptionPolicy::kRule, Verdict::kRefused,
+                          {"异常件（{kind}）须手动点发货", "exception order ({kind}) must be "
+                                                          "marked shipped by hand"},
+                          {Text("kind", ExceptionKindName(d.exception))}));
+      return false;
+    }
+    return true;
+  }
+  bool Check(g::FixAllowed, const OrderAdjusted& e) {
+    const bool price_change = e.unit_price.has_value() || e.postage.has_value();
+    const bool goods_change = e.product.has_value() || e.quantity.has_value();
+    if (price_change) {
+      const auto& chans = p.fix.price_adjust_channels;
+      if (d.payment_made || std::find(chans.begin(), chans.end(), d.channel) == chans.end()) {
+        std::string allowed;
+        for (Channel c : chans) absl::StrAppend(&allowed, allowed.empty() ? "" : ", ",
+                                                internal::ToAbsl(ChannelName(c)));
+        Refuse(MakeDecision(FixPolicy::kRule, Verdict::kRefused,
+                            {"只有未付款的{allowed}订单可改价格和邮费",
+                             "price and postage change only on unpaid {allowed} orders"},
+                            {Text("allowed", allowed), Text("channel", ChannelName(d.channel))}));
+        return false;
+      }
+    }
+    if ((goods_change || price_change) && p.fix.require_customer_contact &&
+        !e.agreed_via.has_value()) {
+      Refuse(MakeDecision(FixPolicy::kRule, Verdict::kRefused,
+                          {"修改前须通过旺旺、电话或短信与客户确认",
+                           "settle the change with the customer by IM, phone or SMS first"}));
+      return false;
+    }
+    return true;
+  }
+  bool Check(g::SupplementChecked, const PostageSupplemented& e) {
+    if (!e.erp_cost.has_value()) {
+      if (p.postage_supplement.require_erp_cost) {
+        Refuse(MakeDecision(PostageSupplementPolicy::kRule, Verdict::kRefused,
+                            {"补邮费前先在网店管家查看成本",
+                             "look up the cost in the ERP before a postage supplement"},
+                            {Figure{"requested", e.amount}}));
+        return false;
+      }
+      amount = e.amount;
+      return true;
+    }
+    amount = p.postage_supplement.cap_at_erp_cost ? Min(e.amount, *e.erp_cost) : e.amount;
+    auto total = d.postage.Add(amount);
+    if (!total.ok()) return Fail(total.status());
+    return true;
+  }
+  bool Check(g::RefundAllowed, const Refunded& e) {
+    auto total = d.refunded.Add(e.amount);
+    if (!total.ok()) return Fail(total.status());
+    amount = Money::Zero();
+    if (!p.mall_compensation.Applies(d.channel, e.reason)) return true;
+    if (p.mall_compensation.require_style_offer && !d.other_style_offered) {
+      Refuse(MakeDecision(MallCompensationPolicy::kRule, Verdict::kRefused,
+                          {"商城缺货退款前须先建议客户更换款式",
+                           "offer the customer another style before refunding a Tmall order"}));
+      return false;
+    }
+    auto comp = p.mall_compensation.Compensation(e.amount);
+    if (!comp.ok()) return Fail(comp.status());
+    auto comp_total = d.compensation.Add(*comp);
+    if (!comp_total.ok()) return Fail(comp_total.status());
+    amount = *comp;
+    return true;
+  }
+  bool Check(g::InvoiceAllowed, const InvoiceRequested& e) {
+    if (!p.invoice.ContentAllowed(e.content)) {
+      Refuse(MakeDecision(InvoicePolicy::kRule, Verdict::kRefused,
+                          {"发票内容“{content}”不可开", "invoice content \"{content}\" is not "
+                                                          "allowed"},
+                          {Text("content", e.content)}));
+      return false;
+    }
+    auto total = d.GoodsTotal();
+    if (!total.ok()) return Fail(total.status());
+    goods = *total;
+    fee = Money::Zero();
+    if (p.invoice.ChargesFee(d.channel)) {
+      auto f = PercentOf(goods, p.invoice.fee);
+      if (!f.ok()) return Fail(f.status());
+      fee = *f;
+    }
+    return true;
+  }
+
+  // ---- actions
+  void Do(Commit, const OrderPlaced& e) {
+    d.channel = e.channel;
+    d.buyer = e.buyer;
+    d.lines = e.lines;
+    d.postage = e.postage;
+    d.payment = e.payment;
+    d.address = e.address;
+    d.courier = e.courier;
+    d.notes = e.notes;
+    d.exception = e.exception;
+    d.placed_at = meta.at;
+    if (NeedsFinance(e.payment)) {
+      d.payment_made = e.paid;
+      FinanceNote(e.paid);
+    } else if (e.paid) {
+      MarkPaid();
+    } else if (e.payment == PaymentMethod::kCashOnDelivery) {
+      // Cash on delivery ships without payment: its day starts now.
+      SetUnshippedDeadline(meta.at);
+    }
+  }
+  void Do(Commit, const PaymentReceived& e) {
+    if (e.method.has_value()) d.payment = *e.method;
+    if (NeedsFinance(d.payment)) {
+      d.payment_made = true;
+      FinanceNote(true);
+    } else {
+      MarkPaid();
+    }
+  }
+  void Do(Commit, const FinanceConfirmed&) {
+    d.finance_confirmed = true;
+    out.Add(MakeDecision(FinanceCheckPolicy::kRule, Verdict::kAllowed,
+                         {"财务已确认到帐", "finance confirmed the payment"}));
+    MarkPaid();
+  }
+  void Do(Commit, const CheckRecorded& e) { d.checked |= VerificationBit(e.item); }
+  void Do(Commit, const ReviewPassed&) {
+    switch (review) {
+      case Review::kDuplicate:
+        d.duplicate_of = duplicate_of;
+        out.Add(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kAdjusted,
+                             {"与订单{duplicate_of}疑似重复（同一买家、同样商品、地址相差不超过一个字），"
+                              "暂停发货",
+                              "likely duplicate of order {duplicate_of} (same buyer and items, "
+                              "address at most one character apart): held"},
+                             {Text("duplicate_of", duplicate_of)}));
+        break;
+      case Review::kUnreachable: {
+        const bool cod = d.payment == PaymentMethod::kCashOnDelivery;
+        out.Add(MakeDecision(
+            CourierReachPolicy::kReachRule, Verdict::kAdjusted,
+            cod ? Message{"快递{courier}在该地址不能货到付款，更改快递前暂停发货",
+                          "courier {courier} cannot collect cash on delivery at the address: "
+                          "held until the courier is changed"}
+                : Message{"快递{courier}不到该地址，更改快递前暂停发货",
+                          "courier {courier} cannot reach the address: held until the courier "
+                          "is changed"},
+            {Text("courier", d.courier), Text("payment", PaymentMethodName(d.payment))}));
+        if (p.courier_reach.AsksPrepay(d.channel)) {
+          out.Add(MakeDecision(CourierReachPolicy::kPrepayRule, Verdict::kScheduled,
+                               {"请客户先付款", "ask the customer to pay in advance"}));
+          out.actions.push_back(MakeAction(ActionKind::kCall, CourierReachPolicy::kPrepayRule,
+                                           {"联系客户先打款", "ask the customer to pay first"}));
+        } else {
+          out.actions.push_back(MakeAction(ActionKind::kOther, CourierReachPolicy::kReachRule,
+                                           {"核查并更改快递", "check and change the courier"}));
+        }
+        break;
+      }
+      default:
+        CancelDeadline(ReviewHoldPolicy::kRule);
+        break;
+    }
+  }
+  void Do(Commit, const HoldPlaced& e) {
+    d.hold_reason = e.reason;
+    SetF2HoldDeadline();
+  }
+  void Do(Commit, const HoldReleased& e) {
+    if (state_before == order_fsm::st::HeldDuplicate::kName) {
+      d.duplicate_cleared = true;
+      out.Add(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kAllowed,
+                           {"已确认不是重复订单", "confirmed not a duplicate"},
+                           {Text("duplicate_of", d.duplicate_of), Text("note", e.note)}));
+    }
+    d.hold_reason.clear();
+  }
+  void Do(Commit, const OutOfStockReported& e) {
+    d.out_of_stock_product = e.product;
+    d.oos_flag = OosFlag::kNone;
+    const bool paid_today =
+        d.paid_at.has_value() && cal.DayOf(*d.paid_at) == cal.DayOf(meta.at);
+    const ActionKind step = p.out_of_stock.FirstStep(d.channel, paid_today, e.arrival);
+    const bool offer_style = step == ActionKind::kCall && e.arrival == StockArrival::kUncertain;
+    Figures figs = {Text("product", e.product), Text("arrival", StockArrivalName(e.arrival)),
+                    Text("paid", paid_today ? "today" : "earlier")};
+    out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kScheduled,
+                         {"{product}缺货（到货：{arrival}）：通知客户",
+                          "{product} out of stock (arrival: {arrival}): tell the customer"},
+                         figs));
+    out.actions.push_back(MakeAction(
+        step, OutOfStockNotifyPolicy::kRule,
+        offer_style ? Message{"电话通知缺货并协商更换款式",
+                              "phone about the missing stock and offer another style"}
+                    : Message{"通知客户缺货及到货时间", "tell the customer about the missing "
+                                                        "stock and when it arrives"},
+        cal.EndOfDay(meta.at), {}, std::move(figs)));
+  }
+  void Do(Commit, const CustomerContacted& e) {
+    if (state_before == order_fsm::st::HeldCourier::kName) {
+      if (e.result == ContactResult::kPromisedPayment) {
+        d.payment_made = false;
+        d.paid_at.reset();
+        out.Add(MakeDecision(CourierReachPolicy::kPrepayRule, Verdict::kScheduled,
+                             {"客户只承诺付款：拆包入库，付款后再发",
+                              "payment only promised: unpack and restock, ship after payment"}));
+        out.actions.push_back(MakeAction(ActionKind::kUnpackAndRestock,
+                                         CourierReachPolicy::kPrepayRule,
+                                         {"拆包入库，客户付款后重新发货",
+                                          "unpack and restock; ship again once paid"},
+                                         cal.EndOfDay(meta.at)));
+      }
+      return;
+    }
+    if (state_before == order_fsm::st::HeldOutOfStock::kName) {
+      if (e.result == ContactResult::kAcceptedOtherStyle ||
+          e.result == ContactResult::kDeclinedOtherStyle) {
+        d.other_style_offered = true;
+      }
+      if (e.result == ContactResult::kUnreachable) {
+        d.oos_flag = OosFlag::kUnreachable;
+        out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kScheduled,
+                             {"联系不上：保持红色篮子，下一班优先跟进",
+                              "unreachable: stays in the red basket, next shift first"}));
+        out.actions.push_back(MakeAction(p.out_of_stock.AfterUnreachable(),
+                                         OutOfStockNotifyPolicy::kRule,
+                                         {"电话不通，发短信或旺旺留言通知缺货",
+                                          "phone unreachable: tell them by SMS or IM message"},
+                                         cal.EndOfDay(meta.at)));
+        return;
+      }
+      d.oos_flag = OosFlag::kHandled;
+      out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kAllowed,
+                           {"已处理：换桃红色篮子", "handled: pink basket"},
+                           {Text("result", ContactResultName(e.result))}));
+    }
+    if (e.result != ContactResult::kUnreachable) SetF2HoldDeadline();
+  }
+  void Do(Commit, const CourierChanged& e) {
+    d.courier = e.courier;
+    if (state_before == order_fsm::st::HeldCourier::kName) {
+      out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
+                           {"已更改快递为{courier}，回到审单", "courier changed to {courier}: back "
+                                                               "to review"},
+                           {Text("courier", e.courier)}));
+    }
+  }
+  void Do(Commit, const OrderAdjusted& e) {
+    if (e.line.has_value()) {
+      OrderLine& l = d.lines[*e.line];
+      if (e.product) l.product = *e.product;
+      if (e.quantity) l.quantity = *e.quantity;
+      if (e.unit_price) l.unit_price = *e.unit_price;
+    }
+    if (e.postage) d.postage = *e.postage;
+    Figures figs;
+    if (e.agreed_via) figs.push_back(Text("agreed_via", ContactChannelName(*e.agreed_via)));
+    out.Add(MakeDecision(FixPolicy::kRule, Verdict::kAdjusted,
+                         {"订单已按与客户的确认修改", "order changed as settled with the customer"},
+                         std::move(figs)));
+  }
+  void Do(Commit, const PostageSupplemented& e) {
+    d.postage = Money::Fen(d.postage.fen() + amount.fen());  // checked by the guard
+    const bool capped = amount != e.amount;
+    out.Add(MakeDecision(
+        PostageSupplementPolicy::kRule, capped ? Verdict::kAdjusted : Verdict::kAllowed,
+        capped ? Message{"补邮费{requested}超过网店管家成本，按{charged}收取",
+                         "postage supplement {requested} is above the ERP cost: {charged} charged"}
+               : Message{"补邮费{charged}已核对成本", "postage supplement {charged} checked "
+                                                     "against the ERP cost"},
+        {Figure{"requested", e.amount}, Figure{"charged", amount}}));
+    if (d.exception == ExceptionKind::kNone) d.exception = ExceptionKind::kPostageSupplement;
+    out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
+                         {"异常件：须手动点发货", "exception order: mark shipped by hand"},
+                         {Text("kind", ExceptionKindName(d.exception))}));
+  }
+  void Do(Commit, const MarkedShipped& e) {
+    d.shipped_at = meta.at;
+    d.tracking_number = e.tracking_number;
+    if (p.exception.RequiresManualShip(d.exception)) {
+      out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kAllowed,
+                           {"异常件已手动点发货", "exception order marked shipped by hand"},
+                           {Text("kind", ExceptionKindName(d.exception))}));
+    }
+    CancelDeadline(UnshippedPolicy::kRule);
+    CancelDeadline(ReviewHoldPolicy::kRule);
+  }
+  void Do(Commit, const Delivered&) {}
+  void Do(Commit, const Completed&) {}
+  void Do(Commit, const Cancelled& e) {
+    const Timestamp due = cal.EndOfDay(cal.AddDays(meta.at, p.cancellation.within_days));
+    Figures figs = {Text("reason", e.reason)};
+    if (IsWholeCancel(e)) {
+      for (OrderLine& l : d.lines) l.cancelled = true;
+      CancelDeadline(UnshippedPolicy::kRule);
+      CancelDeadline(ReviewHoldPolicy::kRule);
+      figs.push_back(Text("scope", "order"));
+    } else {
+      d.lines[*e.line].cancelled = true;
+      figs.push_back(Text("scope", d.lines[*e.line].product));
+    }
+    out.Add(MakeDecision(CancellationPolicy::kRule, Verdict::kScheduled,
+                         {"当天登记取消（{scope}），并做入库登记",
+                          "enter the cancellation ({scope}) in the register today and restock"},
+                         figs));
+    out.actions.push_back(MakeAction(ActionKind::kRegisterCancellation, CancellationPolicy::kRule,
+                                     {"在售后登记的取消订单里登记", "enter in the cancellation "
+                                                                   "register"},
+                                     due, {}, figs));
+    if (p.cancellation.restock) {
+      out.actions.push_back(MakeAction(ActionKind::kRestock, CancellationPolicy::kRule,
+                                       {"取消的产品做入库登记", "inbound record for the cancelled "
+                                                               "goods"},
+                                       due, {}, std::move(figs)));
+    }
+  }
+  void Do(Commit, const Refunded& e) {
+    d.refunded = Money::Fen(d.refunded.fen() + e.amount.fen());  // checked by the guard
+    if (!p.mall_compensation.Applies(d.channel, e.reason)) return;
+    d.compensation = Money::Fen(d.compensation.fen() + amount.fen());
+    d.complaint_risk = true;
+    Figures figs = {Figure{"refunded", e.amount}, Figure{"compensation", amount},
+                    Figure{"cap", p.mall_compensation.cap}};
+    out.Add(MakeDecision(MallCompensationPolicy::kRule, Verdict::kScheduled,
+                         {"商城缺货退款{refunded}，赔付买家{compensation}（上限{cap}）；注意投诉风险",
+                          "Tmall out-of-stock refund {refunded}: pay the buyer {compensation} "
+                          "(cap {cap}); complaint risk"},
+                         figs));
+    out.actions.push_back(MakeAction(ActionKind::kNotifyFinance, MallCompensationPolicy::kRule,
+                                     {"赔付买家{compensation}", "pay the buyer {compensation}"},
+                                     std::nullopt, "finance", std::move(figs)));
+  }
+  void Do(Commit, const InvoiceRequested&) {
+    ++d.invoices;
+    out.Add(MakeDecision(InvoicePolicy::kRule, Verdict::kAllowed,
+                         {"发票金额{goods}（邮费不开票），手续费{fee}",
+                          "invoice for {goods} (postage never invoiced), handling fee {fee}"},
+                         {Figure{"goods", goods}, Figure{"fee", fee},
+                          Figure{"postage", d.postage}}));
+  }
+};
+
+using Sm = order_fsm::OrderSm<OrderCtx>;
+
+// Payload checks that do not depend on the state: kInvalidArgument.
+absl::Status CheckMoney(Money m, std::string_view what) {
+  if (m.is_negative()) return absl::InvalidArgumentError(absl::StrCat(internal::ToAbsl(what), " is negative"));
+  return absl::OkStatus();
+}
+absl::Status CheckLine(const OrderData& d, std::optional<size_t> line) {
+  if (!line.has_value()) return absl::OkStatus();
+  if (*line >= d.lines.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("order ", d.id, " has no line ", *line));
+  }
+  if (d.lines[*line].cancelled) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", *line, " of order ", d.id, " is already cancelled"));
+  }
+  return absl::OkStatus();
+}
+
+struct Validator {
+  const OrderData& d;
+  absl::Status operator()(const OrderPlaced& e) const {
+    if (e.lines.empty()) return absl::InvalidArgumentError("an order needs at least one line");
+    for (const OrderLine& l : e.lines) {
+      if (l.quantity <= 0) return absl::InvalidArgumentError("line quantity must be positive");
+      KEFU_RETURN_IF_ERROR(CheckMoney(l.unit_price, "unit price"));
+      if (l.cancelled) return absl::InvalidArgumentError("a new line cannot be cancelled");
+    }
+    return CheckMoney(e.postage, "postage");
+  }
+  absl::Status operator()(const HoldPlaced& e) const {
+    if (e.reason.empty()) return absl::InvalidArgumentError("a hold needs a reason");
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const CourierChanged& e) const {
+    if (e.courier.empty()) return absl::InvalidArgumentError("the new courier is empty");
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const OrderAdjusted& e) const {
+    const bool line_fields = e.product || e.quantity || e.unit_price;
+    if (line_fields && !e.line) return absl::InvalidArgumentError("no line to adjust");
+    if (!line_fields && !e.postage) return absl::InvalidArgumentError("nothing to adjust");
+    KEFU_RETURN_IF_ERROR(CheckLine(d, e.line));
+    if (e.quantity && *e.quantity <= 0) {
+      return absl::InvalidArgumentError("line quantity must be positive");
+    }
+    if (e.unit_price) KEFU_RETURN_IF_ERROR(CheckMoney(*e.unit_price, "unit price"));
+    if (e.postage) KEFU_RETURN_IF_ERROR(CheckMoney(*e.postage, "postage"));
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const PostageSupplemented& e) const {
+    if (e.amount.fen() <= 0) return absl::InvalidArgumentError("supplement must be positive");
+    if (e.erp_cost) KEFU_RETURN_IF_ERROR(CheckMoney(*e.erp_cost, "ERP cost"));
+    return absl::OkStatus();
+  }
+  absl::Status operator()(const Cancelled& e) const { return CheckLine(d, e.line); }
+  absl::Status operator()(const Refunded& e) const {
+    if (e.amount.fen() <= 0) return absl::InvalidArgumentError("refund must be positive");
+    return absl::OkStatus();
+  }
+  template <class E>
+  absl::Status operator()(const E&) const {
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace
+
+// ------------------------------------------------------------------ events
+
+std::string_view EventName(const OrderEvent& event) {
+  return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kName; }, event);
+}
+
+const EventMeta& MetaOf(const OrderEvent& event) {
+  return std::visit([](const auto& e) -> const EventMeta& { return e.meta; }, event);
+}
+
+// -------------------------------------------------------------------- data
+
+absl::StatusOr<Money> OrderData::GoodsTotal() const {
+  Money total;
+  for (const OrderLine& l : lines) {
+    if (l.cancelled) continue;
+    KEFU_ASSIGN_OR_RETURN(Money line, l.unit_price.Multiply(l.quantity));
+    KEFU_ASSIGN_OR_RETURN(total, total.Add(line));
+  }
+  return total;
+}
+
+namespace {
+bool SameBuyerData(const Buyer& a, const Buyer& b) {
+  return a.im_name == b.im_name && a.phone == b.phone;
+}
+bool SameAddress(const Address& a, const Address& b) {
+  return a.province == b.province && a.city == b.city && a.district == b.district &&
+         a.detail == b.detail;
+}
+bool SameLines(const std::vector<OrderLine>& a, const std::vector<OrderLine>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const OrderLine& x, const OrderLine& y) {
+                      return x.product == y.product && x.quantity == y.quantity &&
+                             x.unit_price == y.unit_price && x.cancelled == y.cancelled;
+                    });
+}
+}  // namespace
+
+bool operator==(const OrderData& a, const OrderData& b) {
+  return a.id == b.id && a.channel == b.channel && SameBuyerData(a.buyer, b.buyer) &&
+         SameLines(a.lines, b.lines) &&
+         a.postage == b.postage && a.payment == b.payment && a.payment_made == b.payment_made &&
+         a.finance_confirmed == b.finance_confirmed && SameAddress(a.address, b.address) &&
+         a.courier == b.courier && a.notes == b.notes && a.exception == b.exception &&
+         a.placed_at == b.placed_at && a.paid_at == b.paid_at && a.checked == b.checked &&
+         a.duplicate_cleared == b.duplicate_cleared && a.duplicate_of == b.duplicate_of &&
+         a.hold_reason == b.hold_reason && a.out_of_stock_product == b.out_of_stock_product &&
+         a.oos_flag == b.oos_flag && a.other_style_offered == b.other_style_offered &&
+         a.complaint_risk == b.complaint_risk && a.refunded == b.refunded &&
+         a.compensation == b.compensation && a.shipped_at == b.shipped_at &&
+         a.tracking_number == b.tracking_number && a.invoices == b.invoices;
+}
+
+// ------------------------------------------------------------------- Order
+
+struct Order::Impl {
+  OrderData data;
+  AppliedEvents log;
+  Sm sm;
+
+  Impl() { sm.start(); }
+};
+
+Order::Order(std::string id) : impl_(std::make_unique<Impl>()) { impl_->data.id = std::move(id); }
+Order::Order(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Order::Order(const Order& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
+Order& Order::operator=(const Order& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+  return *this;
+}
+Order::Order(Order&& other) noexcept = default;
+Order& Order::operator=(Order&& other) noexcept = default;
+Order::~Order() = default;
+
+const std::string& Order::id() const { return impl_->data.id; }
+std::string_view Order::state() const { return msm_support::StateName(impl_->sm); }
+const OrderData& Order::data() const { return impl_->data; }
+const std::vector<Outcome>& Order::applied() const { return impl_->log.outcomes(); }
+
+bool Order::live() const {
+  const std::string_view s = state();
+  return s != order_fsm::st::New::kName && s != order_fsm::st::Cancelled::kName &&
+         s != order_fsm::st::Delivered::kName && s != order_fsm::st::Completed::kName;
+}
+
+absl::StatusOr<Outcome> Order::Apply(const OrderEvent& event, const OrderEnvironment& env) {
+  const EventMeta& meta = MetaOf(event);
+  KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
+  if (const Outcome* first = impl_->log.Find(meta.id)) {
+    Outcome again = *first;
+    again.audit.duplicate = true;
+    return again;
+  }
+  KEFU_RETURN_IF_ERROR(std::visit(Validator{impl_->data}, event));
+
+  Outcome out;
+  out.entity = impl_->data.id;
+  const std::string_view before = state();
+  OrderCtx ctx(impl_->data, env, meta, before, out);
+  impl_->sm.ctx = &ctx;
+  const msm_support::DispatchResult r =
+      std::visit([this](const auto& e) { return msm_support::Dispatch(impl_->sm, e); }, event);
+  impl_->sm.ctx = nullptr;
+
+  const std::string_view name = EventName(event);
+  if (r == msm_support::DispatchResult::kNotAccepted ||
+      (r == msm_support::DispatchResult::kGuardRejected && !ctx.decided)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("order ", impl_->data.id, " in state ", internal::ToAbsl(before),
+                     " does not accept event ", internal::ToAbsl(name), r == msm_support::DispatchResult::kGuardRejected
+                               ? " with these arguments"
+                               : ""));
+  }
+  if (!ctx.status.ok()) return ctx.status;
+
+  out.audit.event_id = meta.id;
+  out.audit.event_type = name;
+  out.audit.agent = meta.agent;
+  out.audit.at = meta.at;
+  out.audit.state_before = before;
+  out.audit.state_after = state();
+  if (r == msm_support::DispatchResult::kGuardRejected) return out;  // refused: nothing changed
+  impl_->log.Record(out);
+  return out;
+}
+
+OrderSnapshot Order::Snapshot() const {
+  OrderSnapshot s;
+  s.format_version = kSnapshotFormat;
+  s.state = std::string(state());
+  s.data = impl_->data;
+  s.applied = impl_->log.outcomes();
+  return s;
+}
+
+absl::StatusOr<Order> Order::Restore(OrderSnapshot snapshot) {
+  if (snapshot.format_version != kSnapshotFormat) {
+    return absl::InvalidArgumentError(absl::StrCat("order snapshot format ",
+                                                   snapshot.format_version, " is not ",
+                                                   kSnapshotFormat));
+  }
+  if (snapshot.data.id.empty()) return absl::InvalidArgumentError("order snapshot has no id");
+  auto impl = std::make_unique<Impl>();
+  if (!msm_support::SetState(impl->sm, snapshot.state)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown order state \"", snapshot.state, "\""));
+  }
+  // Outcomes point at state names in static storage: re-point the audit
+  // records at this build's names so that nothing refers to the snapshot.
+  for (Outcome& o : snapshot.applied) {
+    const int b = msm_support::StateNames<Sm>::IdOf(o.audit.state_before);
+    const int a = msm_support::StateNames<Sm>::IdOf(o.audit.state_after);
+    if (a < 0 || b < 0) return absl::InvalidArgumentError("order snapshot names an unknown state");
+    o.audit.state_before = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(b)];
+    o.audit.state_after = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(a)];
+  }
+  impl->data = std::move(snapshot.data);
+  impl->log = AppliedEvents(std::move(snapshot.applied));
+  return Order(std::move(impl));
+}
+
+const TransitionTable& Order::Table() {
+  static const TransitionTable* const kTable =
+      new TransitionTable(msm_support::ExportTable<Sm>("order"));
+  return *kTable;
+}
+
+// ----------------------------------------------------------------- queries
+
+std::vector<const Order*> NextShiftQueue(absl::Span<const Order* const> orders) {
+  std::vector<const Order*> red, uncontacted;
+  for (const Order* o : orders) {
+    if (o == nullptr || o->state() != order_fsm::st::HeldOutOfStock::kName) continue;
+    if (o->data().oos_flag == OosFlag::kUnreachable) red.push_back(o);
+    if (o->data().oos_flag == OosFlag::kNone) uncontacted.push_back(o);
+  }
+  red.insert(red.end(), uncontacted.begin(), uncontacted.end());
+  return red;
+}
+
+absl::StatusOr<Outcome> ReconcileEvening(absl::Span<const Order* const> orders,
+                                         absl::Span<const std::string> paid_today_ids,
+                                         Timestamp now, const OrderEnvironment& env) {
+  const OrderPolicies& p = env.policies != nullptr ? *env.policies : OrderPolicies::Defaults();
+  const BusinessCalendar& cal = env.calendar != nullptr ? *env.calendar : DefaultCalendar();
+  const LocalDay today = cal.DayOf(now);
+  if (now < cal.StartOfDay(today) + p.exception.reconcile_after) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ORD-EXCEPTION: the evening reconciliation runs after ",
+                     absl::FormatDuration(p.exception.reconcile_after), " local time"));
+  }
+  Outcome out;
+  out.entity = "reconciliation";
+  for (const std::string& id : paid_today_ids) {
+    const bool known = std::any_of(orders.begin(), orders.end(),
+                                   [&](const Order* o) { return o != nullptr && o->id() == id; });
+    if (known) continue;
+    Action a = MakeAction(ActionKind::kTellCustomer, ExceptionPolicy::kRule,
+                          {"漏抓单{order}：补录订单并通知客户", "missed order {order}: add it "
+                                                                "and tell the customer"},
+                          cal.EndOfDay(now), {}, {Text("order", id)});
+    a.subject = id;
+    out.actions.push_back(std::move(a));
+    out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
+                         {"漏抓单{order}", "missed order {order}"}, {Text("order", id)}));
+  }
+  for (const Order* o : orders) {
+    if (o == nullptr || !o->live() || !o->data().paid_at.has_value()) continue;
+    if (cal.DayOf(*o->data().paid_at) != today) continue;
+    const std::string_view s = o->state();
+    if (s == order_fsm::st::Shipped::kName) continue;
+    const bool manual = s == order_fsm::st::ReadyToShip::kName &&
+                        p.exception.RequiresManualShip(o->data().exception);
+    Action a = manual ? MakeAction(ActionKind::kMarkShipped, ExceptionPolicy::kRule,
+                                   {"异常件{order}须手动点发货", "exception order {order}: mark "
+                                                                "shipped by hand"},
+                                   cal.EndOfDay(now), {}, {Text("order", o->id())})
+                      : MakeAction(ActionKind::kTellCustomer, UnshippedPolicy::kRule,
+                                   {"订单{order}当天未发出，通知客户", "order {order} did not ship "
+                                                                     "today: tell the customer"},
+                                   cal.EndOfDay(now), {}, {Text("order", o->id())});
+    a.subject = o->id();
+    out.actions.push_back(std::move(a));
+    out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
+                         {"当天付款未发出：{order}（{state}）", "paid today, not shipped: {order} "
+                                                               "({state})"},
+                         {Text("order", o->id()), Text("state", s)}));
+  }
+  out.audit.event_type = "evening_reconciliation";
+  out.audit.at = now;
+  return out;
+}
+
+}  // namespace kefu

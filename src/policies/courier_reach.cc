@@ -1,0 +1,26 @@
+// CourierCoverage: a list of blind spots (ORD-COD-REACH, ORD-PREPAY).
+#include "kefu/policies/courier_reach.h"
+
+#include <utility>
+
+namespace kefu {
+
+CourierReach::~CourierReach() = default;
+
+void CourierCoverage::Block(std::string courier, std::string province, std::string city,
+                            bool cod_only) {
+  blind_.push_back({std::move(courier), std::move(province), std::move(city), cod_only});
+}
+
+bool CourierCoverage::CanReach(std::string_view courier, const Address& address,
+                               bool cash_on_delivery) const {
+  for (const Blind& b : blind_) {
+    if (b.courier != courier || b.province != address.province) continue;
+    if (!b.city.empty() && b.city != address.city) continue;
+    if (b.cod_only && !cash_on_delivery) continue;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace kefu

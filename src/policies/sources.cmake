@@ -1,0 +1,6 @@
+# The policies layer: the catalogue's rules as small value types.
+# Orders (issue 3).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/courier_reach.cc
+  ${CMAKE_CURRENT_LIST_DIR}/order_policies.cc
+  ${CMAKE_CURRENT_LIST_DIR}/order_terms.cc)

@@ -1,0 +1,648 @@
+// The order machine, rule by rule: each test names the ORD rule it shows
+// allowing, refusing or scheduling.
+#include "kefu/machines/order.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kefu/machines/order_registry.h"
+#include "machines/order_test_util.h"
+
+namespace kefu {
+namespace {
+
+using ::kefu::testing::At;
+using ::kefu::testing::CheckAll;
+using ::kefu::testing::Meta;
+using ::kefu::testing::MustApply;
+using ::kefu::testing::SamplePlaced;
+using ::testing::HasSubstr;
+
+const Timestamp kMon10 = At("2026-11-02T10:00:00+08:00");  // a Monday
+const Timestamp kMon11 = At("2026-11-02T11:00:00+08:00");
+const Timestamp kMon20 = At("2026-11-02T20:00:00+08:00");
+const Timestamp kTue10 = At("2026-11-03T10:00:00+08:00");
+
+std::string Str(absl::string_view s) { return std::string(s.data(), s.size()); }
+
+// An order placed paid and fully checked, in review.
+Order ReviewedOrder(const std::string& id = "T1", const OrderEnvironment& env = {}) {
+  Order o(id);
+  MustApply(o, SamplePlaced(id + "-placed", kMon10), env);
+  CheckAll(o, id, kMon10, env);
+  return o;
+}
+
+ReviewPassed Pass(std::string id, Timestamp at = kMon11) {
+  return ReviewPassed{Meta(std::move(id), at)};
+}
+
+TEST(OrderLifecycle, PaidTaobaoOrderGoesFromPlacedToCompletedWithAnAuditRecordPerEvent) {
+  Order o("T1");
+  EXPECT_EQ(o.state(), "new");
+  Outcome placed = MustApply(o, SamplePlaced("e1", kMon10));
+  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(placed.entity, "T1");
+  EXPECT_EQ(placed.audit.event_id, "e1");
+  EXPECT_EQ(placed.audit.event_type, "placed");
+  EXPECT_EQ(placed.audit.state_before, "new");
+  EXPECT_EQ(placed.audit.state_after, "in_review");
+  EXPECT_EQ(placed.audit.agent, "xiaowang");
+  CheckAll(o, "T1", kMon10);
+  MustApply(o, Pass("e2"));
+  EXPECT_EQ(o.state(), "ready_to_ship");
+  MustApply(o, MarkedShipped{Meta("e3", kMon20), false, "EMS123"});
+  EXPECT_EQ(o.state(), "shipped");
+  MustApply(o, Delivered{Meta("e4", kTue10)});
+  MustApply(o, Completed{Meta("e5", kTue10)});
+  EXPECT_EQ(o.state(), "completed");
+  EXPECT_FALSE(o.live());
+  EXPECT_EQ(o.applied().size(), 5u + kVerificationItemCount);
+}
+
+// ORD-VERIFY
+TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMissingOnes) {
+  Order o("T1");
+  MustApply(o, SamplePlaced("e1", kMon10));
+  for (VerificationItem item : {VerificationItem::kProduct, VerificationItem::kQuantity,
+                                VerificationItem::kPaymentMethod, VerificationItem::kAddress}) {
+    MustApply(o, CheckRecorded{Meta("c" + std::to_string(static_cast<int>(item)), kMon10), item});
+  }
+  const OrderSnapshot before = o.Snapshot();
+  auto r = o.Apply(Pass("e2"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->refused());
+  const Decision* d = r->Find("ORD-VERIFY");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kRefused);
+  EXPECT_EQ(std::get<std::string>(d->Find("missing")->value), "price, postage");
+  EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("price, postage"));
+  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.Snapshot(), before);  // unchanged, event id not recorded
+
+  MustApply(o, CheckRecorded{Meta("c-price", kMon10), VerificationItem::kPrice});
+  MustApply(o, CheckRecorded{Meta("c-postage", kMon10), VerificationItem::kPostage});
+  Outcome ok = MustApply(o, Pass("e2"));  // the same event id, now allowed
+  EXPECT_EQ(ok.Find("ORD-VERIFY")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(o.state(), "ready_to_ship");
+}
+
+// ORD-DUP-SHIP, the seed's case: one character of the address differs.
+TEST(OrderDuplicateShip, SecondOrderWhoseAddressDiffersByOneChineseCharacterIsHeld) {
+  InMemoryOrderRegistry registry;
+  OrderEnvironment env;
+  env.registry = &registry;
+  Order first = ReviewedOrder("T1", env);
+  registry.Update(first);
+
+  Order second("T2");
+  OrderPlaced p = SamplePlaced("T2-placed", kMon11);
+  p.address.district = "武候区";  // 侯 -> 候: 3 bytes differ, one character
+  MustApply(second, p, env);
+  CheckAll(second, "T2", kMon11, env);
+  Outcome held = MustApply(second, Pass("T2-pass"), env);
+  EXPECT_EQ(second.state(), "held_duplicate_suspect");
+  const Decision* d = held.Find("ORD-DUP-SHIP");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kAdjusted);
+  EXPECT_EQ(std::get<std::string>(d->Find("duplicate_of")->value), "T1");
+  EXPECT_EQ(second.data().duplicate_of, "T1");
+}
+
+// ORD-DUP-SHIP
+TEST(OrderDuplicateShip, AddressesTwoCharactersApartOrOtherItemsAreNotHeld) {
+  InMemoryOrderRegistry registry;
+  OrderEnvironment env;
+  env.registry = &registry;
+  Order first = ReviewedOrder("T1", env);
+  registry.Update(first);
+
+  Order far("T2");
+  OrderPlaced p = SamplePlaced("T2-placed", kMon11);
+  p.address.detail = "人民南路四段99号";  // two characters differ
+  MustApply(far, p, env);
+  CheckAll(far, "T2", kMon11, env);
+  MustApply(far, Pass("T2-pass"), env);
+  EXPECT_EQ(far.state(), "ready_to_ship");
+
+  Order other_items("T3");
+  OrderPlaced q = SamplePlaced("T3-placed", kMon11);
+  q.lines[0].quantity = 3;
+  MustApply(other_items, q, env);
+  CheckAll(other_items, "T3", kMon11, env);
+  MustApply(other_items, Pass("T3-pass"), env);
+  EXPECT_EQ(other_items.state(), "ready_to_ship");
+}
+
+// ORD-DUP-SHIP: releasing the hold needs an explicit decision.
+TEST(OrderDuplicateShip, ReleasingTheHoldIsRefusedWithoutAnExplicitDecision) {
+  InMemoryOrderRegistry registry;
+  OrderEnvironment env;
+  env.registry = &registry;
+  Order first = ReviewedOrder("T1", env);
+  registry.Update(first);
+  Order second = ReviewedOrder("T2", env);
+  MustApply(second, Pass("T2-pass"), env);
+  ASSERT_EQ(second.state(), "held_duplicate_suspect");
+
+  const OrderSnapshot before = second.Snapshot();
+  auto r = second.Apply(HoldReleased{Meta("rel", kMon11), false, ""}, env);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->refused());
+  EXPECT_EQ(r->Find("ORD-DUP-SHIP")->verdict, Verdict::kRefused);
+  EXPECT_EQ(second.Snapshot(), before);
+
+  Outcome released = MustApply(second, HoldReleased{Meta("rel", kMon11), true, "different room"},
+                               env);
+  EXPECT_EQ(released.Find("ORD-DUP-SHIP")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(second.state(), "in_review");
+  MustApply(second, Pass("T2-pass-2"), env);  // not held again
+  EXPECT_EQ(second.state(), "ready_to_ship");
+}
+
+// ORD-COD-REACH
+TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCourierChanges) {
+  CourierCoverage coverage;
+  coverage.Block("EMS", "四川省", "", /*cod_only=*/true);
+  OrderEnvironment env;
+  env.courier_reach = &coverage;
+  Order o("T1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.paid = false;
+  p.payment = PaymentMethod::kCashOnDelivery;
+  MustApply(o, p, env);
+  EXPECT_EQ(o.state(), "in_review");
+  CheckAll(o, "T1", kMon10, env);
+  Outcome held = MustApply(o, Pass("e2"), env);
+  EXPECT_EQ(o.state(), "held_courier_unreachable");
+  EXPECT_EQ(held.Find("ORD-COD-REACH")->verdict, Verdict::kAdjusted);
+  EXPECT_EQ(held.Find("ORD-PREPAY"), nullptr);  // Taobao: no prepay request
+
+  auto release = o.Apply(HoldReleased{Meta("e3", kMon11), false, ""}, env);
+  EXPECT_EQ(release.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  Outcome changed = MustApply(o, CourierChanged{Meta("e4", kMon11), "SF"}, env);
+  EXPECT_EQ(changed.Find("ORD-COD-REACH")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(o.state(), "in_review");
+  MustApply(o, Pass("e5"), env);
+  EXPECT_EQ(o.state(), "ready_to_ship");
+}
+
+// ORD-PREPAY
+TEST(OrderPrepay, UnreachableWebsiteOrderAsksToPayFirstAndAPromiseUnpacksAndRestocks) {
+  CourierCoverage coverage;
+  coverage.Block("SF", "西藏自治区");
+  OrderEnvironment env;
+  env.courier_reach = &coverage;
+  Order o("W1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.channel = Channel::kWebsite;
+  p.paid = false;
+  p.payment = PaymentMethod::kCashOnDelivery;
+  p.courier = "SF";
+  p.address = {"西藏自治区", "拉萨市", "城关区", "北京中路1号"};
+  MustApply(o, p, env);
+  CheckAll(o, "W1", kMon10, env);
+  Outcome held = MustApply(o, Pass("e2"), env);
+  EXPECT_EQ(o.state(), "held_courier_unreachable");
+  EXPECT_EQ(held.Find("ORD-PREPAY")->verdict, Verdict::kScheduled);
+  ASSERT_EQ(held.actions.size(), 1u);
+  EXPECT_EQ(held.actions[0].kind, ActionKind::kCall);
+
+  Outcome promised = MustApply(
+      o, CustomerContacted{Meta("e3", kMon11), ContactChannel::kPhone,
+                           ContactResult::kPromisedPayment},
+      env);
+  EXPECT_EQ(o.state(), "awaiting_payment");
+  ASSERT_EQ(promised.actions.size(), 1u);
+  EXPECT_EQ(promised.actions[0].kind, ActionKind::kUnpackAndRestock);
+  EXPECT_EQ(promised.actions[0].rule, "ORD-PREPAY");
+
+  MustApply(o, PaymentReceived{Meta("e4", kTue10), PaymentMethod::kBankTransfer}, env);
+  EXPECT_EQ(o.state(), "awaiting_finance_check");  // ORD-FIN-CHECK next
+}
+
+// ORD-FIN-CHECK, the seed's case: a transfer-paid order cannot ship before
+// finance confirms.
+TEST(OrderFinanceCheck, TransferPaidOrderCannotShipBeforeFinanceConfirms) {
+  Order o("T1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.channel = Channel::kWebsite;
+  p.payment = PaymentMethod::kBankTransfer;
+  p.paid = false;
+  Outcome placed = MustApply(o, p);
+  EXPECT_EQ(o.state(), "awaiting_finance_check");
+  const Decision* note = placed.Find("ORD-FIN-CHECK");
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(std::get<std::string>(note->Find("note")->value), "payment awaited");
+
+  Outcome paid = MustApply(o, PaymentReceived{Meta("e2", kMon11), std::nullopt});
+  EXPECT_EQ(std::get<std::string>(paid.Find("ORD-FIN-CHECK")->Find("note")->value),
+            "payment made");
+  EXPECT_EQ(o.state(), "awaiting_finance_check");
+
+  const OrderSnapshot before = o.Snapshot();
+  auto ship = o.Apply(MarkedShipped{Meta("e3", kMon20), true, ""});
+  EXPECT_EQ(ship.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Str(ship.status().message()), HasSubstr("awaiting_finance_check"));
+  EXPECT_THAT(Str(ship.status().message()), HasSubstr("shipped"));
+  EXPECT_EQ(o.Apply(Pass("e4")).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(o.Snapshot(), before);
+
+  Outcome confirmed = MustApply(o, FinanceConfirmed{Meta("e5", kTue10)});
+  EXPECT_EQ(confirmed.Find("ORD-FIN-CHECK")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(o.state(), "in_review");
+  CheckAll(o, "T1", kTue10);
+  MustApply(o, Pass("e6", kTue10));
+  MustApply(o, MarkedShipped{Meta("e7", kTue10), false, ""});
+  EXPECT_EQ(o.state(), "shipped");
+}
+
+// ORD-FIN-CHECK: even an order restored as ready to ship does not ship
+// without the finance confirmation.
+TEST(OrderFinanceCheck, ShippingGuardRefusesUnconfirmedTransferEvenWhenReadyToShip) {
+  Order o = ReviewedOrder();
+  OrderSnapshot s = o.Snapshot();
+  s.state = "ready_to_ship";
+  s.data.payment = PaymentMethod::kOnlineBanking;
+  auto restored = Order::Restore(s);
+  ASSERT_TRUE(restored.ok());
+  auto r = restored->Apply(MarkedShipped{Meta("ship", kMon20), true, ""});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->refused());
+  EXPECT_EQ(r->Find("ORD-FIN-CHECK")->verdict, Verdict::kRefused);
+  EXPECT_EQ(restored->state(), "ready_to_ship");
+}
+
+// ORD-EXCEPTION
+TEST(OrderException, ExceptionOrderIsRefusedAnAutomaticMarkShippedAndAcceptsAManualOne) {
+  Order o("T1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.exception = ExceptionKind::kAddedLater;
+  MustApply(o, p);
+  CheckAll(o, "T1", kMon10);
+  MustApply(o, Pass("e2"));
+  auto automatic = o.Apply(MarkedShipped{Meta("e3", kMon20), false, ""});
+  ASSERT_TRUE(automatic.ok());
+  EXPECT_TRUE(automatic->refused());
+  EXPECT_EQ(automatic->Find("ORD-EXCEPTION")->verdict, Verdict::kRefused);
+  EXPECT_EQ(o.state(), "ready_to_ship");
+  Outcome manual = MustApply(o, MarkedShipped{Meta("e3", kMon20), true, ""});
+  EXPECT_EQ(manual.Find("ORD-EXCEPTION")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(o.state(), "shipped");
+}
+
+// ORD-EXCEPTION: the evening reconciliation.
+TEST(OrderException, EveningReconciliationListsMissedAndUnshippedOrdersPaidThatDay) {
+  Order shipped = ReviewedOrder("T1");
+  MustApply(shipped, Pass("p1"));
+  MustApply(shipped, MarkedShipped{Meta("s1", kMon20), false, ""});
+  Order waiting = ReviewedOrder("T2");
+  Order exception("T3");
+  OrderPlaced p = SamplePlaced("T3-placed", kMon10);
+  p.exception = ExceptionKind::kAfterSalesReshipment;
+  MustApply(exception, p);
+  CheckAll(exception, "T3", kMon10);
+  MustApply(exception, Pass("p3"));
+  const std::vector<const Order*> orders = {&shipped, &waiting, &exception};
+  const std::vector<std::string> paid = {"T1", "T2", "T3", "T9"};
+
+  auto early = ReconcileEvening(orders, paid, At("2026-11-02T18:30:00+08:00"));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  auto r = ReconcileEvening(orders, paid, At("2026-11-02T19:30:00+08:00"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->actions.size(), 3u);
+  EXPECT_EQ(r->actions[0].subject, "T9");  // missed: add and tell the customer
+  EXPECT_EQ(r->actions[0].kind, ActionKind::kTellCustomer);
+  EXPECT_EQ(r->actions[1].subject, "T2");
+  EXPECT_EQ(r->actions[1].kind, ActionKind::kTellCustomer);
+  EXPECT_EQ(r->actions[2].subject, "T3");
+  EXPECT_EQ(r->actions[2].kind, ActionKind::kMarkShipped);
+  for (const Decision& d : r->decisions) EXPECT_EQ(d.rule, "ORD-EXCEPTION");
+}
+
+// ORD-OOS-NOTIFY: the ladder's first rung.
+TEST(OrderOutOfStock, PaidTodayWithStockTomorrowLeavesAnImMessage) {
+  Order o = ReviewedOrder();
+  Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case",
+                                              StockArrival::kTomorrow});
+  EXPECT_EQ(o.state(), "held_out_of_stock");
+  ASSERT_EQ(r.actions.size(), 1u);
+  EXPECT_EQ(r.actions[0].kind, ActionKind::kImMessage);
+  EXPECT_EQ(r.actions[0].rule, "ORD-OOS-NOTIFY");
+}
+
+// ORD-OOS-NOTIFY
+TEST(OrderOutOfStock, PaidTodayWithUncertainArrivalPhonesAndOffersAnotherStyle) {
+  Order o = ReviewedOrder();
+  Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case",
+                                              StockArrival::kUncertain});
+  ASSERT_EQ(r.actions.size(), 1u);
+  EXPECT_EQ(r.actions[0].kind, ActionKind::kCall);
+  EXPECT_THAT(r.actions[0].Describe(Language::kEn), HasSubstr("another style"));
+}
+
+// ORD-OOS-NOTIFY
+TEST(OrderOutOfStock, PaidOnAnEarlierDayAlwaysPhones) {
+  Order o = ReviewedOrder();
+  Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kTue10), "N86-case",
+                                              StockArrival::kTomorrow});
+  EXPECT_EQ(r.actions[0].kind, ActionKind::kCall);
+}
+
+// ORD-OOS-NOTIFY
+TEST(OrderOutOfStock, WebsiteOrdersArePhonedEvenWhenStockComesTomorrow) {
+  Order o("W1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.channel = Channel::kWebsite;
+  MustApply(o, p);
+  Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kMon20), "charger",
+                                              StockArrival::kTomorrow});
+  EXPECT_EQ(r.actions[0].kind, ActionKind::kCall);
+}
+
+// ORD-OOS-NOTIFY: unreachable -> SMS, red basket, next shift first.
+TEST(OrderOutOfStock, UnreachableCustomersGetAnSmsStayRedAndComeFirstForTheNextShift) {
+  Order a = ReviewedOrder("A");
+  Order b = ReviewedOrder("B");
+  Order c = ReviewedOrder("C");
+  for (Order* o : {&a, &b, &c}) {
+    MustApply(*o, OutOfStockReported{Meta(o->id() + "-oos", kMon20), "charger",
+                                     StockArrival::kUncertain});
+  }
+  Outcome unreachable = MustApply(b, CustomerContacted{Meta("b-call", kMon20),
+                                                       ContactChannel::kPhone,
+                                                       ContactResult::kUnreachable});
+  ASSERT_EQ(unreachable.actions.size(), 1u);
+  EXPECT_EQ(unreachable.actions[0].kind, ActionKind::kSms);
+  EXPECT_EQ(b.data().oos_flag, OosFlag::kUnreachable);
+  MustApply(c, CustomerContacted{Meta("c-call", kMon20), ContactChannel::kPhone,
+                                 ContactResult::kAcceptedOtherStyle});
+  EXPECT_EQ(c.data().oos_flag, OosFlag::kHandled);
+
+  const std::vector<const Order*> all = {&a, &b, &c};
+  const std::vector<const Order*> queue = NextShiftQueue(all);
+  ASSERT_EQ(queue.size(), 2u);
+  EXPECT_EQ(queue[0], &b);  // red basket first
+  EXPECT_EQ(queue[1], &a);  // not yet contacted; c (pink) is done
+}
+
+// ORD-MALL-COMP: offering another style comes first.
+TEST(OrderMallCompensation, TmallOutOfStockRefundIsRefusedUntilAnotherStyleWasOffered) {
+  Order o("M1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.channel = Channel::kTmall;
+  MustApply(o, p);
+  MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
+  auto r = o.Apply(Refunded{Meta("ref", kMon20), Money::Yuan(1000), RefundReason::kOutOfStock});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->refused());
+  EXPECT_EQ(r->Find("ORD-MALL-COMP")->verdict, Verdict::kRefused);
+}
+
+// ORD-MALL-COMP, the seed's numbers: 5% of 1,000 yuan capped at 30 yuan.
+TEST(OrderMallCompensation, RefundOfAThousandYuanPaysThirtyYuanAndIsFlaggedAsComplaintRisk) {
+  Order o("M1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.channel = Channel::kTmall;
+  MustApply(o, p);
+  MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
+  MustApply(o, CustomerContacted{Meta("call", kMon20), ContactChannel::kPhone,
+                                 ContactResult::kDeclinedOtherStyle});
+  Outcome r = MustApply(o, Refunded{Meta("ref", kMon20), Money::Yuan(1000),
+                                    RefundReason::kOutOfStock});
+  const Decision* d = r.Find("ORD-MALL-COMP");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(std::get<Money>(d->Find("compensation")->value), Money::Yuan(30));
+  EXPECT_TRUE(o.data().complaint_risk);
+  EXPECT_EQ(o.data().compensation, Money::Yuan(30));
+  ASSERT_EQ(r.actions.size(), 1u);
+  EXPECT_EQ(r.actions[0].kind, ActionKind::kNotifyFinance);
+
+  Order small("M2");
+  MustApply(small, p);
+  MustApply(small, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
+  MustApply(small, CustomerContacted{Meta("call", kMon20), ContactChannel::kIm,
+                                     ContactResult::kDeclinedOtherStyle});
+  Outcome r2 = MustApply(small, Refunded{Meta("ref", kMon20), Money::Yuan(200),
+                                         RefundReason::kOutOfStock});
+  EXPECT_EQ(std::get<Money>(r2.Find("ORD-MALL-COMP")->Find("compensation")->value),
+            Money::Yuan(10));
+}
+
+// ORD-CANCEL-REG
+TEST(OrderCancellation, CancellingTheOrderRegistersItAndRestocksTheGoodsTheSameDay) {
+  Order o = ReviewedOrder();
+  Outcome r = MustApply(o, Cancelled{Meta("cx", kMon11), std::nullopt, "buyer changed mind"});
+  EXPECT_EQ(o.state(), "cancelled");
+  EXPECT_EQ(r.Find("ORD-CANCEL-REG")->verdict, Verdict::kScheduled);
+  ASSERT_EQ(r.actions.size(), 2u);
+  EXPECT_EQ(r.actions[0].kind, ActionKind::kRegisterCancellation);
+  EXPECT_EQ(r.actions[1].kind, ActionKind::kRestock);
+  const Timestamp end_of_day = At("2026-11-03T00:00:00+08:00");
+  EXPECT_EQ(r.actions[0].due, end_of_day);
+  EXPECT_EQ(r.actions[1].due, end_of_day);
+}
+
+// ORD-CANCEL-REG: one line.
+TEST(OrderCancellation, CancellingOneLineRegistersThatLineAndKeepsTheOrderInReview) {
+  Order o = ReviewedOrder();
+  Outcome r = MustApply(o, Cancelled{Meta("cx", kMon11), size_t{1}, "no charger"});
+  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_TRUE(o.data().lines[1].cancelled);
+  EXPECT_FALSE(o.data().lines[0].cancelled);
+  EXPECT_EQ(r.actions.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(r.Find("ORD-CANCEL-REG")->Find("scope")->value), "charger");
+  // Cancelling the last live line cancels the order.
+  MustApply(o, Cancelled{Meta("cx2", kMon11), size_t{0}, "nothing left"});
+  EXPECT_EQ(o.state(), "cancelled");
+}
+
+// ORD-F2-HOLD
+TEST(OrderReviewHold, HoldAfterConfirmingWithTheCustomerIsDueWithinThreeDays) {
+  Order o = ReviewedOrder();
+  Outcome r = MustApply(o, HoldPlaced{Meta("h", kMon11), "customer asks to wait for payday"});
+  EXPECT_EQ(o.state(), "held_awaiting_customer");
+  ASSERT_EQ(r.deadlines.size(), 1u);
+  EXPECT_EQ(r.deadlines[0].rule, "ORD-F2-HOLD");
+  EXPECT_EQ(r.deadlines[0].op, DeadlineOp::kSet);
+  EXPECT_EQ(r.deadlines[0].due, At("2026-11-05T11:00:00+08:00"));
+}
+
+// ORD-UNSHIPPED
+TEST(OrderUnshipped, PaidOrderIsToldTheSameDayAndClosedOutByTheEndOfDayThree) {
+  Order o("T1");
+  Outcome r = MustApply(o, SamplePlaced("e1", kMon10));
+  ASSERT_EQ(r.deadlines.size(), 1u);
+  EXPECT_EQ(r.deadlines[0].rule, "ORD-UNSHIPPED");
+  EXPECT_EQ(r.deadlines[0].warn_at, At("2026-11-03T00:00:00+08:00"));
+  EXPECT_EQ(r.deadlines[0].due, At("2026-11-05T00:00:00+08:00"));
+  CheckAll(o, "T1", kMon10);
+  MustApply(o, Pass("e2"));
+  Outcome shipped = MustApply(o, MarkedShipped{Meta("e3", kMon20), false, ""});
+  bool cancelled = false;
+  for (const Deadline& d : shipped.deadlines) {
+    cancelled |= d.rule == "ORD-UNSHIPPED" && d.op == DeadlineOp::kCancel;
+  }
+  EXPECT_TRUE(cancelled);
+}
+
+// ORD-FIX
+TEST(OrderFix, UnpaidTaobaoOrderMayHavePostageAdjustedButAPaidOneMayNot) {
+  Order unpaid("T1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.paid = false;
+  MustApply(unpaid, p);
+  EXPECT_EQ(unpaid.state(), "awaiting_payment");
+  OrderAdjusted cheaper;
+  cheaper.meta = Meta("fix", kMon11);
+  cheaper.postage = Money::Yuan(6);
+  cheaper.agreed_via = ContactChannel::kIm;
+  Outcome r = MustApply(unpaid, cheaper);
+  EXPECT_EQ(r.Find("ORD-FIX")->verdict, Verdict::kAdjusted);
+  EXPECT_EQ(unpaid.data().postage, Money::Yuan(6));
+
+  Order paid = ReviewedOrder();
+  auto refused = paid.Apply(cheaper);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_TRUE(refused->refused());
+  EXPECT_EQ(refused->Find("ORD-FIX")->verdict, Verdict::kRefused);
+  EXPECT_EQ(paid.data().postage, Money::Yuan(10));
+}
+
+// ORD-FIX
+TEST(OrderFix, ColourOrQuantityChangeNeedsTheCustomersAgreement) {
+  Order o = ReviewedOrder();
+  OrderAdjusted change;
+  change.meta = Meta("fix", kMon11);
+  change.line = 0;
+  change.product = "N86-case-red";
+  auto refused = o.Apply(change);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_TRUE(refused->refused());
+  change.agreed_via = ContactChannel::kPhone;
+  MustApply(o, change);
+  EXPECT_EQ(o.data().lines[0].product, "N86-case-red");
+}
+
+// ORD-POSTAGE-SUPP
+TEST(OrderPostageSupplement, SupplementNeedsTheErpCostAndIsCappedAtIt) {
+  Order o = ReviewedOrder();
+  auto unchecked = o.Apply(PostageSupplemented{Meta("s", kMon11), Money::Yuan(8), std::nullopt});
+  ASSERT_TRUE(unchecked.ok());
+  EXPECT_TRUE(unchecked->refused());
+  EXPECT_EQ(unchecked->Find("ORD-POSTAGE-SUPP")->verdict, Verdict::kRefused);
+
+  Outcome r = MustApply(o, PostageSupplemented{Meta("s", kMon11), Money::Yuan(8), Money::Yuan(5)});
+  EXPECT_EQ(r.Find("ORD-POSTAGE-SUPP")->verdict, Verdict::kAdjusted);
+  EXPECT_EQ(std::get<Money>(r.Find("ORD-POSTAGE-SUPP")->Find("charged")->value), Money::Yuan(5));
+  EXPECT_EQ(o.data().postage, Money::Yuan(15));
+  // A postage supplement makes it an exception order (ORD-EXCEPTION).
+  EXPECT_EQ(o.data().exception, ExceptionKind::kPostageSupplement);
+  MustApply(o, Pass("p"));
+  auto automatic = o.Apply(MarkedShipped{Meta("ship", kMon20), false, ""});
+  ASSERT_TRUE(automatic.ok());
+  EXPECT_TRUE(automatic->refused());
+}
+
+// ORD-INVOICE
+TEST(OrderInvoice, WebsiteInvoiceAddsSixPercentOnGoodsOnlyAndRefusesOtherContent) {
+  Order o("W1");
+  OrderPlaced p = SamplePlaced("e1", kMon10);
+  p.channel = Channel::kWebsite;
+  MustApply(o, p);
+  CheckAll(o, "W1", kMon10);
+  MustApply(o, Pass("e2"));
+  MustApply(o, MarkedShipped{Meta("e3", kMon20), false, ""});
+  auto phone = o.Apply(InvoiceRequested{Meta("inv", kTue10), "某公司", "手机"});
+  ASSERT_TRUE(phone.ok());
+  EXPECT_TRUE(phone->refused());
+  EXPECT_EQ(phone->Find("ORD-INVOICE")->verdict, Verdict::kRefused);
+
+  Outcome r = MustApply(o, InvoiceRequested{Meta("inv", kTue10), "某公司", "配件"});
+  const Decision* d = r.Find("ORD-INVOICE");
+  EXPECT_EQ(std::get<Money>(d->Find("goods")->value), Money::Yuan(90));  // postage excluded
+  EXPECT_EQ(std::get<Money>(d->Find("fee")->value), Money::Fen(540));
+}
+
+// ORD-INVOICE
+TEST(OrderInvoice, TaobaoInvoiceHasNoHandlingFee) {
+  Order o = ReviewedOrder();
+  MustApply(o, Pass("e2"));
+  MustApply(o, MarkedShipped{Meta("e3", kMon20), false, ""});
+  Outcome r = MustApply(o, InvoiceRequested{Meta("inv", kTue10), "个人", "配件"});
+  EXPECT_EQ(std::get<Money>(r.Find("ORD-INVOICE")->Find("fee")->value), Money::Zero());
+}
+
+TEST(OrderIdempotency, ApplyingAnEventIdTwiceReturnsTheFirstOutcomeAndChangesNothing) {
+  Order o = ReviewedOrder();
+  const Cancelled cancel{Meta("cx", kMon11), std::nullopt, "dup delivery"};
+  Outcome first = MustApply(o, cancel);
+  const OrderSnapshot after_first = o.Snapshot();
+  auto again = o.Apply(cancel);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->audit.duplicate);
+  Outcome expected = first;
+  expected.audit.duplicate = true;
+  EXPECT_TRUE(SameOutcome(*again, expected));
+  EXPECT_EQ(o.Snapshot(), after_first);
+  // Even a different event under a used id is the first outcome again.
+  auto other = o.Apply(Refunded{Meta("cx", kMon20), Money::Yuan(1), RefundReason::kOther});
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->audit.duplicate);
+  EXPECT_EQ(o.Snapshot(), after_first);
+}
+
+TEST(OrderRefusal, EventTheStateDoesNotAcceptIsFailedPreconditionNamingStateAndEvent) {
+  Order o = ReviewedOrder();
+  const OrderSnapshot before = o.Snapshot();
+  auto r = o.Apply(Delivered{Meta("d", kMon11)});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Str(r.status().message()), HasSubstr("in_review"));
+  EXPECT_THAT(Str(r.status().message()), HasSubstr("delivered"));
+  EXPECT_EQ(o.Snapshot(), before);
+}
+
+TEST(OrderRefusal, MalformedEventsAreInvalidArgumentAndChangeNothing) {
+  Order o("T1");
+  OrderPlaced empty = SamplePlaced("", kMon10);
+  EXPECT_EQ(o.Apply(empty).status().code(), absl::StatusCode::kInvalidArgument);
+  OrderPlaced no_lines = SamplePlaced("e1", kMon10);
+  no_lines.lines.clear();
+  EXPECT_EQ(o.Apply(no_lines).status().code(), absl::StatusCode::kInvalidArgument);
+  OrderPlaced no_time = SamplePlaced("e1", kMon10);
+  no_time.meta.at = absl::InfinitePast();
+  EXPECT_EQ(o.Apply(no_time).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(o.state(), "new");
+  EXPECT_TRUE(o.applied().empty());
+  Order reviewed = ReviewedOrder();
+  EXPECT_EQ(reviewed.Apply(Cancelled{Meta("cx", kMon11), size_t{7}, ""}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(OrderPersistence, RestoreRefusesAnotherFormatOrAnUnknownState) {
+  Order o = ReviewedOrder();
+  OrderSnapshot s = o.Snapshot();
+  s.format_version = 99;
+  EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
+  s = o.Snapshot();
+  s.state = "F2";
+  EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(OrderPersistence, RestoredOrderHasTheSameSnapshotAndContinuesTheSame) {
+  Order o = ReviewedOrder();
+  auto copy = Order::Restore(o.Snapshot());
+  ASSERT_TRUE(copy.ok());
+  EXPECT_EQ(copy->Snapshot(), o.Snapshot());
+  Outcome a = MustApply(o, Pass("p"));
+  Outcome b = MustApply(*copy, Pass("p"));
+  EXPECT_TRUE(SameOutcome(a, b));
+  EXPECT_EQ(copy->Snapshot(), o.Snapshot());
+}
+
+}  // namespace
+}  // namespace kefu

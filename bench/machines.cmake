@@ -1,0 +1,4 @@
+# Machines benchmarks.
+# Orders (issue 3): full Order::Apply on realistic lifecycles, and raw
+# Boost.MSM dispatch against the same transitions as a plain switch.
+kefu_add_benchmark(order_bench ${CMAKE_CURRENT_LIST_DIR}/order_bench.cc LIBS Boost::headers)

@@ -1,6 +1,7 @@
 // Character folding for the reply checker; see fold.h.
 #include "text/fold.h"
 
+#include <mutex>
 #include <string_view>
 
 
@@ -73,16 +74,34 @@ Folder::Folder(const Normalization& n) : n_(n) {
       if (cp != kInvalidCodePoint) keep_.emplace(cp, cp);
     }
   }
-  bmp_.resize(0x10000);
+  // Tables without exceptions are built once per combination of switches.
+  static std::mutex mu;
+  static std::shared_ptr<const std::vector<uint16_t>> cache[16];
+  const unsigned key = (n.fold_width ? 1u : 0u) | (n.fold_case ? 2u : 0u) |
+                       (n.traditional_to_simplified ? 4u : 0u) | (n.skip_noise ? 8u : 0u);
+  const bool cacheable = keep_.empty();
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (cache[key] != nullptr) {
+      bmp_ = cache[key];
+      return;
+    }
+  }
+  auto table = std::make_shared<std::vector<uint16_t>>(0x10000);
   for (char32_t cp = 0; cp < 0x10000; ++cp) {
     const char32_t f = Compute(cp);
     if (f == kNoiseChar) {
-      bmp_[cp] = kNoiseMark;
+      (*table)[cp] = kNoiseMark;
     } else if (f >= kEscape) {
-      bmp_[cp] = kEscape;
+      (*table)[cp] = kEscape;
     } else {
-      bmp_[cp] = static_cast<uint16_t>(f);
+      (*table)[cp] = static_cast<uint16_t>(f);
     }
+  }
+  bmp_ = table;
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (cache[key] == nullptr) cache[key] = bmp_;
   }
 }
 

@@ -8,6 +8,7 @@
 #define KEFU_SRC_TEXT_FOLD_H_
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -45,7 +46,7 @@ class Folder {
   char32_t Fold(char32_t cp) const {
     if (identity_) return cp;
     if (cp < 0x10000) {
-      const uint16_t v = bmp_[cp];
+      const uint16_t v = (*bmp_)[cp];
       if (v < kEscape) return v;
       if (v == kNoiseMark) return kNoiseChar;
     }
@@ -61,7 +62,9 @@ class Folder {
 
   Normalization n_;
   bool identity_ = true;
-  std::vector<uint16_t> bmp_;  // 65536 entries unless identity_
+  // 65536 entries unless identity_; shared by every Folder with the same
+  // settings (and no keep_traditional).
+  std::shared_ptr<const std::vector<uint16_t>> bmp_;
   std::unordered_map<char32_t, char32_t> keep_;  // exempt from t2s (as a set)
 };
 

@@ -44,46 +44,47 @@ namespace {
 
 constexpr int32_t kNoEntry = -1;
 
-// A trie over folded code points, flattened for lookups.
+// A trie over folded code points. Transitions live in one open-addressing
+// hash table keyed by (node, character), so that a step of a walk costs one
+// probe; the root's children in the BMP are in a two-level table instead.
+// Each transition carries the child's entry and whether it is a leaf, so a
+// walk never touches per-node records.
 class Trie {
  public:
-  struct Node {
-    uint32_t first = 0;   // index of the first child in keys_/kids_
-    uint32_t count = 0;   // number of children
+  struct Step {
+    uint32_t node = 0;
     int32_t entry = kNoEntry;
-    CharClass cls = CharClass::kOther;  // class of the character leading here
+    bool leaf = false;
   };
 
-  bool empty() const { return nodes_.size() <= 1; }
+  bool empty() const { return root_edges_.empty(); }
   int max_depth() const { return max_depth_; }
-  const Node& node(uint32_t i) const { return nodes_[i]; }
+  // (first character, its node's entry) of every phrase.
+  const std::vector<std::pair<char32_t, int32_t>>& root_edges() const { return root_edges_; }
+  // (first, second character) of every phrase longer than one character.
+  const std::vector<std::pair<char32_t, char32_t>>& first_pairs() const { return first_pairs_; }
 
-  // The child of `n` reached by `c`, or 0 when there is none.
-  uint32_t Child(uint32_t n, char32_t c) const {
+  // The transition from `n` by `c`; false when there is none.
+  bool Next(uint32_t n, char32_t c, Step* out) const {
     if (n == 0 && c < 0x10000) {
-      const uint64_t word = root_bits_[c >> 6];
-      const uint64_t bit = uint64_t{1} << (c & 63);
-      if ((word & bit) == 0) return 0;
-      return root_dense_[root_rank_[c >> 6] +
-                         static_cast<uint32_t>(__builtin_popcountll(word & (bit - 1)))];
+      const uint64_t v = root_pages_[root_dir_[c >> 8] + (c & 0xFF)];
+      if (v == 0) return false;
+      Unpack(static_cast<uint32_t>(v), static_cast<int32_t>(static_cast<uint32_t>(v >> 32)), out);
+      return true;
     }
-    const Node& nd = nodes_[n];
-    const char32_t* k = keys_.data() + nd.first;
-    if (nd.count <= 8) {
-      for (uint32_t i = 0; i < nd.count; ++i) {
-        if (k[i] == c) return kids_[nd.first + i];
+    if (slots_.empty()) return false;
+    const uint64_t key = Key(n, c);
+    for (size_t i = Hash(key) & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key == key) {
+        Unpack(s.child, s.entry, out);
+        return true;
       }
-      return 0;
+      if (s.key == kEmptyKey) return false;
     }
-    const char32_t* it = std::lower_bound(k, k + nd.count, c);
-    if (it == k + nd.count || *it != c) return 0;
-    return kids_[nd.first + static_cast<uint32_t>(it - k)];
   }
 
-  // Builds the trie from folded phrases; phrases[i] maps to entry ids[i].
-  // Returns false when a phrase is a duplicate (the first one is kept).
   void Build(const std::vector<std::pair<std::u32string, int32_t>>& phrases) {
-    // Temporary pointer trie with ordered children.
     struct TmpNode {
       std::map<char32_t, uint32_t> kids;
       int32_t entry = kNoEntry;
@@ -105,62 +106,62 @@ class Trie {
       if (tmp[n].entry == kNoEntry) tmp[n].entry = id;
       max_depth_ = std::max(max_depth_, static_cast<int>(chars.size()));
     }
-    // Breadth-first renumbering so that siblings are contiguous.
-    std::vector<uint32_t> order{0};
-    std::vector<uint32_t> new_id(tmp.size(), 0);
-    std::vector<char32_t> incoming(tmp.size(), 0);
-    for (size_t i = 0; i < order.size(); ++i) {
-      for (const auto& [c, k] : tmp[order[i]].kids) {
-        new_id[k] = static_cast<uint32_t>(order.size());
-        incoming[k] = c;
-        order.push_back(k);
+    size_t edges = tmp.size() - 1;
+    size_t cap = 16;
+    while (cap < edges * 2) cap *= 2;
+    mask_ = cap - 1;
+    slots_.assign(cap, Slot{});
+    root_dir_.assign(256, 0);
+    root_pages_.assign(256, 0);
+    for (uint32_t n = 0; n < tmp.size(); ++n) {
+      for (const auto& [c, k] : tmp[n].kids) {
+        const uint32_t packed = k | (tmp[k].kids.empty() ? kLeafBit : 0);
+        const int32_t entry = tmp[k].entry;
+        if (n == 0) {
+          root_edges_.emplace_back(c, entry);
+          for (const auto& kv : tmp[k].kids) first_pairs_.emplace_back(c, kv.first);
+        }
+        if (n == 0 && c < 0x10000) {
+          if (root_dir_[c >> 8] == 0) {
+            root_dir_[c >> 8] = static_cast<uint32_t>(root_pages_.size());
+            root_pages_.resize(root_pages_.size() + 256, 0);
+          }
+          root_pages_[root_dir_[c >> 8] + (c & 0xFF)] =
+              packed | (static_cast<uint64_t>(static_cast<uint32_t>(entry)) << 32);
+          continue;
+        }
+        const uint64_t key = Key(n, c);
+        size_t i = Hash(key) & mask_;
+        while (slots_[i].key != kEmptyKey) i = (i + 1) & mask_;
+        slots_[i] = Slot{key, packed, entry};
       }
-    }
-    nodes_.assign(order.size(), Node{});
-    for (size_t i = 0; i < order.size(); ++i) {
-      const TmpNode& t = tmp[order[i]];
-      Node& nd = nodes_[i];
-      nd.entry = t.entry;
-      nd.cls = i == 0 ? CharClass::kOther : ClassOf(incoming[order[i]]);
-      nd.first = static_cast<uint32_t>(keys_.size());
-      nd.count = static_cast<uint32_t>(t.kids.size());
-      for (const auto& [c, k] : t.kids) {
-        keys_.push_back(c);
-        kids_.push_back(new_id[k]);
-      }
-    }
-    // Rank bitmap over the root's children in the BMP.
-    root_bits_.assign(1024, 0);
-    root_rank_.assign(1024, 0);
-    const Node& root = nodes_[0];
-    for (uint32_t i = 0; i < root.count; ++i) {
-      const char32_t c = keys_[root.first + i];
-      if (c < 0x10000) root_bits_[c >> 6] |= uint64_t{1} << (c & 63);
-    }
-    uint32_t total = 0;
-    for (size_t w = 0; w < 1024; ++w) {
-      root_rank_[w] = total;
-      total += static_cast<uint32_t>(__builtin_popcountll(root_bits_[w]));
-    }
-    root_dense_.assign(total, 0);
-    for (uint32_t i = 0; i < root.count; ++i) {
-      const char32_t c = keys_[root.first + i];
-      if (c >= 0x10000) continue;
-      const uint64_t word = root_bits_[c >> 6];
-      const uint64_t bit = uint64_t{1} << (c & 63);
-      root_dense_[root_rank_[c >> 6] +
-                  static_cast<uint32_t>(__builtin_popcountll(word & (bit - 1)))] =
-          kids_[root.first + i];
     }
   }
 
  private:
-  std::vector<Node> nodes_;
-  std::vector<char32_t> keys_;
-  std::vector<uint32_t> kids_;
-  std::vector<uint64_t> root_bits_;
-  std::vector<uint32_t> root_rank_;
-  std::vector<uint32_t> root_dense_;
+  static constexpr uint64_t kEmptyKey = ~uint64_t{0};
+  static constexpr uint32_t kLeafBit = 0x80000000u;
+  struct Slot {
+    uint64_t key = kEmptyKey;
+    uint32_t child = 0;
+    int32_t entry = kNoEntry;
+  };
+  static uint64_t Key(uint32_t n, char32_t c) { return (static_cast<uint64_t>(n) << 21) | c; }
+  static size_t Hash(uint64_t key) {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32);
+  }
+  static void Unpack(uint32_t child, int32_t entry, Step* out) {
+    out->node = child & ~kLeafBit;
+    out->leaf = (child & kLeafBit) != 0;
+    out->entry = entry;
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  std::vector<uint32_t> root_dir_;    // page index per 256 code points
+  std::vector<uint64_t> root_pages_;  // child | leaf bit | entry << 32; page 0 empty
+  std::vector<std::pair<char32_t, int32_t>> root_edges_;
+  std::vector<std::pair<char32_t, char32_t>> first_pairs_;
   int max_depth_ = 0;
 };
 
@@ -180,6 +181,33 @@ struct PhraseMatcher::Impl {
   Trie banned;
   Trie allow;
   std::vector<uint64_t> start_bits;  // raw BMP code points that may start a hit
+  // Second-character filter: folded first characters that are whole phrases
+  // (single_bits, BMP), and a hashed bitmap of the folded first two
+  // characters of every longer phrase.
+  std::vector<uint64_t> single_bits;
+  std::vector<uint64_t> pair_bits;
+  uint32_t pair_shift = 32;
+
+  static uint32_t PairHash(char32_t a, char32_t b) {
+    return (static_cast<uint32_t>(a) * 0x9E3779B1u) ^ (static_cast<uint32_t>(b) * 0x85EBCA6Bu) ^
+           (static_cast<uint32_t>(b) >> 7);
+  }
+  bool PairMayMatch(char32_t a, char32_t b) const {
+    const uint32_t h = PairHash(a, b) >> pair_shift;
+    return (pair_bits[h >> 6] >> (h & 63)) & 1;
+  }
+  // False when no phrase can start at `pos` (first character `f1`, folded)
+  // given the character after it; true when a walk is needed.
+  bool SecondCharMayMatch(std::string_view text, size_t next, char32_t f1) const {
+    if (f1 >= 0x10000 || ((single_bits[f1 >> 6] >> (f1 & 63)) & 1)) return true;
+    if (next >= text.size()) return false;
+    char32_t c2;
+    DecodeUtf8(text, next, &c2);
+    const char32_t f2 = folder.Fold(c2);
+    if (f2 == kNoiseChar) return true;
+    if (f2 == kInvalidCodePoint) return false;
+    return PairMayMatch(f1, f2);
+  }
   bool boundaries = false;
   int max_noise_run = 0;
 
@@ -189,7 +217,8 @@ struct PhraseMatcher::Impl {
     if (cp < 0x10000) return (start_bits[cp >> 6] >> (cp & 63)) & 1;
     if (cp == kInvalidCodePoint) return false;
     const char32_t f = folder.Fold(cp);
-    return f != kNoiseChar && banned.Child(0, f) != 0;
+    Trie::Step st;
+    return f != kNoiseChar && banned.Next(0, f, &st);
   }
 
   CharClass ClassAt(std::string_view text, size_t pos) const {
@@ -219,19 +248,20 @@ struct PhraseMatcher::Impl {
       }
       noise_run = 0;
       if (f == kInvalidCodePoint) break;
-      node = trie.Child(node, f);
-      if (node == 0) break;
+      Trie::Step st;
+      if (!trie.Next(node, f, &st)) break;
+      node = st.node;
       p += len;
-      const auto& nd = trie.node(node);
-      if (nd.entry != kNoEntry) {
+      if (st.entry != kNoEntry) {
         const size_t at = static_cast<size_t>(p - base);
-        if (!boundaries || nd.cls == CharClass::kOther || ClassAt(text, at) != nd.cls) {
+        const CharClass cls = boundaries ? ClassOf(f) : CharClass::kOther;
+        if (cls == CharClass::kOther || ClassAt(text, at) != cls) {
           best.end = at;
-          best.entry = nd.entry;
+          best.entry = st.entry;
           best.last = cp;
         }
       }
-      if (nd.count == 0) break;
+      if (st.leaf) break;
     }
     return best;
   }
@@ -270,37 +300,61 @@ struct PhraseMatcher::Impl {
     }
   }
 
-  void FindAll(std::string_view text, std::vector<PhraseMatch>* out) const {
-    if (banned.empty()) return;
+  // The first position at or after `pos` whose character may start a hit
+  // (by the start filter), or text.size(). This is the hot loop: it decodes
+  // three-byte sequences inline and leaves everything else to DecodeUtf8.
+  size_t NextCandidate(std::string_view text, size_t pos) const {
     const auto* base = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
     const uint64_t* bits = start_bits.data();
-    size_t pos = 0;
-    char32_t prev = 0;
     while (pos < n) {
+      const unsigned char b0 = base[pos];
+      if (b0 < 0x80) {
+        if ((bits[b0 >> 6] >> (b0 & 63)) & 1) return pos;
+        ++pos;
+        continue;
+      }
+      if ((b0 & 0xF0) == 0xE0 && b0 != 0xE0 && b0 != 0xED && pos + 2 < n &&
+          (base[pos + 1] & 0xC0) == 0x80 && (base[pos + 2] & 0xC0) == 0x80) {
+        const char32_t c = (static_cast<char32_t>(b0 & 0x0F) << 12) |
+                           (static_cast<char32_t>(base[pos + 1] & 0x3F) << 6) |
+                           (base[pos + 2] & 0x3F);
+        if ((bits[c >> 6] >> (c & 63)) & 1) return pos;
+        pos += 3;
+        continue;
+      }
       char32_t cp;
       const size_t len = DecodeUtf8(base + pos, base + n, &cp);
-      const bool candidate =
-          cp < 0x10000 ? ((bits[cp >> 6] >> (cp & 63)) & 1) != 0 : MayStart(cp);
-      if (candidate) {
-        bool start_ok = true;
-        if (boundaries) {
-          const CharClass c = ClassOf(folder.Fold(cp));
-          start_ok = c == CharClass::kOther || ClassOf(folder.Fold(prev)) != c;
-        }
-        if (start_ok) {
-          const WalkResult r = Walk(banned, text, pos);
-          if (r.entry != kNoEntry && !Covered(text, pos, r.end)) {
-            out->push_back(PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)});
-            pos = r.end;
-            prev = r.last;
-            continue;
-          }
-        }
-      }
-      prev = cp;
+      if (cp < 0x10000 ? ((bits[cp >> 6] >> (cp & 63)) & 1) != 0 : MayStart(cp)) return pos;
       pos += len;
     }
+    return n;
+  }
+
+  // Handles a candidate start at `pos`: appends a hit and returns the
+  // position after it, or returns the position of the next character.
+  size_t TryAt(std::string_view text, size_t pos, std::vector<PhraseMatch>* out) const {
+    char32_t cp;
+    const size_t len = DecodeUtf8(text, pos, &cp);
+    const char32_t f = folder.Fold(cp);
+    if (boundaries) {
+      const CharClass c = ClassOf(f);
+      if (c != CharClass::kOther && pos > 0 &&
+          ClassAt(text, text_internal::PreviousCodePointStart(text, pos)) == c) {
+        return pos + len;
+      }
+    }
+    if (!SecondCharMayMatch(text, pos + len, f)) return pos + len;
+    const WalkResult r = Walk(banned, text, pos);
+    if (r.entry == kNoEntry || Covered(text, pos, r.end)) return pos + len;
+    out->push_back(PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)});
+    return r.end;
+  }
+
+  void FindAll(std::string_view text, std::vector<PhraseMatch>* out) const {
+    if (banned.empty()) return;
+    size_t pos = NextCandidate(text, 0);
+    while (pos < text.size()) pos = NextCandidate(text, TryAt(text, pos, out));
   }
 };
 
@@ -343,12 +397,30 @@ absl::StatusOr<PhraseMatcher> PhraseMatcher::Compile(PhraseList list) {
   }
   impl->banned.Build(banned);
   impl->allow.Build(allow);
+  // Second-character filter.
+  {
+    Impl& m = *impl;
+    m.single_bits.assign(1024, 0);
+    for (const auto& [c, entry] : m.banned.root_edges()) {
+      if (entry != kNoEntry && c < 0x10000) m.single_bits[c >> 6] |= uint64_t{1} << (c & 63);
+    }
+    const size_t pairs = m.banned.first_pairs().size();
+    uint32_t bits_log2 = 12;
+    while (bits_log2 < 22 && (size_t{1} << bits_log2) < pairs * 16) ++bits_log2;
+    m.pair_shift = 32 - bits_log2;
+    m.pair_bits.assign((size_t{1} << bits_log2) / 64, 0);
+    for (const auto& [a, b] : m.banned.first_pairs()) {
+      const uint32_t h = Impl::PairHash(a, b) >> m.pair_shift;
+      m.pair_bits[h >> 6] |= uint64_t{1} << (h & 63);
+    }
+  }
   // Start filter: raw BMP code points whose folded form begins a phrase.
   impl->start_bits.assign(1024, 0);
   for (char32_t cp = 0; cp < 0x10000; ++cp) {
     const char32_t f = impl->folder.Fold(cp);
     if (f == kNoiseChar || f == kInvalidCodePoint) continue;
-    if (impl->banned.Child(0, f) != 0) impl->start_bits[cp >> 6] |= uint64_t{1} << (cp & 63);
+    Trie::Step st;
+    if (impl->banned.Next(0, f, &st)) impl->start_bits[cp >> 6] |= uint64_t{1} << (cp & 63);
   }
   return PhraseMatcher(std::move(impl));
 }

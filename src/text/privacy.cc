@@ -248,9 +248,14 @@ std::vector<PersonalDataHit> FindPersonalData(std::string_view text,
                                               const PersonalDataOptions& options) {
   std::vector<PersonalDataHit> out;
   // Cheap exit: nothing to find without a digit or an '@'.
+  // (Full-width digits are EF BC 90..99.)
   bool interesting = false;
-  for (char c : text) {
-    if ((c >= '0' && c <= '9') || c == '@' || c == '\xEF') {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c >= '0' && c <= '9') || c == '@' ||
+        (c == '\xEF' && i + 2 < text.size() && text[i + 1] == '\xBC' &&
+         static_cast<unsigned char>(text[i + 2]) >= 0x90 &&
+         static_cast<unsigned char>(text[i + 2]) <= 0x99)) {
       interesting = true;
       break;
     }

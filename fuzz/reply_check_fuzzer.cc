@@ -1,0 +1,91 @@
+// libFuzzer target: the reply checker over arbitrary bytes.
+//
+// Checks that nothing crashes or reads out of bounds (ASan, UBSan), and that
+// the results keep their promises: offsets within the text and on its byte
+// range, phrase hits ordered and non-overlapping, privacy hits masked. The
+// first byte picks normalization switches; when the input holds a 0x00 byte,
+// the part before it also becomes a phrase list (one phrase a line), so that
+// Compile sees arbitrary phrases too.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kefu/text/packs.h"
+#include "kefu/text/phrase_matcher.h"
+#include "kefu/text/privacy.h"
+#include "kefu/text/reply_checker.h"
+
+namespace {
+
+void Require(bool ok) {
+  if (!ok) std::abort();
+}
+
+void CheckHits(const std::vector<kefu::PhraseMatch>& hits, size_t size, size_t entries) {
+  size_t last_end = 0;
+  for (const auto& h : hits) {
+    Require(h.begin < h.end && h.end <= size);
+    Require(h.begin >= last_end);
+    Require(h.entry < entries);
+    last_end = h.end;
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const kefu::ReplyChecker* checker = [] {
+    kefu::ReplyCheckerOptions o;
+    o.lists = {kefu::SeedPack(), kefu::AdvertisingLawPack()};
+    return new kefu::ReplyChecker(*kefu::ReplyChecker::Create(o));
+  }();
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  for (const kefu::Finding& f : checker->Check(input)) {
+    Require(f.begin <= f.end && f.end <= size);
+    if (f.rule_id != "PH-PRIVACY" && f.rule_id != "PH-APOLOGY") {
+      Require(f.text == input.substr(f.begin, f.end - f.begin));
+    }
+  }
+  for (const auto& h : kefu::FindPersonalData(input)) {
+    Require(h.begin < h.end && h.end <= size);
+    Require(h.masked.find('*') != std::string::npos);
+  }
+
+  if (size == 0) return 0;
+  kefu::Normalization n;
+  const uint8_t sw = data[0];
+  n.fold_width = sw & 1;
+  n.fold_case = sw & 2;
+  n.traditional_to_simplified = sw & 4;
+  n.skip_noise = sw & 8;
+  n.word_boundaries = sw & 16;
+  n.max_noise_run = (sw >> 5) & 7;
+  const size_t nul = input.find('\0');
+  if (nul == std::string_view::npos) return 0;
+  kefu::PhraseList list;
+  list.normalization = n;
+  const std::string_view phrases = input.substr(1, nul - 1);
+  for (size_t at = 0; at <= phrases.size() && list.entries.size() < 64;) {
+    size_t nl = phrases.find('\n', at);
+    if (nl == std::string_view::npos) nl = phrases.size();
+    kefu::PhraseEntry e;
+    e.phrase = std::string(phrases.substr(at, nl - at));
+    e.rule_id = "FUZZ";
+    e.allow = !e.phrase.empty() && (e.phrase[0] & 1);
+    list.entries.push_back(std::move(e));
+    at = nl + 1;
+  }
+  const size_t entries = list.entries.size();
+  auto m = kefu::PhraseMatcher::Compile(std::move(list));
+  if (!m.ok()) return 0;
+  const std::string_view text = input.substr(nul + 1);
+  const auto hits = m->FindAll(text);
+  CheckHits(hits, text.size(), entries);
+  for (const auto& h : hits) Require(!m->entry(h.entry).allow);
+  (void)m->Normalize(text);
+  return 0;
+}

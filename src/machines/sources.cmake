@@ -7,3 +7,9 @@ target_sources(kefu PRIVATE
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/order.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_registry.cc)
+# After-sales tickets (issue 4).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/ticket.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ticket_defects.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ticket_registry.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ticket_report.cc)

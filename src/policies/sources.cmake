@@ -4,3 +4,7 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/courier_reach.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_policies.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_terms.cc)
+# After-sales (issue 4).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ticket_terms.cc)

@@ -1,3 +1,5 @@
 # The policies layer's tests.
 # Orders (issue 3).
 kefu_add_test(order_policies_test ${CMAKE_CURRENT_LIST_DIR}/order_policies_test.cc)
+# After-sales (issue 4).
+kefu_add_test(after_sales_policies_test ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies_test.cc)

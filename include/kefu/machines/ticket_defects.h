@@ -1,0 +1,63 @@
+// kefu/machines/ticket_defects.h: AS-DEFECT, the per-product count of
+// after-sales tickets across tickets.
+//
+// At DefectPolicy::test_at tickets (default 2) a product is flagged "test
+// before shipping": the order machine's ready-to-ship step asks for the test
+// through ProductTestQuery. At delist_at tickets (default 3) a delisting
+// proposal is raised. The host records each registered ticket once
+// (Record); the counter never calls back.
+//
+// Thread safety: implementations of ProductTestQuery must allow concurrent
+// NeedsTestBeforeShipping calls. DefectCounter is not synchronized: Record
+// must not race with reads.
+#ifndef KEFU_MACHINES_TICKET_DEFECTS_H_
+#define KEFU_MACHINES_TICKET_DEFECTS_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kefu/core/export.h"
+#include "kefu/core/outcome.h"
+#include "kefu/machines/ticket.h"
+#include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/ticket_terms.h"
+
+namespace kefu {
+
+// The question the order machine asks before shipping (AS-DEFECT).
+class KEFU_EXPORT ProductTestQuery {
+ public:
+  virtual ~ProductTestQuery();
+  // True when `product` must be tested before it ships.
+  virtual bool NeedsTestBeforeShipping(std::string_view product) const = 0;
+};
+
+class KEFU_EXPORT DefectCounter final : public ProductTestQuery {
+ public:
+  explicit DefectCounter(DefectPolicy policy = {});
+
+  // Counts ticket `ticket_id` once for every product of `lines` (a ticket
+  // recorded before is not counted again). The outcome (entity =
+  // `ticket_id`) carries, for each product that reached a threshold with
+  // this ticket, an AS-DEFECT decision and an action: kTestBeforeShipping
+  // at test_at, kProposeDelisting at delist_at; the subject is the product
+  // and the figure "count" the number of tickets.
+  Outcome Record(std::string_view ticket_id, const std::vector<TicketLine>& lines);
+  Outcome Record(const Ticket& ticket) { return Record(ticket.id(), ticket.data().lines); }
+
+  // Distinct tickets recorded for `product`.
+  int Count(std::string_view product) const;
+  bool NeedsTestBeforeShipping(std::string_view product) const override;
+  bool DelistingProposed(std::string_view product) const;
+
+ private:
+  DefectPolicy policy_;
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> tickets_;
+};
+
+}  // namespace kefu
+
+#endif  // KEFU_MACHINES_TICKET_DEFECTS_H_

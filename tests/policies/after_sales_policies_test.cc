@@ -1,0 +1,230 @@
+// The AS policies on their own: caps, registration checks, who pays,
+// evidence, ownership, the refund record and deadline arithmetic.
+#include "kefu/policies/after_sales_policies.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kefu {
+namespace {
+
+using ::testing::HasSubstr;
+
+Timestamp At(const char* text) {
+  auto t = ParseTimestamp(text);
+  EXPECT_TRUE(t.ok()) << text;
+  return t.ok() ? *t : absl::UnixEpoch();
+}
+
+std::string Missing(const Decision& d) {
+  const Figure* f = d.Find("missing");
+  return f == nullptr ? std::string() : std::get<std::string>(f->value);
+}
+
+// ---------------------------------------------------------- AS-POSTAGE-CAP
+
+TEST(PostageCapPolicy, NineYuanInProvinceIsAdjustedToEight) {
+  // AS-POSTAGE-CAP: 省内不超过8元
+  const auto a = PostageCapPolicy{}.Assess(Money::Yuan(9), true, false, false, true);
+  EXPECT_EQ(a.decision.rule, "AS-POSTAGE-CAP");
+  EXPECT_EQ(a.decision.verdict, Verdict::kAdjusted);
+  EXPECT_EQ(a.reimbursed, Money::Yuan(8));
+  EXPECT_EQ(std::get<Money>(a.decision.Find("claimed")->value), Money::Yuan(9));
+  EXPECT_EQ(std::get<Money>(a.decision.Find("cap")->value), Money::Yuan(8));
+  EXPECT_EQ(a.decision.Reason(Language::kEn),
+            "return postage 9.00 yuan exceeds the in-province cap 8.00 yuan; 8.00 yuan "
+            "reimbursed");
+}
+
+TEST(PostageCapPolicy, TwelveYuanOutOfProvinceIsAdjustedToTen) {
+  // AS-POSTAGE-CAP: 省外不超过10元
+  const auto a = PostageCapPolicy{}.Assess(Money::Yuan(12), false, false, false, true);
+  EXPECT_EQ(a.decision.verdict, Verdict::kAdjusted);
+  EXPECT_EQ(a.reimbursed, Money::Yuan(10));
+  EXPECT_EQ(a.decision.Reason(), "退货邮费12.00元超过省外上限10.00元，按10.00元报销");
+}
+
+TEST(PostageCapPolicy, AClaimWithinTheCapIsReimbursedInFull) {
+  // AS-POSTAGE-CAP
+  const auto a = PostageCapPolicy{}.Assess(Money::Yuan(8), true, false, false, true);
+  EXPECT_EQ(a.decision.verdict, Verdict::kAllowed);
+  EXPECT_EQ(a.reimbursed, Money::Yuan(8));
+}
+
+TEST(PostageCapPolicy, FreightCollectIsRefused) {
+  // AS-POSTAGE-CAP: 拒收到付件
+  const auto a = PostageCapPolicy{}.Assess(Money::Yuan(9), true, false, true, true);
+  EXPECT_EQ(a.decision.verdict, Verdict::kRefused);
+  EXPECT_EQ(a.reimbursed, Money::Zero());
+  PostageCapPolicy lenient;
+  lenient.refuse_freight_collect = false;
+  EXPECT_NE(lenient.Assess(Money::Yuan(9), true, false, true, true).decision.verdict,
+            Verdict::kRefused);
+}
+
+TEST(PostageCapPolicy, AQualityReturnStaysWithinItsOwnCapAndUnknownProvinceTakesTheSmallerCap) {
+  // AS-POSTAGE-CAP: 质量问题 ... 邮费不要超过10元
+  PostageCapPolicy shop;
+  shop.out_of_province = Money::Yuan(15);
+  EXPECT_EQ(shop.Assess(Money::Yuan(14), false, true, false, true).reimbursed, Money::Yuan(10));
+  EXPECT_EQ(shop.Assess(Money::Yuan(14), false, false, false, true).reimbursed, Money::Yuan(14));
+  EXPECT_EQ(PostageCapPolicy{}.Assess(Money::Yuan(9), std::nullopt, false, false, true).reimbursed,
+            Money::Yuan(8));
+}
+
+TEST(PostageCapPolicy, NothingIsReimbursedWhenTheCustomerPays) {
+  // AS-POSTAGE-CAP with AS-WHO-PAYS
+  const auto a = PostageCapPolicy{}.Assess(Money::Yuan(9), true, false, false, false);
+  EXPECT_EQ(a.decision.verdict, Verdict::kAllowed);
+  EXPECT_EQ(a.reimbursed, Money::Zero());
+}
+
+// ------------------------------------------------------------- AS-REGISTER
+
+TEST(RegisterPolicy, RefusesMissingCategoryDetailsAndProducts) {
+  // AS-REGISTER
+  const Decision d = RegisterPolicy{}.Evaluate(TicketKind::kExchange, "", "", 0);
+  EXPECT_EQ(d.verdict, Verdict::kRefused);
+  EXPECT_EQ(Missing(d), "category, details, products");
+  EXPECT_EQ(RegisterPolicy{}.Evaluate(TicketKind::kExchange, "质量问题", "亮点", 1).verdict,
+            Verdict::kAllowed);
+}
+
+TEST(RegisterPolicy, ACategoryMustBeOneOfTheShopsWhenItListsThem) {
+  // AS-REGISTER: 选择在正确的事务类别
+  RegisterPolicy shop;
+  shop.categories = {"质量问题", "发错货"};
+  EXPECT_EQ(shop.Evaluate(TicketKind::kExchange, "其他", "x", 1).verdict, Verdict::kRefused);
+  EXPECT_EQ(shop.Evaluate(TicketKind::kExchange, "发错货", "x", 1).verdict, Verdict::kAllowed);
+}
+
+TEST(RegisterPolicy, ALonePostageRefundNeedsNoTicket) {
+  // AS-REGISTER: 除了客户退邮费不用登记
+  const RegisterPolicy p;
+  EXPECT_FALSE(p.NeedsTicket(TicketKind::kPostageRefund));
+  EXPECT_TRUE(p.NeedsTicket(TicketKind::kRefundOnly));
+  const Decision d = p.Evaluate(TicketKind::kPostageRefund, "邮费", "x", 0);
+  EXPECT_EQ(d.verdict, Verdict::kRefused);
+  EXPECT_THAT(d.Reason(Language::kEn), HasSubstr("needs no ticket"));
+}
+
+TEST(RegisterPolicy, AFaultNeedsItsQcStamp) {
+  // AS-REGISTER: 检查出错的需确定好QC章号
+  const RegisterPolicy p;
+  EXPECT_EQ(p.EvaluateFault(true, "").verdict, Verdict::kRefused);
+  EXPECT_EQ(p.EvaluateFault(true, "QC-7").verdict, Verdict::kAllowed);
+  EXPECT_EQ(p.EvaluateFault(false, "").verdict, Verdict::kAllowed);
+}
+
+// ------------------------------------------------------------- AS-WHO-PAYS
+
+TEST(WhoPaysPolicy, AReturnSaysWhoPaysAndHowTheShopRepays) {
+  // AS-WHO-PAYS
+  const WhoPaysPolicy p;
+  EXPECT_EQ(Missing(p.Evaluate(TicketKind::kExchange, PostagePayer::kUnset, PostagePayer::kUnset,
+                               Repayment::kNone)),
+            "return postage payer, reshipment postage payer");
+  EXPECT_EQ(Missing(p.Evaluate(TicketKind::kReturnRefund, PostagePayer::kShop,
+                               PostagePayer::kUnset, Repayment::kNone)),
+            "repayment");
+  EXPECT_EQ(p.Evaluate(TicketKind::kReturnRefund, PostagePayer::kCustomer, PostagePayer::kUnset,
+                       Repayment::kNone)
+                .verdict,
+            Verdict::kAllowed);
+  EXPECT_EQ(p.Evaluate(TicketKind::kRefundOnly, PostagePayer::kUnset, PostagePayer::kUnset,
+                       Repayment::kNone)
+                .verdict,
+            Verdict::kAllowed);
+}
+
+// ------------------------------------------------------------- AS-EVIDENCE
+
+TEST(EvidencePolicy, QualityRefundsNeedPhotosAndFullRefundsTheDestructionPhoto) {
+  // AS-EVIDENCE
+  const EvidencePolicy p;
+  EXPECT_EQ(Missing(p.Evaluate(true, true, false, false)), "photos, destruction photo");
+  EXPECT_EQ(Missing(p.Evaluate(true, false, true, false)), "");
+  EXPECT_EQ(p.Evaluate(false, false, false, false).verdict, Verdict::kAllowed);
+  EvidencePolicy lax;
+  lax.photos_for_quality_refund = false;
+  EXPECT_EQ(lax.Evaluate(true, false, false, false).verdict, Verdict::kAllowed);
+}
+
+// ------------------------------------------------------- AS-OWNER, HANDOFF
+
+TEST(OwnerPolicy, OnlyTheOwnerEscalationTargetSupervisorsExemptRolesAndTheSystemAct) {
+  // AS-OWNER
+  OwnerPolicy p;
+  p.supervisors = {"zhuguan"};
+  EXPECT_TRUE(p.MayAct("xiaoli", "", "xiaoli"));
+  EXPECT_FALSE(p.MayAct("xiaoli", "", "xiaowang"));
+  EXPECT_TRUE(p.MayAct("xiaoli", "xiaowang", "xiaowang"));
+  EXPECT_TRUE(p.MayAct("xiaoli", "", "zhuguan"));
+  EXPECT_TRUE(p.MayAct("xiaoli", "", "finance"));
+  EXPECT_TRUE(p.MayAct("xiaoli", "", ""));
+  EXPECT_TRUE(p.MayAct("", "", "anyone"));
+  p.enabled = false;
+  EXPECT_TRUE(p.MayAct("xiaoli", "", "xiaowang"));
+}
+
+// -------------------------------------------------------- AS-REFUND-RECORD
+
+TEST(RefundRecordPolicy, ListsEveryMissingField) {
+  // AS-REFUND-RECORD: 处理人名字,哪个店,旺旺名,退款金额,支付宝账号
+  const RefundRecordPolicy p;
+  EXPECT_EQ(Missing(p.Evaluate("", "", "", "", Money::Zero())),
+            "handler, shop, buyer IM name, Alipay account, amount");
+  EXPECT_EQ(p.Evaluate("xiaowang", "淘宝店", "tb", "a@b", Money::Yuan(1)).verdict,
+            Verdict::kAllowed);
+}
+
+// --------------------------------------------------------------- deadlines
+
+TEST(ComputeDeadline, SevenCalendarDaysEndAtTheEndOfTheSeventhDayWithAWarningTheDayBefore) {
+  // AS-RESOLVE, AS-TRACK
+  auto t = ComputeDeadline(ResolvePolicy{}.terms, At("2026-11-02T10:00:00+08:00"),
+                           BusinessCalendar::Default());
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->due, At("2026-11-10T00:00:00+08:00"));
+  EXPECT_EQ(*t->warn_at, At("2026-11-09T00:00:00+08:00"));
+}
+
+TEST(ComputeDeadline, BusinessDaysSkipWeekendsAndHolidays) {
+  // AS-RETURN-WINDOW on working days
+  BusinessCalendar::Options o;
+  o.holidays = {absl::CivilDay(2026, 11, 9)};
+  auto cal = BusinessCalendar::Create(o);
+  ASSERT_TRUE(cal.ok());
+  DeadlineTerms terms{2, true, 0, false};
+  auto t = ComputeDeadline(terms, At("2026-11-06T10:00:00+08:00"), *cal);  // Friday
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->due, At("2026-11-12T00:00:00+08:00"));  // Tuesday 10th, then Wednesday 11th
+  EXPECT_FALSE(t->warn_at.has_value());
+}
+
+TEST(ComputeDeadline, NegativeTermsAreInvalid) {
+  DeadlineTerms terms{-1, false, 1, false};
+  EXPECT_EQ(ComputeDeadline(terms, At("2026-11-06T10:00:00+08:00"), BusinessCalendar::Default())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(TicketPolicies, DefaultsAreTheCataloguesValues) {
+  const TicketPolicies& p = TicketPolicies::Defaults();
+  EXPECT_EQ(p.return_window.terms.days, 2);
+  EXPECT_EQ(p.resolve.terms.days, 7);
+  EXPECT_EQ(p.track.terms.days, 7);
+  EXPECT_EQ(p.postage_cap.in_province, Money::Fen(800));
+  EXPECT_EQ(p.postage_cap.out_of_province, Money::Fen(1000));
+  EXPECT_EQ(p.resale.exchange.days, 2);
+  EXPECT_EQ(p.defect.test_at, 2);
+  EXPECT_EQ(p.defect.delist_at, 3);
+  EXPECT_EQ(p.weekly.report_day, absl::Weekday::saturday);
+  EXPECT_EQ(p.quality.fault_marking, "(质量问题更换)");
+}
+
+}  // namespace
+}  // namespace kefu

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "kefu/text/packs.h"
 #include "text/fold.h"
+#include "text/phrase_matcher_impl.h"
 #include "text/utf8.h"
 
 namespace kefu {
@@ -22,11 +23,22 @@ struct ReplyChecker::Impl {
   std::optional<PhraseMatcher> refusals;
   std::optional<PhraseMatcher> opening;
   std::vector<char32_t> sentence_ends;
+  // All lists scanned in one pass: the phrase lists, then the refusal
+  // markers (when PH-APOLOGY is on); the union of their start filters.
+  std::vector<const PhraseMatcher::Impl*> scan;
+  std::vector<uint64_t> any_start;
 
-  void CheckApology(std::string_view reply, std::vector<Finding>* out) const {
-    std::vector<PhraseMatch> hits;
-    refusals->FindAll(reply, &hits);
-    if (hits.empty()) return;
+  bool AnyMayStart(char32_t cp) const {
+    for (const auto* m : scan) {
+      if (m->StartBit(cp)) return true;
+    }
+    return false;
+  }
+
+  // `marker` is the first refusal marker in `reply`.
+  void CheckApology(std::string_view reply, const PhraseMatch& marker,
+                    std::vector<Finding>* out) const {
+    const std::vector<PhraseMatch> hits{marker};
     // The first sentence.
     size_t sentence_end = reply.size();
     for (size_t p = 0; p < reply.size();) {
@@ -119,6 +131,12 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
       impl->sentence_ends.push_back(cp);
     }
   }
+  for (const PhraseMatcher& m : impl->matchers) impl->scan.push_back(m.impl_.get());
+  if (impl->refusals.has_value()) impl->scan.push_back(impl->refusals->impl_.get());
+  impl->any_start.assign(1024, 0);
+  for (const auto* m : impl->scan) {
+    for (size_t w = 0; w < 1024; ++w) impl->any_start[w] |= m->start_bits[w];
+  }
   impl->options = std::move(options);
   return ReplyChecker(std::move(impl));
 }
@@ -143,11 +161,34 @@ std::vector<Finding> ReplyChecker::Check(std::string_view reply) const {
 
 void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) const {
   const size_t first = out->size();
+  const Impl& im = *impl_;
+  const size_t lists = im.matchers.size();
+  const size_t k = im.scan.size();
+  // One pass over the text for every list: at each candidate position, each
+  // list whose filter accepts it and whose own scan has reached it tries a
+  // match there; this gives each list exactly the hits of its own scan.
+  size_t resume_small[8] = {};
+  std::vector<size_t> resume_big(k > 8 ? k : 0, 0);
+  size_t* resume = k > 8 ? resume_big.data() : resume_small;
   std::vector<PhraseMatch> hits;
-  for (const PhraseMatcher& m : impl_->matchers) {
-    hits.clear();
-    m.FindAll(reply, &hits);
-    for (const PhraseMatch& h : hits) {
+  std::optional<PhraseMatch> first_marker;
+  const auto may_start = [&im](char32_t cp) { return im.AnyMayStart(cp); };
+  size_t pos = text_internal::NextCandidate(reply, 0, im.any_start.data(), may_start);
+  while (pos < reply.size()) {
+    char32_t cp;
+    const size_t len = DecodeUtf8(reply, pos, &cp);
+    for (size_t i = 0; i < k; ++i) {
+      if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
+      if (i >= lists && first_marker.has_value()) continue;  // one marker is enough
+      hits.clear();
+      resume[i] = im.scan[i]->TryAt(reply, pos, &hits);
+      if (hits.empty()) continue;
+      const PhraseMatch& h = hits.front();
+      if (i >= lists) {
+        first_marker = h;
+        continue;
+      }
+      const PhraseMatcher& m = im.matchers[i];
       const PhraseEntry& e = m.entry(h.entry);
       Finding f;
       f.rule_id = e.rule_id;
@@ -159,8 +200,9 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       f.list = m.list().name;
       out->push_back(std::move(f));
     }
+    pos = text_internal::NextCandidate(reply, pos + len, im.any_start.data(), may_start);
   }
-  if (impl_->options.apology.enabled) impl_->CheckApology(reply, out);
+  if (first_marker.has_value()) im.CheckApology(reply, *first_marker, out);
   if (impl_->options.privacy.enabled) {
     for (PersonalDataHit& h : FindPersonalData(reply, impl_->options.privacy.kinds)) {
       Finding f;
@@ -177,12 +219,17 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       out->push_back(std::move(f));
     }
   }
-  std::stable_sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
-                   [](const Finding& a, const Finding& b) {
-                     if (a.begin != b.begin) return a.begin < b.begin;
-                     if (a.end != b.end) return a.end < b.end;
-                     return a.rule_id < b.rule_id;
-                   });
+  // Insertion sort: stable, no allocation, and findings are few.
+  const auto less = [](const Finding& a, const Finding& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end < b.end;
+    return a.rule_id < b.rule_id;
+  };
+  for (size_t i = first + 1; i < out->size(); ++i) {
+    for (size_t j = i; j > first && less((*out)[j], (*out)[j - 1]); --j) {
+      std::swap((*out)[j], (*out)[j - 1]);
+    }
+  }
 }
 
 ReplyCheckerSlot::ReplyCheckerSlot(std::shared_ptr<const ReplyChecker> initial)

@@ -32,6 +32,8 @@
 
 namespace kefu {
 
+class ReplyChecker;
+
 enum class Severity : uint8_t { kInfo = 0, kWarning = 1, kError = 2 };
 // "info", "warning", "error".
 KEFU_EXPORT std::string_view SeverityName(Severity s);
@@ -136,6 +138,7 @@ class KEFU_EXPORT PhraseMatcher {
   struct Impl;
 
  private:
+  friend class ReplyChecker;  // scans several lists in one pass
   explicit PhraseMatcher(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl_;
 };

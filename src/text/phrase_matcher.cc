@@ -86,6 +86,10 @@ absl::StatusOr<PhraseMatcher> PhraseMatcher::Compile(PhraseList list) {
   }
   impl->banned.Build(banned);
   impl->allow.Build(allow);
+  if (impl->banned.nodes() > Trie::kMaxNodes || impl->allow.nodes() > Trie::kMaxNodes) {
+    return absl::InvalidArgumentError(absl::StrCat("phrase list \"", impl->list.name,
+                                                   "\" is too large (more than 2^20 trie nodes)"));
+  }
   impl->allow_chars.assign(1024, 0);
   for (const auto& a : allow) {
     for (char32_t c : a.first) {

@@ -56,14 +56,20 @@ class Trie {
     if (slots_.empty()) return false;
     const uint64_t key = Key(n, c);
     for (size_t i = Hash(key) & mask_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.key == key) {
-        Unpack(s.child, s.entry, out);
+      const uint64_t s = slots_[i];
+      if ((s & kKeyMask) == key) {
+        out->node = static_cast<uint32_t>((s >> 42) & kChildMask);
+        out->leaf = ((s >> 62) & 1) != 0;
+        out->entry = (s >> 63) != 0 ? entries_[out->node] : kNoEntry;
         return true;
       }
-      if (s.key == kEmptyKey) return false;
+      if (s == 0) return false;
     }
   }
+
+  // The number of trie nodes a list may compile to.
+  static constexpr size_t kMaxNodes = size_t{1} << 20;
+  size_t nodes() const { return entries_.size(); }
 
   void Build(const std::vector<std::pair<std::u32string, int32_t>>& phrases) {
     struct TmpNode {
@@ -87,11 +93,14 @@ class Trie {
       if (tmp[n].entry == kNoEntry) tmp[n].entry = id;
       max_depth_ = std::max(max_depth_, static_cast<int>(chars.size()));
     }
-    size_t edges = tmp.size() - 1;
+    const size_t edges = tmp.size() - 1;
+    entries_.assign(tmp.size(), kNoEntry);
+    for (size_t n = 0; n < tmp.size(); ++n) entries_[n] = tmp[n].entry;
+    if (tmp.size() > kMaxNodes) return;  // Compile refuses such a list
     size_t cap = 16;
-    while (cap < edges * 2) cap *= 2;
+    while (cap < edges + edges / 4 + 1) cap *= 2;
     mask_ = cap - 1;
-    slots_.assign(cap, Slot{});
+    slots_.assign(cap, 0);
     root_dir_.assign(256, 0);
     root_pages_.assign(256, 0);
     for (uint32_t n = 0; n < tmp.size(); ++n) {
@@ -113,20 +122,21 @@ class Trie {
         }
         const uint64_t key = Key(n, c);
         size_t i = Hash(key) & mask_;
-        while (slots_[i].key != kEmptyKey) i = (i + 1) & mask_;
-        slots_[i] = Slot{key, packed, entry};
+        while (slots_[i] != 0) i = (i + 1) & mask_;
+        slots_[i] = key | (static_cast<uint64_t>(k) << 42) |
+                    (tmp[k].kids.empty() ? uint64_t{1} << 62 : 0) |
+                    (entry != kNoEntry ? uint64_t{1} << 63 : 0);
       }
     }
   }
 
  private:
-  static constexpr uint64_t kEmptyKey = ~uint64_t{0};
+  // A slot packs character (bits 0-20), node (21-41), child (42-61), leaf
+  // (62) and "child ends a phrase" (63); 0 is empty (node 0's BMP children
+  // are in the page table, so key 0 never occurs).
+  static constexpr uint64_t kKeyMask = (uint64_t{1} << 42) - 1;
+  static constexpr uint64_t kChildMask = (uint64_t{1} << 20) - 1;
   static constexpr uint32_t kLeafBit = 0x80000000u;
-  struct Slot {
-    uint64_t key = kEmptyKey;
-    uint32_t child = 0;
-    int32_t entry = kNoEntry;
-  };
   static uint64_t Key(uint32_t n, char32_t c) { return (static_cast<uint64_t>(n) << 21) | c; }
   static size_t Hash(uint64_t key) {
     return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32);
@@ -137,7 +147,8 @@ class Trie {
     out->entry = entry;
   }
 
-  std::vector<Slot> slots_;
+  std::vector<uint64_t> slots_;
+  std::vector<int32_t> entries_;  // per node
   size_t mask_ = 0;
   std::vector<uint32_t> root_dir_;    // page index per 256 code points
   std::vector<uint64_t> root_pages_;  // child | leaf bit | entry << 32; page 0 empty

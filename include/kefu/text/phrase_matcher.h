@@ -110,8 +110,9 @@ class KEFU_EXPORT PhraseMatcher {
  public:
   // Compiles `list`. kInvalidArgument when a phrase is not valid UTF-8, is
   // empty after normalization, a non-allow entry has no rule ID, or
-  // max_noise_run is negative. When two non-allow entries normalize to the
-  // same phrase, the first one wins.
+  // max_noise_run is negative, or the list needs more than 2^20 trie nodes
+  // (about 400,000 typical phrases). When two non-allow entries normalize to
+  // the same phrase, the first one wins.
   static absl::StatusOr<PhraseMatcher> Compile(PhraseList list);
 
   PhraseMatcher(const PhraseMatcher&);

@@ -7,6 +7,10 @@ target_sources(kefu PRIVATE
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/order.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_registry.cc)
+# Reviews (issue 5).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/review.cc
+  ${CMAKE_CURRENT_LIST_DIR}/review_register.cc)
 # After-sales tickets (issue 4).
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ticket.cc

@@ -4,6 +4,10 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/courier_reach.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_policies.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_terms.cc)
+# Reviews (issue 5).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/review_policies.cc
+  ${CMAKE_CURRENT_LIST_DIR}/review_rotation.cc)
 # After-sales (issue 4).
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies.cc

@@ -3,3 +3,5 @@
 kefu_add_test(order_policies_test ${CMAKE_CURRENT_LIST_DIR}/order_policies_test.cc)
 # After-sales (issue 4).
 kefu_add_test(after_sales_policies_test ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies_test.cc)
+# Reviews (issue 5).
+kefu_add_test(review_policies_test ${CMAKE_CURRENT_LIST_DIR}/review_policies_test.cc)

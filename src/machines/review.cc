@@ -1,0 +1,792 @@
+// The review machine: Review::Apply() around the Boost.MSM table of
+// review_fsm.h, the RV policies it consults, snapshot and restore.
+#include "machines/review_fsm.h"  // first: MSM limits
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+#include "kefu/core/status.h"
+#include "kefu/machines/review.h"
+
+namespace kefu {
+namespace review_internal {
+
+using internal::ToAbsl;
+namespace a = review_fsm::a;
+namespace g = review_fsm::g;
+
+// RV-SCHEDULE after a refusal or a follow-up contact: what is done, what is
+// next, or when the follow-up closes.
+struct FollowUpPlan {
+  Timestamp refused_at;
+  int done = 0;
+  std::optional<Timestamp> next_at;
+  std::optional<ReviewChannel> next_channel;
+  int next_day = 0;
+  std::optional<Timestamp> closes_at;
+  std::optional<Decision> stopped_by_limit;  // RV-CONTACT-LIMIT would refuse the next step
+};
+
+ActionKind KindFor(ReviewChannel c) {
+  switch (c) {
+    case ReviewChannel::kChat: return ActionKind::kImMessage;
+    case ReviewChannel::kPhone: return ActionKind::kCall;
+    case ReviewChannel::kSms: return ActionKind::kSms;
+  }
+  return ActionKind::kOther;
+}
+
+// The per-Apply context: guards decide (and may write refusals to `out`),
+// actions commit to `d` and `out`.
+struct Ctx {
+  Ctx(ReviewData& data, Outcome& outcome, const ReviewPolicies& policies,
+      const BusinessCalendar& calendar)
+      : d(data), out(outcome), p(policies), cal(calendar) {}
+
+  ReviewData& d;
+  Outcome& out;
+  const ReviewPolicies& p;
+  const BusinessCalendar& cal;
+  absl::Status error;  // a guard could not compute (calendar out of range)
+
+  // Memo of the contact admission (RV-CONTACT-LIMIT, RV-CHANNEL).
+  int admitted = -1;  // -1 not yet judged, 0 refused, 1 admitted
+  Decision limit_decision;
+  std::optional<Decision> channel_decision;
+  bool overridden = false;
+  bool counted = true;
+
+  std::optional<FollowUpPlan> plan;  // memo of PlanFollowUp
+  std::optional<Decision> remedy_decision;
+  std::optional<Timestamp> reminder_at;
+
+  // ------------------------------------------------------------ helpers
+
+  bool Admit(const ContactAttempted& e) {
+    if (admitted >= 0) return admitted == 1;
+    counted = p.contact_limit.Counts(d.rating, e.channel, e.result);
+    limit_decision = p.contact_limit.Evaluate(d.rating, e.channel, d.counted_contacts);
+    if (limit_decision.verdict == Verdict::kRefused && !counted) {
+      limit_decision.verdict = Verdict::kAllowed;  // this attempt does not count after all
+    }
+    if (limit_decision.verdict == Verdict::kRefused && e.override_limit) {
+      // Apply() checked the role (kPermissionDenied otherwise).
+      limit_decision.verdict = Verdict::kAllowed;
+      limit_decision.figures.push_back({"role", std::string(StaffRoleName(e.role))});
+      limit_decision.message = {"{role}批准超出上限：已联系{count}次，上限{limit}次",
+                                "{role} override: {count} contacts made, the limit is {limit}"};
+      overridden = true;
+    }
+    if (e.presence) channel_decision = p.channel.Evaluate(*e.presence, e.channel);
+    admitted = 1;
+    if (channel_decision && channel_decision->verdict == Verdict::kRefused) {
+      out.Add(*channel_decision);
+      admitted = 0;
+    }
+    if (limit_decision.verdict == Verdict::kRefused) {
+      out.Add(limit_decision);
+      admitted = 0;
+    }
+    return admitted == 1;
+  }
+
+  // Counted contacts once `e` (when given) is recorded.
+  int CountedAfter(const ContactAttempted* e) {
+    return d.counted_contacts + (e != nullptr && counted ? 1 : 0);
+  }
+
+  // Plans RV-SCHEDULE at `at`: `starting` for a fresh refusal; `contact` is
+  // the contact this event records, if any. False (error set) when the
+  // calendar cannot compute a due time.
+  bool PlanFollowUp(Timestamp at, bool starting, const ContactAttempted* contact) {
+    if (plan) return true;
+    const auto& steps = p.schedule.steps;
+    FollowUpPlan fp;
+    if (starting || !d.refused_at) {
+      fp.refused_at = at;
+      fp.done = 0;
+      // Day 1's step is done when a contact on its channel was made on the
+      // day of the refusal (the call in which the buyer refused, usually).
+      if (!steps.empty() && steps[0].day == 1) {
+        const LocalDay today = cal.DayOf(at);
+        bool made = contact != nullptr && contact->channel == steps[0].channel;
+        for (const ReviewContact& c : d.contacts) {
+          if (c.channel == steps[0].channel && cal.DayOf(c.at) == today && c.at <= at) made = true;
+        }
+        if (made) fp.done = 1;
+      }
+    } else {
+      fp.refused_at = *d.refused_at;
+      fp.done = d.schedule_done + (contact != nullptr ? 1 : 0);
+    }
+    if (fp.done < static_cast<int>(steps.size())) {
+      const ScheduleStep& step = steps[static_cast<size_t>(fp.done)];
+      Decision lim = p.contact_limit.Evaluate(d.rating, step.channel, CountedAfter(contact));
+      if (lim.verdict == Verdict::kRefused) {
+        fp.stopped_by_limit = std::move(lim);
+      } else {
+        auto due = p.schedule.DueAt(static_cast<size_t>(fp.done), fp.refused_at, cal);
+        if (!due.ok()) {
+          error = due.status();
+          return false;
+        }
+        fp.next_at = *due;
+        fp.next_channel = step.channel;
+        fp.next_day = step.day;
+      }
+    }
+    if (!fp.next_at) fp.closes_at = cal.EndOfDay(at);
+    plan = std::move(fp);
+    return true;
+  }
+
+  void RecordContact(const ContactAttempted& e) {
+    ReviewContact c;
+    c.at = e.meta.at;
+    c.channel = e.channel;
+    c.agent = e.meta.agent;
+    c.result = e.result;
+    c.counted = counted;
+    c.overridden = overridden;
+    d.contacts.push_back(std::move(c));
+    if (counted) ++d.counted_contacts;
+    if (e.buyer_difficult) d.buyer_difficult = true;
+    if (d.next_contact_channel == e.channel) {
+      d.next_contact_at.reset();
+      d.next_contact_channel.reset();
+    }
+    out.Add(limit_decision);
+    if (channel_decision) out.Add(*channel_decision);
+    if (overridden) {
+      out.audit.note = absl::StrCat("supervisor override of RV-CONTACT-LIMIT by ",
+                                    ToAbsl(StaffRoleName(e.role)), " ", e.meta.agent);
+    }
+  }
+
+  void CancelDeadline(RuleId rule) {
+    Deadline dl;
+    dl.rule = rule;
+    dl.op = DeadlineOp::kCancel;
+    out.deadlines.push_back(dl);
+  }
+
+  void ClearFollowUp() {
+    if (d.refused_at || d.schedule_closes_at) CancelDeadline(RefusalSchedulePolicy::kRule);
+    d.refused_at.reset();
+    d.schedule_done = 0;
+    d.schedule_closes_at.reset();
+    d.next_contact_at.reset();
+    d.next_contact_channel.reset();
+  }
+
+  void StartPromise(Timestamp at) {
+    ClearFollowUp();
+    d.agreed_at = at;
+    d.promise_check_at = p.promise.CheckAt(at, cal);
+    d.reminders = 0;
+    Decision dec;
+    dec.rule = PromisePolicy::kRule;
+    dec.verdict = Verdict::kScheduled;
+    dec.message = {"买家答应修改评价，{due}检查", "buyer agreed to revise; checked at {due}"};
+    dec.figures.push_back({"due", *d.promise_check_at});
+    out.Add(std::move(dec));
+    Deadline dl;
+    dl.rule = PromisePolicy::kRule;
+    dl.due = *d.promise_check_at;
+    dl.message = {"检查买家是否已修改评价", "check whether the buyer revised the review"};
+    out.deadlines.push_back(dl);
+  }
+
+  void CommitFollowUp() {
+    const FollowUpPlan& fp = *plan;
+    d.refused_at = fp.refused_at;
+    d.schedule_done = fp.done;
+    d.next_contact_at = fp.next_at;
+    d.next_contact_channel = fp.next_channel;
+    d.schedule_closes_at = fp.closes_at;
+    Decision dec;
+    dec.rule = RefusalSchedulePolicy::kRule;
+    dec.verdict = Verdict::kScheduled;
+    Deadline dl;
+    dl.rule = RefusalSchedulePolicy::kRule;
+    if (fp.next_at) {
+      dec.message = {"买家仍不同意修改：第{day}天{channel}联系，{due}",
+                     "buyer still refuses: {channel} on day {day}, due {due}"};
+      dec.figures.push_back({"day", int64_t{fp.next_day}});
+      dec.figures.push_back({"channel", std::string(ReviewChannelName(*fp.next_channel))});
+      dec.figures.push_back({"due", *fp.next_at});
+      Action act;
+      act.kind = KindFor(*fp.next_channel);
+      act.rule = RefusalSchedulePolicy::kRule;
+      act.assignee = d.agent;
+      act.subject = *fp.next_channel == ReviewChannel::kChat ? d.buyer : d.buyer_phone;
+      act.due = fp.next_at;
+      act.message = {"第{day}天：请买家修改评价（{channel}）",
+                     "day {day}: ask the buyer to revise the review ({channel})"};
+      act.figures = dec.figures;
+      out.actions.push_back(std::move(act));
+      dl.due = *fp.next_at;
+      dl.message = {"按计划联系买家", "scheduled follow-up contact due"};
+    } else if (fp.stopped_by_limit) {
+      dec.message = {"已达联系上限（{count}/{limit}），跟进结束，{due}关闭",
+                     "contact limit reached ({count}/{limit}): follow-up over, closes at {due}"};
+      dec.figures.push_back({"count", fp.stopped_by_limit->Find("count")->value});
+      dec.figures.push_back({"limit", fp.stopped_by_limit->Find("limit")->value});
+      dec.figures.push_back({"due", *fp.closes_at});
+      dl.due = *fp.closes_at;
+      dl.message = {"跟进结束：未修改则关闭", "follow-up over: close unless revised"};
+    } else {
+      dec.message = {"跟进已完成，{due}未修改则关闭",
+                     "follow-up done; closes unresolved at {due} unless revised"};
+      dec.figures.push_back({"due", *fp.closes_at});
+      dl.due = *fp.closes_at;
+      dl.message = {"跟进结束：未修改则关闭", "follow-up over: close unless revised"};
+    }
+    out.Add(std::move(dec));
+    out.deadlines.push_back(dl);
+  }
+
+  void Finish(Timestamp at) {
+    if (d.promise_check_at) CancelDeadline(PromisePolicy::kRule);
+    d.promise_check_at.reset();
+    ClearFollowUp();
+    (void)at;
+  }
+
+  // ------------------------------------------------------------- guards
+
+  bool Check(g::Agreed, const ContactAttempted& e) {
+    return e.result == ReviewContactResult::kAgreedToRevise && Admit(e);
+  }
+  bool Check(g::Refused, const ContactAttempted& e) {
+    return e.result == ReviewContactResult::kRefused && Admit(e) &&
+           PlanFollowUp(e.meta.at, /*starting=*/true, &e);
+  }
+  bool Check(g::Unsettled, const ContactAttempted& e) {
+    return (e.result == ReviewContactResult::kUnreachable ||
+            e.result == ReviewContactResult::kTalked) &&
+           Admit(e);
+  }
+  bool Check(g::NotRefused, const ContactAttempted& e) {
+    return e.result != ReviewContactResult::kRefused && Admit(e);
+  }
+  bool Check(g::NotAgreed, const ContactAttempted& e) {
+    return e.result != ReviewContactResult::kAgreedToRevise && Admit(e) &&
+           PlanFollowUp(e.meta.at, /*starting=*/false, &e);
+  }
+  bool Check(g::WithinLimit, const ContactAttempted& e) { return Admit(e); }
+  bool Check(g::RemedyAllowed, const RemedyOffered& e) {
+    Decision dec = p.remedy.Evaluate(e.remedy, d.rating, d.item_price, d.buyer_difficult);
+    if (e.remedy == Remedy::kPartialRefund) dec.figures.push_back({"amount", e.amount});
+    if (dec.verdict == Verdict::kRefused) {
+      out.Add(std::move(dec));
+      return false;
+    }
+    remedy_decision = std::move(dec);
+    return true;
+  }
+  bool Check(g::FollowUpOver, const DayEnded& e) {
+    return d.schedule_closes_at && e.meta.at >= *d.schedule_closes_at;
+  }
+  bool Check(g::FollowUpRunning, const DayEnded& e) { return !Check(g::FollowUpOver{}, e); }
+
+  // ------------------------------------------------------------ actions
+
+  void Do(a::Receive, const ReviewReceived& e) {
+    d.order_id = e.order_id;
+    d.product = e.product;
+    d.rating = e.rating;
+    d.complaint = e.complaint;
+    d.item_price = e.item_price;
+    d.buyer = e.buyer;
+    d.buyer_phone = e.buyer_phone;
+    d.buyer_difficult = e.buyer_difficult;
+    d.received_at = e.meta.at;
+    if (!p.remedy.Allowed(d.rating, d.item_price, d.buyer_difficult).empty()) {
+      out.Add(p.remedy.Propose(d.rating, d.item_price, d.buyer_difficult));
+    }
+    Deadline dl;
+    dl.rule = "RV-DAILY";
+    dl.due = cal.EndOfDay(e.meta.at);
+    dl.message = {"中差评当天处理", "handle neutral and negative reviews the same day"};
+    out.deadlines.push_back(dl);
+  }
+
+  void Do(a::Assign, const ReviewAssigned& e) {
+    const bool first = d.agent.empty();
+    d.agent = e.agent;
+    Decision dec;
+    dec.rule = "RV-DAILY";
+    dec.verdict = Verdict::kAllowed;
+    dec.message = {"由{agent}处理", "handled by {agent}"};
+    dec.figures.push_back({"agent", e.agent});
+    out.Add(std::move(dec));
+    if (first) CancelDeadline("RV-DAILY");
+  }
+
+  void Do(a::Record, const ContactAttempted& e) { RecordContact(e); }
+
+  void Do(a::Promise, const ContactAttempted& e) {
+    RecordContact(e);
+    StartPromise(e.meta.at);
+  }
+  void Do(a::Promise, const RevisionAgreed& e) { StartPromise(e.meta.at); }
+
+  void Do(a::StartFollowUp, const ContactAttempted& e) {
+    RecordContact(e);
+    if (d.promise_check_at) CancelDeadline(PromisePolicy::kRule);
+    d.promise_check_at.reset();
+    CommitFollowUp();
+  }
+
+  void Do(a::FollowUp, const ContactAttempted& e) {
+    RecordContact(e);
+    CommitFollowUp();
+  }
+
+  void Do(a::Offer, const RemedyOffered& e) {
+    ReviewRemedy r;
+    r.remedy = e.remedy;
+    r.amount = e.amount;
+    r.offered_at = e.meta.at;
+    d.remedies.push_back(r);
+    out.Add(std::move(*remedy_decision));
+  }
+
+  void Do(a::Accept, const RemedyAccepted& e) {
+    ReviewRemedy& r = d.remedies.back();
+    r.answer = RemedyAnswer::kAccepted;
+    Decision dec;
+    dec.rule = RemedyPolicy::kRule;
+    dec.verdict = Verdict::kAllowed;
+    dec.message = {"买家接受{remedy}", "buyer accepted {remedy}"};
+    dec.figures.push_back({"remedy", std::string(RemedyName(r.remedy))});
+    Action act;
+    act.rule = RemedyPolicy::kRule;
+    act.assignee = d.agent;
+    act.subject = d.buyer;
+    act.figures = dec.figures;
+    switch (r.remedy) {
+      case Remedy::kPartialRefund:
+        act.kind = ActionKind::kNotifyFinance;
+        act.figures.push_back({"amount", r.amount});
+        act.figures.push_back({"order", d.order_id});
+        act.message = {"订单{order}部分退款{amount}", "partial refund of {amount} on order {order}"};
+        break;
+      case Remedy::kGiftWithNextOrder:
+        act.kind = ActionKind::kOther;
+        act.message = {"买家下次订购时赠送类似产品", "send a similar item free with the buyer's next order"};
+        break;
+      case Remedy::kReturn:
+      case Remedy::kExchange:
+        act.kind = ActionKind::kTellCustomer;
+        act.message = {"请买家寄回商品办理{remedy}，登记售后", "ask the buyer to send the item back for {remedy}; register the after-sales case"};
+        break;
+    }
+    out.Add(std::move(dec));
+    out.actions.push_back(std::move(act));
+    StartPromise(e.meta.at);
+  }
+
+  void Do(a::Decline, const RemedyDeclined& e) {
+    d.remedies.back().answer = RemedyAnswer::kDeclined;
+    CommitFollowUp();
+    (void)e;
+  }
+
+  template <class E>
+  void Do(a::Revise, const E& e) {
+    d.revised_at = e.meta.at;
+    if constexpr (std::is_same_v<E, RevisionObserved>) d.revised_rating = e.new_rating;
+    d.closed_at.reset();
+    d.close_reason.clear();
+    Finish(e.meta.at);
+  }
+
+  void Do(a::Close, const ReviewClosed& e) {
+    d.closed_at = e.meta.at;
+    d.close_reason = e.reason;
+    Finish(e.meta.at);
+  }
+  void Do(a::Close, const DayEnded& e) {
+    d.closed_at = e.meta.at;
+    d.close_reason = "RV-SCHEDULE";
+    Decision dec;
+    dec.rule = RefusalSchedulePolicy::kRule;
+    dec.verdict = Verdict::kAllowed;
+    dec.message = {"跟进结束，买家未修改：关闭（未解决）",
+                   "follow-up over and not revised: closed unresolved"};
+    dec.figures.push_back({"steps", int64_t{d.schedule_done}});
+    out.Add(std::move(dec));
+    Finish(e.meta.at);
+  }
+
+  void Do(a::CheckFollowUp, const DayEnded&) {
+    Decision dec;
+    dec.rule = RefusalSchedulePolicy::kRule;
+    dec.verdict = Verdict::kAllowed;
+    if (d.next_contact_at) {
+      dec.message = {"跟进中：下次{channel}联系{due}", "follow-up running: next {channel} due {due}"};
+      dec.figures.push_back({"channel", std::string(ReviewChannelName(*d.next_contact_channel))});
+      dec.figures.push_back({"due", *d.next_contact_at});
+    } else {
+      dec.message = {"跟进中：{due}关闭", "follow-up running: closes at {due}"};
+      dec.figures.push_back({"due", d.schedule_closes_at.value_or(absl::InfiniteFuture())});
+    }
+    out.Add(std::move(dec));
+  }
+
+  void Do(a::CheckPromise, const DayEnded& e) {
+    const Timestamp at = e.meta.at;
+    Decision dec;
+    dec.rule = PromisePolicy::kRule;
+    if (!d.promise_check_at) {
+      dec.verdict = Verdict::kAllowed;
+      dec.message = {"无待检查的承诺", "no promise to check"};
+      out.Add(std::move(dec));
+      return;
+    }
+    if (at < *d.promise_check_at) {
+      dec.verdict = Verdict::kAllowed;
+      dec.message = {"承诺于{due}检查", "promise checked at {due}"};
+      dec.figures.push_back({"due", *d.promise_check_at});
+      out.Add(std::move(dec));
+      return;
+    }
+    // Not revised by the end of the day.
+    Decision lim = p.contact_limit.Evaluate(d.rating, ReviewChannel::kSms, d.counted_contacts);
+    if (d.reminders >= p.promise.max_reminders || lim.verdict == Verdict::kRefused) {
+      d.promise_check_at.reset();
+      dec.verdict = Verdict::kAllowed;
+      if (lim.verdict == Verdict::kRefused) {
+        dec.message = {"买家未修改；已达联系上限（{count}/{limit}），不再提醒",
+                       "not revised; contact limit reached ({count}/{limit}), no reminder"};
+        dec.figures.push_back({"count", lim.Find("count")->value});
+        dec.figures.push_back({"limit", lim.Find("limit")->value});
+      } else {
+        dec.message = {"买家未修改；已提醒{reminders}次", "not revised; {reminders} reminders sent"};
+        dec.figures.push_back({"reminders", int64_t{d.reminders}});
+      }
+      out.Add(std::move(dec));
+      return;
+    }
+    ++d.reminders;
+    d.next_contact_at = reminder_at;
+    d.next_contact_channel = ReviewChannel::kSms;
+    d.promise_check_at = d.reminders < p.promise.max_reminders
+                             ? std::optional<Timestamp>(cal.EndOfDay(*reminder_at))
+                             : std::nullopt;
+    dec.verdict = Verdict::kScheduled;
+    dec.message = {"买家当天未修改评价：{due}发短信提醒", "not revised that day: SMS reminder due {due}"};
+    dec.figures.push_back({"due", *reminder_at});
+    Action act;
+    act.kind = ActionKind::kSms;
+    act.rule = PromisePolicy::kRule;
+    act.assignee = d.agent;
+    act.subject = d.buyer_phone;
+    act.due = reminder_at;
+    act.message = {"短信提醒买家上线修改评价", "SMS: remind the buyer to revise the review"};
+    act.figures = dec.figures;
+    out.Add(std::move(dec));
+    out.actions.push_back(std::move(act));
+    if (d.promise_check_at) {
+      Deadline dl;
+      dl.rule = PromisePolicy::kRule;
+      dl.due = *d.promise_check_at;
+      dl.message = {"检查买家是否已修改评价", "check whether the buyer revised the review"};
+      out.deadlines.push_back(dl);
+    }
+  }
+
+  // DayEnded in awaiting_revision computes the reminder's due time before
+  // the row fires (the calendar may refuse).
+  bool PlanReminder() {
+    if (!d.promise_check_at) return true;
+    const Timestamp from = d.next_contact_at.value_or(d.agreed_at.value_or(d.received_at));
+    auto due = p.promise.ReminderAt(from, cal);
+    if (!due.ok()) {
+      error = due.status();
+      return false;
+    }
+    reminder_at = *due;
+    return true;
+  }
+};
+
+}  // namespace review_internal
+
+namespace {
+
+using review_internal::Ctx;
+using Sm = review_fsm::ReviewSm<Ctx>;
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+absl::Status Validate(const ReviewEvent& event, const ReviewData& d, const ReviewPolicies& p) {
+  return std::visit(
+      Overloaded{
+          [&](const ReviewReceived& e) -> absl::Status {
+            if (!NeedsFollowUp(e.rating)) {
+              return absl::InvalidArgumentError(
+                  "a positive review needs no follow-up: the review machine takes neutral and "
+                  "negative reviews only");
+            }
+            if (e.order_id.empty()) return absl::InvalidArgumentError("review has no order id");
+            if (e.product.empty()) return absl::InvalidArgumentError("review has no product");
+            if (e.item_price.is_negative()) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat("item price ", e.item_price.ToString(), " is negative"));
+            }
+            return absl::OkStatus();
+          },
+          [&](const ReviewAssigned& e) -> absl::Status {
+            if (e.agent.empty()) return absl::InvalidArgumentError("assignment names no agent");
+            return absl::OkStatus();
+          },
+          [&](const ContactAttempted& e) -> absl::Status {
+            if (e.override_limit && !p.contact_limit.MayOverride(e.role)) {
+              return absl::PermissionDeniedError(absl::StrCat(
+                  "RV-CONTACT-LIMIT: a ", internal::ToAbsl(StaffRoleName(e.role)),
+                  " may not override the contact limit"));
+            }
+            return absl::OkStatus();
+          },
+          [&](const RemedyOffered& e) -> absl::Status {
+            if (e.amount.is_negative()) {
+              return absl::InvalidArgumentError("remedy amount is negative");
+            }
+            if (e.remedy == Remedy::kPartialRefund) {
+              if (e.amount.is_zero()) {
+                return absl::InvalidArgumentError("a partial refund needs an amount above 0");
+              }
+              if (e.amount > d.item_price && d.received_at != absl::InfinitePast()) {
+                return absl::InvalidArgumentError(
+                    absl::StrCat("partial refund ", e.amount.ToString(), " exceeds the item price ",
+                                 d.item_price.ToString()));
+              }
+            }
+            return absl::OkStatus();
+          },
+          [&](const auto&) -> absl::Status { return absl::OkStatus(); },
+      },
+      event);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ events
+
+std::string_view EventName(const ReviewEvent& event) {
+  return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kName; }, event);
+}
+
+const EventMeta& MetaOf(const ReviewEvent& event) {
+  return std::visit([](const auto& e) -> const EventMeta& { return e.meta; }, event);
+}
+
+std::string_view RemedyAnswerName(RemedyAnswer a) {
+  switch (a) {
+    case RemedyAnswer::kPending: return "pending";
+    case RemedyAnswer::kAccepted: return "accepted";
+    case RemedyAnswer::kDeclined: return "declined";
+  }
+  return "unknown";
+}
+
+int ReviewData::ContactsOn(ReviewChannel channel) const {
+  return static_cast<int>(std::count_if(contacts.begin(), contacts.end(),
+                                        [&](const ReviewContact& c) { return c.channel == channel; }));
+}
+
+bool operator==(const ReviewData& a, const ReviewData& b) {
+  return a.id == b.id && a.order_id == b.order_id && a.product == b.product &&
+         a.rating == b.rating && a.complaint == b.complaint && a.item_price == b.item_price &&
+         a.buyer == b.buyer && a.buyer_phone == b.buyer_phone &&
+         a.buyer_difficult == b.buyer_difficult && a.received_at == b.received_at &&
+         a.agent == b.agent && a.contacts == b.contacts &&
+         a.counted_contacts == b.counted_contacts && a.remedies == b.remedies &&
+         a.agreed_at == b.agreed_at && a.promise_check_at == b.promise_check_at &&
+         a.reminders == b.reminders && a.refused_at == b.refused_at &&
+         a.schedule_done == b.schedule_done && a.next_contact_at == b.next_contact_at &&
+         a.next_contact_channel == b.next_contact_channel &&
+         a.schedule_closes_at == b.schedule_closes_at && a.revised_at == b.revised_at &&
+         a.revised_rating == b.revised_rating && a.closed_at == b.closed_at &&
+         a.close_reason == b.close_reason;
+}
+
+// ------------------------------------------------------------------ Review
+
+struct Review::Impl {
+  ReviewData data;
+  AppliedEvents applied;
+  Sm sm;
+};
+
+Review::Review(std::string id) : impl_(std::make_unique<Impl>()) {
+  impl_->data.id = std::move(id);
+  impl_->sm.start();
+}
+Review::Review(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Review::Review(const Review& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
+Review& Review::operator=(const Review& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+  return *this;
+}
+Review::Review(Review&& other) noexcept = default;
+Review& Review::operator=(Review&& other) noexcept = default;
+Review::~Review() = default;
+
+const std::string& Review::id() const { return impl_->data.id; }
+std::string_view Review::state() const { return msm_support::StateName(impl_->sm); }
+const ReviewData& Review::data() const { return impl_->data; }
+const std::vector<Outcome>& Review::applied() const { return impl_->applied.outcomes(); }
+
+bool Review::open() const {
+  const std::string_view s = state();
+  return s != review_fsm::st::Blank::kName && s != review_fsm::st::Revised::kName &&
+         s != review_fsm::st::Unresolved::kName;
+}
+
+absl::StatusOr<Outcome> Review::Apply(const ReviewEvent& event, const ReviewEnvironment& env) {
+  const EventMeta& meta = MetaOf(event);
+  KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
+  if (const Outcome* seen = impl_->applied.Find(meta.id)) {
+    Outcome again = *seen;
+    again.audit.duplicate = true;
+    return again;
+  }
+  const ReviewPolicies& policies = env.policies ? *env.policies : ReviewPolicies::Defaults();
+  static const BusinessCalendar* const kDefaultCalendar =
+      new BusinessCalendar(BusinessCalendar::Default());
+  const BusinessCalendar& calendar = env.calendar ? *env.calendar : *kDefaultCalendar;
+  KEFU_RETURN_IF_ERROR(Validate(event, impl_->data, policies));
+
+  Outcome out;
+  out.entity = impl_->data.id;
+  out.audit.event_id = meta.id;
+  out.audit.event_type = EventName(event);
+  out.audit.agent = meta.agent;
+  out.audit.at = meta.at;
+  out.audit.state_before = state();
+
+  Ctx ctx(impl_->data, out, policies, calendar);
+  // DayEnded in awaiting_revision needs the reminder's due time before it
+  // commits; computing it changes nothing.
+  if (std::holds_alternative<DayEnded>(event) &&
+      out.audit.state_before == review_fsm::st::AwaitingRevision::kName && !ctx.PlanReminder()) {
+    return ctx.error;
+  }
+  if (std::holds_alternative<RemedyDeclined>(event) &&
+      out.audit.state_before == review_fsm::st::RemedyOffered::kName &&
+      !ctx.PlanFollowUp(meta.at, /*starting=*/!impl_->data.refused_at, nullptr)) {
+    return ctx.error;
+  }
+
+  impl_->sm.ctx = &ctx;
+  const msm_support::DispatchResult r =
+      std::visit([&](const auto& e) { return msm_support::Dispatch(impl_->sm, e); }, event);
+  impl_->sm.ctx = nullptr;
+
+  switch (r) {
+    case msm_support::DispatchResult::kMoved:
+      break;
+    case msm_support::DispatchResult::kNotAccepted:
+      return absl::FailedPreconditionError(
+          absl::StrCat("review ", impl_->data.id, " in state \"", internal::ToAbsl(state()),
+                       "\" does not accept event \"", internal::ToAbsl(EventName(event)), "\""));
+    case msm_support::DispatchResult::kGuardRejected:
+      if (!ctx.error.ok()) return ctx.error;
+      if (out.refused()) {
+        out.audit.state_after = out.audit.state_before;
+        return out;  // a policy refused: the review is unchanged, the id not recorded
+      }
+      // Every guard said no and no policy spoke: the state does not accept
+      // this event as it is (docs/machines.md, step 5).
+      return absl::FailedPreconditionError(
+          absl::StrCat("review ", impl_->data.id, " in state \"", internal::ToAbsl(state()),
+                       "\" does not accept event \"", internal::ToAbsl(EventName(event)),
+                       "\" as given"));
+  }
+  out.audit.state_after = state();
+  impl_->applied.Record(out);
+  return out;
+}
+
+ContactAdvice Review::AdviseContact(BuyerPresence presence, const ReviewEnvironment& env) const {
+  const ReviewPolicies& p = env.policies ? *env.policies : ReviewPolicies::Defaults();
+  const ReviewData& d = impl_->data;
+  ContactAdvice advice;
+  advice.channel = p.channel.Choose(presence);
+  advice.channel_decision = p.channel.Evaluate(presence);
+  advice.limit_decision = p.contact_limit.Evaluate(d.rating, advice.channel, d.counted_contacts);
+  if (advice.limit_decision.verdict == Verdict::kRefused) {
+    // The seed allows SMS where calls are used up ("也可适当采用短信的方式").
+    Decision sms = p.contact_limit.Evaluate(d.rating, ReviewChannel::kSms, d.counted_contacts);
+    if (sms.verdict != Verdict::kRefused) {
+      advice.channel = ReviewChannel::kSms;
+      advice.limit_decision = std::move(sms);
+    }
+  }
+  return advice;
+}
+
+Decision Review::ProposeRemedies(const ReviewEnvironment& env) const {
+  const ReviewPolicies& p = env.policies ? *env.policies : ReviewPolicies::Defaults();
+  const ReviewData& d = impl_->data;
+  return p.remedy.Propose(d.rating, d.item_price, d.buyer_difficult);
+}
+
+ReviewSnapshot Review::Snapshot() const {
+  ReviewSnapshot s;
+  s.format_version = kSnapshotFormat;
+  s.state = std::string(state());
+  s.data = impl_->data;
+  s.applied = impl_->applied.outcomes();
+  return s;
+}
+
+absl::StatusOr<Review> Review::Restore(ReviewSnapshot snapshot) {
+  if (snapshot.format_version != kSnapshotFormat) {
+    return absl::InvalidArgumentError(absl::StrCat("review snapshot format ",
+                                                   snapshot.format_version, " is not ",
+                                                   kSnapshotFormat));
+  }
+  if (snapshot.data.id.empty()) return absl::InvalidArgumentError("review snapshot has no id");
+  auto impl = std::make_unique<Impl>();
+  impl->sm.start();
+  if (!msm_support::SetState(impl->sm, snapshot.state)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown review state \"", snapshot.state, "\""));
+  }
+  // Outcomes point at state names in static storage: re-point the audit
+  // records at this build's names so that nothing refers to the snapshot.
+  for (Outcome& o : snapshot.applied) {
+    const int b = msm_support::StateNames<Sm>::IdOf(o.audit.state_before);
+    const int a = msm_support::StateNames<Sm>::IdOf(o.audit.state_after);
+    if (a < 0 || b < 0) return absl::InvalidArgumentError("review snapshot names an unknown state");
+    o.audit.state_before = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(b)];
+    o.audit.state_after = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(a)];
+  }
+  impl->data = std::move(snapshot.data);
+  impl->applied = AppliedEvents(std::move(snapshot.applied));
+  return Review(std::move(impl));
+}
+
+const TransitionTable& Review::Table() {
+  static const TransitionTable* const kTable =
+      new TransitionTable(msm_support::ExportTable<Sm>("review"));
+  return *kTable;
+}
+
+}  // namespace kefu

@@ -1,0 +1,291 @@
+// The RV policies: contact limits, channel choice, the refusal schedule, the
+// promise check and the remedies; names of the review vocabulary.
+#include "kefu/policies/review_policies.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+
+namespace kefu {
+namespace {
+
+template <class E, size_t N>
+absl::StatusOr<E> ParseName(std::string_view name, const std::array<E, N>& values,
+                            std::string_view (*name_of)(E), std::string_view what) {
+  for (E v : values) {
+    if (name_of(v) == name) return v;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown ", internal::ToAbsl(what), " \"", internal::ToAbsl(name), "\""));
+}
+
+template <class T>
+bool Contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+Timestamp AtLocalTime(const BusinessCalendar& calendar, LocalDay day, Duration local_time) {
+  return calendar.StartOfDay(day) + local_time;
+}
+
+// The local day `n` days after the day of `t` (n >= 0), counted as `count`.
+absl::StatusOr<LocalDay> DayAfter(const BusinessCalendar& calendar, Timestamp t, int n,
+                                  DayCount count) {
+  if (count == DayCount::kCalendar) return calendar.DayOf(t) + n;
+  auto later = calendar.AddBusinessDays(t, n);
+  if (!later.ok()) return later.status();
+  return calendar.DayOf(*later);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ names
+
+std::string_view ReviewRatingName(ReviewRating r) {
+  switch (r) {
+    case ReviewRating::kPositive: return "positive";
+    case ReviewRating::kNeutral: return "neutral";
+    case ReviewRating::kNegative: return "negative";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<ReviewRating> ParseReviewRating(std::string_view name) {
+  static constexpr std::array<ReviewRating, 3> kAll = {
+      ReviewRating::kPositive, ReviewRating::kNeutral, ReviewRating::kNegative};
+  return ParseName(name, kAll, &ReviewRatingName, "rating");
+}
+
+std::string_view ReviewChannelName(ReviewChannel c) {
+  switch (c) {
+    case ReviewChannel::kChat: return "chat";
+    case ReviewChannel::kPhone: return "phone";
+    case ReviewChannel::kSms: return "sms";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<ReviewChannel> ParseReviewChannel(std::string_view name) {
+  static constexpr std::array<ReviewChannel, 3> kAll = {ReviewChannel::kChat, ReviewChannel::kPhone,
+                                                        ReviewChannel::kSms};
+  return ParseName(name, kAll, &ReviewChannelName, "contact channel");
+}
+
+std::string_view ReviewContactResultName(ReviewContactResult r) {
+  switch (r) {
+    case ReviewContactResult::kUnreachable: return "unreachable";
+    case ReviewContactResult::kTalked: return "talked";
+    case ReviewContactResult::kAgreedToRevise: return "agreed_to_revise";
+    case ReviewContactResult::kRefused: return "refused";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<ReviewContactResult> ParseReviewContactResult(std::string_view name) {
+  static constexpr std::array<ReviewContactResult, 4> kAll = {
+      ReviewContactResult::kUnreachable, ReviewContactResult::kTalked,
+      ReviewContactResult::kAgreedToRevise, ReviewContactResult::kRefused};
+  return ParseName(name, kAll, &ReviewContactResultName, "contact result");
+}
+
+std::string_view BuyerPresenceName(BuyerPresence p) {
+  return p == BuyerPresence::kOnline ? "online" : "offline";
+}
+
+std::string_view RemedyName(Remedy r) {
+  switch (r) {
+    case Remedy::kPartialRefund: return "partial_refund";
+    case Remedy::kGiftWithNextOrder: return "gift_with_next_order";
+    case Remedy::kReturn: return "return";
+    case Remedy::kExchange: return "exchange";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<Remedy> ParseRemedy(std::string_view name) {
+  static constexpr std::array<Remedy, kRemedyCount> kAll = {
+      Remedy::kPartialRefund, Remedy::kGiftWithNextOrder, Remedy::kReturn, Remedy::kExchange};
+  return ParseName(name, kAll, &RemedyName, "remedy");
+}
+
+std::string_view StaffRoleName(StaffRole r) {
+  switch (r) {
+    case StaffRole::kAgent: return "agent";
+    case StaffRole::kTeamLead: return "team_lead";
+    case StaffRole::kSupervisor: return "supervisor";
+    case StaffRole::kManager: return "manager";
+  }
+  return "unknown";
+}
+
+std::string JoinRemedies(const std::vector<Remedy>& remedies) {
+  std::string out;
+  for (Remedy r : remedies) {
+    if (!out.empty()) out += ", ";
+    out += RemedyName(r);
+  }
+  return out;
+}
+
+// ------------------------------------------------------ RV-CONTACT-LIMIT
+
+bool ContactLimitPolicy::Counts(ReviewRating rating, ReviewChannel channel,
+                                ReviewContactResult result) const {
+  if (!count_unreachable && result == ReviewContactResult::kUnreachable) return false;
+  if (rating == ReviewRating::kNeutral) return channel == ReviewChannel::kPhone;
+  return true;
+}
+
+int ContactLimitPolicy::Limit(ReviewRating rating) const {
+  switch (rating) {
+    case ReviewRating::kNeutral: return neutral_max_calls;
+    case ReviewRating::kNegative: return negative_max_contacts;
+    case ReviewRating::kPositive: return 0;
+  }
+  return 0;
+}
+
+bool ContactLimitPolicy::MayOverride(StaffRole role) const { return Contains(override_roles, role); }
+
+Decision ContactLimitPolicy::Evaluate(ReviewRating rating, ReviewChannel channel,
+                                      int counted) const {
+  Decision d;
+  d.rule = kRule;
+  const int limit = Limit(rating);
+  d.figures.push_back({"count", int64_t{counted}});
+  d.figures.push_back({"limit", int64_t{limit}});
+  d.figures.push_back({"rating", std::string(ReviewRatingName(rating))});
+  d.figures.push_back({"channel", std::string(ReviewChannelName(channel))});
+  // Whether this attempt would count (an unreachable one may not, but the
+  // result is unknown before the attempt: judge it as one that counts).
+  const bool counts = Counts(rating, channel, ReviewContactResult::kTalked);
+  if (!counts) {
+    d.verdict = Verdict::kAllowed;
+    d.message = {"{channel}不计入上限（已{count}次，上限{limit}次）",
+                 "{channel} does not count against the limit ({count} of {limit} used)"};
+  } else if (counted >= limit) {
+    d.verdict = Verdict::kRefused;
+    if (rating == ReviewRating::kNeutral) {
+      d.message = {"中评已打{count}次电话，上限{limit}次：不再打电话",
+                   "neutral review: {count} calls made, the limit is {limit}; no more calls"};
+    } else {
+      d.message = {"差评已联系{count}次，上限{limit}次：不再联系",
+                   "negative review: {count} contacts made, the limit is {limit}; no more contacts"};
+    }
+  } else {
+    d.verdict = Verdict::kAllowed;
+    d.figures.push_back({"next", int64_t{counted + 1}});
+    d.message = {"第{next}次联系，上限{limit}次（{channel}）",
+                 "contact {next} of at most {limit} ({channel})"};
+  }
+  return d;
+}
+
+// ------------------------------------------------------------ RV-CHANNEL
+
+ReviewChannel ChannelPolicy::Choose(BuyerPresence presence) const {
+  return presence == BuyerPresence::kOnline ? when_online : when_offline;
+}
+
+Decision ChannelPolicy::Evaluate(BuyerPresence presence, std::optional<ReviewChannel> used) const {
+  Decision d;
+  d.rule = kRule;
+  const ReviewChannel recommended = Choose(presence);
+  d.figures.push_back({"recommended", std::string(ReviewChannelName(recommended))});
+  d.figures.push_back({"presence", std::string(BuyerPresenceName(presence))});
+  if (used) d.figures.push_back({"used", std::string(ReviewChannelName(*used))});
+  const bool mismatch = used && *used != ReviewChannel::kSms && *used != recommended;
+  if (mismatch && enforce) {
+    d.verdict = Verdict::kRefused;
+    d.message = {"买家{presence}，应通过{recommended}联系，而非{used}",
+                 "buyer is {presence}: contact by {recommended}, not {used}"};
+  } else {
+    d.verdict = Verdict::kAllowed;
+    d.message = {"买家{presence}，通过{recommended}联系", "buyer is {presence}: contact by {recommended}"};
+  }
+  return d;
+}
+
+// ----------------------------------------------------------- RV-SCHEDULE
+
+absl::StatusOr<Timestamp> RefusalSchedulePolicy::DueAt(size_t index, Timestamp refused_at,
+                                                       const BusinessCalendar& calendar) const {
+  if (index >= steps.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("RV-SCHEDULE has no step ", index + 1));
+  }
+  const ScheduleStep& step = steps[index];
+  if (step.day < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("RV-SCHEDULE step day ", step.day, " < 1"));
+  }
+  if (step.day == 1) return refused_at;
+  auto day = DayAfter(calendar, refused_at, step.day - 1, day_count);
+  if (!day.ok()) return day.status();
+  return AtLocalTime(calendar, *day, local_time);
+}
+
+// ------------------------------------------------------------ RV-PROMISE
+
+Timestamp PromisePolicy::CheckAt(Timestamp agreed_at, const BusinessCalendar& calendar) const {
+  return calendar.EndOfDay(agreed_at);
+}
+
+absl::StatusOr<Timestamp> PromisePolicy::ReminderAt(Timestamp agreed_at,
+                                                    const BusinessCalendar& calendar) const {
+  auto day = DayAfter(calendar, agreed_at, 1, day_count);
+  if (!day.ok()) return day.status();
+  return AtLocalTime(calendar, *day, local_time);
+}
+
+// ------------------------------------------------------------- RV-REMEDY
+
+std::vector<Remedy> RemedyPolicy::Allowed(ReviewRating rating, Money item_price,
+                                          bool difficult_buyer) const {
+  if (rating == ReviewRating::kPositive) return {};
+  if (rating == ReviewRating::kNeutral && !neutral_too) return {};
+  if (difficult_buyer || item_price >= threshold) return at_or_over_threshold;
+  return under_threshold;
+}
+
+Decision RemedyPolicy::Propose(ReviewRating rating, Money item_price, bool difficult_buyer) const {
+  Decision d;
+  d.rule = kRule;
+  d.verdict = Verdict::kAllowed;
+  d.figures.push_back({"remedies", JoinRemedies(Allowed(rating, item_price, difficult_buyer))});
+  d.figures.push_back({"price", item_price});
+  d.figures.push_back({"threshold", threshold});
+  d.figures.push_back({"difficult", int64_t{difficult_buyer ? 1 : 0}});
+  if (difficult_buyer) {
+    d.message = {"难处理的买家：可提供{remedies}", "difficult buyer: offer {remedies}"};
+  } else if (item_price >= threshold) {
+    d.message = {"商品{price}，不低于{threshold}：可提供{remedies}",
+                 "item at {price}, not under {threshold}: offer {remedies}"};
+  } else {
+    d.message = {"商品{price}，低于{threshold}，无需退回：可提供{remedies}",
+                 "item at {price}, under {threshold}, no return needed: offer {remedies}"};
+  }
+  return d;
+}
+
+Decision RemedyPolicy::Evaluate(Remedy remedy, ReviewRating rating, Money item_price,
+                                bool difficult_buyer) const {
+  Decision d = Propose(rating, item_price, difficult_buyer);
+  d.figures.push_back({"remedy", std::string(RemedyName(remedy))});
+  if (!Contains(Allowed(rating, item_price, difficult_buyer), remedy)) {
+    d.verdict = Verdict::kRefused;
+    d.message = {"不可提供{remedy}：商品{price}（界限{threshold}），可提供{remedies}",
+                 "{remedy} may not be offered: item at {price} (threshold {threshold}); offer "
+                 "{remedies}"};
+  }
+  return d;
+}
+
+const ReviewPolicies& ReviewPolicies::Defaults() {
+  static const ReviewPolicies* const kDefaults = new ReviewPolicies();
+  return *kDefaults;
+}
+
+}  // namespace kefu

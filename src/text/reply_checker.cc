@@ -23,6 +23,7 @@ struct ReplyChecker::Impl {
   std::optional<PhraseMatcher> refusals;
   std::optional<PhraseMatcher> opening;
   std::vector<char32_t> sentence_ends;
+  std::string apology_suggestion;
   // All lists scanned in one pass: the phrase lists, then the refusal
   // markers (when PH-APOLOGY is on); the union of their start filters.
   std::vector<const PhraseMatcher::Impl*> scan;
@@ -71,7 +72,7 @@ struct ReplyChecker::Impl {
     f.begin = h.begin;
     f.end = h.end;
     f.text.assign(reply.substr(h.begin, h.end - h.begin));
-    f.suggestion = "拒绝客户的要求时,第一句话以“" + options.apology.apology + "”开头";
+    f.suggestion = apology_suggestion;
     out->push_back(std::move(f));
   }
 
@@ -137,6 +138,7 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
   for (const auto* m : impl->scan) {
     for (size_t w = 0; w < 1024; ++w) impl->any_start[w] |= m->start_bits[w];
   }
+  impl->apology_suggestion = "拒绝客户的要求时,第一句话以“" + options.apology.apology + "”开头";
   impl->options = std::move(options);
   return ReplyChecker(std::move(impl));
 }

@@ -190,7 +190,7 @@ void Compare(size_t n_phrases) {
   const PhraseMatcher m = CompileExact(phrases);
   const std::vector<PhraseMatch> got = m.FindAll(data->corpus);
   const std::vector<PhraseMatch> want = Reference(phrases).FindAll(data->corpus);
-  EXPECT_GT(want.size(), 100u);
+  EXPECT_GT(want.size(), 50u);  // 73 with 1k phrases on the ASan cut, 561 in full
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
     ASSERT_EQ(got[i], want[i]) << "hit " << i << " at byte " << want[i].begin << ": "

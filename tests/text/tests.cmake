@@ -23,3 +23,9 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/cli_test.cmake)
 endif()
+
+# Public headers of the text layer compile as C++17 and C++20.
+kefu_add_test(text_headers_cxx17_test ${CMAKE_CURRENT_LIST_DIR}/headers_test.cc)
+set_target_properties(text_headers_cxx17_test PROPERTIES CXX_STANDARD 17)
+kefu_add_test(text_headers_cxx20_test ${CMAKE_CURRENT_LIST_DIR}/headers_test.cc)
+set_target_properties(text_headers_cxx20_test PROPERTIES CXX_STANDARD 20)

@@ -161,8 +161,8 @@ struct Ctx {
       d.next_contact_at.reset();
       d.next_contact_channel.reset();
     }
-    out.Add(limit_decision);
-    if (channel_decision) out.Add(*channel_decision);
+    out.Add(std::move(limit_decision));
+    if (channel_decision) out.Add(std::move(*channel_decision));
     if (overridden) {
       out.audit.note = absl::StrCat("supervisor override of RV-CONTACT-LIMIT by ",
                                     ToAbsl(StaffRoleName(e.role)), " ", e.meta.agent);
@@ -635,6 +635,11 @@ struct Review::Impl {
 
 Review::Review(std::string id) : impl_(std::make_unique<Impl>()) {
   impl_->data.id = std::move(id);
+  // A review's life is a handful of events: room for them up front saves
+  // moving every recorded outcome as the log grows.
+  std::vector<Outcome> log;
+  log.reserve(8);
+  impl_->applied = AppliedEvents(std::move(log));
   impl_->sm.start();
 }
 Review::Review(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -156,15 +156,15 @@ Decision ContactLimitPolicy::Evaluate(ReviewRating rating, ReviewChannel channel
   Decision d;
   d.rule = kRule;
   const int limit = Limit(rating);
+  // At most three figures, so that they stay inline (no allocation).
   d.figures.push_back({"count", int64_t{counted}});
   d.figures.push_back({"limit", int64_t{limit}});
-  d.figures.push_back({"rating", std::string(ReviewRatingName(rating))});
-  d.figures.push_back({"channel", std::string(ReviewChannelName(channel))});
   // Whether this attempt would count (an unreachable one may not, but the
   // result is unknown before the attempt: judge it as one that counts).
   const bool counts = Counts(rating, channel, ReviewContactResult::kTalked);
   if (!counts) {
     d.verdict = Verdict::kAllowed;
+    d.figures.push_back({"channel", std::string(ReviewChannelName(channel))});
     d.message = {"{channel}不计入上限（已{count}次，上限{limit}次）",
                  "{channel} does not count against the limit ({count} of {limit} used)"};
   } else if (counted >= limit) {
@@ -179,8 +179,7 @@ Decision ContactLimitPolicy::Evaluate(ReviewRating rating, ReviewChannel channel
   } else {
     d.verdict = Verdict::kAllowed;
     d.figures.push_back({"next", int64_t{counted + 1}});
-    d.message = {"第{next}次联系，上限{limit}次（{channel}）",
-                 "contact {next} of at most {limit} ({channel})"};
+    d.message = {"第{next}次联系，上限{limit}次", "contact {next} of at most {limit}"};
   }
   return d;
 }

@@ -107,8 +107,8 @@ struct KEFU_EXPORT ContactLimitPolicy {
   // The decision on one more attempt on `channel` when `counted` attempts
   // already count against the limit: kAllowed while under the limit (or when
   // the channel does not count), kRefused at the limit. Figures: "count"
-  // (attempts so far), "limit", "rating", "channel", and "next" (the number
-  // this attempt would be) when allowed and counted.
+  // (attempts so far) and "limit"; then "next" (the number this attempt
+  // would be) when allowed and counted, or "channel" when it does not count.
   Decision Evaluate(ReviewRating rating, ReviewChannel channel, int counted) const;
 };
 

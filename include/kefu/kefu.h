@@ -1,11 +1,12 @@
 // kefu/kefu.h: the umbrella header; includes every public kefu header.
 //
 // Prefer including the headers you use; this one is for quick starts and for
-// the test that proves every public header compiles as C++17 and C++20.
+// the tests that prove the public headers compile as C++17 and C++20.
 // Thread safety: see each header.
 #ifndef KEFU_KEFU_H_
 #define KEFU_KEFU_H_
 
+// core
 #include "kefu/core/calendar.h"
 #include "kefu/core/export.h"
 #include "kefu/core/money.h"
@@ -13,5 +14,29 @@
 #include "kefu/core/status.h"
 #include "kefu/core/time.h"
 #include "kefu/core/version.h"
+
+// policies
+#include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/courier_reach.h"
+#include "kefu/policies/order_policies.h"
+#include "kefu/policies/order_terms.h"
+#include "kefu/policies/review_policies.h"
+#include "kefu/policies/review_rotation.h"
+#include "kefu/policies/ticket_terms.h"
+
+// machines
+#include "kefu/machines/machine.h"
+#include "kefu/machines/order.h"
+#include "kefu/machines/order_registry.h"
+#include "kefu/machines/review.h"
+#include "kefu/machines/review_register.h"
+#include "kefu/machines/ticket.h"
+#include "kefu/machines/ticket_defects.h"
+#include "kefu/machines/ticket_registry.h"
+#include "kefu/machines/ticket_report.h"
+#include "kefu/machines/transition_table.h"
+
+// text
+#include "kefu/reply_check.h"
 
 #endif  // KEFU_KEFU_H_

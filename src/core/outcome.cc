@@ -2,6 +2,7 @@
 #include "kefu/core/outcome.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -108,6 +109,49 @@ std::string Action::Describe(Language lang, Duration utc_offset) const {
   std::string text = RenderMessage(message, figures, lang, utc_offset);
   if (text.empty()) text = std::string(ActionKindName(kind));
   return text;
+}
+
+std::string Deadline::Describe(Language lang, Duration utc_offset) const {
+  std::string text = RenderMessage(message, figures, lang, utc_offset);
+  if (text.empty()) text = std::string(rule);
+  return text;
+}
+
+namespace {
+bool SameText(const char* a, const char* b) {
+  if (a == b) return true;
+  if (a == nullptr || b == nullptr) return false;
+  return std::strcmp(a, b) == 0;
+}
+}  // namespace
+
+bool operator==(const Message& a, const Message& b) {
+  return SameText(a.zh, b.zh) && SameText(a.en, b.en);
+}
+bool operator==(const Figure& a, const Figure& b) {
+  return a.name == b.name && a.value == b.value;
+}
+bool operator==(const Decision& a, const Decision& b) {
+  return a.rule == b.rule && a.verdict == b.verdict && a.message == b.message &&
+         a.figures == b.figures;
+}
+bool operator==(const Action& a, const Action& b) {
+  return a.kind == b.kind && a.rule == b.rule && a.assignee == b.assignee &&
+         a.subject == b.subject && a.due == b.due && a.message == b.message &&
+         a.figures == b.figures;
+}
+bool operator==(const Deadline& a, const Deadline& b) {
+  return a.rule == b.rule && a.op == b.op && a.due == b.due && a.warn_at == b.warn_at &&
+         a.message == b.message && a.figures == b.figures;
+}
+bool operator==(const AuditRecord& a, const AuditRecord& b) {
+  return a.event_id == b.event_id && a.event_type == b.event_type && a.agent == b.agent &&
+         a.at == b.at && a.state_before == b.state_before && a.state_after == b.state_after &&
+         a.duplicate == b.duplicate && a.note == b.note && a.verdicts == b.verdicts;
+}
+bool operator==(const Outcome& a, const Outcome& b) {
+  return a.entity == b.entity && a.decisions == b.decisions && a.actions == b.actions &&
+         a.deadlines == b.deadlines && a.audit == b.audit;
 }
 
 void Outcome::Add(Decision decision) {

@@ -95,13 +95,57 @@ TEST(Outcome, IsAPlainValueThatCopiesAndCompares) {
   Outcome a;
   a.entity = "O-1";
   a.Add(CappedPostage());
-  a.deadlines.push_back(Deadline{"AS-RESOLVE", DeadlineOp::kSet, absl::FromUnixSeconds(100),
-                                 absl::FromUnixSeconds(50), {}});
+  Deadline resolve;
+  resolve.rule = "AS-RESOLVE";
+  resolve.due = absl::FromUnixSeconds(100);
+  resolve.warn_at = absl::FromUnixSeconds(50);
+  a.deadlines.push_back(resolve);
   Outcome b = a;
   EXPECT_EQ(b.entity, "O-1");
   EXPECT_EQ(b.decisions[0].Reason(), a.decisions[0].Reason());
   EXPECT_EQ(b.deadlines[0].warn_at, absl::FromUnixSeconds(50));
   EXPECT_EQ(b.audit.verdicts, a.audit.verdicts);
+}
+
+}  // namespace
+}  // namespace kefu
+
+namespace kefu {
+namespace {
+
+TEST(Outcome, EqualityComparesValuesAndMessageText) {
+  Outcome a;
+  a.entity = "T-1";
+  a.Add(CappedPostage());
+  Outcome b = a;
+  EXPECT_EQ(a, b);
+  // The same text at another address is the same message.
+  std::string zh = a.decisions[0].message.zh;
+  b.decisions[0].message.zh = zh.c_str();
+  EXPECT_EQ(a, b);
+  b.decisions[0].figures[1].value = Money::Yuan(8);
+  EXPECT_NE(a, b);
+  b = a;
+  b.audit.duplicate = true;
+  EXPECT_NE(a, b);
+  b = a;
+  b.actions.push_back(Action{});
+  EXPECT_NE(a, b);
+}
+
+TEST(Deadline, DescribeRendersItsFigures) {
+  Deadline d;
+  d.rule = "AS-RESOLVE";
+  d.due = absl::FromUnixSeconds(1790818200);
+  EXPECT_EQ(d.Describe(), "AS-RESOLVE");
+  d.message = {"第{day}天前重发或退款", "reship or refund by day {day}"};
+  d.figures.push_back({"day", int64_t{7}});
+  EXPECT_EQ(d.Describe(), "第7天前重发或退款");
+  EXPECT_EQ(d.Describe(Language::kEn), "reship or refund by day 7");
+  Deadline e = d;
+  EXPECT_EQ(d, e);
+  e.warn_at = d.due - absl::Hours(24);
+  EXPECT_NE(d, e);
 }
 
 }  // namespace

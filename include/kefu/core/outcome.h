@@ -142,6 +142,9 @@ struct KEFU_EXPORT Deadline {
   Timestamp due = absl::InfinitePast();
   std::optional<Timestamp> warn_at;
   Message message;
+  Figures figures;  // what the message's placeholders refer to
+
+  std::string Describe(Language lang = Language::kZh, Duration utc_offset = absl::Hours(8)) const;
 };
 
 struct RuleVerdict {
@@ -182,6 +185,22 @@ struct KEFU_EXPORT Outcome {
   // The first decision of `rule`, or nullptr.
   const Decision* Find(RuleId rule) const;
 };
+
+// Equality is by value: messages compare by their text, not their address.
+KEFU_EXPORT bool operator==(const Message& a, const Message& b);
+KEFU_EXPORT bool operator==(const Figure& a, const Figure& b);
+KEFU_EXPORT bool operator==(const Decision& a, const Decision& b);
+KEFU_EXPORT bool operator==(const Action& a, const Action& b);
+KEFU_EXPORT bool operator==(const Deadline& a, const Deadline& b);
+KEFU_EXPORT bool operator==(const AuditRecord& a, const AuditRecord& b);
+KEFU_EXPORT bool operator==(const Outcome& a, const Outcome& b);
+inline bool operator!=(const Message& a, const Message& b) { return !(a == b); }
+inline bool operator!=(const Figure& a, const Figure& b) { return !(a == b); }
+inline bool operator!=(const Decision& a, const Decision& b) { return !(a == b); }
+inline bool operator!=(const Action& a, const Action& b) { return !(a == b); }
+inline bool operator!=(const Deadline& a, const Deadline& b) { return !(a == b); }
+inline bool operator!=(const AuditRecord& a, const AuditRecord& b) { return !(a == b); }
+inline bool operator!=(const Outcome& a, const Outcome& b) { return !(a == b); }
 
 }  // namespace kefu
 

@@ -1,0 +1,26 @@
+# Fails when a lower layer includes a higher one (docs/architecture.md):
+# core < policies < machines < text < engine < io, for the public headers in
+# include/kefu/<layer>/ and the sources in src/<layer>/.
+# Usage: cmake -DROOT=<project dir> -P check_layers.cmake
+set(layers core policies machines text engine io)
+set(bad "")
+foreach(layer ${layers})
+  list(FIND layers ${layer} rank)
+  file(GLOB_RECURSE files ${ROOT}/include/kefu/${layer}/*.h ${ROOT}/src/${layer}/*.h
+       ${ROOT}/src/${layer}/*.cc)
+  foreach(f ${files})
+    file(STRINGS ${f} includes REGEX "^#include \"(kefu/)?[a-z_]+/")
+    foreach(line ${includes})
+      string(REGEX REPLACE "^#include \"(kefu/)?([a-z_]+)/.*" "\\2" target "${line}")
+      list(FIND layers ${target} target_rank)
+      if(target_rank GREATER rank)
+        list(APPEND bad "${f}: ${line} (${layer} must not include ${target})")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(bad)
+  string(REPLACE ";" "\n" bad "${bad}")
+  message(FATAL_ERROR "layering violations:\n${bad}")
+endif()
+message(STATUS "layers respected")

@@ -20,6 +20,7 @@
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/order_terms.h"
+#include "kefu/policies/product_tests.h"
 #include "kefu/policies/review_policies.h"
 #include "kefu/policies/review_rotation.h"
 #include "kefu/policies/ticket_terms.h"

@@ -13,6 +13,7 @@
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/order_registry.h"
+#include "kefu/policies/after_sales_policies.h"
 #include "machines/order_fsm.h"
 
 namespace kefu {
@@ -64,6 +65,7 @@ struct OrderCtx {
         cal(env.calendar != nullptr ? *env.calendar : DefaultCalendar()),
         reach(env.courier_reach),
         registry(env.registry),
+        product_tests(env.product_tests),
         meta(event_meta),
         state_before(before),
         out(outcome) {}
@@ -73,6 +75,7 @@ struct OrderCtx {
   const BusinessCalendar& cal;
   const CourierReach* reach;
   const OrderRegistry* registry;
+  const ProductTestQuery* product_tests;
   const EventMeta& meta;
   std::string_view state_before;
   Outcome& out;
@@ -393,7 +396,28 @@ struct OrderCtx {
       }
       default:
         CancelDeadline(ReviewHoldPolicy::kRule);
+        AskForProductTests();
         break;
+    }
+  }
+  // AS-DEFECT: on reaching ready-to-ship, each product flagged by the
+  // after-sales tickets must be tested before it ships (once per product).
+  void AskForProductTests() {
+    if (product_tests == nullptr) return;
+    std::vector<std::string_view> asked;
+    for (const OrderLine& line : d.lines) {
+      if (line.cancelled || !product_tests->NeedsTestBeforeShipping(line.product)) continue;
+      if (std::find(asked.begin(), asked.end(), line.product) != asked.end()) continue;
+      asked.push_back(line.product);
+      out.Add(MakeDecision(DefectPolicy::kRule, Verdict::kScheduled,
+                           {"{product}售后问题较多，发货前先检测",
+                            "{product} has repeated after-sales cases: test it before shipping"},
+                           {Text("product", line.product)}));
+      Action a = MakeAction(ActionKind::kTestBeforeShipping, DefectPolicy::kRule,
+                            {"发货前检测{product}", "test {product} before shipping"});
+      a.subject = line.product;
+      a.figures.push_back(Text("product", line.product));
+      out.actions.push_back(std::move(a));
     }
   }
   void Do(Commit, const HoldPlaced& e) {

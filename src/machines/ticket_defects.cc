@@ -6,8 +6,6 @@
 
 namespace kefu {
 
-ProductTestQuery::~ProductTestQuery() = default;
-
 DefectCounter::DefectCounter(DefectPolicy policy) : policy_(std::move(policy)) {}
 
 Outcome DefectCounter::Record(std::string_view ticket_id, const std::vector<TicketLine>& lines) {

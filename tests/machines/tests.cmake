@@ -12,3 +12,5 @@ kefu_add_test(ticket_cross_test ${CMAKE_CURRENT_LIST_DIR}/ticket_cross_test.cc)
 kefu_add_test(review_test ${CMAKE_CURRENT_LIST_DIR}/review_test.cc)
 kefu_add_test(review_property_test ${CMAKE_CURRENT_LIST_DIR}/review_property_test.cc)
 kefu_add_test(review_register_test ${CMAKE_CURRENT_LIST_DIR}/review_register_test.cc)
+# AS-DEFECT across orders and tickets.
+kefu_add_test(order_defect_test ${CMAKE_CURRENT_LIST_DIR}/order_defect_test.cc)

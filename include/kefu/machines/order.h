@@ -45,6 +45,7 @@
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/order_terms.h"
+#include "kefu/policies/product_tests.h"
 
 namespace kefu {
 
@@ -261,6 +262,9 @@ struct OrderEnvironment {
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
   const CourierReach* courier_reach = nullptr;  // null: every courier reaches everywhere
   const OrderRegistry* registry = nullptr;      // null: no cross-order duplicate check
+  // AS-DEFECT: products to test before shipping (e.g. a DefectCounter).
+  // null: no product needs a test.
+  const ProductTestQuery* product_tests = nullptr;
 };
 
 class KEFU_EXPORT Order {

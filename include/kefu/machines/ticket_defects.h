@@ -7,9 +7,8 @@
 // proposal is raised. The host records each registered ticket once
 // (Record); the counter never calls back.
 //
-// Thread safety: implementations of ProductTestQuery must allow concurrent
-// NeedsTestBeforeShipping calls. DefectCounter is not synchronized: Record
-// must not race with reads.
+// Thread safety: DefectCounter is not synchronized: Record must not race
+// with reads (NeedsTestBeforeShipping included).
 #ifndef KEFU_MACHINES_TICKET_DEFECTS_H_
 #define KEFU_MACHINES_TICKET_DEFECTS_H_
 
@@ -23,17 +22,10 @@
 #include "kefu/core/outcome.h"
 #include "kefu/machines/ticket.h"
 #include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/product_tests.h"
 #include "kefu/policies/ticket_terms.h"
 
 namespace kefu {
-
-// The question the order machine asks before shipping (AS-DEFECT).
-class KEFU_EXPORT ProductTestQuery {
- public:
-  virtual ~ProductTestQuery();
-  // True when `product` must be tested before it ships.
-  virtual bool NeedsTestBeforeShipping(std::string_view product) const = 0;
-};
 
 class KEFU_EXPORT DefectCounter final : public ProductTestQuery {
  public:

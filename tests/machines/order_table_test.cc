@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "kefu/machines/order.h"
 #include "machines/order_test_util.h"
+#include "machines/diagram_check.h"
 
 namespace kefu {
 namespace {
@@ -122,27 +123,7 @@ TEST(OrderTable, AllowedPairsMoveAndAllOthersAreRefusedCleanly) {
 // docs/order.md carries the Mermaid diagram generated from Order::Table().
 // To refresh it: KEFU_UPDATE_DOCS=1 ./order_table_test
 TEST(OrderTable, CommittedDiagramInDocsIsGeneratedFromTheTable) {
-  const std::string path = std::string(KEFU_SOURCE_DIR) + "/docs/order.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string doc = buf.str();
-  const std::string begin = "<!-- BEGIN GENERATED: Order::Table() -->\n```mermaid\n";
-  const std::string end = "```\n<!-- END GENERATED -->";
-  const size_t b = doc.find(begin);
-  const size_t e = doc.find(end);
-  ASSERT_NE(b, std::string::npos) << "missing " << begin;
-  ASSERT_NE(e, std::string::npos) << "missing " << end;
-  const std::string committed = doc.substr(b + begin.size(), e - b - begin.size());
-  const std::string generated = ToMermaid(Order::Table());
-  if (committed != generated && std::getenv("KEFU_UPDATE_DOCS") != nullptr) {
-    doc.replace(b + begin.size(), e - b - begin.size(), generated);
-    std::ofstream(path) << doc;
-    GTEST_SKIP() << "rewrote " << path;
-  }
-  EXPECT_EQ(committed, generated)
-      << "docs/order.md is stale: run KEFU_UPDATE_DOCS=1 order_table_test";
+  testing::ExpectCommittedDiagramIsCurrent("docs/order.md", "Order::Table()", Order::Table());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "machines/review_test_util.h"
+#include "machines/diagram_check.h"
 
 namespace kefu {
 namespace {
@@ -477,34 +478,10 @@ TEST(ReviewTable, EveryStateEventPairMovesOrIsRefusedCleanly) {
 
 // ---------------------------------------------------------------- diagram
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // docs/review.md carries the Mermaid diagram generated from Review::Table().
 // To refresh it: KEFU_UPDATE_DOCS=1 ./review_test
 TEST(ReviewDiagram, CommittedDiagramInDocsIsGeneratedFromTheTable) {
-  const std::string path = std::string(KEFU_SOURCE_DIR) + "/docs/review.md";
-  std::string doc = ReadFile(path);
-  ASSERT_FALSE(doc.empty()) << path;
-  const std::string begin = "<!-- BEGIN GENERATED: Review::Table() -->\n```mermaid\n";
-  const std::string end = "```\n<!-- END GENERATED -->";
-  const size_t b = doc.find(begin);
-  const size_t e = doc.find(end);
-  ASSERT_NE(b, std::string::npos) << "missing " << begin;
-  ASSERT_NE(e, std::string::npos) << "missing " << end;
-  const std::string committed = doc.substr(b + begin.size(), e - b - begin.size());
-  const std::string generated = ToMermaid(Review::Table());
-  if (committed != generated && std::getenv("KEFU_UPDATE_DOCS") != nullptr) {
-    doc.replace(b + begin.size(), e - b - begin.size(), generated);
-    std::ofstream(path) << doc;
-    GTEST_SKIP() << "rewrote " << path;
-  }
-  EXPECT_EQ(committed, generated)
-      << "docs/review.md is stale: run KEFU_UPDATE_DOCS=1 review_test";
+  testing::ExpectCommittedDiagramIsCurrent("docs/review.md", "Review::Table()", Review::Table());
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "kefu/machines/ticket.h"
 #include "machines/ticket_test_util.h"
+#include "machines/diagram_check.h"
 
 namespace kefu {
 namespace {
@@ -260,27 +261,7 @@ TEST(TicketSnapshot, RestoringAtAnyPointContinuesExactlyLikeTheUninterruptedRun)
 // docs/ticket.md carries the Mermaid diagram generated from Ticket::Table().
 // To refresh it: KEFU_UPDATE_DOCS=1 ./ticket_table_test
 TEST(TicketTable, CommittedDiagramInDocsIsGeneratedFromTheTable) {
-  const std::string path = std::string(KEFU_SOURCE_DIR) + "/docs/ticket.md";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string doc = buf.str();
-  const std::string begin = "<!-- BEGIN GENERATED: Ticket::Table() -->\n```mermaid\n";
-  const std::string end = "```\n<!-- END GENERATED -->";
-  const size_t b = doc.find(begin);
-  const size_t e = doc.find(end);
-  ASSERT_NE(b, std::string::npos) << "missing " << begin;
-  ASSERT_NE(e, std::string::npos) << "missing " << end;
-  const std::string committed = doc.substr(b + begin.size(), e - b - begin.size());
-  const std::string generated = ToMermaid(Ticket::Table());
-  if (committed != generated && std::getenv("KEFU_UPDATE_DOCS") != nullptr) {
-    doc.replace(b + begin.size(), e - b - begin.size(), generated);
-    std::ofstream(path) << doc;
-    GTEST_SKIP() << "rewrote " << path;
-  }
-  EXPECT_EQ(committed, generated)
-      << "docs/ticket.md is stale: run KEFU_UPDATE_DOCS=1 ticket_table_test";
+  testing::ExpectCommittedDiagramIsCurrent("docs/ticket.md", "Ticket::Table()", Ticket::Table());
 }
 
 }  // namespace

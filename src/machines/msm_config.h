@@ -21,6 +21,13 @@
 #define BOOST_MPL_LIMIT_MAP_SIZE 50
 #define FUSION_MAX_VECTOR_SIZE 20
 
+// Boost 1.74's MSM still includes headers Boost has since deprecated
+// (boost/bind.hpp, boost/detail/no_exceptions_support.hpp), and each one
+// prints a #pragma message in every MSM unit. Keep their behaviour, drop
+// the noise.
+#define BOOST_BIND_GLOBAL_PLACEHOLDERS
+#define BOOST_ALLOW_DEPRECATED_HEADERS
+
 // kefu never lets an exception cross its API; MSM machines declare
 // no_exception_thrown and never throw from guards or actions.
 #endif  // KEFU_MACHINES_MSM_CONFIG_H_

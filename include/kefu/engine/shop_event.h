@@ -1,0 +1,62 @@
+// kefu/engine/shop_event.h: one event of a shop, whatever entity it is for.
+//
+// A ShopEvent is what a host (or `kefu replay`) hands to the shop engine:
+// the key of the entity it concerns and the typed event itself. The kind of
+// entity follows from the event's type: an OrderEvent is for an order, a
+// TicketEvent for an after-sales ticket, a ReviewEvent for a review and a
+// ReplyEvent for an agent's reply in a conversation (checked against the PH
+// rules). Keys are per kind: order "T1" and ticket "T1" are different
+// entities.
+//
+// The JSON Lines form of these events is in kefu/io/events.h and
+// docs/events.md.
+//
+// Thread safety: value types.
+#ifndef KEFU_ENGINE_SHOP_EVENT_H_
+#define KEFU_ENGINE_SHOP_EVENT_H_
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "kefu/core/export.h"
+#include "kefu/machines/machine.h"
+#include "kefu/machines/order.h"
+#include "kefu/machines/review.h"
+#include "kefu/machines/ticket.h"
+
+namespace kefu {
+
+enum class EntityKind { kOrder, kTicket, kReview, kReply };
+// "order", "ticket", "review", "reply" (stable).
+KEFU_EXPORT std::string_view EntityKindName(EntityKind kind);
+
+// An agent wrote `text` to a buyer (PH-*). meta.agent is the agent (not
+// empty); the event's key is the conversation (e.g. the buyer's IM name).
+struct ReplyPosted {
+  static constexpr std::string_view kName = "posted";
+  EventMeta meta;
+  std::string text;  // UTF-8 as the agent wrote it; may be ill-formed
+};
+using ReplyEvent = std::variant<ReplyPosted>;
+
+KEFU_EXPORT std::string_view EventName(const ReplyEvent& event);
+KEFU_EXPORT const EventMeta& MetaOf(const ReplyEvent& event);
+
+struct ShopEvent {
+  // The entity's key: order id, ticket id, review id or conversation.
+  std::string key;
+  // The variant's index is the EntityKind.
+  std::variant<OrderEvent, TicketEvent, ReviewEvent, ReplyEvent> event;
+
+  EntityKind kind() const { return static_cast<EntityKind>(event.index()); }
+};
+
+// The event's stable type name within its kind ("placed", "registered", ...)
+// and its metadata.
+KEFU_EXPORT std::string_view EventName(const ShopEvent& event);
+KEFU_EXPORT const EventMeta& MetaOf(const ShopEvent& event);
+
+}  // namespace kefu
+
+#endif  // KEFU_ENGINE_SHOP_EVENT_H_

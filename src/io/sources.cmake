@@ -1,0 +1,7 @@
+# The io layer: the JSON Lines event format and the sample-shop generator.
+# nlohmann-json is header-only and used privately: hosts never need it.
+find_package(nlohmann_json 3 REQUIRED CONFIG)
+target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
+# Append-only list.
+target_sources(kefu PRIVATE
+)

@@ -1,0 +1,1 @@
+# Tests of the engine layer (kefu/engine/). One kefu_add_test() per file.

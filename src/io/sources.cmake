@@ -4,4 +4,5 @@ find_package(nlohmann_json 3 REQUIRED CONFIG)
 target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
 # Append-only list.
 target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/events.cc
 )

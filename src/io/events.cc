@@ -1,0 +1,1395 @@
+// The JSON Lines event format (docs/events.md).
+//
+// One table describes every event struct: its fields, their JSON kind, and
+// whether they are required. FormatEvent walks the table to write a line;
+// ParseEvent is a nlohmann-json SAX handler that walks the same table while
+// the lexer reads the line, filling the event struct directly (no DOM: a DOM
+// parse costs several times more than the whole rest of an event's replay).
+#include "kefu/io/events.h"
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "core/absl_compat.h"
+#include "kefu/core/money.h"
+#include "kefu/core/time.h"
+#include "kefu/machines/order.h"
+#include "kefu/machines/review.h"
+#include "kefu/machines/ticket.h"
+#include "kefu/policies/order_terms.h"
+#include "kefu/policies/review_policies.h"
+#include "kefu/policies/ticket_terms.h"
+#include "nlohmann/json.hpp"
+#include "text/utf8.h"
+
+namespace kefu {
+namespace {
+
+// ------------------------------------------------------------ the schema
+
+// What a field holds, as JSON sees it.
+enum class Kind : uint8_t {
+  kString,  // std::string: a JSON string
+  kBool,    // bool: true / false
+  kInt32,   // int32_t: a JSON integer
+  kIndex,   // size_t: a non-negative JSON integer
+  kMoney,   // Money: a decimal-yuan string "12.34"
+  kEnum,    // an enum: its stable *Name() string
+  kObject,  // a nested struct: a JSON object
+  kArray,   // std::vector of a nested struct: a JSON array of objects
+};
+
+// The names of an enum's values, indexed by value.
+struct EnumNames {
+  std::vector<std::string_view> names;
+  std::string expected;  // "one of: a, b, c"
+};
+
+// The enum's values are 0, 1, ... and its name function returns "unknown"
+// past the last one (the convention of every *Name() function of kefu).
+template <class E>
+EnumNames BuildEnumNames(std::string_view (*name_of)(E)) {
+  EnumNames e;
+  for (int i = 0; i < 64; ++i) {
+    const std::string_view name = name_of(static_cast<E>(i));
+    if (name == "unknown") break;
+    e.names.push_back(name);
+  }
+  e.expected = "one of: ";
+  for (size_t i = 0; i < e.names.size(); ++i) {
+    if (i > 0) e.expected += ", ";
+    e.expected += e.names[i];
+  }
+  return e;
+}
+
+struct Schema;
+
+// One member of a struct. The function pointers reach the member inside an
+// object of the struct given as void*; they are generated from the member
+// pointer by MakeField().
+struct Field {
+  std::string_view name;
+  Kind kind = Kind::kString;
+  bool required = false;
+  bool optional = false;             // the member is a std::optional
+  const EnumNames* enums = nullptr;  // kEnum
+  const Schema* nested = nullptr;    // kObject, or kArray's element
+  // The value to write (emplaces an optional); the value to read (nullptr
+  // for an unset optional); resets an optional.
+  void* (*mut)(void* obj) = nullptr;
+  const void* (*get)(const void* obj) = nullptr;
+  void (*reset)(void* obj) = nullptr;
+  // Scalars and optionals: the member holds its default (an unset optional).
+  bool (*is_default)(const void* obj) = nullptr;
+  // kEnum, on the value: as int.
+  int (*enum_get)(const void* value) = nullptr;
+  void (*enum_set)(void* value, int v) = nullptr;
+  // kArray, on the vector: append a default element, size, element i.
+  void* (*append)(void* vec) = nullptr;
+  size_t (*size)(const void* vec) = nullptr;
+  const void* (*at)(const void* vec, size_t i) = nullptr;
+};
+
+struct Schema {
+  std::vector<Field> fields;  // at most 64
+  uint64_t required_mask = 0;
+
+  // The index of the field named `name`, or -1.
+  int Find(std::string_view name) const {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+};
+
+Schema MakeSchema(std::vector<Field> fields) {
+  Schema s;
+  s.fields = std::move(fields);
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    if (s.fields[i].required) s.required_mask |= uint64_t{1} << i;
+  }
+  return s;
+}
+
+template <class M>
+struct Unwrap {
+  using type = M;
+  static constexpr bool kOptional = false;
+};
+template <class M>
+struct Unwrap<std::optional<M>> {
+  using type = M;
+  static constexpr bool kOptional = true;
+};
+
+template <class M>
+struct IsVector : std::false_type {};
+template <class M>
+struct IsVector<std::vector<M>> : std::true_type {};
+
+template <auto Member>
+struct MemberOf;
+template <class T, class M, M T::*Member>
+struct MemberOf<Member> {
+  using Class = T;
+  using Type = M;
+};
+
+template <class U>
+constexpr Kind KindOf() {
+  if constexpr (std::is_same_v<U, std::string>) {
+    return Kind::kString;
+  } else if constexpr (std::is_same_v<U, bool>) {
+    return Kind::kBool;
+  } else if constexpr (std::is_same_v<U, int32_t>) {
+    return Kind::kInt32;
+  } else if constexpr (std::is_same_v<U, size_t>) {
+    return Kind::kIndex;
+  } else if constexpr (std::is_same_v<U, Money>) {
+    return Kind::kMoney;
+  } else if constexpr (std::is_enum_v<U>) {
+    return Kind::kEnum;
+  } else if constexpr (IsVector<U>::value) {
+    return Kind::kArray;
+  } else {
+    static_assert(std::is_class_v<U>);
+    return Kind::kObject;
+  }
+}
+
+enum Need : bool { kDefault = false, kRequired = true };
+
+template <auto Member>
+Field MakeField(std::string_view name, Need need, const EnumNames* enums = nullptr,
+                const Schema* nested = nullptr) {
+  using T = typename MemberOf<Member>::Class;
+  using M = typename MemberOf<Member>::Type;
+  using U = typename Unwrap<M>::type;
+  constexpr bool kOptional = Unwrap<M>::kOptional;
+  Field f;
+  f.name = name;
+  f.kind = KindOf<U>();
+  f.required = need == kRequired;
+  f.optional = kOptional;
+  f.enums = enums;
+  f.nested = nested;
+  f.mut = [](void* obj) -> void* {
+    M& m = static_cast<T*>(obj)->*Member;
+    if constexpr (kOptional) {
+      return &m.emplace();
+    } else {
+      return &m;
+    }
+  };
+  f.get = [](const void* obj) -> const void* {
+    const M& m = static_cast<const T*>(obj)->*Member;
+    if constexpr (kOptional) {
+      return m.has_value() ? &*m : nullptr;
+    } else {
+      return &m;
+    }
+  };
+  f.reset = [](void* obj) {
+    if constexpr (kOptional) {
+      (static_cast<T*>(obj)->*Member).reset();
+    } else {
+      (void)obj;
+    }
+  };
+  if constexpr (kOptional) {
+    f.is_default = [](const void* obj) { return !(static_cast<const T*>(obj)->*Member).has_value(); };
+  } else if constexpr (IsVector<U>::value) {
+    f.is_default = [](const void* obj) { return (static_cast<const T*>(obj)->*Member).empty(); };
+  } else if constexpr (KindOf<U>() != Kind::kObject) {
+    f.is_default = [](const void* obj) {
+      static const T kDefaults{};
+      return static_cast<const T*>(obj)->*Member == kDefaults.*Member;
+    };
+  }
+  if constexpr (std::is_enum_v<U>) {
+    f.enum_get = [](const void* v) { return static_cast<int>(*static_cast<const U*>(v)); };
+    f.enum_set = [](void* v, int x) { *static_cast<U*>(v) = static_cast<U>(x); };
+  }
+  if constexpr (IsVector<U>::value) {
+    f.append = [](void* v) -> void* { return &static_cast<U*>(v)->emplace_back(); };
+    f.size = [](const void* v) { return static_cast<const U*>(v)->size(); };
+    f.at = [](const void* v, size_t i) -> const void* { return &(*static_cast<const U*>(v))[i]; };
+  }
+  return f;
+}
+
+// One event type of one entity kind.
+struct EventType {
+  std::string_view name;  // the struct's kName
+  Schema schema;
+  // Makes `event` hold a default event of this type; returns the struct.
+  void* (*emplace)(ShopEvent* event) = nullptr;
+  EventMeta* (*meta)(void* event) = nullptr;
+};
+
+struct KindTypes {
+  std::string_view entity;            // "order", ...
+  std::vector<EventType> types;       // in the variant's order
+};
+
+template <size_t I, class E>
+EventType MakeType(std::vector<Field> fields) {
+  EventType t;
+  t.name = E::kName;
+  t.schema = MakeSchema(std::move(fields));
+  t.emplace = [](ShopEvent* event) -> void* {
+    auto& inner = event->event.emplace<I>();
+    return &inner.template emplace<E>();
+  };
+  t.meta = [](void* e) { return &static_cast<E*>(e)->meta; };
+  return t;
+}
+
+// Everything the format knows, built once.
+struct Format {
+  // Enums.
+  EnumNames channel = BuildEnumNames(&ChannelName);
+  EnumNames payment = BuildEnumNames(&PaymentMethodName);
+  EnumNames verification = BuildEnumNames(&VerificationItemName);
+  EnumNames exception = BuildEnumNames(&ExceptionKindName);
+  EnumNames contact_channel = BuildEnumNames(&ContactChannelName);
+  EnumNames contact_result = BuildEnumNames(&ContactResultName);
+  EnumNames stock_arrival = BuildEnumNames(&StockArrivalName);
+  EnumNames refund_reason = BuildEnumNames(&RefundReasonName);
+  EnumNames ticket_kind = BuildEnumNames(&TicketKindName);
+  EnumNames postage_payer = BuildEnumNames(&PostagePayerName);
+  EnumNames repayment = BuildEnumNames(&RepaymentName);
+  EnumNames packaging = BuildEnumNames(&PackagingName);
+  EnumNames rating = BuildEnumNames(&ReviewRatingName);
+  EnumNames review_channel = BuildEnumNames(&ReviewChannelName);
+  EnumNames review_result = BuildEnumNames(&ReviewContactResultName);
+  EnumNames presence = BuildEnumNames(&BuyerPresenceName);
+  EnumNames remedy = BuildEnumNames(&RemedyName);
+  EnumNames role = BuildEnumNames(&StaffRoleName);
+
+  // Nested structs.
+  Schema buyer = MakeSchema({
+      MakeField<&Buyer::im_name>("im_name", kDefault),
+      MakeField<&Buyer::phone>("phone", kDefault),
+  });
+  Schema address = MakeSchema({
+      MakeField<&Address::province>("province", kDefault),
+      MakeField<&Address::city>("city", kDefault),
+      MakeField<&Address::district>("district", kDefault),
+      MakeField<&Address::detail>("detail", kDefault),
+  });
+  Schema order_line = MakeSchema({
+      MakeField<&OrderLine::product>("product", kRequired),
+      MakeField<&OrderLine::quantity>("quantity", kRequired),
+      MakeField<&OrderLine::unit_price>("unit_price", kRequired),
+      MakeField<&OrderLine::cancelled>("cancelled", kDefault),
+  });
+  Schema ticket_line = MakeSchema({
+      MakeField<&TicketLine::product>("product", kRequired),
+      MakeField<&TicketLine::quantity>("quantity", kRequired),
+  });
+
+  std::array<KindTypes, 4> kinds;
+
+  Format() {
+    kinds[0] = {"order", OrderTypes()};
+    kinds[1] = {"ticket", TicketTypes()};
+    kinds[2] = {"review", ReviewTypes()};
+    kinds[3] = {"reply", ReplyTypes()};
+  }
+
+  std::vector<EventType> OrderTypes() const {
+    constexpr size_t O = 0;
+    return {
+        MakeType<O, OrderPlaced>({
+            MakeField<&OrderPlaced::channel>("channel", kRequired, &channel),
+            MakeField<&OrderPlaced::buyer>("buyer", kDefault, nullptr, &buyer),
+            MakeField<&OrderPlaced::lines>("lines", kRequired, nullptr, &order_line),
+            MakeField<&OrderPlaced::postage>("postage", kDefault),
+            MakeField<&OrderPlaced::payment>("payment", kRequired, &payment),
+            MakeField<&OrderPlaced::paid>("paid", kDefault),
+            MakeField<&OrderPlaced::address>("address", kRequired, nullptr, &address),
+            MakeField<&OrderPlaced::courier>("courier", kDefault),
+            MakeField<&OrderPlaced::notes>("notes", kDefault),
+            MakeField<&OrderPlaced::exception>("exception", kDefault, &exception),
+        }),
+        MakeType<O, PaymentReceived>({
+            MakeField<&PaymentReceived::method>("method", kDefault, &payment),
+        }),
+        MakeType<O, FinanceConfirmed>({}),
+        MakeType<O, CheckRecorded>({
+            MakeField<&CheckRecorded::item>("item", kRequired, &verification),
+        }),
+        MakeType<O, ReviewPassed>({}),
+        MakeType<O, HoldPlaced>({
+            MakeField<&HoldPlaced::reason>("reason", kRequired),
+        }),
+        MakeType<O, HoldReleased>({
+            MakeField<&HoldReleased::confirmed_not_duplicate>("confirmed_not_duplicate", kDefault),
+            MakeField<&HoldReleased::note>("note", kDefault),
+        }),
+        MakeType<O, OutOfStockReported>({
+            MakeField<&OutOfStockReported::product>("product", kRequired),
+            MakeField<&OutOfStockReported::arrival>("arrival", kDefault, &stock_arrival),
+        }),
+        MakeType<O, CustomerContacted>({
+            MakeField<&CustomerContacted::channel>("channel", kRequired, &contact_channel),
+            MakeField<&CustomerContacted::result>("result", kRequired, &contact_result),
+        }),
+        MakeType<O, CourierChanged>({
+            MakeField<&CourierChanged::courier>("courier", kRequired),
+        }),
+        MakeType<O, OrderAdjusted>({
+            MakeField<&OrderAdjusted::line>("line", kDefault),
+            MakeField<&OrderAdjusted::product>("product", kDefault),
+            MakeField<&OrderAdjusted::quantity>("quantity", kDefault),
+            MakeField<&OrderAdjusted::unit_price>("unit_price", kDefault),
+            MakeField<&OrderAdjusted::postage>("postage", kDefault),
+            MakeField<&OrderAdjusted::agreed_via>("agreed_via", kDefault, &contact_channel),
+        }),
+        MakeType<O, PostageSupplemented>({
+            MakeField<&PostageSupplemented::amount>("amount", kRequired),
+            MakeField<&PostageSupplemented::erp_cost>("erp_cost", kDefault),
+        }),
+        MakeType<O, MarkedShipped>({
+            MakeField<&MarkedShipped::manual>("manual", kDefault),
+            MakeField<&MarkedShipped::tracking_number>("tracking_number", kDefault),
+        }),
+        MakeType<O, Delivered>({}),
+        MakeType<O, Completed>({}),
+        MakeType<O, Cancelled>({
+            MakeField<&Cancelled::line>("line", kDefault),
+            MakeField<&Cancelled::reason>("reason", kDefault),
+        }),
+        MakeType<O, Refunded>({
+            MakeField<&Refunded::amount>("amount", kRequired),
+            MakeField<&Refunded::reason>("reason", kDefault, &refund_reason),
+        }),
+        MakeType<O, InvoiceRequested>({
+            MakeField<&InvoiceRequested::title>("title", kRequired),
+            MakeField<&InvoiceRequested::content>("content", kRequired),
+        }),
+    };
+  }
+
+  std::vector<EventType> TicketTypes() const {
+    constexpr size_t T = 1;
+    using TR = TicketRegistered;
+    using RS = RefundSentToFinance;
+    return {
+        MakeType<T, TR>({
+            MakeField<&TR::order_id>("order_id", kRequired),
+            MakeField<&TR::kind>("kind", kRequired, &ticket_kind),
+            MakeField<&TR::category>("category", kDefault),
+            MakeField<&TR::details>("details", kDefault),
+            MakeField<&TR::lines>("lines", kDefault, nullptr, &ticket_line),
+            MakeField<&TR::customer_province>("customer_province", kDefault),
+            MakeField<&TR::shop_province>("shop_province", kDefault),
+            MakeField<&TR::shop>("shop", kDefault),
+            MakeField<&TR::buyer_im>("buyer_im", kDefault),
+            MakeField<&TR::alipay_account>("alipay_account", kDefault),
+            MakeField<&TR::return_postage>("return_postage", kDefault, &postage_payer),
+            MakeField<&TR::reship_postage>("reship_postage", kDefault, &postage_payer),
+            MakeField<&TR::repayment>("repayment", kDefault, &repayment),
+            MakeField<&TR::repayment_amount>("repayment_amount", kDefault),
+            MakeField<&TR::quality_claim>("quality_claim", kDefault),
+            MakeField<&TR::order_marked_shipped>("order_marked_shipped", kDefault),
+            MakeField<&TR::notes>("notes", kDefault),
+        }),
+        MakeType<T, ReturnAgreed>({}),
+        MakeType<T, ReturnShipped>({
+            MakeField<&ReturnShipped::declared_postage>("declared_postage", kRequired),
+            MakeField<&ReturnShipped::freight_collect>("freight_collect", kDefault),
+            MakeField<&ReturnShipped::tracking_number>("tracking_number", kDefault),
+        }),
+        MakeType<T, ParcelReceived>({
+            MakeField<&ParcelReceived::unpacked_by>("unpacked_by", kDefault),
+        }),
+        MakeType<T, PackagingChecked>({
+            MakeField<&PackagingChecked::packaging>("packaging", kRequired, &packaging),
+            MakeField<&PackagingChecked::as_described>("as_described", kDefault),
+        }),
+        MakeType<T, ItemTested>({
+            MakeField<&ItemTested::fault_confirmed>("fault_confirmed", kRequired),
+            MakeField<&ItemTested::qc_stamp>("qc_stamp", kDefault),
+        }),
+        MakeType<T, ResaleDecided>({
+            MakeField<&ResaleDecided::resalable>("resalable", kRequired),
+            MakeField<&ResaleDecided::supplier_takes_back>("supplier_takes_back", kDefault),
+        }),
+        MakeType<T, SupplierExchangeRequested>({}),
+        MakeType<T, SupplierExchangeReceived>({}),
+        MakeType<T, EvidenceRecorded>({
+            MakeField<&EvidenceRecorded::photos>("photos", kDefault),
+            MakeField<&EvidenceRecorded::destruction_photo>("destruction_photo", kDefault),
+        }),
+        MakeType<T, RS>({
+            MakeField<&RS::amount>("amount", kRequired),
+            MakeField<&RS::compensation>("compensation", kDefault),
+            MakeField<&RS::quality_fault>("quality_fault", kDefault),
+            MakeField<&RS::full_refund_unusable>("full_refund_unusable", kDefault),
+            MakeField<&RS::exchange_declined>("exchange_declined", kDefault),
+            MakeField<&RS::alipay_account>("alipay_account", kDefault),
+        }),
+        MakeType<T, RefundPaid>({}),
+        MakeType<T, CashPutInParcel>({
+            MakeField<&CashPutInParcel::amount>("amount", kRequired),
+        }),
+        MakeType<T, Reshipped>({
+            MakeField<&Reshipped::tracking_number>("tracking_number", kDefault),
+        }),
+        MakeType<T, HandedOff>({
+            MakeField<&HandedOff::to>("to", kRequired),
+            MakeField<&HandedOff::reason>("reason", kDefault),
+        }),
+        MakeType<T, Escalated>({
+            MakeField<&Escalated::to>("to", kRequired),
+            MakeField<&Escalated::reason>("reason", kDefault),
+        }),
+        MakeType<T, TicketClosed>({
+            MakeField<&TicketClosed::note>("note", kDefault),
+        }),
+        MakeType<T, TicketRejected>({
+            MakeField<&TicketRejected::reason>("reason", kRequired),
+        }),
+    };
+  }
+
+  std::vector<EventType> ReviewTypes() const {
+    constexpr size_t R = 2;
+    using CA = ContactAttempted;
+    return {
+        MakeType<R, ReviewReceived>({
+            MakeField<&ReviewReceived::order_id>("order_id", kRequired),
+            MakeField<&ReviewReceived::product>("product", kRequired),
+            MakeField<&ReviewReceived::rating>("rating", kRequired, &rating),
+            MakeField<&ReviewReceived::complaint>("complaint", kDefault),
+            MakeField<&ReviewReceived::item_price>("item_price", kRequired),
+            MakeField<&ReviewReceived::buyer>("buyer", kDefault),
+            MakeField<&ReviewReceived::buyer_phone>("buyer_phone", kDefault),
+            MakeField<&ReviewReceived::buyer_difficult>("buyer_difficult", kDefault),
+        }),
+        MakeType<R, ReviewAssigned>({
+            MakeField<&ReviewAssigned::agent>("agent", kRequired),
+        }),
+        MakeType<R, CA>({
+            MakeField<&CA::channel>("channel", kRequired, &review_channel),
+            MakeField<&CA::result>("result", kRequired, &review_result),
+            MakeField<&CA::presence>("presence", kDefault, &presence),
+            MakeField<&CA::role>("role", kDefault, &role),
+            MakeField<&CA::override_limit>("override_limit", kDefault),
+            MakeField<&CA::buyer_difficult>("buyer_difficult", kDefault),
+        }),
+        MakeType<R, RevisionAgreed>({}),
+        MakeType<R, RevisionObserved>({
+            MakeField<&RevisionObserved::new_rating>("new_rating", kDefault, &rating),
+        }),
+        MakeType<R, RemedyOffered>({
+            MakeField<&RemedyOffered::remedy>("remedy", kRequired, &remedy),
+            MakeField<&RemedyOffered::amount>("amount", kDefault),
+        }),
+        MakeType<R, RemedyAccepted>({}),
+        MakeType<R, RemedyDeclined>({}),
+        MakeType<R, DayEnded>({}),
+        MakeType<R, ReviewClosed>({
+            MakeField<&ReviewClosed::reason>("reason", kDefault),
+        }),
+    };
+  }
+
+  std::vector<EventType> ReplyTypes() const {
+    constexpr size_t P = 3;
+    return {
+        MakeType<P, ReplyPosted>({
+            MakeField<&ReplyPosted::text>("text", kRequired),
+        }),
+    };
+  }
+
+  // The event type named `type` of kind `kind`, or nullptr.
+  const EventType* FindType(size_t kind, std::string_view type) const {
+    for (const EventType& t : kinds[kind].types) {
+      if (t.name == type) return &t;
+    }
+    return nullptr;
+  }
+};
+
+const Format& TheFormat() {
+  static const Format* const format = new Format();
+  return *format;
+}
+
+// The variant sizes must match the tables (checked once, in tests too).
+static_assert(std::variant_size_v<OrderEvent> == 18);
+static_assert(std::variant_size_v<TicketEvent> == 18);
+static_assert(std::variant_size_v<ReviewEvent> == 10);
+static_assert(std::variant_size_v<ReplyEvent> == 1);
+
+// ------------------------------------------------------------ formatting
+
+// Appends `s` as a JSON string: quotes, backslashes and control characters
+// escaped, UTF-8 kept, each ill-formed byte written as U+FFFD.
+void AppendJsonString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const auto* run = p;
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
+    out->append(reinterpret_cast<const char*>(run), static_cast<size_t>(p - run));
+    if (p == end) break;
+    const unsigned char c = *p;
+    if (c >= 0x80) {
+      char32_t cp;
+      const size_t n = text_internal::DecodeUtf8(p, end, &cp);
+      if (cp == text_internal::kInvalidCodePoint) {
+        out->append("\xEF\xBF\xBD");
+      } else {
+        out->append(reinterpret_cast<const char*>(p), n);
+      }
+      p += n;
+      continue;
+    }
+    ++p;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xF]);
+    }
+  }
+  out->push_back('"');
+}
+
+template <class Int>
+void AppendInt(Int v, std::string* out) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+void AppendObject(const Schema& schema, const void* obj, std::string* out);
+
+// True when the nested object at `obj` has only default fields.
+bool AllDefault(const Schema& schema, const void* obj) {
+  for (const Field& f : schema.fields) {
+    if (f.kind == Kind::kObject && !f.optional) {
+      if (!AllDefault(*f.nested, f.get(obj))) return false;
+    } else if (!f.is_default(obj)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void AppendValue(const Field& f, const void* value, std::string* out) {
+  switch (f.kind) {
+    case Kind::kString:
+      AppendJsonString(*static_cast<const std::string*>(value), out);
+      break;
+    case Kind::kBool:
+      out->append(*static_cast<const bool*>(value) ? "true" : "false");
+      break;
+    case Kind::kInt32:
+      AppendInt(*static_cast<const int32_t*>(value), out);
+      break;
+    case Kind::kIndex:
+      AppendInt(*static_cast<const size_t*>(value), out);
+      break;
+    case Kind::kMoney:
+      out->push_back('"');
+      out->append(static_cast<const Money*>(value)->ToString());
+      out->push_back('"');
+      break;
+    case Kind::kEnum: {
+      const int v = f.enum_get(value);
+      const auto& names = f.enums->names;
+      out->push_back('"');
+      out->append(v >= 0 && static_cast<size_t>(v) < names.size() ? names[static_cast<size_t>(v)]
+                                                                   : std::string_view("unknown"));
+      out->push_back('"');
+      break;
+    }
+    case Kind::kObject:
+      AppendObject(*f.nested, value, out);
+      break;
+    case Kind::kArray: {
+      out->push_back('[');
+      const size_t n = f.size(value);
+      for (size_t i = 0; i < n; ++i) {
+        if (i > 0) out->push_back(',');
+        AppendObject(*f.nested, f.at(value, i), out);
+      }
+      out->push_back(']');
+      break;
+    }
+  }
+}
+
+// Appends the fields of `obj` that are required or not default, without
+// the braces. Returns whether it wrote any.
+bool AppendMembers(const Schema& schema, const void* obj, std::string* out) {
+  bool any = false;
+  for (const Field& f : schema.fields) {
+    if (!f.required) {
+      if (f.kind == Kind::kObject && !f.optional) {
+        if (AllDefault(*f.nested, f.get(obj))) continue;
+      } else if (f.is_default(obj)) {
+        continue;
+      }
+    }
+    const void* value = f.get(obj);
+    if (value == nullptr) continue;  // a required optional left unset
+    if (any) out->push_back(',');
+    any = true;
+    out->push_back('"');
+    out->append(f.name);
+    out->append("\":");
+    AppendValue(f, value, out);
+  }
+  return any;
+}
+
+void AppendObject(const Schema& schema, const void* obj, std::string* out) {
+  out->push_back('{');
+  AppendMembers(schema, obj, out);
+  out->push_back('}');
+}
+
+// ----------------------------------------------------------------- times
+
+// RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" read directly: the
+// common case, ten times faster than absl::ParseTime. Anything it does not
+// take (other separators, leap seconds, out-of-range fields...) goes to
+// ParseTimestamp, which decides; for what it takes, both give the same time.
+std::optional<Timestamp> FastTimestamp(std::string_view s) {
+  const auto digits = [&s](size_t pos, size_t n, int* out) {
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      const char c = s[i];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    *out = v;
+    return true;
+  };
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':') {
+    return std::nullopt;
+  }
+  int year, month, day, hour, minute, second;
+  if (!digits(0, 4, &year) || !digits(5, 2, &month) || !digits(8, 2, &day) ||
+      !digits(11, 2, &hour) || !digits(14, 2, &minute) || !digits(17, 2, &second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  size_t pos = 19;
+  int64_t nanos = 0;
+  if (s[pos] == '.') {
+    ++pos;
+    int n = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (n >= 9) return std::nullopt;
+      nanos = nanos * 10 + (s[pos] - '0');
+      ++n;
+      ++pos;
+    }
+    if (n == 0) return std::nullopt;
+    for (int i = n; i < 9; ++i) nanos *= 10;
+  }
+  int offset_seconds = 0;
+  if (pos + 1 == s.size() && s[pos] == 'Z') {
+    offset_seconds = 0;
+  } else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
+    int oh, om;
+    if (!digits(pos + 1, 2, &oh) || !digits(pos + 4, 2, &om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset_seconds = (oh * 60 + om) * 60 * (s[pos] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  const absl::CivilSecond cs(year, month, day, hour, minute, second);
+  if (cs.day() != day) return std::nullopt;  // 31 April and the like: normalized
+  return absl::FromCivil(cs, absl::UTCTimeZone()) - absl::Seconds(offset_seconds) +
+         absl::Nanoseconds(nanos);
+}
+
+// ---------------------------------------------------------------- parsing
+
+constexpr std::string_view kEnvelopeKeys[] = {"id", "at", "agent", "entity", "key", "type",
+                                               "fields"};
+enum EnvelopeKey { kId, kAt, kAgent, kEntity, kKey, kType, kFields, kEnvelopeKeyCount };
+constexpr uint64_t kEnvelopeRequired =
+    (1u << kId) | (1u << kAt) | (1u << kEntity) | (1u << kKey) | (1u << kType);
+
+std::string_view Expected(const Field& f) {
+  switch (f.kind) {
+    case Kind::kString: return "expected a string";
+    case Kind::kBool: return "expected a boolean";
+    case Kind::kInt32: return "expected an integer";
+    case Kind::kIndex: return "expected a non-negative integer";
+    case Kind::kMoney: return "expected an amount as a decimal-yuan string such as \"12.34\"";
+    case Kind::kEnum: return "expected a string";
+    case Kind::kObject: return "expected an object";
+    case Kind::kArray: return "expected an array";
+  }
+  return "unexpected value";
+}
+
+using Json = nlohmann::json;
+
+// Fills a ShopEvent from nlohmann-json's SAX callbacks. Every callback
+// returns false to stop at the first error, which `error_` then holds.
+class EventHandler {
+ public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  explicit EventHandler(ShopEvent* event) : format_(TheFormat()), event_(event) {}
+
+  bool null() {
+    if (capturing()) return Capture(Json(nullptr));
+    return Scalar(Value::kNull);
+  }
+  bool boolean(bool v) {
+    if (capturing()) return Capture(Json(v));
+    bool_ = v;
+    return Scalar(Value::kBool);
+  }
+  bool number_integer(number_integer_t v) {
+    if (capturing()) return Capture(Json(v));
+    int_ = v;
+    return Scalar(Value::kInt);
+  }
+  bool number_unsigned(number_unsigned_t v) {
+    if (capturing()) return Capture(Json(v));
+    uint_ = v;
+    return Scalar(Value::kUint);
+  }
+  bool number_float(number_float_t v, const string_t& text) {
+    if (capturing()) return Capture(Json(v));
+    float_text_ = text;
+    return Scalar(Value::kFloat);
+  }
+  bool string(string_t& v) {
+    if (capturing()) return Capture(Json(v));
+    string_ = &v;
+    return Scalar(Value::kString);
+  }
+  bool binary(binary_t&) { return Fail("", "unexpected binary value"); }
+
+  bool start_object(std::size_t) {
+    if (capturing()) return CaptureOpen(Json::object());
+    if (depth_ == 0) {
+      Push(Frame{});  // the envelope
+      return true;
+    }
+    Frame& top = frames_[depth_ - 1];
+    if (top.type == Frame::kEnvelope) {
+      if (top.pending != kFields) return EnvelopeTypeError("an object");
+      if (!Resolve()) return false;
+      if (type_ == nullptr) {  // the type comes later in the line: keep the fields
+        captured_ = Json::object();
+        capture_stack_.push_back(&captured_);
+        return true;
+      }
+      return PushFields();
+    }
+    if (top.type == Frame::kArray) {
+      Frame f;
+      f.type = Frame::kStruct;
+      f.schema = top.field->nested;
+      f.obj = top.field->append(top.obj);
+      f.index = top.index++;
+      return Push(f);
+    }
+    const Field& field = top.schema->fields[static_cast<size_t>(top.pending)];
+    if (field.kind != Kind::kObject) return TypeError(field, "an object");
+    Frame f;
+    f.type = Frame::kStruct;
+    f.schema = field.nested;
+    f.obj = field.mut(top.obj);
+    f.segment = field.name;
+    return Push(f);
+  }
+
+  bool key(string_t& name) {
+    if (capturing()) {
+      capture_key_ = name;
+      return true;
+    }
+    Frame& top = frames_[depth_ - 1];
+    int index = -1;
+    if (top.type == Frame::kEnvelope) {
+      for (int i = 0; i < kEnvelopeKeyCount; ++i) {
+        if (kEnvelopeKeys[i] == name) {
+          index = i;
+          break;
+        }
+      }
+    } else {
+      index = top.schema->Find(name);
+    }
+    if (index < 0) return Fail(name, "unknown field");
+    const uint64_t bit = uint64_t{1} << index;
+    if (top.seen & bit) return Fail(name, "duplicate key");
+    top.seen |= bit;
+    top.pending = index;
+    return true;
+  }
+
+  bool end_object() {
+    if (capturing()) {
+      capture_stack_.pop_back();
+      if (!capturing()) frames_[0].pending = -1;
+      return true;
+    }
+    Frame& top = frames_[depth_ - 1];
+    if (top.type == Frame::kEnvelope) return FinishEnvelope();
+    if (!CheckRequired(top.schema, top.seen)) return false;
+    --depth_;
+    if (depth_ > 0) frames_[depth_ - 1].pending = -1;
+    return true;
+  }
+
+  bool start_array(std::size_t) {
+    if (capturing()) return CaptureOpen(Json::array());
+    if (depth_ == 0) return Fail("", "expected a JSON object, got an array");
+    Frame& top = frames_[depth_ - 1];
+    if (top.type == Frame::kEnvelope) return EnvelopeTypeError("an array");
+    if (top.type == Frame::kArray) return ElementTypeError(top, "an array");
+    const Field& field = top.schema->fields[static_cast<size_t>(top.pending)];
+    if (field.kind != Kind::kArray) return TypeError(field, "an array");
+    Frame f;
+    f.type = Frame::kArray;
+    f.field = &field;
+    f.obj = field.mut(top.obj);
+    f.segment = field.name;
+    return Push(f);
+  }
+
+  bool end_array() {
+    if (capturing()) {
+      capture_stack_.pop_back();
+      return true;
+    }
+    --depth_;
+    frames_[depth_ - 1].pending = -1;
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) {
+    json_error_ = true;
+    error_.clear();
+    // Inside a value whose key is known (ill-formed UTF-8 in a text, a bad
+    // literal): name the field too.
+    if (!capturing() && depth_ > 0 && frames_[depth_ - 1].type != Frame::kArray &&
+        frames_[depth_ - 1].pending >= 0) {
+      error_ = PendingPath() + ": ";
+    }
+    error_ += "not valid JSON: ";
+    error_ += ex.what();
+    return false;
+  }
+
+  const std::string& error() const { return error_; }
+  bool json_error() const { return json_error_; }
+
+ private:
+  enum class Value { kNull, kBool, kInt, kUint, kFloat, kString };
+
+  struct Frame {
+    enum Type : uint8_t { kEnvelope, kStruct, kArray };
+    Type type = kEnvelope;
+    const Schema* schema = nullptr;  // kStruct
+    const Field* field = nullptr;    // kArray: the array's field
+    void* obj = nullptr;             // kStruct: the struct; kArray: the vector
+    uint64_t seen = 0;               // kEnvelope, kStruct: keys seen
+    int pending = -1;                // the key whose value comes next
+    std::string_view segment;        // the name this frame was reached by
+    int64_t index = -1;              // kStruct in an array: its index;
+                                     // kArray: the next element's index
+  };
+  static constexpr int kMaxDepth = 8;
+
+  bool capturing() const { return !capture_stack_.empty(); }
+
+  bool Push(const Frame& f) {
+    if (depth_ == kMaxDepth) return Fail("", "nested too deeply");
+    frames_[depth_++] = f;
+    if (f.type == Frame::kArray) frames_[depth_ - 1].index = 0;
+    return true;
+  }
+
+  // The path of the current frame, then `last` (a key), as in
+  // "fields.lines[0].quantity".
+  std::string Path(std::string_view last) const {
+    std::string path;
+    for (int i = 1; i < depth_; ++i) {
+      const Frame& f = frames_[i];
+      if (!f.segment.empty()) {
+        if (!path.empty()) path += '.';
+        path += f.segment;
+      }
+      if (f.type == Frame::kStruct && f.index >= 0) {
+        path += '[';
+        AppendInt(f.index, &path);
+        path += ']';
+      }
+    }
+    if (!last.empty()) {
+      if (!path.empty()) path += '.';
+      path += last;
+    }
+    return path;
+  }
+
+  // The path of the pending key of the current frame.
+  std::string PendingPath() const {
+    const Frame& top = frames_[depth_ - 1];
+    if (top.type == Frame::kEnvelope) return Path(kEnvelopeKeys[top.pending]);
+    return Path(top.schema->fields[static_cast<size_t>(top.pending)].name);
+  }
+
+  bool Fail(std::string_view last, std::string_view what) {
+    std::string path = depth_ > 0 ? Path(last) : std::string(last);
+    error_ = path.empty() ? std::string(what) : path + ": " + std::string(what);
+    return false;
+  }
+  bool FailPending(std::string_view what) {
+    error_ = PendingPath() + ": " + std::string(what);
+    return false;
+  }
+
+  static std::string_view Got(Value v) {
+    switch (v) {
+      case Value::kNull: return "null";
+      case Value::kBool: return "a boolean";
+      case Value::kInt:
+      case Value::kUint:
+      case Value::kFloat: return "a number";
+      case Value::kString: return "a string";
+    }
+    return "a value";
+  }
+
+  bool TypeError(const Field& f, std::string_view got) {
+    std::string what(Expected(f));
+    if (f.kind == Kind::kEnum) what += " (" + f.enums->expected + ")";
+    what += ", got ";
+    what += got;
+    return FailAt(f, what);
+  }
+  bool EnvelopeTypeError(std::string_view got) {
+    const int k = frames_[depth_ - 1].pending;
+    return FailPending(std::string(k == kFields ? "expected an object" : "expected a string") +
+                       ", got " + std::string(got));
+  }
+  bool ElementTypeError(const Frame& array, std::string_view got) {
+    std::string path = Path("");
+    path += '[';
+    AppendInt(array.index, &path);
+    path += ']';
+    error_ = path + ": expected an object, got " + std::string(got);
+    return false;
+  }
+
+  bool Scalar(Value v) {
+    if (depth_ == 0) return Fail("", "expected a JSON object, got " + std::string(Got(v)));
+    Frame& top = frames_[depth_ - 1];
+    if (top.type == Frame::kEnvelope) return EnvelopeValue(v);
+    if (top.type == Frame::kArray) return ElementTypeError(top, Got(v));
+    const Field& f = top.schema->fields[static_cast<size_t>(top.pending)];
+    top.pending = -1;
+    if (v == Value::kNull) {
+      if (!f.optional) return TypeError(f, "null");
+      f.reset(top.obj);
+      return true;
+    }
+    switch (f.kind) {
+      case Kind::kString:
+        if (v != Value::kString) return TypeError(f, Got(v));
+        *static_cast<std::string*>(f.mut(top.obj)) = *string_;
+        return true;
+      case Kind::kBool:
+        if (v != Value::kBool) return TypeError(f, Got(v));
+        *static_cast<bool*>(f.mut(top.obj)) = bool_;
+        return true;
+      case Kind::kInt32:
+      case Kind::kIndex:
+        return Integer(f, top, v);
+      case Kind::kMoney: {
+        if (v != Value::kString) return TypeError(f, Got(v));
+        absl::StatusOr<Money> m = Money::Parse(*string_);
+        if (!m.ok()) {
+          return FailAt(f, m.status().code() == absl::StatusCode::kOutOfRange
+                               ? "amount out of range: \"" + *string_ + "\""
+                               : "not an amount in yuan such as \"12.34\": \"" + *string_ + "\"");
+        }
+        *static_cast<Money*>(f.mut(top.obj)) = *m;
+        return true;
+      }
+      case Kind::kEnum: {
+        if (v != Value::kString) return TypeError(f, Got(v));
+        const auto& names = f.enums->names;
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (names[i] == *string_) {
+            f.enum_set(f.mut(top.obj), static_cast<int>(i));
+            return true;
+          }
+        }
+        return FailAt(f, "unknown value \"" + *string_ + "\" (" + f.enums->expected + ")");
+      }
+      case Kind::kObject:
+        return TypeError(f, Got(v));
+      case Kind::kArray:
+        return TypeError(f, Got(v));
+    }
+    return false;
+  }
+
+  // An error about field `f` of the current frame (its value is consumed).
+  bool FailAt(const Field& f, const std::string& what) {
+    error_ = Path(f.name) + ": " + what;
+    return false;
+  }
+
+  bool Integer(const Field& f, Frame& top, Value v) {
+    if (v == Value::kFloat) {
+      const bool integral = float_text_.find_first_of(".eE") == std::string::npos;
+      if (integral) return FailAt(f, "integer out of range: " + float_text_);
+      return TypeError(f, "a number with a fraction or exponent");
+    }
+    if (v != Value::kInt && v != Value::kUint) return TypeError(f, Got(v));
+    if (f.kind == Kind::kInt32) {
+      const bool fits = v == Value::kInt ? int_ >= std::numeric_limits<int32_t>::min()
+                                         : uint_ <= std::numeric_limits<int32_t>::max();
+      if (!fits) {
+        return FailAt(f, "integer out of range: " +
+                             (v == Value::kInt ? std::to_string(int_) : std::to_string(uint_)));
+      }
+      *static_cast<int32_t*>(f.mut(top.obj)) =
+          v == Value::kInt ? static_cast<int32_t>(int_) : static_cast<int32_t>(uint_);
+      return true;
+    }
+    if (v == Value::kInt) {
+      return FailAt(f, "expected a non-negative integer, got " + std::to_string(int_));
+    }
+    static_assert(sizeof(size_t) == sizeof(uint64_t));
+    *static_cast<size_t*>(f.mut(top.obj)) = static_cast<size_t>(uint_);
+    return true;
+  }
+
+  bool EnvelopeValue(Value v) {
+    Frame& top = frames_[depth_ - 1];
+    const int k = top.pending;
+    if (k == kFields) return EnvelopeTypeError(Got(v));
+    if (v != Value::kString) return EnvelopeTypeError(Got(v));
+    const std::string& s = *string_;
+    switch (k) {
+      case kId:
+        if (s.empty()) return FailPending("must not be empty");
+        meta_.id = s;
+        break;
+      case kAt: {
+        if (std::optional<Timestamp> t = FastTimestamp(s)) {
+          meta_.at = *t;
+          break;
+        }
+        absl::StatusOr<Timestamp> t = ParseTimestamp(s);
+        if (!t.ok()) return FailPending(internal::FromAbsl(t.status().message()));
+        meta_.at = *t;
+        break;
+      }
+      case kAgent:
+        meta_.agent = s;
+        break;
+      case kEntity: {
+        kind_ = -1;
+        for (size_t i = 0; i < format_.kinds.size(); ++i) {
+          if (format_.kinds[i].entity == s) kind_ = static_cast<int>(i);
+        }
+        if (kind_ < 0) {
+          return FailPending("unknown entity \"" + s + "\" (one of: order, ticket, review, reply)");
+        }
+        break;
+      }
+      case kKey:
+        if (s.empty()) return FailPending("must not be empty");
+        key_ = s;
+        break;
+      case kType:
+        type_name_ = s;
+        break;
+    }
+    top.pending = -1;
+    return true;
+  }
+
+  // Finds the event type once both entity and type are known. False (with
+  // the error) for an unknown type.
+  bool Resolve() {
+    if (type_ != nullptr || kind_ < 0 || !(frames_[0].seen & (1u << kType))) return true;
+    type_ = format_.FindType(static_cast<size_t>(kind_), type_name_);
+    if (type_ == nullptr) {
+      std::string what = "unknown ";
+      what += format_.kinds[static_cast<size_t>(kind_)].entity;
+      what += " event type \"" + type_name_ + "\"";
+      error_ = "type: " + what;
+      return false;
+    }
+    event_obj_ = type_->emplace(event_);
+    return true;
+  }
+
+  bool PushFields() {
+    Frame f;
+    f.type = Frame::kStruct;
+    f.schema = &type_->schema;
+    f.obj = event_obj_;
+    f.segment = "fields";
+    return Push(f);
+  }
+
+  bool CheckRequired(const Schema* schema, uint64_t seen) {
+    const uint64_t missing = schema->required_mask & ~seen;
+    if (missing == 0) return true;
+    for (size_t i = 0; i < schema->fields.size(); ++i) {
+      if (missing & (uint64_t{1} << i)) return Fail(schema->fields[i].name, "required field missing");
+    }
+    return false;
+  }
+
+  bool FinishEnvelope() {
+    Frame& env = frames_[0];
+    const uint64_t missing = kEnvelopeRequired & ~env.seen;
+    for (int i = 0; i < kEnvelopeKeyCount; ++i) {
+      if (missing & (uint64_t{1} << i)) {
+        error_ = std::string(kEnvelopeKeys[i]) + ": required field missing";
+        return false;
+      }
+    }
+    if (!Resolve()) return false;
+    if (!(env.seen & (1u << kFields))) {
+      // No fields: every field takes its default; none may be required.
+      Frame f;
+      f.type = Frame::kStruct;
+      f.segment = "fields";
+      depth_ = 1;
+      Push(f);
+      if (!CheckRequired(&type_->schema, 0)) return false;
+      depth_ = 1;
+    } else if (!captured_.is_null()) {
+      // The fields came before the type: run them through the handler now.
+      Json captured = std::move(captured_);
+      captured_ = Json();
+      if (!PushFields()) return false;
+      if (!ReplayMembers(captured)) return false;
+      if (!end_object()) return false;
+    }
+    *type_->meta(event_obj_) = std::move(meta_);
+    event_->key = std::move(key_);
+    depth_ = 0;
+    done_ = true;
+    return true;
+  }
+
+  bool Capture(Json value) {
+    Json* top = capture_stack_.back();
+    if (top->is_array()) {
+      top->push_back(std::move(value));
+    } else {
+      if (top->contains(capture_key_)) return Fail("fields", "duplicate key \"" + capture_key_ + "\"");
+      (*top)[capture_key_] = std::move(value);
+    }
+    return true;
+  }
+  bool CaptureOpen(Json value) {
+    Json* top = capture_stack_.back();
+    Json* added;
+    if (top->is_array()) {
+      top->push_back(std::move(value));
+      added = &top->back();
+    } else {
+      if (top->contains(capture_key_)) return Fail("fields", "duplicate key \"" + capture_key_ + "\"");
+      added = &((*top)[capture_key_] = std::move(value));
+    }
+    capture_stack_.push_back(added);
+    return true;
+  }
+
+  // Feeds the members of the captured object `obj` through the callbacks.
+  bool ReplayMembers(const Json& obj) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      std::string k = it.key();
+      if (!key(k) || !ReplayValue(it.value())) return false;
+    }
+    return true;
+  }
+  bool ReplayValue(const Json& v) {
+    switch (v.type()) {
+      case Json::value_t::null: return null();
+      case Json::value_t::boolean: return boolean(v.get<bool>());
+      case Json::value_t::number_integer: return number_integer(v.get<int64_t>());
+      case Json::value_t::number_unsigned: return number_unsigned(v.get<uint64_t>());
+      case Json::value_t::number_float: return number_float(v.get<double>(), v.dump());
+      case Json::value_t::string: {
+        std::string s = v.get<std::string>();
+        return string(s);
+      }
+      case Json::value_t::object:
+        return start_object(v.size()) && ReplayMembers(v) && end_object();
+      case Json::value_t::array:
+        if (!start_array(v.size())) return false;
+        for (const Json& e : v) {
+          if (!ReplayValue(e)) return false;
+        }
+        return end_array();
+      default: return Fail("", "unexpected value");
+    }
+  }
+
+  const Format& format_;
+  ShopEvent* event_;
+  std::array<Frame, kMaxDepth> frames_;
+  int depth_ = 0;
+  bool done_ = false;
+
+  // The envelope, as read so far.
+  EventMeta meta_;
+  std::string key_;
+  std::string type_name_;
+  int kind_ = -1;
+  const EventType* type_ = nullptr;
+  void* event_obj_ = nullptr;
+
+  // The current scalar.
+  bool bool_ = false;
+  int64_t int_ = 0;
+  uint64_t uint_ = 0;
+  std::string float_text_;
+  std::string* string_ = nullptr;
+
+  // Fields captured before the type was known.
+  Json captured_;
+  std::vector<Json*> capture_stack_;
+  std::string capture_key_;
+
+  std::string error_;
+  bool json_error_ = false;
+};
+
+std::string LinePrefix(int64_t line_number) {
+  if (line_number <= 0) return std::string();
+  std::string s = "line ";
+  AppendInt(line_number, &s);
+  s += ": ";
+  return s;
+}
+
+}  // namespace
+
+bool IsBlankLine(std::string_view line) {
+  for (const char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+  }
+  return true;
+}
+
+absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
+  if (IsBlankLine(line)) {
+    return absl::NotFoundError(LinePrefix(line_number) + "blank line");
+  }
+  ShopEvent event;
+  EventHandler handler(&event);
+  bool ok = false;
+  try {
+    ok = Json::sax_parse(line.data(), line.data() + line.size(), &handler);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(LinePrefix(line_number) + "not valid JSON: " + e.what());
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(LinePrefix(line_number) + handler.error());
+  }
+  return event;
+}
+
+void AppendEvent(const ShopEvent& event, std::string* out) {
+  const Format& format = TheFormat();
+  const size_t kind = event.event.index();
+  const EventMeta& meta = MetaOf(event);
+  out->append("{\"id\":");
+  AppendJsonString(meta.id, out);
+  out->append(",\"at\":\"");
+  out->append(FormatTimestamp(meta.at));
+  out->push_back('"');
+  if (!meta.agent.empty()) {
+    out->append(",\"agent\":");
+    AppendJsonString(meta.agent, out);
+  }
+  out->append(",\"entity\":\"");
+  out->append(format.kinds[kind].entity);
+  out->append("\",\"key\":");
+  AppendJsonString(event.key, out);
+  std::visit(
+      [&](const auto& inner) {
+        const EventType& type = format.kinds[kind].types[inner.index()];
+        out->append(",\"type\":\"");
+        out->append(type.name);
+        out->push_back('"');
+        std::visit(
+            [&](const auto& e) {
+              const size_t mark = out->size();
+              out->append(",\"fields\":{");
+              if (AppendMembers(type.schema, &e, out)) {
+                out->push_back('}');
+              } else {
+                out->resize(mark);
+              }
+            },
+            inner);
+      },
+      event.event);
+  out->push_back('}');
+}
+
+std::string FormatEvent(const ShopEvent& event) {
+  std::string out;
+  out.reserve(256);
+  AppendEvent(event, &out);
+  return out;
+}
+
+}  // namespace kefu

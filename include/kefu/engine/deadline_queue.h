@@ -1,0 +1,148 @@
+// kefu/engine/deadline_queue.h: every deadline and scheduled action of a
+// shop, and what of them is due at a given time.
+//
+// The machines' outcomes carry deadlines (set, cancel, pause, resume; keyed by
+// entity and rule) and actions with a `due` time. A DeadlineQueue takes them
+// all and answers `Due(now)`: the warnings, breaches and scheduled actions
+// that fell due and were not returned before, in time order, each exactly
+// once. The cost of Due is proportional to what is due, not to what is open:
+// items wait unsorted in coarse time buckets (about 4.6 minutes wide) and a
+// bucket is sorted only when `now` reaches it. Entries are compact (interned
+// entity keys and rules, integer times, figures encoded out of line), so an
+// open entity costs a small, bounded number of bytes whatever the count.
+//
+// Times are kept to the nanosecond (a finer fraction is dropped) and must lie
+// within what int64 nanoseconds since 1970 can hold (years 1678 to 2261).
+// Rule IDs, figure names and message templates follow the outcome vocabulary's
+// rules (kefu/core/outcome.h: static storage); the queue keeps its own copy of
+// rule IDs and figure names, so the RuleIds it hands back stay valid for its
+// lifetime.
+//
+// Thread safety: not synchronized. One queue must not be used from two
+// threads at once (the engine keeps one per shard); distinct queues are
+// independent.
+#ifndef KEFU_ENGINE_DEADLINE_QUEUE_H_
+#define KEFU_ENGINE_DEADLINE_QUEUE_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "kefu/core/export.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
+#include "kefu/engine/shop_event.h"
+
+namespace kefu {
+
+// One thing that fell due.
+struct DueItem {
+  enum class Kind { kWarning, kBreach, kAction };
+  Kind kind = Kind::kBreach;
+  // When it fell due: the deadline's warn_at (kWarning), its due (kBreach),
+  // or the action's due (kAction).
+  Timestamp at = absl::InfinitePast();
+  EntityKind entity_kind = EntityKind::kOrder;
+  std::string entity;  // the entity's key
+  RuleId rule;
+  // kWarning / kBreach: the deadline as last set or resumed (op is kSet or
+  // kResume; due and warn_at are the times in force).
+  Deadline deadline;
+  // kAction: the scheduled action, as scheduled.
+  Action action;
+};
+// "warning", "breach", "action" (stable).
+KEFU_EXPORT std::string_view DueKindName(DueItem::Kind kind);
+
+// An open deadline of one entity, as DeadlineQueue::OpenDeadlines reports it.
+struct OpenDeadline {
+  RuleId rule;
+  Timestamp due = absl::InfinitePast();
+  std::optional<Timestamp> warn_at;
+  bool paused = false;  // stopped by kPause, waiting for kResume
+  bool warned = false;  // its warning has been returned by Due
+};
+
+class KEFU_EXPORT DeadlineQueue {
+ public:
+  DeadlineQueue();
+  ~DeadlineQueue();
+  DeadlineQueue(DeadlineQueue&&) noexcept;
+  DeadlineQueue& operator=(DeadlineQueue&&) noexcept;
+  // A moved-from queue may only be assigned to or destroyed.
+  DeadlineQueue(const DeadlineQueue&) = delete;
+  DeadlineQueue& operator=(const DeadlineQueue&) = delete;
+
+  // Applies one deadline op of entity (kind, key). A deadline is identified
+  // by (entity, rule):
+  //   kSet     replaces the entity's earlier deadline of the same rule, its
+  //            unfired warning included; the warning (when warn_at is given)
+  //            fires at warn_at, the breach at due.
+  //   kCancel  forgets it; a no-op when there is none.
+  //   kPause   stops it firing; it stays open (see OpenDeadlines). A no-op
+  //            when there is none or it is paused already.
+  //   kResume  re-arms it with the op's due and warn_at; acts as kSet when
+  //            there is none. A warning already returned is not returned
+  //            again. The message and figures are kept unless the op carries
+  //            new ones.
+  // Times already past fire at the next Due. `at` is the event's time (kept
+  // for symmetry with the outcome; the op's own times decide).
+  // Returns kInvalidArgument, changing nothing, for an empty key or rule, an
+  // infinite or out-of-range due on kSet/kResume, a warn_at that is infinite,
+  // out of range or after due, or an unknown op; kResourceExhausted when the
+  // queue already holds 65535 distinct rule IDs or figure names.
+  absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op, Timestamp at);
+
+  // Enqueues `action` for entity (kind, key); it fires at action.due. Actions
+  // are not keyed: each scheduled action fires once unless CancelAll drops it.
+  // Returns kInvalidArgument, changing nothing, when action.due is not set,
+  // infinite or out of range, or the key is empty.
+  absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action);
+
+  // The entity is finished (closed, refunded, ...): drops all its deadlines
+  // and scheduled actions. A no-op for an unknown entity.
+  void CancelAll(EntityKind kind, std::string_view key);
+
+  // Everything with a time <= now not returned before, in time order; equal
+  // times in the order they were set, resumed or scheduled (a deadline's
+  // warning before its breach). Each item is returned exactly once: a
+  // breach once, after which the deadline is gone; a warning once, before
+  // its breach. Paused deadlines do not fire.
+  std::vector<DueItem> Due(Timestamp now);
+  // Same, appending to `*out`; returns how many items were appended.
+  size_t Due(Timestamp now, std::vector<DueItem>* out);
+
+  // The earliest time at which something will fall due (a warning, breach
+  // or action not yet returned), or nullopt when nothing can. Not const: it
+  // may sort the next time bucket (which Due would do anyway).
+  std::optional<Timestamp> NextDue();
+
+  // Entities with at least one open deadline (paused ones included) or
+  // scheduled action.
+  size_t open_entities() const;
+  // Items that can still fire without another op: unfired warnings,
+  // breaches of deadlines that are not paused, and scheduled actions. This
+  // is how many items Due(absl::InfiniteFuture()) would return now.
+  size_t pending() const;
+  // Deadlines currently paused.
+  size_t paused() const;
+
+  // The open deadlines of one entity (paused ones included), ordered by due
+  // then rule. Empty for an unknown entity.
+  std::vector<OpenDeadline> OpenDeadlines(EntityKind kind, std::string_view key) const;
+  // The actions scheduled for one entity and not yet returned, in the order
+  // Due would return them.
+  std::vector<Action> ScheduledActions(EntityKind kind, std::string_view key) const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kefu
+
+#endif  // KEFU_ENGINE_DEADLINE_QUEUE_H_

@@ -1,0 +1,986 @@
+#include "kefu/engine/deadline_queue.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+
+// How it works.
+//
+// Entities are interned: a record holds the key (inline up to 24 bytes) and
+// the head of a singly linked list of its items; a flat hash set of record
+// indices finds them by (kind, key). An item is one open deadline or one
+// scheduled action: times as int64 nanoseconds, the interned rule and message,
+// and its figures (and an action's assignee and subject) encoded in a small
+// heap block only when present. Records and items live in chunked arrays, so
+// they never move and growth never copies.
+//
+// Each armed item has one entry {time, seq, item, phase} in the time queue; a
+// deadline with a warning is first armed for the warning, and its breach entry
+// is queued when the warning fires. `seq` grows with every set, resume and
+// schedule: it orders equal times and tells a live entry from a stale one (an
+// item replaced, cancelled or paused keeps its old entries in the queue until
+// they are reached or swept).
+//
+// The time queue has two parts. Entries at or after `horizon_` wait unsorted in
+// buckets of 2^kBucketShift ns (a hash map, plus a min-heap of bucket numbers).
+// Entries before `horizon_` are "near": a sorted run (the bucket last loaded)
+// and a small heap of late arrivals (items set with times already reached).
+// Due pops the smaller of the two near heads; when the near part is empty and
+// `now` has reached the next bucket, that bucket is sorted and becomes the run.
+// So Due costs O(log b) per item for a bucket of b entries, whatever is open.
+// Stale entries are counted per bucket and for the near part; a part whose
+// entries are more than half stale is swept, so memory stays proportional to
+// what is open.
+
+namespace kefu {
+
+std::string_view DueKindName(DueItem::Kind kind) {
+  switch (kind) {
+    case DueItem::Kind::kWarning: return "warning";
+    case DueItem::Kind::kBreach: return "breach";
+    case DueItem::Kind::kAction: return "action";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+constexpr int kBucketShift = 38;  // 2^38 ns = 274.9 s
+constexpr int64_t kMinNs = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMaxNs = std::numeric_limits<int64_t>::max();
+constexpr uint32_t kMaxInterned = 65535;
+
+// Nanoseconds since the epoch for a finite time representable strictly
+// between kMinNs and kMaxNs (both ends are reserved); nullopt otherwise.
+std::optional<int64_t> ToNs(Timestamp t) {
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return std::nullopt;
+  const int64_t ns = absl::ToUnixNanos(t);  // floors; saturates out of range
+  if (ns == kMinNs || ns == kMaxNs) return std::nullopt;
+  return ns;
+}
+// For `now`: saturates instead of refusing.
+int64_t ToNsSaturated(Timestamp t) {
+  if (t == absl::InfiniteFuture()) return kMaxNs;
+  if (t == absl::InfinitePast()) return kMinNs;
+  return absl::ToUnixNanos(t);
+}
+Timestamp FromNs(int64_t ns) { return absl::FromUnixNanos(ns); }
+
+// Fixed-size chunks of T: indices are stable, growth never moves elements.
+template <typename T>
+class ChunkedArray {
+ public:
+  T& operator[](uint32_t i) { return chunks_[i >> kShift][i & kMask]; }
+  const T& operator[](uint32_t i) const { return chunks_[i >> kShift][i & kMask]; }
+  uint32_t size() const { return size_; }
+  // Appends a default-constructed element; returns its index.
+  uint32_t Grow() {
+    if ((size_ & kMask) == 0 && (size_ >> kShift) == chunks_.size()) {
+      chunks_.push_back(std::make_unique<T[]>(size_t{1} << kShift));
+    }
+    return size_++;
+  }
+
+ private:
+  static constexpr int kShift = 10;
+  static constexpr uint32_t kMask = (1u << kShift) - 1;
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  uint32_t size_ = 0;
+};
+
+// An interned entity: its key and the head of its item list.
+struct EntityRec {
+  static constexpr uint8_t kHeapKey = 255;
+  static constexpr size_t kInline = 24;
+
+  EntityRec() = default;
+  EntityRec(const EntityRec&) = delete;
+  EntityRec& operator=(const EntityRec&) = delete;
+  ~EntityRec() { FreeKey(); }
+
+  std::string_view key() const {
+    if (len != kHeapKey) return std::string_view(buf, len);
+    const char* p;
+    uint32_t n;
+    std::memcpy(&p, buf, sizeof p);
+    std::memcpy(&n, buf + sizeof p, sizeof n);
+    return std::string_view(p, n);
+  }
+  void SetKey(std::string_view k) {
+    FreeKey();
+    if (k.size() <= kInline) {
+      std::memcpy(buf, k.data(), k.size());
+      len = static_cast<uint8_t>(k.size());
+      return;
+    }
+    char* p = new char[k.size()];
+    std::memcpy(p, k.data(), k.size());
+    const uint32_t n = static_cast<uint32_t>(k.size());
+    std::memcpy(buf, &p, sizeof p);
+    std::memcpy(buf + sizeof p, &n, sizeof n);
+    len = kHeapKey;
+  }
+  void FreeKey() {
+    if (len == kHeapKey) {
+      char* p;
+      std::memcpy(&p, buf, sizeof p);
+      delete[] p;
+    }
+    len = 0;
+  }
+
+  char buf[kInline];
+  uint8_t len = 0;
+  uint8_t kind = 0;
+  uint32_t head = kNone;  // first item; kNone when the record is free
+};
+static_assert(sizeof(EntityRec) == 32, "EntityRec is meant to be 32 bytes");
+
+// What an item's live queue entry is for.
+enum Phase : uint8_t { kIdle = 0, kWarnPhase = 1, kBreachPhase = 2, kActionPhase = 3 };
+
+enum ItemFlags : uint8_t {
+  kIsAction = 1,
+  kHasWarn = 2,
+  kWarned = 4,   // the warning was returned
+  kPaused = 8,
+  kResumed = 16,  // last armed by kResume (DueItem::deadline.op)
+};
+
+// One open deadline or scheduled action.
+struct Item {
+  int64_t due = 0;   // breach or action time
+  int64_t warn = 0;  // warning time (kHasWarn); an action's ActionKind
+  uint64_t seq = 0;  // the live entry's seq; 0 when free
+  std::unique_ptr<char[]> payload;  // encoded figures (+ assignee, subject)
+  uint32_t entity = kNone;
+  uint32_t next = kNone;  // next item of the entity, or of the free list
+  uint32_t message = 0;
+  uint16_t rule = 0;
+  uint8_t flags = 0;
+  Phase phase = kIdle;
+};
+static_assert(sizeof(Item) == 48, "Item is meant to be 48 bytes");
+
+struct Entry {
+  int64_t t;
+  uint64_t seq;
+  uint32_t item;
+  uint32_t phase;
+};
+inline bool Before(const Entry& a, const Entry& b) {
+  return a.t != b.t ? a.t < b.t : a.seq < b.seq;
+}
+struct LaterFirst {  // for std::push_heap: a min-heap on (t, seq)
+  bool operator()(const Entry& a, const Entry& b) const { return Before(b, a); }
+};
+
+struct Bucket {
+  std::vector<Entry> entries;
+  uint32_t stale = 0;
+};
+
+int64_t BucketOf(int64_t t) { return t >> kBucketShift; }  // floor
+int64_t BucketEnd(int64_t b) {
+  if (b >= (kMaxNs >> kBucketShift)) return kMaxNs;
+  return (b + 1) * (int64_t{1} << kBucketShift);
+}
+
+// Interns strings by content; views into owned, stable storage.
+class StringTable {
+ public:
+  // The id of `s`, adding it when new; nullopt when the table is full.
+  std::optional<uint16_t> Intern(std::string_view s) {
+    auto it = ids_.find(s);
+    if (it != ids_.end()) return it->second;
+    if (names_.size() >= kMaxInterned) return std::nullopt;
+    names_.emplace_back(s);
+    const auto id = static_cast<uint16_t>(names_.size() - 1);
+    ids_.emplace(std::string_view(names_.back()), id);
+    return id;
+  }
+  std::optional<uint16_t> Find(std::string_view s) const {
+    auto it = ids_.find(s);
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  bool Full() const { return names_.size() >= kMaxInterned; }
+  std::string_view operator[](uint16_t id) const { return names_[id]; }
+
+ private:
+  std::deque<std::string> names_;
+  absl::flat_hash_map<std::string_view, uint16_t> ids_;
+};
+
+// --- payload encoding ------------------------------------------------------
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+void PutFixed64(std::string* out, uint64_t v) {
+  char b[8];
+  std::memcpy(b, &v, 8);
+  out->append(b, 8);
+}
+void PutString(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s.data(), s.size());
+}
+
+class Reader {
+ public:
+  explicit Reader(const char* p) : p_(p) {}
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<uint8_t>(*p_++);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+  }
+  uint64_t Fixed64() {
+    uint64_t v;
+    std::memcpy(&v, p_, 8);
+    p_ += 8;
+    return v;
+  }
+  uint8_t Byte() { return static_cast<uint8_t>(*p_++); }
+  std::string_view String() {
+    const size_t n = Varint();
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+
+ private:
+  const char* p_;
+};
+
+enum FigureTag : uint8_t {
+  kTagMoney = 0,
+  kTagTimeNs = 1,     // whole nanoseconds: fixed64
+  kTagTimeExact = 2,  // zigzag seconds + quarter-nanosecond ticks
+  kTagTimeInfFuture = 3,
+  kTagTimeInfPast = 4,
+  kTagInt = 5,
+  kTagText = 6,
+};
+
+// absl::Duration's resolution.
+Duration Tick() { return absl::Nanoseconds(1) / 4; }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+class DeadlineQueue::Impl {
+ public:
+  Impl() : index_(0, EntityHash{&entities_}, EntityEq{&entities_}) {
+    messages_.push_back(Message{});
+    message_ids_.emplace(std::make_pair(nullptr, nullptr), 0u);
+  }
+
+  absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op);
+  absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action);
+  void CancelAll(EntityKind kind, std::string_view key);
+  size_t Due(int64_t now, std::vector<DueItem>* out);
+  std::optional<Timestamp> NextDue();
+  std::vector<OpenDeadline> OpenDeadlines(EntityKind kind, std::string_view key) const;
+  std::vector<Action> ScheduledActions(EntityKind kind, std::string_view key) const;
+
+  size_t open_entities() const { return index_.size(); }
+  size_t pending() const { return pending_; }
+  size_t paused() const { return paused_; }
+
+ private:
+  struct EntityRef {
+    uint8_t kind;
+    std::string_view key;
+  };
+  static size_t HashOf(uint8_t kind, std::string_view key) {
+    return absl::Hash<std::string_view>()(key) ^ (size_t{kind} * 0x9E3779B97F4A7C15ull);
+  }
+  struct EntityHash {
+    using is_transparent = void;
+    const ChunkedArray<EntityRec>* ents;
+    size_t operator()(uint32_t i) const { return HashOf((*ents)[i].kind, (*ents)[i].key()); }
+    size_t operator()(const EntityRef& r) const { return HashOf(r.kind, r.key); }
+  };
+  struct EntityEq {
+    using is_transparent = void;
+    const ChunkedArray<EntityRec>* ents;
+    EntityRef Ref(uint32_t i) const { return {(*ents)[i].kind, (*ents)[i].key()}; }
+    static EntityRef Ref(const EntityRef& r) { return r; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      const EntityRef x = Ref(a);
+      const EntityRef y = Ref(b);
+      return x.kind == y.kind && x.key == y.key;
+    }
+  };
+
+  uint32_t FindEntity(EntityKind kind, std::string_view key) const {
+    auto it = index_.find(EntityRef{static_cast<uint8_t>(kind), key});
+    return it == index_.end() ? kNone : *it;
+  }
+  uint32_t FindOrAddEntity(EntityKind kind, std::string_view key);
+  void FreeEntityIfEmpty(uint32_t e);
+  // The deadline item of `rule` in entity `e`, or kNone.
+  uint32_t FindDeadline(uint32_t e, uint16_t rule) const;
+  uint32_t NewItem(uint32_t e);
+  void FreeItem(uint32_t i);
+
+  uint32_t InternMessage(const Message& m);
+  // Encodes figures (and, for actions, assignee and subject) into a payload
+  // block; null when there is nothing to keep. Fails when a figure name cannot
+  // be interned.
+  absl::Status EncodeFigures(const Figures& figures);
+  std::unique_ptr<char[]> TakePayload();
+  void DecodeFigures(Reader* r, Figures* out) const;
+  void FillDeadline(const Item& it, Deadline* d) const;
+  void FillAction(const Item& it, Action* a) const;
+
+  // Queues the item's next entry and counts what it can fire.
+  void Arm(uint32_t i);
+  // Makes the item's live entry stale (if any) and uncounts what it could fire.
+  void Disarm(uint32_t i);
+  void Insert(const Entry& e);
+  bool Valid(const Entry& e) const {
+    const Item& it = items_[e.item];
+    return it.seq == e.seq && it.phase == e.phase;
+  }
+  void SweepBucket(Bucket* b);
+  void SweepNear();
+  // The smallest near entry, or nullptr.
+  const Entry* PeekNear() const;
+  Entry PopNear();
+  // Makes the next bucket the run when it starts at or before `limit`.
+  bool LoadNextBucket(int64_t limit);
+  void Fire(const Entry& e, std::vector<DueItem>* out);
+  void Prefetch(size_t ahead) const;
+
+  ChunkedArray<EntityRec> entities_;
+  absl::flat_hash_set<uint32_t, EntityHash, EntityEq> index_;
+  std::vector<uint32_t> free_entities_;
+  ChunkedArray<Item> items_;
+  uint32_t free_item_ = kNone;
+
+  StringTable rules_;
+  StringTable figure_names_;
+  std::vector<Message> messages_;
+  absl::flat_hash_map<std::pair<const char*, const char*>, uint32_t> message_ids_;
+  std::string scratch_;
+
+  uint64_t seq_ = 0;
+  size_t pending_ = 0;
+  size_t paused_ = 0;
+
+  int64_t horizon_ = kMinNs;  // entries before it are near, the rest in buckets
+  std::vector<Entry> run_;    // sorted; consumed from run_pos_
+  size_t run_pos_ = 0;
+  std::vector<Entry> late_;   // min-heap (LaterFirst)
+  size_t near_stale_ = 0;
+  absl::flat_hash_map<int64_t, Bucket> buckets_;
+  std::vector<int64_t> bucket_heap_;  // min-heap of the keys of buckets_
+};
+
+// --- entities and items ----------------------------------------------------
+
+uint32_t DeadlineQueue::Impl::FindOrAddEntity(EntityKind kind, std::string_view key) {
+  const uint32_t found = FindEntity(kind, key);
+  if (found != kNone) return found;
+  uint32_t e;
+  if (!free_entities_.empty()) {
+    e = free_entities_.back();
+    free_entities_.pop_back();
+  } else {
+    e = entities_.Grow();
+  }
+  EntityRec& rec = entities_[e];
+  rec.SetKey(key);
+  rec.kind = static_cast<uint8_t>(kind);
+  rec.head = kNone;
+  index_.insert(e);
+  return e;
+}
+
+void DeadlineQueue::Impl::FreeEntityIfEmpty(uint32_t e) {
+  EntityRec& rec = entities_[e];
+  if (rec.head != kNone) return;
+  index_.erase(e);
+  rec.FreeKey();
+  free_entities_.push_back(e);
+}
+
+uint32_t DeadlineQueue::Impl::FindDeadline(uint32_t e, uint16_t rule) const {
+  for (uint32_t i = entities_[e].head; i != kNone; i = items_[i].next) {
+    const Item& it = items_[i];
+    if ((it.flags & kIsAction) == 0 && it.rule == rule) return i;
+  }
+  return kNone;
+}
+
+uint32_t DeadlineQueue::Impl::NewItem(uint32_t e) {
+  uint32_t i;
+  if (free_item_ != kNone) {
+    i = free_item_;
+    free_item_ = items_[i].next;
+  } else {
+    i = items_.Grow();
+  }
+  Item& it = items_[i];
+  it.entity = e;
+  it.next = entities_[e].head;
+  entities_[e].head = i;
+  return i;
+}
+
+void DeadlineQueue::Impl::FreeItem(uint32_t i) {
+  Item& it = items_[i];
+  const uint32_t e = it.entity;
+  // Unlink: an entity has a handful of items at most.
+  uint32_t* link = &entities_[e].head;
+  while (*link != i) link = &items_[*link].next;
+  *link = it.next;
+  if (it.flags & kPaused) --paused_;
+  it.payload.reset();
+  it.seq = 0;
+  it.phase = kIdle;
+  it.flags = 0;
+  it.entity = kNone;
+  it.next = free_item_;
+  free_item_ = i;
+  FreeEntityIfEmpty(e);
+}
+
+// --- interning and payloads ------------------------------------------------
+
+uint32_t DeadlineQueue::Impl::InternMessage(const Message& m) {
+  auto [it, inserted] =
+      message_ids_.try_emplace(std::make_pair(m.zh, m.en), static_cast<uint32_t>(messages_.size()));
+  if (inserted) messages_.push_back(m);
+  return it->second;
+}
+
+absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures) {
+  PutVarint(&scratch_, figures.size());
+  for (const Figure& f : figures) {
+    std::optional<uint16_t> name = figure_names_.Intern(f.name);
+    if (!name) return absl::ResourceExhaustedError("deadline queue: too many distinct figure names");
+    PutVarint(&scratch_, *name);
+    if (const Money* m = std::get_if<Money>(&f.value)) {
+      scratch_.push_back(static_cast<char>(kTagMoney));
+      PutVarint(&scratch_, ZigZag(m->fen()));
+    } else if (const Timestamp* t = std::get_if<Timestamp>(&f.value)) {
+      if (*t == absl::InfiniteFuture()) {
+        scratch_.push_back(static_cast<char>(kTagTimeInfFuture));
+      } else if (*t == absl::InfinitePast()) {
+        scratch_.push_back(static_cast<char>(kTagTimeInfPast));
+      } else if (std::optional<int64_t> ns = ToNs(*t); ns && FromNs(*ns) == *t) {
+        scratch_.push_back(static_cast<char>(kTagTimeNs));
+        PutFixed64(&scratch_, static_cast<uint64_t>(*ns));
+      } else {
+        Duration rem;
+        const Duration since = *t - absl::UnixEpoch();
+        const int64_t secs = absl::IDivDuration(since, absl::Seconds(1), &rem);
+        const int64_t ticks = absl::IDivDuration(rem, Tick(), &rem);
+        scratch_.push_back(static_cast<char>(kTagTimeExact));
+        PutVarint(&scratch_, ZigZag(secs));
+        PutVarint(&scratch_, ZigZag(ticks));
+      }
+    } else if (const int64_t* n = std::get_if<int64_t>(&f.value)) {
+      scratch_.push_back(static_cast<char>(kTagInt));
+      PutVarint(&scratch_, ZigZag(*n));
+    } else {
+      scratch_.push_back(static_cast<char>(kTagText));
+      PutString(&scratch_, std::get<std::string>(f.value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::unique_ptr<char[]> DeadlineQueue::Impl::TakePayload() {
+  std::unique_ptr<char[]> p(new char[scratch_.size()]);
+  std::memcpy(p.get(), scratch_.data(), scratch_.size());
+  scratch_.clear();
+  return p;
+}
+
+void DeadlineQueue::Impl::DecodeFigures(Reader* r, Figures* out) const {
+  const size_t n = r->Varint();
+  out->reserve(n);
+  for (size_t k = 0; k < n; ++k) {
+    Figure& f = out->emplace_back();
+    f.name = figure_names_[static_cast<uint16_t>(r->Varint())];
+    switch (r->Byte()) {
+      case kTagMoney: f.value = Money::Fen(UnZigZag(r->Varint())); break;
+      case kTagTimeNs: f.value = FromNs(static_cast<int64_t>(r->Fixed64())); break;
+      case kTagTimeExact: {
+        const int64_t secs = UnZigZag(r->Varint());
+        const int64_t ticks = UnZigZag(r->Varint());
+        f.value = absl::UnixEpoch() + absl::Seconds(secs) + Tick() * ticks;
+        break;
+      }
+      case kTagTimeInfFuture: f.value = absl::InfiniteFuture(); break;
+      case kTagTimeInfPast: f.value = absl::InfinitePast(); break;
+      case kTagInt: f.value = UnZigZag(r->Varint()); break;
+      default: f.value = std::string(r->String()); break;
+    }
+  }
+}
+
+void DeadlineQueue::Impl::FillDeadline(const Item& it, Deadline* d) const {
+  d->rule = rules_[it.rule];
+  d->op = (it.flags & kResumed) ? DeadlineOp::kResume : DeadlineOp::kSet;
+  d->due = FromNs(it.due);
+  if (it.flags & kHasWarn) d->warn_at = FromNs(it.warn);
+  d->message = messages_[it.message];
+  if (it.payload) {
+    Reader r(it.payload.get());
+    DecodeFigures(&r, &d->figures);
+  }
+}
+
+void DeadlineQueue::Impl::FillAction(const Item& it, Action* a) const {
+  a->kind = static_cast<ActionKind>(it.warn);
+  a->rule = rules_[it.rule];
+  a->due = FromNs(it.due);
+  a->message = messages_[it.message];
+  if (it.payload) {
+    Reader r(it.payload.get());
+    DecodeFigures(&r, &a->figures);
+    a->assignee = std::string(r.String());
+    a->subject = std::string(r.String());
+  }
+}
+
+// --- the time queue --------------------------------------------------------
+
+void DeadlineQueue::Impl::Arm(uint32_t i) {
+  Item& it = items_[i];
+  it.seq = ++seq_;
+  if (it.flags & kIsAction) {
+    it.phase = kActionPhase;
+    pending_ += 1;
+    Insert({it.due, it.seq, i, kActionPhase});
+  } else if ((it.flags & kHasWarn) && !(it.flags & kWarned)) {
+    it.phase = kWarnPhase;
+    pending_ += 2;
+    Insert({it.warn, it.seq, i, kWarnPhase});
+  } else {
+    it.phase = kBreachPhase;
+    pending_ += 1;
+    Insert({it.due, it.seq, i, kBreachPhase});
+  }
+}
+
+void DeadlineQueue::Impl::Disarm(uint32_t i) {
+  Item& it = items_[i];
+  if (it.phase == kIdle) return;
+  const int64_t t = it.phase == kWarnPhase ? it.warn : it.due;
+  pending_ -= it.phase == kWarnPhase ? 2 : 1;
+  it.phase = kIdle;
+  if (t < horizon_) {
+    ++near_stale_;
+    if (near_stale_ > 32 && near_stale_ * 2 > (run_.size() - run_pos_) + late_.size()) SweepNear();
+    return;
+  }
+  auto b = buckets_.find(BucketOf(t));
+  if (b == buckets_.end()) return;  // cannot happen: t >= horizon_ is in its bucket
+  Bucket& bucket = b->second;
+  ++bucket.stale;
+  if (bucket.stale > 32 && size_t{bucket.stale} * 2 > bucket.entries.size()) SweepBucket(&bucket);
+}
+
+void DeadlineQueue::Impl::Insert(const Entry& e) {
+  if (e.t < horizon_) {
+    late_.push_back(e);
+    std::push_heap(late_.begin(), late_.end(), LaterFirst());
+    return;
+  }
+  const int64_t key = BucketOf(e.t);
+  auto [it, inserted] = buckets_.try_emplace(key);
+  if (inserted) {
+    bucket_heap_.push_back(key);
+    std::push_heap(bucket_heap_.begin(), bucket_heap_.end(), std::greater<int64_t>());
+  }
+  it->second.entries.push_back(e);
+}
+
+void DeadlineQueue::Impl::SweepBucket(Bucket* b) {
+  auto& v = b->entries;
+  v.erase(std::remove_if(v.begin(), v.end(), [this](const Entry& e) { return !Valid(e); }),
+          v.end());
+  if (v.capacity() > 2 * v.size() + 16) v.shrink_to_fit();
+  b->stale = 0;
+}
+
+void DeadlineQueue::Impl::SweepNear() {
+  auto valid = [this](const Entry& e) { return Valid(e); };
+  std::vector<Entry> run;
+  run.reserve(run_.size() - run_pos_);
+  std::copy_if(run_.begin() + static_cast<std::ptrdiff_t>(run_pos_), run_.end(),
+               std::back_inserter(run), valid);
+  run_ = std::move(run);
+  run_pos_ = 0;
+  late_.erase(std::remove_if(late_.begin(), late_.end(), [&](const Entry& e) { return !valid(e); }),
+              late_.end());
+  std::make_heap(late_.begin(), late_.end(), LaterFirst());
+  near_stale_ = 0;
+}
+
+const Entry* DeadlineQueue::Impl::PeekNear() const {
+  const Entry* r = run_pos_ < run_.size() ? &run_[run_pos_] : nullptr;
+  if (late_.empty()) return r;
+  if (r == nullptr || Before(late_.front(), *r)) return &late_.front();
+  return r;
+}
+
+Entry DeadlineQueue::Impl::PopNear() {
+  if (run_pos_ < run_.size() && (late_.empty() || !Before(late_.front(), run_[run_pos_]))) {
+    return run_[run_pos_++];
+  }
+  std::pop_heap(late_.begin(), late_.end(), LaterFirst());
+  const Entry e = late_.back();
+  late_.pop_back();
+  return e;
+}
+
+bool DeadlineQueue::Impl::LoadNextBucket(int64_t limit) {
+  while (!bucket_heap_.empty()) {
+    const int64_t key = bucket_heap_.front();
+    if (key > BucketOf(limit)) return false;
+    std::pop_heap(bucket_heap_.begin(), bucket_heap_.end(), std::greater<int64_t>());
+    bucket_heap_.pop_back();
+    auto b = buckets_.find(key);
+    Bucket bucket = std::move(b->second);
+    buckets_.erase(b);
+    horizon_ = BucketEnd(key);
+    if (bucket.entries.size() == bucket.stale) continue;  // nothing live in it
+    std::sort(bucket.entries.begin(), bucket.entries.end(), Before);
+    run_ = std::move(bucket.entries);
+    run_pos_ = 0;
+    near_stale_ += bucket.stale;
+    return true;
+  }
+  return false;
+}
+
+void DeadlineQueue::Impl::Prefetch(size_t ahead) const {
+  // Items and entities of the run are scattered: fetch them early.
+  const size_t a = run_pos_ + ahead;
+  if (a < run_.size()) __builtin_prefetch(&items_[run_[a].item]);
+  const size_t b = run_pos_ + ahead / 2;
+  if (b < run_.size()) {
+    const Item& it = items_[run_[b].item];
+    if (it.entity != kNone) __builtin_prefetch(&entities_[it.entity]);
+    if (it.payload) __builtin_prefetch(it.payload.get());
+  }
+}
+
+void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
+  Item& it = items_[e.item];
+  const EntityRec& rec = entities_[it.entity];
+  DueItem& d = out->emplace_back();
+  d.entity_kind = static_cast<EntityKind>(rec.kind);
+  d.entity.assign(rec.key());
+  d.rule = rules_[it.rule];
+  --pending_;
+  switch (e.phase) {
+    case kWarnPhase:
+      d.kind = DueItem::Kind::kWarning;
+      d.at = FromNs(it.warn);
+      FillDeadline(it, &d.deadline);
+      it.flags |= kWarned;
+      it.phase = kBreachPhase;  // same seq: the breach keeps the set order
+      Insert({it.due, e.seq, e.item, kBreachPhase});
+      return;
+    case kBreachPhase:
+      d.kind = DueItem::Kind::kBreach;
+      d.at = FromNs(it.due);
+      FillDeadline(it, &d.deadline);
+      break;
+    default:
+      d.kind = DueItem::Kind::kAction;
+      d.at = FromNs(it.due);
+      FillAction(it, &d.action);
+      break;
+  }
+  FreeItem(e.item);
+}
+
+size_t DeadlineQueue::Impl::Due(int64_t now, std::vector<DueItem>* out) {
+  size_t n = 0;
+  for (;;) {
+    const Entry* top = PeekNear();
+    if (top == nullptr) {
+      if (!LoadNextBucket(now)) break;
+      continue;
+    }
+    if (top->t > now) break;
+    Prefetch(16);
+    const Entry e = PopNear();
+    if (!Valid(e)) {
+      --near_stale_;
+      continue;
+    }
+    Fire(e, out);
+    ++n;
+  }
+  if (run_pos_ == run_.size() && !run_.empty()) {  // give the run's memory back
+    run_ = std::vector<Entry>();
+    run_pos_ = 0;
+  }
+  return n;
+}
+
+std::optional<Timestamp> DeadlineQueue::Impl::NextDue() {
+  for (;;) {
+    const Entry* top = PeekNear();
+    if (top == nullptr) {
+      if (!LoadNextBucket(kMaxNs)) return std::nullopt;
+      continue;
+    }
+    if (Valid(*top)) return FromNs(top->t);
+    PopNear();
+    --near_stale_;
+  }
+}
+
+// --- the API ---------------------------------------------------------------
+
+absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, const Deadline& op) {
+  if (key.empty()) return absl::InvalidArgumentError("deadline queue: empty entity key");
+  if (op.rule.empty()) return absl::InvalidArgumentError("deadline queue: empty rule");
+  switch (op.op) {
+    case DeadlineOp::kCancel:
+    case DeadlineOp::kPause: {
+      const uint32_t e = FindEntity(kind, key);
+      if (e == kNone) return absl::OkStatus();
+      const std::optional<uint16_t> rule = rules_.Find(op.rule);
+      if (!rule) return absl::OkStatus();
+      const uint32_t i = FindDeadline(e, *rule);
+      if (i == kNone) return absl::OkStatus();
+      if (op.op == DeadlineOp::kCancel) {
+        Disarm(i);
+        FreeItem(i);
+      } else if (!(items_[i].flags & kPaused)) {
+        Disarm(i);
+        items_[i].flags |= kPaused;
+        ++paused_;
+      }
+      return absl::OkStatus();
+    }
+    case DeadlineOp::kSet:
+    case DeadlineOp::kResume:
+      break;
+    default:
+      return absl::InvalidArgumentError("deadline queue: unknown deadline op");
+  }
+  const std::optional<int64_t> due = ToNs(op.due);
+  if (!due) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "deadline queue: ", internal::ToAbsl(op.rule), " has an infinite or out-of-range due"));
+  }
+  std::optional<int64_t> warn;
+  if (op.warn_at) {
+    warn = ToNs(*op.warn_at);
+    if (!warn) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "deadline queue: ", internal::ToAbsl(op.rule), " has an infinite or out-of-range warn_at"));
+    }
+    if (*warn > *due) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "deadline queue: ", internal::ToAbsl(op.rule), " warns after it is due"));
+    }
+  }
+  const std::optional<uint16_t> rule = rules_.Intern(op.rule);
+  if (!rule) return absl::ResourceExhaustedError("deadline queue: too many distinct rule IDs");
+  const bool keep_figures = op.op == DeadlineOp::kResume && op.figures.empty();
+  if (!op.figures.empty()) {
+    scratch_.clear();
+    absl::Status s = EncodeFigures(op.figures);
+    if (!s.ok()) {
+      scratch_.clear();
+      return s;
+    }
+  }
+  // Nothing can fail from here on.
+  const uint32_t e = FindOrAddEntity(kind, key);
+  uint32_t i = FindDeadline(e, *rule);
+  const bool existed = i != kNone;
+  if (!existed) i = NewItem(e);
+  Disarm(i);
+  Item& it = items_[i];
+  const bool resume_in_place = existed && op.op == DeadlineOp::kResume;
+  if (it.flags & kPaused) --paused_;
+  const uint8_t warned = resume_in_place ? (it.flags & kWarned) : 0;
+  it.flags = static_cast<uint8_t>((warn ? kHasWarn : 0) | warned |
+                                  (op.op == DeadlineOp::kResume ? kResumed : 0));
+  it.due = *due;
+  it.warn = warn.value_or(0);
+  it.rule = *rule;
+  const bool has_message = op.message.zh != nullptr || op.message.en != nullptr;
+  if (!resume_in_place || has_message) it.message = InternMessage(op.message);
+  if (!op.figures.empty()) {
+    it.payload = TakePayload();
+  } else if (!(resume_in_place && keep_figures)) {
+    it.payload.reset();
+  }
+  Arm(i);
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key,
+                                           const Action& action) {
+  if (key.empty()) return absl::InvalidArgumentError("deadline queue: empty entity key");
+  if (!action.due) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "deadline queue: action of ", internal::ToAbsl(action.rule), " has no due time"));
+  }
+  const std::optional<int64_t> due = ToNs(*action.due);
+  if (!due) {
+    return absl::InvalidArgumentError(absl::StrCat("deadline queue: action of ",
+                                                   internal::ToAbsl(action.rule),
+                                                   " has an infinite or out-of-range due"));
+  }
+  const std::optional<uint16_t> rule = rules_.Intern(action.rule);
+  if (!rule) return absl::ResourceExhaustedError("deadline queue: too many distinct rule IDs");
+  const bool has_payload =
+      !action.figures.empty() || !action.assignee.empty() || !action.subject.empty();
+  if (has_payload) {
+    scratch_.clear();
+    absl::Status s = EncodeFigures(action.figures);
+    if (!s.ok()) {
+      scratch_.clear();
+      return s;
+    }
+    PutString(&scratch_, action.assignee);
+    PutString(&scratch_, action.subject);
+  }
+  const uint32_t e = FindOrAddEntity(kind, key);
+  const uint32_t i = NewItem(e);
+  Item& it = items_[i];
+  it.flags = kIsAction;
+  it.due = *due;
+  it.warn = static_cast<int64_t>(action.kind);
+  it.rule = *rule;
+  it.message = InternMessage(action.message);
+  if (has_payload) it.payload = TakePayload();
+  Arm(i);
+  return absl::OkStatus();
+}
+
+void DeadlineQueue::Impl::CancelAll(EntityKind kind, std::string_view key) {
+  const uint32_t e = FindEntity(kind, key);
+  if (e == kNone) return;
+  // FreeItem frees the entity with its last item.
+  while (true) {
+    const uint32_t i = entities_[e].head;
+    const bool last = items_[i].next == kNone;
+    Disarm(i);
+    FreeItem(i);
+    if (last) break;
+  }
+}
+
+std::vector<OpenDeadline> DeadlineQueue::Impl::OpenDeadlines(EntityKind kind,
+                                                             std::string_view key) const {
+  std::vector<OpenDeadline> out;
+  const uint32_t e = FindEntity(kind, key);
+  if (e == kNone) return out;
+  for (uint32_t i = entities_[e].head; i != kNone; i = items_[i].next) {
+    const Item& it = items_[i];
+    if (it.flags & kIsAction) continue;
+    OpenDeadline& d = out.emplace_back();
+    d.rule = rules_[it.rule];
+    d.due = FromNs(it.due);
+    if (it.flags & kHasWarn) d.warn_at = FromNs(it.warn);
+    d.paused = (it.flags & kPaused) != 0;
+    d.warned = (it.flags & kWarned) != 0;
+  }
+  std::sort(out.begin(), out.end(), [](const OpenDeadline& a, const OpenDeadline& b) {
+    return a.due != b.due ? a.due < b.due : a.rule < b.rule;
+  });
+  return out;
+}
+
+std::vector<Action> DeadlineQueue::Impl::ScheduledActions(EntityKind kind,
+                                                          std::string_view key) const {
+  std::vector<std::pair<std::pair<int64_t, uint64_t>, Action>> found;
+  const uint32_t e = FindEntity(kind, key);
+  if (e != kNone) {
+    for (uint32_t i = entities_[e].head; i != kNone; i = items_[i].next) {
+      const Item& it = items_[i];
+      if (!(it.flags & kIsAction)) continue;
+      auto& f = found.emplace_back();
+      f.first = {it.due, it.seq};
+      FillAction(it, &f.second);
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Action> out;
+  out.reserve(found.size());
+  for (auto& f : found) out.push_back(std::move(f.second));
+  return out;
+}
+
+// --- DeadlineQueue ---------------------------------------------------------
+
+DeadlineQueue::DeadlineQueue() : impl_(std::make_unique<Impl>()) {}
+DeadlineQueue::~DeadlineQueue() = default;
+DeadlineQueue::DeadlineQueue(DeadlineQueue&&) noexcept = default;
+DeadlineQueue& DeadlineQueue::operator=(DeadlineQueue&&) noexcept = default;
+
+absl::Status DeadlineQueue::Apply(EntityKind kind, std::string_view key, const Deadline& op,
+                                  Timestamp /*at*/) {
+  return impl_->Apply(kind, key, op);
+}
+absl::Status DeadlineQueue::Schedule(EntityKind kind, std::string_view key, const Action& action) {
+  return impl_->Schedule(kind, key, action);
+}
+void DeadlineQueue::CancelAll(EntityKind kind, std::string_view key) { impl_->CancelAll(kind, key); }
+std::vector<DueItem> DeadlineQueue::Due(Timestamp now) {
+  std::vector<DueItem> out;
+  impl_->Due(ToNsSaturated(now), &out);
+  return out;
+}
+size_t DeadlineQueue::Due(Timestamp now, std::vector<DueItem>* out) {
+  return impl_->Due(ToNsSaturated(now), out);
+}
+std::optional<Timestamp> DeadlineQueue::NextDue() { return impl_->NextDue(); }
+size_t DeadlineQueue::open_entities() const { return impl_->open_entities(); }
+size_t DeadlineQueue::pending() const { return impl_->pending(); }
+size_t DeadlineQueue::paused() const { return impl_->paused(); }
+std::vector<OpenDeadline> DeadlineQueue::OpenDeadlines(EntityKind kind,
+                                                       std::string_view key) const {
+  return impl_->OpenDeadlines(kind, key);
+}
+std::vector<Action> DeadlineQueue::ScheduledActions(EntityKind kind, std::string_view key) const {
+  return impl_->ScheduledActions(kind, key);
+}
+
+}  // namespace kefu

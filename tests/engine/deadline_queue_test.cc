@@ -1,0 +1,786 @@
+// Tests of kefu/engine/deadline_queue.h: time order, exactly-once delivery,
+// warnings before breaches, set/cancel/pause/resume, CancelAll, scheduled
+// actions, refusals, and a randomized comparison with a simple model.
+#include "kefu/engine/deadline_queue.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kefu {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+const Timestamp kT0 = absl::FromUnixSeconds(1795000000);  // 2026-11-18
+Timestamp H(int hours) { return kT0 + absl::Hours(hours); }
+
+Deadline Set(RuleId rule, Timestamp due, std::optional<Timestamp> warn_at = std::nullopt) {
+  Deadline d;
+  d.rule = rule;
+  d.op = DeadlineOp::kSet;
+  d.due = due;
+  d.warn_at = warn_at;
+  return d;
+}
+Deadline Op(RuleId rule, DeadlineOp op, Timestamp due = absl::InfinitePast(),
+            std::optional<Timestamp> warn_at = std::nullopt) {
+  Deadline d = Set(rule, due, warn_at);
+  d.op = op;
+  return d;
+}
+Action Call(RuleId rule, Timestamp due, std::string assignee = "小王") {
+  Action a;
+  a.kind = ActionKind::kCall;
+  a.rule = rule;
+  a.assignee = std::move(assignee);
+  a.subject = "13800000000";
+  a.due = due;
+  return a;
+}
+
+// "kind entity rule@hours" for compact expectations.
+std::string Brief(const DueItem& d) {
+  return std::string(DueKindName(d.kind)) + " " + d.entity + " " + std::string(d.rule) + "@" +
+         std::to_string(absl::ToInt64Hours(d.at - kT0));
+}
+std::vector<std::string> Briefs(const std::vector<DueItem>& items) {
+  std::vector<std::string> out;
+  for (const DueItem& d : items) out.push_back(Brief(d));
+  return out;
+}
+
+TEST(DeadlineQueue, DueKindNamesAreStable) {
+  EXPECT_EQ(DueKindName(DueItem::Kind::kWarning), "warning");
+  EXPECT_EQ(DueKindName(DueItem::Kind::kBreach), "breach");
+  EXPECT_EQ(DueKindName(DueItem::Kind::kAction), "action");
+}
+
+TEST(DeadlineQueue, ReturnsWhatIsDueInTimeOrder) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "A", Set("AS-RESOLVE", H(30)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "B", Set("AS-TRACK", H(10)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "C", Set("ORD-UNSHIPPED", H(20)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kReview, "D", Set("RV-DAILY", H(5000)), H(0)).ok());
+  EXPECT_EQ(q.pending(), 4u);
+  EXPECT_EQ(q.open_entities(), 4u);
+  std::vector<DueItem> due = q.Due(H(100));
+  EXPECT_THAT(Briefs(due), ElementsAre("breach B AS-TRACK@10", "breach C ORD-UNSHIPPED@20",
+                                       "breach A AS-RESOLVE@30"));
+  EXPECT_EQ(due[1].entity_kind, EntityKind::kOrder);
+  EXPECT_EQ(due[1].deadline.rule, "ORD-UNSHIPPED");
+  EXPECT_EQ(due[1].deadline.due, H(20));
+  EXPECT_EQ(q.pending(), 1u);
+  EXPECT_EQ(q.open_entities(), 1u);
+}
+
+TEST(DeadlineQueue, EqualTimesComeInTheOrderTheyWereSet) {
+  DeadlineQueue q;
+  // RV-DAILY falls due at the end of the day for every review of that day.
+  for (const char* key : {"R3", "R1", "R2"}) {
+    ASSERT_TRUE(q.Apply(EntityKind::kReview, key, Set("RV-DAILY", H(24)), H(0)).ok());
+  }
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R0", Call("RV-SCHEDULE", H(24))).ok());
+  // A warning at its due time comes before its breach.
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T", Set("AS-RESOLVE", H(24), H(24)), H(0)).ok());
+  EXPECT_THAT(Briefs(q.Due(H(24))),
+              ElementsAre("breach R3 RV-DAILY@24", "breach R1 RV-DAILY@24",
+                          "breach R2 RV-DAILY@24", "action R0 RV-SCHEDULE@24",
+                          "warning T AS-RESOLVE@24", "breach T AS-RESOLVE@24"));
+}
+
+TEST(DeadlineQueue, EachItemIsReturnedExactlyOnceAcrossCalls) {
+  DeadlineQueue q;
+  for (int h = 1; h <= 6; ++h) {
+    ASSERT_TRUE(
+        q.Apply(EntityKind::kOrder, "O" + std::to_string(h), Set("ORD-UNSHIPPED", H(h)), H(0)).ok());
+  }
+  EXPECT_THAT(q.Due(H(0)), IsEmpty());
+  EXPECT_THAT(Briefs(q.Due(H(2))),
+              ElementsAre("breach O1 ORD-UNSHIPPED@1", "breach O2 ORD-UNSHIPPED@2"));
+  EXPECT_THAT(q.Due(H(2)), IsEmpty());
+  EXPECT_THAT(q.Due(H(1)), IsEmpty());  // time going back returns nothing twice
+  std::vector<DueItem> out;
+  EXPECT_EQ(q.Due(H(4), &out), 2u);
+  EXPECT_EQ(q.Due(H(100), &out), 2u);
+  EXPECT_THAT(Briefs(out), ElementsAre("breach O3 ORD-UNSHIPPED@3", "breach O4 ORD-UNSHIPPED@4",
+                                       "breach O5 ORD-UNSHIPPED@5", "breach O6 ORD-UNSHIPPED@6"));
+  EXPECT_THAT(q.Due(absl::InfiniteFuture()), IsEmpty());
+  EXPECT_EQ(q.pending(), 0u);
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
+TEST(DeadlineQueue, WarningFiresOnceBeforeItsBreach) {
+  DeadlineQueue q;
+  Deadline d = Set("AS-RESOLVE", H(7 * 24), H(6 * 24));
+  d.message = {"售后须7天内完结", "resolve within 7 days"};
+  d.figures.push_back({"due", H(7 * 24)});
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "AS1", d, H(0)).ok());
+  EXPECT_EQ(q.pending(), 2u);
+  EXPECT_THAT(q.Due(H(6 * 24 - 1)), IsEmpty());
+
+  std::vector<DueItem> warn = q.Due(H(6 * 24));
+  ASSERT_EQ(warn.size(), 1u);
+  EXPECT_EQ(warn[0].kind, DueItem::Kind::kWarning);
+  EXPECT_EQ(warn[0].at, H(6 * 24));
+  EXPECT_EQ(warn[0].entity, "AS1");
+  EXPECT_EQ(warn[0].entity_kind, EntityKind::kTicket);
+  EXPECT_EQ(warn[0].deadline, d);
+  EXPECT_EQ(q.pending(), 1u);
+  ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, "AS1").size(), 1u);
+  EXPECT_TRUE(q.OpenDeadlines(EntityKind::kTicket, "AS1")[0].warned);
+  EXPECT_THAT(q.Due(H(6 * 24 + 5)), IsEmpty());
+
+  std::vector<DueItem> breach = q.Due(H(8 * 24));
+  ASSERT_EQ(breach.size(), 1u);
+  EXPECT_EQ(breach[0].kind, DueItem::Kind::kBreach);
+  EXPECT_EQ(breach[0].at, H(7 * 24));
+  EXPECT_EQ(breach[0].deadline, d);
+  EXPECT_THAT(q.OpenDeadlines(EntityKind::kTicket, "AS1"), IsEmpty());
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
+TEST(DeadlineQueue, SetReplacesTheEarlierDeadlineOfTheSameRuleAndItsWarning) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-UNSHIPPED", H(30)), H(0)).ok());
+  // The buyer confirmed again: the hold restarts, with no warning this time.
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(72)), H(10)).ok());
+  EXPECT_EQ(q.pending(), 2u);
+  const std::vector<OpenDeadline> open = q.OpenDeadlines(EntityKind::kOrder, "O1");
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[0].rule, "ORD-UNSHIPPED");
+  EXPECT_EQ(open[1].rule, "ORD-F2-HOLD");
+  EXPECT_EQ(open[1].due, H(72));
+  EXPECT_FALSE(open[1].warn_at.has_value());
+  EXPECT_THAT(Briefs(q.Due(H(100))),
+              ElementsAre("breach O1 ORD-UNSHIPPED@30", "breach O1 ORD-F2-HOLD@72"));
+}
+
+TEST(DeadlineQueue, SetAfterTheWarningFiredWarnsAgain) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(48), H(24)), H(0)).ok());
+  EXPECT_THAT(Briefs(q.Due(H(30))), ElementsAre("warning O1 ORD-F2-HOLD@24"));
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(96), H(72)), H(30)).ok());
+  EXPECT_THAT(Briefs(q.Due(H(100))),
+              ElementsAre("warning O1 ORD-F2-HOLD@72", "breach O1 ORD-F2-HOLD@96"));
+}
+
+TEST(DeadlineQueue, CancelForgetsTheDeadline) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(10)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1)).ok());
+  EXPECT_EQ(q.pending(), 1u);
+  // Cancelling what is not there is a no-op.
+  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1)).ok());
+  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T9", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1)).ok());
+  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("NO-SUCH", DeadlineOp::kCancel), H(1)).ok());
+  EXPECT_TRUE(q.Apply(EntityKind::kOrder, "T1", Op("AS-TRACK", DeadlineOp::kCancel), H(1)).ok());
+  EXPECT_EQ(q.open_entities(), 1u);
+  EXPECT_THAT(Briefs(q.Due(H(100))), ElementsAre("breach T1 AS-TRACK@10"));
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
+TEST(DeadlineQueue, CancelAfterTheWarningDropsTheBreach) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  EXPECT_EQ(q.Due(H(25)).size(), 1u);
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(26)).ok());
+  EXPECT_THAT(q.Due(H(100)), IsEmpty());
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
+TEST(DeadlineQueue, PausedDeadlineDoesNotFireAndResumesWithNewTimes) {
+  DeadlineQueue q;
+  Deadline d = Set("AS-RESOLVE", H(48), H(24));
+  d.message = {"售后须7天内完结", "resolve within 7 days"};
+  d.figures.push_back({"claimed", Money::Fen(1200)});
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0)).ok());
+  // Waiting on the supplier: the clock stops at hour 10.
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause, H(48), H(24)),
+                      H(10)).ok());
+  EXPECT_EQ(q.paused(), 1u);
+  EXPECT_EQ(q.pending(), 0u);
+  EXPECT_EQ(q.open_entities(), 1u);
+  ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, "T1").size(), 1u);
+  EXPECT_TRUE(q.OpenDeadlines(EntityKind::kTicket, "T1")[0].paused);
+  EXPECT_THAT(q.Due(H(60)), IsEmpty());
+  // Pausing twice changes nothing.
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(61)).ok());
+  EXPECT_EQ(q.paused(), 1u);
+  // Back at hour 70: 60 paused hours move both times.
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1",
+                      Op("AS-RESOLVE", DeadlineOp::kResume, H(108), H(84)), H(70)).ok());
+  EXPECT_EQ(q.paused(), 0u);
+  EXPECT_EQ(q.pending(), 2u);
+  std::vector<DueItem> due = q.Due(H(200));
+  EXPECT_THAT(Briefs(due),
+              ElementsAre("warning T1 AS-RESOLVE@84", "breach T1 AS-RESOLVE@108"));
+  // The message and figures of the kSet are kept; op and times are the resume's.
+  EXPECT_EQ(due[1].deadline.op, DeadlineOp::kResume);
+  EXPECT_EQ(due[1].deadline.due, H(108));
+  EXPECT_EQ(due[1].deadline.warn_at, H(84));
+  EXPECT_EQ(due[1].deadline.message, d.message);
+  EXPECT_EQ(due[1].deadline.figures, d.figures);
+}
+
+TEST(DeadlineQueue, ResumeDoesNotRepeatAWarningAlreadyReturned) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  EXPECT_THAT(Briefs(q.Due(H(30))), ElementsAre("warning T1 AS-RESOLVE@24"));
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(30)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1",
+                      Op("AS-RESOLVE", DeadlineOp::kResume, H(58), H(34)), H(40)).ok());
+  EXPECT_EQ(q.pending(), 1u);
+  EXPECT_THAT(Briefs(q.Due(H(100))), ElementsAre("breach T1 AS-RESOLVE@58"));
+}
+
+TEST(DeadlineQueue, ResumeOfAnUnknownDeadlineActsAsSet) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1",
+                      Op("AS-RESOLVE", DeadlineOp::kResume, H(20), H(10)), H(0)).ok());
+  EXPECT_EQ(q.pending(), 2u);
+  std::vector<DueItem> due = q.Due(H(30));
+  EXPECT_THAT(Briefs(due), ElementsAre("warning T1 AS-RESOLVE@10", "breach T1 AS-RESOLVE@20"));
+  EXPECT_EQ(due[0].deadline.op, DeadlineOp::kResume);
+}
+
+TEST(DeadlineQueue, PauseOfAnUnknownDeadlineIsANoOp) {
+  DeadlineQueue q;
+  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(0)).ok());
+  EXPECT_EQ(q.open_entities(), 0u);
+  EXPECT_EQ(q.paused(), 0u);
+}
+
+TEST(DeadlineQueue, CancelAllDropsEverythingOfTheEntity) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(12)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-TRACK", DeadlineOp::kPause), H(1)).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, "T1", Call("AS-OWNER", H(5))).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-RESOLVE", H(50)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "T1", Set("ORD-UNSHIPPED", H(40)), H(0)).ok());
+  EXPECT_EQ(q.open_entities(), 3u);
+  q.CancelAll(EntityKind::kTicket, "T1");
+  q.CancelAll(EntityKind::kTicket, "T-unknown");
+  EXPECT_EQ(q.open_entities(), 2u);
+  EXPECT_EQ(q.paused(), 0u);
+  EXPECT_EQ(q.pending(), 2u);
+  EXPECT_THAT(q.OpenDeadlines(EntityKind::kTicket, "T1"), IsEmpty());
+  EXPECT_THAT(q.ScheduledActions(EntityKind::kTicket, "T1"), IsEmpty());
+  EXPECT_THAT(Briefs(q.Due(H(100))),
+              ElementsAre("breach T1 ORD-UNSHIPPED@40", "breach T2 AS-RESOLVE@50"));
+}
+
+TEST(DeadlineQueue, ScheduledActionsFireAtTheirDueAsScheduled) {
+  DeadlineQueue q;
+  Action second = Call("RV-SCHEDULE", H(48), "小李");
+  second.kind = ActionKind::kSms;
+  second.message = {"第{day}天：请买家修改评价（{channel}）", "day {day}: ask to revise ({channel})"};
+  second.figures.push_back({"day", int64_t{2}});
+  second.figures.push_back({"channel", std::string("sms")});
+  second.figures.push_back({"due", H(48)});
+  Action first = Call("RV-SCHEDULE", H(24));
+  Action bare;
+  bare.kind = ActionKind::kRestock;
+  bare.rule = "AS-RECEIVE";
+  bare.due = H(30);
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", second).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", first).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", bare).ok());
+  EXPECT_EQ(q.pending(), 3u);
+  EXPECT_THAT(q.ScheduledActions(EntityKind::kReview, "R1"), ElementsAre(first, bare, second));
+  // Actions are not keyed by rule: a deadline op of the same rule leaves them.
+  ASSERT_TRUE(q.Apply(EntityKind::kReview, "R1", Op("RV-SCHEDULE", DeadlineOp::kCancel), H(1)).ok());
+  std::vector<DueItem> due = q.Due(H(100));
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].kind, DueItem::Kind::kAction);
+  EXPECT_EQ(due[0].action, first);
+  EXPECT_EQ(due[1].action, bare);
+  EXPECT_EQ(due[2].action, second);
+  EXPECT_EQ(due[2].at, H(48));
+  EXPECT_EQ(due[2].rule, "RV-SCHEDULE");
+  EXPECT_EQ(due[2].entity, "R1");
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
+TEST(DeadlineQueue, TimesAlreadyPastFireAtTheNextDue) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-UNSHIPPED", H(50)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O2", Set("ORD-UNSHIPPED", H(5)), H(0)).ok());
+  EXPECT_THAT(Briefs(q.Due(H(10))), ElementsAre("breach O2 ORD-UNSHIPPED@5"));
+  // Set now, due long ago (an ERP delivering late).
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O3", Set("ORD-UNSHIPPED", H(7), H(3)), H(10)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O4", Set("ORD-UNSHIPPED", H(-2000)), H(10)).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", Call("RV-SCHEDULE", H(8))).ok());
+  EXPECT_EQ(q.NextDue(), H(-2000));
+  EXPECT_THAT(Briefs(q.Due(H(10))),
+              ElementsAre("breach O4 ORD-UNSHIPPED@-2000", "warning O3 ORD-UNSHIPPED@3",
+                          "breach O3 ORD-UNSHIPPED@7", "action R1 RV-SCHEDULE@8"));
+  EXPECT_EQ(q.NextDue(), H(50));
+  EXPECT_THAT(Briefs(q.Due(H(60))), ElementsAre("breach O1 ORD-UNSHIPPED@50"));
+  EXPECT_EQ(q.NextDue(), std::nullopt);
+}
+
+TEST(DeadlineQueue, InvalidInputIsRefusedAndChangesNothing) {
+  DeadlineQueue q;
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, "T1", Call("AS-OWNER", H(5))).ok());
+  const auto before = q.OpenDeadlines(EntityKind::kTicket, "T1");
+
+  const std::vector<std::pair<std::string, Deadline>> bad = {
+      {"", Set("AS-RESOLVE", H(10))},
+      {"T1", Set("", H(10))},
+      {"T1", Set("AS-RESOLVE", absl::InfiniteFuture())},
+      {"T1", Set("AS-RESOLVE", absl::InfinitePast())},
+      {"T1", Op("AS-RESOLVE", DeadlineOp::kResume, absl::InfiniteFuture())},
+      {"T1", Set("AS-RESOLVE", H(10), H(11))},
+      {"T1", Set("AS-RESOLVE", H(10), absl::InfinitePast())},
+      {"T1", Set("AS-RESOLVE", absl::FromUnixSeconds(int64_t{10} << 33))},  // year 2692
+      {"T1", Op("AS-RESOLVE", static_cast<DeadlineOp>(42), H(10))},
+      {"", Op("AS-RESOLVE", DeadlineOp::kCancel)},
+  };
+  for (const auto& [key, d] : bad) {
+    const absl::Status s = q.Apply(EntityKind::kTicket, key, d, H(0));
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << key << " " << d.rule << " " << s;
+  }
+  Action no_due = Call("AS-OWNER", H(1));
+  no_due.due.reset();
+  Action infinite = Call("AS-OWNER", absl::InfiniteFuture());
+  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "T1", no_due).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "T1", infinite).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "", Call("AS-OWNER", H(1))).code(),
+            absl::StatusCode::kInvalidArgument);
+
+  EXPECT_EQ(q.pending(), 3u);
+  EXPECT_EQ(q.open_entities(), 1u);
+  const auto after = q.OpenDeadlines(EntityKind::kTicket, "T1");
+  ASSERT_EQ(after.size(), before.size());
+  EXPECT_EQ(after[0].due, before[0].due);
+  EXPECT_EQ(after[0].warn_at, before[0].warn_at);
+  EXPECT_THAT(Briefs(q.Due(H(100))), ElementsAre("action T1 AS-OWNER@5", "warning T1 AS-RESOLVE@24",
+                                                 "breach T1 AS-RESOLVE@48"));
+}
+
+TEST(DeadlineQueue, FiguresAndMessagesComeBackAsSet) {
+  DeadlineQueue q;
+  Deadline d = Set("AS-RESOLVE", H(48), H(24));
+  d.message = {"{claimed}于{due}前处理", "{claimed} by {due}"};
+  d.figures.push_back({"claimed", Money::Fen(-1234567)});
+  d.figures.push_back({"due", H(48)});
+  d.figures.push_back({"quarter", kT0 + absl::Nanoseconds(1) / 4});  // finer than ns
+  d.figures.push_back({"never", absl::InfiniteFuture()});
+  d.figures.push_back({"always", absl::InfinitePast()});
+  d.figures.push_back({"old", absl::FromCivil(absl::CivilSecond(1500, 1, 1), absl::UTCTimeZone())});
+  d.figures.push_back({"count", int64_t{-3}});
+  d.figures.push_back({"big", std::numeric_limits<int64_t>::min()});
+  d.figures.push_back({"state", std::string("等待退货")});
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0)).ok());
+  std::vector<DueItem> due = q.Due(H(100));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].deadline, d);
+  EXPECT_EQ(due[1].deadline, d);
+  EXPECT_EQ(due[1].deadline.Describe(Language::kEn), d.Describe(Language::kEn));
+}
+
+TEST(DeadlineQueue, KeysArePerKindAndMayBeLong) {
+  DeadlineQueue q;
+  const std::string long_key(100, 'k');
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "T1", Set("ORD-UNSHIPPED", H(1)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(2)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, long_key, Set("AS-RESOLVE", H(3)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "123456789012345678901234", Set("AS-RESOLVE", H(4)),
+                      H(0)).ok());
+  EXPECT_EQ(q.open_entities(), 4u);
+  ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, long_key).size(), 1u);
+  std::vector<DueItem> due = q.Due(H(10));
+  ASSERT_EQ(due.size(), 4u);
+  EXPECT_EQ(due[0].entity_kind, EntityKind::kOrder);
+  EXPECT_EQ(due[1].entity_kind, EntityKind::kTicket);
+  EXPECT_EQ(due[2].entity, long_key);
+  EXPECT_EQ(due[3].entity, "123456789012345678901234");
+}
+
+TEST(DeadlineQueue, RuleIdsNeedNotOutliveTheCall) {
+  DeadlineQueue q;
+  {
+    std::string rule = "AS-RESOLVE";
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set(rule, H(1)), H(0)).ok());
+    rule = "XX-XXXXXXX";
+  }
+  std::vector<DueItem> due = q.Due(H(10));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].rule, "AS-RESOLVE");
+}
+
+TEST(DeadlineQueue, MovedQueueKeepsItsContents) {
+  DeadlineQueue a;
+  ASSERT_TRUE(a.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(1)), H(0)).ok());
+  DeadlineQueue b = std::move(a);
+  EXPECT_EQ(b.Due(H(10)).size(), 1u);
+}
+
+TEST(DeadlineQueue, ChurnOnOneDeadlineLeavesOneItem) {
+  DeadlineQueue q;
+  // Replacing and cancelling many times leaves stale entries behind that
+  // must be swept, and never fire.
+  for (int i = 0; i < 100000; ++i) {
+    const Timestamp due = kT0 + absl::Seconds(i * 37 % 100000);
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", due, due - absl::Seconds(1)),
+                        H(0)).ok());
+    if (i % 3 == 0) {
+      ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-TRACK", due), H(0)).ok());
+      ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Op("AS-TRACK", DeadlineOp::kCancel), H(0)).ok());
+    }
+  }
+  EXPECT_EQ(q.pending(), 2u);
+  EXPECT_EQ(q.open_entities(), 1u);
+  const Timestamp last = kT0 + absl::Seconds(99999LL * 37 % 100000);
+  EXPECT_THAT(q.Due(last - absl::Seconds(2)), IsEmpty());
+  std::vector<DueItem> due = q.Due(absl::InfiniteFuture());
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[1].at, last);
+}
+
+TEST(DeadlineQueue, ReplacingWhatIsAboutToFallDueLeavesNoStaleItem) {
+  DeadlineQueue q;
+  // 1000 orders due within the same few minutes; the first Due sorts them.
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i),
+                        Set("ORD-UNSHIPPED", kT0 + absl::Seconds(i % 100)), H(0)).ok());
+  }
+  EXPECT_EQ(q.Due(kT0 - absl::Seconds(1)).size(), 0u);
+  EXPECT_EQ(q.NextDue(), kT0);
+  // Every order gets a new time, in reverse, and half get a warning first.
+  for (int i = 0; i < 1000; ++i) {
+    const Timestamp due = kT0 + absl::Seconds(1000 - i);
+    std::optional<Timestamp> warn;
+    if (i % 2 == 0) warn = due - absl::Seconds(500);
+    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i), Set("ORD-UNSHIPPED", due, warn),
+                        H(0)).ok());
+  }
+  EXPECT_EQ(q.pending(), 1500u);
+  std::vector<DueItem> due = q.Due(H(1));
+  ASSERT_EQ(due.size(), 1500u);
+  EXPECT_TRUE(std::is_sorted(due.begin(), due.end(), [](const DueItem& a, const DueItem& b) {
+    return a.at < b.at;
+  }));
+  EXPECT_EQ(due.back().entity, "O0");
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
+// ---------------------------------------------------------------------------
+// Randomized comparison with a simple model: a map of open deadlines and a
+// list of actions, scanned in full on every Due.
+
+struct ModelDeadline {
+  Deadline d;  // op as last set or resumed, current times, message, figures
+  bool warned = false;
+  bool paused = false;
+  uint64_t seq = 0;
+};
+struct ModelAction {
+  EntityKind kind;
+  std::string key;
+  Action action;
+  uint64_t seq;
+};
+using ModelKey = std::tuple<EntityKind, std::string, std::string>;  // kind, key, rule
+
+class Model {
+ public:
+  void Apply(EntityKind kind, const std::string& key, const Deadline& op) {
+    const ModelKey k{kind, key, std::string(op.rule)};
+    auto it = deadlines_.find(k);
+    switch (op.op) {
+      case DeadlineOp::kCancel:
+        if (it != deadlines_.end()) deadlines_.erase(it);
+        return;
+      case DeadlineOp::kPause:
+        if (it != deadlines_.end()) it->second.paused = true;
+        return;
+      case DeadlineOp::kResume:
+        if (it != deadlines_.end()) {
+          ModelDeadline& m = it->second;
+          m.d.op = DeadlineOp::kResume;
+          m.d.due = op.due;
+          m.d.warn_at = op.warn_at;
+          if (op.message.zh != nullptr || op.message.en != nullptr) m.d.message = op.message;
+          if (!op.figures.empty()) m.d.figures = op.figures;
+          m.paused = false;
+          m.seq = ++seq_;
+          return;
+        }
+        [[fallthrough]];
+      case DeadlineOp::kSet: {
+        ModelDeadline m;
+        m.d = op;
+        m.seq = ++seq_;
+        deadlines_[k] = m;
+        return;
+      }
+    }
+  }
+  void Schedule(EntityKind kind, const std::string& key, const Action& a) {
+    actions_.push_back({kind, key, a, ++seq_});
+  }
+  void CancelAll(EntityKind kind, const std::string& key) {
+    for (auto it = deadlines_.begin(); it != deadlines_.end();) {
+      if (std::get<0>(it->first) == kind && std::get<1>(it->first) == key) {
+        it = deadlines_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    actions_.erase(std::remove_if(actions_.begin(), actions_.end(),
+                                  [&](const ModelAction& a) { return a.kind == kind && a.key == key; }),
+                   actions_.end());
+  }
+  std::vector<DueItem> Due(Timestamp now) {
+    // (at, seq, phase) -> item
+    std::map<std::tuple<Timestamp, uint64_t, int>, DueItem> fired;
+    for (auto it = deadlines_.begin(); it != deadlines_.end();) {
+      ModelDeadline& m = it->second;
+      bool gone = false;
+      if (!m.paused) {
+        auto base = [&](DueItem::Kind kind, Timestamp at) {
+          DueItem d;
+          d.kind = kind;
+          d.at = at;
+          d.entity_kind = std::get<0>(it->first);
+          d.entity = std::get<1>(it->first);
+          d.rule = m.d.rule;
+          d.deadline = m.d;
+          return d;
+        };
+        if (m.d.warn_at && !m.warned && *m.d.warn_at <= now) {
+          fired.emplace(std::make_tuple(*m.d.warn_at, m.seq, 0), base(DueItem::Kind::kWarning, *m.d.warn_at));
+          m.warned = true;
+        }
+        if (m.d.due <= now) {
+          fired.emplace(std::make_tuple(m.d.due, m.seq, 1), base(DueItem::Kind::kBreach, m.d.due));
+          gone = true;
+        }
+      }
+      it = gone ? deadlines_.erase(it) : std::next(it);
+    }
+    for (auto it = actions_.begin(); it != actions_.end();) {
+      if (*it->action.due <= now) {
+        DueItem d;
+        d.kind = DueItem::Kind::kAction;
+        d.at = *it->action.due;
+        d.entity_kind = it->kind;
+        d.entity = it->key;
+        d.rule = it->action.rule;
+        d.action = it->action;
+        fired.emplace(std::make_tuple(d.at, it->seq, 2), std::move(d));
+        it = actions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    std::vector<DueItem> out;
+    for (auto& [k, d] : fired) out.push_back(std::move(d));
+    return out;
+  }
+  size_t pending() const {
+    size_t n = actions_.size();
+    for (const auto& [k, m] : deadlines_) {
+      if (!m.paused) n += (m.d.warn_at && !m.warned) ? 2 : 1;
+    }
+    return n;
+  }
+  std::optional<Timestamp> NextDue() const {
+    std::optional<Timestamp> next;
+    auto consider = [&](Timestamp t) {
+      if (!next || t < *next) next = t;
+    };
+    for (const auto& [k, m] : deadlines_) {
+      if (!m.paused) consider(m.d.warn_at && !m.warned ? *m.d.warn_at : m.d.due);
+    }
+    for (const ModelAction& a : actions_) consider(*a.action.due);
+    return next;
+  }
+  size_t paused() const {
+    size_t n = 0;
+    for (const auto& [k, m] : deadlines_) n += m.paused ? 1 : 0;
+    return n;
+  }
+  size_t open_entities() const {
+    std::set<std::pair<EntityKind, std::string>> open;
+    for (const auto& [k, m] : deadlines_) open.emplace(std::get<0>(k), std::get<1>(k));
+    for (const ModelAction& a : actions_) open.emplace(a.kind, a.key);
+    return open.size();
+  }
+  // (due, rule, paused, warned), ordered by due then rule.
+  std::vector<std::tuple<Timestamp, std::string, bool, bool>> Open(EntityKind kind,
+                                                                   const std::string& key) const {
+    std::vector<std::tuple<Timestamp, std::string, bool, bool>> out;
+    for (const auto& [k, m] : deadlines_) {
+      if (std::get<0>(k) == kind && std::get<1>(k) == key) {
+        out.emplace_back(m.d.due, std::get<2>(k), m.paused, m.warned);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::map<ModelKey, ModelDeadline> deadlines_;
+  std::vector<ModelAction> actions_;
+  uint64_t seq_ = 0;
+};
+
+std::string Describe(const DueItem& d) {
+  return Brief(d) + " [" + absl::FormatTime(d.at) + "]";
+}
+
+// `due_share`: percent of steps that call Due; the rest set, cancel, pause,
+// resume, schedule and query (few Due calls leave many stale entries to sweep).
+void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25) {
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
+  const EntityKind kinds[] = {EntityKind::kOrder, EntityKind::kTicket, EntityKind::kReview};
+  const RuleId rules[] = {"AS-RESOLVE", "AS-TRACK", "ORD-UNSHIPPED", "RV-DAILY"};
+  const Message messages[] = {{}, {"甲", "a"}, {"乙", "b"}};
+  auto key_of = [&](int i) {
+    return i % 7 == 0 ? "long-entity-key-of-more-than-24-bytes-" + std::to_string(i)
+                      : "E" + std::to_string(i);
+  };
+  const int entities = 40;
+  DeadlineQueue q;
+  Model m;
+  Timestamp now = kT0;
+  size_t fired = 0;
+  auto some_time = [&]() {
+    // Mostly ahead of now, sometimes behind it; often on shared instants.
+    const int64_t span = absl::ToInt64Seconds(spread);
+    const int64_t off = static_cast<int64_t>(rng() % static_cast<uint64_t>(2 * span)) - span / 4;
+    Timestamp t = now + absl::Seconds(off);
+    if (pick(3) == 0) t = absl::FromUnixSeconds(absl::ToUnixSeconds(t) / 3600 * 3600);
+    return t;
+  };
+  for (int step = 0; step < ops; ++step) {
+    const EntityKind kind = kinds[pick(3)];
+    const std::string key = key_of(pick(entities));
+    const int roll = pick(100);
+    // 0..74: an op or a query; 75: Due.
+    const int what = roll < due_share ? 75 : (roll - due_share) * 75 / (100 - due_share);
+    if (what < 40) {
+      Deadline d;
+      d.rule = rules[pick(4)];
+      d.op = pick(4) == 0 ? DeadlineOp::kResume : DeadlineOp::kSet;
+      d.due = some_time();
+      if (pick(2) == 0) d.warn_at = d.due - absl::Seconds(pick(3) == 0 ? 0 : pick(100000));
+      if (pick(10) == 0) d.warn_at = d.due + absl::Seconds(1);  // refused
+      d.message = messages[pick(3)];
+      if (pick(2) == 0) d.figures.push_back({"due", d.due});
+      if (pick(3) == 0) d.figures.push_back({"claimed", Money::Fen(pick(5000))});
+      const absl::Status s = q.Apply(kind, key, d, now);
+      const bool valid = !(d.warn_at && *d.warn_at > d.due);
+      ASSERT_EQ(s.ok(), valid) << s;
+      if (valid) m.Apply(kind, key, d);
+    } else if (what < 55) {
+      Deadline d;
+      d.rule = rules[pick(4)];
+      d.op = pick(2) == 0 ? DeadlineOp::kCancel : DeadlineOp::kPause;
+      ASSERT_TRUE(q.Apply(kind, key, d, now).ok());
+      m.Apply(kind, key, d);
+    } else if (what < 68) {
+      Action a;
+      a.kind = pick(2) == 0 ? ActionKind::kCall : ActionKind::kSms;
+      a.rule = rules[pick(4)];
+      if (pick(2) == 0) a.assignee = "agent" + std::to_string(pick(5));
+      if (pick(2) == 0) a.subject = "buyer";
+      a.due = some_time();
+      a.message = messages[pick(3)];
+      if (pick(2) == 0) a.figures.push_back({"day", int64_t{pick(9)}});
+      ASSERT_TRUE(q.Schedule(kind, key, a).ok());
+      m.Schedule(kind, key, a);
+    } else if (what < 72) {
+      q.CancelAll(kind, key);
+      m.CancelAll(kind, key);
+    } else if (what < 75) {
+      // A query; it may load the next bucket.
+      ASSERT_EQ(q.NextDue(), m.NextDue()) << "step " << step;
+      const auto open = q.OpenDeadlines(kind, key);
+      const auto expect = m.Open(kind, key);
+      ASSERT_EQ(open.size(), expect.size());
+      for (size_t i = 0; i < open.size(); ++i) {
+        ASSERT_EQ(std::make_tuple(open[i].due, std::string(open[i].rule), open[i].paused,
+                                  open[i].warned),
+                  expect[i]) << "step " << step;
+      }
+    } else {
+      // Due: time mostly moves forward, sometimes stands still or goes back.
+      const int how = pick(10);
+      Timestamp at = now;
+      if (how < 7) {
+        at = now + absl::Seconds(pick(static_cast<int>(absl::ToInt64Seconds(spread) / 8) + 1));
+        now = at;
+      } else if (how < 8) {
+        at = now - absl::Seconds(pick(3600));
+      }
+      std::vector<DueItem> got = q.Due(at);
+      std::vector<DueItem> want = m.Due(at);
+      ASSERT_EQ(got.size(), want.size()) << "step " << step;
+      fired += got.size();
+      for (size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i].kind, want[i].kind) << "step " << step << " item " << i;
+        ASSERT_EQ(got[i].at, want[i].at) << Describe(got[i]) << " vs " << Describe(want[i]);
+        ASSERT_EQ(got[i].entity_kind, want[i].entity_kind);
+        ASSERT_EQ(got[i].entity, want[i].entity) << "step " << step << " item " << i;
+        ASSERT_EQ(got[i].rule, want[i].rule);
+        ASSERT_EQ(got[i].deadline, want[i].deadline) << "step " << step << " item " << i;
+        ASSERT_EQ(got[i].action, want[i].action);
+      }
+    }
+    ASSERT_EQ(q.pending(), m.pending()) << "step " << step;
+    ASSERT_EQ(q.paused(), m.paused()) << "step " << step;
+    if (step % 8 == 0) {
+      ASSERT_EQ(q.open_entities(), m.open_entities()) << "step " << step;
+    }
+  }
+  // Everything left comes out in order, once.
+  std::vector<DueItem> got = q.Due(absl::InfiniteFuture());
+  std::vector<DueItem> want = m.Due(absl::InfiniteFuture());
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(Describe(got[i]), Describe(want[i]));
+  fired += got.size();
+  EXPECT_GT(fired, static_cast<size_t>(ops / 10));  // the run did exercise Due
+  EXPECT_EQ(q.pending(), m.pending());
+  EXPECT_EQ(q.open_entities(), m.open_entities());
+}
+
+TEST(DeadlineQueueRandomized, MatchesAModelWithMinutesApart) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) RunRandomized(seed, 6000, absl::Minutes(20));
+}
+
+TEST(DeadlineQueueRandomized, MatchesAModelWithDaysApart) {
+  for (uint32_t seed = 11; seed <= 14; ++seed) RunRandomized(seed, 6000, absl::Hours(24 * 7));
+}
+
+TEST(DeadlineQueueRandomized, MatchesAModelUnderChurnWithFewDueCalls) {
+  for (uint32_t seed = 31; seed <= 33; ++seed) RunRandomized(seed, 20000, absl::Hours(1), 3);
+}
+
+TEST(DeadlineQueueRandomized, MatchesAModelWithManyEqualTimes) {
+  for (uint32_t seed = 21; seed <= 24; ++seed) RunRandomized(seed, 6000, absl::Seconds(30));
+}
+
+}  // namespace
+}  // namespace kefu

@@ -50,4 +50,48 @@ std::string ToMermaid(const TransitionTable& table) {
   return out;
 }
 
+namespace {
+
+// A DOT string literal: quotes and backslashes escaped.
+void AppendDotString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+std::string ToDot(const TransitionTable& table) {
+  std::string out = "digraph ";
+  AppendDotString(out, table.machine);
+  out.append(" {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n");
+  if (!table.initial.empty()) {
+    out.append("    __start [shape=point];\n    __start -> ");
+    AppendDotString(out, table.initial);
+    out.append(";\n");
+  }
+  for (std::string_view state : table.states) {
+    out.append("    ");
+    AppendDotString(out, state);
+    out.append(";\n");
+  }
+  for (const Transition& r : table.rows) {
+    std::string label(r.event);
+    if (!r.guard.empty()) label.append(" [").append(r.guard).append("]");
+    out.append("    ");
+    AppendDotString(out, r.source);
+    out.append(" -> ");
+    AppendDotString(out, r.target);
+    out.append(" [label=");
+    AppendDotString(out, label);
+    if (r.internal) out.append(", style=dashed");
+    out.append("];\n");
+  }
+  out.append("}\n");
+  return out;
+}
+
 }  // namespace kefu

@@ -37,5 +37,28 @@ TEST(TransitionTable, MermaidListsTransitionsWithGuardsAndInternalOnesAsNotes) {
             "    end note\n");
 }
 
+TEST(TransitionTable, DotDrawsEveryRowWithInternalOnesDashed) {
+  EXPECT_EQ(ToDot(Door()),
+            "digraph \"door\" {\n"
+            "    rankdir=LR;\n"
+            "    node [shape=box, style=rounded];\n"
+            "    __start [shape=point];\n"
+            "    __start -> \"closed\";\n"
+            "    \"closed\";\n"
+            "    \"open\";\n"
+            "    \"closed\" -> \"open\" [label=\"open [unlocked]\"];\n"
+            "    \"open\" -> \"closed\" [label=\"shut\"];\n"
+            "    \"closed\" -> \"closed\" [label=\"knock\", style=dashed];\n"
+            "}\n");
+}
+
+TEST(TransitionTable, DotEscapesQuotesInNames) {
+  TransitionTable t;
+  t.machine = "a\"b";
+  t.states = {"x"};
+  EXPECT_EQ(ToDot(t), "digraph \"a\\\"b\" {\n    rankdir=LR;\n    node [shape=box, style=rounded];\n"
+                      "    \"x\";\n}\n");
+}
+
 }  // namespace
 }  // namespace kefu

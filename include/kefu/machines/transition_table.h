@@ -4,7 +4,8 @@
 // Boost.MSM table: source state, event, target state (the source again for
 // an internal transition), and the names of the guard and action. The table
 // is derived from the compiled machine, so it cannot drift from it. Hosts use
-// it to list what a state accepts; docs use ToMermaid() for their diagrams.
+// it to list what a state accepts; docs use ToMermaid() for their diagrams;
+// ToDot() gives the same for Graphviz.
 //
 // Thread safety: immutable values; the tables machines return are built once
 // and safe to read from any number of threads.
@@ -45,6 +46,12 @@ struct KEFU_EXPORT TransitionTable {
 // "event [guard]"; internal transitions are listed as notes of their state.
 // Deterministic: the same table gives the same text.
 KEFU_EXPORT std::string ToMermaid(const TransitionTable& table);
+
+// A Graphviz DOT digraph of `table`: one node per state (the initial one
+// marked by an arrow from a point), one edge per row labelled
+// "event [guard]"; internal transitions are self-loops drawn dashed.
+// Deterministic: the same table gives the same text.
+KEFU_EXPORT std::string ToDot(const TransitionTable& table);
 
 }  // namespace kefu
 

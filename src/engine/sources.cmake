@@ -2,7 +2,9 @@
 # deadline queue. Append-only list.
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shop_event.cc
+  ${CMAKE_CURRENT_LIST_DIR}/shop.cc
   ${CMAKE_CURRENT_LIST_DIR}/deadline_queue.cc
 )
 # The deadline queue and the shop index with Abseil hash containers (private).
-target_link_libraries(kefu PRIVATE absl::flat_hash_map absl::flat_hash_set absl::hash)
+target_link_libraries(kefu PRIVATE absl::flat_hash_map absl::flat_hash_set
+  absl::node_hash_map absl::node_hash_set absl::hash)

@@ -1,0 +1,160 @@
+// kefu/engine/shop.h: the shop engine, the one object a host holds.
+//
+// A Shop owns a shop's orders, after-sales tickets and reviews, and the
+// agents' reply record. The host feeds it ShopEvents (kefu/engine/
+// shop_event.h); the shop routes each to its entity by (kind, key), applies
+// it to that entity's machine and returns the machine's Outcome. It also
+// keeps what no single entity can:
+//   - ORD-DUP-SHIP: the live orders, indexed by buyer, that the order machine
+//     consults for look-alike orders;
+//   - AS-DEDUP: the open tickets, indexed by order;
+//   - AS-DEFECT: the after-sales tickets counted per product; a product that
+//     reaches the threshold makes the order machine ask for a test before
+//     shipping it, and the ticket's outcome carries the AS-DEFECT decision;
+//   - the reply checker (PH-*): an agent's reply is an event; its findings
+//     come back as decisions and are kept per agent for the quality
+//     inspector (质检), see ReplyReport();
+//   - the deadline queue: every deadline op and every scheduled action of an
+//     outcome enters it; Due(now) hands back what fell due.
+//
+// Results of Apply():
+//   - the machine's result (see kefu/machines/order.h, ticket.h, review.h):
+//     an Outcome, refused or not, or the machine's error status;
+//   - kNotFound when the event is for an entity the shop does not know and
+//     does not create it (only OrderPlaced, TicketRegistered and
+//     ReviewReceived create their entity; any reply creates its
+//     conversation). The message names the kind, the key and the event;
+//   - kInvalidArgument for a malformed event (empty key, empty id, infinite
+//     time) or a reply without an agent.
+//   Nothing changes when Apply() returns an error or a refusal.
+//
+// Threading: Apply() may be called from several threads at once. Entities
+// are spread over shards by key, each shard with its own lock, so events for
+// different entities run in parallel and events for one entity are
+// serialized (in the order the calls take the shard's lock). The
+// cross-entity indexes take their own reader/writer locks. Due() and the
+// queries may run concurrently with Apply(); each sees every shard as of some
+// moment, not one global instant. For a reproducible run (kefu replay),
+// apply events from one thread in their order.
+#ifndef KEFU_ENGINE_SHOP_H_
+#define KEFU_ENGINE_SHOP_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "kefu/core/calendar.h"
+#include "kefu/core/export.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
+#include "kefu/engine/deadline_queue.h"
+#include "kefu/engine/shop_event.h"
+#include "kefu/machines/order.h"
+#include "kefu/machines/review.h"
+#include "kefu/machines/ticket.h"
+#include "kefu/machines/ticket_report.h"
+#include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/courier_reach.h"
+#include "kefu/policies/order_policies.h"
+#include "kefu/policies/review_policies.h"
+#include "kefu/text/reply_checker.h"
+
+namespace kefu {
+
+struct ShopOptions {
+  OrderPolicies order_policies = OrderPolicies::Defaults();
+  TicketPolicies ticket_policies = TicketPolicies::Defaults();
+  ReviewPolicies review_policies = ReviewPolicies::Defaults();
+  // The shop's calendar; null: BusinessCalendar::Default().
+  std::shared_ptr<const BusinessCalendar> calendar;
+  // Where couriers deliver (ORD-COD-REACH); null: everywhere.
+  std::shared_ptr<const CourierReach> courier_reach;
+  // The reply checker; null: ReplyChecker::Default().
+  std::shared_ptr<const ReplyChecker> reply_checker;
+  // Shards of the entity maps: more shards, less contention. > 0.
+  int shards = 64;
+};
+
+// The quality inspector's view of one agent's replies (PH-*).
+struct AgentReplies {
+  std::string agent;
+  int64_t replies = 0;                // replies checked
+  int64_t replies_with_findings = 0;  // replies with at least one finding
+  // Findings per rule, sorted by rule.
+  std::vector<std::pair<std::string, int64_t>> by_rule;
+  struct Item {
+    std::string event_id;
+    std::string conversation;
+    Timestamp at;
+    Finding finding;
+  };
+  // Every finding, in the order the replies were applied (per agent).
+  std::vector<Item> findings;
+};
+
+// Entities per state name, for one kind.
+struct StateCounts {
+  EntityKind kind = EntityKind::kOrder;
+  std::map<std::string, int64_t, std::less<>> by_state;
+  int64_t total = 0;
+};
+
+class KEFU_EXPORT Shop {
+ public:
+  // kInvalidArgument for shards <= 0; the reply checker's error when the
+  // default one cannot be built.
+  static absl::StatusOr<std::unique_ptr<Shop>> Create(ShopOptions options = {});
+  ~Shop();
+  Shop(const Shop&) = delete;
+  Shop& operator=(const Shop&) = delete;
+
+  // Applies `event`; see the file comment for the result contract.
+  absl::StatusOr<Outcome> Apply(const ShopEvent& event);
+
+  // Every warning, breach and scheduled action with a time <= `now` not
+  // returned before, in time order (ties: by shard, then the order they
+  // were set), each exactly once. Deadlines of a finished entity (a closed
+  // ticket, a completed order, a revised review) are cancelled when it
+  // finishes, as are those the machines cancel or pause themselves.
+  std::vector<DueItem> Due(Timestamp now);
+
+  // Read access to one entity; nullptr when unknown. The pointer is valid
+  // while no event is applied to that entity (not safe with concurrent
+  // Apply() on the same key).
+  const Order* FindOrder(std::string_view key) const;
+  const Ticket* FindTicket(std::string_view key) const;
+  const Review* FindReview(std::string_view key) const;
+
+  // Calls `fn` for every entity of that kind, shard by shard under the
+  // shard's lock (do not call Apply() from `fn`). Order within a shard is
+  // unspecified; use the keys to sort.
+  void ForEachOrder(absl::FunctionRef<void(const Order&)> fn) const;
+  void ForEachTicket(absl::FunctionRef<void(const Ticket&)> fn) const;
+  void ForEachReview(absl::FunctionRef<void(const Review&)> fn) const;
+
+  // Entities by state, for orders, tickets and reviews (in that order).
+  std::vector<StateCounts> CountStates() const;
+  // AS-WEEKLY over every ticket, for the week ending `report_day`.
+  absl::StatusOr<WeeklyReport> WeeklyAfterSalesReport(LocalDay report_day) const;
+  // The quality inspector's view (seed 004: 质检), sorted by agent.
+  std::vector<AgentReplies> ReplyReport() const;
+
+  // Open deadlines and scheduled actions across shards.
+  size_t PendingDeadlines() const;
+  const BusinessCalendar& calendar() const;
+
+ private:
+  struct Impl;
+  explicit Shop(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kefu
+
+#endif  // KEFU_ENGINE_SHOP_H_

@@ -1,0 +1,510 @@
+// The shop engine: routing, cross-entity indexes, reply record, deadlines.
+#include "kefu/engine/shop.h"
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/container/node_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+#include "kefu/machines/order_registry.h"
+#include "kefu/machines/ticket_defects.h"
+#include "kefu/machines/ticket_registry.h"
+
+namespace kefu {
+namespace {
+
+using internal::ToAbsl;
+
+// FNV-1a: a fixed hash, so that shard assignment (and with it the order of
+// simultaneous due items) is the same in every run and on every platform.
+uint64_t StableHash(EntityKind kind, std::string_view key) {
+  uint64_t h = 1469598103934665603ull ^ static_cast<uint64_t>(kind);
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// ORD-DUP-SHIP: live orders indexed by buyer IM name and phone.
+class IndexedOrderRegistry final : public OrderRegistry {
+ public:
+  void ForEachLiveOrder(const Buyer& buyer,
+                        absl::FunctionRef<void(const LiveOrder&)> fn) const override {
+    std::shared_lock lock(mu_);
+    std::vector<const LiveOrder*> found;
+    auto collect = [&](const absl::flat_hash_map<std::string, std::set<std::string>>& index,
+                       const std::string& value) {
+      if (value.empty()) return;
+      auto it = index.find(value);
+      if (it == index.end()) return;
+      for (const std::string& id : it->second) {
+        auto o = orders_.find(id);
+        if (o != orders_.end()) found.push_back(&o->second);
+      }
+    };
+    collect(by_im_, buyer.im_name);
+    collect(by_phone_, buyer.phone);
+    // By id, each once: the same answer as a scan in id order.
+    std::sort(found.begin(), found.end(),
+              [](const LiveOrder* a, const LiveOrder* b) { return a->order_id < b->order_id; });
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    for (const LiveOrder* o : found) fn(*o);
+  }
+
+  void Update(const Order& order) {
+    std::unique_lock lock(mu_);
+    RemoveLocked(order.id());
+    if (!order.live()) return;
+    const OrderData& d = order.data();
+    LiveOrder live{d.id, d.buyer, ItemsKey(d.lines), d.address.Full()};
+    if (!d.buyer.im_name.empty()) by_im_[d.buyer.im_name].insert(d.id);
+    if (!d.buyer.phone.empty()) by_phone_[d.buyer.phone].insert(d.id);
+    orders_.emplace(d.id, std::move(live));
+  }
+
+ private:
+  void RemoveLocked(const std::string& id) {
+    auto it = orders_.find(id);
+    if (it == orders_.end()) return;
+    auto drop = [&](absl::flat_hash_map<std::string, std::set<std::string>>& index,
+                    const std::string& value) {
+      auto e = index.find(value);
+      if (e == index.end()) return;
+      e->second.erase(id);
+      if (e->second.empty()) index.erase(e);
+    };
+    drop(by_im_, it->second.buyer.im_name);
+    drop(by_phone_, it->second.buyer.phone);
+    orders_.erase(it);
+  }
+
+  mutable std::shared_mutex mu_;
+  absl::flat_hash_map<std::string, LiveOrder> orders_;
+  absl::flat_hash_map<std::string, std::set<std::string>> by_im_;
+  absl::flat_hash_map<std::string, std::set<std::string>> by_phone_;
+};
+
+// AS-DEDUP: open tickets indexed by order.
+class IndexedTicketRegistry final : public TicketRegistry {
+ public:
+  std::optional<OpenTicket> FindOpen(std::string_view order_id,
+                                     std::optional<std::string_view> category) const override {
+    std::shared_lock lock(mu_);
+    auto it = by_order_.find(ToAbsl(order_id));
+    if (it == by_order_.end()) return std::nullopt;
+    for (const std::string& id : it->second) {  // by ticket id: deterministic
+      const OpenTicket& t = tickets_.at(id);
+      if (category && t.category != *category) continue;
+      return t;
+    }
+    return std::nullopt;
+  }
+
+  void Update(const Ticket& ticket) {
+    std::unique_lock lock(mu_);
+    const TicketData& d = ticket.data();
+    auto it = tickets_.find(d.id);
+    if (it != tickets_.end()) {
+      auto o = by_order_.find(it->second.order_id);
+      if (o != by_order_.end()) {
+        o->second.erase(d.id);
+        if (o->second.empty()) by_order_.erase(o);
+      }
+      tickets_.erase(it);
+    }
+    if (!ticket.open()) return;
+    tickets_.emplace(d.id, OpenTicket{d.id, d.order_id, d.category, d.owner});
+    by_order_[d.order_id].insert(d.id);
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  absl::flat_hash_map<std::string, OpenTicket> tickets_;
+  absl::flat_hash_map<std::string, std::set<std::string>> by_order_;
+};
+
+// AS-DEFECT: a DefectCounter shared by every shard.
+class SharedDefects final : public ProductTestQuery {
+ public:
+  explicit SharedDefects(DefectPolicy policy) : counter_(policy) {}
+  bool NeedsTestBeforeShipping(std::string_view product) const override {
+    std::shared_lock lock(mu_);
+    return counter_.NeedsTestBeforeShipping(product);
+  }
+  Outcome Record(const Ticket& ticket) {
+    std::unique_lock lock(mu_);
+    return counter_.Record(ticket);
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  DefectCounter counter_;
+};
+
+constexpr Message kReplyFindingMessage = {
+    "回复违反{rule}：「{text}」，建议：{suggestion}",
+    "the reply breaks {rule}: \"{text}\"; suggested: {suggestion}"};
+
+}  // namespace
+
+struct Shop::Impl {
+  struct Shard {
+    mutable std::mutex mu;
+    absl::node_hash_map<std::string, Order> orders;
+    absl::node_hash_map<std::string, Ticket> tickets;
+    absl::node_hash_map<std::string, Review> reviews;
+    absl::flat_hash_set<std::string> reply_ids;  // applied reply event ids
+    DeadlineQueue queue;
+  };
+
+  ShopOptions options;
+  std::shared_ptr<const BusinessCalendar> calendar;
+  std::shared_ptr<const ReplyChecker> checker;
+  IndexedOrderRegistry order_registry;
+  IndexedTicketRegistry ticket_registry;
+  SharedDefects defects;
+  std::vector<Shard> shards;
+
+  // Reply findings per agent, and interned rule ids (Decision::rule must be
+  // static storage: phrase lists may bring their own ids).
+  mutable std::mutex replies_mu;
+  std::map<std::string, AgentReplies, std::less<>> replies;
+  absl::node_hash_set<std::string> rule_ids;
+
+  explicit Impl(ShopOptions opts, std::shared_ptr<const BusinessCalendar> cal,
+                std::shared_ptr<const ReplyChecker> rc)
+      : options(std::move(opts)),
+        calendar(std::move(cal)),
+        checker(std::move(rc)),
+        defects(options.ticket_policies.defect),
+        shards(static_cast<size_t>(options.shards)) {}
+
+  Shard& ShardOf(EntityKind kind, std::string_view key) {
+    return shards[StableHash(kind, key) % shards.size()];
+  }
+  const Shard& ShardOf(EntityKind kind, std::string_view key) const {
+    return shards[StableHash(kind, key) % shards.size()];
+  }
+
+  OrderEnvironment OrderEnv() const {
+    OrderEnvironment env;
+    env.policies = &options.order_policies;
+    env.calendar = calendar.get();
+    env.courier_reach = options.courier_reach.get();
+    env.registry = &order_registry;
+    env.product_tests = &defects;
+    return env;
+  }
+  TicketEnvironment TicketEnv() const {
+    TicketEnvironment env;
+    env.policies = &options.ticket_policies;
+    env.calendar = calendar.get();
+    env.registry = &ticket_registry;
+    return env;
+  }
+  ReviewEnvironment ReviewEnv() const {
+    ReviewEnvironment env;
+    env.policies = &options.review_policies;
+    env.calendar = calendar.get();
+    return env;
+  }
+
+  // Deadline ops and scheduled actions of an applied outcome enter the
+  // shard's queue; a finished entity's are dropped.
+  static void Enqueue(Shard& shard, EntityKind kind, const std::string& key,
+                      const Outcome& out, Timestamp at, bool finished) {
+    if (out.audit.duplicate || out.refused()) return;
+    if (finished) {
+      shard.queue.CancelAll(kind, key);
+      return;
+    }
+    for (const Deadline& d : out.deadlines) {
+      // The machines only emit well-formed ops; a malformed one is a bug
+      // there and must not take the engine down.
+      shard.queue.Apply(kind, key, d, at).IgnoreError();
+    }
+    for (const Action& a : out.actions) {
+      if (a.due && *a.due > at) shard.queue.Schedule(kind, key, a).IgnoreError();
+    }
+  }
+
+  template <class Entity, class Event, class Env, class Creates, class AfterApply>
+  absl::StatusOr<Outcome> ApplyTo(absl::node_hash_map<std::string, Entity>& map, EntityKind kind,
+                                  const std::string& key, const Event& event,
+                                  const Env& env, Creates creates, AfterApply after) {
+    auto it = map.find(ToAbsl(key));
+    bool created = false;
+    if (it == map.end()) {
+      if (!creates) {
+        return absl::NotFoundError(absl::StrCat(
+            ToAbsl(EntityKindName(kind)), " \"", key, "\" is unknown: event \"",
+            MetaOf(event).id, "\" (", ToAbsl(EventName(event)),
+            ") needs the entity's first event before it"));
+      }
+      it = map.emplace(key, Entity(key)).first;
+      created = true;
+    }
+    absl::StatusOr<Outcome> out = it->second.Apply(event, env);
+    if (!out.ok() || (created && out->refused())) {
+      if (created) map.erase(it);
+      return out;
+    }
+    after(it->second, *out);
+    return out;
+  }
+
+  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e) {
+    Shard& shard = ShardOf(EntityKind::kOrder, key);
+    std::lock_guard lock(shard.mu);
+    const bool creates = std::holds_alternative<OrderPlaced>(e);
+    const Timestamp at = MetaOf(e).at;
+    return ApplyTo(shard.orders, EntityKind::kOrder, key, e, OrderEnv(), creates,
+                   [&](const Order& order, const Outcome& out) {
+                     if (!out.audit.duplicate && !out.refused()) order_registry.Update(order);
+                     Enqueue(shard, EntityKind::kOrder, key, out, at, !order.live());
+                   });
+  }
+
+  absl::StatusOr<Outcome> ApplyTicket(const std::string& key, const TicketEvent& e) {
+    Shard& shard = ShardOf(EntityKind::kTicket, key);
+    std::lock_guard lock(shard.mu);
+    const bool creates = std::holds_alternative<TicketRegistered>(e);
+    const Timestamp at = MetaOf(e).at;
+    return ApplyTo(shard.tickets, EntityKind::kTicket, key, e, TicketEnv(), creates,
+                   [&](const Ticket& ticket, Outcome& out) {
+                     if (out.audit.duplicate || out.refused()) return;
+                     ticket_registry.Update(ticket);
+                     if (creates) {
+                       // AS-DEFECT: the case counts against each of its
+                       // products; a threshold reached shows in this outcome.
+                       Outcome defect = defects.Record(ticket);
+                       for (Decision& d : defect.decisions) out.Add(std::move(d));
+                       for (Action& a : defect.actions) out.actions.push_back(std::move(a));
+                     }
+                     Enqueue(shard, EntityKind::kTicket, key, out, at, !ticket.open());
+                   });
+  }
+
+  absl::StatusOr<Outcome> ApplyReview(const std::string& key, const ReviewEvent& e) {
+    Shard& shard = ShardOf(EntityKind::kReview, key);
+    std::lock_guard lock(shard.mu);
+    const bool creates = std::holds_alternative<ReviewReceived>(e);
+    const Timestamp at = MetaOf(e).at;
+    return ApplyTo(shard.reviews, EntityKind::kReview, key, e, ReviewEnv(), creates,
+                   [&](const Review& review, const Outcome& out) {
+                     Enqueue(shard, EntityKind::kReview, key, out, at, !review.open());
+                   });
+  }
+
+  absl::StatusOr<Outcome> ApplyReply(const std::string& key, const ReplyPosted& e) {
+    if (e.meta.agent.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("reply \"", e.meta.id, "\": the agent is empty"));
+    }
+    Outcome out;
+    out.entity = key;
+    out.audit.event_id = e.meta.id;
+    out.audit.event_type = ReplyPosted::kName;
+    out.audit.agent = e.meta.agent;
+    out.audit.at = e.meta.at;
+    {
+      Shard& shard = ShardOf(EntityKind::kReply, key);
+      std::lock_guard lock(shard.mu);
+      if (!shard.reply_ids.insert(e.meta.id).second) {
+        // Checked before: the findings were counted then.
+        out.audit.duplicate = true;
+      }
+    }
+    std::vector<Finding> findings = checker->Check(e.text);
+    std::lock_guard lock(replies_mu);
+    for (const Finding& f : findings) {
+      const std::string& rule = *rule_ids.insert(f.rule_id).first;
+      Decision d;
+      d.rule = rule;
+      d.verdict = Verdict::kRefused;
+      d.message = kReplyFindingMessage;
+      d.figures.push_back({"rule", f.rule_id});
+      d.figures.push_back({"text", f.text});
+      d.figures.push_back({"suggestion", f.suggestion});
+      out.Add(std::move(d));
+    }
+    if (out.audit.duplicate) return out;
+    AgentReplies& agent = replies[e.meta.agent];
+    if (agent.agent.empty()) agent.agent = e.meta.agent;
+    ++agent.replies;
+    if (!findings.empty()) ++agent.replies_with_findings;
+    for (Finding& f : findings) {
+      auto r = std::lower_bound(
+          agent.by_rule.begin(), agent.by_rule.end(), f.rule_id,
+          [](const std::pair<std::string, int64_t>& p, const std::string& id) {
+            return p.first < id;
+          });
+      if (r == agent.by_rule.end() || r->first != f.rule_id) {
+        r = agent.by_rule.insert(r, {f.rule_id, 0});
+      }
+      ++r->second;
+      agent.findings.push_back({e.meta.id, key, e.meta.at, std::move(f)});
+    }
+    return out;
+  }
+};
+
+Shop::Shop(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Shop::~Shop() = default;
+
+absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
+  if (options.shards <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shop: shards must be > 0, got ", options.shards));
+  }
+  std::shared_ptr<const BusinessCalendar> calendar = options.calendar;
+  if (!calendar) calendar = std::make_shared<const BusinessCalendar>(BusinessCalendar::Default());
+  std::shared_ptr<const ReplyChecker> checker = options.reply_checker;
+  if (!checker) {
+    absl::StatusOr<ReplyChecker> rc = ReplyChecker::Default();
+    if (!rc.ok()) return rc.status();
+    checker = std::make_shared<const ReplyChecker>(*std::move(rc));
+  }
+  return std::unique_ptr<Shop>(new Shop(
+      std::make_unique<Impl>(std::move(options), std::move(calendar), std::move(checker))));
+}
+
+absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
+  if (event.key.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ToAbsl(EntityKindName(event.kind())), " event \"", MetaOf(event).id,
+        "\" (", ToAbsl(EventName(event)), "): the entity key is empty"));
+  }
+  if (absl::Status s = ValidateEventMeta(MetaOf(event)); !s.ok()) return s;
+  switch (event.kind()) {
+    case EntityKind::kOrder:
+      return impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event));
+    case EntityKind::kTicket:
+      return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event));
+    case EntityKind::kReview:
+      return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event));
+    case EntityKind::kReply:
+      return impl_->ApplyReply(event.key,
+                               std::get<ReplyPosted>(std::get<ReplyEvent>(event.event)));
+  }
+  return absl::InternalError("shop: unknown entity kind");
+}
+
+std::vector<DueItem> Shop::Due(Timestamp now) {
+  std::vector<DueItem> all;
+  for (Impl::Shard& shard : impl_->shards) {
+    std::lock_guard lock(shard.mu);
+    shard.queue.Due(now, &all);
+  }
+  // Each shard's items are in time order; a stable sort keeps shard order
+  // and set order for ties.
+  std::stable_sort(all.begin(), all.end(),
+                   [](const DueItem& a, const DueItem& b) { return a.at < b.at; });
+  return all;
+}
+
+const Order* Shop::FindOrder(std::string_view key) const {
+  const Impl::Shard& s = impl_->ShardOf(EntityKind::kOrder, key);
+  std::lock_guard lock(s.mu);
+  auto it = s.orders.find(ToAbsl(key));
+  return it == s.orders.end() ? nullptr : &it->second;
+}
+
+const Ticket* Shop::FindTicket(std::string_view key) const {
+  const Impl::Shard& s = impl_->ShardOf(EntityKind::kTicket, key);
+  std::lock_guard lock(s.mu);
+  auto it = s.tickets.find(ToAbsl(key));
+  return it == s.tickets.end() ? nullptr : &it->second;
+}
+
+const Review* Shop::FindReview(std::string_view key) const {
+  const Impl::Shard& s = impl_->ShardOf(EntityKind::kReview, key);
+  std::lock_guard lock(s.mu);
+  auto it = s.reviews.find(ToAbsl(key));
+  return it == s.reviews.end() ? nullptr : &it->second;
+}
+
+void Shop::ForEachOrder(absl::FunctionRef<void(const Order&)> fn) const {
+  for (const Impl::Shard& s : impl_->shards) {
+    std::lock_guard lock(s.mu);
+    for (const auto& [key, order] : s.orders) fn(order);
+  }
+}
+
+void Shop::ForEachTicket(absl::FunctionRef<void(const Ticket&)> fn) const {
+  for (const Impl::Shard& s : impl_->shards) {
+    std::lock_guard lock(s.mu);
+    for (const auto& [key, ticket] : s.tickets) fn(ticket);
+  }
+}
+
+void Shop::ForEachReview(absl::FunctionRef<void(const Review&)> fn) const {
+  for (const Impl::Shard& s : impl_->shards) {
+    std::lock_guard lock(s.mu);
+    for (const auto& [key, review] : s.reviews) fn(review);
+  }
+}
+
+std::vector<StateCounts> Shop::CountStates() const {
+  std::vector<StateCounts> counts(3);
+  counts[0].kind = EntityKind::kOrder;
+  counts[1].kind = EntityKind::kTicket;
+  counts[2].kind = EntityKind::kReview;
+  auto count = [](StateCounts& c, std::string_view state) {
+    auto it = c.by_state.find(state);
+    if (it == c.by_state.end()) it = c.by_state.emplace(std::string(state), 0).first;
+    ++it->second;
+    ++c.total;
+  };
+  ForEachOrder([&](const Order& o) { count(counts[0], o.state()); });
+  ForEachTicket([&](const Ticket& t) { count(counts[1], t.state()); });
+  ForEachReview([&](const Review& r) { count(counts[2], r.state()); });
+  return counts;
+}
+
+absl::StatusOr<WeeklyReport> Shop::WeeklyAfterSalesReport(LocalDay report_day) const {
+  // Hold every shard's lock while the report reads the tickets.
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(impl_->shards.size());
+  std::vector<const Ticket*> tickets;
+  for (const Impl::Shard& s : impl_->shards) {
+    locks.emplace_back(s.mu);
+    for (const auto& [key, ticket] : s.tickets) tickets.push_back(&ticket);
+  }
+  std::sort(tickets.begin(), tickets.end(),
+            [](const Ticket* a, const Ticket* b) { return a->id() < b->id(); });
+  return BuildWeeklyReport(tickets, report_day, *impl_->calendar,
+                           impl_->options.ticket_policies.weekly);
+}
+
+std::vector<AgentReplies> Shop::ReplyReport() const {
+  std::lock_guard lock(impl_->replies_mu);
+  std::vector<AgentReplies> out;
+  out.reserve(impl_->replies.size());
+  for (const auto& [agent, r] : impl_->replies) out.push_back(r);
+  return out;
+}
+
+size_t Shop::PendingDeadlines() const {
+  size_t n = 0;
+  for (const Impl::Shard& s : impl_->shards) {
+    std::lock_guard lock(s.mu);
+    n += s.queue.pending();
+  }
+  return n;
+}
+
+const BusinessCalendar& Shop::calendar() const { return *impl_->calendar; }
+
+}  // namespace kefu

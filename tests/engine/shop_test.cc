@@ -1,0 +1,313 @@
+// The shop engine: routing by entity, cross-entity rules (ORD-DUP-SHIP,
+// AS-DEDUP, AS-DEFECT), replies (PH-*) and the deadline queue behind Due().
+#include "kefu/engine/shop.h"
+
+#include <string>
+#include <utility>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kefu {
+namespace {
+
+using ::testing::HasSubstr;
+
+Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
+const Timestamp kMonday = At("2026-11-02T10:00:00+08:00");
+
+EventMeta Meta(std::string id, Timestamp at, std::string agent = "小王") {
+  return EventMeta{std::move(id), at, std::move(agent)};
+}
+
+ShopEvent OrderEv(std::string key, OrderEvent e) { return ShopEvent{std::move(key), std::move(e)}; }
+ShopEvent TicketEv(std::string key, TicketEvent e) {
+  return ShopEvent{std::move(key), std::move(e)};
+}
+ShopEvent ReplyEv(std::string conversation, std::string id, Timestamp at, std::string agent,
+                  std::string text) {
+  return ShopEvent{std::move(conversation),
+                   ReplyEvent{ReplyPosted{Meta(std::move(id), at, std::move(agent)),
+                                          std::move(text)}}};
+}
+
+OrderPlaced Placed(std::string id, Timestamp at, std::string product = "N86-case",
+                   std::string detail = "人民南路四段12号") {
+  OrderPlaced e;
+  e.meta = Meta(std::move(id), at);
+  e.channel = Channel::kTaobao;
+  e.buyer = {"tb_buyer_01", "13800000000"};
+  e.lines = {{std::move(product), 1, Money::Yuan(25), false}};
+  e.postage = Money::Yuan(10);
+  e.paid = true;
+  e.address = {"四川省", "成都市", "武侯区", std::move(detail)};
+  e.courier = "EMS";
+  return e;
+}
+
+TicketRegistered Registered(std::string id, Timestamp at, std::string order_id,
+                            std::string product = "N86-screen") {
+  TicketRegistered e;
+  e.meta = Meta(std::move(id), at);
+  e.order_id = std::move(order_id);
+  e.kind = TicketKind::kReturnRefund;
+  e.category = "质量问题";
+  e.details = "屏幕有亮点，客户要求退货";
+  e.lines = {{std::move(product), 1}};
+  e.customer_province = "广东省";
+  e.shop_province = "广东省";
+  e.shop = "淘宝店";
+  e.buyer_im = "tb_buyer_01";
+  e.alipay_account = "buyer@example.com";
+  e.return_postage = PostagePayer::kShop;
+  e.reship_postage = PostagePayer::kShop;
+  e.repayment = Repayment::kAlipayRefund;
+  return e;
+}
+
+std::unique_ptr<Shop> NewShop(int shards = 4) {
+  ShopOptions o;
+  o.shards = shards;
+  auto shop = Shop::Create(std::move(o));
+  EXPECT_TRUE(shop.ok()) << shop.status();
+  return *std::move(shop);
+}
+
+// Applies and expects an OK outcome that no rule refused.
+Outcome Must(Shop& shop, const ShopEvent& e) {
+  absl::StatusOr<Outcome> out = shop.Apply(e);
+  EXPECT_TRUE(out.ok()) << EventName(e) << " " << e.key << ": " << out.status();
+  if (!out.ok()) return {};
+  EXPECT_FALSE(out->refused()) << EventName(e) << " " << e.key << " refused: "
+                               << out->decisions.back().Reason(Language::kEn);
+  return *std::move(out);
+}
+
+// The six ORD-VERIFY checks, then review passed.
+absl::StatusOr<Outcome> CheckAndPass(Shop& shop, const std::string& key, Timestamp at) {
+  for (int i = 0; i < kVerificationItemCount; ++i) {
+    CheckRecorded c;
+    c.meta = Meta(key + "-c" + std::to_string(i), at);
+    c.item = static_cast<VerificationItem>(i);
+    Must(shop, OrderEv(key, c));
+  }
+  return shop.Apply(OrderEv(key, ReviewPassed{Meta(key + "-pass", at)}));
+}
+
+TEST(ShopCreate, RefusesNoShards) {
+  ShopOptions o;
+  o.shards = 0;
+  EXPECT_EQ(Shop::Create(std::move(o)).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ShopRouting, FirstEventCreatesTheEntityAndLaterOnesFindIt) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("e1", kMonday)));
+  ASSERT_NE(shop->FindOrder("T1"), nullptr);
+  EXPECT_EQ(shop->FindOrder("T1")->state(), "in_review");
+  // Keys are per kind: no ticket "T1".
+  EXPECT_EQ(shop->FindTicket("T1"), nullptr);
+}
+
+TEST(ShopRouting, EventForAnUnknownEntityIsNotFoundAndNamesIt) {
+  auto shop = NewShop();
+  absl::StatusOr<Outcome> out =
+      shop->Apply(OrderEv("T404", PaymentReceived{Meta("e9", kMonday), std::nullopt}));
+  ASSERT_EQ(out.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(out.status().message(), HasSubstr("order \"T404\" is unknown"));
+  EXPECT_THAT(out.status().message(), HasSubstr("e9"));
+  EXPECT_EQ(shop->FindOrder("T404"), nullptr);
+
+  out = shop->Apply(TicketEv("S404", ReturnAgreed{Meta("e10", kMonday)}));
+  ASSERT_EQ(out.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(out.status().message(), HasSubstr("ticket \"S404\""));
+}
+
+TEST(ShopRouting, AFailedFirstEventLeavesNoEntity) {
+  auto shop = NewShop();
+  OrderPlaced bad = Placed("e1", kMonday);
+  bad.lines.clear();  // malformed: no line
+  EXPECT_FALSE(shop->Apply(OrderEv("T1", bad)).ok());
+  EXPECT_EQ(shop->FindOrder("T1"), nullptr);
+  EXPECT_EQ(shop->CountStates()[0].total, 0);
+}
+
+TEST(ShopRouting, AnEventTheStateDoesNotAcceptKeepsTheMachinesError) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("e1", kMonday)));
+  absl::StatusOr<Outcome> out = shop->Apply(OrderEv("T1", Completed{Meta("e2", kMonday)}));
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(shop->FindOrder("T1")->state(), "in_review");
+}
+
+TEST(ShopRouting, MalformedEnvelopeIsInvalid) {
+  auto shop = NewShop();
+  EXPECT_EQ(shop->Apply(OrderEv("", Placed("e1", kMonday))).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(shop->Apply(OrderEv("T1", Placed("", kMonday))).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(shop->Apply(ReplyEv("buyer", "r1", kMonday, "", "您好")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ShopRouting, SameEventIdTwiceIsADuplicateAndChangesNothing) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("e1", kMonday)));
+  absl::StatusOr<Outcome> again = shop->Apply(OrderEv("T1", Placed("e1", kMonday)));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->audit.duplicate);
+  EXPECT_EQ(shop->CountStates()[0].total, 1);
+}
+
+// ORD-DUP-SHIP across orders: the second look-alike order of the same buyer
+// is held at review (an adjustment: it moves to the suspect hold, not on).
+TEST(ShopCrossEntity, OrdDupShipFindsTheLookAlikeOrderOfTheSameBuyer) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("a1", kMonday)));
+  absl::StatusOr<Outcome> first = CheckAndPass(*shop, "T1", kMonday + absl::Minutes(3));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->Find("ORD-DUP-SHIP"), nullptr);  // nothing alike yet
+  EXPECT_FALSE(first->refused());
+  Must(*shop, OrderEv("T2", Placed("b1", kMonday + absl::Minutes(5), "N86-case",
+                                   "人民南路四段13号")));
+  absl::StatusOr<Outcome> second = CheckAndPass(*shop, "T2", kMonday + absl::Minutes(20));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(second->refused());
+  const Decision* d = second->Find("ORD-DUP-SHIP");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kAdjusted);
+  EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("T1"));
+  EXPECT_EQ(shop->FindOrder("T2")->state(), "held_duplicate_suspect");
+  EXPECT_EQ(shop->FindOrder("T1")->state(), "ready_to_ship");
+}
+
+TEST(ShopCrossEntity, OrdDupShipIgnoresOrdersNoLongerLive) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("a1", kMonday)));
+  Cancelled c;
+  c.meta = Meta("a2", kMonday + absl::Minutes(1));
+  c.reason = "客户不要了";
+  Must(*shop, OrderEv("T1", c));
+  Must(*shop, OrderEv("T2", Placed("b1", kMonday + absl::Minutes(5))));
+  absl::StatusOr<Outcome> out = CheckAndPass(*shop, "T2", kMonday + absl::Minutes(20));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(out->refused());
+  EXPECT_EQ(shop->FindOrder("T2")->state(), "ready_to_ship");
+}
+
+// AS-DEDUP across tickets: a second open ticket for the same order and
+// category is refused, naming the first.
+TEST(ShopCrossEntity, AsDedupRefusesASecondOpenTicketForTheSameOrder) {
+  auto shop = NewShop();
+  Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1")));
+  absl::StatusOr<Outcome> out =
+      shop->Apply(TicketEv("S2", Registered("s2", kMonday + absl::Hours(1), "O-1")));
+  ASSERT_EQ(out.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(out.status().message(), HasSubstr("S1"));
+  EXPECT_EQ(shop->FindTicket("S2"), nullptr);
+  // Another order is fine.
+  Must(*shop, TicketEv("S3", Registered("s3", kMonday + absl::Hours(1), "O-2")));
+}
+
+// AS-DEFECT across tickets and orders: the second ticket on a product flags
+// it, and the next order of that product is tested before shipping.
+TEST(ShopCrossEntity, AsDefectCountsTicketsPerProductAndReachesTheOrderMachine) {
+  auto shop = NewShop();
+  Outcome first = Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1", "X9-phone")));
+  EXPECT_EQ(first.Find("AS-DEFECT"), nullptr);
+  Outcome second = Must(*shop, TicketEv("S2", Registered("s2", kMonday, "O-2", "X9-phone")));
+  const Decision* d = second.Find("AS-DEFECT");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(std::get<int64_t>(d->Find("count")->value), 2);
+
+  Must(*shop, OrderEv("T9", Placed("o1", kMonday + absl::Hours(2), "X9-phone")));
+  absl::StatusOr<Outcome> pass = CheckAndPass(*shop, "T9", kMonday + absl::Hours(3));
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  ASSERT_FALSE(pass->refused());
+  bool test_action = false;
+  for (const Action& a : pass->actions) {
+    if (a.kind == ActionKind::kTestBeforeShipping && a.subject == "X9-phone") test_action = true;
+  }
+  EXPECT_TRUE(test_action);
+}
+
+TEST(ShopReplies, FindingsComeBackAsDecisionsAndArePerAgent) {
+  auto shop = NewShop();
+  ASSERT_TRUE(shop->Apply(ReplyEv("tb_buyer_01", "r1", kMonday, "小王", "这个不行")).ok());
+  absl::StatusOr<Outcome> out =
+      shop->Apply(ReplyEv("tb_buyer_01", "r2", kMonday, "小王", "亲，这个不行哦"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->refused());
+  EXPECT_NE(out->Find("PH-NEGATION"), nullptr);
+  EXPECT_NE(out->Find("PH-INTERJECTION"), nullptr);
+  Must(*shop, ReplyEv("tb_buyer_02", "r3", kMonday, "小李", "您好，已为您安排发货"));
+  // The same reply event again counts once.
+  ASSERT_TRUE(shop->Apply(ReplyEv("tb_buyer_01", "r2", kMonday, "小王", "亲，这个不行哦"))
+                  ->audit.duplicate);
+
+  std::vector<AgentReplies> report = shop->ReplyReport();
+  ASSERT_EQ(report.size(), 2u);
+  EXPECT_EQ(report[0].agent, "小李");
+  EXPECT_EQ(report[0].replies, 1);
+  EXPECT_EQ(report[0].replies_with_findings, 0);
+  EXPECT_EQ(report[1].agent, "小王");
+  EXPECT_EQ(report[1].replies, 2);
+  EXPECT_EQ(report[1].replies_with_findings, 2);
+  int64_t negation = 0;
+  for (const auto& [rule, n] : report[1].by_rule) {
+    if (rule == "PH-NEGATION") negation = n;
+  }
+  EXPECT_EQ(negation, 2);
+  ASSERT_FALSE(report[1].findings.empty());
+  EXPECT_EQ(report[1].findings[0].event_id, "r1");
+  EXPECT_EQ(report[1].findings[0].conversation, "tb_buyer_01");
+}
+
+// Deadlines enter the queue; Due() hands each back once, in time order, and
+// a finished entity's deadlines are gone.
+TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {
+  auto shop = NewShop();
+  Outcome reg = Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1")));
+  Must(*shop, TicketEv("S2", Registered("s2", kMonday, "O-2")));
+  ASSERT_FALSE(reg.deadlines.empty());
+  EXPECT_GT(shop->PendingDeadlines(), 0u);
+  EXPECT_TRUE(shop->Due(kMonday).empty());
+
+  TicketRejected rejected;
+  rejected.meta = Meta("s2-x", kMonday + absl::Hours(1));
+  rejected.reason = "不符合售后条件";
+  Must(*shop, TicketEv("S2", rejected));
+
+  std::vector<DueItem> due = shop->Due(kMonday + absl::Hours(24 * 30));
+  ASSERT_FALSE(due.empty());
+  for (size_t i = 1; i < due.size(); ++i) EXPECT_LE(due[i - 1].at, due[i].at);
+  for (const DueItem& d : due) {
+    EXPECT_EQ(d.entity, "S1") << d.rule;  // S2 was rejected: moot
+    EXPECT_EQ(d.entity_kind, EntityKind::kTicket);
+  }
+  bool breach = false;
+  for (const DueItem& d : due) breach |= d.kind == DueItem::Kind::kBreach;
+  EXPECT_TRUE(breach);
+  EXPECT_TRUE(shop->Due(kMonday + absl::Hours(24 * 60)).empty());  // exactly once
+}
+
+TEST(ShopQueries, CountStatesAndWeeklyReport) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("a1", kMonday)));
+  Must(*shop, OrderEv("T2", Placed("b1", kMonday, "charger", "幸福路1号")));
+  Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1")));
+  std::vector<StateCounts> counts = shop->CountStates();
+  ASSERT_EQ(counts.size(), 3u);
+  EXPECT_EQ(counts[0].kind, EntityKind::kOrder);
+  EXPECT_EQ(counts[0].total, 2);
+  EXPECT_EQ(counts[0].by_state.at("in_review"), 2);
+  EXPECT_EQ(counts[1].total, 1);
+  EXPECT_EQ(counts[2].total, 0);
+
+  absl::StatusOr<WeeklyReport> week = shop->WeeklyAfterSalesReport(LocalDay(2026, 11, 7));
+  ASSERT_TRUE(week.ok()) << week.status();
+  EXPECT_EQ(week->tickets, 1);
+}
+
+}  // namespace
+}  // namespace kefu

@@ -35,6 +35,9 @@ struct Command {
 // kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [FILE]
 int CheckReplies(const std::vector<std::string>& args, Streams io);
 
+// kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
+int Sample(const std::vector<std::string>& args, Streams io);
+
 }  // namespace kefu::tool
 
 #endif  // KEFU_TOOLS_KEFU_COMMANDS_H_

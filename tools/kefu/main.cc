@@ -13,6 +13,7 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"check-replies", "check agents' replies (one per line) against the PH rules", CheckReplies},
+    {"sample", "write a deterministic sample shop week as events (JSON Lines)", Sample},
 };
 
 void Usage(std::ostream& os) {

@@ -739,8 +739,8 @@ std::optional<Timestamp> FastTimestamp(std::string_view s) {
   }
   const absl::CivilSecond cs(year, month, day, hour, minute, second);
   if (cs.day() != day) return std::nullopt;  // 31 April and the like: normalized
-  return absl::FromCivil(cs, absl::UTCTimeZone()) - absl::Seconds(offset_seconds) +
-         absl::Nanoseconds(nanos);
+  const int64_t unix_seconds = cs - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
+  return absl::FromUnixSeconds(unix_seconds - offset_seconds) + absl::Nanoseconds(nanos);
 }
 
 // ---------------------------------------------------------------- parsing
@@ -1319,6 +1319,251 @@ std::string LinePrefix(int64_t line_number) {
   return s;
 }
 
+// A reader for the JSON the format uses, feeding the same handler: objects,
+// arrays, strings (escapes decoded, UTF-8 checked as strictly as
+// nlohmann-json does), integers of up to 18 digits, true, false, null. It
+// emits exactly the callbacks nlohmann-json's parser would for the same
+// text. On anything else (a syntax error, a fraction or exponent, a longer
+// integer, a lone surrogate...) it gives up and the caller parses the line
+// again from scratch with nlohmann-json, which then decides, and whose
+// messages are the ones reported. nlohmann-json's lexer alone costs more per
+// line than this whole reader plus the handler (bench/events_bench.cc).
+class FastReader {
+ public:
+  enum class Result { kDone, kHandlerError, kGiveUp };
+
+  FastReader(std::string_view text, EventHandler* handler)
+      : p_(text.data()), end_(text.data() + text.size()), handler_(handler) {}
+
+  Result Run() {
+    SkipSpace();
+    const Result r = Value(0);
+    if (r != Result::kDone) return r;
+    SkipSpace();
+    return p_ == end_ ? Result::kDone : Result::kGiveUp;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 16;
+
+  void SkipSpace() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+  static Result Check(bool handler_ok) {
+    return handler_ok ? Result::kDone : Result::kHandlerError;
+  }
+
+  Result Value(int depth) {
+    if (p_ == end_ || depth > kMaxDepth) return Result::kGiveUp;
+    switch (*p_) {
+      case '{': return Object(depth);
+      case '[': return Array(depth);
+      case '"': {
+        if (!String()) return Result::kGiveUp;
+        return Check(handler_->string(buffer_));
+      }
+      case 't': return Literal("true", 4) ? Check(handler_->boolean(true)) : Result::kGiveUp;
+      case 'f': return Literal("false", 5) ? Check(handler_->boolean(false)) : Result::kGiveUp;
+      case 'n': return Literal("null", 4) ? Check(handler_->null()) : Result::kGiveUp;
+      default: return Number();
+    }
+  }
+
+  bool Literal(const char* word, size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+  Result Object(int depth) {
+    ++p_;  // '{'
+    Result r = Check(handler_->start_object(static_cast<std::size_t>(-1)));
+    if (r != Result::kDone) return r;
+    SkipSpace();
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
+      return Check(handler_->end_object());
+    }
+    while (true) {
+      if (p_ == end_ || *p_ != '"' || !String()) return Result::kGiveUp;
+      if ((r = Check(handler_->key(buffer_))) != Result::kDone) return r;
+      SkipSpace();
+      if (p_ == end_ || *p_ != ':') return Result::kGiveUp;
+      ++p_;
+      SkipSpace();
+      if ((r = Value(depth + 1)) != Result::kDone) return r;
+      SkipSpace();
+      if (p_ == end_) return Result::kGiveUp;
+      if (*p_ == ',') {
+        ++p_;
+        SkipSpace();
+        continue;
+      }
+      if (*p_ != '}') return Result::kGiveUp;
+      ++p_;
+      return Check(handler_->end_object());
+    }
+  }
+
+  Result Array(int depth) {
+    ++p_;  // '['
+    Result r = Check(handler_->start_array(static_cast<std::size_t>(-1)));
+    if (r != Result::kDone) return r;
+    SkipSpace();
+    if (p_ < end_ && *p_ == ']') {
+      ++p_;
+      return Check(handler_->end_array());
+    }
+    while (true) {
+      if ((r = Value(depth + 1)) != Result::kDone) return r;
+      SkipSpace();
+      if (p_ == end_) return Result::kGiveUp;
+      if (*p_ == ',') {
+        ++p_;
+        SkipSpace();
+        continue;
+      }
+      if (*p_ != ']') return Result::kGiveUp;
+      ++p_;
+      return Check(handler_->end_array());
+    }
+  }
+
+  // An integer: -?(0|[1-9][0-9]*), at most 18 digits, not followed by a
+  // fraction or exponent.
+  Result Number() {
+    const bool negative = *p_ == '-';
+    const char* q = p_ + (negative ? 1 : 0);
+    const char* digits = q;
+    uint64_t v = 0;
+    while (q < end_ && *q >= '0' && *q <= '9') {
+      v = v * 10 + static_cast<uint64_t>(*q - '0');
+      ++q;
+    }
+    const size_t n = static_cast<size_t>(q - digits);
+    if (n == 0 || n > 18 || (n > 1 && *digits == '0')) return Result::kGiveUp;
+    if (q < end_ && (*q == '.' || *q == 'e' || *q == 'E')) return Result::kGiveUp;
+    p_ = q;
+    if (negative) return Check(handler_->number_integer(-static_cast<int64_t>(v)));
+    return Check(handler_->number_unsigned(v));
+  }
+
+  static int Hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+  bool Hex4(const char* q, uint32_t* out) {
+    if (end_ - q < 4) return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int h = Hex(q[i]);
+      if (h < 0) return false;
+      v = (v << 4) | static_cast<uint32_t>(h);
+    }
+    *out = v;
+    return true;
+  }
+
+  // Reads a string at p_ ('"') into buffer_. False to give up.
+  bool String() {
+    ++p_;
+    buffer_.clear();
+    while (true) {
+      const char* run = p_;
+      // Eight bytes at a time while none is '"', '\\', a control or non-ASCII.
+      constexpr uint64_t k01 = 0x0101010101010101ull;
+      constexpr uint64_t k80 = 0x8080808080808080ull;
+      while (end_ - p_ >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p_, 8);
+        const uint64_t quote = w ^ (k01 * '"');
+        const uint64_t backslash = w ^ (k01 * '\\');
+        const uint64_t stop = (w | ((quote - k01) & ~quote) | ((backslash - k01) & ~backslash) |
+                               ((w - k01 * 0x20) & ~w)) &
+                              k80;
+        if (stop != 0) break;
+        p_ += 8;
+      }
+      while (p_ < end_) {
+        const auto c = static_cast<unsigned char>(*p_);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        ++p_;
+      }
+      buffer_.append(run, static_cast<size_t>(p_ - run));
+      if (p_ == end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        char32_t cp;
+        const size_t n = text_internal::DecodeUtf8(reinterpret_cast<const unsigned char*>(p_),
+                                                   reinterpret_cast<const unsigned char*>(end_), &cp);
+        if (cp == text_internal::kInvalidCodePoint) return false;
+        buffer_.append(p_, n);
+        p_ += n;
+        continue;
+      }
+      // A backslash.
+      if (end_ - p_ < 2) return false;
+      const char e = p_[1];
+      p_ += 2;
+      switch (e) {
+        case '"': buffer_.push_back('"'); break;
+        case '\\': buffer_.push_back('\\'); break;
+        case '/': buffer_.push_back('/'); break;
+        case 'b': buffer_.push_back('\b'); break;
+        case 'f': buffer_.push_back('\f'); break;
+        case 'n': buffer_.push_back('\n'); break;
+        case 'r': buffer_.push_back('\r'); break;
+        case 't': buffer_.push_back('\t'); break;
+        case 'u': {
+          uint32_t u;
+          if (!Hex4(p_, &u)) return false;
+          p_ += 4;
+          if (u >= 0xDC00 && u <= 0xDFFF) return false;  // a lone low surrogate
+          if (u >= 0xD800 && u <= 0xDBFF) {
+            uint32_t low;
+            if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u' || !Hex4(p_ + 2, &low) ||
+                low < 0xDC00 || low > 0xDFFF) {
+              return false;
+            }
+            p_ += 6;
+            u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+          }
+          text_internal::AppendUtf8(static_cast<char32_t>(u), &buffer_);
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+  EventHandler* handler_;
+  std::string buffer_;
+};
+
+absl::StatusOr<ShopEvent> ParseWithNlohmann(std::string_view line, int64_t line_number) {
+  ShopEvent event;
+  EventHandler handler(&event);
+  bool ok = false;
+  try {
+    ok = Json::sax_parse(line.data(), line.data() + line.size(), &handler);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(LinePrefix(line_number) + "not valid JSON: " + e.what());
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(LinePrefix(line_number) + handler.error());
+  }
+  return event;
+}
+
 }  // namespace
 
 bool IsBlankLine(std::string_view line) {
@@ -1332,18 +1577,27 @@ absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number)
   if (IsBlankLine(line)) {
     return absl::NotFoundError(LinePrefix(line_number) + "blank line");
   }
-  ShopEvent event;
-  EventHandler handler(&event);
-  bool ok = false;
-  try {
-    ok = Json::sax_parse(line.data(), line.data() + line.size(), &handler);
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(LinePrefix(line_number) + "not valid JSON: " + e.what());
+  {
+    ShopEvent event;
+    EventHandler handler(&event);
+    FastReader reader(line, &handler);
+    switch (reader.Run()) {
+      case FastReader::Result::kDone:
+        return event;
+      case FastReader::Result::kHandlerError:
+        return absl::InvalidArgumentError(LinePrefix(line_number) + handler.error());
+      case FastReader::Result::kGiveUp:
+        break;
+    }
   }
-  if (!ok) {
-    return absl::InvalidArgumentError(LinePrefix(line_number) + handler.error());
+  return ParseWithNlohmann(line, line_number);
+}
+
+absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line, int64_t line_number) {
+  if (IsBlankLine(line)) {
+    return absl::NotFoundError(LinePrefix(line_number) + "blank line");
   }
-  return event;
+  return ParseWithNlohmann(line, line_number);
 }
 
 void AppendEvent(const ShopEvent& event, std::string* out) {

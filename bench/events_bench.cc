@@ -1,0 +1,195 @@
+// The JSON Lines event format (kefu/io/events.h): ParseEvent per line on
+// typical lines, and ParseEventReference (the same handler driven by
+// nlohmann-json's SAX parser), beside the in-binary baselines on the same
+// bytes:
+//   - nlohmann::json::parse (the DOM: what a plain nlohmann-json reader pays
+//     before it has read a single field);
+//   - nlohmann::json::sax_parse with a handler that does nothing (the
+//     lexer's own cost, the floor for any reader built on nlohmann-json).
+// Also FormatEvent, and kefu::ParseTimestamp against ParseEvent's direct
+// reading of `at`. Report ns per line; see docs/events.md for figures.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "kefu/core/time.h"
+#include "kefu/io/events.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+// Lines as `kefu sample` and an ERP write them: a short status change, a
+// contact, a reply, a ticket step, a placed order (the longest common one).
+const std::vector<std::string>& Lines() {
+  static const std::vector<std::string> lines = {
+      R"({"id":"o-5","at":"2026-11-02T09:45:00+08:00","agent":"小王","entity":"order","key":"T1001","type":"review_passed"})",
+      R"({"id":"o-13","at":"2026-11-02T17:30:00+08:00","agent":"仓库老刘","entity":"order","key":"T1001","type":"shipped","fields":{"tracking_number":"SF1234567890"}})",
+      R"({"id":"o-9","at":"2026-11-02T11:10:00+08:00","agent":"小王","entity":"order","key":"T1001","type":"customer_contacted","fields":{"channel":"phone","result":"reached"}})",
+      R"({"id":"r-3","at":"2026-11-12T10:00:00+08:00","agent":"小王","entity":"review","key":"RV-0001","type":"contact_attempted","fields":{"channel":"phone","result":"talked","presence":"online"}})",
+      R"({"id":"p-1","at":"2026-11-09T17:05:00+08:00","agent":"小李","entity":"reply","key":"快乐的小猪","type":"posted","fields":{"text":"亲，杯子已经给您换新发出了，请注意查收～"}})",
+      R"({"id":"t-3","at":"2026-11-06T16:00:00+08:00","agent":"小王","entity":"ticket","key":"AS-0001","type":"return_shipped","fields":{"declared_postage":"12.00","tracking_number":"YT998877"}})",
+      R"({"id":"o-1","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T1001","type":"placed","fields":{"channel":"tmall","buyer":{"im_name":"快乐的小猪","phone":"13800138000"},"lines":[{"product":"HT-2201 保温杯 白色","quantity":2,"unit_price":"59.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"浙江省","city":"杭州市","district":"西湖区","detail":"文三路100号3单元501"},"courier":"韵达"}})",
+  };
+  return lines;
+}
+
+size_t TotalBytes() {
+  size_t n = 0;
+  for (const std::string& l : Lines()) n += l.size();
+  return n;
+}
+
+// Runs `parse` over the lines round-robin; reports per-line time and bytes.
+template <class F>
+void RunLines(benchmark::State& state, F parse) {
+  const auto& lines = Lines();
+  const int64_t arg = state.range(0);
+  size_t i = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string& line = arg < 0 ? lines[i++ % lines.size()] : lines[static_cast<size_t>(arg)];
+    bytes += line.size();
+    parse(line);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["bytes_per_line"] =
+      static_cast<double>(arg < 0 ? TotalBytes() / lines.size() : lines[static_cast<size_t>(arg)].size());
+}
+
+// Arg -1: the mix (round-robin); 0..6: one line each (6 = placed).
+void LineArgs(benchmark::internal::Benchmark* b) {
+  b->Arg(-1);
+  for (int i = 0; i < 7; ++i) b->Arg(i);
+}
+
+void BM_ParseEvent(benchmark::State& state) {
+  RunLines(state, [](const std::string& line) {
+    auto e = kefu::ParseEvent(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_ParseEvent)->Apply(LineArgs);
+
+// The same events through nlohmann-json's SAX parser with the same handler
+// (ParseEvent's fallback, and what it costs for every line without its own
+// reader).
+void BM_ParseEventReference(benchmark::State& state) {
+  RunLines(state, [](const std::string& line) {
+    auto e = kefu::ParseEventReference(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_ParseEventReference)->Apply(LineArgs);
+
+// Baseline: nlohmann-json's DOM parse of the same line (no field read yet).
+void BM_NlohmannDomParse(benchmark::State& state) {
+  RunLines(state, [](const std::string& line) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    benchmark::DoNotOptimize(j);
+  });
+}
+BENCHMARK(BM_NlohmannDomParse)->Apply(LineArgs);
+
+// Baseline: nlohmann-json's DOM parse, then reading the envelope and the
+// fields by key as a straightforward DOM-based reader would (strings copied
+// out, one lookup per field).
+void BM_NlohmannDomParseAndRead(benchmark::State& state) {
+  RunLines(state, [](const std::string& line) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    std::string id = j.at("id").get<std::string>();
+    std::string at = j.at("at").get<std::string>();
+    std::string entity = j.at("entity").get<std::string>();
+    std::string key = j.at("key").get<std::string>();
+    std::string type = j.at("type").get<std::string>();
+    size_t n = id.size() + at.size() + entity.size() + key.size() + type.size();
+    if (auto it = j.find("fields"); it != j.end()) {
+      for (auto f = it->begin(); f != it->end(); ++f) {
+        if (f->is_string()) n += f->get_ref<const std::string&>().size();
+      }
+    }
+    benchmark::DoNotOptimize(n);
+  });
+}
+BENCHMARK(BM_NlohmannDomParseAndRead)->Arg(-1);
+
+// A SAX handler that accepts everything and keeps nothing.
+struct NullSax {
+  using number_integer_t = nlohmann::json::number_integer_t;
+  using number_unsigned_t = nlohmann::json::number_unsigned_t;
+  using number_float_t = nlohmann::json::number_float_t;
+  using string_t = nlohmann::json::string_t;
+  using binary_t = nlohmann::json::binary_t;
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(number_integer_t) { return true; }
+  bool number_unsigned(number_unsigned_t) { return true; }
+  bool number_float(number_float_t, const string_t&) { return true; }
+  bool string(string_t& s) {
+    n += s.size();
+    return true;
+  }
+  bool binary(binary_t&) { return true; }
+  bool start_object(std::size_t) { return true; }
+  bool key(string_t& s) {
+    n += s.size();
+    return true;
+  }
+  bool end_object() { return true; }
+  bool start_array(std::size_t) { return true; }
+  bool end_array() { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+  size_t n = 0;
+};
+
+// Floor: nlohmann-json's lexer alone (SAX, no-op handler).
+void BM_NlohmannSaxNoop(benchmark::State& state) {
+  RunLines(state, [](const std::string& line) {
+    NullSax sax;
+    bool ok = nlohmann::json::sax_parse(line.data(), line.data() + line.size(), &sax);
+    if (!ok) std::abort();
+    benchmark::DoNotOptimize(sax.n);
+  });
+}
+BENCHMARK(BM_NlohmannSaxNoop)->Apply(LineArgs);
+
+void BM_FormatEvent(benchmark::State& state) {
+  std::vector<kefu::ShopEvent> events;
+  for (const std::string& l : Lines()) events.push_back(*kefu::ParseEvent(l));
+  std::string out;
+  size_t i = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    kefu::AppendEvent(events[i++ % events.size()], &out);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_FormatEvent);
+
+// kefu::ParseTimestamp (absl::ParseTime) on the `at` of a line: what
+// ParseEvent would pay per line without its direct reader.
+void BM_ParseTimestamp(benchmark::State& state) {
+  const std::string t = "2026-11-02T09:15:00+08:00";
+  for (auto _ : state) {
+    auto ts = kefu::ParseTimestamp(t);
+    benchmark::DoNotOptimize(ts);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseTimestamp);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -5,5 +5,6 @@ target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_jso
 # Append-only list.
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/events.cc
+  ${CMAKE_CURRENT_LIST_DIR}/replay.cc
   ${CMAKE_CURRENT_LIST_DIR}/sample.cc
 )

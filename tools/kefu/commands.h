@@ -35,6 +35,12 @@ struct Command {
 // kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [FILE]
 int CheckReplies(const std::vector<std::string>& args, Streams io);
 
+// kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N]
+int Replay(const std::vector<std::string>& args, Streams io);
+
+// kefu diagram order|ticket|review [--format mermaid|dot]
+int Diagram(const std::vector<std::string>& args, Streams io);
+
 // kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
 int Sample(const std::vector<std::string>& args, Streams io);
 

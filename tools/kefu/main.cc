@@ -13,6 +13,8 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"check-replies", "check agents' replies (one per line) against the PH rules", CheckReplies},
+    {"replay", "apply a shop's events (JSON Lines) and report what is due", Replay},
+    {"diagram", "a machine's transition table as a Mermaid or DOT diagram", Diagram},
     {"sample", "write a deterministic sample shop week as events (JSON Lines)", Sample},
 };
 

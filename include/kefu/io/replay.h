@@ -1,0 +1,139 @@
+// kefu/io/replay.h: replays a shop's events (JSON Lines, see
+// docs/events.md) through a Shop and reports what happened and what is due.
+//
+// Replay() reads one event per line, applies each to a Shop (kefu/engine/
+// shop.h) in file order, and asks the shop's deadline queue what fell due as
+// time moves on: before each event, everything due by that event's time (so
+// a breach is reported even when the deadline was met late, after it), and
+// at the end everything due by `until`. The report has:
+//   - the line accounting: every line is counted exactly once, as blank,
+//     bad (not a valid event), applied, refused (a rule refused it),
+//     duplicate (its event id was applied before) or rejected (the engine
+//     refused it: unknown entity, an event the state does not accept...);
+//   - entities by state;
+//   - decisions by rule: counts per verdict and the totals of their money
+//     figures (claimed, cap, amount...) for refusals and adjustments;
+//   - actions due by `until`, grouped by who must act (calls, SMS,
+//     finance notifications with their amounts);
+//   - deadline warnings and breaches;
+//   - the after-sales report (AS-WEEKLY) of the last report day within the
+//     seven days ending on the day of `until`;
+//   - reply findings per agent (PH-*).
+//
+// Thread safety: Replay() is a function of its arguments; it builds its own
+// Shop and applies events from the calling thread only.
+#ifndef KEFU_IO_REPLAY_H_
+#define KEFU_IO_REPLAY_H_
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kefu/core/export.h"
+#include "kefu/core/money.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
+#include "kefu/engine/shop.h"
+#include "kefu/engine/shop_event.h"
+#include "kefu/machines/ticket_report.h"
+
+namespace kefu {
+
+struct ReplayOptions {
+  // When to ask what is due; nullopt: the time of the last event.
+  std::optional<Timestamp> until;
+  // Stop at the first bad or rejected line (the report says where).
+  bool strict = false;
+  // How many line errors the report keeps in full (all are counted).
+  size_t max_errors_kept = 100;
+  // The shop's policies and calendar. Replay uses one shard: one thread.
+  ShopOptions shop;
+  // Called about every 64 KiB of input with the bytes read so far.
+  std::function<void(int64_t bytes_read)> progress;
+};
+
+struct ReplayLineError {
+  int64_t line = 0;
+  std::string event_id;  // empty when the line did not parse
+  std::string message;
+};
+
+struct ReplayRuleTally {
+  std::string rule;
+  int64_t allowed = 0;
+  int64_t refused = 0;
+  int64_t adjusted = 0;
+  int64_t scheduled = 0;
+  // Sums of the Money figures of refused and of adjusted decisions, by
+  // figure name, sorted by name.
+  std::vector<std::pair<std::string, Money>> refused_money;
+  std::vector<std::pair<std::string, Money>> adjusted_money;
+};
+
+struct ReplayAction {
+  EntityKind entity_kind = EntityKind::kOrder;
+  std::string entity;
+  std::string event_id;  // the event whose outcome asked for it
+  Timestamp due;         // when it is due (the event's time when "now")
+  Action action;
+};
+
+struct ReplayAgentActions {
+  std::string agent;  // "(unassigned)" when nobody is named
+  // Actions per kind name ("call", "sms", "notify_finance"...), sorted.
+  std::vector<std::pair<std::string, int64_t>> by_kind;
+  // Money figures of the agent's actions summed by figure name, sorted.
+  std::vector<std::pair<std::string, Money>> money;
+  std::vector<ReplayAction> actions;  // in due order
+};
+
+struct ReplayReport {
+  // Line accounting: every line read is counted once, so lines == blank +
+  // bad + applied + refused + duplicates + rejected. With `strict`, reading
+  // stops after the first bad or rejected line (stopped_early).
+  int64_t lines = 0;
+  int64_t blank = 0;
+  int64_t bad = 0;
+  int64_t applied = 0;
+  int64_t refused = 0;
+  int64_t duplicates = 0;
+  int64_t rejected = 0;
+  bool stopped_early = false;
+  int64_t bytes = 0;
+  std::vector<ReplayLineError> errors;  // the first max_errors_kept
+
+  std::optional<Timestamp> first_event;
+  std::optional<Timestamp> last_event;
+  Timestamp until = absl::InfinitePast();
+
+  std::vector<StateCounts> states;            // orders, tickets, reviews
+  std::vector<ReplayRuleTally> rules;         // sorted by rule
+  std::vector<ReplayAgentActions> actions;    // sorted by agent
+  int64_t actions_total = 0;
+  // Deadlines and scheduled actions still open after `until`.
+  int64_t pending_after_until = 0;
+  std::vector<DueItem> warnings;              // in time order
+  std::vector<DueItem> breaches;              // in time order
+  std::optional<WeeklyReport> weekly;         // absent before any ticket
+  std::vector<AgentReplies> replies;          // sorted by agent
+
+  // The shop as the replay left it, for further queries. It also owns the
+  // storage some RuleIds of `warnings` and `breaches` point into: keep the
+  // report (or this pointer) alive while using them.
+  std::shared_ptr<const Shop> shop;
+};
+
+// Replays `in`. Errors only when the input cannot be read or the shop cannot
+// be built; bad lines are counted in the report, not returned.
+KEFU_EXPORT absl::StatusOr<ReplayReport> Replay(std::istream& in,
+                                               const ReplayOptions& options = {});
+
+}  // namespace kefu
+
+#endif  // KEFU_IO_REPLAY_H_

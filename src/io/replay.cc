@@ -1,0 +1,242 @@
+// Replays JSON Lines events through a Shop and builds the report.
+#include "kefu/io/replay.h"
+
+#include <algorithm>
+#include <istream>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "kefu/io/events.h"
+#include "kefu/machines/ticket_report.h"
+
+namespace kefu {
+namespace {
+
+constexpr std::string_view kUnassigned = "(unassigned)";
+
+std::vector<std::pair<std::string, int64_t>> ToVector(const std::map<std::string, int64_t>& m) {
+  return {m.begin(), m.end()};
+}
+
+std::vector<std::pair<std::string, Money>> ToVector(const std::map<std::string, Money>& m) {
+  return {m.begin(), m.end()};
+}
+
+void AddMoney(std::map<std::string, Money>& sums, const Figures& figures) {
+  for (const Figure& f : figures) {
+    if (const Money* m = std::get_if<Money>(&f.value)) {
+      Money& sum = sums[std::string(f.name)];
+      // Saturate rather than fail: a report total is not worth an error.
+      absl::StatusOr<Money> next = sum.Add(*m);
+      if (next.ok()) sum = *next;
+    }
+  }
+}
+
+class Builder {
+ public:
+  Builder(const ReplayOptions& options, Shop& shop, ReplayReport& report)
+      : options_(options), shop_(shop), report_(report) {}
+
+  void LineError(int64_t line, std::string event_id, std::string message) {
+    if (report_.errors.size() < options_.max_errors_kept) {
+      report_.errors.push_back({line, std::move(event_id), std::move(message)});
+    }
+  }
+
+  // Collects what fell due by `now` (never past `until` when it is given).
+  void CollectDue(Timestamp now) {
+    if (options_.until && now > *options_.until) now = *options_.until;
+    due_.clear();
+    due_ = shop_.Due(now);
+    for (DueItem& item : due_) {
+      switch (item.kind) {
+        case DueItem::Kind::kWarning:
+          report_.warnings.push_back(std::move(item));
+          break;
+        case DueItem::Kind::kBreach:
+          report_.breaches.push_back(std::move(item));
+          break;
+        case DueItem::Kind::kAction: {
+          std::string agent = item.action.assignee;
+          if (agent.empty()) agent = OwnerOf(item.entity_kind, item.entity);
+          AddAction(std::move(agent),
+                    ReplayAction{item.entity_kind, item.entity, "", item.at,
+                                 std::move(item.action)});
+          break;
+        }
+      }
+    }
+  }
+
+  void Record(const ShopEvent& event, const Outcome& out) {
+    if (out.audit.duplicate) {
+      ++report_.duplicates;
+      return;
+    }
+    if (out.refused()) {
+      ++report_.refused;
+    } else {
+      ++report_.applied;
+    }
+    for (const Decision& d : out.decisions) {
+      Tally& t = tallies_[std::string(d.rule)];
+      switch (d.verdict) {
+        case Verdict::kAllowed: ++t.allowed; break;
+        case Verdict::kRefused: ++t.refused; AddMoney(t.refused_money, d.figures); break;
+        case Verdict::kAdjusted: ++t.adjusted; AddMoney(t.adjusted_money, d.figures); break;
+        case Verdict::kScheduled: ++t.scheduled; break;
+      }
+    }
+    if (out.refused()) return;  // a refused event asks for nothing
+    const EventMeta& meta = MetaOf(event);
+    for (const Action& a : out.actions) {
+      if (a.due && *a.due > meta.at) continue;  // in the deadline queue
+      std::string agent = a.assignee;
+      if (agent.empty()) agent = meta.agent;
+      if (agent.empty()) agent = OwnerOf(event.kind(), event.key);
+      AddAction(std::move(agent), ReplayAction{event.kind(), event.key, meta.id, meta.at, a});
+    }
+  }
+
+  void Finish() {
+    for (auto& [rule, t] : tallies_) {
+      ReplayRuleTally r;
+      r.rule = rule;
+      r.allowed = t.allowed;
+      r.refused = t.refused;
+      r.adjusted = t.adjusted;
+      r.scheduled = t.scheduled;
+      r.refused_money = ToVector(t.refused_money);
+      r.adjusted_money = ToVector(t.adjusted_money);
+      report_.rules.push_back(std::move(r));
+    }
+    for (auto& [agent, a] : agents_) {
+      ReplayAgentActions out;
+      out.agent = agent;
+      out.by_kind = ToVector(a.by_kind);
+      out.money = ToVector(a.money);
+      out.actions = std::move(a.actions);
+      std::stable_sort(out.actions.begin(), out.actions.end(),
+                       [](const ReplayAction& x, const ReplayAction& y) { return x.due < y.due; });
+      report_.actions.push_back(std::move(out));
+    }
+  }
+
+ private:
+  struct Tally {
+    int64_t allowed = 0, refused = 0, adjusted = 0, scheduled = 0;
+    std::map<std::string, Money> refused_money, adjusted_money;
+  };
+  struct AgentTally {
+    std::map<std::string, int64_t> by_kind;
+    std::map<std::string, Money> money;
+    std::vector<ReplayAction> actions;
+  };
+
+  std::string OwnerOf(EntityKind kind, const std::string& key) const {
+    if (kind == EntityKind::kTicket) {
+      if (const Ticket* t = shop_.FindTicket(key); t && !t->data().owner.empty()) {
+        return t->data().owner;
+      }
+    } else if (kind == EntityKind::kReview) {
+      if (const Review* r = shop_.FindReview(key); r && !r->data().agent.empty()) {
+        return r->data().agent;
+      }
+    }
+    return std::string(kUnassigned);
+  }
+
+  void AddAction(std::string agent, ReplayAction action) {
+    AgentTally& a = agents_[agent];
+    ++a.by_kind[std::string(ActionKindName(action.action.kind))];
+    AddMoney(a.money, action.action.figures);
+    a.actions.push_back(std::move(action));
+    ++report_.actions_total;
+  }
+
+  const ReplayOptions& options_;
+  Shop& shop_;
+  ReplayReport& report_;
+  std::vector<DueItem> due_;
+  std::map<std::string, Tally> tallies_;
+  std::map<std::string, AgentTally> agents_;
+};
+
+}  // namespace
+
+absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& options) {
+  ShopOptions shop_options = options.shop;
+  shop_options.shards = 1;  // one thread: one shard keeps Due() cheap
+  absl::StatusOr<std::unique_ptr<Shop>> shop_or = Shop::Create(std::move(shop_options));
+  if (!shop_or.ok()) return shop_or.status();
+  std::shared_ptr<Shop> shop_ptr = *std::move(shop_or);
+  Shop& shop = *shop_ptr;
+
+  ReplayReport report;
+  Builder builder(options, shop, report);
+  std::string line;
+  int64_t next_progress = 64 * 1024;
+  while (std::getline(in, line)) {
+    ++report.lines;
+    report.bytes += static_cast<int64_t>(line.size()) + 1;
+    if (options.progress && report.bytes >= next_progress) {
+      options.progress(report.bytes);
+      next_progress = report.bytes + 64 * 1024;
+    }
+    if (IsBlankLine(line)) {
+      ++report.blank;
+      continue;
+    }
+    absl::StatusOr<ShopEvent> event = ParseEvent(line, report.lines);
+    if (!event.ok()) {
+      builder.LineError(report.lines, "", std::string(event.status().message()));
+      ++report.bad;
+      if (options.strict) {
+        report.stopped_early = true;
+        break;
+      }
+      continue;
+    }
+    const EventMeta& meta = MetaOf(*event);
+    if (!report.first_event || meta.at < *report.first_event) report.first_event = meta.at;
+    if (!report.last_event || meta.at > *report.last_event) report.last_event = meta.at;
+    builder.CollectDue(meta.at);
+    absl::StatusOr<Outcome> out = shop.Apply(*event);
+    if (!out.ok()) {
+      builder.LineError(report.lines, meta.id,
+                        absl::StrCat("line ", report.lines, ": ", out.status().message()));
+      ++report.rejected;
+      if (options.strict) {
+        report.stopped_early = true;
+        break;
+      }
+      continue;
+    }
+    builder.Record(*event, *out);
+  }
+  if (in.bad()) return absl::DataLossError("replay: reading the events failed");
+  if (options.progress) options.progress(report.bytes);
+
+  report.until = options.until ? *options.until
+                               : report.last_event.value_or(absl::InfinitePast());
+  if (report.until != absl::InfinitePast()) builder.CollectDue(report.until);
+  report.pending_after_until = static_cast<int64_t>(shop.PendingDeadlines());
+  builder.Finish();
+  report.states = shop.CountStates();
+  report.replies = shop.ReplyReport();
+  if (report.states[1].total > 0 && report.until != absl::InfinitePast()) {
+    const BusinessCalendar& cal = shop.calendar();
+    const WeeklyPolicy& weekly = options.shop.ticket_policies.weekly;
+    const LocalDay report_day = ReportDayOnOrAfter(cal.DayOf(report.until) - 6, weekly);
+    absl::StatusOr<WeeklyReport> w = shop.WeeklyAfterSalesReport(report_day);
+    if (w.ok()) report.weekly = *std::move(w);
+  }
+  report.shop = std::move(shop_ptr);
+  return report;
+}
+
+}  // namespace kefu

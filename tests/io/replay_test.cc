@@ -1,0 +1,230 @@
+// Replay end to end on small hand-written event files: the report is
+// checked field by field.
+#include "kefu/io/replay.h"
+
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace kefu {
+namespace {
+
+using ::testing::HasSubstr;
+
+Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
+
+// A Monday morning: two orders of one buyer (the second a look-alike held by
+// ORD-DUP-SHIP), a return whose postage is capped (AS-POSTAGE-CAP), a
+// freight-collect return refused, a negative review contacted four times
+// (the fourth refused by RV-CONTACT-LIMIT), two replies (one breaking
+// PH-NEGATION), and lines that must be counted, not lost: a blank line, a
+// duplicate, a malformed line, an unknown type, an event for an unknown
+// order.
+constexpr char kMonday[] = R"(
+{"id":"o1","at":"2026-11-02T09:00:00+08:00","agent":"小王","entity":"order","key":"T1","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段12号"},"courier":"EMS"}}
+{"id":"o1-c0","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"product"}}
+{"id":"o1-c1","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"quantity"}}
+{"id":"o1-c2","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"price"}}
+{"id":"o1-c3","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"postage"}}
+{"id":"o1-c4","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"payment_method"}}
+{"id":"o1-c5","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"address"}}
+{"id":"o1-pass","at":"2026-11-02T09:06:00+08:00","agent":"小王","entity":"order","key":"T1","type":"review_passed"}
+{"id":"o2","at":"2026-11-02T09:10:00+08:00","agent":"小王","entity":"order","key":"T2","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段13号"},"courier":"EMS"}}
+{"id":"o2-c0","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"product"}}
+{"id":"o2-c1","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"quantity"}}
+{"id":"o2-c2","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"price"}}
+{"id":"o2-c3","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"postage"}}
+{"id":"o2-c4","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"payment_method"}}
+{"id":"o2-c5","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"address"}}
+{"id":"o2-pass","at":"2026-11-02T09:16:00+08:00","agent":"小王","entity":"order","key":"T2","type":"review_passed"}
+
+{"id":"s1","at":"2026-11-02T10:00:00+08:00","agent":"小李","entity":"ticket","key":"S1","type":"registered","fields":{"order_id":"T0","kind":"return_refund","category":"不喜欢","details":"客户不喜欢颜色，七天无理由退货","lines":[{"product":"N86手机壳","quantity":1}],"customer_province":"广东省","shop_province":"广东省","return_postage":"shop","repayment":"alipay_refund"}}
+{"id":"s1-agree","at":"2026-11-02T10:05:00+08:00","agent":"小李","entity":"ticket","key":"S1","type":"return_agreed"}
+{"id":"s1-ship","at":"2026-11-02T11:00:00+08:00","agent":"小李","entity":"ticket","key":"S1","type":"return_shipped","fields":{"declared_postage":"12.00","tracking_number":"SF100"}}
+{"id":"s1-ship","at":"2026-11-02T11:00:00+08:00","agent":"小李","entity":"ticket","key":"S1","type":"return_shipped","fields":{"declared_postage":"12.00","tracking_number":"SF100"}}
+{"id":"s2","at":"2026-11-02T10:30:00+08:00","agent":"小李","entity":"ticket","key":"S2","type":"registered","fields":{"order_id":"T9","kind":"exchange","category":"质量问题","details":"开关失灵，客户要求换货","quality_claim":true,"lines":[{"product":"N86手机壳","quantity":1}],"customer_province":"浙江省","shop_province":"广东省","return_postage":"shop","reship_postage":"shop","repayment":"cash_in_parcel"}}
+{"id":"s2-agree","at":"2026-11-02T10:35:00+08:00","agent":"小李","entity":"ticket","key":"S2","type":"return_agreed"}
+{"id":"s2-ship","at":"2026-11-02T11:30:00+08:00","agent":"小李","entity":"ticket","key":"S2","type":"return_shipped","fields":{"declared_postage":"15.00","freight_collect":true}}
+{"id":"v1","at":"2026-11-02T12:00:00+08:00","agent":"小张","entity":"review","key":"R1","type":"received","fields":{"order_id":"T5","product":"N86手机壳","rating":"negative","complaint":"颜色不对","item_price":"25.00","buyer":"tb_other","buyer_phone":"13900000000"}}
+{"id":"v1-a","at":"2026-11-02T12:01:00+08:00","agent":"小张","entity":"review","key":"R1","type":"assigned","fields":{"agent":"小张"}}
+{"id":"v1-c1","at":"2026-11-02T13:00:00+08:00","agent":"小张","entity":"review","key":"R1","type":"contact_attempted","fields":{"channel":"phone","result":"unreachable"}}
+{"id":"v1-c2","at":"2026-11-02T14:00:00+08:00","agent":"小张","entity":"review","key":"R1","type":"contact_attempted","fields":{"channel":"phone","result":"unreachable"}}
+{"id":"v1-c3","at":"2026-11-02T15:00:00+08:00","agent":"小张","entity":"review","key":"R1","type":"contact_attempted","fields":{"channel":"sms","result":"unreachable"}}
+{"id":"v1-c4","at":"2026-11-02T16:00:00+08:00","agent":"小张","entity":"review","key":"R1","type":"contact_attempted","fields":{"channel":"phone","result":"unreachable"}}
+{"id":"r1","at":"2026-11-02T16:10:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好，已为您发货，请注意查收"}}
+{"id":"r2","at":"2026-11-02T16:20:00+08:00","agent":"小李","entity":"reply","key":"tb_other","type":"posted","fields":{"text":"非常抱歉，这个价格不行"}}
+{"id":"x1","at":"2026-11-02T16:30:00+08:00","entity":"order","key":"T1",
+{"id":"x2","at":"2026-11-02T16:40:00+08:00","entity":"order","key":"T1","type":"teleported"}
+{"id":"x3","at":"2026-11-02T16:50:00+08:00","entity":"order","key":"T404","type":"paid"}
+)";
+
+ReplayReport MustReplay(const std::string& text, ReplayOptions options = {}) {
+  std::istringstream in(text);
+  absl::StatusOr<ReplayReport> r = Replay(in, options);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *std::move(r) : ReplayReport{};
+}
+
+const ReplayRuleTally* FindRule(const ReplayReport& r, std::string_view rule) {
+  for (const ReplayRuleTally& t : r.rules) {
+    if (t.rule == rule) return &t;
+  }
+  return nullptr;
+}
+
+TEST(Replay, EveryLineIsAccountedFor) {
+  const ReplayReport r = MustReplay(kMonday);
+  // 36 lines: the leading empty line and one blank in the middle; 3 bad or
+  // rejected lines; 31 events applied, refused or duplicate.
+  EXPECT_EQ(r.lines, 36);
+  EXPECT_EQ(r.blank, 2);
+  EXPECT_EQ(r.bad, 2);       // malformed JSON, unknown type
+  EXPECT_EQ(r.rejected, 1);  // "paid" for an unknown order
+  EXPECT_EQ(r.duplicates, 1);
+  // AS-POSTAGE-CAP (freight collect), RV-CONTACT-LIMIT, PH-NEGATION; the
+  // look-alike order is held (ORD-DUP-SHIP adjusts), not refused.
+  EXPECT_EQ(r.refused, 3);
+  EXPECT_EQ(r.applied, 27);
+  EXPECT_EQ(r.lines, r.blank + r.bad + r.rejected + r.duplicates + r.refused + r.applied);
+  EXPECT_FALSE(r.stopped_early);
+  ASSERT_EQ(r.errors.size(), 3u);
+  EXPECT_EQ(r.errors[0].line, 34);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("line 34"));
+  EXPECT_EQ(r.errors[1].line, 35);
+  EXPECT_THAT(r.errors[1].message, HasSubstr("teleported"));
+  EXPECT_EQ(r.errors[2].line, 36);
+  EXPECT_EQ(r.errors[2].event_id, "x3");
+  EXPECT_THAT(r.errors[2].message, HasSubstr("T404"));
+  EXPECT_EQ(r.first_event, At("2026-11-02T09:00:00+08:00"));
+  // The last event read, though the engine rejected it (x3).
+  EXPECT_EQ(r.last_event, At("2026-11-02T16:50:00+08:00"));
+  EXPECT_EQ(r.until, At("2026-11-02T16:50:00+08:00"));
+}
+
+TEST(Replay, EntitiesByState) {
+  const ReplayReport r = MustReplay(kMonday);
+  ASSERT_EQ(r.states.size(), 3u);
+  EXPECT_EQ(r.states[0].total, 2);
+  EXPECT_EQ(r.states[0].by_state.at("ready_to_ship"), 1);  // T1
+  EXPECT_EQ(r.states[0].by_state.at("held_duplicate_suspect"), 1);  // T2
+  EXPECT_EQ(r.states[1].total, 2);
+  EXPECT_EQ(r.states[1].by_state.at("in_transit"), 1);       // S1
+  EXPECT_EQ(r.states[1].by_state.at("awaiting_return"), 1);  // S2: freight collect refused
+  EXPECT_EQ(r.states[2].total, 1);
+}
+
+TEST(Replay, DecisionsByRuleWithMoneyTotals) {
+  const ReplayReport r = MustReplay(kMonday);
+  const ReplayRuleTally* dup = FindRule(r, "ORD-DUP-SHIP");
+  ASSERT_NE(dup, nullptr);
+  EXPECT_EQ(dup->adjusted, 1);  // T2 held; T1 had no look-alike, no decision
+
+  const ReplayRuleTally* cap = FindRule(r, "AS-POSTAGE-CAP");
+  ASSERT_NE(cap, nullptr);
+  EXPECT_EQ(cap->adjusted, 1);  // S1: 12.00 claimed, capped at 8.00 in province
+  EXPECT_EQ(cap->refused, 1);   // S2: freight collect
+  ASSERT_FALSE(cap->adjusted_money.empty());
+  bool saw_claimed = false;
+  for (const auto& [name, m] : cap->adjusted_money) {
+    if (name == "claimed") {
+      saw_claimed = true;
+      EXPECT_EQ(m, Money::Yuan(12));
+    }
+  }
+  EXPECT_TRUE(saw_claimed);
+
+  const ReplayRuleTally* limit = FindRule(r, "RV-CONTACT-LIMIT");
+  ASSERT_NE(limit, nullptr);
+  EXPECT_EQ(limit->refused, 1);
+
+  const ReplayRuleTally* negation = FindRule(r, "PH-NEGATION");
+  ASSERT_NE(negation, nullptr);
+  EXPECT_EQ(negation->refused, 1);
+}
+
+TEST(Replay, ReplyFindingsPerAgent) {
+  const ReplayReport r = MustReplay(kMonday);
+  ASSERT_EQ(r.replies.size(), 2u);
+  EXPECT_EQ(r.replies[0].agent, "小李");
+  EXPECT_EQ(r.replies[0].replies, 1);
+  EXPECT_EQ(r.replies[0].replies_with_findings, 1);
+  ASSERT_FALSE(r.replies[0].findings.empty());
+  EXPECT_EQ(r.replies[0].findings[0].finding.rule_id, "PH-NEGATION");
+  EXPECT_EQ(r.replies[0].findings[0].finding.text, "不行");
+  EXPECT_EQ(r.replies[0].findings[0].conversation, "tb_other");
+  EXPECT_EQ(r.replies[1].agent, "小王");
+  EXPECT_EQ(r.replies[1].replies_with_findings, 0);
+}
+
+TEST(Replay, DeadlinesFallDueByUntil) {
+  ReplayOptions options;
+  options.until = At("2026-11-20T18:00:00+08:00");
+  const ReplayReport r = MustReplay(kMonday, options);
+  EXPECT_EQ(r.until, *options.until);
+  // S1 and S2 run AS-RESOLVE (and S1 AS-TRACK); nothing met them.
+  ASSERT_FALSE(r.breaches.empty());
+  for (size_t i = 1; i < r.breaches.size(); ++i) {
+    EXPECT_LE(r.breaches[i - 1].at, r.breaches[i].at);
+  }
+  bool s1_resolve = false;
+  for (const DueItem& d : r.breaches) {
+    EXPECT_LE(d.at, *options.until);
+    if (d.entity == "S1" && d.rule == "AS-RESOLVE") s1_resolve = true;
+  }
+  EXPECT_TRUE(s1_resolve);
+  // Due at the last event's time: nothing has breached yet.
+  const ReplayReport early = MustReplay(kMonday);
+  EXPECT_TRUE(early.breaches.empty());
+}
+
+TEST(Replay, ActionsAreGroupedByWhoMustAct) {
+  ReplayOptions options;
+  options.until = At("2026-11-20T18:00:00+08:00");
+  const ReplayReport r = MustReplay(kMonday, options);
+  EXPECT_GT(r.actions_total, 0);
+  int64_t listed = 0;
+  for (const ReplayAgentActions& a : r.actions) {
+    int64_t by_kind = 0;
+    for (const auto& [kind, n] : a.by_kind) by_kind += n;
+    EXPECT_EQ(by_kind, static_cast<int64_t>(a.actions.size())) << a.agent;
+    listed += static_cast<int64_t>(a.actions.size());
+    for (size_t i = 1; i < a.actions.size(); ++i) {
+      EXPECT_LE(a.actions[i - 1].due, a.actions[i].due);
+    }
+  }
+  EXPECT_EQ(listed, r.actions_total);
+}
+
+TEST(Replay, StrictStopsAtTheFirstBadLine) {
+  ReplayOptions options;
+  options.strict = true;
+  const ReplayReport r = MustReplay(kMonday, options);
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_EQ(r.lines, 34);
+  EXPECT_EQ(r.bad, 1);
+  EXPECT_EQ(r.rejected, 0);
+  EXPECT_EQ(r.lines, r.blank + r.bad + r.rejected + r.duplicates + r.refused + r.applied);
+}
+
+TEST(Replay, EmptyInputGivesAnEmptyReport) {
+  const ReplayReport r = MustReplay("");
+  EXPECT_EQ(r.lines, 0);
+  EXPECT_FALSE(r.first_event.has_value());
+  EXPECT_EQ(r.states[0].total, 0);
+  EXPECT_FALSE(r.weekly.has_value());
+}
+
+TEST(Replay, WeeklyAfterSalesReportCoversTheWeekOfUntil) {
+  ReplayOptions options;
+  options.until = At("2026-11-07T20:00:00+08:00");  // Saturday: the report day
+  const ReplayReport r = MustReplay(kMonday, options);
+  ASSERT_TRUE(r.weekly.has_value());
+  EXPECT_EQ(r.weekly->last_day, LocalDay(2026, 11, 7));
+  EXPECT_EQ(r.weekly->first_day, LocalDay(2026, 11, 1));
+  EXPECT_EQ(r.weekly->tickets, 2);
+}
+
+}  // namespace
+}  // namespace kefu

@@ -1,0 +1,459 @@
+// kefu replay: applies a shop's events (JSON Lines) and reports what
+// happened and what is due, as text or as one JSON document.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "commands.h"
+#include "kefu/core/time.h"
+#include "kefu/io/replay.h"
+#include "nlohmann/json.hpp"
+
+namespace kefu::tool {
+namespace {
+
+constexpr char kHelp[] =
+    "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N]\n"
+    "\n"
+    "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
+    "for standard input) to a shop with the catalogue's default policies, then\n"
+    "asks what is due at TIME (RFC 3339 with an offset; default: the last\n"
+    "event's time). The report: line totals, entities by state, decisions by\n"
+    "rule, actions due by agent, deadline warnings and breaches, the week's\n"
+    "after-sales report (AS-WEEKLY) and reply findings per agent.\n"
+    "\n"
+    "Bad lines are reported with their line number and counted; processing\n"
+    "goes on unless --strict is given, which stops at the first bad or rejected\n"
+    "line and exits 1. Exit codes: 0 done, 1 unreadable input or --strict stop,\n"
+    "2 usage error.\n"
+    "\n"
+    "options:\n"
+    "  --until TIME  when to ask what is due\n"
+    "  --json        the whole report as one JSON document on standard output\n"
+    "  --strict      stop at the first bad or rejected line\n"
+    "  --limit N     text report: items listed per section and agent (default 10;\n"
+    "                0 = all). Totals always count everything.\n"
+    "  --no-progress no progress bar on standard error\n";
+
+std::string Time(Timestamp t) { return FormatTimestamp(t); }
+
+std::string Yuan(Money m) { return m.ToString() + "元"; }
+
+std::string MoneyList(const std::vector<std::pair<std::string, Money>>& money) {
+  std::string out;
+  for (const auto& [name, m] : money) {
+    if (!out.empty()) out += ", ";
+    out += name + " " + Yuan(m);
+  }
+  return out;
+}
+
+std::string Day(LocalDay d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+// ------------------------------------------------------------------ JSON
+
+nlohmann::ordered_json MoneyJson(const std::vector<std::pair<std::string, Money>>& money) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [name, m] : money) j[name] = m.ToString();
+  return j;
+}
+
+nlohmann::ordered_json FiguresJson(const Figures& figures) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const Figure& f : figures) {
+    const std::string name(f.name);
+    if (const Money* m = std::get_if<Money>(&f.value)) {
+      j[name] = m->ToString();
+    } else if (const Timestamp* t = std::get_if<Timestamp>(&f.value)) {
+      j[name] = Time(*t);
+    } else if (const int64_t* n = std::get_if<int64_t>(&f.value)) {
+      j[name] = *n;
+    } else {
+      j[name] = std::get<std::string>(f.value);
+    }
+  }
+  return j;
+}
+
+nlohmann::ordered_json DueJson(const DueItem& d) {
+  nlohmann::ordered_json j;
+  j["at"] = Time(d.at);
+  j["kind"] = std::string(DueKindName(d.kind));
+  j["entity_kind"] = std::string(EntityKindName(d.entity_kind));
+  j["entity"] = d.entity;
+  j["rule"] = std::string(d.rule);
+  j["due"] = Time(d.deadline.due);
+  j["description"] = d.deadline.Describe();
+  j["figures"] = FiguresJson(d.deadline.figures);
+  return j;
+}
+
+nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r) {
+  nlohmann::ordered_json j;
+  j["file"] = file;
+  j["lines"] = {{"total", r.lines},       {"applied", r.applied},
+                {"refused", r.refused},   {"duplicates", r.duplicates},
+                {"rejected", r.rejected}, {"bad", r.bad},
+                {"blank", r.blank},       {"stopped_early", r.stopped_early}};
+  j["errors"] = nlohmann::ordered_json::array();
+  for (const ReplayLineError& e : r.errors) {
+    j["errors"].push_back({{"line", e.line}, {"event_id", e.event_id}, {"message", e.message}});
+  }
+  if (r.first_event) j["first_event"] = Time(*r.first_event);
+  if (r.last_event) j["last_event"] = Time(*r.last_event);
+  if (r.until != absl::InfinitePast()) j["until"] = Time(r.until);
+
+  nlohmann::ordered_json states = nlohmann::ordered_json::object();
+  for (const StateCounts& c : r.states) {
+    nlohmann::ordered_json s;
+    s["total"] = c.total;
+    nlohmann::ordered_json by = nlohmann::ordered_json::object();
+    for (const auto& [state, n] : c.by_state) by[state] = n;
+    s["by_state"] = by;
+    states[std::string(EntityKindName(c.kind))] = s;
+  }
+  j["states"] = states;
+
+  nlohmann::ordered_json rules = nlohmann::ordered_json::object();
+  for (const ReplayRuleTally& t : r.rules) {
+    rules[t.rule] = {{"allowed", t.allowed},
+                     {"refused", t.refused},
+                     {"adjusted", t.adjusted},
+                     {"scheduled", t.scheduled},
+                     {"refused_money", MoneyJson(t.refused_money)},
+                     {"adjusted_money", MoneyJson(t.adjusted_money)}};
+  }
+  j["decisions_by_rule"] = rules;
+
+  nlohmann::ordered_json actions = nlohmann::ordered_json::object();
+  for (const ReplayAgentActions& a : r.actions) {
+    nlohmann::ordered_json aj;
+    nlohmann::ordered_json by = nlohmann::ordered_json::object();
+    for (const auto& [kind, n] : a.by_kind) by[kind] = n;
+    aj["by_kind"] = by;
+    aj["money"] = MoneyJson(a.money);
+    aj["actions"] = nlohmann::ordered_json::array();
+    for (const ReplayAction& x : a.actions) {
+      aj["actions"].push_back({{"due", Time(x.due)},
+                               {"kind", std::string(ActionKindName(x.action.kind))},
+                               {"rule", std::string(x.action.rule)},
+                               {"entity_kind", std::string(EntityKindName(x.entity_kind))},
+                               {"entity", x.entity},
+                               {"event_id", x.event_id},
+                               {"subject", x.action.subject},
+                               {"description", x.action.Describe()},
+                               {"figures", FiguresJson(x.action.figures)}});
+    }
+    actions[a.agent] = aj;
+  }
+  j["actions_total"] = r.actions_total;
+  j["actions_by_agent"] = actions;
+  j["pending_after_until"] = r.pending_after_until;
+  j["warnings"] = nlohmann::ordered_json::array();
+  for (const DueItem& d : r.warnings) j["warnings"].push_back(DueJson(d));
+  j["breaches"] = nlohmann::ordered_json::array();
+  for (const DueItem& d : r.breaches) j["breaches"].push_back(DueJson(d));
+
+  if (r.weekly) {
+    const WeeklyReport& w = *r.weekly;
+    nlohmann::ordered_json wj;
+    wj["first_day"] = Day(w.first_day);
+    wj["last_day"] = Day(w.last_day);
+    wj["tickets"] = w.tickets;
+    nlohmann::ordered_json by_kind = nlohmann::ordered_json::object();
+    for (const auto& [k, n] : w.by_kind) by_kind[k] = n;
+    wj["by_kind"] = by_kind;
+    nlohmann::ordered_json by_category = nlohmann::ordered_json::object();
+    for (const auto& [k, n] : w.by_category) by_category[k] = n;
+    wj["by_category"] = by_category;
+    auto cost = [](const CostTotals& c) {
+      return nlohmann::ordered_json{{"postage", c.postage.ToString()},
+                                    {"refund", c.refund.ToString()},
+                                    {"compensation", c.compensation.ToString()},
+                                    {"cash_in_parcel", c.cash_in_parcel.ToString()},
+                                    {"total", c.total.ToString()}};
+    };
+    wj["cost"] = cost(w.cost);
+    nlohmann::ordered_json by_agent = nlohmann::ordered_json::object();
+    for (const auto& [agent, c] : w.cost_by_agent) by_agent[agent] = cost(c);
+    wj["cost_by_agent"] = by_agent;
+    nlohmann::ordered_json by_product = nlohmann::ordered_json::object();
+    for (const auto& [product, c] : w.cost_by_product) by_product[product] = cost(c);
+    wj["cost_by_product"] = by_product;
+    wj["breaches"] = nlohmann::ordered_json::array();
+    for (const WeeklyReport::Breach& b : w.breaches) {
+      wj["breaches"].push_back({{"ticket", b.ticket_id},
+                                {"owner", b.owner},
+                                {"rule", std::string(b.rule)},
+                                {"due", Time(b.due)}});
+    }
+    j["after_sales_week"] = wj;
+  }
+
+  nlohmann::ordered_json replies = nlohmann::ordered_json::object();
+  for (const AgentReplies& a : r.replies) {
+    nlohmann::ordered_json aj;
+    aj["replies"] = a.replies;
+    aj["with_findings"] = a.replies_with_findings;
+    nlohmann::ordered_json by = nlohmann::ordered_json::object();
+    for (const auto& [rule, n] : a.by_rule) by[rule] = n;
+    aj["by_rule"] = by;
+    aj["findings"] = nlohmann::ordered_json::array();
+    for (const AgentReplies::Item& f : a.findings) {
+      aj["findings"].push_back({{"event_id", f.event_id},
+                                {"conversation", f.conversation},
+                                {"at", Time(f.at)},
+                                {"rule", f.finding.rule_id},
+                                {"severity", std::string(SeverityName(f.finding.severity))},
+                                {"text", f.finding.text},
+                                {"suggestion", f.finding.suggestion}});
+    }
+    replies[a.agent] = aj;
+  }
+  j["replies_by_agent"] = replies;
+  return j;
+}
+
+// ------------------------------------------------------------------ text
+
+void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit) {
+  auto shown = [limit](size_t n) { return limit == 0 ? n : std::min(n, limit); };
+  os << "kefu replay " << file << "\n";
+  os << "  " << r.lines << " lines: " << r.applied << " applied, " << r.refused
+     << " refused by a rule, " << r.duplicates << " duplicates, " << r.rejected
+     << " rejected, " << r.bad << " bad, " << r.blank << " blank"
+     << (r.stopped_early ? " (stopped at the first error: --strict)" : "") << "\n";
+  if (r.first_event) {
+    os << "  events from " << Time(*r.first_event) << " to " << Time(*r.last_event) << "\n";
+  }
+  if (r.until != absl::InfinitePast()) os << "  due as of " << Time(r.until) << "\n";
+  for (size_t i = 0; i < shown(r.errors.size()); ++i) {
+    os << "  ! " << r.errors[i].message << "\n";
+  }
+  if (r.errors.size() > shown(r.errors.size())) {
+    os << "  ! ... " << (r.bad + r.rejected - static_cast<int64_t>(shown(r.errors.size())))
+       << " more\n";
+  }
+
+  os << "\nEntities by state\n";
+  for (const StateCounts& c : r.states) {
+    os << "  " << EntityKindName(c.kind) << "s " << c.total << ":";
+    const char* sep = " ";
+    for (const auto& [state, n] : c.by_state) {
+      os << sep << state << " " << n;
+      sep = ", ";
+    }
+    os << "\n";
+  }
+
+  os << "\nDecisions by rule (allowed / refused / adjusted / scheduled)\n";
+  for (const ReplayRuleTally& t : r.rules) {
+    os << absl::StrFormat("  %-18s %7d %7d %7d %7d", t.rule, t.allowed, t.refused, t.adjusted,
+                          t.scheduled);
+    if (!t.refused_money.empty()) os << "  refused: " << MoneyList(t.refused_money);
+    if (!t.adjusted_money.empty()) os << "  adjusted: " << MoneyList(t.adjusted_money);
+    os << "\n";
+  }
+
+  os << "\nActions due, by agent (" << r.actions_total << " in all; " << r.pending_after_until
+     << " deadlines and actions still pending after " << Time(r.until) << ")\n";
+  for (const ReplayAgentActions& a : r.actions) {
+    os << "  " << a.agent << ":";
+    const char* sep = " ";
+    for (const auto& [kind, n] : a.by_kind) {
+      os << sep << kind << " " << n;
+      sep = ", ";
+    }
+    if (!a.money.empty()) os << " (" << MoneyList(a.money) << ")";
+    os << "\n";
+    for (size_t i = 0; i < shown(a.actions.size()); ++i) {
+      const ReplayAction& x = a.actions[i];
+      os << "    " << Time(x.due) << "  " << ActionKindName(x.action.kind) << "  "
+         << x.action.rule << "  " << EntityKindName(x.entity_kind) << " " << x.entity;
+      if (!x.action.subject.empty()) os << " → " << x.action.subject;
+      os << "  " << x.action.Describe() << "\n";
+    }
+    if (a.actions.size() > shown(a.actions.size())) {
+      os << "    ... " << a.actions.size() - shown(a.actions.size()) << " more\n";
+    }
+  }
+
+  auto print_due = [&](const char* title, const std::vector<DueItem>& items) {
+    os << "\n" << title << " (" << items.size() << ")\n";
+    for (size_t i = 0; i < shown(items.size()); ++i) {
+      const DueItem& d = items[i];
+      os << "  " << Time(d.at) << "  " << d.rule << "  " << EntityKindName(d.entity_kind) << " "
+         << d.entity << "  " << d.deadline.Describe() << "\n";
+    }
+    if (items.size() > shown(items.size())) {
+      os << "  ... " << items.size() - shown(items.size()) << " more\n";
+    }
+  };
+  print_due("Deadline warnings", r.warnings);
+  print_due("Deadline breaches", r.breaches);
+
+  if (r.weekly) {
+    const WeeklyReport& w = *r.weekly;
+    os << "\nAfter-sales week " << Day(w.first_day) << " to " << Day(w.last_day)
+       << " (AS-WEEKLY): " << w.tickets << " tickets";
+    const char* sep = " (";
+    for (const auto& [k, n] : w.by_kind) {
+      os << sep << k << " " << n;
+      sep = ", ";
+    }
+    os << (w.by_kind.empty() ? "" : ")") << "\n";
+    os << "  cost " << Yuan(w.cost.total) << ": postage " << Yuan(w.cost.postage) << ", refunds "
+       << Yuan(w.cost.refund) << ", compensation " << Yuan(w.cost.compensation)
+       << ", cash in parcels " << Yuan(w.cost.cash_in_parcel) << "\n";
+    for (const auto& [agent, c] : w.cost_by_agent) {
+      os << "  " << agent << ": " << Yuan(c.total) << "\n";
+    }
+    os << "  deadlines breached in the week: " << w.breaches.size() << "\n";
+  }
+
+  os << "\nReply findings by agent (PH)\n";
+  for (const AgentReplies& a : r.replies) {
+    os << "  " << a.agent << ": " << a.replies << " replies, " << a.replies_with_findings
+       << " with findings";
+    const char* sep = " (";
+    for (const auto& [rule, n] : a.by_rule) {
+      os << sep << rule << " " << n;
+      sep = ", ";
+    }
+    os << (a.by_rule.empty() ? "" : ")") << "\n";
+    for (size_t i = 0; i < shown(a.findings.size()); ++i) {
+      const AgentReplies::Item& f = a.findings[i];
+      os << "    " << Time(f.at) << "  " << f.finding.rule_id << "  「" << f.finding.text
+         << "」";
+      if (!f.finding.suggestion.empty()) os << " → " << f.finding.suggestion;
+      os << "  (" << f.conversation << ")\n";
+    }
+    if (a.findings.size() > shown(a.findings.size())) {
+      os << "    ... " << a.findings.size() - shown(a.findings.size()) << " more\n";
+    }
+  }
+}
+
+}  // namespace
+
+int Replay(const std::vector<std::string>& args, Streams io) {
+  std::string file;
+  bool json = false;
+  bool progress = true;
+  size_t limit = 10;
+  ReplayOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= args.size()) {
+        io.err << "kefu replay: " << a << " needs a value\n";
+        return false;
+      }
+      *out = args[++i];
+      return true;
+    };
+    if (a == "-h" || a == "--help") {
+      io.out << kHelp;
+      return kExitOk;
+    } else if (a == "--json") {
+      json = true;
+    } else if (a == "--strict") {
+      options.strict = true;
+    } else if (a == "--no-progress") {
+      progress = false;
+    } else if (a == "--until") {
+      std::string v;
+      if (!value(&v)) return kExitUsage;
+      absl::StatusOr<Timestamp> t = ParseTimestamp(v);
+      if (!t.ok()) {
+        io.err << "kefu replay: --until: " << t.status().message() << "\n";
+        return kExitUsage;
+      }
+      options.until = *t;
+    } else if (a == "--limit") {
+      std::string v;
+      if (!value(&v)) return kExitUsage;
+      char* end = nullptr;
+      const long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 0) {
+        io.err << "kefu replay: --limit needs a count >= 0, got \"" << v << "\"\n";
+        return kExitUsage;
+      }
+      limit = static_cast<size_t>(n);
+    } else if (a == "-") {
+      file = "-";
+    } else if (!a.empty() && a[0] == '-') {
+      io.err << "kefu replay: unknown option " << a << "\n" << kHelp;
+      return kExitUsage;
+    } else if (file.empty()) {
+      file = a;
+    } else {
+      io.err << "kefu replay: more than one EVENTS file\n";
+      return kExitUsage;
+    }
+  }
+  if (file.empty()) {
+    io.err << "kefu replay: no EVENTS file (use - for standard input)\n" << kHelp;
+    return kExitUsage;
+  }
+  std::ifstream in_file;
+  std::istream* in = &io.in;
+  int64_t total_bytes = 0;
+  if (file != "-") {
+    in_file.open(file, std::ios::binary);
+    if (!in_file) {
+      io.err << "kefu replay: cannot open " << file << "\n";
+      return kExitFailure;
+    }
+    in_file.seekg(0, std::ios::end);
+    total_bytes = static_cast<int64_t>(in_file.tellg());
+    in_file.seekg(0);
+    in = &in_file;
+  }
+  // A progress bar only when standard error is a terminal and the size is
+  // known (a file), and not for tiny files.
+  const bool show_progress = progress && &io.err == &std::cerr && isatty(STDERR_FILENO) &&
+                             total_bytes > (1 << 20);
+  if (show_progress) {
+    options.progress = [&](int64_t bytes) {
+      const int percent = static_cast<int>(100 * bytes / std::max<int64_t>(total_bytes, 1));
+      const int bar = percent * 30 / 100;
+      io.err << "\r[" << std::string(bar, '#') << std::string(30 - bar, ' ') << "] "
+             << percent << "% " << bytes / (1 << 20) << " MiB" << std::flush;
+    };
+  }
+  absl::StatusOr<ReplayReport> report = kefu::Replay(*in, options);
+  if (show_progress) io.err << "\r" << std::string(60, ' ') << "\r" << std::flush;
+  if (!report.ok()) {
+    io.err << "kefu replay: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (json) {
+    io.out << ReportJson(file, *report).dump(2, ' ', false,
+                                             nlohmann::json::error_handler_t::replace)
+           << "\n";
+  } else {
+    PrintText(io.out, file, *report, limit);
+  }
+  io.out.flush();
+  if (!io.out) {
+    io.err << "kefu replay: write error\n";
+    return kExitFailure;
+  }
+  io.err << "kefu replay: " << report->lines << " lines, " << report->applied << " applied, "
+         << report->refused << " refused, " << report->duplicates << " duplicates, "
+         << report->rejected << " rejected, " << report->bad << " bad, " << report->blank
+         << " blank\n";
+  return report->stopped_early ? kExitFailure : kExitOk;
+}
+
+}  // namespace kefu::tool

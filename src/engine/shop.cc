@@ -65,7 +65,7 @@ class IndexedOrderRegistry final : public OrderRegistry {
   void Update(const Order& order) {
     std::unique_lock lock(mu_);
     RemoveLocked(order.id());
-    if (!order.live()) return;
+    if (!order.live()) return;  // a finished order is gone from the index
     const OrderData& d = order.data();
     LiveOrder live{d.id, d.buyer, ItemsKey(d.lines), d.address.Full()};
     if (!d.buyer.im_name.empty()) by_im_[d.buyer.im_name].insert(d.id);
@@ -271,7 +271,14 @@ struct Shop::Impl {
     const Timestamp at = MetaOf(e).at;
     return ApplyTo(shard.orders, EntityKind::kOrder, key, e, OrderEnv(), creates,
                    [&](const Order& order, const Outcome& out) {
-                     if (!out.audit.duplicate && !out.refused()) order_registry.Update(order);
+                     // The index holds buyer, items and address of live
+                     // orders: only these events change them, and an order
+                     // leaves it when it stops being live.
+                     if (!out.audit.duplicate && !out.refused() &&
+                         (creates || !order.live() || std::holds_alternative<OrderAdjusted>(e) ||
+                          std::holds_alternative<Cancelled>(e))) {
+                       order_registry.Update(order);
+                     }
                      Enqueue(shard, EntityKind::kOrder, key, out, at, !order.live());
                    });
   }

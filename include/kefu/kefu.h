@@ -40,4 +40,14 @@
 // text
 #include "kefu/reply_check.h"
 
+// engine
+#include "kefu/engine/deadline_queue.h"
+#include "kefu/engine/shop.h"
+#include "kefu/engine/shop_event.h"
+
+// io
+#include "kefu/io/events.h"
+#include "kefu/io/replay.h"
+#include "kefu/io/sample.h"
+
 #endif  // KEFU_KEFU_H_

@@ -67,6 +67,31 @@ class Trie {
     }
   }
 
+  // The depth-2 transition for the first two characters `a`, `b` (both in
+  // the BMP): one probe instead of two trie steps. False when no phrase
+  // starts with them.
+  bool FirstTwo(char32_t a, char32_t b, Step* out) const {
+    if (pair_slots_.empty()) return false;
+    const uint32_t key = (static_cast<uint32_t>(a) << 16) | static_cast<uint32_t>(b);
+    for (size_t i = Hash(key) & pair_mask_;; i = (i + 1) & pair_mask_) {
+      const PairSlot& s = pair_slots_[i];
+      if (s.child == 0) return false;
+      if (s.key == key) {
+        out->node = s.child & kPairChildMask;
+        out->leaf = (s.child & kPairLeafBit) != 0;
+        out->entry = s.entry;
+        return true;
+      }
+    }
+  }
+  // False when no phrase starts with the three characters `a`, `b`, `c`
+  // (a hashed bitmap: true may be a false positive).
+  bool FirstThreeMayMatch(char32_t a, char32_t b, char32_t c) const {
+    const uint32_t h = TripleHash(a, b, c) >> triple_shift_;
+    return (triple_bits_[h >> 6] >> (h & 63)) & 1;
+  }
+  bool has_first_two() const { return !pair_slots_.empty(); }
+
   // The number of trie nodes a list may compile to.
   static constexpr size_t kMaxNodes = size_t{1} << 20;
   size_t nodes() const { return entries_.size(); }
@@ -128,9 +153,46 @@ class Trie {
                     (entry != kNoEntry ? uint64_t{1} << 63 : 0);
       }
     }
+    BuildFirstTwo(tmp);
   }
 
  private:
+  // Fills the depth-2 table (pairs of BMP characters) and the bitmap of the
+  // first three characters.
+  template <typename TmpNodes>
+  void BuildFirstTwo(const TmpNodes& tmp) {
+    size_t pairs = 0, triples = 0;
+    for (const auto& [a, k1] : tmp[0].kids) {
+      for (const auto& [b, k2] : tmp[k1].kids) {
+        if (a < 0x10000 && b < 0x10000) ++pairs;
+        triples += tmp[k2].kids.size();
+      }
+    }
+    uint32_t bits_log2 = 12;
+    while (bits_log2 < 24 && (size_t{1} << bits_log2) < triples * 16) ++bits_log2;
+    triple_shift_ = 32 - bits_log2;
+    triple_bits_.assign((size_t{1} << bits_log2) / 64, 0);
+    if (pairs == 0) return;
+    size_t cap = 16;
+    while (cap < pairs + pairs / 4 + 1) cap *= 2;
+    pair_mask_ = cap - 1;
+    pair_slots_.assign(cap, PairSlot{});
+    for (const auto& [a, k1] : tmp[0].kids) {
+      for (const auto& [b, k2] : tmp[k1].kids) {
+        for (const auto& kv : tmp[k2].kids) {
+          const uint32_t h = TripleHash(a, b, kv.first) >> triple_shift_;
+          triple_bits_[h >> 6] |= uint64_t{1} << (h & 63);
+        }
+        if (a >= 0x10000 || b >= 0x10000) continue;
+        const uint32_t key = (static_cast<uint32_t>(a) << 16) | static_cast<uint32_t>(b);
+        const uint32_t v = k2 | (tmp[k2].kids.empty() ? kPairLeafBit : 0);
+        size_t i = Hash(key) & pair_mask_;
+        while (pair_slots_[i].child != 0) i = (i + 1) & pair_mask_;
+        pair_slots_[i] = PairSlot{key, v, tmp[k2].entry};
+      }
+    }
+  }
+
   // A slot packs character (bits 0-20), node (21-41), child (42-61), leaf
   // (62) and "child ends a phrase" (63); 0 is empty (node 0's BMP children
   // are in the page table, so key 0 never occurs).
@@ -141,6 +203,20 @@ class Trie {
   static size_t Hash(uint64_t key) {
     return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 32);
   }
+  static uint32_t TripleHash(char32_t a, char32_t b, char32_t c) {
+    return (static_cast<uint32_t>(a) * 0x9E3779B1u) ^ (static_cast<uint32_t>(b) * 0x85EBCA6Bu) ^
+           (static_cast<uint32_t>(c) * 0xC2B2AE35u) ^ (static_cast<uint32_t>(c) >> 9);
+  }
+  // A depth-2 transition: key (a << 16 | b); child node and leaf bit (0 for
+  // an empty slot: the child is never the root); the child's entry. Twelve
+  // bytes, so that a probe touches one cache line.
+  struct PairSlot {
+    uint32_t key = 0;
+    uint32_t child = 0;
+    int32_t entry = kNoEntry;
+  };
+  static constexpr uint32_t kPairChildMask = (uint32_t{1} << 20) - 1;
+  static constexpr uint32_t kPairLeafBit = uint32_t{1} << 30;
   static void Unpack(uint32_t child, int32_t entry, Step* out) {
     out->node = child & ~kLeafBit;
     out->leaf = (child & kLeafBit) != 0;
@@ -154,6 +230,10 @@ class Trie {
   std::vector<uint64_t> root_pages_;  // child | leaf bit | entry << 32; page 0 empty
   std::vector<std::pair<char32_t, int32_t>> root_edges_;
   std::vector<std::pair<char32_t, char32_t>> first_pairs_;
+  std::vector<PairSlot> pair_slots_;
+  size_t pair_mask_ = 0;
+  std::vector<uint64_t> triple_bits_;
+  uint32_t triple_shift_ = 32;
   int max_depth_ = 0;
 };
 
@@ -229,6 +309,21 @@ size_t NextCandidate(std::string_view text, size_t pos, const uint64_t* bits,
   return n;
 }
 
+// Decodes the character at `q` (REQUIRES: q < n) like DecodeUtf8, with ASCII
+// and three-byte sequences decoded inline and without a branch between them.
+inline size_t DecodeFast(const unsigned char* base, size_t q, size_t n, char32_t* cp) {
+  if (q + 3 <= n) {
+    const unsigned b0 = base[q], b1 = base[q + 1], b2 = base[q + 2];
+    const bool ascii = b0 < 0x80;
+    const bool three = ((b0 & 0xF0) == 0xE0) & (b0 != 0xE0) & (b0 != 0xED) &
+                       ((b1 & 0xC0) == 0x80) & ((b2 & 0xC0) == 0x80);
+    if (ascii | three) {
+      *cp = ascii ? b0 : (((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu));
+      return ascii ? 1 : 3;
+    }
+  }
+  return DecodeUtf8(base + q, base + n, cp);
+}
 
 }  // namespace text_internal
 
@@ -305,11 +400,16 @@ struct PhraseMatcher::Impl {
   // The longest phrase of `trie` starting at `pos` (whose first character is
   // not noise), honouring noise skipping and word boundaries.
   WalkResult Walk(const Trie& trie, std::string_view text, size_t pos) const {
-    WalkResult best;
+    return WalkFrom(trie, text, pos, 0, WalkResult{});
+  }
+
+  // Walk's loop resumed at byte `pos` in trie node `node` (whose characters
+  // ended just before `pos`), with `best` found so far.
+  WalkResult WalkFrom(const Trie& trie, std::string_view text, size_t pos, uint32_t node,
+                      WalkResult best) const {
     const auto* base = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = base + text.size();
     const auto* p = base + pos;
-    uint32_t node = 0;
     int noise_run = 0;
     while (p < end) {
       char32_t cp;
@@ -390,13 +490,127 @@ struct PhraseMatcher::Impl {
                                         [this](char32_t cp) { return MayStart(cp); });
   }
 
+  // The first position at or after `pos` where a hit may start according to
+  // the start filter and the first-two-characters filter, or text.size().
+  // Where start characters are sparse, NextCandidate skips ahead; where they
+  // are dense, characters are decoded once each and every one is tested with
+  // the character after it, without branching on the filters' answers.
+  size_t NextPairCandidate(std::string_view text, size_t pos) const {
+    const auto* base = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    const uint64_t* starts = start_bits.data();
+    const uint64_t* singles = single_bits.data();
+    const uint64_t* pairs = pair_bits.data();
+    while (true) {
+      pos = NextCandidate(text, pos);
+      if (pos >= n) return n;
+      char32_t c;
+      size_t len = text_internal::DecodeFast(base, pos, n, &c);
+      char32_t f = folder.Fold(c);
+      int misses = 0;
+      while (true) {
+        const size_t q = pos + len;
+        char32_t c2 = kInvalidCodePoint, f2 = kInvalidCodePoint;
+        size_t len2 = 1;
+        if (q < n) {
+          len2 = text_internal::DecodeFast(base, q, n, &c2);
+          f2 = folder.Fold(c2);
+        }
+        const uint64_t start =
+            c < 0x10000 ? (starts[c >> 6] >> (c & 63)) & 1 : static_cast<uint64_t>(MayStart(c));
+        const uint64_t big = f >= 0x10000;  // noise (no start) or folded beyond the BMP
+        const uint32_t fb = f & 0xFFFF;
+        const uint64_t single = (singles[fb >> 6] >> (fb & 63)) & 1;
+        const uint64_t noise2 = f2 == kNoiseChar;
+        const uint32_t h = PairHash(f, f2) >> pair_shift;
+        const uint64_t pair = (pairs[h >> 6] >> (h & 63)) & 1;
+        if (start & (big | single | noise2 | pair)) return pos;
+        if (q >= n) return n;
+        misses = start != 0 ? 0 : misses + 1;
+        pos = q;
+        if (misses >= 3) break;  // sparse again: back to the skip loop
+        c = c2;
+        f = f2;
+        len = len2;
+      }
+    }
+  }
+
   bool StartBit(char32_t cp) const {
     return cp < 0x10000 ? ((start_bits[cp >> 6] >> (cp & 63)) & 1) != 0 : MayStart(cp);
+  }
+
+  enum class Fast { kNoHit, kDone, kSlow };
+  // The common start of a walk from `pos` (first character `f1`, folded, of
+  // `len1` bytes) when the first characters are adjacent, not noise and in
+  // the BMP: the depth-2 table gives the first two steps at once, and the
+  // bitmap of first three characters usually ends the walk there. kNoHit:
+  // no phrase starts at `pos`; kDone: `*r` is the longest phrase; kSlow:
+  // the general walk must decide.
+  Fast FirstSteps(std::string_view text, size_t pos, size_t len1, char32_t f1,
+                  WalkResult* r) const {
+    if (!banned.has_first_two() || f1 >= 0x10000 || ((single_bits[f1 >> 6] >> (f1 & 63)) & 1)) {
+      return Fast::kSlow;
+    }
+    size_t p2 = pos + len1;
+    char32_t c2, f2;
+    size_t len2;
+    int noise = 0;
+    while (true) {
+      if (p2 >= text.size()) return Fast::kNoHit;
+      len2 = DecodeUtf8(text, p2, &c2);
+      f2 = folder.Fold(c2);
+      if (f2 != kNoiseChar) break;
+      if (++noise > max_noise_run) return Fast::kNoHit;
+      p2 += len2;
+    }
+    if (f2 >= 0x10000) return f2 == kInvalidCodePoint ? Fast::kNoHit : Fast::kSlow;
+    if (!PairMayMatch(f1, f2)) return Fast::kNoHit;
+    Trie::Step st;
+    if (!banned.FirstTwo(f1, f2, &st)) return Fast::kNoHit;
+    const size_t p3 = p2 + len2;
+    WalkResult best;
+    if (st.entry != kNoEntry) {
+      const CharClass cls = boundaries ? ClassOf(f2) : CharClass::kOther;
+      if (cls == CharClass::kOther || ClassAt(text, p3) != cls) {
+        best.end = p3;
+        best.entry = st.entry;
+        best.last = c2;
+      }
+    }
+    if (!st.leaf) {
+      // The third character (after at most max_noise_run noise characters).
+      noise = 0;
+      for (size_t p = p3; p < text.size();) {
+        char32_t c3;
+        const size_t len3 = DecodeUtf8(text, p, &c3);
+        const char32_t f3 = folder.Fold(c3);
+        if (f3 == kNoiseChar) {
+          if (++noise > max_noise_run) break;
+          p += len3;
+          continue;
+        }
+        if (f3 != kInvalidCodePoint && banned.FirstThreeMayMatch(f1, f2, f3)) {
+          *r = WalkFrom(banned, text, p3, st.node, best);
+          return Fast::kDone;
+        }
+        break;
+      }
+    }
+    *r = best;
+    return Fast::kDone;
   }
 
   // Handles a candidate start at `pos`: appends a hit and returns the
   // position after it, or returns the position of the next character.
   size_t TryAt(std::string_view text, size_t pos, std::vector<PhraseMatch>* out) const {
+    PhraseMatch hit;
+    const size_t next = TryAt(text, pos, &hit);
+    if (hit.end != 0) out->push_back(hit);
+    return next;
+  }
+  // Same, storing the hit in `*hit` (hit->end stays 0 when there is none).
+  size_t TryAt(std::string_view text, size_t pos, PhraseMatch* hit) const {
     char32_t cp;
     const size_t len = DecodeUtf8(text, pos, &cp);
     const char32_t f = folder.Fold(cp);
@@ -407,17 +621,26 @@ struct PhraseMatcher::Impl {
         return pos + len;
       }
     }
-    if (!SecondCharMayMatch(text, pos + len, f)) return pos + len;
-    const WalkResult r = Walk(banned, text, pos);
+    WalkResult r;
+    switch (FirstSteps(text, pos, len, f, &r)) {
+      case Fast::kNoHit:
+        return pos + len;
+      case Fast::kDone:
+        break;
+      case Fast::kSlow:
+        if (!SecondCharMayMatch(text, pos + len, f)) return pos + len;
+        r = Walk(banned, text, pos);
+        break;
+    }
     if (r.entry == kNoEntry || Covered(text, pos, r.end)) return pos + len;
-    out->push_back(PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)});
+    *hit = PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)};
     return r.end;
   }
 
   void FindAll(std::string_view text, std::vector<PhraseMatch>* out) const {
     if (banned.empty()) return;
-    size_t pos = NextCandidate(text, 0);
-    while (pos < text.size()) pos = NextCandidate(text, TryAt(text, pos, out));
+    size_t pos = NextPairCandidate(text, 0);
+    while (pos < text.size()) pos = NextPairCandidate(text, TryAt(text, pos, out));
   }
 };
 

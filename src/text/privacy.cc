@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "text/utf8.h"
 
 namespace kefu {
@@ -242,6 +246,61 @@ void FindNumbers(const std::vector<Char>& chars, const PersonalDataOptions& o,
   }
 }
 
+// Cheap exit: false when `text` has no '@' and fewer than 11 digits (ASCII,
+// or full-width EF BC 90..99), so that it cannot hold anything sought (every
+// number sought has at least 11 digits). One pass, 16 bytes a step with SSE2.
+bool MayHoldPersonalData(std::string_view text) {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t digits = 0;
+  bool at = false;
+  size_t i = 0;
+  // Byte i counts as a full-width digit's last byte when bytes i-2, i-1 are
+  // EF BC; `b1`, `b2` carry the two bytes before the block.
+  unsigned b2 = 0, b1 = 0;
+#if defined(__SSE2__)
+  if (n >= 18) {
+    // The first two bytes cannot end a full-width digit.
+    for (; i < 2; ++i) {
+      digits += (t[i] - unsigned{'0'} <= 9u) ? 1 : 0;
+      at |= t[i] == '@';
+    }
+    const __m128i zero = _mm_set1_epi8('0');
+    const __m128i nine = _mm_set1_epi8(9);
+    const __m128i fw0 = _mm_set1_epi8(static_cast<char>(0x90));
+    const __m128i ef = _mm_set1_epi8(static_cast<char>(0xEF));
+    const __m128i bc = _mm_set1_epi8(static_cast<char>(0xBC));
+    const __m128i ats = _mm_set1_epi8('@');
+    int at_mask = 0;
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+      const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i - 1));
+      const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i - 2));
+      const __m128i d = _mm_sub_epi8(v, zero);
+      const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+      const __m128i f = _mm_sub_epi8(v, fw0);
+      const __m128i is_fw = _mm_and_si128(
+          _mm_cmpeq_epi8(_mm_min_epu8(f, nine), f),
+          _mm_and_si128(_mm_cmpeq_epi8(v1, bc), _mm_cmpeq_epi8(v2, ef)));
+      digits += static_cast<size_t>(
+          __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_fw)))));
+      at_mask |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, ats));
+    }
+    at |= at_mask != 0;
+    b2 = t[i - 2];
+    b1 = t[i - 1];
+  }
+#endif
+  for (; i < n; ++i) {
+    const unsigned c = t[i];
+    digits += (c - unsigned{'0'} <= 9u || (b2 == 0xEF && b1 == 0xBC && c - 0x90u <= 9u)) ? 1 : 0;
+    at |= c == '@';
+    b2 = b1;
+    b1 = c;
+  }
+  return at || digits >= 11;
+}
+
 }  // namespace
 
 std::vector<PersonalDataHit> FindPersonalData(std::string_view text,
@@ -252,26 +311,7 @@ std::vector<PersonalDataHit> FindPersonalData(std::string_view text,
   // EF BC 90..99.)
   // A branch-free first pass (it vectorizes); full-width digits only when
   // an EF byte was seen.
-  size_t digits = 0;
-  bool at = false, ef = false;
-  for (const char ch : text) {
-    const unsigned c = static_cast<unsigned char>(ch);
-    digits += (c - '0' <= 9u) ? 1 : 0;
-    at |= c == '@';
-    ef |= c == 0xEF;
-  }
-  bool interesting = at;
-  if (!interesting && ef && digits < 11) {
-    for (size_t i = 0; i + 2 < text.size(); ++i) {
-      if (static_cast<unsigned char>(text[i]) == 0xEF &&
-          static_cast<unsigned char>(text[i + 1]) == 0xBC &&
-          static_cast<unsigned char>(text[i + 2]) - 0x90u <= 9u) {
-        ++digits;
-      }
-    }
-  }
-  interesting = interesting || digits >= 11;
-  if (!interesting) return out;
+  if (!MayHoldPersonalData(text)) return out;
   std::vector<Char> chars;
   chars.reserve(text.size() / 2 + 1);
   for (size_t p = 0; p < text.size();) {

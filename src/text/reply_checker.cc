@@ -39,7 +39,6 @@ struct ReplyChecker::Impl {
   // `marker` is the first refusal marker in `reply`.
   void CheckApology(std::string_view reply, const PhraseMatch& marker,
                     std::vector<Finding>* out) const {
-    const std::vector<PhraseMatch> hits{marker};
     // The first sentence.
     size_t sentence_end = reply.size();
     for (size_t p = 0; p < reply.size();) {
@@ -52,20 +51,21 @@ struct ReplyChecker::Impl {
       p += len;
     }
     const std::string_view first = reply.substr(0, sentence_end);
-    std::vector<PhraseMatch> open;
-    opening->FindAll(first, &open);
+    // Greetings, then the apology, each preceded by noise only: the opening
+    // list's hits in order, without collecting them.
+    const PhraseMatcher::Impl& open = *opening->impl_;
     size_t cursor = 0;
-    bool ok = false;
-    for (const PhraseMatch& m : open) {
-      if (!OnlyNoise(first, cursor, m.begin)) break;
-      if (opening->entry(m.entry).rule_id == "apology") {
-        ok = true;
-        break;
+    for (size_t pos = open.NextCandidate(first, 0); pos < first.size();) {
+      PhraseMatch m;
+      const size_t next = open.TryAt(first, pos, &m);
+      if (m.end != 0) {
+        if (!OnlyNoise(first, cursor, m.begin)) break;
+        if (m.entry == 0) return;  // entry 0 is the apology
+        cursor = m.end;            // a greeting
       }
-      cursor = m.end;  // a greeting
+      pos = open.NextCandidate(first, next);
     }
-    if (ok) return;
-    const PhraseMatch& h = hits.front();
+    const PhraseMatch& h = marker;
     Finding f;
     f.rule_id = "PH-APOLOGY";
     f.severity = options.apology.severity;
@@ -172,7 +172,6 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   size_t resume_small[8] = {};
   std::vector<size_t> resume_big(k > 8 ? k : 0, 0);
   size_t* resume = k > 8 ? resume_big.data() : resume_small;
-  std::vector<PhraseMatch> hits;
   std::optional<PhraseMatch> first_marker;
   const auto may_start = [&im](char32_t cp) { return im.AnyMayStart(cp); };
   size_t pos = text_internal::NextCandidate(reply, 0, im.any_start.data(), may_start);
@@ -182,10 +181,9 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
       if (i >= lists && first_marker.has_value()) continue;  // one marker is enough
-      hits.clear();
-      resume[i] = im.scan[i]->TryAt(reply, pos, &hits);
-      if (hits.empty()) continue;
-      const PhraseMatch& h = hits.front();
+      PhraseMatch h;
+      resume[i] = im.scan[i]->TryAt(reply, pos, &h);
+      if (h.end == 0) continue;
       if (i >= lists) {
         first_marker = h;
         continue;

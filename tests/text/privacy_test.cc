@@ -85,5 +85,29 @@ TEST(PhPrivacy, InvalidUtf8AndEdgesDoNotCrash) {
   EXPECT_THAT(Masked("X"), IsEmpty());
 }
 
+// The cheap pre-check counts digits 16 bytes at a time: numbers, full-width
+// digits and '@' are found wherever they fall relative to those blocks.
+TEST(PhPrivacy, PreCheckFindsDataAtEveryOffset) {
+  const std::string fw_phone = "１３８１２３４５６７８";  // full-width digits
+  for (size_t pad = 0; pad < 40; ++pad) {
+    const std::string before(pad, 'a');
+    const std::string chinese_before = [&] {
+      std::string s;
+      for (size_t i = 0; i < pad; ++i) s += "好";
+      return s;
+    }();
+    EXPECT_THAT(Masked(before + " 13812345678 " + before), ElementsAre("mobile-phone:138****5678"))
+        << pad;
+    EXPECT_THAT(Masked(chinese_before + fw_phone + chinese_before),
+                ElementsAre("mobile-phone:138****5678"))
+        << pad;
+    EXPECT_THAT(Masked(chinese_before + "z@example.com" + chinese_before),
+                ElementsAre("email:z***@example.com"))
+        << pad;
+    // Ten digits are too few for anything sought, split or not.
+    EXPECT_THAT(Masked(chinese_before + "１２３４５" + before + "12345"), IsEmpty()) << pad;
+  }
+}
+
 }  // namespace
 }  // namespace kefu

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kefu/engine/shop.h"
 #include "kefu/io/events.h"
 #include "kefu/machines/order.h"
 #include "kefu/machines/order_registry.h"
@@ -319,6 +320,29 @@ TEST(Sample, OtherSeedsAndSizesApplyWithoutErrorsToo) {
     EXPECT_EQ(replay.error_count_, 0u) << "seed " << seed << ": "
                                        << testing::PrintToString(replay.errors_);
   }
+}
+
+// The same week through the shop engine itself.
+TEST(Sample, TheDefaultWeekAppliesToTheShopEngine) {
+  auto shop = Shop::Create();
+  ASSERT_TRUE(shop.ok()) << shop.status();
+  size_t events = 0, errors = 0, refused = 0;
+  std::vector<std::string> first_errors;
+  const SampleOptions o;
+  ASSERT_TRUE(GenerateSample(o, [&](const ShopEvent& e) {
+                ++events;
+                absl::StatusOr<Outcome> out = (*shop)->Apply(e);
+                if (!out.ok()) {
+                  if (++errors <= 10) first_errors.push_back(MetaOf(e).id + ": " +
+                                                             std::string(out.status().message()));
+                } else if (out->refused()) {
+                  ++refused;
+                }
+              }).ok());
+  EXPECT_EQ(errors, 0u) << testing::PrintToString(first_errors);
+  EXPECT_GT(refused, 50u);
+  EXPECT_LT(refused * 50, events);
+  EXPECT_FALSE((*shop)->Due(o.start + absl::Hours(24) * o.days).empty());
 }
 
 // The million-event week of the replay benchmark; slow, so only on request:

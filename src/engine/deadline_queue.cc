@@ -103,7 +103,7 @@ class ChunkedArray {
 };
 
 // An interned entity: its key and the head of its item list.
-struct EntityRec {
+struct alignas(32) EntityRec {
   static constexpr uint8_t kHeapKey = 255;
   static constexpr size_t kInline = 24;
 
@@ -161,20 +161,63 @@ enum ItemFlags : uint8_t {
   kResumed = 16,  // last armed by kResume (DueItem::deadline.op)
 };
 
-// One open deadline or scheduled action.
-struct Item {
+// One open deadline or scheduled action: one cache line. Its payload (the
+// encoded figures, and an action's assignee and subject) is kept inline when
+// it fits in 23 bytes, else in a heap block.
+struct alignas(64) Item {
+  static constexpr size_t kInlinePayload = 23;
+  enum PayloadKind : uint8_t { kNoPayload = 0, kInline = 1, kHeap = 2 };
+
+  Item() = default;
+  Item(const Item&) = delete;
+  Item& operator=(const Item&) = delete;
+  ~Item() { ClearPayload(); }
+
+  const char* payload() const {
+    switch (payload_kind) {
+      case kInline: return payload_bytes;
+      case kHeap: {
+        const char* p;
+        std::memcpy(&p, payload_bytes, sizeof p);
+        return p;
+      }
+      default: return nullptr;
+    }
+  }
+  void SetPayload(std::string_view bytes) {
+    ClearPayload();
+    if (bytes.size() <= kInlinePayload) {
+      std::memcpy(payload_bytes, bytes.data(), bytes.size());
+      payload_kind = kInline;
+      return;
+    }
+    char* p = new char[bytes.size()];
+    std::memcpy(p, bytes.data(), bytes.size());
+    std::memcpy(payload_bytes, &p, sizeof p);
+    payload_kind = kHeap;
+  }
+  void ClearPayload() {
+    if (payload_kind == kHeap) {
+      char* p;
+      std::memcpy(&p, payload_bytes, sizeof p);
+      delete[] p;
+    }
+    payload_kind = kNoPayload;
+  }
+
   int64_t due = 0;   // breach or action time
   int64_t warn = 0;  // warning time (kHasWarn); an action's ActionKind
   uint64_t seq = 0;  // the live entry's seq; 0 when free
-  std::unique_ptr<char[]> payload;  // encoded figures (+ assignee, subject)
   uint32_t entity = kNone;
   uint32_t next = kNone;  // next item of the entity, or of the free list
   uint32_t message = 0;
   uint16_t rule = 0;
   uint8_t flags = 0;
   Phase phase = kIdle;
+  char payload_bytes[kInlinePayload];
+  PayloadKind payload_kind = kNoPayload;
 };
-static_assert(sizeof(Item) == 48, "Item is meant to be 48 bytes");
+static_assert(sizeof(Item) == 64, "Item is meant to be one cache line");
 
 struct Entry {
   int64_t t;
@@ -286,6 +329,7 @@ enum FigureTag : uint8_t {
   kTagTimeInfPast = 4,
   kTagInt = 5,
   kTagText = 6,
+  kTagTimeIsDue = 7,  // the item's own due time (a "due" figure, typically)
 };
 
 // absl::Duration's resolution.
@@ -356,9 +400,9 @@ class DeadlineQueue::Impl {
   // Encodes figures (and, for actions, assignee and subject) into a payload
   // block; null when there is nothing to keep. Fails when a figure name cannot
   // be interned.
-  absl::Status EncodeFigures(const Figures& figures);
-  std::unique_ptr<char[]> TakePayload();
-  void DecodeFigures(Reader* r, Figures* out) const;
+  // A time figure equal to `due` takes no room.
+  absl::Status EncodeFigures(const Figures& figures, int64_t due);
+  void DecodeFigures(Reader* r, int64_t due, Figures* out) const;
   void FillDeadline(const Item& it, Deadline* d) const;
   void FillAction(const Item& it, Action* a) const;
 
@@ -465,7 +509,7 @@ void DeadlineQueue::Impl::FreeItem(uint32_t i) {
   while (*link != i) link = &items_[*link].next;
   *link = it.next;
   if (it.flags & kPaused) --paused_;
-  it.payload.reset();
+  it.ClearPayload();
   it.seq = 0;
   it.phase = kIdle;
   it.flags = 0;
@@ -484,7 +528,7 @@ uint32_t DeadlineQueue::Impl::InternMessage(const Message& m) {
   return it->second;
 }
 
-absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures) {
+absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures, int64_t due) {
   PutVarint(&scratch_, figures.size());
   for (const Figure& f : figures) {
     std::optional<uint16_t> name = figure_names_.Intern(f.name);
@@ -494,7 +538,9 @@ absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures) {
       scratch_.push_back(static_cast<char>(kTagMoney));
       PutVarint(&scratch_, ZigZag(m->fen()));
     } else if (const Timestamp* t = std::get_if<Timestamp>(&f.value)) {
-      if (*t == absl::InfiniteFuture()) {
+      if (*t == FromNs(due)) {
+        scratch_.push_back(static_cast<char>(kTagTimeIsDue));
+      } else if (*t == absl::InfiniteFuture()) {
         scratch_.push_back(static_cast<char>(kTagTimeInfFuture));
       } else if (*t == absl::InfinitePast()) {
         scratch_.push_back(static_cast<char>(kTagTimeInfPast));
@@ -521,14 +567,7 @@ absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures) {
   return absl::OkStatus();
 }
 
-std::unique_ptr<char[]> DeadlineQueue::Impl::TakePayload() {
-  std::unique_ptr<char[]> p(new char[scratch_.size()]);
-  std::memcpy(p.get(), scratch_.data(), scratch_.size());
-  scratch_.clear();
-  return p;
-}
-
-void DeadlineQueue::Impl::DecodeFigures(Reader* r, Figures* out) const {
+void DeadlineQueue::Impl::DecodeFigures(Reader* r, int64_t due, Figures* out) const {
   const size_t n = r->Varint();
   out->reserve(n);
   for (size_t k = 0; k < n; ++k) {
@@ -537,6 +576,7 @@ void DeadlineQueue::Impl::DecodeFigures(Reader* r, Figures* out) const {
     switch (r->Byte()) {
       case kTagMoney: f.value = Money::Fen(UnZigZag(r->Varint())); break;
       case kTagTimeNs: f.value = FromNs(static_cast<int64_t>(r->Fixed64())); break;
+      case kTagTimeIsDue: f.value = FromNs(due); break;
       case kTagTimeExact: {
         const int64_t secs = UnZigZag(r->Varint());
         const int64_t ticks = UnZigZag(r->Varint());
@@ -557,9 +597,9 @@ void DeadlineQueue::Impl::FillDeadline(const Item& it, Deadline* d) const {
   d->due = FromNs(it.due);
   if (it.flags & kHasWarn) d->warn_at = FromNs(it.warn);
   d->message = messages_[it.message];
-  if (it.payload) {
-    Reader r(it.payload.get());
-    DecodeFigures(&r, &d->figures);
+  if (const char* p = it.payload()) {
+    Reader r(p);
+    DecodeFigures(&r, it.due, &d->figures);
   }
 }
 
@@ -568,9 +608,9 @@ void DeadlineQueue::Impl::FillAction(const Item& it, Action* a) const {
   a->rule = rules_[it.rule];
   a->due = FromNs(it.due);
   a->message = messages_[it.message];
-  if (it.payload) {
-    Reader r(it.payload.get());
-    DecodeFigures(&r, &a->figures);
+  if (const char* p = it.payload()) {
+    Reader r(p);
+    DecodeFigures(&r, it.due, &a->figures);
     a->assignee = std::string(r.String());
     a->subject = std::string(r.String());
   }
@@ -688,15 +728,25 @@ bool DeadlineQueue::Impl::LoadNextBucket(int64_t limit) {
   return false;
 }
 
-void DeadlineQueue::Impl::Prefetch(size_t ahead) const {
-  // Items and entities of the run are scattered: fetch them early.
+// Items and entities of the run are scattered in memory: fetch them early.
+// (Inline: GCC drops calls to a function that only prefetches.)
+inline __attribute__((always_inline)) void DeadlineQueue::Impl::Prefetch(size_t ahead) const {
   const size_t a = run_pos_ + ahead;
   if (a < run_.size()) __builtin_prefetch(&items_[run_[a].item]);
   const size_t b = run_pos_ + ahead / 2;
   if (b < run_.size()) {
     const Item& it = items_[run_[b].item];
     if (it.entity != kNone) __builtin_prefetch(&entities_[it.entity]);
-    if (it.payload) __builtin_prefetch(it.payload.get());
+    if (it.payload_kind == Item::kHeap) __builtin_prefetch(it.payload());
+  }
+  // A breach or action usually ends its entity: its index slot is next.
+  const size_t c = run_pos_ + ahead / 4;
+  if (c < run_.size() && run_[c].phase != kWarnPhase) {
+    const Item& it = items_[run_[c].item];
+    if (it.entity != kNone && it.next == kNone && entities_[it.entity].head == run_[c].item) {
+      const EntityRec& rec = entities_[it.entity];
+      index_.prefetch(EntityRef{rec.kind, rec.key()});
+    }
   }
 }
 
@@ -818,10 +868,9 @@ absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, c
   }
   const std::optional<uint16_t> rule = rules_.Intern(op.rule);
   if (!rule) return absl::ResourceExhaustedError("deadline queue: too many distinct rule IDs");
-  const bool keep_figures = op.op == DeadlineOp::kResume && op.figures.empty();
   if (!op.figures.empty()) {
     scratch_.clear();
-    absl::Status s = EncodeFigures(op.figures);
+    absl::Status s = EncodeFigures(op.figures, *due);
     if (!s.ok()) {
       scratch_.clear();
       return s;
@@ -836,6 +885,7 @@ absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, c
   Item& it = items_[i];
   const bool resume_in_place = existed && op.op == DeadlineOp::kResume;
   if (it.flags & kPaused) --paused_;
+  const int64_t old_due = it.due;
   const uint8_t warned = resume_in_place ? (it.flags & kWarned) : 0;
   it.flags = static_cast<uint8_t>((warn ? kHasWarn : 0) | warned |
                                   (op.op == DeadlineOp::kResume ? kResumed : 0));
@@ -845,9 +895,19 @@ absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, c
   const bool has_message = op.message.zh != nullptr || op.message.en != nullptr;
   if (!resume_in_place || has_message) it.message = InternMessage(op.message);
   if (!op.figures.empty()) {
-    it.payload = TakePayload();
-  } else if (!(resume_in_place && keep_figures)) {
-    it.payload.reset();
+    it.SetPayload(scratch_);
+    scratch_.clear();
+  } else if (!resume_in_place) {
+    it.ClearPayload();
+  } else if (it.payload() != nullptr && old_due != it.due) {
+    // The kept figures may refer to the old due time: encode them again.
+    Figures kept;
+    Reader r(it.payload());
+    DecodeFigures(&r, old_due, &kept);
+    scratch_.clear();
+    (void)EncodeFigures(kept, it.due);  // names are interned already: cannot fail
+    it.SetPayload(scratch_);
+    scratch_.clear();
   }
   Arm(i);
   return absl::OkStatus();
@@ -872,7 +932,7 @@ absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key
       !action.figures.empty() || !action.assignee.empty() || !action.subject.empty();
   if (has_payload) {
     scratch_.clear();
-    absl::Status s = EncodeFigures(action.figures);
+    absl::Status s = EncodeFigures(action.figures, *due);
     if (!s.ok()) {
       scratch_.clear();
       return s;
@@ -888,7 +948,10 @@ absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key
   it.warn = static_cast<int64_t>(action.kind);
   it.rule = *rule;
   it.message = InternMessage(action.message);
-  if (has_payload) it.payload = TakePayload();
+  if (has_payload) {
+    it.SetPayload(scratch_);
+    scratch_.clear();
+  }
   Arm(i);
   return absl::OkStatus();
 }

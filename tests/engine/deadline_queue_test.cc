@@ -206,6 +206,7 @@ TEST(DeadlineQueue, PausedDeadlineDoesNotFireAndResumesWithNewTimes) {
   Deadline d = Set("AS-RESOLVE", H(48), H(24));
   d.message = {"售后须7天内完结", "resolve within 7 days"};
   d.figures.push_back({"claimed", Money::Fen(1200)});
+  d.figures.push_back({"due", H(48)});  // stays the kSet's due after the resume
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0)).ok());
   // Waiting on the supplier: the clock stops at hour 10.
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause, H(48), H(24)),

@@ -68,6 +68,22 @@ struct Ctx {
 
   // ------------------------------------------------------------ helpers
 
+  // What Outcome::Add does (the decision, and its verdict in the audit
+  // record), without moving the decision twice on the way.
+  void Add(Decision&& dec) {
+    out.audit.verdicts.push_back(RuleVerdict{dec.rule, dec.verdict});
+    out.decisions.push_back(std::move(dec));
+  }
+  // The same for a decision built in place: `verdict` must be final. The
+  // reference is valid until the next decision is added.
+  Decision& Decide(RuleId rule, Verdict verdict) {
+    out.audit.verdicts.push_back(RuleVerdict{rule, verdict});
+    Decision& dec = out.decisions.emplace_back();
+    dec.rule = rule;
+    dec.verdict = verdict;
+    return dec;
+  }
+
   bool Admit(const ContactAttempted& e) {
     if (admitted >= 0) return admitted == 1;
     counted = p.contact_limit.Counts(d.rating, e.channel, e.result);
@@ -154,6 +170,9 @@ struct Ctx {
     c.result = e.result;
     c.counted = counted;
     c.overridden = overridden;
+    // A review sees a few contacts (the default limits allow 3): room for
+    // them at the first saves moving them as the list grows.
+    if (d.contacts.capacity() == 0) d.contacts.reserve(4);
     d.contacts.push_back(std::move(c));
     if (counted) ++d.counted_contacts;
     if (e.buyer_difficult) d.buyer_difficult = true;
@@ -161,8 +180,8 @@ struct Ctx {
       d.next_contact_at.reset();
       d.next_contact_channel.reset();
     }
-    out.Add(std::move(limit_decision));
-    if (channel_decision) out.Add(std::move(*channel_decision));
+    Add(std::move(limit_decision));
+    if (channel_decision) Add(std::move(*channel_decision));
     if (overridden) {
       out.audit.note = absl::StrCat("supervisor override of RV-CONTACT-LIMIT by ",
                                     ToAbsl(StaffRoleName(e.role)), " ", e.meta.agent);
@@ -173,7 +192,7 @@ struct Ctx {
     Deadline dl;
     dl.rule = rule;
     dl.op = DeadlineOp::kCancel;
-    out.deadlines.push_back(dl);
+    out.deadlines.push_back(std::move(dl));
   }
 
   void ClearFollowUp() {
@@ -190,17 +209,14 @@ struct Ctx {
     d.agreed_at = at;
     d.promise_check_at = p.promise.CheckAt(at, cal);
     d.reminders = 0;
-    Decision dec;
-    dec.rule = PromisePolicy::kRule;
-    dec.verdict = Verdict::kScheduled;
+    Decision& dec = Decide(PromisePolicy::kRule, Verdict::kScheduled);
     dec.message = {"买家答应修改评价，{due}检查", "buyer agreed to revise; checked at {due}"};
     dec.figures.push_back({"due", *d.promise_check_at});
-    out.Add(std::move(dec));
     Deadline dl;
     dl.rule = PromisePolicy::kRule;
     dl.due = *d.promise_check_at;
     dl.message = {"检查买家是否已修改评价", "check whether the buyer revised the review"};
-    out.deadlines.push_back(dl);
+    out.deadlines.push_back(std::move(dl));
   }
 
   void CommitFollowUp() {
@@ -210,9 +226,7 @@ struct Ctx {
     d.next_contact_at = fp.next_at;
     d.next_contact_channel = fp.next_channel;
     d.schedule_closes_at = fp.closes_at;
-    Decision dec;
-    dec.rule = RefusalSchedulePolicy::kRule;
-    dec.verdict = Verdict::kScheduled;
+    Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kScheduled);
     Deadline dl;
     dl.rule = RefusalSchedulePolicy::kRule;
     if (fp.next_at) {
@@ -221,7 +235,7 @@ struct Ctx {
       dec.figures.push_back({"day", int64_t{fp.next_day}});
       dec.figures.push_back({"channel", std::string(ReviewChannelName(*fp.next_channel))});
       dec.figures.push_back({"due", *fp.next_at});
-      Action act;
+      Action& act = out.actions.emplace_back();
       act.kind = KindFor(*fp.next_channel);
       act.rule = RefusalSchedulePolicy::kRule;
       act.assignee = d.agent;
@@ -230,7 +244,6 @@ struct Ctx {
       act.message = {"第{day}天：请买家修改评价（{channel}）",
                      "day {day}: ask the buyer to revise the review ({channel})"};
       act.figures = dec.figures;
-      out.actions.push_back(std::move(act));
       dl.due = *fp.next_at;
       dl.message = {"按计划联系买家", "scheduled follow-up contact due"};
     } else if (fp.stopped_by_limit) {
@@ -248,8 +261,7 @@ struct Ctx {
       dl.due = *fp.closes_at;
       dl.message = {"跟进结束：未修改则关闭", "follow-up over: close unless revised"};
     }
-    out.Add(std::move(dec));
-    out.deadlines.push_back(dl);
+    out.deadlines.push_back(std::move(dl));
   }
 
   void Finish(Timestamp at) {
@@ -285,7 +297,7 @@ struct Ctx {
     Decision dec = p.remedy.Evaluate(e.remedy, d.rating, d.item_price, d.buyer_difficult);
     if (e.remedy == Remedy::kPartialRefund) dec.figures.push_back({"amount", e.amount});
     if (dec.verdict == Verdict::kRefused) {
-      out.Add(std::move(dec));
+      Add(std::move(dec));
       return false;
     }
     remedy_decision = std::move(dec);
@@ -309,24 +321,21 @@ struct Ctx {
     d.buyer_difficult = e.buyer_difficult;
     d.received_at = e.meta.at;
     if (!p.remedy.Allowed(d.rating, d.item_price, d.buyer_difficult).empty()) {
-      out.Add(p.remedy.Propose(d.rating, d.item_price, d.buyer_difficult));
+      Add(p.remedy.Propose(d.rating, d.item_price, d.buyer_difficult));
     }
     Deadline dl;
     dl.rule = "RV-DAILY";
     dl.due = cal.EndOfDay(e.meta.at);
     dl.message = {"中差评当天处理", "handle neutral and negative reviews the same day"};
-    out.deadlines.push_back(dl);
+    out.deadlines.push_back(std::move(dl));
   }
 
   void Do(a::Assign, const ReviewAssigned& e) {
     const bool first = d.agent.empty();
     d.agent = e.agent;
-    Decision dec;
-    dec.rule = "RV-DAILY";
-    dec.verdict = Verdict::kAllowed;
+    Decision& dec = Decide("RV-DAILY", Verdict::kAllowed);
     dec.message = {"由{agent}处理", "handled by {agent}"};
     dec.figures.push_back({"agent", e.agent});
-    out.Add(std::move(dec));
     if (first) CancelDeadline("RV-DAILY");
   }
 
@@ -356,15 +365,13 @@ struct Ctx {
     r.amount = e.amount;
     r.offered_at = e.meta.at;
     d.remedies.push_back(r);
-    out.Add(std::move(*remedy_decision));
+    Add(std::move(*remedy_decision));
   }
 
   void Do(a::Accept, const RemedyAccepted& e) {
     ReviewRemedy& r = d.remedies.back();
     r.answer = RemedyAnswer::kAccepted;
-    Decision dec;
-    dec.rule = RemedyPolicy::kRule;
-    dec.verdict = Verdict::kAllowed;
+    Decision& dec = Decide(RemedyPolicy::kRule, Verdict::kAllowed);
     dec.message = {"买家接受{remedy}", "buyer accepted {remedy}"};
     dec.figures.push_back({"remedy", std::string(RemedyName(r.remedy))});
     Action act;
@@ -389,7 +396,6 @@ struct Ctx {
         act.message = {"请买家寄回商品办理{remedy}，登记售后", "ask the buyer to send the item back for {remedy}; register the after-sales case"};
         break;
     }
-    out.Add(std::move(dec));
     out.actions.push_back(std::move(act));
     StartPromise(e.meta.at);
   }
@@ -417,20 +423,15 @@ struct Ctx {
   void Do(a::Close, const DayEnded& e) {
     d.closed_at = e.meta.at;
     d.close_reason = "RV-SCHEDULE";
-    Decision dec;
-    dec.rule = RefusalSchedulePolicy::kRule;
-    dec.verdict = Verdict::kAllowed;
+    Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kAllowed);
     dec.message = {"跟进结束，买家未修改：关闭（未解决）",
                    "follow-up over and not revised: closed unresolved"};
     dec.figures.push_back({"steps", int64_t{d.schedule_done}});
-    out.Add(std::move(dec));
     Finish(e.meta.at);
   }
 
   void Do(a::CheckFollowUp, const DayEnded&) {
-    Decision dec;
-    dec.rule = RefusalSchedulePolicy::kRule;
-    dec.verdict = Verdict::kAllowed;
+    Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kAllowed);
     if (d.next_contact_at) {
       dec.message = {"跟进中：下次{channel}联系{due}", "follow-up running: next {channel} due {due}"};
       dec.figures.push_back({"channel", std::string(ReviewChannelName(*d.next_contact_channel))});
@@ -439,7 +440,6 @@ struct Ctx {
       dec.message = {"跟进中：{due}关闭", "follow-up running: closes at {due}"};
       dec.figures.push_back({"due", d.schedule_closes_at.value_or(absl::InfiniteFuture())});
     }
-    out.Add(std::move(dec));
   }
 
   void Do(a::CheckPromise, const DayEnded& e) {
@@ -449,14 +449,14 @@ struct Ctx {
     if (!d.promise_check_at) {
       dec.verdict = Verdict::kAllowed;
       dec.message = {"无待检查的承诺", "no promise to check"};
-      out.Add(std::move(dec));
+      Add(std::move(dec));
       return;
     }
     if (at < *d.promise_check_at) {
       dec.verdict = Verdict::kAllowed;
       dec.message = {"承诺于{due}检查", "promise checked at {due}"};
       dec.figures.push_back({"due", *d.promise_check_at});
-      out.Add(std::move(dec));
+      Add(std::move(dec));
       return;
     }
     // Not revised by the end of the day.
@@ -473,7 +473,7 @@ struct Ctx {
         dec.message = {"买家未修改；已提醒{reminders}次", "not revised; {reminders} reminders sent"};
         dec.figures.push_back({"reminders", int64_t{d.reminders}});
       }
-      out.Add(std::move(dec));
+      Add(std::move(dec));
       return;
     }
     ++d.reminders;
@@ -493,14 +493,14 @@ struct Ctx {
     act.due = reminder_at;
     act.message = {"短信提醒买家上线修改评价", "SMS: remind the buyer to revise the review"};
     act.figures = dec.figures;
-    out.Add(std::move(dec));
+    Add(std::move(dec));
     out.actions.push_back(std::move(act));
     if (d.promise_check_at) {
       Deadline dl;
       dl.rule = PromisePolicy::kRule;
       dl.due = *d.promise_check_at;
       dl.message = {"检查买家是否已修改评价", "check whether the buyer revised the review"};
-      out.deadlines.push_back(dl);
+      out.deadlines.push_back(std::move(dl));
     }
   }
 
@@ -631,6 +631,11 @@ struct Review::Impl {
   ReviewData data;
   AppliedEvents applied;
   Sm sm;
+
+  std::string_view state() const { return msm_support::StateName(sm); }
+  // Review::Apply's work: fills `out` (a default Outcome) and records it in
+  // `applied` when it should be, or returns the error.
+  absl::Status Apply(const ReviewEvent& event, const ReviewEnvironment& env, Outcome& out);
 };
 
 Review::Review(std::string id) : impl_(std::make_unique<Impl>()) {
@@ -653,7 +658,7 @@ Review& Review::operator=(Review&& other) noexcept = default;
 Review::~Review() = default;
 
 const std::string& Review::id() const { return impl_->data.id; }
-std::string_view Review::state() const { return msm_support::StateName(impl_->sm); }
+std::string_view Review::state() const { return impl_->state(); }
 const ReviewData& Review::data() const { return impl_->data; }
 const std::vector<Outcome>& Review::applied() const { return impl_->applied.outcomes(); }
 
@@ -664,28 +669,42 @@ bool Review::open() const {
 }
 
 absl::StatusOr<Outcome> Review::Apply(const ReviewEvent& event, const ReviewEnvironment& env) {
+  // The outcome is built where the caller receives it (one return statement,
+  // so the compiler constructs `result` in place): the idempotency log's copy
+  // is the only one made.
+  absl::StatusOr<Outcome> result(absl::in_place);
+  absl::Status status = impl_->Apply(event, env, *result);
+  if (!status.ok()) result = std::move(status);
+  return result;
+}
+
+absl::Status Review::Impl::Apply(const ReviewEvent& event, const ReviewEnvironment& env,
+                                 Outcome& out) {
   const EventMeta& meta = MetaOf(event);
   KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (const Outcome* seen = impl_->applied.Find(meta.id)) {
-    Outcome again = *seen;
-    again.audit.duplicate = true;
-    return again;
+  if (const Outcome* seen = applied.Find(meta.id)) {
+    out = *seen;
+    out.audit.duplicate = true;
+    return absl::OkStatus();
   }
   const ReviewPolicies& policies = env.policies ? *env.policies : ReviewPolicies::Defaults();
   static const BusinessCalendar* const kDefaultCalendar =
       new BusinessCalendar(BusinessCalendar::Default());
   const BusinessCalendar& calendar = env.calendar ? *env.calendar : *kDefaultCalendar;
-  KEFU_RETURN_IF_ERROR(Validate(event, impl_->data, policies));
+  KEFU_RETURN_IF_ERROR(Validate(event, data, policies));
 
-  Outcome out;
-  out.entity = impl_->data.id;
+  // Most events decide one to three things (a contact: its limit, its
+  // channel, what comes next); growing the vector one by one would move
+  // every decision again.
+  out.decisions.reserve(3);
+  out.entity = data.id;
   out.audit.event_id = meta.id;
   out.audit.event_type = EventName(event);
   out.audit.agent = meta.agent;
   out.audit.at = meta.at;
   out.audit.state_before = state();
 
-  Ctx ctx(impl_->data, out, policies, calendar);
+  Ctx ctx(data, out, policies, calendar);
   // DayEnded in awaiting_revision needs the reminder's due time before it
   // commits; computing it changes nothing.
   if (std::holds_alternative<DayEnded>(event) &&
@@ -694,38 +713,39 @@ absl::StatusOr<Outcome> Review::Apply(const ReviewEvent& event, const ReviewEnvi
   }
   if (std::holds_alternative<RemedyDeclined>(event) &&
       out.audit.state_before == review_fsm::st::RemedyOffered::kName &&
-      !ctx.PlanFollowUp(meta.at, /*starting=*/!impl_->data.refused_at, nullptr)) {
+      !ctx.PlanFollowUp(meta.at, /*starting=*/!data.refused_at, nullptr)) {
     return ctx.error;
   }
 
-  impl_->sm.ctx = &ctx;
+  sm.ctx = &ctx;
   const msm_support::DispatchResult r =
-      std::visit([&](const auto& e) { return msm_support::Dispatch(impl_->sm, e); }, event);
-  impl_->sm.ctx = nullptr;
+      std::visit([&](const auto& e) { return msm_support::Dispatch(sm, e); }, event);
+  sm.ctx = nullptr;
 
   switch (r) {
     case msm_support::DispatchResult::kMoved:
       break;
     case msm_support::DispatchResult::kNotAccepted:
       return absl::FailedPreconditionError(
-          absl::StrCat("review ", impl_->data.id, " in state \"", internal::ToAbsl(state()),
+          absl::StrCat("review ", data.id, " in state \"", internal::ToAbsl(state()),
                        "\" does not accept event \"", internal::ToAbsl(EventName(event)), "\""));
     case msm_support::DispatchResult::kGuardRejected:
       if (!ctx.error.ok()) return ctx.error;
       if (out.refused()) {
+        // A policy refused: the review is unchanged, the id not recorded.
         out.audit.state_after = out.audit.state_before;
-        return out;  // a policy refused: the review is unchanged, the id not recorded
+        return absl::OkStatus();
       }
       // Every guard said no and no policy spoke: the state does not accept
       // this event as it is (docs/machines.md, step 5).
       return absl::FailedPreconditionError(
-          absl::StrCat("review ", impl_->data.id, " in state \"", internal::ToAbsl(state()),
+          absl::StrCat("review ", data.id, " in state \"", internal::ToAbsl(state()),
                        "\" does not accept event \"", internal::ToAbsl(EventName(event)),
                        "\" as given"));
   }
   out.audit.state_after = state();
-  impl_->applied.Record(out);
-  return out;
+  applied.Record(out);
+  return absl::OkStatus();
 }
 
 ContactAdvice Review::AdviseContact(BuyerPresence presence, const ReviewEnvironment& env) const {

@@ -47,7 +47,10 @@ class KEFU_EXPORT AppliedEvents {
   // The outcome recorded for `event_id`, or nullptr.
   const Outcome* Find(std::string_view event_id) const;
   // Records `outcome` under its audit.event_id. REQUIRES: not yet recorded.
-  void Record(Outcome outcome) { outcomes_.push_back(std::move(outcome)); }
+  // A machine that returns its outcome too records a copy (the first
+  // overload copies straight into the log, with no intermediate).
+  void Record(const Outcome& outcome) { outcomes_.push_back(outcome); }
+  void Record(Outcome&& outcome) { outcomes_.push_back(std::move(outcome)); }
   const std::vector<Outcome>& outcomes() const { return outcomes_; }
 
  private:

@@ -246,6 +246,14 @@ void FindNumbers(const std::vector<Char>& chars, const PersonalDataOptions& o,
   }
 }
 
+// The number of set bits in a 16-bit mask (no popcnt instruction needed).
+inline size_t BitCount16(unsigned x) {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+
 // Cheap exit: false when `text` has no '@' and fewer than 11 digits (ASCII,
 // or full-width EF BC 90..99), so that it cannot hold anything sought (every
 // number sought has at least 11 digits). One pass, 16 bytes a step with SSE2.
@@ -282,8 +290,7 @@ bool MayHoldPersonalData(std::string_view text) {
       const __m128i is_fw = _mm_and_si128(
           _mm_cmpeq_epi8(_mm_min_epu8(f, nine), f),
           _mm_and_si128(_mm_cmpeq_epi8(v1, bc), _mm_cmpeq_epi8(v2, ef)));
-      digits += static_cast<size_t>(
-          __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_fw)))));
+      digits += BitCount16(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_fw))));
       at_mask |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, ats));
     }
     at |= at_mask != 0;

@@ -190,7 +190,7 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       }
       const PhraseMatcher& m = im.matchers[i];
       const PhraseEntry& e = m.entry(h.entry);
-      Finding f;
+      Finding& f = out->emplace_back();  // filled in place: no moves
       f.rule_id = e.rule_id;
       f.severity = e.severity;
       f.begin = h.begin;
@@ -198,7 +198,6 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       f.text.assign(reply.substr(h.begin, h.end - h.begin));
       f.suggestion = e.suggestion;
       f.list = m.list().name;
-      out->push_back(std::move(f));
     }
     pos = text_internal::NextCandidate(reply, pos + len, im.any_start.data(), may_start);
   }

@@ -78,6 +78,26 @@ TEST(PhraseMatcher, NoiseRunLongerThanTheLimitBreaksThePhrase) {
   EXPECT_THAT(Hits(m, "不   行"), IsEmpty());
 }
 
+// Lists without one-character phrases take the matcher's fast start (the
+// first two characters in one table probe, a filter on the first three);
+// noise, limits, boundaries and longest matches behave as in the general walk.
+TEST(PhraseMatcher, FastStartKeepsNoiseLimitsBoundariesAndLongestMatch) {
+  Normalization n;
+  n.max_noise_run = 2;
+  const auto m = MustCompile({Ban("不行"), Ban("不行了吧"), Ban("我不知道"), Ban("ab"), Ban("abc1"), Ban("说不过")}, n);
+  EXPECT_THAT(Hits(m, "不行了吧 不行了 不、行、了、吧"),
+              ElementsAre("不行了吧", "不行", "不、行、了、吧"));
+  EXPECT_THAT(Hits(m, "我 不  知道 我不   知道 我   不知道"), ElementsAre("我 不  知道"));
+  EXPECT_THAT(Hits(m, "不行​​了吧 不行​​​了吧"),
+              ElementsAre("不行​​了吧", "不行"));
+  // Boundaries apply at the second character and beyond.
+  EXPECT_THAT(Hits(m, "ab abc abc1 abc12 xab ab1 a b"), ElementsAre("ab", "abc1", "ab", "a b"));
+  // Invalid UTF-8 or the end of the text after one or two characters.
+  EXPECT_THAT(Hits(m, std::string("不\xff行 不行\xff了吧 我不知") + "不"), ElementsAre("不行"));
+  // Traditional and full-width forms at every position of the fast start.
+  EXPECT_THAT(Hits(m, "說不過 ＡＢＣ１"), ElementsAre("說不過", "ＡＢＣ１"));
+}
+
 TEST(PhraseMatcher, FullWidthAndCaseFold) {
   const auto m = MustCompile({Ban("ok"), Ban("VIP")});
   EXPECT_THAT(Hits(m, "ＯＫ，vip客户"), ElementsAre("ＯＫ", "vip"));

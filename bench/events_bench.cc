@@ -18,6 +18,7 @@
 #include "benchmark/benchmark.h"
 #include "kefu/core/time.h"
 #include "kefu/io/events.h"
+#include "kefu/io/sample.h"
 #include "nlohmann/json.hpp"
 
 namespace {
@@ -160,6 +161,69 @@ void BM_NlohmannSaxNoop(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_NlohmannSaxNoop)->Apply(LineArgs);
+
+// The lines of a generated sample day (`kefu sample`: what `kefu replay` is
+// measured on), in file order.
+const std::vector<std::string>& SampleLines() {
+  static const std::vector<std::string> lines = [] {
+    std::vector<std::string> v;
+    kefu::SampleOptions o;
+    o.days = 1;
+    o.orders_per_day = 5000;
+    if (!kefu::GenerateSample(o, [&v](const kefu::ShopEvent& e) {
+           v.push_back(kefu::FormatEvent(e));
+         }).ok()) {
+      std::abort();
+    }
+    return v;
+  }();
+  return lines;
+}
+
+template <class F>
+void RunSample(benchmark::State& state, F parse) {
+  const auto& lines = SampleLines();
+  size_t i = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string& line = lines[i];
+    if (++i == lines.size()) i = 0;
+    bytes += line.size();
+    parse(line);
+  }
+  size_t total = 0;
+  for (const std::string& l : lines) total += l.size();
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["bytes_per_line"] = static_cast<double>(total) / static_cast<double>(lines.size());
+  state.counters["lines"] = static_cast<double>(lines.size());
+}
+
+void BM_SampleDay_ParseEvent(benchmark::State& state) {
+  RunSample(state, [](const std::string& line) {
+    auto e = kefu::ParseEvent(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_SampleDay_ParseEvent);
+
+void BM_SampleDay_ParseEventReference(benchmark::State& state) {
+  RunSample(state, [](const std::string& line) {
+    auto e = kefu::ParseEventReference(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_SampleDay_ParseEventReference);
+
+void BM_SampleDay_NlohmannDomParse(benchmark::State& state) {
+  RunSample(state, [](const std::string& line) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    benchmark::DoNotOptimize(j);
+  });
+}
+BENCHMARK(BM_SampleDay_NlohmannDomParse);
 
 void BM_FormatEvent(benchmark::State& state) {
   std::vector<kefu::ShopEvent> events;

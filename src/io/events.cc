@@ -1471,24 +1471,37 @@ class FastReader {
     ++p_;
     buffer_.clear();
     while (true) {
+      // One run of plain text (ASCII other than '"', '\\' and controls, and
+      // well-formed UTF-8), appended at once.
       const char* run = p_;
-      // Eight bytes at a time while none is '"', '\\', a control or non-ASCII.
       constexpr uint64_t k01 = 0x0101010101010101ull;
       constexpr uint64_t k80 = 0x8080808080808080ull;
-      while (end_ - p_ >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p_, 8);
-        const uint64_t quote = w ^ (k01 * '"');
-        const uint64_t backslash = w ^ (k01 * '\\');
-        const uint64_t stop = (w | ((quote - k01) & ~quote) | ((backslash - k01) & ~backslash) |
-                               ((w - k01 * 0x20) & ~w)) &
-                              k80;
-        if (stop != 0) break;
-        p_ += 8;
-      }
       while (p_ < end_) {
+        // Eight bytes at a time while none is '"', '\\', a control or
+        // non-ASCII.
+        while (end_ - p_ >= 8) {
+          uint64_t w;
+          std::memcpy(&w, p_, 8);
+          const uint64_t quote = w ^ (k01 * '"');
+          const uint64_t backslash = w ^ (k01 * '\\');
+          const uint64_t stop = (w | ((quote - k01) & ~quote) |
+                                 ((backslash - k01) & ~backslash) | ((w - k01 * 0x20) & ~w)) &
+                                k80;
+          if (stop != 0) break;
+          p_ += 8;
+        }
+        if (p_ == end_) break;
         const auto c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        if (c >= 0x80) {
+          char32_t cp;
+          const size_t n = text_internal::DecodeUtf8(
+              reinterpret_cast<const unsigned char*>(p_),
+              reinterpret_cast<const unsigned char*>(end_), &cp);
+          if (cp == text_internal::kInvalidCodePoint) return false;
+          p_ += n;
+          continue;
+        }
+        if (c == '"' || c == '\\' || c < 0x20) break;
         ++p_;
       }
       buffer_.append(run, static_cast<size_t>(p_ - run));
@@ -1499,15 +1512,6 @@ class FastReader {
         return true;
       }
       if (c < 0x20) return false;
-      if (c >= 0x80) {
-        char32_t cp;
-        const size_t n = text_internal::DecodeUtf8(reinterpret_cast<const unsigned char*>(p_),
-                                                   reinterpret_cast<const unsigned char*>(end_), &cp);
-        if (cp == text_internal::kInvalidCodePoint) return false;
-        buffer_.append(p_, n);
-        p_ += n;
-        continue;
-      }
       // A backslash.
       if (end_ - p_ < 2) return false;
       const char e = p_[1];

@@ -53,10 +53,11 @@ KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
 // envelope keys in the order id, at, agent, entity, key, type, fields;
 // fields in member order; required fields always, other fields only when
 // they differ from their default (std::optional ones only when set); times
-// at UTC+08:00; non-ASCII text written as UTF-8, not escaped. Ill-formed
-// UTF-8 in a text is written as U+FFFD (JSON cannot carry it), so only such
-// events do not round-trip; for all others ParseEvent(FormatEvent(e)) gives
-// an event equal to `e`.
+// at UTC+08:00; non-ASCII text written as UTF-8, not escaped.
+// ParseEvent(FormatEvent(e)) gives an event equal to `e`, except that
+//   - ill-formed UTF-8 in a text comes back as U+FFFD (JSON cannot carry it);
+//   - an event with an empty id or key, or a time that is not finite (see
+//     ValidateEventMeta), is written anyway and then refused by ParseEvent.
 KEFU_EXPORT std::string FormatEvent(const ShopEvent& event);
 
 // As FormatEvent, appending to `*out` (reuses its capacity).

@@ -666,7 +666,11 @@ void DeadlineQueue::Impl::Insert(const Entry& e) {
     bucket_heap_.push_back(key);
     std::push_heap(bucket_heap_.begin(), bucket_heap_.end(), std::greater<int64_t>());
   }
-  it->second.entries.push_back(e);
+  // Grow by a quarter, not double: a bucket of 2^k + 1 entries would
+  // otherwise leave half its capacity unused.
+  std::vector<Entry>& v = it->second.entries;
+  if (v.size() == v.capacity()) v.reserve(v.size() + v.size() / 4 + 8);
+  v.push_back(e);
 }
 
 void DeadlineQueue::Impl::SweepBucket(Bucket* b) {

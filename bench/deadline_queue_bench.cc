@@ -1,0 +1,252 @@
+// Benchmarks of kefu/engine/deadline_queue.h with 1 and 10 million open
+// entities (issue 7's floors: at most 1 us per due item, at most 256 bytes
+// per open entity, entity key and deadlines included).
+//
+// The deadlines are the ones the ticket machine emits when a ticket is
+// registered: AS-RESOLVE with a warning a day before its due and two figures
+// (the due time and the claimed amount), and in the "ticket" profile also
+// AS-TRACK (no warning, one figure). Due times are spread uniformly over 30
+// days; keys look like ERP ticket numbers ("AS2026112400001234").
+//
+//   BM_DueItems/<entities>/<profile>       ns per due item (counter
+//       per_item), Due(now) called with `now` advancing so that each call
+//       returns about 1000 items, until 10% of the items have fired (the open
+//       count stays above 90% of <entities>). bytes_per_entity is the heap
+//       growth (mallinfo2) from an empty queue to the filled one, divided by
+//       the entity count; fill_per_entity is the time to fill it.
+//   BM_BaselineHeapPop/<entities>          the same pops from a
+//       std::priority_queue of plain (time, index) pairs: the floor any
+//       ordered queue pays, with no keys, no figures and no DueItem built.
+//   BM_ApplyCancelThenSet/<entities>       kCancel then kSet on random open
+//       entities (the entity is dropped and added again): ns per Apply.
+//   BM_ApplyReplace/<entities>             kSet replacing a random entity's
+//       AS-RESOLVE with new times: ns per Apply.
+//
+// Run (Release build):
+//   build/dq-rel/bench/deadline_queue_bench --benchmark_counters_tabular=true
+#include <malloc.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <queue>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "kefu/engine/deadline_queue.h"
+
+namespace kefu {
+namespace {
+
+const Timestamp kStart = absl::FromUnixSeconds(1795000000);  // 2026-11-18
+constexpr int64_t kSpreadSeconds = 30 * 86400;
+constexpr int64_t kItemsPerCall = 1000;
+
+size_t HeapBytes() {
+  const struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+// "AS" + 16 digits, formatted without allocating.
+class KeyMaker {
+ public:
+  std::string_view operator()(uint64_t n) {
+    buf_[0] = 'A';
+    buf_[1] = 'S';
+    uint64_t v = 2026112400000000ull + n;
+    for (int i = 17; i >= 2; --i) {
+      buf_[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    return std::string_view(buf_, 18);
+  }
+
+ private:
+  char buf_[18];
+};
+
+Deadline Resolve(Timestamp due) {
+  Deadline d;
+  d.rule = "AS-RESOLVE";
+  d.op = DeadlineOp::kSet;
+  d.due = due;
+  d.warn_at = due - absl::Hours(24);
+  d.message = {"售后须在{due}之前完结（申请{claimed}）", "resolve by {due} (claimed {claimed})"};
+  d.figures.push_back({"due", due});
+  d.figures.push_back({"claimed", Money::Fen(1290)});
+  return d;
+}
+Deadline Track(Timestamp due) {
+  Deadline d;
+  d.rule = "AS-TRACK";
+  d.op = DeadlineOp::kSet;
+  d.due = due;
+  d.message = {"{due}之前跟进物流", "track the return parcel by {due}"};
+  d.figures.push_back({"due", due});
+  return d;
+}
+
+Timestamp RandomDue(std::mt19937_64* rng) {
+  return kStart + absl::Seconds(static_cast<int64_t>((*rng)() % kSpreadSeconds));
+}
+
+struct Filled {
+  std::unique_ptr<DeadlineQueue> queue;
+  size_t bytes = 0;
+  double fill_ns = 0;
+  size_t items = 0;  // warnings + breaches that can fire
+};
+
+// profile 0: AS-RESOLVE only; 1: AS-RESOLVE and AS-TRACK.
+Filled Fill(int64_t entities, int profile) {
+  Filled f;
+  const size_t before = HeapBytes();
+  f.queue = std::make_unique<DeadlineQueue>();
+  std::mt19937_64 rng(42);
+  KeyMaker key;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < entities; ++i) {
+    const std::string_view k = key(static_cast<uint64_t>(i));
+    const Timestamp due = RandomDue(&rng);
+    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(due), kStart).ok()) std::abort();
+    if (profile == 1) {
+      const Timestamp track = RandomDue(&rng);
+      if (!f.queue->Apply(EntityKind::kTicket, k, Track(track), kStart).ok()) std::abort();
+    }
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  f.fill_ns = std::chrono::duration<double, std::nano>(t1 - t0).count() /
+              static_cast<double>(entities);
+  f.bytes = HeapBytes() - before;
+  f.items = f.queue->pending();
+  return f;
+}
+
+void BM_DueItems(benchmark::State& state) {
+  const int64_t entities = state.range(0);
+  const int profile = static_cast<int>(state.range(1));
+  Filled f = Fill(entities, profile);
+  // Items per second of shop time; step so that a call returns ~1000.
+  const double rate = static_cast<double>(f.items) / static_cast<double>(kSpreadSeconds);
+  const Duration step = absl::Seconds(static_cast<double>(kItemsPerCall) / rate);
+  Timestamp now = kStart;
+  std::vector<DueItem> out;
+  int64_t items = 0;
+  for (auto _ : state) {
+    now += step;
+    out.clear();
+    items += static_cast<int64_t>(f.queue->Due(now, &out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["per_item"] =
+      benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsRate |
+                                                         benchmark::Counter::kInvert);
+  state.counters["items"] = static_cast<double>(items);
+  state.counters["open_after"] = static_cast<double>(f.queue->open_entities());
+  state.counters["bytes_per_entity"] =
+      static_cast<double>(f.bytes) / static_cast<double>(entities);
+  state.counters["fill_per_entity_ns"] = f.fill_ns;
+  out = std::vector<DueItem>();
+  f.queue.reset();
+}
+
+void BM_BaselineHeapPop(benchmark::State& state) {
+  const int64_t entities = state.range(0);
+  using Pair = std::pair<int64_t, uint32_t>;
+  const size_t before = HeapBytes();
+  std::vector<Pair> init;
+  init.reserve(static_cast<size_t>(2 * entities));
+  std::mt19937_64 rng(42);
+  for (int64_t i = 0; i < entities; ++i) {
+    const int64_t due = absl::ToUnixNanos(RandomDue(&rng));
+    init.emplace_back(due - int64_t{86400} * 1000000000, static_cast<uint32_t>(i));
+    init.emplace_back(due, static_cast<uint32_t>(i));
+  }
+  std::priority_queue<Pair, std::vector<Pair>, std::greater<Pair>> heap(std::greater<Pair>(),
+                                                                        std::move(init));
+  const size_t bytes = HeapBytes() - before;
+  const double rate = static_cast<double>(heap.size()) / static_cast<double>(kSpreadSeconds);
+  const int64_t step = static_cast<int64_t>(static_cast<double>(kItemsPerCall) / rate * 1e9);
+  int64_t now = absl::ToUnixNanos(kStart);
+  std::vector<Pair> out;
+  int64_t items = 0;
+  for (auto _ : state) {
+    now += step;
+    out.clear();
+    while (!heap.empty() && heap.top().first <= now) {
+      out.push_back(heap.top());
+      heap.pop();
+    }
+    items += static_cast<int64_t>(out.size());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["per_item"] =
+      benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsRate |
+                                                         benchmark::Counter::kInvert);
+  state.counters["items"] = static_cast<double>(items);
+  state.counters["bytes_per_entity"] = static_cast<double>(bytes) / static_cast<double>(entities);
+}
+
+void BM_ApplyCancelThenSet(benchmark::State& state) {
+  const int64_t entities = state.range(0);
+  Filled f = Fill(entities, 0);
+  std::mt19937_64 rng(7);
+  KeyMaker key;
+  Deadline cancel;
+  cancel.rule = "AS-RESOLVE";
+  cancel.op = DeadlineOp::kCancel;
+  int64_t applies = 0;
+  for (auto _ : state) {
+    const std::string_view k = key(rng() % static_cast<uint64_t>(entities));
+    if (!f.queue->Apply(EntityKind::kTicket, k, cancel, kStart).ok()) std::abort();
+    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(RandomDue(&rng)), kStart).ok()) {
+      std::abort();
+    }
+    applies += 2;
+  }
+  state.counters["per_apply"] =
+      benchmark::Counter(static_cast<double>(applies), benchmark::Counter::kIsRate |
+                                                           benchmark::Counter::kInvert);
+  state.counters["open_after"] = static_cast<double>(f.queue->open_entities());
+}
+
+void BM_ApplyReplace(benchmark::State& state) {
+  const int64_t entities = state.range(0);
+  Filled f = Fill(entities, 0);
+  std::mt19937_64 rng(9);
+  KeyMaker key;
+  int64_t applies = 0;
+  for (auto _ : state) {
+    const std::string_view k = key(rng() % static_cast<uint64_t>(entities));
+    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(RandomDue(&rng)), kStart).ok()) {
+      std::abort();
+    }
+    ++applies;
+  }
+  state.counters["per_apply"] =
+      benchmark::Counter(static_cast<double>(applies), benchmark::Counter::kIsRate |
+                                                           benchmark::Counter::kInvert);
+  state.counters["open_after"] = static_cast<double>(f.queue->open_entities());
+}
+
+// Iterations are fixed so that each run fills its queue once and fires about
+// 10% of its items (~1000 items per iteration).
+BENCHMARK(BM_DueItems)->Args({1000000, 0})->Iterations(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({1000000, 1})->Iterations(400)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 0})->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 1})->Iterations(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BaselineHeapPop)->Arg(1000000)->Iterations(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BaselineHeapPop)->Arg(10000000)->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ApplyCancelThenSet)->Arg(1000000)->Iterations(1000000);
+BENCHMARK(BM_ApplyCancelThenSet)->Arg(10000000)->Iterations(1000000);
+BENCHMARK(BM_ApplyReplace)->Arg(1000000)->Iterations(1000000);
+BENCHMARK(BM_ApplyReplace)->Arg(10000000)->Iterations(1000000);
+
+}  // namespace
+}  // namespace kefu
+
+BENCHMARK_MAIN();

@@ -47,6 +47,12 @@ std::string_view SeverityName(Severity s) {
   return "error";
 }
 
+// A list whose phrases start with at least this many distinct code points
+// makes most characters of Chinese text start characters (all 49,051
+// STPhrases start with 3,557 characters, about 60% of the corpus; their
+// first 1,000 with 998, about 3%).
+constexpr size_t kDenseStartChars = 2000;
+
 absl::StatusOr<PhraseMatcher> PhraseMatcher::Compile(PhraseList list) {
   if (list.normalization.max_noise_run < 0) {
     return absl::InvalidArgumentError("phrase list: max_noise_run must not be negative");
@@ -121,6 +127,11 @@ absl::StatusOr<PhraseMatcher> PhraseMatcher::Compile(PhraseList list) {
     Trie::Step st;
     if (impl->banned.Next(0, f, &st)) impl->start_bits[cp >> 6] |= uint64_t{1} << (cp & 63);
   }
+  size_t start_chars = 0;
+  for (uint64_t w : impl->start_bits) {
+    for (; w != 0; w &= w - 1) ++start_chars;
+  }
+  impl->rolling_misses = start_chars >= kDenseStartChars ? 3 : 1;
   return PhraseMatcher(std::move(impl));
 }
 

@@ -379,6 +379,10 @@ struct PhraseMatcher::Impl {
   }
   bool boundaries = false;
   int max_noise_run = 0;
+  // NextPairCandidate returns to the skip loop after this many characters
+  // in a row that start no phrase: at once for lists with few start
+  // characters (the skip loop is faster there), later for lists with many.
+  int rolling_misses = 1;
 
   explicit Impl(PhraseList l) : list(std::move(l)), folder(list.normalization) {}
 
@@ -528,7 +532,7 @@ struct PhraseMatcher::Impl {
         if (q >= n) return n;
         misses = start != 0 ? 0 : misses + 1;
         pos = q;
-        if (misses >= 3) break;  // sparse again: back to the skip loop
+        if (misses >= rolling_misses) break;  // sparse again: back to the skip loop
         c = c2;
         f = f2;
         len = len2;

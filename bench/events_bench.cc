@@ -1,7 +1,6 @@
-// The JSON Lines event format (kefu/io/events.h): ParseEvent per line on
-// typical lines, and ParseEventReference (the same handler driven by
-// nlohmann-json's SAX parser), beside the in-binary baselines on the same
-// bytes:
+// The JSON Lines event format (kefu/io/events.h): ParseEvent (a handler
+// driven by nlohmann-json's SAX parser) per line on typical lines, beside
+// the in-binary baselines on the same bytes:
 //   - nlohmann::json::parse (the DOM: what a plain nlohmann-json reader pays
 //     before it has read a single field);
 //   - nlohmann::json::sax_parse with a handler that does nothing (the
@@ -80,15 +79,6 @@ BENCHMARK(BM_ParseEvent)->Apply(LineArgs);
 // The same events through nlohmann-json's SAX parser with the same handler
 // (ParseEvent's fallback, and what it costs for every line without its own
 // reader).
-void BM_ParseEventReference(benchmark::State& state) {
-  RunLines(state, [](const std::string& line) {
-    auto e = kefu::ParseEventReference(line, 1);
-    if (!e.ok()) std::abort();
-    benchmark::DoNotOptimize(e);
-  });
-}
-BENCHMARK(BM_ParseEventReference)->Apply(LineArgs);
-
 // Baseline: nlohmann-json's DOM parse of the same line (no field read yet).
 void BM_NlohmannDomParse(benchmark::State& state) {
   RunLines(state, [](const std::string& line) {
@@ -207,15 +197,6 @@ void BM_SampleDay_ParseEvent(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_SampleDay_ParseEvent);
-
-void BM_SampleDay_ParseEventReference(benchmark::State& state) {
-  RunSample(state, [](const std::string& line) {
-    auto e = kefu::ParseEventReference(line, 1);
-    if (!e.ok()) std::abort();
-    benchmark::DoNotOptimize(e);
-  });
-}
-BENCHMARK(BM_SampleDay_ParseEventReference);
 
 void BM_SampleDay_NlohmannDomParse(benchmark::State& state) {
   RunSample(state, [](const std::string& line) {

@@ -42,13 +42,6 @@ KEFU_EXPORT bool IsBlankLine(std::string_view line);
 //     ill-formed UTF-8, which JSON forbids).
 KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number = 0);
 
-// The same result as ParseEvent, always through nlohmann-json's own parser
-// (its SAX interface). ParseEvent reads well-formed lines with a faster
-// reader of its own and hands every line that reader does not take, which
-// includes every malformed one, to nlohmann-json. For tests and benchmarks.
-KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
-                                                          int64_t line_number = 0);
-
 // The canonical one-line JSON form of `event`, without a trailing newline:
 // envelope keys in the order id, at, agent, entity, key, type, fields;
 // fields in member order; required fields always, other fields only when

@@ -361,7 +361,10 @@ struct Shop::Impl {
         r = agent.by_rule.insert(r, {f.rule_id, 0});
       }
       ++r->second;
-      agent.findings.push_back({e.meta.id, key, e.meta.at, std::move(f)});
+      if (options.max_findings_per_agent == 0 ||
+          agent.findings.size() < options.max_findings_per_agent) {
+        agent.findings.push_back({e.meta.id, key, e.meta.at, std::move(f)});
+      }
     }
     return out;
   }

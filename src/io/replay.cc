@@ -8,7 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "core/absl_compat.h"
 #include "kefu/io/events.h"
 #include "kefu/machines/ticket_report.h"
 
@@ -55,10 +58,14 @@ class Builder {
     for (DueItem& item : due_) {
       switch (item.kind) {
         case DueItem::Kind::kWarning:
-          report_.warnings.push_back(std::move(item));
+          ++report_.warnings_total;
+          ++warnings_by_rule_[std::string(item.rule)];
+          if (Keep(report_.warnings.size())) report_.warnings.push_back(std::move(item));
           break;
         case DueItem::Kind::kBreach:
-          report_.breaches.push_back(std::move(item));
+          ++report_.breaches_total;
+          ++breaches_by_rule_[std::string(item.rule)];
+          if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(item));
           break;
         case DueItem::Kind::kAction: {
           std::string agent = item.action.assignee;
@@ -83,7 +90,7 @@ class Builder {
       ++report_.applied;
     }
     for (const Decision& d : out.decisions) {
-      Tally& t = tallies_[std::string(d.rule)];
+      Tally& t = TallyOf(d.rule);
       switch (d.verdict) {
         case Verdict::kAllowed: ++t.allowed; break;
         case Verdict::kRefused: ++t.refused; AddMoney(t.refused_money, d.figures); break;
@@ -103,7 +110,11 @@ class Builder {
   }
 
   void Finish() {
-    for (auto& [rule, t] : tallies_) {
+    std::vector<std::pair<std::string, Tally*>> sorted;
+    for (auto& [rule, t] : tallies_) sorted.emplace_back(std::string(rule), &t);
+    std::sort(sorted.begin(), sorted.end());
+    for (auto& [rule, tp] : sorted) {
+      Tally& t = *tp;
       ReplayRuleTally r;
       r.rule = rule;
       r.allowed = t.allowed;
@@ -119,11 +130,14 @@ class Builder {
       out.agent = agent;
       out.by_kind = ToVector(a.by_kind);
       out.money = ToVector(a.money);
+      out.total = a.total;
       out.actions = std::move(a.actions);
       std::stable_sort(out.actions.begin(), out.actions.end(),
                        [](const ReplayAction& x, const ReplayAction& y) { return x.due < y.due; });
       report_.actions.push_back(std::move(out));
     }
+    report_.warnings_by_rule = ToVector(warnings_by_rule_);
+    report_.breaches_by_rule = ToVector(breaches_by_rule_);
   }
 
  private:
@@ -134,8 +148,17 @@ class Builder {
   struct AgentTally {
     std::map<std::string, int64_t> by_kind;
     std::map<std::string, Money> money;
+    int64_t total = 0;
     std::vector<ReplayAction> actions;
   };
+
+  bool Keep(size_t kept) const {
+    return options_.max_items_kept == 0 || kept < options_.max_items_kept;
+  }
+
+  // Rule ids are static storage or interned by the shop, which outlives the
+  // builder: the map can key on the view.
+  Tally& TallyOf(RuleId rule) { return tallies_[internal::ToAbsl(rule)]; }
 
   std::string OwnerOf(EntityKind kind, const std::string& key) const {
     if (kind == EntityKind::kTicket) {
@@ -154,7 +177,10 @@ class Builder {
     AgentTally& a = agents_[agent];
     ++a.by_kind[std::string(ActionKindName(action.action.kind))];
     AddMoney(a.money, action.action.figures);
-    a.actions.push_back(std::move(action));
+    ++a.total;
+    // Keep the earliest by due time: actions arrive roughly in time order,
+    // so the first ones kept are the earliest but for stragglers.
+    if (Keep(a.actions.size())) a.actions.push_back(std::move(action));
     ++report_.actions_total;
   }
 
@@ -162,7 +188,9 @@ class Builder {
   Shop& shop_;
   ReplayReport& report_;
   std::vector<DueItem> due_;
-  std::map<std::string, Tally> tallies_;
+  absl::flat_hash_map<absl::string_view, Tally> tallies_;
+  std::map<std::string, int64_t> warnings_by_rule_;
+  std::map<std::string, int64_t> breaches_by_rule_;
   std::map<std::string, AgentTally> agents_;
 };
 
@@ -171,6 +199,7 @@ class Builder {
 absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& options) {
   ShopOptions shop_options = options.shop;
   shop_options.shards = 1;  // one thread: one shard keeps Due() cheap
+  shop_options.max_findings_per_agent = options.max_items_kept;
   absl::StatusOr<std::unique_ptr<Shop>> shop_or = Shop::Create(std::move(shop_options));
   if (!shop_or.ok()) return shop_or.status();
   std::shared_ptr<Shop> shop_ptr = *std::move(shop_or);

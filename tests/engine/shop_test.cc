@@ -263,6 +263,25 @@ TEST(ShopReplies, FindingsComeBackAsDecisionsAndArePerAgent) {
   EXPECT_EQ(report[1].findings[0].conversation, "tb_buyer_01");
 }
 
+TEST(ShopReplies, KeepsTheFirstFindingsPerAgentAndCountsAll) {
+  ShopOptions o;
+  o.max_findings_per_agent = 2;
+  auto shop = Shop::Create(std::move(o)).value();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(shop->Apply(ReplyEv("b", "r" + std::to_string(i), kMonday, "小王", "这个不行"))
+                    .ok());
+  }
+  std::vector<AgentReplies> report = shop->ReplyReport();
+  ASSERT_EQ(report.size(), 1u);
+  EXPECT_EQ(report[0].replies_with_findings, 5);
+  ASSERT_EQ(report[0].findings.size(), 2u);
+  EXPECT_EQ(report[0].findings[0].event_id, "r0");
+  EXPECT_EQ(report[0].findings[1].event_id, "r0");  // PH-APOLOGY and PH-NEGATION
+  int64_t counted = 0;
+  for (const auto& [rule, n] : report[0].by_rule) counted += n;
+  EXPECT_EQ(counted, 10);
+}
+
 // Deadlines enter the queue; Due() hands each back once, in time order, and
 // a finished entity's deadlines are gone.
 TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {

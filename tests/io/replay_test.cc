@@ -197,6 +197,29 @@ TEST(Replay, ActionsAreGroupedByWhoMustAct) {
   EXPECT_EQ(listed, r.actions_total);
 }
 
+TEST(Replay, ListsKeepTheirFirstItemsAndCountEverything) {
+  ReplayOptions options;
+  options.until = At("2026-11-20T18:00:00+08:00");
+  const ReplayReport all = MustReplay(kMonday, options);
+  ASSERT_GT(all.warnings.size(), 1u);
+  ASSERT_GT(all.breaches.size(), 1u);
+  EXPECT_EQ(all.warnings_total, static_cast<int64_t>(all.warnings.size()));
+  int64_t by_rule = 0;
+  for (const auto& [rule, n] : all.breaches_by_rule) by_rule += n;
+  EXPECT_EQ(by_rule, all.breaches_total);
+
+  options.max_items_kept = 1;
+  const ReplayReport capped = MustReplay(kMonday, options);
+  EXPECT_EQ(capped.warnings.size(), 1u);
+  EXPECT_EQ(capped.breaches.size(), 1u);
+  EXPECT_EQ(capped.warnings_total, all.warnings_total);
+  EXPECT_EQ(capped.breaches_total, all.breaches_total);
+  EXPECT_EQ(capped.breaches_by_rule, all.breaches_by_rule);
+  EXPECT_EQ(capped.breaches[0].at, all.breaches[0].at);
+  EXPECT_EQ(capped.actions_total, all.actions_total);
+  for (const ReplayAgentActions& a : capped.actions) EXPECT_LE(a.actions.size(), 1u);
+}
+
 TEST(Replay, StrictStopsAtTheFirstBadLine) {
   ReplayOptions options;
   options.strict = true;

@@ -35,7 +35,7 @@ struct Command {
 // kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [FILE]
 int CheckReplies(const std::vector<std::string>& args, Streams io);
 
-// kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N]
+// kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]
 int Replay(const std::vector<std::string>& args, Streams io);
 
 // kefu diagram order|ticket|review [--format mermaid|dot]

@@ -20,7 +20,7 @@ namespace kefu::tool {
 namespace {
 
 constexpr char kHelp[] =
-    "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N]\n"
+    "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]\n"
     "\n"
     "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
     "for standard input) to a shop with the catalogue's default policies, then\n"
@@ -39,7 +39,9 @@ constexpr char kHelp[] =
     "  --json        the whole report as one JSON document on standard output\n"
     "  --strict      stop at the first bad or rejected line\n"
     "  --limit N     text report: items listed per section and agent (default 10;\n"
-    "                0 = all). Totals always count everything.\n"
+    "                0 = all kept). Totals always count everything.\n"
+    "  --keep N      items the report keeps per list (default 1000; 0 = all):\n"
+    "                what --json lists in full\n"
     "  --no-progress no progress bar on standard error\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
@@ -139,6 +141,7 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
     nlohmann::ordered_json aj;
     nlohmann::ordered_json by = nlohmann::ordered_json::object();
     for (const auto& [kind, n] : a.by_kind) by[kind] = n;
+    aj["total"] = a.total;
     aj["by_kind"] = by;
     aj["money"] = MoneyJson(a.money);
     aj["actions"] = nlohmann::ordered_json::array();
@@ -158,8 +161,17 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
   j["actions_total"] = r.actions_total;
   j["actions_by_agent"] = actions;
   j["pending_after_until"] = r.pending_after_until;
+  auto by_rule = [](const std::vector<std::pair<std::string, int64_t>>& v) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (const auto& [rule, n] : v) o[rule] = n;
+    return o;
+  };
+  j["warnings_total"] = r.warnings_total;
+  j["warnings_by_rule"] = by_rule(r.warnings_by_rule);
   j["warnings"] = nlohmann::ordered_json::array();
   for (const DueItem& d : r.warnings) j["warnings"].push_back(DueJson(d));
+  j["breaches_total"] = r.breaches_total;
+  j["breaches_by_rule"] = by_rule(r.breaches_by_rule);
   j["breaches"] = nlohmann::ordered_json::array();
   for (const DueItem& d : r.breaches) j["breaches"].push_back(DueJson(d));
 
@@ -264,8 +276,12 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
     os << "\n";
   }
 
-  os << "\nActions due, by agent (" << r.actions_total << " in all; " << r.pending_after_until
-     << " deadlines and actions still pending after " << Time(r.until) << ")\n";
+  os << "\nActions due, by agent (" << r.actions_total << " in all";
+  if (r.until != absl::InfinitePast()) {
+    os << "; " << r.pending_after_until << " deadlines and actions still pending after "
+       << Time(r.until);
+  }
+  os << ")\n";
   for (const ReplayAgentActions& a : r.actions) {
     os << "  " << a.agent << ":";
     const char* sep = " ";
@@ -282,24 +298,30 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
       if (!x.action.subject.empty()) os << " → " << x.action.subject;
       os << "  " << x.action.Describe() << "\n";
     }
-    if (a.actions.size() > shown(a.actions.size())) {
-      os << "    ... " << a.actions.size() - shown(a.actions.size()) << " more\n";
-    }
+    const int64_t listed = static_cast<int64_t>(shown(a.actions.size()));
+    if (a.total > listed) os << "    ... " << a.total - listed << " more\n";
   }
 
-  auto print_due = [&](const char* title, const std::vector<DueItem>& items) {
-    os << "\n" << title << " (" << items.size() << ")\n";
+  auto print_due = [&](const char* title, int64_t total,
+                       const std::vector<std::pair<std::string, int64_t>>& by_rule,
+                       const std::vector<DueItem>& items) {
+    os << "\n" << title << " (" << total << ")";
+    const char* sep = ": ";
+    for (const auto& [rule, n] : by_rule) {
+      os << sep << rule << " " << n;
+      sep = ", ";
+    }
+    os << "\n";
     for (size_t i = 0; i < shown(items.size()); ++i) {
       const DueItem& d = items[i];
       os << "  " << Time(d.at) << "  " << d.rule << "  " << EntityKindName(d.entity_kind) << " "
          << d.entity << "  " << d.deadline.Describe() << "\n";
     }
-    if (items.size() > shown(items.size())) {
-      os << "  ... " << items.size() - shown(items.size()) << " more\n";
-    }
+    const int64_t listed = static_cast<int64_t>(shown(items.size()));
+    if (total > listed) os << "  ... " << total - listed << " more\n";
   };
-  print_due("Deadline warnings", r.warnings);
-  print_due("Deadline breaches", r.breaches);
+  print_due("Deadline warnings", r.warnings_total, r.warnings_by_rule, r.warnings);
+  print_due("Deadline breaches", r.breaches_total, r.breaches_by_rule, r.breaches);
 
   if (r.weekly) {
     const WeeklyReport& w = *r.weekly;
@@ -337,9 +359,10 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
       if (!f.finding.suggestion.empty()) os << " → " << f.finding.suggestion;
       os << "  (" << f.conversation << ")\n";
     }
-    if (a.findings.size() > shown(a.findings.size())) {
-      os << "    ... " << a.findings.size() - shown(a.findings.size()) << " more\n";
-    }
+    int64_t findings = 0;
+    for (const auto& [rule, n] : a.by_rule) findings += n;
+    const int64_t listed = static_cast<int64_t>(shown(a.findings.size()));
+    if (findings > listed) os << "    ... " << findings - listed << " more\n";
   }
 }
 
@@ -389,6 +412,16 @@ int Replay(const std::vector<std::string>& args, Streams io) {
         return kExitUsage;
       }
       limit = static_cast<size_t>(n);
+    } else if (a == "--keep") {
+      std::string v;
+      if (!value(&v)) return kExitUsage;
+      char* end = nullptr;
+      const long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 0) {
+        io.err << "kefu replay: --keep needs a count >= 0, got \"" << v << "\"\n";
+        return kExitUsage;
+      }
+      options.max_items_kept = static_cast<size_t>(n);
     } else if (a == "-") {
       file = "-";
     } else if (!a.empty() && a[0] == '-') {

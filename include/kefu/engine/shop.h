@@ -79,6 +79,10 @@ struct ShopOptions {
   std::shared_ptr<const ReplyChecker> reply_checker;
   // Shards of the entity maps: more shards, less contention. > 0.
   int shards = 64;
+  // Findings kept in full per agent for ReplyReport() (the first ones); the
+  // counts always cover every finding. 0: keep all (memory grows with the
+  // findings).
+  size_t max_findings_per_agent = 1000;
 };
 
 // The quality inspector's view of one agent's replies (PH-*).
@@ -94,7 +98,8 @@ struct AgentReplies {
     Timestamp at;
     Finding finding;
   };
-  // Every finding, in the order the replies were applied (per agent).
+  // The agent's first findings (at most ShopOptions::max_findings_per_agent),
+  // in the order the replies were applied; by_rule counts them all.
   std::vector<Item> findings;
 };
 

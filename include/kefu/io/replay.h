@@ -52,6 +52,11 @@ struct ReplayOptions {
   bool strict = false;
   // How many line errors the report keeps in full (all are counted).
   size_t max_errors_kept = 100;
+  // How many items each list of the report keeps in full: actions per
+  // agent, warnings, breaches (the earliest ones), and reply findings per
+  // agent (the shop's max_findings_per_agent is set to it). Totals and
+  // counts always cover everything. 0: keep all.
+  size_t max_items_kept = 1000;
   // The shop's policies and calendar. Replay uses one shard: one thread.
   ShopOptions shop;
   // Called about every 64 KiB of input with the bytes read so far.
@@ -90,7 +95,8 @@ struct ReplayAgentActions {
   std::vector<std::pair<std::string, int64_t>> by_kind;
   // Money figures of the agent's actions summed by figure name, sorted.
   std::vector<std::pair<std::string, Money>> money;
-  std::vector<ReplayAction> actions;  // in due order
+  int64_t total = 0;                  // actions of this agent, all counted
+  std::vector<ReplayAction> actions;  // the first max_items_kept, in due order
 };
 
 struct ReplayReport {
@@ -118,8 +124,14 @@ struct ReplayReport {
   int64_t actions_total = 0;
   // Deadlines and scheduled actions still open after `until`.
   int64_t pending_after_until = 0;
-  std::vector<DueItem> warnings;              // in time order
-  std::vector<DueItem> breaches;              // in time order
+  // Deadline warnings and breaches: all counted, by rule (sorted), and the
+  // first max_items_kept of each listed in time order.
+  int64_t warnings_total = 0;
+  int64_t breaches_total = 0;
+  std::vector<std::pair<std::string, int64_t>> warnings_by_rule;
+  std::vector<std::pair<std::string, int64_t>> breaches_by_rule;
+  std::vector<DueItem> warnings;
+  std::vector<DueItem> breaches;
   std::optional<WeeklyReport> weekly;         // absent before any ticket
   std::vector<AgentReplies> replies;          // sorted by agent
 

@@ -257,34 +257,42 @@ size_t NextCandidate(std::string_view text, size_t pos, const uint64_t* bits,
   const size_t n = text.size();
   while (pos < n) {
 #if defined(__SSE2__)
-    // Fastest path: four three-byte characters at a time (typical Chinese
-    // text), checked with one 16-byte load, decoded and tested together.
+    // Fastest path: 16 bytes of ASCII and three-byte sequences (Chinese text
+    // with ASCII spaces and punctuation), classified with SSE2; only the
+    // characters that may start a hit by their lead byte are decoded and
+    // tested, in order.
+    const bool ascii_may_start = (bits[0] | bits[1]) != 0;
     while (pos + 16 <= n) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
-      const int cont = _mm_movemask_epi8(
+      const unsigned ascii = ~static_cast<unsigned>(_mm_movemask_epi8(v)) & 0xFFFFu;
+      const auto cont = static_cast<unsigned>(_mm_movemask_epi8(
           _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xC0))),
-                         _mm_set1_epi8(static_cast<char>(0x80))));
-      const int lead_e = _mm_movemask_epi8(
+                         _mm_set1_epi8(static_cast<char>(0x80)))));
+      const auto lead3 = static_cast<unsigned>(_mm_movemask_epi8(
           _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xF0))),
-                         _mm_set1_epi8(static_cast<char>(0xE0))));
-      const int special = _mm_movemask_epi8(
-          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))),
-                       _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xED)))));
-      if ((cont & 0xFFF) != 0xDB6 || (lead_e & 0x249) != 0x249 || (special & 0x249) != 0) break;
-      const unsigned char* q = base + pos;
-      const char32_t c0 = ((q[0] & 0x0Fu) << 12) | ((q[1] & 0x3Fu) << 6) | (q[2] & 0x3Fu);
-      const char32_t c1 = ((q[3] & 0x0Fu) << 12) | ((q[4] & 0x3Fu) << 6) | (q[5] & 0x3Fu);
-      const char32_t c2 = ((q[6] & 0x0Fu) << 12) | ((q[7] & 0x3Fu) << 6) | (q[8] & 0x3Fu);
-      const char32_t c3 = ((q[9] & 0x0Fu) << 12) | ((q[10] & 0x3Fu) << 6) | (q[11] & 0x3Fu);
-      const uint64_t hit = ((bits[c0 >> 6] >> (c0 & 63)) | (bits[c1 >> 6] >> (c1 & 63)) |
-                            (bits[c2 >> 6] >> (c2 & 63)) | (bits[c3 >> 6] >> (c3 & 63))) & 1;
-      if (hit) {
-        if ((bits[c0 >> 6] >> (c0 & 63)) & 1) return pos;
-        if ((bits[c1 >> 6] >> (c1 & 63)) & 1) return pos + 3;
-        if ((bits[c2 >> 6] >> (c2 & 63)) & 1) return pos + 6;
-        return pos + 9;
+                         _mm_set1_epi8(static_cast<char>(0xE0)))));
+      // Every byte is ASCII, a three-byte lead or one of its two continuation
+      // bytes (those of a lead at 14 or 15 lie partly beyond the block).
+      if ((ascii | lead3 | cont) != 0xFFFFu || cont != (((lead3 << 1) | (lead3 << 2)) & 0xFFFFu)) {
+        break;
       }
-      pos += 12;
+      // Characters whose lead is at 14 or 15 are left for the next step.
+      const unsigned tail = lead3 & 0xC000u;
+      const unsigned advance = tail != 0 ? static_cast<unsigned>(__builtin_ctz(tail)) : 16;
+      const unsigned taken = (1u << advance) - 1;
+      const auto special = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))),
+                       _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xED))))));
+      if ((special & lead3 & taken) != 0) break;  // may be overlong or a surrogate
+      for (unsigned starts = (ascii_may_start ? (ascii | lead3) : lead3) & taken; starts != 0;
+           starts &= starts - 1) {
+        const auto i = static_cast<unsigned>(__builtin_ctz(starts));
+        const unsigned char* q = base + pos + i;
+        const char32_t c = q[0] < 0x80 ? q[0]
+                                       : ((q[0] & 0x0Fu) << 12) | ((q[1] & 0x3Fu) << 6) | (q[2] & 0x3Fu);
+        if ((bits[c >> 6] >> (c & 63)) & 1) return pos + i;
+      }
+      pos += advance;
     }
 #endif
     // Fast path, branch-free between ASCII and three-byte sequences (the

@@ -98,6 +98,23 @@ TEST(PhraseMatcher, FastStartKeepsNoiseLimitsBoundariesAndLongestMatch) {
   EXPECT_THAT(Hits(m, "說不過 ＡＢＣ１"), ElementsAre("說不過", "ＡＢＣ１"));
 }
 
+// The skip loop classifies 16 bytes at a time: a phrase is found at every
+// offset in mixed ASCII and Chinese text, also across block edges and next to
+// bytes that are not well-formed UTF-8.
+TEST(PhraseMatcher, FindsPhrasesAtEveryOffsetOfMixedText) {
+  const auto exact = MustCompile({Ban("不行"), Ban("x")}, Normalization::Exact());
+  const auto folded = MustCompile({Ban("不行"), Ban("x")});
+  for (size_t pad = 0; pad < 40; ++pad) {
+    for (const std::string& unit : {std::string("a"), std::string("好"), std::string("a好 ")}) {
+      std::string before;
+      while (before.size() < pad) before += unit;
+      const std::string text = before + "不行" + before + " x " + before + "\x80不行\xE4\xB8";
+      EXPECT_THAT(Hits(exact, text), ElementsAre("不行", "x", "不行")) << pad << unit;
+      EXPECT_THAT(Hits(folded, text), ElementsAre("不行", "x", "不行")) << pad << unit;
+    }
+  }
+}
+
 TEST(PhraseMatcher, FullWidthAndCaseFold) {
   const auto m = MustCompile({Ban("ok"), Ban("VIP")});
   EXPECT_THAT(Hits(m, "ＯＫ，vip客户"), ElementsAre("ＯＫ", "vip"));

@@ -483,6 +483,22 @@ TEST(DeadlineQueue, ReplacingWhatIsAboutToFallDueLeavesNoStaleItem) {
   EXPECT_EQ(q.open_entities(), 0u);
 }
 
+TEST(DeadlineQueue, HoldsMoreEntitiesThanItsSmallChunks) {
+  DeadlineQueue q;
+  const int64_t n = 140000;  // past 2^17 items and entities: the large chunks
+  for (int64_t i = 0; i < n; ++i) {
+    const Timestamp due = kT0 + absl::Seconds(i * 7919 % n);
+    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i), Set("ORD-UNSHIPPED", due), H(0))
+                    .ok());
+  }
+  EXPECT_EQ(q.open_entities(), static_cast<size_t>(n));
+  ASSERT_EQ(q.OpenDeadlines(EntityKind::kOrder, "O139999").size(), 1u);
+  std::vector<DueItem> due = q.Due(absl::InfiniteFuture());
+  ASSERT_EQ(due.size(), static_cast<size_t>(n));
+  for (size_t i = 1; i < due.size(); ++i) ASSERT_LE(due[i - 1].at, due[i].at);
+  EXPECT_EQ(q.open_entities(), 0u);
+}
+
 // ---------------------------------------------------------------------------
 // Randomized comparison with a simple model: a map of open deadlines and a
 // list of actions, scanned in full on every Due.

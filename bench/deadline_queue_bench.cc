@@ -28,17 +28,18 @@
 // Run (Release build):
 //   build/dq-rel/bench/deadline_queue_bench --benchmark_counters_tabular=true
 //
-// Measured 2026-11-24 on the shared 2-core AMD EPYC VM under load average
-// 8-10 (CPU time per item; ratios are the robust part):
+// Measured 2026-11-24 02:33 UTC on the shared 2-core AMD EPYC VM under load
+// average 4-7 (CPU time per item; the ratios are the robust part):
 //   entities  profile  bytes/entity  per due item  std::priority_queue pop
-//   1M        0        135           1.59 us       0.44 us
-//   1M        1        227           1.14 us
-//   10M       0        131           1.80 us       0.72 us
+//   1M        0        140           1.36 us       0.39 us
+//   1M        1        235           1.13 us
+//   10M       0        132           1.99 us       0.64 us
 //   10M       1        223           1.52 us
-//   building the DueItems alone: 66 ns/item. Apply: cancel+set 1.1-1.2 us,
-//   replace 1.4-2.3 us. perf: most of the per-item time is page walks on
-//   the scattered items and entity records (4 KiB pages; the prefetches
-//   themselves stall on TLB misses).
+//   building the DueItems alone: 69 ns/item. Apply: cancel+set 0.76 us (1M),
+//   1.77 us (10M); replace 1.39 us (1M), 3.23 us (10M). perf: most of the
+//   time per due item is page walks on the scattered items and entity
+//   records; the huge-page hint helps a standalone run (0.73 -> 0.53 us per
+//   item at 1M) more than it shows here.
 #include <malloc.h>
 
 #include <chrono>

@@ -314,6 +314,30 @@ struct Shop::Impl {
                    });
   }
 
+  // The quality inspector's record of one reply. REQUIRES: replies_mu held.
+  void RecordFindingsLocked(const ReplyPosted& e, const std::string& key,
+                            const std::vector<Finding>& findings) {
+    AgentReplies& agent = replies[e.meta.agent];
+    if (agent.agent.empty()) agent.agent = e.meta.agent;
+    ++agent.replies;
+    if (!findings.empty()) ++agent.replies_with_findings;
+    for (const Finding& f : findings) {
+      auto r = std::lower_bound(
+          agent.by_rule.begin(), agent.by_rule.end(), f.rule_id,
+          [](const std::pair<std::string, int64_t>& p, const std::string& id) {
+            return p.first < id;
+          });
+      if (r == agent.by_rule.end() || r->first != f.rule_id) {
+        r = agent.by_rule.insert(r, {f.rule_id, 0});
+      }
+      ++r->second;
+      if (options.max_findings_per_agent == 0 ||
+          agent.findings.size() < options.max_findings_per_agent) {
+        agent.findings.push_back({e.meta.id, key, e.meta.at, f});
+      }
+    }
+  }
+
   absl::StatusOr<Outcome> ApplyReply(const std::string& key, const ReplyPosted& e) {
     if (e.meta.agent.empty()) {
       return absl::InvalidArgumentError(
@@ -334,37 +358,25 @@ struct Shop::Impl {
       }
     }
     std::vector<Finding> findings = checker->Check(e.text);
-    std::lock_guard lock(replies_mu);
-    for (const Finding& f : findings) {
-      const std::string& rule = *rule_ids.insert(f.rule_id).first;
+    std::vector<RuleId> rules;
+    rules.reserve(findings.size());
+    {
+      // Only the shared record is under the lock; the decisions are built
+      // after it.
+      std::lock_guard lock(replies_mu);
+      for (const Finding& f : findings) rules.push_back(*rule_ids.insert(f.rule_id).first);
+      if (!out.audit.duplicate) RecordFindingsLocked(e, key, findings);
+    }
+    for (size_t i = 0; i < findings.size(); ++i) {
+      Finding& f = findings[i];
       Decision d;
-      d.rule = rule;
+      d.rule = rules[i];
       d.verdict = Verdict::kRefused;
       d.message = kReplyFindingMessage;
-      d.figures.push_back({"rule", f.rule_id});
-      d.figures.push_back({"text", f.text});
-      d.figures.push_back({"suggestion", f.suggestion});
+      d.figures.push_back({"rule", std::move(f.rule_id)});
+      d.figures.push_back({"text", std::move(f.text)});
+      d.figures.push_back({"suggestion", std::move(f.suggestion)});
       out.Add(std::move(d));
-    }
-    if (out.audit.duplicate) return out;
-    AgentReplies& agent = replies[e.meta.agent];
-    if (agent.agent.empty()) agent.agent = e.meta.agent;
-    ++agent.replies;
-    if (!findings.empty()) ++agent.replies_with_findings;
-    for (Finding& f : findings) {
-      auto r = std::lower_bound(
-          agent.by_rule.begin(), agent.by_rule.end(), f.rule_id,
-          [](const std::pair<std::string, int64_t>& p, const std::string& id) {
-            return p.first < id;
-          });
-      if (r == agent.by_rule.end() || r->first != f.rule_id) {
-        r = agent.by_rule.insert(r, {f.rule_id, 0});
-      }
-      ++r->second;
-      if (options.max_findings_per_agent == 0 ||
-          agent.findings.size() < options.max_findings_per_agent) {
-        agent.findings.push_back({e.meta.id, key, e.meta.at, std::move(f)});
-      }
     }
     return out;
   }

@@ -20,11 +20,9 @@ namespace {
 
 constexpr std::string_view kUnassigned = "(unassigned)";
 
-std::vector<std::pair<std::string, int64_t>> ToVector(const std::map<std::string, int64_t>& m) {
-  return {m.begin(), m.end()};
-}
-
-std::vector<std::pair<std::string, Money>> ToVector(const std::map<std::string, Money>& m) {
+// A sorted map as the report's sorted vector of pairs.
+template <class V>
+std::vector<std::pair<std::string, V>> ToVector(const std::map<std::string, V>& m) {
   return {m.begin(), m.end()};
 }
 
@@ -53,9 +51,7 @@ class Builder {
   // Collects what fell due by `now` (never past `until` when it is given).
   void CollectDue(Timestamp now) {
     if (options_.until && now > *options_.until) now = *options_.until;
-    due_.clear();
-    due_ = shop_.Due(now);
-    for (DueItem& item : due_) {
+    for (DueItem& item : shop_.Due(now)) {
       switch (item.kind) {
         case DueItem::Kind::kWarning:
           ++report_.warnings_total;
@@ -187,7 +183,6 @@ class Builder {
   const ReplayOptions& options_;
   Shop& shop_;
   ReplayReport& report_;
-  std::vector<DueItem> due_;
   absl::flat_hash_map<absl::string_view, Tally> tallies_;
   std::map<std::string, int64_t> warnings_by_rule_;
   std::map<std::string, int64_t> breaches_by_rule_;

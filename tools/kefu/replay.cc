@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,14 @@ constexpr char kHelp[] =
     "  --no-progress no progress bar on standard error\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
+
+// A decimal count >= 0, or nullopt.
+std::optional<size_t> ParseCount(const std::string& v) {
+  char* end = nullptr;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < 0) return std::nullopt;
+  return static_cast<size_t>(n);
+}
 
 std::string Yuan(Money m) { return m.ToString() + "元"; }
 
@@ -402,26 +411,15 @@ int Replay(const std::vector<std::string>& args, Streams io) {
         return kExitUsage;
       }
       options.until = *t;
-    } else if (a == "--limit") {
+    } else if (a == "--limit" || a == "--keep") {
       std::string v;
       if (!value(&v)) return kExitUsage;
-      char* end = nullptr;
-      const long long n = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || n < 0) {
-        io.err << "kefu replay: --limit needs a count >= 0, got \"" << v << "\"\n";
+      std::optional<size_t> n = ParseCount(v);
+      if (!n) {
+        io.err << "kefu replay: " << a << " needs a count >= 0, got \"" << v << "\"\n";
         return kExitUsage;
       }
-      limit = static_cast<size_t>(n);
-    } else if (a == "--keep") {
-      std::string v;
-      if (!value(&v)) return kExitUsage;
-      char* end = nullptr;
-      const long long n = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || n < 0) {
-        io.err << "kefu replay: --keep needs a count >= 0, got \"" << v << "\"\n";
-        return kExitUsage;
-      }
-      options.max_items_kept = static_cast<size_t>(n);
+      (a == "--limit" ? limit : options.max_items_kept) = *n;
     } else if (a == "-") {
       file = "-";
     } else if (!a.empty() && a[0] == '-') {

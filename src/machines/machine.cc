@@ -1,5 +1,25 @@
 // Shared machine support: event metadata checks and the idempotency log.
+//
+// The log's encoding (internal, never persisted: snapshots carry decoded
+// outcomes). One record per outcome, appended to the entity's buffer:
+//
+//   u32 record length (bytes after this field)
+//   u32 hash of the event id (Find compares ids only when hashes agree)
+//   str event id
+//   str entity, agent, note; time at; view event_type, state_before,
+//   state_after; u8 duplicate; verdicts; decisions; actions; deadlines
+//
+// str = varint length + bytes; view = a string_view's pointer and length
+// (static storage by the vocabulary's contract, so the pointer is what an
+// Outcome copy would hold too); Message = its two pointers; times, money and
+// counts as their raw bytes. Fixed-size fields are copied with memcpy, so
+// nothing depends on alignment.
 #include "kefu/machines/machine.h"
+
+#include <cassert>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 
@@ -13,11 +33,293 @@ absl::Status ValidateEventMeta(const EventMeta& meta) {
   return absl::OkStatus();
 }
 
-const Outcome* AppliedEvents::Find(std::string_view event_id) const {
-  for (const Outcome& o : outcomes_) {
-    if (o.audit.event_id == event_id) return &o;
+namespace {
+
+// FNV-1a: ids are short, and a log holds tens of them.
+uint32_t IdHash(std::string_view id) {
+  uint32_t h = 2166136261u;
+  for (const char c : id) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+  return h;
+}
+
+static_assert(std::is_trivially_copyable_v<Timestamp>, "times are stored as their bytes");
+static_assert(std::is_trivially_copyable_v<Money>, "money is stored as its bytes");
+static_assert(std::is_trivially_copyable_v<Message>, "messages are stored as their pointers");
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+
+  template <class T>
+  void Raw(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const size_t at = out_.size();
+    out_.resize(at + sizeof(T));
+    std::memcpy(&out_[at], &v, sizeof(T));
   }
-  return nullptr;
+  void Byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void Str(std::string_view s) {
+    Varint(s.size());
+    out_.append(s.data(), s.size());
+  }
+  void View(std::string_view s) {
+    Raw(s.data());
+    Varint(s.size());
+  }
+
+  void Figs(const Figures& figures) {
+    Varint(figures.size());
+    for (const Figure& f : figures) {
+      View(f.name);
+      Byte(static_cast<uint8_t>(f.value.index()));
+      switch (f.value.index()) {
+        case 0: Raw(std::get<Money>(f.value)); break;
+        case 1: Raw(std::get<Timestamp>(f.value)); break;
+        case 2: Raw(std::get<int64_t>(f.value)); break;
+        default: Str(std::get<std::string>(f.value)); break;
+      }
+    }
+  }
+  void OptTime(const std::optional<Timestamp>& t) {
+    Byte(t.has_value() ? 1 : 0);
+    if (t) Raw(*t);
+  }
+
+  void Outcome(const kefu::Outcome& o) {
+    const AuditRecord& a = o.audit;
+    Str(a.event_id);
+    Str(o.entity);
+    Str(a.agent);
+    Str(a.note);
+    Raw(a.at);
+    View(a.event_type);
+    View(a.state_before);
+    View(a.state_after);
+    Byte(a.duplicate ? 1 : 0);
+    Varint(a.verdicts.size());
+    for (const RuleVerdict& v : a.verdicts) {
+      View(v.rule);
+      Byte(static_cast<uint8_t>(v.verdict));
+    }
+    Varint(o.decisions.size());
+    for (const Decision& d : o.decisions) {
+      View(d.rule);
+      Byte(static_cast<uint8_t>(d.verdict));
+      Raw(d.message);
+      Figs(d.figures);
+    }
+    Varint(o.actions.size());
+    for (const Action& x : o.actions) {
+      Byte(static_cast<uint8_t>(x.kind));
+      View(x.rule);
+      Str(x.assignee);
+      Str(x.subject);
+      OptTime(x.due);
+      Raw(x.message);
+      Figs(x.figures);
+    }
+    Varint(o.deadlines.size());
+    for (const Deadline& d : o.deadlines) {
+      View(d.rule);
+      Byte(static_cast<uint8_t>(d.op));
+      Raw(d.due);
+      OptTime(d.warn_at);
+      Raw(d.message);
+      Figs(d.figures);
+    }
+  }
+
+ private:
+  std::string& out_;
+};
+
+// Reads what Writer wrote. The buffer is the log's own, so reads are only
+// checked in debug builds.
+class Reader {
+ public:
+  Reader(const char* p, const char* end) : p_(p), end_(end) {}
+
+  const char* pos() const { return p_; }
+  template <class T>
+  T Raw() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    assert(static_cast<size_t>(end_ - p_) >= sizeof(T));
+    T v;
+    std::memcpy(&v, p_, sizeof(T));
+    p_ += sizeof(T);
+    return v;
+  }
+  uint8_t Byte() { return Raw<uint8_t>(); }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      assert(p_ < end_);
+      const auto b = static_cast<uint8_t>(*p_++);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+  }
+  std::string_view Str() {
+    const size_t n = Varint();
+    assert(static_cast<size_t>(end_ - p_) >= n);
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+  std::string_view View() {
+    const char* data = Raw<const char*>();
+    return std::string_view(data, Varint());
+  }
+
+  void Figs(Figures& figures) {
+    const size_t n = Varint();
+    figures.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      Figure& f = figures.emplace_back();
+      f.name = View();
+      switch (Byte()) {
+        case 0: f.value = Raw<Money>(); break;
+        case 1: f.value = Raw<Timestamp>(); break;
+        case 2: f.value = Raw<int64_t>(); break;
+        default: f.value = std::string(Str()); break;
+      }
+    }
+  }
+  std::optional<Timestamp> OptTime() {
+    if (Byte() == 0) return std::nullopt;
+    return Raw<Timestamp>();
+  }
+
+  // Decodes the fields after the event id into `o`.
+  void Outcome(kefu::Outcome& o) {
+    AuditRecord& a = o.audit;
+    o.entity = std::string(Str());
+    a.agent = std::string(Str());
+    a.note = std::string(Str());
+    a.at = Raw<Timestamp>();
+    a.event_type = View();
+    a.state_before = View();
+    a.state_after = View();
+    a.duplicate = Byte() != 0;
+    const size_t verdicts = Varint();
+    for (size_t i = 0; i < verdicts; ++i) {
+      RuleVerdict v;
+      v.rule = View();
+      v.verdict = static_cast<Verdict>(Byte());
+      a.verdicts.push_back(v);
+    }
+    o.decisions.resize(Varint());
+    for (Decision& d : o.decisions) {
+      d.rule = View();
+      d.verdict = static_cast<Verdict>(Byte());
+      d.message = Raw<Message>();
+      Figs(d.figures);
+    }
+    o.actions.resize(Varint());
+    for (Action& x : o.actions) {
+      x.kind = static_cast<ActionKind>(Byte());
+      x.rule = View();
+      x.assignee = std::string(Str());
+      x.subject = std::string(Str());
+      x.due = OptTime();
+      x.message = Raw<Message>();
+      Figs(x.figures);
+    }
+    o.deadlines.resize(Varint());
+    for (Deadline& d : o.deadlines) {
+      d.rule = View();
+      d.op = static_cast<DeadlineOp>(Byte());
+      d.due = Raw<Timestamp>();
+      d.warn_at = OptTime();
+      d.message = Raw<Message>();
+      Figs(d.figures);
+    }
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace
+
+AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes) {
+  for (const Outcome& o : outcomes) Record(o);
+}
+
+void AppliedEvents::Record(const Outcome& outcome) {
+  // Room for a typical order's first events, then doubling.
+  if (buffer_.capacity() < 512) buffer_.reserve(512);
+  const size_t start = buffer_.size();
+  Writer w(buffer_);
+  w.Raw(uint32_t{0});  // the record's length, filled in below
+  w.Raw(IdHash(outcome.audit.event_id));
+  w.Outcome(outcome);
+  const auto length = static_cast<uint32_t>(buffer_.size() - start - sizeof(uint32_t));
+  std::memcpy(&buffer_[start], &length, sizeof(length));
+  ++count_;
+}
+
+namespace {
+
+// Calls f(id, reader positioned after the id) for each record whose id
+// hash is `hash` (every record when `all`), until f returns true; returns
+// whether it did.
+template <class F>
+bool ForEachRecord(const std::string& buffer, bool all, uint32_t hash, F&& f) {
+  const char* p = buffer.data();
+  const char* const end = p + buffer.size();
+  while (p < end) {
+    uint32_t length, record_hash;
+    std::memcpy(&length, p, sizeof(length));
+    std::memcpy(&record_hash, p + sizeof(length), sizeof(record_hash));
+    const char* const record_end = p + sizeof(length) + length;
+    if (all || record_hash == hash) {
+      Reader r(p + sizeof(length) + sizeof(record_hash), record_end);
+      const std::string_view id = r.Str();
+      if (f(id, r)) return true;
+    }
+    p = record_end;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
+  std::optional<Outcome> found;
+  ForEachRecord(buffer_, false, IdHash(event_id), [&](std::string_view id, Reader& r) {
+    if (id != event_id) return false;
+    Outcome& o = found.emplace();
+    o.audit.event_id = std::string(id);
+    r.Outcome(o);
+    return true;
+  });
+  return found;
+}
+
+bool AppliedEvents::Contains(std::string_view event_id) const {
+  return ForEachRecord(buffer_, false, IdHash(event_id),
+                       [&](std::string_view id, Reader&) { return id == event_id; });
+}
+
+std::vector<Outcome> AppliedEvents::outcomes() const {
+  std::vector<Outcome> all;
+  all.reserve(count_);
+  ForEachRecord(buffer_, true, 0, [&](std::string_view id, Reader& r) {
+    Outcome& o = all.emplace_back();
+    o.audit.event_id = std::string(id);
+    r.Outcome(o);
+    return false;
+  });
+  return all;
 }
 
 // Equality lives with the vocabulary (kefu/core/outcome.h); these names stay

@@ -744,7 +744,8 @@ Order::~Order() = default;
 const std::string& Order::id() const { return impl_->data.id; }
 std::string_view Order::state() const { return msm_support::StateName(impl_->sm); }
 const OrderData& Order::data() const { return impl_->data; }
-const std::vector<Outcome>& Order::applied() const { return impl_->log.outcomes(); }
+std::vector<Outcome> Order::applied() const { return impl_->log.outcomes(); }
+size_t Order::applied_count() const { return impl_->log.size(); }
 
 bool Order::live() const {
   const std::string_view s = state();
@@ -755,10 +756,9 @@ bool Order::live() const {
 absl::StatusOr<Outcome> Order::Apply(const OrderEvent& event, const OrderEnvironment& env) {
   const EventMeta& meta = MetaOf(event);
   KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (const Outcome* first = impl_->log.Find(meta.id)) {
-    Outcome again = *first;
-    again.audit.duplicate = true;
-    return again;
+  if (std::optional<Outcome> again = impl_->log.Find(meta.id)) {
+    again->audit.duplicate = true;
+    return *std::move(again);
   }
   KEFU_RETURN_IF_ERROR(std::visit(Validator{impl_->data}, event));
 
@@ -824,7 +824,7 @@ absl::StatusOr<Order> Order::Restore(OrderSnapshot snapshot) {
     o.audit.state_after = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(a)];
   }
   impl->data = std::move(snapshot.data);
-  impl->log = AppliedEvents(std::move(snapshot.applied));
+  impl->log = AppliedEvents(snapshot.applied);
   return Order(std::move(impl));
 }
 

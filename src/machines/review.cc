@@ -640,11 +640,6 @@ struct Review::Impl {
 
 Review::Review(std::string id) : impl_(std::make_unique<Impl>()) {
   impl_->data.id = std::move(id);
-  // A review's life is a handful of events: room for them up front saves
-  // moving every recorded outcome as the log grows.
-  std::vector<Outcome> log;
-  log.reserve(8);
-  impl_->applied = AppliedEvents(std::move(log));
   impl_->sm.start();
 }
 Review::Review(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -660,7 +655,8 @@ Review::~Review() = default;
 const std::string& Review::id() const { return impl_->data.id; }
 std::string_view Review::state() const { return impl_->state(); }
 const ReviewData& Review::data() const { return impl_->data; }
-const std::vector<Outcome>& Review::applied() const { return impl_->applied.outcomes(); }
+std::vector<Outcome> Review::applied() const { return impl_->applied.outcomes(); }
+size_t Review::applied_count() const { return impl_->applied.size(); }
 
 bool Review::open() const {
   const std::string_view s = state();
@@ -682,8 +678,8 @@ absl::Status Review::Impl::Apply(const ReviewEvent& event, const ReviewEnvironme
                                  Outcome& out) {
   const EventMeta& meta = MetaOf(event);
   KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (const Outcome* seen = applied.Find(meta.id)) {
-    out = *seen;
+  if (std::optional<Outcome> seen = applied.Find(meta.id)) {
+    out = *std::move(seen);
     out.audit.duplicate = true;
     return absl::OkStatus();
   }
@@ -804,7 +800,7 @@ absl::StatusOr<Review> Review::Restore(ReviewSnapshot snapshot) {
     o.audit.state_after = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(a)];
   }
   impl->data = std::move(snapshot.data);
-  impl->applied = AppliedEvents(std::move(snapshot.applied));
+  impl->applied = AppliedEvents(snapshot.applied);
   return Review(std::move(impl));
 }
 

@@ -701,7 +701,8 @@ Ticket::~Ticket() = default;
 const std::string& Ticket::id() const { return impl_->data.id; }
 std::string_view Ticket::state() const { return msm_support::StateName(impl_->fsm); }
 const TicketData& Ticket::data() const { return impl_->data; }
-const std::vector<Outcome>& Ticket::applied() const { return impl_->log.outcomes(); }
+std::vector<Outcome> Ticket::applied() const { return impl_->log.outcomes(); }
+size_t Ticket::applied_count() const { return impl_->log.size(); }
 bool Ticket::open() const { return !IsTerminal(state()); }
 
 std::vector<RuleId> Ticket::BreachesAt(Timestamp now) const {
@@ -715,10 +716,9 @@ std::vector<RuleId> Ticket::BreachesAt(Timestamp now) const {
 absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvironment& env) {
   const EventMeta& meta = MetaOf(event);
   KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (const Outcome* prior = impl_->log.Find(meta.id)) {
-    Outcome again = *prior;
-    again.audit.duplicate = true;
-    return again;
+  if (std::optional<Outcome> again = impl_->log.Find(meta.id)) {
+    again->audit.duplicate = true;
+    return *std::move(again);
   }
   KEFU_RETURN_IF_ERROR(std::visit([](const auto& e) { return Validate(e); }, event));
 
@@ -820,7 +820,7 @@ absl::StatusOr<Ticket> Ticket::Restore(TicketSnapshot snapshot) {
         absl::StrCat("ticket snapshot names unknown state \"", snapshot.state, "\""));
   }
   impl->data = std::move(snapshot.data);
-  impl->log = AppliedEvents(std::move(snapshot.applied));
+  impl->log = AppliedEvents(snapshot.applied);
   return Ticket(std::move(impl));
 }
 

@@ -14,3 +14,5 @@ kefu_add_test(review_property_test ${CMAKE_CURRENT_LIST_DIR}/review_property_tes
 kefu_add_test(review_register_test ${CMAKE_CURRENT_LIST_DIR}/review_register_test.cc)
 # AS-DEFECT across orders and tickets.
 kefu_add_test(order_defect_test ${CMAKE_CURRENT_LIST_DIR}/order_defect_test.cc)
+# The machines' shared idempotency log.
+kefu_add_test(applied_events_test ${CMAKE_CURRENT_LIST_DIR}/applied_events_test.cc)

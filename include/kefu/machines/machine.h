@@ -15,6 +15,7 @@
 #ifndef KEFU_MACHINES_MACHINE_H_
 #define KEFU_MACHINES_MACHINE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,24 +38,39 @@ struct EventMeta {
 KEFU_EXPORT absl::Status ValidateEventMeta(const EventMeta& meta);
 
 // The outcomes an entity has applied, oldest first, looked up by event id
-// (Outcome::audit.event_id). Lookup is linear in the entity's event count,
-// which stays small (tens) for one order, ticket or review.
+// (Outcome::audit.event_id).
+//
+// Every applied event is remembered for the entity's whole life, so the log
+// is kept compact: each outcome is encoded into one per-entity byte buffer
+// (its strings and figures copied, its rule IDs, figure names, messages and
+// state names kept as the pointers into static storage they already are;
+// see kefu/core/outcome.h) — typically 100 to 200 bytes per event instead of
+// about a kilobyte of separately allocated vectors and strings. Recording
+// an outcome allocates only when the buffer grows. Find and outcomes()
+// decode: they build fresh Outcome values equal to what was recorded.
+// Lookup is linear in the entity's event count, which stays small (tens)
+// for one order, ticket or review.
 class KEFU_EXPORT AppliedEvents {
  public:
   AppliedEvents() = default;
-  explicit AppliedEvents(std::vector<Outcome> outcomes) : outcomes_(std::move(outcomes)) {}
+  // Records each of `outcomes`, in order.
+  explicit AppliedEvents(const std::vector<Outcome>& outcomes);
 
-  // The outcome recorded for `event_id`, or nullptr.
-  const Outcome* Find(std::string_view event_id) const;
+  // The outcome recorded for `event_id`, or nullopt.
+  std::optional<Outcome> Find(std::string_view event_id) const;
+  bool Contains(std::string_view event_id) const;
   // Records `outcome` under its audit.event_id. REQUIRES: not yet recorded.
-  // A machine that returns its outcome too records a copy (the first
-  // overload copies straight into the log, with no intermediate).
-  void Record(const Outcome& outcome) { outcomes_.push_back(outcome); }
-  void Record(Outcome&& outcome) { outcomes_.push_back(std::move(outcome)); }
-  const std::vector<Outcome>& outcomes() const { return outcomes_; }
+  void Record(const Outcome& outcome);
+  // Every recorded outcome, oldest first (decoded on each call).
+  std::vector<Outcome> outcomes() const;
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // Bytes the encoded log holds (for capacity planning and benchmarks).
+  size_t encoded_bytes() const { return buffer_.size(); }
 
  private:
-  std::vector<Outcome> outcomes_;
+  std::string buffer_;
+  size_t count_ = 0;
 };
 
 // Field-by-field equality of outcomes (message texts compared by content).

@@ -288,8 +288,11 @@ class KEFU_EXPORT Order {
   // The stable name of the current state ("in_review", "shipped", ...).
   std::string_view state() const;
   const OrderData& data() const;
-  // Outcomes of every applied event, oldest first: the audit trail.
-  const std::vector<Outcome>& applied() const;
+  // Outcomes of every applied event, oldest first: the audit trail. Built
+  // on each call from the compact log (see AppliedEvents in machine.h);
+  // applied_count() is the cheap way to ask how many there are.
+  std::vector<Outcome> applied() const;
+  size_t applied_count() const;
   // Placed and not cancelled, delivered or completed: may still ship.
   bool live() const;
 

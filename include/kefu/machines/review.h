@@ -263,8 +263,11 @@ class KEFU_EXPORT Review {
   // "revised", "unresolved".
   std::string_view state() const;
   const ReviewData& data() const;
-  // Outcomes of every applied event, oldest first: the audit trail.
-  const std::vector<Outcome>& applied() const;
+  // Outcomes of every applied event, oldest first: the audit trail. Built
+  // on each call from the compact log (see AppliedEvents in machine.h);
+  // applied_count() is the cheap way to ask how many there are.
+  std::vector<Outcome> applied() const;
+  size_t applied_count() const;
   // Received and neither revised nor closed unresolved.
   bool open() const;
 

@@ -354,8 +354,11 @@ class KEFU_EXPORT Ticket {
   // The stable name of the current state ("registered", "inspecting", ...).
   std::string_view state() const;
   const TicketData& data() const;
-  // Outcomes of every applied event, oldest first: the audit trail.
-  const std::vector<Outcome>& applied() const;
+  // Outcomes of every applied event, oldest first: the audit trail. Built
+  // on each call from the compact log (see AppliedEvents in machine.h);
+  // applied_count() is the cheap way to ask how many there are.
+  std::vector<Outcome> applied() const;
+  size_t applied_count() const;
   // Registered and neither closed nor rejected.
   bool open() const;
   // The rules whose deadline this ticket breached by `now` (met late, or

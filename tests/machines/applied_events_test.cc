@@ -1,0 +1,150 @@
+// The idempotency log (AppliedEvents): what is recorded comes back equal,
+// field by field, whatever the outcome holds; lookup by event id.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "kefu/core/outcome.h"
+#include "kefu/machines/machine.h"
+
+namespace kefu {
+namespace {
+
+constexpr Message kMsg{"理由{claimed}", "reason {claimed}"};
+constexpr Message kOther{"另一个", nullptr};
+
+// An outcome that uses every field and every kind of figure value.
+Outcome Full(const std::string& event_id) {
+  Outcome o;
+  o.entity = "TB2026110200000001";
+  Decision d;
+  d.rule = "AS-POSTAGE-CAP";
+  d.verdict = Verdict::kAdjusted;
+  d.message = kMsg;
+  d.figures.push_back({"claimed", Money::Fen(1200)});
+  d.figures.push_back({"cap", Money::Fen(-5)});
+  d.figures.push_back({"due", absl::FromUnixSeconds(1'793'000'000)});
+  d.figures.push_back({"count", int64_t{-42}});  // beyond the inline three
+  d.figures.push_back({"text", std::string(300, 'x')});  // a length over one varint byte
+  o.Add(d);
+  Decision refused;
+  refused.rule = "ORD-VERIFY";
+  refused.verdict = Verdict::kRefused;
+  o.Add(refused);
+
+  Action call;
+  call.kind = ActionKind::kCall;
+  call.rule = "AS-OWNER";
+  call.assignee = "小王";
+  call.subject = "buyer 爱吃草莓的猫";
+  call.due = absl::InfiniteFuture();
+  call.message = kOther;
+  call.figures.push_back({"phone", std::string("13800000000")});
+  o.actions.push_back(call);
+  Action now;  // no due time, nothing set
+  o.actions.push_back(now);
+
+  Deadline set;
+  set.rule = "AS-RESOLVE";
+  set.op = DeadlineOp::kSet;
+  set.due = absl::FromUnixSeconds(1'793'600'000);
+  set.warn_at = absl::FromUnixSeconds(1'793'500'000);
+  set.message = kMsg;
+  set.figures.push_back({"claimed", Money::Fen(1)});
+  o.deadlines.push_back(set);
+  Deadline cancel;
+  cancel.rule = "AS-TRACK";
+  cancel.op = DeadlineOp::kCancel;
+  cancel.due = absl::InfinitePast();
+  o.deadlines.push_back(cancel);
+
+  o.audit.event_id = event_id;
+  o.audit.event_type = "registered";
+  o.audit.agent = "小李";
+  o.audit.at = absl::FromUnixMicros(1'793'000'000'123'456);
+  o.audit.state_before = "new";
+  o.audit.state_after = "open";
+  o.audit.note = "supervisor override";
+  return o;
+}
+
+Outcome Minimal(const std::string& event_id) {
+  Outcome o;
+  o.audit.event_id = event_id;
+  return o;
+}
+
+TEST(AppliedEvents, EmptyFindsNothing) {
+  AppliedEvents log;
+  EXPECT_TRUE(log.empty());
+  EXPECT_EQ(log.size(), 0u);
+  EXPECT_FALSE(log.Find("e1").has_value());
+  EXPECT_FALSE(log.Contains("e1"));
+  EXPECT_TRUE(log.outcomes().empty());
+}
+
+TEST(AppliedEvents, EveryFieldComesBackEqual) {
+  AppliedEvents log;
+  const Outcome full = Full("e1");
+  log.Record(full);
+  ASSERT_EQ(log.size(), 1u);
+  std::optional<Outcome> back = log.Find("e1");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, full);
+  // Field by field too, so that a gap in operator== cannot hide a loss.
+  EXPECT_EQ(back->entity, full.entity);
+  ASSERT_EQ(back->decisions.size(), 2u);
+  EXPECT_EQ(back->decisions[0].figures.size(), 5u);
+  EXPECT_EQ(std::get<std::string>(back->decisions[0].figures[4].value), std::string(300, 'x'));
+  EXPECT_EQ(back->decisions[0].Reason(), "理由12.00元");
+  EXPECT_EQ(back->decisions[0].message.zh, kMsg.zh);  // the same static text
+  EXPECT_EQ(back->actions[0].due, absl::InfiniteFuture());
+  EXPECT_FALSE(back->actions[1].due.has_value());
+  EXPECT_EQ(back->deadlines[0].warn_at, full.deadlines[0].warn_at);
+  EXPECT_FALSE(back->deadlines[1].warn_at.has_value());
+  EXPECT_EQ(back->deadlines[1].due, absl::InfinitePast());
+  EXPECT_EQ(back->audit.verdicts.size(), 2u);
+  EXPECT_EQ(back->audit.note, "supervisor override");
+  EXPECT_EQ(back->audit.at, full.audit.at);
+  EXPECT_FALSE(back->audit.duplicate);
+}
+
+TEST(AppliedEvents, ManyRecordsKeepTheirOrderAndIds) {
+  AppliedEvents log;
+  std::vector<Outcome> recorded;
+  for (int i = 0; i < 200; ++i) {
+    recorded.push_back(i % 3 == 0 ? Full("event-" + std::to_string(i))
+                                  : Minimal("event-" + std::to_string(i)));
+    log.Record(recorded.back());
+  }
+  EXPECT_EQ(log.size(), 200u);
+  EXPECT_EQ(log.outcomes(), recorded);
+  EXPECT_EQ(*log.Find("event-0"), recorded[0]);
+  EXPECT_EQ(*log.Find("event-199"), recorded[199]);
+  EXPECT_EQ(*log.Find("event-99"), recorded[99]);
+  EXPECT_TRUE(log.Contains("event-150"));
+  // Ids are compared whole, not by prefix.
+  EXPECT_FALSE(log.Contains("event-1999"));
+  EXPECT_FALSE(log.Contains("event-"));
+  EXPECT_FALSE(log.Find("").has_value());
+}
+
+TEST(AppliedEvents, BuiltFromAVectorEqualsRecordingEach) {
+  const std::vector<Outcome> v = {Full("a"), Minimal("b"), Full("c")};
+  AppliedEvents from_vector(v);
+  EXPECT_EQ(from_vector.size(), 3u);
+  EXPECT_EQ(from_vector.outcomes(), v);
+  AppliedEvents copy = from_vector;  // a value type
+  EXPECT_EQ(copy.outcomes(), v);
+}
+
+TEST(AppliedEvents, IsCompact) {
+  AppliedEvents log;
+  for (int i = 0; i < 10; ++i) log.Record(Full("TB2026110200000001." + std::to_string(i)));
+  // A full outcome (five figures, two actions, two deadlines, a 300-byte
+  // text) in well under its in-memory size plus its heap blocks.
+  EXPECT_LT(log.encoded_bytes() / 10, sizeof(Outcome) + 2 * sizeof(Decision) + 300);
+}
+
+}  // namespace
+}  // namespace kefu

@@ -1,7 +1,7 @@
 // Shared machine support: event metadata checks and the idempotency log.
 //
 // The log's encoding (internal, never persisted: snapshots carry decoded
-// outcomes). One record per outcome, appended to the entity's buffer:
+// outcomes). One record per outcome, appended to the entity's last block:
 //
 //   u32 record length (bytes after this field)
 //   u32 hash of the event id (Find compares ids only when hashes agree)
@@ -16,10 +16,13 @@
 // nothing depends on alignment.
 #include "kefu/machines/machine.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <type_traits>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -254,16 +257,95 @@ AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes) {
   for (const Outcome& o : outcomes) Record(o);
 }
 
+struct AppliedEvents::Block {
+  Block* next = nullptr;
+  uint32_t used = 0;
+  uint32_t capacity = 0;
+
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+
+  // A block of at least `need` bytes: `first` blocks are smaller (most
+  // reviews and tickets fit in one), later ones just under 1 KiB; a record
+  // larger than that gets a block of its own size.
+  static Block* New(size_t need, bool first) {
+    constexpr size_t kFirst = 512 - sizeof(Block);
+    constexpr size_t kNext = 1008 - sizeof(Block);
+    const size_t capacity = std::max(need, first ? kFirst : kNext);
+    void* memory = ::operator new(sizeof(Block) + capacity);
+    Block* b = new (memory) Block;
+    b->capacity = static_cast<uint32_t>(capacity);
+    return b;
+  }
+};
+
+void AppliedEvents::Clear() {
+  for (Block* b = head_; b != nullptr;) {
+    Block* next = b->next;
+    b->~Block();
+    ::operator delete(b);
+    b = next;
+  }
+  head_ = tail_ = nullptr;
+  count_ = bytes_ = 0;
+}
+
+AppliedEvents::~AppliedEvents() { Clear(); }
+
+AppliedEvents::AppliedEvents(const AppliedEvents& other) { *this = other; }
+
+AppliedEvents& AppliedEvents::operator=(const AppliedEvents& other) {
+  if (this == &other) return *this;
+  Clear();
+  for (const Block* b = other.head_; b != nullptr; b = b->next) {
+    Block* copy = Block::New(b->used, head_ == nullptr);
+    std::memcpy(copy->data(), b->data(), b->used);
+    copy->used = b->used;
+    (tail_ != nullptr ? tail_->next : head_) = copy;
+    tail_ = copy;
+  }
+  count_ = other.count_;
+  bytes_ = other.bytes_;
+  return *this;
+}
+
+AppliedEvents::AppliedEvents(AppliedEvents&& other) noexcept
+    : head_(std::exchange(other.head_, nullptr)),
+      tail_(std::exchange(other.tail_, nullptr)),
+      count_(std::exchange(other.count_, 0)),
+      bytes_(std::exchange(other.bytes_, 0)) {}
+
+AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
+  if (this != &other) {
+    Clear();
+    head_ = std::exchange(other.head_, nullptr);
+    tail_ = std::exchange(other.tail_, nullptr);
+    count_ = std::exchange(other.count_, 0);
+    bytes_ = std::exchange(other.bytes_, 0);
+  }
+  return *this;
+}
+
 void AppliedEvents::Record(const Outcome& outcome) {
-  // Room for a typical order's first events, then doubling.
-  if (buffer_.capacity() < 512) buffer_.reserve(512);
-  const size_t start = buffer_.size();
-  Writer w(buffer_);
+  // Encoded into a per-thread scratch buffer (no allocation once warm),
+  // then copied into the block list.
+  thread_local std::string scratch;
+  scratch.clear();
+  Writer w(scratch);
   w.Raw(uint32_t{0});  // the record's length, filled in below
   w.Raw(IdHash(outcome.audit.event_id));
   w.Outcome(outcome);
-  const auto length = static_cast<uint32_t>(buffer_.size() - start - sizeof(uint32_t));
-  std::memcpy(&buffer_[start], &length, sizeof(length));
+  const auto length = static_cast<uint32_t>(scratch.size() - sizeof(uint32_t));
+  std::memcpy(&scratch[0], &length, sizeof(length));
+
+  if (tail_ == nullptr || tail_->capacity - tail_->used < scratch.size()) {
+    Block* b = Block::New(scratch.size(), head_ == nullptr);
+    (tail_ != nullptr ? tail_->next : head_) = b;
+    tail_ = b;
+  }
+  std::memcpy(tail_->data() + tail_->used, scratch.data(), scratch.size());
+  tail_->used += static_cast<uint32_t>(scratch.size());
+  bytes_ += scratch.size();
   ++count_;
 }
 
@@ -272,21 +354,23 @@ namespace {
 // Calls f(id, reader positioned after the id) for each record whose id
 // hash is `hash` (every record when `all`), until f returns true; returns
 // whether it did.
-template <class F>
-bool ForEachRecord(const std::string& buffer, bool all, uint32_t hash, F&& f) {
-  const char* p = buffer.data();
-  const char* const end = p + buffer.size();
-  while (p < end) {
-    uint32_t length, record_hash;
-    std::memcpy(&length, p, sizeof(length));
-    std::memcpy(&record_hash, p + sizeof(length), sizeof(record_hash));
-    const char* const record_end = p + sizeof(length) + length;
-    if (all || record_hash == hash) {
-      Reader r(p + sizeof(length) + sizeof(record_hash), record_end);
-      const std::string_view id = r.Str();
-      if (f(id, r)) return true;
+template <class Block, class F>
+bool ForEachRecord(const Block* head, bool all, uint32_t hash, F&& f) {
+  for (const Block* b = head; b != nullptr; b = b->next) {
+    const char* p = b->data();
+    const char* const end = p + b->used;
+    while (p < end) {
+      uint32_t length, record_hash;
+      std::memcpy(&length, p, sizeof(length));
+      std::memcpy(&record_hash, p + sizeof(length), sizeof(record_hash));
+      const char* const record_end = p + sizeof(length) + length;
+      if (all || record_hash == hash) {
+        Reader r(p + sizeof(length) + sizeof(record_hash), record_end);
+        const std::string_view id = r.Str();
+        if (f(id, r)) return true;
+      }
+      p = record_end;
     }
-    p = record_end;
   }
   return false;
 }
@@ -295,7 +379,7 @@ bool ForEachRecord(const std::string& buffer, bool all, uint32_t hash, F&& f) {
 
 std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
   std::optional<Outcome> found;
-  ForEachRecord(buffer_, false, IdHash(event_id), [&](std::string_view id, Reader& r) {
+  ForEachRecord(head_, false, IdHash(event_id), [&](std::string_view id, Reader& r) {
     if (id != event_id) return false;
     Outcome& o = found.emplace();
     o.audit.event_id = std::string(id);
@@ -306,14 +390,14 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
 }
 
 bool AppliedEvents::Contains(std::string_view event_id) const {
-  return ForEachRecord(buffer_, false, IdHash(event_id),
+  return ForEachRecord(head_, false, IdHash(event_id),
                        [&](std::string_view id, Reader&) { return id == event_id; });
 }
 
 std::vector<Outcome> AppliedEvents::outcomes() const {
   std::vector<Outcome> all;
   all.reserve(count_);
-  ForEachRecord(buffer_, true, 0, [&](std::string_view id, Reader& r) {
+  ForEachRecord(head_, true, 0, [&](std::string_view id, Reader& r) {
     Outcome& o = all.emplace_back();
     o.audit.event_id = std::string(id);
     r.Outcome(o);

@@ -195,6 +195,31 @@ TEST(ShopCrossEntity, OrdDupShipIgnoresOrdersNoLongerLive) {
   EXPECT_EQ(shop->FindOrder("T2")->state(), "ready_to_ship");
 }
 
+// The index follows an order's changes: once T1's second line is cancelled,
+// T1 holds the same items as T2 and T2 is the look-alike.
+TEST(ShopCrossEntity, OrdDupShipSeesTheItemsLeftAfterALineIsCancelled) {
+  auto shop = NewShop();
+  OrderPlaced two_lines = Placed("a1", kMonday);
+  two_lines.lines.push_back({"N86-charger", 1, Money::Yuan(30), false});
+  Must(*shop, OrderEv("T1", two_lines));
+  Must(*shop, OrderEv("T3", Placed("c1", kMonday + absl::Minutes(1))));
+  absl::StatusOr<Outcome> before = CheckAndPass(*shop, "T3", kMonday + absl::Minutes(2));
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->Find("ORD-DUP-SHIP"), nullptr);  // T1 has two lines: not alike
+
+  Cancelled line;
+  line.meta = Meta("a2", kMonday + absl::Minutes(3));
+  line.line = 1;
+  line.reason = "充电器缺货";
+  Must(*shop, OrderEv("T1", line));
+  Must(*shop, OrderEv("T2", Placed("b1", kMonday + absl::Minutes(5))));
+  absl::StatusOr<Outcome> after = CheckAndPass(*shop, "T2", kMonday + absl::Minutes(20));
+  ASSERT_TRUE(after.ok()) << after.status();
+  const Decision* d = after->Find("ORD-DUP-SHIP");
+  ASSERT_NE(d, nullptr);
+  EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("T1"));
+}
+
 // AS-DEDUP across tickets: a second open ticket for the same order and
 // category is refused, naming the first.
 TEST(ShopCrossEntity, AsDedupRefusesASecondOpenTicketForTheSameOrder) {

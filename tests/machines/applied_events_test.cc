@@ -146,5 +146,42 @@ TEST(AppliedEvents, IsCompact) {
   EXPECT_LT(log.encoded_bytes() / 10, sizeof(Outcome) + 2 * sizeof(Decision) + 300);
 }
 
+TEST(AppliedEvents, CopiesMovesAndLargeRecords) {
+  AppliedEvents log;
+  std::vector<Outcome> recorded;
+  for (int i = 0; i < 40; ++i) {
+    Outcome o = Full("e" + std::to_string(i));
+    if (i == 7) o.audit.note = std::string(5000, 'n');  // larger than any block
+    recorded.push_back(o);
+    log.Record(o);
+  }
+  ASSERT_EQ(log.outcomes(), recorded);
+  EXPECT_EQ(log.Find("e7")->audit.note.size(), 5000u);
+
+  AppliedEvents copy(log);
+  EXPECT_EQ(copy.outcomes(), recorded);
+  EXPECT_EQ(copy.encoded_bytes(), log.encoded_bytes());
+  copy.Record(Minimal("extra"));  // the copy is independent
+  EXPECT_EQ(copy.size(), 41u);
+  EXPECT_EQ(log.size(), 40u);
+  EXPECT_FALSE(log.Contains("extra"));
+
+  AppliedEvents assigned(std::vector<Outcome>{Minimal("old")});
+  assigned = log;  // over a non-empty log
+  EXPECT_EQ(assigned.outcomes(), recorded);
+  const AppliedEvents& same = assigned;
+  assigned = same;  // self-assignment keeps everything
+  EXPECT_EQ(assigned.outcomes(), recorded);
+
+  AppliedEvents moved(std::move(assigned));
+  EXPECT_EQ(moved.outcomes(), recorded);
+  AppliedEvents target(std::vector<Outcome>{Minimal("old")});
+  target = std::move(moved);
+  EXPECT_EQ(target.outcomes(), recorded);
+  EXPECT_TRUE(target.Contains("e39"));
+  target.Record(Minimal("after-move"));
+  EXPECT_EQ(target.size(), 41u);
+}
+
 }  // namespace
 }  // namespace kefu

@@ -41,12 +41,12 @@ KEFU_EXPORT absl::Status ValidateEventMeta(const EventMeta& meta);
 // (Outcome::audit.event_id).
 //
 // Every applied event is remembered for the entity's whole life, so the log
-// is kept compact: each outcome is encoded into one per-entity byte buffer
+// is kept compact: each outcome is encoded into the entity's own byte blocks
 // (its strings and figures copied, its rule IDs, figure names, messages and
 // state names kept as the pointers into static storage they already are;
 // see kefu/core/outcome.h) — typically 100 to 200 bytes per event instead of
 // about a kilobyte of separately allocated vectors and strings. Recording
-// an outcome allocates only when the buffer grows. Find and outcomes()
+// an outcome allocates only when the current block is full. Find and outcomes()
 // decode: they build fresh Outcome values equal to what was recorded.
 // Lookup is linear in the entity's event count, which stays small (tens)
 // for one order, ticket or review.
@@ -55,6 +55,11 @@ class KEFU_EXPORT AppliedEvents {
   AppliedEvents() = default;
   // Records each of `outcomes`, in order.
   explicit AppliedEvents(const std::vector<Outcome>& outcomes);
+  AppliedEvents(const AppliedEvents& other);
+  AppliedEvents& operator=(const AppliedEvents& other);
+  AppliedEvents(AppliedEvents&& other) noexcept;
+  AppliedEvents& operator=(AppliedEvents&& other) noexcept;
+  ~AppliedEvents();
 
   // The outcome recorded for `event_id`, or nullopt.
   std::optional<Outcome> Find(std::string_view event_id) const;
@@ -65,12 +70,18 @@ class KEFU_EXPORT AppliedEvents {
   std::vector<Outcome> outcomes() const;
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
-  // Bytes the encoded log holds (for capacity planning and benchmarks).
-  size_t encoded_bytes() const { return buffer_.size(); }
+  // Bytes the encoded records take (for capacity planning and benchmarks).
+  size_t encoded_bytes() const { return bytes_; }
 
  private:
-  std::string buffer_;
+  // Records live in a list of blocks of under 1 KiB each (a record never
+  // spans two): such blocks come from the allocator's small-size caches.
+  struct Block;
+  void Clear();
+  Block* head_ = nullptr;
+  Block* tail_ = nullptr;
   size_t count_ = 0;
+  size_t bytes_ = 0;
 };
 
 // Field-by-field equality of outcomes (message texts compared by content).

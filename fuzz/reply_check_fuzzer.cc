@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,19 @@ void CheckHits(const std::vector<kefu::PhraseMatch>& hits, size_t size, size_t e
     Require(h.begin >= last_end);
     Require(h.entry < entries);
     last_end = h.end;
+  }
+}
+
+void AppendUtf8(char32_t cp, std::string* out) {  // cp in the BMP, not a surrogate
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
 
@@ -64,6 +78,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   n.skip_noise = sw & 8;
   n.word_boundaries = sw & 16;
   n.max_noise_run = (sw >> 5) & 7;
+  // The rest of the input against 2,400 synthetic phrases that start with
+  // as many characters (U+4E00 on; some allowed, some of one or three
+  // characters), so that the matcher takes its scan for lists with many
+  // start characters (batched candidates) too. Compiled once per switch
+  // byte.
+  static std::unique_ptr<kefu::PhraseMatcher> dense[256];
+  if (dense[sw] == nullptr) {
+    kefu::PhraseList d;
+    d.normalization = n;
+    for (char32_t c = 0x4E00; c < 0x4E00 + 2400; ++c) {
+      kefu::PhraseEntry e;
+      e.rule_id = "DENSE";
+      const char32_t len = c % 50 == 0 ? 1 : c % 3 == 0 ? 3 : 2;
+      for (char32_t k = 0; k < len; ++k) AppendUtf8(c + k, &e.phrase);
+      e.allow = c % 40 == 1;
+      d.entries.push_back(std::move(e));
+    }
+    dense[sw] = std::make_unique<kefu::PhraseMatcher>(*kefu::PhraseMatcher::Compile(std::move(d)));
+  }
+  const auto dense_hits = dense[sw]->FindAll(input.substr(1));
+  CheckHits(dense_hits, size - 1, dense[sw]->list().entries.size());
+  for (const auto& h : dense_hits) Require(!dense[sw]->entry(h.entry).allow);
   const size_t nul = input.find('\0');
   if (nul == std::string_view::npos) return 0;
   kefu::PhraseList list;
@@ -79,13 +115,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     list.entries.push_back(std::move(e));
     at = nl + 1;
   }
-  const size_t entries = list.entries.size();
-  auto m = kefu::PhraseMatcher::Compile(std::move(list));
-  if (!m.ok()) return 0;
   const std::string_view text = input.substr(nul + 1);
-  const auto hits = m->FindAll(text);
-  CheckHits(hits, text.size(), entries);
-  for (const auto& h : hits) Require(!m->entry(h.entry).allow);
-  (void)m->Normalize(text);
+  {
+    const size_t entries = list.entries.size();
+    auto m = kefu::PhraseMatcher::Compile(std::move(list));
+    if (!m.ok()) return 0;
+    const auto hits = m->FindAll(text);
+    CheckHits(hits, text.size(), entries);
+    for (const auto& h : hits) Require(!m->entry(h.entry).allow);
+    (void)m->Normalize(text);
+  }
   return 0;
 }

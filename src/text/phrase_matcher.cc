@@ -132,6 +132,7 @@ absl::StatusOr<PhraseMatcher> PhraseMatcher::Compile(PhraseList list) {
     for (; w != 0; w &= w - 1) ++start_chars;
   }
   impl->rolling_misses = start_chars >= kDenseStartChars ? 3 : 1;
+  impl->batched = start_chars >= kDenseStartChars;
   return PhraseMatcher(std::move(impl));
 }
 

@@ -91,6 +91,11 @@ class Trie {
     return (triple_bits_[h >> 6] >> (h & 63)) & 1;
   }
   bool has_first_two() const { return !pair_slots_.empty(); }
+  // Asks the cache for the slot FirstTwo(a, b) will probe first.
+  void PrefetchFirstTwo(char32_t a, char32_t b) const {
+    const uint32_t key = (static_cast<uint32_t>(a) << 16) | static_cast<uint32_t>(b);
+    __builtin_prefetch(pair_slots_.data() + (Hash(key) & pair_mask_));
+  }
 
   // The number of trie nodes a list may compile to.
   static constexpr size_t kMaxNodes = size_t{1} << 20;
@@ -391,6 +396,9 @@ struct PhraseMatcher::Impl {
   // in a row that start no phrase: at once for lists with few start
   // characters (the skip loop is faster there), later for lists with many.
   int rolling_misses = 1;
+  // FindAll gathers candidates in batches (FindAllBatched): for lists with
+  // many start characters, whose tries do not fit in the caches.
+  bool batched = false;
 
   explicit Impl(PhraseList l) : list(std::move(l)), folder(list.normalization) {}
 
@@ -578,9 +586,16 @@ struct PhraseMatcher::Impl {
     }
     if (f2 >= 0x10000) return f2 == kInvalidCodePoint ? Fast::kNoHit : Fast::kSlow;
     if (!PairMayMatch(f1, f2)) return Fast::kNoHit;
+    return FirstStepsFrom(text, f1, p2 + len2, c2, f2, r);
+  }
+  // FirstSteps from the depth-2 probe on: `f1`, `f2` (the folded first and
+  // second characters, both in the BMP, not noise; the second raw `c2`)
+  // have been read, and the third character starts at `p3`.
+  Fast FirstStepsFrom(std::string_view text, char32_t f1, size_t p3, char32_t c2, char32_t f2,
+                      WalkResult* r) const {
     Trie::Step st;
     if (!banned.FirstTwo(f1, f2, &st)) return Fast::kNoHit;
-    const size_t p3 = p2 + len2;
+    int noise = 0;
     WalkResult best;
     if (st.entry != kNoEntry) {
       const CharClass cls = boundaries ? ClassOf(f2) : CharClass::kOther;
@@ -592,7 +607,6 @@ struct PhraseMatcher::Impl {
     }
     if (!st.leaf) {
       // The third character (after at most max_noise_run noise characters).
-      noise = 0;
       for (size_t p = p3; p < text.size();) {
         char32_t c3;
         const size_t len3 = DecodeUtf8(text, p, &c3);
@@ -644,15 +658,180 @@ struct PhraseMatcher::Impl {
         r = Walk(banned, text, pos);
         break;
     }
+    return Accept(text, pos, len, r, hit);
+  }
+  // The end of TryAt: `r` is the longest phrase from `pos` (first character
+  // of `len` bytes).
+  size_t Accept(std::string_view text, size_t pos, size_t len, const WalkResult& r,
+                PhraseMatch* hit) const {
     if (r.entry == kNoEntry || Covered(text, pos, r.end)) return pos + len;
     *hit = PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)};
     return r.end;
   }
 
+  // A candidate as GatherCandidates leaves it: its position, its first
+  // character (folded) and the second character of a phrase from there
+  // (the next one after any noise; raw and folded).
+  struct Candidate {
+    size_t pos;
+    size_t p3;  // the position after the second character
+    char32_t f1;
+    char32_t c2;
+    char32_t f2;
+    uint32_t len1;  // bytes of the first character
+    // True when f1 and f2 (the second character after any noise, as
+    // FirstSteps reads it) go to the depth-2 table: both in the BMP, not
+    // noise, f1 not a phrase of its own; the pair filter has passed them.
+    bool pair;
+  };
+  // TryAt for a gathered candidate: the common case (an adjacent pair, no
+  // word boundary to test) goes straight to the depth-2 table, without
+  // decoding again; everything else takes TryAt.
+  size_t TryCandidate(std::string_view text, const Candidate& c,
+                      std::vector<PhraseMatch>* out) const {
+    if (!c.pair || (boundaries && ClassOf(c.f1) != CharClass::kOther)) {
+      return TryAt(text, c.pos, out);
+    }
+    WalkResult r;
+    if (FirstStepsFrom(text, c.f1, c.p3, c.c2, c.f2, &r) == Fast::kNoHit) {
+      return c.pos + c.len1;
+    }
+    PhraseMatch hit;
+    const size_t next = Accept(text, c.pos, c.len1, r, &hit);
+    if (hit.end != 0) out->push_back(hit);
+    return next;
+  }
+
   void FindAll(std::string_view text, std::vector<PhraseMatch>* out) const {
+    if (banned.empty()) return;
+    if (batched) {
+      FindAllBatched(text, out);
+    } else {
+      FindAllOneByOne(text, out);
+    }
+  }
+
+  // The scan one candidate at a time: find the next candidate, try it,
+  // resume after the hit or the candidate.
+  void FindAllOneByOne(std::string_view text, std::vector<PhraseMatch>* out) const {
     if (banned.empty()) return;
     size_t pos = NextPairCandidate(text, 0);
     while (pos < text.size()) pos = NextPairCandidate(text, TryAt(text, pos, out));
+  }
+
+  // Up to this many candidates are gathered before they are tried.
+  static constexpr size_t kBatch = 16;
+
+  // The same hits as FindAllOneByOne, for lists with many start characters:
+  // candidates (every character boundary that passes the start and
+  // first-two-characters filters) are gathered a batch at a time, asking the
+  // cache for their depth-2 table slots as they are found, and then tried in
+  // order, skipping those inside a hit. The slots' cache misses overlap
+  // instead of stalling one try after the other. Gathering past a hit is
+  // harmless: every hit ends on a boundary of the same decoding.
+  void FindAllBatched(std::string_view text, std::vector<PhraseMatch>* out) const {
+    if (banned.empty()) return;
+    const size_t n = text.size();
+    Candidate cand[kBatch];
+    size_t pos = 0;     // next character boundary to gather from
+    size_t resume = 0;  // the scan's position: candidates before it are inside a hit
+    while (pos < n) {
+      size_t count = 0;
+      pos = GatherCandidates(text, pos, cand, &count);
+      for (size_t i = 0; i < count; ++i) {
+        if (cand[i].pos >= resume) resume = TryCandidate(text, cand[i], out);
+      }
+      pos = std::max(pos, resume);
+    }
+  }
+
+  // Gathers into `cand` (at most kBatch) the candidates at or after `pos`,
+  // in order, and returns the boundary after the last character examined
+  // (text.size() at the end). The filters of NextPairCandidate, except that
+  // a start character followed by noise is not a candidate by that alone:
+  // the noise is skipped (as FirstSteps does) and the pair filter tests the
+  // character after it. A candidate may still have no hit; a position that
+  // is not one has none.
+  size_t GatherCandidates(std::string_view text, size_t pos, Candidate* cand, size_t* count) const {
+    // REQUIRES: pos < text.size().
+    const auto* base = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    const uint64_t* starts = start_bits.data();
+    const uint64_t* singles = single_bits.data();
+    const uint64_t* pairs = pair_bits.data();
+    const bool two = banned.has_first_two();
+    size_t k = 0;
+    while (k < kBatch) {
+      pos = NextCandidate(text, pos);
+      if (pos >= n) break;
+      char32_t c;
+      size_t len = text_internal::DecodeFast(base, pos, n, &c);
+      char32_t f = folder.Fold(c);
+      int misses = 0;
+      while (true) {
+        const size_t q = pos + len;
+        char32_t c2 = kInvalidCodePoint, f2 = kInvalidCodePoint;
+        size_t len2 = 1;
+        if (q < n) {
+          len2 = text_internal::DecodeFast(base, q, n, &c2);
+          f2 = folder.Fold(c2);
+        }
+        const uint64_t start =
+            c < 0x10000 ? (starts[c >> 6] >> (c & 63)) & 1 : static_cast<uint64_t>(MayStart(c));
+        const uint64_t big = f >= 0x10000;  // noise (no start) or folded beyond the BMP
+        const uint32_t fb = f & 0xFFFF;
+        const uint64_t single = (singles[fb >> 6] >> (fb & 63)) & 1;
+        // The second character of a phrase from here: the next one, or the
+        // first after the noise that follows (at most max_noise_run of it),
+        // as FirstSteps reads it. p3 is the position after it.
+        char32_t s2 = c2, g2 = f2;
+        size_t p3 = q + len2;
+        uint64_t later_pair = 0;  // a second character after noise, not in the BMP
+        if (f2 == kNoiseChar && (start & (big | single)) == 0) {
+          g2 = kInvalidCodePoint;
+          size_t p = q + len2;
+          for (int run = 1; run <= max_noise_run && p < n; ++run) {
+            char32_t cn;
+            const size_t ln = text_internal::DecodeFast(base, p, n, &cn);
+            const char32_t fn = folder.Fold(cn);
+            p += ln;
+            if (fn != kNoiseChar) {
+              s2 = cn;
+              g2 = fn;
+              p3 = p;
+              break;
+            }
+          }
+          later_pair = g2 >= 0x10000 && g2 != kInvalidCodePoint;
+        }
+        const uint32_t h = PairHash(f, g2) >> pair_shift;
+        const uint64_t pair = (pairs[h >> 6] >> (h & 63)) & 1;
+        // Without branching on the filters' answers (they are a coin toss
+        // in dense text): the candidate is always written and counted only
+        // when it passes; the prefetch of its depth-2 slot (the common case
+        // of FirstSteps: both characters in the BMP) goes to a fixed
+        // address otherwise.
+        const uint64_t pass = start & (big | single | later_pair | pair);
+        const uint64_t two_bmp = two & ((big | single) == 0) & (g2 < 0x10000);
+        cand[k] = Candidate{pos, p3, f, s2, g2, static_cast<uint32_t>(len), two_bmp != 0};
+        k += pass;
+        const uint32_t keep = 0u - static_cast<uint32_t>(pass & two_bmp);
+        banned.PrefetchFirstTwo(f & keep, g2 & keep);
+        if (q >= n) {
+          *count = k;
+          return n;
+        }
+        misses = start != 0 ? 0 : misses + 1;
+        pos = q;
+        if (k == kBatch) break;
+        if (misses >= rolling_misses) break;  // sparse again: back to the skip loop
+        c = c2;
+        f = f2;
+        len = len2;
+      }
+    }
+    *count = k;
+    return pos;
   }
 };
 

@@ -10,6 +10,8 @@ kefu_add_test(reply_checker_test ${CMAKE_CURRENT_LIST_DIR}/reply_checker_test.cc
 kefu_add_test(privacy_test ${CMAKE_CURRENT_LIST_DIR}/privacy_test.cc)
 kefu_add_test(meeting_test ${CMAKE_CURRENT_LIST_DIR}/meeting_test.cc)
 kefu_add_test(phrase_differential_test ${CMAKE_CURRENT_LIST_DIR}/phrase_differential_test.cc)
+kefu_add_test(phrase_normalized_differential_test
+  ${CMAKE_CURRENT_LIST_DIR}/phrase_normalized_differential_test.cc)
 if(KEFU_HYPERSCAN_INCLUDE_DIR AND KEFU_HYPERSCAN_LIBRARY)
   target_include_directories(phrase_differential_test PRIVATE ${KEFU_HYPERSCAN_INCLUDE_DIR})
   target_link_libraries(phrase_differential_test PRIVATE ${KEFU_HYPERSCAN_LIBRARY})

@@ -2,6 +2,8 @@
 #include "kefu/engine/shop.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -166,6 +168,17 @@ struct Shop::Impl {
     absl::node_hash_map<std::string, Review> reviews;
     absl::flat_hash_set<std::string> reply_ids;  // applied reply event ids
     DeadlineQueue queue;
+    // No item of `queue` falls due before this (Unix ns): a lower bound,
+    // lowered under `mu` by every op that adds a time and made exact by
+    // Due. Due() skips, without locking, a shard whose bound is after now.
+    std::atomic<int64_t> due_bound{std::numeric_limits<int64_t>::max()};
+
+    void LowerDueBound(Timestamp t) {
+      const int64_t ns = absl::ToUnixNanos(t);
+      if (ns < due_bound.load(std::memory_order_relaxed)) {
+        due_bound.store(ns, std::memory_order_release);
+      }
+    }
   };
 
   ShopOptions options;
@@ -233,9 +246,15 @@ struct Shop::Impl {
       // The machines only emit well-formed ops; a malformed one is a bug
       // there and must not take the engine down.
       shard.queue.Apply(kind, key, d, at).IgnoreError();
+      if (d.op == DeadlineOp::kSet || d.op == DeadlineOp::kResume) {
+        shard.LowerDueBound(d.warn_at ? std::min(*d.warn_at, d.due) : d.due);
+      }
     }
     for (const Action& a : out.actions) {
-      if (a.due && *a.due > at) shard.queue.Schedule(kind, key, a).IgnoreError();
+      if (a.due && *a.due > at) {
+        shard.queue.Schedule(kind, key, a).IgnoreError();
+        shard.LowerDueBound(*a.due);
+      }
     }
   }
 
@@ -425,9 +444,17 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
 
 std::vector<DueItem> Shop::Due(Timestamp now) {
   std::vector<DueItem> all;
+  const int64_t now_ns = absl::ToUnixNanos(now);
   for (Impl::Shard& shard : impl_->shards) {
+    // Most calls find nothing due in most shards: skip those unlocked. An
+    // op racing with this call on another thread lands in this call or the
+    // next one, as if it had come just before or just after.
+    if (now_ns < shard.due_bound.load(std::memory_order_acquire)) continue;
     std::lock_guard lock(shard.mu);
     shard.queue.Due(now, &all);
+    const std::optional<Timestamp> next = shard.queue.NextDue();
+    shard.due_bound.store(next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max(),
+                          std::memory_order_release);
   }
   // Each shard's items are in time order; a stable sort keeps shard order
   // and set order for ties.

@@ -26,7 +26,9 @@
 //
 // Entities are interned: a record holds the key (inline up to 24 bytes) and
 // the head of a singly linked list of its items; a flat hash set of record
-// indices finds them by (kind, key). An item is one open deadline or one
+// indices finds them by (kind, key). An entity ended by Due stays in that
+// index as a husk until a bulk sweep (see husks_), so Due never visits the
+// index. An item is one open deadline or one
 // scheduled action: times as int64 nanoseconds, the interned rule and message,
 // and its figures (and an action's assignee and subject) encoded in a small
 // heap block only when present. Records and items live in chunked arrays, so
@@ -68,6 +70,9 @@ constexpr int kBucketShift = 38;  // 2^38 ns = 274.9 s
 constexpr int64_t kMinNs = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxNs = std::numeric_limits<int64_t>::max();
 constexpr uint32_t kMaxInterned = 65535;
+// Husks (ended entities left in the index by Due) are swept once there are
+// this many and a quarter as many as the open entities.
+constexpr size_t kMinHuskSweep = 1024;
 
 // Nanoseconds since the epoch for a finite time representable strictly
 // between kMinNs and kMaxNs (both ends are reserved); nullopt otherwise.
@@ -218,7 +223,8 @@ struct alignas(32) EntityRec {
   char buf[kInline];
   uint8_t len = 0;
   uint8_t kind = 0;
-  uint32_t head = kNone;  // first item; kNone when the record is free
+  // first item; kNone when the record is free or a husk (see Impl::husks_)
+  uint32_t head = kNone;
 };
 static_assert(sizeof(EntityRec) == 32, "EntityRec is meant to be 32 bytes");
 
@@ -426,7 +432,7 @@ class DeadlineQueue::Impl {
   std::vector<OpenDeadline> OpenDeadlines(EntityKind kind, std::string_view key) const;
   std::vector<Action> ScheduledActions(EntityKind kind, std::string_view key) const;
 
-  size_t open_entities() const { return index_.size(); }
+  size_t open_entities() const { return open_entities_; }
   size_t pending() const { return pending_; }
   size_t paused() const { return paused_; }
 
@@ -462,11 +468,20 @@ class DeadlineQueue::Impl {
     return it == index_.end() ? kNone : *it;
   }
   uint32_t FindOrAddEntity(EntityKind kind, std::string_view key);
-  void FreeEntityIfEmpty(uint32_t e);
+  // How an entity whose last item goes is let go of.
+  enum class Release {
+    kNow,    // out of the index at once (Apply, CancelAll: the index slot is hot)
+    kHusk,   // left in the index as a husk, swept later (Due)
+  };
+  void FreeEntityIfEmpty(uint32_t e, Release how);
+  bool IsHusk(uint32_t e) const { return (husk_bits_[e >> 6] >> (e & 63)) & 1; }
+  void FlipHusk(uint32_t e) { husk_bits_[e >> 6] ^= uint64_t{1} << (e & 63); }
+  // Takes every husk out of the index in one pass over its table.
+  void SweepHusks();
   // The deadline item of `rule` in entity `e`, or kNone.
   uint32_t FindDeadline(uint32_t e, uint16_t rule) const;
   uint32_t NewItem(uint32_t e);
-  void FreeItem(uint32_t i);
+  void FreeItem(uint32_t i, Release how = Release::kNow);
 
   uint32_t InternMessage(const Message& m);
   // Encodes figures (and, for actions, assignee and subject) into a payload
@@ -500,6 +515,17 @@ class DeadlineQueue::Impl {
   ChunkedArray<EntityRec> entities_;
   absl::flat_hash_set<uint32_t, EntityHash, EntityEq, HugePageAllocator<uint32_t>> index_;
   std::vector<uint32_t> free_entities_;
+  size_t open_entities_ = 0;
+  // An entity whose last item fires in Due stays in the index as a husk (no
+  // items, key kept): taking it out there would cost a random visit to the
+  // index's table per ended entity, most of a due item's time with millions
+  // open. A husk is found again by its key and revived when the entity gets
+  // a new item; SweepHusks takes the rest out of the index in one sequential
+  // pass once they are a quarter as many as the open entities (so they cost
+  // at most a quarter more entity records, and the pass is amortized over
+  // the entities that ended). One bit per entity record says "husk".
+  std::vector<uint64_t> husk_bits_;
+  size_t husks_ = 0;
   ChunkedArray<Item> items_;
   uint32_t free_item_ = kNone;
 
@@ -526,28 +552,58 @@ class DeadlineQueue::Impl {
 
 uint32_t DeadlineQueue::Impl::FindOrAddEntity(EntityKind kind, std::string_view key) {
   const uint32_t found = FindEntity(kind, key);
-  if (found != kNone) return found;
+  if (found != kNone) {
+    if (IsHusk(found)) {  // revived
+      FlipHusk(found);
+      --husks_;
+      ++open_entities_;
+    }
+    return found;
+  }
   uint32_t e;
   if (!free_entities_.empty()) {
     e = free_entities_.back();
     free_entities_.pop_back();
   } else {
     e = entities_.Grow();
+    if ((e >> 6) >= husk_bits_.size()) husk_bits_.push_back(0);
   }
   EntityRec& rec = entities_[e];
   rec.SetKey(key);
   rec.kind = static_cast<uint8_t>(kind);
   rec.head = kNone;
   index_.insert(e);
+  ++open_entities_;
   return e;
 }
 
-void DeadlineQueue::Impl::FreeEntityIfEmpty(uint32_t e) {
+void DeadlineQueue::Impl::FreeEntityIfEmpty(uint32_t e, Release how) {
   EntityRec& rec = entities_[e];
   if (rec.head != kNone) return;
+  --open_entities_;
+  if (how == Release::kHusk) {
+    FlipHusk(e);
+    ++husks_;
+    return;
+  }
   index_.erase(e);
   rec.FreeKey();
   free_entities_.push_back(e);
+}
+
+void DeadlineQueue::Impl::SweepHusks() {
+  // erase(iterator) leaves the other iterators valid and hashes nothing.
+  for (auto it = index_.begin(); it != index_.end();) {
+    const uint32_t e = *it;
+    if (IsHusk(e)) {
+      FlipHusk(e);
+      free_entities_.push_back(e);  // its key is freed when the record is reused
+      index_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  husks_ = 0;
 }
 
 uint32_t DeadlineQueue::Impl::FindDeadline(uint32_t e, uint16_t rule) const {
@@ -573,7 +629,7 @@ uint32_t DeadlineQueue::Impl::NewItem(uint32_t e) {
   return i;
 }
 
-void DeadlineQueue::Impl::FreeItem(uint32_t i) {
+void DeadlineQueue::Impl::FreeItem(uint32_t i, Release how) {
   Item& it = items_[i];
   const uint32_t e = it.entity;
   // Unlink: an entity has a handful of items at most.
@@ -588,7 +644,7 @@ void DeadlineQueue::Impl::FreeItem(uint32_t i) {
   it.entity = kNone;
   it.next = free_item_;
   free_item_ = i;
-  FreeEntityIfEmpty(e);
+  FreeEntityIfEmpty(e, how);
 }
 
 // --- interning and payloads ------------------------------------------------
@@ -815,15 +871,6 @@ inline __attribute__((always_inline)) void DeadlineQueue::Impl::Prefetch(size_t 
     if (it.entity != kNone) __builtin_prefetch(&entities_[it.entity]);
     if (it.payload_kind == Item::kHeap) __builtin_prefetch(it.payload());
   }
-  // A breach or action usually ends its entity: its index slot is next.
-  const size_t c = run_pos_ + ahead / 4;
-  if (c < run_.size() && run_[c].phase != kWarnPhase) {
-    const Item& it = items_[run_[c].item];
-    if (it.entity != kNone && it.next == kNone && entities_[it.entity].head == run_[c].item) {
-      const EntityRec& rec = entities_[it.entity];
-      index_.prefetch(EntityRef{rec.kind, rec.key()});
-    }
-  }
 }
 
 void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
@@ -854,7 +901,7 @@ void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
       FillAction(it, &d.action);
       break;
   }
-  FreeItem(e.item);
+  FreeItem(e.item, Release::kHusk);
 }
 
 size_t DeadlineQueue::Impl::Due(int64_t now, std::vector<DueItem>* out) {
@@ -879,6 +926,7 @@ size_t DeadlineQueue::Impl::Due(int64_t now, std::vector<DueItem>* out) {
     run_ = std::vector<Entry>();
     run_pos_ = 0;
   }
+  if (husks_ >= kMinHuskSweep && husks_ * 4 >= open_entities_) SweepHusks();
   return n;
 }
 
@@ -1034,7 +1082,7 @@ absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key
 
 void DeadlineQueue::Impl::CancelAll(EntityKind kind, std::string_view key) {
   const uint32_t e = FindEntity(kind, key);
-  if (e == kNone) return;
+  if (e == kNone || entities_[e].head == kNone) return;  // unknown, or a husk
   // FreeItem frees the entity with its last item.
   while (true) {
     const uint32_t i = entities_[e].head;

@@ -499,6 +499,54 @@ TEST(DeadlineQueue, HoldsMoreEntitiesThanItsSmallChunks) {
   EXPECT_EQ(q.open_entities(), 0u);
 }
 
+TEST(DeadlineQueue, EntitiesEndedByDueCanComeBackBeforeAndAfterTheSweep) {
+  // Due leaves ended entities in its index and sweeps them in bulk once they
+  // are many: before and after that, an ended entity is unknown to queries
+  // and CancelAll, counts as closed, and its key can open it again.
+  DeadlineQueue q;
+  const int n = 6000;
+  auto key = [](int i) {
+    return i % 3 == 0 ? "long-entity-key-of-more-than-24-bytes-" + std::to_string(i)
+                      : "T" + std::to_string(i);
+  };
+  for (int i = 0; i < n; ++i) {
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(i), Set("AS-RESOLVE", H(1 + i % 10)), H(0)).ok());
+  }
+  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, key(1), Call("AS-RESOLVE", H(40))).ok());
+  // Hour 1 ends 600 entities: fewer husks than a sweep waits for.
+  ASSERT_EQ(q.Due(H(1)).size(), 600u);
+  EXPECT_EQ(q.open_entities(), static_cast<size_t>(n - 600));
+  EXPECT_TRUE(q.OpenDeadlines(EntityKind::kTicket, key(0)).empty());
+  EXPECT_TRUE(q.ScheduledActions(EntityKind::kTicket, key(0)).empty());
+  q.CancelAll(EntityKind::kTicket, key(10));  // ended: a no-op
+  EXPECT_EQ(q.open_entities(), static_cast<size_t>(n - 600));
+  // Ended entities come back.
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(0), Set("AS-TRACK", H(20)), H(1)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(20), Set("AS-TRACK", H(21)), H(1)).ok());
+  EXPECT_EQ(q.open_entities(), static_cast<size_t>(n - 600 + 2));
+  ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, key(0)).size(), 1u);
+  // Hours 2..9 end 4800 more (key(1) keeps its call): the husks are swept.
+  ASSERT_EQ(q.Due(H(9)).size(), 4800u);
+  EXPECT_EQ(q.open_entities(), 600u + 3u);  // hour 10, key(0), key(20), key(1)
+  EXPECT_EQ(q.ScheduledActions(EntityKind::kTicket, key(1)).size(), 1u);
+  // Old keys and a new one after the sweep.
+  for (int i = 0; i < n; i += 2) {
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(i), Set("RV-DAILY", H(30)), H(9)).ok());
+  }
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "new", Set("RV-DAILY", H(31)), H(9)).ok());
+  // hour 10 (odd keys), key(1), the n/2 even keys, "new"
+  EXPECT_EQ(q.open_entities(), static_cast<size_t>(600 + 1 + n / 2 + 1));
+  ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, key(0)).size(), 2u);
+  q.CancelAll(EntityKind::kTicket, key(0));
+  EXPECT_TRUE(q.OpenDeadlines(EntityKind::kTicket, key(0)).empty());
+  const std::vector<DueItem> rest = q.Due(absl::InfiniteFuture());
+  // hour 10, key(20)'s AS-TRACK, the other n/2 - 1 RV-DAILY, "new", key(1)'s call
+  EXPECT_EQ(rest.size(), static_cast<size_t>(600 + 1 + (n / 2 - 1) + 1 + 1));
+  for (size_t i = 1; i < rest.size(); ++i) ASSERT_LE(rest[i - 1].at, rest[i].at);
+  EXPECT_EQ(q.open_entities(), 0u);
+  EXPECT_EQ(q.pending(), 0u);
+}
+
 // ---------------------------------------------------------------------------
 // Randomized comparison with a simple model: a map of open deadlines and a
 // list of actions, scanned in full on every Due.
@@ -667,7 +715,10 @@ std::string Describe(const DueItem& d) {
 
 // `due_share`: percent of steps that call Due; the rest set, cancel, pause,
 // resume, schedule and query (few Due calls leave many stale entries to sweep).
-void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25) {
+// `entities`: distinct keys per kind (thousands: entities ended by Due pile up
+// as husks and are swept, and keys come back after the sweep).
+void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
+                   int entities = 40) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
@@ -678,7 +729,6 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25) 
     return i % 7 == 0 ? "long-entity-key-of-more-than-24-bytes-" + std::to_string(i)
                       : "E" + std::to_string(i);
   };
-  const int entities = 40;
   DeadlineQueue q;
   Model m;
   Timestamp now = kT0;
@@ -793,6 +843,12 @@ TEST(DeadlineQueueRandomized, MatchesAModelWithDaysApart) {
 
 TEST(DeadlineQueueRandomized, MatchesAModelUnderChurnWithFewDueCalls) {
   for (uint32_t seed = 31; seed <= 33; ++seed) RunRandomized(seed, 20000, absl::Hours(1), 3);
+}
+
+TEST(DeadlineQueueRandomized, MatchesAModelWithThousandsOfEntities) {
+  for (uint32_t seed = 41; seed <= 42; ++seed) {
+    RunRandomized(seed, 40000, absl::Hours(6), 25, 3000);
+  }
 }
 
 TEST(DeadlineQueueRandomized, MatchesAModelWithManyEqualTimes) {

@@ -45,17 +45,28 @@
 //   build/dq-rel/bench/deadline_queue_bench --benchmark_counters_tabular=true
 //
 // Measured 2026-11-24 02:33 UTC on the shared 2-core AMD EPYC VM under load
-// average 4-7 (CPU time per item; the ratios are the robust part):
+// average 4-7, before mode 1 existed (CPU time per item):
 //   entities  profile  bytes/entity  per due item  std::priority_queue pop
 //   1M        0        140           1.36 us       0.39 us
 //   1M        1        235           1.13 us
 //   10M       0        132           1.99 us       0.64 us
 //   10M       1        223           1.52 us
-//   building the DueItems alone: 69 ns/item. Apply: cancel+set 0.76 us (1M),
-//   1.77 us (10M); replace 1.39 us (1M), 3.23 us (10M). perf: most of the
-//   time per due item is page walks on the scattered items and entity
-//   records; the huge-page hint helps a standalone run (0.73 -> 0.53 us per
-//   item at 1M) more than it shows here.
+//
+// Measured 2026-11-24 05:09-05:14 UTC, `taskset -c 1`, load average 3.1-5.0,
+// --benchmark_filter='BM_DueItems|BM_Baseline'; "before" is the queue of
+// commit 166cd1a (no husks) built with this benchmark, "after" the queue with
+// husks (CPU time per item; runs of one binary scatter by up to 2x here):
+//                      mode 0 (backlog timed)     mode 1 (steady calls)
+//   entities profile   before    after            before    after
+//   1M       0         1.47 us   1.25 us          311 ns    289 ns
+//   1M       1         1.03 us   0.85 us          330 ns    380 ns
+//   10M      0         1.50 us   1.50 us          723 ns    563 ns
+//   10M      1         1.34 us   1.30 us          628 ns    740 ns
+//   heap pop 1M        298 ns    431 ns           346 ns    378 ns
+//   heap pop 10M       702 ns    662 ns           645 ns    679 ns
+//   backlog_per_item (mode 1): 0.5-0.7 us at 1M, 7.5-8.3 us at 10M, two
+//   thirds of it the result vector growing. bytes/entity unchanged (132-235).
+//   Building the DueItems alone: 68-78 ns per item.
 #include <malloc.h>
 #include <time.h>
 

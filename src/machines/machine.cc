@@ -45,6 +45,11 @@ uint32_t IdHash(std::string_view id) {
   return h;
 }
 
+// The id filter's two bits for an id hash.
+uint64_t FilterBits(uint32_t hash) {
+  return (uint64_t{1} << (hash & 63)) | (uint64_t{1} << ((hash >> 6) & 63));
+}
+
 static_assert(std::is_trivially_copyable_v<Timestamp>, "times are stored as their bytes");
 static_assert(std::is_trivially_copyable_v<Money>, "money is stored as its bytes");
 static_assert(std::is_trivially_copyable_v<Message>, "messages are stored as their pointers");
@@ -288,6 +293,7 @@ void AppliedEvents::Clear() {
   }
   head_ = tail_ = nullptr;
   count_ = bytes_ = 0;
+  id_filter_ = 0;
 }
 
 AppliedEvents::~AppliedEvents() { Clear(); }
@@ -306,6 +312,7 @@ AppliedEvents& AppliedEvents::operator=(const AppliedEvents& other) {
   }
   count_ = other.count_;
   bytes_ = other.bytes_;
+  id_filter_ = other.id_filter_;
   return *this;
 }
 
@@ -313,7 +320,8 @@ AppliedEvents::AppliedEvents(AppliedEvents&& other) noexcept
     : head_(std::exchange(other.head_, nullptr)),
       tail_(std::exchange(other.tail_, nullptr)),
       count_(std::exchange(other.count_, 0)),
-      bytes_(std::exchange(other.bytes_, 0)) {}
+      bytes_(std::exchange(other.bytes_, 0)),
+      id_filter_(std::exchange(other.id_filter_, 0)) {}
 
 AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
   if (this != &other) {
@@ -322,6 +330,7 @@ AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
     tail_ = std::exchange(other.tail_, nullptr);
     count_ = std::exchange(other.count_, 0);
     bytes_ = std::exchange(other.bytes_, 0);
+    id_filter_ = std::exchange(other.id_filter_, 0);
   }
   return *this;
 }
@@ -333,7 +342,8 @@ void AppliedEvents::Record(const Outcome& outcome) {
   scratch.clear();
   Writer w(scratch);
   w.Raw(uint32_t{0});  // the record's length, filled in below
-  w.Raw(IdHash(outcome.audit.event_id));
+  const uint32_t hash = IdHash(outcome.audit.event_id);
+  w.Raw(hash);
   w.Outcome(outcome);
   const auto length = static_cast<uint32_t>(scratch.size() - sizeof(uint32_t));
   std::memcpy(&scratch[0], &length, sizeof(length));
@@ -347,6 +357,7 @@ void AppliedEvents::Record(const Outcome& outcome) {
   tail_->used += static_cast<uint32_t>(scratch.size());
   bytes_ += scratch.size();
   ++count_;
+  id_filter_ |= FilterBits(hash);
 }
 
 namespace {
@@ -379,7 +390,9 @@ bool ForEachRecord(const Block* head, bool all, uint32_t hash, F&& f) {
 
 std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
   std::optional<Outcome> found;
-  ForEachRecord(head_, false, IdHash(event_id), [&](std::string_view id, Reader& r) {
+  const uint32_t hash = IdHash(event_id);
+  if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return found;
+  ForEachRecord(head_, false, hash, [&](std::string_view id, Reader& r) {
     if (id != event_id) return false;
     Outcome& o = found.emplace();
     o.audit.event_id = std::string(id);
@@ -390,7 +403,9 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
 }
 
 bool AppliedEvents::Contains(std::string_view event_id) const {
-  return ForEachRecord(head_, false, IdHash(event_id),
+  const uint32_t hash = IdHash(event_id);
+  if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return false;
+  return ForEachRecord(head_, false, hash,
                        [&](std::string_view id, Reader&) { return id == event_id; });
 }
 

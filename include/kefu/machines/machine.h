@@ -15,6 +15,8 @@
 #ifndef KEFU_MACHINES_MACHINE_H_
 #define KEFU_MACHINES_MACHINE_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,6 +84,10 @@ class KEFU_EXPORT AppliedEvents {
   Block* tail_ = nullptr;
   size_t count_ = 0;
   size_t bytes_ = 0;
+  // Two bits per recorded id (from its hash): an id whose bits are not all
+  // set was never recorded, and most lookups (every new event's duplicate
+  // check) end here without reading the blocks.
+  uint64_t id_filter_ = 0;
 };
 
 // Field-by-field equality of outcomes (message texts compared by content).

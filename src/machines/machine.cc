@@ -54,28 +54,43 @@ static_assert(std::is_trivially_copyable_v<Timestamp>, "times are stored as thei
 static_assert(std::is_trivially_copyable_v<Money>, "money is stored as its bytes");
 static_assert(std::is_trivially_copyable_v<Message>, "messages are stored as their pointers");
 
+// Where a Writer puts bytes: Count only counts them (the first pass, which
+// sizes the record), Copy writes them to memory known to be large enough.
+struct Count {
+  size_t n = 0;
+  void Put(const void*, size_t size) { n += size; }
+  void PutByte(uint8_t) { ++n; }
+};
+struct Copy {
+  char* p;
+  void Put(const void* data, size_t size) {
+    std::memcpy(p, data, size);
+    p += size;
+  }
+  void PutByte(uint8_t b) { *p++ = static_cast<char>(b); }
+};
+
+template <class Sink>
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  explicit Writer(Sink& out) : out_(out) {}
 
   template <class T>
   void Raw(const T& v) {
     static_assert(std::is_trivially_copyable_v<T>);
-    const size_t at = out_.size();
-    out_.resize(at + sizeof(T));
-    std::memcpy(&out_[at], &v, sizeof(T));
+    out_.Put(&v, sizeof(T));
   }
-  void Byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
+  void Byte(uint8_t b) { out_.PutByte(b); }
   void Varint(uint64_t v) {
     while (v >= 0x80) {
-      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      out_.PutByte(static_cast<uint8_t>((v & 0x7f) | 0x80));
       v >>= 7;
     }
-    out_.push_back(static_cast<char>(v));
+    out_.PutByte(static_cast<uint8_t>(v));
   }
   void Str(std::string_view s) {
     Varint(s.size());
-    out_.append(s.data(), s.size());
+    out_.Put(s.data(), s.size());
   }
   void View(std::string_view s) {
     Raw(s.data());
@@ -98,6 +113,12 @@ class Writer {
   void OptTime(const std::optional<Timestamp>& t) {
     Byte(t.has_value() ? 1 : 0);
     if (t) Raw(*t);
+  }
+
+  void Record(uint32_t length, uint32_t id_hash, const kefu::Outcome& o) {
+    Raw(length);
+    Raw(id_hash);
+    Outcome(o);
   }
 
   void Outcome(const kefu::Outcome& o) {
@@ -145,7 +166,7 @@ class Writer {
   }
 
  private:
-  std::string& out_;
+  Sink& out_;
 };
 
 // Reads what Writer wrote. The buffer is the log's own, so reads are only
@@ -336,26 +357,22 @@ AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
 }
 
 void AppliedEvents::Record(const Outcome& outcome) {
-  // Encoded into a per-thread scratch buffer (no allocation once warm),
-  // then copied into the block list.
-  thread_local std::string scratch;
-  scratch.clear();
-  Writer w(scratch);
-  w.Raw(uint32_t{0});  // the record's length, filled in below
+  // Two passes over the outcome: one sizes the record, one writes it
+  // straight into the last block (or a new one).
   const uint32_t hash = IdHash(outcome.audit.event_id);
-  w.Raw(hash);
-  w.Outcome(outcome);
-  const auto length = static_cast<uint32_t>(scratch.size() - sizeof(uint32_t));
-  std::memcpy(&scratch[0], &length, sizeof(length));
-
-  if (tail_ == nullptr || tail_->capacity - tail_->used < scratch.size()) {
-    Block* b = Block::New(scratch.size(), head_ == nullptr);
+  Count count;
+  Writer<Count>(count).Record(0, hash, outcome);
+  const size_t size = count.n;
+  if (tail_ == nullptr || tail_->capacity - tail_->used < size) {
+    Block* b = Block::New(size, head_ == nullptr);
     (tail_ != nullptr ? tail_->next : head_) = b;
     tail_ = b;
   }
-  std::memcpy(tail_->data() + tail_->used, scratch.data(), scratch.size());
-  tail_->used += static_cast<uint32_t>(scratch.size());
-  bytes_ += scratch.size();
+  Copy copy{tail_->data() + tail_->used};
+  Writer<Copy>(copy).Record(static_cast<uint32_t>(size - sizeof(uint32_t)), hash, outcome);
+  assert(copy.p == tail_->data() + tail_->used + size);
+  tail_->used += static_cast<uint32_t>(size);
+  bytes_ += size;
   ++count_;
   id_filter_ |= FilterBits(hash);
 }

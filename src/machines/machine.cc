@@ -319,30 +319,31 @@ void AppliedEvents::Clear() {
 
 AppliedEvents::~AppliedEvents() { Clear(); }
 
+AppliedEvents::Block* AppliedEvents::AppendBlock(size_t need) {
+  Block* b = Block::New(need, head_ == nullptr);
+  (tail_ != nullptr ? tail_->next : head_) = b;
+  tail_ = b;
+  return b;
+}
+
 AppliedEvents::AppliedEvents(const AppliedEvents& other) { *this = other; }
 
 AppliedEvents& AppliedEvents::operator=(const AppliedEvents& other) {
   if (this == &other) return *this;
-  Clear();
+  // Copied aside first: if an allocation fails, *this is unchanged.
+  AppliedEvents copy;
   for (const Block* b = other.head_; b != nullptr; b = b->next) {
-    Block* copy = Block::New(b->used, head_ == nullptr);
-    std::memcpy(copy->data(), b->data(), b->used);
-    copy->used = b->used;
-    (tail_ != nullptr ? tail_->next : head_) = copy;
-    tail_ = copy;
+    Block* to = copy.AppendBlock(b->used);
+    std::memcpy(to->data(), b->data(), b->used);
+    to->used = b->used;
   }
-  count_ = other.count_;
-  bytes_ = other.bytes_;
-  id_filter_ = other.id_filter_;
-  return *this;
+  copy.count_ = other.count_;
+  copy.bytes_ = other.bytes_;
+  copy.id_filter_ = other.id_filter_;
+  return *this = std::move(copy);
 }
 
-AppliedEvents::AppliedEvents(AppliedEvents&& other) noexcept
-    : head_(std::exchange(other.head_, nullptr)),
-      tail_(std::exchange(other.tail_, nullptr)),
-      count_(std::exchange(other.count_, 0)),
-      bytes_(std::exchange(other.bytes_, 0)),
-      id_filter_(std::exchange(other.id_filter_, 0)) {}
+AppliedEvents::AppliedEvents(AppliedEvents&& other) noexcept { *this = std::move(other); }
 
 AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
   if (this != &other) {
@@ -363,11 +364,7 @@ void AppliedEvents::Record(const Outcome& outcome) {
   Count count;
   Writer<Count>(count).Record(0, hash, outcome);
   const size_t size = count.n;
-  if (tail_ == nullptr || tail_->capacity - tail_->used < size) {
-    Block* b = Block::New(size, head_ == nullptr);
-    (tail_ != nullptr ? tail_->next : head_) = b;
-    tail_ = b;
-  }
+  if (tail_ == nullptr || tail_->capacity - tail_->used < size) AppendBlock(size);
   Copy copy{tail_->data() + tail_->used};
   Writer<Copy>(copy).Record(static_cast<uint32_t>(size - sizeof(uint32_t)), hash, outcome);
   assert(copy.p == tail_->data() + tail_->used + size);

@@ -80,6 +80,8 @@ class KEFU_EXPORT AppliedEvents {
   // spans two): such blocks come from the allocator's small-size caches.
   struct Block;
   void Clear();
+  // Links a new block of at least `need` bytes after the last one.
+  Block* AppendBlock(size_t need);
   Block* head_ = nullptr;
   Block* tail_ = nullptr;
   size_t count_ = 0;

@@ -7,8 +7,6 @@
 // Under AddressSanitizer only the first 4,000 lines of the corpus are used, to
 // keep the sanitizer run short. Skipped when ../shared/data is absent.
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,62 +14,24 @@
 
 #include "gtest/gtest.h"
 #include "kefu/text/phrase_matcher.h"
+#include "shared_data.h"
 
 #if defined(KEFU_HAVE_HYPERSCAN)
 #include <hs/hs.h>
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-#define KEFU_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KEFU_UNDER_ASAN 1
-#endif
-#endif
-
 namespace kefu {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::Lines;
 
-std::vector<std::string> Lines(const std::string& text, size_t limit) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at < text.size() && out.size() < limit) {
-    size_t nl = text.find('\n', at);
-    if (nl == std::string::npos) nl = text.size();
-    if (nl > at) out.push_back(text.substr(at, nl - at));
-    at = nl + 1;
-  }
-  return out;
-}
-
-struct Data {
-  std::string corpus;
-  std::vector<std::string> phrases;
-};
-
-const Data* LoadData() {
-  static const Data* data = [] {
-    auto* d = new Data;
-    const std::string dir = KEFU_SHARED_DATA_DIR;
-    d->corpus = ReadFile(dir + "/opensubtitles-zh-sampled.txt");
-    d->phrases = Lines(ReadFile(dir + "/opencc-stphrases-simplified.txt"), 1u << 30);
 #ifdef KEFU_UNDER_ASAN
-    size_t cut = 0;
-    for (int i = 0; i < 4000 && cut != std::string::npos; ++i) cut = d->corpus.find('\n', cut + 1);
-    if (cut != std::string::npos) d->corpus.resize(cut + 1);
+constexpr size_t kCorpusLines = 4000;  // keeps the sanitizer run short
+#else
+constexpr size_t kCorpusLines = size_t{1} << 30;
 #endif
-    return d;
-  }();
-  return data->corpus.empty() || data->phrases.empty() ? nullptr : data;
-}
+
+const test::SharedData* LoadData() { return test::LoadSharedData(kCorpusLines); }
 
 // Leftmost-longest, non-overlapping, on character boundaries; duplicates
 // resolve to the first entry.
@@ -182,7 +142,7 @@ std::vector<PhraseMatch> WithHyperscan(std::string_view text, const std::vector<
 #endif
 
 void Compare(size_t n_phrases) {
-  const Data* data = LoadData();
+  const test::SharedData* data = LoadData();
   if (data == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
   const std::vector<std::string> phrases(
       data->phrases.begin(),
@@ -209,7 +169,7 @@ TEST(PhraseDifferential, ExactModeAll49051PhrasesEqualReference) { Compare(49051
 // Per-line checking (as replies arrive) gives the same hits as the whole text
 // when no phrase spans a newline.
 TEST(PhraseDifferential, PerLineEqualsReferencePerLine) {
-  const Data* data = LoadData();
+  const test::SharedData* data = LoadData();
   if (data == nullptr) GTEST_SKIP() << "no shared data";
   const std::vector<std::string> phrases(data->phrases.begin(), data->phrases.begin() + 1000);
   const PhraseMatcher m = CompileExact(phrases);

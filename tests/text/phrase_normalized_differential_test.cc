@@ -15,9 +15,7 @@
 // Skipped when ../shared/data is absent.
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,16 +25,9 @@
 #include "gtest/gtest.h"
 #include "kefu/text/packs.h"
 #include "kefu/text/phrase_matcher.h"
+#include "shared_data.h"
 #include "text/fold.h"
 #include "text/utf8.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define KEFU_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KEFU_UNDER_ASAN 1
-#endif
-#endif
 
 namespace kefu {
 namespace {
@@ -48,25 +39,7 @@ using text_internal::Folder;
 using text_internal::kInvalidCodePoint;
 using text_internal::kNoiseChar;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> Lines(const std::string& text, size_t limit) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  while (at < text.size() && out.size() < limit) {
-    size_t nl = text.find('\n', at);
-    if (nl == std::string::npos) nl = text.size();
-    if (nl > at) out.push_back(text.substr(at, nl - at));
-    at = nl + 1;
-  }
-  return out;
-}
+using test::Lines;
 
 #ifdef KEFU_UNDER_ASAN
 constexpr size_t kCorpusLines = 3000;
@@ -76,24 +49,9 @@ constexpr size_t kCorpusLines = size_t{1} << 30;
 constexpr size_t kPerturbedLines = 8000;
 #endif
 
-struct Data {
-  std::string corpus;
-  std::vector<std::string> phrases;
-};
+using Data = test::SharedData;
 
-const Data* LoadData() {
-  static const Data* data = [] {
-    auto* d = new Data;
-    const std::string dir = KEFU_SHARED_DATA_DIR;
-    for (const std::string& line : Lines(ReadFile(dir + "/opensubtitles-zh-sampled.txt"), kCorpusLines)) {
-      d->corpus += line;
-      d->corpus += '\n';
-    }
-    d->phrases = Lines(ReadFile(dir + "/opencc-stphrases-simplified.txt"), size_t{1} << 30);
-    return d;
-  }();
-  return data->corpus.empty() || data->phrases.empty() ? nullptr : data;
-}
+const Data* LoadData() { return test::LoadSharedData(kCorpusLines); }
 
 // A deterministic generator (SplitMix64).
 class Rng {

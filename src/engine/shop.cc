@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/container/node_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -44,16 +45,11 @@ class IndexedOrderRegistry final : public OrderRegistry {
   void ForEachLiveOrder(const Buyer& buyer,
                         absl::FunctionRef<void(const LiveOrder&)> fn) const override {
     std::shared_lock lock(mu_);
-    std::vector<const LiveOrder*> found;
-    auto collect = [&](const absl::flat_hash_map<std::string, std::set<std::string>>& index,
-                       const std::string& value) {
+    absl::InlinedVector<const LiveOrder*, 8> found;
+    auto collect = [&](const ByValue& index, const std::string& value) {
       if (value.empty()) return;
       auto it = index.find(value);
-      if (it == index.end()) return;
-      for (const std::string& id : it->second) {
-        auto o = orders_.find(id);
-        if (o != orders_.end()) found.push_back(&o->second);
-      }
+      if (it != index.end()) found.insert(found.end(), it->second.begin(), it->second.end());
     };
     collect(by_im_, buyer.im_name);
     collect(by_phone_, buyer.phone);
@@ -66,35 +62,56 @@ class IndexedOrderRegistry final : public OrderRegistry {
 
   void Update(const Order& order) {
     std::unique_lock lock(mu_);
-    RemoveLocked(order.id());
-    if (!order.live()) return;  // a finished order is gone from the index
+    auto it = orders_.find(order.id());
+    if (!order.live()) {  // a finished order is gone from the index
+      if (it != orders_.end()) {
+        Unlink(it->second);
+        orders_.erase(it);
+      }
+      return;
+    }
     const OrderData& d = order.data();
-    LiveOrder live{d.id, d.buyer, ItemsKey(d.lines), d.address.Full()};
-    if (!d.buyer.im_name.empty()) by_im_[d.buyer.im_name].insert(d.id);
-    if (!d.buyer.phone.empty()) by_phone_[d.buyer.phone].insert(d.id);
-    orders_.emplace(d.id, std::move(live));
+    if (it == orders_.end()) {
+      // Nodes do not move: the buyer indexes point at them.
+      it = orders_.emplace(d.id, LiveOrder{d.id, d.buyer, ItemsKey(d.lines), d.address.Full()})
+               .first;
+      Link(it->second);
+      return;
+    }
+    LiveOrder& live = it->second;
+    if (live.buyer.im_name != d.buyer.im_name || live.buyer.phone != d.buyer.phone) {
+      Unlink(live);
+      live.buyer = d.buyer;
+      Link(live);
+    }
+    live.items = ItemsKey(d.lines);
+    live.address = d.address.Full();
   }
 
  private:
-  void RemoveLocked(const std::string& id) {
-    auto it = orders_.find(id);
-    if (it == orders_.end()) return;
-    auto drop = [&](absl::flat_hash_map<std::string, std::set<std::string>>& index,
-                    const std::string& value) {
+  // Buyer IM name or phone -> the live orders that carry it.
+  using ByValue = absl::flat_hash_map<std::string, absl::InlinedVector<const LiveOrder*, 1>>;
+
+  void Link(const LiveOrder& o) {
+    if (!o.buyer.im_name.empty()) by_im_[o.buyer.im_name].push_back(&o);
+    if (!o.buyer.phone.empty()) by_phone_[o.buyer.phone].push_back(&o);
+  }
+  void Unlink(const LiveOrder& o) {
+    auto drop = [&](ByValue& index, const std::string& value) {
       auto e = index.find(value);
       if (e == index.end()) return;
-      e->second.erase(id);
-      if (e->second.empty()) index.erase(e);
+      auto& v = e->second;
+      v.erase(std::remove(v.begin(), v.end(), &o), v.end());
+      if (v.empty()) index.erase(e);
     };
-    drop(by_im_, it->second.buyer.im_name);
-    drop(by_phone_, it->second.buyer.phone);
-    orders_.erase(it);
+    if (!o.buyer.im_name.empty()) drop(by_im_, o.buyer.im_name);
+    if (!o.buyer.phone.empty()) drop(by_phone_, o.buyer.phone);
   }
 
   mutable std::shared_mutex mu_;
-  absl::flat_hash_map<std::string, LiveOrder> orders_;
-  absl::flat_hash_map<std::string, std::set<std::string>> by_im_;
-  absl::flat_hash_map<std::string, std::set<std::string>> by_phone_;
+  absl::node_hash_map<std::string, LiveOrder> orders_;
+  ByValue by_im_;
+  ByValue by_phone_;
 };
 
 // AS-DEDUP: open tickets indexed by order.

@@ -220,6 +220,34 @@ TEST(ShopCrossEntity, OrdDupShipSeesTheItemsLeftAfterALineIsCancelled) {
   EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("T1"));
 }
 
+// The index keeps every live order of a buyer: when one of two orders with
+// the same IM name and phone leaves it, the other is still found, also by
+// the phone alone.
+TEST(ShopCrossEntity, OrdDupShipStillFindsTheOtherOrderOfABuyerAfterOneLeaves) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("a1", kMonday)));
+  Must(*shop, OrderEv("T2", Placed("b1", kMonday + absl::Minutes(1), "N86-screen")));
+  Cancelled c;
+  c.meta = Meta("a2", kMonday + absl::Minutes(2));
+  c.reason = "客户不要了";
+  Must(*shop, OrderEv("T1", c));
+
+  // Alike to T1 only, which is gone.
+  Must(*shop, OrderEv("T3", Placed("c1", kMonday + absl::Minutes(3))));
+  absl::StatusOr<Outcome> third = CheckAndPass(*shop, "T3", kMonday + absl::Minutes(4));
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_EQ(third->Find("ORD-DUP-SHIP"), nullptr);
+
+  // Alike to T2, from another IM account with the same phone.
+  OrderPlaced fourth = Placed("d1", kMonday + absl::Minutes(5), "N86-screen");
+  fourth.buyer.im_name = "tb_buyer_02";
+  Must(*shop, OrderEv("T4", fourth));
+  absl::StatusOr<Outcome> out = CheckAndPass(*shop, "T4", kMonday + absl::Minutes(6));
+  ASSERT_TRUE(out.ok()) << out.status();
+  const Decision* d = out->Find("ORD-DUP-SHIP");
+  ASSERT_NE(d, nullptr);
+  EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("T2"));
+}
 // AS-DEDUP across tickets: a second open ticket for the same order and
 // category is refused, naming the first.
 TEST(ShopCrossEntity, AsDedupRefusesASecondOpenTicketForTheSameOrder) {

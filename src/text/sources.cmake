@@ -14,6 +14,7 @@ set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY
 
 target_sources(kefu PRIVATE
   "${_kefu_t2s_source}"
+  ${CMAKE_CURRENT_LIST_DIR}/callback.cc
   ${CMAKE_CURRENT_LIST_DIR}/fold.cc
   ${CMAKE_CURRENT_LIST_DIR}/meeting.cc
   ${CMAKE_CURRENT_LIST_DIR}/packs.cc

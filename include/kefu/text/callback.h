@@ -1,0 +1,107 @@
+// kefu/text/callback.h: rule PH-CALLBACK (seed 001): "遇到当时不能解答的问题
+// 详细记录、解决、给顾客提供确切的回应范围、时间" (a question that cannot be
+// answered now is recorded and the customer is given a definite time for the
+// answer) and "发现回答客户咨询错误,应及时回拨,告之客户" (a wrong answer, once
+// found, is corrected by calling the customer back).
+//
+// The text side lives here: whether a reply defers its answer (a deferral
+// marker such as 稍后回复您 or 我帮您问一下), and the definite time it
+// promises, if any. ReplyChecker reports a deferral without a definite time
+// as a PH-CALLBACK finding; the Shop tracks a deferral with one as a
+// deadline of the conversation (see kefu/engine/shop.h).
+//
+// Definite times understood (a reply's first one counts; digits are ASCII,
+// numbers may also be written in Chinese: 一 … 九十九, 两, 半):
+//   relative   N分钟 / N小时 / N个小时 / N个钟头 / 半小时 / N个半小时 /
+//              N天 / N个工作日, followed by 内, 之内, 以内, 后, 之后 or 以后
+//              ("30分钟内", "两个小时之内", "3个工作日内"); N天 counts 24-hour
+//              days, N个工作日 working days of the shop's calendar (the same
+//              clock time on the N-th working day);
+//   clock      [day] [part of day] H点 / H时 / H:MM, optionally followed by
+//              M分, 半 or 整 ("明天上午10点", "下午3点半", "17:30"). day is
+//              今天/今日/明天/明日/后天, or 今晚/明早/明晚 (day and part in one);
+//              part of day is 凌晨/早上/早晨/上午/中午/下午/傍晚/晚上, and a
+//              part after noon moves H (1-11) to the afternoon;
+//   part       day + part of day, optionally followed by 前/之前/以前/内/之内
+//              ("明天上午前"): the end of that part (上午 12:00, 中午 13:00,
+//              下午 18:00, 傍晚 19:00, 晚上 22:00, 凌晨 06:00, 早上/早晨 09:00);
+//              today's end: 今天之内 / 今天内 / 今日内 (24:00);
+//   closing    [day] 下班前 / 下班之前: that day's closing time on the shop's
+//              calendar (today when no day is given).
+// A clock time without a day word is today's when it is still ahead of the
+// reply, else tomorrow's; without a part of day, H:MM and H+12:MM are tried
+// in that order today before tomorrow's H:MM. Vague words (尽快, 稍后, 晚点,
+// 一会儿, 马上) are not definite.
+//
+// Thread safety: CallbackRule is a plain value; the functions are pure.
+#ifndef KEFU_TEXT_CALLBACK_H_
+#define KEFU_TEXT_CALLBACK_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "kefu/core/calendar.h"
+#include "kefu/core/export.h"
+#include "kefu/core/time.h"
+#include "kefu/text/phrase_matcher.h"
+
+namespace kefu {
+
+struct CallbackRule {
+  static constexpr std::string_view kRule = "PH-CALLBACK";
+  bool enabled = true;
+  Severity severity = Severity::kError;
+  // Words by which a reply puts its answer off until later, matched as
+  // written (no normalization). None of them contains a banned phrase of
+  // the seed pack, so a marker never hides another finding.
+  std::vector<std::string> deferral_markers = {
+      "稍后回复", "稍后答复", "稍后给您回复", "稍后给您答复", "稍后告诉您", "稍后通知您",
+      "稍后联系您", "晚点回复", "晚些回复", "晚点给您回复", "晚点告诉您", "再回复您",
+      "再答复您", "再给您回复", "再给您答复", "再告诉您", "再通知您", "再联系您",
+      "回头告诉您", "回头联系您", "我去问一下", "我问一下", "帮您问一下", "帮您问问",
+      "帮您查一下", "帮您核实", "核实后", "核实一下", "确认后回复", "确认后答复",
+      "确认后给您", "查询后", "等我确认"};
+  // The finding's suggestion for a deferral without a definite time.
+  std::string suggestion = "请给客户确切的答复时间，例如：我核实后30分钟内回复您";
+  // Shop: how long after a wrong answer is found the call back is due.
+  Duration call_back_within = absl::Minutes(30);
+
+  // kInvalidArgument when enabled with no markers, an empty or invalid UTF-8
+  // marker, or a negative call_back_within.
+  absl::Status Validate() const;
+};
+
+// Bytes [begin, end) of a reply.
+struct TextSpan {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// The leftmost deferral marker of `reply` (the longest one there), or
+// nullopt. Invalid UTF-8 is never matched into; it does not stop the scan.
+KEFU_EXPORT std::optional<TextSpan> FindDeferral(std::string_view reply,
+                                                 const CallbackRule& rule);
+
+// A definite time a reply promises, read against the instant it was sent.
+struct PromisedTime {
+  TextSpan span;  // the time expression in the reply
+  Timestamp at;   // the instant promised
+};
+
+// The first definite time expression of `reply` (the grammar above), read
+// against `now` on `calendar` (its time zone, working days and hours), or
+// nullopt when there is none. Invalid UTF-8 is skipped.
+KEFU_EXPORT std::optional<PromisedTime> FindPromisedTime(std::string_view reply, Timestamp now,
+                                                         const BusinessCalendar& calendar);
+
+// True when `reply` holds a definite time expression, whatever instant it
+// would resolve to (no calendar needed).
+KEFU_EXPORT bool HasDefiniteTime(std::string_view reply);
+
+}  // namespace kefu
+
+#endif  // KEFU_TEXT_CALLBACK_H_

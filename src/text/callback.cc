@@ -1,0 +1,433 @@
+// PH-CALLBACK, the text side: deferral markers and definite times; see
+// kefu/text/callback.h for the grammar.
+#include "kefu/text/callback.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "text/callback_internal.h"
+#include "text/utf8.h"
+
+namespace kefu {
+
+absl::Status CallbackRule::Validate() const {
+  if (!enabled) return absl::OkStatus();
+  if (deferral_markers.empty()) {
+    return absl::InvalidArgumentError("PH-CALLBACK: the deferral marker list is empty");
+  }
+  for (const std::string& m : deferral_markers) {
+    if (m.empty() || !text_internal::IsValidUtf8(m)) {
+      return absl::InvalidArgumentError(
+          "PH-CALLBACK: a deferral marker is empty or not valid UTF-8");
+    }
+  }
+  if (call_back_within < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("PH-CALLBACK: call_back_within must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+namespace text_internal {
+
+DeferralScanner::DeferralScanner(const std::vector<std::string>& markers) {
+  for (const std::string& m : markers) {
+    const auto* b = reinterpret_cast<const unsigned char*>(m.data());
+    if (m.size() >= 3 && b[0] >= 0xE0 && b[0] < 0xF0) {
+      // Keyed by the third byte of the marker's first (3-byte) character.
+      by_third_[b[2]].push_back(m);
+      has_third_[b[2]] = true;
+    } else {
+      others_.push_back(m);
+    }
+  }
+}
+
+std::optional<TextSpan> DeferralScanner::Find(std::string_view text) const {
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  std::optional<TextSpan> best;
+  // Markers whose first character is not a 3-byte one: a plain search each.
+  for (const std::string& m : others_) {
+    const size_t at = text.find(m);
+    if (at == std::string_view::npos) continue;
+    if (!best || at < best->begin || (at == best->begin && at + m.size() > best->end)) {
+      best = TextSpan{at, at + m.size()};
+    }
+  }
+  // The rest: test one byte per position against the third bytes of the
+  // markers' first characters, then compare the markers of that bucket.
+  const size_t limit = best ? std::min(n, best->begin + 3) : n;
+  for (size_t i = 2; i < limit; ++i) {
+    if (!has_third_[t[i]]) continue;
+    if ((t[i - 2] & 0xF0) != 0xE0 || (t[i - 1] & 0xC0) != 0x80) continue;
+    const size_t p = i - 2;
+    size_t longest = 0;
+    for (const std::string& m : by_third_[t[i]]) {
+      if (m.size() > longest && text.substr(p, m.size()) == m) longest = m.size();
+    }
+    if (longest == 0) continue;
+    if (!best || p < best->begin || (p == best->begin && p + longest > best->end)) {
+      best = TextSpan{p, p + longest};
+    }
+    break;  // leftmost found
+  }
+  return best;
+}
+
+namespace {
+
+// The reply as code points with their byte offsets; ill-formed bytes become
+// kInvalidCodePoint, which no rule of the grammar accepts.
+struct Chars {
+  std::vector<char32_t> cp;
+  std::vector<size_t> at;  // at[k]: byte offset of cp[k]; at[size]: the end
+  explicit Chars(std::string_view s) {
+    cp.reserve(s.size());
+    at.reserve(s.size() + 1);
+    for (size_t i = 0; i < s.size();) {
+      char32_t c;
+      const size_t len = DecodeUtf8(s, i, &c);
+      cp.push_back(c);
+      at.push_back(i);
+      i += len;
+    }
+    at.push_back(s.size());
+  }
+  size_t size() const { return cp.size(); }
+  // True when the characters from k spell `word` (code points).
+  bool Is(size_t k, std::u32string_view word) const {
+    if (k + word.size() > cp.size()) return false;
+    for (size_t j = 0; j < word.size(); ++j) {
+      if (cp[k + j] != word[j]) return false;
+    }
+    return true;
+  }
+  // The first of `words` spelled at k: its index, and k moved past it.
+  template <size_t N>
+  int OneOf(size_t* k, const std::array<std::u32string_view, N>& words) const {
+    for (size_t w = 0; w < N; ++w) {
+      if (Is(*k, words[w])) {
+        *k += words[w].size();
+        return static_cast<int>(w);
+      }
+    }
+    return -1;
+  }
+};
+
+int ChineseDigit(char32_t c) {
+  switch (c) {
+    case U'零': return 0;
+    case U'一': return 1;
+    case U'二': case U'两': return 2;
+    case U'三': return 3;
+    case U'四': return 4;
+    case U'五': return 5;
+    case U'六': return 6;
+    case U'七': return 7;
+    case U'八': return 8;
+    case U'九': return 9;
+    default: return -1;
+  }
+}
+
+struct Number {
+  int value = 0;
+  bool chinese = false;
+};
+
+// ASCII digits (at most 4), or a Chinese numeral below 100: 三, 十, 十五,
+// 二十, 二十五, 两.
+std::optional<Number> ReadNumber(const Chars& s, size_t* k) {
+  size_t i = *k;
+  if (i < s.size() && s.cp[i] >= U'0' && s.cp[i] <= U'9') {
+    int v = 0, digits = 0;
+    while (i < s.size() && s.cp[i] >= U'0' && s.cp[i] <= U'9') {
+      if (++digits > 4) return std::nullopt;
+      v = v * 10 + static_cast<int>(s.cp[i] - U'0');
+      ++i;
+    }
+    *k = i;
+    return Number{v, false};
+  }
+  int v = -1;
+  if (i < s.size() && s.cp[i] == U'十') {
+    v = 10;
+    ++i;
+    if (i < s.size() && ChineseDigit(s.cp[i]) > 0) v += ChineseDigit(s.cp[i++]);
+  } else if (i < s.size() && ChineseDigit(s.cp[i]) >= 0) {
+    v = ChineseDigit(s.cp[i++]);
+    if (i < s.size() && s.cp[i] == U'十' && v > 0) {
+      v *= 10;
+      ++i;
+      if (i < s.size() && ChineseDigit(s.cp[i]) > 0) v += ChineseDigit(s.cp[i++]);
+    }
+  }
+  if (v < 0) return std::nullopt;
+  *k = i;
+  return Number{v, true};
+}
+
+constexpr std::array<std::u32string_view, 3> kWithin = {U"之内", U"以内", U"内"};
+constexpr std::array<std::u32string_view, 3> kAfter = {U"之后", U"以后", U"后"};
+constexpr std::array<std::u32string_view, 3> kBefore = {U"之前", U"以前", U"前"};
+
+bool ReadRelativeSuffix(const Chars& s, size_t* k) {
+  return s.OneOf(k, kWithin) >= 0 || s.OneOf(k, kAfter) >= 0;
+}
+
+// N分钟内, 两个小时之内, 半小时内, 一个半小时内, 3天内, 2个工作日内.
+std::optional<Expr> ReadRelative(const Chars& s, size_t start) {
+  size_t k = start;
+  Expr e;
+  e.kind = Expr::kRelative;
+  if (s.Is(k, U"半")) {
+    ++k;
+    if (s.Is(k, U"个")) ++k;
+    if (s.OneOf(&k, std::array<std::u32string_view, 2>{U"小时", U"钟头"}) < 0) return std::nullopt;
+    e.minutes = 30;
+  } else {
+    std::optional<Number> n = ReadNumber(s, &k);
+    if (!n || n->value <= 0) return std::nullopt;
+    const bool ge = s.Is(k, U"个");
+    if (ge) ++k;
+    if (ge && s.Is(k, U"半")) {
+      ++k;
+      if (s.OneOf(&k, std::array<std::u32string_view, 2>{U"小时", U"钟头"}) < 0) {
+        return std::nullopt;
+      }
+      e.minutes = n->value * 60 + 30;
+    } else if (s.OneOf(&k, std::array<std::u32string_view, 2>{U"小时", U"钟头"}) >= 0) {
+      e.minutes = n->value * 60;
+    } else if (!ge && s.OneOf(&k, std::array<std::u32string_view, 2>{U"分钟", U"分"}) >= 0) {
+      e.minutes = n->value;
+    } else if (!ge && s.Is(k, U"天")) {
+      ++k;
+      e.minutes = n->value * 24 * 60;
+    } else if (s.Is(k, U"工作日")) {
+      k += 3;
+      e.business_days = n->value;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!ReadRelativeSuffix(s, &k)) return std::nullopt;
+  e.begin = start;
+  e.end = k;
+  return e;
+}
+
+constexpr std::array<std::u32string_view, 8> kDays = {U"今天", U"今日", U"明天", U"明日",
+                                                      U"后天", U"今晚", U"明早", U"明晚"};
+constexpr int kDayOffset[] = {0, 0, 1, 1, 2, 0, 1, 1};
+// Parts of the day, and the part a combined day word carries.
+enum Part { kNoPart = -1, kDawn, kMorning1, kMorning2, kForenoon, kNoon, kAfternoon, kDusk,
+            kEvening };
+constexpr std::array<std::u32string_view, 8> kParts = {U"凌晨", U"早上", U"早晨", U"上午",
+                                                       U"中午", U"下午", U"傍晚", U"晚上"};
+constexpr int kDayPart[] = {kNoPart, kNoPart, kNoPart, kNoPart, kNoPart, kEvening, kMorning1,
+                            kEvening};
+// Where a part of the day ends (minutes after midnight).
+constexpr int kPartEnd[] = {6 * 60, 9 * 60, 9 * 60, 12 * 60, 13 * 60, 18 * 60, 19 * 60, 22 * 60};
+
+// The hour of a clock time in a part of the day (H as written).
+int HourInPart(int h, int part) {
+  if (part == kAfternoon || part == kDusk || part == kEvening) return h >= 1 && h <= 11 ? h + 12 : h;
+  if (part == kNoon) return h >= 1 && h <= 2 ? h + 12 : h;
+  return h;
+}
+
+// [day] [part] then a clock time, a part's end, today's end or closing.
+std::optional<Expr> ReadDayed(const Chars& s, size_t start) {
+  size_t k = start;
+  Expr e;
+  int part = kNoPart;
+  const int day = s.OneOf(&k, kDays);
+  if (day >= 0) {
+    e.has_day = true;
+    e.day_offset = kDayOffset[day];
+    part = kDayPart[day];
+  }
+  if (part == kNoPart) part = s.OneOf(&k, kParts);
+  e.part = part;
+  const bool has_word = e.has_day || part != kNoPart;
+
+  // Closing time: [day] 下班前.
+  if (part == kNoPart && s.Is(k, U"下班")) {
+    size_t j = k + 2;
+    if (s.OneOf(&j, kBefore) >= 0) {
+      e.kind = Expr::kClosing;
+      e.begin = start;
+      e.end = j;
+      return e;
+    }
+  }
+  // Today's end: 今天之内 / 今天内 / 今日内.
+  if (e.has_day && part == kNoPart && e.day_offset == 0) {
+    size_t j = k;
+    if (s.OneOf(&j, kWithin) >= 0) {
+      e.kind = Expr::kPartEnd;
+      e.end_minutes = 24 * 60;
+      e.begin = start;
+      e.end = j;
+      return e;
+    }
+  }
+
+  // A clock time: H点 / H时 [M分 | M | 半 | 整], or H:MM.
+  size_t j = k;
+  std::optional<Number> h = ReadNumber(s, &j);
+  if (h && h->value <= 24) {
+    int minute = -1;
+    bool marked = false;  // 点/时 followed by minutes, 半 or 整, or a colon
+    if (j < s.size() && (s.cp[j] == U':' || s.cp[j] == U'：') && !h->chinese) {
+      size_t m = j + 1;
+      if (m + 1 < s.size() && s.cp[m] >= U'0' && s.cp[m] <= U'9' && s.cp[m + 1] >= U'0' &&
+          s.cp[m + 1] <= U'9' && (m + 2 >= s.size() || s.cp[m + 2] < U'0' || s.cp[m + 2] > U'9')) {
+        minute = static_cast<int>((s.cp[m] - U'0') * 10 + (s.cp[m + 1] - U'0'));
+        j = m + 2;
+        marked = true;
+      }
+    } else if (j < s.size() && (s.cp[j] == U'点' || s.cp[j] == U'时')) {
+      ++j;
+      minute = 0;
+      if (s.Is(j, U"半")) {
+        minute = 30;
+        ++j;
+        marked = true;
+      } else if (s.Is(j, U"整")) {
+        ++j;
+        marked = true;
+      } else {
+        size_t m = j;
+        std::optional<Number> mm = ReadNumber(s, &m);
+        if (mm && mm->value < 60) {
+          if (s.Is(m, U"分")) ++m;
+          minute = mm->value;
+          j = m;
+          marked = true;
+        }
+      }
+    }
+    if (minute >= 0 && minute < 60 && (h->value < 24 || minute == 0)) {
+      size_t end = j;
+      const bool before = s.OneOf(&end, kBefore) >= 0;
+      // "一点" is also "a little": a Chinese hour needs a day or part word,
+      // minutes, or 前 after it.
+      if (!h->chinese || has_word || marked || before) {
+        e.kind = Expr::kClock;
+        e.hour = h->value;
+        e.minute = minute;
+        e.begin = start;
+        e.end = end;
+        return e;
+      }
+    }
+  }
+  // A part's end: day + part [前 | 之前 | 以前 | 内 | 之内].
+  if (e.has_day && part != kNoPart) {
+    size_t end = k;
+    if (s.OneOf(&end, kBefore) < 0) s.OneOf(&end, kWithin);
+    e.kind = Expr::kPartEnd;
+    e.end_minutes = kPartEnd[part];
+    e.begin = start;
+    e.end = end;
+    return e;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Expr> FindTimeExpression(std::string_view reply) {
+  const Chars s(reply);
+  for (size_t k = 0; k < s.size(); ++k) {
+    const char32_t c = s.cp[k];
+    const bool may_start = (c >= U'0' && c <= U'9') || ChineseDigit(c) >= 0 || c == U'十' ||
+                           c == U'半' || c == U'今' || c == U'明' || c == U'后' || c == U'凌' ||
+                           c == U'早' || c == U'上' || c == U'中' || c == U'下' || c == U'傍' ||
+                           c == U'晚';
+    if (!may_start) continue;
+    // A number glued to a digit before it is part of something else.
+    if (k > 0 && s.cp[k - 1] >= U'0' && s.cp[k - 1] <= U'9') continue;
+    std::optional<Expr> e = ReadRelative(s, k);
+    if (!e) e = ReadDayed(s, k);
+    if (e) {
+      e->begin = s.at[e->begin];
+      e->end = s.at[e->end];
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Timestamp> Resolve(const Expr& e, Timestamp now, const BusinessCalendar& calendar) {
+  const LocalDay today = calendar.DayOf(now);
+  switch (e.kind) {
+    case Expr::kRelative:
+      if (e.business_days > 0) {
+        absl::StatusOr<Timestamp> t = calendar.AddBusinessDays(now, e.business_days);
+        if (!t.ok()) return std::nullopt;
+        return *t;
+      }
+      return now + absl::Minutes(e.minutes);
+    case Expr::kPartEnd:
+      return calendar.StartOfDay(today + e.day_offset) + absl::Minutes(e.end_minutes);
+    case Expr::kClosing: {
+      // That day's closing; a day off closes on the next working day.
+      for (int d = 0; d < 14; ++d) {
+        const LocalDay day = today + e.day_offset + d;
+        if (std::optional<WorkingHours> h = calendar.HoursOn(day)) {
+          return calendar.StartOfDay(day) + h->close;
+        }
+      }
+      return std::nullopt;
+    }
+    case Expr::kClock: {
+      auto at = [&](LocalDay day, int hour) {
+        return calendar.StartOfDay(day) + absl::Hours(hour) + absl::Minutes(e.minute);
+      };
+      if (e.has_day) {
+        int hour = e.hour;
+        if (e.part != -1) {
+          hour = HourInPart(hour, e.part);
+        } else if (hour >= 1 && hour <= 6) {
+          hour += 12;  // 明天3点: the afternoon
+        }
+        return at(today + e.day_offset, hour);
+      }
+      if (e.part != -1) {
+        const int hour = HourInPart(e.hour, e.part);
+        const Timestamp t = at(today, hour);
+        return t > now ? t : at(today + 1, hour);
+      }
+      if (at(today, e.hour) > now) return at(today, e.hour);
+      if (e.hour < 12 && at(today, e.hour + 12) > now) return at(today, e.hour + 12);
+      return at(today + 1, e.hour);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace text_internal
+
+std::optional<TextSpan> FindDeferral(std::string_view reply, const CallbackRule& rule) {
+  return text_internal::DeferralScanner(rule.deferral_markers).Find(reply);
+}
+
+std::optional<PromisedTime> FindPromisedTime(std::string_view reply, Timestamp now,
+                                             const BusinessCalendar& calendar) {
+  std::optional<text_internal::Expr> e = text_internal::FindTimeExpression(reply);
+  if (!e) return std::nullopt;
+  std::optional<Timestamp> at = text_internal::Resolve(*e, now, calendar);
+  if (!at) return std::nullopt;
+  return PromisedTime{TextSpan{e->begin, e->end}, *at};
+}
+
+bool HasDefiniteTime(std::string_view reply) {
+  return text_internal::FindTimeExpression(reply).has_value();
+}
+
+}  // namespace kefu

@@ -1,0 +1,146 @@
+// PH-CALLBACK, the text side: deferral markers and the definite times a
+// reply promises (kefu/text/callback.h).
+#include "kefu/text/callback.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "kefu/core/calendar.h"
+#include "kefu/core/time.h"
+
+namespace kefu {
+namespace {
+
+Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
+// A Monday, a working day on the default calendar (09:00-18:00? see below).
+const Timestamp kMonday10 = At("2026-11-02T10:00:00+08:00");
+
+const BusinessCalendar& Cal() {
+  static const BusinessCalendar cal = BusinessCalendar::Default();
+  return cal;
+}
+
+// The promised instant, as RFC 3339 in +08:00, or "none".
+std::string Promised(const std::string& reply, Timestamp now = kMonday10) {
+  std::optional<PromisedTime> p = FindPromisedTime(reply, now, Cal());
+  if (!p) return "none";
+  return absl::FormatTime("%Y-%m-%dT%H:%M", p->at, absl::FixedTimeZone(8 * 3600));
+}
+
+TEST(PhCallbackDeferral, FindsTheLeftmostLongestMarker) {
+  const CallbackRule rule;
+  const std::string reply = "亲，这个我帮您问一下，稍后给您回复";
+  std::optional<TextSpan> d = FindDeferral(reply, rule);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(reply.substr(d->begin, d->end - d->begin), "帮您问一下");
+  EXPECT_FALSE(FindDeferral("亲，已经给您发货了，单号 YD123", rule).has_value());
+  // Longest at the same place: 稍后给您回复 over nothing shorter there.
+  const std::string later = "稍后给您回复";
+  d = FindDeferral(later, rule);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->begin, 0u);
+  EXPECT_EQ(d->end, later.size());
+}
+
+TEST(PhCallbackDeferral, MarkersAreConfigurableAndValidated) {
+  CallbackRule rule;
+  rule.deferral_markers = {"容我想想", "later"};
+  EXPECT_TRUE(rule.Validate().ok());
+  EXPECT_TRUE(FindDeferral("好的容我想想", rule).has_value());
+  std::optional<TextSpan> d = FindDeferral("ok, later!", rule);  // an ASCII marker
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->begin, 4u);
+  EXPECT_FALSE(FindDeferral("稍后回复您", rule).has_value());
+
+  rule.deferral_markers = {};
+  EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
+  rule.deferral_markers = {""};
+  EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
+  rule.deferral_markers = {std::string("\xE5\xA5", 2)};
+  EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
+  rule.deferral_markers = {"稍后"};
+  rule.call_back_within = absl::Minutes(-1);
+  EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
+  rule.enabled = false;
+  EXPECT_TRUE(rule.Validate().ok());
+}
+
+TEST(PhCallbackDeferral, InvalidUtf8NeitherCrashesNorMatchesInto) {
+  const CallbackRule rule;
+  // A marker's first character with its lead byte missing, then stray bytes.
+  std::string text = "\xA8\x8D后回复";  // tail bytes of 稍 without its lead
+  EXPECT_FALSE(FindDeferral(text, rule).has_value());
+  text = std::string("\xFF\xFE") + "稍后回复" + "\xE5";
+  std::optional<TextSpan> d = FindDeferral(text, rule);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->begin, 2u);
+  EXPECT_EQ(Promised("\xE5\x8D\x8A\xFF小时内"), "none");
+  EXPECT_FALSE(HasDefiniteTime(std::string("3\xFF点前")));
+}
+
+TEST(PhCallbackTime, RelativeTimes) {
+  EXPECT_EQ(Promised("我核实后30分钟内回复您"), "2026-11-02T10:30");
+  EXPECT_EQ(Promised("两个小时之内给您答复"), "2026-11-02T12:00");
+  EXPECT_EQ(Promised("半小时内回复您"), "2026-11-02T10:30");
+  EXPECT_EQ(Promised("一个半小时以内"), "2026-11-02T11:30");
+  EXPECT_EQ(Promised("二十分钟后告诉您"), "2026-11-02T10:20");
+  EXPECT_EQ(Promised("3天内"), "2026-11-05T10:00");
+  // Working days of the shop's calendar: Friday + 1 is Monday.
+  EXPECT_EQ(Promised("1个工作日内", At("2026-11-06T15:00:00+08:00")), "2026-11-09T15:00");
+  // A number without a unit and a suffix is not a time.
+  EXPECT_EQ(Promised("这款有3个颜色"), "none");
+  EXPECT_EQ(Promised("30分钟"), "none");
+}
+
+TEST(PhCallbackTime, ClockTimes) {
+  EXPECT_EQ(Promised("明天上午10点前回复您"), "2026-11-03T10:00");
+  EXPECT_EQ(Promised("下午3点半给您回复"), "2026-11-02T15:30");
+  EXPECT_EQ(Promised("17:30前"), "2026-11-02T17:30");
+  EXPECT_EQ(Promised("17：05"), "2026-11-02T17:05");
+  EXPECT_EQ(Promised("今晚8点"), "2026-11-02T20:00");
+  EXPECT_EQ(Promised("明早九点"), "2026-11-03T09:00");
+  EXPECT_EQ(Promised("四点二十分之前"), "2026-11-02T16:20");  // 4:20 has passed at 10:00
+  EXPECT_EQ(Promised("11点前"), "2026-11-02T11:00");
+  EXPECT_EQ(Promised("9点前", At("2026-11-02T18:00:00+08:00")), "2026-11-02T21:00");
+  EXPECT_EQ(Promised("9点前", At("2026-11-02T22:00:00+08:00")), "2026-11-03T09:00");
+  EXPECT_EQ(Promised("明天3点前"), "2026-11-03T15:00");  // a day, no part: the afternoon
+  EXPECT_EQ(Promised("中午1点"), "2026-11-02T13:00");
+  EXPECT_EQ(Promised("后天下午两点整"), "2026-11-04T14:00");
+  // "一点" is also "a little": not a time without more.
+  EXPECT_EQ(Promised("可以便宜一点吗"), "none");
+  EXPECT_EQ(Promised("一点前给您回复"), "2026-11-02T13:00");
+  EXPECT_EQ(Promised("25点"), "none");
+  EXPECT_EQ(Promised("12:75"), "none");
+}
+
+TEST(PhCallbackTime, PartsOfTheDayTodayAndClosing) {
+  EXPECT_EQ(Promised("明天上午给您答复"), "2026-11-03T12:00");
+  EXPECT_EQ(Promised("明天下午之前"), "2026-11-03T18:00");
+  EXPECT_EQ(Promised("今天之内回复您"), "2026-11-03T00:00");
+  const std::optional<WorkingHours> hours = Cal().HoursOn(Cal().DayOf(kMonday10));
+  ASSERT_TRUE(hours.has_value());
+  const Timestamp close = Cal().StartOfDay(Cal().DayOf(kMonday10)) + hours->close;
+  std::optional<PromisedTime> p = FindPromisedTime("下班前给您回复", kMonday10, Cal());
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->at, close);
+  // A part of the day alone, without a day word, is not definite.
+  EXPECT_EQ(Promised("下午给您回复"), "none");
+}
+
+TEST(PhCallbackTime, VagueWordsAreNotDefinite) {
+  for (const char* vague : {"尽快回复您", "稍后回复您", "晚点给您回复", "一会儿告诉您",
+                            "马上帮您查", "我帮您问一下"}) {
+    EXPECT_FALSE(HasDefiniteTime(vague)) << vague;
+  }
+  EXPECT_TRUE(HasDefiniteTime("稍后回复您，30分钟内"));
+}
+
+TEST(PhCallbackTime, SpanIsTheExpressionInTheRepliesBytes) {
+  const std::string reply = "Hi 亲😊，我核实后30分钟内回复您";
+  std::optional<PromisedTime> p = FindPromisedTime(reply, kMonday10, Cal());
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(reply.substr(p->span.begin, p->span.end - p->span.begin), "30分钟内");
+}
+
+}  // namespace
+}  // namespace kefu

@@ -2,6 +2,7 @@
 #include "kefu/text/privacy.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -247,16 +248,13 @@ void FindNumbers(const std::vector<Char>& chars, const PersonalDataOptions& o,
 }
 
 // The number of set bits in a 16-bit mask (no popcnt instruction needed).
-inline size_t BitCount16(unsigned x) {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return (x + (x >> 8)) & 0x1Fu;
-}
-
 // Cheap exit: false when `text` has no '@' and fewer than 11 digits (ASCII,
 // or full-width EF BC 90..99), so that it cannot hold anything sought (every
-// number sought has at least 11 digits). One pass, 16 bytes a step with SSE2.
+// number sought has at least 11 digits). One pass, 16 bytes a step with SSE2:
+// digits are counted per byte lane and summed at the end (and every 255
+// steps, before a lane could overflow); the last bytes are one overlapping
+// block whose already-counted lanes are masked off, so that a 128-byte reply
+// takes no scalar step but its first two bytes.
 bool MayHoldPersonalData(std::string_view text) {
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
@@ -273,29 +271,52 @@ bool MayHoldPersonalData(std::string_view text) {
       digits += (t[i] - unsigned{'0'} <= 9u) ? 1 : 0;
       at |= t[i] == '@';
     }
-    const __m128i zero = _mm_set1_epi8('0');
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i d0 = _mm_set1_epi8('0');
     const __m128i nine = _mm_set1_epi8(9);
     const __m128i fw0 = _mm_set1_epi8(static_cast<char>(0x90));
     const __m128i ef = _mm_set1_epi8(static_cast<char>(0xEF));
     const __m128i bc = _mm_set1_epi8(static_cast<char>(0xBC));
     const __m128i ats = _mm_set1_epi8('@');
-    int at_mask = 0;
-    for (; i + 16 <= n; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
-      const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i - 1));
-      const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i - 2));
-      const __m128i d = _mm_sub_epi8(v, zero);
+    // Lanes k >= s of kKeep + 16 - s are all ones.
+    alignas(16) static constexpr unsigned char kKeep[32] = {
+        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    __m128i counts = zero;  // per lane: digits seen, negated (0 - count)
+    __m128i sums = zero;    // two 64-bit sums of flushed counts
+    __m128i at_any = zero;
+    unsigned steps = 0;
+    const auto block = [&](size_t from, __m128i keep) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + from));
+      const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + from - 1));
+      const __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + from - 2));
+      const __m128i d = _mm_sub_epi8(v, d0);
       const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
       const __m128i f = _mm_sub_epi8(v, fw0);
       const __m128i is_fw = _mm_and_si128(
           _mm_cmpeq_epi8(_mm_min_epu8(f, nine), f),
           _mm_and_si128(_mm_cmpeq_epi8(v1, bc), _mm_cmpeq_epi8(v2, ef)));
-      digits += BitCount16(static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_fw))));
-      at_mask |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, ats));
+      counts = _mm_add_epi8(counts, _mm_and_si128(_mm_or_si128(is_digit, is_fw), keep));
+      at_any = _mm_or_si128(at_any, _mm_and_si128(_mm_cmpeq_epi8(v, ats), keep));
+      if (++steps == 255) {
+        // Negated counts of at most 255 steps: 0 - count, as a byte.
+        sums = _mm_add_epi64(sums, _mm_sad_epu8(_mm_sub_epi8(zero, counts), zero));
+        counts = zero;
+        steps = 0;
+      }
+    };
+    const __m128i all = _mm_set1_epi8(static_cast<char>(0xFF));
+    for (; i + 16 <= n; i += 16) block(i, all);
+    if (i < n) {
+      const size_t s = i - (n - 16);  // lanes already counted
+      block(n - 16, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kKeep + 16 - s)));
     }
-    at |= at_mask != 0;
-    b2 = t[i - 2];
-    b1 = t[i - 1];
+    sums = _mm_add_epi64(sums, _mm_sad_epu8(_mm_sub_epi8(zero, counts), zero));
+    alignas(16) uint64_t halves[2];
+    _mm_store_si128(reinterpret_cast<__m128i*>(halves), sums);
+    digits += static_cast<size_t>(halves[0] + halves[1]);
+    at |= _mm_movemask_epi8(at_any) != 0;
+    return at || digits >= 11;
   }
 #endif
   for (; i < n; ++i) {

@@ -109,5 +109,27 @@ TEST(PhPrivacy, PreCheckFindsDataAtEveryOffset) {
   }
 }
 
+// The pre-check's last block overlaps the one before it (its counted lanes
+// masked off) and its per-lane counters are flushed every 255 blocks: data
+// ending anywhere near the end of a text of any length, short or long, is
+// still found.
+TEST(PhPrivacy, PreCheckFindsDataNearTheEndOfAnyLength) {
+  for (size_t before : {size_t{0}, size_t{1}, size_t{7}, size_t{100}, size_t{4079}, size_t{4090},
+                        size_t{9000}}) {
+    for (size_t after = 0; after < 20; ++after) {
+      const std::string head(before, 'a');
+      std::string tail;
+      for (size_t i = 0; i < after; ++i) tail += (i == 0) ? " " : (i % 3 == 0) ? "好" : "b";
+      EXPECT_THAT(Masked(head + " 13812345678" + tail), ElementsAre("mobile-phone:138****5678"))
+          << before << " " << after;
+      EXPECT_THAT(Masked(head + "好１３８１２３４５６７８" + tail),
+                  ElementsAre("mobile-phone:138****5678"))
+          << before << " " << after;
+      EXPECT_THAT(Masked(head + " z@example.com" + tail), ElementsAre("email:z***@example.com"))
+          << before << " " << after;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kefu

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
@@ -322,6 +323,93 @@ size_t NextCandidate(std::string_view text, size_t pos, const uint64_t* bits,
   return n;
 }
 
+// The candidates of up to 64 bytes at once, for scans that visit every
+// candidate whatever the hits (the reply checker's one pass over all its
+// lists): the bytes from `pos` (a character boundary), when they are ASCII
+// and well-formed three-byte sequences (no E0 or ED lead, which may be
+// overlong or a surrogate), are classified with SSE2, every character that
+// may start a hit by its lead byte is tested against `bits` (raw BMP code
+// points) without branching on the answer, and the answer is a bit mask:
+// bit i set when the character at pos + i is a candidate. Returns the number
+// of bytes covered (a character boundary: a character whose bytes would
+// cross the 64 is left for the next call), or 0 when the bytes are anything
+// else (the caller then takes a slower path for them). Never reads outside
+// the text: the last bytes of a text of at least 64 bytes are one
+// overlapping load, a shorter text is copied into a padded buffer.
+inline size_t CandidateMask64(std::string_view text, size_t pos, const uint64_t* bits,
+                              uint64_t* mask) {
+#if defined(__SSE2__)
+  const auto* base = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  const size_t left = n - pos;  // REQUIRES: pos < n
+  const unsigned char* src;
+  unsigned shift = 0;  // bytes of the 64 loaded that lie before pos
+  alignas(16) unsigned char buf[64];
+  if (left >= 64) {
+    src = base + pos;
+  } else if (n >= 64) {
+    src = base + n - 64;
+    shift = static_cast<unsigned>(64 - left);
+  } else {
+    std::memset(buf, 0, sizeof buf);
+    std::memcpy(buf, base + pos, left);
+    src = buf;
+  }
+  uint64_t ascii = 0, lead3 = 0, cont = 0, special = 0;
+  for (unsigned b = 0; b < 4; ++b) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * b));
+    const unsigned sh = 16 * b;
+    ascii |= static_cast<uint64_t>(~static_cast<unsigned>(_mm_movemask_epi8(v)) & 0xFFFFu) << sh;
+    cont |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xC0))),
+                               _mm_set1_epi8(static_cast<char>(0x80))))))
+            << sh;
+    lead3 |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(
+                 _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xF0))),
+                                _mm_set1_epi8(static_cast<char>(0xE0))))))
+             << sh;
+    special |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(
+                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(0xED)))))))
+               << sh;
+  }
+  ascii >>= shift;
+  lead3 >>= shift;
+  cont >>= shift;
+  special >>= shift;
+  const unsigned len = left >= 64 ? 64u : static_cast<unsigned>(left);
+  const uint64_t valid = len == 64 ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+  // Three-byte characters whose lead is one of the last two bytes: left for
+  // the next call when the text goes on, ill-formed when it ends there.
+  const uint64_t tail = lead3 & valid & ~(valid >> 2);
+  if (tail != 0 && left <= 64) return 0;
+  const unsigned covered = tail != 0 ? static_cast<unsigned>(__builtin_ctzll(tail)) : len;
+  const uint64_t taken = covered == 64 ? ~uint64_t{0} : (uint64_t{1} << covered) - 1;
+  if (((ascii | lead3 | cont) & valid) != valid) return 0;
+  if ((cont & valid) != (((lead3 << 1) | (lead3 << 2)) & valid)) return 0;
+  if ((special & lead3 & taken) != 0) return 0;
+  const bool ascii_may_start = (bits[0] | bits[1]) != 0;
+  const unsigned char* q0 = base + pos;
+  uint64_t m = 0;
+  for (uint64_t starts = (ascii_may_start ? (ascii | lead3) : lead3) & taken; starts != 0;
+       starts &= starts - 1) {
+    const auto i = static_cast<unsigned>(__builtin_ctzll(starts));
+    const unsigned char* q = q0 + i;
+    const char32_t c = q[0] < 0x80 ? q[0]
+                                   : ((q[0] & 0x0Fu) << 12) | ((q[1] & 0x3Fu) << 6) | (q[2] & 0x3Fu);
+    m |= ((bits[c >> 6] >> (c & 63)) & 1) << i;
+  }
+  *mask = m;
+  return covered;
+#else
+  (void)text;
+  (void)pos;
+  (void)bits;
+  *mask = 0;
+  return 0;
+#endif
+}
+
 // Decodes the character at `q` (REQUIRES: q < n) like DecodeUtf8, with ASCII
 // and three-byte sequences decoded inline and without a branch between them.
 inline size_t DecodeFast(const unsigned char* base, size_t q, size_t n, char32_t* cp) {
@@ -423,6 +511,27 @@ struct PhraseMatcher::Impl {
     return WalkFrom(trie, text, pos, 0, WalkResult{});
   }
 
+  // Walk from `pos` when its first character (`cp`, raw, of `len` bytes;
+  // `f` folded) has been decoded: the root step without decoding again.
+  WalkResult WalkFirst(const Trie& trie, std::string_view text, size_t pos, size_t len,
+                       char32_t cp, char32_t f) const {
+    WalkResult best;
+    if (f == kNoiseChar || f == kInvalidCodePoint) return best;
+    Trie::Step st;
+    if (!trie.Next(0, f, &st)) return best;
+    const size_t at = pos + len;
+    if (st.entry != kNoEntry) {
+      const CharClass cls = boundaries ? ClassOf(f) : CharClass::kOther;
+      if (cls == CharClass::kOther || ClassAt(text, at) != cls) {
+        best.end = at;
+        best.entry = st.entry;
+        best.last = cp;
+      }
+    }
+    if (st.leaf) return best;
+    return WalkFrom(trie, text, at, st.node, best);
+  }
+
   // Walk's loop resumed at byte `pos` in trie node `node` (whose characters
   // ended just before `pos`), with `best` found so far.
   WalkResult WalkFrom(const Trie& trie, std::string_view text, size_t pos, uint32_t node,
@@ -461,16 +570,12 @@ struct PhraseMatcher::Impl {
   }
 
   // True when an occurrence of an allow entry covers [begin, end).
-  bool Covered(std::string_view text, size_t begin, size_t end) const {
+  // `first` is the hit's first character, folded.
+  bool Covered(std::string_view text, size_t begin, size_t end, char32_t first) const {
     if (allow.empty()) return false;
-    {
-      // Cheap exit: a hit whose first character occurs in no allow phrase
-      // cannot lie inside an allow occurrence.
-      char32_t cp;
-      DecodeUtf8(text, begin, &cp);
-      const char32_t f = folder.Fold(cp);
-      if (f < 0x10000 && ((allow_chars[f >> 6] >> (f & 63)) & 1) == 0) return false;
-    }
+    // Cheap exit: a hit whose first character occurs in no allow phrase
+    // cannot lie inside an allow occurrence.
+    if (first < 0x10000 && ((allow_chars[first >> 6] >> (first & 63)) & 1) == 0) return false;
     size_t s = begin;
     int steps_back = 0;
     int noise_run = 0;
@@ -639,6 +744,13 @@ struct PhraseMatcher::Impl {
   size_t TryAt(std::string_view text, size_t pos, PhraseMatch* hit) const {
     char32_t cp;
     const size_t len = DecodeUtf8(text, pos, &cp);
+    return TryAtDecoded(text, pos, cp, len, hit);
+  }
+  // TryAt when the character at `pos` (`cp`, raw, `len` bytes, as DecodeUtf8
+  // gives it) has been decoded already: it is neither decoded nor folded
+  // again on the way (the reply checker's one-pass scan).
+  size_t TryAtDecoded(std::string_view text, size_t pos, char32_t cp, size_t len,
+                      PhraseMatch* hit) const {
     const char32_t f = folder.Fold(cp);
     if (boundaries) {
       const CharClass c = ClassOf(f);
@@ -655,16 +767,16 @@ struct PhraseMatcher::Impl {
         break;
       case Fast::kSlow:
         if (!SecondCharMayMatch(text, pos + len, f)) return pos + len;
-        r = Walk(banned, text, pos);
+        r = WalkFirst(banned, text, pos, len, cp, f);
         break;
     }
-    return Accept(text, pos, len, r, hit);
+    return Accept(text, pos, len, f, r, hit);
   }
   // The end of TryAt: `r` is the longest phrase from `pos` (first character
-  // of `len` bytes).
-  size_t Accept(std::string_view text, size_t pos, size_t len, const WalkResult& r,
+  // of `len` bytes, `f` folded).
+  size_t Accept(std::string_view text, size_t pos, size_t len, char32_t f, const WalkResult& r,
                 PhraseMatch* hit) const {
-    if (r.entry == kNoEntry || Covered(text, pos, r.end)) return pos + len;
+    if (r.entry == kNoEntry || Covered(text, pos, r.end, f)) return pos + len;
     *hit = PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)};
     return r.end;
   }
@@ -697,7 +809,7 @@ struct PhraseMatcher::Impl {
       return c.pos + c.len1;
     }
     PhraseMatch hit;
-    const size_t next = Accept(text, c.pos, c.len1, r, &hit);
+    const size_t next = Accept(text, c.pos, c.len1, c.f1, r, &hit);
     if (hit.end != 0) out->push_back(hit);
     return next;
   }

@@ -174,15 +174,15 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   size_t* resume = k > 8 ? resume_big.data() : resume_small;
   std::optional<PhraseMatch> first_marker;
   const auto may_start = [&im](char32_t cp) { return im.AnyMayStart(cp); };
-  size_t pos = text_internal::NextCandidate(reply, 0, im.any_start.data(), may_start);
-  while (pos < reply.size()) {
-    char32_t cp;
-    const size_t len = DecodeUtf8(reply, pos, &cp);
+  const auto* base = reinterpret_cast<const unsigned char*>(reply.data());
+  const size_t n = reply.size();
+  // Each list tries the candidate at `pos` (character `cp`, `len` bytes).
+  const auto candidate = [&](size_t pos, char32_t cp, size_t len) {
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
       if (i >= lists && first_marker.has_value()) continue;  // one marker is enough
       PhraseMatch h;
-      resume[i] = im.scan[i]->TryAt(reply, pos, &h);
+      resume[i] = im.scan[i]->TryAtDecoded(reply, pos, cp, len, &h);
       if (h.end == 0) continue;
       if (i >= lists) {
         first_marker = h;
@@ -199,7 +199,34 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       f.suggestion = e.suggestion;
       f.list = m.list().name;
     }
-    pos = text_internal::NextCandidate(reply, pos + len, im.any_start.data(), may_start);
+  };
+  // Every candidate of the union filter is visited, in order, whatever the
+  // hits: 64 bytes of ASCII and three-byte characters at a time give a mask
+  // of candidates (no stop and restart of the scan per candidate); anything
+  // else goes through NextCandidate for the next 64 bytes.
+  size_t pos = 0;
+  size_t slow_until = 0;
+  while (pos < n) {
+    uint64_t mask = 0;
+    const size_t covered =
+        pos >= slow_until ? text_internal::CandidateMask64(reply, pos, im.any_start.data(), &mask) : 0;
+    if (covered != 0) {
+      for (; mask != 0; mask &= mask - 1) {
+        const size_t p = pos + static_cast<size_t>(__builtin_ctzll(mask));
+        char32_t cp;
+        const size_t len = text_internal::DecodeFast(base, p, n, &cp);
+        candidate(p, cp, len);
+      }
+      pos += covered;
+      continue;
+    }
+    if (pos >= slow_until) slow_until = pos + 64;
+    pos = text_internal::NextCandidate(reply, pos, im.any_start.data(), may_start);
+    if (pos >= n) break;
+    char32_t cp;
+    const size_t len = text_internal::DecodeFast(base, pos, n, &cp);
+    candidate(pos, cp, len);
+    pos += len;
   }
   if (first_marker.has_value()) im.CheckApology(reply, *first_marker, out);
   if (impl_->options.privacy.enabled) {

@@ -2,7 +2,9 @@
 // rule, named by its ID, plus the seed's own texts and the checker swap.
 #include "kefu/text/reply_checker.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -209,6 +211,86 @@ TEST(ReplyChecker, ShopListsCarryTheirOwnSuggestionsAndTags) {
   EXPECT_EQ(f[0].suggestion, "满99元包邮");
   EXPECT_EQ(f[0].severity, Severity::kWarning);
   EXPECT_EQ(f[0].list, "shop");
+}
+
+// Check scans all its lists in one pass, 64 bytes of ASCII and three-byte
+// characters at a time (anything else more slowly): on texts of every
+// length up to 300 bytes mixing seed phrases, allow words, refusal markers,
+// ASCII, two- and four-byte characters, E0/ED leads and ill-formed bytes,
+// its phrase findings equal each list's own FindAll and its PH-APOLOGY
+// finding spans the first refusal marker.
+TEST(ReplyChecker, OnePassScanEqualsEachListsOwnScan) {
+  ReplyCheckerOptions o;
+  o.lists = {SeedPack(), AdvertisingLawPack()};
+  auto checker = ReplyChecker::Create(o);
+  ASSERT_TRUE(checker.ok()) << checker.status();
+  PhraseList markers;
+  for (const std::string& m : o.apology.refusal_markers) {
+    PhraseEntry e;
+    e.phrase = m;
+    e.rule_id = "PH-APOLOGY";
+    markers.entries.push_back(e);
+  }
+  auto refusals = PhraseMatcher::Compile(markers);
+  ASSERT_TRUE(refusals.ok()) << refusals.status();
+  // ASCII and three-byte characters only (the 64-byte path) first, then the
+  // others; every other text takes its pieces from the first group only.
+  const std::vector<std::string> pieces = {
+      "你", "我", "不", "不行", "不 行", "哦", "恩", "感恩", "嗯", "我不知道", "无法", "到不了",
+      "最佳", "国家级", "好的", "亲", "非常抱歉", "，", "。", "a", "B1", " ", "\n", "第一时间",
+      "谢谢您的耐心等待", "这个", "可以", "😀", "é", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xFE",
+      "\xE4\xBD", "\xC3"};
+  const size_t simple = pieces.size() - 7;
+  uint32_t rng = 12345;
+  const auto next = [&rng] {
+    rng = rng * 1664525u + 1013904223u;
+    return rng >> 8;
+  };
+  std::vector<Finding> got;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const size_t want = next() % 301;
+    const size_t palette = round % 2 == 0 ? simple : pieces.size();
+    while (text.size() < want) text += pieces[next() % palette];
+    if (next() % 4 == 0) text.resize(want);  // may cut a character
+    got.clear();
+    checker->Check(text, &got);
+    std::vector<Finding> phrases;
+    std::vector<Finding> apology;
+    for (const Finding& f : got) {
+      if (!f.list.empty()) phrases.push_back(f);
+      if (f.rule_id == "PH-APOLOGY") apology.push_back(f);
+    }
+    std::vector<Finding> want_phrases;
+    for (const PhraseMatcher& m : checker->matchers()) {
+      for (const PhraseMatch& h : m.FindAll(text)) {
+        const PhraseEntry& e = m.entry(h.entry);
+        Finding f;
+        f.rule_id = e.rule_id;
+        f.severity = e.severity;
+        f.begin = h.begin;
+        f.end = h.end;
+        f.text = text.substr(h.begin, h.end - h.begin);
+        f.suggestion = e.suggestion;
+        f.list = m.list().name;
+        want_phrases.push_back(f);
+      }
+    }
+    std::stable_sort(want_phrases.begin(), want_phrases.end(), [](const Finding& a, const Finding& b) {
+      if (a.begin != b.begin) return a.begin < b.begin;
+      if (a.end != b.end) return a.end < b.end;
+      return a.rule_id < b.rule_id;
+    });
+    ASSERT_EQ(phrases, want_phrases) << round << ": " << text;
+    const std::vector<PhraseMatch> marker = refusals->FindAll(text);
+    ASSERT_LE(apology.size(), 1u) << text;
+    if (marker.empty()) {
+      ASSERT_TRUE(apology.empty()) << text;
+    } else if (!apology.empty()) {
+      EXPECT_EQ(apology[0].begin, marker[0].begin) << text;
+      EXPECT_EQ(apology[0].end, marker[0].end) << text;
+    }
+  }
 }
 
 TEST(ReplyCheckerSlot, BuildingANewCheckerWhileTheOldServesThenSwapping) {

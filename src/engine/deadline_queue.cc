@@ -9,11 +9,13 @@
 #include <limits>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
@@ -123,6 +125,29 @@ struct HugePageAllocator {
   friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
   friend bool operator!=(const HugePageAllocator&, const HugePageAllocator&) { return false; }
 };
+
+// Makes room in `*out` for `need` DueItems in all. Grows at least
+// geometrically, so that appends from several queues into one vector (the
+// Shop's shards) stay linear. A large result (a day's backlog: hundreds of MB
+// of 640-byte DueItems) is built in a block that first gets the huge-page
+// hint: faulting it in 4 KiB pages was most of such a call's time here. The
+// existing items are moved into the new block after the hint.
+void ReserveDueItems(std::vector<DueItem>* out, size_t need) {
+  if (need <= out->capacity()) return;
+  const size_t cap = std::min(std::max(need, 2 * out->capacity()), out->max_size());
+  if (cap * sizeof(DueItem) < (size_t{4} << 20)) {
+    out->reserve(cap);
+    return;
+  }
+  std::vector<DueItem> bigger;
+  bigger.reserve(cap);
+  AdviseHugePages(bigger.data(), cap * sizeof(DueItem));
+  bigger.insert(bigger.end(), std::make_move_iterator(out->begin()),
+                std::make_move_iterator(out->end()));
+  out->swap(bigger);
+}
+static_assert(std::is_nothrow_move_constructible_v<DueItem>,
+              "DueItems are moved, not copied, when the result grows");
 
 // Chunks of T: indices are stable, growth never moves elements. The first
 // 2^17 elements come in chunks of 1024 (a small queue stays small), the rest
@@ -427,7 +452,7 @@ class DeadlineQueue::Impl {
   absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op);
   absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action);
   void CancelAll(EntityKind kind, std::string_view key);
-  size_t Due(int64_t now, std::vector<DueItem>* out);
+  size_t Due(int64_t now, size_t max_items, std::vector<DueItem>* out);
   std::optional<Timestamp> NextDue();
   std::vector<OpenDeadline> OpenDeadlines(EntityKind kind, std::string_view key) const;
   std::vector<Action> ScheduledActions(EntityKind kind, std::string_view key) const;
@@ -511,6 +536,12 @@ class DeadlineQueue::Impl {
   bool LoadNextBucket(int64_t limit);
   void Fire(const Entry& e, std::vector<DueItem>* out);
   void Prefetch(size_t ahead) const;
+  // About how many items Due(now) will return: the near entries up to `now`
+  // and the live entries of the buckets that start at or before it (the last
+  // one pro rata). Stale near entries and breaches whose warning fires in the
+  // same call are not told apart; the estimate costs O(buckets and late
+  // entries due), not O(open).
+  size_t EstimateDue(int64_t now) const;
 
   ChunkedArray<EntityRec> entities_;
   absl::flat_hash_set<uint32_t, EntityHash, EntityEq, HugePageAllocator<uint32_t>> index_;
@@ -876,6 +907,7 @@ inline __attribute__((always_inline)) void DeadlineQueue::Impl::Prefetch(size_t 
 void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
   Item& it = items_[e.item];
   const EntityRec& rec = entities_[it.entity];
+  if (out->size() == out->capacity()) ReserveDueItems(out, out->size() + 1);
   DueItem& d = out->emplace_back();
   d.entity_kind = static_cast<EntityKind>(rec.kind);
   d.entity.assign(rec.key());
@@ -904,9 +936,56 @@ void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
   FreeItem(e.item, Release::kHusk);
 }
 
-size_t DeadlineQueue::Impl::Due(int64_t now, std::vector<DueItem>* out) {
+size_t DeadlineQueue::Impl::EstimateDue(int64_t now) const {
   size_t n = 0;
-  for (;;) {
+  // The run is sorted: the entries up to now are a prefix of what is left.
+  const auto run_end = std::upper_bound(
+      run_.begin() + static_cast<std::ptrdiff_t>(run_pos_), run_.end(), now,
+      [](int64_t t, const Entry& e) { return t < e.t; });
+  n += static_cast<size_t>(run_end - (run_.begin() + static_cast<std::ptrdiff_t>(run_pos_)));
+  // Min-heaps: a node after `now` has no descendant before it, so only the
+  // nodes due and their children are visited.
+  absl::InlinedVector<size_t, 64> stack;
+  if (!late_.empty()) stack.push_back(0);
+  while (!stack.empty()) {
+    const size_t k = stack.back();
+    stack.pop_back();
+    if (late_[k].t > now) continue;
+    ++n;
+    for (size_t c = 2 * k + 1; c <= 2 * k + 2 && c < late_.size(); ++c) stack.push_back(c);
+  }
+  const int64_t last = BucketOf(now);
+  if (!bucket_heap_.empty()) stack.push_back(0);
+  while (!stack.empty()) {
+    const size_t k = stack.back();
+    stack.pop_back();
+    const int64_t key = bucket_heap_[k];
+    if (key > last) continue;
+    for (size_t c = 2 * k + 1; c <= 2 * k + 2 && c < bucket_heap_.size(); ++c) stack.push_back(c);
+    auto b = buckets_.find(key);
+    if (b == buckets_.end()) continue;  // cannot happen: every key has its bucket
+    const size_t live = b->second.entries.size() - b->second.stale;
+    if (key < last) {
+      n += live;
+    } else {  // the bucket `now` falls in: the share of its span reached
+      const double reached = static_cast<double>(now - key * (int64_t{1} << kBucketShift)) + 1;
+      n += static_cast<size_t>(static_cast<double>(live) * reached /
+                               static_cast<double>(int64_t{1} << kBucketShift));
+    }
+  }
+  return n;
+}
+
+size_t DeadlineQueue::Impl::Due(int64_t now, size_t max_items, std::vector<DueItem>* out) {
+  if (max_items == 0) return 0;
+  // One allocation for the whole result when it is large (a backlog), rather
+  // than a doubling vector moving 640-byte DueItems onto fresh pages.
+  // (A slice that fits in the room left, as a reused vector has, needs none.)
+  if (out->capacity() - out->size() < max_items) {
+    ReserveDueItems(out, out->size() + std::min(EstimateDue(now), max_items));
+  }
+  size_t n = 0;
+  while (n < max_items) {
     const Entry* top = PeekNear();
     if (top == nullptr) {
       if (!LoadNextBucket(now)) break;
@@ -1152,11 +1231,14 @@ absl::Status DeadlineQueue::Schedule(EntityKind kind, std::string_view key, cons
 void DeadlineQueue::CancelAll(EntityKind kind, std::string_view key) { impl_->CancelAll(kind, key); }
 std::vector<DueItem> DeadlineQueue::Due(Timestamp now) {
   std::vector<DueItem> out;
-  impl_->Due(ToNsSaturated(now), &out);
+  impl_->Due(ToNsSaturated(now), std::numeric_limits<size_t>::max(), &out);
   return out;
 }
 size_t DeadlineQueue::Due(Timestamp now, std::vector<DueItem>* out) {
-  return impl_->Due(ToNsSaturated(now), out);
+  return impl_->Due(ToNsSaturated(now), std::numeric_limits<size_t>::max(), out);
+}
+size_t DeadlineQueue::Due(Timestamp now, size_t max_items, std::vector<DueItem>* out) {
+  return impl_->Due(ToNsSaturated(now), max_items, out);
 }
 std::optional<Timestamp> DeadlineQueue::NextDue() { return impl_->NextDue(); }
 size_t DeadlineQueue::open_entities() const { return impl_->open_entities(); }

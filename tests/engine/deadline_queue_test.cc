@@ -1,6 +1,7 @@
 // Tests of kefu/engine/deadline_queue.h: time order, exactly-once delivery,
 // warnings before breaches, set/cancel/pause/resume, CancelAll, scheduled
-// actions, refusals, and a randomized comparison with a simple model.
+// actions, refusals, large backlogs at once and in slices, and a randomized
+// comparison with a simple model.
 #include "kefu/engine/deadline_queue.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -547,6 +549,101 @@ TEST(DeadlineQueue, EntitiesEndedByDueCanComeBackBeforeAndAfterTheSweep) {
   EXPECT_EQ(q.pending(), 0u);
 }
 
+// A day's backlog: the warnings of deadlines due within a day, whose warn_at
+// lies before `now`, spread over many time buckets.
+void FillBacklog(DeadlineQueue* q, int n, int prefix = 0) {
+  for (int i = 0; i < n; ++i) {
+    const Timestamp due = H(1) + absl::Seconds(1 + (i * 7919) % (24 * 3600 - 1));
+    Deadline d = Set("AS-RESOLVE", due, due - absl::Hours(24));
+    d.figures.push_back({"due", due});
+    d.figures.push_back({"claimed", Money::Fen(i)});
+    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "AS20261124" + std::to_string(prefix + i), d, H(0))
+                    .ok());
+  }
+}
+
+TEST(DeadlineQueue, LargeBacklogComesBackWholeInOrderAfterWhatTheVectorHeld) {
+  // 30,000 DueItems (19 MB): the result is reserved once, in a new block the
+  // items already in the vector are moved to.
+  DeadlineQueue q;
+  FillBacklog(&q, 30000);
+  std::vector<DueItem> out;
+  out.emplace_back().entity = "held before";
+  out.back().deadline.figures.push_back({"kept", int64_t{7}});
+  ASSERT_EQ(q.Due(H(1), &out), 30000u);
+  ASSERT_EQ(out.size(), 30001u);
+  EXPECT_EQ(out[0].entity, "held before");
+  ASSERT_EQ(out[0].deadline.figures.size(), 1u);
+  EXPECT_EQ(std::get<int64_t>(out[0].deadline.figures[0].value), 7);
+  std::set<std::string> keys;
+  for (size_t i = 1; i < out.size(); ++i) {
+    ASSERT_EQ(out[i].kind, DueItem::Kind::kWarning);
+    if (i > 1) {
+      ASSERT_LE(out[i - 1].at, out[i].at);
+    }
+    ASSERT_EQ(out[i].at, out[i].deadline.due - absl::Hours(24));
+    ASSERT_EQ(out[i].deadline.figures.size(), 2u);
+    keys.insert(out[i].entity);
+  }
+  EXPECT_EQ(keys.size(), 30000u);
+  EXPECT_EQ(q.pending(), 30000u);  // the breaches
+  EXPECT_EQ(q.Due(H(25), &out), 30000u);
+  EXPECT_EQ(out.size(), 60001u);
+  EXPECT_EQ(q.pending(), 0u);
+}
+
+TEST(DeadlineQueue, TwoQueuesAppendTheirBacklogsToOneVector) {
+  // As the Shop collects its shards: each queue's items follow the earlier
+  // ones unchanged.
+  DeadlineQueue a;
+  DeadlineQueue b;
+  FillBacklog(&a, 9000);
+  FillBacklog(&b, 12000, 100000);
+  std::vector<DueItem> out;
+  ASSERT_EQ(a.Due(H(1), &out), 9000u);
+  const std::vector<std::string> first = Briefs(out);
+  ASSERT_EQ(b.Due(H(1), &out), 12000u);
+  ASSERT_EQ(out.size(), 21000u);
+  for (size_t i = 0; i < first.size(); ++i) ASSERT_EQ(Brief(out[i]), first[i]);
+  for (size_t i = 9001; i < out.size(); ++i) ASSERT_LE(out[i - 1].at, out[i].at);
+}
+
+TEST(DeadlineQueue, BacklogInSlicesEqualsTheBacklogAtOnce) {
+  // Same queue twice; one gives its backlog at once, the other in slices of
+  // 1000 (and one of 1) into a reused vector. Warnings whose breach also
+  // falls due inside the span, actions and equal times are mixed in.
+  DeadlineQueue whole;
+  DeadlineQueue sliced;
+  for (DeadlineQueue* q : {&whole, &sliced}) {
+    FillBacklog(q, 5000);
+    for (int i = 0; i < 500; ++i) {
+      const std::string key = "O" + std::to_string(i);
+      ASSERT_TRUE(q->Apply(EntityKind::kOrder, key, Set("ORD-UNSHIPPED", H(i % 30), H(i % 30) - absl::Hours(i % 7)), H(0))
+                      .ok());
+      ASSERT_TRUE(q->Schedule(EntityKind::kOrder, key, Call("ORD-UNSHIPPED", H(i % 25))).ok());
+    }
+  }
+  const std::vector<std::string> want = Briefs(whole.Due(H(26)));
+  std::vector<DueItem> out;
+  std::vector<std::string> got;
+  ASSERT_EQ(sliced.Due(H(26), 1, &out), 1u);
+  ASSERT_EQ(sliced.Due(H(26), 0, &out), 0u);  // nothing asked, nothing taken
+  got = Briefs(out);
+  size_t n;
+  do {
+    out.clear();
+    n = sliced.Due(H(26), 1000, &out);
+    ASSERT_LE(n, 1000u);
+    ASSERT_EQ(out.size(), n);
+    for (const DueItem& d : out) got.push_back(Brief(d));
+  } while (n == 1000);
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(sliced.pending(), whole.pending());
+  EXPECT_EQ(sliced.NextDue(), whole.NextDue());
+  EXPECT_EQ(sliced.open_entities(), whole.open_entities());
+}
+
 // ---------------------------------------------------------------------------
 // Randomized comparison with a simple model: a map of open deadlines and a
 // list of actions, scanned in full on every Due.
@@ -802,7 +899,21 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
       } else if (how < 8) {
         at = now - absl::Seconds(pick(3600));
       }
-      std::vector<DueItem> got = q.Due(at);
+      // Each form of the call: a new vector, appending after an item the
+      // vector held, and slices of a few items until a short one.
+      std::vector<DueItem> got;
+      const int form = pick(3);
+      if (form == 0) {
+        got = q.Due(at);
+      } else if (form == 1) {
+        got.emplace_back();
+        q.Due(at, &got);
+        got.erase(got.begin());
+      } else {
+        const size_t slice = 1 + static_cast<size_t>(pick(4));
+        while (q.Due(at, slice, &got) == slice) {
+        }
+      }
       std::vector<DueItem> want = m.Due(at);
       ASSERT_EQ(got.size(), want.size()) << "step " << step;
       fired += got.size();

@@ -112,9 +112,19 @@ class KEFU_EXPORT DeadlineQueue {
   // warning before its breach). Each item is returned exactly once: a
   // breach once, after which the deadline is gone; a warning once, before
   // its breach. Paused deadlines do not fire.
+  //
+  // A call reserves room in the result for about what is due at once (one
+  // allocation, not a doubling vector of 640-byte DueItems), so a call that
+  // returns a large backlog costs mostly the fresh memory its result needs.
   std::vector<DueItem> Due(Timestamp now);
   // Same, appending to `*out`; returns how many items were appended.
   size_t Due(Timestamp now, std::vector<DueItem>* out);
+  // Same, appending at most `max_items`: the earliest of what is due, in the
+  // same order. Call again until it returns less than `max_items` to collect
+  // a backlog (a host that was down, a replay's end) in slices, reusing one
+  // vector: the items not returned stay due and come next, each still
+  // exactly once.
+  size_t Due(Timestamp now, size_t max_items, std::vector<DueItem>* out);
 
   // The earliest time at which something will fall due (a warning, breach
   // or action not yet returned), or nullopt when nothing can. Not const: it

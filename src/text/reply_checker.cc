@@ -18,6 +18,13 @@ using text_internal::DecodeUtf8;
 struct ReplyChecker::Impl {
   ReplyCheckerOptions options;
   std::vector<PhraseMatcher> matchers;
+  // Per phrase list of at most kMaxPrototypes entries (empty for longer
+  // lists): each entry's finding with rule, severity, suggestion and list
+  // filled in. Check copies it into the caller's vector: a copy does not
+  // zero the Finding first as emplace_back() does, nor assign its strings
+  // one by one.
+  static constexpr size_t kMaxPrototypes = 4096;
+  std::vector<std::vector<Finding>> prototypes;
   // PH-APOLOGY helpers: refusal markers; greetings (rule "greeting") and the
   // apology (rule "apology") in one list.
   std::optional<PhraseMatcher> refusals;
@@ -132,7 +139,18 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
       impl->sentence_ends.push_back(cp);
     }
   }
-  for (const PhraseMatcher& m : impl->matchers) impl->scan.push_back(m.impl_.get());
+  for (const PhraseMatcher& m : impl->matchers) {
+    impl->scan.push_back(m.impl_.get());
+    std::vector<Finding>& protos = impl->prototypes.emplace_back();
+    if (m.list().entries.size() > Impl::kMaxPrototypes) continue;
+    for (const PhraseEntry& e : m.list().entries) {
+      Finding& f = protos.emplace_back();
+      f.rule_id = e.rule_id;
+      f.severity = e.severity;
+      f.suggestion = e.suggestion;
+      f.list = m.list().name;
+    }
+  }
   if (impl->refusals.has_value()) impl->scan.push_back(impl->refusals->impl_.get());
   impl->any_start.assign(1024, 0);
   for (const auto* m : impl->scan) {
@@ -186,6 +204,13 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       if (h.end == 0) continue;
       if (i >= lists) {
         first_marker = h;
+        continue;
+      }
+      if (!im.prototypes[i].empty()) {
+        Finding& f = out->emplace_back(im.prototypes[i][h.entry]);
+        f.begin = h.begin;
+        f.end = h.end;
+        f.text.assign(reply.substr(h.begin, h.end - h.begin));
         continue;
       }
       const PhraseMatcher& m = im.matchers[i];

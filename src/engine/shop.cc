@@ -19,6 +19,7 @@
 #include "absl/container/node_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "text/callback_internal.h"
 #include "kefu/machines/order_registry.h"
 #include "kefu/machines/ticket_defects.h"
 #include "kefu/machines/ticket_registry.h"
@@ -171,6 +172,18 @@ class SharedDefects final : public ProductTestQuery {
   DefectCounter counter_;
 };
 
+constexpr RuleId kCallbackRule = CallbackRule::kRule;
+constexpr Message kPromiseTrackedMessage = {
+    "已答应客户{promised}（{due}前）答复，到时未答复即违规",
+    "the customer was promised an answer \"{promised}\" (by {due}); it is tracked"};
+constexpr Message kPromiseDueMessage = {
+    "答应客户{promised}（{due}前）答复，仍未答复",
+    "the answer promised \"{promised}\" (by {due}) has not been given"};
+constexpr Message kCallBackMessage = {
+    "发现回答错误，请回拨客户{customer}更正：原答复「{wrong}」，正确答复「{correct}」",
+    "a wrong answer was found: call {customer} back to correct it (told \"{wrong}\", "
+    "right: \"{correct}\")"};
+
 constexpr Message kReplyFindingMessage = {
     "回复违反{rule}：「{text}」，建议：{suggestion}",
     "the reply breaks {rule}: \"{text}\"; suggested: {suggestion}"};
@@ -211,6 +224,9 @@ struct Shop::Impl {
   mutable std::mutex replies_mu;
   std::map<std::string, AgentReplies, std::less<>> replies;
   absl::node_hash_set<std::string> rule_ids;
+  // PH-CALLBACK: the checker's rule, its markers compiled.
+  const CallbackRule& callback;
+  text_internal::DeferralScanner deferrals;
 
   explicit Impl(ShopOptions opts, std::shared_ptr<const BusinessCalendar> cal,
                 std::shared_ptr<const ReplyChecker> rc)
@@ -218,7 +234,9 @@ struct Shop::Impl {
         calendar(std::move(cal)),
         checker(std::move(rc)),
         defects(options.ticket_policies.defect),
-        shards(static_cast<size_t>(options.shards)) {}
+        shards(static_cast<size_t>(options.shards)),
+        callback(checker->options().callback),
+        deferrals(callback.deferral_markers) {}
 
   Shard& ShardOf(EntityKind kind, std::string_view key) {
     return shards[StableHash(kind, key) % shards.size()];
@@ -414,6 +432,94 @@ struct Shop::Impl {
       d.figures.push_back({"suggestion", std::move(f.suggestion)});
       out.Add(std::move(d));
     }
+    if (callback.enabled && !out.audit.duplicate) TrackPromise(key, e, out);
+    return out;
+  }
+
+  // PH-CALLBACK: a reply that puts its answer off to a definite time sets
+  // the conversation's deadline at that time (a later such reply moves it);
+  // a later reply that does not put anything off is the answer and cancels
+  // it. A deferral without a definite time is the checker's finding.
+  void TrackPromise(const std::string& key, const ReplyPosted& e, Outcome& out) {
+    const std::optional<TextSpan> deferral = deferrals.Find(e.text);
+    Shard& shard = ShardOf(EntityKind::kReply, key);
+    std::lock_guard lock(shard.mu);
+    if (!deferral) {
+      for (const OpenDeadline& d : shard.queue.OpenDeadlines(EntityKind::kReply, key)) {
+        if (d.rule != kCallbackRule) continue;
+        Deadline cancel;
+        cancel.rule = kCallbackRule;
+        cancel.op = DeadlineOp::kCancel;
+        out.deadlines.push_back(std::move(cancel));
+        break;
+      }
+    } else if (std::optional<PromisedTime> p = FindPromisedTime(e.text, e.meta.at, *calendar)) {
+      std::string promised = e.text.substr(p->span.begin, p->span.end - p->span.begin);
+      Decision d;
+      d.rule = kCallbackRule;
+      d.verdict = Verdict::kScheduled;
+      d.message = kPromiseTrackedMessage;
+      d.figures.push_back({"promised", promised});
+      d.figures.push_back({"due", p->at});
+      out.Add(std::move(d));
+      Deadline deadline;
+      deadline.rule = kCallbackRule;
+      deadline.op = DeadlineOp::kSet;
+      deadline.due = p->at;
+      deadline.message = kPromiseDueMessage;
+      deadline.figures.push_back({"promised", std::move(promised)});
+      deadline.figures.push_back({"due", p->at});
+      out.deadlines.push_back(std::move(deadline));
+    }
+    // Not Enqueue: a reply with findings is "refused" but was sent all the
+    // same, and its promise holds.
+    for (const Deadline& d : out.deadlines) {
+      shard.queue.Apply(EntityKind::kReply, key, d, e.meta.at).IgnoreError();
+      if (d.op == DeadlineOp::kSet) shard.LowerDueBound(d.due);
+    }
+  }
+
+  // PH-CALLBACK: a wrong answer found asks for a call back to the customer,
+  // due within callback.call_back_within.
+  absl::StatusOr<Outcome> ApplyWrongAnswer(const std::string& key, const WrongAnswerFound& e) {
+    if (e.meta.agent.empty() || e.wrong.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "wrong_answer_found \"", e.meta.id, "\": ",
+          e.meta.agent.empty() ? "the agent is empty" : "the field \"wrong\" is empty"));
+    }
+    Outcome out;
+    out.entity = key;
+    out.audit.event_id = e.meta.id;
+    out.audit.event_type = WrongAnswerFound::kName;
+    out.audit.agent = e.meta.agent;
+    out.audit.at = e.meta.at;
+    Shard& shard = ShardOf(EntityKind::kReply, key);
+    std::lock_guard lock(shard.mu);
+    if (!shard.reply_ids.insert(e.meta.id).second) out.audit.duplicate = true;
+    const std::string& customer = e.customer.empty() ? key : e.customer;
+    Figures figures;
+    figures.push_back({"customer", customer});
+    figures.push_back({"wrong", e.wrong});
+    figures.push_back({"correct", e.correct.empty() ? std::string("—") : e.correct});
+    Decision d;
+    d.rule = kCallbackRule;
+    d.verdict = Verdict::kScheduled;
+    d.message = kCallBackMessage;
+    d.figures = figures;
+    out.Add(std::move(d));
+    if (!callback.enabled) return out;
+    Action call;
+    call.kind = ActionKind::kCall;
+    call.rule = kCallbackRule;
+    call.assignee = e.answered_by.empty() ? e.meta.agent : e.answered_by;
+    call.subject = customer;
+    if (callback.call_back_within > absl::ZeroDuration()) {
+      call.due = e.meta.at + callback.call_back_within;
+    }
+    call.message = kCallBackMessage;
+    call.figures = std::move(figures);
+    out.actions.push_back(std::move(call));
+    if (!out.audit.duplicate) Enqueue(shard, EntityKind::kReply, key, out, e.meta.at, false);
     return out;
   }
 };
@@ -452,9 +558,13 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
       return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event));
     case EntityKind::kReview:
       return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event));
-    case EntityKind::kReply:
-      return impl_->ApplyReply(event.key,
-                               std::get<ReplyPosted>(std::get<ReplyEvent>(event.event)));
+    case EntityKind::kReply: {
+      const ReplyEvent& reply = std::get<ReplyEvent>(event.event);
+      if (const auto* wrong = std::get_if<WrongAnswerFound>(&reply)) {
+        return impl_->ApplyWrongAnswer(event.key, *wrong);
+      }
+      return impl_->ApplyReply(event.key, std::get<ReplyPosted>(reply));
+    }
   }
   return absl::InternalError("shop: unknown entity kind");
 }

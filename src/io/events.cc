@@ -520,6 +520,12 @@ struct Format {
         MakeType<P, ReplyPosted>({
             MakeField<&ReplyPosted::text>("text", kRequired),
         }),
+        MakeType<P, WrongAnswerFound>({
+            MakeField<&WrongAnswerFound::wrong>("wrong", kRequired),
+            MakeField<&WrongAnswerFound::correct>("correct", kDefault),
+            MakeField<&WrongAnswerFound::answered_by>("answered_by", kDefault),
+            MakeField<&WrongAnswerFound::customer>("customer", kDefault),
+        }),
     };
   }
 
@@ -541,7 +547,7 @@ const Format& TheFormat() {
 static_assert(std::variant_size_v<OrderEvent> == 18);
 static_assert(std::variant_size_v<TicketEvent> == 18);
 static_assert(std::variant_size_v<ReviewEvent> == 10);
-static_assert(std::variant_size_v<ReplyEvent> == 1);
+static_assert(std::variant_size_v<ReplyEvent> == 2);
 
 // ------------------------------------------------------------ formatting
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "kefu/text/packs.h"
+#include "text/callback_internal.h"
 #include "text/fold.h"
 #include "text/phrase_matcher_impl.h"
 #include "text/utf8.h"
@@ -35,6 +36,8 @@ struct ReplyChecker::Impl {
   // markers (when PH-APOLOGY is on); the union of their start filters.
   std::vector<const PhraseMatcher::Impl*> scan;
   std::vector<uint64_t> any_start;
+  // PH-CALLBACK's deferral markers, compiled.
+  text_internal::DeferralScanner deferrals;
 
   bool AnyMayStart(char32_t cp) const {
     for (const auto* m : scan) {
@@ -101,6 +104,10 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
     auto m = PhraseMatcher::Compile(list);
     if (!m.ok()) return m.status();
     impl->matchers.push_back(*std::move(m));
+  }
+  if (absl::Status s = options.callback.Validate(); !s.ok()) return s;
+  if (options.callback.enabled) {
+    impl->deferrals = text_internal::DeferralScanner(options.callback.deferral_markers);
   }
   const ApologyRule& a = options.apology;
   if (a.enabled) {
@@ -268,6 +275,19 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
                                  : h.kind == PersonalDataKind::kBankCard  ? "银行卡号"
                                                                           : "电子邮箱");
       out->push_back(std::move(f));
+    }
+  }
+  // PH-CALLBACK: an answer put off without a definite time.
+  if (impl_->options.callback.enabled) {
+    const std::optional<TextSpan> d = im.deferrals.Find(reply);
+    if (d.has_value() && !text_internal::FindTimeExpression(reply).has_value()) {
+      Finding& f = out->emplace_back();
+      f.rule_id = CallbackRule::kRule;
+      f.severity = impl_->options.callback.severity;
+      f.begin = d->begin;
+      f.end = d->end;
+      f.text.assign(reply.substr(d->begin, d->end - d->begin));
+      f.suggestion = impl_->options.callback.suggestion;
     }
   }
   // Insertion sort: stable, no allocation, and findings are few.

@@ -337,6 +337,142 @@ TEST(ShopReplies, KeepsTheFirstFindingsPerAgentAndCountsAll) {
 
 // Deadlines enter the queue; Due() hands each back once, in time order, and
 // a finished entity's deadlines are gone.
+// PH-CALLBACK: a reply that puts its answer off to a definite time is
+// tracked as the conversation's deadline; the breach comes from Due when no
+// answer came by then.
+TEST(ShopCallback, APromisedAnswerNotGivenIsABreachAtThePromisedTime) {
+  auto shop = NewShop();
+  const Outcome out = Must(*shop, ReplyEv("buyer-a", "r1", kMonday, "小王",
+                                          "您好，我帮您核实一下，30分钟内给您答复。"));
+  const Decision* d = out.Find("PH-CALLBACK");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kScheduled);
+  ASSERT_EQ(out.deadlines.size(), 1u);
+  EXPECT_EQ(out.deadlines[0].rule, "PH-CALLBACK");
+  EXPECT_EQ(out.deadlines[0].due, kMonday + absl::Minutes(30));
+  EXPECT_TRUE(shop->Due(kMonday + absl::Minutes(29)).empty());
+  std::vector<DueItem> due = shop->Due(kMonday + absl::Minutes(31));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].kind, DueItem::Kind::kBreach);
+  EXPECT_EQ(due[0].rule, "PH-CALLBACK");
+  EXPECT_EQ(due[0].entity_kind, EntityKind::kReply);
+  EXPECT_EQ(due[0].entity, "buyer-a");
+  EXPECT_THAT(due[0].deadline.Describe(Language::kEn), HasSubstr("30分钟内"));
+}
+
+TEST(ShopCallback, TheAnswerInTheSameConversationClosesThePromise) {
+  auto shop = NewShop();
+  Must(*shop, ReplyEv("buyer-a", "r1", kMonday, "小王", "您好，核实后明天上午10点前回复您。"));
+  Must(*shop, ReplyEv("buyer-b", "r2", kMonday, "小王", "您好，核实后30分钟内回复您。"));
+  // Another conversation's answer closes nothing here.
+  const Outcome answer = Must(*shop, ReplyEv("buyer-a", "r3", kMonday + absl::Hours(2), "小李",
+                                             "您好，已经核实，这款支持七天无理由退货。"));
+  ASSERT_EQ(answer.deadlines.size(), 1u);
+  EXPECT_EQ(answer.deadlines[0].op, DeadlineOp::kCancel);
+  std::vector<DueItem> due = shop->Due(kMonday + absl::Hours(48));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].entity, "buyer-b");
+  // A reply with nothing open cancels nothing.
+  EXPECT_TRUE(Must(*shop, ReplyEv("buyer-a", "r4", kMonday + absl::Hours(48), "小李",
+                                  "您好，还有什么可以帮您？"))
+                  .deadlines.empty());
+}
+
+TEST(ShopCallback, ALaterPromiseMovesTheDeadlineAndFindingsDoNotStopIt) {
+  auto shop = NewShop();
+  Must(*shop, ReplyEv("buyer-a", "r1", kMonday, "小王", "您好，核实后30分钟内回复您。"));
+  // Still checking: a new time (and a PH-ADDRESS finding for 你).
+  absl::StatusOr<Outcome> later = shop->Apply(ReplyEv(
+      "buyer-a", "r2", kMonday + absl::Minutes(20), "小王", "你好，还在核实，2小时内回复您。"));
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_NE(later->Find("PH-ADDRESS"), nullptr);
+  EXPECT_NE(later->Find("PH-CALLBACK"), nullptr);
+  EXPECT_TRUE(shop->Due(kMonday + absl::Hours(2)).empty());
+  std::vector<DueItem> due = shop->Due(kMonday + absl::Hours(3));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].at, kMonday + absl::Minutes(20) + absl::Hours(2));
+}
+
+TEST(ShopCallback, ADeferralWithoutATimeIsAFindingAndNothingIsTracked) {
+  auto shop = NewShop();
+  absl::StatusOr<Outcome> out =
+      shop->Apply(ReplyEv("buyer-a", "r1", kMonday, "小王", "您好，我帮您问一下。"));
+  ASSERT_TRUE(out.ok()) << out.status();
+  const Decision* d = out->Find("PH-CALLBACK");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kRefused);
+  EXPECT_TRUE(out->deadlines.empty());
+  EXPECT_EQ(shop->PendingDeadlines(), 0u);
+}
+
+TEST(ShopCallback, AWrongAnswerFoundAsksForACallBack) {
+  auto shop = NewShop();
+  WrongAnswerFound w;
+  w.meta = Meta("w1", kMonday, "组长");
+  w.wrong = "这款不支持退货";
+  w.correct = "支持七天无理由退货";
+  w.answered_by = "小王";
+  w.customer = "13800000000";
+  const Outcome out = Must(*shop, ShopEvent{"buyer-a", ReplyEvent{w}});
+  const Decision* d = out.Find("PH-CALLBACK");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kScheduled);
+  ASSERT_EQ(out.actions.size(), 1u);
+  const Action& call = out.actions[0];
+  EXPECT_EQ(call.kind, ActionKind::kCall);
+  EXPECT_EQ(call.rule, "PH-CALLBACK");
+  EXPECT_EQ(call.assignee, "小王");
+  EXPECT_EQ(call.subject, "13800000000");
+  ASSERT_TRUE(call.due.has_value());
+  EXPECT_EQ(*call.due, kMonday + absl::Minutes(30));
+  EXPECT_THAT(call.Describe(Language::kZh), HasSubstr("支持七天无理由退货"));
+  // The call comes out of Due when it is due, once.
+  EXPECT_TRUE(shop->Due(kMonday + absl::Minutes(29)).empty());
+  std::vector<DueItem> due = shop->Due(kMonday + absl::Minutes(30));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].kind, DueItem::Kind::kAction);
+  EXPECT_EQ(due[0].action.assignee, "小王");
+  // The same event again is a duplicate and schedules nothing more.
+  absl::StatusOr<Outcome> again = shop->Apply(ShopEvent{"buyer-a", ReplyEvent{w}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->audit.duplicate);
+  EXPECT_TRUE(shop->Due(kMonday + absl::Hours(24)).empty());
+}
+
+TEST(ShopCallback, AWrongAnswerNeedsWhatWasWrongAndDefaultsToTheFinder) {
+  auto shop = NewShop();
+  WrongAnswerFound w;
+  w.meta = Meta("w1", kMonday, "小李");
+  EXPECT_EQ(shop->Apply(ShopEvent{"buyer-a", ReplyEvent{w}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  w.wrong = "明天到货";
+  const Outcome out = Must(*shop, ShopEvent{"buyer-a", ReplyEvent{w}});
+  ASSERT_EQ(out.actions.size(), 1u);
+  EXPECT_EQ(out.actions[0].assignee, "小李");
+  EXPECT_EQ(out.actions[0].subject, "buyer-a");
+}
+
+TEST(ShopCallback, TheRuleComesFromTheChecker) {
+  ReplyCheckerOptions rc;
+  rc.callback.call_back_within = absl::ZeroDuration();
+  ShopOptions o;
+  o.reply_checker = std::make_shared<const ReplyChecker>(*ReplyChecker::Create(rc));
+  auto shop = *Shop::Create(std::move(o));
+  WrongAnswerFound w;
+  w.meta = Meta("w1", kMonday, "小李");
+  w.wrong = "明天到货";
+  const Outcome out = Must(*shop, ShopEvent{"buyer-a", ReplyEvent{w}});
+  ASSERT_EQ(out.actions.size(), 1u);
+  EXPECT_FALSE(out.actions[0].due.has_value());  // due now
+  rc.callback.enabled = false;
+  ShopOptions off;
+  off.reply_checker = std::make_shared<const ReplyChecker>(*ReplyChecker::Create(rc));
+  auto quiet = *Shop::Create(std::move(off));
+  EXPECT_TRUE(Must(*quiet, ReplyEv("buyer-a", "r1", kMonday, "小王", "您好，核实后30分钟内回复您。"))
+                  .deadlines.empty());
+  EXPECT_TRUE(Must(*quiet, ShopEvent{"buyer-a", ReplyEvent{w}}).actions.empty());
+}
+
 TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {
   auto shop = NewShop();
   Outcome reg = Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1")));

@@ -7,12 +7,13 @@
 #include "gtest/gtest.h"
 #include "kefu/core/calendar.h"
 #include "kefu/core/time.h"
+#include "kefu/text/reply_checker.h"
 
 namespace kefu {
 namespace {
 
 Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
-// A Monday, a working day on the default calendar (09:00-18:00? see below).
+// A Monday, a working day on the default calendar.
 const Timestamp kMonday10 = At("2026-11-02T10:00:00+08:00");
 
 const BusinessCalendar& Cal() {
@@ -140,6 +141,60 @@ TEST(PhCallbackTime, SpanIsTheExpressionInTheRepliesBytes) {
   std::optional<PromisedTime> p = FindPromisedTime(reply, kMonday10, Cal());
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(reply.substr(p->span.begin, p->span.end - p->span.begin), "30分钟内");
+}
+
+}  // namespace
+}  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// The checker's side of PH-CALLBACK: a deferral without a definite time is a
+// finding spanning the marker, with the rule's suggestion.
+TEST(PhCallbackChecker, ADeferralWithoutATimeIsAFinding) {
+  const ReplyChecker checker = *ReplyChecker::Default();
+  const std::string reply = "您好，这个问题我帮您问一下。";
+  std::vector<Finding> findings = checker.Check(reply);
+  ASSERT_EQ(findings.size(), 1u);
+  const Finding& f = findings[0];
+  EXPECT_EQ(f.rule_id, "PH-CALLBACK");
+  EXPECT_EQ(f.severity, Severity::kError);
+  EXPECT_EQ(reply.substr(f.begin, f.end - f.begin), "帮您问一下");
+  EXPECT_EQ(f.text, "帮您问一下");
+  EXPECT_EQ(f.suggestion, CallbackRule().suggestion);
+}
+
+TEST(PhCallbackChecker, ADeferralWithADefiniteTimeIsClean) {
+  const ReplyChecker checker = *ReplyChecker::Default();
+  EXPECT_TRUE(checker.Check("您好，这个问题我帮您问一下，30分钟内给您答复。").empty());
+  EXPECT_TRUE(checker.Check("您好，核实后明天上午10点前回复您。").empty());
+  // No deferral at all: nothing to say.
+  EXPECT_TRUE(checker.Check("您好，已经给您发货了。").empty());
+}
+
+TEST(PhCallbackChecker, OtherFindingsStayAndOrderIsByOffset) {
+  const ReplyChecker checker = *ReplyChecker::Default();
+  const std::string reply = "你好，我帮您问一下哦";
+  std::vector<Finding> findings = checker.Check(reply);
+  std::vector<std::string> rules;
+  for (const Finding& f : findings) rules.push_back(f.rule_id);
+  EXPECT_EQ(rules, (std::vector<std::string>{"PH-ADDRESS", "PH-CALLBACK", "PH-INTERJECTION"}));
+}
+
+TEST(PhCallbackChecker, CanBeTurnedOffOrReconfigured) {
+  ReplyCheckerOptions options;
+  options.callback.enabled = false;
+  EXPECT_TRUE(ReplyChecker::Create(options)->Check("我帮您问一下").empty());
+  options.callback.enabled = true;
+  options.callback.severity = Severity::kWarning;
+  options.callback.deferral_markers = {"容我想想"};
+  const ReplyChecker checker = *ReplyChecker::Create(options);
+  EXPECT_TRUE(checker.Check("我帮您问一下").empty());
+  std::vector<Finding> findings = checker.Check("好的，容我想想");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].severity, Severity::kWarning);
+  options.callback.deferral_markers = {};
+  EXPECT_EQ(ReplyChecker::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

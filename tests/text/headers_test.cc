@@ -1,6 +1,7 @@
 // The reply checker's public headers compile on their own, as C++17 and as
 // C++20 (this file is built twice, see tests.cmake).
 #include "kefu/reply_check.h"
+#include "kefu/text/callback.h"
 #include "kefu/text/meeting.h"
 #include "kefu/text/packs.h"
 #include "kefu/text/phrase_matcher.h"

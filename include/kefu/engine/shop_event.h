@@ -38,7 +38,19 @@ struct ReplyPosted {
   EventMeta meta;
   std::string text;  // UTF-8 as the agent wrote it; may be ill-formed
 };
-using ReplyEvent = std::variant<ReplyPosted>;
+// PH-CALLBACK (seed 001: "发现回答客户咨询错误,应及时回拨,告之客户"): a wrong
+// answer given in the conversation (the event's key) has been found. The
+// shop asks for a call back to the customer with the correction. meta.agent
+// is who found it (not empty).
+struct WrongAnswerFound {
+  static constexpr std::string_view kName = "wrong_answer_found";
+  EventMeta meta;
+  std::string wrong;        // what the customer was told (not empty)
+  std::string correct;      // the right answer, when known
+  std::string answered_by;  // who gave the wrong answer; calls back. Empty: meta.agent
+  std::string customer;     // whom to call (phone or IM name). Empty: the conversation
+};
+using ReplyEvent = std::variant<ReplyPosted, WrongAnswerFound>;
 
 KEFU_EXPORT std::string_view EventName(const ReplyEvent& event);
 KEFU_EXPORT const EventMeta& MetaOf(const ReplyEvent& event);

@@ -56,15 +56,16 @@ struct CallbackRule {
   bool enabled = true;
   Severity severity = Severity::kError;
   // Words by which a reply puts its answer off until later, matched as
-  // written (no normalization). None of them contains a banned phrase of
-  // the seed pack, so a marker never hides another finding.
+  // written (no normalization): vague ones (稍后回复, 我帮您问一下, 还在核实)
+  // and the ones that follow a time (…内回复, …前给您答复).
   std::vector<std::string> deferral_markers = {
       "稍后回复", "稍后答复", "稍后给您回复", "稍后给您答复", "稍后告诉您", "稍后通知您",
       "稍后联系您", "晚点回复", "晚些回复", "晚点给您回复", "晚点告诉您", "再回复您",
       "再答复您", "再给您回复", "再给您答复", "再告诉您", "再通知您", "再联系您",
       "回头告诉您", "回头联系您", "我去问一下", "我问一下", "帮您问一下", "帮您问问",
-      "帮您查一下", "帮您核实", "核实后", "核实一下", "确认后回复", "确认后答复",
-      "确认后给您", "查询后", "等我确认"};
+      "帮您查一下", "帮您核实", "核实后", "核实一下", "还在核实", "正在核实", "确认后回复",
+      "确认后答复", "确认后给您", "还在确认", "正在确认", "查询后", "等我确认", "内回复",
+      "内答复", "内给您回复", "内给您答复", "前回复", "前答复", "前给您回复", "前给您答复"};
   // The finding's suggestion for a deferral without a definite time.
   std::string suggestion = "请给客户确切的答复时间，例如：我核实后30分钟内回复您";
   // Shop: how long after a wrong answer is found the call back is due.

@@ -1,8 +1,10 @@
 // kefu/text/reply_checker.h: checks an agent's reply against every PH rule
 // that can be judged from the text: the phrase lists (PH-NEGATION,
 // PH-INTERJECTION, PH-IGNORANCE, PH-ADDRESS, PH-ADLAW and a shop's own),
-// PH-APOLOGY (a refusal must open with 非常抱歉) and PH-PRIVACY (personal data
-// in the reply). PH-MEETING is in kefu/text/meeting.h.
+// PH-APOLOGY (a refusal must open with 非常抱歉), PH-PRIVACY (personal data
+// in the reply) and PH-CALLBACK (a reply that puts its answer off must give
+// a definite time, kefu/text/callback.h). PH-MEETING is in
+// kefu/text/meeting.h.
 //
 // A ReplyChecker is built once from its options (phrase lists are compiled
 // then) and is immutable: Check may be called from any number of threads at
@@ -25,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "kefu/core/export.h"
+#include "kefu/text/callback.h"
 #include "kefu/text/phrase_matcher.h"
 #include "kefu/text/privacy.h"
 
@@ -75,12 +78,17 @@ struct ReplyCheckerOptions {
   bool use_default_lists = true;  // when `lists` is empty, use SeedPack()
   ApologyRule apology;
   PrivacyRule privacy;
+  // PH-CALLBACK: a deferral marker without a definite time in the same reply
+  // is a finding spanning the marker. The Shop also reads this rule to track
+  // promised times and to schedule call backs (kefu/engine/shop.h).
+  CallbackRule callback;
 };
 
 class KEFU_EXPORT ReplyChecker {
  public:
-  // Compiles the lists. kInvalidArgument as PhraseMatcher::Compile, or when
-  // the apology rule is enabled with an empty apology or marker list.
+  // Compiles the lists. kInvalidArgument as PhraseMatcher::Compile, when
+  // the apology rule is enabled with an empty apology or marker list, or as
+  // CallbackRule::Validate.
   static absl::StatusOr<ReplyChecker> Create(ReplyCheckerOptions options);
   // The seed pack, PH-APOLOGY and PH-PRIVACY with their defaults.
   static absl::StatusOr<ReplyChecker> Default();

@@ -194,6 +194,30 @@ constexpr const char* kBadReplies[] = {
     "不好意思让您久等了。",
     "您好，这个问题我找不到人问，您明天再来吧。",
 };
+// An answer put off without a definite time (PH-CALLBACK).
+constexpr const char* kVagueDeferral = "这个我帮您问一下，稍后回复您。";
+// Replies that put the answer off to a definite time (PH-CALLBACK): the shop
+// tracks each until an answer follows in the same conversation; the
+// minutes promised, and the answer that usually follows.
+constexpr const char* kPromiseReplies[] = {
+    "您好，这个问题我帮您核实一下，30分钟内给您答复。",
+    "亲，我去问一下仓库，1个小时内回复您。",
+    "您好，正在确认发货时间，两个小时之内给您答复。",
+};
+constexpr int kPromiseMinutes[] = {30, 60, 120};
+constexpr const char* kAnswerReplies[] = {
+    "您好，已经核实过了，这款支持七天无理由退货。",
+    "亲，仓库确认有货，今天就能发出。",
+    "您好，发货时间已经确认，明天上午发出。",
+};
+constexpr int kPromiseCount = sizeof(kPromiseReplies) / sizeof(kPromiseReplies[0]);
+// Wrong answers a supervisor finds (PH-CALLBACK: the agent calls back).
+constexpr const char* kWrongAnswers[][2] = {
+    {"这款不支持七天无理由退货", "支持七天无理由退货"},
+    {"偏远地区不包邮", "这次活动全国包邮"},
+    {"发票要另外收税点", "发票免费开具，随包裹寄出"},
+};
+constexpr int kWrongCount = sizeof(kWrongAnswers) / sizeof(kWrongAnswers[0]);
 constexpr int kCleanCount = sizeof(kCleanReplies) / sizeof(kCleanReplies[0]);
 constexpr int kBadCount = sizeof(kBadReplies) / sizeof(kBadReplies[0]);
 
@@ -291,10 +315,11 @@ struct ReviewPlan {
 };
 
 struct ReplyPlan {
+  enum Style : uint8_t { kClean, kBad, kPromise, kAnswer, kVague, kWrongAnswer };
   uint32_t buyer = 0;
-  uint8_t agent = 0;
-  bool bad = false;
-  uint8_t text = 0;
+  uint8_t agent = 0;  // who wrote; for kWrongAnswer who answered wrongly
+  Style style = kClean;
+  uint8_t text = 0;  // index into the style's texts
 };
 
 // Contact arguments of a review contact step, packed in Step::arg.
@@ -316,7 +341,10 @@ std::string Pad(uint64_t v, int width) {
 class Generator {
  public:
   explicit Generator(const SampleOptions& options)
-      : o_(options), rng_(options.seed), end_(int64_t{options.days} * kDay) {
+      : o_(options),
+        rng_(options.seed),
+        callback_rng_(options.seed ^ 0x43414c4c4241434bULL),  // "CALLBACK"
+        end_(int64_t{options.days} * kDay) {
     const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
     const absl::CivilDay first = absl::ToCivilDay(options.start, zone);
     // Dates from a week before the start (the backlog's orders) to the end.
@@ -421,8 +449,40 @@ class Generator {
     ReplyPlan r;
     r.buyer = buyer;
     r.agent = agent;
-    r.bad = rng_.Chance(1, 5);
-    r.text = static_cast<uint8_t>(rng_.Below(r.bad ? kBadCount : kCleanCount));
+    r.style = rng_.Chance(1, 5) ? ReplyPlan::kBad : ReplyPlan::kClean;
+    r.text = static_cast<uint8_t>(rng_.Below(r.style == ReplyPlan::kBad ? kBadCount : kCleanCount));
+    // PH-CALLBACK's replies draw from their own stream, so that adding them
+    // left the rest of the week as it was.
+    const uint64_t roll = callback_rng_.Below(100);
+    if (roll < 4) {
+      // A promise to answer by a definite time; four in five are kept.
+      r.style = ReplyPlan::kPromise;
+      r.text = static_cast<uint8_t>(callback_rng_.Below(kPromiseCount));
+      PushReply(t, r);
+      if (callback_rng_.Chance(4, 5)) {
+        const int64_t answer =
+            t + callback_rng_.Range(5 * kMinute, kPromiseMinutes[r.text] * kMinute - kMinute);
+        r.style = ReplyPlan::kAnswer;
+        if (answer < end_) PushReply(answer, r);
+      }
+      return;
+    }
+    if (roll == 4) {
+      r.style = ReplyPlan::kVague;
+      PushReply(t, r);
+      return;
+    }
+    PushReply(t, r);
+    if (roll == 5 && r.style == ReplyPlan::kClean) {
+      // Found later to have been a wrong answer.
+      r.style = ReplyPlan::kWrongAnswer;
+      r.text = static_cast<uint8_t>(callback_rng_.Below(kWrongCount));
+      const int64_t found = t + callback_rng_.Range(10 * kMinute, 2 * kHour);
+      if (found < end_) PushReply(found, r);
+    }
+  }
+
+  void PushReply(int64_t t, const ReplyPlan& r) {
     replies_.push_back(r);
     steps_.push_back(
         Step{t, static_cast<uint32_t>(replies_.size() - 1), 0, kReplyKind, 0, 0});
@@ -1583,16 +1643,35 @@ class Generator {
   void MakeReply(const Step& s, ShopEvent& ev) const {
     const ReplyPlan& r = replies_[s.entity];
     ev.key = BuyerIm(r.buyer);
+    EventMeta meta;
+    meta.id = absl::StrCat("MSG", Pad(s.entity + 1, 7));
+    meta.at = o_.start + absl::Seconds(s.t);
+    meta.agent = kAgents[r.agent];
+    if (r.style == ReplyPlan::kWrongAnswer) {
+      WrongAnswerFound w;
+      w.meta = std::move(meta);
+      w.meta.agent = kSupervisor;
+      w.wrong = kWrongAnswers[r.text][0];
+      w.correct = kWrongAnswers[r.text][1];
+      w.answered_by = kAgents[r.agent];
+      ev.event = ReplyEvent(std::move(w));
+      return;
+    }
     ReplyPosted e;
-    e.meta.id = absl::StrCat("MSG", Pad(s.entity + 1, 7));
-    e.meta.at = o_.start + absl::Seconds(s.t);
-    e.meta.agent = kAgents[r.agent];
-    e.text = r.bad ? kBadReplies[r.text] : kCleanReplies[r.text];
+    e.meta = std::move(meta);
+    switch (r.style) {
+      case ReplyPlan::kBad: e.text = kBadReplies[r.text]; break;
+      case ReplyPlan::kPromise: e.text = kPromiseReplies[r.text]; break;
+      case ReplyPlan::kAnswer: e.text = kAnswerReplies[r.text]; break;
+      case ReplyPlan::kVague: e.text = kVagueDeferral; break;
+      default: e.text = kCleanReplies[r.text]; break;
+    }
     ev.event = ReplyEvent(std::move(e));
   }
 
   const SampleOptions& o_;
   Rng rng_;
+  Rng callback_rng_;
   const int64_t end_;
   std::vector<std::string> dates_;
   std::vector<OrderPlan> orders_;

@@ -251,3 +251,59 @@ TEST(Replay, WeeklyAfterSalesReportCoversTheWeekOfUntil) {
 
 }  // namespace
 }  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// PH-CALLBACK end to end: one promise kept, one broken, one answer put off
+// without a time, and a wrong answer found.
+constexpr char kCallbacks[] = R"(
+{"id":"p1","at":"2026-11-02T10:00:00+08:00","agent":"小王","entity":"reply","key":"买家甲","type":"posted","fields":{"text":"您好，这个我帮您核实一下，30分钟内给您答复。"}}
+{"id":"p2","at":"2026-11-02T10:10:00+08:00","agent":"小李","entity":"reply","key":"买家乙","type":"posted","fields":{"text":"您好，正在确认发货时间，两个小时之内给您答复。"}}
+{"id":"p3","at":"2026-11-02T10:20:00+08:00","agent":"小王","entity":"reply","key":"买家甲","type":"posted","fields":{"text":"您好，已经核实过了，这款支持七天无理由退货。"}}
+{"id":"p4","at":"2026-11-02T10:30:00+08:00","agent":"小张","entity":"reply","key":"买家丙","type":"posted","fields":{"text":"这个我帮您问一下，稍后回复您。"}}
+{"id":"w1","at":"2026-11-02T11:00:00+08:00","agent":"周主管","entity":"reply","key":"买家丁","type":"wrong_answer_found","fields":{"wrong":"偏远地区不包邮","correct":"这次活动全国包邮","answered_by":"小张","customer":"13900000000"}}
+)";
+
+TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
+  ReplayOptions options;
+  options.until = At("2026-11-02T18:00:00+08:00");
+  const ReplayReport r = MustReplay(kCallbacks, options);
+  EXPECT_EQ(r.lines, 6);
+  EXPECT_EQ(r.bad + r.rejected, 0);
+  EXPECT_EQ(r.refused, 1);  // p4: a finding
+  EXPECT_EQ(r.applied, 4);
+  const ReplayRuleTally* t = FindRule(r, "PH-CALLBACK");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->refused, 1);    // p4
+  EXPECT_EQ(t->scheduled, 3);  // the two promises and the call back
+  // Only 买家乙's promise was not kept.
+  EXPECT_EQ(r.breaches_total, 1);
+  ASSERT_EQ(r.breaches.size(), 1u);
+  EXPECT_EQ(r.breaches[0].entity, "买家乙");
+  EXPECT_EQ(r.breaches[0].at, At("2026-11-02T12:10:00+08:00"));
+  ASSERT_EQ(r.breaches_by_rule.size(), 1u);
+  EXPECT_EQ(r.breaches_by_rule[0].first, "PH-CALLBACK");
+  // 小张 must call the customer back within 30 minutes.
+  const ReplayAgentActions* zhang = nullptr;
+  for (const ReplayAgentActions& a : r.actions) {
+    if (a.agent == "小张") zhang = &a;
+  }
+  ASSERT_NE(zhang, nullptr);
+  ASSERT_EQ(zhang->actions.size(), 1u);
+  EXPECT_EQ(zhang->actions[0].action.kind, ActionKind::kCall);
+  EXPECT_EQ(zhang->actions[0].action.subject, "13900000000");
+  EXPECT_EQ(zhang->actions[0].due, At("2026-11-02T11:30:00+08:00"));
+  // The finding is the agent's.
+  bool found = false;
+  for (const AgentReplies& a : r.replies) {
+    if (a.agent != "小张") continue;
+    ASSERT_EQ(a.by_rule.size(), 1u);
+    EXPECT_EQ(a.by_rule[0].first, "PH-CALLBACK");
+    found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace kefu

@@ -203,8 +203,12 @@ class Replay {
         break;
       }
       case EntityKind::kReply: {
-        const auto& reply = std::get<ReplyPosted>(std::get<ReplyEvent>(e.event));
-        const std::vector<Finding> f = checker_.Check(reply.text);
+        const auto* reply = std::get_if<ReplyPosted>(&std::get<ReplyEvent>(e.event));
+        if (reply == nullptr) {
+          ++wrong_answers_;
+          return;
+        }
+        const std::vector<Finding> f = checker_.Check(reply->text);
         ++replies_;
         if (!f.empty()) ++flagged_replies_;
         for (const Finding& x : f) ++findings_[x.rule_id];
@@ -228,7 +232,8 @@ class Replay {
     }
   }
 
-  size_t events_ = 0, error_count_ = 0, duplicates_ = 0, replies_ = 0, flagged_replies_ = 0;
+  size_t events_ = 0, error_count_ = 0, duplicates_ = 0, replies_ = 0, flagged_replies_ = 0,
+         wrong_answers_ = 0;
   std::vector<std::string> errors_;
   std::map<std::string, int> decisions_, refusals_, adjusted_, deadlines_, findings_;
   std::map<std::string, Order> orders_;
@@ -298,9 +303,10 @@ TEST(Sample, TheDefaultWeekAppliesToTheMachinesWithTheRefusalsItPlants) {
   EXPECT_GT(replay.flagged_replies_ * 100, replay.replies_ * 10);
   EXPECT_LT(replay.flagged_replies_ * 100, replay.replies_ * 30);
   for (const char* rule : {"PH-NEGATION", "PH-ADDRESS", "PH-INTERJECTION", "PH-APOLOGY",
-                           "PH-PRIVACY", "PH-IGNORANCE"}) {
+                           "PH-PRIVACY", "PH-IGNORANCE", "PH-CALLBACK"}) {
     EXPECT_GT(replay.findings_[rule], 0) << rule;
   }
+  EXPECT_GT(replay.wrong_answers_, 0u);
   std::string summary = "events " + std::to_string(replay.events_) + "\nrefused:";
   for (const auto& [rule, n] : replay.refusals_) summary += " " + rule + "=" + std::to_string(n);
   summary += "\nadjusted:";

@@ -11,7 +11,9 @@
 // refunds through finance, reshipments, products with repeated tickets);
 // neutral and negative reviews with contacts, promises, remedies and the
 // host's day_ended ticks; and agents' replies, about a fifth of which break a
-// PH rule. Some events are deliberately refused by a rule (an early review
+// PH rule, with promises to answer by a definite time (most of them kept by
+// a later reply, PH-CALLBACK), answers put off without a time, and wrong
+// answers a supervisor finds (wrong_answer_found). Some events are deliberately refused by a rule (an early review
 // pass, a freight-collect parcel, a fourth contact...) and are followed by
 // what a shop does next. Every other event applies without error to the
 // machines wired as the shop engine wires them (order registry and defect

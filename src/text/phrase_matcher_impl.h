@@ -741,10 +741,32 @@ struct PhraseMatcher::Impl {
     return next;
   }
   // Same, storing the hit in `*hit` (hit->end stays 0 when there is none).
+  // (FindAll's path; the reply checker's one-pass scan has decoded the
+  // character already and takes TryAtDecoded. The two are kept apart so
+  // that FindAll's batched loop, which inlines this, stays as it was.)
   size_t TryAt(std::string_view text, size_t pos, PhraseMatch* hit) const {
     char32_t cp;
     const size_t len = DecodeUtf8(text, pos, &cp);
-    return TryAtDecoded(text, pos, cp, len, hit);
+    const char32_t f = folder.Fold(cp);
+    if (boundaries) {
+      const CharClass c = ClassOf(f);
+      if (c != CharClass::kOther && pos > 0 &&
+          ClassAt(text, text_internal::PreviousCodePointStart(text, pos)) == c) {
+        return pos + len;
+      }
+    }
+    WalkResult r;
+    switch (FirstSteps(text, pos, len, f, &r)) {
+      case Fast::kNoHit:
+        return pos + len;
+      case Fast::kDone:
+        break;
+      case Fast::kSlow:
+        if (!SecondCharMayMatch(text, pos + len, f)) return pos + len;
+        r = Walk(banned, text, pos);
+        break;
+    }
+    return Accept(text, pos, len, f, r, hit);
   }
   // TryAt when the character at `pos` (`cp`, raw, `len` bytes, as DecodeUtf8
   // gives it) has been decoded already: it is neither decoded nor folded

@@ -283,6 +283,32 @@ void BM_Kefu_ReplyChecker_128B_CleanReply(benchmark::State& state) {
 }
 BENCHMARK(BM_Kefu_ReplyChecker_128B_CleanReply);
 
+// The dialogue slices again with PH-CALLBACK turned off: the difference to
+// BM_Kefu_ReplyChecker_128B is what the deferral-marker scan costs.
+void BM_Kefu_ReplyChecker_128B_NoCallback(benchmark::State& state) {
+  static const ReplyChecker c = [] {
+    ReplyCheckerOptions o;
+    o.callback.enabled = false;
+    return *ReplyChecker::Create(o);
+  }();
+  const auto& msgs = Messages();
+  if (msgs.empty()) {
+    state.SkipWithError("no corpus");
+    return;
+  }
+  std::vector<Finding> findings;
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const std::string& m = msgs[i++ % msgs.size()];
+    findings.clear();
+    c.Check(m, &findings);
+    benchmark::DoNotOptimize(findings.data());
+    bytes += m.size();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_Kefu_ReplyChecker_128B_NoCallback);
+
 void BM_Kefu_Seed_128B(benchmark::State& state) {
   static const PhraseMatcher m = *PhraseMatcher::Compile(SeedPack());
   const auto& msgs = Messages();

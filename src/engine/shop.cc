@@ -19,7 +19,6 @@
 #include "absl/container/node_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
-#include "text/callback_internal.h"
 #include "kefu/machines/order_registry.h"
 #include "kefu/machines/ticket_defects.h"
 #include "kefu/machines/ticket_registry.h"
@@ -224,9 +223,8 @@ struct Shop::Impl {
   mutable std::mutex replies_mu;
   std::map<std::string, AgentReplies, std::less<>> replies;
   absl::node_hash_set<std::string> rule_ids;
-  // PH-CALLBACK: the checker's rule, its markers compiled.
+  // PH-CALLBACK: the checker's rule.
   const CallbackRule& callback;
-  text_internal::DeferralScanner deferrals;
 
   explicit Impl(ShopOptions opts, std::shared_ptr<const BusinessCalendar> cal,
                 std::shared_ptr<const ReplyChecker> rc)
@@ -235,8 +233,7 @@ struct Shop::Impl {
         checker(std::move(rc)),
         defects(options.ticket_policies.defect),
         shards(static_cast<size_t>(options.shards)),
-        callback(checker->options().callback),
-        deferrals(callback.deferral_markers) {}
+        callback(checker->options().callback) {}
 
   Shard& ShardOf(EntityKind kind, std::string_view key) {
     return shards[StableHash(kind, key) % shards.size()];
@@ -441,7 +438,7 @@ struct Shop::Impl {
   // a later reply that does not put anything off is the answer and cancels
   // it. A deferral without a definite time is the checker's finding.
   void TrackPromise(const std::string& key, const ReplyPosted& e, Outcome& out) {
-    const std::optional<TextSpan> deferral = deferrals.Find(e.text);
+    const std::optional<TextSpan> deferral = checker->FindDeferral(e.text);
     Shard& shard = ShardOf(EntityKind::kReply, key);
     std::lock_guard lock(shard.mu);
     if (!deferral) {

@@ -31,49 +31,17 @@ absl::Status CallbackRule::Validate() const {
 
 namespace text_internal {
 
-DeferralScanner::DeferralScanner(const std::vector<std::string>& markers) {
-  for (const std::string& m : markers) {
-    const auto* b = reinterpret_cast<const unsigned char*>(m.data());
-    if (m.size() >= 3 && b[0] >= 0xE0 && b[0] < 0xF0) {
-      // Keyed by the third byte of the marker's first (3-byte) character.
-      by_third_[b[2]].push_back(m);
-      has_third_[b[2]] = true;
-    } else {
-      others_.push_back(m);
-    }
+absl::StatusOr<PhraseMatcher> CompileDeferrals(const CallbackRule& rule) {
+  PhraseList list;
+  list.name = "PH-CALLBACK deferral markers";
+  list.normalization = Normalization::Exact();
+  for (const std::string& m : rule.deferral_markers) {
+    PhraseEntry e;
+    e.phrase = m;
+    e.rule_id = std::string(CallbackRule::kRule);
+    list.entries.push_back(std::move(e));
   }
-}
-
-std::optional<TextSpan> DeferralScanner::Find(std::string_view text) const {
-  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  std::optional<TextSpan> best;
-  // Markers whose first character is not a 3-byte one: a plain search each.
-  for (const std::string& m : others_) {
-    const size_t at = text.find(m);
-    if (at == std::string_view::npos) continue;
-    if (!best || at < best->begin || (at == best->begin && at + m.size() > best->end)) {
-      best = TextSpan{at, at + m.size()};
-    }
-  }
-  // The rest: test one byte per position against the third bytes of the
-  // markers' first characters, then compare the markers of that bucket.
-  const size_t limit = best ? std::min(n, best->begin + 3) : n;
-  for (size_t i = 2; i < limit; ++i) {
-    if (!has_third_[t[i]]) continue;
-    if ((t[i - 2] & 0xF0) != 0xE0 || (t[i - 1] & 0xC0) != 0x80) continue;
-    const size_t p = i - 2;
-    size_t longest = 0;
-    for (const std::string& m : by_third_[t[i]]) {
-      if (m.size() > longest && text.substr(p, m.size()) == m) longest = m.size();
-    }
-    if (longest == 0) continue;
-    if (!best || p < best->begin || (p == best->begin && p + longest > best->end)) {
-      best = TextSpan{p, p + longest};
-    }
-    break;  // leftmost found
-  }
-  return best;
+  return PhraseMatcher::Compile(std::move(list));
 }
 
 namespace {
@@ -414,7 +382,12 @@ std::optional<Timestamp> Resolve(const Expr& e, Timestamp now, const BusinessCal
 }  // namespace text_internal
 
 std::optional<TextSpan> FindDeferral(std::string_view reply, const CallbackRule& rule) {
-  return text_internal::DeferralScanner(rule.deferral_markers).Find(reply);
+  absl::StatusOr<PhraseMatcher> m = text_internal::CompileDeferrals(rule);
+  if (!m.ok()) return std::nullopt;
+  std::vector<PhraseMatch> hits;
+  m->FindAll(reply, &hits);
+  if (hits.empty()) return std::nullopt;
+  return TextSpan{hits[0].begin, hits[0].end};
 }
 
 std::optional<PromisedTime> FindPromisedTime(std::string_view reply, Timestamp now,

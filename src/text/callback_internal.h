@@ -2,32 +2,19 @@
 #ifndef KEFU_TEXT_CALLBACK_INTERNAL_H_
 #define KEFU_TEXT_CALLBACK_INTERNAL_H_
 
-#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "kefu/text/callback.h"
+#include "kefu/text/phrase_matcher.h"
 
 namespace kefu::text_internal {
 
-// The deferral markers, compiled once: each marker whose first character
-// takes three bytes in UTF-8 is filed under that character's third byte, so
-// the scan tests one byte per position and compares markers only where a
-// first character may start.
-class DeferralScanner {
- public:
-  DeferralScanner() = default;
-  explicit DeferralScanner(const std::vector<std::string>& markers);
-  // The leftmost marker (the longest there), or nullopt.
-  std::optional<TextSpan> Find(std::string_view text) const;
-
- private:
-  std::array<bool, 256> has_third_{};
-  std::array<std::vector<std::string>, 256> by_third_;
-  std::vector<std::string> others_;  // markers starting otherwise
-};
+// The deferral markers as an exact phrase list of rule PH-CALLBACK.
+absl::StatusOr<PhraseMatcher> CompileDeferrals(const CallbackRule& rule);
 
 // A definite time expression, before it is read against an instant.
 struct Expr {

@@ -2,6 +2,7 @@
 #include "kefu/text/reply_checker.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -36,8 +37,10 @@ struct ReplyChecker::Impl {
   // markers (when PH-APOLOGY is on); the union of their start filters.
   std::vector<const PhraseMatcher::Impl*> scan;
   std::vector<uint64_t> any_start;
-  // PH-CALLBACK's deferral markers, compiled.
-  text_internal::DeferralScanner deferrals;
+  // PH-CALLBACK's deferral markers (exact), scanned in the same pass; their
+  // index in `scan` (SIZE_MAX when the rule is off).
+  std::optional<PhraseMatcher> deferrals;
+  size_t deferral_scan = SIZE_MAX;
 
   bool AnyMayStart(char32_t cp) const {
     for (const auto* m : scan) {
@@ -107,7 +110,9 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
   }
   if (absl::Status s = options.callback.Validate(); !s.ok()) return s;
   if (options.callback.enabled) {
-    impl->deferrals = text_internal::DeferralScanner(options.callback.deferral_markers);
+    auto d = text_internal::CompileDeferrals(options.callback);
+    if (!d.ok()) return d.status();
+    impl->deferrals = *std::move(d);
   }
   const ApologyRule& a = options.apology;
   if (a.enabled) {
@@ -159,6 +164,10 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
     }
   }
   if (impl->refusals.has_value()) impl->scan.push_back(impl->refusals->impl_.get());
+  if (impl->deferrals.has_value()) {
+    impl->deferral_scan = impl->scan.size();
+    impl->scan.push_back(impl->deferrals->impl_.get());
+  }
   impl->any_start.assign(1024, 0);
   for (const auto* m : impl->scan) {
     for (size_t w = 0; w < 1024; ++w) impl->any_start[w] |= m->start_bits[w];
@@ -180,6 +189,14 @@ ReplyChecker::~ReplyChecker() = default;
 const ReplyCheckerOptions& ReplyChecker::options() const { return impl_->options; }
 const std::vector<PhraseMatcher>& ReplyChecker::matchers() const { return impl_->matchers; }
 
+std::optional<TextSpan> ReplyChecker::FindDeferral(std::string_view reply) const {
+  if (!impl_->deferrals.has_value()) return std::nullopt;
+  std::vector<PhraseMatch> hits;
+  impl_->deferrals->FindAll(reply, &hits);
+  if (hits.empty()) return std::nullopt;
+  return TextSpan{hits[0].begin, hits[0].end};
+}
+
 std::vector<Finding> ReplyChecker::Check(std::string_view reply) const {
   std::vector<Finding> out;
   Check(reply, &out);
@@ -197,7 +214,8 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   size_t resume_small[8] = {};
   std::vector<size_t> resume_big(k > 8 ? k : 0, 0);
   size_t* resume = k > 8 ? resume_big.data() : resume_small;
-  std::optional<PhraseMatch> first_marker;
+  // The first PH-APOLOGY refusal marker and PH-CALLBACK deferral marker.
+  std::optional<PhraseMatch> first_marker, first_deferral;
   const auto may_start = [&im](char32_t cp) { return im.AnyMayStart(cp); };
   const auto* base = reinterpret_cast<const unsigned char*>(reply.data());
   const size_t n = reply.size();
@@ -205,12 +223,15 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   const auto candidate = [&](size_t pos, char32_t cp, size_t len) {
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
-      if (i >= lists && first_marker.has_value()) continue;  // one marker is enough
+      // One marker of each kind is enough.
+      if (i >= lists && (i == im.deferral_scan ? first_deferral : first_marker).has_value()) {
+        continue;
+      }
       PhraseMatch h;
       resume[i] = im.scan[i]->TryAtDecoded(reply, pos, cp, len, &h);
       if (h.end == 0) continue;
       if (i >= lists) {
-        first_marker = h;
+        (i == im.deferral_scan ? first_deferral : first_marker) = h;
         continue;
       }
       if (!im.prototypes[i].empty()) {
@@ -278,17 +299,15 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
     }
   }
   // PH-CALLBACK: an answer put off without a definite time.
-  if (impl_->options.callback.enabled) {
-    const std::optional<TextSpan> d = im.deferrals.Find(reply);
-    if (d.has_value() && !text_internal::FindTimeExpression(reply).has_value()) {
-      Finding& f = out->emplace_back();
-      f.rule_id = CallbackRule::kRule;
-      f.severity = impl_->options.callback.severity;
-      f.begin = d->begin;
-      f.end = d->end;
-      f.text.assign(reply.substr(d->begin, d->end - d->begin));
-      f.suggestion = impl_->options.callback.suggestion;
-    }
+  if (first_deferral.has_value() && !text_internal::FindTimeExpression(reply).has_value()) {
+    const PhraseMatch& d = *first_deferral;
+    Finding& f = out->emplace_back();
+    f.rule_id = CallbackRule::kRule;
+    f.severity = impl_->options.callback.severity;
+    f.begin = d.begin;
+    f.end = d.end;
+    f.text.assign(reply.substr(d.begin, d.end - d.begin));
+    f.suggestion = impl_->options.callback.suggestion;
   }
   // Insertion sort: stable, no allocation, and findings are few.
   const auto less = [](const Finding& a, const Finding& b) {

@@ -83,7 +83,10 @@ struct TextSpan {
 };
 
 // The leftmost deferral marker of `reply` (the longest one there), or
-// nullopt. Invalid UTF-8 is never matched into; it does not stop the scan.
+// nullopt. The markers match as an exact PhraseList would (byte-exact, on
+// character boundaries; ill-formed bytes match nothing). This compiles the
+// markers on every call: ReplyChecker::FindDeferral uses the ones its
+// checker compiled once.
 KEFU_EXPORT std::optional<TextSpan> FindDeferral(std::string_view reply,
                                                  const CallbackRule& rule);
 

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,6 +104,11 @@ class KEFU_EXPORT ReplyChecker {
   std::vector<Finding> Check(std::string_view reply) const;
   // Same, appending to `out` (reuse it across calls to avoid allocation).
   void Check(std::string_view reply, std::vector<Finding>* out) const;
+
+  // PH-CALLBACK: the leftmost deferral marker of `reply` (see FindDeferral
+  // in kefu/text/callback.h), with the markers compiled once; nullopt when
+  // there is none or the rule is off.
+  std::optional<TextSpan> FindDeferral(std::string_view reply) const;
 
   const ReplyCheckerOptions& options() const;
   const std::vector<PhraseMatcher>& matchers() const;

@@ -199,3 +199,47 @@ TEST(PhCallbackChecker, CanBeTurnedOffOrReconfigured) {
 
 }  // namespace
 }  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// Random runs of the grammar's own pieces, ill-formed bytes among them:
+// nothing crashes (the ASan preset runs this too), and every span found lies
+// within the text, starts on a character and reads as a time on its own,
+// and its instant is no earlier than the day before `now`.
+TEST(PhCallbackTime, RandomPiecesNeverBreakTheParser) {
+  const char* pieces[] = {"今天", "明天", "后天", "今晚", "明早", "上午", "中午", "下午", "晚上",
+                          "凌晨", "下班", "前", "之前", "内", "之内", "后", "以后", "点", "时",
+                          "半", "整", "分", "分钟", "小时", "个", "钟头", "天", "工作日", "十",
+                          "二", "两", "九", "0", "1", "2", "5", "9", ":", "：", "回复您", "，",
+                          " ", "\xE5", "\xFF", "\x80", "a"};
+  const size_t n = sizeof(pieces) / sizeof(pieces[0]);
+  uint64_t x = 88172645463325252ull;  // xorshift64: the same run every time
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  int found = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int len = static_cast<int>(next() % 8) + 1;
+    for (int i = 0; i < len; ++i) text += pieces[next() % n];
+    const std::optional<PromisedTime> p = FindPromisedTime(text, kMonday10, Cal());
+    EXPECT_EQ(p.has_value(), HasDefiniteTime(text)) << text;
+    if (!p) continue;
+    ++found;
+    ASSERT_LT(p->span.begin, p->span.end) << text;
+    ASSERT_LE(p->span.end, text.size()) << text;
+    EXPECT_NE(static_cast<unsigned char>(text[p->span.begin]) & 0xC0, 0x80) << text;
+    // The span alone reads as a time too.
+    EXPECT_TRUE(HasDefiniteTime(text.substr(p->span.begin, p->span.end - p->span.begin)))
+        << text;
+    EXPECT_GE(p->at, kMonday10 - absl::Hours(24)) << text;
+  }
+  EXPECT_GT(found, 1000);  // the pieces do make times
+}
+
+}  // namespace
+}  // namespace kefu

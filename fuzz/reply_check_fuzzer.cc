@@ -2,7 +2,8 @@
 //
 // Checks that nothing crashes or reads out of bounds (ASan, UBSan), and that
 // the results keep their promises: offsets within the text and on its byte
-// range, phrase hits ordered and non-overlapping, privacy hits masked. The
+// range, phrase hits ordered and non-overlapping, privacy hits masked,
+// PH-CALLBACK's promised times within the text. The
 // first byte picks normalization switches; when the input holds a 0x00 byte,
 // the part before it also becomes a phrase list (one phrase a line), so that
 // Compile sees arbitrary phrases too.
@@ -14,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kefu/core/calendar.h"
+#include "kefu/text/callback.h"
 #include "kefu/text/packs.h"
 #include "kefu/text/phrase_matcher.h"
 #include "kefu/text/privacy.h"
@@ -68,6 +71,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Require(h.begin < h.end && h.end <= size);
     Require(h.masked.find('*') != std::string::npos);
   }
+  // PH-CALLBACK's time parser: spans within the input, and the same answer
+  // with or without a calendar.
+  static const kefu::BusinessCalendar* calendar =
+      new kefu::BusinessCalendar(kefu::BusinessCalendar::Default());
+  const std::optional<kefu::PromisedTime> promised =
+      kefu::FindPromisedTime(input, absl::FromUnixSeconds(1793584800), *calendar);
+  Require(promised.has_value() == kefu::HasDefiniteTime(input));
+  if (promised) Require(promised->span.begin < promised->span.end && promised->span.end <= size);
 
   if (size == 0) return 0;
   kefu::Normalization n;

@@ -181,7 +181,9 @@ std::optional<Expr> ReadRelative(const Chars& s, size_t start) {
       return std::nullopt;
     }
   }
-  if (!ReadRelativeSuffix(s, &k)) return std::nullopt;
+  // "稍等10分钟": after 等 the duration needs no suffix.
+  const bool after_wait = start > 0 && s.cp[start - 1] == U'等';
+  if (!ReadRelativeSuffix(s, &k) && !after_wait) return std::nullopt;
   e.begin = start;
   e.end = k;
   return e;

@@ -88,6 +88,7 @@ TEST(PhCallbackTime, RelativeTimes) {
   EXPECT_EQ(Promised("3天内"), "2026-11-05T10:00");
   // Working days of the shop's calendar: Friday + 1 is Monday.
   EXPECT_EQ(Promised("1个工作日内", At("2026-11-06T15:00:00+08:00")), "2026-11-09T15:00");
+  EXPECT_EQ(Promised("我问一下，您稍等10分钟"), "2026-11-02T10:10");
   // A number without a unit and a suffix is not a time.
   EXPECT_EQ(Promised("这款有3个颜色"), "none");
   EXPECT_EQ(Promised("30分钟"), "none");

@@ -13,8 +13,9 @@
 // Definite times understood (a reply's first one counts; digits are ASCII,
 // numbers may also be written in Chinese: 一 … 九十九, 两, 半):
 //   relative   N分钟 / N小时 / N个小时 / N个钟头 / 半小时 / N个半小时 /
-//              N天 / N个工作日, followed by 内, 之内, 以内, 后, 之后 or 以后
-//              ("30分钟内", "两个小时之内", "3个工作日内"); N天 counts 24-hour
+//              N天 / N个工作日, followed by 内, 之内, 以内, 后, 之后 or 以后,
+//              or after 等 ("30分钟内", "两个小时之内", "3个工作日内",
+//              "您稍等10分钟"); N天 counts 24-hour
 //              days, N个工作日 working days of the shop's calendar (the same
 //              clock time on the N-th working day);
 //   clock      [day] [part of day] H点 / H时 / H:MM, optionally followed by

@@ -493,6 +493,7 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kReply, key);
     std::lock_guard lock(shard.mu);
     if (!shard.reply_ids.insert(e.meta.id).second) out.audit.duplicate = true;
+    if (!callback.enabled) return out;  // recorded; nothing asked
     const std::string& customer = e.customer.empty() ? key : e.customer;
     Figures figures;
     figures.push_back({"customer", customer});
@@ -504,7 +505,6 @@ struct Shop::Impl {
     d.message = kCallBackMessage;
     d.figures = figures;
     out.Add(std::move(d));
-    if (!callback.enabled) return out;
     Action call;
     call.kind = ActionKind::kCall;
     call.rule = kCallbackRule;

@@ -470,7 +470,9 @@ TEST(ShopCallback, TheRuleComesFromTheChecker) {
   auto quiet = *Shop::Create(std::move(off));
   EXPECT_TRUE(Must(*quiet, ReplyEv("buyer-a", "r1", kMonday, "小王", "您好，核实后30分钟内回复您。"))
                   .deadlines.empty());
-  EXPECT_TRUE(Must(*quiet, ShopEvent{"buyer-a", ReplyEvent{w}}).actions.empty());
+  const Outcome recorded = Must(*quiet, ShopEvent{"buyer-a", ReplyEvent{w}});
+  EXPECT_TRUE(recorded.actions.empty());
+  EXPECT_TRUE(recorded.decisions.empty());
 }
 
 TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {

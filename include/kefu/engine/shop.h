@@ -14,6 +14,13 @@
 //   - the reply checker (PH-*): an agent's reply is an event; its findings
 //     come back as decisions and are kept per agent for the quality
 //     inspector (质检), see ReplyReport();
+//   - PH-CALLBACK: a reply that puts its answer off to a definite time sets
+//     the conversation's PH-CALLBACK deadline then (a later promise moves it,
+//     a later reply that answers cancels it; Due returns the breach), also
+//     when the reply has other findings; a WrongAnswerFound asks the agent
+//     who answered to call the customer back (a kCall action due
+//     CallbackRule::call_back_within later). The rule is the reply
+//     checker's options().callback;
 //   - the deadline queue: every deadline op and every scheduled action of an
 //     outcome enters it; Due(now) hands back what fell due.
 //
@@ -25,7 +32,8 @@
 //     ReviewReceived create their entity; any reply creates its
 //     conversation). The message names the kind, the key and the event;
 //   - kInvalidArgument for a malformed event (empty key, empty id, infinite
-//     time) or a reply without an agent.
+//     time), a reply without an agent, or a WrongAnswerFound without an
+//     agent or without `wrong`.
 //   Nothing changes when Apply() returns an error or a refusal.
 //
 // Threading: Apply() may be called from several threads at once. Entities

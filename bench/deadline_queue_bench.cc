@@ -26,13 +26,20 @@
 //       not the queue.
 //       mode 1 fires the backlog before timing (a host calls Due regularly,
 //       so a day's backlog at once is the exception) and reports it on its
-//       own: backlog_items and backlog_per_item (CPU time, the caller's
-//       vector growing included). The timed calls then each return about
-//       1000 items into the reused vector: the steady cost per due item that
-//       the floor is about.
+//       own: backlog_items and backlog_per_item_ns (CPU time of that one
+//       Due(now, &out) call into an empty vector, the vector's growth and
+//       fresh pages included: what `kefu replay --until` or a host that was
+//       down pays). The timed calls then each return about 1000 items into
+//       the reused vector: the steady cost per due item.
+//       mode 2 is mode 1 with the backlog collected in slices of
+//       kBacklogSlice items, Due(now, kBacklogSlice, &out), into one reused
+//       vector (cleared between slices, inside the timing).
+//       Build with -DKEFU_DQ_BENCH_NO_SLICES to run this file against a queue
+//       without that overload (mode 2 is then skipped): before/after runs.
 //   BM_BaselineHeapPop/<entities>/<mode>   the same pops from a
 //       std::priority_queue of plain (time, index) pairs: the floor any
 //       ordered queue pays, with no keys, no figures and no DueItem built.
+//       Mode 1 reports its backlog (16-byte pairs into an empty vector) too.
 //   BM_BaselineBuildDueItems               building the DueItems alone (key
 //       string, deadline and figures copied), no queue: what the API's value
 //       type costs whatever the queue does.
@@ -43,6 +50,8 @@
 //
 // Run (Release build):
 //   build/dq-rel/bench/deadline_queue_bench --benchmark_counters_tabular=true
+// The figures below: taskset -c 1 <binary> --benchmark_counters_tabular=true
+//   --benchmark_filter='BM_DueItems|BM_Baseline'
 //
 // Measured 2026-11-24 02:33 UTC on the shared 2-core AMD EPYC VM under load
 // average 4-7, before mode 1 existed (CPU time per item):
@@ -52,21 +61,35 @@
 //   10M       0        132           1.99 us       0.64 us
 //   10M       1        223           1.52 us
 //
-// Measured 2026-11-24 05:09-05:14 UTC, `taskset -c 1`, load average 3.1-5.0,
-// --benchmark_filter='BM_DueItems|BM_Baseline'; "before" is the queue of
-// commit 166cd1a (no husks) built with this benchmark, "after" the queue with
-// husks (CPU time per item; runs of one binary scatter by up to 2x here):
-//                      mode 0 (backlog timed)     mode 1 (steady calls)
-//   entities profile   before    after            before    after
-//   1M       0         1.47 us   1.25 us          311 ns    289 ns
-//   1M       1         1.03 us   0.85 us          330 ns    380 ns
-//   10M      0         1.50 us   1.50 us          723 ns    563 ns
-//   10M      1         1.34 us   1.30 us          628 ns    740 ns
-//   heap pop 1M        298 ns    431 ns           346 ns    378 ns
-//   heap pop 10M       702 ns    662 ns           645 ns    679 ns
-//   backlog_per_item (mode 1): 0.5-0.7 us at 1M, 7.5-8.3 us at 10M, two
-//   thirds of it the result vector growing. bytes/entity unchanged (132-235).
-//   Building the DueItems alone: 68-78 ns per item.
+// 2026-11-24 05:09 UTC (commit 166cd1a -> husks, same bench): mode 1 steady
+// 289-740 ns; backlog_per_item 0.5-0.7 us at 1M, 7.5-8.3 us at 10M.
+//
+// Measured 2026-11-24 07:06-07:34 UTC, `taskset -c 1`, load average 4.3-6.0
+// (other engineers building; wall time 1.5-3x the CPU time), two rounds
+// alternating binaries built from this file: "before" = the queue of commit
+// b80498f (-DKEFU_DQ_BENCH_NO_SLICES), "after" = Due reserving its result
+// once (huge-page hint on large results) plus Due(now, max_items, out).
+// CPU time per item, round 1 / round 2 (round 1 sliced 4096 at a time,
+// round 2 1000):
+//                      before             after              heap pop (same run)
+//   backlog, one call into an empty vector (mode 1, backlog_per_item_ns):
+//   1M  profile 0      640 / 775 ns       379 / 482 ns       437-474 ns
+//   1M  profile 1      958 / 838 ns       499 / 459 ns
+//   10M profile 0      7.98 / 9.30 us     3.24 / 2.43 us     668-811 ns (991 before r1)
+//   10M profile 1      12.9 / 11.1 us     3.52 / 3.38 us
+//   backlog in slices (mode 2), after only:
+//   1M  profile 0/1    657 / 523 ns, 1318 / 428 ns
+//   10M profile 0/1    801 / 945 ns, 1330 / 1517 ns
+//   steady calls of ~1000 (mode 1 per_item):
+//   1M  profile 0/1    439/485, 287/477   411/453, 393/355   407-489 ns
+//   10M profile 0/1    819/1244, 759/942  885/822, 618/886   664-725 ns
+//   backlog in the first timed call (mode 0):
+//   1M  profile 0/1    1.41/1.06, 2.00/1.13 us   656/823, 907/658 ns
+//   10M profile 0/1    1.61/1.46, 1.72/1.75 us   1.10/1.09, 1.23/1.25 us
+// bytes/entity unchanged (132-235). Building the DueItems alone: 69-112 ns.
+// A profile (perf, 10M, profile 0, after) of the one-call backlog: about 40%
+// the kernel zeroing the result's 213 MB of fresh pages, about 43% Due, most
+// of it waiting on item and entity-record loads.
 #include <malloc.h>
 #include <time.h>
 
@@ -89,6 +112,7 @@ namespace {
 const Timestamp kStart = absl::FromUnixSeconds(1795000000);  // 2026-11-18
 constexpr int64_t kSpreadSeconds = 30 * 86400;
 constexpr int64_t kItemsPerCall = 1000;
+constexpr size_t kBacklogSlice = 1000;  // as a steady call
 
 size_t HeapBytes() {
   const struct mallinfo2 mi = mallinfo2();
@@ -179,16 +203,36 @@ double CpuNs() {
 void BM_DueItems(benchmark::State& state) {
   const int64_t entities = state.range(0);
   const int profile = static_cast<int>(state.range(1));
-  const bool backlog_first = state.range(2) == 1;
+  const int mode = static_cast<int>(state.range(2));
+#ifdef KEFU_DQ_BENCH_NO_SLICES
+  if (mode == 2) {
+    state.SkipWithError("this queue has no Due(now, max_items, out)");
+    for (auto _ : state) {
+    }
+    return;
+  }
+#endif
   Filled f = Fill(entities, profile);
   // Items per second of shop time; step so that a call returns ~1000.
   const double rate = static_cast<double>(f.items) / static_cast<double>(kSpreadSeconds);
   const Duration step = absl::Seconds(static_cast<double>(kItemsPerCall) / rate);
   Timestamp now = kStart;
   std::vector<DueItem> out;
-  if (backlog_first) {
+  if (mode != 0) {
     const double t0 = CpuNs();
-    const size_t n = f.queue->Due(now, &out);
+    size_t n = 0;
+    if (mode == 1) {
+      n = f.queue->Due(now, &out);
+    } else {
+#ifndef KEFU_DQ_BENCH_NO_SLICES
+      for (;;) {  // slices of kBacklogSlice into one reused vector
+        out.clear();
+        const size_t got = f.queue->Due(now, kBacklogSlice, &out);
+        n += got;
+        if (got < kBacklogSlice) break;
+      }
+#endif
+    }
     const double t1 = CpuNs();
     state.counters["backlog_items"] = static_cast<double>(n);
     state.counters["backlog_per_item_ns"] = n == 0 ? 0.0 : (t1 - t0) / static_cast<double>(n);
@@ -233,10 +277,15 @@ void BM_BaselineHeapPop(benchmark::State& state) {
   int64_t now = absl::ToUnixNanos(kStart);
   std::vector<Pair> out;
   if (state.range(1) == 1) {  // the backlog before timing, as BM_DueItems' mode 1
+    const double t0 = CpuNs();
     while (!heap.empty() && heap.top().first <= now) {
       out.push_back(heap.top());
       heap.pop();
     }
+    const double t1 = CpuNs();
+    state.counters["backlog_items"] = static_cast<double>(out.size());
+    state.counters["backlog_per_item_ns"] =
+        out.empty() ? 0.0 : (t1 - t0) / static_cast<double>(out.size());
   }
   int64_t items = 0;
   for (auto _ : state) {
@@ -327,7 +376,7 @@ void BM_ApplyReplace(benchmark::State& state) {
 
 // Iterations are fixed so that each run fills its queue once and fires about
 // 10% of its items (~1000 items per iteration).
-// mode 0 first (the figures as first measured), then mode 1.
+// mode 0 first (the figures as first measured), then modes 1 and 2.
 BENCHMARK(BM_DueItems)->Args({1000000, 0, 0})->Iterations(200)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({1000000, 1, 0})->Iterations(400)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({10000000, 0, 0})->Iterations(2000)->Unit(benchmark::kMillisecond);
@@ -336,6 +385,10 @@ BENCHMARK(BM_DueItems)->Args({1000000, 0, 1})->Iterations(200)->Unit(benchmark::
 BENCHMARK(BM_DueItems)->Args({1000000, 1, 1})->Iterations(400)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({10000000, 0, 1})->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({10000000, 1, 1})->Iterations(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({1000000, 0, 2})->Iterations(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({1000000, 1, 2})->Iterations(400)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 0, 2})->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 1, 2})->Iterations(4000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineHeapPop)->Args({1000000, 0})->Iterations(200)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineHeapPop)->Args({10000000, 0})->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineHeapPop)->Args({1000000, 1})->Iterations(200)->Unit(benchmark::kMillisecond);

@@ -146,6 +146,10 @@ bool ReadRelativeSuffix(const Chars& s, size_t* k) {
   return s.OneOf(k, kWithin) >= 0 || s.OneOf(k, kAfter) >= 0;
 }
 
+// Longer than a year is no promise a customer can wait for (and more
+// working days than a calendar may know of).
+constexpr int kMaxDays = 366;
+
 // N分钟内, 两个小时之内, 半小时内, 一个半小时内, 3天内, 2个工作日内.
 std::optional<Expr> ReadRelative(const Chars& s, size_t start) {
   size_t k = start;
@@ -173,9 +177,11 @@ std::optional<Expr> ReadRelative(const Chars& s, size_t start) {
       e.minutes = n->value;
     } else if (!ge && s.Is(k, U"天")) {
       ++k;
+      if (n->value > kMaxDays) return std::nullopt;
       e.minutes = n->value * 24 * 60;
     } else if (s.Is(k, U"工作日")) {
       k += 3;
+      if (n->value > kMaxDays) return std::nullopt;
       e.business_days = n->value;
     } else {
       return std::nullopt;

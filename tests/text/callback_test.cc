@@ -89,6 +89,13 @@ TEST(PhCallbackTime, RelativeTimes) {
   // Working days of the shop's calendar: Friday + 1 is Monday.
   EXPECT_EQ(Promised("1个工作日内", At("2026-11-06T15:00:00+08:00")), "2026-11-09T15:00");
   EXPECT_EQ(Promised("我问一下，您稍等10分钟"), "2026-11-02T10:10");
+  // Longer than a year is no promise.
+  std::optional<PromisedTime> year = FindPromisedTime("366个工作日内", kMonday10, Cal());
+  ASSERT_TRUE(year.has_value());
+  EXPECT_EQ(year->at, *Cal().AddBusinessDays(kMonday10, 366));
+  EXPECT_EQ(Promised("8983个工作日内回复您"), "none");
+  EXPECT_FALSE(HasDefiniteTime("8983个工作日内回复您"));
+  EXPECT_FALSE(HasDefiniteTime("400天内"));
   // A number without a unit and a suffix is not a time.
   EXPECT_EQ(Promised("这款有3个颜色"), "none");
   EXPECT_EQ(Promised("30分钟"), "none");

@@ -15,7 +15,8 @@
 //   relative   N分钟 / N小时 / N个小时 / N个钟头 / 半小时 / N个半小时 /
 //              N天 / N个工作日, followed by 内, 之内, 以内, 后, 之后 or 以后,
 //              or after 等 ("30分钟内", "两个小时之内", "3个工作日内",
-//              "您稍等10分钟"); N天 counts 24-hour
+//              "您稍等10分钟"); N is at most 9999, and at most 366 for
+//              days and working days; N天 counts 24-hour
 //              days, N个工作日 working days of the shop's calendar (the same
 //              clock time on the N-th working day);
 //   clock      [day] [part of day] H点 / H时 / H:MM, optionally followed by
@@ -99,7 +100,9 @@ struct PromisedTime {
 
 // The first definite time expression of `reply` (the grammar above), read
 // against `now` on `calendar` (its time zone, working days and hours), or
-// nullopt when there is none. Invalid UTF-8 is skipped.
+// nullopt when there is none, or when the calendar cannot place it (下班前
+// with no working day in the next 14 days; more working days than the
+// calendar knows of). Invalid UTF-8 is skipped.
 KEFU_EXPORT std::optional<PromisedTime> FindPromisedTime(std::string_view reply, Timestamp now,
                                                          const BusinessCalendar& calendar);
 

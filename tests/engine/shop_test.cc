@@ -475,6 +475,23 @@ TEST(ShopCallback, TheRuleComesFromTheChecker) {
   EXPECT_TRUE(recorded.decisions.empty());
 }
 
+// Due's items are in time order whether one shard or several returned them.
+TEST(ShopDeadlines, DueIsInTimeOrderFromOneShardAndFromMany) {
+  for (int shards : {1, 4}) {
+    auto shop = NewShop(shards);
+    for (int i = 0; i < 40; ++i) {
+      const int minutes = 10 + (i * 37) % 200;  // scrambled
+      Must(*shop, ReplyEv("buyer-" + std::to_string(i), "r" + std::to_string(i), kMonday, "小王",
+                          "您好，核实后" + std::to_string(minutes) + "分钟内回复您。"));
+    }
+    std::vector<DueItem> due = shop->Due(kMonday + absl::Hours(5));
+    ASSERT_EQ(due.size(), 40u) << shards;
+    for (size_t i = 1; i < due.size(); ++i) {
+      ASSERT_LE(due[i - 1].at, due[i].at) << shards << " shards, item " << i;
+    }
+  }
+}
+
 TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {
   auto shop = NewShop();
   Outcome reg = Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1")));

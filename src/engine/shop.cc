@@ -466,6 +466,7 @@ struct Shop::Impl {
       deadline.message = kPromiseDueMessage;
       deadline.figures.push_back({"promised", std::move(promised)});
       deadline.figures.push_back({"due", p->at});
+      deadline.figures.push_back({"agent", e.meta.agent});  // who promised
       out.deadlines.push_back(std::move(deadline));
     }
     // Not Enqueue: a reply with findings is "refused" but was sent all the

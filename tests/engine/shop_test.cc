@@ -358,6 +358,9 @@ TEST(ShopCallback, APromisedAnswerNotGivenIsABreachAtThePromisedTime) {
   EXPECT_EQ(due[0].entity_kind, EntityKind::kReply);
   EXPECT_EQ(due[0].entity, "buyer-a");
   EXPECT_THAT(due[0].deadline.Describe(Language::kEn), HasSubstr("30分钟内"));
+  const Figure* agent = FindFigure(due[0].deadline.figures, "agent");  // who promised
+  ASSERT_NE(agent, nullptr);
+  EXPECT_EQ(std::get<std::string>(agent->value), "小王");
 }
 
 TEST(ShopCallback, TheAnswerInTheSameConversationClosesThePromise) {

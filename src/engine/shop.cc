@@ -389,17 +389,24 @@ struct Shop::Impl {
     }
   }
 
+  // The outcome of a reply event before anything is decided: its audit.
+  static Outcome ReplyOutcome(const std::string& key, const EventMeta& meta,
+                              std::string_view type) {
+    Outcome out;
+    out.entity = key;
+    out.audit.event_id = meta.id;
+    out.audit.event_type = type;
+    out.audit.agent = meta.agent;
+    out.audit.at = meta.at;
+    return out;
+  }
+
   absl::StatusOr<Outcome> ApplyReply(const std::string& key, const ReplyPosted& e) {
     if (e.meta.agent.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("reply \"", e.meta.id, "\": the agent is empty"));
     }
-    Outcome out;
-    out.entity = key;
-    out.audit.event_id = e.meta.id;
-    out.audit.event_type = ReplyPosted::kName;
-    out.audit.agent = e.meta.agent;
-    out.audit.at = e.meta.at;
+    Outcome out = ReplyOutcome(key, e.meta, ReplyPosted::kName);
     {
       Shard& shard = ShardOf(EntityKind::kReply, key);
       std::lock_guard lock(shard.mu);
@@ -485,12 +492,7 @@ struct Shop::Impl {
           "wrong_answer_found \"", e.meta.id, "\": ",
           e.meta.agent.empty() ? "the agent is empty" : "the field \"wrong\" is empty"));
     }
-    Outcome out;
-    out.entity = key;
-    out.audit.event_id = e.meta.id;
-    out.audit.event_type = WrongAnswerFound::kName;
-    out.audit.agent = e.meta.agent;
-    out.audit.at = e.meta.at;
+    Outcome out = ReplyOutcome(key, e.meta, WrongAnswerFound::kName);
     Shard& shard = ShardOf(EntityKind::kReply, key);
     std::lock_guard lock(shard.mu);
     if (!shard.reply_ids.insert(e.meta.id).second) out.audit.duplicate = true;

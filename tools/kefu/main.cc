@@ -7,6 +7,7 @@
 
 #include "kefu/core/version.h"
 #include "commands.h"
+#include "huge_heap.h"
 
 namespace kefu::tool {
 namespace {
@@ -53,6 +54,8 @@ int Main(int argc, char** argv) {
 }  // namespace kefu::tool
 
 int main(int argc, char** argv) {
+  // Address space only; see huge_heap.h.
+  kefu::tool::PrepareHugePageHeap(size_t{1} << 30);
   try {
     return kefu::tool::Main(argc, argv);
   } catch (const std::exception& e) {

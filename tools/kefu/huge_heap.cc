@@ -17,11 +17,11 @@ bool PrepareHugePageHeap(size_t bytes) {
   if (const char* e = std::getenv("KEFU_HUGE_HEAP"); e != nullptr && std::string_view(e) == "0") {
     return false;
   }
-  // Keep a large free top instead of giving it back to the system at the
-  // next free (this also fixes the mmap threshold at its default).
-  if (mallopt(M_TRIM_THRESHOLD, static_cast<int>(bytes < (size_t{1} << 30) ? bytes : size_t{1} << 30) + (1 << 20)) == 0) {
-    return false;
-  }
+  // At most 1 GiB, so that the trim threshold below fits mallopt's int.
+  if (bytes > (size_t{1} << 30)) bytes = size_t{1} << 30;
+  // Keep the free top instead of giving it back to the system at the next
+  // free.
+  if (mallopt(M_TRIM_THRESHOLD, static_cast<int>(bytes + (size_t{1} << 20))) == 0) return false;
   // Blocks up to 32 MiB (a report's vectors, the deadline queue's chunks)
   // come from the heap too, and so from huge pages.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);

@@ -18,12 +18,13 @@
 namespace kefu::tool {
 
 // With glibc on Linux, and unless KEFU_HUGE_HEAP=0 is set or the program is
-// built with a sanitizer: reserves `bytes` of address space at the top of
-// the main heap (address space only; memory is taken as it is touched),
-// marks it MADV_HUGEPAGE, and keeps it as the heap's free top so that later
-// allocations are carved from it. Returns true when it did; false (nothing
-// changed) elsewhere or when the reservation is refused. Call once, first
-// thing in main, before other threads exist.
+// built with a sanitizer: reserves `bytes` (at most 1 GiB) of address space
+// at the top of the main heap (address space only; memory is taken as it is
+// touched), marks it MADV_HUGEPAGE, and keeps it as the heap's free top so
+// that later allocations are carved from it. Returns true when it did, false
+// elsewhere or when the reservation is refused (glibc's trim and mmap
+// thresholds may then be changed; nothing else is). Call once, first thing
+// in main, before other threads exist.
 bool PrepareHugePageHeap(size_t bytes);
 
 }  // namespace kefu::tool

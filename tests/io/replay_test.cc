@@ -294,6 +294,7 @@ TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
   EXPECT_EQ(zhang->actions[0].action.kind, ActionKind::kCall);
   EXPECT_EQ(zhang->actions[0].action.subject, "13900000000");
   EXPECT_EQ(zhang->actions[0].due, At("2026-11-02T11:30:00+08:00"));
+  EXPECT_EQ(zhang->actions[0].event_id, "w1");  // scheduled by the finding
   // The finding is the agent's.
   bool found = false;
   for (const AgentReplies& a : r.replies) {
@@ -303,6 +304,51 @@ TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
     found = true;
   }
   EXPECT_TRUE(found);
+}
+
+// An order out of stock: 小王 reports it in the afternoon, which schedules a
+// call for the end of the day (ORD-OOS-NOTIFY); 小李 cannot reach the buyer,
+// which schedules an SMS. The actions come back from the deadline queue with
+// no assignee, and each belongs to the agent of the event that asked for it.
+constexpr char kOutOfStock[] = R"(
+{"id":"o1","at":"2026-11-02T09:00:00+08:00","entity":"order","key":"T1","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段12号"},"courier":"EMS"}}
+{"id":"o1-c0","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"product"}}
+{"id":"o1-c1","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"quantity"}}
+{"id":"o1-c2","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"price"}}
+{"id":"o1-c3","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"postage"}}
+{"id":"o1-c4","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"payment_method"}}
+{"id":"o1-c5","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"address"}}
+{"id":"o1-pass","at":"2026-11-02T09:06:00+08:00","agent":"小王","entity":"order","key":"T1","type":"review_passed"}
+{"id":"o1-oos","at":"2026-11-02T15:39:10+08:00","agent":"小王","entity":"order","key":"T1","type":"out_of_stock_reported","fields":{"product":"N86手机壳"}}
+{"id":"o1-call","at":"2026-11-02T16:06:30+08:00","agent":"小李","entity":"order","key":"T1","type":"customer_contacted","fields":{"channel":"phone","result":"unreachable"}}
+)";
+
+TEST(Replay, ScheduledActionsGoToTheAgentOfTheEventThatAskedForThem) {
+  ReplayOptions options;
+  options.until = At("2026-11-03T12:00:00+08:00");
+  const ReplayReport r = MustReplay(kOutOfStock, options);
+  EXPECT_EQ(r.applied, 10);
+  EXPECT_EQ(r.actions_total, 2);
+  const ReplayAgentActions* wang = nullptr;
+  const ReplayAgentActions* li = nullptr;
+  for (const ReplayAgentActions& a : r.actions) {
+    EXPECT_NE(a.agent, "(unassigned)");
+    if (a.agent == "小王") wang = &a;
+    if (a.agent == "小李") li = &a;
+  }
+  ASSERT_NE(wang, nullptr);
+  ASSERT_EQ(wang->actions.size(), 1u);
+  EXPECT_EQ(wang->actions[0].action.kind, ActionKind::kCall);
+  EXPECT_EQ(wang->actions[0].action.rule, "ORD-OOS-NOTIFY");
+  EXPECT_EQ(wang->actions[0].event_id, "o1-oos");
+  EXPECT_EQ(wang->actions[0].due, At("2026-11-03T00:00:00+08:00"));
+  ASSERT_NE(li, nullptr);
+  ASSERT_EQ(li->actions.size(), 1u);
+  EXPECT_EQ(li->actions[0].action.kind, ActionKind::kSms);
+  EXPECT_EQ(li->actions[0].event_id, "o1-call");
+  // Before the actions fall due, nobody is listed.
+  options.until = At("2026-11-02T18:00:00+08:00");
+  EXPECT_EQ(MustReplay(kOutOfStock, options).actions_total, 0);
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -592,6 +594,49 @@ std::vector<DueItem> Shop::Due(Timestamp now) {
                      [](const DueItem& a, const DueItem& b) { return a.at < b.at; });
   }
   return all;
+}
+
+size_t Shop::Due(Timestamp now, size_t max_items, std::vector<DueItem>* out) {
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  // Under the shard's lock: refreshes its bound; its next time when <= now.
+  auto next_due = [now_ns](Impl::Shard& shard) -> std::optional<int64_t> {
+    const std::optional<Timestamp> next = shard.queue.NextDue();
+    const int64_t ns = next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max();
+    shard.due_bound.store(ns, std::memory_order_release);
+    if (ns > now_ns) return std::nullopt;
+    return ns;
+  };
+  // A min-heap of (next time, shard): ties go by shard, as in Due(now).
+  using Next = std::pair<int64_t, size_t>;
+  std::vector<Next> heap;
+  for (size_t i = 0; i < impl_->shards.size() && max_items > 0; ++i) {
+    Impl::Shard& shard = impl_->shards[i];
+    if (now_ns < shard.due_bound.load(std::memory_order_acquire)) continue;
+    std::lock_guard lock(shard.mu);
+    if (const std::optional<int64_t> t = next_due(shard)) heap.emplace_back(*t, i);
+  }
+  std::make_heap(heap.begin(), heap.end(), std::greater<Next>());
+  size_t n = 0;
+  while (n < max_items && !heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<Next>());
+    const size_t s = heap.back().second;
+    heap.pop_back();
+    // Take from shard s what comes before the next shard's first item: its
+    // items at that same time too when s is the earlier shard.
+    int64_t bound = now_ns;
+    if (!heap.empty()) {
+      const auto [t2, s2] = heap.front();
+      bound = std::min(bound, s < s2 ? t2 : t2 - 1);
+    }
+    Impl::Shard& shard = impl_->shards[s];
+    std::lock_guard lock(shard.mu);
+    n += shard.queue.Due(absl::FromUnixNanos(bound), max_items - n, out);
+    if (const std::optional<int64_t> t = next_due(shard)) {
+      heap.emplace_back(*t, s);
+      std::push_heap(heap.begin(), heap.end(), std::greater<Next>());
+    }
+  }
+  return n;
 }
 
 const Order* Shop::FindOrder(std::string_view key) const {

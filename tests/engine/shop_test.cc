@@ -495,6 +495,65 @@ TEST(ShopDeadlines, DueIsInTimeOrderFromOneShardAndFromMany) {
   }
 }
 
+// 60 promises over 8 distinct due times, so that many items tie across
+// shards; then the backlog in slices of several sizes against one call.
+std::unique_ptr<Shop> ShopWithPromises(int shards) {
+  auto shop = NewShop(shards);
+  for (int i = 0; i < 60; ++i) {
+    const int minutes = 10 + (i * 3 % 8) * 15;
+    Must(*shop, ReplyEv("buyer-" + std::to_string(i), "r" + std::to_string(i), kMonday, "小王",
+                        "您好，核实后" + std::to_string(minutes) + "分钟内回复您。"));
+  }
+  return shop;
+}
+
+std::vector<std::string> Describe(const std::vector<DueItem>& items) {
+  std::vector<std::string> out;
+  for (const DueItem& d : items) {
+    out.push_back(d.entity + " " + std::string(d.rule) + " " + std::string(DueKindName(d.kind)) +
+                  " " + FormatTimestamp(d.at));
+  }
+  return out;
+}
+
+TEST(ShopDeadlines, DueInSlicesIsOneCallCutIntoPieces) {
+  const Timestamp later = kMonday + absl::Hours(5);
+  for (int shards : {1, 4, 16}) {
+    auto reference = ShopWithPromises(shards);  // its rule ids must outlive `whole`
+    const std::vector<DueItem> whole = reference->Due(later);
+    ASSERT_EQ(whole.size(), 60u);
+    for (size_t slice : {size_t{1}, size_t{7}, size_t{60}, size_t{1000}}) {
+      auto shop = ShopWithPromises(shards);
+      std::vector<DueItem> pieces;
+      for (;;) {
+        const size_t before = pieces.size();
+        const size_t got = shop->Due(later, slice, &pieces);
+        ASSERT_EQ(pieces.size(), before + got);
+        ASSERT_LE(got, slice);
+        if (got < slice) break;
+      }
+      EXPECT_EQ(Describe(pieces), Describe(whole)) << shards << " shards, slices of " << slice;
+      EXPECT_TRUE(shop->Due(later + absl::Hours(1)).empty()) << "exactly once";
+    }
+  }
+}
+
+TEST(ShopDeadlines, DueSliceLeavesTheRestDue) {
+  auto shop = ShopWithPromises(4);
+  std::vector<DueItem> out;
+  EXPECT_EQ(shop->Due(kMonday + absl::Hours(5), 0, &out), 0u);
+  EXPECT_EQ(shop->Due(kMonday, 10, &out), 0u);  // nothing due yet
+  EXPECT_TRUE(out.empty());
+  // Appends after what the vector holds; the earliest 25 first.
+  out.emplace_back();
+  EXPECT_EQ(shop->Due(kMonday + absl::Hours(5), 25, &out), 25u);
+  ASSERT_EQ(out.size(), 26u);
+  EXPECT_TRUE(out[0].entity.empty());
+  const std::vector<DueItem> rest = shop->Due(kMonday + absl::Hours(5));
+  ASSERT_EQ(rest.size(), 35u);
+  EXPECT_LE(out.back().at, rest.front().at);
+}
+
 TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {
   auto shop = NewShop();
   Outcome reg = Must(*shop, TicketEv("S1", Registered("s1", kMonday, "O-1")));

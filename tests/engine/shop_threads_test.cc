@@ -73,9 +73,16 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
   // A reader draining deadlines and reading reports meanwhile.
   std::vector<DueItem> drained;
   std::thread reader([&] {
+    bool slices = false;
     while (!done.load()) {
-      std::vector<DueItem> due = shop.Due(start + absl::Hours(24 * 30));
-      drained.insert(drained.end(), due.begin(), due.end());
+      // Alternately one call and slices of 7 (Due(now, max_items, out)).
+      if ((slices = !slices)) {
+        while (shop.Due(start + absl::Hours(24 * 30), 7, &drained) == 7) {
+        }
+      } else {
+        std::vector<DueItem> due = shop.Due(start + absl::Hours(24 * 30));
+        drained.insert(drained.end(), due.begin(), due.end());
+      }
       (void)shop.ReplyReport();
       (void)shop.CountStates();
     }

@@ -136,6 +136,13 @@ class KEFU_EXPORT Shop {
   // ticket, a completed order, a revised review) are cancelled when it
   // finishes, as are those the machines cancel or pause themselves.
   std::vector<DueItem> Due(Timestamp now);
+  // Same, appending at most `max_items` to `*out`: the earliest of what is
+  // due, in the same order. Returns how many were appended. Call again until
+  // it returns less than `max_items` to collect a large backlog (a host that
+  // was down) in slices into one reused vector: what is not returned stays
+  // due and comes next, each item still exactly once, and the slices put
+  // together are what one Due(now) would have returned.
+  size_t Due(Timestamp now, size_t max_items, std::vector<DueItem>* out);
 
   // Read access to one entity; nullptr when unknown. The pointer is valid
   // while no event is applied to that entity (not safe with concurrent

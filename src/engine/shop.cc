@@ -598,6 +598,16 @@ std::vector<DueItem> Shop::Due(Timestamp now) {
 
 size_t Shop::Due(Timestamp now, size_t max_items, std::vector<DueItem>* out) {
   const int64_t now_ns = absl::ToUnixNanos(now);
+  if (impl_->shards.size() == 1) {  // nothing to merge (the replay's shop)
+    Impl::Shard& shard = impl_->shards[0];
+    if (max_items == 0 || now_ns < shard.due_bound.load(std::memory_order_acquire)) return 0;
+    std::lock_guard lock(shard.mu);
+    const size_t n = shard.queue.Due(now, max_items, out);
+    const std::optional<Timestamp> next = shard.queue.NextDue();
+    shard.due_bound.store(next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max(),
+                          std::memory_order_release);
+    return n;
+  }
   // Under the shard's lock: refreshes its bound; its next time when <= now.
   auto next_due = [now_ns](Impl::Shard& shard) -> std::optional<int64_t> {
     const std::optional<Timestamp> next = shard.queue.NextDue();

@@ -53,7 +53,20 @@ class Builder {
   // Collects what fell due by `now` (never past `until` when it is given).
   void CollectDue(Timestamp now) {
     if (options_.until && now > *options_.until) now = *options_.until;
-    for (DueItem& item : shop_.Due(now)) {
+    // In slices into one reused vector: the end of a long replay can hold a
+    // day's backlog, hundreds of MB of DueItems in one call.
+    constexpr size_t kSlice = 4096;
+    for (;;) {
+      due_.clear();
+      const size_t got = shop_.Due(now, kSlice, &due_);
+      CountDue(due_);
+      if (got < kSlice) break;
+    }
+  }
+
+  // Counts and keeps (moving them out) the items of one slice.
+  void CountDue(std::vector<DueItem>& items) {
+    for (DueItem& item : items) {
       switch (item.kind) {
         case DueItem::Kind::kWarning:
           ++report_.warnings_total;
@@ -223,6 +236,7 @@ class Builder {
   std::map<std::string, int64_t> breaches_by_rule_;
   std::map<std::string, AgentTally> agents_;
   std::map<ScheduledKey, std::deque<ScheduledFrom>> scheduled_from_;
+  std::vector<DueItem> due_;  // CollectDue's slices
 };
 
 }  // namespace

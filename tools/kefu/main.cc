@@ -22,7 +22,9 @@ constexpr Command kCommands[] = {
 void Usage(std::ostream& os) {
   os << "usage: kefu <command> [options]\n\ncommands:\n";
   for (const Command& c : kCommands) os << "  " << c.name << "  " << c.summary << "\n";
-  os << "\nkefu <command> --help shows a command's options; kefu --version the version.\n";
+  os << "\nkefu <command> --help shows a command's options; kefu --version the version.\n"
+        "The program builds its heap on transparent huge pages where it can; KEFU_HUGE_HEAP=0\n"
+        "in the environment keeps it on normal pages (docs/engine.md).\n";
 }
 
 int Main(int argc, char** argv) {

@@ -15,14 +15,8 @@ using ::testing::HasSubstr;
 
 Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
 
-// A Monday morning: two orders of one buyer (the second a look-alike held by
-// ORD-DUP-SHIP), a return whose postage is capped (AS-POSTAGE-CAP), a
-// freight-collect return refused, a negative review contacted four times
-// (the fourth refused by RV-CONTACT-LIMIT), two replies (one breaking
-// PH-NEGATION), and lines that must be counted, not lost: a blank line, a
-// duplicate, a malformed line, an unknown type, an event for an unknown
-// order.
-constexpr char kMonday[] = R"(
+// Order T1, placed and reviewed by 小王.
+constexpr char kOrderT1Reviewed[] = R"(
 {"id":"o1","at":"2026-11-02T09:00:00+08:00","agent":"小王","entity":"order","key":"T1","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段12号"},"courier":"EMS"}}
 {"id":"o1-c0","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"product"}}
 {"id":"o1-c1","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"quantity"}}
@@ -31,6 +25,16 @@ constexpr char kMonday[] = R"(
 {"id":"o1-c4","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"payment_method"}}
 {"id":"o1-c5","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"address"}}
 {"id":"o1-pass","at":"2026-11-02T09:06:00+08:00","agent":"小王","entity":"order","key":"T1","type":"review_passed"}
+)";
+
+// A Monday morning: two orders of one buyer (the second a look-alike held by
+// ORD-DUP-SHIP), a return whose postage is capped (AS-POSTAGE-CAP), a
+// freight-collect return refused, a negative review contacted four times
+// (the fourth refused by RV-CONTACT-LIMIT), two replies (one breaking
+// PH-NEGATION), and lines that must be counted, not lost: a blank line, a
+// duplicate, a malformed line, an unknown type, an event for an unknown
+// order.
+const std::string kMonday = std::string(kOrderT1Reviewed) + (R"(
 {"id":"o2","at":"2026-11-02T09:10:00+08:00","agent":"小王","entity":"order","key":"T2","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段13号"},"courier":"EMS"}}
 {"id":"o2-c0","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"product"}}
 {"id":"o2-c1","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"quantity"}}
@@ -58,13 +62,20 @@ constexpr char kMonday[] = R"(
 {"id":"x1","at":"2026-11-02T16:30:00+08:00","entity":"order","key":"T1",
 {"id":"x2","at":"2026-11-02T16:40:00+08:00","entity":"order","key":"T1","type":"teleported"}
 {"id":"x3","at":"2026-11-02T16:50:00+08:00","entity":"order","key":"T404","type":"paid"}
-)";
+)" + 1);  // the second part without its leading newline
 
 ReplayReport MustReplay(const std::string& text, ReplayOptions options = {}) {
   std::istringstream in(text);
   absl::StatusOr<ReplayReport> r = Replay(in, options);
   EXPECT_TRUE(r.ok()) << r.status();
   return r.ok() ? *std::move(r) : ReplayReport{};
+}
+
+const ReplayAgentActions* FindAgent(const ReplayReport& r, std::string_view agent) {
+  for (const ReplayAgentActions& a : r.actions) {
+    if (a.agent == agent) return &a;
+  }
+  return nullptr;
 }
 
 const ReplayRuleTally* FindRule(const ReplayReport& r, std::string_view rule) {
@@ -285,10 +296,7 @@ TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
   ASSERT_EQ(r.breaches_by_rule.size(), 1u);
   EXPECT_EQ(r.breaches_by_rule[0].first, "PH-CALLBACK");
   // 小张 must call the customer back within 30 minutes.
-  const ReplayAgentActions* zhang = nullptr;
-  for (const ReplayAgentActions& a : r.actions) {
-    if (a.agent == "小张") zhang = &a;
-  }
+  const ReplayAgentActions* zhang = FindAgent(r, "小张");
   ASSERT_NE(zhang, nullptr);
   ASSERT_EQ(zhang->actions.size(), 1u);
   EXPECT_EQ(zhang->actions[0].action.kind, ActionKind::kCall);
@@ -310,18 +318,10 @@ TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
 // call for the end of the day (ORD-OOS-NOTIFY); 小李 cannot reach the buyer,
 // which schedules an SMS. The actions come back from the deadline queue with
 // no assignee, and each belongs to the agent of the event that asked for it.
-constexpr char kOutOfStock[] = R"(
-{"id":"o1","at":"2026-11-02T09:00:00+08:00","entity":"order","key":"T1","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段12号"},"courier":"EMS"}}
-{"id":"o1-c0","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"product"}}
-{"id":"o1-c1","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"quantity"}}
-{"id":"o1-c2","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"price"}}
-{"id":"o1-c3","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"postage"}}
-{"id":"o1-c4","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"payment_method"}}
-{"id":"o1-c5","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"address"}}
-{"id":"o1-pass","at":"2026-11-02T09:06:00+08:00","agent":"小王","entity":"order","key":"T1","type":"review_passed"}
+const std::string kOutOfStock = std::string(kOrderT1Reviewed) + (R"(
 {"id":"o1-oos","at":"2026-11-02T15:39:10+08:00","agent":"小王","entity":"order","key":"T1","type":"out_of_stock_reported","fields":{"product":"N86手机壳"}}
 {"id":"o1-call","at":"2026-11-02T16:06:30+08:00","agent":"小李","entity":"order","key":"T1","type":"customer_contacted","fields":{"channel":"phone","result":"unreachable"}}
-)";
+)" + 1);  // the second part without its leading newline
 
 TEST(Replay, ScheduledActionsGoToTheAgentOfTheEventThatAskedForThem) {
   ReplayOptions options;
@@ -329,13 +329,9 @@ TEST(Replay, ScheduledActionsGoToTheAgentOfTheEventThatAskedForThem) {
   const ReplayReport r = MustReplay(kOutOfStock, options);
   EXPECT_EQ(r.applied, 10);
   EXPECT_EQ(r.actions_total, 2);
-  const ReplayAgentActions* wang = nullptr;
-  const ReplayAgentActions* li = nullptr;
-  for (const ReplayAgentActions& a : r.actions) {
-    EXPECT_NE(a.agent, "(unassigned)");
-    if (a.agent == "小王") wang = &a;
-    if (a.agent == "小李") li = &a;
-  }
+  EXPECT_EQ(FindAgent(r, "(unassigned)"), nullptr);
+  const ReplayAgentActions* wang = FindAgent(r, "小王");
+  const ReplayAgentActions* li = FindAgent(r, "小李");
   ASSERT_NE(wang, nullptr);
   ASSERT_EQ(wang->actions.size(), 1u);
   EXPECT_EQ(wang->actions[0].action.kind, ActionKind::kCall);

@@ -3,6 +3,7 @@
 #include "kefu/machines/order.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -134,6 +135,28 @@ TEST(OrderDuplicateShip, AddressesTwoCharactersApartOrOtherItemsAreNotHeld) {
   CheckAll(other_items, "T3", kMon11, env);
   MustApply(other_items, Pass("T3-pass"), env);
   EXPECT_EQ(other_items.state(), "ready_to_ship");
+}
+
+// ORD-DUP-SHIP compares orders' items by this key.
+TEST(OrderDuplicateShip, ItemsKeyListsTheLinesNotCancelledSortedOnePerLine) {
+  auto line = [](std::string product, int32_t quantity, bool cancelled = false) {
+    OrderLine l;
+    l.product = std::move(product);
+    l.quantity = quantity;
+    l.cancelled = cancelled;
+    return l;
+  };
+  EXPECT_EQ(ItemsKey({}), "");
+  EXPECT_EQ(ItemsKey({line("保温杯", 2)}), "保温杯×2\n");
+  EXPECT_EQ(ItemsKey({line("保温杯", 2, true)}), "");
+  EXPECT_EQ(ItemsKey({line("B", 1), line("A", 3), line("C", 1, true)}), "A×3\nB×1\n");
+  EXPECT_EQ(ItemsKey({line("A", 3), line("B", 1)}), ItemsKey({line("B", 1), line("A", 3)}));
+  // Sorted as the items' own text: "P×1" is a prefix of "P×12" and comes
+  // first, and so does "P×1" before "P×1\tQ×3", whose product holds a tab
+  // (a byte below the newline that ends each item).
+  EXPECT_EQ(ItemsKey({line("P", 12), line("P", 1)}), "P×1\nP×12\n");
+  EXPECT_EQ(ItemsKey({line("P×1\tQ", 3), line("P", 1)}), "P×1\nP×1\tQ×3\n");
+  EXPECT_EQ(ItemsKey({line("AB", 1), line("A", 2)}), "AB×1\nA×2\n");  // 'B' < "×"
 }
 
 // ORD-DUP-SHIP: releasing the hold needs an explicit decision.

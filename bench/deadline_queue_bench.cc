@@ -41,8 +41,13 @@
 //       cache; in modes 1 and 2 about half the items of the steady calls are
 //       warm (breaches whose warnings fired in the backlog a moment before).
 //       Mode 3 is the figure to hold against the floor.
+//       mode 4 is mode 1 with every call, the backlog's too, made through
+//       ForEachDue: no result vector, the visitor reads each item's key
+//       length and time. mode 5 is mode 4 with cold caches, as mode 3.
 //       Build with -DKEFU_DQ_BENCH_NO_SLICES to run this file against a queue
-//       without that overload (mode 2 is then skipped): before/after runs.
+//       without the slice overload (mode 2 is then skipped), and with
+//       -DKEFU_DQ_BENCH_NO_FOREACH against one without ForEachDue (modes 4
+//       and 5 skipped): before/after runs.
 //   BM_BaselineHeapPop/<entities>/<mode>   the same pops from a
 //       std::priority_queue of plain (time, index) pairs: the floor any
 //       ordered queue pays, with no keys, no figures and no DueItem built.
@@ -228,17 +233,39 @@ void BM_DueItems(benchmark::State& state) {
     return;
   }
 #endif
+#ifdef KEFU_DQ_BENCH_NO_FOREACH
+  if (mode >= 4) {
+    state.SkipWithError("this queue has no ForEachDue");
+    for (auto _ : state) {
+    }
+    return;
+  }
+#endif
+  const bool visit = mode >= 4;
+  const bool cold = mode == 3 || mode == 5;
   Filled f = Fill(entities, profile);
   // Items per second of shop time; step so that a call returns ~1000.
   const double rate = static_cast<double>(f.items) / static_cast<double>(kSpreadSeconds);
   const Duration step = absl::Seconds(static_cast<double>(kItemsPerCall) / rate);
   Timestamp now = kStart;
   std::vector<DueItem> out;
+  // What the visitor reads of each item (modes 4 and 5).
+  int64_t seen = 0;
+  auto due = [&](Timestamp t) -> size_t {
+#ifndef KEFU_DQ_BENCH_NO_FOREACH
+    if (visit) {
+      return f.queue->ForEachDue(t, [&](const DueItem& item) {
+        seen += static_cast<int64_t>(item.entity.size()) + absl::ToUnixNanos(item.at);
+      });
+    }
+#endif
+    return f.queue->Due(t, &out);
+  };
   if (mode != 0) {
     const double t0 = CpuNs();
     size_t n = 0;
-    if (mode != 2) {  // modes 1 and 3: one call
-      n = f.queue->Due(now, &out);
+    if (mode != 2) {  // modes 1, 3, 4 and 5: one call
+      n = due(now);
     } else {
 #ifndef KEFU_DQ_BENCH_NO_SLICES
       for (;;) {  // slices of kBacklogSlice into one reused vector
@@ -256,15 +283,16 @@ void BM_DueItems(benchmark::State& state) {
   }
   int64_t items = 0;
   for (auto _ : state) {
-    if (mode == 3) {
+    if (cold) {
       state.PauseTiming();
       EvictCaches();
       state.ResumeTiming();
     }
     now += step;
     out.clear();
-    items += static_cast<int64_t>(f.queue->Due(now, &out));
+    items += static_cast<int64_t>(due(now));
     benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(seen);
   }
   state.counters["per_item"] =
       benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsRate |
@@ -419,6 +447,12 @@ BENCHMARK(BM_DueItems)->Args({10000000, 1, 2})->Iterations(4000)->Unit(benchmark
 BENCHMARK(BM_DueItems)->Args({1000000, 0, 3})->Iterations(200)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({10000000, 0, 3})->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({10000000, 1, 3})->Iterations(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({1000000, 0, 4})->Iterations(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 0, 4})->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 1, 4})->Iterations(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({1000000, 0, 5})->Iterations(200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 0, 5})->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DueItems)->Args({10000000, 1, 5})->Iterations(4000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineHeapPop)->Args({1000000, 0})->Iterations(200)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineHeapPop)->Args({10000000, 0})->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BaselineHeapPop)->Args({1000000, 1})->Iterations(200)->Unit(benchmark::kMillisecond);

@@ -453,6 +453,7 @@ class DeadlineQueue::Impl {
   absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action);
   void CancelAll(EntityKind kind, std::string_view key);
   size_t Due(int64_t now, size_t max_items, std::vector<DueItem>* out);
+  size_t ForEachDue(int64_t now, absl::FunctionRef<void(const DueItem&)> fn);
   std::optional<Timestamp> NextDue();
   std::vector<OpenDeadline> OpenDeadlines(EntityKind kind, std::string_view key) const;
   std::vector<Action> ScheduledActions(EntityKind kind, std::string_view key) const;
@@ -534,7 +535,14 @@ class DeadlineQueue::Impl {
   Entry PopNear();
   // Makes the next bucket the run when it starts at or before `limit`.
   bool LoadNextBucket(int64_t limit);
-  void Fire(const Entry& e, std::vector<DueItem>* out);
+  // Fills `d` (a default DueItem, or one reset by ResetDueItem) with the
+  // item of entry `e`, and moves the item on: its breach is queued after a
+  // warning, anything else is freed.
+  void Fire(const Entry& e, DueItem& d);
+  // Pops the entries due by `now`, at most max_items of them, and calls
+  // fire(entry) for each live one; returns how many.
+  template <class F>
+  size_t PopDue(int64_t now, size_t max_items, F&& fire);
   // Loads the items, entity records and heap payloads of the next run
   // entries not loaded yet (up to kTouchBatch of them), in tight loops of
   // independent loads, so that the core overlaps their cache misses.
@@ -568,6 +576,7 @@ class DeadlineQueue::Impl {
   std::vector<Message> messages_;
   absl::flat_hash_map<std::pair<const char*, const char*>, uint32_t> message_ids_;
   std::string scratch_;
+  DueItem due_item_;  // ForEachDue's item, reset and refilled for each one
 
   uint64_t seq_ = 0;
   size_t pending_ = 0;
@@ -774,8 +783,8 @@ void DeadlineQueue::Impl::FillAction(const Item& it, Action* a) const {
   if (const char* p = it.payload()) {
     Reader r(p);
     DecodeFigures(&r, it.due, &a->figures);
-    a->assignee = std::string(r.String());
-    a->subject = std::string(r.String());
+    a->assignee.assign(r.String());
+    a->subject.assign(r.String());
   }
 }
 
@@ -923,11 +932,9 @@ void DeadlineQueue::Impl::TouchAhead() {
   touched_ = end;
 }
 
-void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
+void DeadlineQueue::Impl::Fire(const Entry& e, DueItem& d) {
   Item& it = items_[e.item];
   const EntityRec& rec = entities_[it.entity];
-  if (out->size() == out->capacity()) ReserveDueItems(out, out->size() + 1);
-  DueItem& d = out->emplace_back();
   d.entity_kind = static_cast<EntityKind>(rec.kind);
   d.entity.assign(rec.key());
   d.rule = rules_[it.rule];
@@ -954,6 +961,25 @@ void DeadlineQueue::Impl::Fire(const Entry& e, std::vector<DueItem>* out) {
   }
   FreeItem(e.item, Release::kHusk);
 }
+
+namespace {
+
+// Back to a default DueItem, keeping the buffers of its strings: the key and
+// an action's assignee and subject are then copied without allocating.
+void ResetDueItem(DueItem& d) {
+  std::string entity = std::move(d.entity);
+  std::string assignee = std::move(d.action.assignee);
+  std::string subject = std::move(d.action.subject);
+  d = DueItem();
+  entity.clear();
+  assignee.clear();
+  subject.clear();
+  d.entity = std::move(entity);
+  d.action.assignee = std::move(assignee);
+  d.action.subject = std::move(subject);
+}
+
+}  // namespace
 
 size_t DeadlineQueue::Impl::EstimateDue(int64_t now) const {
   size_t n = 0;
@@ -995,14 +1021,8 @@ size_t DeadlineQueue::Impl::EstimateDue(int64_t now) const {
   return n;
 }
 
-size_t DeadlineQueue::Impl::Due(int64_t now, size_t max_items, std::vector<DueItem>* out) {
-  if (max_items == 0) return 0;
-  // One allocation for the whole result when it is large (a backlog), rather
-  // than a doubling vector moving 640-byte DueItems onto fresh pages.
-  // (A slice that fits in the room left, as a reused vector has, needs none.)
-  if (out->capacity() - out->size() < max_items) {
-    ReserveDueItems(out, out->size() + std::min(EstimateDue(now), max_items));
-  }
+template <class F>
+size_t DeadlineQueue::Impl::PopDue(int64_t now, size_t max_items, F&& fire) {
   size_t n = 0;
   while (n < max_items) {
     const Entry* top = PeekNear();
@@ -1017,8 +1037,8 @@ size_t DeadlineQueue::Impl::Due(int64_t now, size_t max_items, std::vector<DueIt
       --near_stale_;
       continue;
     }
-    Fire(e, out);
     ++n;
+    fire(e);
   }
   if (run_pos_ == run_.size() && !run_.empty()) {  // give the run's memory back
     run_ = std::vector<Entry>();
@@ -1027,6 +1047,30 @@ size_t DeadlineQueue::Impl::Due(int64_t now, size_t max_items, std::vector<DueIt
   }
   if (husks_ >= kMinHuskSweep && husks_ * 4 >= open_entities_) SweepHusks();
   return n;
+}
+
+size_t DeadlineQueue::Impl::Due(int64_t now, size_t max_items, std::vector<DueItem>* out) {
+  if (max_items == 0) return 0;
+  // One allocation for the whole result when it is large (a backlog), rather
+  // than a doubling vector moving 640-byte DueItems onto fresh pages.
+  // (A slice that fits in the room left, as a reused vector has, needs none.)
+  if (out->capacity() - out->size() < max_items) {
+    ReserveDueItems(out, out->size() + std::min(EstimateDue(now), max_items));
+  }
+  return PopDue(now, max_items, [&](const Entry& e) {
+    if (out->size() == out->capacity()) ReserveDueItems(out, out->size() + 1);
+    Fire(e, out->emplace_back());
+  });
+}
+
+size_t DeadlineQueue::Impl::ForEachDue(int64_t now, absl::FunctionRef<void(const DueItem&)> fn) {
+  // The item is taken from the queue before fn sees it: an exception from
+  // fn leaves the queue whole, with that item delivered.
+  return PopDue(now, std::numeric_limits<size_t>::max(), [&](const Entry& e) {
+    ResetDueItem(due_item_);
+    Fire(e, due_item_);
+    fn(due_item_);
+  });
 }
 
 std::optional<Timestamp> DeadlineQueue::Impl::NextDue() {
@@ -1259,6 +1303,9 @@ size_t DeadlineQueue::Due(Timestamp now, std::vector<DueItem>* out) {
 }
 size_t DeadlineQueue::Due(Timestamp now, size_t max_items, std::vector<DueItem>* out) {
   return impl_->Due(ToNsSaturated(now), max_items, out);
+}
+size_t DeadlineQueue::ForEachDue(Timestamp now, absl::FunctionRef<void(const DueItem&)> fn) {
+  return impl_->ForEachDue(ToNsSaturated(now), fn);
 }
 std::optional<Timestamp> DeadlineQueue::NextDue() { return impl_->NextDue(); }
 size_t DeadlineQueue::open_entities() const { return impl_->open_entities(); }

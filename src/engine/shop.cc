@@ -292,6 +292,65 @@ struct Shop::Impl {
     }
   }
 
+  // The shards' due items up to `now`, at most max_items, in time order with
+  // ties by shard (as Due(now) sorts them). take(queue, by, most) takes from
+  // one shard's queue, under its lock, what falls due by `by`, at most
+  // `most` items, and returns how many. Shards are merged by their next due
+  // time, taking from one at a time what comes before the next shard's
+  // first item, so the calls put together are one Due(now). An exception
+  // from `take` leaves each shard's bound a lower bound still.
+  template <class Take>
+  size_t MergeDue(Timestamp now, size_t max_items, Take take) {
+    const int64_t now_ns = absl::ToUnixNanos(now);
+    // Under the shard's lock: refreshes its bound; its next time when <= now.
+    auto next_due = [now_ns](Shard& shard) -> std::optional<int64_t> {
+      const std::optional<Timestamp> next = shard.queue.NextDue();
+      const int64_t ns = next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max();
+      shard.due_bound.store(ns, std::memory_order_release);
+      if (ns > now_ns) return std::nullopt;
+      return ns;
+    };
+    if (shards.size() == 1) {  // nothing to merge (the replay's shop)
+      Shard& shard = shards[0];
+      if (max_items == 0 || now_ns < shard.due_bound.load(std::memory_order_acquire)) return 0;
+      std::lock_guard lock(shard.mu);
+      const size_t n = take(shard.queue, now, max_items);
+      next_due(shard);
+      return n;
+    }
+    // A min-heap of (next time, shard): ties go by shard, as in Due(now).
+    using Next = std::pair<int64_t, size_t>;
+    std::vector<Next> heap;
+    for (size_t i = 0; i < shards.size() && max_items > 0; ++i) {
+      Shard& shard = shards[i];
+      if (now_ns < shard.due_bound.load(std::memory_order_acquire)) continue;
+      std::lock_guard lock(shard.mu);
+      if (const std::optional<int64_t> t = next_due(shard)) heap.emplace_back(*t, i);
+    }
+    std::make_heap(heap.begin(), heap.end(), std::greater<Next>());
+    size_t n = 0;
+    while (n < max_items && !heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<Next>());
+      const size_t s = heap.back().second;
+      heap.pop_back();
+      // Take from shard s what comes before the next shard's first item: its
+      // items at that same time too when s is the earlier shard.
+      int64_t bound = now_ns;
+      if (!heap.empty()) {
+        const auto [t2, s2] = heap.front();
+        bound = std::min(bound, s < s2 ? t2 : t2 - 1);
+      }
+      Shard& shard = shards[s];
+      std::lock_guard lock(shard.mu);
+      n += take(shard.queue, absl::FromUnixNanos(bound), max_items - n);
+      if (const std::optional<int64_t> t = next_due(shard)) {
+        heap.emplace_back(*t, s);
+        std::push_heap(heap.begin(), heap.end(), std::greater<Next>());
+      }
+    }
+    return n;
+  }
+
   template <class Entity, class Event, class Env, class Creates, class AfterApply>
   absl::StatusOr<Outcome> ApplyTo(absl::node_hash_map<std::string, Entity>& map, EntityKind kind,
                                   const std::string& key, const Event& event,
@@ -597,56 +656,16 @@ std::vector<DueItem> Shop::Due(Timestamp now) {
 }
 
 size_t Shop::Due(Timestamp now, size_t max_items, std::vector<DueItem>* out) {
-  const int64_t now_ns = absl::ToUnixNanos(now);
-  if (impl_->shards.size() == 1) {  // nothing to merge (the replay's shop)
-    Impl::Shard& shard = impl_->shards[0];
-    if (max_items == 0 || now_ns < shard.due_bound.load(std::memory_order_acquire)) return 0;
-    std::lock_guard lock(shard.mu);
-    const size_t n = shard.queue.Due(now, max_items, out);
-    const std::optional<Timestamp> next = shard.queue.NextDue();
-    shard.due_bound.store(next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max(),
-                          std::memory_order_release);
-    return n;
-  }
-  // Under the shard's lock: refreshes its bound; its next time when <= now.
-  auto next_due = [now_ns](Impl::Shard& shard) -> std::optional<int64_t> {
-    const std::optional<Timestamp> next = shard.queue.NextDue();
-    const int64_t ns = next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max();
-    shard.due_bound.store(ns, std::memory_order_release);
-    if (ns > now_ns) return std::nullopt;
-    return ns;
-  };
-  // A min-heap of (next time, shard): ties go by shard, as in Due(now).
-  using Next = std::pair<int64_t, size_t>;
-  std::vector<Next> heap;
-  for (size_t i = 0; i < impl_->shards.size() && max_items > 0; ++i) {
-    Impl::Shard& shard = impl_->shards[i];
-    if (now_ns < shard.due_bound.load(std::memory_order_acquire)) continue;
-    std::lock_guard lock(shard.mu);
-    if (const std::optional<int64_t> t = next_due(shard)) heap.emplace_back(*t, i);
-  }
-  std::make_heap(heap.begin(), heap.end(), std::greater<Next>());
-  size_t n = 0;
-  while (n < max_items && !heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), std::greater<Next>());
-    const size_t s = heap.back().second;
-    heap.pop_back();
-    // Take from shard s what comes before the next shard's first item: its
-    // items at that same time too when s is the earlier shard.
-    int64_t bound = now_ns;
-    if (!heap.empty()) {
-      const auto [t2, s2] = heap.front();
-      bound = std::min(bound, s < s2 ? t2 : t2 - 1);
-    }
-    Impl::Shard& shard = impl_->shards[s];
-    std::lock_guard lock(shard.mu);
-    n += shard.queue.Due(absl::FromUnixNanos(bound), max_items - n, out);
-    if (const std::optional<int64_t> t = next_due(shard)) {
-      heap.emplace_back(*t, s);
-      std::push_heap(heap.begin(), heap.end(), std::greater<Next>());
-    }
-  }
-  return n;
+  return impl_->MergeDue(now, max_items, [out](DeadlineQueue& queue, Timestamp by, size_t most) {
+    return queue.Due(by, most, out);
+  });
+}
+
+size_t Shop::ForEachDue(Timestamp now, absl::FunctionRef<void(const DueItem&)> fn) {
+  return impl_->MergeDue(now, std::numeric_limits<size_t>::max(),
+                         [fn](DeadlineQueue& queue, Timestamp by, size_t) {
+                           return queue.ForEachDue(by, fn);
+                         });
 }
 
 const Order* Shop::FindOrder(std::string_view key) const {

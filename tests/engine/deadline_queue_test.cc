@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -397,6 +398,73 @@ TEST(DeadlineQueue, FiguresAndMessagesComeBackAsSet) {
   EXPECT_EQ(due[0].deadline, d);
   EXPECT_EQ(due[1].deadline, d);
   EXPECT_EQ(due[1].deadline.Describe(Language::kEn), d.Describe(Language::kEn));
+}
+
+// ForEachDue passes one item object, refilled for each: nothing of an item
+// may show in the next (an assignee, a warning time, figures).
+TEST(DeadlineQueue, ForEachDuePassesEachItemAsDueWouldReturnIt) {
+  auto fill = [](DeadlineQueue* q) {
+    Deadline d = Set("AS-RESOLVE", H(5), H(1));
+    d.message = {"{claimed}于{due}前处理", "{claimed} by {due}"};
+    d.figures.push_back({"claimed", Money::Fen(1200)});
+    d.figures.push_back({"state", std::string("等待买家退货，超过十五个字节的文字")});
+    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "AS2026112400001234", d, H(0)).ok());
+    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "T2", Set("AS-TRACK", H(3)), H(0)).ok());
+    Action with = Call("RV-SCHEDULE", H(2), "客服小王（售后组，夜班）");
+    with.figures.push_back({"day", int64_t{2}});
+    ASSERT_TRUE(q->Schedule(EntityKind::kReview, "R-with-a-long-review-key-1", with).ok());
+    Action bare;
+    bare.kind = ActionKind::kRestock;
+    bare.rule = "AS-RECEIVE";
+    bare.due = H(2);
+    ASSERT_TRUE(q->Schedule(EntityKind::kOrder, "O1", bare).ok());
+  };
+  DeadlineQueue a, b;
+  fill(&a);
+  fill(&b);
+  const std::vector<DueItem> want = a.Due(H(10));
+  ASSERT_EQ(want.size(), 5u);
+  std::vector<DueItem> got;
+  EXPECT_EQ(b.ForEachDue(H(10), [&](const DueItem& d) { got.push_back(d); }), 5u);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    SCOPED_TRACE(Brief(want[i]));
+    EXPECT_EQ(got[i].kind, want[i].kind);
+    EXPECT_EQ(got[i].at, want[i].at);
+    EXPECT_EQ(got[i].entity_kind, want[i].entity_kind);
+    EXPECT_EQ(got[i].entity, want[i].entity);
+    EXPECT_EQ(got[i].rule, want[i].rule);
+    EXPECT_EQ(got[i].deadline, want[i].deadline);
+    EXPECT_EQ(got[i].action, want[i].action);
+  }
+  // The bare restock after the call: no assignee, subject or figures left.
+  EXPECT_EQ(Brief(got[2]), "action O1 AS-RECEIVE@2");
+  EXPECT_TRUE(got[2].action.assignee.empty());
+  EXPECT_TRUE(got[2].action.subject.empty());
+  EXPECT_TRUE(got[2].action.figures.empty());
+  EXPECT_EQ(b.pending(), 0u);
+  EXPECT_EQ(b.open_entities(), 0u);
+  EXPECT_EQ(b.ForEachDue(absl::InfiniteFuture(), [](const DueItem&) { FAIL(); }), 0u);
+}
+
+TEST(DeadlineQueue, ForEachDueThatThrowsHasDeliveredTheItemsItWasPassed) {
+  DeadlineQueue q;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T" + std::to_string(i), Set("AS-RESOLVE", H(i + 1)),
+                        H(0)).ok());
+  }
+  std::vector<std::string> seen;
+  EXPECT_THROW(q.ForEachDue(H(10),
+                            [&](const DueItem& d) {
+                              seen.push_back(Brief(d));
+                              if (seen.size() == 2) throw std::runtime_error("host failed");
+                            }),
+               std::runtime_error);
+  EXPECT_THAT(seen, ElementsAre("breach T0 AS-RESOLVE@1", "breach T1 AS-RESOLVE@2"));
+  EXPECT_EQ(q.pending(), 4u);
+  EXPECT_THAT(Briefs(q.Due(H(10))),
+              ElementsAre("breach T2 AS-RESOLVE@3", "breach T3 AS-RESOLVE@4",
+                          "breach T4 AS-RESOLVE@5", "breach T5 AS-RESOLVE@6"));
 }
 
 TEST(DeadlineQueue, KeysArePerKindAndMayBeLong) {
@@ -901,18 +969,22 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
       }
       // Each form of the call: a new vector, appending after an item the
       // vector held, and slices of a few items until a short one.
+      // And ForEachDue, copying what it is passed.
       std::vector<DueItem> got;
-      const int form = pick(3);
+      const int form = pick(4);
       if (form == 0) {
         got = q.Due(at);
       } else if (form == 1) {
         got.emplace_back();
         q.Due(at, &got);
         got.erase(got.begin());
-      } else {
+      } else if (form == 2) {
         const size_t slice = 1 + static_cast<size_t>(pick(4));
         while (q.Due(at, slice, &got) == slice) {
         }
+      } else {
+        const size_t n = q.ForEachDue(at, [&](const DueItem& d) { got.push_back(d); });
+        ASSERT_EQ(n, got.size());
       }
       std::vector<DueItem> want = m.Due(at);
       ASSERT_EQ(got.size(), want.size()) << "step " << step;

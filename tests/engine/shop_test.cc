@@ -2,6 +2,7 @@
 // AS-DEDUP, AS-DEFECT), replies (PH-*) and the deadline queue behind Due().
 #include "kefu/engine/shop.h"
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -552,6 +553,49 @@ TEST(ShopDeadlines, DueSliceLeavesTheRestDue) {
   const std::vector<DueItem> rest = shop->Due(kMonday + absl::Hours(5));
   ASSERT_EQ(rest.size(), 35u);
   EXPECT_LE(out.back().at, rest.front().at);
+}
+
+TEST(ShopDeadlines, ForEachDuePassesWhatOneDueCallReturns) {
+  const Timestamp later = kMonday + absl::Hours(5);
+  for (int shards : {1, 4, 16}) {
+    auto reference = ShopWithPromises(shards);
+    const std::vector<DueItem> whole = reference->Due(later);
+    ASSERT_EQ(whole.size(), 60u);
+    auto shop = ShopWithPromises(shards);
+    std::vector<DueItem> seen;
+    EXPECT_EQ(shop->ForEachDue(kMonday, [&](const DueItem& d) { seen.push_back(d); }), 0u);
+    const size_t n = shop->ForEachDue(later, [&](const DueItem& d) { seen.push_back(d); });
+    EXPECT_EQ(n, 60u);
+    EXPECT_EQ(Describe(seen), Describe(whole)) << shards << " shards";
+    // The promise figures and the agent who promised come through too.
+    for (size_t i = 0; i < seen.size(); ++i) {
+      EXPECT_EQ(seen[i].deadline.Describe(), whole[i].deadline.Describe()) << i;
+    }
+    EXPECT_EQ(shop->ForEachDue(later + absl::Hours(1), [&](const DueItem&) {}), 0u)
+        << "exactly once";
+    EXPECT_TRUE(shop->Due(later + absl::Hours(1)).empty());
+  }
+}
+
+TEST(ShopDeadlines, ForEachDueThatThrowsHasDeliveredTheItemsItWasPassed) {
+  const Timestamp later = kMonday + absl::Hours(5);
+  auto reference = ShopWithPromises(4);
+  const std::vector<std::string> whole = Describe(reference->Due(later));
+  auto shop = ShopWithPromises(4);
+  std::vector<DueItem> seen;
+  EXPECT_THROW(shop->ForEachDue(later,
+                                [&](const DueItem& d) {
+                                  seen.push_back(d);
+                                  if (seen.size() == 3) throw std::runtime_error("host failed");
+                                }),
+               std::runtime_error);
+  ASSERT_EQ(seen.size(), 3u);
+  // The rest come next, in order, and nothing twice; the shop still works.
+  const std::vector<DueItem> rest = shop->Due(later);
+  seen.insert(seen.end(), rest.begin(), rest.end());
+  EXPECT_EQ(Describe(seen), whole);
+  Must(*shop, ReplyEv("buyer-x", "rx", later, "小王", "您好，核实后10分钟内回复您。"));
+  EXPECT_EQ(shop->Due(later + absl::Minutes(10)).size(), 1u);
 }
 
 TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {

@@ -73,15 +73,20 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
   // A reader draining deadlines and reading reports meanwhile.
   std::vector<DueItem> drained;
   std::thread reader([&] {
-    bool slices = false;
+    int form = 0;
     while (!done.load()) {
-      // Alternately one call and slices of 7 (Due(now, max_items, out)).
-      if ((slices = !slices)) {
+      // In turn one call, slices of 7 (Due(now, max_items, out)) and
+      // ForEachDue.
+      form = (form + 1) % 3;
+      if (form == 0) {
         while (shop.Due(start + absl::Hours(24 * 30), 7, &drained) == 7) {
         }
-      } else {
+      } else if (form == 1) {
         std::vector<DueItem> due = shop.Due(start + absl::Hours(24 * 30));
         drained.insert(drained.end(), due.begin(), due.end());
+      } else {
+        shop.ForEachDue(start + absl::Hours(24 * 30),
+                        [&](const DueItem& d) { drained.push_back(d); });
       }
       (void)shop.ReplyReport();
       (void)shop.CountStates();

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "kefu/core/export.h"
 #include "kefu/core/outcome.h"
@@ -125,6 +126,15 @@ class KEFU_EXPORT DeadlineQueue {
   // vector: the items not returned stay due and come next, each still
   // exactly once.
   size_t Due(Timestamp now, size_t max_items, std::vector<DueItem>* out);
+  // Same items in the same order, each handed to `fn` instead of stored:
+  // the item passed is the queue's own, valid only during the call and
+  // refilled for the next one (copy what you keep). No DueItem is built per
+  // item, and the key (and an action's assignee and subject) reuse the
+  // buffers of the items before, so this is the cheapest way to consume
+  // what falls due. `fn` must not call this queue. If `fn` throws, the exception propagates; the items passed so
+  // far, the one it threw on included, are delivered and do not come again.
+  // Returns how many items were passed.
+  size_t ForEachDue(Timestamp now, absl::FunctionRef<void(const DueItem&)> fn);
 
   // The earliest time at which something will fall due (a warning, breach
   // or action not yet returned), or nullopt when nothing can. Not const: it

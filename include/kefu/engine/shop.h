@@ -143,6 +143,15 @@ class KEFU_EXPORT Shop {
   // due and comes next, each item still exactly once, and the slices put
   // together are what one Due(now) would have returned.
   size_t Due(Timestamp now, size_t max_items, std::vector<DueItem>* out);
+  // Same items in the same order as Due(now), each handed to `fn` instead of
+  // stored: no DueItem is built per item, so this is the cheapest way to
+  // consume what falls due (a day's backlog needs no result vector). The
+  // item passed is valid only during the call; copy what you keep. `fn` runs
+  // under a shard's lock: it must not call this Shop. If `fn` throws, the
+  // exception propagates; the items passed so far, the one it threw on
+  // included, are delivered and do not come again. Returns how many items
+  // were passed.
+  size_t ForEachDue(Timestamp now, absl::FunctionRef<void(const DueItem&)> fn);
 
   // Read access to one entity; nullptr when unknown. The pointer is valid
   // while no event is applied to that entity (not safe with concurrent

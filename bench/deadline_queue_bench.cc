@@ -431,7 +431,7 @@ void BM_ApplyReplace(benchmark::State& state) {
 
 // Iterations are fixed so that each run fills its queue once and fires about
 // 10% of its items (~1000 items per iteration).
-// mode 0 first (the figures as first measured), then modes 1 and 2.
+// mode 0 first (the figures as first measured), then modes 1 to 5.
 BENCHMARK(BM_DueItems)->Args({1000000, 0, 0})->Iterations(200)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({1000000, 1, 0})->Iterations(400)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DueItems)->Args({10000000, 0, 0})->Iterations(2000)->Unit(benchmark::kMillisecond);

@@ -131,9 +131,10 @@ class KEFU_EXPORT DeadlineQueue {
   // refilled for the next one (copy what you keep). No DueItem is built per
   // item, and the key (and an action's assignee and subject) reuse the
   // buffers of the items before, so this is the cheapest way to consume
-  // what falls due. `fn` must not call this queue. If `fn` throws, the exception propagates; the items passed so
-  // far, the one it threw on included, are delivered and do not come again.
-  // Returns how many items were passed.
+  // what falls due. `fn` must not call this queue. If `fn` throws, the
+  // exception propagates; the items passed so far, the one it threw on
+  // included, are delivered and do not come again. Returns how many items
+  // were passed.
   size_t ForEachDue(Timestamp now, absl::FunctionRef<void(const DueItem&)> fn);
 
   // The earliest time at which something will fall due (a warning, breach

@@ -38,8 +38,9 @@
 // with many entries is moved into a page filled for that bucket, so a bucket's
 // items fire from a few pages rather than from anywhere in memory; an
 // entity's items are listed in due order, so the item that leaves is its
-// head. (With 10 million open, a cold due item cost 1.1-1.4 us with items
-// placed by a free list, 0.7-1.0 us placed by bucket.) Pages half emptied by
+// head. (With 10 million open and cold caches, a due item cost 1.0-2.2 us
+// with items placed by a free list, 0.8-1.0 us placed by bucket; see
+// docs/engine.md.) Pages half emptied by
 // cancellations are compacted, so memory stays proportional to what is open.
 //
 // Each armed item has one entry {time, seq, item, phase} in the time queue; a
@@ -543,8 +544,9 @@ class DeadlineQueue::Impl {
   // Where items live. An item armed for a time bucket is moved, when it is
   // armed (its entity and item are in cache then), into a page filled for
   // that bucket. The items a run fires from are then a few pages, not one
-  // cache line each out of all that is open: with millions open, the item
-  // loads were half of a cold due item's time. An item's warning and breach
+  // cache line each out of all that is open: with millions open, loading
+  // scattered items and each entity's other item was most of a cold due
+  // item's time. An item's warning and breach
   // share its page (it is not moved when the warning fires). Pages of a
   // bucket are released when their last item goes; paused items, and items
   // armed before the horizon, wait in loose slots (a free list over loose
@@ -1157,7 +1159,7 @@ void DeadlineQueue::Impl::TouchAhead() {
       sink += rec.len;
       // FreeItem unlinks a breach's or an action's item from its entity's
       // list, reading the items before it. The list is ordered by due, so
-      // that is rare (a deadline moved after the item was armed).
+      // that is rare (a paused deadline due earlier, or equal dues).
       const Entry& e = run_[begin + i];
       if (e.phase != kWarnPhase && rec.head != e.item) heads[i] = rec.head;
     }

@@ -588,8 +588,12 @@ class DeadlineQueue::Impl {
   void FillAction(const Item& it, Action* a) const;
 
   // Queues the item's next entry and counts what it can fire. The item may be
-  // moved to its bucket's page: returns its index.
-  uint32_t Arm(uint32_t i);
+  // moved to its bucket's page first (callers do not use `i` afterwards).
+  void Arm(uint32_t i);
+  // The time of the item's queue entry in `phase`.
+  static int64_t EntryTime(const Item& it, Phase phase) {
+    return phase == kWarnPhase ? it.warn : it.due;
+  }
   // Makes the item's live entry stale (if any) and uncounts what it could fire.
   void Disarm(uint32_t i);
   void Insert(const Entry& e);
@@ -833,7 +837,7 @@ void DeadlineQueue::Impl::Compact(uint32_t page) {
     const Item& it = items_[s];
     if (it.entity == kNone) continue;
     const bool armed = it.phase != kIdle;
-    const int64_t t = it.phase == kWarnPhase ? it.warn : it.due;
+    const int64_t t = EntryTime(it, it.phase);
     const uint64_t seq = it.seq;
     const uint32_t phase = it.phase;
     uint32_t to;
@@ -997,49 +1001,37 @@ void DeadlineQueue::Impl::FillAction(const Item& it, Action* a) const {
 
 // --- the time queue --------------------------------------------------------
 
-uint32_t DeadlineQueue::Impl::Arm(uint32_t i) {
-  {
-    const Item& it = items_[i];
-    const int64_t t = (it.flags & kIsAction) || !(it.flags & kHasWarn) || (it.flags & kWarned)
-                          ? it.due
-                          : it.warn;
-    if (t >= horizon_) {
-      const int64_t key = BucketOf(t);
-      const Page& pg = pages_[i >> kPageShift];
-      const bool loose = pg.use == PageUse::kLoose;
-      if (loose || pg.bucket != key) {
-        Bucket& b = BucketAt(key);
-        if (b.entries.size() >= kDenseBucket) {
-          i = MoveItem(i, AllocIn(b, key));
-        } else if (!loose) {
-          i = MoveItem(i, AllocLoose());  // not to hold another bucket's page
-        }
+void DeadlineQueue::Impl::Arm(uint32_t i) {
+  const uint8_t flags = items_[i].flags;
+  const Phase phase = (flags & kIsAction)                          ? kActionPhase
+                      : (flags & kHasWarn) && !(flags & kWarned) ? kWarnPhase
+                                                                   : kBreachPhase;
+  const int64_t t = EntryTime(items_[i], phase);
+  if (t >= horizon_) {
+    const int64_t key = BucketOf(t);
+    const Page& pg = pages_[i >> kPageShift];
+    const bool loose = pg.use == PageUse::kLoose;
+    if (loose || pg.bucket != key) {
+      Bucket& b = BucketAt(key);
+      if (b.entries.size() >= kDenseBucket) {
+        i = MoveItem(i, AllocIn(b, key));
+      } else if (!loose) {
+        i = MoveItem(i, AllocLoose());  // not to hold another bucket's page
       }
     }
   }
   KeepListByDue(i);
   Item& it = items_[i];
   it.seq = ++seq_;
-  if (it.flags & kIsAction) {
-    it.phase = kActionPhase;
-    pending_ += 1;
-    Insert({it.due, it.seq, i, kActionPhase});
-  } else if ((it.flags & kHasWarn) && !(it.flags & kWarned)) {
-    it.phase = kWarnPhase;
-    pending_ += 2;
-    Insert({it.warn, it.seq, i, kWarnPhase});
-  } else {
-    it.phase = kBreachPhase;
-    pending_ += 1;
-    Insert({it.due, it.seq, i, kBreachPhase});
-  }
-  return i;
+  it.phase = phase;
+  pending_ += phase == kWarnPhase ? 2 : 1;  // a warning, then its breach
+  Insert({t, it.seq, i, phase});
 }
 
 void DeadlineQueue::Impl::Disarm(uint32_t i) {
   Item& it = items_[i];
   if (it.phase == kIdle) return;
-  const int64_t t = it.phase == kWarnPhase ? it.warn : it.due;
+  const int64_t t = EntryTime(it, it.phase);
   pending_ -= it.phase == kWarnPhase ? 2 : 1;
   it.phase = kIdle;
   CountStale(t);

@@ -210,6 +210,13 @@ struct Shop::Impl {
         due_bound.store(ns, std::memory_order_release);
       }
     }
+    // Under `mu`, after Due: makes the bound exact; returns it.
+    int64_t RefreshDueBound() {
+      const std::optional<Timestamp> next = queue.NextDue();
+      const int64_t ns = next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max();
+      due_bound.store(ns, std::memory_order_release);
+      return ns;
+    }
   };
 
   ShopOptions options;
@@ -304,9 +311,7 @@ struct Shop::Impl {
     const int64_t now_ns = absl::ToUnixNanos(now);
     // Under the shard's lock: refreshes its bound; its next time when <= now.
     auto next_due = [now_ns](Shard& shard) -> std::optional<int64_t> {
-      const std::optional<Timestamp> next = shard.queue.NextDue();
-      const int64_t ns = next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max();
-      shard.due_bound.store(ns, std::memory_order_release);
+      const int64_t ns = shard.RefreshDueBound();
       if (ns > now_ns) return std::nullopt;
       return ns;
     };
@@ -315,7 +320,7 @@ struct Shop::Impl {
       if (max_items == 0 || now_ns < shard.due_bound.load(std::memory_order_acquire)) return 0;
       std::lock_guard lock(shard.mu);
       const size_t n = take(shard.queue, now, max_items);
-      next_due(shard);
+      shard.RefreshDueBound();
       return n;
     }
     // A min-heap of (next time, shard): ties go by shard, as in Due(now).
@@ -641,9 +646,7 @@ std::vector<DueItem> Shop::Due(Timestamp now) {
     if (now_ns < shard.due_bound.load(std::memory_order_acquire)) continue;
     std::lock_guard lock(shard.mu);
     if (shard.queue.Due(now, &all) > 0) ++shards_with_items;
-    const std::optional<Timestamp> next = shard.queue.NextDue();
-    shard.due_bound.store(next ? absl::ToUnixNanos(*next) : std::numeric_limits<int64_t>::max(),
-                          std::memory_order_release);
+    shard.RefreshDueBound();
   }
   // Each shard's items are in time order, so one shard's need no sort (the
   // replay's single shard: a day's backlog is hundreds of MB to move). From

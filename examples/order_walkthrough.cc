@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   Expect(order.state() == "in_review", "a refused event leaves the order in review");
 
   for (auto item : {kefu::VerificationItem::kPrice, kefu::VerificationItem::kPostage}) {
-    const std::string id = "e" + std::to_string(n++);
+    const std::string id = "e" + std::to_string(++n);  // e7, e8: e6 is the refused review
     kefu::CheckRecorded check;
     check.meta = Meta(id.c_str(), "2026-09-30T16:33:00+08:00", "阿芳");
     check.item = item;

@@ -3,11 +3,23 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace kefu {
+
+RuleId InternRuleId(std::string_view id) {
+  static std::mutex* const mu = new std::mutex;
+  static std::set<std::string, std::less<>>* const ids = new std::set<std::string, std::less<>>;
+  std::lock_guard lock(*mu);
+  auto it = ids->find(id);
+  if (it == ids->end()) it = ids->emplace(id).first;
+  return *it;  // set nodes never move
+}
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {
@@ -147,7 +159,7 @@ bool operator==(const Deadline& a, const Deadline& b) {
 bool operator==(const AuditRecord& a, const AuditRecord& b) {
   return a.event_id == b.event_id && a.event_type == b.event_type && a.agent == b.agent &&
          a.at == b.at && a.state_before == b.state_before && a.state_after == b.state_after &&
-         a.duplicate == b.duplicate && a.note == b.note && a.verdicts == b.verdicts;
+         a.duplicate == b.duplicate && a.refused == b.refused && a.note == b.note && a.verdicts == b.verdicts;
 }
 bool operator==(const Outcome& a, const Outcome& b) {
   return a.entity == b.entity && a.decisions == b.decisions && a.actions == b.actions &&

@@ -2,6 +2,7 @@
 #include "kefu/engine/shop.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <functional>
 #include <limits>
@@ -19,6 +20,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/container/node_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "kefu/machines/order_registry.h"
@@ -155,17 +157,18 @@ class IndexedTicketRegistry final : public TicketRegistry {
   absl::flat_hash_map<std::string, std::set<std::string>> by_order_;
 };
 
-// AS-DEFECT: a DefectCounter shared by every shard.
-class SharedDefects final : public ProductTestQuery {
+// AS-DEFECT: a DefectCounter shared by every shard: the order machines ask
+// it, the ticket machines record in it.
+class SharedDefects final : public ProductTestQuery, public DefectLedger {
  public:
   explicit SharedDefects(DefectPolicy policy) : counter_(policy) {}
   bool NeedsTestBeforeShipping(std::string_view product) const override {
     std::shared_lock lock(mu_);
     return counter_.NeedsTestBeforeShipping(product);
   }
-  Outcome Record(const Ticket& ticket) {
+  Outcome Record(std::string_view ticket_id, const std::vector<TicketLine>& lines) override {
     std::unique_lock lock(mu_);
-    return counter_.Record(ticket);
+    return counter_.Record(ticket_id, lines);
   }
 
  private:
@@ -173,21 +176,57 @@ class SharedDefects final : public ProductTestQuery {
   DefectCounter counter_;
 };
 
-constexpr RuleId kCallbackRule = CallbackRule::kRule;
-constexpr Message kPromiseTrackedMessage = {
-    "已答应客户{promised}（{due}前）答复，到时未答复即违规",
-    "the customer was promised an answer \"{promised}\" (by {due}); it is tracked"};
-constexpr Message kPromiseDueMessage = {
-    "答应客户{promised}（{due}前）答复，仍未答复",
-    "the answer promised \"{promised}\" (by {due}) has not been given"};
-constexpr Message kCallBackMessage = {
-    "发现回答错误，请回拨客户{customer}更正：原答复「{wrong}」，正确答复「{correct}」",
-    "a wrong answer was found: call {customer} back to correct it (told \"{wrong}\", "
-    "right: \"{correct}\")"};
+// Which entity judged each event id, across kinds: the same id on another
+// entity is an error, not a second event. Sharded by the id's hash, each
+// shard under its own lock (taken after an entity shard's, never before).
+class EventIdIndex {
+ public:
+  struct Owner {
+    EntityKind kind = EntityKind::kOrder;
+    const std::string* key = nullptr;  // the entity map's key: stable
+  };
 
-constexpr Message kReplyFindingMessage = {
-    "回复违反{rule}：「{text}」，建议：{suggestion}",
-    "the reply breaks {rule}: \"{text}\"; suggested: {suggestion}"};
+  // The entity that holds `id`, or, when none does, records `owner` for it
+  // and returns nullopt. The claim stands for a concurrent Apply of the
+  // same id elsewhere; Release drops it when the event was not judged.
+  std::optional<Owner> Claim(const std::string& id, Owner owner) {
+    Shard& s = shards_[Hash(id)];
+    std::lock_guard lock(s.mu);
+    auto [it, inserted] = s.owners.try_emplace(id, owner);
+    if (inserted) return std::nullopt;
+    return it->second;
+  }
+  void Release(const std::string& id) {
+    Shard& s = shards_[Hash(id)];
+    std::lock_guard lock(s.mu);
+    s.owners.erase(id);
+  }
+  size_t size() const {
+    size_t n = 0;
+    for (const Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      n += s.owners.size();
+    }
+    return n;
+  }
+
+ private:
+  static constexpr size_t kShards = 64;
+  struct Shard {
+    mutable std::mutex mu;
+    absl::flat_hash_map<std::string, Owner> owners;
+  };
+  static size_t Hash(const std::string& id) { return absl::Hash<std::string>{}(id) % kShards; }
+  std::array<Shard, kShards> shards_;
+};
+
+// An entity whose first event a rule refused stays in its initial state,
+// holding only that refusal (so that a late copy is the refusal again); the
+// shop's queries treat it as never created.
+template <class Entity>
+bool Created(const Entity& e) {
+  return e.state() != Entity::Table().initial;
+}
 
 }  // namespace
 
@@ -197,7 +236,7 @@ struct Shop::Impl {
     absl::node_hash_map<std::string, Order> orders;
     absl::node_hash_map<std::string, Ticket> tickets;
     absl::node_hash_map<std::string, Review> reviews;
-    absl::flat_hash_set<std::string> reply_ids;  // applied reply event ids
+    absl::node_hash_map<std::string, Conversation> conversations;
     DeadlineQueue queue;
     // No item of `queue` falls due before this (Unix ns): a lower bound,
     // lowered under `mu` by every op that adds a time and made exact by
@@ -225,15 +264,12 @@ struct Shop::Impl {
   IndexedOrderRegistry order_registry;
   IndexedTicketRegistry ticket_registry;
   SharedDefects defects;
+  EventIdIndex event_ids;
   std::vector<Shard> shards;
 
-  // Reply findings per agent, and interned rule ids (Decision::rule must be
-  // static storage: phrase lists may bring their own ids).
+  // Reply findings per agent (the quality inspector's record).
   mutable std::mutex replies_mu;
   std::map<std::string, AgentReplies, std::less<>> replies;
-  absl::node_hash_set<std::string> rule_ids;
-  // PH-CALLBACK: the checker's rule.
-  const CallbackRule& callback;
 
   explicit Impl(ShopOptions opts, std::shared_ptr<const BusinessCalendar> cal,
                 std::shared_ptr<const ReplyChecker> rc)
@@ -241,8 +277,7 @@ struct Shop::Impl {
         calendar(std::move(cal)),
         checker(std::move(rc)),
         defects(options.ticket_policies.defect),
-        shards(static_cast<size_t>(options.shards)),
-        callback(checker->options().callback) {}
+        shards(static_cast<size_t>(options.shards)) {}
 
   Shard& ShardOf(EntityKind kind, std::string_view key) {
     return shards[StableHash(kind, key) % shards.size()];
@@ -253,6 +288,7 @@ struct Shop::Impl {
 
   OrderEnvironment OrderEnv() const {
     OrderEnvironment env;
+    env.clock_skew_tolerance = options.clock_skew_tolerance;
     env.policies = &options.order_policies;
     env.calendar = calendar.get();
     env.courier_reach = options.courier_reach.get();
@@ -260,35 +296,49 @@ struct Shop::Impl {
     env.product_tests = &defects;
     return env;
   }
-  TicketEnvironment TicketEnv() const {
+  TicketEnvironment TicketEnv() {
     TicketEnvironment env;
+    env.clock_skew_tolerance = options.clock_skew_tolerance;
     env.policies = &options.ticket_policies;
     env.calendar = calendar.get();
     env.registry = &ticket_registry;
+    env.defects = &defects;
     return env;
   }
   ReviewEnvironment ReviewEnv() const {
     ReviewEnvironment env;
+    env.clock_skew_tolerance = options.clock_skew_tolerance;
     env.policies = &options.review_policies;
     env.calendar = calendar.get();
     return env;
   }
+  ConversationEnvironment ConversationEnv(std::vector<Finding>* findings) const {
+    ConversationEnvironment env;
+    env.clock_skew_tolerance = options.clock_skew_tolerance;
+    env.checker = checker.get();
+    env.calendar = calendar.get();
+    env.findings = findings;
+    return env;
+  }
 
   // Deadline ops and scheduled actions of an applied outcome enter the
-  // shard's queue; a finished entity's are dropped.
+  // shard's queue. When the event finished its entity, the entity's pending
+  // deadlines and actions are dropped, and then the finishing event's own
+  // actions enter (ORD-CANCEL-REG: a cancelled order's register and restock
+  // fall due all the same); its deadline ops do not.
   static void Enqueue(Shard& shard, EntityKind kind, const std::string& key,
                       const Outcome& out, Timestamp at, bool finished) {
-    if (out.audit.duplicate || out.refused()) return;
+    if (out.audit.duplicate || out.audit.refused) return;
     if (finished) {
       shard.queue.CancelAll(kind, key);
-      return;
-    }
-    for (const Deadline& d : out.deadlines) {
-      // The machines only emit well-formed ops; a malformed one is a bug
-      // there and must not take the engine down.
-      shard.queue.Apply(kind, key, d, at).IgnoreError();
-      if (d.op == DeadlineOp::kSet || d.op == DeadlineOp::kResume) {
-        shard.LowerDueBound(d.warn_at ? std::min(*d.warn_at, d.due) : d.due);
+    } else {
+      for (const Deadline& d : out.deadlines) {
+        // The machines only emit well-formed ops; a malformed one is a bug
+        // there and must not take the engine down.
+        shard.queue.Apply(kind, key, d, at).IgnoreError();
+        if (d.op == DeadlineOp::kSet || d.op == DeadlineOp::kResume) {
+          shard.LowerDueBound(d.warn_at ? std::min(*d.warn_at, d.due) : d.due);
+        }
       }
     }
     for (const Action& a : out.actions) {
@@ -356,10 +406,16 @@ struct Shop::Impl {
     return n;
   }
 
-  template <class Entity, class Event, class Env, class Creates, class AfterApply>
+  // Routes `event` to the entity `key` of `map` (creating it when `creates`),
+  // applies it, and calls after(entity, outcome) when it was judged. The
+  // event id is claimed in the shop's index first: an id another entity
+  // judged is kAlreadyExists. An entity created for an event that ends in an
+  // error is removed again; one whose first event a rule refused stays (it
+  // remembers the refusal) but counts as never created.
+  template <class Entity, class Event, class Env, class AfterApply>
   absl::StatusOr<Outcome> ApplyTo(absl::node_hash_map<std::string, Entity>& map, EntityKind kind,
-                                  const std::string& key, const Event& event,
-                                  const Env& env, Creates creates, AfterApply after) {
+                                  const std::string& key, const Event& event, const Env& env,
+                                  bool creates, AfterApply after) {
     auto it = map.find(ToAbsl(key));
     bool created = false;
     if (it == map.end()) {
@@ -372,8 +428,20 @@ struct Shop::Impl {
       it = map.emplace(key, Entity(key)).first;
       created = true;
     }
+    const std::string& id = MetaOf(event).id;
+    const std::optional<EventIdIndex::Owner> owner =
+        event_ids.Claim(id, EventIdIndex::Owner{kind, &it->first});
+    if (owner && (owner->kind != kind || *owner->key != key)) {
+      if (created) map.erase(it);
+      return absl::AlreadyExistsError(absl::StrCat(
+          "event id \"", id, "\" was already used for ", ToAbsl(EntityKindName(owner->kind)),
+          " \"", *owner->key, "\"; this event is ", ToAbsl(EventName(event)), " for ",
+          ToAbsl(EntityKindName(kind)), " \"", key,
+          "\": an id names one event, a corrected event needs a new id"));
+    }
     absl::StatusOr<Outcome> out = it->second.Apply(event, env);
-    if (!out.ok() || (created && out->refused())) {
+    if (!out.ok()) {
+      if (!owner) event_ids.Release(id);  // not judged: the id stays free
       if (created) map.erase(it);
       return out;
     }
@@ -391,7 +459,7 @@ struct Shop::Impl {
                      // The index holds buyer, items and address of live
                      // orders: only these events change them, and an order
                      // leaves it when it stops being live.
-                     if (!out.audit.duplicate && !out.refused() &&
+                     if (!out.audit.duplicate && !out.audit.refused &&
                          (creates || !order.live() || std::holds_alternative<OrderAdjusted>(e) ||
                           std::holds_alternative<Cancelled>(e))) {
                        order_registry.Update(order);
@@ -406,16 +474,9 @@ struct Shop::Impl {
     const bool creates = std::holds_alternative<TicketRegistered>(e);
     const Timestamp at = MetaOf(e).at;
     return ApplyTo(shard.tickets, EntityKind::kTicket, key, e, TicketEnv(), creates,
-                   [&](const Ticket& ticket, Outcome& out) {
-                     if (out.audit.duplicate || out.refused()) return;
+                   [&](const Ticket& ticket, const Outcome& out) {
+                     if (out.audit.duplicate || out.audit.refused) return;
                      ticket_registry.Update(ticket);
-                     if (creates) {
-                       // AS-DEFECT: the case counts against each of its
-                       // products; a threshold reached shows in this outcome.
-                       Outcome defect = defects.Record(ticket);
-                       for (Decision& d : defect.decisions) out.Add(std::move(d));
-                       for (Action& a : defect.actions) out.actions.push_back(std::move(a));
-                     }
                      Enqueue(shard, EntityKind::kTicket, key, out, at, !ticket.open());
                    });
   }
@@ -432,13 +493,13 @@ struct Shop::Impl {
   }
 
   // The quality inspector's record of one reply. REQUIRES: replies_mu held.
-  void RecordFindingsLocked(const ReplyPosted& e, const std::string& key,
-                            const std::vector<Finding>& findings) {
-    AgentReplies& agent = replies[e.meta.agent];
-    if (agent.agent.empty()) agent.agent = e.meta.agent;
+  void RecordFindingsLocked(const EventMeta& meta, const std::string& key,
+                            std::vector<Finding>& findings) {
+    AgentReplies& agent = replies[meta.agent];
+    if (agent.agent.empty()) agent.agent = meta.agent;
     ++agent.replies;
     if (!findings.empty()) ++agent.replies_with_findings;
-    for (const Finding& f : findings) {
+    for (Finding& f : findings) {
       auto r = std::lower_bound(
           agent.by_rule.begin(), agent.by_rule.end(), f.rule_id,
           [](const std::pair<std::string, int64_t>& p, const std::string& id) {
@@ -450,142 +511,27 @@ struct Shop::Impl {
       ++r->second;
       if (options.max_findings_per_agent == 0 ||
           agent.findings.size() < options.max_findings_per_agent) {
-        agent.findings.push_back({e.meta.id, key, e.meta.at, f});
+        agent.findings.push_back({meta.id, key, meta.at, std::move(f)});
       }
     }
   }
 
-  // The outcome of a reply event before anything is decided: its audit.
-  static Outcome ReplyOutcome(const std::string& key, const EventMeta& meta,
-                              std::string_view type) {
-    Outcome out;
-    out.entity = key;
-    out.audit.event_id = meta.id;
-    out.audit.event_type = type;
-    out.audit.agent = meta.agent;
-    out.audit.at = meta.at;
-    return out;
-  }
-
-  absl::StatusOr<Outcome> ApplyReply(const std::string& key, const ReplyPosted& e) {
-    if (e.meta.agent.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("reply \"", e.meta.id, "\": the agent is empty"));
-    }
-    Outcome out = ReplyOutcome(key, e.meta, ReplyPosted::kName);
+  absl::StatusOr<Outcome> ApplyConversation(const std::string& key, const ReplyEvent& e) {
+    Shard& shard = ShardOf(EntityKind::kReply, key);
+    std::vector<Finding> findings;
+    absl::StatusOr<Outcome> out;
     {
-      Shard& shard = ShardOf(EntityKind::kReply, key);
       std::lock_guard lock(shard.mu);
-      if (!shard.reply_ids.insert(e.meta.id).second) {
-        // Checked before: the findings were counted then.
-        out.audit.duplicate = true;
-      }
+      out = ApplyTo(shard.conversations, EntityKind::kReply, key, e, ConversationEnv(&findings),
+                    /*creates=*/true, [&](const Conversation&, const Outcome& o) {
+                      Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e).at, false);
+                    });
     }
-    std::vector<Finding> findings = checker->Check(e.text);
-    std::vector<RuleId> rules;
-    rules.reserve(findings.size());
-    {
-      // Only the shared record is under the lock; the decisions are built
-      // after it.
+    // Only the shared record is under its lock, after the shard's.
+    if (out.ok() && !out->audit.duplicate && std::holds_alternative<ReplyPosted>(e)) {
       std::lock_guard lock(replies_mu);
-      for (const Finding& f : findings) rules.push_back(*rule_ids.insert(f.rule_id).first);
-      if (!out.audit.duplicate) RecordFindingsLocked(e, key, findings);
+      RecordFindingsLocked(MetaOf(e), key, findings);
     }
-    for (size_t i = 0; i < findings.size(); ++i) {
-      Finding& f = findings[i];
-      Decision d;
-      d.rule = rules[i];
-      d.verdict = Verdict::kRefused;
-      d.message = kReplyFindingMessage;
-      d.figures.push_back({"rule", std::move(f.rule_id)});
-      d.figures.push_back({"text", std::move(f.text)});
-      d.figures.push_back({"suggestion", std::move(f.suggestion)});
-      out.Add(std::move(d));
-    }
-    if (callback.enabled && !out.audit.duplicate) TrackPromise(key, e, out);
-    return out;
-  }
-
-  // PH-CALLBACK: a reply that puts its answer off to a definite time sets
-  // the conversation's deadline at that time (a later such reply moves it);
-  // a later reply that does not put anything off is the answer and cancels
-  // it. A deferral without a definite time is the checker's finding.
-  void TrackPromise(const std::string& key, const ReplyPosted& e, Outcome& out) {
-    const std::optional<TextSpan> deferral = checker->FindDeferral(e.text);
-    Shard& shard = ShardOf(EntityKind::kReply, key);
-    std::lock_guard lock(shard.mu);
-    if (!deferral) {
-      for (const OpenDeadline& d : shard.queue.OpenDeadlines(EntityKind::kReply, key)) {
-        if (d.rule != kCallbackRule) continue;
-        Deadline cancel;
-        cancel.rule = kCallbackRule;
-        cancel.op = DeadlineOp::kCancel;
-        out.deadlines.push_back(std::move(cancel));
-        break;
-      }
-    } else if (std::optional<PromisedTime> p = FindPromisedTime(e.text, e.meta.at, *calendar)) {
-      std::string promised = e.text.substr(p->span.begin, p->span.end - p->span.begin);
-      Decision d;
-      d.rule = kCallbackRule;
-      d.verdict = Verdict::kScheduled;
-      d.message = kPromiseTrackedMessage;
-      d.figures.push_back({"promised", promised});
-      d.figures.push_back({"due", p->at});
-      out.Add(std::move(d));
-      Deadline deadline;
-      deadline.rule = kCallbackRule;
-      deadline.op = DeadlineOp::kSet;
-      deadline.due = p->at;
-      deadline.message = kPromiseDueMessage;
-      deadline.figures.push_back({"promised", std::move(promised)});
-      deadline.figures.push_back({"due", p->at});
-      deadline.figures.push_back({"agent", e.meta.agent});  // who promised
-      out.deadlines.push_back(std::move(deadline));
-    }
-    // Not Enqueue: a reply with findings is "refused" but was sent all the
-    // same, and its promise holds.
-    for (const Deadline& d : out.deadlines) {
-      shard.queue.Apply(EntityKind::kReply, key, d, e.meta.at).IgnoreError();
-      if (d.op == DeadlineOp::kSet) shard.LowerDueBound(d.due);
-    }
-  }
-
-  // PH-CALLBACK: a wrong answer found asks for a call back to the customer,
-  // due within callback.call_back_within.
-  absl::StatusOr<Outcome> ApplyWrongAnswer(const std::string& key, const WrongAnswerFound& e) {
-    if (e.meta.agent.empty() || e.wrong.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "wrong_answer_found \"", e.meta.id, "\": ",
-          e.meta.agent.empty() ? "the agent is empty" : "the field \"wrong\" is empty"));
-    }
-    Outcome out = ReplyOutcome(key, e.meta, WrongAnswerFound::kName);
-    Shard& shard = ShardOf(EntityKind::kReply, key);
-    std::lock_guard lock(shard.mu);
-    if (!shard.reply_ids.insert(e.meta.id).second) out.audit.duplicate = true;
-    if (!callback.enabled) return out;  // recorded; nothing asked
-    const std::string& customer = e.customer.empty() ? key : e.customer;
-    Figures figures;
-    figures.push_back({"customer", customer});
-    figures.push_back({"wrong", e.wrong});
-    figures.push_back({"correct", e.correct.empty() ? std::string("—") : e.correct});
-    Decision d;
-    d.rule = kCallbackRule;
-    d.verdict = Verdict::kScheduled;
-    d.message = kCallBackMessage;
-    d.figures = figures;
-    out.Add(std::move(d));
-    Action call;
-    call.kind = ActionKind::kCall;
-    call.rule = kCallbackRule;
-    call.assignee = e.answered_by.empty() ? e.meta.agent : e.answered_by;
-    call.subject = customer;
-    if (callback.call_back_within > absl::ZeroDuration()) {
-      call.due = e.meta.at + callback.call_back_within;
-    }
-    call.message = kCallBackMessage;
-    call.figures = std::move(figures);
-    out.actions.push_back(std::move(call));
-    if (!out.audit.duplicate) Enqueue(shard, EntityKind::kReply, key, out, e.meta.at, false);
     return out;
   }
 };
@@ -624,13 +570,8 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
       return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event));
     case EntityKind::kReview:
       return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event));
-    case EntityKind::kReply: {
-      const ReplyEvent& reply = std::get<ReplyEvent>(event.event);
-      if (const auto* wrong = std::get_if<WrongAnswerFound>(&reply)) {
-        return impl_->ApplyWrongAnswer(event.key, *wrong);
-      }
-      return impl_->ApplyReply(event.key, std::get<ReplyPosted>(reply));
-    }
+    case EntityKind::kReply:
+      return impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event));
   }
   return absl::InternalError("shop: unknown entity kind");
 }
@@ -675,41 +616,47 @@ const Order* Shop::FindOrder(std::string_view key) const {
   const Impl::Shard& s = impl_->ShardOf(EntityKind::kOrder, key);
   std::lock_guard lock(s.mu);
   auto it = s.orders.find(ToAbsl(key));
-  return it == s.orders.end() ? nullptr : &it->second;
+  return it == s.orders.end() || !Created(it->second) ? nullptr : &it->second;
 }
 
 const Ticket* Shop::FindTicket(std::string_view key) const {
   const Impl::Shard& s = impl_->ShardOf(EntityKind::kTicket, key);
   std::lock_guard lock(s.mu);
   auto it = s.tickets.find(ToAbsl(key));
-  return it == s.tickets.end() ? nullptr : &it->second;
+  return it == s.tickets.end() || !Created(it->second) ? nullptr : &it->second;
 }
 
 const Review* Shop::FindReview(std::string_view key) const {
   const Impl::Shard& s = impl_->ShardOf(EntityKind::kReview, key);
   std::lock_guard lock(s.mu);
   auto it = s.reviews.find(ToAbsl(key));
-  return it == s.reviews.end() ? nullptr : &it->second;
+  return it == s.reviews.end() || !Created(it->second) ? nullptr : &it->second;
 }
 
 void Shop::ForEachOrder(absl::FunctionRef<void(const Order&)> fn) const {
   for (const Impl::Shard& s : impl_->shards) {
     std::lock_guard lock(s.mu);
-    for (const auto& [key, order] : s.orders) fn(order);
+    for (const auto& [key, order] : s.orders) {
+      if (Created(order)) fn(order);
+    }
   }
 }
 
 void Shop::ForEachTicket(absl::FunctionRef<void(const Ticket&)> fn) const {
   for (const Impl::Shard& s : impl_->shards) {
     std::lock_guard lock(s.mu);
-    for (const auto& [key, ticket] : s.tickets) fn(ticket);
+    for (const auto& [key, ticket] : s.tickets) {
+      if (Created(ticket)) fn(ticket);
+    }
   }
 }
 
 void Shop::ForEachReview(absl::FunctionRef<void(const Review&)> fn) const {
   for (const Impl::Shard& s : impl_->shards) {
     std::lock_guard lock(s.mu);
-    for (const auto& [key, review] : s.reviews) fn(review);
+    for (const auto& [key, review] : s.reviews) {
+      if (Created(review)) fn(review);
+    }
   }
 }
 
@@ -737,7 +684,9 @@ absl::StatusOr<WeeklyReport> Shop::WeeklyAfterSalesReport(LocalDay report_day) c
   std::vector<const Ticket*> tickets;
   for (const Impl::Shard& s : impl_->shards) {
     locks.emplace_back(s.mu);
-    for (const auto& [key, ticket] : s.tickets) tickets.push_back(&ticket);
+    for (const auto& [key, ticket] : s.tickets) {
+      if (Created(ticket)) tickets.push_back(&ticket);
+    }
   }
   std::sort(tickets.begin(), tickets.end(),
             [](const Ticket* a, const Ticket* b) { return a->id() < b->id(); });

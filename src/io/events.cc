@@ -34,6 +34,7 @@
 #include "kefu/policies/order_terms.h"
 #include "kefu/policies/review_policies.h"
 #include "kefu/policies/ticket_terms.h"
+#include "engine/reply_schema.h"
 #include "nlohmann/json.hpp"
 #include "text/utf8.h"
 
@@ -42,499 +43,22 @@ namespace {
 
 // ------------------------------------------------------------ the schema
 
-// What a field holds, as JSON sees it.
-enum class Kind : uint8_t {
-  kString,  // std::string: a JSON string
-  kBool,    // bool: true / false
-  kInt32,   // int32_t: a JSON integer
-  kIndex,   // size_t: a non-negative JSON integer
-  kMoney,   // Money: a decimal-yuan string "12.34"
-  kEnum,    // an enum: its stable *Name() string
-  kObject,  // a nested struct: a JSON object
-  kArray,   // std::vector of a nested struct: a JSON array of objects
-};
+// The tables (core/schema.h, machines/event_schema.h, engine/reply_schema.h)
+// and what the format adds to them.
+using internal::AllDefault;
+using internal::EnumNames;
+using internal::EventType;
+using internal::Field;
+using internal::Kind;
+using internal::KindSchema;
+using internal::Schema;
 
-// The names of an enum's values, indexed by value.
-struct EnumNames {
-  std::vector<std::string_view> names;
-  std::string expected;  // "one of: a, b, c"
-};
-
-// The enum's values are 0, 1, ... and its name function returns "unknown"
-// past the last one (the convention of every *Name() function of kefu).
-template <class E>
-EnumNames BuildEnumNames(std::string_view (*name_of)(E)) {
-  EnumNames e;
-  for (int i = 0; i < 64; ++i) {
-    const std::string_view name = name_of(static_cast<E>(i));
-    if (name == "unknown") break;
-    e.names.push_back(name);
-  }
-  e.expected = "one of: ";
-  for (size_t i = 0; i < e.names.size(); ++i) {
-    if (i > 0) e.expected += ", ";
-    e.expected += e.names[i];
-  }
-  return e;
-}
-
-struct Schema;
-
-// One member of a struct. The function pointers reach the member inside an
-// object of the struct given as void*; they are generated from the member
-// pointer by MakeField().
-struct Field {
-  std::string_view name;
-  Kind kind = Kind::kString;
-  bool required = false;
-  bool optional = false;             // the member is a std::optional
-  const EnumNames* enums = nullptr;  // kEnum
-  const Schema* nested = nullptr;    // kObject, or kArray's element
-  // The value to write (emplaces an optional); the value to read (nullptr
-  // for an unset optional); resets an optional.
-  void* (*mut)(void* obj) = nullptr;
-  const void* (*get)(const void* obj) = nullptr;
-  void (*reset)(void* obj) = nullptr;
-  // Scalars and optionals: the member holds its default (an unset optional).
-  bool (*is_default)(const void* obj) = nullptr;
-  // kEnum, on the value: as int.
-  int (*enum_get)(const void* value) = nullptr;
-  void (*enum_set)(void* value, int v) = nullptr;
-  // kArray, on the vector: append a default element, size, element i.
-  void* (*append)(void* vec) = nullptr;
-  size_t (*size)(const void* vec) = nullptr;
-  const void* (*at)(const void* vec, size_t i) = nullptr;
-};
-
-struct Schema {
-  std::vector<Field> fields;  // at most 64
-  uint64_t required_mask = 0;
-
-  // The index of the field named `name`, or -1.
-  int Find(std::string_view name) const {
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (fields[i].name == name) return static_cast<int>(i);
-    }
-    return -1;
-  }
-};
-
-Schema MakeSchema(std::vector<Field> fields) {
-  Schema s;
-  s.fields = std::move(fields);
-  for (size_t i = 0; i < s.fields.size(); ++i) {
-    if (s.fields[i].required) s.required_mask |= uint64_t{1} << i;
-  }
-  return s;
-}
-
-template <class M>
-struct Unwrap {
-  using type = M;
-  static constexpr bool kOptional = false;
-};
-template <class M>
-struct Unwrap<std::optional<M>> {
-  using type = M;
-  static constexpr bool kOptional = true;
-};
-
-template <class M>
-struct IsVector : std::false_type {};
-template <class M>
-struct IsVector<std::vector<M>> : std::true_type {};
-
-template <auto Member>
-struct MemberOf;
-template <class T, class M, M T::*Member>
-struct MemberOf<Member> {
-  using Class = T;
-  using Type = M;
-};
-
-template <class U>
-constexpr Kind KindOf() {
-  if constexpr (std::is_same_v<U, std::string>) {
-    return Kind::kString;
-  } else if constexpr (std::is_same_v<U, bool>) {
-    return Kind::kBool;
-  } else if constexpr (std::is_same_v<U, int32_t>) {
-    return Kind::kInt32;
-  } else if constexpr (std::is_same_v<U, size_t>) {
-    return Kind::kIndex;
-  } else if constexpr (std::is_same_v<U, Money>) {
-    return Kind::kMoney;
-  } else if constexpr (std::is_enum_v<U>) {
-    return Kind::kEnum;
-  } else if constexpr (IsVector<U>::value) {
-    return Kind::kArray;
-  } else {
-    static_assert(std::is_class_v<U>);
-    return Kind::kObject;
-  }
-}
-
-enum Need : bool { kDefault = false, kRequired = true };
-
-template <auto Member>
-Field MakeField(std::string_view name, Need need, const EnumNames* enums = nullptr,
-                const Schema* nested = nullptr) {
-  using T = typename MemberOf<Member>::Class;
-  using M = typename MemberOf<Member>::Type;
-  using U = typename Unwrap<M>::type;
-  constexpr bool kOptional = Unwrap<M>::kOptional;
-  Field f;
-  f.name = name;
-  f.kind = KindOf<U>();
-  f.required = need == kRequired;
-  f.optional = kOptional;
-  f.enums = enums;
-  f.nested = nested;
-  f.mut = [](void* obj) -> void* {
-    M& m = static_cast<T*>(obj)->*Member;
-    if constexpr (kOptional) {
-      return &m.emplace();
-    } else {
-      return &m;
-    }
-  };
-  f.get = [](const void* obj) -> const void* {
-    const M& m = static_cast<const T*>(obj)->*Member;
-    if constexpr (kOptional) {
-      return m.has_value() ? &*m : nullptr;
-    } else {
-      return &m;
-    }
-  };
-  f.reset = [](void* obj) {
-    if constexpr (kOptional) {
-      (static_cast<T*>(obj)->*Member).reset();
-    } else {
-      (void)obj;
-    }
-  };
-  if constexpr (kOptional) {
-    f.is_default = [](const void* obj) { return !(static_cast<const T*>(obj)->*Member).has_value(); };
-  } else if constexpr (IsVector<U>::value) {
-    f.is_default = [](const void* obj) { return (static_cast<const T*>(obj)->*Member).empty(); };
-  } else if constexpr (KindOf<U>() != Kind::kObject) {
-    f.is_default = [](const void* obj) {
-      static const T kDefaults{};
-      return static_cast<const T*>(obj)->*Member == kDefaults.*Member;
-    };
-  }
-  if constexpr (std::is_enum_v<U>) {
-    f.enum_get = [](const void* v) { return static_cast<int>(*static_cast<const U*>(v)); };
-    f.enum_set = [](void* v, int x) { *static_cast<U*>(v) = static_cast<U>(x); };
-  }
-  if constexpr (IsVector<U>::value) {
-    f.append = [](void* v) -> void* { return &static_cast<U*>(v)->emplace_back(); };
-    f.size = [](const void* v) { return static_cast<const U*>(v)->size(); };
-    f.at = [](const void* v, size_t i) -> const void* { return &(*static_cast<const U*>(v))[i]; };
-  }
-  return f;
-}
-
-// One event type of one entity kind.
-struct EventType {
-  std::string_view name;  // the struct's kName
-  Schema schema;
-  // Makes `event` hold a default event of this type; returns the struct.
-  void* (*emplace)(ShopEvent* event) = nullptr;
-  EventMeta* (*meta)(void* event) = nullptr;
-};
-
-struct KindTypes {
-  std::string_view entity;            // "order", ...
-  std::vector<EventType> types;       // in the variant's order
-};
-
-template <size_t I, class E>
-EventType MakeType(std::vector<Field> fields) {
-  EventType t;
-  t.name = E::kName;
-  t.schema = MakeSchema(std::move(fields));
-  t.emplace = [](ShopEvent* event) -> void* {
-    auto& inner = event->event.emplace<I>();
-    return &inner.template emplace<E>();
-  };
-  t.meta = [](void* e) { return &static_cast<E*>(e)->meta; };
-  return t;
-}
-
-// Everything the format knows, built once.
 struct Format {
-  // Enums.
-  EnumNames channel = BuildEnumNames(&ChannelName);
-  EnumNames payment = BuildEnumNames(&PaymentMethodName);
-  EnumNames verification = BuildEnumNames(&VerificationItemName);
-  EnumNames exception = BuildEnumNames(&ExceptionKindName);
-  EnumNames contact_channel = BuildEnumNames(&ContactChannelName);
-  EnumNames contact_result = BuildEnumNames(&ContactResultName);
-  EnumNames stock_arrival = BuildEnumNames(&StockArrivalName);
-  EnumNames refund_reason = BuildEnumNames(&RefundReasonName);
-  EnumNames ticket_kind = BuildEnumNames(&TicketKindName);
-  EnumNames postage_payer = BuildEnumNames(&PostagePayerName);
-  EnumNames repayment = BuildEnumNames(&RepaymentName);
-  EnumNames packaging = BuildEnumNames(&PackagingName);
-  EnumNames rating = BuildEnumNames(&ReviewRatingName);
-  EnumNames review_channel = BuildEnumNames(&ReviewChannelName);
-  EnumNames review_result = BuildEnumNames(&ReviewContactResultName);
-  EnumNames presence = BuildEnumNames(&BuyerPresenceName);
-  EnumNames remedy = BuildEnumNames(&RemedyName);
-  EnumNames role = BuildEnumNames(&StaffRoleName);
-
-  // Nested structs.
-  Schema buyer = MakeSchema({
-      MakeField<&Buyer::im_name>("im_name", kDefault),
-      MakeField<&Buyer::phone>("phone", kDefault),
-  });
-  Schema address = MakeSchema({
-      MakeField<&Address::province>("province", kDefault),
-      MakeField<&Address::city>("city", kDefault),
-      MakeField<&Address::district>("district", kDefault),
-      MakeField<&Address::detail>("detail", kDefault),
-  });
-  Schema order_line = MakeSchema({
-      MakeField<&OrderLine::product>("product", kRequired),
-      MakeField<&OrderLine::quantity>("quantity", kRequired),
-      MakeField<&OrderLine::unit_price>("unit_price", kRequired),
-      MakeField<&OrderLine::cancelled>("cancelled", kDefault),
-  });
-  Schema ticket_line = MakeSchema({
-      MakeField<&TicketLine::product>("product", kRequired),
-      MakeField<&TicketLine::quantity>("quantity", kRequired),
-  });
-
-  std::array<KindTypes, 4> kinds;
-
-  Format() {
-    kinds[0] = {"order", OrderTypes()};
-    kinds[1] = {"ticket", TicketTypes()};
-    kinds[2] = {"review", ReviewTypes()};
-    kinds[3] = {"reply", ReplyTypes()};
-  }
-
-  std::vector<EventType> OrderTypes() const {
-    constexpr size_t O = 0;
-    return {
-        MakeType<O, OrderPlaced>({
-            MakeField<&OrderPlaced::channel>("channel", kRequired, &channel),
-            MakeField<&OrderPlaced::buyer>("buyer", kDefault, nullptr, &buyer),
-            MakeField<&OrderPlaced::lines>("lines", kRequired, nullptr, &order_line),
-            MakeField<&OrderPlaced::postage>("postage", kDefault),
-            MakeField<&OrderPlaced::payment>("payment", kRequired, &payment),
-            MakeField<&OrderPlaced::paid>("paid", kDefault),
-            MakeField<&OrderPlaced::address>("address", kRequired, nullptr, &address),
-            MakeField<&OrderPlaced::courier>("courier", kDefault),
-            MakeField<&OrderPlaced::notes>("notes", kDefault),
-            MakeField<&OrderPlaced::exception>("exception", kDefault, &exception),
-        }),
-        MakeType<O, PaymentReceived>({
-            MakeField<&PaymentReceived::method>("method", kDefault, &payment),
-        }),
-        MakeType<O, FinanceConfirmed>({}),
-        MakeType<O, CheckRecorded>({
-            MakeField<&CheckRecorded::item>("item", kRequired, &verification),
-        }),
-        MakeType<O, ReviewPassed>({}),
-        MakeType<O, HoldPlaced>({
-            MakeField<&HoldPlaced::reason>("reason", kRequired),
-        }),
-        MakeType<O, HoldReleased>({
-            MakeField<&HoldReleased::confirmed_not_duplicate>("confirmed_not_duplicate", kDefault),
-            MakeField<&HoldReleased::note>("note", kDefault),
-        }),
-        MakeType<O, OutOfStockReported>({
-            MakeField<&OutOfStockReported::product>("product", kRequired),
-            MakeField<&OutOfStockReported::arrival>("arrival", kDefault, &stock_arrival),
-        }),
-        MakeType<O, CustomerContacted>({
-            MakeField<&CustomerContacted::channel>("channel", kRequired, &contact_channel),
-            MakeField<&CustomerContacted::result>("result", kRequired, &contact_result),
-        }),
-        MakeType<O, CourierChanged>({
-            MakeField<&CourierChanged::courier>("courier", kRequired),
-        }),
-        MakeType<O, OrderAdjusted>({
-            MakeField<&OrderAdjusted::line>("line", kDefault),
-            MakeField<&OrderAdjusted::product>("product", kDefault),
-            MakeField<&OrderAdjusted::quantity>("quantity", kDefault),
-            MakeField<&OrderAdjusted::unit_price>("unit_price", kDefault),
-            MakeField<&OrderAdjusted::postage>("postage", kDefault),
-            MakeField<&OrderAdjusted::agreed_via>("agreed_via", kDefault, &contact_channel),
-        }),
-        MakeType<O, PostageSupplemented>({
-            MakeField<&PostageSupplemented::amount>("amount", kRequired),
-            MakeField<&PostageSupplemented::erp_cost>("erp_cost", kDefault),
-        }),
-        MakeType<O, MarkedShipped>({
-            MakeField<&MarkedShipped::manual>("manual", kDefault),
-            MakeField<&MarkedShipped::tracking_number>("tracking_number", kDefault),
-        }),
-        MakeType<O, Delivered>({}),
-        MakeType<O, Completed>({}),
-        MakeType<O, Cancelled>({
-            MakeField<&Cancelled::line>("line", kDefault),
-            MakeField<&Cancelled::reason>("reason", kDefault),
-        }),
-        MakeType<O, Refunded>({
-            MakeField<&Refunded::amount>("amount", kRequired),
-            MakeField<&Refunded::reason>("reason", kDefault, &refund_reason),
-        }),
-        MakeType<O, InvoiceRequested>({
-            MakeField<&InvoiceRequested::title>("title", kRequired),
-            MakeField<&InvoiceRequested::content>("content", kRequired),
-        }),
-    };
-  }
-
-  std::vector<EventType> TicketTypes() const {
-    constexpr size_t T = 1;
-    using TR = TicketRegistered;
-    using RS = RefundSentToFinance;
-    return {
-        MakeType<T, TR>({
-            MakeField<&TR::order_id>("order_id", kRequired),
-            MakeField<&TR::kind>("kind", kRequired, &ticket_kind),
-            MakeField<&TR::category>("category", kDefault),
-            MakeField<&TR::details>("details", kDefault),
-            MakeField<&TR::lines>("lines", kDefault, nullptr, &ticket_line),
-            MakeField<&TR::customer_province>("customer_province", kDefault),
-            MakeField<&TR::shop_province>("shop_province", kDefault),
-            MakeField<&TR::shop>("shop", kDefault),
-            MakeField<&TR::buyer_im>("buyer_im", kDefault),
-            MakeField<&TR::alipay_account>("alipay_account", kDefault),
-            MakeField<&TR::return_postage>("return_postage", kDefault, &postage_payer),
-            MakeField<&TR::reship_postage>("reship_postage", kDefault, &postage_payer),
-            MakeField<&TR::repayment>("repayment", kDefault, &repayment),
-            MakeField<&TR::repayment_amount>("repayment_amount", kDefault),
-            MakeField<&TR::quality_claim>("quality_claim", kDefault),
-            MakeField<&TR::order_marked_shipped>("order_marked_shipped", kDefault),
-            MakeField<&TR::notes>("notes", kDefault),
-        }),
-        MakeType<T, ReturnAgreed>({}),
-        MakeType<T, ReturnShipped>({
-            MakeField<&ReturnShipped::declared_postage>("declared_postage", kRequired),
-            MakeField<&ReturnShipped::freight_collect>("freight_collect", kDefault),
-            MakeField<&ReturnShipped::tracking_number>("tracking_number", kDefault),
-        }),
-        MakeType<T, ParcelReceived>({
-            MakeField<&ParcelReceived::unpacked_by>("unpacked_by", kDefault),
-        }),
-        MakeType<T, PackagingChecked>({
-            MakeField<&PackagingChecked::packaging>("packaging", kRequired, &packaging),
-            MakeField<&PackagingChecked::as_described>("as_described", kDefault),
-        }),
-        MakeType<T, ItemTested>({
-            MakeField<&ItemTested::fault_confirmed>("fault_confirmed", kRequired),
-            MakeField<&ItemTested::qc_stamp>("qc_stamp", kDefault),
-        }),
-        MakeType<T, ResaleDecided>({
-            MakeField<&ResaleDecided::resalable>("resalable", kRequired),
-            MakeField<&ResaleDecided::supplier_takes_back>("supplier_takes_back", kDefault),
-        }),
-        MakeType<T, SupplierExchangeRequested>({}),
-        MakeType<T, SupplierExchangeReceived>({}),
-        MakeType<T, EvidenceRecorded>({
-            MakeField<&EvidenceRecorded::photos>("photos", kDefault),
-            MakeField<&EvidenceRecorded::destruction_photo>("destruction_photo", kDefault),
-        }),
-        MakeType<T, RS>({
-            MakeField<&RS::amount>("amount", kRequired),
-            MakeField<&RS::compensation>("compensation", kDefault),
-            MakeField<&RS::quality_fault>("quality_fault", kDefault),
-            MakeField<&RS::full_refund_unusable>("full_refund_unusable", kDefault),
-            MakeField<&RS::exchange_declined>("exchange_declined", kDefault),
-            MakeField<&RS::alipay_account>("alipay_account", kDefault),
-        }),
-        MakeType<T, RefundPaid>({}),
-        MakeType<T, CashPutInParcel>({
-            MakeField<&CashPutInParcel::amount>("amount", kRequired),
-        }),
-        MakeType<T, Reshipped>({
-            MakeField<&Reshipped::tracking_number>("tracking_number", kDefault),
-        }),
-        MakeType<T, HandedOff>({
-            MakeField<&HandedOff::to>("to", kRequired),
-            MakeField<&HandedOff::reason>("reason", kDefault),
-        }),
-        MakeType<T, Escalated>({
-            MakeField<&Escalated::to>("to", kRequired),
-            MakeField<&Escalated::reason>("reason", kDefault),
-        }),
-        MakeType<T, TicketClosed>({
-            MakeField<&TicketClosed::note>("note", kDefault),
-        }),
-        MakeType<T, TicketRejected>({
-            MakeField<&TicketRejected::reason>("reason", kRequired),
-        }),
-    };
-  }
-
-  std::vector<EventType> ReviewTypes() const {
-    constexpr size_t R = 2;
-    using CA = ContactAttempted;
-    return {
-        MakeType<R, ReviewReceived>({
-            MakeField<&ReviewReceived::order_id>("order_id", kRequired),
-            MakeField<&ReviewReceived::product>("product", kRequired),
-            MakeField<&ReviewReceived::rating>("rating", kRequired, &rating),
-            MakeField<&ReviewReceived::complaint>("complaint", kDefault),
-            MakeField<&ReviewReceived::item_price>("item_price", kRequired),
-            MakeField<&ReviewReceived::buyer>("buyer", kDefault),
-            MakeField<&ReviewReceived::buyer_phone>("buyer_phone", kDefault),
-            MakeField<&ReviewReceived::buyer_difficult>("buyer_difficult", kDefault),
-        }),
-        MakeType<R, ReviewAssigned>({
-            MakeField<&ReviewAssigned::agent>("agent", kRequired),
-        }),
-        MakeType<R, CA>({
-            MakeField<&CA::channel>("channel", kRequired, &review_channel),
-            MakeField<&CA::result>("result", kRequired, &review_result),
-            MakeField<&CA::presence>("presence", kDefault, &presence),
-            MakeField<&CA::role>("role", kDefault, &role),
-            MakeField<&CA::override_limit>("override_limit", kDefault),
-            MakeField<&CA::buyer_difficult>("buyer_difficult", kDefault),
-        }),
-        MakeType<R, RevisionAgreed>({}),
-        MakeType<R, RevisionObserved>({
-            MakeField<&RevisionObserved::new_rating>("new_rating", kDefault, &rating),
-        }),
-        MakeType<R, RemedyOffered>({
-            MakeField<&RemedyOffered::remedy>("remedy", kRequired, &remedy),
-            MakeField<&RemedyOffered::amount>("amount", kDefault),
-        }),
-        MakeType<R, RemedyAccepted>({}),
-        MakeType<R, RemedyDeclined>({}),
-        MakeType<R, DayEnded>({}),
-        MakeType<R, ReviewClosed>({
-            MakeField<&ReviewClosed::reason>("reason", kDefault),
-        }),
-    };
-  }
-
-  std::vector<EventType> ReplyTypes() const {
-    constexpr size_t P = 3;
-    return {
-        MakeType<P, ReplyPosted>({
-            MakeField<&ReplyPosted::text>("text", kRequired),
-        }),
-        MakeType<P, WrongAnswerFound>({
-            MakeField<&WrongAnswerFound::wrong>("wrong", kRequired),
-            MakeField<&WrongAnswerFound::correct>("correct", kDefault),
-            MakeField<&WrongAnswerFound::answered_by>("answered_by", kDefault),
-            MakeField<&WrongAnswerFound::customer>("customer", kDefault),
-        }),
-    };
-  }
+  const std::array<const KindSchema*, 4>& kinds = internal::ShopEventSchemas();
 
   // The event type named `type` of kind `kind`, or nullptr.
   const EventType* FindType(size_t kind, std::string_view type) const {
-    for (const EventType& t : kinds[kind].types) {
-      if (t.name == type) return &t;
-    }
-    return nullptr;
+    return kinds[kind]->Find(type);
   }
 };
 
@@ -543,11 +67,16 @@ const Format& TheFormat() {
   return *format;
 }
 
-// The variant sizes must match the tables (checked once, in tests too).
-static_assert(std::variant_size_v<OrderEvent> == 18);
-static_assert(std::variant_size_v<TicketEvent> == 18);
-static_assert(std::variant_size_v<ReviewEvent> == 10);
-static_assert(std::variant_size_v<ReplyEvent> == 2);
+// Makes `event` hold a default event of `type` of kind `kind`; returns the
+// event struct.
+void* Emplace(ShopEvent* event, size_t kind, const EventType& type) {
+  switch (kind) {
+    case 0: return type.emplace(&event->event.emplace<0>());
+    case 1: return type.emplace(&event->event.emplace<1>());
+    case 2: return type.emplace(&event->event.emplace<2>());
+    default: return type.emplace(&event->event.emplace<3>());
+  }
+}
 
 // ------------------------------------------------------------ formatting
 
@@ -601,18 +130,6 @@ void AppendInt(Int v, std::string* out) {
 }
 
 void AppendObject(const Schema& schema, const void* obj, std::string* out);
-
-// True when the nested object at `obj` has only default fields.
-bool AllDefault(const Schema& schema, const void* obj) {
-  for (const Field& f : schema.fields) {
-    if (f.kind == Kind::kObject && !f.optional) {
-      if (!AllDefault(*f.nested, f.get(obj))) return false;
-    } else if (!f.is_default(obj)) {
-      return false;
-    }
-  }
-  return true;
-}
 
 void AppendValue(const Field& f, const void* value, std::string* out) {
   switch (f.kind) {
@@ -1145,7 +662,7 @@ class EventHandler {
       case kEntity: {
         kind_ = -1;
         for (size_t i = 0; i < format_.kinds.size(); ++i) {
-          if (format_.kinds[i].entity == s) kind_ = static_cast<int>(i);
+          if (format_.kinds[i]->entity == s) kind_ = static_cast<int>(i);
         }
         if (kind_ < 0) {
           return FailPending("unknown entity \"" + s + "\" (one of: order, ticket, review, reply)");
@@ -1171,12 +688,12 @@ class EventHandler {
     type_ = format_.FindType(static_cast<size_t>(kind_), type_name_);
     if (type_ == nullptr) {
       std::string what = "unknown ";
-      what += format_.kinds[static_cast<size_t>(kind_)].entity;
+      what += format_.kinds[static_cast<size_t>(kind_)]->entity;
       what += " event type \"" + type_name_ + "\"";
       error_ = "type: " + what;
       return false;
     }
-    event_obj_ = type_->emplace(event_);
+    event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);
     return true;
   }
 
@@ -1370,12 +887,12 @@ void AppendEvent(const ShopEvent& event, std::string* out) {
     AppendJsonString(meta.agent, out);
   }
   out->append(",\"entity\":\"");
-  out->append(format.kinds[kind].entity);
+  out->append(format.kinds[kind]->entity);
   out->append("\",\"key\":");
   AppendJsonString(event.key, out);
   std::visit(
       [&](const auto& inner) {
-        const EventType& type = format.kinds[kind].types[inner.index()];
+        const EventType& type = format.kinds[kind]->types[inner.index()];
         out->append(",\"type\":\"");
         out->append(type.name);
         out->push_back('"');

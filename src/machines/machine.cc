@@ -6,8 +6,10 @@
 //   u32 record length (bytes after this field)
 //   u32 hash of the event id (Find compares ids only when hashes agree)
 //   str event id
+//   digest: varint count, then (u8 field, u32 hash) each
 //   str entity, agent, note; time at; view event_type, state_before,
-//   state_after; u8 duplicate; verdicts; decisions; actions; deadlines
+//   state_after; u8 duplicate; u8 refused; verdicts; decisions; actions;
+//   deadlines
 //
 // str = varint length + bytes; view = a string_view's pointer and length
 // (static storage by the vocabulary's contract, so the pointer is what an
@@ -32,6 +34,9 @@ absl::Status ValidateEventMeta(const EventMeta& meta) {
   if (meta.id.empty()) return absl::InvalidArgumentError("event id is empty");
   if (meta.at == absl::InfinitePast() || meta.at == absl::InfiniteFuture()) {
     return absl::InvalidArgumentError(absl::StrCat("event ", meta.id, " has no time"));
+  }
+  if (absl::Status s = CheckEventTime(meta.at); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("event ", meta.id, ": ", s.message()));
   }
   return absl::OkStatus();
 }
@@ -115,15 +120,22 @@ class Writer {
     if (t) Raw(*t);
   }
 
-  void Record(uint32_t length, uint32_t id_hash, const kefu::Outcome& o) {
+  void Record(uint32_t length, uint32_t id_hash, const kefu::Outcome& o,
+              const EventDigest& digest) {
     Raw(length);
     Raw(id_hash);
+    Str(o.audit.event_id);
+    Varint(digest.fields.size());
+    for (const EventDigest::Entry& e : digest.fields) {
+      Byte(e.field);
+      Raw(e.hash);
+    }
     Outcome(o);
   }
 
+  // The outcome's fields after its event id.
   void Outcome(const kefu::Outcome& o) {
     const AuditRecord& a = o.audit;
-    Str(a.event_id);
     Str(o.entity);
     Str(a.agent);
     Str(a.note);
@@ -132,6 +144,7 @@ class Writer {
     View(a.state_before);
     View(a.state_after);
     Byte(a.duplicate ? 1 : 0);
+    Byte(a.refused ? 1 : 0);
     Varint(a.verdicts.size());
     for (const RuleVerdict& v : a.verdicts) {
       View(v.rule);
@@ -226,7 +239,18 @@ class Reader {
     return Raw<Timestamp>();
   }
 
-  // Decodes the fields after the event id into `o`.
+  // The digest after the event id.
+  void Digest(EventDigest* digest) {
+    const size_t n = Varint();
+    for (size_t i = 0; i < n; ++i) {
+      EventDigest::Entry e;
+      e.field = Byte();
+      e.hash = Raw<uint32_t>();
+      if (digest != nullptr) digest->fields.push_back(e);
+    }
+  }
+
+  // Decodes the fields after the digest into `o`.
   void Outcome(kefu::Outcome& o) {
     AuditRecord& a = o.audit;
     o.entity = std::string(Str());
@@ -237,6 +261,7 @@ class Reader {
     a.state_before = View();
     a.state_after = View();
     a.duplicate = Byte() != 0;
+    a.refused = Byte() != 0;
     const size_t verdicts = Varint();
     for (size_t i = 0; i < verdicts; ++i) {
       RuleVerdict v;
@@ -279,8 +304,11 @@ class Reader {
 
 }  // namespace
 
-AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes) {
-  for (const Outcome& o : outcomes) Record(o);
+AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes,
+                             const std::vector<EventDigest>& digests) {
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    Record(outcomes[i], i < digests.size() ? digests[i] : EventDigest{});
+  }
 }
 
 struct AppliedEvents::Block {
@@ -357,16 +385,17 @@ AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
   return *this;
 }
 
-void AppliedEvents::Record(const Outcome& outcome) {
+void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
   // Two passes over the outcome: one sizes the record, one writes it
   // straight into the last block (or a new one).
   const uint32_t hash = IdHash(outcome.audit.event_id);
   Count count;
-  Writer<Count>(count).Record(0, hash, outcome);
+  Writer<Count>(count).Record(0, hash, outcome, digest);
   const size_t size = count.n;
   if (tail_ == nullptr || tail_->capacity - tail_->used < size) AppendBlock(size);
   Copy copy{tail_->data() + tail_->used};
-  Writer<Copy>(copy).Record(static_cast<uint32_t>(size - sizeof(uint32_t)), hash, outcome);
+  Writer<Copy>(copy).Record(static_cast<uint32_t>(size - sizeof(uint32_t)), hash, outcome,
+                            digest);
   assert(copy.p == tail_->data() + tail_->used + size);
   tail_->used += static_cast<uint32_t>(size);
   bytes_ += size;
@@ -402,7 +431,8 @@ bool ForEachRecord(const Block* head, bool all, uint32_t hash, F&& f) {
 
 }  // namespace
 
-std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
+std::optional<Outcome> AppliedEvents::Find(std::string_view event_id,
+                                           EventDigest* digest) const {
   std::optional<Outcome> found;
   const uint32_t hash = IdHash(event_id);
   if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return found;
@@ -410,6 +440,7 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id) const {
     if (id != event_id) return false;
     Outcome& o = found.emplace();
     o.audit.event_id = std::string(id);
+    r.Digest(digest);
     r.Outcome(o);
     return true;
   });
@@ -429,7 +460,18 @@ std::vector<Outcome> AppliedEvents::outcomes() const {
   ForEachRecord(head_, true, 0, [&](std::string_view id, Reader& r) {
     Outcome& o = all.emplace_back();
     o.audit.event_id = std::string(id);
+    r.Digest(nullptr);
     r.Outcome(o);
+    return false;
+  });
+  return all;
+}
+
+std::vector<EventDigest> AppliedEvents::digests() const {
+  std::vector<EventDigest> all;
+  all.reserve(count_);
+  ForEachRecord(head_, true, 0, [&](std::string_view, Reader& r) {
+    r.Digest(&all.emplace_back());
     return false;
   });
   return all;

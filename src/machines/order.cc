@@ -14,6 +14,8 @@
 #include "kefu/core/status.h"
 #include "kefu/machines/order_registry.h"
 #include "kefu/policies/after_sales_policies.h"
+#include "machines/event_schema.h"
+#include "machines/machine_core.h"
 #include "machines/order_fsm.h"
 
 namespace kefu {
@@ -722,13 +724,15 @@ bool operator==(const OrderData& a, const OrderData& b) {
 
 // ------------------------------------------------------------------- Order
 
-struct Order::Impl {
-  OrderData data;
-  AppliedEvents log;
-  Sm sm;
-
-  Impl() { sm.start(); }
+struct OrderTraits {
+  using Data = OrderData;
+  using Fsm = Sm;
+  using Event = OrderEvent;
+  static constexpr std::string_view kMachine = "order";
+  static const internal::KindSchema& Schema() { return internal::OrderEventSchema(); }
 };
+
+struct Order::Impl : machine_core::MachineCore<OrderTraits> {};
 
 Order::Order(std::string id) : impl_(std::make_unique<Impl>()) { impl_->data.id = std::move(id); }
 Order::Order(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -742,7 +746,7 @@ Order& Order::operator=(Order&& other) noexcept = default;
 Order::~Order() = default;
 
 const std::string& Order::id() const { return impl_->data.id; }
-std::string_view Order::state() const { return msm_support::StateName(impl_->sm); }
+std::string_view Order::state() const { return impl_->state(); }
 const OrderData& Order::data() const { return impl_->data; }
 std::vector<Outcome> Order::applied() const { return impl_->log.outcomes(); }
 size_t Order::applied_count() const { return impl_->log.size(); }
@@ -754,83 +758,36 @@ bool Order::live() const {
 }
 
 absl::StatusOr<Outcome> Order::Apply(const OrderEvent& event, const OrderEnvironment& env) {
-  const EventMeta& meta = MetaOf(event);
-  KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (std::optional<Outcome> again = impl_->log.Find(meta.id)) {
-    again->audit.duplicate = true;
-    return *std::move(again);
-  }
-  KEFU_RETURN_IF_ERROR(std::visit(Validator{impl_->data}, event));
-
-  Outcome out;
-  out.entity = impl_->data.id;
-  const std::string_view before = state();
-  OrderCtx ctx(impl_->data, env, meta, before, out);
-  impl_->sm.ctx = &ctx;
-  const msm_support::DispatchResult r =
-      std::visit([this](const auto& e) { return msm_support::Dispatch(impl_->sm, e); }, event);
-  impl_->sm.ctx = nullptr;
-
-  const std::string_view name = EventName(event);
-  if (r == msm_support::DispatchResult::kNotAccepted ||
-      (r == msm_support::DispatchResult::kGuardRejected && !ctx.decided)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("order ", impl_->data.id, " in state ", internal::ToAbsl(before),
-                     " does not accept event ", internal::ToAbsl(name), r == msm_support::DispatchResult::kGuardRejected
-                               ? " with these arguments"
-                               : ""));
-  }
-  if (!ctx.status.ok()) return ctx.status;
-
-  out.audit.event_id = meta.id;
-  out.audit.event_type = name;
-  out.audit.agent = meta.agent;
-  out.audit.at = meta.at;
-  out.audit.state_before = before;
-  out.audit.state_after = state();
-  if (r == msm_support::DispatchResult::kGuardRejected) return out;  // refused: nothing changed
-  impl_->log.Record(out);
-  return out;
+  // Built where the caller receives it: the log's copy is the only one made.
+  absl::StatusOr<Outcome> result(absl::in_place);
+  Impl& core = *impl_;
+  absl::Status s = core.Apply(event, env, *result, [&](Outcome& out) {
+    if (absl::Status v = std::visit(Validator{core.data}, event); !v.ok()) {
+      return machine_core::StepResult::Error(std::move(v));
+    }
+    OrderCtx ctx(core.data, env, MetaOf(event), out.audit.state_before, out);
+    core.fsm.ctx = &ctx;
+    machine_core::StepResult r;
+    r.dispatch = std::visit([&](const auto& e) { return msm_support::Dispatch(core.fsm, e); },
+                            event);
+    core.fsm.ctx = nullptr;
+    r.error = std::move(ctx.status);
+    return r;
+  });
+  if (!s.ok()) result = std::move(s);
+  return result;
 }
 
-OrderSnapshot Order::Snapshot() const {
-  OrderSnapshot s;
-  s.format_version = kSnapshotFormat;
-  s.state = std::string(state());
-  s.data = impl_->data;
-  s.applied = impl_->log.outcomes();
-  return s;
-}
+OrderSnapshot Order::Snapshot() const { return impl_->Snapshot(kSnapshotFormat); }
 
 absl::StatusOr<Order> Order::Restore(OrderSnapshot snapshot) {
-  if (snapshot.format_version != kSnapshotFormat) {
-    return absl::InvalidArgumentError(absl::StrCat("order snapshot format ",
-                                                   snapshot.format_version, " is not ",
-                                                   kSnapshotFormat));
-  }
-  if (snapshot.data.id.empty()) return absl::InvalidArgumentError("order snapshot has no id");
   auto impl = std::make_unique<Impl>();
-  if (!msm_support::SetState(impl->sm, snapshot.state)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown order state \"", snapshot.state, "\""));
-  }
-  // Outcomes point at state names in static storage: re-point the audit
-  // records at this build's names so that nothing refers to the snapshot.
-  for (Outcome& o : snapshot.applied) {
-    const int b = msm_support::StateNames<Sm>::IdOf(o.audit.state_before);
-    const int a = msm_support::StateNames<Sm>::IdOf(o.audit.state_after);
-    if (a < 0 || b < 0) return absl::InvalidArgumentError("order snapshot names an unknown state");
-    o.audit.state_before = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(b)];
-    o.audit.state_after = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(a)];
-  }
-  impl->data = std::move(snapshot.data);
-  impl->log = AppliedEvents(snapshot.applied);
+  KEFU_RETURN_IF_ERROR(impl->Restore(std::move(snapshot), kSnapshotFormat));
   return Order(std::move(impl));
 }
 
 const TransitionTable& Order::Table() {
-  static const TransitionTable* const kTable =
-      new TransitionTable(msm_support::ExportTable<Sm>("order"));
+  static const TransitionTable* const kTable = new TransitionTable(Impl::Table());
   return *kTable;
 }
 

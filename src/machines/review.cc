@@ -13,6 +13,8 @@
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/review.h"
+#include "machines/event_schema.h"
+#include "machines/machine_core.h"
 
 namespace kefu {
 namespace review_internal {
@@ -533,7 +535,7 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-absl::Status Validate(const ReviewEvent& event, const ReviewData& d, const ReviewPolicies& p) {
+absl::Status Validate(const ReviewEvent& event, const ReviewData& d) {
   return std::visit(
       Overloaded{
           [&](const ReviewReceived& e) -> absl::Status {
@@ -552,14 +554,6 @@ absl::Status Validate(const ReviewEvent& event, const ReviewData& d, const Revie
           },
           [&](const ReviewAssigned& e) -> absl::Status {
             if (e.agent.empty()) return absl::InvalidArgumentError("assignment names no agent");
-            return absl::OkStatus();
-          },
-          [&](const ContactAttempted& e) -> absl::Status {
-            if (e.override_limit && !p.contact_limit.MayOverride(e.role)) {
-              return absl::PermissionDeniedError(absl::StrCat(
-                  "RV-CONTACT-LIMIT: a ", internal::ToAbsl(StaffRoleName(e.role)),
-                  " may not override the contact limit"));
-            }
             return absl::OkStatus();
           },
           [&](const RemedyOffered& e) -> absl::Status {
@@ -627,21 +621,21 @@ bool operator==(const ReviewData& a, const ReviewData& b) {
 
 // ------------------------------------------------------------------ Review
 
-struct Review::Impl {
-  ReviewData data;
-  AppliedEvents applied;
-  Sm sm;
-
-  std::string_view state() const { return msm_support::StateName(sm); }
-  // Review::Apply's work: fills `out` (a default Outcome) and records it in
-  // `applied` when it should be, or returns the error.
-  absl::Status Apply(const ReviewEvent& event, const ReviewEnvironment& env, Outcome& out);
+struct ReviewTraits {
+  using Data = ReviewData;
+  using Fsm = Sm;
+  using Event = ReviewEvent;
+  static constexpr std::string_view kMachine = "review";
+  static const internal::KindSchema& Schema() { return internal::ReviewEventSchema(); }
 };
 
-Review::Review(std::string id) : impl_(std::make_unique<Impl>()) {
-  impl_->data.id = std::move(id);
-  impl_->sm.start();
-}
+struct Review::Impl : machine_core::MachineCore<ReviewTraits> {
+  // Review::Apply's part of the work (machine_core.h, step 5).
+  machine_core::StepResult Step(const ReviewEvent& event, const ReviewEnvironment& env,
+                                Outcome& out);
+};
+
+Review::Review(std::string id) : impl_(std::make_unique<Impl>()) { impl_->data.id = std::move(id); }
 Review::Review(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Review::Review(const Review& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
 Review& Review::operator=(const Review& other) {
@@ -655,8 +649,8 @@ Review::~Review() = default;
 const std::string& Review::id() const { return impl_->data.id; }
 std::string_view Review::state() const { return impl_->state(); }
 const ReviewData& Review::data() const { return impl_->data; }
-std::vector<Outcome> Review::applied() const { return impl_->applied.outcomes(); }
-size_t Review::applied_count() const { return impl_->applied.size(); }
+std::vector<Outcome> Review::applied() const { return impl_->log.outcomes(); }
+size_t Review::applied_count() const { return impl_->log.size(); }
 
 bool Review::open() const {
   const std::string_view s = state();
@@ -669,79 +663,58 @@ absl::StatusOr<Outcome> Review::Apply(const ReviewEvent& event, const ReviewEnvi
   // so the compiler constructs `result` in place): the idempotency log's copy
   // is the only one made.
   absl::StatusOr<Outcome> result(absl::in_place);
-  absl::Status status = impl_->Apply(event, env, *result);
+  absl::Status status =
+      impl_->Apply(event, env, *result, [&](Outcome& out) { return impl_->Step(event, env, out); });
   if (!status.ok()) result = std::move(status);
   return result;
 }
 
-absl::Status Review::Impl::Apply(const ReviewEvent& event, const ReviewEnvironment& env,
-                                 Outcome& out) {
+machine_core::StepResult Review::Impl::Step(const ReviewEvent& event, const ReviewEnvironment& env,
+                                            Outcome& out) {
+  using machine_core::StepResult;
   const EventMeta& meta = MetaOf(event);
-  KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (std::optional<Outcome> seen = applied.Find(meta.id)) {
-    out = *std::move(seen);
-    out.audit.duplicate = true;
-    return absl::OkStatus();
-  }
   const ReviewPolicies& policies = env.policies ? *env.policies : ReviewPolicies::Defaults();
   static const BusinessCalendar* const kDefaultCalendar =
       new BusinessCalendar(BusinessCalendar::Default());
   const BusinessCalendar& calendar = env.calendar ? *env.calendar : *kDefaultCalendar;
-  KEFU_RETURN_IF_ERROR(Validate(event, data, policies));
+  if (absl::Status v = Validate(event, data); !v.ok()) return StepResult::Error(std::move(v));
+
+  // RV-CONTACT-LIMIT: only some roles may override the limit; another
+  // role's override is the rule refusing, whatever the count.
+  if (const auto* c = std::get_if<ContactAttempted>(&event);
+      c != nullptr && c->override_limit && !policies.contact_limit.MayOverride(c->role)) {
+    Decision d;
+    d.rule = ContactLimitPolicy::kRule;
+    d.verdict = Verdict::kRefused;
+    d.message = {"{role}无权批准超出联系次数上限", "a {role} may not override the contact limit"};
+    d.figures.push_back({"role", std::string(StaffRoleName(c->role))});
+    out.Add(std::move(d));
+    return StepResult::Refused();
+  }
 
   // Most events decide one to three things (a contact: its limit, its
   // channel, what comes next); growing the vector one by one would move
   // every decision again.
   out.decisions.reserve(3);
-  out.entity = data.id;
-  out.audit.event_id = meta.id;
-  out.audit.event_type = EventName(event);
-  out.audit.agent = meta.agent;
-  out.audit.at = meta.at;
-  out.audit.state_before = state();
-
   Ctx ctx(data, out, policies, calendar);
   // DayEnded in awaiting_revision needs the reminder's due time before it
   // commits; computing it changes nothing.
   if (std::holds_alternative<DayEnded>(event) &&
       out.audit.state_before == review_fsm::st::AwaitingRevision::kName && !ctx.PlanReminder()) {
-    return ctx.error;
+    return StepResult::Error(ctx.error);
   }
   if (std::holds_alternative<RemedyDeclined>(event) &&
       out.audit.state_before == review_fsm::st::RemedyOffered::kName &&
       !ctx.PlanFollowUp(meta.at, /*starting=*/!data.refused_at, nullptr)) {
-    return ctx.error;
+    return StepResult::Error(ctx.error);
   }
 
-  sm.ctx = &ctx;
-  const msm_support::DispatchResult r =
-      std::visit([&](const auto& e) { return msm_support::Dispatch(sm, e); }, event);
-  sm.ctx = nullptr;
-
-  switch (r) {
-    case msm_support::DispatchResult::kMoved:
-      break;
-    case msm_support::DispatchResult::kNotAccepted:
-      return absl::FailedPreconditionError(
-          absl::StrCat("review ", data.id, " in state \"", internal::ToAbsl(state()),
-                       "\" does not accept event \"", internal::ToAbsl(EventName(event)), "\""));
-    case msm_support::DispatchResult::kGuardRejected:
-      if (!ctx.error.ok()) return ctx.error;
-      if (out.refused()) {
-        // A policy refused: the review is unchanged, the id not recorded.
-        out.audit.state_after = out.audit.state_before;
-        return absl::OkStatus();
-      }
-      // Every guard said no and no policy spoke: the state does not accept
-      // this event as it is (docs/machines.md, step 5).
-      return absl::FailedPreconditionError(
-          absl::StrCat("review ", data.id, " in state \"", internal::ToAbsl(state()),
-                       "\" does not accept event \"", internal::ToAbsl(EventName(event)),
-                       "\" as given"));
-  }
-  out.audit.state_after = state();
-  applied.Record(out);
-  return absl::OkStatus();
+  fsm.ctx = &ctx;
+  StepResult r;
+  r.dispatch = std::visit([&](const auto& e) { return msm_support::Dispatch(fsm, e); }, event);
+  fsm.ctx = nullptr;
+  r.error = ctx.error;
+  return r;
 }
 
 ContactAdvice Review::AdviseContact(BuyerPresence presence, const ReviewEnvironment& env) const {
@@ -768,45 +741,16 @@ Decision Review::ProposeRemedies(const ReviewEnvironment& env) const {
   return p.remedy.Propose(d.rating, d.item_price, d.buyer_difficult);
 }
 
-ReviewSnapshot Review::Snapshot() const {
-  ReviewSnapshot s;
-  s.format_version = kSnapshotFormat;
-  s.state = std::string(state());
-  s.data = impl_->data;
-  s.applied = impl_->applied.outcomes();
-  return s;
-}
+ReviewSnapshot Review::Snapshot() const { return impl_->Snapshot(kSnapshotFormat); }
 
 absl::StatusOr<Review> Review::Restore(ReviewSnapshot snapshot) {
-  if (snapshot.format_version != kSnapshotFormat) {
-    return absl::InvalidArgumentError(absl::StrCat("review snapshot format ",
-                                                   snapshot.format_version, " is not ",
-                                                   kSnapshotFormat));
-  }
-  if (snapshot.data.id.empty()) return absl::InvalidArgumentError("review snapshot has no id");
   auto impl = std::make_unique<Impl>();
-  impl->sm.start();
-  if (!msm_support::SetState(impl->sm, snapshot.state)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown review state \"", snapshot.state, "\""));
-  }
-  // Outcomes point at state names in static storage: re-point the audit
-  // records at this build's names so that nothing refers to the snapshot.
-  for (Outcome& o : snapshot.applied) {
-    const int b = msm_support::StateNames<Sm>::IdOf(o.audit.state_before);
-    const int a = msm_support::StateNames<Sm>::IdOf(o.audit.state_after);
-    if (a < 0 || b < 0) return absl::InvalidArgumentError("review snapshot names an unknown state");
-    o.audit.state_before = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(b)];
-    o.audit.state_after = msm_support::StateNames<Sm>::Get()[static_cast<size_t>(a)];
-  }
-  impl->data = std::move(snapshot.data);
-  impl->applied = AppliedEvents(snapshot.applied);
+  KEFU_RETURN_IF_ERROR(impl->Restore(std::move(snapshot), kSnapshotFormat));
   return Review(std::move(impl));
 }
 
 const TransitionTable& Review::Table() {
-  static const TransitionTable* const kTable =
-      new TransitionTable(msm_support::ExportTable<Sm>("review"));
+  static const TransitionTable* const kTable = new TransitionTable(Impl::Table());
   return *kTable;
 }
 

@@ -1,7 +1,9 @@
 # The machines layer: shared machine support; each Boost.MSM machine is one
 # translation unit (see docs/machines.md).
 target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/event_schema.cc
   ${CMAKE_CURRENT_LIST_DIR}/machine.cc
+  ${CMAKE_CURRENT_LIST_DIR}/machine_core.cc
   ${CMAKE_CURRENT_LIST_DIR}/transition_table.cc)
 # Orders (issue 3).
 target_sources(kefu PRIVATE

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/ticket_registry.h"
+#include "machines/event_schema.h"
+#include "machines/machine_core.h"
 
 namespace kefu {
 
@@ -77,14 +78,6 @@ namespace {
 
 using internal::ToAbsl;
 
-constexpr char kRulePayload[] = "kefu.rule";
-
-absl::Status RuleStatus(absl::StatusCode code, RuleId rule, std::string message) {
-  absl::Status s(code, message);
-  s.SetPayload(kRulePayload, absl::Cord(ToAbsl(rule)));
-  return s;
-}
-
 Decision MakeDecision(RuleId rule, Verdict verdict, Message message, Figures figures = {}) {
   Decision d;
   d.rule = rule;
@@ -126,9 +119,9 @@ struct Ctx {
   Outcome* out = nullptr;
   const TicketPolicies* p = nullptr;
   const TicketRegistry* registry = nullptr;
+  DefectLedger* defects = nullptr;
   const EventMeta* meta = nullptr;
   Prepared prepared;
-  absl::Status error;    // a guard refused with a status (AS-DEDUP)
   bool refused = false;  // a guard refused with a decision
   PostageCapPolicy::Assessment postage;
 
@@ -146,12 +139,14 @@ struct Ctx {
                                       : std::nullopt;
       if (auto other = registry->FindOpen(e.order_id, category);
           other.has_value() && other->ticket_id != data->id) {
-        error = RuleStatus(
-            absl::StatusCode::kAlreadyExists, DedupPolicy::kRule,
-            absl::StrCat("AS-DEDUP: order ", e.order_id, " already has open ticket ",
-                         other->ticket_id, " (category ", other->category, ") owned by ",
-                         other->owner.empty() ? std::string("nobody") : other->owner));
-        return false;
+        return Refuse(MakeDecision(
+            DedupPolicy::kRule, Verdict::kRefused,
+            {"订单{order}已有未结售后单{ticket}（{category}，负责人{owner}），不重复登记",
+             "order {order} already has open ticket {ticket} ({category}, owned by {owner}): "
+             "not registered twice"},
+            {Figure{"order", e.order_id}, Figure{"ticket", other->ticket_id},
+             Figure{"category", other->category},
+             Figure{"owner", other->owner.empty() ? std::string("—") : other->owner}}));
       }
     }
     Decision reg = p->register_.Evaluate(e.kind, e.category, e.details, e.lines.size());
@@ -329,6 +324,13 @@ struct Ctx {
                 {"登记到重新发货或退款不超过7天", "reship or refund within 7 days of registration"});
     SetDeadline(TrackPolicy::kRule, prepared.b,
                 {"售后跟踪不超过一个星期", "close the case within a week"});
+    // AS-DEFECT: the case counts against each of its products; a threshold
+    // reached shows in this outcome (and in what a redelivery returns).
+    if (defects != nullptr) {
+      Outcome reached = defects->Record(d.id, d.lines);
+      for (Decision& dec : reached.decisions) out->Add(std::move(dec));
+      for (Action& a : reached.actions) out->actions.push_back(std::move(a));
+    }
   }
 
   void Do(ticket_fsm::Commit, const ReturnAgreed&) {
@@ -678,16 +680,17 @@ bool IsTerminal(std::string_view state) {
 
 // ------------------------------------------------------------------- Ticket
 
-struct Ticket::Impl {
-  TicketData data;
-  AppliedEvents log;
-  Fsm fsm;
+struct TicketTraits {
+  using Data = TicketData;
+  using Fsm = kefu::Fsm;
+  using Event = TicketEvent;
+  static constexpr std::string_view kMachine = "ticket";
+  static const internal::KindSchema& Schema() { return internal::TicketEventSchema(); }
 };
 
-Ticket::Ticket(std::string id) : impl_(std::make_unique<Impl>()) {
-  impl_->data.id = std::move(id);
-  impl_->fsm.start();
-}
+struct Ticket::Impl : machine_core::MachineCore<TicketTraits> {};
+
+Ticket::Ticket(std::string id) : impl_(std::make_unique<Impl>()) { impl_->data.id = std::move(id); }
 Ticket::Ticket(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ticket::Ticket(const Ticket& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
 Ticket& Ticket::operator=(const Ticket& other) {
@@ -699,7 +702,7 @@ Ticket& Ticket::operator=(Ticket&& other) noexcept = default;
 Ticket::~Ticket() = default;
 
 const std::string& Ticket::id() const { return impl_->data.id; }
-std::string_view Ticket::state() const { return msm_support::StateName(impl_->fsm); }
+std::string_view Ticket::state() const { return impl_->state(); }
 const TicketData& Ticket::data() const { return impl_->data; }
 std::vector<Outcome> Ticket::applied() const { return impl_->log.outcomes(); }
 size_t Ticket::applied_count() const { return impl_->log.size(); }
@@ -714,119 +717,89 @@ std::vector<RuleId> Ticket::BreachesAt(Timestamp now) const {
 }
 
 absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvironment& env) {
-  const EventMeta& meta = MetaOf(event);
-  KEFU_RETURN_IF_ERROR(ValidateEventMeta(meta));
-  if (std::optional<Outcome> again = impl_->log.Find(meta.id)) {
-    again->audit.duplicate = true;
-    return *std::move(again);
-  }
-  KEFU_RETURN_IF_ERROR(std::visit([](const auto& e) { return Validate(e); }, event));
-
-  const TicketPolicies& policies = env.policies ? *env.policies : TicketPolicies::Defaults();
-  static const BusinessCalendar* const kDefaultCalendar =
-      new BusinessCalendar(BusinessCalendar::Default());
-  const BusinessCalendar& calendar = env.calendar ? *env.calendar : *kDefaultCalendar;
-  TicketData& data = impl_->data;
-  const std::string_view before = state();
-  const std::string_view event_name = EventName(event);
-
-  // AS-OWNER: only the owner (or whom it was escalated to, a supervisor, an
-  // exempt role, the system) acts on an open ticket; unpacking is how a
-  // return changes owner.
-  std::string note;
-  if (!IsTerminal(before) && !std::holds_alternative<ParcelReceived>(event)) {
-    const OwnerPolicy& owner = policies.owner;
-    if (!owner.MayAct(data.owner, data.escalated_to, meta.agent)) {
-      return RuleStatus(absl::StatusCode::kPermissionDenied, OwnerPolicy::kRule,
-                        absl::StrCat("AS-OWNER: ticket ", data.id, " is owned by ", data.owner,
-                                     "; ", meta.agent, " may not apply ", ToAbsl(event_name),
-                                     " unless ", data.owner, " hands it off (AS-HANDOFF)"));
+  absl::StatusOr<Outcome> result(absl::in_place);
+  Impl& core = *impl_;
+  absl::Status status = core.Apply(event, env, *result, [&](Outcome& out) {
+    using machine_core::StepResult;
+    if (absl::Status v = std::visit([](const auto& e) { return Validate(e); }, event); !v.ok()) {
+      return StepResult::Error(std::move(v));
     }
-    if (owner.enabled && !meta.agent.empty() && meta.agent != data.owner &&
-        owner.IsSupervisor(meta.agent)) {
-      note = "supervisor override";
+    const TicketPolicies& policies = env.policies ? *env.policies : TicketPolicies::Defaults();
+    static const BusinessCalendar* const kDefaultCalendar =
+        new BusinessCalendar(BusinessCalendar::Default());
+    const BusinessCalendar& calendar = env.calendar ? *env.calendar : *kDefaultCalendar;
+    TicketData& data = core.data;
+    const EventMeta& meta = MetaOf(event);
+    const std::string_view before = out.audit.state_before;
+
+    // AS-OWNER: only the owner (or whom it was escalated to, a supervisor,
+    // an exempt role, the system) acts on an open ticket; unpacking is how a
+    // return changes owner.
+    if (!IsTerminal(before) && !std::holds_alternative<ParcelReceived>(event)) {
+      const OwnerPolicy& owner = policies.owner;
+      if (!owner.MayAct(data.owner, data.escalated_to, meta.agent)) {
+        out.Add(MakeDecision(
+            OwnerPolicy::kRule, Verdict::kRefused,
+            {"售后单{ticket}由{owner}负责，{agent}不能操作（{event}），除非{owner}移交（AS-HANDOFF）",
+             "ticket {ticket} is owned by {owner}: {agent} may not apply {event} unless {owner} "
+             "hands it off (AS-HANDOFF)"},
+            {Figure{"ticket", data.id}, Figure{"owner", data.owner},
+             Figure{"agent", meta.agent.empty() ? std::string("—") : meta.agent},
+             Figure{"event", std::string(EventName(event))}}));
+        return StepResult::Refused();
+      }
+      if (owner.enabled && !meta.agent.empty() && meta.agent != data.owner &&
+          owner.IsSupervisor(meta.agent)) {
+        out.audit.note = "supervisor override";
+      }
     }
-  }
 
-  // Deadlines the event starts (the calendar may refuse).
-  Ctx ctx;
-  if (const auto* e = std::get_if<TicketRegistered>(&event)) {
-    KEFU_ASSIGN_OR_RETURN(ctx.prepared.a, ComputeDeadline(policies.resolve.terms, e->meta.at,
-                                                          calendar));
-    KEFU_ASSIGN_OR_RETURN(ctx.prepared.b, ComputeDeadline(policies.track.terms, e->meta.at,
-                                                          calendar));
-  } else if (std::holds_alternative<ReturnAgreed>(event)) {
-    KEFU_ASSIGN_OR_RETURN(ctx.prepared.a,
-                          ComputeDeadline(policies.return_window.terms, meta.at, calendar));
-  } else if (std::holds_alternative<SupplierExchangeRequested>(event)) {
-    KEFU_ASSIGN_OR_RETURN(ctx.prepared.a,
-                          ComputeDeadline(policies.resale.exchange, meta.at, calendar));
-  }
+    // Deadlines the event starts (the calendar may refuse).
+    Ctx ctx;
+    auto prepare = [&](const DeadlineTerms& terms, DeadlineTimes* into) {
+      absl::StatusOr<DeadlineTimes> t = ComputeDeadline(terms, meta.at, calendar);
+      if (!t.ok()) return t.status();
+      *into = *t;
+      return absl::OkStatus();
+    };
+    absl::Status prepared;
+    if (std::holds_alternative<TicketRegistered>(event)) {
+      prepared = prepare(policies.resolve.terms, &ctx.prepared.a);
+      if (prepared.ok()) prepared = prepare(policies.track.terms, &ctx.prepared.b);
+    } else if (std::holds_alternative<ReturnAgreed>(event)) {
+      prepared = prepare(policies.return_window.terms, &ctx.prepared.a);
+    } else if (std::holds_alternative<SupplierExchangeRequested>(event)) {
+      prepared = prepare(policies.resale.exchange, &ctx.prepared.a);
+    }
+    if (!prepared.ok()) return StepResult::Error(std::move(prepared));
 
-  Outcome out;
-  out.entity = data.id;
-  out.audit.event_id = meta.id;
-  out.audit.event_type = event_name;
-  out.audit.agent = meta.agent;
-  out.audit.at = meta.at;
-  out.audit.state_before = before;
-  out.audit.note = std::move(note);
-
-  ctx.data = &data;
-  ctx.out = &out;
-  ctx.p = &policies;
-  ctx.registry = env.registry;
-  ctx.meta = &meta;
-  impl_->fsm.ctx = &ctx;
-  const msm_support::DispatchResult result = std::visit(
-      [this](const auto& e) { return msm_support::Dispatch(impl_->fsm, e); }, event);
-  impl_->fsm.ctx = nullptr;
-
-  if (result == msm_support::DispatchResult::kMoved) {
-    out.audit.state_after = state();
-    impl_->log.Record(out);
-    return out;
-  }
-  if (!ctx.error.ok()) return ctx.error;
-  if (ctx.refused) {
-    out.audit.state_after = before;
-    return out;
-  }
-  return absl::FailedPreconditionError(absl::StrCat("ticket ", data.id, " in state ",
-                                                    ToAbsl(before), " does not accept ",
-                                                    ToAbsl(event_name)));
+    ctx.data = &data;
+    ctx.out = &out;
+    ctx.p = &policies;
+    ctx.registry = env.registry;
+    ctx.defects = env.defects;
+    ctx.meta = &meta;
+    core.fsm.ctx = &ctx;
+    StepResult r;
+    r.dispatch = std::visit([&](const auto& e) { return msm_support::Dispatch(core.fsm, e); },
+                            event);
+    core.fsm.ctx = nullptr;
+    return r;
+  });
+  if (!status.ok()) result = std::move(status);
+  return result;
 }
 
-TicketSnapshot Ticket::Snapshot() const {
-  TicketSnapshot s;
-  s.format_version = kSnapshotFormat;
-  s.state = std::string(state());
-  s.data = impl_->data;
-  s.applied = impl_->log.outcomes();
-  return s;
-}
+TicketSnapshot Ticket::Snapshot() const { return impl_->Snapshot(kSnapshotFormat); }
 
 absl::StatusOr<Ticket> Ticket::Restore(TicketSnapshot snapshot) {
-  if (snapshot.format_version != kSnapshotFormat) {
-    return absl::InvalidArgumentError(absl::StrCat("ticket snapshot format ",
-                                                   snapshot.format_version, " is not ",
-                                                   kSnapshotFormat));
-  }
-  if (snapshot.data.id.empty()) return absl::InvalidArgumentError("ticket snapshot has no id");
   auto impl = std::make_unique<Impl>();
-  impl->fsm.start();
-  if (!msm_support::SetState(impl->fsm, snapshot.state)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ticket snapshot names unknown state \"", snapshot.state, "\""));
-  }
-  impl->data = std::move(snapshot.data);
-  impl->log = AppliedEvents(snapshot.applied);
+  KEFU_RETURN_IF_ERROR(impl->Restore(std::move(snapshot), kSnapshotFormat));
   return Ticket(std::move(impl));
 }
 
 const TransitionTable& Ticket::Table() {
-  static const TransitionTable* const kTable =
-      new TransitionTable(msm_support::ExportTable<Fsm>("ticket"));
+  static const TransitionTable* const kTable = new TransitionTable(Impl::Table());
   return *kTable;
 }
 

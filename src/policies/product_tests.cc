@@ -3,5 +3,6 @@
 namespace kefu {
 
 ProductTestQuery::~ProductTestQuery() = default;
+DefectLedger::~DefectLedger() = default;
 
 }  // namespace kefu

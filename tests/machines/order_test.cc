@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/machines/order_registry.h"
+#include "machines/machine_test_util.h"
 #include "machines/order_test_util.h"
 
 namespace kefu {
@@ -16,6 +17,7 @@ namespace {
 
 using ::kefu::testing::At;
 using ::kefu::testing::CheckAll;
+using ::kefu::testing::ExpectRefusedAndRemembered;
 using ::kefu::testing::Meta;
 using ::kefu::testing::MustApply;
 using ::kefu::testing::SamplePlaced;
@@ -81,11 +83,17 @@ TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMis
   EXPECT_EQ(std::get<std::string>(d->Find("missing")->value), "price, postage");
   EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("price, postage"));
   EXPECT_EQ(o.state(), "in_review");
-  EXPECT_EQ(o.Snapshot(), before);  // unchanged, event id not recorded
+  ExpectRefusedAndRemembered(o, before, "e2");
 
   MustApply(o, CheckRecorded{Meta("c-price", kMon10), VerificationItem::kPrice});
   MustApply(o, CheckRecorded{Meta("c-postage", kMon10), VerificationItem::kPostage});
-  Outcome ok = MustApply(o, Pass("e2"));  // the same event id, now allowed
+  // A late copy of e2 is the refusal again, not a second judgement.
+  auto late = o.Apply(Pass("e2"));
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_TRUE(late->audit.duplicate);
+  EXPECT_TRUE(late->refused());
+  EXPECT_EQ(o.state(), "in_review");
+  Outcome ok = MustApply(o, Pass("e2-again"));  // the corrected event has a new id
   EXPECT_EQ(ok.Find("ORD-VERIFY")->verdict, Verdict::kAllowed);
   EXPECT_EQ(o.state(), "ready_to_ship");
 }
@@ -175,10 +183,10 @@ TEST(OrderDuplicateShip, ReleasingTheHoldIsRefusedWithoutAnExplicitDecision) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->refused());
   EXPECT_EQ(r->Find("ORD-DUP-SHIP")->verdict, Verdict::kRefused);
-  EXPECT_EQ(second.Snapshot(), before);
+  ExpectRefusedAndRemembered(second, before, "rel");
 
-  Outcome released = MustApply(second, HoldReleased{Meta("rel", kMon11), true, "different room"},
-                               env);
+  Outcome released = MustApply(
+      second, HoldReleased{Meta("rel-2", kMon11), true, "different room"}, env);
   EXPECT_EQ(released.Find("ORD-DUP-SHIP")->verdict, Verdict::kAllowed);
   EXPECT_EQ(second.state(), "in_review");
   MustApply(second, Pass("T2-pass-2"), env);  // not held again
@@ -312,7 +320,7 @@ TEST(OrderException, ExceptionOrderIsRefusedAnAutomaticMarkShippedAndAcceptsAMan
   EXPECT_TRUE(automatic->refused());
   EXPECT_EQ(automatic->Find("ORD-EXCEPTION")->verdict, Verdict::kRefused);
   EXPECT_EQ(o.state(), "ready_to_ship");
-  Outcome manual = MustApply(o, MarkedShipped{Meta("e3", kMon20), true, ""});
+  Outcome manual = MustApply(o, MarkedShipped{Meta("e3-manual", kMon20), true, ""});
   EXPECT_EQ(manual.Find("ORD-EXCEPTION")->verdict, Verdict::kAllowed);
   EXPECT_EQ(o.state(), "shipped");
 }
@@ -546,6 +554,7 @@ TEST(OrderFix, ColourOrQuantityChangeNeedsTheCustomersAgreement) {
   auto refused = o.Apply(change);
   ASSERT_TRUE(refused.ok());
   EXPECT_TRUE(refused->refused());
+  change.meta.id = "fix-2";  // the corrected event has its own id
   change.agreed_via = ContactChannel::kPhone;
   MustApply(o, change);
   EXPECT_EQ(o.data().lines[0].product, "N86-case-red");
@@ -559,7 +568,8 @@ TEST(OrderPostageSupplement, SupplementNeedsTheErpCostAndIsCappedAtIt) {
   EXPECT_TRUE(unchecked->refused());
   EXPECT_EQ(unchecked->Find("ORD-POSTAGE-SUPP")->verdict, Verdict::kRefused);
 
-  Outcome r = MustApply(o, PostageSupplemented{Meta("s", kMon11), Money::Yuan(8), Money::Yuan(5)});
+  Outcome r =
+      MustApply(o, PostageSupplemented{Meta("s-2", kMon11), Money::Yuan(8), Money::Yuan(5)});
   EXPECT_EQ(r.Find("ORD-POSTAGE-SUPP")->verdict, Verdict::kAdjusted);
   EXPECT_EQ(std::get<Money>(r.Find("ORD-POSTAGE-SUPP")->Find("charged")->value), Money::Yuan(5));
   EXPECT_EQ(o.data().postage, Money::Yuan(15));
@@ -585,7 +595,7 @@ TEST(OrderInvoice, WebsiteInvoiceAddsSixPercentOnGoodsOnlyAndRefusesOtherContent
   EXPECT_TRUE(phone->refused());
   EXPECT_EQ(phone->Find("ORD-INVOICE")->verdict, Verdict::kRefused);
 
-  Outcome r = MustApply(o, InvoiceRequested{Meta("inv", kTue10), "某公司", "配件"});
+  Outcome r = MustApply(o, InvoiceRequested{Meta("inv-2", kTue10), "某公司", "配件"});
   const Decision* d = r.Find("ORD-INVOICE");
   EXPECT_EQ(std::get<Money>(d->Find("goods")->value), Money::Yuan(90));  // postage excluded
   EXPECT_EQ(std::get<Money>(d->Find("fee")->value), Money::Fen(540));
@@ -612,11 +622,53 @@ TEST(OrderIdempotency, ApplyingAnEventIdTwiceReturnsTheFirstOutcomeAndChangesNot
   expected.audit.duplicate = true;
   EXPECT_TRUE(SameOutcome(*again, expected));
   EXPECT_EQ(o.Snapshot(), after_first);
-  // Even a different event under a used id is the first outcome again.
+  // A different event under a used id is an error naming the id and what
+  // differs, never a silent duplicate.
   auto other = o.Apply(Refunded{Meta("cx", kMon20), Money::Yuan(1), RefundReason::kOther});
-  ASSERT_TRUE(other.ok());
-  EXPECT_TRUE(other->audit.duplicate);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(Str(other.status().message()), HasSubstr("\"cx\""));
+  EXPECT_THAT(Str(other.status().message()), HasSubstr("type (first \"cancelled\", now \"refunded\")"));
+  EXPECT_THAT(Str(other.status().message()), HasSubstr("at ("));
   EXPECT_EQ(o.Snapshot(), after_first);
+  // The same type with another field: the field is named.
+  auto reason = o.Apply(Cancelled{Meta("cx", kMon11), std::nullopt, "changed my mind"});
+  EXPECT_EQ(reason.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(Str(reason.status().message()), HasSubstr("differs in fields.reason"));
+  // Another agent sending the same id: named too.
+  auto agent = o.Apply(Cancelled{Meta("cx", kMon11, "xiaoli"), std::nullopt, "dup delivery"});
+  EXPECT_EQ(agent.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(Str(agent.status().message()), HasSubstr("agent (first \"xiaowang\", now \"xiaoli\")"));
+  EXPECT_EQ(o.Snapshot(), after_first);
+}
+
+// The defect the redelivery tests found: a refused refund's late copy was
+// judged again once the order had moved on, and paid.
+TEST(OrderIdempotency, ALateCopyOfARefusedEventIsTheRefusalAgainAfterTheOrderMovedOn) {
+  Order o("T1");
+  OrderPlaced placed = SamplePlaced("e1", kMon10);
+  placed.channel = Channel::kTmall;
+  MustApply(o, placed);
+  CheckAll(o, "T1", kMon10);
+  MustApply(o, OutOfStockReported{Meta("oos", kMon11), "N86-case", StockArrival::kUncertain});
+  // ORD-MALL-COMP: a Tmall out-of-stock refund before another style was
+  // offered is refused.
+  const Refunded refund{Meta("rf", kMon11), Money::Yuan(50), RefundReason::kOutOfStock};
+  auto first = o.Apply(refund);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(first->refused());
+  // The order moves on: another style offered and declined.
+  MustApply(o, CustomerContacted{Meta("call", kMon11), ContactChannel::kPhone,
+                                 ContactResult::kDeclinedOtherStyle});
+  // The late copy is the first refusal again, and pays nothing.
+  auto late = o.Apply(refund);
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_TRUE(late->audit.duplicate);
+  EXPECT_TRUE(late->refused());
+  EXPECT_EQ(o.data().refunded, Money::Zero());
+  EXPECT_EQ(o.data().compensation, Money::Zero());
+  // The corrected refund, with its own id, is applied once.
+  MustApply(o, Refunded{Meta("rf-2", kMon11), Money::Yuan(50), RefundReason::kOutOfStock});
+  EXPECT_EQ(o.data().refunded, Money::Yuan(50));
 }
 
 TEST(OrderRefusal, EventTheStateDoesNotAcceptIsFailedPreconditionNamingStateAndEvent) {

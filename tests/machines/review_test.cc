@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "machines/machine_test_util.h"
 #include "machines/review_test_util.h"
 #include "machines/diagram_check.h"
 
@@ -16,6 +17,7 @@ namespace kefu {
 namespace {
 
 using review_test::At;
+using ::kefu::testing::ExpectRefusedAndRemembered;
 using review_test::DriveTo;
 using review_test::Events;
 using ::testing::HasSubstr;
@@ -78,7 +80,7 @@ TEST_F(ReviewTest, ThirdCallOnNeutralReviewIsRefusedWithCountAndLimit) {
   EXPECT_EQ(d->verdict, Verdict::kRefused);
   EXPECT_EQ(Count(*d, "count"), 2);
   EXPECT_EQ(Count(*d, "limit"), 2);
-  EXPECT_TRUE(review_.Snapshot() == before);  // unchanged, id not recorded
+  ExpectRefusedAndRemembered(review_, before, third.audit.event_id);
 
   // An SMS is still allowed: only calls count on a neutral review.
   EXPECT_FALSE(Apply(ev_.Contact(ReviewChannel::kSms)).refused());
@@ -123,8 +125,14 @@ TEST_F(ReviewTest, AgentMayNotOverrideTheLimit) {
   c.override_limit = true;
   c.role = StaffRole::kAgent;
   const ReviewSnapshot before = review_.Snapshot();
-  EXPECT_EQ(review_.Apply(c).status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(review_.Snapshot() == before);
+  // A rule refusing is an outcome naming the rule, never an error status.
+  auto out = review_.Apply(c);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_TRUE(out->refused());
+  EXPECT_EQ(out->Find("RV-CONTACT-LIMIT")->verdict, Verdict::kRefused);
+  EXPECT_THAT(out->Find("RV-CONTACT-LIMIT")->Reason(Language::kEn),
+              HasSubstr("may not override"));
+  ExpectRefusedAndRemembered(review_, before, c.meta.id);
 }
 
 // RV-CHANNEL: advice from the buyer's presence.
@@ -296,7 +304,7 @@ TEST_F(ReviewTest, TwentyFiveYuanItemAllowsPartialRefundWithoutReturn) {
   const Outcome ret = Apply(ev_.Offer(Remedy::kReturn));
   EXPECT_TRUE(ret.refused());
   EXPECT_EQ(ret.Find("RV-REMEDY")->verdict, Verdict::kRefused);
-  EXPECT_TRUE(review_.Snapshot() == before);
+  ExpectRefusedAndRemembered(review_, before, ret.audit.event_id);
 
   const Outcome offer = Apply(ev_.Offer(Remedy::kPartialRefund, Money::Yuan(5)));
   EXPECT_FALSE(offer.refused());

@@ -46,17 +46,20 @@ TEST(TicketRegistry, ThePackMayRefuseAnySecondTicketOfAnOrder) {
   TicketPolicies pack;
   pack.dedup.same_category_only = false;
   InMemoryTicketRegistry registry;
-  const TicketEnvironment env{&pack, nullptr, &registry};
+  const TicketEnvironment env{{}, &pack, nullptr, &registry};
   Ticket first("T1");
   MustApply(first, SampleRegistered("reg", Monday()), env);
   registry.Update(first);
   Ticket second("T2");
   TicketRegistered reg = SampleRegistered("reg2", Monday());
   reg.category = "发错货";
-  EXPECT_EQ(second.Apply(reg, env).status().code(), absl::StatusCode::kAlreadyExists);
+  auto refused = second.Apply(reg, env);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->Find("AS-DEDUP")->verdict, Verdict::kRefused);
   // Registering the same ticket again (its own entry) is not a duplicate.
   registry.Remove("T1");
   EXPECT_EQ(registry.size(), 0u);
+  reg.meta.id = "reg2-again";
   MustApply(second, reg, env);
 }
 
@@ -107,7 +110,7 @@ TEST(WeeklyReport, AddsUpTheWeeksTicketsCostsAndBreaches) {
   // A: return for refund, Monday, 9 yuan postage capped to 8, refund 120.
   Ticket a("A");
   ToInspecting(a, SampleRegistered("reg", Monday()), Money::Yuan(9));
-  MustApply(a, RefundSentToFinance{Meta("refund", At("2026-11-04T10:00:00+08:00")),
+  MustApply(a, RefundSentToFinance{Meta("refund", At("2026-11-04T12:00:00+08:00")),
                                    Money::Yuan(120), Money::Zero(), false, false, false, ""});
   // B: exchange by xiaoli, Tuesday, out of province, 10 yuan cash in parcel.
   Ticket b("B");

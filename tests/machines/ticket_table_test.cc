@@ -226,7 +226,7 @@ TEST(TicketSnapshot, RestoringAtAnyPointContinuesExactlyLikeTheUninterruptedRun)
   TicketPolicies pack;  // pausing exercises more of the deadline state
   pack.resolve.terms.pause_while_supplier = true;
   pack.owner.supervisors = {"zhuguan"};
-  const TicketEnvironment env{&pack, nullptr, nullptr};
+  const TicketEnvironment env{{}, &pack, nullptr, nullptr};
   int moved = 0;
   std::set<std::string_view> reached;
   for (uint32_t seed = 1; seed <= 40; ++seed) {

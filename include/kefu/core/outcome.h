@@ -37,6 +37,12 @@ namespace kefu {
 // A rule's catalogue ID, e.g. "AS-POSTAGE-CAP" (static storage).
 using RuleId = std::string_view;
 
+// A RuleId for `id` that lives as long as the process: the same view for
+// equal texts, whichever thread asks. For rule IDs that are not string
+// literals (a phrase list's own rules, IDs read back from a file). The
+// registry only grows; rule IDs are few. Thread-safe.
+KEFU_EXPORT RuleId InternRuleId(std::string_view id);
+
 enum class Verdict {
   kAllowed,    // the rule lets the event through as asked
   kRefused,    // the rule refuses; the entity is unchanged
@@ -163,9 +169,14 @@ struct KEFU_EXPORT AuditRecord {
   Timestamp at = absl::InfinitePast();
   std::string_view state_before;  // stable state names, static storage
   std::string_view state_after;
-  // True when the event id had been applied before and this outcome is the
+  // True when the event id had been judged before and this outcome is the
   // original one handed back again (nothing changed).
   bool duplicate = false;
+  // True when a rule refused the event (its refusing decision says which):
+  // the entity did not change, and the event is remembered all the same.
+  // False when it was applied, findings or not (a reply with PH findings
+  // was sent: its decisions are refused verdicts, the event is applied).
+  bool refused = false;
   // A note for the auditor, e.g. "supervisor override".
   std::string note;
   absl::InlinedVector<RuleVerdict, 2> verdicts;

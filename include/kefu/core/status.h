@@ -5,17 +5,25 @@
 // The code tells the caller what to do:
 //
 //   kInvalidArgument    the input itself is malformed (bad amount text, a
-//                       negative quantity, an unknown state name): fix the
-//                       input, retrying is pointless.
-//   kFailedPrecondition the input is well formed but the entity's current
-//                       state does not accept it (a rule refuses it, or the
-//                       event does not fit the state); the entity is unchanged.
+//                       negative quantity, an unknown state name, a time
+//                       outside the years 2000-2199): fix the input,
+//                       retrying is pointless.
+//   kFailedPrecondition the input is well formed but the entity does not
+//                       accept it: the event does not fit the current state,
+//                       or it is dated before the entity's last event.
 //   kOutOfRange         arithmetic would leave the representable range
 //                       (money overflow, a date past the calendar's range).
 //   kNotFound           a key names no entity the caller gave kefu.
-//   kAlreadyExists      a key is taken (a second open ticket, say).
-//   kPermissionDenied   the acting agent may not do this (owner, role).
+//   kAlreadyExists      a key is taken: an event id already judged, sent
+//                       again with other content (another type, time, agent,
+//                       fields or entity). A corrected event needs a new id.
 //   kInternal           a bug in kefu: please report it.
+//
+// A rule refusing an event (a fourth contact on a negative review, a second
+// open ticket for an order, an agent acting on another's ticket) is never an
+// error status: it is an OK Outcome whose decision of that rule has verdict
+// refused (kefu/core/outcome.h), and the refusal is remembered under the
+// event's id like any outcome.
 //
 // When an operation fails, the object it was called on is left exactly as it
 // was. Thread safety: macros and free functions only; no shared state.

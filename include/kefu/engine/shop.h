@@ -87,6 +87,10 @@ struct ShopOptions {
   std::shared_ptr<const ReplyChecker> reply_checker;
   // Shards of the entity maps: more shards, less contention. > 0.
   int shards = 64;
+  // Events of one entity must come in time order: one dated more than this
+  // before the last event applied to its entity is kFailedPrecondition (see
+  // MachineEnvironment). Zero: no earlier event at all. >= 0.
+  Duration clock_skew_tolerance = absl::ZeroDuration();
   // Findings kept in full per agent for ReplyReport() (the first ones); the
   // counts always cover every finding. 0: keep all (memory grows with the
   // findings).

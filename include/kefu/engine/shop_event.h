@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "kefu/core/export.h"
+#include "kefu/engine/conversation.h"
 #include "kefu/machines/machine.h"
 #include "kefu/machines/order.h"
 #include "kefu/machines/review.h"
@@ -30,30 +31,6 @@ namespace kefu {
 enum class EntityKind { kOrder, kTicket, kReview, kReply };
 // "order", "ticket", "review", "reply" (stable).
 KEFU_EXPORT std::string_view EntityKindName(EntityKind kind);
-
-// An agent wrote `text` to a buyer (PH-*). meta.agent is the agent (not
-// empty); the event's key is the conversation (e.g. the buyer's IM name).
-struct ReplyPosted {
-  static constexpr std::string_view kName = "posted";
-  EventMeta meta;
-  std::string text;  // UTF-8 as the agent wrote it; may be ill-formed
-};
-// PH-CALLBACK (seed 001: "发现回答客户咨询错误,应及时回拨,告之客户"): a wrong
-// answer given in the conversation (the event's key) has been found. The
-// shop asks for a call back to the customer with the correction. meta.agent
-// is who found it (not empty).
-struct WrongAnswerFound {
-  static constexpr std::string_view kName = "wrong_answer_found";
-  EventMeta meta;
-  std::string wrong;        // what the customer was told (not empty)
-  std::string correct;      // the right answer, when known
-  std::string answered_by;  // who gave the wrong answer; calls back. Empty: meta.agent
-  std::string customer;     // whom to call (phone or IM name). Empty: the conversation
-};
-using ReplyEvent = std::variant<ReplyPosted, WrongAnswerFound>;
-
-KEFU_EXPORT std::string_view EventName(const ReplyEvent& event);
-KEFU_EXPORT const EventMeta& MetaOf(const ReplyEvent& event);
 
 struct ShopEvent {
   // The entity's key: order id, ticket id, review id or conversation.

@@ -3,9 +3,18 @@
 //
 // - Every event carries an EventMeta: a unique id, the time it happened (the
 //   only source of "now" for a machine) and the acting agent.
-// - An entity remembers the outcome of every event it applied, keyed by event
-//   id (AppliedEvents): an event applied again returns the first outcome,
-//   marked duplicate, and changes nothing. ERPs deliver at least once.
+// - An entity remembers the outcome of every event it judged, applied or
+//   refused by a rule, keyed by event id (AppliedEvents), with a digest of
+//   the event's content (EventDigest). The same id again, however late,
+//   returns that first outcome marked duplicate and changes nothing; the
+//   same id with other content (another type, time, agent or fields) is
+//   kAlreadyExists naming the id and what differs. ERPs deliver at least
+//   once: a sender that corrects a refused event sends it with a new id.
+//   An event that ends in an error status (malformed, not accepted in the
+//   state) is not remembered: it was not judged, and may be sent again.
+// - Events of one entity come in time order: an event dated earlier than
+//   the last event applied to the entity, by more than the environment's
+//   clock_skew_tolerance, is kFailedPrecondition and changes nothing.
 // - MachineSnapshot<Data> is the plain persisted form of an entity: format
 //   version, state name, all data and the applied-event log. Restoring it
 //   yields an entity that behaves exactly like the original.
@@ -23,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "kefu/core/export.h"
 #include "kefu/core/outcome.h"
@@ -36,13 +46,45 @@ struct EventMeta {
   std::string agent;                     // who acted (may be empty: the system)
 };
 
-// OK, or kInvalidArgument naming what is wrong (empty id, infinite time).
+// OK, or kInvalidArgument naming what is wrong (empty id, a time that is
+// not finite or outside the years kefu accepts, see CheckEventTime in
+// kefu/core/time.h).
 KEFU_EXPORT absl::Status ValidateEventMeta(const EventMeta& meta);
 
-// The outcomes an entity has applied, oldest first, looked up by event id
-// (Outcome::audit.event_id).
+// What every machine's Apply() consults besides its own policies; each
+// machine's environment (OrderEnvironment, ...) is one.
+struct MachineEnvironment {
+  // Events of one entity must come in time order: an event dated more than
+  // this before the last event applied to the entity is refused with
+  // kFailedPrecondition. Zero (the default): no earlier event at all.
+  Duration clock_skew_tolerance = absl::ZeroDuration();
+};
+
+// The content of an event beyond its meta, as the idempotency log keeps it:
+// for each field of the event's payload that is not at its default, the
+// field's index in its type's schema (the order of the event struct's
+// members, as docs/events.md lists them) and a 32-bit hash of its value.
+// The same event sent again has the same digest; other fields give another
+// one, up to hash collisions (one in 2^32 per field). 5 bytes per field set.
+struct EventDigest {
+  struct Entry {
+    uint8_t field = 0;
+    uint32_t hash = 0;
+    friend bool operator==(const Entry& a, const Entry& b) {
+      return a.field == b.field && a.hash == b.hash;
+    }
+  };
+  absl::InlinedVector<Entry, 4> fields;
+
+  friend bool operator==(const EventDigest& a, const EventDigest& b) { return a.fields == b.fields; }
+  friend bool operator!=(const EventDigest& a, const EventDigest& b) { return !(a == b); }
+};
+
+// The outcomes of the events an entity has judged (applied or refused by a
+// rule), oldest first, looked up by event id (Outcome::audit.event_id), each
+// with its event's digest.
 //
-// Every applied event is remembered for the entity's whole life, so the log
+// Every judged event is remembered for the entity's whole life, so the log
 // is kept compact: each outcome is encoded into the entity's own byte blocks
 // (its strings and figures copied, its rule IDs, figure names, messages and
 // state names kept as the pointers into static storage they already are;
@@ -55,21 +97,27 @@ KEFU_EXPORT absl::Status ValidateEventMeta(const EventMeta& meta);
 class KEFU_EXPORT AppliedEvents {
  public:
   AppliedEvents() = default;
-  // Records each of `outcomes`, in order.
-  explicit AppliedEvents(const std::vector<Outcome>& outcomes);
+  // Records each of `outcomes`, in order, with digests[i] (none when
+  // `digests` is shorter).
+  explicit AppliedEvents(const std::vector<Outcome>& outcomes,
+                         const std::vector<EventDigest>& digests = {});
   AppliedEvents(const AppliedEvents& other);
   AppliedEvents& operator=(const AppliedEvents& other);
   AppliedEvents(AppliedEvents&& other) noexcept;
   AppliedEvents& operator=(AppliedEvents&& other) noexcept;
   ~AppliedEvents();
 
-  // The outcome recorded for `event_id`, or nullopt.
-  std::optional<Outcome> Find(std::string_view event_id) const;
+  // The outcome recorded for `event_id`, or nullopt; its digest in
+  // `*digest` when given.
+  std::optional<Outcome> Find(std::string_view event_id, EventDigest* digest = nullptr) const;
   bool Contains(std::string_view event_id) const;
-  // Records `outcome` under its audit.event_id. REQUIRES: not yet recorded.
-  void Record(const Outcome& outcome);
+  // Records `outcome` under its audit.event_id, with the digest of its
+  // event. REQUIRES: not yet recorded.
+  void Record(const Outcome& outcome, const EventDigest& digest = {});
   // Every recorded outcome, oldest first (decoded on each call).
   std::vector<Outcome> outcomes() const;
+  // Their digests, in the same order.
+  std::vector<EventDigest> digests() const;
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   // Bytes the encoded records take (for capacity planning and benchmarks).
@@ -104,10 +152,13 @@ struct MachineSnapshot {
   std::string state;        // stable state name
   Data data;
   std::vector<Outcome> applied;  // the idempotency log, oldest first
+  // The digest of each event in `applied` (same order). Missing ones (a
+  // shorter vector) are empty digests.
+  std::vector<EventDigest> digests;
 
   friend bool operator==(const MachineSnapshot& a, const MachineSnapshot& b) {
     return a.format_version == b.format_version && a.state == b.state && a.data == b.data &&
-           SameOutcomes(a.applied, b.applied);
+           SameOutcomes(a.applied, b.applied) && a.digests == b.digests;
   }
   friend bool operator!=(const MachineSnapshot& a, const MachineSnapshot& b) { return !(a == b); }
 };

@@ -9,13 +9,17 @@
 //   - an OK Outcome whose refused() is true when a policy refused the event
 //     (ORD-VERIFY with checks missing, ORD-EXCEPTION without a manual mark,
 //     ...): the decision says which rule and why; the order is unchanged and
-//     the event id is not recorded, so the same event may be sent again once
-//     the cause is fixed.
+//     audit.refused is set. The refusal is remembered: a corrected event
+//     needs a new id.
 //   - kFailedPrecondition when the current state does not accept the event
 //     (the message names both); kInvalidArgument for a malformed event
-//     (empty id, unknown line...); the order is unchanged.
-// Applying an event whose id was already applied returns the first outcome
-// again with audit.duplicate set, and changes nothing.
+//     (empty id, unknown line...); the order is unchanged and the id is not
+//     remembered.
+// The same event id again returns the first outcome, refused or applied, with
+// audit.duplicate set, and changes nothing; the same id with other content
+// is kAlreadyExists naming what differs; an event dated before the last
+// applied one (beyond the environment's clock_skew_tolerance) is
+// kFailedPrecondition (kefu/machines/machine.h).
 //
 // State names are stable strings and part of the API (see Order::Table()
 // and docs/order.md); persist orders with Snapshot() / Restore().
@@ -257,7 +261,7 @@ using OrderSnapshot = MachineSnapshot<OrderData>;
 
 // What Apply() consults besides the order. Every pointer may be null (a
 // default is used) and must outlive the call.
-struct OrderEnvironment {
+struct OrderEnvironment : MachineEnvironment {
   const OrderPolicies* policies = nullptr;      // null: OrderPolicies::Defaults()
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
   const CourierReach* courier_reach = nullptr;  // null: every courier reaches everywhere
@@ -288,7 +292,8 @@ class KEFU_EXPORT Order {
   // The stable name of the current state ("in_review", "shipped", ...).
   std::string_view state() const;
   const OrderData& data() const;
-  // Outcomes of every applied event, oldest first: the audit trail. Built
+  // Outcomes of every event judged (applied or refused by a rule), oldest
+  // first: the audit trail. Built
   // on each call from the compact log (see AppliedEvents in machine.h);
   // applied_count() is the cheap way to ask how many there are.
   std::vector<Outcome> applied() const;

@@ -8,17 +8,22 @@
 //     the next scheduled SMS with its due time, deadlines, the audit record)
 //     when the event was applied. The state and data may have changed.
 //   - an OK Outcome whose refused() is true when a policy refused the event
-//     (RV-CONTACT-LIMIT: a third call on a neutral review; RV-REMEDY: a
+//     (RV-CONTACT-LIMIT: a third call on a neutral review, or an override
+//     asked by a role that may not give it; RV-REMEDY: a
 //     return offered for a 25-yuan item; RV-CHANNEL when enforced): the
 //     decision names the rule and its figures (count and limit, price and
-//     threshold); the review is unchanged and the event id is not recorded.
+//     threshold; the role that may not override the limit); the review is
+//     unchanged and audit.refused is set. The refusal is remembered: a
+//     corrected event needs a new id.
 //   - kFailedPrecondition when the current state does not accept the event
 //     (the message names both); kInvalidArgument for a malformed event
-//     (empty id, a positive rating, a negative amount...);
-//     kPermissionDenied when a contact asks to override the limit and the
-//     role given in the event may not. The review is unchanged.
-// Applying an event whose id was already applied returns the first outcome
-// again with audit.duplicate set, and changes nothing.
+//     (empty id, a positive rating, a negative amount...). The review is
+//     unchanged and the id is not remembered.
+// The same event id again returns the first outcome, refused or applied, with
+// audit.duplicate set, and changes nothing; the same id with other content
+// is kAlreadyExists naming what differs; an event dated before the last
+// applied one (beyond the environment's clock_skew_tolerance) is
+// kFailedPrecondition (kefu/machines/machine.h).
 //
 // Nothing here reads the clock: "now" is the time of the event. The host's
 // end-of-day tick is an event too (DayEnded), sent when a deadline the
@@ -227,7 +232,7 @@ using ReviewSnapshot = MachineSnapshot<ReviewData>;
 
 // What Apply() consults besides the review. Every pointer may be null (the
 // default is used) and must outlive the call.
-struct ReviewEnvironment {
+struct ReviewEnvironment : MachineEnvironment {
   const ReviewPolicies* policies = nullptr;     // null: ReviewPolicies::Defaults()
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
 };
@@ -263,7 +268,8 @@ class KEFU_EXPORT Review {
   // "revised", "unresolved".
   std::string_view state() const;
   const ReviewData& data() const;
-  // Outcomes of every applied event, oldest first: the audit trail. Built
+  // Outcomes of every event judged (applied or refused by a rule), oldest
+  // first: the audit trail. Built
   // on each call from the compact log (see AppliedEvents in machine.h);
   // applied_count() is the cheap way to ask how many there are.
   std::vector<Outcome> applied() const;

@@ -9,19 +9,20 @@
 //     name and data may have changed.
 //   - an OK Outcome whose refused() is true when a policy refused the event
 //     (AS-POSTAGE-CAP for a freight-collect parcel, AS-EVIDENCE without
-//     photos, ...): the decision says which rule and why; the ticket is
-//     unchanged and the event id is not recorded, so the same event may be
-//     sent again once the cause is fixed.
+//     photos, AS-DEDUP with another open ticket for the same order and
+//     category, AS-OWNER for an agent who does not own the ticket, ...):
+//     the decision names the rule, the figures say why (the other ticket
+//     and its owner; the owner); the ticket is unchanged and audit.refused
+//     is set. The refusal is remembered: a corrected event needs a new id.
 //   - kFailedPrecondition when the current state does not accept the event
-//     (the message names both); kAlreadyExists when AS-DEDUP finds another
-//     open ticket for the same order and category (the message names it and
-//     its owner); kPermissionDenied when AS-OWNER refuses the acting agent
-//     (the message names the owner); kInvalidArgument for a malformed event
-//     (empty id, negative amount, ...). The ticket is unchanged. Each such
-//     status carries the payload "kefu.rule" with the rule ID when a rule
-//     refused.
-// Applying an event whose id was already applied returns the first outcome
-// again with audit.duplicate set, and changes nothing.
+//     (the message names both); kInvalidArgument for a malformed event
+//     (empty id, negative amount, ...). The ticket is unchanged and the id
+//     is not remembered.
+// The same event id again returns the first outcome, refused or applied, with
+// audit.duplicate set, and changes nothing; the same id with other content
+// is kAlreadyExists naming what differs; an event dated before the last
+// applied one (beyond the environment's clock_skew_tolerance) is
+// kFailedPrecondition (kefu/machines/machine.h).
 //
 // State names are stable strings and part of the API (see Ticket::Table()
 // and docs/ticket.md); persist tickets with Snapshot() / Restore().
@@ -48,6 +49,7 @@
 #include "kefu/machines/machine.h"
 #include "kefu/machines/transition_table.h"
 #include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/product_tests.h"
 #include "kefu/policies/ticket_terms.h"
 
 namespace kefu {
@@ -327,10 +329,14 @@ using TicketSnapshot = MachineSnapshot<TicketData>;
 
 // What Apply() consults besides the ticket. Every pointer may be null (a
 // default is used) and must outlive the call.
-struct TicketEnvironment {
+struct TicketEnvironment : MachineEnvironment {
   const TicketPolicies* policies = nullptr;     // null: TicketPolicies::Defaults()
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
   const TicketRegistry* registry = nullptr;     // null: no AS-DEDUP check
+  // AS-DEFECT: each registered ticket is recorded here, and what reaching a
+  // threshold decides is part of the registration's outcome. null: not
+  // counted.
+  DefectLedger* defects = nullptr;
 };
 
 class KEFU_EXPORT Ticket {
@@ -354,7 +360,8 @@ class KEFU_EXPORT Ticket {
   // The stable name of the current state ("registered", "inspecting", ...).
   std::string_view state() const;
   const TicketData& data() const;
-  // Outcomes of every applied event, oldest first: the audit trail. Built
+  // Outcomes of every event judged (applied or refused by a rule), oldest
+  // first: the audit trail. Built
   // on each call from the compact log (see AppliedEvents in machine.h);
   // applied_count() is the cheap way to ask how many there are.
   std::vector<Outcome> applied() const;

@@ -27,7 +27,7 @@
 
 namespace kefu {
 
-class KEFU_EXPORT DefectCounter final : public ProductTestQuery {
+class KEFU_EXPORT DefectCounter final : public ProductTestQuery, public DefectLedger {
  public:
   explicit DefectCounter(DefectPolicy policy = {});
 
@@ -37,7 +37,7 @@ class KEFU_EXPORT DefectCounter final : public ProductTestQuery {
   // this ticket, an AS-DEFECT decision and an action: kTestBeforeShipping
   // at test_at, kProposeDelisting at delist_at; the subject is the product
   // and the figure "count" the number of tickets.
-  Outcome Record(std::string_view ticket_id, const std::vector<TicketLine>& lines);
+  Outcome Record(std::string_view ticket_id, const std::vector<TicketLine>& lines) override;
   Outcome Record(const Ticket& ticket) { return Record(ticket.id(), ticket.data().lines); }
 
   // Distinct tickets recorded for `product`.

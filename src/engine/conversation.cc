@@ -1,0 +1,243 @@
+// The conversation machine: Conversation::Apply around the table of
+// conversation_fsm.h, the reply checker's findings as decisions, PH-CALLBACK
+// promises and call backs.
+#include "engine/conversation_fsm.h"  // first: MSM limits
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+#include "engine/reply_schema.h"
+#include "kefu/core/status.h"
+#include "kefu/text/callback.h"
+#include "machines/machine_core.h"
+
+namespace kefu {
+namespace {
+
+constexpr RuleId kCallbackRule = CallbackRule::kRule;
+constexpr Message kPromiseTrackedMessage = {
+    "已答应客户{promised}（{due}前）答复，到时未答复即违规",
+    "the customer was promised an answer \"{promised}\" (by {due}); it is tracked"};
+constexpr Message kPromiseDueMessage = {
+    "答应客户{promised}（{due}前）答复，仍未答复",
+    "the answer promised \"{promised}\" (by {due}) has not been given"};
+constexpr Message kCallBackMessage = {
+    "发现回答错误，请回拨客户{customer}更正：原答复「{wrong}」，正确答复「{correct}」",
+    "a wrong answer was found: call {customer} back to correct it (told \"{wrong}\", "
+    "right: \"{correct}\")"};
+constexpr Message kReplyFindingMessage = {
+    "回复违反{rule}：「{text}」，建议：{suggestion}",
+    "the reply breaks {rule}: \"{text}\"; suggested: {suggestion}"};
+
+const ReplyChecker& DefaultChecker() {
+  static const ReplyChecker* const checker = [] {
+    absl::StatusOr<ReplyChecker> rc = ReplyChecker::Default();
+    // The default checker is built from the library's own data; failing here
+    // is a bug in kefu, found by every test.
+    return rc.ok() ? new ReplyChecker(*std::move(rc)) : nullptr;
+  }();
+  return *checker;
+}
+
+const BusinessCalendar& DefaultCalendar() {
+  static const BusinessCalendar* const calendar =
+      new BusinessCalendar(BusinessCalendar::Default());
+  return *calendar;
+}
+
+// The per-Apply context: what the step computed before dispatch, and the
+// actions that commit it.
+struct Ctx {
+  ConversationData& d;
+  Outcome& out;
+  const EventMeta& meta;
+  const ReplyChecker& checker;
+  const BusinessCalendar& calendar;
+  std::vector<Finding> findings;  // of a posted reply, computed before dispatch
+
+  void Do(conversation_fsm::a::Post, const ReplyPosted& e) {
+    ++d.replies;
+    if (!findings.empty()) ++d.replies_with_findings;
+    for (const Finding& f : findings) {
+      Decision dec;
+      dec.rule = InternRuleId(f.rule_id);
+      dec.verdict = Verdict::kRefused;
+      dec.message = kReplyFindingMessage;
+      dec.figures.push_back({"rule", f.rule_id});
+      dec.figures.push_back({"text", f.text});
+      dec.figures.push_back({"suggestion", f.suggestion});
+      out.Add(std::move(dec));
+    }
+    const CallbackRule& callback = checker.options().callback;
+    if (!callback.enabled) return;
+    // PH-CALLBACK: a reply that puts its answer off to a definite time sets
+    // the deadline then; one that puts nothing off answers an open promise.
+    // A deferral without a definite time is the checker's finding above.
+    const std::optional<TextSpan> deferral = checker.FindDeferral(e.text);
+    if (!deferral) {
+      if (!d.promised_by) return;
+      Deadline cancel;
+      cancel.rule = kCallbackRule;
+      cancel.op = DeadlineOp::kCancel;
+      out.deadlines.push_back(std::move(cancel));
+      d.promised_by.reset();
+      d.promised.clear();
+      d.promised_agent.clear();
+      return;
+    }
+    const std::optional<PromisedTime> p = FindPromisedTime(e.text, meta.at, calendar);
+    if (!p) return;
+    std::string promised = e.text.substr(p->span.begin, p->span.end - p->span.begin);
+    Decision dec;
+    dec.rule = kCallbackRule;
+    dec.verdict = Verdict::kScheduled;
+    dec.message = kPromiseTrackedMessage;
+    dec.figures.push_back({"promised", promised});
+    dec.figures.push_back({"due", p->at});
+    out.Add(std::move(dec));
+    Deadline deadline;
+    deadline.rule = kCallbackRule;
+    deadline.op = DeadlineOp::kSet;
+    deadline.due = p->at;
+    deadline.message = kPromiseDueMessage;
+    deadline.figures.push_back({"promised", promised});
+    deadline.figures.push_back({"due", p->at});
+    deadline.figures.push_back({"agent", meta.agent});  // who promised
+    out.deadlines.push_back(std::move(deadline));
+    d.promised_by = p->at;
+    d.promised = std::move(promised);
+    d.promised_agent = meta.agent;
+  }
+
+  // PH-CALLBACK: a wrong answer found asks for a call back to the customer,
+  // due within callback.call_back_within.
+  void Do(conversation_fsm::a::CallBack, const WrongAnswerFound& e) {
+    ++d.wrong_answers;
+    const CallbackRule& callback = checker.options().callback;
+    if (!callback.enabled) return;  // recorded; nothing asked
+    const std::string& customer = e.customer.empty() ? d.id : e.customer;
+    Figures figures;
+    figures.push_back({"customer", customer});
+    figures.push_back({"wrong", e.wrong});
+    figures.push_back({"correct", e.correct.empty() ? std::string("—") : e.correct});
+    Decision dec;
+    dec.rule = kCallbackRule;
+    dec.verdict = Verdict::kScheduled;
+    dec.message = kCallBackMessage;
+    dec.figures = figures;
+    out.Add(std::move(dec));
+    Action call;
+    call.kind = ActionKind::kCall;
+    call.rule = kCallbackRule;
+    call.assignee = e.answered_by.empty() ? meta.agent : e.answered_by;
+    call.subject = customer;
+    if (callback.call_back_within > absl::ZeroDuration()) {
+      call.due = meta.at + callback.call_back_within;
+    }
+    call.message = kCallBackMessage;
+    call.figures = std::move(figures);
+    out.actions.push_back(std::move(call));
+  }
+};
+
+using Sm = conversation_fsm::ConversationSm<Ctx>;
+
+absl::Status Validate(const ReplyEvent& event) {
+  if (const auto* reply = std::get_if<ReplyPosted>(&event)) {
+    if (reply->meta.agent.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("reply \"", reply->meta.id, "\": the agent is empty"));
+    }
+    return absl::OkStatus();
+  }
+  const auto& wrong = std::get<WrongAnswerFound>(event);
+  if (wrong.meta.agent.empty() || wrong.wrong.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wrong_answer_found \"", wrong.meta.id, "\": ",
+        wrong.meta.agent.empty() ? "the agent is empty" : "the field \"wrong\" is empty"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool operator==(const ConversationData& a, const ConversationData& b) {
+  return a.id == b.id && a.replies == b.replies &&
+         a.replies_with_findings == b.replies_with_findings &&
+         a.wrong_answers == b.wrong_answers && a.promised_by == b.promised_by &&
+         a.promised == b.promised && a.promised_agent == b.promised_agent;
+}
+
+struct ConversationTraits {
+  using Data = ConversationData;
+  using Fsm = Sm;
+  using Event = ReplyEvent;
+  static constexpr std::string_view kMachine = "conversation";
+  static const internal::KindSchema& Schema() { return internal::ReplyEventSchema(); }
+};
+
+struct Conversation::Impl : machine_core::MachineCore<ConversationTraits> {};
+
+Conversation::Conversation(std::string id) : impl_(std::make_unique<Impl>()) {
+  impl_->data.id = std::move(id);
+}
+Conversation::Conversation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Conversation::Conversation(const Conversation& other)
+    : impl_(std::make_unique<Impl>(*other.impl_)) {}
+Conversation& Conversation::operator=(const Conversation& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+  return *this;
+}
+Conversation::Conversation(Conversation&& other) noexcept = default;
+Conversation& Conversation::operator=(Conversation&& other) noexcept = default;
+Conversation::~Conversation() = default;
+
+const std::string& Conversation::id() const { return impl_->data.id; }
+std::string_view Conversation::state() const { return impl_->state(); }
+const ConversationData& Conversation::data() const { return impl_->data; }
+std::vector<Outcome> Conversation::applied() const { return impl_->log.outcomes(); }
+size_t Conversation::applied_count() const { return impl_->log.size(); }
+
+absl::StatusOr<Outcome> Conversation::Apply(const ReplyEvent& event,
+                                            const ConversationEnvironment& env) {
+  absl::StatusOr<Outcome> result(absl::in_place);
+  Impl& core = *impl_;
+  absl::Status status = core.Apply(event, env, *result, [&](Outcome& out) {
+    if (absl::Status v = Validate(event); !v.ok()) {
+      return machine_core::StepResult::Error(std::move(v));
+    }
+    const ReplyChecker& checker = env.checker != nullptr ? *env.checker : DefaultChecker();
+    Ctx ctx{core.data, out, MetaOf(event), checker,
+            env.calendar != nullptr ? *env.calendar : DefaultCalendar(), {}};
+    if (const auto* reply = std::get_if<ReplyPosted>(&event)) {
+      ctx.findings = checker.Check(reply->text);
+    }
+    core.fsm.ctx = &ctx;
+    machine_core::StepResult r;
+    r.dispatch = std::visit([&](const auto& e) { return msm_support::Dispatch(core.fsm, e); },
+                            event);
+    core.fsm.ctx = nullptr;
+    if (env.findings != nullptr && r.dispatch == msm_support::DispatchResult::kMoved) {
+      for (Finding& f : ctx.findings) env.findings->push_back(std::move(f));
+    }
+    return r;
+  });
+  if (!status.ok()) result = std::move(status);
+  return result;
+}
+
+ConversationSnapshot Conversation::Snapshot() const { return impl_->Snapshot(kSnapshotFormat); }
+
+absl::StatusOr<Conversation> Conversation::Restore(ConversationSnapshot snapshot) {
+  auto impl = std::make_unique<Impl>();
+  KEFU_RETURN_IF_ERROR(impl->Restore(std::move(snapshot), kSnapshotFormat));
+  return Conversation(std::move(impl));
+}
+
+const TransitionTable& Conversation::Table() {
+  static const TransitionTable* const kTable = new TransitionTable(Impl::Table());
+  return *kTable;
+}
+
+}  // namespace kefu

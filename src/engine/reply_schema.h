@@ -1,0 +1,24 @@
+// reply_schema.h: the reply events (kefu/engine/shop_event.h) field by
+// field, beside the machines' (src/machines/event_schema.h), and the table
+// of all four kinds in the order of ShopEvent's variant. Private.
+#ifndef KEFU_ENGINE_REPLY_SCHEMA_H_
+#define KEFU_ENGINE_REPLY_SCHEMA_H_
+
+#include <array>
+
+#include "kefu/engine/shop_event.h"
+#include "machines/event_schema.h"
+
+namespace kefu::internal {
+
+const KindSchema& ReplyEventSchema();
+
+// The schemas of ShopEvent's kinds, indexed by EntityKind.
+const std::array<const KindSchema*, 4>& ShopEventSchemas();
+
+// The digest of `event`'s content beyond its meta (EventDigest).
+EventDigest DigestOf(const ShopEvent& event);
+
+}  // namespace kefu::internal
+
+#endif  // KEFU_ENGINE_REPLY_SCHEMA_H_

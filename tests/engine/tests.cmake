@@ -1,5 +1,7 @@
 # Tests of the engine layer (kefu/engine/). One kefu_add_test() per file.
 kefu_add_test(shop_test ${CMAKE_CURRENT_LIST_DIR}/shop_test.cc)
+# At-least-once delivery, ordering and time range (issue 16).
+kefu_add_test(shop_redelivery_test ${CMAKE_CURRENT_LIST_DIR}/shop_redelivery_test.cc)
 # Concurrent Apply/Due/queries: the test the `tsan` preset exists for.
 kefu_add_test(shop_threads_test ${CMAKE_CURRENT_LIST_DIR}/shop_threads_test.cc)
 kefu_add_test(deadline_queue_test ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_test.cc)

@@ -236,7 +236,7 @@ enum Kind : uint8_t { kOrderKind, kTicketKind, kReviewKind, kReplyKind };
 enum OrderOp : uint8_t {
   kPlaced, kPaid, kFinanceConfirmed, kCheck, kReviewPassed, kHoldPlaced, kHoldReleased,
   kOutOfStock, kContacted, kCourierChanged, kAdjustPostage, kAdjustProduct, kSupplement,
-  kShipped, kDelivered, kCompleted, kCancelled, kRefunded, kInvoice,
+  kShipped, kDelivered, kCompleted, kCancelled, kRefunded, kInvoice, kCourierConfirmed,
 };
 // Ticket operations.
 enum TicketOp : uint8_t {
@@ -621,9 +621,11 @@ class Generator {
       if (paid) AddOrder(id, Later(t, 5 * kMinute, 30 * kMinute), kRefunded, 0);
       return;
     }
-    if (cod && rng_.Chance(1, 3)) {
+    // ORD-COD-REACH: the agent checks a cash-on-delivery order's courier,
+    // and changes it a third of the time.
+    if (cod) {
       t += rng_.Range(30, 300);
-      if (!AddOrder(id, t, kCourierChanged)) return;
+      if (!AddOrder(id, t, rng_.Chance(1, 3) ? kCourierChanged : kCourierConfirmed)) return;
     }
     for (int i = 0; i < kVerificationItemCount; ++i) {
       t += rng_.Range(20, 120);
@@ -1301,6 +1303,9 @@ class Generator {
         return;
       case kCourierChanged:
         ev.event = OrderEvent(CourierChanged{meta(agent), "邮政EMS"});
+        return;
+      case kCourierConfirmed:
+        ev.event = OrderEvent(CourierConfirmed{meta(agent), "代收货款已核实"});
         return;
       case kAdjustPostage: {
         OrderAdjusted e;

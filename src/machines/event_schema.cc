@@ -96,6 +96,9 @@ struct MachineSchemas {
         MakeType<O, CourierChanged>({
             MakeField<&CourierChanged::courier>("courier", kRequired),
         }),
+        MakeType<O, CourierConfirmed>({
+            MakeField<&CourierConfirmed::note>("note", kDefault),
+        }),
         MakeType<O, OrderAdjusted>({
             MakeField<&OrderAdjusted::line>("line", kDefault),
             MakeField<&OrderAdjusted::product>("product", kDefault),
@@ -262,7 +265,7 @@ const MachineSchemas& Schemas() {
 }
 
 // The variant sizes must match the tables.
-static_assert(std::variant_size_v<OrderEvent> == 18);
+static_assert(std::variant_size_v<OrderEvent> == 19);
 static_assert(std::variant_size_v<TicketEvent> == 18);
 static_assert(std::variant_size_v<ReviewEvent> == 10);
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/order_registry.h"
@@ -58,7 +59,7 @@ Action MakeAction(ActionKind kind, RuleId rule, Message message,
 // Everything a guard or action may touch during one Apply. Guards write only
 // the outcome and the scratch fields below; actions write the order.
 struct OrderCtx {
-  enum class Review { kUnknown, kRefused, kClear, kDuplicate, kUnreachable };
+  enum class Review { kUnknown, kRefused, kClear, kDuplicate, kUnreachable, kNoCash, kCodUnchecked };
 
   OrderCtx(OrderData& data, const OrderEnvironment& env, const EventMeta& event_meta,
            std::string_view before, Outcome& outcome)
@@ -101,15 +102,26 @@ struct OrderCtx {
     return false;
   }
   bool NeedsFinance(PaymentMethod m) const { return p.finance_check.Needs(m); }
+  // ORD-UNSHIPPED: the warning comes while the shop can still act on the
+  // order's shipping day (the policy's local time, 17:00 by default); an
+  // order paid at or after that time ships the next day.
   void SetUnshippedDeadline(Timestamp paid) {
+    LocalDay ship_day = cal.DayOf(paid);
+    Timestamp tell = cal.StartOfDay(ship_day) + p.unshipped.tell_customer_at;
+    if (paid >= tell) {
+      ship_day += 1;
+      tell = cal.StartOfDay(ship_day) + p.unshipped.tell_customer_at;
+    }
     Deadline dl;
     dl.rule = UnshippedPolicy::kRule;
     dl.op = DeadlineOp::kSet;
-    dl.warn_at = cal.EndOfDay(paid);
-    dl.due = cal.EndOfDay(cal.AddDays(paid, std::max(p.unshipped.close_out_day, 1) - 1));
-    dl.message = {"当天未发出须当天告知客户（提醒时间），逾期未决须在截止时间前完结",
-                  "not shipped on its day: tell the customer that day (warning time); close "
+    dl.warn_at = tell;
+    dl.due = cal.EndOfDay(
+        cal.AddDays(cal.StartOfDay(ship_day), std::max(p.unshipped.close_out_day, 1) - 1));
+    dl.message = {"{ship_day}未发出须当天告知客户（提醒时间），逾期未决须在截止时间前完结",
+                  "not shipped on {ship_day}: tell the customer that day (warning time); close "
                   "out by the due time"};
+    dl.figures.push_back(Text("ship_day", absl::FormatCivilTime(ship_day)));
     out.deadlines.push_back(dl);
   }
   void MarkPaid() {
@@ -203,10 +215,19 @@ struct OrderCtx {
         return review = Review::kDuplicate;
       }
     }
-    // ORD-COD-REACH: the host says whether the courier reaches the address.
-    if (p.courier_reach.enabled && reach != nullptr &&
-        !reach->CanReach(d.courier, d.address, d.payment == PaymentMethod::kCashOnDelivery)) {
-      return review = Review::kUnreachable;
+    // ORD-COD-REACH: the host says whether the courier delivers to the
+    // address and, for cash on delivery, whether it collects there; where
+    // nothing says it does, an agent must have checked.
+    if (p.courier_reach.enabled) {
+      if (reach != nullptr && !reach->Delivers(d.courier, d.address)) {
+        return review = Review::kUnreachable;
+      }
+      if (d.payment == PaymentMethod::kCashOnDelivery) {
+        const std::optional<bool> cash =
+            reach != nullptr ? reach->CollectsCash(d.courier, d.address) : std::nullopt;
+        if (cash == false) return review = Review::kNoCash;
+        if (!cash.has_value() && !d.courier_checked) return review = Review::kCodUnchecked;
+      }
     }
     return review = Review::kClear;
   }
@@ -215,7 +236,8 @@ struct OrderCtx {
     return PlanReview() == Review::kDuplicate;
   }
   bool Check(g::CourierCannotReach, const ReviewPassed&) {
-    return PlanReview() == Review::kUnreachable;
+    const Review r = PlanReview();
+    return r == Review::kUnreachable || r == Review::kNoCash || r == Review::kCodUnchecked;
   }
 
   // ---- guards: policy gates
@@ -374,18 +396,30 @@ struct OrderCtx {
                               "address at most one character apart): held"},
                              {Text("duplicate_of", duplicate_of)}));
         break;
-      case Review::kUnreachable: {
-        const bool cod = d.payment == PaymentMethod::kCashOnDelivery;
+      case Review::kCodUnchecked:
         out.Add(MakeDecision(
             CourierReachPolicy::kReachRule, Verdict::kAdjusted,
-            cod ? Message{"快递{courier}在该地址不能货到付款，更改快递前暂停发货",
-                          "courier {courier} cannot collect cash on delivery at the address: "
-                          "held until the courier is changed"}
-                : Message{"快递{courier}不到该地址，更改快递前暂停发货",
-                          "courier {courier} cannot reach the address: held until the courier "
-                          "is changed"},
+            {"货到付款订单：核查快递{courier}能否在该地址代收货款，核查（或更改快递）前暂停发货",
+             "cash on delivery: check that courier {courier} collects cash at the address; held "
+             "until checked or the courier is changed"},
             {Text("courier", d.courier), Text("payment", PaymentMethodName(d.payment))}));
-        if (p.courier_reach.AsksPrepay(d.channel)) {
+        out.actions.push_back(MakeAction(ActionKind::kOther, CourierReachPolicy::kReachRule,
+                                         {"核查快递能否代收货款，必要时更改快递",
+                                          "check the courier collects cash; change it if not"}));
+        break;
+      case Review::kNoCash:
+      case Review::kUnreachable: {
+        const bool no_cash = review == Review::kNoCash;
+        out.Add(MakeDecision(
+            CourierReachPolicy::kReachRule, Verdict::kAdjusted,
+            no_cash ? Message{"快递{courier}在该地址不能货到付款，更改快递前暂停发货",
+                              "courier {courier} cannot collect cash on delivery at the address: "
+                              "held until the courier is changed"}
+                    : Message{"快递{courier}不到该地址，更改快递前暂停发货",
+                              "courier {courier} cannot reach the address: held until the courier "
+                              "is changed"},
+            {Text("courier", d.courier), Text("payment", PaymentMethodName(d.payment))}));
+        if (!no_cash && p.courier_reach.AsksPrepay(d.channel)) {
           out.Add(MakeDecision(CourierReachPolicy::kPrepayRule, Verdict::kScheduled,
                                {"请客户先付款", "ask the customer to pay in advance"}));
           out.actions.push_back(MakeAction(ActionKind::kCall, CourierReachPolicy::kPrepayRule,
@@ -498,12 +532,22 @@ struct OrderCtx {
   }
   void Do(Commit, const CourierChanged& e) {
     d.courier = e.courier;
+    d.courier_checked = true;  // the agent chose the courier for this address
     if (state_before == order_fsm::st::HeldCourier::kName) {
       out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
                            {"已更改快递为{courier}，回到审单", "courier changed to {courier}: back "
                                                                "to review"},
                            {Text("courier", e.courier)}));
     }
+  }
+  void Do(Commit, const CourierConfirmed& e) {
+    d.courier_checked = true;
+    out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
+                         state_before == order_fsm::st::HeldCourier::kName
+                             ? Message{"已核查快递{courier}，回到审单",
+                                       "courier {courier} checked: back to review"}
+                             : Message{"已核查快递{courier}", "courier {courier} checked"},
+                         {Text("courier", d.courier), Text("note", e.note)}));
   }
   void Do(Commit, const OrderAdjusted& e) {
     if (e.line.has_value()) {
@@ -712,7 +756,7 @@ bool operator==(const OrderData& a, const OrderData& b) {
          SameLines(a.lines, b.lines) &&
          a.postage == b.postage && a.payment == b.payment && a.payment_made == b.payment_made &&
          a.finance_confirmed == b.finance_confirmed && SameAddress(a.address, b.address) &&
-         a.courier == b.courier && a.notes == b.notes && a.exception == b.exception &&
+         a.courier == b.courier && a.courier_checked == b.courier_checked && a.notes == b.notes && a.exception == b.exception &&
          a.placed_at == b.placed_at && a.paid_at == b.paid_at && a.checked == b.checked &&
          a.duplicate_cleared == b.duplicate_cleared && a.duplicate_of == b.duplicate_of &&
          a.hold_reason == b.hold_reason && a.out_of_stock_product == b.out_of_stock_product &&

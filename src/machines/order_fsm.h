@@ -69,7 +69,7 @@ KEFU_ORDER_GUARD(NoPromise, "no payment promised");
 // The review gate (ORD-VERIFY refuses; ORD-DUP-SHIP and ORD-COD-REACH hold).
 KEFU_ORDER_GUARD(ReviewClear, "verified, no duplicate, reachable");
 KEFU_ORDER_GUARD(LikelyDuplicate, "likely duplicate");
-KEFU_ORDER_GUARD(CourierCannotReach, "courier cannot reach");
+KEFU_ORDER_GUARD(CourierCannotReach, "courier cannot reach or collect");
 // Policy gates: refuse with a decision naming the rule.
 KEFU_ORDER_GUARD(NotDuplicate, "confirmed not duplicate");
 KEFU_ORDER_GUARD(ShipAllowed, "finance confirmed, manual mark for exceptions");
@@ -114,6 +114,7 @@ struct OrderDef : msm_support::MachineDef<OrderDef<Ctx>, Ctx> {
     Row<st::InReview,             HoldPlaced,          st::HeldCustomer,       C, none>,
     Row<st::InReview,             OutOfStockReported,  st::HeldOutOfStock,     C, none>,
     Row<st::InReview,             CourierChanged,      none,                   C, none>,
+    Row<st::InReview,             CourierConfirmed,    none,                   C, none>,
     Row<st::InReview,             OrderAdjusted,       none,                   C, G<g::FixAllowed>>,
     Row<st::InReview,             PostageSupplemented, none,                   C, G<g::SupplementChecked>>,
     Row<st::InReview,             Cancelled,           st::Cancelled,          C, G<g::Whole>>,
@@ -123,6 +124,7 @@ struct OrderDef : msm_support::MachineDef<OrderDef<Ctx>, Ctx> {
     Row<st::HeldDuplicate,        Cancelled,           st::Cancelled,          C, G<g::Whole>>,
 
     Row<st::HeldCourier,          CourierChanged,      st::InReview,           C, none>,
+    Row<st::HeldCourier,          CourierConfirmed,    st::InReview,           C, none>,
     Row<st::HeldCourier,          CustomerContacted,   st::AwaitingPayment,    C, G<g::PromisedPayment>>,
     Row<st::HeldCourier,          CustomerContacted,   none,                   C, G<g::NoPromise>>,
     Row<st::HeldCourier,          Cancelled,           st::Cancelled,          C, G<g::Whole>>,

@@ -12,13 +12,21 @@ void CourierCoverage::Block(std::string courier, std::string province, std::stri
   blind_.push_back({std::move(courier), std::move(province), std::move(city), cod_only});
 }
 
-bool CourierCoverage::CanReach(std::string_view courier, const Address& address,
-                               bool cash_on_delivery) const {
+bool CourierCoverage::Delivers(std::string_view courier, const Address& address) const {
   for (const Blind& b : blind_) {
     if (b.courier != courier || b.province != address.province) continue;
     if (!b.city.empty() && b.city != address.city) continue;
-    if (b.cod_only && !cash_on_delivery) continue;
-    return false;
+    if (!b.cod_only) return false;
+  }
+  return true;
+}
+
+std::optional<bool> CourierCoverage::CollectsCash(std::string_view courier,
+                                                  const Address& address) const {
+  for (const Blind& b : blind_) {
+    if (b.courier != courier || b.province != address.province) continue;
+    if (!b.city.empty() && b.city != address.city) continue;
+    return false;  // a blind spot, or one where it does not collect
   }
   return true;
 }

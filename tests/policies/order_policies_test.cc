@@ -99,10 +99,12 @@ TEST(CourierCoverage, BlockedAreasAndCashOnDeliveryOnlyBlindSpots) {
   c.Block("EMS", "四川省", "成都市", /*cod_only=*/true);
   const Address lhasa{"西藏自治区", "拉萨市", "", ""};
   const Address chengdu{"四川省", "成都市", "", ""};
-  EXPECT_FALSE(c.CanReach("SF", lhasa, false));
-  EXPECT_TRUE(c.CanReach("EMS", lhasa, true));
-  EXPECT_TRUE(c.CanReach("EMS", chengdu, false));
-  EXPECT_FALSE(c.CanReach("EMS", chengdu, true));
+  EXPECT_FALSE(c.Delivers("SF", lhasa));
+  EXPECT_EQ(c.CollectsCash("SF", lhasa), false);
+  EXPECT_TRUE(c.Delivers("EMS", lhasa));
+  EXPECT_EQ(c.CollectsCash("EMS", lhasa), true);
+  EXPECT_TRUE(c.Delivers("EMS", chengdu));
+  EXPECT_EQ(c.CollectsCash("EMS", chengdu), false);
   EXPECT_TRUE(CourierReachPolicy{}.AsksPrepay(Channel::kWebsite));
   EXPECT_FALSE(CourierReachPolicy{}.AsksPrepay(Channel::kTmall));
 }

@@ -139,6 +139,15 @@ struct CourierChanged {
   std::string courier;  // not empty
 };
 
+// ORD-COD-REACH: an agent checked that the order's courier collects cash on
+// delivery at its address (seed 002: 核查更改快递). Releases a
+// cash-on-delivery order held for that check; before review, spares it.
+struct CourierConfirmed {
+  static constexpr std::string_view kName = "courier_confirmed";
+  EventMeta meta;
+  std::string note;
+};
+
 // A fixable review problem settled (ORD-FIX): change a line's product or
 // quantity (with the customer's agreement), or the price or postage of an
 // unpaid order.
@@ -208,7 +217,7 @@ struct InvoiceRequested {
 using OrderEvent =
     std::variant<OrderPlaced, PaymentReceived, FinanceConfirmed, CheckRecorded, ReviewPassed,
                  HoldPlaced, HoldReleased, OutOfStockReported, CustomerContacted, CourierChanged,
-                 OrderAdjusted, PostageSupplemented, MarkedShipped, Delivered, Completed,
+                 CourierConfirmed, OrderAdjusted, PostageSupplemented, MarkedShipped, Delivered, Completed,
                  Cancelled, Refunded, InvoiceRequested>;
 
 // The event's stable name and metadata.
@@ -230,6 +239,9 @@ struct KEFU_EXPORT OrderData {
   bool finance_confirmed = false;   // ORD-FIN-CHECK
   Address address;
   std::string courier;
+  // ORD-COD-REACH: an agent checked the courier (CourierConfirmed, or a
+  // courier change) for cash on delivery.
+  bool courier_checked = false;
   std::string notes;
   ExceptionKind exception = ExceptionKind::kNone;
   Timestamp placed_at = absl::InfinitePast();
@@ -264,7 +276,9 @@ using OrderSnapshot = MachineSnapshot<OrderData>;
 struct OrderEnvironment : MachineEnvironment {
   const OrderPolicies* policies = nullptr;      // null: OrderPolicies::Defaults()
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
-  const CourierReach* courier_reach = nullptr;  // null: every courier reaches everywhere
+  // null: every courier delivers everywhere, and whether it collects cash on
+  // delivery is not known (ORD-COD-REACH holds such orders for a check).
+  const CourierReach* courier_reach = nullptr;
   const OrderRegistry* registry = nullptr;      // null: no cross-order duplicate check
   // AS-DEFECT: products to test before shipping (e.g. a DefectCounter).
   // null: no product needs a test.

@@ -1,17 +1,24 @@
-// kefu/policies/courier_reach.h: the host's answer to "can this courier
-// reach this address?", consulted by ORD-COD-REACH and ORD-PREPAY.
+// kefu/policies/courier_reach.h: the host's answers to "does this courier
+// deliver to this address?" and "does it collect cash on delivery there?",
+// consulted by ORD-COD-REACH and ORD-PREPAY.
 //
 // kefu never looks this up itself: the host implements CourierReach (from
 // its courier's coverage list or API cache) and passes it in the order
 // environment. CourierCoverage is a small in-memory implementation for
 // tests and hosts with a short list of blind spots.
 //
-// Thread safety: implementations must allow concurrent calls to CanReach.
+// Where nothing tells the engine that a courier collects cash (no
+// CourierReach, or CollectsCash answering nullopt), a cash-on-delivery order
+// is held at review for a courier check: ORD-COD-REACH, seed 002 "注意货到
+// 付款的订单和地址明显不到的订单核查更改快递".
+//
+// Thread safety: implementations must allow concurrent calls.
 // CourierCoverage is safe to share once built; Block() must not race with
-// CanReach().
+// the queries.
 #ifndef KEFU_POLICIES_COURIER_REACH_H_
 #define KEFU_POLICIES_COURIER_REACH_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,28 +31,36 @@ namespace kefu {
 class KEFU_EXPORT CourierReach {
  public:
   virtual ~CourierReach();
-  // True when `courier` delivers to `address`; for a cash-on-delivery order
-  // (`cash_on_delivery`), true only when it also collects payment there.
-  // Must be deterministic for the same arguments and never block for long.
-  virtual bool CanReach(std::string_view courier, const Address& address,
-                        bool cash_on_delivery) const = 0;
+  // True when `courier` delivers to `address`. Must be deterministic for the
+  // same arguments and never block for long (both queries).
+  virtual bool Delivers(std::string_view courier, const Address& address) const = 0;
+  // Whether `courier` collects cash on delivery at `address`: true or false
+  // when the host knows, nullopt when it does not (the order is then held
+  // for an agent's check).
+  virtual std::optional<bool> CollectsCash(std::string_view courier,
+                                           const Address& address) const = 0;
 };
 
-// Every courier reaches every address, cash on delivery included.
+// Every courier delivers everywhere and collects cash everywhere.
 class KEFU_EXPORT ReachEverywhere final : public CourierReach {
  public:
-  bool CanReach(std::string_view, const Address&, bool) const override { return true; }
+  bool Delivers(std::string_view, const Address&) const override { return true; }
+  std::optional<bool> CollectsCash(std::string_view, const Address&) const override {
+    return true;
+  }
 };
 
-// Reaches everywhere except the blocked areas.
+// Delivers and collects cash everywhere except the blocked areas: the host's
+// list of blind spots is taken as complete.
 class KEFU_EXPORT CourierCoverage final : public CourierReach {
  public:
   // `courier` does not reach `province` (and `city`, when not empty); with
   // `cod_only`, it reaches it but does not collect cash on delivery there.
   void Block(std::string courier, std::string province, std::string city = "",
              bool cod_only = false);
-  bool CanReach(std::string_view courier, const Address& address,
-                bool cash_on_delivery) const override;
+  bool Delivers(std::string_view courier, const Address& address) const override;
+  std::optional<bool> CollectsCash(std::string_view courier,
+                                   const Address& address) const override;
 
  private:
   struct Blind {

@@ -67,6 +67,11 @@ KEFU_EXPORT int Utf8EditDistance(std::string_view a, std::string_view b, int lim
 // courier is changed; for the listed channels the customer is first asked to
 // pay in advance, and a promised (not made) payment unpacks and restocks the
 // goods until the money arrives.
+// ORD-COD-REACH / ORD-PREPAY: at review, an order whose courier does not
+// reach the address is held until the courier is changed (a website order is
+// asked to pay first); a cash-on-delivery order is held unless the host's
+// CourierReach says its courier collects cash at the address, or an agent
+// checked it (CourierConfirmed, or a courier change).
 struct KEFU_EXPORT CourierReachPolicy {
   static constexpr RuleId kReachRule = "ORD-COD-REACH";
   static constexpr RuleId kPrepayRule = "ORD-PREPAY";
@@ -147,11 +152,16 @@ struct KEFU_EXPORT ReviewHoldPolicy {
 };
 
 // ORD-UNSHIPPED: a paid order not shipped on its day is told to the customer
-// by the end of that day (the deadline's warning) and closed out by the end
-// of day `close_out_day` (day 1 = the day it was paid).
+// that day, while the shop can still act: the deadline's warning comes at
+// `tell_customer_at` (local time) of the order's shipping day, and the
+// order is closed out by the end of day `close_out_day` (day 1 = the
+// shipping day). The shipping day is the day the order was paid (or placed,
+// for cash on delivery), or the next day when that happened at or after
+// `tell_customer_at`.
 struct KEFU_EXPORT UnshippedPolicy {
   static constexpr RuleId kRule = "ORD-UNSHIPPED";
   int close_out_day = 3;
+  Duration tell_customer_at = absl::Hours(17);  // since local midnight
 };
 
 // ORD-FIX: fixable review problems. Product and quantity changes need the

@@ -23,6 +23,15 @@ using ::testing::StartsWith;
 
 std::string Str(absl::string_view s) { return std::string(s.data(), s.size()); }
 
+// What ParseEvent makes of `at`: an RFC 3339 time in the years an event
+// may have.
+absl::StatusOr<Timestamp> EventTime(std::string_view text) {
+  absl::StatusOr<Timestamp> t = ParseTimestamp(text);
+  if (!t.ok()) return t;
+  if (absl::Status s = CheckEventTime(*t); !s.ok()) return s;
+  return t;
+}
+
 Timestamp At(std::string_view text) {
   absl::StatusOr<Timestamp> t = ParseTimestamp(text);
   EXPECT_TRUE(t.ok()) << text;
@@ -308,7 +317,7 @@ TEST(EventsRoundTrip, TimesWithAnyOffsetAreTheSameInstant) {
       "2026-11-02t09:15:00+08:00", "2026-11-02T09:15:00z", "2016-12-31T23:59:60Z"};
   for (const std::string& t : times) {
     SCOPED_TRACE(t);
-    absl::StatusOr<Timestamp> want = ParseTimestamp(t);
+    absl::StatusOr<Timestamp> want = EventTime(t);
     absl::StatusOr<ShopEvent> e =
         ParseEvent("{\"id\":\"e\",\"at\":\"" + t + "\",\"entity\":\"order\",\"key\":\"T\","
                    "\"type\":\"delivered\"}");
@@ -337,6 +346,11 @@ TEST(EventsRoundTrip, TimeReaderAgreesWithParseTimestamp) {
     absl::StatusOr<ShopEvent> e =
         ParseEvent("{\"id\":\"e\",\"at\":\"" + t + "\",\"entity\":\"order\",\"key\":\"T\","
                    "\"type\":\"delivered\"}");
+    if (want.ok() && !CheckEventTime(*want).ok()) {  // 0000 and 9999: read, then refused
+      ASSERT_FALSE(e.ok());
+      EXPECT_THAT(Str(e.status().message()), StartsWith("at: year "));
+      continue;
+    }
     ASSERT_EQ(e.ok(), want.ok());
     if (want.ok()) {
       EXPECT_EQ(MetaOf(*e).at, *want);
@@ -467,6 +481,73 @@ TEST(EventsErrors, BadTimesAreRefused) {
     EXPECT_THAT(MessageOf(line), StartsWith("line 12: at: not an RFC 3339 time with offset"))
         << t;
   }
+}
+
+std::string Delivered(std::string_view at) {
+  return "{\"id\":\"e\",\"at\":\"" + std::string(at) +
+         "\",\"entity\":\"order\",\"key\":\"T\",\"type\":\"delivered\"}";
+}
+
+TEST(EventsErrors, YearsBefore2000OrAfter2199AreRefusedNamingTheLineAndAt) {
+  // The years are counted at UTC+08:00 (CheckEventTime, kefu/core/time.h).
+  for (std::string_view t :
+       {"2000-01-01T00:00:00+08:00", "1999-12-31T16:00:00Z", "2199-12-31T23:59:59.999+08:00",
+        "2026-11-02T09:15:00+08:00"}) {
+    EXPECT_TRUE(ErrorOf(Delivered(t)).ok()) << t;
+  }
+  EXPECT_EQ(MessageOf(Delivered("9999-12-31T10:00:00+08:00")),
+            "line 12: at: year 9999 is outside the years an event may have, 2000 to 2199 "
+            "(at UTC+08:00)");
+  EXPECT_EQ(MessageOf(Delivered("1999-12-31T23:59:59+08:00")),
+            "line 12: at: year 1999 is outside the years an event may have, 2000 to 2199 "
+            "(at UTC+08:00)");
+  EXPECT_EQ(MessageOf(Delivered("1999-12-31T15:59:59Z")),
+            "line 12: at: year 1999 is outside the years an event may have, 2000 to 2199 "
+            "(at UTC+08:00)");
+  EXPECT_EQ(MessageOf(Delivered("2200-01-01T00:00:00+08:00")),
+            "line 12: at: year 2200 is outside the years an event may have, 2000 to 2199 "
+            "(at UTC+08:00)");
+  EXPECT_THAT(MessageOf(Delivered("0001-01-01T00:00:00Z")), StartsWith("line 12: at: year 1 "));
+  // The same through ParseTimestamp's path (a form the direct reader leaves
+  // to it): refused alike.
+  EXPECT_THAT(MessageOf(Delivered("9999-12-31t10:00:00+08:00")),
+              StartsWith("line 12: at: year 9999 is outside"));
+}
+
+TEST(EventsErrors, LeapSecondsAreRefusedNotReadAsTheNextMinute) {
+  for (std::string_view t : {"2016-12-31T23:59:60Z", "2026-11-02T23:59:60+08:00",
+                             "2016-12-31T23:59:60.5Z", "2016-12-31t23:59:60z"}) {
+    EXPECT_EQ(MessageOf(Delivered(t)),
+              "line 12: at: a leap second (second 60) is not a time kefu takes: \"" +
+                  std::string(t) + "\"")
+        << t;
+  }
+}
+
+TEST(EventsErrors, ANulByteAnywhereMakesTheLineBadNamingItsColumn) {
+  // The defect: nlohmann-json's lexer ends the input at a NUL, so two events
+  // joined by one parsed as the first and the second was dropped silently.
+  const std::string first = Line("order", "delivered", "");
+  const std::string joined = first + std::string(1, '\0') + Line("order", "completed", "");
+  EXPECT_EQ(MessageOf(joined),
+            "line 12: column " + std::to_string(first.size() + 1) +
+                ": a NUL byte, which JSON text cannot hold (inside a string, write \\u0000)");
+  // At the start, inside a string, after the object: the same, by column.
+  EXPECT_THAT(MessageOf(std::string(1, '\0') + first), StartsWith("line 12: column 1: a NUL byte"));
+  std::string in_string = Line("reply", "posted", "{\"text\":\"ab\"}");
+  const size_t b = in_string.find("ab") + 1;
+  in_string[b] = '\0';
+  EXPECT_THAT(MessageOf(in_string),
+              StartsWith("line 12: column " + std::to_string(b + 1) + ": a NUL byte"));
+  EXPECT_THAT(MessageOf(first + std::string(1, '\0')),
+              StartsWith("line 12: column " + std::to_string(first.size() + 1) + ": "));
+  EXPECT_THAT(MessageOf(std::string(1, '\0'), 0), StartsWith("column 1: a NUL byte"));
+  // Escaped, a NUL is text like any other.
+  absl::StatusOr<ShopEvent> escaped =
+      ParseEvent(Line("reply", "posted", "{\"text\":\"a\\u0000b\"}"));
+  ASSERT_TRUE(escaped.ok()) << escaped.status();
+  EXPECT_EQ(std::get<ReplyPosted>(std::get<ReplyEvent>(escaped->event)).text,
+            std::string("a\0b", 3));
 }
 
 TEST(EventsErrors, FieldProblemsNameTheFieldPath) {

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "core/absl_compat.h"
 #include "kefu/io/events.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/machines/ticket_report.h"
 
 namespace kefu {
@@ -241,7 +242,7 @@ class Builder {
 
 }  // namespace
 
-absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& options) {
+absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options) {
   ShopOptions shop_options = options.shop;
   shop_options.shards = 1;  // one thread: one shard keeps Due() cheap
   shop_options.max_findings_per_agent = options.max_items_kept;
@@ -252,22 +253,31 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
 
   ReplayReport report;
   Builder builder(options, shop, report);
-  std::string line;
+  LineReader::Line line;
   int64_t next_progress = 64 * 1024;
-  while (std::getline(in, line)) {
-    ++report.lines;
-    report.bytes += static_cast<int64_t>(line.size()) + 1;
+  for (;;) {
+    absl::StatusOr<bool> more = in.Next(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    report.lines = line.number;
+    report.bytes = in.bytes_read();
     if (options.progress && report.bytes >= next_progress) {
       options.progress(report.bytes);
       next_progress = report.bytes + 64 * 1024;
     }
-    if (IsBlankLine(line)) {
+    const bool blank = !line.too_long && IsBlankLine(line.text);
+    if (blank) {
       ++report.blank;
       continue;
     }
-    absl::StatusOr<ShopEvent> event = ParseEvent(line, report.lines);
+    absl::StatusOr<ShopEvent> event =
+        line.too_long ? absl::InvalidArgumentError(absl::StrCat(
+                            "line ", line.number, ": ", line.bytes,
+                            " bytes, longer than the limit of ", in.max_line_bytes(),
+                            " bytes a line"))
+                      : ParseEvent(line.text, line.number);
     if (!event.ok()) {
-      builder.LineError(report.lines, "", std::string(event.status().message()));
+      builder.LineError(line.number, "", std::string(event.status().message()));
       ++report.bad;
       if (options.strict) {
         report.stopped_early = true;
@@ -281,8 +291,8 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
     builder.CollectDue(meta.at);
     absl::StatusOr<Outcome> out = shop.Apply(*event);
     if (!out.ok()) {
-      builder.LineError(report.lines, meta.id,
-                        absl::StrCat("line ", report.lines, ": ", out.status().message()));
+      builder.LineError(line.number, meta.id,
+                        absl::StrCat("line ", line.number, ": ", out.status().message()));
       ++report.rejected;
       if (options.strict) {
         report.stopped_early = true;
@@ -292,7 +302,6 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
     }
     builder.Record(*event, *out);
   }
-  if (in.bad()) return absl::DataLossError("replay: reading the events failed");
   if (options.progress) options.progress(report.bytes);
 
   report.until = options.until ? *options.until
@@ -311,6 +320,13 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
   }
   report.shop = std::move(shop_ptr);
   return report;
+}
+
+absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& options) {
+  absl::StatusOr<std::unique_ptr<LineReader>> reader =
+      LineReader::FromStream(in, "the events", options.max_line_bytes);
+  if (!reader.ok()) return reader.status();
+  return Replay(**reader, options);
 }
 
 }  // namespace kefu

@@ -349,3 +349,68 @@ TEST(Replay, ScheduledActionsGoToTheAgentOfTheEventThatAskedForThem) {
 
 }  // namespace
 }  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// T1's review, then `middle`, then a reply (r-last) that applies.
+std::string AroundT1(const std::string& middle) {
+  return std::string(kOrderT1Reviewed) + middle +
+         R"({"id":"r-last","at":"2026-11-02T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好，已为您安排"}})"
+         "\n";
+}
+
+TEST(Replay, ALineLongerThanTheLimitIsABadLineAndTheLinesAfterItApply) {
+  // Line 10 is a reply of 3 MiB: past the default 1 MiB it is a bad line
+  // with its number, read without being held; line 11 applies.
+  const std::string text(size_t{3} << 20, 'x');
+  const std::string long_line =
+      R"({"id":"p-long","at":"2026-11-02T09:30:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":")" +
+      text + "\"}}\n";
+  const ReplayReport r = MustReplay(AroundT1(long_line));
+  EXPECT_EQ(r.lines, 11);  // a blank line, T1's 8 events, the long one, r-last
+  EXPECT_EQ(r.bad, 1);
+  EXPECT_EQ(r.applied, 9);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 10);
+  EXPECT_EQ(r.errors[0].message,
+            "line 10: " + std::to_string(long_line.size() - 1) +
+                " bytes, longer than the limit of 1048576 bytes a line");
+
+  // A higher limit takes it.
+  ReplayOptions options;
+  options.max_line_bytes = size_t{4} << 20;
+  const ReplayReport wide = MustReplay(AroundT1(long_line), options);
+  EXPECT_EQ(wide.bad, 0);
+  EXPECT_EQ(wide.applied, 10);
+}
+
+TEST(Replay, TwoEventsJoinedByANulAreABadLineNotTheFirstEventAlone) {
+  // The defect: the part after the NUL was dropped without a word and the
+  // line applied as the first event.
+  const std::string joined =
+      std::string(R"({"id":"r-a","at":"2026-11-02T09:30:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好"}})") +
+      '\0' +
+      R"({"id":"r-b","at":"2026-11-02T09:31:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"在的"}})" +
+      "\n";
+  const ReplayReport r = MustReplay(AroundT1(joined));
+  EXPECT_EQ(r.lines, 11);
+  EXPECT_EQ(r.bad, 1);
+  EXPECT_EQ(r.applied, 9);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 10);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("line 10: column 140: a NUL byte"));
+}
+
+TEST(Replay, ReadsAnyLineReaderToItsEnd) {
+  std::istringstream in(kMonday);
+  absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::FromStream(in, "monday");
+  ASSERT_TRUE(reader.ok());
+  absl::StatusOr<ReplayReport> r = Replay(**reader);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->lines, 36);
+  EXPECT_EQ(r->bytes, static_cast<int64_t>(kMonday.size()));
+}
+
+}  // namespace
+}  // namespace kefu

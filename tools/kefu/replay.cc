@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "commands.h"
 #include "kefu/core/time.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
 #include "nlohmann/json.hpp"
 
@@ -22,18 +23,21 @@ namespace {
 
 constexpr char kHelp[] =
     "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]\n"
+    "                   [--max-line-bytes N]\n"
     "\n"
     "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
-    "for standard input) to a shop with the catalogue's default policies, then\n"
-    "asks what is due at TIME (RFC 3339 with an offset; default: the last\n"
-    "event's time). The report: line totals, entities by state, decisions by\n"
-    "rule, actions due by agent, deadline warnings and breaches, the week's\n"
+    "for standard input; a pipe, a FIFO or /dev/stdin is read to its end) to a\n"
+    "shop with the catalogue's default policies, then asks what is due at TIME\n"
+    "(RFC 3339 with an offset; default: the latest time of an event the shop\n"
+    "applied). The report: line totals, entities by state, decisions by rule,\n"
+    "actions due by agent, deadline warnings and breaches, the week's\n"
     "after-sales report (AS-WEEKLY) and reply findings per agent.\n"
     "\n"
-    "Bad lines are reported with their line number and counted; processing\n"
-    "goes on unless --strict is given, which stops at the first bad or rejected\n"
-    "line and exits 1. Exit codes: 0 done, 1 unreadable input or --strict stop,\n"
-    "2 usage error.\n"
+    "Bad lines (not an event, or longer than --max-line-bytes) are reported with\n"
+    "their line number and counted; processing goes on unless --strict is given,\n"
+    "which stops at the first bad or rejected line and exits 1. Exit codes: 0\n"
+    "done, 1 input that cannot be opened or read (with the system's reason) or\n"
+    "a --strict stop, 2 usage error.\n"
     "\n"
     "options:\n"
     "  --until TIME  when to ask what is due\n"
@@ -43,6 +47,8 @@ constexpr char kHelp[] =
     "                0 = all kept). Totals always count everything.\n"
     "  --keep N      items the report keeps per list (default 1000; 0 = all):\n"
     "                what --json lists in full\n"
+    "  --max-line-bytes N  the longest line read, in bytes (default 1048576);\n"
+    "                a longer one is a bad line, never held in memory\n"
     "  --no-progress no progress bar on standard error\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
@@ -382,6 +388,7 @@ int Replay(const std::vector<std::string>& args, Streams io) {
   bool json = false;
   bool progress = true;
   size_t limit = 10;
+  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   ReplayOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -411,15 +418,25 @@ int Replay(const std::vector<std::string>& args, Streams io) {
         return kExitUsage;
       }
       options.until = *t;
-    } else if (a == "--limit" || a == "--keep") {
+    } else if (a == "--limit" || a == "--keep" || a == "--max-line-bytes") {
       std::string v;
       if (!value(&v)) return kExitUsage;
       std::optional<size_t> n = ParseCount(v);
+      if (a == "--max-line-bytes" && (!n || *n == 0)) {
+        io.err << "kefu replay: --max-line-bytes needs a count >= 1, got \"" << v << "\"\n";
+        return kExitUsage;
+      }
       if (!n) {
         io.err << "kefu replay: " << a << " needs a count >= 0, got \"" << v << "\"\n";
         return kExitUsage;
       }
-      (a == "--limit" ? limit : options.max_items_kept) = *n;
+      if (a == "--limit") {
+        limit = *n;
+      } else if (a == "--keep") {
+        options.max_items_kept = *n;
+      } else {
+        max_line_bytes = *n;
+      }
     } else if (a == "-") {
       file = "-";
     } else if (!a.empty() && a[0] == '-') {
@@ -436,22 +453,14 @@ int Replay(const std::vector<std::string>& args, Streams io) {
     io.err << "kefu replay: no EVENTS file (use - for standard input)\n" << kHelp;
     return kExitUsage;
   }
-  std::ifstream in_file;
-  std::istream* in = &io.in;
-  int64_t total_bytes = 0;
-  if (file != "-") {
-    in_file.open(file, std::ios::binary);
-    if (!in_file) {
-      io.err << "kefu replay: cannot open " << file << "\n";
-      return kExitFailure;
-    }
-    in_file.seekg(0, std::ios::end);
-    total_bytes = static_cast<int64_t>(in_file.tellg());
-    in_file.seekg(0);
-    in = &in_file;
+  absl::StatusOr<std::unique_ptr<LineReader>> in = LineReader::Open(file, max_line_bytes);
+  if (!in.ok()) {
+    io.err << "kefu replay: " << in.status().message() << "\n";
+    return kExitFailure;
   }
   // A progress bar only when standard error is a terminal and the size is
-  // known (a file), and not for tiny files.
+  // known (a regular file), and not for tiny files.
+  const int64_t total_bytes = (*in)->size_hint();
   const bool show_progress = progress && &io.err == &std::cerr && isatty(STDERR_FILENO) &&
                              total_bytes > (1 << 20);
   if (show_progress) {
@@ -462,7 +471,7 @@ int Replay(const std::vector<std::string>& args, Streams io) {
              << percent << "% " << bytes / (1 << 20) << " MiB" << std::flush;
     };
   }
-  absl::StatusOr<ReplayReport> report = kefu::Replay(*in, options);
+  absl::StatusOr<ReplayReport> report = kefu::Replay(**in, options);
   if (show_progress) io.err << "\r" << std::string(60, ' ') << "\r" << std::flush;
   if (!report.ok()) {
     io.err << "kefu replay: " << report.status().message() << "\n";

@@ -111,7 +111,9 @@ TEST(Replay, EveryLineIsAccountedFor) {
   EXPECT_EQ(r.first_event, At("2026-11-02T09:00:00+08:00"));
   // The last event read, though the engine rejected it (x3).
   EXPECT_EQ(r.last_event, At("2026-11-02T16:50:00+08:00"));
-  EXPECT_EQ(r.until, At("2026-11-02T16:50:00+08:00"));
+  // The default `until` is the last applied event's time (r1): neither x3,
+  // rejected, nor r2, refused by PH-NEGATION, moves it.
+  EXPECT_EQ(r.until, At("2026-11-02T16:10:00+08:00"));
 }
 
 TEST(Replay, EntitiesByState) {
@@ -400,6 +402,57 @@ TEST(Replay, TwoEventsJoinedByANulAreABadLineNotTheFirstEventAlone) {
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].line, 10);
   EXPECT_THAT(r.errors[0].message, HasSubstr("line 10: column 140: a NUL byte"));
+}
+
+// Everything the report counts as due, as one comparable value.
+std::vector<int64_t> DueCounts(const ReplayReport& r) {
+  return {r.warnings_total, r.breaches_total, r.actions_total, r.pending_after_until};
+}
+
+TEST(Replay, AReplyDated9999IsABadLineAndDoesNotMoveTheDefaultUntil) {
+  const std::string far =
+      R"({"id":"r-9999","at":"9999-12-31T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好"}})"
+      "\n";
+  const ReplayReport base = MustReplay(AroundT1(""));
+  const ReplayReport r = MustReplay(AroundT1(far));
+  EXPECT_EQ(r.bad, 1);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("line 10: at: year 9999 is outside"));
+  EXPECT_EQ(r.until, At("2026-11-02T10:00:00+08:00"));
+  EXPECT_EQ(r.until, base.until);
+  EXPECT_EQ(DueCounts(r), DueCounts(base));
+  EXPECT_EQ(r.breaches_total, 0);
+}
+
+TEST(Replay, EventsRefusedOrRejectedFarAheadDoNotMoveTimeOn) {
+  // Dated 2150, within the years an event may have: a reply refused by
+  // PH-NEGATION and a payment for an unknown order. Neither moves the
+  // default `until`, nor makes T1's deadlines fall due before r-last.
+  const std::string ahead =
+      R"({"id":"r-2150","at":"2150-01-01T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"这个不行"}})"
+      "\n"
+      R"({"id":"x-2150","at":"2150-01-01T10:00:00+08:00","entity":"order","key":"T404","type":"paid"})"
+      "\n";
+  const ReplayReport base = MustReplay(AroundT1(""));
+  const ReplayReport r = MustReplay(AroundT1(ahead));
+  EXPECT_EQ(r.refused, 1);
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.last_event, At("2150-01-01T10:00:00+08:00"));  // read, though
+  EXPECT_EQ(r.until, base.until);
+  EXPECT_EQ(DueCounts(r), DueCounts(base));
+  EXPECT_EQ(r.breaches_total, 0);
+  // What the shop handed over at 2150 is still due when `until` comes.
+  ReplayOptions options;
+  options.until = At("2026-11-20T18:00:00+08:00");
+  const ReplayReport base_later = MustReplay(AroundT1(""), options);
+  const ReplayReport later = MustReplay(AroundT1(ahead), options);
+  EXPECT_GT(base_later.breaches_total, 0);
+  EXPECT_EQ(DueCounts(later), DueCounts(base_later));
+  ASSERT_EQ(later.breaches.size(), base_later.breaches.size());
+  for (size_t i = 0; i < later.breaches.size(); ++i) {
+    EXPECT_EQ(later.breaches[i].at, base_later.breaches[i].at);
+    EXPECT_EQ(later.breaches[i].rule, base_later.breaches[i].rule);
+  }
 }
 
 TEST(Replay, ReadsAnyLineReaderToItsEnd) {

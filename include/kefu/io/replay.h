@@ -6,7 +6,11 @@
 // asks the shop's deadline queue what fell due as time moves on: before each
 // event, everything due by that event's time (so a breach is reported even
 // when the deadline was met late, after it), and at the end everything due
-// by `until`. The report has:
+// by `until`. Time moves on only with applied events: what falls due after
+// the latest applied event's time is reported once an applied event (or
+// `until`) reaches it, so an event the shop refuses or rejects, however far
+// off its date, moves neither the report's clock nor its default `until`.
+// The report has:
 //   - the line accounting: every line is counted exactly once, as blank,
 //     bad (not a valid event, or longer than max_line_bytes), applied,
 //     refused (a rule refused it), duplicate (its event id was applied
@@ -49,7 +53,8 @@
 namespace kefu {
 
 struct ReplayOptions {
-  // When to ask what is due; nullopt: the time of the last event.
+  // When to ask what is due; nullopt: the latest time of an event the shop
+  // applied (not one it refused or rejected, nor a duplicate).
   std::optional<Timestamp> until;
   // Stop at the first bad or rejected line (the report says where).
   bool strict = false;
@@ -120,15 +125,20 @@ struct ReplayReport {
   int64_t bytes = 0;
   std::vector<ReplayLineError> errors;  // the first max_errors_kept
 
+  // The earliest and latest times of the lines that parsed as events,
+  // whatever became of them.
   std::optional<Timestamp> first_event;
   std::optional<Timestamp> last_event;
+  // When what is due was asked; InfinitePast when nothing was applied and
+  // no `until` was given (then nothing is asked).
   Timestamp until = absl::InfinitePast();
 
   std::vector<StateCounts> states;            // orders, tickets, reviews
   std::vector<ReplayRuleTally> rules;         // sorted by rule
   std::vector<ReplayAgentActions> actions;    // sorted by agent
   int64_t actions_total = 0;
-  // Deadlines and scheduled actions still open after `until`.
+  // Deadlines and scheduled actions still open after `until` (those taken
+  // from the shop because of a refused or rejected event's time included).
   int64_t pending_after_until = 0;
   // Deadline warnings and breaches: all counted, by rule (sorted), and the
   // first max_items_kept of each listed in time order.

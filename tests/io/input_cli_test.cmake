@@ -6,7 +6,8 @@
 # lines and exited 0, every line silently lost, and a closed standard input
 # read as empty. Any readable stream is read to its end; what cannot be
 # opened or read exits 1 with the system's reason. Also: a line longer than
-# --max-line-bytes is a bad line and the lines after it apply.
+# --max-line-bytes is a bad line and the lines after it apply, and --lang
+# picks the language of the report's descriptions.
 cmake_minimum_required(VERSION 3.25)
 function(fail msg)
   message(FATAL_ERROR "input_cli_test: ${msg}")
@@ -145,4 +146,49 @@ run("${K} check-replies ${R} --max-line-bytes 20")
 if(NOT rc EQUAL 0 OR NOT err MATCHES "line 3: 21 bytes, longer than the limit of 20 bytes a line: not checked"
    OR NOT err MATCHES "3 replies")
   fail("check-replies --max-line-bytes 20: exit ${rc}:\n${err}")
+endif()
+
+# ------------------------------------------------------------------ --lang
+# The descriptions are rendered in the language asked for (default zh).
+foreach(lang zh en default)
+  if(lang STREQUAL "default")
+    run("${K} replay ${E} --json --until 2026-11-20T18:00:00+08:00")
+  else()
+    run("${K} replay ${E} --json --until 2026-11-20T18:00:00+08:00 --lang ${lang}")
+  endif()
+  if(NOT rc EQUAL 0)
+    fail("--lang ${lang}: exit ${rc}:\n${err}")
+  endif()
+  string(JSON n LENGTH "${out}" breaches)
+  math(EXPR last "${n} - 1")
+  set(description_${lang} "")
+  foreach(i RANGE ${last})
+    string(JSON entity GET "${out}" breaches ${i} entity)
+    string(JSON rule GET "${out}" breaches ${i} rule)
+    if(entity STREQUAL "S1" AND rule STREQUAL "AS-RESOLVE")
+      string(JSON description_${lang} GET "${out}" breaches ${i} description)
+    endif()
+  endforeach()
+endforeach()
+if(NOT description_en MATCHES "^[ -~]+$")
+  fail("--lang en: S1's AS-RESOLVE breach is not in English: \"${description_en}\"")
+endif()
+if(NOT description_zh MATCHES "[^ -~]" OR description_zh STREQUAL description_en)
+  fail("--lang zh: S1's AS-RESOLVE breach is not in Chinese: \"${description_zh}\"")
+endif()
+if(NOT description_default STREQUAL description_zh)
+  fail("the default language is not zh: \"${description_default}\"")
+endif()
+run("${K} replay ${E} --lang fr")
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--lang takes zh or en")
+  fail("--lang fr: exit ${rc}:\n${err}")
+endif()
+# The text report writes its amounts as the descriptions do.
+run("${K} replay ${E} --until 2026-11-20T18:00:00+08:00 --lang en")
+if(NOT out MATCHES "claimed 12.00 yuan")
+  fail("--lang en text report: amounts not in English:\n${out}")
+endif()
+run("${K} replay ${E} --until 2026-11-20T18:00:00+08:00")
+if(NOT out MATCHES "claimed 12.00元")
+  fail("text report: amounts not in Chinese:\n${out}")
 endif()

@@ -38,7 +38,7 @@ struct Command {
 int CheckReplies(const std::vector<std::string>& args, Streams io);
 
 // kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]
-//                          [--max-line-bytes N]
+//                          [--lang zh|en] [--max-line-bytes N]
 int Replay(const std::vector<std::string>& args, Streams io);
 
 // kefu diagram order|ticket|review [--format mermaid|dot]

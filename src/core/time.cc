@@ -13,16 +13,9 @@ namespace kefu {
 namespace {
 
 // absl::ParseTime reads second 60 as second 0 of the next minute. Called on
-// a text it parsed, so the seconds follow the second ':' after the 'T'.
-bool IsLeapSecond(std::string_view text) {
-  const size_t t = text.find_first_of("Tt");
-  if (t == std::string_view::npos) return false;
-  const size_t hour_end = text.find(':', t);
-  if (hour_end == std::string_view::npos) return false;
-  const size_t minute_end = text.find(':', hour_end + 1);
-  if (minute_end == std::string_view::npos) return false;
-  return text.substr(minute_end + 1, 2) == "60";
-}
+// a text it parsed: there no minute, hour or offset can be 60, so ":60" is
+// the seconds field.
+bool IsLeapSecond(std::string_view text) { return text.find(":60") != std::string_view::npos; }
 
 }  // namespace
 

@@ -47,6 +47,7 @@
 
 // io
 #include "kefu/io/events.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/sample.h"
 

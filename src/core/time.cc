@@ -6,9 +6,18 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "core/absl_compat.h"
 
 namespace kefu {
+namespace {
+
+// absl::ParseTime reads second 60 as second 0 of the next minute. Called on
+// a text it parsed: there no minute, hour or offset can be 60, so ":60" is
+// the seconds field.
+bool IsLeapSecond(std::string_view text) { return text.find(":60") != std::string_view::npos; }
+
+}  // namespace
 
 absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
   // %Ez accepts "Z", "+08:00" and "-05:00"; %E*S accepts fractional seconds.
@@ -21,7 +30,26 @@ absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
         "not an RFC 3339 time with offset (e.g. \"2026-10-01T09:30:00+08:00\"): \"", internal::ToAbsl(text),
         "\": ", err));
   }
+  if (IsLeapSecond(text)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a leap second (second 60) is not a time kefu takes: \"",
+                     internal::ToAbsl(text), "\""));
+  }
   return t;
+}
+
+absl::Status CheckEventTime(Timestamp t) {
+  static const absl::TimeZone kZone = absl::FixedTimeZone(8 * 3600);
+  static const Timestamp kFirst = absl::FromCivil(absl::CivilSecond(kFirstEventYear, 1, 1), kZone);
+  static const Timestamp kEnd = absl::FromCivil(absl::CivilSecond(kLastEventYear + 1, 1, 1), kZone);
+  if (t >= kFirst && t < kEnd) return absl::OkStatus();
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError("not a finite time");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("year ", absl::ToCivilYear(t, kZone).year(),
+                   " is outside the years an event may have, ", kFirstEventYear, " to ",
+                   kLastEventYear, " (at UTC+08:00)"));
 }
 
 std::string FormatTimestamp(Timestamp t, Duration utc_offset) {

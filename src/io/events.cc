@@ -649,11 +649,14 @@ class EventHandler {
       case kAt: {
         if (std::optional<Timestamp> t = FastTimestamp(s)) {
           meta_.at = *t;
-          break;
+        } else {
+          absl::StatusOr<Timestamp> parsed = ParseTimestamp(s);
+          if (!parsed.ok()) return FailPending(internal::FromAbsl(parsed.status().message()));
+          meta_.at = *parsed;
         }
-        absl::StatusOr<Timestamp> t = ParseTimestamp(s);
-        if (!t.ok()) return FailPending(internal::FromAbsl(t.status().message()));
-        meta_.at = *t;
+        if (absl::Status in_range = CheckEventTime(meta_.at); !in_range.ok()) {
+          return FailPending(internal::FromAbsl(in_range.message()));
+        }
         break;
       }
       case kAgent:
@@ -869,6 +872,17 @@ bool IsBlankLine(std::string_view line) {
 absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
   if (IsBlankLine(line)) {
     return absl::NotFoundError(LinePrefix(line_number) + "blank line");
+  }
+  // nlohmann-json's lexer takes a NUL byte for the end of the input: what
+  // follows it would be dropped without a word (two events joined by a NUL
+  // parse as the first). JSON text has no NUL outside a string, and inside
+  // one it must be escaped, so a NUL anywhere makes the line bad.
+  if (const void* nul = std::memchr(line.data(), '\0', line.size())) {
+    std::string message = LinePrefix(line_number);
+    message += "column ";
+    AppendInt(static_cast<const char*>(nul) - line.data() + 1, &message);
+    message += ": a NUL byte, which JSON text cannot hold (inside a string, write \\u0000)";
+    return absl::InvalidArgumentError(message);
   }
   return ParseWithNlohmann(line, line_number);
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <cstddef>
 #include <istream>
 #include <map>
 #include <string>
@@ -15,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "core/absl_compat.h"
 #include "kefu/io/events.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/machines/ticket_report.h"
 
 namespace kefu {
@@ -50,47 +52,53 @@ class Builder {
     }
   }
 
-  // Collects what fell due by `now` (never past `until` when it is given).
+  // Collects what fell due by `now` (never past `until` when it is given),
+  // before an event of that time is applied. What is due by the replay's
+  // clock (the latest time of an applied event) is counted at once; what is
+  // due later is held until an applied event, or the end, takes the clock
+  // past it: time moves on only with events the shop applied, so an event
+  // it refuses or rejects (dated 2150, say) does not make the rest fall due.
   void CollectDue(Timestamp now) {
     if (options_.until && now > *options_.until) now = *options_.until;
+    const bool hold = now > clock_;
+    if (hold && !held_.empty()) held_sorted_ = false;
     // In slices into one reused vector: the end of a long replay can hold a
     // day's backlog, hundreds of MB of DueItems in one call.
     constexpr size_t kSlice = 4096;
     for (;;) {
       due_.clear();
       const size_t got = shop_.Due(now, kSlice, &due_);
-      CountDue(due_);
+      for (DueItem& item : due_) {
+        Held h = Resolve(std::move(item));
+        if (hold) {
+          held_.push_back(std::move(h));
+        } else {
+          Count(h);
+        }
+      }
       if (got < kSlice) break;
     }
   }
 
-  // Counts and keeps (moving them out) the items of one slice.
-  void CountDue(std::vector<DueItem>& items) {
-    for (DueItem& item : items) {
-      switch (item.kind) {
-        case DueItem::Kind::kWarning:
-          ++report_.warnings_total;
-          ++warnings_by_rule_[std::string(item.rule)];
-          if (Keep(report_.warnings.size())) report_.warnings.push_back(std::move(item));
-          break;
-        case DueItem::Kind::kBreach:
-          ++report_.breaches_total;
-          ++breaches_by_rule_[std::string(item.rule)];
-          if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(item));
-          break;
-        case DueItem::Kind::kAction: {
-          ScheduledFrom from = TakeScheduledFrom(item);
-          std::string agent = item.action.assignee;
-          if (agent.empty()) agent = std::move(from.agent);
-          if (agent.empty()) agent = OwnerOf(item.entity_kind, item.entity);
-          AddAction(std::move(agent),
-                    ReplayAction{item.entity_kind, item.entity, std::move(from.event_id), item.at,
-                                 std::move(item.action)});
-          break;
-        }
-      }
+  // An event at `t` was applied: the clock moves to it (never back), and
+  // what was held up to it is counted, in time order.
+  void Advance(Timestamp t) {
+    if (t > clock_) clock_ = t;
+    if (held_.empty()) return;
+    if (!held_sorted_) {
+      std::stable_sort(held_.begin(), held_.end(),
+                       [](const Held& a, const Held& b) { return a.item.at < b.item.at; });
+      held_sorted_ = true;
     }
+    size_t n = 0;
+    while (n < held_.size() && held_[n].item.at <= clock_) Count(held_[n++]);
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(n));
   }
+
+  // The latest time of an applied event; InfinitePast before the first.
+  Timestamp clock() const { return clock_; }
+  // Items taken from the shop that are still held (due after the clock).
+  size_t held() const { return held_.size(); }
 
   void Record(const ShopEvent& event, const Outcome& out) {
     if (out.audit.duplicate) {
@@ -200,6 +208,47 @@ class Builder {
     return options_.max_items_kept == 0 || kept < options_.max_items_kept;
   }
 
+  // A due item as taken from the shop, with who it goes to and the event
+  // that asked for it (actions only), both found when it was taken.
+  struct Held {
+    DueItem item;
+    std::string agent;
+    std::string event_id;
+  };
+  Held Resolve(DueItem&& item) {
+    Held h{std::move(item), {}, {}};
+    if (h.item.kind == DueItem::Kind::kAction) {
+      ScheduledFrom from = TakeScheduledFrom(h.item);
+      h.agent = h.item.action.assignee;
+      if (h.agent.empty()) h.agent = std::move(from.agent);
+      if (h.agent.empty()) h.agent = OwnerOf(h.item.entity_kind, h.item.entity);
+      h.event_id = std::move(from.event_id);
+    }
+    return h;
+  }
+
+  // Counts and keeps (moving it out) one due item.
+  void Count(Held& h) {
+    DueItem& item = h.item;
+    switch (item.kind) {
+      case DueItem::Kind::kWarning:
+        ++report_.warnings_total;
+        ++warnings_by_rule_[std::string(item.rule)];
+        if (Keep(report_.warnings.size())) report_.warnings.push_back(std::move(item));
+        break;
+      case DueItem::Kind::kBreach:
+        ++report_.breaches_total;
+        ++breaches_by_rule_[std::string(item.rule)];
+        if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(item));
+        break;
+      case DueItem::Kind::kAction:
+        AddAction(std::move(h.agent), ReplayAction{item.entity_kind, item.entity,
+                                                   std::move(h.event_id), item.at,
+                                                   std::move(item.action)});
+        break;
+    }
+  }
+
   // Rule ids are static storage or interned by the shop, which outlives the
   // builder: the map can key on the view.
   Tally& TallyOf(RuleId rule) { return tallies_[internal::ToAbsl(rule)]; }
@@ -237,11 +286,14 @@ class Builder {
   std::map<std::string, AgentTally> agents_;
   std::map<ScheduledKey, std::deque<ScheduledFrom>> scheduled_from_;
   std::vector<DueItem> due_;  // CollectDue's slices
+  Timestamp clock_ = absl::InfinitePast();
+  std::vector<Held> held_;    // due after clock_, in time order when held_sorted_
+  bool held_sorted_ = true;
 };
 
 }  // namespace
 
-absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& options) {
+absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options) {
   ShopOptions shop_options = options.shop;
   shop_options.shards = 1;  // one thread: one shard keeps Due() cheap
   shop_options.max_findings_per_agent = options.max_items_kept;
@@ -252,22 +304,31 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
 
   ReplayReport report;
   Builder builder(options, shop, report);
-  std::string line;
+  LineReader::Line line;
   int64_t next_progress = 64 * 1024;
-  while (std::getline(in, line)) {
-    ++report.lines;
-    report.bytes += static_cast<int64_t>(line.size()) + 1;
+  for (;;) {
+    absl::StatusOr<bool> more = in.Next(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    report.lines = line.number;
+    report.bytes = in.bytes_read();
     if (options.progress && report.bytes >= next_progress) {
       options.progress(report.bytes);
       next_progress = report.bytes + 64 * 1024;
     }
-    if (IsBlankLine(line)) {
+    const bool blank = !line.too_long && IsBlankLine(line.text);
+    if (blank) {
       ++report.blank;
       continue;
     }
-    absl::StatusOr<ShopEvent> event = ParseEvent(line, report.lines);
+    absl::StatusOr<ShopEvent> event =
+        line.too_long ? absl::InvalidArgumentError(absl::StrCat(
+                            "line ", line.number, ": ", line.bytes,
+                            " bytes, longer than the limit of ", in.max_line_bytes(),
+                            " bytes a line"))
+                      : ParseEvent(line.text, line.number);
     if (!event.ok()) {
-      builder.LineError(report.lines, "", std::string(event.status().message()));
+      builder.LineError(line.number, "", std::string(event.status().message()));
       ++report.bad;
       if (options.strict) {
         report.stopped_early = true;
@@ -281,8 +342,8 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
     builder.CollectDue(meta.at);
     absl::StatusOr<Outcome> out = shop.Apply(*event);
     if (!out.ok()) {
-      builder.LineError(report.lines, meta.id,
-                        absl::StrCat("line ", report.lines, ": ", out.status().message()));
+      builder.LineError(line.number, meta.id,
+                        absl::StrCat("line ", line.number, ": ", out.status().message()));
       ++report.rejected;
       if (options.strict) {
         report.stopped_early = true;
@@ -290,15 +351,17 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
       }
       continue;
     }
+    if (!out->audit.duplicate && !out->refused()) builder.Advance(meta.at);
     builder.Record(*event, *out);
   }
-  if (in.bad()) return absl::DataLossError("replay: reading the events failed");
   if (options.progress) options.progress(report.bytes);
 
-  report.until = options.until ? *options.until
-                               : report.last_event.value_or(absl::InfinitePast());
-  if (report.until != absl::InfinitePast()) builder.CollectDue(report.until);
-  report.pending_after_until = static_cast<int64_t>(shop.PendingDeadlines());
+  report.until = options.until ? *options.until : builder.clock();
+  if (report.until != absl::InfinitePast()) {
+    builder.Advance(report.until);
+    builder.CollectDue(report.until);
+  }
+  report.pending_after_until = static_cast<int64_t>(shop.PendingDeadlines() + builder.held());
   builder.Finish();
   report.states = shop.CountStates();
   report.replies = shop.ReplyReport();
@@ -311,6 +374,13 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
   }
   report.shop = std::move(shop_ptr);
   return report;
+}
+
+absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& options) {
+  absl::StatusOr<std::unique_ptr<LineReader>> reader =
+      LineReader::FromStream(in, "the events", options.max_line_bytes);
+  if (!reader.ok()) return reader.status();
+  return Replay(**reader, options);
 }
 
 }  // namespace kefu

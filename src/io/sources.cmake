@@ -1,4 +1,5 @@
-# The io layer: the JSON Lines event format and the sample-shop generator.
+# The io layer: the JSON Lines event format, the replay, the sample-shop
+# generator and the line reader they read input with.
 # nlohmann-json is header-only and used privately: hosts never need it.
 find_package(nlohmann_json 3 REQUIRED CONFIG)
 target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
@@ -7,4 +8,5 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/events.cc
   ${CMAKE_CURRENT_LIST_DIR}/replay.cc
   ${CMAKE_CURRENT_LIST_DIR}/sample.cc
+  ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
 )

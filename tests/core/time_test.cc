@@ -1,5 +1,6 @@
 #include "kefu/core/time.h"
 
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -25,6 +26,47 @@ TEST(ParseTimestamp, RefusesTimesWithoutOffsetAndGarbage) {
                           "2026-13-01T09:30:00+08:00", "2026-10-01T09:30:00+08:00 extra"}) {
     EXPECT_EQ(ParseTimestamp(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
+}
+
+TEST(ParseTimestamp, RefusesALeapSecondInsteadOfReadingTheNextMinute) {
+  // absl::ParseTime alone reads 23:59:60 as 00:00:00 of the next day.
+  for (const char* leap : {"2016-12-31T23:59:60Z", "2016-12-31T23:59:60.5Z",
+                           "2026-11-02T09:15:60+08:00", "2016-12-31t23:59:60z"}) {
+    absl::StatusOr<Timestamp> t = ParseTimestamp(leap);
+    ASSERT_FALSE(t.ok()) << leap << " read as " << FormatTimestamp(*t);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(t.status().message(),
+              std::string("a leap second (second 60) is not a time kefu takes: \"") + leap + "\"");
+  }
+  // Second 59 and a minute or an offset of 60-something are not leap seconds.
+  EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:59Z").ok());
+  EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:59.999+08:00").ok());
+}
+
+TEST(CheckEventTime, TakesTheYears2000To2199AtUtcPlus8) {
+  const auto at = [](const char* text) { return ParseTimestamp(text).value(); };
+  EXPECT_TRUE(CheckEventTime(at("2000-01-01T00:00:00+08:00")).ok());
+  EXPECT_TRUE(CheckEventTime(at("2026-11-02T09:15:00+08:00")).ok());
+  EXPECT_TRUE(CheckEventTime(at("2199-12-31T23:59:59.999999999+08:00")).ok());
+  EXPECT_TRUE(CheckEventTime(at("2199-12-31T15:59:59Z")).ok());
+
+  const absl::Status before = CheckEventTime(at("1999-12-31T23:59:59.999+08:00"));
+  EXPECT_EQ(before.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(before.message(),
+            "year 1999 is outside the years an event may have, 2000 to 2199 (at UTC+08:00)");
+  const absl::Status after = CheckEventTime(at("2200-01-01T00:00:00+08:00"));
+  EXPECT_EQ(after.message(),
+            "year 2200 is outside the years an event may have, 2000 to 2199 (at UTC+08:00)");
+  // The year is the one at UTC+08:00, whatever offset the time was read at.
+  EXPECT_EQ(CheckEventTime(at("2199-12-31T16:00:00Z")).message(), after.message());
+  EXPECT_EQ(CheckEventTime(at("9999-12-31T10:00:00+08:00")).message(),
+            "year 9999 is outside the years an event may have, 2000 to 2199 (at UTC+08:00)");
+  EXPECT_EQ(CheckEventTime(absl::UnixEpoch()).message(),
+            "year 1970 is outside the years an event may have, 2000 to 2199 (at UTC+08:00)");
+  EXPECT_EQ(CheckEventTime(absl::InfinitePast()).message(), "not a finite time");
+  EXPECT_EQ(CheckEventTime(absl::InfiniteFuture()).message(), "not a finite time");
+  EXPECT_EQ(kFirstEventYear, 2000);
+  EXPECT_EQ(kLastEventYear, 2199);
 }
 
 TEST(FormatTimestamp, WritesRfc3339AtTheGivenOffset) {

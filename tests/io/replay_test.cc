@@ -111,7 +111,9 @@ TEST(Replay, EveryLineIsAccountedFor) {
   EXPECT_EQ(r.first_event, At("2026-11-02T09:00:00+08:00"));
   // The last event read, though the engine rejected it (x3).
   EXPECT_EQ(r.last_event, At("2026-11-02T16:50:00+08:00"));
-  EXPECT_EQ(r.until, At("2026-11-02T16:50:00+08:00"));
+  // The default `until` is the last applied event's time (r1): neither x3,
+  // rejected, nor r2, refused by PH-NEGATION, moves it.
+  EXPECT_EQ(r.until, At("2026-11-02T16:10:00+08:00"));
 }
 
 TEST(Replay, EntitiesByState) {
@@ -345,6 +347,122 @@ TEST(Replay, ScheduledActionsGoToTheAgentOfTheEventThatAskedForThem) {
   // Before the actions fall due, nobody is listed.
   options.until = At("2026-11-02T18:00:00+08:00");
   EXPECT_EQ(MustReplay(kOutOfStock, options).actions_total, 0);
+}
+
+}  // namespace
+}  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// T1's review, then `middle`, then a reply (r-last) that applies.
+std::string AroundT1(const std::string& middle) {
+  return std::string(kOrderT1Reviewed) + middle +
+         R"({"id":"r-last","at":"2026-11-02T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好，已为您安排"}})"
+         "\n";
+}
+
+TEST(Replay, ALineLongerThanTheLimitIsABadLineAndTheLinesAfterItApply) {
+  // Line 10 is a reply of 3 MiB: past the default 1 MiB it is a bad line
+  // with its number, read without being held; line 11 applies.
+  const std::string text(size_t{3} << 20, 'x');
+  const std::string long_line =
+      R"({"id":"p-long","at":"2026-11-02T09:30:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":")" +
+      text + "\"}}\n";
+  const ReplayReport r = MustReplay(AroundT1(long_line));
+  EXPECT_EQ(r.lines, 11);  // a blank line, T1's 8 events, the long one, r-last
+  EXPECT_EQ(r.bad, 1);
+  EXPECT_EQ(r.applied, 9);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 10);
+  EXPECT_EQ(r.errors[0].message,
+            "line 10: " + std::to_string(long_line.size() - 1) +
+                " bytes, longer than the limit of 1048576 bytes a line");
+
+  // A higher limit takes it.
+  ReplayOptions options;
+  options.max_line_bytes = size_t{4} << 20;
+  const ReplayReport wide = MustReplay(AroundT1(long_line), options);
+  EXPECT_EQ(wide.bad, 0);
+  EXPECT_EQ(wide.applied, 10);
+}
+
+TEST(Replay, TwoEventsJoinedByANulAreABadLineNotTheFirstEventAlone) {
+  // The defect: the part after the NUL was dropped without a word and the
+  // line applied as the first event.
+  const std::string joined =
+      std::string(R"({"id":"r-a","at":"2026-11-02T09:30:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好"}})") +
+      '\0' +
+      R"({"id":"r-b","at":"2026-11-02T09:31:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"在的"}})" +
+      "\n";
+  const ReplayReport r = MustReplay(AroundT1(joined));
+  EXPECT_EQ(r.lines, 11);
+  EXPECT_EQ(r.bad, 1);
+  EXPECT_EQ(r.applied, 9);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 10);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("line 10: column 140: a NUL byte"));
+}
+
+// Everything the report counts as due, as one comparable value.
+std::vector<int64_t> DueCounts(const ReplayReport& r) {
+  return {r.warnings_total, r.breaches_total, r.actions_total, r.pending_after_until};
+}
+
+TEST(Replay, AReplyDated9999IsABadLineAndDoesNotMoveTheDefaultUntil) {
+  const std::string far =
+      R"({"id":"r-9999","at":"9999-12-31T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好"}})"
+      "\n";
+  const ReplayReport base = MustReplay(AroundT1(""));
+  const ReplayReport r = MustReplay(AroundT1(far));
+  EXPECT_EQ(r.bad, 1);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_THAT(r.errors[0].message, HasSubstr("line 10: at: year 9999 is outside"));
+  EXPECT_EQ(r.until, At("2026-11-02T10:00:00+08:00"));
+  EXPECT_EQ(r.until, base.until);
+  EXPECT_EQ(DueCounts(r), DueCounts(base));
+  EXPECT_EQ(r.breaches_total, 0);
+}
+
+TEST(Replay, EventsRefusedOrRejectedFarAheadDoNotMoveTimeOn) {
+  // Dated 2150, within the years an event may have: a reply refused by
+  // PH-NEGATION and a payment for an unknown order. Neither moves the
+  // default `until`, nor makes T1's deadlines fall due before r-last.
+  const std::string ahead =
+      R"({"id":"r-2150","at":"2150-01-01T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"这个不行"}})"
+      "\n"
+      R"({"id":"x-2150","at":"2150-01-01T10:00:00+08:00","entity":"order","key":"T404","type":"paid"})"
+      "\n";
+  const ReplayReport base = MustReplay(AroundT1(""));
+  const ReplayReport r = MustReplay(AroundT1(ahead));
+  EXPECT_EQ(r.refused, 1);
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.last_event, At("2150-01-01T10:00:00+08:00"));  // read, though
+  EXPECT_EQ(r.until, base.until);
+  EXPECT_EQ(DueCounts(r), DueCounts(base));
+  EXPECT_EQ(r.breaches_total, 0);
+  // What the shop handed over at 2150 is still due when `until` comes.
+  ReplayOptions options;
+  options.until = At("2026-11-20T18:00:00+08:00");
+  const ReplayReport base_later = MustReplay(AroundT1(""), options);
+  const ReplayReport later = MustReplay(AroundT1(ahead), options);
+  EXPECT_GT(base_later.breaches_total, 0);
+  EXPECT_EQ(DueCounts(later), DueCounts(base_later));
+  ASSERT_EQ(later.breaches.size(), base_later.breaches.size());
+  for (size_t i = 0; i < later.breaches.size(); ++i) {
+    EXPECT_EQ(later.breaches[i].at, base_later.breaches[i].at);
+    EXPECT_EQ(later.breaches[i].rule, base_later.breaches[i].rule);
+  }
+}
+
+TEST(Replay, ReadsAnyLineReaderToItsEnd) {
+  std::istringstream in(kMonday);
+  absl::StatusOr<std::unique_ptr<LineReader>> reader = LineReader::FromStream(in, "monday");
+  ASSERT_TRUE(reader.ok());
+  absl::StatusOr<ReplayReport> r = Replay(**reader);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->lines, 36);
+  EXPECT_EQ(r->bytes, static_cast<int64_t>(kMonday.size()));
 }
 
 }  // namespace

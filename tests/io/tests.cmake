@@ -9,6 +9,16 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -P ${CMAKE_CURRENT_LIST_DIR}/replay_cli_test.cmake)
 endif()
 kefu_add_test(events_test ${CMAKE_CURRENT_LIST_DIR}/events_test.cc)
+kefu_add_test(line_reader_test ${CMAKE_CURRENT_LIST_DIR}/line_reader_test.cc)
+# `kefu replay` and `kefu check-replies` on pipes, FIFOs, /dev/stdin, a
+# closed standard input, directories, long lines; `kefu replay --lang`.
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  add_test(NAME kefu_input_cli
+    COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+            -DEVENTS=${CMAKE_CURRENT_LIST_DIR}/data/replay_small.jsonl
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/input_cli_test
+            -P ${CMAKE_CURRENT_LIST_DIR}/input_cli_test.cmake)
+endif()
 kefu_add_test(sample_test ${CMAKE_CURRENT_LIST_DIR}/sample_test.cc)
 # `kefu sample`, end to end.
 if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)

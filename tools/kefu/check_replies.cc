@@ -1,12 +1,15 @@
 // kefu check-replies: checks replies, one per line, and writes one JSON object
 // per finding (JSON Lines) to standard output and a summary to standard error.
-#include <fstream>
+#include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/text/packs.h"
 #include "kefu/text/reply_checker.h"
 #include "nlohmann/json.hpp"
@@ -15,27 +18,34 @@ namespace kefu::tool {
 namespace {
 
 constexpr char kHelp[] =
-    "usage: kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [FILE]\n"
+    "usage: kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy]\n"
+    "                          [--max-line-bytes N] [FILE]\n"
     "\n"
-    "Reads UTF-8 replies, one per line, from FILE or standard input, and writes\n"
-    "one JSON object per finding to standard output:\n"
+    "Reads UTF-8 replies, one per line, from FILE or standard input (also `-`;\n"
+    "a pipe, a FIFO or /dev/stdin is read to its end), and writes one JSON\n"
+    "object per finding to standard output:\n"
     "  {\"line\":1,\"rule\":\"PH-NEGATION\",\"severity\":\"error\",\"start\":6,\"end\":12,\n"
     "   \"text\":\"不行\",\"suggestion\":\"无法帮到您\"}\n"
-    "start and end are byte offsets into the line. A summary goes to standard\n"
-    "error. The exit code is 0 whether or not anything was found, 1 when the\n"
-    "input cannot be read, 2 on a usage error.\n"
+    "start and end are byte offsets into the line. A line longer than\n"
+    "--max-line-bytes is not checked: standard error names it. A summary goes\n"
+    "to standard error. The exit code is 0 whether or not anything was found,\n"
+    "1 when the input cannot be opened or read (with the system's reason), 2 on\n"
+    "a usage error.\n"
     "\n"
     "options:\n"
     "  --pack NAMES   comma-separated phrase packs: seed, advertising-law,\n"
     "                 default (= seed), all. Default: seed\n"
     "  --no-apology   do not check PH-APOLOGY\n"
-    "  --no-privacy   do not check PH-PRIVACY\n";
+    "  --no-privacy   do not check PH-PRIVACY\n"
+    "  --max-line-bytes N  the longest reply read, in bytes (default 1048576)\n";
 
 }  // namespace
 
 int CheckReplies(const std::vector<std::string>& args, Streams io) {
   std::string packs = "default";
-  std::string file;
+  std::string file = "-";
+  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  bool file_given = false;
   ReplyCheckerOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -54,13 +64,28 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
       options.apology.enabled = false;
     } else if (a == "--no-privacy") {
       options.privacy.enabled = false;
+    } else if (a == "--max-line-bytes") {
+      const std::string v = i + 1 < args.size() ? args[++i] : std::string();
+      char* end = nullptr;
+      const long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 1) {
+        io.err << "kefu check-replies: --max-line-bytes needs a count >= 1, got \"" << v
+               << "\"\n";
+        return kExitUsage;
+      }
+      max_line_bytes = static_cast<size_t>(n);
     } else if (a == "-") {
-      file.clear();
+      if (file_given) {
+        io.err << "kefu check-replies: more than one FILE\n";
+        return kExitUsage;
+      }
+      file_given = true;
     } else if (!a.empty() && a[0] == '-') {
       io.err << "kefu check-replies: unknown option " << a << "\n" << kHelp;
       return kExitUsage;
-    } else if (file.empty()) {
+    } else if (!file_given) {
       file = a;
+      file_given = true;
     } else {
       io.err << "kefu check-replies: more than one FILE\n";
       return kExitUsage;
@@ -78,30 +103,39 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
     return kExitFailure;
   }
 
-  std::ifstream in_file;
-  std::istream* in = &io.in;
-  if (!file.empty()) {
-    in_file.open(file, std::ios::binary);
-    if (!in_file) {
-      io.err << "kefu check-replies: cannot open " << file << "\n";
-      return kExitFailure;
-    }
-    in = &in_file;
+  absl::StatusOr<std::unique_ptr<LineReader>> in = LineReader::Open(file, max_line_bytes);
+  if (!in.ok()) {
+    io.err << "kefu check-replies: " << in.status().message() << "\n";
+    return kExitFailure;
   }
 
-  std::string line;
+  LineReader::Line line;
   std::vector<Finding> findings;
   std::map<std::string, size_t> by_rule;
-  size_t lines = 0, total = 0, flagged = 0;
-  while (std::getline(*in, line)) {
+  size_t lines = 0, total = 0, flagged = 0, too_long = 0;
+  for (;;) {
+    absl::StatusOr<bool> more = (*in)->Next(&line);
+    if (!more.ok()) {
+      io.err << "kefu check-replies: " << more.status().message() << "\n";
+      return kExitFailure;
+    }
+    if (!*more) break;
     ++lines;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.too_long) {
+      ++too_long;
+      io.err << "kefu check-replies: line " << line.number << ": " << line.bytes
+             << " bytes, longer than the limit of " << max_line_bytes
+             << " bytes a line: not checked\n";
+      continue;
+    }
+    std::string_view text = line.text;
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     findings.clear();
-    checker->Check(line, &findings);
+    checker->Check(text, &findings);
     if (!findings.empty()) ++flagged;
     for (const Finding& f : findings) {
       nlohmann::ordered_json j;
-      j["line"] = lines;
+      j["line"] = line.number;
       j["rule"] = f.rule_id;
       j["severity"] = std::string(SeverityName(f.severity));
       j["start"] = f.begin;
@@ -113,10 +147,6 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
       ++by_rule[f.rule_id];
       ++total;
     }
-  }
-  if (in->bad()) {
-    io.err << "kefu check-replies: read error\n";
-    return kExitFailure;
   }
   io.out.flush();
   if (!io.out) {
@@ -130,7 +160,9 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
     io.err << sep << rule << " " << n;
     sep = ", ";
   }
-  io.err << (by_rule.empty() ? "" : ")") << "\n";
+  io.err << (by_rule.empty() ? "" : ")");
+  if (too_long > 0) io.err << "; " << too_long << " longer than the limit, not checked";
+  io.err << "\n";
   return kExitOk;
 }
 

@@ -44,7 +44,7 @@ int Main(int argc, char** argv) {
   for (const Command& c : kCommands) {
     if (name == c.name) {
       std::vector<std::string> args(argv + 2, argv + argc);
-      return c.run(args, Streams{std::cin, std::cout, std::cerr});
+      return c.run(args, Streams{std::cout, std::cerr});
     }
   }
   std::cerr << "kefu: unknown command \"" << name << "\"\n";

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "commands.h"
 #include "kefu/core/time.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
 #include "nlohmann/json.hpp"
 
@@ -22,18 +23,21 @@ namespace {
 
 constexpr char kHelp[] =
     "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]\n"
+    "                   [--lang zh|en] [--max-line-bytes N]\n"
     "\n"
     "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
-    "for standard input) to a shop with the catalogue's default policies, then\n"
-    "asks what is due at TIME (RFC 3339 with an offset; default: the last\n"
-    "event's time). The report: line totals, entities by state, decisions by\n"
-    "rule, actions due by agent, deadline warnings and breaches, the week's\n"
+    "for standard input; a pipe, a FIFO or /dev/stdin is read to its end) to a\n"
+    "shop with the catalogue's default policies, then asks what is due at TIME\n"
+    "(RFC 3339 with an offset; default: the latest time of an event the shop\n"
+    "applied). The report: line totals, entities by state, decisions by rule,\n"
+    "actions due by agent, deadline warnings and breaches, the week's\n"
     "after-sales report (AS-WEEKLY) and reply findings per agent.\n"
     "\n"
-    "Bad lines are reported with their line number and counted; processing\n"
-    "goes on unless --strict is given, which stops at the first bad or rejected\n"
-    "line and exits 1. Exit codes: 0 done, 1 unreadable input or --strict stop,\n"
-    "2 usage error.\n"
+    "Bad lines (not an event, or longer than --max-line-bytes) are reported with\n"
+    "their line number and counted; processing goes on unless --strict is given,\n"
+    "which stops at the first bad or rejected line and exits 1. Exit codes: 0\n"
+    "done, 1 input that cannot be opened or read (with the system's reason) or\n"
+    "a --strict stop, 2 usage error.\n"
     "\n"
     "options:\n"
     "  --until TIME  when to ask what is due\n"
@@ -43,6 +47,9 @@ constexpr char kHelp[] =
     "                0 = all kept). Totals always count everything.\n"
     "  --keep N      items the report keeps per list (default 1000; 0 = all):\n"
     "                what --json lists in full\n"
+    "  --lang zh|en  the language of the reasons and descriptions (default zh)\n"
+    "  --max-line-bytes N  the longest line read, in bytes (default 1048576);\n"
+    "                a longer one is a bad line, never held in memory\n"
     "  --no-progress no progress bar on standard error\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
@@ -55,13 +62,14 @@ std::optional<size_t> ParseCount(const std::string& v) {
   return static_cast<size_t>(n);
 }
 
-std::string Yuan(Money m) { return m.ToString() + "元"; }
+// "12.34元" or "12.34 yuan", as the reasons write amounts.
+std::string Yuan(Money m, Language lang) { return Figure{"amount", m}.Render(lang); }
 
-std::string MoneyList(const std::vector<std::pair<std::string, Money>>& money) {
+std::string MoneyList(const std::vector<std::pair<std::string, Money>>& money, Language lang) {
   std::string out;
   for (const auto& [name, m] : money) {
     if (!out.empty()) out += ", ";
-    out += name + " " + Yuan(m);
+    out += name + " " + Yuan(m, lang);
   }
   return out;
 }
@@ -95,7 +103,7 @@ nlohmann::ordered_json FiguresJson(const Figures& figures) {
   return j;
 }
 
-nlohmann::ordered_json DueJson(const DueItem& d) {
+nlohmann::ordered_json DueJson(const DueItem& d, Language lang) {
   nlohmann::ordered_json j;
   j["at"] = Time(d.at);
   j["kind"] = std::string(DueKindName(d.kind));
@@ -103,14 +111,15 @@ nlohmann::ordered_json DueJson(const DueItem& d) {
   j["entity"] = d.entity;
   j["rule"] = std::string(d.rule);
   j["due"] = Time(d.deadline.due);
-  j["description"] = d.deadline.Describe();
+  j["description"] = d.deadline.Describe(lang);
   j["figures"] = FiguresJson(d.deadline.figures);
   return j;
 }
 
-nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r) {
+nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r, Language lang) {
   nlohmann::ordered_json j;
   j["file"] = file;
+  j["lang"] = lang == Language::kZh ? "zh" : "en";
   j["lines"] = {{"total", r.lines},       {"applied", r.applied},
                 {"refused", r.refused},   {"duplicates", r.duplicates},
                 {"rejected", r.rejected}, {"bad", r.bad},
@@ -162,7 +171,7 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
                                {"entity", x.entity},
                                {"event_id", x.event_id},
                                {"subject", x.action.subject},
-                               {"description", x.action.Describe()},
+                               {"description", x.action.Describe(lang)},
                                {"figures", FiguresJson(x.action.figures)}});
     }
     actions[a.agent] = aj;
@@ -178,11 +187,11 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
   j["warnings_total"] = r.warnings_total;
   j["warnings_by_rule"] = by_rule(r.warnings_by_rule);
   j["warnings"] = nlohmann::ordered_json::array();
-  for (const DueItem& d : r.warnings) j["warnings"].push_back(DueJson(d));
+  for (const DueItem& d : r.warnings) j["warnings"].push_back(DueJson(d, lang));
   j["breaches_total"] = r.breaches_total;
   j["breaches_by_rule"] = by_rule(r.breaches_by_rule);
   j["breaches"] = nlohmann::ordered_json::array();
-  for (const DueItem& d : r.breaches) j["breaches"].push_back(DueJson(d));
+  for (const DueItem& d : r.breaches) j["breaches"].push_back(DueJson(d, lang));
 
   if (r.weekly) {
     const WeeklyReport& w = *r.weekly;
@@ -246,7 +255,8 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
 
 // ------------------------------------------------------------------ text
 
-void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit) {
+void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit,
+               Language lang) {
   auto shown = [limit](size_t n) { return limit == 0 ? n : std::min(n, limit); };
   os << "kefu replay " << file << "\n";
   os << "  " << r.lines << " lines: " << r.applied << " applied, " << r.refused
@@ -280,8 +290,8 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
   for (const ReplayRuleTally& t : r.rules) {
     os << absl::StrFormat("  %-18s %7d %7d %7d %7d", t.rule, t.allowed, t.refused, t.adjusted,
                           t.scheduled);
-    if (!t.refused_money.empty()) os << "  refused: " << MoneyList(t.refused_money);
-    if (!t.adjusted_money.empty()) os << "  adjusted: " << MoneyList(t.adjusted_money);
+    if (!t.refused_money.empty()) os << "  refused: " << MoneyList(t.refused_money, lang);
+    if (!t.adjusted_money.empty()) os << "  adjusted: " << MoneyList(t.adjusted_money, lang);
     os << "\n";
   }
 
@@ -298,14 +308,14 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
       os << sep << kind << " " << n;
       sep = ", ";
     }
-    if (!a.money.empty()) os << " (" << MoneyList(a.money) << ")";
+    if (!a.money.empty()) os << " (" << MoneyList(a.money, lang) << ")";
     os << "\n";
     for (size_t i = 0; i < shown(a.actions.size()); ++i) {
       const ReplayAction& x = a.actions[i];
       os << "    " << Time(x.due) << "  " << ActionKindName(x.action.kind) << "  "
          << x.action.rule << "  " << EntityKindName(x.entity_kind) << " " << x.entity;
       if (!x.action.subject.empty()) os << " → " << x.action.subject;
-      os << "  " << x.action.Describe() << "\n";
+      os << "  " << x.action.Describe(lang) << "\n";
     }
     const int64_t listed = static_cast<int64_t>(shown(a.actions.size()));
     if (a.total > listed) os << "    ... " << a.total - listed << " more\n";
@@ -324,7 +334,7 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
     for (size_t i = 0; i < shown(items.size()); ++i) {
       const DueItem& d = items[i];
       os << "  " << Time(d.at) << "  " << d.rule << "  " << EntityKindName(d.entity_kind) << " "
-         << d.entity << "  " << d.deadline.Describe() << "\n";
+         << d.entity << "  " << d.deadline.Describe(lang) << "\n";
     }
     const int64_t listed = static_cast<int64_t>(shown(items.size()));
     if (total > listed) os << "  ... " << total - listed << " more\n";
@@ -342,11 +352,12 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
       sep = ", ";
     }
     os << (w.by_kind.empty() ? "" : ")") << "\n";
-    os << "  cost " << Yuan(w.cost.total) << ": postage " << Yuan(w.cost.postage) << ", refunds "
-       << Yuan(w.cost.refund) << ", compensation " << Yuan(w.cost.compensation)
-       << ", cash in parcels " << Yuan(w.cost.cash_in_parcel) << "\n";
+    os << "  cost " << Yuan(w.cost.total, lang) << ": postage " << Yuan(w.cost.postage, lang)
+       << ", refunds " << Yuan(w.cost.refund, lang) << ", compensation "
+       << Yuan(w.cost.compensation, lang) << ", cash in parcels "
+       << Yuan(w.cost.cash_in_parcel, lang) << "\n";
     for (const auto& [agent, c] : w.cost_by_agent) {
-      os << "  " << agent << ": " << Yuan(c.total) << "\n";
+      os << "  " << agent << ": " << Yuan(c.total, lang) << "\n";
     }
     os << "  deadlines breached in the week: " << w.breaches.size() << "\n";
   }
@@ -382,6 +393,8 @@ int Replay(const std::vector<std::string>& args, Streams io) {
   bool json = false;
   bool progress = true;
   size_t limit = 10;
+  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  Language lang = Language::kZh;
   ReplayOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -411,15 +424,36 @@ int Replay(const std::vector<std::string>& args, Streams io) {
         return kExitUsage;
       }
       options.until = *t;
-    } else if (a == "--limit" || a == "--keep") {
+    } else if (a == "--lang") {
+      std::string v;
+      if (!value(&v)) return kExitUsage;
+      if (v == "zh") {
+        lang = Language::kZh;
+      } else if (v == "en") {
+        lang = Language::kEn;
+      } else {
+        io.err << "kefu replay: --lang takes zh or en, got \"" << v << "\"\n";
+        return kExitUsage;
+      }
+    } else if (a == "--limit" || a == "--keep" || a == "--max-line-bytes") {
       std::string v;
       if (!value(&v)) return kExitUsage;
       std::optional<size_t> n = ParseCount(v);
+      if (a == "--max-line-bytes" && (!n || *n == 0)) {
+        io.err << "kefu replay: --max-line-bytes needs a count >= 1, got \"" << v << "\"\n";
+        return kExitUsage;
+      }
       if (!n) {
         io.err << "kefu replay: " << a << " needs a count >= 0, got \"" << v << "\"\n";
         return kExitUsage;
       }
-      (a == "--limit" ? limit : options.max_items_kept) = *n;
+      if (a == "--limit") {
+        limit = *n;
+      } else if (a == "--keep") {
+        options.max_items_kept = *n;
+      } else {
+        max_line_bytes = *n;
+      }
     } else if (a == "-") {
       file = "-";
     } else if (!a.empty() && a[0] == '-') {
@@ -436,22 +470,14 @@ int Replay(const std::vector<std::string>& args, Streams io) {
     io.err << "kefu replay: no EVENTS file (use - for standard input)\n" << kHelp;
     return kExitUsage;
   }
-  std::ifstream in_file;
-  std::istream* in = &io.in;
-  int64_t total_bytes = 0;
-  if (file != "-") {
-    in_file.open(file, std::ios::binary);
-    if (!in_file) {
-      io.err << "kefu replay: cannot open " << file << "\n";
-      return kExitFailure;
-    }
-    in_file.seekg(0, std::ios::end);
-    total_bytes = static_cast<int64_t>(in_file.tellg());
-    in_file.seekg(0);
-    in = &in_file;
+  absl::StatusOr<std::unique_ptr<LineReader>> in = LineReader::Open(file, max_line_bytes);
+  if (!in.ok()) {
+    io.err << "kefu replay: " << in.status().message() << "\n";
+    return kExitFailure;
   }
   // A progress bar only when standard error is a terminal and the size is
-  // known (a file), and not for tiny files.
+  // known (a regular file), and not for tiny files.
+  const int64_t total_bytes = (*in)->size_hint();
   const bool show_progress = progress && &io.err == &std::cerr && isatty(STDERR_FILENO) &&
                              total_bytes > (1 << 20);
   if (show_progress) {
@@ -462,18 +488,18 @@ int Replay(const std::vector<std::string>& args, Streams io) {
              << percent << "% " << bytes / (1 << 20) << " MiB" << std::flush;
     };
   }
-  absl::StatusOr<ReplayReport> report = kefu::Replay(*in, options);
+  absl::StatusOr<ReplayReport> report = kefu::Replay(**in, options);
   if (show_progress) io.err << "\r" << std::string(60, ' ') << "\r" << std::flush;
   if (!report.ok()) {
     io.err << "kefu replay: " << report.status().message() << "\n";
     return kExitFailure;
   }
   if (json) {
-    io.out << ReportJson(file, *report).dump(2, ' ', false,
+    io.out << ReportJson(file, *report, lang).dump(2, ' ', false,
                                              nlohmann::json::error_handler_t::replace)
            << "\n";
   } else {
-    PrintText(io.out, file, *report, limit);
+    PrintText(io.out, file, *report, limit, lang);
   }
   io.out.flush();
   if (!io.out) {

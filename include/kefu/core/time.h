@@ -32,8 +32,26 @@ using Duration = absl::Duration;
 // Parses an RFC 3339 timestamp with an explicit offset, e.g.
 // "2026-10-01T09:30:00+08:00" or "2026-10-01T01:30:00Z"; fractional seconds
 // are allowed. Returns kInvalidArgument for anything else (including a time
-// with no offset: kefu never guesses a zone).
+// with no offset: kefu never guesses a zone, and a leap second such as
+// "2016-12-31T23:59:60Z": kefu's times have none, and it is refused rather
+// than read as the next minute).
 KEFU_EXPORT absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text);
+
+// The years an event may be dated in: 2000 to 2199, counted at UTC+08:00
+// (China Standard Time, the offset kefu writes times at and the default
+// shop calendar's zone). A date outside them is a mistake, not a shop's
+// event (a default 0001-01-01, 9999-12-31 for "never", a typo in the
+// year), and taking it would make every deadline fall due at once.
+inline constexpr int kFirstEventYear = 2000;
+inline constexpr int kLastEventYear = 2199;
+
+// OK when `t` lies in [2000-01-01T00:00:00+08:00, 2200-01-01T00:00:00+08:00),
+// the years kFirstEventYear to kLastEventYear at UTC+08:00. Otherwise
+// kInvalidArgument naming the year, e.g. "year 9999 is outside the years
+// an event may have, 2000 to 2199 (at UTC+08:00)", or "not a finite time"
+// for absl::InfinitePast() and InfiniteFuture(). ParseEvent (kefu/io/
+// events.h) checks every event's `at` with it.
+KEFU_EXPORT absl::Status CheckEventTime(Timestamp t);
 
 // Formats `t` as RFC 3339 at the given UTC offset, with seconds and no
 // fraction unless `t` has one: "2026-10-01T09:30:00+08:00". The offset must be

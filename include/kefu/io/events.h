@@ -7,9 +7,10 @@
 // Field names are the C++ member names of the event structs (kefu/machines/
 // order.h, ticket.h, review.h and kefu/engine/shop_event.h), enums are their
 // stable *Name() strings, Money is a decimal-yuan string ("12.34"), times are
-// RFC 3339 with an offset. Parsing is strict: an unknown or duplicate key, a
-// wrong JSON type, a missing required field, an unknown entity or type, a
-// bad time or amount is an error naming the line and the field path.
+// RFC 3339 with an offset, in the years 2000 to 2199. Parsing is strict: an
+// unknown or duplicate key, a wrong JSON type, a missing required field, an
+// unknown entity or type, a bad time or amount, a NUL byte is an error naming
+// the line and the field path (the column, for a NUL).
 //
 // Thread safety: pure functions; safe to call from any number of threads.
 #ifndef KEFU_IO_EVENTS_H_
@@ -37,9 +38,15 @@ KEFU_EXPORT bool IsBlankLine(std::string_view line);
 //     the file, a line to skip (and count).
 //   - kInvalidArgument "line N: <field path>: <what is wrong>" for anything
 //     else that is not exactly one valid event, e.g.
-//     "line 12: fields.lines[0].quantity: expected an integer", or
+//     "line 12: fields.lines[0].quantity: expected an integer",
+//     "line 12: at: year 1999 is outside the years an event may have, 2000
+//     to 2199 (at UTC+08:00)" (CheckEventTime, kefu/core/time.h; a leap
+//     second is refused too), or
 //     "line 12: not valid JSON: <nlohmann-json's message>" (this includes
-//     ill-formed UTF-8, which JSON forbids).
+//     ill-formed UTF-8, which JSON forbids);
+//   - kInvalidArgument "line N: column C: a NUL byte, ..." for a line with
+//     a NUL byte anywhere (C counts bytes from 1): never the part before it
+//     taken for the whole line.
 KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number = 0);
 
 // The canonical one-line JSON form of `event`, without a trailing newline:

@@ -1,15 +1,21 @@
 // kefu/io/replay.h: replays a shop's events (JSON Lines, see
 // docs/events.md) through a Shop and reports what happened and what is due.
 //
-// Replay() reads one event per line, applies each to a Shop (kefu/engine/
-// shop.h) in file order, and asks the shop's deadline queue what fell due as
-// time moves on: before each event, everything due by that event's time (so
-// a breach is reported even when the deadline was met late, after it), and
-// at the end everything due by `until`. The report has:
+// Replay() reads one event per line (kefu/io/line_reader.h: any stream, to
+// its end), applies each to a Shop (kefu/engine/shop.h) in file order, and
+// asks the shop's deadline queue what fell due as time moves on: before each
+// event, everything due by that event's time (so a breach is reported even
+// when the deadline was met late, after it), and at the end everything due
+// by `until`. Time moves on only with applied events: what falls due after
+// the latest applied event's time is reported once an applied event (or
+// `until`) reaches it, so an event the shop refuses or rejects, however far
+// off its date, moves neither the report's clock nor its default `until`.
+// The report has:
 //   - the line accounting: every line is counted exactly once, as blank,
-//     bad (not a valid event), applied, refused (a rule refused it),
-//     duplicate (its event id was applied before) or rejected (the engine
-//     refused it: unknown entity, an event the state does not accept...);
+//     bad (not a valid event, or longer than max_line_bytes), applied,
+//     refused (a rule refused it), duplicate (its event id was applied
+//     before) or rejected (the engine refused it: unknown entity, an event
+//     the state does not accept...);
 //   - entities by state;
 //   - decisions by rule: counts per verdict and the totals of their money
 //     figures (claimed, cap, amount...) for refusals and adjustments;
@@ -41,12 +47,14 @@
 #include "kefu/core/time.h"
 #include "kefu/engine/shop.h"
 #include "kefu/engine/shop_event.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/machines/ticket_report.h"
 
 namespace kefu {
 
 struct ReplayOptions {
-  // When to ask what is due; nullopt: the time of the last event.
+  // When to ask what is due; nullopt: the latest time of an event the shop
+  // applied (not one it refused or rejected, nor a duplicate).
   std::optional<Timestamp> until;
   // Stop at the first bad or rejected line (the report says where).
   bool strict = false;
@@ -61,6 +69,9 @@ struct ReplayOptions {
   ShopOptions shop;
   // Called about every 64 KiB of input with the bytes read so far.
   std::function<void(int64_t bytes_read)> progress;
+  // Replay(std::istream&): a longer line is a bad line, read without being
+  // held. Replay(LineReader&) uses the reader's own limit instead.
+  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
 };
 
 struct ReplayLineError {
@@ -114,15 +125,20 @@ struct ReplayReport {
   int64_t bytes = 0;
   std::vector<ReplayLineError> errors;  // the first max_errors_kept
 
+  // The earliest and latest times of the lines that parsed as events,
+  // whatever became of them.
   std::optional<Timestamp> first_event;
   std::optional<Timestamp> last_event;
+  // When what is due was asked; InfinitePast when nothing was applied and
+  // no `until` was given (then nothing is asked).
   Timestamp until = absl::InfinitePast();
 
   std::vector<StateCounts> states;            // orders, tickets, reviews
   std::vector<ReplayRuleTally> rules;         // sorted by rule
   std::vector<ReplayAgentActions> actions;    // sorted by agent
   int64_t actions_total = 0;
-  // Deadlines and scheduled actions still open after `until`.
+  // Deadlines and scheduled actions still open after `until` (those taken
+  // from the shop because of a refused or rejected event's time included).
   int64_t pending_after_until = 0;
   // Deadline warnings and breaches: all counted, by rule (sorted), and the
   // first max_items_kept of each listed in time order.
@@ -141,8 +157,14 @@ struct ReplayReport {
   std::shared_ptr<const Shop> shop;
 };
 
-// Replays `in`. Errors only when the input cannot be read or the shop cannot
-// be built; bad lines are counted in the report, not returned.
+// Replays what `in` reads, to the end of the input. Errors only when the
+// input cannot be read (the reader's error, "cannot read ...: <system
+// message>"; no report then) or the shop cannot be built; bad lines are
+// counted in the report, not returned.
+KEFU_EXPORT absl::StatusOr<ReplayReport> Replay(LineReader& in,
+                                               const ReplayOptions& options = {});
+// Same, reading `in` through a LineReader of options.max_line_bytes; a read
+// error (badbit) is kDataLoss "cannot read the events".
 KEFU_EXPORT absl::StatusOr<ReplayReport> Replay(std::istream& in,
                                                const ReplayOptions& options = {});
 

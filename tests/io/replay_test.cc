@@ -427,9 +427,11 @@ TEST(Replay, AReplyDated9999IsABadLineAndDoesNotMoveTheDefaultUntil) {
 TEST(Replay, EventsRefusedOrRejectedFarAheadDoNotMoveTimeOn) {
   // Dated 2150, within the years an event may have: a reply refused by
   // PH-NEGATION and a payment for an unknown order. Neither moves the
-  // default `until`, nor makes T1's deadlines fall due before r-last.
+  // default `until`, nor makes T1's deadlines fall due before r-last. (The
+  // reply is in another conversation: in tb_buyer's own, r-last would come
+  // after it and be refused as out of order.)
   const std::string ahead =
-      R"({"id":"r-2150","at":"2150-01-01T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"这个不行"}})"
+      R"({"id":"r-2150","at":"2150-01-01T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_other","type":"posted","fields":{"text":"这个不行"}})"
       "\n"
       R"({"id":"x-2150","at":"2150-01-01T10:00:00+08:00","entity":"order","key":"T404","type":"paid"})"
       "\n";

@@ -509,7 +509,8 @@ TEST(OrderUnshipped, PaidOrderIsToldTheSameDayAndClosedOutByTheEndOfDayThree) {
   Outcome r = MustApply(o, SamplePlaced("e1", kMon10));
   ASSERT_EQ(r.deadlines.size(), 1u);
   EXPECT_EQ(r.deadlines[0].rule, "ORD-UNSHIPPED");
-  EXPECT_EQ(r.deadlines[0].warn_at, At("2026-11-03T00:00:00+08:00"));
+  // Told at 17:00 the same day, while the shop can still act on it.
+  EXPECT_EQ(r.deadlines[0].warn_at, At("2026-11-02T17:00:00+08:00"));
   EXPECT_EQ(r.deadlines[0].due, At("2026-11-05T00:00:00+08:00"));
   CheckAll(o, "T1", kMon10);
   MustApply(o, Pass("e2"));
@@ -519,6 +520,18 @@ TEST(OrderUnshipped, PaidOrderIsToldTheSameDayAndClosedOutByTheEndOfDayThree) {
     cancelled |= d.rule == "ORD-UNSHIPPED" && d.op == DeadlineOp::kCancel;
   }
   EXPECT_TRUE(cancelled);
+}
+
+// ORD-UNSHIPPED: paid after the day's warning time, the order ships the
+// next day, and is told and closed out a day later.
+TEST(OrderUnshipped, OrderPaidAfterTheWarningTimeShipsTheNextDay) {
+  Order o("T1");
+  Outcome r = MustApply(o, SamplePlaced("e1", At("2026-11-02T18:30:00+08:00")));
+  ASSERT_EQ(r.deadlines.size(), 1u);
+  EXPECT_EQ(r.deadlines[0].warn_at, At("2026-11-03T17:00:00+08:00"));
+  EXPECT_EQ(r.deadlines[0].due, At("2026-11-06T00:00:00+08:00"));
+  ASSERT_NE(FindFigure(r.deadlines[0].figures, "ship_day"), nullptr);
+  EXPECT_EQ(FindFigure(r.deadlines[0].figures, "ship_day")->Render(Language::kZh), "2026-11-03");
 }
 
 // ORD-FIX

@@ -548,6 +548,12 @@ Timestamp BusinessCalendar::EndOfDay(Timestamp t) const {
   return impl_->FromLocal(dn * kSecondsPerDay);
 }
 
+Timestamp BusinessCalendar::DayEndTick(Timestamp t) const {
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return t;
+  const Timestamp end = EndOfDay(t);
+  return end - t <= absl::Seconds(1) ? end : t;
+}
+
 Timestamp BusinessCalendar::AddDays(Timestamp t, int n) const {
   if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return t;
   Duration sub;

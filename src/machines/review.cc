@@ -305,8 +305,9 @@ struct Ctx {
     remedy_decision = std::move(dec);
     return true;
   }
+  // A tick in the day's last second (23:59:59) is that day's end.
   bool Check(g::FollowUpOver, const DayEnded& e) {
-    return d.schedule_closes_at && e.meta.at >= *d.schedule_closes_at;
+    return d.schedule_closes_at && cal.DayEndTick(e.meta.at) >= *d.schedule_closes_at;
   }
   bool Check(g::FollowUpRunning, const DayEnded& e) { return !Check(g::FollowUpOver{}, e); }
 
@@ -445,7 +446,7 @@ struct Ctx {
   }
 
   void Do(a::CheckPromise, const DayEnded& e) {
-    const Timestamp at = e.meta.at;
+    const Timestamp at = cal.DayEndTick(e.meta.at);
     Decision dec;
     dec.rule = PromisePolicy::kRule;
     if (!d.promise_check_at) {

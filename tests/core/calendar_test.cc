@@ -275,6 +275,18 @@ TEST(BusinessCalendar, SkippedLocalTimeGivesTheChangeAndRepeatedTheFirst) {
   EXPECT_EQ(cal.AddDays(AtOffset(-4, 2026, 10, 31, 1, 30), 1), AtOffset(-4, 2026, 11, 1, 1, 30));
 }
 
+// A host's end-of-day tick: the day's last second stands for its end.
+TEST(BusinessCalendar, DayEndTickTakesTheLastSecondAsTheDaysEnd) {
+  const BusinessCalendar cal = BusinessCalendar::Default();
+  EXPECT_EQ(cal.DayEndTick(Cst(2026, 10, 1, 23, 59, 59)), Cst(2026, 10, 2, 0));
+  EXPECT_EQ(cal.DayEndTick(Cst(2026, 10, 1, 23, 59, 59) + absl::Milliseconds(999)),
+            Cst(2026, 10, 2, 0));
+  // Earlier in the day, and midnight itself, are what they say.
+  EXPECT_EQ(cal.DayEndTick(Cst(2026, 10, 1, 23, 59, 58)), Cst(2026, 10, 1, 23, 59, 58));
+  EXPECT_EQ(cal.DayEndTick(Cst(2026, 10, 2, 0)), Cst(2026, 10, 2, 0));
+  EXPECT_EQ(cal.DayEndTick(absl::InfiniteFuture()), absl::InfiniteFuture());
+}
+
 TEST(BusinessCalendar, StartAndEndOfDayAreCorrectOnDstDays) {
   const BusinessCalendar cal = UsEastern();
   EXPECT_EQ(cal.StartOfDay(LocalDay(2026, 3, 8)), Utc(2026, 3, 8, 5));

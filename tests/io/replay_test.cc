@@ -116,6 +116,37 @@ TEST(Replay, EveryLineIsAccountedFor) {
   EXPECT_EQ(r.until, At("2026-11-02T16:10:00+08:00"));
 }
 
+// Redelivery: the whole morning given twice over. Every event of the second
+// copy is a duplicate that changes nothing: the same entities, the same
+// tallies (refusals included) and the same money as one copy.
+TEST(Replay, AFileGivenTwiceReportsWhatOneCopyDoes) {
+  const ReplayReport once = MustReplay(kMonday);
+  const ReplayReport twice = MustReplay(kMonday + kMonday);
+  EXPECT_EQ(twice.lines, 2 * once.lines);
+  EXPECT_EQ(twice.applied, once.applied);
+  EXPECT_EQ(twice.refused, once.refused);
+  // The second copy's events are all duplicates; its bad lines and the
+  // unknown order stay bad and rejected.
+  EXPECT_EQ(twice.duplicates, once.duplicates + once.applied + once.refused + once.duplicates);
+  EXPECT_EQ(twice.bad, 2 * once.bad);
+  EXPECT_EQ(twice.rejected, 2 * once.rejected);
+  ASSERT_EQ(twice.rules.size(), once.rules.size());
+  for (size_t i = 0; i < once.rules.size(); ++i) {
+    SCOPED_TRACE(once.rules[i].rule);
+    EXPECT_EQ(twice.rules[i].rule, once.rules[i].rule);
+    EXPECT_EQ(twice.rules[i].allowed, once.rules[i].allowed);
+    EXPECT_EQ(twice.rules[i].refused, once.rules[i].refused);
+    EXPECT_EQ(twice.rules[i].adjusted, once.rules[i].adjusted);
+    EXPECT_EQ(twice.rules[i].scheduled, once.rules[i].scheduled);
+    EXPECT_EQ(twice.rules[i].refused_money, once.rules[i].refused_money);
+    EXPECT_EQ(twice.rules[i].adjusted_money, once.rules[i].adjusted_money);
+  }
+  ASSERT_EQ(twice.states.size(), once.states.size());
+  for (size_t i = 0; i < once.states.size(); ++i) {
+    EXPECT_EQ(twice.states[i].by_state, once.states[i].by_state);
+  }
+}
+
 TEST(Replay, EntitiesByState) {
   const ReplayReport r = MustReplay(kMonday);
   ASSERT_EQ(r.states.size(), 3u);
@@ -360,6 +391,33 @@ std::string AroundT1(const std::string& middle) {
   return std::string(kOrderT1Reviewed) + middle +
          R"({"id":"r-last","at":"2026-11-02T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好，已为您安排"}})"
          "\n";
+}
+
+// The same id with other content is an error naming the id and what
+// differs: rejected, listed among the errors, and it stops --strict. It is
+// never counted as a duplicate.
+TEST(Replay, AnIdReusedForOtherContentIsRejectedAndListed) {
+  const std::string reused =
+      R"({"id":"o1-c0","at":"2026-11-02T09:07:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"price"}})"
+      "\n";
+  const ReplayReport base = MustReplay(AroundT1(""));
+  const ReplayReport r = MustReplay(AroundT1(reused));
+  EXPECT_EQ(r.rejected, base.rejected + 1);
+  EXPECT_EQ(r.duplicates, base.duplicates);
+  EXPECT_EQ(r.applied, base.applied);
+  ASSERT_EQ(r.errors.size(), base.errors.size() + 1);
+  const ReplayLineError& e = r.errors.back();
+  EXPECT_EQ(e.line, 10);
+  EXPECT_EQ(e.event_id, "o1-c0");
+  EXPECT_THAT(e.message, HasSubstr("o1-c0"));
+  EXPECT_THAT(e.message, HasSubstr("item"));
+
+  ReplayOptions strict;
+  strict.strict = true;
+  const ReplayReport stopped = MustReplay(AroundT1(reused), strict);
+  EXPECT_TRUE(stopped.stopped_early);
+  EXPECT_EQ(stopped.rejected, 1);
+  EXPECT_EQ(stopped.applied, base.applied - 1);  // r-last was never read
 }
 
 TEST(Replay, ALineLongerThanTheLimitIsABadLineAndTheLinesAfterItApply) {

@@ -282,6 +282,40 @@ TEST_F(ReviewTest, UnkeptPromiseGetsAnSmsTheNextDay) {
   EXPECT_TRUE(Apply(ev_.DayEnd()).actions.empty());
 }
 
+// RV-PROMISE: a host's tick at 23:59:59, as docs/events.md writes it, is
+// the day's end; the defect was that it did nothing.
+TEST_F(ReviewTest, DayEndedInTheDaysLastSecondChecksThePromise) {
+  Start(ReviewRating::kNeutral);
+  ev_.Set(At("2026-11-23T14:00:00+08:00"));
+  Apply(ev_.Contact(ReviewChannel::kChat, ReviewContactResult::kAgreedToRevise));
+  ev_.Set(At("2026-11-23T23:59:58+08:00"));  // two seconds early: nothing yet
+  EXPECT_TRUE(Apply(ev_.DayEnd()).actions.empty());
+  ev_.Set(At("2026-11-23T23:59:59+08:00"));
+  const Outcome check = Apply(ev_.DayEnd());
+  ASSERT_EQ(check.actions.size(), 1u);
+  EXPECT_EQ(check.actions[0].kind, ActionKind::kSms);
+  EXPECT_EQ(check.actions[0].due, At("2026-11-24T10:00:00+08:00"));
+}
+
+// RV-SCHEDULE: the follow-up's last day closes on a 23:59:59 tick too.
+TEST_F(ReviewTest, DayEndedInTheLastSecondOfTheFollowUpClosesIt) {
+  Start(ReviewRating::kNegative);
+  Apply(ev_.Contact(ReviewChannel::kPhone, ReviewContactResult::kUnreachable));
+  Apply(ev_.Contact(ReviewChannel::kPhone, ReviewContactResult::kTalked));
+  const Outcome refused = Apply(ev_.Contact(ReviewChannel::kPhone, ReviewContactResult::kRefused));
+  ASSERT_FALSE(refused.deadlines.empty());
+  EXPECT_EQ(refused.deadlines.back().rule, "RV-SCHEDULE");
+  const Timestamp closes = refused.deadlines.back().due;
+  EXPECT_EQ(closes, At("2026-11-24T00:00:00+08:00"));
+  ev_.Set(At("2026-11-23T23:59:58+08:00"));  // not yet the last second
+  Apply(ev_.DayEnd());
+  EXPECT_EQ(review_.state(), "refusing");
+  ev_.Set(At("2026-11-23T23:59:59+08:00"));
+  const Outcome closed = Apply(ev_.DayEnd());
+  EXPECT_EQ(review_.state(), "unresolved");
+  ASSERT_NE(closed.Find("RV-SCHEDULE"), nullptr);
+}
+
 // RV-PROMISE: a revision cancels the pending check.
 TEST_F(ReviewTest, RevisionCancelsThePromiseCheck) {
   Start(ReviewRating::kNeutral);

@@ -103,6 +103,11 @@ class KEFU_EXPORT BusinessCalendar {
   // The end of the local day `t` falls on: the first instant of the next
   // day. A deadline due at EndOfDay(t) is met by anything strictly before it.
   Timestamp EndOfDay(Timestamp t) const;
+  // The instant a host's end-of-day tick sent at `t` stands for. Hosts and
+  // documents write the day's end as 23:59:59 (cron jobs, reports); any `t`
+  // in the last second of its local day is that day's end, EndOfDay(t); any
+  // other `t` is itself. An infinite instant is returned unchanged.
+  Timestamp DayEndTick(Timestamp t) const;
 
   // The same local clock time `n` calendar days later (n may be negative).
   // Across a daylight-saving change the local time is kept, not the hours.

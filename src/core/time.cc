@@ -59,18 +59,6 @@ std::string FormatTimestamp(Timestamp t, Duration utc_offset) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*S%Ez", t, zone);
 }
 
-Timestamp EarliestEventTime() { return absl::FromUnixSeconds(946684800); }   // 2000-01-01Z
-Timestamp LatestEventTime() { return absl::FromUnixSeconds(7258118400); }     // 2200-01-01Z
-
-absl::Status CheckEventTime(Timestamp t) {
-  if (t >= EarliestEventTime() && t < LatestEventTime()) return absl::OkStatus();
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
-    return absl::InvalidArgumentError("the time is not finite");
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("time ", FormatTimestamp(t), " is outside the years 2000 to 2199"));
-}
-
 Clock::~Clock() = default;
 
 Timestamp SystemClock::Now() const { return absl::Now(); }

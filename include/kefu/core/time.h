@@ -58,18 +58,6 @@ KEFU_EXPORT absl::Status CheckEventTime(Timestamp t);
 // a whole number of minutes within ±18 h; other values are clamped to that.
 KEFU_EXPORT std::string FormatTimestamp(Timestamp t, Duration utc_offset = absl::Hours(8));
 
-// The instants an event may carry: from 2000-01-01T00:00:00Z (inclusive) to
-// 2200-01-01T00:00:00Z (exclusive), the years 2000 to 2199. A shop's events
-// outside them are typing mistakes (a year 0026, 9999 as "never"), and
-// computing deadlines and business days on them is meaningless.
-KEFU_EXPORT Timestamp EarliestEventTime();
-KEFU_EXPORT Timestamp LatestEventTime();  // exclusive
-
-// OK when EarliestEventTime() <= t < LatestEventTime(); otherwise
-// kInvalidArgument naming the instant and the range, e.g. "time
-// 9999-12-31T00:00:00+08:00 is outside the years 2000 to 2199".
-KEFU_EXPORT absl::Status CheckEventTime(Timestamp t);
-
 // A source of the current time, injected wherever kefu needs "now".
 class KEFU_EXPORT Clock {
  public:

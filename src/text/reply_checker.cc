@@ -12,6 +12,7 @@
 #include "text/fold.h"
 #include "text/phrase_matcher_impl.h"
 #include "text/utf8.h"
+#include "text/work_count.h"
 
 namespace kefu {
 
@@ -220,7 +221,9 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   const auto* base = reinterpret_cast<const unsigned char*>(reply.data());
   const size_t n = reply.size();
   // Each list tries the candidate at `pos` (character `cp`, `len` bytes).
+  uint64_t steps = 0;  // candidates and blocks visited (work_count.h)
   const auto candidate = [&](size_t pos, char32_t cp, size_t len) {
+    ++steps;
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
       // One marker of each kind is enough.
@@ -260,6 +263,7 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   size_t pos = 0;
   size_t slow_until = 0;
   while (pos < n) {
+    ++steps;
     uint64_t mask = 0;
     const size_t covered =
         pos >= slow_until ? text_internal::CandidateMask64(reply, pos, im.any_start.data(), &mask) : 0;
@@ -281,7 +285,9 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
     candidate(pos, cp, len);
     pos += len;
   }
+  const size_t tail = out->size();  // phrase findings end here
   if (first_marker.has_value()) im.CheckApology(reply, *first_marker, out);
+  const size_t privacy_begin = out->size();
   if (impl_->options.privacy.enabled) {
     for (PersonalDataHit& h : FindPersonalData(reply, impl_->options.privacy.kinds)) {
       Finding f;
@@ -298,6 +304,7 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
       out->push_back(std::move(f));
     }
   }
+  const size_t privacy_count = out->size() - privacy_begin;
   // PH-CALLBACK: an answer put off without a definite time.
   if (first_deferral.has_value() && !text_internal::FindTimeExpression(reply).has_value()) {
     const PhraseMatch& d = *first_deferral;
@@ -309,17 +316,65 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
     f.text.assign(reply.substr(d.begin, d.end - d.begin));
     f.suggestion = impl_->options.callback.suggestion;
   }
-  // Insertion sort: stable, no allocation, and findings are few.
+  // Order the findings by begin, end, rule (stably), in time linear in their
+  // number. The phrase findings [first, tail) come in order of begin (the
+  // scan visits positions in order), those of one position in list order:
+  // each such group (at most one finding per list) is sorted on its own.
+  // The rest [tail, end) is the PH-APOLOGY finding, the PH-PRIVACY ones (in
+  // order) and the PH-CALLBACK one; the two runs are then merged.
   const auto less = [](const Finding& a, const Finding& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
     if (a.end != b.end) return a.end < b.end;
     return a.rule_id < b.rule_id;
   };
-  for (size_t i = first + 1; i < out->size(); ++i) {
-    for (size_t j = i; j > first && less((*out)[j], (*out)[j - 1]); --j) {
-      std::swap((*out)[j], (*out)[j - 1]);
+  Finding* const v = out->data();
+  const auto insertion_sort = [&](size_t from, size_t to) {
+    for (size_t i = from + 1; i < to; ++i) {
+      for (size_t j = i; j > from && less(v[j], v[j - 1]); --j) {
+        std::swap(v[j], v[j - 1]);
+        ++steps;
+      }
+    }
+  };
+  for (size_t g = first; g < tail;) {
+    size_t e = g + 1;
+    while (e < tail && v[e].begin == v[g].begin) ++e;
+    if (e - g > 1) insertion_sort(g, e);
+    steps += e - g;
+    g = e;
+  }
+  const size_t end = out->size();
+  if (end - tail <= 2) {
+    insertion_sort(tail, end);
+  } else {
+    // Stable: PH-PRIVACY findings are ordered; the one or two others are
+    // few. std::stable_sort would also do, but not in linear time.
+    const size_t privacy_end = privacy_begin + privacy_count;
+    std::inplace_merge(out->begin() + static_cast<std::ptrdiff_t>(tail),
+                       out->begin() + static_cast<std::ptrdiff_t>(privacy_begin),
+                       out->begin() + static_cast<std::ptrdiff_t>(privacy_end), less);
+    std::inplace_merge(out->begin() + static_cast<std::ptrdiff_t>(tail),
+                       out->begin() + static_cast<std::ptrdiff_t>(privacy_end),
+                       out->end(), less);
+    steps += end - tail;
+  }
+  if (tail > first && end > tail) {
+    if (end - tail <= 4) {
+      // A few findings of the other rules (the common case): each is moved
+      // to its place, without the buffer inplace_merge allocates.
+      for (size_t i = tail; i < end; ++i) {
+        for (size_t j = i; j > first && less(v[j], v[j - 1]); --j) {
+          std::swap(v[j], v[j - 1]);
+          ++steps;
+        }
+      }
+    } else {
+      std::inplace_merge(out->begin() + static_cast<std::ptrdiff_t>(first),
+                         out->begin() + static_cast<std::ptrdiff_t>(tail), out->end(), less);
+      steps += end - first;
     }
   }
+  text_internal::CountWork(steps);
 }
 
 ReplyCheckerSlot::ReplyCheckerSlot(std::shared_ptr<const ReplyChecker> initial)

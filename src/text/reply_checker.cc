@@ -11,6 +11,7 @@
 #include "text/callback_internal.h"
 #include "text/fold.h"
 #include "text/phrase_matcher_impl.h"
+#include "text/privacy_internal.h"
 #include "text/utf8.h"
 #include "text/work_count.h"
 
@@ -42,6 +43,10 @@ struct ReplyChecker::Impl {
   // index in `scan` (SIZE_MAX when the rule is off).
   std::optional<PhraseMatcher> deferrals;
   size_t deferral_scan = SIZE_MAX;
+  // PH-PRIVACY: the characters the privacy pre-check needs besides digits
+  // (Chinese numerals, units of a house; privacy_internal.h), in the union
+  // of start filters so that the one pass counts them (empty when off).
+  std::vector<uint64_t> privacy_bits;
 
   bool AnyMayStart(char32_t cp) const {
     for (const auto* m : scan) {
@@ -173,6 +178,15 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
   for (const auto* m : impl->scan) {
     for (size_t w = 0; w < 1024; ++w) impl->any_start[w] |= m->start_bits[w];
   }
+  if (options.privacy.enabled) {
+    impl->privacy_bits.assign(1024, 0);
+    for (char32_t cp = 0x3000; cp < 0x10000; ++cp) {
+      if (text_internal::PrivacyCharOf(cp) != text_internal::PrivacyChar::kNone) {
+        impl->privacy_bits[cp >> 6] |= uint64_t{1} << (cp & 63);
+        impl->any_start[cp >> 6] |= uint64_t{1} << (cp & 63);
+      }
+    }
+  }
   impl->apology_suggestion = "拒绝客户的要求时,第一句话以“" + options.apology.apology + "”开头";
   impl->options = std::move(options);
   return ReplyChecker(std::move(impl));
@@ -222,8 +236,15 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   const size_t n = reply.size();
   // Each list tries the candidate at `pos` (character `cp`, `len` bytes).
   uint64_t steps = 0;  // candidates and blocks visited (work_count.h)
+  text_internal::PrivacyHint privacy;
+  const uint64_t* privacy_bits = im.privacy_bits.empty() ? nullptr : im.privacy_bits.data();
   const auto candidate = [&](size_t pos, char32_t cp, size_t len) {
     ++steps;
+    if (privacy_bits != nullptr && cp < 0x10000 && ((privacy_bits[cp >> 6] >> (cp & 63)) & 1)) {
+      const text_internal::PrivacyChar pc = text_internal::PrivacyCharOf(cp);
+      privacy.numerals += pc == text_internal::PrivacyChar::kNumeral ? 1 : 0;
+      privacy.house_unit |= pc == text_internal::PrivacyChar::kHouseUnit;
+    }
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
       // One marker of each kind is enough.
@@ -289,18 +310,24 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   if (first_marker.has_value()) im.CheckApology(reply, *first_marker, out);
   const size_t privacy_begin = out->size();
   if (impl_->options.privacy.enabled) {
-    for (PersonalDataHit& h : FindPersonalData(reply, impl_->options.privacy.kinds)) {
+    for (PersonalDataHit& h :
+         text_internal::FindPersonalData(reply, impl_->options.privacy.kinds, &privacy)) {
       Finding f;
       f.rule_id = "PH-PRIVACY";
       f.severity = impl_->options.privacy.severity;
       f.begin = h.begin;
       f.end = h.end;
       f.text = std::move(h.masked);
-      f.suggestion = "不要在回复中写出客户的" +
-                     std::string(h.kind == PersonalDataKind::kMobilePhone ? "手机号码"
-                                 : h.kind == PersonalDataKind::kIdNumber  ? "身份证号码"
-                                 : h.kind == PersonalDataKind::kBankCard  ? "银行卡号"
-                                                                          : "电子邮箱");
+      const char* what = "";
+      switch (h.kind) {
+        case PersonalDataKind::kMobilePhone: what = "手机号码"; break;
+        case PersonalDataKind::kIdNumber: what = "身份证号码"; break;
+        case PersonalDataKind::kBankCard: what = "银行卡号"; break;
+        case PersonalDataKind::kEmail: what = "电子邮箱"; break;
+        case PersonalDataKind::kLandline: what = "固定电话号码"; break;
+        case PersonalDataKind::kAddress: what = "地址"; break;
+      }
+      f.suggestion = std::string("不要在回复中写出客户的") + what;
       out->push_back(std::move(f));
     }
   }

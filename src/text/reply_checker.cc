@@ -22,6 +22,8 @@ using text_internal::DecodeUtf8;
 struct ReplyChecker::Impl {
   ReplyCheckerOptions options;
   std::vector<PhraseMatcher> matchers;
+  // The lists as scanned: one per rule of each list (see Create).
+  std::vector<PhraseMatcher> rule_matchers;
   // Per phrase list of at most kMaxPrototypes entries (empty for longer
   // lists): each entry's finding with rule, severity, suggestion and list
   // filled in. Check copies it into the caller's vector: a copy does not
@@ -157,7 +159,36 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
       impl->sentence_ends.push_back(cp);
     }
   }
+  // Each rule of a list is judged on its own: a list whose entries belong
+  // to several rules is scanned as one list per rule (that rule's entries
+  // and all the list's allow entries), so that a hit of one rule never
+  // hides a shorter one of another (the 不 of PH-NEGATION inside the
+  // PH-IGNORANCE phrase 我不知道). Within a rule, leftmost-longest.
   for (const PhraseMatcher& m : impl->matchers) {
+    std::vector<std::string> rules;
+    for (const PhraseEntry& e : m.list().entries) {
+      if (!e.allow && std::find(rules.begin(), rules.end(), e.rule_id) == rules.end()) {
+        rules.push_back(e.rule_id);
+      }
+    }
+    if (rules.size() <= 1) {
+      impl->rule_matchers.push_back(m);
+      continue;
+    }
+    for (const std::string& rule : rules) {
+      PhraseList part;
+      part.name = m.list().name;
+      part.tags = m.list().tags;
+      part.normalization = m.list().normalization;
+      for (const PhraseEntry& e : m.list().entries) {
+        if (e.allow || e.rule_id == rule) part.entries.push_back(e);
+      }
+      auto pm = PhraseMatcher::Compile(std::move(part));
+      if (!pm.ok()) return pm.status();
+      impl->rule_matchers.push_back(*std::move(pm));
+    }
+  }
+  for (const PhraseMatcher& m : impl->rule_matchers) {
     impl->scan.push_back(m.impl_.get());
     std::vector<Finding>& protos = impl->prototypes.emplace_back();
     if (m.list().entries.size() > Impl::kMaxPrototypes) continue;
@@ -221,7 +252,7 @@ std::vector<Finding> ReplyChecker::Check(std::string_view reply) const {
 void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) const {
   const size_t first = out->size();
   const Impl& im = *impl_;
-  const size_t lists = im.matchers.size();
+  const size_t lists = im.rule_matchers.size();
   const size_t k = im.scan.size();
   // One pass over the text for every list: at each candidate position, each
   // list whose filter accepts it and whose own scan has reached it tries a
@@ -265,7 +296,7 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
         f.text.assign(reply.substr(h.begin, h.end - h.begin));
         continue;
       }
-      const PhraseMatcher& m = im.matchers[i];
+      const PhraseMatcher& m = im.rule_matchers[i];
       const PhraseEntry& e = m.entry(h.entry);
       Finding& f = out->emplace_back();  // filled in place: no moves
       f.rule_id = e.rule_id;

@@ -101,6 +101,10 @@ class KEFU_EXPORT ReplyChecker {
   ~ReplyChecker();
 
   // The findings for `reply`, ordered by begin offset, then end, then rule.
+  // Each rule of a phrase list is judged on its own (the list is scanned as
+  // one list per rule, with all its allow entries), so findings of
+  // different rules may overlap: 我不知道 gives PH-IGNORANCE and, for its
+  // 不, PH-NEGATION.
   std::vector<Finding> Check(std::string_view reply) const;
   // Same, appending to `out` (reuse it across calls to avoid allocation).
   void Check(std::string_view reply, std::vector<Finding>* out) const;
@@ -111,6 +115,7 @@ class KEFU_EXPORT ReplyChecker {
   std::optional<TextSpan> FindDeferral(std::string_view reply) const;
 
   const ReplyCheckerOptions& options() const;
+  // The phrase lists as given (not split by rule).
   const std::vector<PhraseMatcher>& matchers() const;
 
   struct Impl;

@@ -43,7 +43,7 @@ struct ReplyChecker::Impl {
   std::vector<uint64_t> any_start;
   // PH-CALLBACK's deferral markers (exact), scanned in the same pass; their
   // index in `scan` (SIZE_MAX when the rule is off).
-  std::optional<PhraseMatcher> deferrals;
+  std::optional<text_internal::Deferrals> deferrals;
   size_t deferral_scan = SIZE_MAX;
   // PH-PRIVACY: the characters the privacy pre-check needs besides digits
   // (Chinese numerals, units of a house; privacy_internal.h), in the union
@@ -118,7 +118,7 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
   }
   if (absl::Status s = options.callback.Validate(); !s.ok()) return s;
   if (options.callback.enabled) {
-    auto d = text_internal::CompileDeferrals(options.callback);
+    auto d = text_internal::Deferrals::Compile(options.callback);
     if (!d.ok()) return d.status();
     impl->deferrals = *std::move(d);
   }
@@ -203,7 +203,7 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
   if (impl->refusals.has_value()) impl->scan.push_back(impl->refusals->impl_.get());
   if (impl->deferrals.has_value()) {
     impl->deferral_scan = impl->scan.size();
-    impl->scan.push_back(impl->deferrals->impl_.get());
+    impl->scan.push_back(impl->deferrals->anchors().impl_.get());
   }
   impl->any_start.assign(1024, 0);
   for (const auto* m : impl->scan) {
@@ -237,10 +237,7 @@ const std::vector<PhraseMatcher>& ReplyChecker::matchers() const { return impl_-
 
 std::optional<TextSpan> ReplyChecker::FindDeferral(std::string_view reply) const {
   if (!impl_->deferrals.has_value()) return std::nullopt;
-  std::vector<PhraseMatch> hits;
-  impl_->deferrals->FindAll(reply, &hits);
-  if (hits.empty()) return std::nullopt;
-  return TextSpan{hits[0].begin, hits[0].end};
+  return impl_->deferrals->FindFirst(reply);
 }
 
 std::vector<Finding> ReplyChecker::Check(std::string_view reply) const {
@@ -261,7 +258,8 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   std::vector<size_t> resume_big(k > 8 ? k : 0, 0);
   size_t* resume = k > 8 ? resume_big.data() : resume_small;
   // The first PH-APOLOGY refusal marker and PH-CALLBACK deferral marker.
-  std::optional<PhraseMatch> first_marker, first_deferral;
+  std::optional<PhraseMatch> first_marker;
+  std::optional<TextSpan> first_deferral;
   const auto may_start = [&im](char32_t cp) { return im.AnyMayStart(cp); };
   const auto* base = reinterpret_cast<const unsigned char*>(reply.data());
   const size_t n = reply.size();
@@ -279,14 +277,21 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;
       // One marker of each kind is enough.
-      if (i >= lists && (i == im.deferral_scan ? first_deferral : first_marker).has_value()) {
+      if (i >= lists && (i == im.deferral_scan ? first_deferral.has_value()
+                                               : first_marker.has_value())) {
         continue;
       }
       PhraseMatch h;
       resume[i] = im.scan[i]->TryAtDecoded(reply, pos, cp, len, &h);
       if (h.end == 0) continue;
+      if (i == im.deferral_scan) {
+        // An anchor of the deferral grammar: a deferral when the grammar
+        // around it says so.
+        first_deferral = im.deferrals->Confirm(reply, h);
+        continue;
+      }
       if (i >= lists) {
-        (i == im.deferral_scan ? first_deferral : first_marker) = h;
+        first_marker = h;
         continue;
       }
       if (!im.prototypes[i].empty()) {
@@ -365,7 +370,7 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   const size_t privacy_count = out->size() - privacy_begin;
   // PH-CALLBACK: an answer put off without a definite time.
   if (first_deferral.has_value() && !text_internal::FindTimeExpression(reply).has_value()) {
-    const PhraseMatch& d = *first_deferral;
+    const TextSpan& d = *first_deferral;
     Finding& f = out->emplace_back();
     f.rule_id = CallbackRule::kRule;
     f.severity = impl_->options.callback.severity;

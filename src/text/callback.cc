@@ -103,7 +103,16 @@ bool EndsSentence(char32_t cp) {
          cp == ';' || cp == '\n' || cp == U'…';
 }
 constexpr size_t kNear = 12;
-void Before(std::string_view text, size_t pos, std::vector<Near>* out) {
+// At most kNear characters near an anchor, on the stack (Confirm runs for
+// every anchor, often in clean replies: no allocation).
+struct Nears {
+  Near v[kNear];
+  size_t n = 0;
+  size_t size() const { return n; }
+  const Near& operator[](size_t k) const { return v[k]; }
+  void push_back(const Near& x) { v[n++] = x; }
+};
+void Before(std::string_view text, size_t pos, Nears* out) {
   const Folder& folder = DeferralFolder();
   int noise = 0;
   while (pos > 0 && out->size() < kNear) {
@@ -121,7 +130,7 @@ void Before(std::string_view text, size_t pos, std::vector<Near>* out) {
     pos = q;
   }
 }
-void After(std::string_view text, size_t pos, std::vector<Near>* out) {
+void After(std::string_view text, size_t pos, Nears* out) {
   const Folder& folder = DeferralFolder();
   int noise = 0;
   while (pos < text.size() && out->size() < 4) {
@@ -140,7 +149,7 @@ void After(std::string_view text, size_t pos, std::vector<Near>* out) {
 }
 // The length of the longest of `words` that ends at before[k] (its last
 // character) and runs backwards, or 0.
-size_t EndingAt(const std::vector<Near>& before, size_t k,
+size_t EndingAt(const Nears& before, size_t k,
                 const std::vector<std::u32string>& words) {
   size_t best = 0;
   for (const std::u32string& w : words) {
@@ -152,7 +161,7 @@ size_t EndingAt(const std::vector<Near>& before, size_t k,
   return best;
 }
 // The length of the longest of `words` starting at after[0], or 0.
-size_t StartingAt(const std::vector<Near>& after, const std::vector<std::u32string>& words) {
+size_t StartingAt(const Nears& after, const std::vector<std::u32string>& words) {
   size_t best = 0;
   for (const std::u32string& w : words) {
     if (w.size() <= best || w.size() > after.size()) continue;
@@ -162,10 +171,10 @@ size_t StartingAt(const std::vector<Near>& after, const std::vector<std::u32stri
   }
   return best;
 }
-bool Is(const std::vector<Near>& v, size_t k, char32_t c) { return k < v.size() && v[k].f == c; }
+bool Is(const Nears& v, size_t k, char32_t c) { return k < v.size() && v[k].f == c; }
 // The customer, not the agent, acts: before[k] (the character before the
 // deferral) is 请, or 您/你 not after 帮/给/为/替/跟/向/和, or ends 麻烦.
-bool CustomerActs(const std::vector<Near>& before, size_t k) {
+bool CustomerActs(const Nears& before, size_t k) {
   if (Is(before, k, U'请')) return true;
   if (Is(before, k, U'您') || Is(before, k, U'你')) {
     if (k + 1 >= before.size()) return true;
@@ -208,7 +217,7 @@ absl::StatusOr<Deferrals> Deferrals::Compile(const CallbackRule& rule) {
 
 std::optional<TextSpan> Deferrals::Confirm(std::string_view reply, const PhraseMatch& h) const {
   if (h.entry >= check_verbs_) return TextSpan{h.begin, h.end};  // a literal marker
-  std::vector<Near> before, after;
+  Nears before, after;
   Before(reply, h.begin, &before);
   After(reply, h.end, &after);
   if (h.entry < reply_verbs_) {

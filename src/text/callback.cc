@@ -103,57 +103,73 @@ bool EndsSentence(char32_t cp) {
          cp == ';' || cp == '\n' || cp == U'…';
 }
 constexpr size_t kNear = 12;
-// At most kNear characters near an anchor, on the stack (Confirm runs for
-// every anchor, often in clean replies: no allocation).
-struct Nears {
-  Near v[kNear];
-  size_t n = 0;
-  size_t size() const { return n; }
-  const Near& operator[](size_t k) const { return v[k]; }
-  void push_back(const Near& x) { v[n++] = x; }
+// The characters near an anchor, read lazily (most anchors are decided by
+// the character or two next to them) and kept on the stack: Confirm runs
+// for every anchor, clean replies too. Backwards from `pos` (`back`) or
+// forwards, at most `limit`.
+class Nears {
+ public:
+  Nears(std::string_view text, size_t pos, bool back, size_t limit)
+      : text_(text), pos_(pos), back_(back), limit_(limit) {}
+  // True when there is a k-th character (0: the nearest).
+  bool Has(size_t k) {
+    while (n_ <= k && !done_) Step();
+    return k < n_;
+  }
+  const Near& operator[](size_t k) const { return v_[k]; }
+
+ private:
+  void Step() {
+    if (n_ >= limit_ || (back_ ? pos_ == 0 : pos_ >= text_.size())) {
+      done_ = true;
+      return;
+    }
+    char32_t cp;
+    size_t q, len;
+    if (back_) {
+      // The lead byte is at most three continuation bytes back; an
+      // ill-formed tail takes the careful way.
+      q = pos_ - 1;
+      const auto* t = reinterpret_cast<const unsigned char*>(text_.data());
+      for (int c = 0; q > 0 && c < 3 && (t[q] & 0xC0) == 0x80; ++c) --q;
+      len = DecodeUtf8(text_, q, &cp);
+      if (q + len != pos_ || cp == kInvalidCodePoint) {
+        q = PreviousCodePointStart(text_, pos_);
+        len = DecodeUtf8(text_, q, &cp);
+      }
+    } else {
+      q = pos_;
+      len = DecodeUtf8(text_, q, &cp);
+    }
+    const char32_t f = DeferralFolder().Fold(cp);
+    if (f == kInvalidCodePoint || EndsSentence(cp)) {
+      done_ = true;
+      return;
+    }
+    pos_ = back_ ? q : q + len;
+    if (f == kNoiseChar) {
+      if (++noise_ > 8) done_ = true;
+      return;
+    }
+    noise_ = 0;
+    v_[n_++] = Near{f, q, q + len};
+  }
+
+  std::string_view text_;
+  size_t pos_;
+  bool back_;
+  size_t limit_;
+  Near v_[kNear];
+  size_t n_ = 0;
+  int noise_ = 0;
+  bool done_ = false;
 };
-void Before(std::string_view text, size_t pos, Nears* out) {
-  const Folder& folder = DeferralFolder();
-  int noise = 0;
-  while (pos > 0 && out->size() < kNear) {
-    const size_t q = PreviousCodePointStart(text, pos);
-    char32_t cp;
-    DecodeUtf8(text, q, &cp);
-    const char32_t f = folder.Fold(cp);
-    if (f == kInvalidCodePoint || EndsSentence(cp)) return;
-    if (f == kNoiseChar) {
-      if (++noise > 8) return;
-    } else {
-      noise = 0;
-      out->push_back(Near{f, q, pos});
-    }
-    pos = q;
-  }
-}
-void After(std::string_view text, size_t pos, Nears* out) {
-  const Folder& folder = DeferralFolder();
-  int noise = 0;
-  while (pos < text.size() && out->size() < 4) {
-    char32_t cp;
-    const size_t len = DecodeUtf8(text, pos, &cp);
-    const char32_t f = folder.Fold(cp);
-    if (f == kInvalidCodePoint || EndsSentence(cp)) return;
-    if (f == kNoiseChar) {
-      if (++noise > 8) return;
-    } else {
-      noise = 0;
-      out->push_back(Near{f, pos, pos + len});
-    }
-    pos += len;
-  }
-}
 // The length of the longest of `words` that ends at before[k] (its last
 // character) and runs backwards, or 0.
-size_t EndingAt(const Nears& before, size_t k,
-                const std::vector<std::u32string>& words) {
+size_t EndingAt(Nears& before, size_t k, const std::vector<std::u32string>& words) {
   size_t best = 0;
   for (const std::u32string& w : words) {
-    if (w.size() <= best || k + w.size() > before.size()) continue;
+    if (w.size() <= best || !before.Has(k + w.size() - 1)) continue;
     bool ok = true;
     for (size_t j = 0; j < w.size() && ok; ++j) ok = before[k + j].f == w[w.size() - 1 - j];
     if (ok) best = w.size();
@@ -161,23 +177,23 @@ size_t EndingAt(const Nears& before, size_t k,
   return best;
 }
 // The length of the longest of `words` starting at after[0], or 0.
-size_t StartingAt(const Nears& after, const std::vector<std::u32string>& words) {
+size_t StartingAt(Nears& after, const std::vector<std::u32string>& words, size_t from = 0) {
   size_t best = 0;
   for (const std::u32string& w : words) {
-    if (w.size() <= best || w.size() > after.size()) continue;
+    if (w.size() <= best || !after.Has(from + w.size() - 1)) continue;
     bool ok = true;
-    for (size_t j = 0; j < w.size() && ok; ++j) ok = after[j].f == w[j];
+    for (size_t j = 0; j < w.size() && ok; ++j) ok = after[from + j].f == w[j];
     if (ok) best = w.size();
   }
   return best;
 }
-bool Is(const Nears& v, size_t k, char32_t c) { return k < v.size() && v[k].f == c; }
+bool Is(Nears& v, size_t k, char32_t c) { return v.Has(k) && v[k].f == c; }
 // The customer, not the agent, acts: before[k] (the character before the
 // deferral) is 请, or 您/你 not after 帮/给/为/替/跟/向/和, or ends 麻烦.
-bool CustomerActs(const Nears& before, size_t k) {
+bool CustomerActs(Nears& before, size_t k) {
   if (Is(before, k, U'请')) return true;
   if (Is(before, k, U'您') || Is(before, k, U'你')) {
-    if (k + 1 >= before.size()) return true;
+    if (!before.Has(k + 1)) return true;
     const char32_t p = before[k + 1].f;
     return !(p == U'帮' || p == U'给' || p == U'为' || p == U'替' || p == U'跟' || p == U'向' ||
              p == U'和');
@@ -217,9 +233,8 @@ absl::StatusOr<Deferrals> Deferrals::Compile(const CallbackRule& rule) {
 
 std::optional<TextSpan> Deferrals::Confirm(std::string_view reply, const PhraseMatch& h) const {
   if (h.entry >= check_verbs_) return TextSpan{h.begin, h.end};  // a literal marker
-  Nears before, after;
-  Before(reply, h.begin, &before);
-  After(reply, h.end, &after);
+  Nears before(reply, h.begin, /*back=*/true, kNear);
+  Nears after(reply, h.end, /*back=*/false, 4);
   if (h.entry < reply_verbs_) {
     // LATER [FILLER]… REPLY-VERB, the customer not the one who answers.
     if (StartingAt(after, UsWords()) != 0) return std::nullopt;

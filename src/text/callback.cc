@@ -56,39 +56,52 @@ std::u32string FoldWord(std::string_view w) {
   return out;
 }
 
+}  // namespace
+
+// Words of the grammar with a 64-bit filter of their first and last
+// characters, so that most tries are one test.
+WordSet::WordSet(std::vector<std::u32string> w) : words(std::move(w)) {
+  for (const std::u32string& x : words) {
+    if (x.empty()) continue;
+    first_bits |= uint64_t{1} << (x.front() & 63);
+    last_bits |= uint64_t{1} << (x.back() & 63);
+  }
+}
+
+namespace {
+
 // The grammar's function words (folded = as written: all simplified).
-const std::vector<std::u32string>& Fillers() {
-  static const auto* v = new std::vector<std::u32string>{
+const WordSet& Fillers() {
+  static const auto* v = new WordSet(std::vector<std::u32string>{
       U"给", U"您", U"你", U"跟", U"向", U"为", U"再", U"就", U"会", U"尽快", U"马上",
-      U"立即", U"第一时间", U"我", U"我们", U"这边", U"统一", U"及时", U"帮您", U"和"};
+      U"立即", U"第一时间", U"我", U"我们", U"这边", U"统一", U"及时", U"帮您", U"和"});
   return *v;
 }
-const std::vector<std::u32string>& CheckPrefixes() {
-  static const auto* v = new std::vector<std::u32string>{
+const WordSet& CheckPrefixes() {
+  static const auto* v = new WordSet(std::vector<std::u32string>{
       U"帮您", U"给您", U"为您", U"替您", U"帮你", U"给你", U"我去", U"我先", U"我再",
-      U"去", U"先", U"再", U"还在", U"正在", U"等我", U"这边"};
+      U"去", U"先", U"再", U"还在", U"正在", U"等我", U"这边"});
   return *v;
 }
-const std::vector<std::u32string>& CheckSuffixes() {
-  static const auto* v = new std::vector<std::u32string>{U"一下子", U"一下", U"看看"};
+const WordSet& CheckSuffixes() {
+  static const auto* v = new WordSet(std::vector<std::u32string>{U"一下子", U"一下", U"看看"});
   return *v;
 }
 // Words in which 前, 后 or 内 is no later word.
-const std::vector<std::u32string>& NotLater() {
-  static const auto* v = new std::vector<std::u32string>{
+const WordSet& NotLater() {
+  static const auto* v = new WordSet(std::vector<std::u32string>{
       U"目前", U"提前", U"当前", U"眼前", U"面前", U"事前", U"最后", U"背后", U"身后",
-      U"售后", U"国内", U"省内", U"市内", U"室内", U"店内", U"包内", U"盒内"};
+      U"售后", U"国内", U"省内", U"市内", U"室内", U"店内", U"包内", U"盒内"});
   return *v;
 }
 // Before a check verb: the agent asks the customer something (我想问一下,
 // 顺便问一下), not a check put off.
-const std::vector<std::u32string>& Asking() {
-  static const auto* v = new std::vector<std::u32string>{U"想", U"顺便", U"请", U"麻烦"};
+const WordSet& Asking() {
+  static const auto* v = new WordSet(std::vector<std::u32string>{U"想", U"顺便", U"请", U"麻烦"});
   return *v;
 }
-const std::vector<std::u32string>& UsWords() {
-  static const auto* v =
-      new std::vector<std::u32string>{U"我", U"我们", U"客服", U"本店", U"店家", U"卖家"};
+const WordSet& UsWords() {
+  static const auto* v = new WordSet(std::vector<std::u32string>{U"我", U"我们", U"客服", U"本店", U"店家", U"卖家"});
   return *v;
 }
 
@@ -166,9 +179,10 @@ class Nears {
 };
 // The length of the longest of `words` that ends at before[k] (its last
 // character) and runs backwards, or 0.
-size_t EndingAt(Nears& before, size_t k, const std::vector<std::u32string>& words) {
+size_t EndingAt(Nears& before, size_t k, const WordSet& set) {
+  if (!before.Has(k) || ((set.last_bits >> (before[k].f & 63)) & 1) == 0) return 0;
   size_t best = 0;
-  for (const std::u32string& w : words) {
+  for (const std::u32string& w : set.words) {
     if (w.size() <= best || !before.Has(k + w.size() - 1)) continue;
     bool ok = true;
     for (size_t j = 0; j < w.size() && ok; ++j) ok = before[k + j].f == w[w.size() - 1 - j];
@@ -177,9 +191,10 @@ size_t EndingAt(Nears& before, size_t k, const std::vector<std::u32string>& word
   return best;
 }
 // The length of the longest of `words` starting at after[0], or 0.
-size_t StartingAt(Nears& after, const std::vector<std::u32string>& words, size_t from = 0) {
+size_t StartingAt(Nears& after, const WordSet& set, size_t from = 0) {
+  if (!after.Has(from) || ((set.first_bits >> (after[from].f & 63)) & 1) == 0) return 0;
   size_t best = 0;
-  for (const std::u32string& w : words) {
+  for (const std::u32string& w : set.words) {
     if (w.size() <= best || !after.Has(from + w.size() - 1)) continue;
     bool ok = true;
     for (size_t j = 0; j < w.size() && ok; ++j) ok = after[from + j].f == w[j];
@@ -198,8 +213,8 @@ bool CustomerActs(Nears& before, size_t k) {
     return !(p == U'帮' || p == U'给' || p == U'为' || p == U'替' || p == U'跟' || p == U'向' ||
              p == U'和');
   }
-  static const std::vector<std::u32string> kAsk = {U"麻烦"};
-  return EndingAt(before, k, kAsk) != 0;
+  static const WordSet* kAsk = new WordSet({U"麻烦"});
+  return EndingAt(before, k, *kAsk) != 0;
 }
 
 }  // namespace
@@ -227,7 +242,9 @@ absl::StatusOr<Deferrals> Deferrals::Compile(const CallbackRule& rule) {
   Deferrals d(*std::move(m));
   d.reply_verbs_ = reply_verbs;
   d.check_verbs_ = check_verbs;
-  for (const std::string& w : rule.later_words) d.later_.push_back(FoldWord(w));
+  std::vector<std::u32string> later;
+  for (const std::string& w : rule.later_words) later.push_back(FoldWord(w));
+  d.later_ = WordSet(std::move(later));
   return d;
 }
 
@@ -260,8 +277,10 @@ std::optional<TextSpan> Deferrals::Confirm(std::string_view reply, const PhraseM
     return TextSpan{before[start - 1].begin, h.end};
   }
   // A check verb asked of the agent and not yet done.
-  static const std::vector<std::u32string> kDone = {U"过", U"了", U"完", U"好", U"到"};
-  static const std::vector<std::u32string> kAlready = {U"已", U"已经", U"刚", U"刚刚"};
+  static const WordSet* done = new WordSet({U"过", U"了", U"完", U"好", U"到"});
+  static const WordSet* already = new WordSet({U"已", U"已经", U"刚", U"刚刚"});
+  const WordSet& kDone = *done;
+  const WordSet& kAlready = *already;
   if (StartingAt(after, kDone) != 0 || EndingAt(before, 0, kAlready) != 0) return std::nullopt;
   if (StartingAt(after, UsWords()) != 0) return std::nullopt;  // 再问我: the customer asks
   const size_t prefix = EndingAt(before, 0, CheckPrefixes());

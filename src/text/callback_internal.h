@@ -2,6 +2,7 @@
 #ifndef KEFU_TEXT_CALLBACK_INTERNAL_H_
 #define KEFU_TEXT_CALLBACK_INTERNAL_H_
 
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <string>
@@ -13,6 +14,15 @@
 #include "kefu/text/phrase_matcher.h"
 
 namespace kefu::text_internal {
+
+// Folded words with 64-bit filters of their first and last characters.
+struct WordSet {
+  WordSet() = default;
+  explicit WordSet(std::vector<std::u32string> w);
+  std::vector<std::u32string> words;
+  uint64_t first_bits = 0;
+  uint64_t last_bits = 0;
+};
 
 // The deferral grammar of a CallbackRule, compiled: its reply verbs, check
 // verbs and literal markers as one normalized phrase list (the anchors,
@@ -34,7 +44,7 @@ class Deferrals {
   PhraseMatcher anchors_;
   size_t reply_verbs_ = 0;  // anchors' entries [0, reply_verbs_) are reply verbs,
   size_t check_verbs_ = 0;  // then check verbs up to check_verbs_, then markers
-  std::vector<std::u32string> later_;  // folded
+  WordSet later_;
 };
 
 // A definite time expression, before it is read against an instant.

@@ -83,9 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::optional<kefu::TextSpan> deferral = checker->FindDeferral(input);
   if (deferral) Require(deferral->begin < deferral->end && deferral->end <= size);
   Require(callback == (deferral.has_value() && !kefu::HasDefiniteTime(input)));
-  // PH-PRIVACY: ordered, not overlapping, masked.
+  // PH-PRIVACY: ordered, not overlapping, masked; Check (whose one pass
+  // counts the numerals and house numbers for the pre-check) finds the same.
   size_t privacy_end = 0;
-  for (const auto& h : kefu::FindPersonalData(input)) {
+  size_t privacy_findings = 0;
+  for (const kefu::Finding& f : findings) privacy_findings += f.rule_id == "PH-PRIVACY" ? 1 : 0;
+  const std::vector<kefu::PersonalDataHit> personal = kefu::FindPersonalData(input);
+  Require(personal.size() == privacy_findings);
+  for (const auto& h : personal) {
     Require(h.begin < h.end && h.end <= size);
     Require(h.begin >= privacy_end);
     privacy_end = h.end;

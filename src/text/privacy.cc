@@ -614,6 +614,16 @@ PrivacyChar PrivacyCharOf(char32_t cp) {
   }
 }
 
+bool NumberEndsAt(std::string_view text, size_t pos) {
+  if (pos == 0) return false;
+  const auto* t = reinterpret_cast<const unsigned char*>(text.data());
+  if (t[pos - 1] >= '0' && t[pos - 1] <= '9') return true;
+  if (pos < 3) return false;
+  char32_t cp;
+  if (DecodeUtf8(text, pos - 3, &cp) != 3) return false;
+  return IsAsciiOrWideDigit(cp) || PrivacyCharOf(cp) == PrivacyChar::kNumeral;
+}
+
 PrivacyHint ScanPrivacyChars(std::string_view text) {
   PrivacyHint h;
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
@@ -623,10 +633,11 @@ PrivacyHint ScanPrivacyChars(std::string_view text) {
       continue;
     }
     char32_t cp;
+    const size_t at = p;
     p += DecodeUtf8(text, p, &cp);
     const PrivacyChar c = PrivacyCharOf(cp);
     h.numerals += c == PrivacyChar::kNumeral ? 1 : 0;
-    h.house_unit |= c == PrivacyChar::kHouseUnit;
+    h.house_number |= c == PrivacyChar::kHouseUnit && NumberEndsAt(text, at);
   }
   return h;
 }
@@ -637,7 +648,7 @@ std::vector<PersonalDataHit> FindPersonalData(std::string_view text,
   std::vector<PersonalDataHit> out;
   // Cheap exit. Every number sought has at least 10 digits (a landline;
   // mobiles 11), digits or Chinese numerals; an e-mail address has an '@';
-  // an address a unit of a house (号, 室 ...) and a digit or numeral. The
+  // an address a unit of a house (号, 室 ...) right after a number. The
   // digits and '@' are counted first (SSE2); numerals and units only when
   // they decide, from the caller's hint or by a scan of the CJK characters.
   const DigitCount d = CountDigits(text);
@@ -645,7 +656,7 @@ std::vector<PersonalDataHit> FindPersonalData(std::string_view text,
   if (!digits_decide) {
     const PrivacyHint h = hint != nullptr ? *hint : ScanPrivacyChars(text);
     const size_t all = d.digits + h.numerals;
-    if (all < 10 && !(h.house_unit && all >= 1 && options.addresses)) return out;
+    if (all < 10 && !(h.house_number && options.addresses)) return out;
   }
   std::vector<Char> chars;
   chars.reserve(text.size() / 2 + 1);

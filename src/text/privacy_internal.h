@@ -23,8 +23,12 @@ PrivacyChar PrivacyCharOf(char32_t cp);
 
 struct PrivacyHint {
   size_t numerals = 0;      // kNumeral characters in the text
-  bool house_unit = false;  // a kHouseUnit character in the text
+  // A kHouseUnit character right after a digit or numeral (90号, 三楼).
+  bool house_number = false;
 };
+// True when the character ending at byte `pos` is a digit (ASCII,
+// full-width) or a kNumeral.
+bool NumberEndsAt(std::string_view text, size_t pos);
 // The hint by a scan of the text's characters from U+3000 on.
 PrivacyHint ScanPrivacyChars(std::string_view text);
 

@@ -272,7 +272,8 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
     if (privacy_bits != nullptr && cp < 0x10000 && ((privacy_bits[cp >> 6] >> (cp & 63)) & 1)) {
       const text_internal::PrivacyChar pc = text_internal::PrivacyCharOf(cp);
       privacy.numerals += pc == text_internal::PrivacyChar::kNumeral ? 1 : 0;
-      privacy.house_unit |= pc == text_internal::PrivacyChar::kHouseUnit;
+      privacy.house_number |= pc == text_internal::PrivacyChar::kHouseUnit &&
+                              text_internal::NumberEndsAt(reply, pos);
     }
     for (size_t i = 0; i < k; ++i) {
       if (pos < resume[i] || !im.scan[i]->StartBit(cp)) continue;

@@ -61,11 +61,16 @@ std::u32string FoldWord(std::string_view w) {
 // Words of the grammar with a 64-bit filter of their first and last
 // characters, so that most tries are one test.
 WordSet::WordSet(std::vector<std::u32string> w) : words(std::move(w)) {
-  for (const std::u32string& x : words) {
+  for (uint32_t i = 0; i < words.size(); ++i) {
+    const std::u32string& x = words[i];
     if (x.empty()) continue;
     first_bits |= uint64_t{1} << (x.front() & 63);
     last_bits |= uint64_t{1} << (x.back() & 63);
+    by_first.emplace_back(x.front(), i);
+    by_last.emplace_back(x.back(), i);
   }
+  std::sort(by_first.begin(), by_first.end());
+  std::sort(by_last.begin(), by_last.end());
 }
 
 namespace {
@@ -182,7 +187,11 @@ class Nears {
 size_t EndingAt(Nears& before, size_t k, const WordSet& set) {
   if (!before.Has(k) || ((set.last_bits >> (before[k].f & 63)) & 1) == 0) return 0;
   size_t best = 0;
-  for (const std::u32string& w : set.words) {
+  const auto range = std::equal_range(set.by_last.begin(), set.by_last.end(),
+                                      std::make_pair(before[k].f, uint32_t{0}),
+                                      [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto it = range.first; it != range.second; ++it) {
+    const std::u32string& w = set.words[it->second];
     if (w.size() <= best || !before.Has(k + w.size() - 1)) continue;
     bool ok = true;
     for (size_t j = 0; j < w.size() && ok; ++j) ok = before[k + j].f == w[w.size() - 1 - j];
@@ -194,7 +203,11 @@ size_t EndingAt(Nears& before, size_t k, const WordSet& set) {
 size_t StartingAt(Nears& after, const WordSet& set, size_t from = 0) {
   if (!after.Has(from) || ((set.first_bits >> (after[from].f & 63)) & 1) == 0) return 0;
   size_t best = 0;
-  for (const std::u32string& w : set.words) {
+  const auto range = std::equal_range(set.by_first.begin(), set.by_first.end(),
+                                      std::make_pair(after[from].f, uint32_t{0}),
+                                      [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto it = range.first; it != range.second; ++it) {
+    const std::u32string& w = set.words[it->second];
     if (w.size() <= best || !after.Has(from + w.size() - 1)) continue;
     bool ok = true;
     for (size_t j = 0; j < w.size() && ok; ++j) ok = after[from + j].f == w[j];

@@ -22,6 +22,9 @@ struct WordSet {
   std::vector<std::u32string> words;
   uint64_t first_bits = 0;
   uint64_t last_bits = 0;
+  // (first character, word) and (last character, word), sorted: the words
+  // that may start or end at a character, found by binary search.
+  std::vector<std::pair<char32_t, uint32_t>> by_first, by_last;
 };
 
 // The deferral grammar of a CallbackRule, compiled: its reply verbs, check

@@ -257,7 +257,7 @@ void ReplyChecker::Check(std::string_view reply, std::vector<Finding>* out) cons
   size_t resume_small[8] = {};
   std::vector<size_t> resume_big(k > 8 ? k : 0, 0);
   size_t* resume = k > 8 ? resume_big.data() : resume_small;
-  // The first PH-APOLOGY refusal marker and PH-CALLBACK deferral marker.
+  // The first PH-APOLOGY refusal marker and PH-CALLBACK deferral.
   std::optional<PhraseMatch> first_marker;
   std::optional<TextSpan> first_deferral;
   const auto may_start = [&im](char32_t cp) { return im.AnyMayStart(cp); };

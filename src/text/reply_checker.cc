@@ -161,9 +161,10 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
   }
   // Each rule of a list is judged on its own: a list whose entries belong
   // to several rules is scanned as one list per rule (that rule's entries
-  // and all the list's allow entries), so that a hit of one rule never
-  // hides a shorter one of another (the 不 of PH-NEGATION inside the
-  // PH-IGNORANCE phrase 我不知道). Within a rule, leftmost-longest.
+  // and all the list's allow entries; rules that cannot overlap share one),
+  // so that a hit of one rule never hides a shorter one of another (the 不
+  // of PH-NEGATION inside the PH-IGNORANCE phrase 我不知道). Within a rule,
+  // leftmost-longest.
   for (const PhraseMatcher& m : impl->matchers) {
     std::vector<std::string> rules;
     for (const PhraseEntry& e : m.list().entries) {
@@ -175,13 +176,61 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
       impl->rule_matchers.push_back(m);
       continue;
     }
-    for (const std::string& rule : rules) {
+    // Rules none of whose phrases overlap another's (one inside the other,
+    // or the end of one the start of the other) cannot hide each other's
+    // hits and share a scan list: fewer lists to try at each candidate (the
+    // seed pack is scanned as two lists, not four). Lists of more than 512
+    // entries are not compared pairwise: one scan list per rule.
+    std::vector<std::vector<std::string>> groups;
+    if (m.list().entries.size() <= 512) {
+      std::vector<std::vector<std::string>> folded(rules.size());
+      for (const PhraseEntry& e : m.list().entries) {
+        if (e.allow) continue;
+        const size_t r = static_cast<size_t>(
+            std::find(rules.begin(), rules.end(), e.rule_id) - rules.begin());
+        folded[r].push_back(m.Normalize(e.phrase));
+      }
+      const auto overlap = [](const std::string& a, const std::string& b) {
+        if (a.find(b) != std::string::npos || b.find(a) != std::string::npos) return true;
+        for (size_t k = 1; k < a.size() && k < b.size(); ++k) {
+          if (a.compare(a.size() - k, k, b, 0, k) == 0 ||
+              b.compare(b.size() - k, k, a, 0, k) == 0) {
+            return true;
+          }
+        }
+        return false;
+      };
+      std::vector<std::vector<size_t>> members;
+      for (size_t r = 0; r < rules.size(); ++r) {
+        size_t g = 0;
+        for (; g < members.size(); ++g) {
+          bool clash = false;
+          for (size_t o : members[g]) {
+            for (const std::string& a : folded[r]) {
+              for (const std::string& b : folded[o]) clash = clash || overlap(a, b);
+            }
+          }
+          if (!clash) break;
+        }
+        if (g == members.size()) members.emplace_back();
+        members[g].push_back(r);
+      }
+      for (const auto& g : members) {
+        groups.emplace_back();
+        for (size_t r : g) groups.back().push_back(rules[r]);
+      }
+    } else {
+      for (const std::string& rule : rules) groups.push_back({rule});
+    }
+    for (const std::vector<std::string>& group : groups) {
       PhraseList part;
       part.name = m.list().name;
       part.tags = m.list().tags;
       part.normalization = m.list().normalization;
       for (const PhraseEntry& e : m.list().entries) {
-        if (e.allow || e.rule_id == rule) part.entries.push_back(e);
+        if (e.allow || std::find(group.begin(), group.end(), e.rule_id) != group.end()) {
+          part.entries.push_back(e);
+        }
       }
       auto pm = PhraseMatcher::Compile(std::move(part));
       if (!pm.ok()) return pm.status();

@@ -128,6 +128,21 @@ TEST(ReplyChecker, PhNegationInsideALongerPhraseOfAnotherRuleIsReported) {
   o.apology.enabled = false;
   const auto shop = *ReplyChecker::Create(o);
   EXPECT_THAT(Rules(shop.Check("这款不包邮")), ElementsAre("SHOP-B:不包邮", "SHOP-A:包邮"));
+  // Rules whose phrases overlap end to start are kept apart too; rules that
+  // cannot overlap share a scan list and still give each rule's own hits.
+  PhraseList more;
+  more.name = "more";
+  for (const auto& [phrase, rule] : std::vector<std::pair<std::string, std::string>>{
+           {"包邮", "SHOP-A"}, {"邮费", "SHOP-C"}, {"亲", "SHOP-D"}, {"哦", "SHOP-E"}}) {
+    PhraseEntry e;
+    e.phrase = phrase;
+    e.rule_id = rule;
+    more.entries.push_back(e);
+  }
+  o.lists = {more};
+  const auto more_checker = *ReplyChecker::Create(o);
+  EXPECT_THAT(Rules(more_checker.Check("亲,包邮费哦")),
+              ElementsAre("SHOP-D:亲", "SHOP-A:包邮", "SHOP-C:邮费", "SHOP-E:哦"));
 }
 
 // Issue 16: a character of a banned word inside another word or a place

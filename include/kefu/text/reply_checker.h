@@ -103,7 +103,8 @@ class KEFU_EXPORT ReplyChecker {
 
   // The findings for `reply`, ordered by begin offset, then end, then rule.
   // Each rule of a phrase list is judged on its own (the list is scanned as
-  // one list per rule, with all its allow entries), so findings of
+  // one list per rule, with all its allow entries; rules whose phrases
+  // cannot overlap share one), so findings of
   // different rules may overlap: 我不知道 gives PH-IGNORANCE and, for its
   // 不, PH-NEGATION.
   std::vector<Finding> Check(std::string_view reply) const;

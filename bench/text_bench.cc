@@ -18,6 +18,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kefu/text/meeting.h"
@@ -290,6 +291,60 @@ void BM_Kefu_ReplyChecker_128B_NoCallback(benchmark::State& state) {
   RunChecker128B(state, c, Messages());
 }
 BENCHMARK(BM_Kefu_ReplyChecker_128B_NoCallback);
+
+// Long replies mixing phrase and PH-PRIVACY findings (issue 16: Check was
+// quadratic on them): dialogue lines from the corpus, each followed by one
+// of a mobile number, an e-mail address, a landline and an address in
+// turn, cut to state.range(0) bytes on a character boundary. Checking must
+// cost time linear in the text: ns_per_byte stays flat from 1 KiB to 1 MiB.
+const std::string& MixedReply(size_t bytes) {
+  static const auto* whole = [] {
+    auto* s = new std::string;
+    const char* data[] = {"13812345678", "zhang.san@example.com", "0571-88886666",
+                          "文三路90号5幢2单元301室"};
+    const std::string& c = Corpus();
+    size_t at = 0, k = 0;
+    while (s->size() < (size_t{1} << 20) + 4096 && !c.empty()) {
+      size_t nl = c.find('\n', at);
+      if (nl == std::string::npos) {
+        nl = c.size();
+      }
+      s->append(c, at, nl - at);
+      s->append(",");
+      s->append(data[k++ % 4]);
+      s->append("。");
+      at = nl + 1 >= c.size() ? 0 : nl + 1;
+    }
+    return s;
+  }();
+  static auto* cuts = new std::vector<std::pair<size_t, std::string>>;
+  for (const auto& [n, t] : *cuts) {
+    if (n == bytes) return t;
+  }
+  size_t end = std::min(bytes, whole->size());
+  while (end > 0 && (static_cast<unsigned char>((*whole)[end]) & 0xC0) == 0x80) --end;
+  cuts->emplace_back(bytes, whole->substr(0, end));
+  return cuts->back().second;
+}
+
+void BM_Kefu_ReplyChecker_MixedLong(benchmark::State& state) {
+  static const ReplyChecker c = *ReplyChecker::Default();
+  const std::string& text = MixedReply(static_cast<size_t>(state.range(0)));
+  std::vector<Finding> findings;
+  for (auto _ : state) {
+    findings.clear();
+    c.Check(text, &findings);
+    benchmark::DoNotOptimize(findings.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(text.size()));
+  state.counters["findings"] = static_cast<double>(findings.size());
+  // Seconds per byte, shown with an SI prefix (n = nanoseconds per byte).
+  state.counters["s_per_byte"] = benchmark::Counter(
+      static_cast<double>(text.size()), benchmark::Counter::kIsIterationInvariantRate |
+                                            benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_Kefu_ReplyChecker_MixedLong)->RangeMultiplier(4)->Range(1 << 10, 1 << 20);
 
 void BM_Kefu_Seed_128B(benchmark::State& state) {
   static const PhraseMatcher m = *PhraseMatcher::Compile(SeedPack());

@@ -3,7 +3,8 @@
 // Checks that nothing crashes or reads out of bounds (ASan, UBSan), and that
 // the results keep their promises: offsets within the text and on its byte
 // range, phrase hits ordered and non-overlapping, privacy hits masked,
-// PH-CALLBACK's promised times within the text. The
+// PH-CALLBACK's promised times within the text, Check's deferral the same
+// as FindDeferral's, findings ordered. The
 // first byte picks normalization switches; when the input holds a 0x00 byte,
 // the part before it also becomes a phrase list (one phrase a line), so that
 // Compile sees arbitrary phrases too.
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,14 +63,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
 
-  for (const kefu::Finding& f : checker->Check(input)) {
+  const std::vector<kefu::Finding> findings = checker->Check(input);
+  bool callback = false;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const kefu::Finding& f = findings[i];
     Require(f.begin <= f.end && f.end <= size);
     if (f.rule_id != "PH-PRIVACY" && f.rule_id != "PH-APOLOGY") {
       Require(f.text == input.substr(f.begin, f.end - f.begin));
     }
+    // Ordered by begin, end, rule (merged in linear time, issue 16).
+    if (i > 0) {
+      const kefu::Finding& p = findings[i - 1];
+      Require(p.begin < f.begin || (p.begin == f.begin && (p.end < f.end ||
+                                                           (p.end == f.end && p.rule_id <= f.rule_id))));
+    }
+    callback |= f.rule_id == "PH-CALLBACK";
   }
-  for (const auto& h : kefu::FindPersonalData(input)) {
+  // PH-CALLBACK: Check's one-pass deferral and FindDeferral agree.
+  const std::optional<kefu::TextSpan> deferral = checker->FindDeferral(input);
+  if (deferral) Require(deferral->begin < deferral->end && deferral->end <= size);
+  Require(callback == (deferral.has_value() && !kefu::HasDefiniteTime(input)));
+  // PH-PRIVACY: ordered, not overlapping, masked; Check (whose one pass
+  // counts the numerals and house numbers for the pre-check) finds the same.
+  size_t privacy_end = 0;
+  size_t privacy_findings = 0;
+  for (const kefu::Finding& f : findings) privacy_findings += f.rule_id == "PH-PRIVACY" ? 1 : 0;
+  const std::vector<kefu::PersonalDataHit> personal = kefu::FindPersonalData(input);
+  Require(personal.size() == privacy_findings);
+  for (const auto& h : personal) {
     Require(h.begin < h.end && h.end <= size);
+    Require(h.begin >= privacy_end);
+    privacy_end = h.end;
     Require(h.masked.find('*') != std::string::npos);
   }
   // PH-CALLBACK's time parser: spans within the input, and the same answer
@@ -123,6 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     e.phrase = std::string(phrases.substr(at, nl - at));
     e.rule_id = "FUZZ";
     e.allow = !e.phrase.empty() && (e.phrase[0] & 1);
+    e.standalone = !e.phrase.empty() && (e.phrase[0] & 2);
     list.entries.push_back(std::move(e));
     at = nl + 1;
   }

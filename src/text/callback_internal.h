@@ -2,7 +2,9 @@
 #ifndef KEFU_TEXT_CALLBACK_INTERNAL_H_
 #define KEFU_TEXT_CALLBACK_INTERNAL_H_
 
+#include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +15,40 @@
 
 namespace kefu::text_internal {
 
-// The deferral markers as an exact phrase list of rule PH-CALLBACK.
-absl::StatusOr<PhraseMatcher> CompileDeferrals(const CallbackRule& rule);
+// Folded words with 64-bit filters of their first and last characters.
+struct WordSet {
+  WordSet() = default;
+  explicit WordSet(std::vector<std::u32string> w);
+  std::vector<std::u32string> words;
+  uint64_t first_bits = 0;
+  uint64_t last_bits = 0;
+  // (first character, word) and (last character, word), sorted: the words
+  // that may start or end at a character, found by binary search.
+  std::vector<std::pair<char32_t, uint32_t>> by_first, by_last;
+};
+
+// The deferral grammar of a CallbackRule, compiled: its reply verbs, check
+// verbs and literal markers as one normalized phrase list (the anchors,
+// which ReplyChecker scans in its one pass), and the grammar that decides
+// around an anchor whether the reply puts its answer off.
+class Deferrals {
+ public:
+  static absl::StatusOr<Deferrals> Compile(const CallbackRule& rule);
+
+  const PhraseMatcher& anchors() const { return anchors_; }
+  // The deferral around the anchor hit `h` of anchors() in `reply`, or
+  // nullopt when the grammar rejects it there.
+  std::optional<TextSpan> Confirm(std::string_view reply, const PhraseMatch& h) const;
+  // The leftmost deferral of `reply`.
+  std::optional<TextSpan> FindFirst(std::string_view reply) const;
+
+ private:
+  explicit Deferrals(PhraseMatcher anchors) : anchors_(std::move(anchors)) {}
+  PhraseMatcher anchors_;
+  size_t reply_verbs_ = 0;  // anchors' entries [0, reply_verbs_) are reply verbs,
+  size_t check_verbs_ = 0;  // then check verbs up to check_verbs_, then markers
+  WordSet later_;
+};
 
 // A definite time expression, before it is read against an instant.
 struct Expr {

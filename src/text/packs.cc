@@ -53,7 +53,10 @@ PhraseList SeedPack() {
   // PH-INTERJECTION (seed 002: 严禁用 哦, 恩 的语气词); 嗯 is the same word.
   const std::string drop = "删去语气词,直接回答";
   e.push_back(Banned("哦", "PH-INTERJECTION", drop));
+  // 恩 is the interjection 嗯 misspelt only where it stands alone: inside a
+  // word or a place name (感恩, 恩情, 恩施) it is another morpheme.
   e.push_back(Banned("恩", "PH-INTERJECTION", drop));
+  e.back().standalone = true;
   e.push_back(Banned("嗯", "PH-INTERJECTION", drop));
   // Words in which 恩 is not an interjection.
   for (const char* w : {"感恩", "恩情", "恩人", "恩惠", "恩德", "恩典", "恩爱", "恩怨", "报恩",
@@ -62,6 +65,8 @@ PhraseList SeedPack() {
   }
   // PH-ADDRESS (seed 002: 对客户称呼使用“您”).
   e.push_back(Banned("你", "PH-ADDRESS", "您"));
+  // 你 is no pronoun in the loanword 迷你 (mini, as in 迷你款).
+  e.push_back(Allowed("迷你"));
   e.push_back(Banned("妳", "PH-ADDRESS", "您"));
   return list;
 }

@@ -92,6 +92,17 @@ absl::StatusOr<PhraseMatcher> PhraseMatcher::Compile(PhraseList list) {
   }
   impl->banned.Build(banned);
   impl->allow.Build(allow);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].standalone && !entries[i].allow) {
+      impl->standalone.assign(entries.size(), 0);
+      break;
+    }
+  }
+  if (!impl->standalone.empty()) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      impl->standalone[i] = entries[i].standalone && !entries[i].allow ? 1 : 0;
+    }
+  }
   if (impl->banned.nodes() > Trie::kMaxNodes || impl->allow.nodes() > Trie::kMaxNodes) {
     return absl::InvalidArgumentError(absl::StrCat("phrase list \"", impl->list.name,
                                                    "\" is too large (more than 2^20 trie nodes)"));

@@ -487,6 +487,57 @@ struct PhraseMatcher::Impl {
   // FindAll gathers candidates in batches (FindAllBatched): for lists with
   // many start characters, whose tries do not fit in the caches.
   bool batched = false;
+  // Per entry: PhraseEntry::standalone (empty when no entry is).
+  std::vector<uint8_t> standalone;
+
+  static bool IsHan(char32_t cp) {
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2FA1F) || (cp >= 0xF900 && cp <= 0xFAFF);
+  }
+  // Looked through when testing a standalone entry's neighbours.
+  static bool IsInvisible(char32_t cp) {
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) || cp == 0x00AD;
+  }
+  // The folded character before `pos` and its start, invisible ones and
+  // copies of [hb, he) (the hit itself) skipped; 0 at the text's start.
+  char32_t StandaloneBefore(std::string_view text, size_t pos, size_t hb, size_t he) const {
+    const std::string_view self = text.substr(hb, he - hb);
+    int guard = 0;
+    while (pos > 0 && ++guard < 64) {
+      if (pos >= self.size() && text.substr(pos - self.size(), self.size()) == self) {
+        pos -= self.size();
+        continue;
+      }
+      const size_t p = text_internal::PreviousCodePointStart(text, pos);
+      char32_t cp;
+      DecodeUtf8(text, p, &cp);
+      if (!IsInvisible(cp)) return cp;
+      pos = p;
+    }
+    return 0;
+  }
+  char32_t StandaloneAfter(std::string_view text, size_t pos, size_t hb, size_t he) const {
+    const std::string_view self = text.substr(hb, he - hb);
+    int guard = 0;
+    while (pos < text.size() && ++guard < 64) {
+      if (text.substr(pos, self.size()) == self) {
+        pos += self.size();
+        continue;
+      }
+      char32_t cp;
+      const size_t len = DecodeUtf8(text, pos, &cp);
+      if (!IsInvisible(cp)) return cp;
+      pos += len;
+    }
+    return 0;
+  }
+  // False when a hit [begin, end) of a standalone entry is glued to a Han
+  // character (see PhraseEntry::standalone).
+  bool StandsAlone(std::string_view text, size_t begin, size_t end) const {
+    return !IsHan(folder.Fold(StandaloneBefore(text, begin, begin, end))) &&
+           !IsHan(folder.Fold(StandaloneAfter(text, end, begin, end)));
+  }
 
   explicit Impl(PhraseList l) : list(std::move(l)), folder(list.normalization) {}
 
@@ -799,6 +850,10 @@ struct PhraseMatcher::Impl {
   size_t Accept(std::string_view text, size_t pos, size_t len, char32_t f, const WalkResult& r,
                 PhraseMatch* hit) const {
     if (r.entry == kNoEntry || Covered(text, pos, r.end, f)) return pos + len;
+    if (!standalone.empty() && standalone[static_cast<size_t>(r.entry)] != 0 &&
+        !StandsAlone(text, pos, r.end)) {
+      return pos + len;
+    }
     *hit = PhraseMatch{pos, r.end, static_cast<uint32_t>(r.entry)};
     return r.end;
   }

@@ -20,4 +20,5 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/packs.cc
   ${CMAKE_CURRENT_LIST_DIR}/phrase_matcher.cc
   ${CMAKE_CURRENT_LIST_DIR}/privacy.cc
-  ${CMAKE_CURRENT_LIST_DIR}/reply_checker.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/reply_checker.cc
+  ${CMAKE_CURRENT_LIST_DIR}/work_count.cc)

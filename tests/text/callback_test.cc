@@ -51,10 +51,20 @@ TEST(PhCallbackDeferral, MarkersAreConfigurableAndValidated) {
   std::optional<TextSpan> d = FindDeferral("ok, later!", rule);  // an ASCII marker
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->begin, 4u);
+  EXPECT_TRUE(FindDeferral("稍后回复您", rule).has_value());  // the grammar too
+  // Without its words the grammar finds nothing; markers alone remain.
+  rule.later_words.clear();
+  rule.check_verbs.clear();
   EXPECT_FALSE(FindDeferral("稍后回复您", rule).has_value());
+  EXPECT_FALSE(FindDeferral("我帮您问一下", rule).has_value());
+  EXPECT_TRUE(FindDeferral("好的容我想想", rule).has_value());
 
   rule.deferral_markers = {};
   EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
+  rule.deferral_markers = {"容我想想"};
+  rule.reply_verbs = {""};
+  EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
+  rule.reply_verbs = {"回复"};
   rule.deferral_markers = {""};
   EXPECT_EQ(rule.Validate().code(), absl::StatusCode::kInvalidArgument);
   rule.deferral_markers = {std::string("\xE5\xA5", 2)};
@@ -70,7 +80,10 @@ TEST(PhCallbackDeferral, InvalidUtf8NeitherCrashesNorMatchesInto) {
   const CallbackRule rule;
   // A marker's first character with its lead byte missing, then stray bytes.
   std::string text = "\xA8\x8D后回复";  // tail bytes of 稍 without its lead
-  EXPECT_FALSE(FindDeferral(text, rule).has_value());
+  std::optional<TextSpan> tail = FindDeferral(text, rule);  // 后回复 is one
+  ASSERT_TRUE(tail.has_value());
+  EXPECT_EQ(tail->begin, 2u);
+  EXPECT_FALSE(FindDeferral("\xA8\x8D回复", rule).has_value());
   text = std::string("\xFF\xFE") + "稍后回复" + "\xE5";
   std::optional<TextSpan> d = FindDeferral(text, rule);
   ASSERT_TRUE(d.has_value());
@@ -196,6 +209,8 @@ TEST(PhCallbackChecker, CanBeTurnedOffOrReconfigured) {
   options.callback.enabled = true;
   options.callback.severity = Severity::kWarning;
   options.callback.deferral_markers = {"容我想想"};
+  options.callback.later_words.clear();  // the grammar off: markers only
+  options.callback.check_verbs.clear();
   const ReplyChecker checker = *ReplyChecker::Create(options);
   EXPECT_TRUE(checker.Check("我帮您问一下").empty());
   std::vector<Finding> findings = checker.Check("好的，容我想想");
@@ -247,6 +262,65 @@ TEST(PhCallbackTime, RandomPiecesNeverBreakTheParser) {
     EXPECT_GE(p->at, kMonday10 - absl::Hours(24)) << text;
   }
   EXPECT_GT(found, 1000);  // the pieces do make times
+}
+
+// Issue 16: a reply that puts its answer off without a definite time is
+// caught whatever the words of the deferral (the grammar of CallbackRule):
+// plain, traditional, spaced or broken by punctuation, in other words than
+// the old marker list had; a definite time in any of those forms clears it.
+TEST(PhCallbackChecker, DeferralsInAnyWordingAreCaught) {
+  const ReplyChecker checker = *ReplyChecker::Default();
+  const auto callback = [&](const std::string& reply) {
+    for (const Finding& f : checker.Check(reply)) {
+      if (f.rule_id == "PH-CALLBACK") return f.text;
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(callback("您好，稍后回复您。"), "稍后回复");
+  EXPECT_EQ(callback("您好，稍後回覆您。"), "稍後回覆");
+  EXPECT_EQ(callback("您好，稍 后 回 复 您"), "稍 后 回 复");
+  EXPECT_EQ(callback("您好，稍、后、回、复"), "稍、后、回、复");
+  EXPECT_EQ(callback("好的，晚一点再跟您联系"), "晚一点再跟您联系");
+  EXPECT_EQ(callback("收到，我们这边过会儿通知您"), "过会儿通知");
+  EXPECT_EQ(callback("回头我再告诉您结果"), "回头我再告诉");
+  EXPECT_EQ(callback("这个要等我确认一下"), "等我确认一下");
+  EXPECT_EQ(callback("我先核实一下再答复您"), "我先核实一下");
+  EXPECT_EQ(callback("我們正在查詢，稍後答覆"), "正在查詢");
+  EXPECT_EQ(callback("有结果后第一时间反馈给您"), "后第一时间反馈");
+  // A definite time clears it, in the same forms.
+  EXPECT_EQ(callback("稍后回复您，30分钟内给您答复"), "none");
+  EXPECT_EQ(callback("稍後回覆您，30分鐘內"), "none");
+  EXPECT_EQ(callback("稍 后 回 复，3 0 分 钟 内"), "none");
+  EXPECT_EQ(callback("我帮您问一下，明天上午10点前回复您"), "none");
+  EXPECT_EQ(callback("我帮您问一下，１７：３０前回复您"), "none");
+}
+
+// What is no deferral: the customer as the one who answers or checks, and
+// checking already done.
+TEST(PhCallbackChecker, TheCustomerActingOrCheckingDoneIsNoDeferral) {
+  const ReplyChecker checker = *ReplyChecker::Default();
+  const auto callback = [&](const std::string& reply) {
+    for (const Finding& f : checker.Check(reply)) {
+      if (f.rule_id == "PH-CALLBACK") return f.text;
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(callback("请问您要什么颜色"), "none");
+  EXPECT_EQ(callback("请您确认一下收货地址"), "none");
+  EXPECT_EQ(callback("麻烦确认一下收货地址"), "none");
+  EXPECT_EQ(callback("您确认一下地址"), "none");
+  EXPECT_EQ(callback("收到货后回复我们"), "none");
+  EXPECT_EQ(callback("有问题再联系客服"), "none");
+  EXPECT_EQ(callback("已经帮您核实过了，这款有货"), "none");
+  EXPECT_EQ(callback("帮您查了，已经发货"), "none");
+  EXPECT_EQ(callback("这个问题很常见"), "none");
+  EXPECT_EQ(callback("您可以查看物流信息"), "none");
+  EXPECT_EQ(callback("已经确认了您的订单"), "none");
+  EXPECT_EQ(callback("目前联系不上快递"), "none");
+  EXPECT_EQ(callback("顺便问一下您的尺码"), "none");
+  EXPECT_EQ(callback("我想问一下您收到了吗"), "none");
+  EXPECT_EQ(callback("您可以再问我"), "none");
+  EXPECT_EQ(callback("售后联系电话在包裹里"), "none");
 }
 
 }  // namespace

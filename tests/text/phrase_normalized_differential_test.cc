@@ -123,6 +123,7 @@ class Reference {
         const char32_t f = folder_.Fold(cp);
         if (f != kNoiseChar) folded.push_back(f);
       }
+      standalone_.push_back(e.standalone && !e.allow);
       Set& set = e.allow ? allow_ : banned_;
       set.phrases.emplace(folded, static_cast<uint32_t>(i));  // the first one wins
       for (size_t k = 1; k <= folded.size(); ++k) set.prefixes.insert(folded.substr(0, k));
@@ -135,7 +136,7 @@ class Reference {
     for (size_t p = 0; p < text.size();) {
       char32_t cp;
       const size_t len = DecodeUtf8(text, p, &cp);
-      chars.push_back(Char{p, p + len, folder_.Fold(cp)});
+      chars.push_back(Char{p, p + len, folder_.Fold(cp), cp});
       p += len;
     }
     std::vector<PhraseMatch> out;
@@ -147,7 +148,8 @@ class Reference {
       }
       const size_t begin = chars[i].begin;
       const size_t end = chars[h.last].end;
-      if (Covered(chars, i, end)) {
+      if (Covered(chars, i, end) || (standalone_[static_cast<size_t>(h.entry)] &&
+                                     !StandsAlone(chars, i, h.last))) {
         ++i;
         continue;
       }
@@ -161,7 +163,52 @@ class Reference {
   struct Char {
     size_t begin, end;
     char32_t folded;  // kNoiseChar for noise, kInvalidCodePoint for bad bytes
+    char32_t raw;
   };
+
+  // PhraseEntry::standalone, as documented: the characters next to the hit
+  // [i, last], zero-width and format characters and copies of the hit
+  // skipped, are no Han characters.
+  static bool Invisible(char32_t cp) {
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) || cp == 0x00AD;
+  }
+  static bool Han(char32_t f) {
+    return (f >= 0x4E00 && f <= 0x9FFF) || (f >= 0x3400 && f <= 0x4DBF) ||
+           (f >= 0x20000 && f <= 0x2FA1F) || (f >= 0xF900 && f <= 0xFAFF);
+  }
+  bool StandsAlone(const std::vector<Char>& chars, size_t i, size_t last) const {
+    const size_t len = last - i + 1;
+    const auto copy_at = [&](size_t k) {  // chars [k, k + len) repeat the hit
+      if (k + len > chars.size()) return false;
+      for (size_t j = 0; j < len; ++j) {
+        if (chars[k + j].raw != chars[i + j].raw) return false;
+      }
+      return true;
+    };
+    size_t b = i;
+    while (true) {
+      if (b >= len && copy_at(b - len)) {
+        b -= len;
+      } else if (b > 0 && Invisible(chars[b - 1].raw)) {
+        --b;
+      } else {
+        break;
+      }
+    }
+    if (b > 0 && Han(chars[b - 1].folded)) return false;
+    size_t a = last + 1;
+    while (true) {
+      if (copy_at(a)) {
+        a += len;
+      } else if (a < chars.size() && Invisible(chars[a].raw)) {
+        ++a;
+      } else {
+        break;
+      }
+    }
+    return !(a < chars.size() && Han(chars[a].folded));
+  }
   struct Set {
     std::map<std::u32string, uint32_t> phrases;
     std::unordered_set<std::u32string> prefixes;
@@ -228,6 +275,7 @@ class Reference {
   int max_noise_run_ = 0;
   bool boundaries_ = false;
   Set banned_, allow_;
+  std::vector<bool> standalone_;  // per entry
 };
 
 PhraseList ListOf(const std::vector<std::string>& phrases, Normalization n) {

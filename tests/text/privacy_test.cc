@@ -131,5 +131,71 @@ TEST(PhPrivacy, PreCheckFindsDataNearTheEndOfAnyLength) {
   }
 }
 
+// Issue 16: the catalogue says phone numbers, ID numbers and addresses.
+TEST(PhPrivacy, AddressesDownToAHouseAreFlaggedAndMasked) {
+  EXPECT_THAT(Masked("地址是浙江省杭州市西湖区文三路90号5幢2单元301室,请核对"),
+              ElementsAre("address:浙江省杭州市西湖区文三路**号*幢*单元***室"));
+  EXPECT_THAT(Masked("寄到文三路90号"), ElementsAre("address:文三路**号"));
+  EXPECT_THAT(Masked("中山北路100弄5号"), ElementsAre("address:中山北路***弄*号"));
+  EXPECT_THAT(Masked("世纪大道88号"), ElementsAre("address:世纪大道**号"));
+  EXPECT_THAT(Masked("送到3号楼2单元"), ElementsAre("address:*号楼*单元"));
+  EXPECT_THAT(Masked("文三路九十号"), ElementsAre("address:文三路**号"));
+  EXPECT_THAT(Masked("内蒙古自治区呼和浩特市新城区新华大街12号"),
+              ElementsAre("address:内蒙古自治区呼和浩特市新城区新华大街**号"));
+  const std::string text = "您的地址文三路90号5幢已登记";
+  const auto hits = FindPersonalData(text);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(text.substr(hits[0].begin, hits[0].end - hits[0].begin), "文三路90号5幢");
+}
+
+TEST(PhPrivacy, DatesRegionsAndOtherNumbersAreNoAddresses) {
+  EXPECT_THAT(Masked("6月3号发货"), IsEmpty());
+  EXPECT_THAT(Masked("3号和5号都有货"), IsEmpty());
+  EXPECT_THAT(Masked("我们在浙江省杭州市西湖区"), IsEmpty());
+  EXPECT_THAT(Masked("坐地铁2号线到文三路"), IsEmpty());
+  EXPECT_THAT(Masked("这款有3号色和5号色"), IsEmpty());
+  EXPECT_THAT(Masked("请看第一单元的说明"), IsEmpty());
+  EXPECT_THAT(Masked("型号A3,尺码38号"), IsEmpty());
+}
+
+TEST(PhPrivacy, LandlinesAreFlaggedAndMasked) {
+  EXPECT_THAT(Masked("电话0571-88886666"), ElementsAre("landline:0571****6666"));
+  EXPECT_THAT(Masked("(010)12345678"), ElementsAre("landline:010****5678"));
+  EXPECT_THAT(Masked("（010）12345678"), ElementsAre("landline:010****5678"));
+  EXPECT_THAT(Masked("0571 8888666"), ElementsAre("landline:0571***8666"));
+  EXPECT_THAT(Masked("02088886666"), ElementsAre("landline:020****6666"));
+}
+
+TEST(PhPrivacy, TheShopsOwnLinesAndMaskedNumbersStayClean) {
+  EXPECT_THAT(Masked("客服热线400-820-8820"), IsEmpty());
+  EXPECT_THAT(Masked("免费电话800-810-8888"), IsEmpty());
+  EXPECT_THAT(Masked("4008208820"), IsEmpty());
+  EXPECT_THAT(Masked("银行客服95588"), IsEmpty());
+  EXPECT_THAT(Masked("您尾号138****6620的手机"), IsEmpty());
+  EXPECT_THAT(Masked("138＊＊＊＊6620"), IsEmpty());
+  EXPECT_THAT(Masked("138 **** 6620"), IsEmpty());
+}
+
+TEST(PhPrivacy, MobilesBrokenByEmojiOrPunctuationAreCaught) {
+  EXPECT_THAT(Masked("138🙂1234🙂5678"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("1️⃣3️⃣8 1234 5678"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("138，1234，5678"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("138_1234_5678"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("1/3/8/1/2/3/4/5/6/7/8"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("138\u200b1234\u200b5678"), ElementsAre("mobile-phone:138****5678"));
+  // A line break ends a number.
+  EXPECT_THAT(Masked("138\n12345678"), IsEmpty());
+}
+
+TEST(PhPrivacy, MobilesInChineseNumeralsAreCaught) {
+  EXPECT_THAT(Masked("一三八一二三四五六七八"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("幺三八幺二三四五六七八"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("一三八 一二三四 五六七八"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("138一二三四5678"), ElementsAre("mobile-phone:138****5678"));
+  EXPECT_THAT(Masked("一五九〇〇〇〇一一一一"), ElementsAre("mobile-phone:159****1111"));
+  EXPECT_THAT(Masked("一二三四五六七八九十"), IsEmpty());
+  EXPECT_THAT(Masked("三三两两,一五一十"), IsEmpty());
+}
+
 }  // namespace
 }  // namespace kefu

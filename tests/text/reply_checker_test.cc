@@ -96,9 +96,71 @@ TEST(ReplyChecker, PhInterjectionGanEnIsNotAnInterjection) {
 // PH-IGNORANCE.
 TEST(ReplyChecker, PhIgnoranceFindsTheSeedsThreePhrases) {
   const auto c = DefaultChecker();
-  EXPECT_THAT(Rules(c.Check("这个我不知道")), ElementsAre("PH-IGNORANCE:我不知道"));
-  EXPECT_THAT(Rules(c.Check("我不大清楚")), ElementsAre("PH-IGNORANCE:我不大清楚"));
-  EXPECT_THAT(Rules(c.Check("我找不到人问")), ElementsAre("PH-IGNORANCE:我找不到人问"));
+  EXPECT_THAT(Rules(c.Check("这个我不知道")), ElementsAre("PH-IGNORANCE:我不知道", "PH-NEGATION:不"));
+  EXPECT_THAT(Rules(c.Check("我不大清楚")), ElementsAre("PH-IGNORANCE:我不大清楚", "PH-NEGATION:不"));
+  EXPECT_THAT(Rules(c.Check("我找不到人问")),
+              ElementsAre("PH-IGNORANCE:我找不到人问", "PH-NEGATION:不"));
+}
+
+// Issue 16: each rule is judged on its own. The 不 inside a PH-IGNORANCE
+// phrase is also a PH-NEGATION finding; within one rule the longest phrase
+// still wins (不好意思 is one finding with its own suggestion).
+TEST(ReplyChecker, PhNegationInsideALongerPhraseOfAnotherRuleIsReported) {
+  const auto c = PhrasesOnly();
+  EXPECT_THAT(Summary(c.Check("我不知道")),
+              ElementsAre("PH-IGNORANCE:我不知道->我帮您确认一下,稍后给您准确答复",
+                          std::string("PH-NEGATION:不->") + std::string(GenericNegationSuggestion())));
+  EXPECT_THAT(Rules(c.Check("不好意思")), ElementsAre("PH-NEGATION:不好意思"));
+  EXPECT_THAT(Rules(c.Check("你不知道吗")),
+              ElementsAre("PH-ADDRESS:你", "PH-NEGATION:不"));
+  // A shop's own list with two rules is split the same way.
+  PhraseList mine;
+  mine.name = "mine";
+  for (const auto& [phrase, rule] : std::vector<std::pair<std::string, std::string>>{
+           {"包邮", "SHOP-A"}, {"不包邮", "SHOP-B"}}) {
+    PhraseEntry e;
+    e.phrase = phrase;
+    e.rule_id = rule;
+    mine.entries.push_back(e);
+  }
+  ReplyCheckerOptions o;
+  o.lists = {mine};
+  o.apology.enabled = false;
+  const auto shop = *ReplyChecker::Create(o);
+  EXPECT_THAT(Rules(shop.Check("这款不包邮")), ElementsAre("SHOP-B:不包邮", "SHOP-A:包邮"));
+  // Rules whose phrases overlap end to start are kept apart too; rules that
+  // cannot overlap share a scan list and still give each rule's own hits.
+  PhraseList more;
+  more.name = "more";
+  for (const auto& [phrase, rule] : std::vector<std::pair<std::string, std::string>>{
+           {"包邮", "SHOP-A"}, {"邮费", "SHOP-C"}, {"亲", "SHOP-D"}, {"哦", "SHOP-E"}}) {
+    PhraseEntry e;
+    e.phrase = phrase;
+    e.rule_id = rule;
+    more.entries.push_back(e);
+  }
+  o.lists = {more};
+  const auto more_checker = *ReplyChecker::Create(o);
+  EXPECT_THAT(Rules(more_checker.Check("亲,包邮费哦")),
+              ElementsAre("SHOP-D:亲", "SHOP-A:包邮", "SHOP-C:邮费", "SHOP-E:哦"));
+}
+
+// Issue 16: a character of a banned word inside another word or a place
+// name is not flagged. 恩 is a standalone entry (PhraseEntry::standalone):
+// flagged where it stands alone, not in 恩施 or 恩情; 迷你 is no 你.
+TEST(ReplyChecker, PhInterjectionStandaloneEntriesAreNotFlaggedInsideWords) {
+  const auto c = PhrasesOnly();
+  EXPECT_THAT(Rules(c.Check("恩，好的")), ElementsAre("PH-INTERJECTION:恩"));
+  EXPECT_THAT(Rules(c.Check("恩 好的")), ElementsAre("PH-INTERJECTION:恩"));
+  EXPECT_THAT(Rules(c.Check("好的,恩")), ElementsAre("PH-INTERJECTION:恩"));
+  EXPECT_THAT(Rules(c.Check("恩恩，收到")),
+              ElementsAre("PH-INTERJECTION:恩", "PH-INTERJECTION:恩"));
+  EXPECT_THAT(c.Check("发往湖北恩施的包裹"), IsEmpty());
+  EXPECT_THAT(c.Check("恩施土家族苗族自治州"), IsEmpty());
+  EXPECT_THAT(c.Check("这份恩情我们记得"), IsEmpty());
+  EXPECT_THAT(c.Check("恩\u200b施"), IsEmpty());  // looked through
+  EXPECT_THAT(c.Check("这款是迷你款,小巧"), IsEmpty());
+  EXPECT_THAT(Rules(c.Check("迷你款你喜欢吗")), ElementsAre("PH-ADDRESS:你"));
 }
 
 // PH-ADDRESS.
@@ -217,7 +279,8 @@ TEST(ReplyChecker, ShopListsCarryTheirOwnSuggestionsAndTags) {
 // characters at a time (anything else more slowly): on texts of every
 // length up to 300 bytes mixing seed phrases, allow words, refusal markers,
 // ASCII, two- and four-byte characters, E0/ED leads and ill-formed bytes,
-// its phrase findings equal each list's own FindAll and its PH-APOLOGY
+// its phrase findings equal each rule's own FindAll (the list's entries of
+// that rule and its allow entries) and its PH-APOLOGY
 // finding spans the first refusal marker.
 TEST(ReplyChecker, OnePassScanEqualsEachListsOwnScan) {
   ReplyCheckerOptions o;
@@ -233,12 +296,31 @@ TEST(ReplyChecker, OnePassScanEqualsEachListsOwnScan) {
   }
   auto refusals = PhraseMatcher::Compile(markers);
   ASSERT_TRUE(refusals.ok()) << refusals.status();
+  // Each rule of a list is judged on its own: the list's entries of that
+  // rule and all its allow entries.
+  std::vector<PhraseMatcher> per_rule;
+  for (const PhraseList& list : o.lists) {
+    std::vector<std::string> rules;
+    for (const PhraseEntry& e : list.entries) {
+      if (!e.allow && std::find(rules.begin(), rules.end(), e.rule_id) == rules.end()) {
+        rules.push_back(e.rule_id);
+      }
+    }
+    for (const std::string& rule : rules) {
+      PhraseList part = list;
+      part.entries.clear();
+      for (const PhraseEntry& e : list.entries) {
+        if (e.allow || e.rule_id == rule) part.entries.push_back(e);
+      }
+      per_rule.push_back(*PhraseMatcher::Compile(part));
+    }
+  }
   // ASCII and three-byte characters only (the 64-byte path) first, then the
   // others; every other text takes its pieces from the first group only.
   const std::vector<std::string> pieces = {
       "你", "我", "不", "不行", "不 行", "哦", "恩", "感恩", "嗯", "我不知道", "无法", "到不了",
       "最佳", "国家级", "好的", "亲", "非常抱歉", "，", "。", "a", "B1", " ", "\n", "第一时间",
-      "谢谢您的耐心等待", "这个", "可以", "😀", "é", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xFE",
+      "谢谢您的耐心等待", "这个", "可以", "恩施", "迷你", "😀", "é", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xFE",
       "\xE4\xBD", "\xC3"};
   const size_t simple = pieces.size() - 7;
   uint32_t rng = 12345;
@@ -262,7 +344,7 @@ TEST(ReplyChecker, OnePassScanEqualsEachListsOwnScan) {
       if (f.rule_id == "PH-APOLOGY") apology.push_back(f);
     }
     std::vector<Finding> want_phrases;
-    for (const PhraseMatcher& m : checker->matchers()) {
+    for (const PhraseMatcher& m : per_rule) {
       for (const PhraseMatch& h : m.FindAll(text)) {
         const PhraseEntry& e = m.entry(h.entry);
         Finding f;

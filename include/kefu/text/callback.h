@@ -4,14 +4,17 @@
 // answer) and "发现回答客户咨询错误,应及时回拨,告之客户" (a wrong answer, once
 // found, is corrected by calling the customer back).
 //
-// The text side lives here: whether a reply defers its answer (a deferral
-// marker such as 稍后回复您 or 我帮您问一下), and the definite time it
+// The text side lives here: whether a reply defers its answer (by the
+// deferral grammar of CallbackRule: 稍后回复您, 我帮您问一下, 稍後回覆您,
+// 稍 后 回 复 …), and the definite time it
 // promises, if any. ReplyChecker reports a deferral without a definite time
 // as a PH-CALLBACK finding; the Shop tracks a deferral with one as a
 // deadline of the conversation (see kefu/engine/shop.h).
 //
-// Definite times understood (a reply's first one counts; digits are ASCII,
-// numbers may also be written in Chinese: 一 … 九十九, 两, 半):
+// Definite times understood (a reply's first one counts; digits are ASCII
+// or full-width, numbers may also be written in Chinese: 一 … 九十九, 两,
+// 半; traditional characters are read as simplified ones, 30分鐘內, and
+// spaces and zero-width characters are skipped, 30 分钟 内):
 //   relative   N分钟 / N小时 / N个小时 / N个钟头 / 半小时 / N个半小时 /
 //              N天 / N个工作日, followed by 内, 之内, 以内, 后, 之后 or 以后,
 //              or after 等 ("30分钟内", "两个小时之内", "3个工作日内",
@@ -57,24 +60,46 @@ struct CallbackRule {
   static constexpr std::string_view kRule = "PH-CALLBACK";
   bool enabled = true;
   Severity severity = Severity::kError;
-  // Words by which a reply puts its answer off until later, matched as
-  // written (no normalization): vague ones (稍后回复, 我帮您问一下, 还在核实)
-  // and the ones that follow a time (…内回复, …前给您答复).
-  std::vector<std::string> deferral_markers = {
-      "稍后回复", "稍后答复", "稍后给您回复", "稍后给您答复", "稍后告诉您", "稍后通知您",
-      "稍后联系您", "晚点回复", "晚些回复", "晚点给您回复", "晚点告诉您", "再回复您",
-      "再答复您", "再给您回复", "再给您答复", "再告诉您", "再通知您", "再联系您",
-      "回头告诉您", "回头联系您", "我去问一下", "我问一下", "帮您问一下", "帮您问问",
-      "帮您查一下", "帮您核实", "核实后", "核实一下", "还在核实", "正在核实", "确认后回复",
-      "确认后答复", "确认后给您", "还在确认", "正在确认", "查询后", "等我确认", "内回复",
-      "内答复", "内给您回复", "内给您答复", "前回复", "前答复", "前给您回复", "前给您答复"};
+  // The deferral grammar: whatever its words, a reply puts its answer off
+  // when it says it will answer later, or that it is checking first.
+  //   later-answer   LATER [FILLER]… REPLY-VERB: 稍后回复, 稍后给您回复,
+  //                  晚点告诉您, 再联系您, 核实后给您答复, 30分钟内回复 (LATER
+  //                  is a later word, or the 后/内/前 of a time), with at most
+  //                  four fillers between (给 您 你 跟 向 为 再 就 会 尽快 马上
+  //                  立即 第一时间 我 我们 这边 统一 及时);
+  //   checking       a CHECK-VERB asked of the agent and not yet done: after
+  //                  帮您 给您 为您 替您 我去 我先 我再 去 先 再 还在 正在 等我
+  //                  这边, or before 一下 / 一下子 / 看看 (帮您问一下,
+  //                  我问一下, 还在核实, 正在确认, 等我确认).
+  // Not a deferral: the customer as the one who answers or checks (请…,
+  // 麻烦…, 您/你… not after 帮/给/为/替/跟/向/和, or a reply verb followed by
+  // 我/我们/客服/本店: 收到后回复我们), and checking already done (已/已经/
+  // 刚… before, 过/了/完/好/到 after: 已经核实过了). Words are matched as a
+  // normalized phrase list (traditional characters folded, full-width and
+  // case folded, spaces, punctuation and emoji between characters skipped):
+  // 稍後回覆您 and 稍 后 回 复 are deferrals too.
+  std::vector<std::string> later_words = {
+      "稍后", "稍候", "晚点", "晚些", "晚一点", "晚一些", "过会", "过一会", "过会儿",
+      "过一会儿", "待会", "待会儿", "等会", "等会儿", "一会", "一会儿", "回头", "随后",
+      "改天", "迟些", "迟点", "之后", "以后", "后", "之内", "以内", "内", "之前", "以前",
+      "前", "再", "明天", "明日", "后续", "到时", "到时候"};
+  std::vector<std::string> reply_verbs = {
+      "回复", "答复", "回覆", "答覆", "回话", "回电", "回电话", "回您", "回你", "告诉",
+      "告知", "通知", "联系", "反馈", "解答", "答疑", "说明", "给您消息", "给您结果",
+      "给您答案", "回消息", "回信"};
+  std::vector<std::string> check_verbs = {"核实", "确认", "查询", "查看", "查", "问",
+                                          "咨询", "核对", "请示", "询问", "打听", "反映"};
+  // Literal deferral phrases a shop adds (matched like the grammar's words);
+  // each is a deferral wherever it stands.
+  std::vector<std::string> deferral_markers = {};
   // The finding's suggestion for a deferral without a definite time.
   std::string suggestion = "请给客户确切的答复时间，例如：我核实后30分钟内回复您";
   // Shop: how long after a wrong answer is found the call back is due.
   Duration call_back_within = absl::Minutes(30);
 
-  // kInvalidArgument when enabled with no markers, an empty or invalid UTF-8
-  // marker, or a negative call_back_within.
+  // kInvalidArgument when enabled with neither grammar words (later words,
+  // reply verbs and check verbs) nor markers, with an empty or invalid
+  // UTF-8 word or marker, or a negative call_back_within.
   absl::Status Validate() const;
 };
 
@@ -84,11 +109,11 @@ struct TextSpan {
   size_t end = 0;
 };
 
-// The leftmost deferral marker of `reply` (the longest one there), or
-// nullopt. The markers match as an exact PhraseList would (byte-exact, on
-// character boundaries; ill-formed bytes match nothing). This compiles the
-// markers on every call: ReplyChecker::FindDeferral uses the ones its
-// checker compiled once.
+// The leftmost deferral of `reply` by the rule's grammar (its span: from
+// the later word or the checking prefix to the reply verb or the check
+// verb's 一下), or nullopt. Words match as a normalized PhraseList would
+// (ill-formed bytes match nothing). This compiles the grammar on every call:
+// ReplyChecker::FindDeferral uses the one its checker compiled once.
 KEFU_EXPORT std::optional<TextSpan> FindDeferral(std::string_view reply,
                                                  const CallbackRule& rule);
 

@@ -2,8 +2,9 @@
 //
 //   "seed"            (tag "default") the rules of seeds 001/002: PH-NEGATION
 //                     with the seed's four replacement pairs, PH-INTERJECTION
-//                     (哦, 恩, 嗯, with 感恩 and similar words allowed),
-//                     PH-IGNORANCE and PH-ADDRESS (你 -> 您).
+//                     (哦, 恩, 嗯; 恩 standalone only, and 感恩 and similar
+//                     words allowed), PH-IGNORANCE and PH-ADDRESS (你 -> 您;
+//                     迷你 allowed).
 //   "advertising-law" (tag "optional") the absolute terms China's
 //                     Advertising Law (Art. 9) forbids in selling: 国家级,
 //                     最高级, 最佳 and the like, rule PH-ADLAW. Off unless a

@@ -85,6 +85,14 @@ struct PhraseEntry {
   // An allow entry is never reported: it cancels every hit of this list whose
   // span lies within one of its own occurrences (感恩 cancels the 恩 in it).
   bool allow = false;
+  // A standalone entry is a word of its own: a hit counts only when the
+  // characters next to it are no Han characters (CJK ideographs), so that
+  // it is not a character of another word or a place name: 恩 in "恩，好的"
+  // or "恩 好的", not in 恩施 or 恩情. Zero-width and format characters
+  // beside it are looked through (恩\u200b施 is 恩施); spaces, punctuation,
+  // letters, digits and emoji end it. Repeats of the same phrase count as one
+  // word ("恩恩，收到" is two hits).
+  bool standalone = false;
 };
 
 struct PhraseList {

@@ -79,8 +79,9 @@ struct ReplyCheckerOptions {
   bool use_default_lists = true;  // when `lists` is empty, use SeedPack()
   ApologyRule apology;
   PrivacyRule privacy;
-  // PH-CALLBACK: a deferral marker without a definite time in the same reply
-  // is a finding spanning the marker. The Shop also reads this rule to track
+  // PH-CALLBACK: a deferral (the rule's grammar) without a definite time in
+  // the same reply is a finding spanning the deferral. The Shop also reads
+  // this rule to track
   // promised times and to schedule call backs (kefu/engine/shop.h).
   CallbackRule callback;
 };
@@ -101,16 +102,22 @@ class KEFU_EXPORT ReplyChecker {
   ~ReplyChecker();
 
   // The findings for `reply`, ordered by begin offset, then end, then rule.
+  // Each rule of a phrase list is judged on its own (the list is scanned as
+  // one list per rule, with all its allow entries; rules whose phrases
+  // cannot overlap share one), so findings of
+  // different rules may overlap: 我不知道 gives PH-IGNORANCE and, for its
+  // 不, PH-NEGATION.
   std::vector<Finding> Check(std::string_view reply) const;
   // Same, appending to `out` (reuse it across calls to avoid allocation).
   void Check(std::string_view reply, std::vector<Finding>* out) const;
 
-  // PH-CALLBACK: the leftmost deferral marker of `reply` (see FindDeferral
-  // in kefu/text/callback.h), with the markers compiled once; nullopt when
+  // PH-CALLBACK: the leftmost deferral of `reply` (see FindDeferral in
+  // kefu/text/callback.h), with the grammar compiled once; nullopt when
   // there is none or the rule is off.
   std::optional<TextSpan> FindDeferral(std::string_view reply) const;
 
   const ReplyCheckerOptions& options() const;
+  // The phrase lists as given (not split by rule).
   const std::vector<PhraseMatcher>& matchers() const;
 
   struct Impl;

@@ -15,6 +15,7 @@
 #include "kefu/core/status.h"
 #include "kefu/machines/order_registry.h"
 #include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
 #include "machines/order_fsm.h"
@@ -671,6 +672,13 @@ struct Validator {
       if (l.quantity <= 0) return absl::InvalidArgumentError("line quantity must be positive");
       KEFU_RETURN_IF_ERROR(CheckMoney(l.unit_price, "unit price"));
       if (l.cancelled) return absl::InvalidArgumentError("a new line cannot be cancelled");
+    }
+    // ORD-COD-REACH and ORD-DUP-SHIP compare provinces: one given must be
+    // one of the 34.
+    if (!e.address.province.empty()) {
+      if (absl::StatusOr<Province> p = ParseProvince(e.address.province); !p.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("address.province: ", p.status().message()));
+      }
     }
     return CheckMoney(e.postage, "postage");
   }

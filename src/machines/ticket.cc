@@ -13,6 +13,7 @@
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/ticket_registry.h"
+#include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
 
@@ -161,10 +162,12 @@ struct Ctx {
   bool Check(ticket_fsm::g::ReturnKind, const ReturnAgreed&) { return NeedsReturn(data->kind); }
 
   bool Check(ticket_fsm::g::PostageAccepted, const ReturnShipped& e) {
+    // Provinces compare as provinces (浙江 is 浙江省); registration checked
+    // that each given one is a province, so an unknown one is one not given.
     std::optional<bool> same;
-    if (!data->customer_province.empty() && !data->shop_province.empty()) {
-      same = data->customer_province == data->shop_province;
-    }
+    const absl::StatusOr<Province> customer = ParseProvince(data->customer_province);
+    const absl::StatusOr<Province> shop = ParseProvince(data->shop_province);
+    if (customer.ok() && shop.ok()) same = *customer == *shop;
     postage = p->postage_cap.Assess(e.declared_postage, same, data->quality_claim,
                                     e.freight_collect,
                                     data->return_postage == PostagePayer::kShop);
@@ -628,7 +631,16 @@ absl::Status Validate(const TicketRegistered& e) {
   if (e.repayment_amount.is_negative()) {
     return absl::InvalidArgumentError("registered: repayment amount is negative");
   }
-  return absl::OkStatus();
+  // AS-POSTAGE-CAP compares provinces: one given must be one of the 34.
+  auto check = [](const char* field, const std::string& text) {
+    if (text.empty()) return absl::OkStatus();
+    absl::StatusOr<Province> p = ParseProvince(text);
+    if (p.ok()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("registered: ", field, ": ", p.status().message()));
+  };
+  KEFU_RETURN_IF_ERROR(check("customer_province", e.customer_province));
+  return check("shop_province", e.shop_province);
 }
 absl::Status Validate(const ReturnShipped& e) {
   if (e.declared_postage.is_negative()) {

@@ -1,7 +1,18 @@
 // Stable names of the order vocabulary.
 #include "kefu/policies/order_terms.h"
 
+#include "kefu/policies/province.h"
+
 namespace kefu {
+
+std::string Address::Full() const {
+  const absl::StatusOr<Province> p = ParseProvince(province);
+  std::string out(p.ok() ? ProvinceFullName(*p) : std::string_view(province));
+  out += city;
+  out += district;
+  out += detail;
+  return out;
+}
 
 std::string_view ChannelName(Channel c) {
   switch (c) {

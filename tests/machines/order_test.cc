@@ -196,7 +196,7 @@ TEST(OrderDuplicateShip, ReleasingTheHoldIsRefusedWithoutAnExplicitDecision) {
 // ORD-COD-REACH
 TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCourierChanges) {
   CourierCoverage coverage;
-  coverage.Block("EMS", "四川省", "", /*cod_only=*/true);
+  ASSERT_TRUE(coverage.Block("EMS", "四川省", "", /*cod_only=*/true).ok());
   OrderEnvironment env;
   env.courier_reach = &coverage;
   Order o("T1");
@@ -224,7 +224,7 @@ TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCour
 // ORD-PREPAY
 TEST(OrderPrepay, UnreachableWebsiteOrderAsksToPayFirstAndAPromiseUnpacksAndRestocks) {
   CourierCoverage coverage;
-  coverage.Block("SF", "西藏自治区");
+  ASSERT_TRUE(coverage.Block("SF", "西藏自治区").ok());
   OrderEnvironment env;
   env.courier_reach = &coverage;
   Order o("W1");

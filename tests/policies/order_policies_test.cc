@@ -95,8 +95,8 @@ TEST(InvoicePolicy, OnlyAccessoriesByDefaultAndTheFeeOnConfiguredChannels) {
 // ORD-COD-REACH, ORD-PREPAY
 TEST(CourierCoverage, BlockedAreasAndCashOnDeliveryOnlyBlindSpots) {
   CourierCoverage c;
-  c.Block("SF", "西藏自治区");
-  c.Block("EMS", "四川省", "成都市", /*cod_only=*/true);
+  ASSERT_TRUE(c.Block("SF", "西藏自治区").ok());
+  ASSERT_TRUE(c.Block("EMS", "四川省", "成都市", /*cod_only=*/true).ok());
   const Address lhasa{"西藏自治区", "拉萨市", "", ""};
   const Address chengdu{"四川省", "成都市", "", ""};
   EXPECT_FALSE(c.Delivers("SF", lhasa));

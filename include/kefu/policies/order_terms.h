@@ -48,13 +48,15 @@ struct Buyer {
 
 // A delivery address. Text is UTF-8.
 struct Address {
-  std::string province;
+  std::string province;  // empty, or a short or full name (kefu/policies/province.h)
   std::string city;
   std::string district;
   std::string detail;
   // province + city + district + detail, no separators: the text compared
-  // for likely duplicates (ORD-DUP-SHIP).
-  std::string Full() const { return province + city + district + detail; }
+  // for likely duplicates (ORD-DUP-SHIP). A province that ParseProvince
+  // (kefu/policies/province.h) knows is written by its full name, so that
+  // "浙江" and "浙江省" make the same address.
+  KEFU_EXPORT std::string Full() const;
 };
 
 struct OrderLine {

@@ -171,7 +171,7 @@ TEST(TicketRegister, RegistrationWithoutCategoryOrDetailsIsRefusedNamingWhatIsMi
   const Decision* d = r->Find("AS-REGISTER");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->verdict, Verdict::kRefused);
-  EXPECT_EQ(FigureAs<std::string>(d->Find("missing")), "category, details");
+  EXPECT_EQ(d->Find("missing")->Render(Language::kEn), "category, details");
   EXPECT_EQ(t.state(), "new");
   ASSERT_EQ(t.applied().size(), 1u);  // the refusal is remembered under its id
   EXPECT_TRUE(t.applied()[0].audit.refused);
@@ -482,7 +482,7 @@ TEST(TicketWhoPays, AReturnThatDoesNotSayWhoPaysIsRefused) {
   ASSERT_TRUE(r->refused());
   const Decision* d = r->Find("AS-WHO-PAYS");
   ASSERT_NE(d, nullptr);
-  EXPECT_EQ(FigureAs<std::string>(d->Find("missing")), "reshipment postage payer, repayment");
+  EXPECT_EQ(d->Find("missing")->Render(Language::kEn), "reshipment postage payer, repayment");
 }
 
 // ------------------------------------------------------------- AS-RECEIVE
@@ -580,7 +580,7 @@ TEST(TicketRefundRecord, ARefundWithoutAlipayAccountIsRefused) {
                                        false, false, false, ""});
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
-  EXPECT_EQ(FigureAs<std::string>(r->Find("AS-REFUND-RECORD")->Find("missing")),
+  EXPECT_EQ(r->Find("AS-REFUND-RECORD")->Find("missing")->Render(Language::kEn),
             "Alipay account");
   EXPECT_EQ(t.state(), "registered");
   RefundSentToFinance fixed{Meta("refund-2", Monday()), Money::Yuan(20), Money::Zero(), false,
@@ -692,7 +692,7 @@ TEST(TicketEvidence, AQualityRefundIsRefusedUntilPhotosAreRecorded) {
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
-  EXPECT_EQ(FigureAs<std::string>(r->Find("AS-EVIDENCE")->Find("missing")), "photos");
+  EXPECT_EQ(r->Find("AS-EVIDENCE")->Find("missing")->Render(Language::kEn), "photos");
   MustApply(t, EvidenceRecorded{Meta("photos", Monday()), true, false});
   refund.meta.id = "refund-2";
   MustApply(t, refund);
@@ -710,7 +710,7 @@ TEST(TicketEvidence, AFullRefundOfAnUnusableItemWaitsForTheDestructionPhoto) {
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
-  EXPECT_EQ(FigureAs<std::string>(r->Find("AS-EVIDENCE")->Find("missing")), "destruction photo");
+  EXPECT_EQ(r->Find("AS-EVIDENCE")->Find("missing")->Render(Language::kEn), "destruction photo");
   MustApply(t, EvidenceRecorded{Meta("destroyed", Monday()), false, true});
   refund.meta.id = "refund-2";
   MustApply(t, refund);

@@ -17,6 +17,7 @@
 
 #include "kefu/core/export.h"
 #include "kefu/core/money.h"
+#include "kefu/core/outcome.h"
 
 namespace kefu {
 
@@ -116,6 +117,18 @@ KEFU_EXPORT std::string_view OosFlagName(OosFlag f);
 
 enum class RefundReason { kOutOfStock, kOther };
 KEFU_EXPORT std::string_view RefundReasonName(RefundReason r);
+
+// The same words as terms for figures (kefu/core/outcome.h): the key is the
+// *Name() above, with a Chinese and an English rendering, e.g.
+// PaymentMethodTerm(kCashOnDelivery) = {"cash_on_delivery", "货到付款",
+// "cash on delivery"}.
+KEFU_EXPORT Term ChannelTerm(Channel c);
+KEFU_EXPORT Term PaymentMethodTerm(PaymentMethod m);
+KEFU_EXPORT Term VerificationItemTerm(VerificationItem item);
+KEFU_EXPORT Term ExceptionKindTerm(ExceptionKind k);
+KEFU_EXPORT Term ContactChannelTerm(ContactChannel c);
+KEFU_EXPORT Term ContactResultTerm(ContactResult r);
+KEFU_EXPORT Term StockArrivalTerm(StockArrival a);
 
 }  // namespace kefu
 

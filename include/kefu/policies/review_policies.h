@@ -219,6 +219,16 @@ struct KEFU_EXPORT ReviewPolicies {
 // "partial_refund, gift_with_next_order": remedy names joined by ", ".
 KEFU_EXPORT std::string JoinRemedies(const std::vector<Remedy>& remedies);
 
+// The review vocabulary as terms for figures (kefu/core/outcome.h): the key
+// is the *Name() above, with a Chinese and an English rendering, e.g.
+// RemedyTerm(kExchange) = {"exchange", "换货", "exchange"}.
+KEFU_EXPORT Term ReviewChannelTerm(ReviewChannel c);
+KEFU_EXPORT Term BuyerPresenceTerm(BuyerPresence p);
+KEFU_EXPORT Term RemedyTerm(Remedy r);
+KEFU_EXPORT Term StaffRoleTerm(StaffRole r);
+// The remedies in order, as a list figure ("退货、换货" / "return, exchange").
+KEFU_EXPORT TermList RemedyTerms(const std::vector<Remedy>& remedies);
+
 }  // namespace kefu
 
 #endif  // KEFU_POLICIES_REVIEW_POLICIES_H_

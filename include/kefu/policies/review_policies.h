@@ -196,11 +196,12 @@ struct KEFU_EXPORT RemedyPolicy {
   // The remedies that may be offered, in the order listed above. Empty for
   // a positive review, or a neutral one when !neutral_too.
   std::vector<Remedy> Allowed(ReviewRating rating, Money item_price, bool difficult_buyer) const;
-  // The proposal for a review: kAllowed with the figures "remedies" (names,
-  // comma-separated), "price", "threshold" and "difficult" (0/1).
+  // The proposal for a review: kAllowed with the figures "remedies" (a
+  // TermList of RemedyTerm, "退货、换货" / "return, exchange"), "price",
+  // "threshold" and "difficult" (0/1).
   Decision Propose(ReviewRating rating, Money item_price, bool difficult_buyer) const;
   // kAllowed when `remedy` is allowed, kRefused otherwise; same figures as
-  // Propose plus "remedy".
+  // Propose plus "remedy" (a RemedyTerm).
   Decision Evaluate(Remedy remedy, ReviewRating rating, Money item_price,
                     bool difficult_buyer) const;
 };

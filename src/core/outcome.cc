@@ -71,6 +71,19 @@ std::string Figure::Render(Language lang, Duration utc_offset) const {
     std::string operator()(Timestamp t) const { return FormatTimestamp(t, utc_offset); }
     std::string operator()(int64_t n) const { return absl::StrCat(n); }
     std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(const Term& t) const {
+      const char* text = lang == Language::kZh ? t.zh : t.en;
+      return text != nullptr ? std::string(text) : std::string(t.key);
+    }
+    std::string operator()(const TermList& terms) const {
+      if (terms.empty()) return "—";
+      std::string out;
+      for (const Term& t : terms) {
+        if (!out.empty()) out += lang == Language::kZh ? "、" : ", ";
+        out += (*this)(t);
+      }
+      return out;
+    }
   };
   return std::visit(Visitor{lang, utc_offset}, value);
 }
@@ -139,6 +152,9 @@ bool SameText(const char* a, const char* b) {
 
 bool operator==(const Message& a, const Message& b) {
   return SameText(a.zh, b.zh) && SameText(a.en, b.en);
+}
+bool operator==(const Term& a, const Term& b) {
+  return a.key == b.key && SameText(a.zh, b.zh) && SameText(a.en, b.en);
 }
 bool operator==(const Figure& a, const Figure& b) {
   return a.name == b.name && a.value == b.value;

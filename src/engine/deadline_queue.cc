@@ -9,6 +9,7 @@
 #include <limits>
 #include <new>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -465,6 +466,8 @@ enum FigureTag : uint8_t {
   kTagInt = 5,
   kTagText = 6,
   kTagTimeIsDue = 7,  // the item's own due time (a "due" figure, typically)
+  kTagTerm = 8,       // varint index into the interned terms
+  kTagTermList = 9,   // varint count, then that many term indexes
 };
 
 // absl::Duration's resolution.
@@ -578,6 +581,7 @@ class DeadlineQueue::Impl {
   Bucket& BucketAt(int64_t key);
 
   uint32_t InternMessage(const Message& m);
+  uint32_t InternTerm(const Term& t);
   // Encodes figures (and, for actions, assignee and subject) into a payload
   // block; null when there is nothing to keep. Fails when a figure name cannot
   // be interned.
@@ -650,6 +654,10 @@ class DeadlineQueue::Impl {
   StringTable figure_names_;
   std::vector<Message> messages_;
   absl::flat_hash_map<std::pair<const char*, const char*>, uint32_t> message_ids_;
+  // Terms are static storage, as messages are: interned by their pointers.
+  std::vector<Term> terms_;
+  absl::flat_hash_map<std::tuple<const char*, size_t, const char*, const char*>, uint32_t>
+      term_ids_;
   std::string scratch_;
   DueItem due_item_;  // ForEachDue's item, reset and refilled for each one
 
@@ -911,6 +919,13 @@ uint32_t DeadlineQueue::Impl::InternMessage(const Message& m) {
   return it->second;
 }
 
+uint32_t DeadlineQueue::Impl::InternTerm(const Term& t) {
+  auto [it, inserted] = term_ids_.try_emplace(std::make_tuple(t.key.data(), t.key.size(), t.zh, t.en),
+                                              static_cast<uint32_t>(terms_.size()));
+  if (inserted) terms_.push_back(t);
+  return it->second;
+}
+
 absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures, int64_t due) {
   PutVarint(&scratch_, figures.size());
   for (const Figure& f : figures) {
@@ -942,6 +957,13 @@ absl::Status DeadlineQueue::Impl::EncodeFigures(const Figures& figures, int64_t 
     } else if (const int64_t* n = std::get_if<int64_t>(&f.value)) {
       scratch_.push_back(static_cast<char>(kTagInt));
       PutVarint(&scratch_, ZigZag(*n));
+    } else if (const Term* term = std::get_if<Term>(&f.value)) {
+      scratch_.push_back(static_cast<char>(kTagTerm));
+      PutVarint(&scratch_, InternTerm(*term));
+    } else if (const TermList* terms = std::get_if<TermList>(&f.value)) {
+      scratch_.push_back(static_cast<char>(kTagTermList));
+      PutVarint(&scratch_, terms->size());
+      for (const Term& item : *terms) PutVarint(&scratch_, InternTerm(item));
     } else {
       scratch_.push_back(static_cast<char>(kTagText));
       PutString(&scratch_, std::get<std::string>(f.value));
@@ -969,6 +991,13 @@ void DeadlineQueue::Impl::DecodeFigures(Reader* r, int64_t due, Figures* out) co
       case kTagTimeInfFuture: f.value = absl::InfiniteFuture(); break;
       case kTagTimeInfPast: f.value = absl::InfinitePast(); break;
       case kTagInt: f.value = UnZigZag(r->Varint()); break;
+      case kTagTerm: f.value = terms_[static_cast<uint32_t>(r->Varint())]; break;
+      case kTagTermList: {
+        TermList terms(r->Varint());
+        for (Term& t : terms) t = terms_[static_cast<uint32_t>(r->Varint())];
+        f.value = std::move(terms);
+        break;
+      }
       default: f.value = std::string(r->String()); break;
     }
   }

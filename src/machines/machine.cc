@@ -111,9 +111,22 @@ class Writer {
         case 0: Raw(std::get<Money>(f.value)); break;
         case 1: Raw(std::get<Timestamp>(f.value)); break;
         case 2: Raw(std::get<int64_t>(f.value)); break;
-        default: Str(std::get<std::string>(f.value)); break;
+        case 3: Str(std::get<std::string>(f.value)); break;
+        case 4: TermOut(std::get<kefu::Term>(f.value)); break;
+        default: {
+          const kefu::TermList& terms = std::get<kefu::TermList>(f.value);
+          Varint(terms.size());
+          for (const kefu::Term& t : terms) TermOut(t);
+          break;
+        }
       }
     }
+  }
+  // Terms are static storage, like names: kept as pointers.
+  void TermOut(const kefu::Term& t) {
+    View(t.key);
+    Raw(t.zh);
+    Raw(t.en);
   }
   void OptTime(const std::optional<Timestamp>& t) {
     Byte(t.has_value() ? 1 : 0);
@@ -230,9 +243,23 @@ class Reader {
         case 0: f.value = Raw<Money>(); break;
         case 1: f.value = Raw<Timestamp>(); break;
         case 2: f.value = Raw<int64_t>(); break;
-        default: f.value = std::string(Str()); break;
+        case 3: f.value = std::string(Str()); break;
+        case 4: f.value = TermIn(); break;
+        default: {
+          kefu::TermList terms(Varint());
+          for (kefu::Term& t : terms) t = TermIn();
+          f.value = std::move(terms);
+          break;
+        }
       }
     }
+  }
+  kefu::Term TermIn() {
+    kefu::Term t;
+    t.key = View();
+    t.zh = Raw<const char*>();
+    t.en = Raw<const char*>();
+    return t;
   }
   std::optional<Timestamp> OptTime() {
     if (Byte() == 0) return std::nullopt;

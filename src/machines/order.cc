@@ -15,6 +15,7 @@
 #include "kefu/core/status.h"
 #include "kefu/machines/order_registry.h"
 #include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
 #include "machines/order_fsm.h"
@@ -30,8 +31,40 @@ const BusinessCalendar& DefaultCalendar() {
   return *kCalendar;
 }
 
+// A figure of text the host or the customer wrote (a product, a courier, an
+// order id, a note): shown as written. Words of the rules' own vocabulary
+// are Terms instead, rendered in the message's language.
 Figure Text(std::string_view name, std::string_view value) {
   return Figure{name, std::string(value)};
+}
+
+// ORD-FIN-CHECK's note, whether payment is made or awaited.
+Term PaymentNote(bool paid) {
+  return paid ? Term{"payment_made", "已付款", "payment made"}
+              : Term{"payment_awaited", "待付款", "payment awaited"};
+}
+
+// An order state as a term: the key is the state's stable name.
+Term OrderStateTerm(std::string_view state) {
+  static constexpr Term kStates[] = {
+      {"new", "新订单", "new"},
+      {"awaiting_payment", "待付款", "awaiting payment"},
+      {"awaiting_finance_check", "待财务查帐", "awaiting finance check"},
+      {"in_review", "审单中（F2）", "in review (F2)"},
+      {"held_duplicate_suspect", "疑似重复暂停", "held as a likely duplicate"},
+      {"held_courier_unreachable", "快递核查暂停", "held for a courier check"},
+      {"held_out_of_stock", "缺货暂停", "held out of stock"},
+      {"held_awaiting_customer", "等待客户确认", "awaiting the customer"},
+      {"ready_to_ship", "待发货（F3）", "ready to ship (F3)"},
+      {"shipped", "已发货", "shipped"},
+      {"delivered", "已签收", "delivered"},
+      {"completed", "已完成", "completed"},
+      {"cancelled", "已取消", "cancelled"},
+  };
+  for (const Term& t : kStates) {
+    if (t.key == state) return t;
+  }
+  return Term{state, "未知状态", "unknown state"};
 }
 
 Decision MakeDecision(RuleId rule, Verdict verdict, Message message, Figures figures = {}) {
@@ -150,13 +183,12 @@ struct OrderCtx {
     Decision dec = MakeDecision(
         FinanceCheckPolicy::kRule, Verdict::kScheduled,
         {"待财务查帐：{note}", "awaiting finance check: {note}"},
-        {Text("note", paid ? "payment made" : "payment awaited"),
-         Text("payment", PaymentMethodName(d.payment))});
+        {Figure{"note", PaymentNote(paid)}, Figure{"payment", PaymentMethodTerm(d.payment)}});
     out.Add(std::move(dec));
     out.actions.push_back(MakeAction(ActionKind::kNotifyFinance, FinanceCheckPolicy::kRule,
                                      {"请财务查帐：{note}", "please check the account: {note}"},
                                      std::nullopt, "finance",
-                                     {Text("note", paid ? "payment made" : "payment awaited")}));
+                                     {Figure{"note", PaymentNote(paid)}}));
   }
   size_t LiveLines() const {
     return static_cast<size_t>(std::count_if(d.lines.begin(), d.lines.end(),
@@ -255,14 +287,14 @@ struct OrderCtx {
       Refuse(MakeDecision(FinanceCheckPolicy::kRule, Verdict::kRefused,
                           {"财务未确认到帐，不能发货", "finance has not confirmed the payment: "
                                                       "the order cannot ship"},
-                          {Text("payment", PaymentMethodName(d.payment))}));
+                          {Figure{"payment", PaymentMethodTerm(d.payment)}}));
       return false;
     }
     if (p.exception.RequiresManualShip(d.exception) && !e.manual) {
       Refuse(MakeDecision(ExceptionPolicy::kRule, Verdict::kRefused,
                           {"异常件（{kind}）须手动点发货", "exception order ({kind}) must be "
                                                           "marked shipped by hand"},
-                          {Text("kind", ExceptionKindName(d.exception))}));
+                          {Figure{"kind", ExceptionKindTerm(d.exception)}}));
       return false;
     }
     return true;
@@ -273,13 +305,12 @@ struct OrderCtx {
     if (price_change) {
       const auto& chans = p.fix.price_adjust_channels;
       if (d.payment_made || std::find(chans.begin(), chans.end(), d.channel) == chans.end()) {
-        std::string allowed;
-        for (Channel c : chans) absl::StrAppend(&allowed, allowed.empty() ? "" : ", ",
-                                                internal::ToAbsl(ChannelName(c)));
+        TermList allowed;
+        for (Channel c : chans) allowed.push_back(ChannelTerm(c));
         Refuse(MakeDecision(FixPolicy::kRule, Verdict::kRefused,
                             {"只有未付款的{allowed}订单可改价格和邮费",
                              "price and postage change only on unpaid {allowed} orders"},
-                            {Text("allowed", allowed), Text("channel", ChannelName(d.channel))}));
+                            {Figure{"allowed", std::move(allowed)}, Figure{"channel", ChannelTerm(d.channel)}}));
         return false;
       }
     }
@@ -402,7 +433,7 @@ struct OrderCtx {
             {"货到付款订单：核查快递{courier}能否在该地址代收货款，核查（或更改快递）前暂停发货",
              "cash on delivery: check that courier {courier} collects cash at the address; held "
              "until checked or the courier is changed"},
-            {Text("courier", d.courier), Text("payment", PaymentMethodName(d.payment))}));
+            {Text("courier", d.courier), Figure{"payment", PaymentMethodTerm(d.payment)}}));
         out.actions.push_back(MakeAction(ActionKind::kOther, CourierReachPolicy::kReachRule,
                                          {"核查快递能否代收货款，必要时更改快递",
                                           "check the courier collects cash; change it if not"}));
@@ -418,7 +449,7 @@ struct OrderCtx {
                     : Message{"快递{courier}不到该地址，更改快递前暂停发货",
                               "courier {courier} cannot reach the address: held until the courier "
                               "is changed"},
-            {Text("courier", d.courier), Text("payment", PaymentMethodName(d.payment))}));
+            {Text("courier", d.courier), Figure{"payment", PaymentMethodTerm(d.payment)}}));
         if (!no_cash && p.courier_reach.AsksPrepay(d.channel)) {
           out.Add(MakeDecision(CourierReachPolicy::kPrepayRule, Verdict::kScheduled,
                                {"请客户先付款", "ask the customer to pay in advance"}));
@@ -476,8 +507,9 @@ struct OrderCtx {
         d.paid_at.has_value() && cal.DayOf(*d.paid_at) == cal.DayOf(meta.at);
     const ActionKind step = p.out_of_stock.FirstStep(d.channel, paid_today, e.arrival);
     const bool offer_style = step == ActionKind::kCall && e.arrival == StockArrival::kUncertain;
-    Figures figs = {Text("product", e.product), Text("arrival", StockArrivalName(e.arrival)),
-                    Text("paid", paid_today ? "today" : "earlier")};
+    Figures figs = {Text("product", e.product), Figure{"arrival", StockArrivalTerm(e.arrival)},
+                    Figure{"paid", paid_today ? Term{"today", "当天", "today"}
+                                              : Term{"earlier", "之前", "earlier"}}};
     out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kScheduled,
                          {"{product}缺货（到货：{arrival}）：通知客户",
                           "{product} out of stock (arrival: {arrival}): tell the customer"},
@@ -526,7 +558,7 @@ struct OrderCtx {
       d.oos_flag = OosFlag::kHandled;
       out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kAllowed,
                            {"已处理：换桃红色篮子", "handled: pink basket"},
-                           {Text("result", ContactResultName(e.result))}));
+                           {Figure{"result", ContactResultTerm(e.result)}}));
     }
     if (e.result != ContactResult::kUnreachable) SetF2HoldDeadline();
   }
@@ -558,7 +590,7 @@ struct OrderCtx {
     }
     if (e.postage) d.postage = *e.postage;
     Figures figs;
-    if (e.agreed_via) figs.push_back(Text("agreed_via", ContactChannelName(*e.agreed_via)));
+    if (e.agreed_via) figs.push_back(Figure{"agreed_via", ContactChannelTerm(*e.agreed_via)});
     out.Add(MakeDecision(FixPolicy::kRule, Verdict::kAdjusted,
                          {"订单已按与客户的确认修改", "order changed as settled with the customer"},
                          std::move(figs)));
@@ -576,7 +608,7 @@ struct OrderCtx {
     if (d.exception == ExceptionKind::kNone) d.exception = ExceptionKind::kPostageSupplement;
     out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
                          {"异常件：须手动点发货", "exception order: mark shipped by hand"},
-                         {Text("kind", ExceptionKindName(d.exception))}));
+                         {Figure{"kind", ExceptionKindTerm(d.exception)}}));
   }
   void Do(Commit, const MarkedShipped& e) {
     d.shipped_at = meta.at;
@@ -584,7 +616,7 @@ struct OrderCtx {
     if (p.exception.RequiresManualShip(d.exception)) {
       out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kAllowed,
                            {"异常件已手动点发货", "exception order marked shipped by hand"},
-                           {Text("kind", ExceptionKindName(d.exception))}));
+                           {Figure{"kind", ExceptionKindTerm(d.exception)}}));
     }
     CancelDeadline(UnshippedPolicy::kRule);
     CancelDeadline(ReviewHoldPolicy::kRule);
@@ -598,7 +630,7 @@ struct OrderCtx {
       for (OrderLine& l : d.lines) l.cancelled = true;
       CancelDeadline(UnshippedPolicy::kRule);
       CancelDeadline(ReviewHoldPolicy::kRule);
-      figs.push_back(Text("scope", "order"));
+      figs.push_back(Figure{"scope", Term{"order", "整单", "whole order"}});
     } else {
       d.lines[*e.line].cancelled = true;
       figs.push_back(Text("scope", d.lines[*e.line].product));
@@ -671,6 +703,13 @@ struct Validator {
       if (l.quantity <= 0) return absl::InvalidArgumentError("line quantity must be positive");
       KEFU_RETURN_IF_ERROR(CheckMoney(l.unit_price, "unit price"));
       if (l.cancelled) return absl::InvalidArgumentError("a new line cannot be cancelled");
+    }
+    // ORD-COD-REACH and ORD-DUP-SHIP compare provinces: one given must be
+    // one of the 34.
+    if (!e.address.province.empty()) {
+      if (absl::StatusOr<Province> p = ParseProvince(e.address.province); !p.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("address.province: ", p.status().message()));
+      }
     }
     return CheckMoney(e.postage, "postage");
   }
@@ -894,7 +933,7 @@ absl::StatusOr<Outcome> ReconcileEvening(absl::Span<const Order* const> orders,
     out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
                          {"当天付款未发出：{order}（{state}）", "paid today, not shipped: {order} "
                                                                "({state})"},
-                         {Text("order", o->id()), Text("state", s)}));
+                         {Text("order", o->id()), Figure{"state", OrderStateTerm(s)}}));
   }
   out.audit.event_type = "evening_reconciliation";
   out.audit.at = now;

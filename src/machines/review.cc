@@ -96,7 +96,7 @@ struct Ctx {
     if (limit_decision.verdict == Verdict::kRefused && e.override_limit) {
       // Apply() checked the role (kPermissionDenied otherwise).
       limit_decision.verdict = Verdict::kAllowed;
-      limit_decision.figures.push_back({"role", std::string(StaffRoleName(e.role))});
+      limit_decision.figures.push_back({"role", StaffRoleTerm(e.role)});
       limit_decision.message = {"{role}批准超出上限：已联系{count}次，上限{limit}次",
                                 "{role} override: {count} contacts made, the limit is {limit}"};
       overridden = true;
@@ -235,7 +235,7 @@ struct Ctx {
       dec.message = {"买家仍不同意修改：第{day}天{channel}联系，{due}",
                      "buyer still refuses: {channel} on day {day}, due {due}"};
       dec.figures.push_back({"day", int64_t{fp.next_day}});
-      dec.figures.push_back({"channel", std::string(ReviewChannelName(*fp.next_channel))});
+      dec.figures.push_back({"channel", ReviewChannelTerm(*fp.next_channel)});
       dec.figures.push_back({"due", *fp.next_at});
       Action& act = out.actions.emplace_back();
       act.kind = KindFor(*fp.next_channel);
@@ -376,7 +376,7 @@ struct Ctx {
     r.answer = RemedyAnswer::kAccepted;
     Decision& dec = Decide(RemedyPolicy::kRule, Verdict::kAllowed);
     dec.message = {"买家接受{remedy}", "buyer accepted {remedy}"};
-    dec.figures.push_back({"remedy", std::string(RemedyName(r.remedy))});
+    dec.figures.push_back({"remedy", RemedyTerm(r.remedy)});
     Action act;
     act.rule = RemedyPolicy::kRule;
     act.assignee = d.agent;
@@ -437,7 +437,7 @@ struct Ctx {
     Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kAllowed);
     if (d.next_contact_at) {
       dec.message = {"跟进中：下次{channel}联系{due}", "follow-up running: next {channel} due {due}"};
-      dec.figures.push_back({"channel", std::string(ReviewChannelName(*d.next_contact_channel))});
+      dec.figures.push_back({"channel", ReviewChannelTerm(*d.next_contact_channel)});
       dec.figures.push_back({"due", *d.next_contact_at});
     } else {
       dec.message = {"跟进中：{due}关闭", "follow-up running: closes at {due}"};

@@ -13,6 +13,7 @@
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/ticket_registry.h"
+#include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
 
@@ -98,6 +99,35 @@ Action MakeAction(ActionKind kind, RuleId rule, std::string assignee, Message me
   return a;
 }
 
+// A ticket event's type as a term (AS-OWNER names the event refused): the
+// key is the event's stable name.
+Term TicketEventTerm(std::string_view type) {
+  static constexpr Term kEvents[] = {
+      {"registered", "登记", "registered"},
+      {"return_agreed", "同意退回", "return agreed"},
+      {"return_shipped", "客户寄回", "return shipped"},
+      {"parcel_received", "收到退件", "parcel received"},
+      {"packaging_checked", "检查包装", "packaging checked"},
+      {"tested", "检测", "tested"},
+      {"resale_decided", "判定能否再卖", "resale decided"},
+      {"supplier_exchange_requested", "申请供应商换货", "supplier exchange requested"},
+      {"supplier_exchange_received", "收到供应商换货", "supplier exchange received"},
+      {"evidence_recorded", "记录凭证", "evidence recorded"},
+      {"refund_sent_to_finance", "退款交财务", "refund sent to finance"},
+      {"refund_paid", "退款已付", "refund paid"},
+      {"cash_put_in_parcel", "现金放入包裹", "cash put in the parcel"},
+      {"reshipped", "重新发货", "reshipped"},
+      {"handed_off", "移交", "handed off"},
+      {"escalated", "上报", "escalated"},
+      {"closed", "结案", "closed"},
+      {"rejected", "驳回", "rejected"},
+  };
+  for (const Term& t : kEvents) {
+    if (t.key == type) return t;
+  }
+  return Term{type, "未知事件", "unknown event"};
+}
+
 std::string ProductsText(const std::vector<TicketLine>& lines) {
   std::string out;
   for (const TicketLine& l : lines) {
@@ -161,10 +191,12 @@ struct Ctx {
   bool Check(ticket_fsm::g::ReturnKind, const ReturnAgreed&) { return NeedsReturn(data->kind); }
 
   bool Check(ticket_fsm::g::PostageAccepted, const ReturnShipped& e) {
+    // Provinces compare as provinces (浙江 is 浙江省); registration checked
+    // that each given one is a province, so an unknown one is one not given.
     std::optional<bool> same;
-    if (!data->customer_province.empty() && !data->shop_province.empty()) {
-      same = data->customer_province == data->shop_province;
-    }
+    const absl::StatusOr<Province> customer = ParseProvince(data->customer_province);
+    const absl::StatusOr<Province> shop = ParseProvince(data->shop_province);
+    if (customer.ok() && shop.ok()) same = *customer == *shop;
     postage = p->postage_cap.Assess(e.declared_postage, same, data->quality_claim,
                                     e.freight_collect,
                                     data->return_postage == PostagePayer::kShop);
@@ -628,7 +660,16 @@ absl::Status Validate(const TicketRegistered& e) {
   if (e.repayment_amount.is_negative()) {
     return absl::InvalidArgumentError("registered: repayment amount is negative");
   }
-  return absl::OkStatus();
+  // AS-POSTAGE-CAP compares provinces: one given must be one of the 34.
+  auto check = [](const char* field, const std::string& text) {
+    if (text.empty()) return absl::OkStatus();
+    absl::StatusOr<Province> p = ParseProvince(text);
+    if (p.ok()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("registered: ", field, ": ", p.status().message()));
+  };
+  KEFU_RETURN_IF_ERROR(check("customer_province", e.customer_province));
+  return check("shop_province", e.shop_province);
 }
 absl::Status Validate(const ReturnShipped& e) {
   if (e.declared_postage.is_negative()) {
@@ -745,7 +786,7 @@ absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvi
              "hands it off (AS-HANDOFF)"},
             {Figure{"ticket", data.id}, Figure{"owner", data.owner},
              Figure{"agent", meta.agent.empty() ? std::string("—") : meta.agent},
-             Figure{"event", std::string(EventName(event))}}));
+             Figure{"event", TicketEventTerm(EventName(event))}}));
         return StepResult::Refused();
       }
       if (owner.enabled && !meta.agent.empty() && meta.agent != data.owner &&

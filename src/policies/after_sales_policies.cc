@@ -15,10 +15,23 @@ bool Contains(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-void AppendItem(std::string& list, std::string_view item) {
-  if (!list.empty()) list += ", ";
-  list.append(item.data(), item.size());
-}
+// What a record or registration may lack, as terms for a "missing" figure.
+constexpr Term kCategory{"category", "事务类别", "category"};
+constexpr Term kDetails{"details", "详情", "details"};
+constexpr Term kProducts{"products", "商品", "products"};
+constexpr Term kReturnPayer{"return_postage_payer", "退货邮费由谁承担", "return postage payer"};
+constexpr Term kReshipPayer{"reshipment_postage_payer", "重发邮费由谁承担",
+                            "reshipment postage payer"};
+constexpr Term kRepayment{"repayment", "退还方式", "repayment"};
+constexpr Term kPhotos{"photos", "照片", "photos"};
+constexpr Term kDestructionPhoto{"destruction_photo", "销毁照片", "destruction photo"};
+constexpr Term kHandler{"handler", "经办人", "handler"};
+constexpr Term kShop{"shop", "店铺", "shop"};
+constexpr Term kBuyerIm{"buyer_im", "买家旺旺名", "buyer IM name"};
+constexpr Term kAlipayAccount{"alipay_account", "支付宝账号", "Alipay account"};
+constexpr Term kAmount{"amount", "金额", "amount"};
+
+void AppendItem(TermList& list, const Term& item) { list.push_back(item); }
 
 Decision Allowed(RuleId rule, Message message) {
   Decision d;
@@ -67,10 +80,10 @@ Decision RegisterPolicy::Evaluate(TicketKind kind, std::string_view category,
     return Refused(kRule, {"单独退邮费无需售后登记，直接退邮费即可",
                            "a lone postage refund needs no ticket: refund the postage directly"});
   }
-  std::string missing;
-  if (category.empty()) AppendItem(missing, "category");
-  if (details.empty()) AppendItem(missing, "details");
-  if (product_count == 0 && kind != TicketKind::kPostageRefund) AppendItem(missing, "products");
+  TermList missing;
+  if (category.empty()) AppendItem(missing, kCategory);
+  if (details.empty()) AppendItem(missing, kDetails);
+  if (product_count == 0 && kind != TicketKind::kPostageRefund) AppendItem(missing, kProducts);
   if (!missing.empty()) {
     Decision d = Refused(kRule, {"售后登记缺少：{missing}", "the registration lacks: {missing}"});
     d.figures.push_back({"missing", std::move(missing)});
@@ -143,14 +156,14 @@ Decision WhoPaysPolicy::Evaluate(TicketKind kind, PostagePayer return_payer,
   if (!enabled || !NeedsReturn(kind)) {
     return Allowed(kRule, {"无需退回商品", "no goods travel back"});
   }
-  std::string missing;
-  if (return_payer == PostagePayer::kUnset) AppendItem(missing, "return postage payer");
+  TermList missing;
+  if (return_payer == PostagePayer::kUnset) AppendItem(missing, kReturnPayer);
   const bool reships = kind == TicketKind::kExchange || kind == TicketKind::kRepair;
   if (reships && reship_payer == PostagePayer::kUnset) {
-    AppendItem(missing, "reshipment postage payer");
+    AppendItem(missing, kReshipPayer);
   }
   if (return_payer == PostagePayer::kShop && repayment == Repayment::kNone) {
-    AppendItem(missing, "repayment");
+    AppendItem(missing, kRepayment);
   }
   if (!missing.empty()) {
     Decision d = Refused(kRule, {"售后记录须写明邮费由谁承担及如何退还，缺少：{missing}",
@@ -164,10 +177,10 @@ Decision WhoPaysPolicy::Evaluate(TicketKind kind, PostagePayer return_payer,
 
 Decision EvidencePolicy::Evaluate(bool quality_refund, bool full_refund_unusable, bool photos,
                                   bool destruction_photo) const {
-  std::string missing;
-  if (quality_refund && photos_for_quality_refund && !photos) AppendItem(missing, "photos");
+  TermList missing;
+  if (quality_refund && photos_for_quality_refund && !photos) AppendItem(missing, kPhotos);
   if (full_refund_unusable && destruction_photo_for_full_refund && !destruction_photo) {
-    AppendItem(missing, "destruction photo");
+    AppendItem(missing, kDestructionPhoto);
   }
   if (!missing.empty()) {
     Decision d = Refused(kRule, {"退款前须收到客户照片：{missing}",
@@ -192,12 +205,12 @@ bool OwnerPolicy::MayAct(std::string_view owner, std::string_view escalated_to,
 Decision RefundRecordPolicy::Evaluate(std::string_view handler, std::string_view shop,
                                       std::string_view buyer_im, std::string_view alipay_account,
                                       Money amount) const {
-  std::string missing;
-  if (handler.empty()) AppendItem(missing, "handler");
-  if (shop.empty()) AppendItem(missing, "shop");
-  if (buyer_im.empty()) AppendItem(missing, "buyer IM name");
-  if (alipay_account.empty()) AppendItem(missing, "Alipay account");
-  if (amount <= Money::Zero()) AppendItem(missing, "amount");
+  TermList missing;
+  if (handler.empty()) AppendItem(missing, kHandler);
+  if (shop.empty()) AppendItem(missing, kShop);
+  if (buyer_im.empty()) AppendItem(missing, kBuyerIm);
+  if (alipay_account.empty()) AppendItem(missing, kAlipayAccount);
+  if (amount <= Money::Zero()) AppendItem(missing, kAmount);
   if (!missing.empty()) {
     Decision d = Refused(kRule, {"支付宝退款记录不全，缺少：{missing}",
                                  "the Alipay refund record is incomplete; missing: {missing}"});

@@ -7,16 +7,24 @@ namespace kefu {
 
 CourierReach::~CourierReach() = default;
 
-void CourierCoverage::Block(std::string courier, std::string province, std::string city,
-                            bool cod_only) {
-  blind_.push_back({std::move(courier), std::move(province), std::move(city), cod_only});
+absl::Status CourierCoverage::Block(std::string courier, std::string_view province,
+                                    std::string city, bool cod_only) {
+  absl::StatusOr<Province> p = ParseProvince(province);
+  if (!p.ok()) return p.status();
+  blind_.push_back({std::move(courier), *p, std::move(city), cod_only});
+  return absl::OkStatus();
+}
+
+bool CourierCoverage::Covers(const Blind& b, std::string_view courier, const Address& address) {
+  if (b.courier != courier) return false;
+  const absl::StatusOr<Province> p = ParseProvince(address.province);
+  if (!p.ok() || *p != b.province) return false;
+  return b.city.empty() || b.city == address.city;
 }
 
 bool CourierCoverage::Delivers(std::string_view courier, const Address& address) const {
   for (const Blind& b : blind_) {
-    if (b.courier != courier || b.province != address.province) continue;
-    if (!b.city.empty() && b.city != address.city) continue;
-    if (!b.cod_only) return false;
+    if (Covers(b, courier, address) && !b.cod_only) return false;
   }
   return true;
 }
@@ -24,9 +32,7 @@ bool CourierCoverage::Delivers(std::string_view courier, const Address& address)
 std::optional<bool> CourierCoverage::CollectsCash(std::string_view courier,
                                                   const Address& address) const {
   for (const Blind& b : blind_) {
-    if (b.courier != courier || b.province != address.province) continue;
-    if (!b.city.empty() && b.city != address.city) continue;
-    return false;  // a blind spot, or one where it does not collect
+    if (Covers(b, courier, address)) return false;  // a blind spot, or one where it does not collect
   }
   return true;
 }

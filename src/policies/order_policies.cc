@@ -67,12 +67,11 @@ Decision VerifyPolicy::Evaluate(VerificationSet checked) const {
     d.message = {"发货前核对项已全部完成", "every check before shipping is recorded"};
     return d;
   }
-  std::string list;
+  TermList list;
   for (int i = 0; i < kVerificationItemCount; ++i) {
     const auto item = static_cast<VerificationItem>(i);
     if ((missing & VerificationBit(item)) == 0) continue;
-    if (!list.empty()) list += ", ";
-    list += VerificationItemName(item);
+    list.push_back(VerificationItemTerm(item));
   }
   d.verdict = Verdict::kRefused;
   d.message = {"F2转F3前还需核对：{missing}", "still to verify before F2 -> F3: {missing}"};

@@ -1,7 +1,18 @@
 // Stable names of the order vocabulary.
 #include "kefu/policies/order_terms.h"
 
+#include "kefu/policies/province.h"
+
 namespace kefu {
+
+std::string Address::Full() const {
+  const absl::StatusOr<Province> p = ParseProvince(province);
+  std::string out(p.ok() ? ProvinceFullName(*p) : std::string_view(province));
+  out += city;
+  out += district;
+  out += detail;
+  return out;
+}
 
 std::string_view ChannelName(Channel c) {
   switch (c) {
@@ -89,6 +100,86 @@ std::string_view RefundReasonName(RefundReason r) {
     case RefundReason::kOther: return "other";
   }
   return "unknown";
+}
+
+// ------------------------------------------------------------------ terms
+
+Term ChannelTerm(Channel c) {
+  const std::string_view k = ChannelName(c);
+  switch (c) {
+    case Channel::kTaobao: return {k, "淘宝", "Taobao"};
+    case Channel::kTmall: return {k, "天猫商城", "Tmall"};
+    case Channel::kWebsite: return {k, "官网", "website"};
+    case Channel::kPhone: return {k, "电话订单", "phone order"};
+  }
+  return {k, "未知渠道", "unknown channel"};
+}
+
+Term PaymentMethodTerm(PaymentMethod m) {
+  const std::string_view k = PaymentMethodName(m);
+  switch (m) {
+    case PaymentMethod::kPlatform: return {k, "平台担保交易", "platform payment"};
+    case PaymentMethod::kAlipayTransfer: return {k, "网站支付宝", "website Alipay"};
+    case PaymentMethod::kBankTransfer: return {k, "银行转账", "bank transfer"};
+    case PaymentMethod::kOnlineBanking: return {k, "网银", "online banking"};
+    case PaymentMethod::kCashOnDelivery: return {k, "货到付款", "cash on delivery"};
+  }
+  return {k, "未知付款方式", "unknown payment method"};
+}
+
+Term VerificationItemTerm(VerificationItem item) {
+  const std::string_view k = VerificationItemName(item);
+  switch (item) {
+    case VerificationItem::kProduct: return {k, "产品", "product"};
+    case VerificationItem::kQuantity: return {k, "数量", "quantity"};
+    case VerificationItem::kPrice: return {k, "价格", "price"};
+    case VerificationItem::kPostage: return {k, "邮费", "postage"};
+    case VerificationItem::kPaymentMethod: return {k, "付款方式", "payment method"};
+    case VerificationItem::kAddress: return {k, "地址", "address"};
+  }
+  return {k, "未知核对项", "unknown check"};
+}
+
+Term ExceptionKindTerm(ExceptionKind e) {
+  const std::string_view k = ExceptionKindName(e);
+  switch (e) {
+    case ExceptionKind::kNone: return {k, "无", "none"};
+    case ExceptionKind::kAddedLater: return {k, "临时加单", "items added later"};
+    case ExceptionKind::kPostageSupplement: return {k, "补邮费", "postage supplement"};
+    case ExceptionKind::kAfterSalesReshipment: return {k, "售后二次销售", "after-sales reshipment"};
+  }
+  return {k, "未知异常", "unknown exception"};
+}
+
+Term ContactChannelTerm(ContactChannel c) {
+  const std::string_view k = ContactChannelName(c);
+  switch (c) {
+    case ContactChannel::kIm: return {k, "旺旺", "IM"};
+    case ContactChannel::kPhone: return {k, "电话", "phone"};
+    case ContactChannel::kSms: return {k, "短信", "SMS"};
+  }
+  return {k, "未知方式", "unknown channel"};
+}
+
+Term ContactResultTerm(ContactResult r) {
+  const std::string_view k = ContactResultName(r);
+  switch (r) {
+    case ContactResult::kReached: return {k, "已联系上", "reached"};
+    case ContactResult::kUnreachable: return {k, "联系不上", "unreachable"};
+    case ContactResult::kAcceptedOtherStyle: return {k, "同意换款", "accepted another style"};
+    case ContactResult::kDeclinedOtherStyle: return {k, "不换款", "declined another style"};
+    case ContactResult::kPromisedPayment: return {k, "承诺付款", "promised to pay"};
+  }
+  return {k, "未知结果", "unknown result"};
+}
+
+Term StockArrivalTerm(StockArrival a) {
+  const std::string_view k = StockArrivalName(a);
+  switch (a) {
+    case StockArrival::kTomorrow: return {k, "明天", "tomorrow"};
+    case StockArrival::kUncertain: return {k, "不确定", "uncertain"};
+  }
+  return {k, "未知", "unknown"};
 }
 
 }  // namespace kefu

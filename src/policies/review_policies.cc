@@ -122,6 +122,50 @@ std::string_view StaffRoleName(StaffRole r) {
   return "unknown";
 }
 
+Term ReviewChannelTerm(ReviewChannel c) {
+  const std::string_view k = ReviewChannelName(c);
+  switch (c) {
+    case ReviewChannel::kChat: return {k, "旺旺", "chat"};
+    case ReviewChannel::kPhone: return {k, "电话", "phone"};
+    case ReviewChannel::kSms: return {k, "短信", "SMS"};
+  }
+  return {k, "未知方式", "unknown channel"};
+}
+
+Term BuyerPresenceTerm(BuyerPresence p) {
+  const std::string_view k = BuyerPresenceName(p);
+  return p == BuyerPresence::kOnline ? Term{k, "在线", "online"} : Term{k, "不在线", "offline"};
+}
+
+Term RemedyTerm(Remedy r) {
+  const std::string_view k = RemedyName(r);
+  switch (r) {
+    case Remedy::kPartialRefund: return {k, "部分退款", "partial refund"};
+    case Remedy::kGiftWithNextOrder: return {k, "下次购物送赠品", "a gift with the next order"};
+    case Remedy::kReturn: return {k, "退货", "return"};
+    case Remedy::kExchange: return {k, "换货", "exchange"};
+  }
+  return {k, "未知补救", "unknown remedy"};
+}
+
+Term StaffRoleTerm(StaffRole r) {
+  const std::string_view k = StaffRoleName(r);
+  switch (r) {
+    case StaffRole::kAgent: return {k, "客服", "agent"};
+    case StaffRole::kTeamLead: return {k, "组长", "team lead"};
+    case StaffRole::kSupervisor: return {k, "主管", "supervisor"};
+    case StaffRole::kManager: return {k, "经理", "manager"};
+  }
+  return {k, "未知角色", "unknown role"};
+}
+
+TermList RemedyTerms(const std::vector<Remedy>& remedies) {
+  TermList out;
+  out.reserve(remedies.size());
+  for (Remedy r : remedies) out.push_back(RemedyTerm(r));
+  return out;
+}
+
 std::string JoinRemedies(const std::vector<Remedy>& remedies) {
   std::string out;
   for (Remedy r : remedies) {
@@ -164,7 +208,7 @@ Decision ContactLimitPolicy::Evaluate(ReviewRating rating, ReviewChannel channel
   const bool counts = Counts(rating, channel, ReviewContactResult::kTalked);
   if (!counts) {
     d.verdict = Verdict::kAllowed;
-    d.figures.push_back({"channel", std::string(ReviewChannelName(channel))});
+    d.figures.push_back({"channel", ReviewChannelTerm(channel)});
     d.message = {"{channel}不计入上限（已{count}次，上限{limit}次）",
                  "{channel} does not count against the limit ({count} of {limit} used)"};
   } else if (counted >= limit) {
@@ -194,9 +238,9 @@ Decision ChannelPolicy::Evaluate(BuyerPresence presence, std::optional<ReviewCha
   Decision d;
   d.rule = kRule;
   const ReviewChannel recommended = Choose(presence);
-  d.figures.push_back({"recommended", std::string(ReviewChannelName(recommended))});
-  d.figures.push_back({"presence", std::string(BuyerPresenceName(presence))});
-  if (used) d.figures.push_back({"used", std::string(ReviewChannelName(*used))});
+  d.figures.push_back({"recommended", ReviewChannelTerm(recommended)});
+  d.figures.push_back({"presence", BuyerPresenceTerm(presence)});
+  if (used) d.figures.push_back({"used", ReviewChannelTerm(*used)});
   const bool mismatch = used && *used != ReviewChannel::kSms && *used != recommended;
   if (mismatch && enforce) {
     d.verdict = Verdict::kRefused;
@@ -253,7 +297,7 @@ Decision RemedyPolicy::Propose(ReviewRating rating, Money item_price, bool diffi
   Decision d;
   d.rule = kRule;
   d.verdict = Verdict::kAllowed;
-  d.figures.push_back({"remedies", JoinRemedies(Allowed(rating, item_price, difficult_buyer))});
+  d.figures.push_back({"remedies", RemedyTerms(Allowed(rating, item_price, difficult_buyer))});
   d.figures.push_back({"price", item_price});
   d.figures.push_back({"threshold", threshold});
   d.figures.push_back({"difficult", int64_t{difficult_buyer ? 1 : 0}});
@@ -272,7 +316,7 @@ Decision RemedyPolicy::Propose(ReviewRating rating, Money item_price, bool diffi
 Decision RemedyPolicy::Evaluate(Remedy remedy, ReviewRating rating, Money item_price,
                                 bool difficult_buyer) const {
   Decision d = Propose(rating, item_price, difficult_buyer);
-  d.figures.push_back({"remedy", std::string(RemedyName(remedy))});
+  d.figures.push_back({"remedy", RemedyTerm(remedy)});
   if (!Contains(Allowed(rating, item_price, difficult_buyer), remedy)) {
     d.verdict = Verdict::kRefused;
     d.message = {"不可提供{remedy}：商品{price}（界限{threshold}），可提供{remedies}",

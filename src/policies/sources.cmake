@@ -4,7 +4,8 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/courier_reach.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_policies.cc
   ${CMAKE_CURRENT_LIST_DIR}/order_terms.cc
-  ${CMAKE_CURRENT_LIST_DIR}/product_tests.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/product_tests.cc
+  ${CMAKE_CURRENT_LIST_DIR}/province.cc)
 # Reviews (issue 5).
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/review_policies.cc

@@ -392,6 +392,10 @@ TEST(DeadlineQueue, FiguresAndMessagesComeBackAsSet) {
   d.figures.push_back({"count", int64_t{-3}});
   d.figures.push_back({"big", std::numeric_limits<int64_t>::min()});
   d.figures.push_back({"state", std::string("等待退货")});
+  d.figures.push_back({"payment", Term{"cash_on_delivery", "货到付款", "cash on delivery"}});
+  d.figures.push_back({"missing", TermList{Term{"price", "价格", "price"},
+                                           Term{"postage", "邮费", "postage"}}});
+  d.figures.push_back({"none", TermList{}});
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0)).ok());
   std::vector<DueItem> due = q.Due(H(100));
   ASSERT_EQ(due.size(), 2u);

@@ -1,5 +1,7 @@
 # Tests of the io layer (kefu/io/). One kefu_add_test() per file.
 kefu_add_test(replay_test ${CMAKE_CURRENT_LIST_DIR}/replay_test.cc)
+# Every rendered message in one language (issue 16).
+kefu_add_test(message_language_test ${CMAKE_CURRENT_LIST_DIR}/message_language_test.cc)
 # `kefu replay` and `kefu diagram`, end to end.
 if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
   add_test(NAME kefu_replay_cli

@@ -40,6 +40,9 @@ Outcome Full(const std::string& event_id) {
   call.due = absl::InfiniteFuture();
   call.message = kOther;
   call.figures.push_back({"phone", std::string("13800000000")});
+  call.figures.push_back({"channel", Term{"phone", "电话", "phone"}});  // terms come back too
+  call.figures.push_back({"missing", TermList{Term{"photos", "照片", "photos"},
+                                              Term{"amount", "金额", "amount"}}});
   o.actions.push_back(call);
   Action now;  // no due time, nothing set
   o.actions.push_back(now);

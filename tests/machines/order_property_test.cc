@@ -89,7 +89,7 @@ std::vector<Step> RunFrom(Order& o, const std::vector<OrderEvent>& events, size_
 
 TEST(OrderProperty, RestoringASnapshotAtAnyPointContinuesExactlyLikeTheOriginal) {
   CourierCoverage coverage;
-  coverage.Block("EMS", "四川省", "", /*cod_only=*/true);
+  ASSERT_TRUE(coverage.Block("EMS", "四川省", "", /*cod_only=*/true).ok());
   InMemoryOrderRegistry registry;
   Order other("T0");
   ASSERT_TRUE(other.Apply(SamplePlaced("o1", At("2026-11-01T09:00:00+08:00"))).ok());

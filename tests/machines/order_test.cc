@@ -80,8 +80,11 @@ TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMis
   const Decision* d = r->Find("ORD-VERIFY");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->verdict, Verdict::kRefused);
-  EXPECT_EQ(std::get<std::string>(d->Find("missing")->value), "price, postage");
+  EXPECT_EQ(d->Find("missing")->value,
+            Figure::Value(TermList{VerificationItemTerm(VerificationItem::kPrice),
+                                   VerificationItemTerm(VerificationItem::kPostage)}));
   EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("price, postage"));
+  EXPECT_EQ(d->Reason(Language::kZh), "F2转F3前还需核对：价格、邮费");
   EXPECT_EQ(o.state(), "in_review");
   ExpectRefusedAndRemembered(o, before, "e2");
 
@@ -196,7 +199,7 @@ TEST(OrderDuplicateShip, ReleasingTheHoldIsRefusedWithoutAnExplicitDecision) {
 // ORD-COD-REACH
 TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCourierChanges) {
   CourierCoverage coverage;
-  coverage.Block("EMS", "四川省", "", /*cod_only=*/true);
+  ASSERT_TRUE(coverage.Block("EMS", "四川省", "", /*cod_only=*/true).ok());
   OrderEnvironment env;
   env.courier_reach = &coverage;
   Order o("T1");
@@ -224,7 +227,7 @@ TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCour
 // ORD-PREPAY
 TEST(OrderPrepay, UnreachableWebsiteOrderAsksToPayFirstAndAPromiseUnpacksAndRestocks) {
   CourierCoverage coverage;
-  coverage.Block("SF", "西藏自治区");
+  ASSERT_TRUE(coverage.Block("SF", "西藏自治区").ok());
   OrderEnvironment env;
   env.courier_reach = &coverage;
   Order o("W1");
@@ -267,11 +270,14 @@ TEST(OrderFinanceCheck, TransferPaidOrderCannotShipBeforeFinanceConfirms) {
   EXPECT_EQ(o.state(), "awaiting_finance_check");
   const Decision* note = placed.Find("ORD-FIN-CHECK");
   ASSERT_NE(note, nullptr);
-  EXPECT_EQ(std::get<std::string>(note->Find("note")->value), "payment awaited");
+  EXPECT_EQ(std::get<Term>(note->Find("note")->value).key, "payment_awaited");
+  EXPECT_EQ(note->Reason(Language::kZh), "待财务查帐：待付款");
 
   Outcome paid = MustApply(o, PaymentReceived{Meta("e2", kMon11), std::nullopt});
-  EXPECT_EQ(std::get<std::string>(paid.Find("ORD-FIN-CHECK")->Find("note")->value),
-            "payment made");
+  EXPECT_EQ(std::get<Term>(paid.Find("ORD-FIN-CHECK")->Find("note")->value).key, "payment_made");
+  ASSERT_FALSE(paid.actions.empty());
+  EXPECT_EQ(paid.actions.back().Describe(Language::kZh), "请财务查帐：已付款");
+  EXPECT_EQ(paid.actions.back().Describe(Language::kEn), "please check the account: payment made");
   EXPECT_EQ(o.state(), "awaiting_finance_check");
 
   const OrderSnapshot before = o.Snapshot();

@@ -331,8 +331,8 @@ TEST_F(ReviewTest, RevisionCancelsThePromiseCheck) {
 // RV-REMEDY, seed case: a 25-yuan item allows a partial refund, no return.
 TEST_F(ReviewTest, TwentyFiveYuanItemAllowsPartialRefundWithoutReturn) {
   Start(ReviewRating::kNegative, Money::Yuan(25));
-  EXPECT_EQ(std::get<std::string>(review_.ProposeRemedies().Find("remedies")->value),
-            "partial_refund, gift_with_next_order");
+  EXPECT_EQ(review_.ProposeRemedies().Find("remedies")->Render(Language::kEn),
+            "partial refund, a gift with the next order");
   Apply(ev_.Contact(ReviewChannel::kPhone));
   const ReviewSnapshot before = review_.Snapshot();
   const Outcome ret = Apply(ev_.Offer(Remedy::kReturn));
@@ -355,7 +355,8 @@ TEST_F(ReviewTest, ThirtyFiveYuanItemProposesReturnOrExchange) {
   const Outcome received = Apply(ev_.Received(ReviewRating::kNegative, Money::Yuan(35)));
   const Decision* proposal = received.Find("RV-REMEDY");
   ASSERT_NE(proposal, nullptr);
-  EXPECT_EQ(std::get<std::string>(proposal->Find("remedies")->value), "return, exchange");
+  EXPECT_EQ(proposal->Find("remedies")->Render(Language::kEn), "return, exchange");
+  EXPECT_THAT(proposal->Reason(Language::kZh), ::testing::HasSubstr("可提供退货、换货"));
   Apply(ev_.Assigned());
   Apply(ev_.Contact(ReviewChannel::kPhone));
   EXPECT_TRUE(Apply(ev_.Offer(Remedy::kPartialRefund, Money::Yuan(5))).refused());

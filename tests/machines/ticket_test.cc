@@ -171,7 +171,7 @@ TEST(TicketRegister, RegistrationWithoutCategoryOrDetailsIsRefusedNamingWhatIsMi
   const Decision* d = r->Find("AS-REGISTER");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->verdict, Verdict::kRefused);
-  EXPECT_EQ(FigureAs<std::string>(d->Find("missing")), "category, details");
+  EXPECT_EQ(d->Find("missing")->Render(Language::kEn), "category, details");
   EXPECT_EQ(t.state(), "new");
   ASSERT_EQ(t.applied().size(), 1u);  // the refusal is remembered under its id
   EXPECT_TRUE(t.applied()[0].audit.refused);
@@ -399,6 +399,49 @@ TEST(TicketPostage, TwelveYuanOutOfProvinceIsCappedToTen) {
   EXPECT_EQ(t.data().postage_reimbursed, Money::Yuan(10));
 }
 
+TEST(TicketPostage, ShortAndFullNamesOfOneProvinceAreInProvince) {
+  // AS-POSTAGE-CAP: a customer in 浙江 writing to a shop in 浙江省 is in
+  // province (8 yuan), whatever the spelling; 内蒙古 and 内蒙古自治区 too.
+  for (const auto& [customer, shop] : {std::pair<const char*, const char*>{"浙江", "浙江省"},
+                                       {"内蒙古", "内蒙古自治区"},
+                                       {" 北京市 ", "北京"},
+                                       {"廣西", "广西壮族自治区"}}) {
+    SCOPED_TRACE(std::string(customer) + " / " + shop);
+    Ticket t("T1");
+    TicketRegistered reg = SampleRegistered("reg", Monday());
+    reg.customer_province = customer;
+    reg.shop_province = shop;
+    MustApply(t, reg);
+    MustApply(t, ReturnAgreed{Meta("agree", Monday())});
+    const Outcome o =
+        MustApply(t, ReturnShipped{Meta("ship", Monday()), Money::Yuan(9), false, "SF1"});
+    const Decision* d = o.Find("AS-POSTAGE-CAP");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(FigureAs<Money>(d->Find("cap")), Money::Yuan(8));
+    EXPECT_EQ(t.data().postage_reimbursed, Money::Yuan(8));
+    EXPECT_EQ(t.data().customer_province, customer);  // kept as written
+  }
+}
+
+TEST(TicketPostage, AnUnknownProvinceIsRefusedAsMalformedAndChangesNothing) {
+  // AS-POSTAGE-CAP: a province that is none of the 34 is an error naming it.
+  for (const char* field : {"customer_province", "shop_province"}) {
+    SCOPED_TRACE(field);
+    Ticket t("T1");
+    TicketRegistered reg = SampleRegistered("reg", Monday());
+    (std::string_view(field) == "customer_province" ? reg.customer_province
+                                                     : reg.shop_province) = "浙";
+    const TicketSnapshot before = t.Snapshot();
+    auto r = t.Apply(reg);
+    ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(field), absl::string_view::npos) << r.status();
+    EXPECT_NE(r.status().message().find("\"浙\" is not a province"), absl::string_view::npos)
+        << r.status();
+    EXPECT_EQ(t.Snapshot(), before);
+    EXPECT_EQ(t.applied_count(), 0u);
+  }
+}
+
 TEST(TicketPostage, AFreightCollectParcelIsRefusedAndTheTicketIsUnchanged) {
   // AS-POSTAGE-CAP (seed: 拒收到付件)
   Ticket t("T1");
@@ -439,7 +482,7 @@ TEST(TicketWhoPays, AReturnThatDoesNotSayWhoPaysIsRefused) {
   ASSERT_TRUE(r->refused());
   const Decision* d = r->Find("AS-WHO-PAYS");
   ASSERT_NE(d, nullptr);
-  EXPECT_EQ(FigureAs<std::string>(d->Find("missing")), "reshipment postage payer, repayment");
+  EXPECT_EQ(d->Find("missing")->Render(Language::kEn), "reshipment postage payer, repayment");
 }
 
 // ------------------------------------------------------------- AS-RECEIVE
@@ -537,7 +580,7 @@ TEST(TicketRefundRecord, ARefundWithoutAlipayAccountIsRefused) {
                                        false, false, false, ""});
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
-  EXPECT_EQ(FigureAs<std::string>(r->Find("AS-REFUND-RECORD")->Find("missing")),
+  EXPECT_EQ(r->Find("AS-REFUND-RECORD")->Find("missing")->Render(Language::kEn),
             "Alipay account");
   EXPECT_EQ(t.state(), "registered");
   RefundSentToFinance fixed{Meta("refund-2", Monday()), Money::Yuan(20), Money::Zero(), false,
@@ -649,7 +692,7 @@ TEST(TicketEvidence, AQualityRefundIsRefusedUntilPhotosAreRecorded) {
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
-  EXPECT_EQ(FigureAs<std::string>(r->Find("AS-EVIDENCE")->Find("missing")), "photos");
+  EXPECT_EQ(r->Find("AS-EVIDENCE")->Find("missing")->Render(Language::kEn), "photos");
   MustApply(t, EvidenceRecorded{Meta("photos", Monday()), true, false});
   refund.meta.id = "refund-2";
   MustApply(t, refund);
@@ -667,7 +710,7 @@ TEST(TicketEvidence, AFullRefundOfAnUnusableItemWaitsForTheDestructionPhoto) {
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
-  EXPECT_EQ(FigureAs<std::string>(r->Find("AS-EVIDENCE")->Find("missing")), "destruction photo");
+  EXPECT_EQ(r->Find("AS-EVIDENCE")->Find("missing")->Render(Language::kEn), "destruction photo");
   MustApply(t, EvidenceRecorded{Meta("destroyed", Monday()), false, true});
   refund.meta.id = "refund-2";
   MustApply(t, refund);

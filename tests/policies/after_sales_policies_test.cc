@@ -20,7 +20,7 @@ Timestamp At(const char* text) {
 
 std::string Missing(const Decision& d) {
   const Figure* f = d.Find("missing");
-  return f == nullptr ? std::string() : std::get<std::string>(f->value);
+  return f == nullptr ? std::string() : f->Render(Language::kEn);
 }
 
 // ---------------------------------------------------------- AS-POSTAGE-CAP

@@ -14,9 +14,11 @@ TEST(VerifyPolicy, AllSixChecksAllowAndAnyMissingOneRefusesListingIt) {
   const Decision d = p.Evaluate(kAllVerificationItems & ~VerificationBit(VerificationItem::kAddress));
   EXPECT_EQ(d.rule, "ORD-VERIFY");
   EXPECT_EQ(d.verdict, Verdict::kRefused);
-  EXPECT_EQ(std::get<std::string>(d.Find("missing")->value), "address");
-  EXPECT_EQ(std::get<std::string>(p.Evaluate(0).Find("missing")->value),
-            "product, quantity, price, postage, payment_method, address");
+  EXPECT_EQ(d.Find("missing")->Render(Language::kEn), "address");
+  EXPECT_EQ(p.Evaluate(0).Find("missing")->Render(Language::kEn),
+            "product, quantity, price, postage, payment method, address");
+  EXPECT_EQ(p.Evaluate(0).Reason(Language::kZh),
+            "F2转F3前还需核对：产品、数量、价格、邮费、付款方式、地址");
 }
 
 // ORD-VERIFY: a shop may require fewer checks.
@@ -95,8 +97,8 @@ TEST(InvoicePolicy, OnlyAccessoriesByDefaultAndTheFeeOnConfiguredChannels) {
 // ORD-COD-REACH, ORD-PREPAY
 TEST(CourierCoverage, BlockedAreasAndCashOnDeliveryOnlyBlindSpots) {
   CourierCoverage c;
-  c.Block("SF", "西藏自治区");
-  c.Block("EMS", "四川省", "成都市", /*cod_only=*/true);
+  ASSERT_TRUE(c.Block("SF", "西藏自治区").ok());
+  ASSERT_TRUE(c.Block("EMS", "四川省", "成都市", /*cod_only=*/true).ok());
   const Address lhasa{"西藏自治区", "拉萨市", "", ""};
   const Address chengdu{"四川省", "成都市", "", ""};
   EXPECT_FALSE(c.Delivers("SF", lhasa));

@@ -128,7 +128,8 @@ TEST(RemedyPolicy, TwentyFiveYuanItemAllowsPartialRefundWithoutReturn) {
 TEST(RemedyPolicy, ThirtyFiveYuanItemProposesReturnOrExchange) {
   RemedyPolicy p;
   const Decision d = p.Propose(ReviewRating::kNegative, Money::Yuan(35), false);
-  EXPECT_EQ(std::get<std::string>(d.Find("remedies")->value), "return, exchange");
+  EXPECT_EQ(d.Find("remedies")->Render(Language::kEn), "return, exchange");
+  EXPECT_EQ(d.Reason(Language::kZh), "商品35.00元，不低于30.00元：可提供退货、换货");
   EXPECT_EQ(d.Reason(Language::kEn),
             "item at 35.00 yuan, not under 30.00 yuan: offer return, exchange");
   EXPECT_EQ(p.Evaluate(Remedy::kPartialRefund, ReviewRating::kNegative, Money::Yuan(35), false)

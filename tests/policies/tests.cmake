@@ -1,6 +1,7 @@
 # The policies layer's tests.
 # Orders (issue 3).
 kefu_add_test(order_policies_test ${CMAKE_CURRENT_LIST_DIR}/order_policies_test.cc)
+kefu_add_test(province_test ${CMAKE_CURRENT_LIST_DIR}/province_test.cc)
 # After-sales (issue 4).
 kefu_add_test(after_sales_policies_test ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies_test.cc)
 # Reviews (issue 5).

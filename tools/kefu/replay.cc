@@ -96,6 +96,12 @@ nlohmann::ordered_json FiguresJson(const Figures& figures) {
       j[name] = Time(*t);
     } else if (const int64_t* n = std::get_if<int64_t>(&f.value)) {
       j[name] = *n;
+    } else if (const Term* term = std::get_if<Term>(&f.value)) {
+      j[name] = std::string(term->key);  // stable; the description is in --lang
+    } else if (const TermList* terms = std::get_if<TermList>(&f.value)) {
+      nlohmann::ordered_json keys = nlohmann::ordered_json::array();
+      for (const Term& item : *terms) keys.push_back(std::string(item.key));
+      j[name] = std::move(keys);
     } else {
       j[name] = std::get<std::string>(f.value);
     }

@@ -63,15 +63,32 @@ struct Message {
   const char* en = nullptr;
 };
 
-// A named number behind a decision or action: an amount, an instant, a count
-// or a piece of text (a state name, a list of missing checks).
+// A word of the rules' own vocabulary, with its rendering in each language:
+// a payment method, a check still missing, a remedy, a state. `key` is its
+// stable snake_case name ("cash_on_delivery"), what a program compares and
+// JSON output carries; `zh` and `en` are what a person reads ("货到付款",
+// "cash on delivery"). All three point at static storage (string literals).
+struct Term {
+  std::string_view key;
+  const char* zh = nullptr;
+  const char* en = nullptr;
+};
+// Terms named together, in order ("产品、数量" / "product, quantity").
+using TermList = std::vector<Term>;
+
+// A named number behind a decision or action: an amount, an instant, a
+// count, a piece of text as the host or customer wrote it (a product, a
+// courier, an order id), or a term or list of terms of the rules' vocabulary.
+// A word the rules themselves supply is a Term, never text, so that a
+// rendered message is wholly in one language.
 struct Figure {
-  using Value = std::variant<Money, Timestamp, int64_t, std::string>;
+  using Value = std::variant<Money, Timestamp, int64_t, std::string, Term, TermList>;
   std::string_view name;  // static storage: "claimed", "cap", "due", ...
   Value value;
 
   // Money renders as "12.34元" / "12.34 yuan", instants as RFC 3339 at
-  // `utc_offset`, counts in decimal, text as is.
+  // `utc_offset`, counts in decimal, text as is, a term in `lang` and a list
+  // of terms joined by "、" (zh) or ", " (en); an empty list as "—".
   std::string Render(Language lang, Duration utc_offset = absl::Hours(8)) const;
 };
 using Figures = absl::InlinedVector<Figure, 3>;
@@ -199,6 +216,8 @@ struct KEFU_EXPORT Outcome {
 
 // Equality is by value: messages compare by their text, not their address.
 KEFU_EXPORT bool operator==(const Message& a, const Message& b);
+// Terms compare by key and texts.
+KEFU_EXPORT bool operator==(const Term& a, const Term& b);
 KEFU_EXPORT bool operator==(const Figure& a, const Figure& b);
 KEFU_EXPORT bool operator==(const Decision& a, const Decision& b);
 KEFU_EXPORT bool operator==(const Action& a, const Action& b);
@@ -206,6 +225,7 @@ KEFU_EXPORT bool operator==(const Deadline& a, const Deadline& b);
 KEFU_EXPORT bool operator==(const AuditRecord& a, const AuditRecord& b);
 KEFU_EXPORT bool operator==(const Outcome& a, const Outcome& b);
 inline bool operator!=(const Message& a, const Message& b) { return !(a == b); }
+inline bool operator!=(const Term& a, const Term& b) { return !(a == b); }
 inline bool operator!=(const Figure& a, const Figure& b) { return !(a == b); }
 inline bool operator!=(const Decision& a, const Decision& b) { return !(a == b); }
 inline bool operator!=(const Action& a, const Action& b) { return !(a == b); }

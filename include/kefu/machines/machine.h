@@ -86,8 +86,9 @@ struct EventDigest {
 //
 // Every judged event is remembered for the entity's whole life, so the log
 // is kept compact: each outcome is encoded into the entity's own byte blocks
-// (its strings and figures copied, its rule IDs, figure names, messages and
-// state names kept as the pointers into static storage they already are;
+// (its strings and figures copied, its rule IDs, figure names, messages,
+// terms and state names kept as the pointers into static storage they
+// already are;
 // see kefu/core/outcome.h) — typically 100 to 200 bytes per event instead of
 // about a kilobyte of separately allocated vectors and strings. Recording
 // an outcome allocates only when the current block is full. Find and outcomes()

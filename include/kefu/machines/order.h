@@ -68,6 +68,8 @@ struct OrderPlaced {
   Money postage;
   PaymentMethod payment = PaymentMethod::kPlatform;
   bool paid = false;  // already paid through the platform when it arrives
+  // address.province: empty or a name ParseProvince (kefu/policies/
+  // province.h) takes ("浙江", "浙江省"); any other text is kInvalidArgument.
   Address address;
   std::string courier;
   std::string notes;

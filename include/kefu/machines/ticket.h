@@ -70,6 +70,10 @@ struct TicketRegistered {
   std::string category;  // 事务类别
   std::string details;   // what happened, what was agreed
   std::vector<TicketLine> lines;
+  // Empty (unknown: AS-POSTAGE-CAP takes the in-province cap) or a name
+  // ParseProvince (kefu/policies/province.h) takes, short or full ("浙江",
+  // "浙江省"); any other text is kInvalidArgument and changes nothing. They
+  // are kept as written and compared as provinces.
   std::string customer_province;
   std::string shop_province;
   std::string shop;            // which shop (for finance)

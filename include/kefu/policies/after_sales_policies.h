@@ -70,8 +70,9 @@ struct KEFU_EXPORT RegisterPolicy {
   // False for a lone postage refund (unless register_lone_postage_refunds).
   bool NeedsTicket(TicketKind kind) const;
   // kAllowed, or kRefused: a lone postage refund ("needs no ticket: refund
-  // the postage directly"), or the figure "missing" listing what is absent
-  // ("category, details, products"), or "category" not in the shop's list.
+  // the postage directly"), or the figure "missing", a TermList of what is
+  // absent (keys category, details, products: "事务类别、详情、商品" /
+  // "category, details, products"), or "category" not in the shop's list.
   Decision Evaluate(TicketKind kind, std::string_view category, std::string_view details,
                     size_t product_count) const;
   // kAllowed, or kRefused when a confirmed fault has no QC stamp number.
@@ -134,8 +135,9 @@ struct KEFU_EXPORT WhoPaysPolicy {
   static constexpr RuleId kRule = "AS-WHO-PAYS";
   bool enabled = true;
 
-  // kRefused with the figure "missing" ("return postage payer, reshipment
-  // postage payer, repayment") when a needed part is absent.
+  // kRefused with the figure "missing", a TermList (keys
+  // return_postage_payer, reshipment_postage_payer, repayment), when a
+  // needed part is absent.
   Decision Evaluate(TicketKind kind, PostagePayer return_payer, PostagePayer reship_payer,
                     Repayment repayment) const;
 };
@@ -181,8 +183,8 @@ struct KEFU_EXPORT EvidencePolicy {
   bool photos_for_quality_refund = true;
   bool destruction_photo_for_full_refund = true;
 
-  // kAllowed, or kRefused with the figure "missing" ("photos",
-  // "destruction photo").
+  // kAllowed, or kRefused with the figure "missing", a TermList (keys
+  // photos, destruction_photo).
   Decision Evaluate(bool quality_refund, bool full_refund_unusable, bool photos,
                     bool destruction_photo) const;
 };
@@ -211,8 +213,9 @@ struct KEFU_EXPORT RefundRecordPolicy {
   static constexpr RuleId kRule = "AS-REFUND-RECORD";
   bool mark_shipped_first = true;
 
-  // kRefused with "missing" ("handler, shop, buyer IM name, Alipay account,
-  // amount") when a field is empty or the amount is not positive.
+  // kRefused with "missing", a TermList (keys handler, shop, buyer_im,
+  // alipay_account, amount), when a field is empty or the amount is not
+  // positive.
   Decision Evaluate(std::string_view handler, std::string_view shop, std::string_view buyer_im,
                     std::string_view alipay_account, Money amount) const;
 };

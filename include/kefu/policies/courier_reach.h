@@ -23,8 +23,10 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "kefu/core/export.h"
 #include "kefu/policies/order_terms.h"
+#include "kefu/policies/province.h"
 
 namespace kefu {
 
@@ -51,22 +53,29 @@ class KEFU_EXPORT ReachEverywhere final : public CourierReach {
 };
 
 // Delivers and collects cash everywhere except the blocked areas: the host's
-// list of blind spots is taken as complete.
+// list of blind spots is taken as complete. Provinces are compared as
+// provinces (kefu/policies/province.h): a blind spot in "内蒙古" covers an
+// address in "内蒙古自治区".
 class KEFU_EXPORT CourierCoverage final : public CourierReach {
  public:
   // `courier` does not reach `province` (and `city`, when not empty); with
   // `cod_only`, it reaches it but does not collect cash on delivery there.
-  void Block(std::string courier, std::string province, std::string city = "",
-             bool cod_only = false);
+  // kInvalidArgument, nothing added, when ParseProvince refuses `province`.
+  absl::Status Block(std::string courier, std::string_view province, std::string city = "",
+                     bool cod_only = false);
   bool Delivers(std::string_view courier, const Address& address) const override;
   std::optional<bool> CollectsCash(std::string_view courier,
                                    const Address& address) const override;
 
  private:
   struct Blind {
-    std::string courier, province, city;
+    std::string courier;
+    Province province;
+    std::string city;
     bool cod_only;
   };
+  // The blind spot `b` covers `address`.
+  static bool Covers(const Blind& b, std::string_view courier, const Address& address);
   std::vector<Blind> blind_;
 };
 

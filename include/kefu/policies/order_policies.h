@@ -40,7 +40,8 @@ struct KEFU_EXPORT VerifyPolicy {
   VerificationSet required = kAllVerificationItems;
 
   // kAllowed when `checked` covers `required`; otherwise kRefused with the
-  // figure "missing" listing the unchecked items ("price, postage").
+  // figure "missing", a TermList of VerificationItemTerm for the unchecked
+  // items ("价格、邮费" / "price, postage").
   Decision Evaluate(VerificationSet checked) const;
 };
 

@@ -17,6 +17,7 @@
 
 #include "kefu/core/export.h"
 #include "kefu/core/money.h"
+#include "kefu/core/outcome.h"
 
 namespace kefu {
 
@@ -48,13 +49,15 @@ struct Buyer {
 
 // A delivery address. Text is UTF-8.
 struct Address {
-  std::string province;
+  std::string province;  // empty, or a short or full name (kefu/policies/province.h)
   std::string city;
   std::string district;
   std::string detail;
   // province + city + district + detail, no separators: the text compared
-  // for likely duplicates (ORD-DUP-SHIP).
-  std::string Full() const { return province + city + district + detail; }
+  // for likely duplicates (ORD-DUP-SHIP). A province that ParseProvince
+  // (kefu/policies/province.h) knows is written by its full name, so that
+  // "浙江" and "浙江省" make the same address.
+  KEFU_EXPORT std::string Full() const;
 };
 
 struct OrderLine {
@@ -114,6 +117,18 @@ KEFU_EXPORT std::string_view OosFlagName(OosFlag f);
 
 enum class RefundReason { kOutOfStock, kOther };
 KEFU_EXPORT std::string_view RefundReasonName(RefundReason r);
+
+// The same words as terms for figures (kefu/core/outcome.h): the key is the
+// *Name() above, with a Chinese and an English rendering, e.g.
+// PaymentMethodTerm(kCashOnDelivery) = {"cash_on_delivery", "货到付款",
+// "cash on delivery"}.
+KEFU_EXPORT Term ChannelTerm(Channel c);
+KEFU_EXPORT Term PaymentMethodTerm(PaymentMethod m);
+KEFU_EXPORT Term VerificationItemTerm(VerificationItem item);
+KEFU_EXPORT Term ExceptionKindTerm(ExceptionKind k);
+KEFU_EXPORT Term ContactChannelTerm(ContactChannel c);
+KEFU_EXPORT Term ContactResultTerm(ContactResult r);
+KEFU_EXPORT Term StockArrivalTerm(StockArrival a);
 
 }  // namespace kefu
 

@@ -196,11 +196,12 @@ struct KEFU_EXPORT RemedyPolicy {
   // The remedies that may be offered, in the order listed above. Empty for
   // a positive review, or a neutral one when !neutral_too.
   std::vector<Remedy> Allowed(ReviewRating rating, Money item_price, bool difficult_buyer) const;
-  // The proposal for a review: kAllowed with the figures "remedies" (names,
-  // comma-separated), "price", "threshold" and "difficult" (0/1).
+  // The proposal for a review: kAllowed with the figures "remedies" (a
+  // TermList of RemedyTerm, "退货、换货" / "return, exchange"), "price",
+  // "threshold" and "difficult" (0/1).
   Decision Propose(ReviewRating rating, Money item_price, bool difficult_buyer) const;
   // kAllowed when `remedy` is allowed, kRefused otherwise; same figures as
-  // Propose plus "remedy".
+  // Propose plus "remedy" (a RemedyTerm).
   Decision Evaluate(Remedy remedy, ReviewRating rating, Money item_price,
                     bool difficult_buyer) const;
 };
@@ -218,6 +219,16 @@ struct KEFU_EXPORT ReviewPolicies {
 
 // "partial_refund, gift_with_next_order": remedy names joined by ", ".
 KEFU_EXPORT std::string JoinRemedies(const std::vector<Remedy>& remedies);
+
+// The review vocabulary as terms for figures (kefu/core/outcome.h): the key
+// is the *Name() above, with a Chinese and an English rendering, e.g.
+// RemedyTerm(kExchange) = {"exchange", "换货", "exchange"}.
+KEFU_EXPORT Term ReviewChannelTerm(ReviewChannel c);
+KEFU_EXPORT Term BuyerPresenceTerm(BuyerPresence p);
+KEFU_EXPORT Term RemedyTerm(Remedy r);
+KEFU_EXPORT Term StaffRoleTerm(StaffRole r);
+// The remedies in order, as a list figure ("退货、换货" / "return, exchange").
+KEFU_EXPORT TermList RemedyTerms(const std::vector<Remedy>& remedies);
 
 }  // namespace kefu
 

@@ -286,9 +286,16 @@ struct Shop::Impl {
     return shards[StableHash(kind, key) % shards.size()];
   }
 
+  // What every machine's environment takes from the options.
+  MachineEnvironment MachineEnv() const {
+    MachineEnvironment env;
+    env.clock_skew_tolerance = options.clock_skew_tolerance;
+    env.max_events_per_entity = options.max_events_per_entity;
+    return env;
+  }
   OrderEnvironment OrderEnv() const {
     OrderEnvironment env;
-    env.clock_skew_tolerance = options.clock_skew_tolerance;
+    static_cast<MachineEnvironment&>(env) = MachineEnv();
     env.policies = &options.order_policies;
     env.calendar = calendar.get();
     env.courier_reach = options.courier_reach.get();
@@ -298,7 +305,7 @@ struct Shop::Impl {
   }
   TicketEnvironment TicketEnv() {
     TicketEnvironment env;
-    env.clock_skew_tolerance = options.clock_skew_tolerance;
+    static_cast<MachineEnvironment&>(env) = MachineEnv();
     env.policies = &options.ticket_policies;
     env.calendar = calendar.get();
     env.registry = &ticket_registry;
@@ -307,14 +314,14 @@ struct Shop::Impl {
   }
   ReviewEnvironment ReviewEnv() const {
     ReviewEnvironment env;
-    env.clock_skew_tolerance = options.clock_skew_tolerance;
+    static_cast<MachineEnvironment&>(env) = MachineEnv();
     env.policies = &options.review_policies;
     env.calendar = calendar.get();
     return env;
   }
   ConversationEnvironment ConversationEnv(std::vector<Finding>* findings) const {
     ConversationEnvironment env;
-    env.clock_skew_tolerance = options.clock_skew_tolerance;
+    static_cast<MachineEnvironment&>(env) = MachineEnv();
     env.checker = checker.get();
     env.calendar = calendar.get();
     env.findings = findings;
@@ -543,6 +550,14 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
   if (options.shards <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("shop: shards must be > 0, got ", options.shards));
+  }
+  if (options.clock_skew_tolerance < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shop: clock_skew_tolerance must be >= 0, got ",
+                     absl::FormatDuration(options.clock_skew_tolerance)));
+  }
+  if (options.max_events_per_entity == 0) {
+    return absl::InvalidArgumentError("shop: max_events_per_entity must be > 0, got 0");
   }
   std::shared_ptr<const BusinessCalendar> calendar = options.calendar;
   if (!calendar) calendar = std::make_shared<const BusinessCalendar>(BusinessCalendar::Default());

@@ -74,4 +74,12 @@ absl::Status NotAcceptedError(std::string_view machine, std::string_view entity,
                    as_given ? " as given" : ""));
 }
 
+absl::Status TooManyEventsError(std::string_view machine, std::string_view entity,
+                                size_t events, size_t bytes) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      ToAbsl(machine), " \"", ToAbsl(entity), "\" has judged ", events, " events (", bytes,
+      " bytes remembered), the most one entity may; raise "
+      "max_events_per_entity or split the entity's key"));
+}
+
 }  // namespace kefu::machine_core

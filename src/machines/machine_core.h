@@ -84,6 +84,10 @@ absl::Status ReusedIdError(std::string_view machine, std::string_view entity,
 absl::Status OutOfOrderError(std::string_view machine, std::string_view entity,
                              const EventMeta& meta, Timestamp last_at, Duration tolerance);
 
+// The kResourceExhausted error for a new event past the entity's bound.
+absl::Status TooManyEventsError(std::string_view machine, std::string_view entity,
+                                size_t events, size_t bytes);
+
 // The kFailedPrecondition error for an event the state does not take.
 absl::Status NotAcceptedError(std::string_view machine, std::string_view entity,
                               std::string_view state, std::string_view event, bool as_given);
@@ -126,6 +130,9 @@ class MachineCore {
         out.audit.duplicate = true;
         return absl::OkStatus();
       }
+    }
+    if (log.size() >= env.max_events_per_entity) {
+      return TooManyEventsError(Traits::kMachine, data.id, log.size(), log.encoded_bytes());
     }
     if (last_at != absl::InfinitePast() && meta.at + env.clock_skew_tolerance < last_at) {
       return OutOfOrderError(Traits::kMachine, data.id, meta, last_at,

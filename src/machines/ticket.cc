@@ -747,6 +747,7 @@ std::string_view Ticket::state() const { return impl_->state(); }
 const TicketData& Ticket::data() const { return impl_->data; }
 std::vector<Outcome> Ticket::applied() const { return impl_->log.outcomes(); }
 size_t Ticket::applied_count() const { return impl_->log.size(); }
+size_t Ticket::applied_bytes() const { return impl_->log.encoded_bytes(); }
 bool Ticket::open() const { return !IsTerminal(state()); }
 
 std::vector<RuleId> Ticket::BreachesAt(Timestamp now) const {

@@ -282,5 +282,51 @@ TEST(ShopOrdering, TimesOutsideTheYears2000To2199AreRefused) {
   Must(*shop, ReplyEv("buyer", "r2", At("2199-12-31T23:59:59+08:00"), "您好"));
 }
 
+// The memory an entity's idempotency log costs is bounded: past
+// max_events_per_entity a new event is kResourceExhausted and changes
+// nothing, while copies of remembered events are still answered.
+TEST(ShopBounds, AnEntityJudgesAtMostMaxEventsPerEntity) {
+  ShopOptions o;
+  o.max_events_per_entity = 5;
+  auto shop = NewShop(std::move(o));
+  for (int i = 0; i < 5; ++i) {
+    Must(*shop, ReplyEv("buyer1", "r" + std::to_string(i), kMonday + absl::Minutes(i), "您好"));
+  }
+  absl::StatusOr<Outcome> sixth = shop->Apply(ReplyEv("buyer1", "r5", kMonday + absl::Hours(1), "您好"));
+  EXPECT_EQ(sixth.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(Str(sixth.status().message()), HasSubstr("has judged 5 events"));
+  EXPECT_THAT(Str(sixth.status().message()), HasSubstr("buyer1"));
+  EXPECT_EQ(shop->ReplyReport()[0].replies, 5);
+  absl::StatusOr<Outcome> copy = shop->Apply(ReplyEv("buyer1", "r2", kMonday + absl::Minutes(2), "您好"));
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_TRUE(copy->audit.duplicate);
+  // Other entities have their own bound.
+  Must(*shop, ReplyEv("buyer2", "r5", kMonday + absl::Hours(1), "您好"));
+}
+
+TEST(ShopBounds, OptionsOutOfRangeAreRefused) {
+  ShopOptions zero;
+  zero.max_events_per_entity = 0;
+  EXPECT_EQ(Shop::Create(zero).status().code(), absl::StatusCode::kInvalidArgument);
+  ShopOptions negative;
+  negative.clock_skew_tolerance = -absl::Seconds(1);
+  EXPECT_EQ(Shop::Create(negative).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// What docs/machines.md says an order's log costs: a reviewed, shipped,
+// delivered order remembers each event in well under 512 bytes.
+TEST(ShopBounds, AnOrdersLogCostsAFewHundredBytesAnEvent) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("p", kMonday)));
+  CheckAll(*shop, "T1", kMonday + absl::Minutes(1));
+  Must(*shop, OrderEv("T1", ReviewPassed{Meta("pass", kMonday + absl::Minutes(2))}));
+  Must(*shop, OrderEv("T1", MarkedShipped{Meta("ship", kMonday + absl::Hours(5)), false, "SF1"}));
+  const Order* order = shop->FindOrder("T1");
+  ASSERT_NE(order, nullptr);
+  EXPECT_EQ(order->applied_count(), 9u);
+  EXPECT_GT(order->applied_bytes(), 9u * 32);
+  EXPECT_LT(order->applied_bytes(), 9u * 512);
+}
+
 }  // namespace
 }  // namespace kefu

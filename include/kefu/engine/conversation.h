@@ -125,6 +125,8 @@ class KEFU_EXPORT Conversation {
   // Outcomes of every event judged, oldest first.
   std::vector<Outcome> applied() const;
   size_t applied_count() const;
+  // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
+  size_t applied_bytes() const;
 
   ConversationSnapshot Snapshot() const;
   // kInvalidArgument for another format version, an unknown state name or

@@ -91,6 +91,11 @@ struct ShopOptions {
   // before the last event applied to its entity is kFailedPrecondition (see
   // MachineEnvironment). Zero: no earlier event at all. >= 0.
   Duration clock_skew_tolerance = absl::ZeroDuration();
+  // The most events one entity (an order, ticket, review or conversation)
+  // judges and remembers; a new event past it is kResourceExhausted and
+  // changes nothing (see MachineEnvironment). Bounds the memory of each
+  // entity's idempotency log. > 0.
+  size_t max_events_per_entity = 4096;
   // Findings kept in full per agent for ReplyReport() (the first ones); the
   // counts always cover every finding. 0: keep all (memory grows with the
   // findings).

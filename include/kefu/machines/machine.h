@@ -15,6 +15,8 @@
 // - Events of one entity come in time order: an event dated earlier than
 //   the last event applied to the entity, by more than the environment's
 //   clock_skew_tolerance, is kFailedPrecondition and changes nothing.
+// - An entity judges at most MachineEnvironment::max_events_per_entity
+//   events: the memory its log costs is bounded.
 // - MachineSnapshot<Data> is the plain persisted form of an entity: format
 //   version, state name, all data and the applied-event log. Restoring it
 //   yields an entity that behaves exactly like the original.
@@ -58,6 +60,13 @@ struct MachineEnvironment {
   // this before the last event applied to the entity is refused with
   // kFailedPrecondition. Zero (the default): no earlier event at all.
   Duration clock_skew_tolerance = absl::ZeroDuration();
+  // The most events one entity judges and remembers in its idempotency log.
+  // A new event past it is kResourceExhausted and changes nothing (copies of
+  // remembered ones are still answered as duplicates). An order, ticket or
+  // review sees tens of events in its life, each remembered in about 100 to
+  // 300 bytes (docs/machines.md has the figures), so the default bounds an
+  // entity's log near 1 MiB however hostile its sender.
+  size_t max_events_per_entity = 4096;
 };
 
 // The content of an event beyond its meta, as the idempotency log keeps it:

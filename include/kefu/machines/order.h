@@ -314,6 +314,8 @@ class KEFU_EXPORT Order {
   // applied_count() is the cheap way to ask how many there are.
   std::vector<Outcome> applied() const;
   size_t applied_count() const;
+  // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
+  size_t applied_bytes() const;
   // Placed and not cancelled, delivered or completed: may still ship.
   bool live() const;
 

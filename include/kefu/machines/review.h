@@ -274,6 +274,8 @@ class KEFU_EXPORT Review {
   // applied_count() is the cheap way to ask how many there are.
   std::vector<Outcome> applied() const;
   size_t applied_count() const;
+  // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
+  size_t applied_bytes() const;
   // Received and neither revised nor closed unresolved.
   bool open() const;
 

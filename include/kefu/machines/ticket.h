@@ -370,6 +370,8 @@ class KEFU_EXPORT Ticket {
   // applied_count() is the cheap way to ask how many there are.
   std::vector<Outcome> applied() const;
   size_t applied_count() const;
+  // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
+  size_t applied_bytes() const;
   // Registered and neither closed nor rejected.
   bool open() const;
   // The rules whose deadline this ticket breached by `now` (met late, or

@@ -379,21 +379,7 @@ struct Chars {
   }
 };
 
-int ChineseDigit(char32_t c) {
-  switch (c) {
-    case U'零': return 0;
-    case U'一': return 1;
-    case U'二': case U'两': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    default: return -1;
-  }
-}
+int ChineseDigit(char32_t c) { return text_internal::ChineseNumeralDigit(c); }
 
 struct Number {
   int value = 0;

@@ -83,20 +83,8 @@ struct Char {
 int DigitValue(char32_t cp) {
   if (cp >= '0' && cp <= '9') return static_cast<int>(cp - '0');
   if (cp >= 0xFF10 && cp <= 0xFF19) return static_cast<int>(cp - 0xFF10);
-  if (cp < 0x3007) return -1;
-  switch (cp) {
-    case U'〇': case U'零': return 0;
-    case U'一': case U'幺': return 1;
-    case U'二': case U'两': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    default: return -1;
-  }
+  if (cp == U'幺') return 1;  // 一 as phone numbers are read out
+  return text_internal::ChineseNumeralDigit(cp);
 }
 bool IsAsciiOrWideDigit(char32_t cp) {
   return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);

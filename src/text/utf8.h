@@ -107,6 +107,25 @@ inline size_t PreviousCodePointStart(std::string_view s, size_t pos) {
   return pos - 1;
 }
 
+// The value of a Chinese numeral written as a digit (零/〇 0, 一 1, 二/两 2,
+// 三 … 九 9); -1 for anything else. Times (三点) and numbers read out digit
+// by digit (一三八…) share it.
+inline int ChineseNumeralDigit(char32_t c) {
+  switch (c) {
+    case U'零': case U'〇': return 0;
+    case U'一': return 1;
+    case U'二': case U'两': return 2;
+    case U'三': return 3;
+    case U'四': return 4;
+    case U'五': return 5;
+    case U'六': return 6;
+    case U'七': return 7;
+    case U'八': return 8;
+    case U'九': return 9;
+    default: return -1;
+  }
+}
+
 }  // namespace kefu::text_internal
 
 #endif  // KEFU_SRC_TEXT_UTF8_H_

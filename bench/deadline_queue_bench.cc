@@ -6,7 +6,9 @@
 // registered: AS-RESOLVE with a warning a day before its due and two figures
 // (the due time and the claimed amount), and in the "ticket" profile also
 // AS-TRACK (no warning, one figure). Due times are spread uniformly over 30
-// days; keys look like ERP ticket numbers ("AS2026112400001234").
+// days; keys look like ERP ticket numbers ("AS2026112400001234"). Each is
+// set with the event it came from (EventOrigin), as the Shop passes it: an
+// id that is the key and a suffix ("AS2026112400001234.1") and an agent.
 //
 //   BM_DueItems/<entities>/<profile>/<mode> ns per due item (counter
 //       per_item), Due(now) called with `now` advancing so that each call
@@ -109,9 +111,11 @@
 #include <malloc.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <queue>
 #include <random>
@@ -153,6 +157,23 @@ class KeyMaker {
   char buf_[18];
 };
 
+// The event that set an entity's deadlines, as the queue is told it: the
+// ticket's own key with a suffix ("AS2026112400001234.1", what `kefu sample`
+// writes) and an agent.
+class Origin {
+ public:
+  EventOrigin operator()(std::string_view key) {
+    const size_t n = std::min(key.size(), sizeof buf_ - 2);
+    std::memcpy(buf_, key.data(), n);
+    buf_[n] = '.';
+    buf_[n + 1] = '1';
+    return EventOrigin{std::string_view(buf_, n + 2), "客服小王"};
+  }
+
+ private:
+  char buf_[32];
+};
+
 Deadline Resolve(Timestamp due) {
   Deadline d;
   d.rule = "AS-RESOLVE";
@@ -192,14 +213,16 @@ Filled Fill(int64_t entities, int profile) {
   f.queue = std::make_unique<DeadlineQueue>();
   std::mt19937_64 rng(42);
   KeyMaker key;
+  Origin origin;
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < entities; ++i) {
     const std::string_view k = key(static_cast<uint64_t>(i));
     const Timestamp due = RandomDue(&rng);
-    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(due), kStart).ok()) std::abort();
+    const EventOrigin from = origin(k);
+    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(due), kStart, from).ok()) std::abort();
     if (profile == 1) {
       const Timestamp track = RandomDue(&rng);
-      if (!f.queue->Apply(EntityKind::kTicket, k, Track(track), kStart).ok()) std::abort();
+      if (!f.queue->Apply(EntityKind::kTicket, k, Track(track), kStart, from).ok()) std::abort();
     }
   }
   const auto t1 = std::chrono::steady_clock::now();
@@ -395,14 +418,15 @@ void BM_ApplyCancelThenSet(benchmark::State& state) {
   Filled f = Fill(entities, 0);
   std::mt19937_64 rng(7);
   KeyMaker key;
+  Origin origin;
   Deadline cancel;
   cancel.rule = "AS-RESOLVE";
   cancel.op = DeadlineOp::kCancel;
   int64_t applies = 0;
   for (auto _ : state) {
     const std::string_view k = key(rng() % static_cast<uint64_t>(entities));
-    if (!f.queue->Apply(EntityKind::kTicket, k, cancel, kStart).ok()) std::abort();
-    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(RandomDue(&rng)), kStart).ok()) {
+    if (!f.queue->Apply(EntityKind::kTicket, k, cancel, kStart, origin(k)).ok()) std::abort();
+    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(RandomDue(&rng)), kStart, origin(k)).ok()) {
       std::abort();
     }
     applies += 2;
@@ -418,10 +442,11 @@ void BM_ApplyReplace(benchmark::State& state) {
   Filled f = Fill(entities, 0);
   std::mt19937_64 rng(9);
   KeyMaker key;
+  Origin origin;
   int64_t applies = 0;
   for (auto _ : state) {
     const std::string_view k = key(rng() % static_cast<uint64_t>(entities));
-    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(RandomDue(&rng)), kStart).ok()) {
+    if (!f.queue->Apply(EntityKind::kTicket, k, Resolve(RandomDue(&rng)), kStart, origin(k)).ok()) {
       std::abort();
     }
     ++applies;
@@ -448,8 +473,10 @@ void BM_BytesAfterChurn(benchmark::State& state) {
     auto q = std::make_unique<DeadlineQueue>();
     std::mt19937_64 rng(7);
     KeyMaker key;
+    Origin origin;
     auto set = [&](uint64_t n, Timestamp due, Timestamp at) {
-      if (!q->Apply(EntityKind::kTicket, key(n), Resolve(due), at).ok()) std::abort();
+      const std::string_view k = key(n);
+      if (!q->Apply(EntityKind::kTicket, k, Resolve(due), at, origin(k)).ok()) std::abort();
     };
     if (scenario == 0) {
       const int64_t total = 2000000;

@@ -427,6 +427,18 @@ void PutString(std::string* out, std::string_view s) {
   PutVarint(out, s.size());
   out->append(s.data(), s.size());
 }
+// An item's origin, after its figures (and an action's assignee and
+// subject): how many leading bytes the event id shares with the entity's key
+// (event ids are often the key and a suffix), the rest of the id, and the
+// interned agent.
+void PutOrigin(std::string* out, std::string_view key, std::string_view event_id, uint16_t agent) {
+  const size_t most = std::min(key.size(), event_id.size());
+  size_t shared = 0;
+  while (shared < most && key[shared] == event_id[shared]) ++shared;
+  PutVarint(out, shared);
+  PutString(out, event_id.substr(shared));
+  PutVarint(out, agent);
+}
 
 class Reader {
  public:
@@ -482,10 +494,17 @@ class DeadlineQueue::Impl {
   Impl() : index_(0, EntityHash{&entities_}, EntityEq{&entities_}) {
     messages_.push_back(Message{});
     message_ids_.emplace(std::make_pair(nullptr, nullptr), 0u);
+    (void)agents_.Intern("");  // id 0: no agent
   }
 
-  absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op);
-  absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action);
+  absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op,
+                     const EventOrigin& origin);
+  absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action,
+                        const EventOrigin& origin);
+  std::vector<QueueEntry> Export() const;
+  // Adds entry `index` of an Import to this queue (a fresh one, or one
+  // filled by the entries before it).
+  absl::Status ImportEntry(size_t index, const QueueEntry& entry);
   void CancelAll(EntityKind kind, std::string_view key);
   size_t Due(int64_t now, size_t max_items, std::vector<DueItem>* out);
   size_t ForEachDue(int64_t now, absl::FunctionRef<void(const DueItem&)> fn);
@@ -588,8 +607,15 @@ class DeadlineQueue::Impl {
   // A time figure equal to `due` takes no room.
   absl::Status EncodeFigures(const Figures& figures, int64_t due);
   void DecodeFigures(Reader* r, int64_t due, Figures* out) const;
-  void FillDeadline(const Item& it, Deadline* d) const;
-  void FillAction(const Item& it, Action* a) const;
+  // Reads the origin PutOrigin wrote, for an item of the entity with `key`.
+  void DecodeOrigin(Reader* r, std::string_view key, std::string* event_id,
+                    std::string* agent) const;
+  // Fill a deadline or action from item `it` of the entity with `key`, and
+  // the item's origin when event_id and agent are not null.
+  void FillDeadline(const Item& it, std::string_view key, Deadline* d,
+                    std::string* event_id = nullptr, std::string* agent = nullptr) const;
+  void FillAction(const Item& it, std::string_view key, Action* a, std::string* event_id = nullptr,
+                  std::string* agent = nullptr) const;
 
   // Queues the item's next entry and counts what it can fire. The item may be
   // moved to its bucket's page first (callers do not use `i` afterwards).
@@ -652,6 +678,7 @@ class DeadlineQueue::Impl {
 
   StringTable rules_;
   StringTable figure_names_;
+  StringTable agents_;  // the agents of items' origins; id 0 is ""
   std::vector<Message> messages_;
   absl::flat_hash_map<std::pair<const char*, const char*>, uint32_t> message_ids_;
   // Terms are static storage, as messages are: interned by their pointers.
@@ -1003,7 +1030,17 @@ void DeadlineQueue::Impl::DecodeFigures(Reader* r, int64_t due, Figures* out) co
   }
 }
 
-void DeadlineQueue::Impl::FillDeadline(const Item& it, Deadline* d) const {
+void DeadlineQueue::Impl::DecodeOrigin(Reader* r, std::string_view key, std::string* event_id,
+                                       std::string* agent) const {
+  const size_t shared = r->Varint();
+  event_id->assign(key.data(), shared);
+  const std::string_view rest = r->String();
+  event_id->append(rest.data(), rest.size());
+  agent->assign(agents_[static_cast<uint16_t>(r->Varint())]);
+}
+
+void DeadlineQueue::Impl::FillDeadline(const Item& it, std::string_view key, Deadline* d,
+                                       std::string* event_id, std::string* agent) const {
   d->rule = rules_[it.rule];
   d->op = (it.flags & kResumed) ? DeadlineOp::kResume : DeadlineOp::kSet;
   d->due = FromNs(it.due);
@@ -1012,10 +1049,12 @@ void DeadlineQueue::Impl::FillDeadline(const Item& it, Deadline* d) const {
   if (const char* p = it.payload()) {
     Reader r(p);
     DecodeFigures(&r, it.due, &d->figures);
+    if (event_id != nullptr) DecodeOrigin(&r, key, event_id, agent);
   }
 }
 
-void DeadlineQueue::Impl::FillAction(const Item& it, Action* a) const {
+void DeadlineQueue::Impl::FillAction(const Item& it, std::string_view key, Action* a,
+                                     std::string* event_id, std::string* agent) const {
   a->kind = static_cast<ActionKind>(it.warn);
   a->rule = rules_[it.rule];
   a->due = FromNs(it.due);
@@ -1025,6 +1064,7 @@ void DeadlineQueue::Impl::FillAction(const Item& it, Action* a) const {
     DecodeFigures(&r, it.due, &a->figures);
     a->assignee.assign(r.String());
     a->subject.assign(r.String());
+    if (event_id != nullptr) DecodeOrigin(&r, key, event_id, agent);
   }
 }
 
@@ -1197,14 +1237,15 @@ void DeadlineQueue::Impl::Fire(const Entry& e, DueItem& d) {
   Item& it = items_[e.item];
   const EntityRec& rec = entities_[it.entity];
   d.entity_kind = static_cast<EntityKind>(rec.kind);
-  d.entity.assign(rec.key());
+  const std::string_view key = rec.key();
+  d.entity.assign(key);
   d.rule = rules_[it.rule];
   --pending_;
   switch (e.phase) {
     case kWarnPhase:
       d.kind = DueItem::Kind::kWarning;
       d.at = FromNs(it.warn);
-      FillDeadline(it, &d.deadline);
+      FillDeadline(it, key, &d.deadline, &d.event_id, &d.agent);
       it.flags |= kWarned;
       it.phase = kBreachPhase;  // same seq: the breach keeps the set order
       Insert({it.due, e.seq, e.item, kBreachPhase});
@@ -1212,12 +1253,12 @@ void DeadlineQueue::Impl::Fire(const Entry& e, DueItem& d) {
     case kBreachPhase:
       d.kind = DueItem::Kind::kBreach;
       d.at = FromNs(it.due);
-      FillDeadline(it, &d.deadline);
+      FillDeadline(it, key, &d.deadline, &d.event_id, &d.agent);
       break;
     default:
       d.kind = DueItem::Kind::kAction;
       d.at = FromNs(it.due);
-      FillAction(it, &d.action);
+      FillAction(it, key, &d.action, &d.event_id, &d.agent);
       break;
   }
   FreeItem(e.item, Release::kHusk);
@@ -1225,19 +1266,26 @@ void DeadlineQueue::Impl::Fire(const Entry& e, DueItem& d) {
 
 namespace {
 
-// Back to a default DueItem, keeping the buffers of its strings: the key and
-// an action's assignee and subject are then copied without allocating.
+// Back to a default DueItem, keeping the buffers of its strings: the key, an
+// action's assignee and subject, the event id and agent are then copied
+// without allocating.
 void ResetDueItem(DueItem& d) {
   std::string entity = std::move(d.entity);
   std::string assignee = std::move(d.action.assignee);
   std::string subject = std::move(d.action.subject);
+  std::string event_id = std::move(d.event_id);
+  std::string agent = std::move(d.agent);
   d = DueItem();
   entity.clear();
   assignee.clear();
   subject.clear();
+  event_id.clear();
+  agent.clear();
   d.entity = std::move(entity);
   d.action.assignee = std::move(assignee);
   d.action.subject = std::move(subject);
+  d.event_id = std::move(event_id);
+  d.agent = std::move(agent);
 }
 
 }  // namespace
@@ -1349,7 +1397,8 @@ std::optional<Timestamp> DeadlineQueue::Impl::NextDue() {
 
 // --- the API ---------------------------------------------------------------
 
-absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, const Deadline& op) {
+absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, const Deadline& op,
+                                        const EventOrigin& origin) {
   if (key.empty()) return absl::InvalidArgumentError("deadline queue: empty entity key");
   if (op.rule.empty()) return absl::InvalidArgumentError("deadline queue: empty rule");
   switch (op.op) {
@@ -1400,8 +1449,10 @@ absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, c
   }
   const std::optional<uint16_t> rule = rules_.Intern(op.rule);
   if (!rule) return absl::ResourceExhaustedError("deadline queue: too many distinct rule IDs");
+  const std::optional<uint16_t> agent = agents_.Intern(origin.agent);
+  if (!agent) return absl::ResourceExhaustedError("deadline queue: too many distinct agents");
+  scratch_.clear();
   if (!op.figures.empty()) {
-    scratch_.clear();
     absl::Status s = EncodeFigures(op.figures, *due);
     if (!s.ok()) {
       scratch_.clear();
@@ -1426,27 +1477,32 @@ absl::Status DeadlineQueue::Impl::Apply(EntityKind kind, std::string_view key, c
   it.rule = *rule;
   const bool has_message = op.message.zh != nullptr || op.message.en != nullptr;
   if (!resume_in_place || has_message) it.message = InternMessage(op.message);
-  if (!op.figures.empty()) {
-    it.SetPayload(scratch_);
-    scratch_.clear();
-  } else if (!resume_in_place) {
-    it.ClearPayload();
-  } else if (it.payload() != nullptr && old_due != it.due) {
-    // The kept figures may refer to the old due time: encode them again.
-    Figures kept;
-    Reader r(it.payload());
-    DecodeFigures(&r, old_due, &kept);
-    scratch_.clear();
-    (void)EncodeFigures(kept, it.due);  // names are interned already: cannot fail
-    it.SetPayload(scratch_);
-    scratch_.clear();
+  // The payload: the new figures (encoded above), else on a resume the kept
+  // ones (encoded again: they may refer to the old due time), then the
+  // origin, which is the new op's.
+  if (op.figures.empty()) {
+    if (resume_in_place && it.payload() != nullptr) {
+      Figures kept;
+      Reader r(it.payload());
+      DecodeFigures(&r, old_due, &kept);
+      (void)EncodeFigures(kept, it.due);  // names are interned already: cannot fail
+    } else {
+      PutVarint(&scratch_, 0);
+    }
   }
+  if (scratch_.size() > 1 || !origin.event_id.empty() || *agent != 0) {
+    PutOrigin(&scratch_, key, origin.event_id, *agent);
+    it.SetPayload(scratch_);
+  } else {
+    it.ClearPayload();
+  }
+  scratch_.clear();
   Arm(i);
   return absl::OkStatus();
 }
 
 absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key,
-                                           const Action& action) {
+                                           const Action& action, const EventOrigin& origin) {
   if (key.empty()) return absl::InvalidArgumentError("deadline queue: empty entity key");
   if (!action.due) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -1460,8 +1516,10 @@ absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key
   }
   const std::optional<uint16_t> rule = rules_.Intern(action.rule);
   if (!rule) return absl::ResourceExhaustedError("deadline queue: too many distinct rule IDs");
-  const bool has_payload =
-      !action.figures.empty() || !action.assignee.empty() || !action.subject.empty();
+  const std::optional<uint16_t> agent = agents_.Intern(origin.agent);
+  if (!agent) return absl::ResourceExhaustedError("deadline queue: too many distinct agents");
+  const bool has_payload = !action.figures.empty() || !action.assignee.empty() ||
+                           !action.subject.empty() || !origin.event_id.empty() || *agent != 0;
   if (has_payload) {
     scratch_.clear();
     absl::Status s = EncodeFigures(action.figures, *due);
@@ -1471,6 +1529,7 @@ absl::Status DeadlineQueue::Impl::Schedule(EntityKind kind, std::string_view key
     }
     PutString(&scratch_, action.assignee);
     PutString(&scratch_, action.subject);
+    PutOrigin(&scratch_, key, origin.event_id, *agent);
   }
   const uint32_t e = FindOrAddEntity(kind, key);
   const uint32_t i = NewItem(e);
@@ -1532,7 +1591,7 @@ std::vector<Action> DeadlineQueue::Impl::ScheduledActions(EntityKind kind,
       if (!(it.flags & kIsAction)) continue;
       auto& f = found.emplace_back();
       f.first = {it.due, it.seq};
-      FillAction(it, &f.second);
+      FillAction(it, entities_[e].key(), &f.second);
     }
   }
   std::sort(found.begin(), found.end(),
@@ -1543,6 +1602,101 @@ std::vector<Action> DeadlineQueue::Impl::ScheduledActions(EntityKind kind,
   return out;
 }
 
+// --- export and import -----------------------------------------------------
+
+std::vector<QueueEntry> DeadlineQueue::Impl::Export() const {
+  // Every item of every entity (husks have none), by the seq of its last
+  // set, resume or schedule: Import arms them in that order, so equal times
+  // keep their order. A paused item's seq is that of its last arming.
+  std::vector<std::pair<uint64_t, QueueEntry>> found;
+  for (const uint32_t e : index_) {
+    const EntityRec& rec = entities_[e];
+    for (uint32_t i = rec.head; i != kNone; i = items_[i].next) {
+      const Item& it = items_[i];
+      auto& [seq, entry] = found.emplace_back();
+      seq = it.seq;
+      entry.entity_kind = static_cast<EntityKind>(rec.kind);
+      entry.entity.assign(rec.key());
+      if (it.flags & kIsAction) {
+        entry.kind = QueueEntry::Kind::kAction;
+        FillAction(it, rec.key(), &entry.action, &entry.event_id, &entry.agent);
+      } else {
+        entry.kind = QueueEntry::Kind::kDeadline;
+        FillDeadline(it, rec.key(), &entry.deadline, &entry.event_id, &entry.agent);
+        entry.paused = (it.flags & kPaused) != 0;
+        entry.warned = (it.flags & kWarned) != 0;
+      }
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<QueueEntry> out;
+  out.reserve(found.size());
+  for (auto& f : found) out.push_back(std::move(f.second));
+  return out;
+}
+
+absl::Status DeadlineQueue::Impl::ImportEntry(size_t index, const QueueEntry& entry) {
+  const bool action = entry.kind == QueueEntry::Kind::kAction;
+  const RuleId rule = action ? entry.action.rule : entry.deadline.rule;
+  auto refuse = [&](std::string_view why) {
+    // Apply's and Schedule's messages start with "deadline queue: ".
+    constexpr std::string_view kPrefix = "deadline queue: ";
+    if (why.substr(0, kPrefix.size()) == kPrefix) why.remove_prefix(kPrefix.size());
+    const int k = static_cast<int>(entry.entity_kind);
+    const std::string_view kind_name = k >= 0 && k <= static_cast<int>(EntityKind::kReply)
+                                           ? EntityKindName(entry.entity_kind)
+                                           : std::string_view("?");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "deadline queue: import entry ", index, " (", internal::ToAbsl(kind_name), " \"",
+        entry.entity, "\", ", internal::ToAbsl(rule), "): ", internal::ToAbsl(why)));
+  };
+  if (entry.kind != QueueEntry::Kind::kDeadline && !action) return refuse("unknown entry kind");
+  if (static_cast<int>(entry.entity_kind) < 0 ||
+      static_cast<int>(entry.entity_kind) > static_cast<int>(EntityKind::kReply)) {
+    return refuse("unknown entity kind");
+  }
+  const EventOrigin origin{entry.event_id, entry.agent};
+  absl::Status s;
+  if (action) {
+    if (entry.paused || entry.warned) return refuse("an action cannot be paused or warned");
+    s = Schedule(entry.entity_kind, entry.entity, entry.action, origin);
+  } else {
+    const Deadline& d = entry.deadline;
+    if (d.op != DeadlineOp::kSet && d.op != DeadlineOp::kResume) {
+      return refuse("a pending deadline's op is kSet or kResume");
+    }
+    if (!entry.entity.empty() && !d.rule.empty()) {
+      const uint32_t e = FindEntity(entry.entity_kind, entry.entity);
+      const std::optional<uint16_t> r = rules_.Find(d.rule);
+      if (e != kNone && r && FindDeadline(e, *r) != kNone) {
+        return refuse("a second deadline of the same entity and rule");
+      }
+    }
+    s = Apply(entry.entity_kind, entry.entity, d, origin);
+    if (s.ok() && (entry.warned || entry.paused)) {
+      const uint32_t e = FindEntity(entry.entity_kind, entry.entity);
+      uint32_t i = FindDeadline(e, *rules_.Find(d.rule));
+      // `warned` may come without a warn_at: a deadline whose warning fired
+      // and that was resumed without one (OpenDeadlines says warned).
+      if (entry.warned) {  // armed again, for its breach: the last seq still
+        Disarm(i);
+        items_[i].flags |= kWarned;
+        Arm(i);
+      }
+      if (entry.paused) {
+        Deadline pause;
+        pause.rule = d.rule;
+        pause.op = DeadlineOp::kPause;
+        s = Apply(entry.entity_kind, entry.entity, pause, {});
+      }
+    }
+  }
+  if (s.ok()) return s;
+  if (s.code() != absl::StatusCode::kInvalidArgument) return s;
+  return refuse(std::string_view(s.message().data(), s.message().size()));
+}
+
 // --- DeadlineQueue ---------------------------------------------------------
 
 DeadlineQueue::DeadlineQueue() : impl_(std::make_unique<Impl>()) {}
@@ -1551,11 +1705,12 @@ DeadlineQueue::DeadlineQueue(DeadlineQueue&&) noexcept = default;
 DeadlineQueue& DeadlineQueue::operator=(DeadlineQueue&&) noexcept = default;
 
 absl::Status DeadlineQueue::Apply(EntityKind kind, std::string_view key, const Deadline& op,
-                                  Timestamp /*at*/) {
-  return impl_->Apply(kind, key, op);
+                                  Timestamp /*at*/, const EventOrigin& origin) {
+  return impl_->Apply(kind, key, op, origin);
 }
-absl::Status DeadlineQueue::Schedule(EntityKind kind, std::string_view key, const Action& action) {
-  return impl_->Schedule(kind, key, action);
+absl::Status DeadlineQueue::Schedule(EntityKind kind, std::string_view key, const Action& action,
+                                     const EventOrigin& origin) {
+  return impl_->Schedule(kind, key, action, origin);
 }
 void DeadlineQueue::CancelAll(EntityKind kind, std::string_view key) { impl_->CancelAll(kind, key); }
 std::vector<DueItem> DeadlineQueue::Due(Timestamp now) {
@@ -1582,6 +1737,23 @@ std::vector<OpenDeadline> DeadlineQueue::OpenDeadlines(EntityKind kind,
 }
 std::vector<Action> DeadlineQueue::ScheduledActions(EntityKind kind, std::string_view key) const {
   return impl_->ScheduledActions(kind, key);
+}
+std::vector<QueueEntry> DeadlineQueue::Export() const { return impl_->Export(); }
+absl::Status DeadlineQueue::Import(const std::vector<QueueEntry>& entries) {
+  // Into a fresh queue, which replaces this one only when all went in.
+  auto fresh = std::make_unique<Impl>();
+  for (size_t k = 0; k < entries.size(); ++k) {
+    absl::Status s = fresh->ImportEntry(k, entries[k]);
+    if (!s.ok()) return s;
+  }
+  impl_ = std::move(fresh);
+  return absl::OkStatus();
+}
+
+bool operator==(const QueueEntry& a, const QueueEntry& b) {
+  return a.kind == b.kind && a.entity_kind == b.entity_kind && a.entity == b.entity &&
+         a.deadline == b.deadline && a.paused == b.paused && a.warned == b.warned &&
+         a.action == b.action && a.event_id == b.event_id && a.agent == b.agent;
 }
 
 }  // namespace kefu

@@ -333,16 +333,19 @@ struct Shop::Impl {
   // deadlines and actions are dropped, and then the finishing event's own
   // actions enter (ORD-CANCEL-REG: a cancelled order's register and restock
   // fall due all the same); its deadline ops do not.
-  static void Enqueue(Shard& shard, EntityKind kind, const std::string& key,
-                      const Outcome& out, Timestamp at, bool finished) {
+  // Each enters with the event's id and agent (DueItem::event_id, agent).
+  static void Enqueue(Shard& shard, EntityKind kind, const std::string& key, const Outcome& out,
+                      const EventMeta& meta, bool finished) {
     if (out.audit.duplicate || out.audit.refused) return;
+    const Timestamp at = meta.at;
+    const EventOrigin origin{meta.id, meta.agent};
     if (finished) {
       shard.queue.CancelAll(kind, key);
     } else {
       for (const Deadline& d : out.deadlines) {
         // The machines only emit well-formed ops; a malformed one is a bug
         // there and must not take the engine down.
-        shard.queue.Apply(kind, key, d, at).IgnoreError();
+        shard.queue.Apply(kind, key, d, at, origin).IgnoreError();
         if (d.op == DeadlineOp::kSet || d.op == DeadlineOp::kResume) {
           shard.LowerDueBound(d.warn_at ? std::min(*d.warn_at, d.due) : d.due);
         }
@@ -350,7 +353,7 @@ struct Shop::Impl {
     }
     for (const Action& a : out.actions) {
       if (a.due && *a.due > at) {
-        shard.queue.Schedule(kind, key, a).IgnoreError();
+        shard.queue.Schedule(kind, key, a, origin).IgnoreError();
         shard.LowerDueBound(*a.due);
       }
     }
@@ -460,7 +463,6 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kOrder, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<OrderPlaced>(e);
-    const Timestamp at = MetaOf(e).at;
     return ApplyTo(shard.orders, EntityKind::kOrder, key, e, OrderEnv(), creates,
                    [&](const Order& order, const Outcome& out) {
                      // The index holds buyer, items and address of live
@@ -471,7 +473,7 @@ struct Shop::Impl {
                           std::holds_alternative<Cancelled>(e))) {
                        order_registry.Update(order);
                      }
-                     Enqueue(shard, EntityKind::kOrder, key, out, at, !order.live());
+                     Enqueue(shard, EntityKind::kOrder, key, out, MetaOf(e), !order.live());
                    });
   }
 
@@ -479,12 +481,11 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kTicket, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<TicketRegistered>(e);
-    const Timestamp at = MetaOf(e).at;
     return ApplyTo(shard.tickets, EntityKind::kTicket, key, e, TicketEnv(), creates,
                    [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
                      ticket_registry.Update(ticket);
-                     Enqueue(shard, EntityKind::kTicket, key, out, at, !ticket.open());
+                     Enqueue(shard, EntityKind::kTicket, key, out, MetaOf(e), !ticket.open());
                    });
   }
 
@@ -492,10 +493,9 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kReview, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<ReviewReceived>(e);
-    const Timestamp at = MetaOf(e).at;
     return ApplyTo(shard.reviews, EntityKind::kReview, key, e, ReviewEnv(), creates,
                    [&](const Review& review, const Outcome& out) {
-                     Enqueue(shard, EntityKind::kReview, key, out, at, !review.open());
+                     Enqueue(shard, EntityKind::kReview, key, out, MetaOf(e), !review.open());
                    });
   }
 
@@ -531,7 +531,7 @@ struct Shop::Impl {
       std::lock_guard lock(shard.mu);
       out = ApplyTo(shard.conversations, EntityKind::kReply, key, e, ConversationEnv(&findings),
                     /*creates=*/true, [&](const Conversation&, const Outcome& o) {
-                      Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e).at, false);
+                      Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e), false);
                     });
     }
     // Only the shared record is under its lock, after the shard's.

@@ -2,12 +2,10 @@
 #include "kefu/io/replay.h"
 
 #include <algorithm>
-#include <deque>
 #include <cstddef>
 #include <istream>
 #include <map>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -122,11 +120,9 @@ class Builder {
     if (out.refused()) return;  // a refused event asks for nothing
     const EventMeta& meta = MetaOf(event);
     for (const Action& a : out.actions) {
-      if (a.due && *a.due > meta.at) {  // in the deadline queue: comes back in CollectDue
-        scheduled_from_[KeyOf(event.kind(), event.key, a.rule, *a.due, a.kind)].push_back(
-            ScheduledFrom{meta.agent, meta.id});
-        continue;
-      }
+      // In the deadline queue: comes back in CollectDue, with this event's
+      // id and agent.
+      if (a.due && *a.due > meta.at) continue;
       std::string agent = a.assignee;
       if (agent.empty()) agent = meta.agent;
       if (agent.empty()) agent = OwnerOf(event.kind(), event.key);
@@ -177,52 +173,24 @@ class Builder {
     std::vector<ReplayAction> actions;
   };
 
-  // A scheduled action comes back from the deadline queue without the event
-  // that asked for it; its agent and id are kept here until it does (or to
-  // the end, when the entity's end cancelled it).
-  struct ScheduledFrom {
-    std::string agent;
-    std::string event_id;
-  };
-  // entity kind, entity key, rule, due (ns), action kind
-  using ScheduledKey = std::tuple<int, std::string, std::string, int64_t, int>;
-  static ScheduledKey KeyOf(EntityKind kind, const std::string& key, RuleId rule, Timestamp due,
-                            ActionKind action_kind) {
-    return ScheduledKey{static_cast<int>(kind), key, std::string(rule), absl::ToUnixNanos(due),
-                        static_cast<int>(action_kind)};
-  }
-  // The earliest remembered event for a due action like this one (the queue
-  // returns equal ones in the order they were scheduled); empty when none.
-  ScheduledFrom TakeScheduledFrom(const DueItem& item) {
-    if (!item.action.due) return {};
-    auto it = scheduled_from_.find(
-        KeyOf(item.entity_kind, item.entity, item.action.rule, *item.action.due, item.action.kind));
-    if (it == scheduled_from_.end()) return {};
-    ScheduledFrom from = std::move(it->second.front());
-    it->second.pop_front();
-    if (it->second.empty()) scheduled_from_.erase(it);
-    return from;
-  }
-
   bool Keep(size_t kept) const {
     return options_.max_items_kept == 0 || kept < options_.max_items_kept;
   }
 
-  // A due item as taken from the shop, with who it goes to and the event
-  // that asked for it (actions only), both found when it was taken.
+  // A due item as taken from the shop, with who it goes to (actions only),
+  // found when it was taken: the action's assignee, else the agent of the
+  // event that scheduled it (the item carries its id and agent), else the
+  // entity's owner.
   struct Held {
     DueItem item;
     std::string agent;
-    std::string event_id;
   };
   Held Resolve(DueItem&& item) {
-    Held h{std::move(item), {}, {}};
+    Held h{std::move(item), {}};
     if (h.item.kind == DueItem::Kind::kAction) {
-      ScheduledFrom from = TakeScheduledFrom(h.item);
       h.agent = h.item.action.assignee;
-      if (h.agent.empty()) h.agent = std::move(from.agent);
+      if (h.agent.empty()) h.agent = h.item.agent;
       if (h.agent.empty()) h.agent = OwnerOf(h.item.entity_kind, h.item.entity);
-      h.event_id = std::move(from.event_id);
     }
     return h;
   }
@@ -242,9 +210,9 @@ class Builder {
         if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(item));
         break;
       case DueItem::Kind::kAction:
-        AddAction(std::move(h.agent), ReplayAction{item.entity_kind, item.entity,
-                                                   std::move(h.event_id), item.at,
-                                                   std::move(item.action)});
+        AddAction(std::move(h.agent),
+                  ReplayAction{item.entity_kind, item.entity, std::move(item.event_id), item.at,
+                               std::move(item.action)});
         break;
     }
   }
@@ -284,7 +252,6 @@ class Builder {
   std::map<std::string, int64_t> warnings_by_rule_;
   std::map<std::string, int64_t> breaches_by_rule_;
   std::map<std::string, AgentTally> agents_;
-  std::map<ScheduledKey, std::deque<ScheduledFrom>> scheduled_from_;
   std::vector<DueItem> due_;  // CollectDue's slices
   Timestamp clock_ = absl::InfinitePast();
   std::vector<Held> held_;    // due after clock_, in time order when held_sorted_

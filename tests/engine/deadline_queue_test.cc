@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -26,6 +27,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 const Timestamp kT0 = absl::FromUnixSeconds(1795000000);  // 2026-11-18
+const EventOrigin kNoOrigin{};
 Timestamp H(int hours) { return kT0 + absl::Hours(hours); }
 
 Deadline Set(RuleId rule, Timestamp due, std::optional<Timestamp> warn_at = std::nullopt) {
@@ -71,10 +73,10 @@ TEST(DeadlineQueue, DueKindNamesAreStable) {
 
 TEST(DeadlineQueue, ReturnsWhatIsDueInTimeOrder) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "A", Set("AS-RESOLVE", H(30)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "B", Set("AS-TRACK", H(10)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "C", Set("ORD-UNSHIPPED", H(20)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kReview, "D", Set("RV-DAILY", H(5000)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "A", Set("AS-RESOLVE", H(30)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "B", Set("AS-TRACK", H(10)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "C", Set("ORD-UNSHIPPED", H(20)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kReview, "D", Set("RV-DAILY", H(5000)), H(0), kNoOrigin).ok());
   EXPECT_EQ(q.pending(), 4u);
   EXPECT_EQ(q.open_entities(), 4u);
   std::vector<DueItem> due = q.Due(H(100));
@@ -91,11 +93,12 @@ TEST(DeadlineQueue, EqualTimesComeInTheOrderTheyWereSet) {
   DeadlineQueue q;
   // RV-DAILY falls due at the end of the day for every review of that day.
   for (const char* key : {"R3", "R1", "R2"}) {
-    ASSERT_TRUE(q.Apply(EntityKind::kReview, key, Set("RV-DAILY", H(24)), H(0)).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kReview, key, Set("RV-DAILY", H(24)), H(0), kNoOrigin).ok());
   }
-  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R0", Call("RV-SCHEDULE", H(24))).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R0", Call("RV-SCHEDULE", H(24)), kNoOrigin).ok());
   // A warning at its due time comes before its breach.
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T", Set("AS-RESOLVE", H(24), H(24)), H(0)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T", Set("AS-RESOLVE", H(24), H(24)), H(0), kNoOrigin).ok());
   EXPECT_THAT(Briefs(q.Due(H(24))),
               ElementsAre("breach R3 RV-DAILY@24", "breach R1 RV-DAILY@24",
                           "breach R2 RV-DAILY@24", "action R0 RV-SCHEDULE@24",
@@ -105,8 +108,9 @@ TEST(DeadlineQueue, EqualTimesComeInTheOrderTheyWereSet) {
 TEST(DeadlineQueue, EachItemIsReturnedExactlyOnceAcrossCalls) {
   DeadlineQueue q;
   for (int h = 1; h <= 6; ++h) {
-    ASSERT_TRUE(
-        q.Apply(EntityKind::kOrder, "O" + std::to_string(h), Set("ORD-UNSHIPPED", H(h)), H(0)).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(h), Set("ORD-UNSHIPPED", H(h)),
+                        H(0), kNoOrigin)
+                    .ok());
   }
   EXPECT_THAT(q.Due(H(0)), IsEmpty());
   EXPECT_THAT(Briefs(q.Due(H(2))),
@@ -128,7 +132,7 @@ TEST(DeadlineQueue, WarningFiresOnceBeforeItsBreach) {
   Deadline d = Set("AS-RESOLVE", H(7 * 24), H(6 * 24));
   d.message = {"售后须7天内完结", "resolve within 7 days"};
   d.figures.push_back({"due", H(7 * 24)});
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "AS1", d, H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "AS1", d, H(0), kNoOrigin).ok());
   EXPECT_EQ(q.pending(), 2u);
   EXPECT_THAT(q.Due(H(6 * 24 - 1)), IsEmpty());
 
@@ -155,10 +159,11 @@ TEST(DeadlineQueue, WarningFiresOnceBeforeItsBreach) {
 
 TEST(DeadlineQueue, SetReplacesTheEarlierDeadlineOfTheSameRuleAndItsWarning) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(48), H(24)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-UNSHIPPED", H(30)), H(0)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(48), H(24)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-UNSHIPPED", H(30)), H(0), kNoOrigin).ok());
   // The buyer confirmed again: the hold restarts, with no warning this time.
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(72)), H(10)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(72)), H(10), kNoOrigin).ok());
   EXPECT_EQ(q.pending(), 2u);
   const std::vector<OpenDeadline> open = q.OpenDeadlines(EntityKind::kOrder, "O1");
   ASSERT_EQ(open.size(), 2u);
@@ -172,24 +177,35 @@ TEST(DeadlineQueue, SetReplacesTheEarlierDeadlineOfTheSameRuleAndItsWarning) {
 
 TEST(DeadlineQueue, SetAfterTheWarningFiredWarnsAgain) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(48), H(24)), H(0), kNoOrigin).ok());
   EXPECT_THAT(Briefs(q.Due(H(30))), ElementsAre("warning O1 ORD-F2-HOLD@24"));
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(96), H(72)), H(30)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kOrder, "O1", Set("ORD-F2-HOLD", H(96), H(72)), H(30), kNoOrigin).ok());
   EXPECT_THAT(Briefs(q.Due(H(100))),
               ElementsAre("warning O1 ORD-F2-HOLD@72", "breach O1 ORD-F2-HOLD@96"));
 }
 
 TEST(DeadlineQueue, CancelForgetsTheDeadline) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(10)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(10)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1), kNoOrigin)
+          .ok());
   EXPECT_EQ(q.pending(), 1u);
   // Cancelling what is not there is a no-op.
-  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1)).ok());
-  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T9", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1)).ok());
-  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("NO-SUCH", DeadlineOp::kCancel), H(1)).ok());
-  EXPECT_TRUE(q.Apply(EntityKind::kOrder, "T1", Op("AS-TRACK", DeadlineOp::kCancel), H(1)).ok());
+  EXPECT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1), kNoOrigin)
+          .ok());
+  EXPECT_TRUE(
+      q.Apply(EntityKind::kTicket, "T9", Op("AS-RESOLVE", DeadlineOp::kCancel), H(1), kNoOrigin)
+          .ok());
+  EXPECT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("NO-SUCH", DeadlineOp::kCancel), H(1), kNoOrigin).ok());
+  EXPECT_TRUE(
+      q.Apply(EntityKind::kOrder, "T1", Op("AS-TRACK", DeadlineOp::kCancel), H(1), kNoOrigin).ok());
   EXPECT_EQ(q.open_entities(), 1u);
   EXPECT_THAT(Briefs(q.Due(H(100))), ElementsAre("breach T1 AS-TRACK@10"));
   EXPECT_EQ(q.open_entities(), 0u);
@@ -197,9 +213,12 @@ TEST(DeadlineQueue, CancelForgetsTheDeadline) {
 
 TEST(DeadlineQueue, CancelAfterTheWarningDropsTheBreach) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0), kNoOrigin).ok());
   EXPECT_EQ(q.Due(H(25)).size(), 1u);
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(26)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kCancel), H(26), kNoOrigin)
+          .ok());
   EXPECT_THAT(q.Due(H(100)), IsEmpty());
   EXPECT_EQ(q.open_entities(), 0u);
 }
@@ -210,10 +229,11 @@ TEST(DeadlineQueue, PausedDeadlineDoesNotFireAndResumesWithNewTimes) {
   d.message = {"售后须7天内完结", "resolve within 7 days"};
   d.figures.push_back({"claimed", Money::Fen(1200)});
   d.figures.push_back({"due", H(48)});  // stays the kSet's due after the resume
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0), kNoOrigin).ok());
   // Waiting on the supplier: the clock stops at hour 10.
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause, H(48), H(24)),
-                      H(10)).ok());
+                      H(10), kNoOrigin)
+                  .ok());
   EXPECT_EQ(q.paused(), 1u);
   EXPECT_EQ(q.pending(), 0u);
   EXPECT_EQ(q.open_entities(), 1u);
@@ -221,11 +241,14 @@ TEST(DeadlineQueue, PausedDeadlineDoesNotFireAndResumesWithNewTimes) {
   EXPECT_TRUE(q.OpenDeadlines(EntityKind::kTicket, "T1")[0].paused);
   EXPECT_THAT(q.Due(H(60)), IsEmpty());
   // Pausing twice changes nothing.
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(61)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(61), kNoOrigin)
+          .ok());
   EXPECT_EQ(q.paused(), 1u);
   // Back at hour 70: 60 paused hours move both times.
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1",
-                      Op("AS-RESOLVE", DeadlineOp::kResume, H(108), H(84)), H(70)).ok());
+                      Op("AS-RESOLVE", DeadlineOp::kResume, H(108), H(84)), H(70), kNoOrigin)
+                  .ok());
   EXPECT_EQ(q.paused(), 0u);
   EXPECT_EQ(q.pending(), 2u);
   std::vector<DueItem> due = q.Due(H(200));
@@ -241,11 +264,15 @@ TEST(DeadlineQueue, PausedDeadlineDoesNotFireAndResumesWithNewTimes) {
 
 TEST(DeadlineQueue, ResumeDoesNotRepeatAWarningAlreadyReturned) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0), kNoOrigin).ok());
   EXPECT_THAT(Briefs(q.Due(H(30))), ElementsAre("warning T1 AS-RESOLVE@24"));
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(30)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(30), kNoOrigin)
+          .ok());
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1",
-                      Op("AS-RESOLVE", DeadlineOp::kResume, H(58), H(34)), H(40)).ok());
+                      Op("AS-RESOLVE", DeadlineOp::kResume, H(58), H(34)), H(40), kNoOrigin)
+                  .ok());
   EXPECT_EQ(q.pending(), 1u);
   EXPECT_THAT(Briefs(q.Due(H(100))), ElementsAre("breach T1 AS-RESOLVE@58"));
 }
@@ -253,7 +280,8 @@ TEST(DeadlineQueue, ResumeDoesNotRepeatAWarningAlreadyReturned) {
 TEST(DeadlineQueue, ResumeOfAnUnknownDeadlineActsAsSet) {
   DeadlineQueue q;
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1",
-                      Op("AS-RESOLVE", DeadlineOp::kResume, H(20), H(10)), H(0)).ok());
+                      Op("AS-RESOLVE", DeadlineOp::kResume, H(20), H(10)), H(0), kNoOrigin)
+                  .ok());
   EXPECT_EQ(q.pending(), 2u);
   std::vector<DueItem> due = q.Due(H(30));
   EXPECT_THAT(Briefs(due), ElementsAre("warning T1 AS-RESOLVE@10", "breach T1 AS-RESOLVE@20"));
@@ -262,19 +290,23 @@ TEST(DeadlineQueue, ResumeOfAnUnknownDeadlineActsAsSet) {
 
 TEST(DeadlineQueue, PauseOfAnUnknownDeadlineIsANoOp) {
   DeadlineQueue q;
-  EXPECT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(0)).ok());
+  EXPECT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(0), kNoOrigin)
+          .ok());
   EXPECT_EQ(q.open_entities(), 0u);
   EXPECT_EQ(q.paused(), 0u);
 }
 
 TEST(DeadlineQueue, CancelAllDropsEverythingOfTheEntity) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(12)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-TRACK", DeadlineOp::kPause), H(1)).ok());
-  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, "T1", Call("AS-OWNER", H(5))).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-RESOLVE", H(50)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "T1", Set("ORD-UNSHIPPED", H(40)), H(0)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(12)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-TRACK", DeadlineOp::kPause), H(1), kNoOrigin).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, "T1", Call("AS-OWNER", H(5)), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-RESOLVE", H(50)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "T1", Set("ORD-UNSHIPPED", H(40)), H(0), kNoOrigin).ok());
   EXPECT_EQ(q.open_entities(), 3u);
   q.CancelAll(EntityKind::kTicket, "T1");
   q.CancelAll(EntityKind::kTicket, "T-unknown");
@@ -300,13 +332,15 @@ TEST(DeadlineQueue, ScheduledActionsFireAtTheirDueAsScheduled) {
   bare.kind = ActionKind::kRestock;
   bare.rule = "AS-RECEIVE";
   bare.due = H(30);
-  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", second).ok());
-  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", first).ok());
-  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", bare).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", second, kNoOrigin).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", first, kNoOrigin).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", bare, kNoOrigin).ok());
   EXPECT_EQ(q.pending(), 3u);
   EXPECT_THAT(q.ScheduledActions(EntityKind::kReview, "R1"), ElementsAre(first, bare, second));
   // Actions are not keyed by rule: a deadline op of the same rule leaves them.
-  ASSERT_TRUE(q.Apply(EntityKind::kReview, "R1", Op("RV-SCHEDULE", DeadlineOp::kCancel), H(1)).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kReview, "R1", Op("RV-SCHEDULE", DeadlineOp::kCancel), H(1), kNoOrigin)
+          .ok());
   std::vector<DueItem> due = q.Due(H(100));
   ASSERT_EQ(due.size(), 3u);
   EXPECT_EQ(due[0].kind, DueItem::Kind::kAction);
@@ -321,13 +355,15 @@ TEST(DeadlineQueue, ScheduledActionsFireAtTheirDueAsScheduled) {
 
 TEST(DeadlineQueue, TimesAlreadyPastFireAtTheNextDue) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-UNSHIPPED", H(50)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O2", Set("ORD-UNSHIPPED", H(5)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O1", Set("ORD-UNSHIPPED", H(50)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O2", Set("ORD-UNSHIPPED", H(5)), H(0), kNoOrigin).ok());
   EXPECT_THAT(Briefs(q.Due(H(10))), ElementsAre("breach O2 ORD-UNSHIPPED@5"));
   // Set now, due long ago (an ERP delivering late).
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O3", Set("ORD-UNSHIPPED", H(7), H(3)), H(10)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O4", Set("ORD-UNSHIPPED", H(-2000)), H(10)).ok());
-  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", Call("RV-SCHEDULE", H(8))).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kOrder, "O3", Set("ORD-UNSHIPPED", H(7), H(3)), H(10), kNoOrigin).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kOrder, "O4", Set("ORD-UNSHIPPED", H(-2000)), H(10), kNoOrigin).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", Call("RV-SCHEDULE", H(8)), kNoOrigin).ok());
   EXPECT_EQ(q.NextDue(), H(-2000));
   EXPECT_THAT(Briefs(q.Due(H(10))),
               ElementsAre("breach O4 ORD-UNSHIPPED@-2000", "warning O3 ORD-UNSHIPPED@3",
@@ -339,8 +375,9 @@ TEST(DeadlineQueue, TimesAlreadyPastFireAtTheNextDue) {
 
 TEST(DeadlineQueue, InvalidInputIsRefusedAndChangesNothing) {
   DeadlineQueue q;
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0)).ok());
-  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, "T1", Call("AS-OWNER", H(5))).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(48), H(24)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, "T1", Call("AS-OWNER", H(5)), kNoOrigin).ok());
   const auto before = q.OpenDeadlines(EntityKind::kTicket, "T1");
 
   const std::vector<std::pair<std::string, Deadline>> bad = {
@@ -356,17 +393,17 @@ TEST(DeadlineQueue, InvalidInputIsRefusedAndChangesNothing) {
       {"", Op("AS-RESOLVE", DeadlineOp::kCancel)},
   };
   for (const auto& [key, d] : bad) {
-    const absl::Status s = q.Apply(EntityKind::kTicket, key, d, H(0));
+    const absl::Status s = q.Apply(EntityKind::kTicket, key, d, H(0), kNoOrigin);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << key << " " << d.rule << " " << s;
   }
   Action no_due = Call("AS-OWNER", H(1));
   no_due.due.reset();
   Action infinite = Call("AS-OWNER", absl::InfiniteFuture());
-  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "T1", no_due).code(),
+  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "T1", no_due, kNoOrigin).code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "T1", infinite).code(),
+  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "T1", infinite, kNoOrigin).code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "", Call("AS-OWNER", H(1))).code(),
+  EXPECT_EQ(q.Schedule(EntityKind::kTicket, "", Call("AS-OWNER", H(1)), kNoOrigin).code(),
             absl::StatusCode::kInvalidArgument);
 
   EXPECT_EQ(q.pending(), 3u);
@@ -396,7 +433,7 @@ TEST(DeadlineQueue, FiguresAndMessagesComeBackAsSet) {
   d.figures.push_back({"missing", TermList{Term{"price", "价格", "price"},
                                            Term{"postage", "邮费", "postage"}}});
   d.figures.push_back({"none", TermList{}});
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0), kNoOrigin).ok());
   std::vector<DueItem> due = q.Due(H(100));
   ASSERT_EQ(due.size(), 2u);
   EXPECT_EQ(due[0].deadline, d);
@@ -412,16 +449,17 @@ TEST(DeadlineQueue, ForEachDuePassesEachItemAsDueWouldReturnIt) {
     d.message = {"{claimed}于{due}前处理", "{claimed} by {due}"};
     d.figures.push_back({"claimed", Money::Fen(1200)});
     d.figures.push_back({"state", std::string("等待买家退货，超过十五个字节的文字")});
-    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "AS2026112400001234", d, H(0)).ok());
-    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "T2", Set("AS-TRACK", H(3)), H(0)).ok());
+    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "AS2026112400001234", d, H(0), kNoOrigin).ok());
+    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "T2", Set("AS-TRACK", H(3)), H(0), kNoOrigin).ok());
     Action with = Call("RV-SCHEDULE", H(2), "客服小王（售后组，夜班）");
     with.figures.push_back({"day", int64_t{2}});
-    ASSERT_TRUE(q->Schedule(EntityKind::kReview, "R-with-a-long-review-key-1", with).ok());
+    ASSERT_TRUE(
+        q->Schedule(EntityKind::kReview, "R-with-a-long-review-key-1", with, kNoOrigin).ok());
     Action bare;
     bare.kind = ActionKind::kRestock;
     bare.rule = "AS-RECEIVE";
     bare.due = H(2);
-    ASSERT_TRUE(q->Schedule(EntityKind::kOrder, "O1", bare).ok());
+    ASSERT_TRUE(q->Schedule(EntityKind::kOrder, "O1", bare, kNoOrigin).ok());
   };
   DeadlineQueue a, b;
   fill(&a);
@@ -455,7 +493,8 @@ TEST(DeadlineQueue, ForEachDueThatThrowsHasDeliveredTheItemsItWasPassed) {
   DeadlineQueue q;
   for (int i = 0; i < 6; ++i) {
     ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T" + std::to_string(i), Set("AS-RESOLVE", H(i + 1)),
-                        H(0)).ok());
+                        H(0), kNoOrigin)
+                    .ok());
   }
   std::vector<std::string> seen;
   EXPECT_THROW(q.ForEachDue(H(10),
@@ -474,11 +513,13 @@ TEST(DeadlineQueue, ForEachDueThatThrowsHasDeliveredTheItemsItWasPassed) {
 TEST(DeadlineQueue, KeysArePerKindAndMayBeLong) {
   DeadlineQueue q;
   const std::string long_key(100, 'k');
-  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "T1", Set("ORD-UNSHIPPED", H(1)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(2)), H(0)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, long_key, Set("AS-RESOLVE", H(3)), H(0)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "T1", Set("ORD-UNSHIPPED", H(1)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(2)), H(0), kNoOrigin).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, long_key, Set("AS-RESOLVE", H(3)), H(0), kNoOrigin).ok());
   ASSERT_TRUE(q.Apply(EntityKind::kTicket, "123456789012345678901234", Set("AS-RESOLVE", H(4)),
-                      H(0)).ok());
+                      H(0), kNoOrigin)
+                  .ok());
   EXPECT_EQ(q.open_entities(), 4u);
   ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, long_key).size(), 1u);
   std::vector<DueItem> due = q.Due(H(10));
@@ -493,7 +534,7 @@ TEST(DeadlineQueue, RuleIdsNeedNotOutliveTheCall) {
   DeadlineQueue q;
   {
     std::string rule = "AS-RESOLVE";
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set(rule, H(1)), H(0)).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set(rule, H(1)), H(0), kNoOrigin).ok());
     rule = "XX-XXXXXXX";
   }
   std::vector<DueItem> due = q.Due(H(10));
@@ -503,7 +544,7 @@ TEST(DeadlineQueue, RuleIdsNeedNotOutliveTheCall) {
 
 TEST(DeadlineQueue, MovedQueueKeepsItsContents) {
   DeadlineQueue a;
-  ASSERT_TRUE(a.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(1)), H(0)).ok());
+  ASSERT_TRUE(a.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(1)), H(0), kNoOrigin).ok());
   DeadlineQueue b = std::move(a);
   EXPECT_EQ(b.Due(H(10)).size(), 1u);
 }
@@ -515,10 +556,13 @@ TEST(DeadlineQueue, ChurnOnOneDeadlineLeavesOneItem) {
   for (int i = 0; i < 100000; ++i) {
     const Timestamp due = kT0 + absl::Seconds(i * 37 % 100000);
     ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", due, due - absl::Seconds(1)),
-                        H(0)).ok());
+                        H(0), kNoOrigin)
+                    .ok());
     if (i % 3 == 0) {
-      ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-TRACK", due), H(0)).ok());
-      ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Op("AS-TRACK", DeadlineOp::kCancel), H(0)).ok());
+      ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-TRACK", due), H(0), kNoOrigin).ok());
+      ASSERT_TRUE(
+          q.Apply(EntityKind::kTicket, "T2", Op("AS-TRACK", DeadlineOp::kCancel), H(0), kNoOrigin)
+              .ok());
     }
   }
   EXPECT_EQ(q.pending(), 2u);
@@ -535,7 +579,8 @@ TEST(DeadlineQueue, ReplacingWhatIsAboutToFallDueLeavesNoStaleItem) {
   // 1000 orders due within the same few minutes; the first Due sorts them.
   for (int i = 0; i < 1000; ++i) {
     ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i),
-                        Set("ORD-UNSHIPPED", kT0 + absl::Seconds(i % 100)), H(0)).ok());
+                        Set("ORD-UNSHIPPED", kT0 + absl::Seconds(i % 100)), H(0), kNoOrigin)
+                    .ok());
   }
   EXPECT_EQ(q.Due(kT0 - absl::Seconds(1)).size(), 0u);
   EXPECT_EQ(q.NextDue(), kT0);
@@ -544,8 +589,9 @@ TEST(DeadlineQueue, ReplacingWhatIsAboutToFallDueLeavesNoStaleItem) {
     const Timestamp due = kT0 + absl::Seconds(1000 - i);
     std::optional<Timestamp> warn;
     if (i % 2 == 0) warn = due - absl::Seconds(500);
-    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i), Set("ORD-UNSHIPPED", due, warn),
-                        H(0)).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i),
+                        Set("ORD-UNSHIPPED", due, warn), H(0), kNoOrigin)
+                    .ok());
   }
   EXPECT_EQ(q.pending(), 1500u);
   std::vector<DueItem> due = q.Due(H(1));
@@ -572,7 +618,9 @@ TEST(DeadlineQueue, ManyDeadlinesOfOneBucketCancelledDownToAQuarterFireInOrder) 
     const std::string key = "T" + std::to_string(i);
     std::optional<Timestamp> warn;
     if (i % 4 == 1) warn = H(24) + absl::Seconds(i);
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Set("AS-RESOLVE", due_of(i), warn), H(0)).ok());
+    ASSERT_TRUE(
+        q.Apply(EntityKind::kTicket, key, Set("AS-RESOLVE", due_of(i), warn), H(0), kNoOrigin)
+            .ok());
   }
   // Three in four are cancelled, in an order that empties every page.
   for (int i = 639; i >= 0; --i) {
@@ -581,7 +629,9 @@ TEST(DeadlineQueue, ManyDeadlinesOfOneBucketCancelledDownToAQuarterFireInOrder) 
     if (i % 8 == 3) {
       q.CancelAll(EntityKind::kTicket, key);
     } else {
-      ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Op("AS-RESOLVE", DeadlineOp::kCancel), H(0)).ok());
+      ASSERT_TRUE(
+          q.Apply(EntityKind::kTicket, key, Op("AS-RESOLVE", DeadlineOp::kCancel), H(0), kNoOrigin)
+              .ok());
     }
   }
   // Of those left, some are paused and resumed, some set again: a resume or
@@ -590,13 +640,16 @@ TEST(DeadlineQueue, ManyDeadlinesOfOneBucketCancelledDownToAQuarterFireInOrder) 
   for (int i = 0; i < 640; i += 4) want[{due_of(i), order++}] = "T" + std::to_string(i);
   for (int i = 0; i < 640; i += 32) {
     const std::string key = "T" + std::to_string(i);
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Op("AS-RESOLVE", DeadlineOp::kPause), H(0)).ok());
+    ASSERT_TRUE(
+        q.Apply(EntityKind::kTicket, key, Op("AS-RESOLVE", DeadlineOp::kPause), H(0), kNoOrigin)
+            .ok());
   }
   EXPECT_EQ(q.paused(), 20u);
   for (int i = 0; i < 640; i += 32) {
     const std::string key = "T" + std::to_string(i);
     ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Op("AS-RESOLVE", DeadlineOp::kResume, due_of(i)),
-                        H(0)).ok());
+                        H(0), kNoOrigin)
+                    .ok());
     for (auto it = want.begin(); it != want.end(); ++it) {
       if (it->second == key) {
         want.erase(it);
@@ -629,11 +682,12 @@ TEST(DeadlineQueue, TwoDeadlinesOfOneEntityFireWhicheverIsDueFirst) {
     const std::string key = "T" + std::to_string(i);
     const Timestamp a = H(10) + absl::Seconds(i);
     const Timestamp b = H(10) + absl::Seconds(200 - i);
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Set("AS-RESOLVE", a), H(0)).ok());
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Set("AS-TRACK", b), H(0)).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Set("AS-RESOLVE", a), H(0), kNoOrigin).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Set("AS-TRACK", b), H(0), kNoOrigin).ok());
     if (i % 3 == 0) {  // moved after both were set
       ASSERT_TRUE(q.Apply(EntityKind::kTicket, key, Set("AS-RESOLVE", H(10) + absl::Seconds(300)),
-                          H(0)).ok());
+                          H(0), kNoOrigin)
+                      .ok());
     }
   }
   std::vector<DueItem> due = q.Due(H(11));
@@ -653,7 +707,8 @@ TEST(DeadlineQueue, HoldsMoreEntitiesThanItsSmallChunks) {
   const int64_t n = 140000;  // past 2^17 items and entities: the large chunks
   for (int64_t i = 0; i < n; ++i) {
     const Timestamp due = kT0 + absl::Seconds(i * 7919 % n);
-    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i), Set("ORD-UNSHIPPED", due), H(0))
+    ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O" + std::to_string(i), Set("ORD-UNSHIPPED", due),
+                        H(0), kNoOrigin)
                     .ok());
   }
   EXPECT_EQ(q.open_entities(), static_cast<size_t>(n));
@@ -675,9 +730,11 @@ TEST(DeadlineQueue, EntitiesEndedByDueCanComeBackBeforeAndAfterTheSweep) {
                       : "T" + std::to_string(i);
   };
   for (int i = 0; i < n; ++i) {
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(i), Set("AS-RESOLVE", H(1 + i % 10)), H(0)).ok());
+    ASSERT_TRUE(
+        q.Apply(EntityKind::kTicket, key(i), Set("AS-RESOLVE", H(1 + i % 10)), H(0), kNoOrigin)
+            .ok());
   }
-  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, key(1), Call("AS-RESOLVE", H(40))).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kTicket, key(1), Call("AS-RESOLVE", H(40)), kNoOrigin).ok());
   // Hour 1 ends 600 entities: fewer husks than a sweep waits for.
   ASSERT_EQ(q.Due(H(1)).size(), 600u);
   EXPECT_EQ(q.open_entities(), static_cast<size_t>(n - 600));
@@ -686,8 +743,8 @@ TEST(DeadlineQueue, EntitiesEndedByDueCanComeBackBeforeAndAfterTheSweep) {
   q.CancelAll(EntityKind::kTicket, key(10));  // ended: a no-op
   EXPECT_EQ(q.open_entities(), static_cast<size_t>(n - 600));
   // Ended entities come back.
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(0), Set("AS-TRACK", H(20)), H(1)).ok());
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(20), Set("AS-TRACK", H(21)), H(1)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(0), Set("AS-TRACK", H(20)), H(1), kNoOrigin).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(20), Set("AS-TRACK", H(21)), H(1), kNoOrigin).ok());
   EXPECT_EQ(q.open_entities(), static_cast<size_t>(n - 600 + 2));
   ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, key(0)).size(), 1u);
   // Hours 2..9 end 4800 more (key(1) keeps its call): the husks are swept.
@@ -696,9 +753,9 @@ TEST(DeadlineQueue, EntitiesEndedByDueCanComeBackBeforeAndAfterTheSweep) {
   EXPECT_EQ(q.ScheduledActions(EntityKind::kTicket, key(1)).size(), 1u);
   // Old keys and a new one after the sweep.
   for (int i = 0; i < n; i += 2) {
-    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(i), Set("RV-DAILY", H(30)), H(9)).ok());
+    ASSERT_TRUE(q.Apply(EntityKind::kTicket, key(i), Set("RV-DAILY", H(30)), H(9), kNoOrigin).ok());
   }
-  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "new", Set("RV-DAILY", H(31)), H(9)).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "new", Set("RV-DAILY", H(31)), H(9), kNoOrigin).ok());
   // hour 10 (odd keys), key(1), the n/2 even keys, "new"
   EXPECT_EQ(q.open_entities(), static_cast<size_t>(600 + 1 + n / 2 + 1));
   ASSERT_EQ(q.OpenDeadlines(EntityKind::kTicket, key(0)).size(), 2u);
@@ -720,8 +777,9 @@ void FillBacklog(DeadlineQueue* q, int n, int prefix = 0) {
     Deadline d = Set("AS-RESOLVE", due, due - absl::Hours(24));
     d.figures.push_back({"due", due});
     d.figures.push_back({"claimed", Money::Fen(i)});
-    ASSERT_TRUE(q->Apply(EntityKind::kTicket, "AS20261124" + std::to_string(prefix + i), d, H(0))
-                    .ok());
+    ASSERT_TRUE(
+        q->Apply(EntityKind::kTicket, "AS20261124" + std::to_string(prefix + i), d, H(0), kNoOrigin)
+            .ok());
   }
 }
 
@@ -781,9 +839,12 @@ TEST(DeadlineQueue, BacklogInSlicesEqualsTheBacklogAtOnce) {
     FillBacklog(q, 5000);
     for (int i = 0; i < 500; ++i) {
       const std::string key = "O" + std::to_string(i);
-      ASSERT_TRUE(q->Apply(EntityKind::kOrder, key, Set("ORD-UNSHIPPED", H(i % 30), H(i % 30) - absl::Hours(i % 7)), H(0))
+      ASSERT_TRUE(q->Apply(EntityKind::kOrder, key,
+                           Set("ORD-UNSHIPPED", H(i % 30), H(i % 30) - absl::Hours(i % 7)), H(0),
+                           kNoOrigin)
                       .ok());
-      ASSERT_TRUE(q->Schedule(EntityKind::kOrder, key, Call("ORD-UNSHIPPED", H(i % 25))).ok());
+      ASSERT_TRUE(
+          q->Schedule(EntityKind::kOrder, key, Call("ORD-UNSHIPPED", H(i % 25)), kNoOrigin).ok());
     }
   }
   const std::vector<std::string> want = Briefs(whole.Due(H(26)));
@@ -816,18 +877,23 @@ struct ModelDeadline {
   bool warned = false;
   bool paused = false;
   uint64_t seq = 0;
+  std::string event_id;  // of the last set or resume
+  std::string agent;
 };
 struct ModelAction {
   EntityKind kind;
   std::string key;
   Action action;
   uint64_t seq;
+  std::string event_id;
+  std::string agent;
 };
 using ModelKey = std::tuple<EntityKind, std::string, std::string>;  // kind, key, rule
 
 class Model {
  public:
-  void Apply(EntityKind kind, const std::string& key, const Deadline& op) {
+  void Apply(EntityKind kind, const std::string& key, const Deadline& op,
+             const EventOrigin& origin) {
     const ModelKey k{kind, key, std::string(op.rule)};
     auto it = deadlines_.find(k);
     switch (op.op) {
@@ -847,6 +913,8 @@ class Model {
           if (!op.figures.empty()) m.d.figures = op.figures;
           m.paused = false;
           m.seq = ++seq_;
+          m.event_id = std::string(origin.event_id);
+          m.agent = std::string(origin.agent);
           return;
         }
         [[fallthrough]];
@@ -854,13 +922,17 @@ class Model {
         ModelDeadline m;
         m.d = op;
         m.seq = ++seq_;
+        m.event_id = std::string(origin.event_id);
+        m.agent = std::string(origin.agent);
         deadlines_[k] = m;
         return;
       }
     }
   }
-  void Schedule(EntityKind kind, const std::string& key, const Action& a) {
-    actions_.push_back({kind, key, a, ++seq_});
+  void Schedule(EntityKind kind, const std::string& key, const Action& a,
+                const EventOrigin& origin) {
+    actions_.push_back(
+        {kind, key, a, ++seq_, std::string(origin.event_id), std::string(origin.agent)});
   }
   void CancelAll(EntityKind kind, const std::string& key) {
     for (auto it = deadlines_.begin(); it != deadlines_.end();) {
@@ -889,6 +961,8 @@ class Model {
           d.entity = std::get<1>(it->first);
           d.rule = m.d.rule;
           d.deadline = m.d;
+          d.event_id = m.event_id;
+          d.agent = m.agent;
           return d;
         };
         if (m.d.warn_at && !m.warned && *m.d.warn_at <= now) {
@@ -911,6 +985,8 @@ class Model {
         d.entity = it->key;
         d.rule = it->action.rule;
         d.action = it->action;
+        d.event_id = it->event_id;
+        d.agent = it->agent;
         fired.emplace(std::make_tuple(d.at, it->seq, 2), std::move(d));
         it = actions_.erase(it);
       } else {
@@ -973,23 +1049,42 @@ std::string Describe(const DueItem& d) {
   return Brief(d) + " [" + absl::FormatTime(d.at) + "]";
 }
 
+// Every field of two due items, asserted equal.
+void ExpectSameItem(const DueItem& got, const DueItem& want, const std::string& where) {
+  ASSERT_EQ(got.kind, want.kind) << where;
+  ASSERT_EQ(got.at, want.at) << where << ": " << Describe(got) << " vs " << Describe(want);
+  ASSERT_EQ(got.entity_kind, want.entity_kind) << where;
+  ASSERT_EQ(got.entity, want.entity) << where;
+  ASSERT_EQ(got.rule, want.rule) << where;
+  ASSERT_EQ(got.deadline, want.deadline) << where;
+  ASSERT_EQ(got.action, want.action) << where;
+  ASSERT_EQ(got.event_id, want.event_id) << where;
+  ASSERT_EQ(got.agent, want.agent) << where;
+}
+
 // `due_share`: percent of steps that call Due; the rest set, cancel, pause,
 // resume, schedule and query (few Due calls leave many stale entries to sweep).
 // `entities`: distinct keys per kind (thousands: entities ended by Due pile up
 // as husks and are swept, and keys come back after the sweep).
-void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
-                   int entities = 40) {
+// `import_at`: at that step the queue is exported and imported into a fresh
+// one; from then on both get every op, and both must answer as the model
+// does (every field of every due item, in the same order). Queries also
+// check that export, import, export gives the same entries.
+void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25, int entities = 40,
+                   int import_at = -1) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
   const EntityKind kinds[] = {EntityKind::kOrder, EntityKind::kTicket, EntityKind::kReview};
   const RuleId rules[] = {"AS-RESOLVE", "AS-TRACK", "ORD-UNSHIPPED", "RV-DAILY"};
   const Message messages[] = {{}, {"甲", "a"}, {"乙", "b"}};
+  const std::string agents[] = {"", "小王", "客服-long-agent-name-of-many-bytes"};
   auto key_of = [&](int i) {
     return i % 7 == 0 ? "long-entity-key-of-more-than-24-bytes-" + std::to_string(i)
                       : "E" + std::to_string(i);
   };
-  DeadlineQueue q;
+  std::vector<std::unique_ptr<DeadlineQueue>> queues;
+  queues.push_back(std::make_unique<DeadlineQueue>());
   Model m;
   Timestamp now = kT0;
   size_t fired = 0;
@@ -1002,8 +1097,21 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
     return t;
   };
   for (int step = 0; step < ops; ++step) {
+    if (step == import_at) {
+      const std::vector<QueueEntry> entries = queues[0]->Export();
+      auto fresh = std::make_unique<DeadlineQueue>();
+      ASSERT_TRUE(fresh->Import(entries).ok());
+      ASSERT_EQ(fresh->Export(), entries);
+      queues.push_back(std::move(fresh));
+    }
     const EntityKind kind = kinds[pick(3)];
     const std::string key = key_of(pick(entities));
+    // The event: an id that begins with the key (most do), or not, or none.
+    const int id_form = pick(4);
+    const std::string event_id = id_form == 0   ? ""
+                                 : id_form == 1 ? "ev" + std::to_string(step)
+                                                : key + "." + std::to_string(step);
+    const EventOrigin origin{event_id, agents[pick(3)]};
     const int roll = pick(100);
     // 0..74: an op or a query; 75: Due.
     const int what = roll < due_share ? 75 : (roll - due_share) * 75 / (100 - due_share);
@@ -1017,16 +1125,18 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
       d.message = messages[pick(3)];
       if (pick(2) == 0) d.figures.push_back({"due", d.due});
       if (pick(3) == 0) d.figures.push_back({"claimed", Money::Fen(pick(5000))});
-      const absl::Status s = q.Apply(kind, key, d, now);
       const bool valid = !(d.warn_at && *d.warn_at > d.due);
-      ASSERT_EQ(s.ok(), valid) << s;
-      if (valid) m.Apply(kind, key, d);
+      for (auto& q : queues) {
+        const absl::Status s = q->Apply(kind, key, d, now, origin);
+        ASSERT_EQ(s.ok(), valid) << s;
+      }
+      if (valid) m.Apply(kind, key, d, origin);
     } else if (what < 55) {
       Deadline d;
       d.rule = rules[pick(4)];
       d.op = pick(2) == 0 ? DeadlineOp::kCancel : DeadlineOp::kPause;
-      ASSERT_TRUE(q.Apply(kind, key, d, now).ok());
-      m.Apply(kind, key, d);
+      for (auto& q : queues) ASSERT_TRUE(q->Apply(kind, key, d, now, origin).ok());
+      m.Apply(kind, key, d, origin);
     } else if (what < 68) {
       Action a;
       a.kind = pick(2) == 0 ? ActionKind::kCall : ActionKind::kSms;
@@ -1036,21 +1146,35 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
       a.due = some_time();
       a.message = messages[pick(3)];
       if (pick(2) == 0) a.figures.push_back({"day", int64_t{pick(9)}});
-      ASSERT_TRUE(q.Schedule(kind, key, a).ok());
-      m.Schedule(kind, key, a);
+      for (auto& q : queues) ASSERT_TRUE(q->Schedule(kind, key, a, origin).ok());
+      m.Schedule(kind, key, a, origin);
     } else if (what < 72) {
-      q.CancelAll(kind, key);
+      for (auto& q : queues) q->CancelAll(kind, key);
       m.CancelAll(kind, key);
     } else if (what < 75) {
       // A query; it may load the next bucket.
-      ASSERT_EQ(q.NextDue(), m.NextDue()) << "step " << step;
-      const auto open = q.OpenDeadlines(kind, key);
-      const auto expect = m.Open(kind, key);
-      ASSERT_EQ(open.size(), expect.size());
-      for (size_t i = 0; i < open.size(); ++i) {
-        ASSERT_EQ(std::make_tuple(open[i].due, std::string(open[i].rule), open[i].paused,
-                                  open[i].warned),
-                  expect[i]) << "step " << step;
+      const bool round_trip = pick(8) == 0;
+      for (auto& q : queues) {
+        ASSERT_EQ(q->NextDue(), m.NextDue()) << "step " << step;
+        const auto open = q->OpenDeadlines(kind, key);
+        const auto expect = m.Open(kind, key);
+        ASSERT_EQ(open.size(), expect.size());
+        for (size_t i = 0; i < open.size(); ++i) {
+          ASSERT_EQ(std::make_tuple(open[i].due, std::string(open[i].rule), open[i].paused,
+                                    open[i].warned),
+                    expect[i])
+              << "step " << step;
+        }
+        ASSERT_EQ(q->ScheduledActions(kind, key), queues[0]->ScheduledActions(kind, key));
+        if (round_trip) {
+          const std::vector<QueueEntry> entries = q->Export();
+          DeadlineQueue copy;
+          ASSERT_TRUE(copy.Import(entries).ok());
+          ASSERT_EQ(copy.Export(), entries) << "step " << step;
+          ASSERT_EQ(copy.pending(), q->pending());
+          ASSERT_EQ(copy.paused(), q->paused());
+          ASSERT_EQ(copy.open_entities(), q->open_entities());
+        }
       }
     } else {
       // Due: time mostly moves forward, sometimes stands still or goes back.
@@ -1065,50 +1189,59 @@ void RunRandomized(uint32_t seed, int ops, Duration spread, int due_share = 25,
       // Each form of the call: a new vector, appending after an item the
       // vector held, and slices of a few items until a short one.
       // And ForEachDue, copying what it is passed.
-      std::vector<DueItem> got;
       const int form = pick(4);
-      if (form == 0) {
-        got = q.Due(at);
-      } else if (form == 1) {
-        got.emplace_back();
-        q.Due(at, &got);
-        got.erase(got.begin());
-      } else if (form == 2) {
-        const size_t slice = 1 + static_cast<size_t>(pick(4));
-        while (q.Due(at, slice, &got) == slice) {
-        }
-      } else {
-        const size_t n = q.ForEachDue(at, [&](const DueItem& d) { got.push_back(d); });
-        ASSERT_EQ(n, got.size());
-      }
+      const size_t slice = 1 + static_cast<size_t>(pick(4));
       std::vector<DueItem> want = m.Due(at);
-      ASSERT_EQ(got.size(), want.size()) << "step " << step;
-      fired += got.size();
-      for (size_t i = 0; i < got.size(); ++i) {
-        ASSERT_EQ(got[i].kind, want[i].kind) << "step " << step << " item " << i;
-        ASSERT_EQ(got[i].at, want[i].at) << Describe(got[i]) << " vs " << Describe(want[i]);
-        ASSERT_EQ(got[i].entity_kind, want[i].entity_kind);
-        ASSERT_EQ(got[i].entity, want[i].entity) << "step " << step << " item " << i;
-        ASSERT_EQ(got[i].rule, want[i].rule);
-        ASSERT_EQ(got[i].deadline, want[i].deadline) << "step " << step << " item " << i;
-        ASSERT_EQ(got[i].action, want[i].action);
+      fired += want.size();
+      for (auto& q : queues) {
+        std::vector<DueItem> got;
+        if (form == 0) {
+          got = q->Due(at);
+        } else if (form == 1) {
+          got.emplace_back();
+          q->Due(at, &got);
+          got.erase(got.begin());
+        } else if (form == 2) {
+          while (q->Due(at, slice, &got) == slice) {
+          }
+        } else {
+          const size_t n = q->ForEachDue(at, [&](const DueItem& d) { got.push_back(d); });
+          ASSERT_EQ(n, got.size());
+        }
+        ASSERT_EQ(got.size(), want.size()) << "step " << step;
+        for (size_t i = 0; i < got.size(); ++i) {
+          ExpectSameItem(got[i], want[i],
+                         "step " + std::to_string(step) + " item " + std::to_string(i));
+          if (::testing::Test::HasFatalFailure()) return;
+        }
       }
     }
-    ASSERT_EQ(q.pending(), m.pending()) << "step " << step;
-    ASSERT_EQ(q.paused(), m.paused()) << "step " << step;
-    if (step % 8 == 0) {
-      ASSERT_EQ(q.open_entities(), m.open_entities()) << "step " << step;
+    for (auto& q : queues) {
+      ASSERT_EQ(q->pending(), m.pending()) << "step " << step;
+      ASSERT_EQ(q->paused(), m.paused()) << "step " << step;
+      if (step % 8 == 0) {
+        ASSERT_EQ(q->open_entities(), m.open_entities()) << "step " << step;
+      }
     }
   }
+  if (queues.size() > 1) {
+    ASSERT_EQ(queues[1]->Export(), queues[0]->Export());
+  }
   // Everything left comes out in order, once.
-  std::vector<DueItem> got = q.Due(absl::InfiniteFuture());
   std::vector<DueItem> want = m.Due(absl::InfiniteFuture());
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(Describe(got[i]), Describe(want[i]));
-  fired += got.size();
+  fired += want.size();
+  for (auto& q : queues) {
+    std::vector<DueItem> got = q->Due(absl::InfiniteFuture());
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      ExpectSameItem(got[i], want[i], "at the end, item " + std::to_string(i));
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+    EXPECT_EQ(q->pending(), m.pending());
+    EXPECT_EQ(q->open_entities(), m.open_entities());
+    EXPECT_EQ(q->Export().size(), m.paused());  // only paused deadlines are left
+  }
   EXPECT_GT(fired, static_cast<size_t>(ops / 10));  // the run did exercise Due
-  EXPECT_EQ(q.pending(), m.pending());
-  EXPECT_EQ(q.open_entities(), m.open_entities());
 }
 
 TEST(DeadlineQueueRandomized, MatchesAModelWithMinutesApart) {
@@ -1140,6 +1273,188 @@ TEST(DeadlineQueueRandomized, MatchesAModelWhileBucketPagesFillAndEmpty) {
 
 TEST(DeadlineQueueRandomized, MatchesAModelWithManyEqualTimes) {
   for (uint32_t seed = 21; seed <= 24; ++seed) RunRandomized(seed, 6000, absl::Seconds(30));
+}
+
+// Export at a random step, import into a fresh queue, continue both with the
+// same ops: every due item of both, every field, in the same order.
+TEST(DeadlineQueueExport, AnImportedQueueAnswersAsTheOriginalFromThenOn) {
+  std::mt19937 rng(2026);
+  for (uint32_t seed = 61; seed <= 64; ++seed) {
+    RunRandomized(seed, 6000, absl::Minutes(20), 25, 40, static_cast<int>(rng() % 6000));
+  }
+  for (uint32_t seed = 65; seed <= 66; ++seed) {
+    RunRandomized(seed, 6000, absl::Hours(24 * 7), 25, 40, static_cast<int>(rng() % 6000));
+  }
+  for (uint32_t seed = 67; seed <= 68; ++seed) {  // many equal times: ties
+    RunRandomized(seed, 6000, absl::Seconds(30), 25, 40, static_cast<int>(rng() % 6000));
+  }
+  // Pages filled and compacted, few Due calls: many stale entries at export.
+  RunRandomized(69, 20000, absl::Minutes(30), 1, 100, static_cast<int>(rng() % 20000));
+  RunRandomized(70, 20000, absl::Hours(6), 25, 3000, static_cast<int>(rng() % 20000));
+}
+
+// Due items carry the id and agent of the event that set, last resumed or
+// scheduled them; a pause does not change them.
+TEST(DeadlineQueue, DueItemsCarryTheEventThatSetThem) {
+  DeadlineQueue q;
+  const std::string long_key = "AS2026112400001234-with-a-long-tail";
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(20), H(10)), H(0), {"T1.1", "小王"})
+          .ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-TRACK", H(30)), H(0), {"other-event", ""}).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Op("AS-TRACK", DeadlineOp::kPause), H(1), {"T1.2", "小李"})
+          .ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-TRACK", DeadlineOp::kResume, H(40)), H(2),
+                      {"T1", "小张"})
+                  .ok());  // the id is the key itself
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, long_key, Set("ORD-UNSHIPPED", H(5)), H(0),
+                      {"AS2026", "客服-长名字-long-agent"})
+                  .ok());  // a prefix of the key
+  Action call = Call("AS-CALL", H(7), "");
+  ASSERT_TRUE(q.Schedule(EntityKind::kOrder, long_key, call, {long_key + ".9", "组长"}).ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kReview, "R1", Call("RV-CALL", H(8)), {}).ok());
+  std::vector<std::tuple<std::string, std::string, std::string>> got;
+  for (const DueItem& d : q.Due(H(100))) got.emplace_back(Brief(d), d.event_id, d.agent);
+  using T = std::tuple<std::string, std::string, std::string>;
+  EXPECT_THAT(
+      got,
+      ElementsAre(T{"breach " + long_key + " ORD-UNSHIPPED@5", "AS2026", "客服-长名字-long-agent"},
+                  T{"action " + long_key + " AS-CALL@7", long_key + ".9", "组长"},
+                  T{"action R1 RV-CALL@8", "", ""}, T{"warning T1 AS-RESOLVE@10", "T1.1", "小王"},
+                  T{"breach T1 AS-RESOLVE@20", "T1.1", "小王"},
+                  T{"breach T1 AS-TRACK@40", "T1", "小张"}));
+  // ForEachDue's reused item does not keep an earlier item's origin.
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-RESOLVE", H(101)), H(0),
+                      {"a-rather-long-event-id-0001", "小王"})
+                  .ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T3", Set("AS-RESOLVE", H(102)), H(0), {}).ok());
+  got.clear();
+  q.ForEachDue(H(200), [&](const DueItem& d) { got.emplace_back(Brief(d), d.event_id, d.agent); });
+  EXPECT_THAT(got, ElementsAre(T{"breach T2 AS-RESOLVE@101", "a-rather-long-event-id-0001", "小王"},
+                               T{"breach T3 AS-RESOLVE@102", "", ""}));
+}
+
+// A resume keeps the figures and message, and takes the resuming event.
+TEST(DeadlineQueue, AResumeTakesTheResumingEventAndKeepsTheFigures) {
+  DeadlineQueue q;
+  Deadline d = Set("AS-RESOLVE", H(20));
+  d.message = {"{due}前处理", "by {due}"};
+  d.figures.push_back({"due", H(20)});
+  d.figures.push_back({"claimed", Money::Fen(1290)});
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", d, H(0), {"T1.1", "小王"}).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kPause), H(1),
+                      {"T1.2", "小李"})
+                  .ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T1", Op("AS-RESOLVE", DeadlineOp::kResume, H(30)), H(2),
+                      {"T1.3", "小张"})
+                  .ok());
+  std::vector<DueItem> due = q.Due(H(100));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].event_id, "T1.3");
+  EXPECT_EQ(due[0].agent, "小张");
+  EXPECT_EQ(due[0].deadline.message, d.message);
+  ASSERT_EQ(due[0].deadline.figures.size(), 2u);
+  EXPECT_EQ(std::get<Timestamp>(due[0].deadline.figures[0].value), H(20));  // as set
+  EXPECT_EQ(due[0].deadline.figures[1], d.figures[1]);
+}
+
+// Export lists what is pending in the order it was set; Import rebuilds it,
+// ties, warnings already returned and paused deadlines included.
+TEST(DeadlineQueueExport, ExportListsWhatIsPendingAndImportRebuildsIt) {
+  DeadlineQueue q;
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(20), H(10)), H(0), {"s1", "小王"})
+          .ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T2", Set("AS-RESOLVE", H(20)), H(0), {"s2", ""}).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "T3", Set("AS-TRACK", H(50)), H(0), {}).ok());
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T3", Op("AS-TRACK", DeadlineOp::kPause), H(0), {}).ok());
+  ASSERT_TRUE(
+      q.Schedule(EntityKind::kOrder, "O1", Call("ORD-OOS-NOTIFY", H(20)), {"o1", "小李"}).ok());
+  ASSERT_TRUE(q.Apply(EntityKind::kOrder, "O2", Set("ORD-UNSHIPPED", H(1)), H(0), {}).ok());
+  EXPECT_EQ(q.Due(H(12)).size(), 2u);  // O2's breach, T1's warning
+  const std::vector<QueueEntry> entries = q.Export();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].entity, "T1");
+  EXPECT_TRUE(entries[0].warned);
+  EXPECT_EQ(entries[0].event_id, "s1");
+  EXPECT_EQ(entries[0].agent, "小王");
+  EXPECT_EQ(entries[1].entity, "T2");
+  EXPECT_EQ(entries[2].entity, "T3");
+  EXPECT_TRUE(entries[2].paused);
+  EXPECT_EQ(entries[3].kind, QueueEntry::Kind::kAction);
+  EXPECT_EQ(entries[3].action, Call("ORD-OOS-NOTIFY", H(20)));
+  EXPECT_EQ(entries[3].event_id, "o1");
+
+  DeadlineQueue copy;
+  ASSERT_TRUE(copy.Apply(EntityKind::kTicket, "gone", Set("AS-RESOLVE", H(1)), H(0), {}).ok());
+  ASSERT_TRUE(copy.Import(entries).ok());  // replaces what it held
+  EXPECT_EQ(copy.Export(), entries);
+  EXPECT_EQ(copy.pending(), q.pending());
+  EXPECT_EQ(copy.paused(), 1u);
+  EXPECT_EQ(copy.open_entities(), 4u);
+  EXPECT_EQ(copy.NextDue(), H(20));
+  EXPECT_EQ(Briefs(copy.Due(H(100))), Briefs(q.Due(H(100))));
+  EXPECT_THAT(Briefs(copy.Due(H(100))), IsEmpty());
+  ASSERT_EQ(copy.OpenDeadlines(EntityKind::kTicket, "T3").size(), 1u);
+  EXPECT_TRUE(copy.OpenDeadlines(EntityKind::kTicket, "T3")[0].paused);
+}
+
+// Import refuses what Apply would, and more; the message names the entry, and
+// the queue keeps what it held.
+TEST(DeadlineQueueExport, ImportRefusesABadEntryAndChangesNothing) {
+  DeadlineQueue q;
+  ASSERT_TRUE(
+      q.Apply(EntityKind::kTicket, "T1", Set("AS-RESOLVE", H(20), H(10)), H(0), {"s1", "小王"})
+          .ok());
+  ASSERT_TRUE(q.Schedule(EntityKind::kOrder, "O1", Call("ORD-OOS-NOTIFY", H(20)), {}).ok());
+  const std::vector<QueueEntry> good = q.Export();
+  ASSERT_EQ(good.size(), 2u);
+  auto broken = [&](auto change) {
+    std::vector<QueueEntry> entries = good;
+    entries.push_back(good[0]);
+    entries.back().entity = "T9";
+    change(entries.back());
+    return entries;
+  };
+  struct Case {
+    const char* what;
+    std::vector<QueueEntry> entries;
+  };
+  const std::vector<Case> cases = {
+      {"empty entity key", broken([](QueueEntry& e) { e.entity.clear(); })},
+      {"empty rule", broken([](QueueEntry& e) { e.deadline.rule = ""; })},
+      {"warns after it is due", broken([](QueueEntry& e) { e.deadline.warn_at = H(30); })},
+      {"infinite or out-of-range due",
+       broken([](QueueEntry& e) { e.deadline.due = absl::InfiniteFuture(); })},
+      {"kSet or kResume", broken([](QueueEntry& e) { e.deadline.op = DeadlineOp::kPause; })},
+      {"second deadline", broken([](QueueEntry& e) { e.entity = "T1"; })},
+      {"no due time", broken([&](QueueEntry& e) {
+         e = good[1];
+         e.action.due.reset();
+       })},
+      {"cannot be paused", broken([&](QueueEntry& e) {
+         e = good[1];
+         e.paused = true;
+       })},
+      {"unknown entity kind",
+       broken([](QueueEntry& e) { e.entity_kind = static_cast<EntityKind>(9); })},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    DeadlineQueue target;
+    ASSERT_TRUE(target.Apply(EntityKind::kReview, "R1", Set("RV-DAILY", H(3)), H(0), {}).ok());
+    const absl::Status s = target.Import(c.entries);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr(c.what));
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("entry 2"));
+    // Nothing half-imported: the queue holds what it held.
+    EXPECT_EQ(target.open_entities(), 1u);
+    EXPECT_EQ(target.pending(), 1u);
+    EXPECT_THAT(Briefs(target.Due(H(100))), ElementsAre("breach R1 RV-DAILY@3"));
+  }
 }
 
 }  // namespace

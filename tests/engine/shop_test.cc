@@ -358,6 +358,8 @@ TEST(ShopCallback, APromisedAnswerNotGivenIsABreachAtThePromisedTime) {
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].kind, DueItem::Kind::kBreach);
   EXPECT_EQ(due[0].rule, "PH-CALLBACK");
+  EXPECT_EQ(due[0].event_id, "r1");
+  EXPECT_EQ(due[0].agent, "小王");
   EXPECT_EQ(due[0].entity_kind, EntityKind::kReply);
   EXPECT_EQ(due[0].entity, "buyer-a");
   EXPECT_THAT(due[0].deadline.Describe(Language::kEn), HasSubstr("30分钟内"));
@@ -397,6 +399,9 @@ TEST(ShopCallback, ALaterPromiseMovesTheDeadlineAndFindingsDoNotStopIt) {
   std::vector<DueItem> due = shop->Due(kMonday + absl::Hours(3));
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].at, kMonday + absl::Minutes(20) + absl::Hours(2));
+  // The breach carries the event that last set the deadline.
+  EXPECT_EQ(due[0].event_id, "r2");
+  EXPECT_EQ(due[0].agent, "小王");
 }
 
 TEST(ShopCallback, ADeferralWithoutATimeIsAFindingAndNothingIsTracked) {
@@ -438,6 +443,9 @@ TEST(ShopCallback, AWrongAnswerFoundAsksForACallBack) {
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].kind, DueItem::Kind::kAction);
   EXPECT_EQ(due[0].action.assignee, "小王");
+  // The event that scheduled the call: the finding, by the team lead.
+  EXPECT_EQ(due[0].event_id, "w1");
+  EXPECT_EQ(due[0].agent, "组长");
   // The same event again is a duplicate and schedules nothing more.
   absl::StatusOr<Outcome> again = shop->Apply(ShopEvent{"buyer-a", ReplyEvent{w}});
   ASSERT_TRUE(again.ok());
@@ -619,6 +627,8 @@ TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {
   for (const DueItem& d : due) {
     EXPECT_EQ(d.entity, "S1") << d.rule;  // S2 was rejected: moot
     EXPECT_EQ(d.entity_kind, EntityKind::kTicket);
+    EXPECT_EQ(d.event_id, "s1") << d.rule;  // set by the registration
+    EXPECT_EQ(d.agent, "小王") << d.rule;
   }
   bool breach = false;
   for (const DueItem& d : due) breach |= d.kind == DueItem::Kind::kBreach;

@@ -326,6 +326,9 @@ TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
   ASSERT_EQ(r.breaches.size(), 1u);
   EXPECT_EQ(r.breaches[0].entity, "买家乙");
   EXPECT_EQ(r.breaches[0].at, At("2026-11-02T12:10:00+08:00"));
+  // The breach names the reply that made the promise, and who wrote it.
+  EXPECT_EQ(r.breaches[0].event_id, "p2");
+  EXPECT_EQ(r.breaches[0].agent, "小李");
   ASSERT_EQ(r.breaches_by_rule.size(), 1u);
   EXPECT_EQ(r.breaches_by_rule[0].first, "PH-CALLBACK");
   // 小张 must call the customer back within 30 minutes.

@@ -116,6 +116,8 @@ nlohmann::ordered_json DueJson(const DueItem& d, Language lang) {
   j["entity_kind"] = std::string(EntityKindName(d.entity_kind));
   j["entity"] = d.entity;
   j["rule"] = std::string(d.rule);
+  j["event_id"] = d.event_id;  // the event that set or last resumed it
+  j["agent"] = d.agent;
   j["due"] = Time(d.deadline.due);
   j["description"] = d.deadline.Describe(lang);
   j["figures"] = FiguresJson(d.deadline.figures);

@@ -18,6 +18,15 @@
 // rule IDs and figure names, so the RuleIds it hands back stay valid for its
 // lifetime.
 //
+// Every item remembers the event it came from (EventOrigin: the id and agent
+// of the event whose outcome set or last resumed the deadline, or scheduled
+// the action) and hands them back in DueItem. Agents are interned; an event
+// id is stored as the part that follows what it shares with the entity's key
+// ("T1001.7" for entity "T1001" costs 3 bytes), in the item's payload.
+//
+// Export() lists everything pending and Import() rebuilds it in another
+// queue (a shop saved and loaded): from then on the two answer alike.
+//
 // Thread safety: not synchronized. One queue must not be used from two
 // threads at once (the engine keeps one per shard); distinct queues are
 // independent.
@@ -55,6 +64,11 @@ struct DueItem {
   Deadline deadline;
   // kAction: the scheduled action, as scheduled.
   Action action;
+  // The event whose outcome set or last resumed the deadline (kWarning,
+  // kBreach), or scheduled the action (kAction): its id and agent, as given
+  // to DeadlineQueue::Apply / Schedule (empty when none was).
+  std::string event_id;
+  std::string agent;
 };
 // "warning", "breach", "action" (stable).
 KEFU_EXPORT std::string_view DueKindName(DueItem::Kind kind);
@@ -67,6 +81,40 @@ struct OpenDeadline {
   bool paused = false;  // stopped by kPause, waiting for kResume
   bool warned = false;  // its warning has been returned by Due
 };
+
+// Where a deadline op or a scheduled action comes from: the event (its id,
+// and the agent who acted, empty for the system) whose outcome carried it.
+// The views need only be valid during the call: the queue keeps a copy.
+struct EventOrigin {
+  std::string_view event_id;
+  std::string_view agent;
+};
+
+// One pending thing of a DeadlineQueue, as Export() lists it and Import()
+// takes it back: an open deadline (paused or not) or a scheduled action not
+// yet returned by Due.
+struct QueueEntry {
+  enum class Kind { kDeadline, kAction };
+  Kind kind = Kind::kDeadline;
+  EntityKind entity_kind = EntityKind::kOrder;
+  std::string entity;  // the entity's key
+  // kDeadline: the deadline as last set or resumed: op is kSet or kResume
+  // (what a DueItem of it will say), due and warn_at the times in force, the
+  // message and figures kept.
+  Deadline deadline;
+  bool paused = false;  // stopped by kPause, waiting for kResume
+  // Its warning has been returned by Due already (it stays so when a resume
+  // without warn_at followed, as OpenDeadlines says).
+  bool warned = false;
+  // kAction: the scheduled action, as scheduled (due is set).
+  Action action;
+  // The event that set or last resumed the deadline, or scheduled the action.
+  std::string event_id;
+  std::string agent;
+};
+// Equal when every field is (messages by their text, as outcomes compare).
+KEFU_EXPORT bool operator==(const QueueEntry& a, const QueueEntry& b);
+inline bool operator!=(const QueueEntry& a, const QueueEntry& b) { return !(a == b); }
 
 class KEFU_EXPORT DeadlineQueue {
  public:
@@ -91,18 +139,24 @@ class KEFU_EXPORT DeadlineQueue {
   //            again. The message and figures are kept unless the op carries
   //            new ones.
   // Times already past fire at the next Due. `at` is the event's time (kept
-  // for symmetry with the outcome; the op's own times decide).
+  // for symmetry with the outcome; the op's own times decide). `origin` is
+  // the event whose outcome carries the op: kSet and kResume make it the
+  // deadline's (its DueItems carry it); kCancel and kPause ignore it.
   // Returns kInvalidArgument, changing nothing, for an empty key or rule, an
   // infinite or out-of-range due on kSet/kResume, a warn_at that is infinite,
   // out of range or after due, or an unknown op; kResourceExhausted when the
-  // queue already holds 65535 distinct rule IDs or figure names.
-  absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op, Timestamp at);
+  // queue already holds 65535 distinct rule IDs, figure names or agents.
+  absl::Status Apply(EntityKind kind, std::string_view key, const Deadline& op, Timestamp at,
+                     const EventOrigin& origin);
 
-  // Enqueues `action` for entity (kind, key); it fires at action.due. Actions
-  // are not keyed: each scheduled action fires once unless CancelAll drops it.
+  // Enqueues `action` for entity (kind, key), scheduled by the event
+  // `origin`; it fires at action.due. Actions are not keyed: each scheduled
+  // action fires once unless CancelAll drops it.
   // Returns kInvalidArgument, changing nothing, when action.due is not set,
-  // infinite or out of range, or the key is empty.
-  absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action);
+  // infinite or out of range, or the key is empty; kResourceExhausted as
+  // Apply.
+  absl::Status Schedule(EntityKind kind, std::string_view key, const Action& action,
+                        const EventOrigin& origin);
 
   // The entity is finished (closed, refunded, ...): drops all its deadlines
   // and scheduled actions. A no-op for an unknown entity.
@@ -158,6 +212,26 @@ class KEFU_EXPORT DeadlineQueue {
   // The actions scheduled for one entity and not yet returned, in the order
   // Due would return them.
   std::vector<Action> ScheduledActions(EntityKind kind, std::string_view key) const;
+
+  // Everything pending: every open deadline (paused ones included) and every
+  // scheduled action not yet returned, in the order they were last set,
+  // resumed or scheduled. What Due has returned is not listed (a breach or
+  // an action returned is gone; a warning returned is `warned`). The
+  // entries' RuleIds and figure names are views into this queue's tables:
+  // valid while it lives.
+  std::vector<QueueEntry> Export() const;
+  // Replaces everything this queue holds with `entries` (as Export lists
+  // them, in that order): from then on Due, ForEachDue, NextDue, pending,
+  // paused, open_entities, OpenDeadlines and ScheduledActions answer as the
+  // exporting queue does, equal times included (they come in the order of
+  // `entries`). The queue copies rule IDs, figure names, keys and strings;
+  // messages and terms must be static storage, as for Apply.
+  // Returns kInvalidArgument naming the entry (its index, entity and rule)
+  // for what Apply or Schedule would refuse, an op other than kSet or
+  // kResume, two deadlines of one entity with the same rule, an unknown
+  // entity kind, or a paused or warned action; kResourceExhausted as
+  // Apply. On an error the queue is unchanged.
+  absl::Status Import(const std::vector<QueueEntry>& entries);
 
  private:
   class Impl;

@@ -143,7 +143,9 @@ class KEFU_EXPORT Shop {
   // returned before, in time order (ties: by shard, then the order they
   // were set), each exactly once. Deadlines of a finished entity (a closed
   // ticket, a completed order, a revised review) are cancelled when it
-  // finishes, as are those the machines cancel or pause themselves.
+  // finishes, as are those the machines cancel or pause themselves. Each
+  // item carries the id and agent of the event that set (or last resumed)
+  // the deadline or scheduled the action.
   std::vector<DueItem> Due(Timestamp now);
   // Same, appending at most `max_items` to `*out`: the earliest of what is
   // due, in the same order. Returns how many were appended. Call again until

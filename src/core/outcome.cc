@@ -12,14 +12,16 @@
 
 namespace kefu {
 
-RuleId InternRuleId(std::string_view id) {
+const char* InternText(std::string_view text) {
   static std::mutex* const mu = new std::mutex;
-  static std::set<std::string, std::less<>>* const ids = new std::set<std::string, std::less<>>;
+  static std::set<std::string, std::less<>>* const texts = new std::set<std::string, std::less<>>;
   std::lock_guard lock(*mu);
-  auto it = ids->find(id);
-  if (it == ids->end()) it = ids->emplace(id).first;
-  return *it;  // set nodes never move
+  auto it = texts->find(text);
+  if (it == texts->end()) it = texts->emplace(text).first;
+  return it->c_str();  // set nodes never move
 }
+
+RuleId InternRuleId(std::string_view id) { return RuleId(InternText(id), id.size()); }
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {

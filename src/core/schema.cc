@@ -58,6 +58,23 @@ void HashValue(const Field& f, const void* value, Hasher& h) {
     case Kind::kIndex: h.Raw(static_cast<uint64_t>(*static_cast<const size_t*>(value))); break;
     case Kind::kMoney: h.Raw(static_cast<const Money*>(value)->fen()); break;
     case Kind::kEnum: h.Raw(f.enum_get(value)); break;
+    case Kind::kInt64: h.Raw(*static_cast<const int64_t*>(value)); break;
+    case Kind::kUint32: h.Raw(*static_cast<const uint32_t*>(value)); break;
+    case Kind::kTimestamp: {
+      const Timestamp t = *static_cast<const Timestamp*>(value);
+      if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
+        h.Tag(t == absl::InfinitePast() ? 1 : 2);
+      } else {
+        h.Raw(absl::ToUnixNanos(t));
+      }
+      break;
+    }
+    case Kind::kRuleId: {
+      const RuleId r = *static_cast<const RuleId*>(value);
+      h.Raw(static_cast<uint64_t>(r.size()));
+      h.Bytes(r.data(), r.size());
+      break;
+    }
     case Kind::kObject: HashObject(*f.nested, value, h); break;
     case Kind::kArray: {
       const size_t n = f.size(value);

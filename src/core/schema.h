@@ -22,6 +22,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "kefu/core/money.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
 
 namespace kefu::internal {
 
@@ -35,6 +37,12 @@ enum class Kind : uint8_t {
   kEnum,    // an enum: its stable *Name() string
   kObject,  // a nested struct: a JSON object
   kArray,   // std::vector of a nested struct: a JSON array of objects
+  // Used by the entities' data (kefu/machines/*Data), not by events:
+  kInt64,      // int64_t: a JSON integer
+  kTimestamp,  // Timestamp: an RFC 3339 string; the infinite past and
+               // future as "-infinity" / "infinity"
+  kRuleId,     // RuleId: a rule ID string, interned (InternRuleId)
+  kUint32,     // uint32_t (bit sets such as VerificationSet): a JSON integer
 };
 
 // The names of an enum's values, indexed by value.
@@ -138,6 +146,14 @@ constexpr Kind KindOf() {
     return Kind::kInt32;
   } else if constexpr (std::is_same_v<U, size_t>) {
     return Kind::kIndex;
+  } else if constexpr (std::is_same_v<U, uint32_t>) {
+    return Kind::kUint32;
+  } else if constexpr (std::is_same_v<U, int64_t>) {
+    return Kind::kInt64;
+  } else if constexpr (std::is_same_v<U, Timestamp>) {
+    return Kind::kTimestamp;
+  } else if constexpr (std::is_same_v<U, RuleId>) {
+    return Kind::kRuleId;
   } else if constexpr (std::is_same_v<U, Money>) {
     return Kind::kMoney;
   } else if constexpr (std::is_enum_v<U>) {

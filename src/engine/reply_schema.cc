@@ -24,6 +24,19 @@ const KindSchema& ReplyEventSchema() {
 
 static_assert(std::variant_size_v<ReplyEvent> == 2);
 
+const Schema& ConversationDataSchema() {
+  static const Schema* const schema = new Schema(MakeSchema({
+      MakeField<&ConversationData::id>("id", kRequired),
+      MakeField<&ConversationData::replies>("replies", kDefault),
+      MakeField<&ConversationData::replies_with_findings>("replies_with_findings", kDefault),
+      MakeField<&ConversationData::wrong_answers>("wrong_answers", kDefault),
+      MakeField<&ConversationData::promised_by>("promised_by", kDefault),
+      MakeField<&ConversationData::promised>("promised", kDefault),
+      MakeField<&ConversationData::promised_agent>("promised_agent", kDefault),
+  }));
+  return *schema;
+}
+
 const std::array<const KindSchema*, 4>& ShopEventSchemas() {
   static const std::array<const KindSchema*, 4> kinds = {
       &OrderEventSchema(), &TicketEventSchema(), &ReviewEventSchema(), &ReplyEventSchema()};

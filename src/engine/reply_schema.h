@@ -12,6 +12,8 @@
 namespace kefu::internal {
 
 const KindSchema& ReplyEventSchema();
+// A conversation's data, as its snapshot carries it.
+const Schema& ConversationDataSchema();
 
 // The schemas of ShopEvent's kinds, indexed by EntityKind.
 const std::array<const KindSchema*, 4>& ShopEventSchemas();

@@ -23,6 +23,10 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/codec.h"
+#include "engine/reply_schema.h"
+#include "machines/event_schema.h"
+#include "machines/snapshot_codec.h"
 #include "kefu/machines/order_registry.h"
 #include "kefu/machines/ticket_defects.h"
 #include "kefu/machines/ticket_registry.h"
@@ -169,6 +173,14 @@ class SharedDefects final : public ProductTestQuery, public DefectLedger {
   Outcome Record(std::string_view ticket_id, const std::vector<TicketLine>& lines) override {
     std::unique_lock lock(mu_);
     return counter_.Record(ticket_id, lines);
+  }
+  std::vector<std::pair<std::string, std::vector<std::string>>> Products() const {
+    std::shared_lock lock(mu_);
+    return counter_.Products();
+  }
+  void Restore(std::string_view product, std::string_view ticket_id) {
+    std::unique_lock lock(mu_);
+    counter_.Restore(product, ticket_id);
   }
 
  private:
@@ -727,5 +739,340 @@ size_t Shop::PendingDeadlines() const {
 }
 
 const BusinessCalendar& Shop::calendar() const { return *impl_->calendar; }
+
+// ------------------------------------------------------------------ saving
+//
+// The saved form (docs/engine.md, "Saving a shop"): the mark "KEFUSHOP", the
+// format (varint), then in kefu's binary encoding (core/codec.h):
+//   the shard count;
+//   orders, tickets, reviews, conversations: each a count, then by key:
+//     the key and the entity's snapshot (machines/snapshot_codec.h);
+//   the defect counts: products, each with its tickets;
+//   the reply record: agents, each with its counts and findings;
+//   the deadline queue: per shard, its entries (DeadlineQueue::Export);
+// and last the CRC-32 of every byte before it (fixed32).
+
+namespace {
+
+constexpr std::string_view kSaveMark = "KEFUSHOP";
+
+using internal::ByteReader;
+using internal::ByteWriter;
+
+void EncodeFinding(const Finding& f, ByteWriter& w) {
+  w.String(f.rule_id);
+  w.Varint(static_cast<uint64_t>(f.severity));
+  w.Varint(f.begin);
+  w.Varint(f.end);
+  w.String(f.text);
+  w.String(f.suggestion);
+  w.String(f.list);
+}
+
+bool DecodeFinding(ByteReader& r, Finding* f) {
+  uint64_t severity = 0, begin = 0, end = 0;
+  if (!r.String(&f->rule_id) || !r.Varint(&severity) || !r.Varint(&begin) || !r.Varint(&end) ||
+      !r.String(&f->text) || !r.String(&f->suggestion) || !r.String(&f->list)) {
+    return false;
+  }
+  if (severity > static_cast<uint64_t>(Severity::kError)) return r.Fail("unknown severity");
+  f->severity = static_cast<Severity>(severity);
+  f->begin = static_cast<size_t>(begin);
+  f->end = static_cast<size_t>(end);
+  return true;
+}
+
+void EncodeAgentReplies(const AgentReplies& a, ByteWriter& w) {
+  w.String(a.agent);
+  w.Signed(a.replies);
+  w.Signed(a.replies_with_findings);
+  w.Varint(a.by_rule.size());
+  for (const auto& [rule, count] : a.by_rule) {
+    w.String(rule);
+    w.Signed(count);
+  }
+  w.Varint(a.findings.size());
+  for (const AgentReplies::Item& item : a.findings) {
+    w.String(item.event_id);
+    w.String(item.conversation);
+    w.Time(item.at);
+    EncodeFinding(item.finding, w);
+  }
+}
+
+bool DecodeAgentReplies(ByteReader& r, AgentReplies* a) {
+  size_t n = 0;
+  if (!r.String(&a->agent) || !r.Signed(&a->replies) || !r.Signed(&a->replies_with_findings) ||
+      !r.Count(&n)) {
+    return false;
+  }
+  a->by_rule.resize(n);
+  for (auto& [rule, count] : a->by_rule) {
+    if (!r.String(&rule) || !r.Signed(&count)) return false;
+  }
+  if (!r.Count(&n)) return false;
+  a->findings.resize(n);
+  for (AgentReplies::Item& item : a->findings) {
+    if (!r.String(&item.event_id) || !r.String(&item.conversation) || !r.Time(&item.at) ||
+        !DecodeFinding(r, &item.finding)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void EncodeQueueEntry(const QueueEntry& e, ByteWriter& w) {
+  w.Byte(static_cast<uint8_t>(e.kind));
+  w.Byte(static_cast<uint8_t>(e.entity_kind));
+  w.String(e.entity);
+  if (e.kind == QueueEntry::Kind::kDeadline) {
+    internal::EncodeDeadline(e.deadline, w);
+    w.Bool(e.paused);
+    w.Bool(e.warned);
+  } else {
+    internal::EncodeAction(e.action, w);
+  }
+  w.String(e.event_id);
+  w.String(e.agent);
+}
+
+bool DecodeQueueEntry(ByteReader& r, QueueEntry* e) {
+  uint8_t kind = 0, entity_kind = 0;
+  if (!r.Byte(&kind) || !r.Byte(&entity_kind)) return false;
+  if (kind > static_cast<uint8_t>(QueueEntry::Kind::kAction)) return r.Fail("unknown queue entry");
+  if (entity_kind > static_cast<uint8_t>(EntityKind::kReply)) return r.Fail("unknown entity kind");
+  e->kind = static_cast<QueueEntry::Kind>(kind);
+  e->entity_kind = static_cast<EntityKind>(entity_kind);
+  if (!r.String(&e->entity)) return false;
+  if (e->kind == QueueEntry::Kind::kDeadline) {
+    if (!internal::DecodeDeadline(r, &e->deadline) || !r.Bool(&e->paused) || !r.Bool(&e->warned)) {
+      return false;
+    }
+  } else if (!internal::DecodeAction(r, &e->action)) {
+    return false;
+  }
+  return r.String(&e->event_id) && r.String(&e->agent);
+}
+
+// The entities of one kind across shards, sorted by key: the saved order.
+template <class Entity>
+std::vector<const Entity*> SortedEntities(
+    const std::vector<const absl::node_hash_map<std::string, Entity>*>& maps) {
+  std::vector<const Entity*> all;
+  for (const auto* map : maps) {
+    for (const auto& [key, entity] : *map) all.push_back(&entity);
+  }
+  std::sort(all.begin(), all.end(),
+            [](const Entity* a, const Entity* b) { return a->id() < b->id(); });
+  return all;
+}
+
+absl::Status Corrupted(std::string_view what) {
+  return absl::DataLossError(absl::StrCat("saved shop is corrupted: ", ToAbsl(what)));
+}
+
+}  // namespace
+
+std::string Shop::Save() const {
+  Impl& impl = *impl_;
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(impl.shards.size());
+  for (const Impl::Shard& s : impl.shards) locks.emplace_back(s.mu);
+  std::lock_guard replies_lock(impl.replies_mu);
+
+  std::string out(kSaveMark);
+  ByteWriter w(&out);
+  w.Varint(kSaveFormat);
+  w.Varint(impl.shards.size());
+
+  auto save_kind = [&](auto member, const internal::Schema& schema) {
+    using Map = std::remove_reference_t<decltype(impl.shards[0].*member)>;
+    std::vector<const Map*> maps;
+    for (const Impl::Shard& s : impl.shards) maps.push_back(&(s.*member));
+    const auto entities = SortedEntities(maps);
+    w.Varint(entities.size());
+    for (const auto* e : entities) {
+      w.String(e->id());
+      internal::EncodeSnapshot(schema, e->Snapshot(), w);
+    }
+  };
+  save_kind(&Impl::Shard::orders, internal::OrderDataSchema());
+  save_kind(&Impl::Shard::tickets, internal::TicketDataSchema());
+  save_kind(&Impl::Shard::reviews, internal::ReviewDataSchema());
+  save_kind(&Impl::Shard::conversations, internal::ConversationDataSchema());
+
+  const auto products = impl.defects.Products();
+  w.Varint(products.size());
+  for (const auto& [product, tickets] : products) {
+    w.String(product);
+    w.Varint(tickets.size());
+    for (const std::string& t : tickets) w.String(t);
+  }
+
+  w.Varint(impl.replies.size());
+  for (const auto& [agent, replies] : impl.replies) EncodeAgentReplies(replies, w);
+
+  for (const Impl::Shard& s : impl.shards) {
+    const std::vector<QueueEntry> entries = s.queue.Export();
+    w.Varint(entries.size());
+    for (const QueueEntry& e : entries) EncodeQueueEntry(e, w);
+  }
+  w.Fixed32(internal::Crc32(out));
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOptions options) {
+  if (saved.substr(0, kSaveMark.size()) != kSaveMark) {
+    return absl::InvalidArgumentError(
+        "not a saved kefu shop: it does not start with the mark \"KEFUSHOP\"");
+  }
+  ByteReader head(saved.substr(kSaveMark.size()));
+  uint64_t format = 0;
+  if (!head.Varint(&format)) return Corrupted(absl::StrCat("truncated after its mark (", saved.size(), " bytes)"));
+  if (format != static_cast<uint64_t>(kSaveFormat)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "saved shop has format ", format, "; this build of kefu reads format ", kSaveFormat,
+        format > static_cast<uint64_t>(kSaveFormat) ? " (it was written by a newer kefu)" : ""));
+  }
+  if (saved.size() < kSaveMark.size() + head.offset() + 4) {
+    return Corrupted(absl::StrCat("truncated: ", saved.size(), " bytes"));
+  }
+  const std::string_view body = saved.substr(0, saved.size() - 4);
+  {
+    ByteReader tail(saved.substr(saved.size() - 4));
+    uint32_t crc = 0;
+    tail.Fixed32(&crc);
+    if (crc != internal::Crc32(body)) {
+      return Corrupted(absl::StrCat("its checksum does not match its ", saved.size(),
+                                    " bytes (truncated or altered)"));
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<Shop>> made = Create(std::move(options));
+  if (!made.ok()) return made.status();
+  std::unique_ptr<Shop> shop = *std::move(made);
+  Impl& impl = *shop->impl_;
+
+  ByteReader r(body.substr(kSaveMark.size() + head.offset()));
+  auto fail = [&r]() { return Corrupted(r.error()); };
+  uint64_t saved_shards = 0;
+  if (!r.Varint(&saved_shards)) return fail();
+
+  // Entities: restored, routed to their shard, their event ids claimed.
+  auto load_kind = [&](EntityKind kind, auto member, const internal::Schema& schema,
+                       auto restore) -> absl::Status {
+    size_t n = 0;
+    if (!r.Count(&n)) return fail();
+    std::string key;
+    for (size_t i = 0; i < n; ++i) {
+      using Map = std::remove_reference_t<decltype(impl.shards[0].*member)>;
+      using Entity = typename Map::mapped_type;
+      decltype(std::declval<const Entity&>().Snapshot()) snapshot;
+      if (!r.String(&key) || !internal::DecodeSnapshot(schema, r, &snapshot)) return fail();
+      if (snapshot.data.id != key) {
+        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key,
+                                      "\" holds the data of \"", snapshot.data.id, "\""));
+      }
+      std::vector<std::string> ids;
+      ids.reserve(snapshot.applied.size());
+      for (const Outcome& o : snapshot.applied) ids.push_back(o.audit.event_id);
+      auto entity = restore(std::move(snapshot));
+      if (!entity.ok()) {
+        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key,
+                                      "\": ", entity.status().message()));
+      }
+      Map& map = impl.ShardOf(kind, key).*member;
+      auto [it, inserted] = map.try_emplace(key, *std::move(entity));
+      if (!inserted) {
+        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key, "\" twice"));
+      }
+      for (const std::string& id : ids) {
+        if (impl.event_ids.Claim(id, EventIdIndex::Owner{kind, &it->first})) {
+          return Corrupted(absl::StrCat("event id \"", id, "\" is held by two entities"));
+        }
+      }
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status s = load_kind(EntityKind::kOrder, &Impl::Shard::orders,
+                                 internal::OrderDataSchema(),
+                                 [](OrderSnapshot snap) { return Order::Restore(std::move(snap)); });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = load_kind(EntityKind::kTicket, &Impl::Shard::tickets,
+                                 internal::TicketDataSchema(),
+                                 [](TicketSnapshot snap) { return Ticket::Restore(std::move(snap)); });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = load_kind(EntityKind::kReview, &Impl::Shard::reviews,
+                                 internal::ReviewDataSchema(),
+                                 [](ReviewSnapshot snap) { return Review::Restore(std::move(snap)); });
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = load_kind(
+          EntityKind::kReply, &Impl::Shard::conversations, internal::ConversationDataSchema(),
+          [](ConversationSnapshot snap) { return Conversation::Restore(std::move(snap)); });
+      !s.ok()) {
+    return s;
+  }
+
+  size_t n = 0;
+  if (!r.Count(&n)) return fail();
+  std::string product, ticket;
+  for (size_t i = 0; i < n; ++i) {
+    size_t tickets = 0;
+    if (!r.String(&product) || !r.Count(&tickets)) return fail();
+    for (size_t j = 0; j < tickets; ++j) {
+      if (!r.String(&ticket)) return fail();
+      impl.defects.Restore(product, ticket);
+    }
+  }
+
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    AgentReplies a;
+    if (!DecodeAgentReplies(r, &a)) return fail();
+    const std::string agent = a.agent;
+    if (!impl.replies.emplace(agent, std::move(a)).second) {
+      return Corrupted(absl::StrCat("the reply record names agent \"", agent, "\" twice"));
+    }
+  }
+
+  // The queue: each saved shard's entries in order; with the same shard
+  // count they go back to the same shard, else each to its entity's shard.
+  std::vector<std::vector<QueueEntry>> queues(impl.shards.size());
+  for (uint64_t s = 0; s < saved_shards; ++s) {
+    if (!r.Count(&n)) return fail();
+    for (size_t i = 0; i < n; ++i) {
+      QueueEntry e;
+      if (!DecodeQueueEntry(r, &e)) return fail();
+      const size_t to = saved_shards == impl.shards.size()
+                            ? static_cast<size_t>(s)
+                            : StableHash(e.entity_kind, e.entity) % impl.shards.size();
+      queues[to].push_back(std::move(e));
+    }
+  }
+  if (!r.at_end()) return Corrupted(absl::StrCat(r.remaining(), " bytes after the end"));
+  for (size_t s = 0; s < impl.shards.size(); ++s) {
+    if (absl::Status st = impl.shards[s].queue.Import(queues[s]); !st.ok()) {
+      return Corrupted(internal::FromAbsl(st.message()));
+    }
+    impl.shards[s].RefreshDueBound();
+  }
+
+  // The indexes that follow from the entities.
+  for (Impl::Shard& s : impl.shards) {
+    for (const auto& [key, order] : s.orders) {
+      if (Created(order) && order.live()) impl.order_registry.Update(order);
+    }
+    for (const auto& [key, t] : s.tickets) {
+      if (Created(t) && t.open()) impl.ticket_registry.Update(t);
+    }
+  }
+  return shop;
+}
 
 }  // namespace kefu

@@ -26,6 +26,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/absl_compat.h"
+#include "core/codec.h"
 #include "kefu/core/money.h"
 #include "kefu/core/time.h"
 #include "kefu/machines/order.h"
@@ -144,6 +145,18 @@ void AppendValue(const Field& f, const void* value, std::string* out) {
       break;
     case Kind::kIndex:
       AppendInt(*static_cast<const size_t*>(value), out);
+      break;
+    case Kind::kInt64:
+      AppendInt(*static_cast<const int64_t*>(value), out);
+      break;
+    case Kind::kUint32:
+      AppendInt(*static_cast<const uint32_t*>(value), out);
+      break;
+    case Kind::kTimestamp:
+      AppendJsonString(internal::TimestampText(*static_cast<const Timestamp*>(value)), out);
+      break;
+    case Kind::kRuleId:
+      AppendJsonString(*static_cast<const RuleId*>(value), out);
       break;
     case Kind::kMoney:
       out->push_back('"');
@@ -284,6 +297,10 @@ std::string_view Expected(const Field& f) {
     case Kind::kEnum: return "expected a string";
     case Kind::kObject: return "expected an object";
     case Kind::kArray: return "expected an array";
+    case Kind::kInt64: return "expected an integer";
+    case Kind::kUint32: return "expected a non-negative integer";
+    case Kind::kTimestamp: return "expected an RFC 3339 time string";
+    case Kind::kRuleId: return "expected a rule ID string";
   }
   return "unexpected value";
 }
@@ -572,7 +589,21 @@ class EventHandler {
         return true;
       case Kind::kInt32:
       case Kind::kIndex:
+      case Kind::kInt64:
+      case Kind::kUint32:
         return Integer(f, top, v);
+      case Kind::kTimestamp: {
+        if (v != Value::kString) return TypeError(f, Got(v));
+        absl::StatusOr<Timestamp> t = internal::ParseTimestampText(*string_);
+        if (!t.ok()) return FailAt(f, std::string(t.status().message()));
+        *static_cast<Timestamp*>(f.mut(top.obj)) = *t;
+        return true;
+      }
+      case Kind::kRuleId:
+        if (v != Value::kString) return TypeError(f, Got(v));
+        if (string_->empty()) return FailAt(f, "must not be empty");
+        *static_cast<RuleId*>(f.mut(top.obj)) = InternRuleId(*string_);
+        return true;
       case Kind::kMoney: {
         if (v != Value::kString) return TypeError(f, Got(v));
         absl::StatusOr<Money> m = Money::Parse(*string_);
@@ -627,8 +658,23 @@ class EventHandler {
           v == Value::kInt ? static_cast<int32_t>(int_) : static_cast<int32_t>(uint_);
       return true;
     }
+    if (f.kind == Kind::kInt64) {
+      if (v == Value::kUint && uint_ > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return FailAt(f, "integer out of range: " + std::to_string(uint_));
+      }
+      *static_cast<int64_t*>(f.mut(top.obj)) =
+          v == Value::kInt ? static_cast<int64_t>(int_) : static_cast<int64_t>(uint_);
+      return true;
+    }
     if (v == Value::kInt) {
       return FailAt(f, "expected a non-negative integer, got " + std::to_string(int_));
+    }
+    if (f.kind == Kind::kUint32) {
+      if (uint_ > std::numeric_limits<uint32_t>::max()) {
+        return FailAt(f, "integer out of range: " + std::to_string(uint_));
+      }
+      *static_cast<uint32_t*>(f.mut(top.obj)) = static_cast<uint32_t>(uint_);
+      return true;
     }
     static_assert(sizeof(size_t) == sizeof(uint64_t));
     *static_cast<size_t*>(f.mut(top.obj)) = static_cast<size_t>(uint_);

@@ -1,5 +1,6 @@
 # The io layer: the JSON Lines event format, the replay, the sample-shop
-# generator and the line reader they read input with.
+# generator, the line reader they read input with and the entities'
+# snapshots as JSON.
 # nlohmann-json is header-only and used privately: hosts never need it.
 find_package(nlohmann_json 3 REQUIRED CONFIG)
 target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
@@ -9,4 +10,5 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/replay.cc
   ${CMAKE_CURRENT_LIST_DIR}/sample.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
+  ${CMAKE_CURRENT_LIST_DIR}/state_json.cc
 )

@@ -28,6 +28,9 @@ struct MachineSchemas {
   EnumNames presence = BuildEnumNames(&BuyerPresenceName);
   EnumNames remedy = BuildEnumNames(&RemedyName);
   EnumNames role = BuildEnumNames(&StaffRoleName);
+  EnumNames oos_flag = BuildEnumNames(&OosFlagName);
+  EnumNames remedy_answer = BuildEnumNames(&RemedyAnswerName);
+  EnumNames cost_kind = BuildEnumNames(&CostKindName);
 
   // Nested structs.
   Schema buyer = MakeSchema({
@@ -54,6 +57,144 @@ struct MachineSchemas {
   KindSchema order{"order", OrderTypes()};
   KindSchema ticket{"ticket", TicketTypes()};
   KindSchema review{"review", ReviewTypes()};
+
+  // The entities' data (snapshots), every member in declaration order.
+  Schema order_data = MakeSchema({
+      MakeField<&OrderData::id>("id", kRequired),
+      MakeField<&OrderData::channel>("channel", kDefault, &channel),
+      MakeField<&OrderData::buyer>("buyer", kDefault, nullptr, &buyer),
+      MakeField<&OrderData::lines>("lines", kDefault, nullptr, &order_line),
+      MakeField<&OrderData::postage>("postage", kDefault),
+      MakeField<&OrderData::payment>("payment", kDefault, &payment),
+      MakeField<&OrderData::payment_made>("payment_made", kDefault),
+      MakeField<&OrderData::finance_confirmed>("finance_confirmed", kDefault),
+      MakeField<&OrderData::address>("address", kDefault, nullptr, &address),
+      MakeField<&OrderData::courier>("courier", kDefault),
+      MakeField<&OrderData::courier_checked>("courier_checked", kDefault),
+      MakeField<&OrderData::notes>("notes", kDefault),
+      MakeField<&OrderData::exception>("exception", kDefault, &exception),
+      MakeField<&OrderData::placed_at>("placed_at", kDefault),
+      MakeField<&OrderData::paid_at>("paid_at", kDefault),
+      MakeField<&OrderData::checked>("checked", kDefault),
+      MakeField<&OrderData::duplicate_cleared>("duplicate_cleared", kDefault),
+      MakeField<&OrderData::duplicate_of>("duplicate_of", kDefault),
+      MakeField<&OrderData::hold_reason>("hold_reason", kDefault),
+      MakeField<&OrderData::out_of_stock_product>("out_of_stock_product", kDefault),
+      MakeField<&OrderData::oos_flag>("oos_flag", kDefault, &oos_flag),
+      MakeField<&OrderData::other_style_offered>("other_style_offered", kDefault),
+      MakeField<&OrderData::complaint_risk>("complaint_risk", kDefault),
+      MakeField<&OrderData::refunded>("refunded", kDefault),
+      MakeField<&OrderData::compensation>("compensation", kDefault),
+      MakeField<&OrderData::shipped_at>("shipped_at", kDefault),
+      MakeField<&OrderData::tracking_number>("tracking_number", kDefault),
+      MakeField<&OrderData::invoices>("invoices", kDefault),
+  });
+  Schema ticket_deadline = MakeSchema({
+      MakeField<&TicketDeadline::rule>("rule", kRequired),
+      MakeField<&TicketDeadline::due>("due", kDefault),
+      MakeField<&TicketDeadline::warn_at>("warn_at", kDefault),
+      MakeField<&TicketDeadline::paused_since>("paused_since", kDefault),
+      MakeField<&TicketDeadline::met_at>("met_at", kDefault),
+  });
+  Schema ticket_cost = MakeSchema({
+      MakeField<&TicketCost::kind>("kind", kDefault, &cost_kind),
+      MakeField<&TicketCost::amount>("amount", kDefault),
+      MakeField<&TicketCost::at>("at", kDefault),
+      MakeField<&TicketCost::agent>("agent", kDefault),
+  });
+  Schema ticket_data = MakeSchema({
+      MakeField<&TicketData::id>("id", kRequired),
+      MakeField<&TicketData::order_id>("order_id", kDefault),
+      MakeField<&TicketData::kind>("kind", kDefault, &ticket_kind),
+      MakeField<&TicketData::category>("category", kDefault),
+      MakeField<&TicketData::details>("details", kDefault),
+      MakeField<&TicketData::lines>("lines", kDefault, nullptr, &ticket_line),
+      MakeField<&TicketData::customer_province>("customer_province", kDefault),
+      MakeField<&TicketData::shop_province>("shop_province", kDefault),
+      MakeField<&TicketData::shop>("shop", kDefault),
+      MakeField<&TicketData::buyer_im>("buyer_im", kDefault),
+      MakeField<&TicketData::alipay_account>("alipay_account", kDefault),
+      MakeField<&TicketData::registered_by>("registered_by", kDefault),
+      MakeField<&TicketData::owner>("owner", kDefault),
+      MakeField<&TicketData::escalated_to>("escalated_to", kDefault),
+      MakeField<&TicketData::return_postage>("return_postage", kDefault, &postage_payer),
+      MakeField<&TicketData::reship_postage>("reship_postage", kDefault, &postage_payer),
+      MakeField<&TicketData::repayment>("repayment", kDefault, &repayment),
+      MakeField<&TicketData::repayment_amount>("repayment_amount", kDefault),
+      MakeField<&TicketData::quality_claim>("quality_claim", kDefault),
+      MakeField<&TicketData::order_marked_shipped>("order_marked_shipped", kDefault),
+      MakeField<&TicketData::notes>("notes", kDefault),
+      MakeField<&TicketData::registered_at>("registered_at", kDefault),
+      MakeField<&TicketData::postage_declared>("postage_declared", kDefault),
+      MakeField<&TicketData::postage_claimed>("postage_claimed", kDefault),
+      MakeField<&TicketData::postage_reimbursed>("postage_reimbursed", kDefault),
+      MakeField<&TicketData::postage_repaid>("postage_repaid", kDefault),
+      MakeField<&TicketData::return_tracking>("return_tracking", kDefault),
+      MakeField<&TicketData::received_at>("received_at", kDefault),
+      MakeField<&TicketData::packaging>("packaging", kDefault, &packaging),
+      MakeField<&TicketData::as_described>("as_described", kDefault),
+      MakeField<&TicketData::tested>("tested", kDefault),
+      MakeField<&TicketData::fault_confirmed>("fault_confirmed", kDefault),
+      MakeField<&TicketData::qc_stamp>("qc_stamp", kDefault),
+      MakeField<&TicketData::marking>("marking", kDefault),
+      MakeField<&TicketData::resalable>("resalable", kDefault),
+      MakeField<&TicketData::supplier_takes_back>("supplier_takes_back", kDefault),
+      MakeField<&TicketData::exchange_proposed>("exchange_proposed", kDefault),
+      MakeField<&TicketData::photos>("photos", kDefault),
+      MakeField<&TicketData::destruction_photo>("destruction_photo", kDefault),
+      MakeField<&TicketData::cash_in_parcel>("cash_in_parcel", kDefault),
+      MakeField<&TicketData::refund_amount>("refund_amount", kDefault),
+      MakeField<&TicketData::compensation>("compensation", kDefault),
+      MakeField<&TicketData::reship_tracking>("reship_tracking", kDefault),
+      MakeField<&TicketData::resolved_at>("resolved_at", kDefault),
+      MakeField<&TicketData::closed_at>("closed_at", kDefault),
+      MakeField<&TicketData::rejection_reason>("rejection_reason", kDefault),
+      MakeField<&TicketData::deadlines>("deadlines", kDefault, nullptr, &ticket_deadline),
+      MakeField<&TicketData::costs>("costs", kDefault, nullptr, &ticket_cost),
+  });
+  Schema review_contact = MakeSchema({
+      MakeField<&ReviewContact::at>("at", kDefault),
+      MakeField<&ReviewContact::channel>("channel", kDefault, &review_channel),
+      MakeField<&ReviewContact::agent>("agent", kDefault),
+      MakeField<&ReviewContact::result>("result", kDefault, &review_result),
+      MakeField<&ReviewContact::counted>("counted", kDefault),
+      MakeField<&ReviewContact::overridden>("overridden", kDefault),
+  });
+  Schema review_remedy = MakeSchema({
+      MakeField<&ReviewRemedy::remedy>("remedy", kDefault, &remedy),
+      MakeField<&ReviewRemedy::amount>("amount", kDefault),
+      MakeField<&ReviewRemedy::offered_at>("offered_at", kDefault),
+      MakeField<&ReviewRemedy::answer>("answer", kDefault, &remedy_answer),
+  });
+  Schema review_data = MakeSchema({
+      MakeField<&ReviewData::id>("id", kRequired),
+      MakeField<&ReviewData::order_id>("order_id", kDefault),
+      MakeField<&ReviewData::product>("product", kDefault),
+      MakeField<&ReviewData::rating>("rating", kDefault, &rating),
+      MakeField<&ReviewData::complaint>("complaint", kDefault),
+      MakeField<&ReviewData::item_price>("item_price", kDefault),
+      MakeField<&ReviewData::buyer>("buyer", kDefault),
+      MakeField<&ReviewData::buyer_phone>("buyer_phone", kDefault),
+      MakeField<&ReviewData::buyer_difficult>("buyer_difficult", kDefault),
+      MakeField<&ReviewData::received_at>("received_at", kDefault),
+      MakeField<&ReviewData::agent>("agent", kDefault),
+      MakeField<&ReviewData::contacts>("contacts", kDefault, nullptr, &review_contact),
+      MakeField<&ReviewData::counted_contacts>("counted_contacts", kDefault),
+      MakeField<&ReviewData::remedies>("remedies", kDefault, nullptr, &review_remedy),
+      MakeField<&ReviewData::agreed_at>("agreed_at", kDefault),
+      MakeField<&ReviewData::promise_check_at>("promise_check_at", kDefault),
+      MakeField<&ReviewData::reminders>("reminders", kDefault),
+      MakeField<&ReviewData::refused_at>("refused_at", kDefault),
+      MakeField<&ReviewData::schedule_done>("schedule_done", kDefault),
+      MakeField<&ReviewData::next_contact_at>("next_contact_at", kDefault),
+      MakeField<&ReviewData::next_contact_channel>("next_contact_channel", kDefault,
+                                                   &review_channel),
+      MakeField<&ReviewData::schedule_closes_at>("schedule_closes_at", kDefault),
+      MakeField<&ReviewData::revised_at>("revised_at", kDefault),
+      MakeField<&ReviewData::revised_rating>("revised_rating", kDefault, &rating),
+      MakeField<&ReviewData::closed_at>("closed_at", kDefault),
+      MakeField<&ReviewData::close_reason>("close_reason", kDefault),
+  });
 
   std::vector<EventType> OrderTypes() const {
     using O = OrderEvent;
@@ -274,5 +415,8 @@ static_assert(std::variant_size_v<ReviewEvent> == 10);
 const KindSchema& OrderEventSchema() { return Schemas().order; }
 const KindSchema& TicketEventSchema() { return Schemas().ticket; }
 const KindSchema& ReviewEventSchema() { return Schemas().review; }
+const Schema& OrderDataSchema() { return Schemas().order_data; }
+const Schema& TicketDataSchema() { return Schemas().ticket_data; }
+const Schema& ReviewDataSchema() { return Schemas().review_data; }
 
 }  // namespace kefu::internal

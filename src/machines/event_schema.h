@@ -59,6 +59,12 @@ const KindSchema& OrderEventSchema();
 const KindSchema& TicketEventSchema();
 const KindSchema& ReviewEventSchema();
 
+// The entities' data, as their snapshots carry it (the saved shop's binary
+// form and the snapshots' JSON form walk these).
+const Schema& OrderDataSchema();
+const Schema& TicketDataSchema();
+const Schema& ReviewDataSchema();
+
 // The digest of an event of `schema`'s kind: its type's fields (not its
 // meta), see EventDigest.
 template <class Variant>

@@ -51,6 +51,21 @@ Outcome DefectCounter::Record(std::string_view ticket_id, const std::vector<Tick
   return out;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> DefectCounter::Products() const {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  out.reserve(tickets_.size());
+  for (const auto& [product, tickets] : tickets_) {
+    out.emplace_back(product, std::vector<std::string>(tickets.begin(), tickets.end()));
+  }
+  return out;
+}
+
+void DefectCounter::Restore(std::string_view product, std::string_view ticket_id) {
+  auto it = tickets_.find(product);
+  if (it == tickets_.end()) it = tickets_.emplace(std::string(product), std::set<std::string, std::less<>>()).first;
+  it->second.emplace(ticket_id);
+}
+
 int DefectCounter::Count(std::string_view product) const {
   auto it = tickets_.find(product);
   return it == tickets_.end() ? 0 : static_cast<int>(it->second.size());

@@ -29,3 +29,5 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/sample_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/sample_cli_test.cmake)
 endif()
+# Entities' snapshots as JSON (issue 17).
+kefu_add_test(state_json_test ${CMAKE_CURRENT_LIST_DIR}/state_json_test.cc)

@@ -12,7 +12,9 @@
 //
 // Rule IDs, figure names and message templates are std::string_view /
 // const char* into static storage (string literals): kefu's own come from
-// its code; a host defining its own policies must use literals too.
+// its code; a host defining its own policies must use literals too. What is
+// read back from a saved shop (kefu/engine/shop.h Shop::Load) points into
+// the process-wide registry of InternText instead, which lives as long.
 //
 // Thread safety: these are value types with no shared state; distinct
 // objects may be used from different threads, one object is not
@@ -42,6 +44,12 @@ using RuleId = std::string_view;
 // literals (a phrase list's own rules, IDs read back from a file). The
 // registry only grows; rule IDs are few. Thread-safe.
 KEFU_EXPORT RuleId InternRuleId(std::string_view id);
+// The same registry for any text of the vocabulary read back from outside
+// the code (a saved shop's messages, terms, figure names and state names):
+// a NUL-terminated copy of `text` that lives as long as the process, the
+// same pointer for equal texts. It only grows, by the distinct texts seen:
+// a shop's vocabulary is a few hundred of them. Thread-safe.
+KEFU_EXPORT const char* InternText(std::string_view text);
 
 enum class Verdict {
   kAllowed,    // the rule lets the event through as asked

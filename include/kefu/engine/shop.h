@@ -187,6 +187,35 @@ class KEFU_EXPORT Shop {
 
   // Open deadlines and scheduled actions across shards.
   size_t PendingDeadlines() const;
+
+  // ---- Saving and loading the whole shop (docs/engine.md, "Saving a shop")
+  //
+  // The format Save() writes; Load() reads it and refuses any other.
+  static constexpr int kSaveFormat = 1;
+
+  // The shop's whole state as bytes: every entity (orders, tickets, reviews,
+  // conversations) with its data and idempotency log, the defect counts, the
+  // reply record and the deadline queue (what it already delivered is gone
+  // from it, warnings already returned are marked). The indexes that follow
+  // from the entities (live orders by buyer, open tickets by order, event
+  // ids) are rebuilt by Load. The options are not saved: load with those the
+  // shop ran with. The same state gives the same bytes. Takes every shard's
+  // lock at once: an Apply() running concurrently lands wholly before or
+  // wholly after the state saved.
+  std::string Save() const;
+
+  // A new shop with `options` and the state `saved` holds: from then on it
+  // decides, and hands back due items, exactly as the shop that saved it
+  // would have (with the same options; with another shard count, due items
+  // of equal time may come in another order). Errors, with no shop made:
+  //   kInvalidArgument: `saved` is not a saved kefu shop (no KEFUSHOP mark),
+  //     or the options are invalid (as Create);
+  //   kFailedPrecondition: a format this build does not read (written by a
+  //     newer kefu), naming both;
+  //   kDataLoss: truncated or corrupted (checksum mismatch, a value out of
+  //     range, an entity that does not restore), naming what and where.
+  static absl::StatusOr<std::unique_ptr<Shop>> Load(std::string_view saved,
+                                                    ShopOptions options = {});
   const BusinessCalendar& calendar() const;
 
  private:

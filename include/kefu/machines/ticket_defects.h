@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kefu/core/export.h"
@@ -44,6 +45,13 @@ class KEFU_EXPORT DefectCounter final : public ProductTestQuery, public DefectLe
   int Count(std::string_view product) const;
   bool NeedsTestBeforeShipping(std::string_view product) const override;
   bool DelistingProposed(std::string_view product) const;
+
+  // What the counter holds, for saving it: every product counted, with the
+  // tickets counted for it, both sorted.
+  std::vector<std::pair<std::string, std::vector<std::string>>> Products() const;
+  // Counts `ticket_id` for `product` again without deciding anything: how a
+  // saved counter is read back. A pair counted before is not counted twice.
+  void Restore(std::string_view product, std::string_view ticket_id);
 
  private:
   DefectPolicy policy_;

@@ -1,0 +1,117 @@
+// codec.h: kefu's binary encoding of its plain data, the one place that
+// turns structs into bytes and back (a saved shop, kefu/engine/shop.h).
+// Private: never include from a public header.
+//
+// - ByteWriter appends to a string: unsigned LEB128 varints, signed ones
+//   zigzagged, length-prefixed strings, times as (tag, seconds, quarter
+//   nanoseconds) so that every absl::Time, the infinite ones included,
+//   comes back exactly.
+// - ByteReader reads them back from a string_view and never reads past its
+//   end: the first failure (truncated input, a varint too long, a value out
+//   of its range) is remembered with the byte offset, every later read
+//   fails too, and error() names it.
+// - EncodeObject / DecodeObject walk a struct's Schema (core/schema.h): the
+//   fields that are not at their default, each as its index and value, then
+//   an end mark. Decoding fills a default-constructed object; an unknown
+//   field index is an error.
+// - EncodeOutcome / DecodeOutcome: the outcome vocabulary (kefu/core/
+//   outcome.h). Rule IDs, figure names, messages, terms and state names are
+//   written as text and read back interned (InternText).
+//
+// The text forms of a time that the JSON forms use are here too.
+#ifndef KEFU_CORE_CODEC_H_
+#define KEFU_CORE_CODEC_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/schema.h"
+#include "kefu/core/money.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
+
+namespace kefu::internal {
+
+class ByteWriter {
+ public:
+  explicit ByteWriter(std::string* out) : out_(out) {}
+  void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
+  void Varint(uint64_t v);
+  void Signed(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void Bool(bool b) { Byte(b ? 1 : 0); }
+  void String(std::string_view s);
+  // A C string that may be null (a message or term text): a presence byte.
+  void CString(const char* s);
+  void Time(Timestamp t);
+  void Amount(Money m) { Signed(m.fen()); }
+  // Four bytes, little-endian (a checksum).
+  void Fixed32(uint32_t v);
+  std::string* out() { return out_; }
+
+ private:
+  std::string* out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  bool Byte(uint8_t* b);
+  bool Varint(uint64_t* v);
+  bool Signed(int64_t* v);
+  bool Bool(bool* b);
+  // A count of things that each take at least one byte: bounded by what is
+  // left of the input, so that a corrupt count cannot ask for a huge vector.
+  bool Count(size_t* n);
+  bool String(std::string* s);
+  // Interned (InternText); nullptr when the writer wrote a null.
+  bool CString(const char** s);
+  bool InternedView(std::string_view* s);
+  bool Time(Timestamp* t);
+  bool Amount(Money* m);
+  bool Fixed32(uint32_t* v);
+  // A value read is out of range: fails with `what` at the current offset.
+  bool Fail(std::string_view what);
+
+  bool ok() const { return error_.empty(); }
+  size_t offset() const { return pos_; }
+  size_t remaining() const { return in_.size() - pos_; }
+  bool at_end() const { return pos_ == in_.size(); }
+  // "truncated at byte 812" etc.; empty while ok().
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+  std::string error_;
+};
+
+void EncodeObject(const Schema& schema, const void* obj, ByteWriter& w);
+bool DecodeObject(const Schema& schema, void* obj, ByteReader& r);
+
+void EncodeOutcome(const Outcome& outcome, ByteWriter& w);
+bool DecodeOutcome(ByteReader& r, Outcome* outcome);
+void EncodeFigures(const Figures& figures, ByteWriter& w);
+bool DecodeFigures(ByteReader& r, Figures* figures);
+void EncodeMessage(const Message& message, ByteWriter& w);
+bool DecodeMessage(ByteReader& r, Message* message);
+void EncodeDeadline(const Deadline& deadline, ByteWriter& w);
+bool DecodeDeadline(ByteReader& r, Deadline* deadline);
+void EncodeAction(const Action& action, ByteWriter& w);
+bool DecodeAction(ByteReader& r, Action* action);
+
+// RFC 3339 in UTC with every fraction digit the time has ("2026-10-01T01:
+// 30:00.25+00:00"); the infinite times as "-infinity" and "infinity".
+std::string TimestampText(Timestamp t);
+// Reads what TimestampText writes (any RFC 3339 offset is taken).
+absl::StatusOr<Timestamp> ParseTimestampText(std::string_view text);
+
+// CRC-32 (zlib's) of `data`.
+uint32_t Crc32(std::string_view data);
+
+}  // namespace kefu::internal
+
+#endif  // KEFU_CORE_CODEC_H_

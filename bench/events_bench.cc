@@ -17,8 +17,8 @@
 #include "benchmark/benchmark.h"
 #include "kefu/core/time.h"
 #include "kefu/io/events.h"
-#include "kefu/io/sample.h"
 #include "nlohmann/json.hpp"
+#include "sample/sample.h"
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include "kefu/engine/shop.h"
 #include "kefu/io/events.h"
 #include "kefu/io/replay.h"
-#include "kefu/io/sample.h"
+#include "sample/sample.h"
 
 namespace kefu {
 namespace {

@@ -18,7 +18,7 @@
 
 #include "benchmark/benchmark.h"
 #include "kefu/engine/shop.h"
-#include "kefu/io/sample.h"
+#include "sample/sample.h"
 
 namespace kefu {
 namespace {

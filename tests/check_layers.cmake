@@ -1,8 +1,10 @@
 # Fails when a lower layer includes a higher one (docs/architecture.md):
 # core < policies < machines < text < engine < io, for the public headers in
-# include/kefu/<layer>/ and the sources in src/<layer>/.
+# include/kefu/<layer>/ and the sources in src/<layer>/. Library code never
+# includes the tool-side code in tools/ (sample/: the sample-week generator).
 # Usage: cmake -DROOT=<project dir> -P check_layers.cmake
 set(layers core policies machines text engine io)
+set(tool_side sample)
 set(bad "")
 foreach(layer ${layers})
   list(FIND layers ${layer} rank)
@@ -13,8 +15,11 @@ foreach(layer ${layers})
     foreach(line ${includes})
       string(REGEX REPLACE "^#include \"(kefu/)?([a-z_]+)/.*" "\\2" target "${line}")
       list(FIND layers ${target} target_rank)
+      list(FIND tool_side ${target} tool_index)
       if(target_rank GREATER rank)
         list(APPEND bad "${f}: ${line} (${layer} must not include ${target})")
+      elseif(tool_index GREATER -1)
+        list(APPEND bad "${f}: ${line} (library code must not include tool-side ${target})")
       endif()
     endforeach()
   endforeach()

@@ -49,6 +49,6 @@
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
-#include "kefu/io/sample.h"
+#include "kefu/io/state_json.h"
 
 #endif  // KEFU_KEFU_H_

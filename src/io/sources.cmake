@@ -1,6 +1,6 @@
-# The io layer: the JSON Lines event format, the replay, the sample-shop
-# generator, the line reader they read input with and the entities'
-# snapshots as JSON.
+# The io layer: the JSON Lines event format, the replay, the line reader
+# they read input with and the entities' snapshots as JSON. (The sample-shop
+# generator is tool-side: tools/sample/.)
 # nlohmann-json is header-only and used privately: hosts never need it.
 find_package(nlohmann_json 3 REQUIRED CONFIG)
 target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
@@ -8,7 +8,6 @@ target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_jso
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/events.cc
   ${CMAKE_CURRENT_LIST_DIR}/replay.cc
-  ${CMAKE_CURRENT_LIST_DIR}/sample.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/state_json.cc
 )

@@ -6,4 +6,4 @@ kefu_add_test(shop_redelivery_test ${CMAKE_CURRENT_LIST_DIR}/shop_redelivery_tes
 kefu_add_test(shop_threads_test ${CMAKE_CURRENT_LIST_DIR}/shop_threads_test.cc)
 kefu_add_test(deadline_queue_test ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_test.cc)
 # Shop::Save / Shop::Load (issue 17).
-kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc)
+kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc LIBS kefu_sample)

@@ -14,7 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
-#include "kefu/io/sample.h"
+#include "sample/sample.h"
 
 namespace kefu {
 namespace {

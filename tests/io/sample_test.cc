@@ -1,7 +1,7 @@
-// Tests of the sample shop week (kefu/io/sample.h): determinism, order,
+// Tests of the sample shop week (tools/sample/sample.h): determinism, order,
 // unique ids, option checks, and a replay of the default week through the
 // machines wired as the shop engine wires them.
-#include "kefu/io/sample.h"
+#include "sample/sample.h"
 
 #include <cstdint>
 #include <cstdio>

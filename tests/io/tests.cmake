@@ -1,7 +1,8 @@
 # Tests of the io layer (kefu/io/). One kefu_add_test() per file.
 kefu_add_test(replay_test ${CMAKE_CURRENT_LIST_DIR}/replay_test.cc)
 # Every rendered message in one language (issue 16).
-kefu_add_test(message_language_test ${CMAKE_CURRENT_LIST_DIR}/message_language_test.cc)
+kefu_add_test(message_language_test ${CMAKE_CURRENT_LIST_DIR}/message_language_test.cc
+  LIBS kefu_sample)
 # `kefu replay` and `kefu diagram`, end to end.
 if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
   add_test(NAME kefu_replay_cli
@@ -10,7 +11,7 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/replay_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/replay_cli_test.cmake)
 endif()
-kefu_add_test(events_test ${CMAKE_CURRENT_LIST_DIR}/events_test.cc)
+kefu_add_test(events_test ${CMAKE_CURRENT_LIST_DIR}/events_test.cc LIBS kefu_sample)
 kefu_add_test(line_reader_test ${CMAKE_CURRENT_LIST_DIR}/line_reader_test.cc)
 # `kefu replay` and `kefu check-replies` on pipes, FIFOs, /dev/stdin, a
 # closed standard input, directories, long lines; `kefu replay --lang`.
@@ -21,7 +22,8 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/input_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/input_cli_test.cmake)
 endif()
-kefu_add_test(sample_test ${CMAKE_CURRENT_LIST_DIR}/sample_test.cc)
+# The sample-week generator (tools/sample/, the tool-side kefu_sample library).
+kefu_add_test(sample_test ${CMAKE_CURRENT_LIST_DIR}/sample_test.cc LIBS kefu_sample)
 # `kefu sample`, end to end.
 if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
   add_test(NAME kefu_sample_cli
@@ -30,4 +32,4 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -P ${CMAKE_CURRENT_LIST_DIR}/sample_cli_test.cmake)
 endif()
 # Entities' snapshots as JSON (issue 17).
-kefu_add_test(state_json_test ${CMAKE_CURRENT_LIST_DIR}/state_json_test.cc)
+kefu_add_test(state_json_test ${CMAKE_CURRENT_LIST_DIR}/state_json_test.cc LIBS kefu_sample)

@@ -9,6 +9,7 @@ kefu_add_test(order_province_test ${CMAKE_CURRENT_LIST_DIR}/order_province_test.
 kefu_add_test(ticket_test ${CMAKE_CURRENT_LIST_DIR}/ticket_test.cc)
 kefu_add_test(ticket_table_test ${CMAKE_CURRENT_LIST_DIR}/ticket_table_test.cc)
 kefu_add_test(ticket_cross_test ${CMAKE_CURRENT_LIST_DIR}/ticket_cross_test.cc)
+kefu_add_test(ticket_property_test ${CMAKE_CURRENT_LIST_DIR}/ticket_property_test.cc)
 # Reviews (issue 5).
 kefu_add_test(review_test ${CMAKE_CURRENT_LIST_DIR}/review_test.cc)
 kefu_add_test(review_property_test ${CMAKE_CURRENT_LIST_DIR}/review_property_test.cc)

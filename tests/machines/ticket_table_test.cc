@@ -1,10 +1,8 @@
 // The ticket machine's table: every (state, event) pair, restore into every
-// state, the snapshot property test, and the generated diagram in
-// docs/ticket.md.
+// state, and the generated diagram in docs/ticket.md. The snapshot property
+// test is ticket_property_test.cc.
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -19,7 +17,6 @@
 namespace kefu {
 namespace {
 
-using ::kefu::ticket_testing::At;
 using ::kefu::ticket_testing::Meta;
 using ::kefu::ticket_testing::Monday;
 using ::kefu::ticket_testing::SampleRegistered;
@@ -129,131 +126,6 @@ TEST(TicketTable, AllowedPairsMoveAndAllOthersAreRefusedCleanly) {
   }
   EXPECT_EQ(allowed + refused, static_cast<int>(t.states.size() * OneOfEach().size()));
   EXPECT_EQ(allowed, static_cast<int>(t.rows.size()));
-}
-
-// ---------------------------------------------------- snapshot property
-
-struct Step {
-  absl::StatusCode code;
-  std::string message;
-  Outcome outcome;
-};
-
-// Random but seeded event sequences, biased towards the lifecycle so that
-// runs reach the late states; about one event in eight re-sends an earlier
-// event id, and agents vary so that AS-OWNER refuses some.
-class EventSource {
- public:
-  explicit EventSource(uint32_t seed) : rng_(seed) {}
-
-  TicketEvent Next() {
-    const Timestamp at = Monday() + absl::Minutes(97 * n_);
-    std::string id = "e" + std::to_string(n_++);
-    if (n_ > 2 && Pick(8) == 0) id = "e" + std::to_string(Pick(n_ - 1));
-    const char* agents[] = {"xiaowang", "xiaowang", "xiaoli", ""};
-    EventMeta m = Meta(id, at, agents[Pick(4)]);
-    // Half the time the next step of a lifecycle script, else any event.
-    static constexpr int kScript[] = {0, 1, 2, 3, 4, 5, 6, 9, 7, 8, 12, 13, 10, 11, 16};
-    int type = Pick(2) == 0 ? kScript[script_++ % std::size(kScript)] : Pick(18);
-    if (type >= 16 && Pick(4) != 0) type = Pick(16);  // end tickets less often
-    switch (type) {
-      case 0: {
-        TicketRegistered r = SampleRegistered(id, at, static_cast<TicketKind>(Pick(8) == 0 ? 4 : Pick(4)));
-        r.meta = m;
-        // Mostly complete records; now and then one AS-WHO-PAYS refuses.
-        r.repayment = static_cast<Repayment>(Pick(6) == 0 ? 0 : 1 + Pick(2));
-        r.return_postage = static_cast<PostagePayer>(Pick(6) == 0 ? 0 : 1 + Pick(2));
-        r.reship_postage = static_cast<PostagePayer>(Pick(6) == 0 ? 0 : 1 + Pick(2));
-        r.repayment_amount = Money::Fen(Pick(1200));
-        r.customer_province = Pick(2) == 0 ? "广东省" : "四川省";
-        r.quality_claim = Pick(2) == 0;
-        r.order_marked_shipped = Pick(2) == 0;
-        return r;
-      }
-      case 1: return ReturnAgreed{m};
-      case 2: return ReturnShipped{m, Money::Fen(Pick(1500)), Pick(5) == 0, "SF"};
-      case 3: return ParcelReceived{m, Pick(3) == 0 ? "xiaozhou" : ""};
-      case 4: return PackagingChecked{m, static_cast<Packaging>(Pick(3)), Pick(4) != 0};
-      case 5: return ItemTested{m, Pick(2) == 0, Pick(2) == 0 ? "QC-1" : ""};
-      case 6: return ResaleDecided{m, Pick(2) == 0, Pick(2) == 0};
-      case 7: return SupplierExchangeRequested{m};
-      case 8: return SupplierExchangeReceived{m};
-      case 9: return EvidenceRecorded{m, Pick(2) == 0, Pick(2) == 0};
-      case 10:
-        return RefundSentToFinance{m,           Money::Fen(Pick(20000)), Money::Fen(Pick(500)),
-                                   Pick(2) == 0, Pick(3) == 0,           Pick(2) == 0,
-                                   ""};
-      case 11: return RefundPaid{m};
-      case 12: return CashPutInParcel{m, Money::Fen(1 + Pick(1000))};
-      case 13: return Reshipped{m, "SF"};
-      case 14: return HandedOff{m, Pick(2) == 0 ? "xiaoli" : "xiaowang", ""};
-      case 15: return Escalated{m, "zhuguan", ""};
-      case 16: return TicketClosed{m, ""};
-      default: return TicketRejected{m, "r"};
-    }
-  }
-
- private:
-  int Pick(int n) { return static_cast<int>(rng_() % static_cast<uint32_t>(n)); }
-  std::mt19937 rng_;
-  int n_ = 0;
-  size_t script_ = 0;
-};
-
-std::vector<Step> RunEvents(Ticket& t, const std::vector<TicketEvent>& events, size_t from,
-                      size_t to, const TicketEnvironment& env) {
-  std::vector<Step> steps;
-  for (size_t i = from; i < to; ++i) {
-    auto r = t.Apply(events[i], env);
-    steps.push_back({r.status().code(), std::string(r.status().message()),
-                     r.ok() ? *std::move(r) : Outcome{}});
-  }
-  return steps;
-}
-
-void ExpectSameSteps(const std::vector<Step>& a, const std::vector<Step>& b, uint32_t seed,
-                     size_t cut) {
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].code, b[i].code) << "seed " << seed << " cut " << cut << " step " << i;
-    EXPECT_EQ(a[i].message, b[i].message) << "seed " << seed << " cut " << cut << " step " << i;
-    EXPECT_TRUE(SameOutcome(a[i].outcome, b[i].outcome))
-        << "seed " << seed << " cut " << cut << " step " << i;
-  }
-}
-
-TEST(TicketSnapshot, RestoringAtAnyPointContinuesExactlyLikeTheUninterruptedRun) {
-  TicketPolicies pack;  // pausing exercises more of the deadline state
-  pack.resolve.terms.pause_while_supplier = true;
-  pack.owner.supervisors = {"zhuguan"};
-  const TicketEnvironment env{{}, &pack, nullptr, nullptr};
-  int moved = 0;
-  std::set<std::string_view> reached;
-  for (uint32_t seed = 1; seed <= 40; ++seed) {
-    EventSource source(seed);
-    std::vector<TicketEvent> events;
-    for (int i = 0; i < 60; ++i) events.push_back(source.Next());
-    Ticket full("T1");
-    const std::vector<Step> expected = RunEvents(full, events, 0, events.size(), env);
-    moved += static_cast<int>(full.applied().size());
-    for (const Outcome& o : full.applied()) reached.insert(o.audit.state_after);
-    for (size_t cut = 0; cut <= events.size(); cut += 3) {
-      Ticket first("T1");
-      RunEvents(first, events, 0, cut, env);
-      auto restored = Ticket::Restore(first.Snapshot());
-      ASSERT_TRUE(restored.ok()) << restored.status();
-      EXPECT_EQ(restored->Snapshot(), first.Snapshot());
-      Ticket second("T1");
-      const std::vector<Step> head = RunEvents(second, events, 0, cut, env);
-      const std::vector<Step> tail = RunEvents(*restored, events, cut, events.size(), env);
-      std::vector<Step> joined = head;
-      joined.insert(joined.end(), tail.begin(), tail.end());
-      ExpectSameSteps(expected, joined, seed, cut);
-      EXPECT_EQ(restored->Snapshot(), full.Snapshot()) << "seed " << seed << " cut " << cut;
-    }
-  }
-  EXPECT_GT(moved, 40 * 6);  // the sequences do get somewhere
-  EXPECT_GE(reached.size(), 10u) << "the sequences reach most states";
 }
 
 // ------------------------------------------------------------- diagram

@@ -1,4 +1,4 @@
-// kefu sample: writes a deterministic sample shop week (kefu/io/sample.h) as
+// kefu sample: writes a deterministic sample shop week (tools/sample/sample.h) as
 // JSON Lines (kefu/io/events.h), one event per line, to standard output or
 // a file, and a one-line summary to standard error.
 #include <charconv>
@@ -12,7 +12,7 @@
 #include "commands.h"
 #include "kefu/core/time.h"
 #include "kefu/io/events.h"
-#include "kefu/io/sample.h"
+#include "sample/sample.h"
 
 namespace kefu::tool {
 namespace {

@@ -1,10 +1,13 @@
 // Uses kefu through an installed package: computes ORD-MALL-COMP's 5% capped
 // compensation and a deadline on the business calendar, and checks both.
+// The umbrella header proves every installed header compiles from the
+// prefix alone (nothing it includes was left out of the install).
 #include <cstdio>
 
 #include "kefu/core/calendar.h"
 #include "kefu/core/money.h"
 #include "kefu/core/version.h"
+#include "kefu/kefu.h"
 
 #include <string>
 

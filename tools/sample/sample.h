@@ -1,5 +1,9 @@
-// kefu/io/sample.h: a realistic, deterministic week of a small online shop,
+// sample/sample.h: a realistic, deterministic week of a small online shop,
 // as ShopEvents, for demos, tests and the replay benchmark (`kefu sample`).
+//
+// A demo tool, not library code: it is the static library kefu_sample
+// (tools/sample/), which the `kefu` program, the tests and the benchmarks
+// link; libkefu neither contains nor installs it.
 //
 // The week has orders on Taobao, Tmall and the website with platform
 // payments, cash on delivery and bank/Alipay transfers awaiting finance; the
@@ -24,8 +28,8 @@
 // clock. Events come in non-decreasing time order; event ids are unique.
 //
 // Thread safety: GenerateSample is reentrant (no shared state).
-#ifndef KEFU_IO_SAMPLE_H_
-#define KEFU_IO_SAMPLE_H_
+#ifndef KEFU_TOOLS_SAMPLE_SAMPLE_H_
+#define KEFU_TOOLS_SAMPLE_SAMPLE_H_
 
 #include <cstdint>
 
@@ -33,7 +37,6 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "kefu/core/export.h"
 #include "kefu/core/time.h"
 #include "kefu/engine/shop_event.h"
 
@@ -58,9 +61,9 @@ struct SampleOptions {
 // event, or kInvalidArgument (before any event) for options out of range.
 // Memory grows with the number of events (about 40 bytes each); about one
 // second per million events.
-KEFU_EXPORT absl::Status GenerateSample(const SampleOptions& options,
-                                        absl::FunctionRef<void(const ShopEvent&)> sink);
+absl::Status GenerateSample(const SampleOptions& options,
+                           absl::FunctionRef<void(const ShopEvent&)> sink);
 
 }  // namespace kefu
 
-#endif  // KEFU_IO_SAMPLE_H_
+#endif  // KEFU_TOOLS_SAMPLE_SAMPLE_H_

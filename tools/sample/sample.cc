@@ -7,7 +7,7 @@
 // distribution (they differ between standard libraries), no floating point,
 // no clock. Times are seconds since options.start; the shop's zone is a
 // fixed +08:00, so a local day is 86,400 seconds.
-#include "kefu/io/sample.h"
+#include "sample/sample.h"
 
 #include <algorithm>
 #include <array>

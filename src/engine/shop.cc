@@ -742,7 +742,7 @@ const BusinessCalendar& Shop::calendar() const { return *impl_->calendar; }
 
 // ------------------------------------------------------------------ saving
 //
-// The saved form (docs/engine.md, "Saving a shop"): the mark "KEFUSHOP", the
+// The saved form (docs/state.md): the mark "KEFUSHOP", the
 // format (varint), then in kefu's binary encoding (core/codec.h):
 //   the shard count;
 //   orders, tickets, reviews, conversations: each a count, then by key:

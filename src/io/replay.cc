@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "core/absl_compat.h"
+#include "core/codec.h"
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/machines/ticket_report.h"
@@ -97,6 +98,47 @@ class Builder {
   Timestamp clock() const { return clock_; }
   // Items taken from the shop that are still held (due after the clock).
   size_t held() const { return held_.size(); }
+
+  // The replay's own state beside the shop's: its clock and what it holds
+  // (see ReplayOptions::state_in).
+  void SaveState(internal::ByteWriter& w) const {
+    w.Time(clock_);
+    w.Varint(held_.size());
+    for (const Held& h : held_) {
+      const DueItem& d = h.item;
+      w.Byte(static_cast<uint8_t>(d.kind));
+      w.Time(d.at);
+      w.Byte(static_cast<uint8_t>(d.entity_kind));
+      w.String(d.entity);
+      w.String(d.rule);
+      internal::EncodeDeadline(d.deadline, w);
+      internal::EncodeAction(d.action, w);
+      w.String(d.event_id);
+      w.String(d.agent);
+      w.String(h.agent);
+    }
+  }
+  bool LoadState(internal::ByteReader& r) {
+    size_t n = 0;
+    if (!r.Time(&clock_) || !r.Count(&n)) return false;
+    held_.resize(n);
+    for (Held& h : held_) {
+      DueItem& d = h.item;
+      uint8_t kind = 0, entity_kind = 0;
+      if (!r.Byte(&kind) || !r.Time(&d.at) || !r.Byte(&entity_kind) || !r.String(&d.entity) ||
+          !r.InternedView(&d.rule) || !internal::DecodeDeadline(r, &d.deadline) ||
+          !internal::DecodeAction(r, &d.action) || !r.String(&d.event_id) ||
+          !r.String(&d.agent) || !r.String(&h.agent)) {
+        return false;
+      }
+      if (kind > static_cast<uint8_t>(DueItem::Kind::kAction)) return r.Fail("unknown due item");
+      if (entity_kind > static_cast<uint8_t>(EntityKind::kReply)) return r.Fail("unknown entity kind");
+      d.kind = static_cast<DueItem::Kind>(kind);
+      d.entity_kind = static_cast<EntityKind>(entity_kind);
+    }
+    held_sorted_ = false;
+    return true;
+  }
 
   void Record(const ShopEvent& event, const Outcome& out) {
     if (out.audit.duplicate) {
@@ -264,13 +306,55 @@ absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options
   ShopOptions shop_options = options.shop;
   shop_options.shards = 1;  // one thread: one shard keeps Due() cheap
   shop_options.max_findings_per_agent = options.max_items_kept;
-  absl::StatusOr<std::unique_ptr<Shop>> shop_or = Shop::Create(std::move(shop_options));
+
+  // A replay's state: the mark, the format, the shop's saved bytes, the
+  // replay's clock and held items, a CRC-32 of all before it.
+  constexpr std::string_view kMark = "KEFUREPL";
+  std::string_view replay_state;
+  absl::StatusOr<std::unique_ptr<Shop>> shop_or;
+  if (options.state_in.empty()) {
+    shop_or = Shop::Create(std::move(shop_options));
+  } else {
+    const std::string_view st = options.state_in;
+    if (st.substr(0, kMark.size()) != kMark) {
+      return absl::InvalidArgumentError(
+          "not a replay's state: it does not start with the mark \"KEFUREPL\"");
+    }
+    internal::ByteReader r(st.substr(kMark.size()));
+    uint64_t format = 0;
+    std::string shop_bytes;
+    if (!r.Varint(&format)) return absl::DataLossError("replay state is corrupted: truncated");
+    if (format != 1) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "replay state has format ", format, "; this build of kefu reads format 1"));
+    }
+    const size_t head = kMark.size() + r.offset();
+    uint32_t crc = 0;
+    internal::ByteReader tail(st.size() >= head + 4 ? st.substr(st.size() - 4) : std::string_view());
+    if (!tail.Fixed32(&crc) || crc != internal::Crc32(st.substr(0, st.size() - 4))) {
+      return absl::DataLossError(absl::StrCat(
+          "replay state is corrupted: its checksum does not match its ", st.size(), " bytes"));
+    }
+    internal::ByteReader body(st.substr(head, st.size() - 4 - head));
+    if (!body.String(&shop_bytes)) {
+      return absl::DataLossError(absl::StrCat("replay state is corrupted: ", body.error()));
+    }
+    replay_state = st.substr(head + body.offset(), st.size() - 4 - head - body.offset());
+    shop_or = Shop::Load(shop_bytes, std::move(shop_options));
+  }
   if (!shop_or.ok()) return shop_or.status();
   std::shared_ptr<Shop> shop_ptr = *std::move(shop_or);
   Shop& shop = *shop_ptr;
 
   ReplayReport report;
   Builder builder(options, shop, report);
+  if (!options.state_in.empty()) {
+    internal::ByteReader r(replay_state);
+    if (!builder.LoadState(r) || !r.at_end()) {
+      return absl::DataLossError(absl::StrCat(
+          "replay state is corrupted: ", r.ok() ? "bytes after the end" : r.error()));
+    }
+  }
   LineReader::Line line;
   int64_t next_progress = 64 * 1024;
   for (;;) {
@@ -329,6 +413,14 @@ absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options
     builder.CollectDue(report.until);
   }
   report.pending_after_until = static_cast<int64_t>(shop.PendingDeadlines() + builder.held());
+  if (options.save_state) {
+    report.state = std::string(kMark);
+    internal::ByteWriter w(&report.state);
+    w.Varint(1);
+    w.String(shop.Save());
+    builder.SaveState(w);
+    w.Fixed32(internal::Crc32(report.state));
+  }
   builder.Finish();
   report.states = shop.CountStates();
   report.replies = shop.ReplyReport();

@@ -33,3 +33,12 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
 endif()
 # Entities' snapshots as JSON (issue 17).
 kefu_add_test(state_json_test ${CMAKE_CURRENT_LIST_DIR}/state_json_test.cc LIBS kefu_sample)
+# A replay split in two runs through its saved state (issue 17).
+kefu_add_test(replay_state_test ${CMAKE_CURRENT_LIST_DIR}/replay_state_test.cc LIBS kefu_sample)
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  add_test(NAME kefu_replay_state_cli
+    COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+            -DEVENTS=${CMAKE_CURRENT_LIST_DIR}/data/replay_small.jsonl
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/replay_state_cli_test
+            -P ${CMAKE_CURRENT_LIST_DIR}/replay_state_cli_test.cmake)
+endif()

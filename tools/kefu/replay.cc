@@ -3,8 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +28,8 @@ namespace {
 
 constexpr char kHelp[] =
     "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]\n"
-    "                   [--lang zh|en] [--max-line-bytes N]\n"
+    "                   [--lang zh|en] [--max-line-bytes N] [--state-in FILE]\n"
+    "                   [--state-out FILE]\n"
     "\n"
     "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
     "for standard input; a pipe, a FIFO or /dev/stdin is read to its end) to a\n"
@@ -50,9 +56,60 @@ constexpr char kHelp[] =
     "  --lang zh|en  the language of the reasons and descriptions (default zh)\n"
     "  --max-line-bytes N  the longest line read, in bytes (default 1048576);\n"
     "                a longer one is a bad line, never held in memory\n"
-    "  --no-progress no progress bar on standard error\n";
+    "  --no-progress no progress bar on standard error\n"
+    "  --state-in FILE   start from the state an earlier replay wrote with\n"
+    "                --state-out (its shop and what it had not reported yet)\n"
+    "                instead of an empty shop; a file that is not such a state,\n"
+    "                of a newer format, truncated or corrupted: exit 1\n"
+    "  --state-out FILE  write the state after the last event to FILE (written\n"
+    "                beside it first, then renamed: FILE is whole or untouched).\n"
+    "                A week replayed in two runs, split at any line, ends as one\n"
+    "                run over the whole week\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
+
+// The whole of a file, or an error naming it and the system's reason.
+bool ReadWhole(const std::string& path, std::string* out, std::ostream& err) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    err << "kefu replay: cannot open " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  std::ostringstream buf;
+  buf << f.rdbuf();
+  if (f.bad()) {
+    err << "kefu replay: cannot read " << path << "\n";
+    return false;
+  }
+  *out = std::move(buf).str();
+  return true;
+}
+
+// Writes `data` to path.tmp, then renames it over `path`.
+bool WriteWhole(const std::string& path, const std::string& data, std::ostream& err) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      err << "kefu replay: cannot write " << tmp << ": " << std::strerror(errno) << "\n";
+      return false;
+    }
+    f.write(data.data(), static_cast<std::streamsize>(data.size()));
+    f.flush();
+    if (!f) {
+      err << "kefu replay: cannot write " << tmp << ": " << std::strerror(errno) << "\n";
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    err << "kefu replay: cannot rename " << tmp << " to " << path << ": " << std::strerror(errno)
+        << "\n";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
 
 // A decimal count >= 0, or nullopt.
 std::optional<size_t> ParseCount(const std::string& v) {
@@ -403,6 +460,8 @@ int Replay(const std::vector<std::string>& args, Streams io) {
   size_t limit = 10;
   size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   Language lang = Language::kZh;
+  std::string state_in_path;
+  std::string state_out_path;
   ReplayOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -432,6 +491,10 @@ int Replay(const std::vector<std::string>& args, Streams io) {
         return kExitUsage;
       }
       options.until = *t;
+    } else if (a == "--state-in") {
+      if (!value(&state_in_path)) return kExitUsage;
+    } else if (a == "--state-out") {
+      if (!value(&state_out_path)) return kExitUsage;
     } else if (a == "--lang") {
       std::string v;
       if (!value(&v)) return kExitUsage;
@@ -478,6 +541,10 @@ int Replay(const std::vector<std::string>& args, Streams io) {
     io.err << "kefu replay: no EVENTS file (use - for standard input)\n" << kHelp;
     return kExitUsage;
   }
+  if (!state_in_path.empty() && !ReadWhole(state_in_path, &options.state_in, io.err)) {
+    return kExitFailure;
+  }
+  options.save_state = !state_out_path.empty();
   absl::StatusOr<std::unique_ptr<LineReader>> in = LineReader::Open(file, max_line_bytes);
   if (!in.ok()) {
     io.err << "kefu replay: " << in.status().message() << "\n";
@@ -500,6 +567,9 @@ int Replay(const std::vector<std::string>& args, Streams io) {
   if (show_progress) io.err << "\r" << std::string(60, ' ') << "\r" << std::flush;
   if (!report.ok()) {
     io.err << "kefu replay: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (!state_out_path.empty() && !WriteWhole(state_out_path, report->state, io.err)) {
     return kExitFailure;
   }
   if (json) {

@@ -188,7 +188,7 @@ class KEFU_EXPORT Shop {
   // Open deadlines and scheduled actions across shards.
   size_t PendingDeadlines() const;
 
-  // ---- Saving and loading the whole shop (docs/engine.md, "Saving a shop")
+  // ---- Saving and loading the whole shop (docs/state.md)
   //
   // The format Save() writes; Load() reads it and refuses any other.
   static constexpr int kSaveFormat = 1;

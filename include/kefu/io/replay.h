@@ -72,6 +72,17 @@ struct ReplayOptions {
   // Replay(std::istream&): a longer line is a bad line, read without being
   // held. Replay(LineReader&) uses the reader's own limit instead.
   size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  // Where to start: empty, a fresh shop; else the state an earlier replay
+  // ended with (ReplayReport::state): its shop (Shop::Save) and the due
+  // items it had taken and not yet reported, so that a week replayed in two
+  // runs, split at any line, ends as one run over the whole week (the same
+  // entities by state, the same pending deadlines, the same items due after
+  // the split). Replay's errors for it: kInvalidArgument when it is not a
+  // replay's state, kFailedPrecondition for a newer format, kDataLoss when
+  // truncated or corrupted (see Shop::Load).
+  std::string state_in;
+  // Fill ReplayReport::state with the state after the last event.
+  bool save_state = false;
 };
 
 struct ReplayLineError {
@@ -150,6 +161,10 @@ struct ReplayReport {
   std::vector<DueItem> breaches;
   std::optional<WeeklyReport> weekly;         // absent before any ticket
   std::vector<AgentReplies> replies;          // sorted by agent
+
+  // With ReplayOptions::save_state: the state after the last event, to
+  // start a later replay from (ReplayOptions::state_in).
+  std::string state;
 
   // The shop as the replay left it, for further queries. It also owns the
   // storage some RuleIds of `warnings` and `breaches` point into: keep the

@@ -6,7 +6,7 @@
 // (a JSON column beside its order table) takes the entity's snapshot
 // (Order::Snapshot() ...), writes it with SnapshotToJson, and later reads it
 // back with the matching *SnapshotFromJson and restores the entity
-// (Order::Restore ...). The document (docs/engine.md, "An entity as JSON"):
+// (Order::Restore ...). The document (docs/state.md, "An entity as JSON"):
 //
 //   {"kind": "order", "format": 1, "state": "shipped",
 //    "data": {...the entity's data, field by field...},

@@ -26,13 +26,23 @@ void ByteWriter::String(std::string_view s) {
   out_->append(s.data(), s.size());
 }
 
+void ByteWriter::Text(std::string_view s) {
+  auto [it, inserted] = texts_.try_emplace(ToAbsl(s), static_cast<uint32_t>(texts_.size() + 1));
+  if (!inserted) {
+    Varint(it->second);
+    return;
+  }
+  Varint(0);
+  String(s);
+}
+
 void ByteWriter::CString(const char* s) {
   if (s == nullptr) {
     Byte(0);
     return;
   }
   Byte(1);
-  String(s);
+  Text(s);
 }
 
 // A time is a tag (0 finite, 1 the infinite past, 2 the infinite future),
@@ -121,13 +131,21 @@ bool ByteReader::String(std::string* s) {
   return true;
 }
 
-bool ByteReader::InternedView(std::string_view* s) {
+bool ByteReader::Text(std::string_view* s) {
+  uint64_t k = 0;
+  if (!Varint(&k)) return false;
+  if (k > 0) {
+    if (k > texts_.size()) return Fail("text number out of range");
+    *s = texts_[static_cast<size_t>(k - 1)];
+    return true;
+  }
   uint64_t n = 0;
   if (!Varint(&n)) return false;
-  if (n > remaining()) return Fail("truncated string");
+  if (n > remaining()) return Fail("truncated text");
   const std::string_view text(in_.data() + pos_, static_cast<size_t>(n));
   pos_ += static_cast<size_t>(n);
   *s = std::string_view(InternText(text), text.size());
+  texts_.push_back(*s);
   return true;
 }
 
@@ -140,7 +158,7 @@ bool ByteReader::CString(const char** s) {
     return true;
   }
   std::string_view v;
-  if (!InternedView(&v)) return false;
+  if (!Text(&v)) return false;
   *s = v.data();
   return true;
 }
@@ -209,7 +227,7 @@ void EncodeValue(const Field& f, const void* value, ByteWriter& w) {
     case Kind::kInt64: w.Signed(*static_cast<const int64_t*>(value)); break;
     case Kind::kUint32: w.Varint(*static_cast<const uint32_t*>(value)); break;
     case Kind::kTimestamp: w.Time(*static_cast<const Timestamp*>(value)); break;
-    case Kind::kRuleId: w.String(*static_cast<const RuleId*>(value)); break;
+    case Kind::kRuleId: w.Text(*static_cast<const RuleId*>(value)); break;
   }
 }
 
@@ -262,7 +280,7 @@ bool DecodeValue(const Field& f, void* value, ByteReader& r) {
       return true;
     }
     case Kind::kTimestamp: return r.Time(static_cast<Timestamp*>(value));
-    case Kind::kRuleId: return r.InternedView(static_cast<RuleId*>(value));
+    case Kind::kRuleId: return r.Text(static_cast<RuleId*>(value));
   }
   return r.Fail("unknown field kind");
 }
@@ -311,13 +329,13 @@ bool DecodeMessage(ByteReader& r, Message* message) {
 namespace {
 
 void EncodeTerm(const Term& term, ByteWriter& w) {
-  w.String(term.key);
+  w.Text(term.key);
   w.CString(term.zh);
   w.CString(term.en);
 }
 
 bool DecodeTerm(ByteReader& r, Term* term) {
-  return r.InternedView(&term->key) && r.CString(&term->zh) && r.CString(&term->en);
+  return r.Text(&term->key) && r.CString(&term->zh) && r.CString(&term->en);
 }
 
 template <class E>
@@ -339,7 +357,7 @@ bool DecodeVerdict(ByteReader& r, Verdict* v) {
 void EncodeFigures(const Figures& figures, ByteWriter& w) {
   w.Varint(figures.size());
   for (const Figure& f : figures) {
-    w.String(f.name);
+    w.Text(f.name);
     w.Varint(f.value.index());
     switch (f.value.index()) {
       case 0: w.Amount(std::get<Money>(f.value)); break;
@@ -365,7 +383,7 @@ bool DecodeFigures(ByteReader& r, Figures* figures) {
   for (size_t i = 0; i < n; ++i) {
     Figure f;
     uint64_t index = 0;
-    if (!r.InternedView(&f.name) || !r.Varint(&index)) return false;
+    if (!r.Text(&f.name) || !r.Varint(&index)) return false;
     switch (index) {
       case 0: {
         Money m;
@@ -417,7 +435,7 @@ bool DecodeFigures(ByteReader& r, Figures* figures) {
 
 void EncodeAction(const Action& a, ByteWriter& w) {
   w.Varint(static_cast<uint64_t>(a.kind));
-  w.String(a.rule);
+  w.Text(a.rule);
   w.String(a.assignee);
   w.String(a.subject);
   w.Bool(a.due.has_value());
@@ -428,7 +446,7 @@ void EncodeAction(const Action& a, ByteWriter& w) {
 
 bool DecodeAction(ByteReader& r, Action* a) {
   bool has_due = false;
-  if (!DecodeEnum(r, ActionKind::kOther, &a->kind, "action kind") || !r.InternedView(&a->rule) ||
+  if (!DecodeEnum(r, ActionKind::kOther, &a->kind, "action kind") || !r.Text(&a->rule) ||
       !r.String(&a->assignee) || !r.String(&a->subject) || !r.Bool(&has_due)) {
     return false;
   }
@@ -442,7 +460,7 @@ bool DecodeAction(ByteReader& r, Action* a) {
 }
 
 void EncodeDeadline(const Deadline& d, ByteWriter& w) {
-  w.String(d.rule);
+  w.Text(d.rule);
   w.Varint(static_cast<uint64_t>(d.op));
   w.Time(d.due);
   w.Bool(d.warn_at.has_value());
@@ -453,7 +471,7 @@ void EncodeDeadline(const Deadline& d, ByteWriter& w) {
 
 bool DecodeDeadline(ByteReader& r, Deadline* d) {
   bool has_warn = false;
-  if (!r.InternedView(&d->rule) || !DecodeEnum(r, DeadlineOp::kResume, &d->op, "deadline op") ||
+  if (!r.Text(&d->rule) || !DecodeEnum(r, DeadlineOp::kResume, &d->op, "deadline op") ||
       !r.Time(&d->due) || !r.Bool(&has_warn)) {
     return false;
   }
@@ -470,7 +488,7 @@ void EncodeOutcome(const Outcome& o, ByteWriter& w) {
   w.String(o.entity);
   w.Varint(o.decisions.size());
   for (const Decision& d : o.decisions) {
-    w.String(d.rule);
+    w.Text(d.rule);
     EncodeVerdict(d.verdict, w);
     EncodeMessage(d.message, w);
     EncodeFigures(d.figures, w);
@@ -481,16 +499,16 @@ void EncodeOutcome(const Outcome& o, ByteWriter& w) {
   for (const Deadline& d : o.deadlines) EncodeDeadline(d, w);
   const AuditRecord& a = o.audit;
   w.String(a.event_id);
-  w.String(a.event_type);
+  w.Text(a.event_type);
   w.String(a.agent);
   w.Time(a.at);
-  w.String(a.state_before);
-  w.String(a.state_after);
+  w.Text(a.state_before);
+  w.Text(a.state_after);
   w.Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0)));
   w.String(a.note);
   w.Varint(a.verdicts.size());
   for (const RuleVerdict& v : a.verdicts) {
-    w.String(v.rule);
+    w.Text(v.rule);
     EncodeVerdict(v.verdict, w);
   }
 }
@@ -501,7 +519,7 @@ bool DecodeOutcome(ByteReader& r, Outcome* o) {
   if (!r.String(&o->entity) || !r.Count(&n)) return false;
   o->decisions.resize(n);
   for (Decision& d : o->decisions) {
-    if (!r.InternedView(&d.rule) || !DecodeVerdict(r, &d.verdict) ||
+    if (!r.Text(&d.rule) || !DecodeVerdict(r, &d.verdict) ||
         !DecodeMessage(r, &d.message) || !DecodeFigures(r, &d.figures)) {
       return false;
     }
@@ -518,8 +536,8 @@ bool DecodeOutcome(ByteReader& r, Outcome* o) {
   }
   AuditRecord& a = o->audit;
   uint8_t flags = 0;
-  if (!r.String(&a.event_id) || !r.InternedView(&a.event_type) || !r.String(&a.agent) ||
-      !r.Time(&a.at) || !r.InternedView(&a.state_before) || !r.InternedView(&a.state_after) ||
+  if (!r.String(&a.event_id) || !r.Text(&a.event_type) || !r.String(&a.agent) ||
+      !r.Time(&a.at) || !r.Text(&a.state_before) || !r.Text(&a.state_after) ||
       !r.Byte(&flags)) {
     return false;
   }
@@ -529,7 +547,7 @@ bool DecodeOutcome(ByteReader& r, Outcome* o) {
   if (!r.String(&a.note) || !r.Count(&n)) return false;
   a.verdicts.resize(n);
   for (RuleVerdict& v : a.verdicts) {
-    if (!r.InternedView(&v.rule) || !DecodeVerdict(r, &v.verdict)) return false;
+    if (!r.Text(&v.rule) || !DecodeVerdict(r, &v.verdict)) return false;
   }
   return true;
 }

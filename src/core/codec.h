@@ -5,7 +5,13 @@
 // - ByteWriter appends to a string: unsigned LEB128 varints, signed ones
 //   zigzagged, length-prefixed strings, times as (tag, seconds, quarter
 //   nanoseconds) so that every absl::Time, the infinite ones included,
-//   comes back exactly.
+//   comes back exactly. The words of the vocabulary (rule IDs, messages,
+//   figure names, terms, state and event names: few distinct texts, each
+//   repeated in every outcome) go through Text(): the first time a writer
+//   sees a text it writes 0 and the text, later only its number (1, 2, ...
+//   in the order first written); a reader numbers them the same way as it
+//   reads them, and interns each once. The texts must outlive the writer
+//   (static storage or InternText's).
 // - ByteReader reads them back from a string_view and never reads past its
 //   end: the first failure (truncated input, a varint too long, a value out
 //   of its range) is remembered with the byte offset, every later read
@@ -26,6 +32,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -44,7 +54,10 @@ class ByteWriter {
   void Signed(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void Bool(bool b) { Byte(b ? 1 : 0); }
   void String(std::string_view s);
-  // A C string that may be null (a message or term text): a presence byte.
+  // A word of the vocabulary, written once per writer, then by number.
+  void Text(std::string_view s);
+  // A C string that may be null (a message or term text): a presence byte,
+  // then Text().
   void CString(const char* s);
   void Time(Timestamp t);
   void Amount(Money m) { Signed(m.fen()); }
@@ -54,6 +67,7 @@ class ByteWriter {
 
  private:
   std::string* out_;
+  absl::flat_hash_map<absl::string_view, uint32_t> texts_;
 };
 
 class ByteReader {
@@ -67,9 +81,10 @@ class ByteReader {
   // left of the input, so that a corrupt count cannot ask for a huge vector.
   bool Count(size_t* n);
   bool String(std::string* s);
+  // What ByteWriter::Text wrote: interned (InternText) when first read.
+  bool Text(std::string_view* s);
   // Interned (InternText); nullptr when the writer wrote a null.
   bool CString(const char** s);
-  bool InternedView(std::string_view* s);
   bool Time(Timestamp* t);
   bool Amount(Money* m);
   bool Fixed32(uint32_t* v);
@@ -87,6 +102,7 @@ class ByteReader {
   std::string_view in_;
   size_t pos_ = 0;
   std::string error_;
+  std::vector<std::string_view> texts_;  // by number - 1
 };
 
 void EncodeObject(const Schema& schema, const void* obj, ByteWriter& w);

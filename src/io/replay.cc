@@ -110,7 +110,7 @@ class Builder {
       w.Time(d.at);
       w.Byte(static_cast<uint8_t>(d.entity_kind));
       w.String(d.entity);
-      w.String(d.rule);
+      w.Text(d.rule);
       internal::EncodeDeadline(d.deadline, w);
       internal::EncodeAction(d.action, w);
       w.String(d.event_id);
@@ -126,7 +126,7 @@ class Builder {
       DueItem& d = h.item;
       uint8_t kind = 0, entity_kind = 0;
       if (!r.Byte(&kind) || !r.Time(&d.at) || !r.Byte(&entity_kind) || !r.String(&d.entity) ||
-          !r.InternedView(&d.rule) || !internal::DecodeDeadline(r, &d.deadline) ||
+          !r.Text(&d.rule) || !internal::DecodeDeadline(r, &d.deadline) ||
           !internal::DecodeAction(r, &d.action) || !r.String(&d.event_id) ||
           !r.String(&d.agent) || !r.String(&h.agent)) {
         return false;

@@ -18,7 +18,7 @@ namespace kefu::internal {
 template <class Data>
 void EncodeSnapshot(const Schema& schema, const MachineSnapshot<Data>& s, ByteWriter& w) {
   w.Varint(static_cast<uint64_t>(s.format_version));
-  w.String(s.state);
+  w.Text(InternText(s.state));  // the writer keeps the view: no temporary
   EncodeObject(schema, &s.data, w);
   w.Varint(s.applied.size());
   for (const Outcome& o : s.applied) EncodeOutcome(o, w);
@@ -39,7 +39,9 @@ bool DecodeSnapshot(const Schema& schema, ByteReader& r, MachineSnapshot<Data>* 
   if (!r.Varint(&version)) return false;
   if (version > 1000) return r.Fail("snapshot format out of range");
   s->format_version = static_cast<int>(version);
-  if (!r.String(&s->state) || !DecodeObject(schema, &s->data, r) || !r.Count(&n)) return false;
+  std::string_view state;
+  if (!r.Text(&state) || !DecodeObject(schema, &s->data, r) || !r.Count(&n)) return false;
+  s->state = std::string(state);
   s->applied.resize(n);
   for (Outcome& o : s->applied) {
     if (!DecodeOutcome(r, &o)) return false;

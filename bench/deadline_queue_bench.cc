@@ -56,8 +56,8 @@
 //       Mode 1 reports its backlog (16-byte pairs into an empty vector) too;
 //       mode 3 is mode 1 with the caches made cold before each call.
 //   BM_BaselineBuildDueItems               building the DueItems alone (key
-//       string, deadline and figures copied), no queue: what the API's value
-//       type costs whatever the queue does.
+//       string, deadline and figures, event id and agent copied), no queue:
+//       what the API's value type costs whatever the queue does.
 //   BM_ApplyCancelThenSet/<entities>       kCancel then kSet on random open
 //       entities (the entity is dropped and added again): ns per Apply.
 //   BM_BytesAfterChurn/<scenario>          bytes per open entity after
@@ -387,10 +387,12 @@ void BM_BaselineHeapPop(benchmark::State& state) {
 }
 
 // What the DueItem type costs by itself: 1000 DueItems built per iteration
-// (key string, rule, the deadline with its two figures) with no queue at all.
+// (key string, rule, the deadline with its two figures, the event id and
+// agent) with no queue at all.
 void BM_BaselineBuildDueItems(benchmark::State& state) {
   const Deadline d = Resolve(kStart);
   KeyMaker key;
+  Origin origin;
   std::vector<DueItem> out;
   int64_t items = 0;
   uint64_t n = 0;
@@ -401,9 +403,13 @@ void BM_BaselineBuildDueItems(benchmark::State& state) {
       item.kind = DueItem::Kind::kBreach;
       item.at = d.due;
       item.entity_kind = EntityKind::kTicket;
-      item.entity.assign(key(n++));
+      const std::string_view k = key(n++);
+      item.entity.assign(k);
       item.rule = d.rule;
       item.deadline = d;
+      const EventOrigin from = origin(k);
+      item.event_id.assign(from.event_id);
+      item.agent.assign(from.agent);
     }
     items += kItemsPerCall;
     benchmark::DoNotOptimize(out.data());

@@ -137,7 +137,7 @@ struct HugePageAllocator {
 // Makes room in `*out` for `need` DueItems in all. Grows at least
 // geometrically, so that appends from several queues into one vector (the
 // Shop's shards) stay linear. A large result (a day's backlog: hundreds of MB
-// of 640-byte DueItems) is built in a block that first gets the huge-page
+// of 704-byte DueItems) is built in a block that first gets the huge-page
 // hint: faulting it in 4 KiB pages was most of such a call's time here. The
 // existing items are moved into the new block after the hint.
 void ReserveDueItems(std::vector<DueItem>* out, size_t need) {
@@ -1361,7 +1361,7 @@ size_t DeadlineQueue::Impl::PopDue(int64_t now, size_t max_items, F&& fire) {
 size_t DeadlineQueue::Impl::Due(int64_t now, size_t max_items, std::vector<DueItem>* out) {
   if (max_items == 0) return 0;
   // One allocation for the whole result when it is large (a backlog), rather
-  // than a doubling vector moving 640-byte DueItems onto fresh pages.
+  // than a doubling vector moving 704-byte DueItems onto fresh pages.
   // (A slice that fits in the room left, as a reused vector has, needs none.)
   if (out->capacity() - out->size() < max_items) {
     ReserveDueItems(out, out->size() + std::min(EstimateDue(now), max_items));

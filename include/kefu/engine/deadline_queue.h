@@ -169,7 +169,7 @@ class KEFU_EXPORT DeadlineQueue {
   // its breach. Paused deadlines do not fire.
   //
   // A call reserves room in the result for about what is due at once (one
-  // allocation, not a doubling vector of 640-byte DueItems), so a call that
+  // allocation, not a doubling vector of 704-byte DueItems), so a call that
   // returns a large backlog costs mostly the fresh memory its result needs.
   std::vector<DueItem> Due(Timestamp now);
   // Same, appending to `*out`; returns how many items were appended.

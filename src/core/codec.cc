@@ -27,7 +27,15 @@ void ByteWriter::String(std::string_view s) {
 }
 
 void ByteWriter::Text(std::string_view s) {
+  // Most words come again from the same address (a literal, an interned
+  // text): look that up first, the text itself only on a miss.
+  const std::pair<const char*, size_t> address(s.data(), s.size());
+  if (auto a = by_address_.find(address); a != by_address_.end()) {
+    Varint(a->second);
+    return;
+  }
   auto [it, inserted] = texts_.try_emplace(ToAbsl(s), static_cast<uint32_t>(texts_.size() + 1));
+  by_address_.emplace(address, it->second);
   if (!inserted) {
     Varint(it->second);
     return;

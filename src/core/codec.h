@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -67,7 +68,8 @@ class ByteWriter {
 
  private:
   std::string* out_;
-  absl::flat_hash_map<absl::string_view, uint32_t> texts_;
+  absl::flat_hash_map<absl::string_view, uint32_t> texts_;  // by content
+  absl::flat_hash_map<std::pair<const char*, size_t>, uint32_t> by_address_;
 };
 
 class ByteReader {

@@ -41,8 +41,8 @@ void InMemoryLiveOrders::Remove(std::string_view order_id) {
   if (it != orders_.end()) orders_.erase(it);
 }
 
-void InMemoryLiveOrders::ForEachLiveOrder(
-    const Buyer& buyer, absl::FunctionRef<void(const LiveOrder&)> fn) const {
+void InMemoryLiveOrders::ForEachLiveOrder(const Buyer& buyer,
+                                          absl::FunctionRef<void(const LiveOrder&)> fn) const {
   for (const auto& [id, o] : orders_) {
     if (SameBuyer(o.buyer, buyer)) fn(o);
   }

@@ -26,7 +26,7 @@ namespace {
 // contact, a reply, a ticket step, a placed order (the longest common one).
 const std::vector<std::string>& Lines() {
   static const std::vector<std::string> lines = {
-      R"({"id":"o-5","at":"2026-11-02T09:45:00+08:00","agent":"小王","entity":"order","key":"T1001","type":"review_passed"})",
+      R"({"id":"o-5","at":"2026-11-02T09:45:00+08:00","agent":"小王","entity":"order","key":"T1001","type":"check_passed"})",
       R"({"id":"o-13","at":"2026-11-02T17:30:00+08:00","agent":"仓库老刘","entity":"order","key":"T1001","type":"shipped","fields":{"tracking_number":"SF1234567890"}})",
       R"({"id":"o-9","at":"2026-11-02T11:10:00+08:00","agent":"小王","entity":"order","key":"T1001","type":"customer_contacted","fields":{"channel":"phone","result":"reached"}})",
       R"({"id":"r-3","at":"2026-11-12T10:00:00+08:00","agent":"小王","entity":"review","key":"RV-0001","type":"contact_attempted","fields":{"channel":"phone","result":"talked","presence":"online"}})",

@@ -46,7 +46,7 @@ void AddChecks(std::vector<OrderEvent>& v) {
   }
 }
 
-// A transfer-paid website order: finance check, review, ship, deliver,
+// A transfer-paid website order: finance check, order check, ship, deliver,
 // complete, invoice. The raw benchmarks replay it too.
 std::vector<OrderEvent> TransferLifecycle() {
   std::vector<OrderEvent> v;
@@ -54,7 +54,7 @@ std::vector<OrderEvent> TransferLifecycle() {
   v.push_back(PaymentReceived{M(1), std::nullopt});
   v.push_back(FinanceConfirmed{M(2)});
   AddChecks(v);
-  v.push_back(ReviewPassed{M(static_cast<int>(v.size()))});
+  v.push_back(CheckPassed{M(static_cast<int>(v.size()))});
   v.push_back(MarkedShipped{M(static_cast<int>(v.size())), false, "EMS123"});
   v.push_back(Delivered{M(static_cast<int>(v.size()))});
   v.push_back(Completed{M(static_cast<int>(v.size()))});
@@ -63,7 +63,7 @@ std::vector<OrderEvent> TransferLifecycle() {
 }
 
 // A paid Taobao order that runs out of stock: phone unreachable, SMS, the
-// customer takes another style, back to review, ship.
+// customer takes another style, back to the order check, ship.
 std::vector<OrderEvent> OutOfStockLifecycle() {
   std::vector<OrderEvent> v;
   v.push_back(Placed(PaymentMethod::kPlatform, true));
@@ -72,13 +72,13 @@ std::vector<OrderEvent> OutOfStockLifecycle() {
   v.push_back(CustomerContacted{M(8), ContactChannel::kPhone, ContactResult::kUnreachable});
   v.push_back(CustomerContacted{M(9), ContactChannel::kSms, ContactResult::kAcceptedOtherStyle});
   v.push_back(HoldReleased{M(10), false, ""});
-  v.push_back(ReviewPassed{M(11)});
+  v.push_back(CheckPassed{M(11)});
   v.push_back(MarkedShipped{M(12), false, ""});
   v.push_back(Delivered{M(13)});
   return v;
 }
 
-// A cash-on-delivery order cancelled line by line in review.
+// A cash-on-delivery order cancelled line by line in the order check.
 std::vector<OrderEvent> CancelLifecycle() {
   std::vector<OrderEvent> v;
   v.push_back(Placed(PaymentMethod::kCashOnDelivery, false));
@@ -156,7 +156,7 @@ using RestoreTable =
 
 // The same transitions as a switch, guards answering as NullCtx does.
 enum S : int {
-  kNew, kAwaitingPayment, kAwaitingFinance, kInReview, kHeldDup, kHeldCourier, kHeldOos,
+  kNew, kAwaitingPayment, kAwaitingFinance, kInCheck, kHeldDup, kHeldCourier, kHeldOos,
   kHeldCustomer, kReady, kShipped, kDelivered, kCompleted, kCancelled, kRejected = -1
 };
 enum E : int {
@@ -178,11 +178,11 @@ int SwitchNext(int s, int e) {
     case kAwaitingFinance:
       switch (e) {
         case ePaid: return s;
-        case eFinance: return kInReview;
+        case eFinance: return kInCheck;
         case eCancelled: return kCancelled;
         default: return kRejected;
       }
-    case kInReview:
+    case kInCheck:
       switch (e) {
         case eCheck: case eCourier: case eAdjust: case eSupplement: return s;
         case ePass: return kReady;
@@ -193,13 +193,13 @@ int SwitchNext(int s, int e) {
       }
     case kHeldDup:
       switch (e) {
-        case eRelease: return kInReview;
+        case eRelease: return kInCheck;
         case eCancelled: return kCancelled;
         default: return kRejected;
       }
     case kHeldCourier:
       switch (e) {
-        case eCourier: return kInReview;
+        case eCourier: return kInCheck;
         case eContact: return s;
         case eCancelled: return kCancelled;
         default: return kRejected;
@@ -207,14 +207,14 @@ int SwitchNext(int s, int e) {
     case kHeldOos:
       switch (e) {
         case eContact: case eRefunded: return s;
-        case eRelease: return kInReview;
+        case eRelease: return kInCheck;
         case eCancelled: return kCancelled;
         default: return kRejected;
       }
     case kHeldCustomer:
       switch (e) {
         case eContact: return s;
-        case eRelease: return kInReview;
+        case eRelease: return kInCheck;
         case eCancelled: return kCancelled;
         default: return kRejected;
       }
@@ -241,7 +241,7 @@ int SwitchNext(int s, int e) {
 }
 
 const char* const kSwitchNames[] = {
-    "new", "awaiting_payment", "awaiting_finance_check", "in_review", "held_duplicate_suspect",
+    "new", "awaiting_payment", "awaiting_finance_check", "in_check", "held_duplicate_suspect",
     "held_courier_unreachable", "held_out_of_stock", "held_awaiting_customer", "ready_to_ship",
     "shipped", "delivered", "completed", "cancelled"};
 

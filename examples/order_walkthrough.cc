@@ -1,12 +1,13 @@
 // The demo: one realistic Tmall order taken through kefu's order machine.
 //
 // A buyer orders two ceiling lamps on the eve of China's 2026 National Day
-// holiday. The agent tries to pass review before verifying everything
-// (ORD-VERIFY refuses, listing what is missing), verifies the rest, then the
-// warehouse reports the lamp out of stock (ORD-OOS-NOTIFY says whom to call
-// and how). A refund before offering another style is refused (ORD-MALL-COMP);
-// after the buyer declines another style, the refund pays 5% compensation
-// capped at 30 yuan, and the cancellation is registered (ORD-CANCEL-REG).
+// holiday. The agent tries to pass the order check (审单) before verifying
+// everything (ORD-VERIFY refuses, listing what is missing), verifies the rest,
+// then the warehouse reports the lamp out of stock (ORD-OOS-NOTIFY says whom
+// to call and how). A refund before offering another style is refused
+// (ORD-MALL-COMP); after the buyer declines another style, the refund pays 5%
+// compensation capped at 30 yuan, and the cancellation is registered
+// (ORD-CANCEL-REG).
 // Every outcome is printed: each decision with its rule ID, each action and
 // each deadline, computed on the shop's business calendar.
 //
@@ -118,9 +119,9 @@ int main(int argc, char** argv) {
   placed.address = {"浙江省", "杭州市", "西湖区", "文三路 90 号 3 单元 501"};
   placed.courier = "中通";
   Step(order, placed, env);
-  Expect(order.state() == "in_review", "a paid Tmall order goes to review (F2)");
+  Expect(order.state() == "in_check", "a paid Tmall order goes to the order check (F2)");
 
-  // The agent verifies four of the six items, then tries to pass review.
+  // The agent verifies four of the six items, then tries to pass the check.
   int n = 2;
   for (auto item : {kefu::VerificationItem::kProduct, kefu::VerificationItem::kQuantity,
                     kefu::VerificationItem::kPaymentMethod, kefu::VerificationItem::kAddress}) {
@@ -131,25 +132,25 @@ int main(int argc, char** argv) {
     order.Apply(check, env).IgnoreError();
   }
   std::printf("\n(阿芳 verified product, quantity, payment method and address)\n");
-  kefu::ReviewPassed early;
+  kefu::CheckPassed early;
   early.meta = Meta("e6", "2026-09-30T16:31:00+08:00", "阿芳");
   kefu::Outcome refused = Step(order, early, env);
   const kefu::Decision* verify = Find(refused, "ORD-VERIFY");
   Expect(refused.refused() && verify != nullptr && verify->verdict == kefu::Verdict::kRefused,
-         "ORD-VERIFY refuses review with checks missing");
-  Expect(order.state() == "in_review", "a refused event leaves the order in review");
+         "ORD-VERIFY refuses the check with items missing");
+  Expect(order.state() == "in_check", "a refused event leaves the order in the check");
 
   for (auto item : {kefu::VerificationItem::kPrice, kefu::VerificationItem::kPostage}) {
-    const std::string id = "e" + std::to_string(++n);  // e7, e8: e6 is the refused review
+    const std::string id = "e" + std::to_string(++n);  // e7, e8: e6 is the refused check
     kefu::CheckRecorded check;
     check.meta = Meta(id.c_str(), "2026-09-30T16:33:00+08:00", "阿芳");
     check.item = item;
     order.Apply(check, env).IgnoreError();
   }
   std::printf("\n(阿芳 verified price and postage)\n");
-  kefu::ReviewPassed review;
-  review.meta = Meta("e9", "2026-09-30T16:34:00+08:00", "阿芳");
-  Step(order, review, env);
+  kefu::CheckPassed passed;
+  passed.meta = Meta("e9", "2026-09-30T16:34:00+08:00", "阿芳");
+  Step(order, passed, env);
   Expect(order.state() == "ready_to_ship", "all six checks: F2 -> F3");
 
   kefu::OutOfStockReported oos;

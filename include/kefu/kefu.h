@@ -16,24 +16,24 @@
 #include "kefu/core/version.h"
 
 // policies
-#include "kefu/policies/after_sales_policies.h"
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/order_terms.h"
 #include "kefu/policies/product_tests.h"
 #include "kefu/policies/review_policies.h"
 #include "kefu/policies/review_rotation.h"
+#include "kefu/policies/ticket_policies.h"
 #include "kefu/policies/ticket_terms.h"
 
 // machines
+#include "kefu/machines/live_orders.h"
 #include "kefu/machines/machine.h"
+#include "kefu/machines/open_tickets.h"
 #include "kefu/machines/order.h"
-#include "kefu/machines/order_registry.h"
 #include "kefu/machines/review.h"
 #include "kefu/machines/review_register.h"
 #include "kefu/machines/ticket.h"
 #include "kefu/machines/ticket_defects.h"
-#include "kefu/machines/ticket_registry.h"
 #include "kefu/machines/ticket_report.h"
 #include "kefu/machines/transition_table.h"
 

@@ -25,11 +25,11 @@
 #include "core/absl_compat.h"
 #include "core/codec.h"
 #include "engine/reply_schema.h"
+#include "kefu/machines/live_orders.h"
+#include "kefu/machines/open_tickets.h"
+#include "kefu/machines/ticket_defects.h"
 #include "machines/event_schema.h"
 #include "machines/snapshot_codec.h"
-#include "kefu/machines/order_registry.h"
-#include "kefu/machines/ticket_defects.h"
-#include "kefu/machines/ticket_registry.h"
 
 namespace kefu {
 namespace {
@@ -48,7 +48,7 @@ uint64_t StableHash(EntityKind kind, std::string_view key) {
 }
 
 // ORD-DUP-SHIP: live orders indexed by buyer IM name and phone.
-class IndexedOrderRegistry final : public OrderRegistry {
+class IndexedLiveOrders final : public LiveOrders {
  public:
   void ForEachLiveOrder(const Buyer& buyer,
                         absl::FunctionRef<void(const LiveOrder&)> fn) const override {
@@ -123,7 +123,7 @@ class IndexedOrderRegistry final : public OrderRegistry {
 };
 
 // AS-DEDUP: open tickets indexed by order.
-class IndexedTicketRegistry final : public TicketRegistry {
+class IndexedOpenTickets final : public OpenTickets {
  public:
   std::optional<OpenTicket> FindOpen(std::string_view order_id,
                                      std::optional<std::string_view> category) const override {
@@ -273,8 +273,8 @@ struct Shop::Impl {
   ShopOptions options;
   std::shared_ptr<const BusinessCalendar> calendar;
   std::shared_ptr<const ReplyChecker> checker;
-  IndexedOrderRegistry order_registry;
-  IndexedTicketRegistry ticket_registry;
+  IndexedLiveOrders live_orders;
+  IndexedOpenTickets open_tickets;
   SharedDefects defects;
   EventIdIndex event_ids;
   std::vector<Shard> shards;
@@ -311,7 +311,7 @@ struct Shop::Impl {
     env.policies = &options.order_policies;
     env.calendar = calendar.get();
     env.courier_reach = options.courier_reach.get();
-    env.registry = &order_registry;
+    env.live_orders = &live_orders;
     env.product_tests = &defects;
     return env;
   }
@@ -320,7 +320,7 @@ struct Shop::Impl {
     static_cast<MachineEnvironment&>(env) = MachineEnv();
     env.policies = &options.ticket_policies;
     env.calendar = calendar.get();
-    env.registry = &ticket_registry;
+    env.open_tickets = &open_tickets;
     env.defects = &defects;
     return env;
   }
@@ -483,7 +483,7 @@ struct Shop::Impl {
                      if (!out.audit.duplicate && !out.audit.refused &&
                          (creates || !order.live() || std::holds_alternative<OrderAdjusted>(e) ||
                           std::holds_alternative<Cancelled>(e))) {
-                       order_registry.Update(order);
+                       live_orders.Update(order);
                      }
                      Enqueue(shard, EntityKind::kOrder, key, out, MetaOf(e), !order.live());
                    });
@@ -496,7 +496,7 @@ struct Shop::Impl {
     return ApplyTo(shard.tickets, EntityKind::kTicket, key, e, TicketEnv(), creates,
                    [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
-                     ticket_registry.Update(ticket);
+                     open_tickets.Update(ticket);
                      Enqueue(shard, EntityKind::kTicket, key, out, MetaOf(e), !ticket.open());
                    });
   }
@@ -704,7 +704,7 @@ std::vector<StateCounts> Shop::CountStates() const {
   return counts;
 }
 
-absl::StatusOr<WeeklyReport> Shop::WeeklyAfterSalesReport(LocalDay report_day) const {
+absl::StatusOr<WeeklyReport> Shop::WeeklyTicketReport(LocalDay report_day) const {
   // Hold every shard's lock while the report reads the tickets.
   std::vector<std::unique_lock<std::mutex>> locks;
   locks.reserve(impl_->shards.size());
@@ -1066,10 +1066,10 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   // The indexes that follow from the entities.
   for (Impl::Shard& s : impl.shards) {
     for (const auto& [key, order] : s.orders) {
-      if (Created(order) && order.live()) impl.order_registry.Update(order);
+      if (Created(order) && order.live()) impl.live_orders.Update(order);
     }
     for (const auto& [key, t] : s.tickets) {
-      if (Created(t) && t.open()) impl.ticket_registry.Update(t);
+      if (Created(t) && t.open()) impl.open_tickets.Update(t);
     }
   }
   return shop;

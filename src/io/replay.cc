@@ -428,7 +428,7 @@ absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options
     const BusinessCalendar& cal = shop.calendar();
     const WeeklyPolicy& weekly = options.shop.ticket_policies.weekly;
     const LocalDay report_day = ReportDayOnOrAfter(cal.DayOf(report.until) - 6, weekly);
-    absl::StatusOr<WeeklyReport> w = shop.WeeklyAfterSalesReport(report_day);
+    absl::StatusOr<WeeklyReport> w = shop.WeeklyTicketReport(report_day);
     if (w.ok()) report.weekly = *std::move(w);
   }
   report.shop = std::move(shop_ptr);

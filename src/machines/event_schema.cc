@@ -218,7 +218,7 @@ struct MachineSchemas {
         MakeType<O, CheckRecorded>({
             MakeField<&CheckRecorded::item>("item", kRequired, &verification),
         }),
-        MakeType<O, ReviewPassed>({}),
+        MakeType<O, CheckPassed>({}),
         MakeType<O, HoldPlaced>({
             MakeField<&HoldPlaced::reason>("reason", kRequired),
         }),

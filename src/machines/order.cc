@@ -13,9 +13,9 @@
 #include "absl/time/civil_time.h"
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
-#include "kefu/machines/order_registry.h"
-#include "kefu/policies/after_sales_policies.h"
+#include "kefu/machines/live_orders.h"
 #include "kefu/policies/province.h"
+#include "kefu/policies/ticket_policies.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
 #include "machines/order_fsm.h"
@@ -50,7 +50,7 @@ Term OrderStateTerm(std::string_view state) {
       {"new", "新订单", "new"},
       {"awaiting_payment", "待付款", "awaiting payment"},
       {"awaiting_finance_check", "待财务查帐", "awaiting finance check"},
-      {"in_review", "审单中（F2）", "in review (F2)"},
+      {"in_check", "审单中（F2）", "in the order check (F2)"},
       {"held_duplicate_suspect", "疑似重复暂停", "held as a likely duplicate"},
       {"held_courier_unreachable", "快递核查暂停", "held for a courier check"},
       {"held_out_of_stock", "缺货暂停", "held out of stock"},
@@ -92,7 +92,7 @@ Action MakeAction(ActionKind kind, RuleId rule, Message message,
 // Everything a guard or action may touch during one Apply. Guards write only
 // the outcome and the scratch fields below; actions write the order.
 struct OrderCtx {
-  enum class Review { kUnknown, kRefused, kClear, kDuplicate, kUnreachable, kNoCash, kCodUnchecked };
+  enum class Gate { kUnknown, kRefused, kClear, kDuplicate, kUnreachable, kNoCash, kCodUnchecked };
 
   OrderCtx(OrderData& data, const OrderEnvironment& env, const EventMeta& event_meta,
            std::string_view before, Outcome& outcome)
@@ -100,7 +100,7 @@ struct OrderCtx {
         p(env.policies != nullptr ? *env.policies : OrderPolicies::Defaults()),
         cal(env.calendar != nullptr ? *env.calendar : DefaultCalendar()),
         reach(env.courier_reach),
-        registry(env.registry),
+        live_orders(env.live_orders),
         product_tests(env.product_tests),
         meta(event_meta),
         state_before(before),
@@ -110,7 +110,7 @@ struct OrderCtx {
   const OrderPolicies& p;
   const BusinessCalendar& cal;
   const CourierReach* reach;
-  const OrderRegistry* registry;
+  const LiveOrders* live_orders;
   const ProductTestQuery* product_tests;
   const EventMeta& meta;
   std::string_view state_before;
@@ -118,7 +118,7 @@ struct OrderCtx {
 
   absl::Status status;   // an error found by a guard
   bool decided = false;  // a guard refused with a decision, or failed
-  Review review = Review::kUnknown;
+  Gate gate = Gate::kUnknown;
   std::string duplicate_of;
   Money amount;       // computed by a guard for its action
   Money fee;          // ORD-INVOICE
@@ -171,10 +171,10 @@ struct OrderCtx {
   }
   void SetF2HoldDeadline() {
     Deadline dl;
-    dl.rule = ReviewHoldPolicy::kRule;
+    dl.rule = CheckHoldPolicy::kRule;
     dl.op = DeadlineOp::kSet;
-    dl.due = cal.AddDays(meta.at, p.review_hold.max_days);
-    if (p.review_hold.max_days > 1) dl.warn_at = cal.AddDays(meta.at, p.review_hold.max_days - 1);
+    dl.due = cal.AddDays(meta.at, p.check_hold.max_days);
+    if (p.check_hold.max_days > 1) dl.warn_at = cal.AddDays(meta.at, p.check_hold.max_days - 1);
     dl.message = {"与客户确认后留单不超过规定天数", "after confirming with the customer, the "
                                                  "order leaves F2 by the due time"};
     out.deadlines.push_back(dl);
@@ -221,30 +221,30 @@ struct OrderCtx {
     return e.result != ContactResult::kPromisedPayment;
   }
 
-  // ---- guards: the review gate, evaluated once per Apply.
-  Review PlanReview() {
-    if (review != Review::kUnknown) return review;
+  // ---- guards: the check gate (审单), evaluated once per Apply.
+  Gate PlanCheck() {
+    if (gate != Gate::kUnknown) return gate;
     // ORD-VERIFY: all required checks recorded, or refused listing the rest.
     Decision verify = p.verify.Evaluate(d.checked);
     if (verify.verdict == Verdict::kRefused) {
       Refuse(std::move(verify));
-      return review = Review::kRefused;
+      return gate = Gate::kRefused;
     }
     out.Add(std::move(verify));
     // ORD-DUP-SHIP: a live order of the same buyer and items at an address
     // at most max_address_edits characters away.
-    if (p.duplicate_ship.enabled && registry != nullptr && !d.duplicate_cleared) {
+    if (p.duplicate_ship.enabled && live_orders != nullptr && !d.duplicate_cleared) {
       const std::string items = ItemsKey(d.lines);
       const std::string address = d.address.Full();
       std::string found;
-      registry->ForEachLiveOrder(d.buyer, [&](const LiveOrder& o) {
+      live_orders->ForEachLiveOrder(d.buyer, [&](const LiveOrder& o) {
         if (o.order_id == d.id || o.items != items || !SameBuyer(o.buyer, d.buyer)) return;
         if (!p.duplicate_ship.AddressesLookAlike(address, o.address)) return;
         if (found.empty() || o.order_id < found) found = o.order_id;  // deterministic
       });
       if (!found.empty()) {
         duplicate_of = std::move(found);
-        return review = Review::kDuplicate;
+        return gate = Gate::kDuplicate;
       }
     }
     // ORD-COD-REACH: the host says whether the courier delivers to the
@@ -252,24 +252,24 @@ struct OrderCtx {
     // nothing says it does, an agent must have checked.
     if (p.courier_reach.enabled) {
       if (reach != nullptr && !reach->Delivers(d.courier, d.address)) {
-        return review = Review::kUnreachable;
+        return gate = Gate::kUnreachable;
       }
       if (d.payment == PaymentMethod::kCashOnDelivery) {
         const std::optional<bool> cash =
             reach != nullptr ? reach->CollectsCash(d.courier, d.address) : std::nullopt;
-        if (cash == false) return review = Review::kNoCash;
-        if (!cash.has_value() && !d.courier_checked) return review = Review::kCodUnchecked;
+        if (cash == false) return gate = Gate::kNoCash;
+        if (!cash.has_value() && !d.courier_checked) return gate = Gate::kCodUnchecked;
       }
     }
-    return review = Review::kClear;
+    return gate = Gate::kClear;
   }
-  bool Check(g::ReviewClear, const ReviewPassed&) { return PlanReview() == Review::kClear; }
-  bool Check(g::LikelyDuplicate, const ReviewPassed&) {
-    return PlanReview() == Review::kDuplicate;
+  bool Check(g::CheckClear, const CheckPassed&) { return PlanCheck() == Gate::kClear; }
+  bool Check(g::LikelyDuplicate, const CheckPassed&) {
+    return PlanCheck() == Gate::kDuplicate;
   }
-  bool Check(g::CourierCannotReach, const ReviewPassed&) {
-    const Review r = PlanReview();
-    return r == Review::kUnreachable || r == Review::kNoCash || r == Review::kCodUnchecked;
+  bool Check(g::CourierCannotReach, const CheckPassed&) {
+    const Gate r = PlanCheck();
+    return r == Gate::kUnreachable || r == Gate::kNoCash || r == Gate::kCodUnchecked;
   }
 
   // ---- guards: policy gates
@@ -416,9 +416,9 @@ struct OrderCtx {
     MarkPaid();
   }
   void Do(Commit, const CheckRecorded& e) { d.checked |= VerificationBit(e.item); }
-  void Do(Commit, const ReviewPassed&) {
-    switch (review) {
-      case Review::kDuplicate:
+  void Do(Commit, const CheckPassed&) {
+    switch (gate) {
+      case Gate::kDuplicate:
         d.duplicate_of = duplicate_of;
         out.Add(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kAdjusted,
                              {"与订单{duplicate_of}疑似重复（同一买家、同样商品、地址相差不超过一个字），"
@@ -427,7 +427,7 @@ struct OrderCtx {
                               "address at most one character apart): held"},
                              {Text("duplicate_of", duplicate_of)}));
         break;
-      case Review::kCodUnchecked:
+      case Gate::kCodUnchecked:
         out.Add(MakeDecision(
             CourierReachPolicy::kReachRule, Verdict::kAdjusted,
             {"货到付款订单：核查快递{courier}能否在该地址代收货款，核查（或更改快递）前暂停发货",
@@ -438,9 +438,9 @@ struct OrderCtx {
                                          {"核查快递能否代收货款，必要时更改快递",
                                           "check the courier collects cash; change it if not"}));
         break;
-      case Review::kNoCash:
-      case Review::kUnreachable: {
-        const bool no_cash = review == Review::kNoCash;
+      case Gate::kNoCash:
+      case Gate::kUnreachable: {
+        const bool no_cash = gate == Gate::kNoCash;
         out.Add(MakeDecision(
             CourierReachPolicy::kReachRule, Verdict::kAdjusted,
             no_cash ? Message{"快递{courier}在该地址不能货到付款，更改快递前暂停发货",
@@ -462,7 +462,7 @@ struct OrderCtx {
         break;
       }
       default:
-        CancelDeadline(ReviewHoldPolicy::kRule);
+        CancelDeadline(CheckHoldPolicy::kRule);
         AskForProductTests();
         break;
     }
@@ -567,8 +567,8 @@ struct OrderCtx {
     d.courier_checked = true;  // the agent chose the courier for this address
     if (state_before == order_fsm::st::HeldCourier::kName) {
       out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
-                           {"已更改快递为{courier}，回到审单", "courier changed to {courier}: back "
-                                                               "to review"},
+                           {"已更改快递为{courier}，回到审单",
+                            "courier changed to {courier}: back to the order check"},
                            {Text("courier", e.courier)}));
     }
   }
@@ -577,7 +577,7 @@ struct OrderCtx {
     out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
                          state_before == order_fsm::st::HeldCourier::kName
                              ? Message{"已核查快递{courier}，回到审单",
-                                       "courier {courier} checked: back to review"}
+                                       "courier {courier} checked: back to the order check"}
                              : Message{"已核查快递{courier}", "courier {courier} checked"},
                          {Text("courier", d.courier), Text("note", e.note)}));
   }
@@ -619,7 +619,7 @@ struct OrderCtx {
                            {Figure{"kind", ExceptionKindTerm(d.exception)}}));
     }
     CancelDeadline(UnshippedPolicy::kRule);
-    CancelDeadline(ReviewHoldPolicy::kRule);
+    CancelDeadline(CheckHoldPolicy::kRule);
   }
   void Do(Commit, const Delivered&) {}
   void Do(Commit, const Completed&) {}
@@ -629,7 +629,7 @@ struct OrderCtx {
     if (IsWholeCancel(e)) {
       for (OrderLine& l : d.lines) l.cancelled = true;
       CancelDeadline(UnshippedPolicy::kRule);
-      CancelDeadline(ReviewHoldPolicy::kRule);
+      CancelDeadline(CheckHoldPolicy::kRule);
       figs.push_back(Figure{"scope", Term{"order", "整单", "whole order"}});
     } else {
       d.lines[*e.line].cancelled = true;

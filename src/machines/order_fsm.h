@@ -37,7 +37,7 @@ namespace st {
 KEFU_ORDER_STATE(New, "new");
 KEFU_ORDER_STATE(AwaitingPayment, "awaiting_payment");
 KEFU_ORDER_STATE(AwaitingFinanceCheck, "awaiting_finance_check");
-KEFU_ORDER_STATE(InReview, "in_review");  // F2
+KEFU_ORDER_STATE(InCheck, "in_check");  // F2
 KEFU_ORDER_STATE(HeldDuplicate, "held_duplicate_suspect");
 KEFU_ORDER_STATE(HeldCourier, "held_courier_unreachable");
 KEFU_ORDER_STATE(HeldOutOfStock, "held_out_of_stock");
@@ -66,8 +66,8 @@ KEFU_ORDER_GUARD(Whole, "whole order");
 KEFU_ORDER_GUARD(OneLine, "one line");
 KEFU_ORDER_GUARD(PromisedPayment, "payment promised");
 KEFU_ORDER_GUARD(NoPromise, "no payment promised");
-// The review gate (ORD-VERIFY refuses; ORD-DUP-SHIP and ORD-COD-REACH hold).
-KEFU_ORDER_GUARD(ReviewClear, "verified, no duplicate, reachable");
+// The check gate (ORD-VERIFY refuses; ORD-DUP-SHIP and ORD-COD-REACH hold).
+KEFU_ORDER_GUARD(CheckClear, "verified, no duplicate, reachable");
 KEFU_ORDER_GUARD(LikelyDuplicate, "likely duplicate");
 KEFU_ORDER_GUARD(CourierCannotReach, "courier cannot reach or collect");
 // Policy gates: refuse with a decision naming the rule.
@@ -95,48 +95,48 @@ struct OrderDef : msm_support::MachineDef<OrderDef<Ctx>, Ctx> {
   struct transition_table : boost::mpl::vector<
     //   source                 event                target                  action guard
     Row<st::New,                  OrderPlaced,         st::AwaitingFinanceCheck, C, G<g::FinanceCheck>>,
-    Row<st::New,                  OrderPlaced,         st::InReview,           C, G<g::PaidOrCod>>,
+    Row<st::New,                  OrderPlaced,         st::InCheck,            C, G<g::PaidOrCod>>,
     Row<st::New,                  OrderPlaced,         st::AwaitingPayment,    C, G<g::Unpaid>>,
 
     Row<st::AwaitingPayment,      PaymentReceived,     st::AwaitingFinanceCheck, C, G<g::FinanceCheck>>,
-    Row<st::AwaitingPayment,      PaymentReceived,     st::InReview,           C, G<g::NoFinanceCheck>>,
+    Row<st::AwaitingPayment,      PaymentReceived,     st::InCheck,            C, G<g::NoFinanceCheck>>,
     Row<st::AwaitingPayment,      OrderAdjusted,       none,                   C, G<g::FixAllowed>>,
     Row<st::AwaitingPayment,      Cancelled,           st::Cancelled,          C, G<g::Whole>>,
 
     Row<st::AwaitingFinanceCheck, PaymentReceived,     none,                   C, none>,
-    Row<st::AwaitingFinanceCheck, FinanceConfirmed,    st::InReview,           C, none>,
+    Row<st::AwaitingFinanceCheck, FinanceConfirmed,    st::InCheck,            C, none>,
     Row<st::AwaitingFinanceCheck, Cancelled,           st::Cancelled,          C, G<g::Whole>>,
 
-    Row<st::InReview,             CheckRecorded,       none,                   C, none>,
-    Row<st::InReview,             ReviewPassed,        st::ReadyToShip,        C, G<g::ReviewClear>>,
-    Row<st::InReview,             ReviewPassed,        st::HeldDuplicate,      C, G<g::LikelyDuplicate>>,
-    Row<st::InReview,             ReviewPassed,        st::HeldCourier,        C, G<g::CourierCannotReach>>,
-    Row<st::InReview,             HoldPlaced,          st::HeldCustomer,       C, none>,
-    Row<st::InReview,             OutOfStockReported,  st::HeldOutOfStock,     C, none>,
-    Row<st::InReview,             CourierChanged,      none,                   C, none>,
-    Row<st::InReview,             CourierConfirmed,    none,                   C, none>,
-    Row<st::InReview,             OrderAdjusted,       none,                   C, G<g::FixAllowed>>,
-    Row<st::InReview,             PostageSupplemented, none,                   C, G<g::SupplementChecked>>,
-    Row<st::InReview,             Cancelled,           st::Cancelled,          C, G<g::Whole>>,
-    Row<st::InReview,             Cancelled,           none,                   C, G<g::OneLine>>,
+    Row<st::InCheck,              CheckRecorded,       none,                   C, none>,
+    Row<st::InCheck,              CheckPassed,         st::ReadyToShip,        C, G<g::CheckClear>>,
+    Row<st::InCheck,              CheckPassed,         st::HeldDuplicate,      C, G<g::LikelyDuplicate>>,
+    Row<st::InCheck,              CheckPassed,         st::HeldCourier,        C, G<g::CourierCannotReach>>,
+    Row<st::InCheck,              HoldPlaced,          st::HeldCustomer,       C, none>,
+    Row<st::InCheck,              OutOfStockReported,  st::HeldOutOfStock,     C, none>,
+    Row<st::InCheck,              CourierChanged,      none,                   C, none>,
+    Row<st::InCheck,              CourierConfirmed,    none,                   C, none>,
+    Row<st::InCheck,              OrderAdjusted,       none,                   C, G<g::FixAllowed>>,
+    Row<st::InCheck,              PostageSupplemented, none,                   C, G<g::SupplementChecked>>,
+    Row<st::InCheck,              Cancelled,           st::Cancelled,          C, G<g::Whole>>,
+    Row<st::InCheck,              Cancelled,           none,                   C, G<g::OneLine>>,
 
-    Row<st::HeldDuplicate,        HoldReleased,        st::InReview,           C, G<g::NotDuplicate>>,
+    Row<st::HeldDuplicate,        HoldReleased,        st::InCheck,            C, G<g::NotDuplicate>>,
     Row<st::HeldDuplicate,        Cancelled,           st::Cancelled,          C, G<g::Whole>>,
 
-    Row<st::HeldCourier,          CourierChanged,      st::InReview,           C, none>,
-    Row<st::HeldCourier,          CourierConfirmed,    st::InReview,           C, none>,
+    Row<st::HeldCourier,          CourierChanged,      st::InCheck,            C, none>,
+    Row<st::HeldCourier,          CourierConfirmed,    st::InCheck,            C, none>,
     Row<st::HeldCourier,          CustomerContacted,   st::AwaitingPayment,    C, G<g::PromisedPayment>>,
     Row<st::HeldCourier,          CustomerContacted,   none,                   C, G<g::NoPromise>>,
     Row<st::HeldCourier,          Cancelled,           st::Cancelled,          C, G<g::Whole>>,
 
     Row<st::HeldOutOfStock,       CustomerContacted,   none,                   C, none>,
-    Row<st::HeldOutOfStock,       HoldReleased,        st::InReview,           C, none>,
+    Row<st::HeldOutOfStock,       HoldReleased,        st::InCheck,            C, none>,
     Row<st::HeldOutOfStock,       Refunded,            none,                   C, G<g::RefundAllowed>>,
     Row<st::HeldOutOfStock,       Cancelled,           st::Cancelled,          C, G<g::Whole>>,
-    Row<st::HeldOutOfStock,       Cancelled,           st::InReview,           C, G<g::OneLine>>,
+    Row<st::HeldOutOfStock,       Cancelled,           st::InCheck,            C, G<g::OneLine>>,
 
     Row<st::HeldCustomer,         CustomerContacted,   none,                   C, none>,
-    Row<st::HeldCustomer,         HoldReleased,        st::InReview,           C, none>,
+    Row<st::HeldCustomer,         HoldReleased,        st::InCheck,            C, none>,
     Row<st::HeldCustomer,         Cancelled,           st::Cancelled,          C, G<g::Whole>>,
 
     Row<st::ReadyToShip,          MarkedShipped,       st::Shipped,            C, G<g::ShipAllowed>>,

@@ -8,7 +8,7 @@ target_sources(kefu PRIVATE
 # Orders (issue 3).
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/order.cc
-  ${CMAKE_CURRENT_LIST_DIR}/order_registry.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/live_orders.cc)
 # Reviews (issue 5).
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/review.cc
@@ -17,5 +17,5 @@ target_sources(kefu PRIVATE
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ticket.cc
   ${CMAKE_CURRENT_LIST_DIR}/ticket_defects.cc
-  ${CMAKE_CURRENT_LIST_DIR}/ticket_registry.cc
+  ${CMAKE_CURRENT_LIST_DIR}/open_tickets.cc
   ${CMAKE_CURRENT_LIST_DIR}/ticket_report.cc)

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
-#include "kefu/machines/ticket_registry.h"
+#include "kefu/machines/open_tickets.h"
 #include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
@@ -148,7 +148,7 @@ struct Ctx {
   TicketData* data = nullptr;
   Outcome* out = nullptr;
   const TicketPolicies* p = nullptr;
-  const TicketRegistry* registry = nullptr;
+  const OpenTickets* open_tickets = nullptr;
   DefectLedger* defects = nullptr;
   const EventMeta* meta = nullptr;
   Prepared prepared;
@@ -163,11 +163,11 @@ struct Ctx {
   }
 
   bool Check(ticket_fsm::g::RegisterAllowed, const TicketRegistered& e) {
-    if (registry != nullptr && p->dedup.enabled) {
+    if (open_tickets != nullptr && p->dedup.enabled) {
       const std::optional<std::string_view> category =
           p->dedup.same_category_only ? std::optional<std::string_view>(e.category)
                                       : std::nullopt;
-      if (auto other = registry->FindOpen(e.order_id, category);
+      if (auto other = open_tickets->FindOpen(e.order_id, category);
           other.has_value() && other->ticket_id != data->id) {
         return Refuse(MakeDecision(
             DedupPolicy::kRule, Verdict::kRefused,
@@ -818,7 +818,7 @@ absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvi
     ctx.data = &data;
     ctx.out = &out;
     ctx.p = &policies;
-    ctx.registry = env.registry;
+    ctx.open_tickets = env.open_tickets;
     ctx.defects = env.defects;
     ctx.meta = &meta;
     core.fsm.ctx = &ctx;

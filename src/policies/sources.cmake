@@ -10,7 +10,7 @@ target_sources(kefu PRIVATE
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/review_policies.cc
   ${CMAKE_CURRENT_LIST_DIR}/review_rotation.cc)
-# After-sales (issue 4).
+# Tickets (issue 4).
 target_sources(kefu PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies.cc
+  ${CMAKE_CURRENT_LIST_DIR}/ticket_policies.cc
   ${CMAKE_CURRENT_LIST_DIR}/ticket_terms.cc)

@@ -313,13 +313,13 @@ TEST(ShopBounds, OptionsOutOfRangeAreRefused) {
   EXPECT_EQ(Shop::Create(negative).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-// What docs/machines.md says an order's log costs: a reviewed, shipped,
+// What docs/machines.md says an order's log costs: a checked, shipped,
 // delivered order remembers each event in well under 512 bytes.
 TEST(ShopBounds, AnOrdersLogCostsAFewHundredBytesAnEvent) {
   auto shop = NewShop();
   Must(*shop, OrderEv("T1", Placed("p", kMonday)));
   CheckAll(*shop, "T1", kMonday + absl::Minutes(1));
-  Must(*shop, OrderEv("T1", ReviewPassed{Meta("pass", kMonday + absl::Minutes(2))}));
+  Must(*shop, OrderEv("T1", CheckPassed{Meta("pass", kMonday + absl::Minutes(2))}));
   Must(*shop, OrderEv("T1", MarkedShipped{Meta("ship", kMonday + absl::Hours(5)), false, "SF1"}));
   const Order* order = shop->FindOrder("T1");
   ASSERT_NE(order, nullptr);

@@ -84,7 +84,7 @@ Outcome Must(Shop& shop, const ShopEvent& e) {
   return *std::move(out);
 }
 
-// The six ORD-VERIFY checks, then review passed.
+// The six ORD-VERIFY checks, then check_passed.
 absl::StatusOr<Outcome> CheckAndPass(Shop& shop, const std::string& key, Timestamp at) {
   for (int i = 0; i < kVerificationItemCount; ++i) {
     CheckRecorded c;
@@ -92,7 +92,7 @@ absl::StatusOr<Outcome> CheckAndPass(Shop& shop, const std::string& key, Timesta
     c.item = static_cast<VerificationItem>(i);
     Must(shop, OrderEv(key, c));
   }
-  return shop.Apply(OrderEv(key, ReviewPassed{Meta(key + "-pass", at)}));
+  return shop.Apply(OrderEv(key, CheckPassed{Meta(key + "-pass", at)}));
 }
 
 TEST(ShopCreate, RefusesNoShards) {
@@ -105,7 +105,7 @@ TEST(ShopRouting, FirstEventCreatesTheEntityAndLaterOnesFindIt) {
   auto shop = NewShop();
   Must(*shop, OrderEv("T1", Placed("e1", kMonday)));
   ASSERT_NE(shop->FindOrder("T1"), nullptr);
-  EXPECT_EQ(shop->FindOrder("T1")->state(), "in_review");
+  EXPECT_EQ(shop->FindOrder("T1")->state(), "in_check");
   // Keys are per kind: no ticket "T1".
   EXPECT_EQ(shop->FindTicket("T1"), nullptr);
 }
@@ -138,7 +138,7 @@ TEST(ShopRouting, AnEventTheStateDoesNotAcceptKeepsTheMachinesError) {
   Must(*shop, OrderEv("T1", Placed("e1", kMonday)));
   absl::StatusOr<Outcome> out = shop->Apply(OrderEv("T1", Completed{Meta("e2", kMonday)}));
   EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(shop->FindOrder("T1")->state(), "in_review");
+  EXPECT_EQ(shop->FindOrder("T1")->state(), "in_check");
 }
 
 TEST(ShopRouting, MalformedEnvelopeIsInvalid) {
@@ -161,7 +161,7 @@ TEST(ShopRouting, SameEventIdTwiceIsADuplicateAndChangesNothing) {
 }
 
 // ORD-DUP-SHIP across orders: the second look-alike order of the same buyer
-// is held at review (an adjustment: it moves to the suspect hold, not on).
+// is held at the order check (an adjustment: it moves to the suspect hold, not on).
 TEST(ShopCrossEntity, OrdDupShipFindsTheLookAlikeOrderOfTheSameBuyer) {
   auto shop = NewShop();
   Must(*shop, OrderEv("T1", Placed("a1", kMonday)));
@@ -645,11 +645,11 @@ TEST(ShopQueries, CountStatesAndWeeklyReport) {
   ASSERT_EQ(counts.size(), 3u);
   EXPECT_EQ(counts[0].kind, EntityKind::kOrder);
   EXPECT_EQ(counts[0].total, 2);
-  EXPECT_EQ(counts[0].by_state.at("in_review"), 2);
+  EXPECT_EQ(counts[0].by_state.at("in_check"), 2);
   EXPECT_EQ(counts[1].total, 1);
   EXPECT_EQ(counts[2].total, 0);
 
-  absl::StatusOr<WeeklyReport> week = shop->WeeklyAfterSalesReport(LocalDay(2026, 11, 7));
+  absl::StatusOr<WeeklyReport> week = shop->WeeklyTicketReport(LocalDay(2026, 11, 7));
   ASSERT_TRUE(week.ok()) << week.status();
   EXPECT_EQ(week->tickets, 1);
 }

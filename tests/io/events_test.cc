@@ -174,7 +174,7 @@ TEST(EventsDocs, EveryExampleParsesIsCanonicalAndEveryTypeIsShown) {
 }
 
 // The defect: 30 of the 48 example lines were refused when replayed in
-// order (a payment before its order was placed, review passed before the
+// order (a payment before its order was placed, check_passed before the
 // checks, steps of tickets never registered, times going back...). The
 // examples tell one story: fed in document order through the parser to one
 // Shop, every line applies, none refused, none a duplicate.
@@ -705,7 +705,7 @@ TEST(EventsErrors, HugeAndFractionalNumbersAreRefusedNotWrapped) {
 }
 
 TEST(EventsErrors, MissingFieldsOnlyWhenTheTypeNeedsSome) {
-  for (std::string_view type : {"finance_confirmed", "review_passed", "delivered", "completed",
+  for (std::string_view type : {"finance_confirmed", "check_passed", "delivered", "completed",
                                 "paid", "shipped", "order_adjusted", "cancelled"}) {
     EXPECT_TRUE(ParseEvent(Line("order", type, "")).ok()) << type;
     EXPECT_TRUE(ParseEvent(Line("order", type, "{}")).ok()) << type;

@@ -76,9 +76,9 @@ if(NOT "S1:AS-RESOLVE" IN_LIST found OR NOT "T1:ORD-UNSHIPPED" IN_LIST found)
   fail("breaches: ${found}")
 endif()
 # The last report day (Saturday) within the 7 days ending on --until's day.
-string(JSON first_day GET "${out}" after_sales_week first_day)
-string(JSON last_day GET "${out}" after_sales_week last_day)
-string(JSON week_tickets GET "${out}" after_sales_week tickets)
+string(JSON first_day GET "${out}" ticket_week first_day)
+string(JSON last_day GET "${out}" ticket_week last_day)
+string(JSON week_tickets GET "${out}" ticket_week tickets)
 if(NOT first_day STREQUAL "2026-11-08" OR NOT last_day STREQUAL "2026-11-14"
    OR NOT week_tickets EQUAL 0)
   fail("after-sales week ${first_day} to ${last_day}: ${week_tickets} tickets")

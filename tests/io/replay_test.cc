@@ -15,8 +15,8 @@ using ::testing::HasSubstr;
 
 Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
 
-// Order T1, placed and reviewed by 小王.
-constexpr char kOrderT1Reviewed[] = R"(
+// Order T1, placed and checked (审单) by 小王.
+constexpr char kOrderT1Checked[] = R"(
 {"id":"o1","at":"2026-11-02T09:00:00+08:00","agent":"小王","entity":"order","key":"T1","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段12号"},"courier":"EMS"}}
 {"id":"o1-c0","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"product"}}
 {"id":"o1-c1","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"quantity"}}
@@ -24,7 +24,7 @@ constexpr char kOrderT1Reviewed[] = R"(
 {"id":"o1-c3","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"postage"}}
 {"id":"o1-c4","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"payment_method"}}
 {"id":"o1-c5","at":"2026-11-02T09:05:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_recorded","fields":{"item":"address"}}
-{"id":"o1-pass","at":"2026-11-02T09:06:00+08:00","agent":"小王","entity":"order","key":"T1","type":"review_passed"}
+{"id":"o1-pass","at":"2026-11-02T09:06:00+08:00","agent":"小王","entity":"order","key":"T1","type":"check_passed"}
 )";
 
 // A Monday morning: two orders of one buyer (the second a look-alike held by
@@ -34,7 +34,7 @@ constexpr char kOrderT1Reviewed[] = R"(
 // PH-NEGATION), and lines that must be counted, not lost: a blank line, a
 // duplicate, a malformed line, an unknown type, an event for an unknown
 // order.
-const std::string kMonday = std::string(kOrderT1Reviewed) + (R"(
+const std::string kMonday = std::string(kOrderT1Checked) + (R"(
 {"id":"o2","at":"2026-11-02T09:10:00+08:00","agent":"小王","entity":"order","key":"T2","type":"placed","fields":{"channel":"taobao","buyer":{"im_name":"tb_buyer","phone":"13800000000"},"lines":[{"product":"N86手机壳","quantity":2,"unit_price":"25.00"}],"postage":"10.00","payment":"platform","paid":true,"address":{"province":"四川省","city":"成都市","district":"武侯区","detail":"人民南路四段13号"},"courier":"EMS"}}
 {"id":"o2-c0","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"product"}}
 {"id":"o2-c1","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"quantity"}}
@@ -42,7 +42,7 @@ const std::string kMonday = std::string(kOrderT1Reviewed) + (R"(
 {"id":"o2-c3","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"postage"}}
 {"id":"o2-c4","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"payment_method"}}
 {"id":"o2-c5","at":"2026-11-02T09:15:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_recorded","fields":{"item":"address"}}
-{"id":"o2-pass","at":"2026-11-02T09:16:00+08:00","agent":"小王","entity":"order","key":"T2","type":"review_passed"}
+{"id":"o2-pass","at":"2026-11-02T09:16:00+08:00","agent":"小王","entity":"order","key":"T2","type":"check_passed"}
 
 {"id":"s1","at":"2026-11-02T10:00:00+08:00","agent":"小李","entity":"ticket","key":"S1","type":"registered","fields":{"order_id":"T0","kind":"return_refund","category":"不喜欢","details":"客户不喜欢颜色，七天无理由退货","lines":[{"product":"N86手机壳","quantity":1}],"customer_province":"广东省","shop_province":"广东省","return_postage":"shop","repayment":"alipay_refund"}}
 {"id":"s1-agree","at":"2026-11-02T10:05:00+08:00","agent":"小李","entity":"ticket","key":"S1","type":"return_agreed"}
@@ -283,7 +283,7 @@ TEST(Replay, EmptyInputGivesAnEmptyReport) {
   EXPECT_FALSE(r.weekly.has_value());
 }
 
-TEST(Replay, WeeklyAfterSalesReportCoversTheWeekOfUntil) {
+TEST(Replay, WeeklyTicketReportCoversTheWeekOfUntil) {
   ReplayOptions options;
   options.until = At("2026-11-07T20:00:00+08:00");  // Saturday: the report day
   const ReplayReport r = MustReplay(kMonday, options);
@@ -354,7 +354,7 @@ TEST(Replay, CallbackPromisesBreachesAndCallBacks) {
 // call for the end of the day (ORD-OOS-NOTIFY); 小李 cannot reach the buyer,
 // which schedules an SMS. The actions come back from the deadline queue with
 // no assignee, and each belongs to the agent of the event that asked for it.
-const std::string kOutOfStock = std::string(kOrderT1Reviewed) + (R"(
+const std::string kOutOfStock = std::string(kOrderT1Checked) + (R"(
 {"id":"o1-oos","at":"2026-11-02T15:39:10+08:00","agent":"小王","entity":"order","key":"T1","type":"out_of_stock_reported","fields":{"product":"N86手机壳"}}
 {"id":"o1-call","at":"2026-11-02T16:06:30+08:00","agent":"小李","entity":"order","key":"T1","type":"customer_contacted","fields":{"channel":"phone","result":"unreachable"}}
 )" + 1);  // the second part without its leading newline
@@ -389,9 +389,9 @@ TEST(Replay, ScheduledActionsGoToTheAgentOfTheEventThatAskedForThem) {
 namespace kefu {
 namespace {
 
-// T1's review, then `middle`, then a reply (r-last) that applies.
+// T1 placed and checked, then `middle`, then a reply (r-last) that applies.
 std::string AroundT1(const std::string& middle) {
-  return std::string(kOrderT1Reviewed) + middle +
+  return std::string(kOrderT1Checked) + middle +
          R"({"id":"r-last","at":"2026-11-02T10:00:00+08:00","agent":"小王","entity":"reply","key":"tb_buyer","type":"posted","fields":{"text":"您好，已为您安排"}})"
          "\n";
 }

@@ -17,12 +17,12 @@
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
 #include "kefu/io/events.h"
+#include "kefu/machines/live_orders.h"
+#include "kefu/machines/open_tickets.h"
 #include "kefu/machines/order.h"
-#include "kefu/machines/order_registry.h"
 #include "kefu/machines/review.h"
 #include "kefu/machines/ticket.h"
 #include "kefu/machines/ticket_defects.h"
-#include "kefu/machines/ticket_registry.h"
 #include "kefu/text/reply_checker.h"
 
 namespace kefu {
@@ -123,9 +123,9 @@ TEST(Sample, EveryKindAndChannelIsThere) {
   }
 }
 
-// InMemoryOrderRegistry scans every live order per query; for the large
+// InMemoryLiveOrders scans every live order per query; for the large
 // week, the same answers from an index by IM name and by phone.
-class IndexedOrderRegistry final : public OrderRegistry {
+class IndexedLiveOrders final : public LiveOrders {
  public:
   void Update(const Order& order) {
     Remove(order.id());
@@ -166,12 +166,12 @@ class Replay {
  public:
   explicit Replay(bool indexed = false) : indexed_(indexed), checker_(*ReplyChecker::Default()) {
     if (indexed_) {
-      order_env_.registry = &indexed_registry_;
+      order_env_.live_orders = &indexed_live_orders_;
     } else {
-      order_env_.registry = &order_registry_;
+      order_env_.live_orders = &live_orders_;
     }
     order_env_.product_tests = &defects_;
-    ticket_env_.registry = &ticket_registry_;
+    ticket_env_.open_tickets = &open_tickets_;
   }
 
   void Apply(const ShopEvent& e) {
@@ -181,7 +181,7 @@ class Replay {
       case EntityKind::kOrder: {
         Order& o = orders_.try_emplace(e.key, e.key).first->second;
         out = o.Apply(std::get<OrderEvent>(e.event), order_env_);
-        if (out.ok()) indexed_ ? indexed_registry_.Update(o) : order_registry_.Update(o);
+        if (out.ok()) indexed_ ? indexed_live_orders_.Update(o) : live_orders_.Update(o);
         break;
       }
       case EntityKind::kTicket: {
@@ -190,7 +190,7 @@ class Replay {
             std::get<TicketEvent>(e.event));
         out = t.Apply(std::get<TicketEvent>(e.event), ticket_env_);
         if (out.ok()) {
-          ticket_registry_.Update(t);
+          open_tickets_.Update(t);
           if (registering && !out->refused()) {
             for (const Decision& d : defects_.Record(t).decisions) ++decisions_[std::string(d.rule)];
           }
@@ -242,9 +242,9 @@ class Replay {
 
  private:
   bool indexed_;
-  InMemoryOrderRegistry order_registry_;
-  IndexedOrderRegistry indexed_registry_;
-  InMemoryTicketRegistry ticket_registry_;
+  InMemoryLiveOrders live_orders_;
+  IndexedLiveOrders indexed_live_orders_;
+  InMemoryOpenTickets open_tickets_;
   DefectCounter defects_;
   OrderEnvironment order_env_;
   TicketEnvironment ticket_env_;

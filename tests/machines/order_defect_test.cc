@@ -16,11 +16,11 @@ using testing::Meta;
 using testing::MustApply;
 using testing::SamplePlaced;
 
-Outcome PassReview(const OrderEnvironment& env) {
+Outcome PassCheck(const OrderEnvironment& env) {
   Order order("O-1");
   MustApply(order, SamplePlaced("p", At("2026-11-02T10:00:00+08:00")), env);
   CheckAll(order, "v", At("2026-11-02T10:05:00+08:00"), env);
-  ReviewPassed pass;
+  CheckPassed pass;
   pass.meta = Meta("r", At("2026-11-02T10:06:00+08:00"));
   Outcome out = MustApply(order, pass, env);
   EXPECT_EQ(order.state(), "ready_to_ship");
@@ -40,7 +40,7 @@ TEST(OrderDefect, ProductWithTwoTicketsIsTestedBeforeShippingAsDefectRule) {
   defects.Record("T-2", {{"N86-case", 2}});
   OrderEnvironment env;
   env.product_tests = &defects;
-  const Outcome out = PassReview(env);
+  const Outcome out = PassCheck(env);
   EXPECT_EQ(TestActionsFor(out, "N86-case"), 1);
   EXPECT_EQ(TestActionsFor(out, "charger"), 0);
   const Decision* d = out.Find("AS-DEFECT");
@@ -54,8 +54,8 @@ TEST(OrderDefect, OneTicketOrNoQueryAsksForNoTest) {
   defects.Record("T-1", {{"N86-case", 1}});
   OrderEnvironment env;
   env.product_tests = &defects;
-  EXPECT_EQ(PassReview(env).Find("AS-DEFECT"), nullptr);
-  EXPECT_EQ(PassReview(OrderEnvironment{}).Find("AS-DEFECT"), nullptr);
+  EXPECT_EQ(PassCheck(env).Find("AS-DEFECT"), nullptr);
+  EXPECT_EQ(PassCheck(OrderEnvironment{}).Find("AS-DEFECT"), nullptr);
 }
 
 }  // namespace

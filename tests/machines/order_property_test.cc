@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kefu/machines/live_orders.h"
 #include "kefu/machines/order.h"
-#include "kefu/machines/order_registry.h"
 #include "machines/order_test_util.h"
 
 namespace kefu {
@@ -45,7 +45,7 @@ class EventSource {
       case 2: return FinanceConfirmed{m};
       case 3:
       case 4: return CheckRecorded{m, static_cast<VerificationItem>(Pick(6))};
-      case 5: return ReviewPassed{m};
+      case 5: return CheckPassed{m};
       case 6: return HoldPlaced{m, "wait"};
       case 7: return HoldReleased{m, Pick(2) == 0, ""};
       case 8: return OutOfStockReported{m, "charger", static_cast<StockArrival>(Pick(2))};
@@ -90,13 +90,13 @@ std::vector<Step> RunFrom(Order& o, const std::vector<OrderEvent>& events, size_
 TEST(OrderProperty, RestoringASnapshotAtAnyPointContinuesExactlyLikeTheOriginal) {
   CourierCoverage coverage;
   ASSERT_TRUE(coverage.Block("EMS", "四川省", "", /*cod_only=*/true).ok());
-  InMemoryOrderRegistry registry;
+  InMemoryLiveOrders live_orders;
   Order other("T0");
   ASSERT_TRUE(other.Apply(SamplePlaced("o1", At("2026-11-01T09:00:00+08:00"))).ok());
-  registry.Update(other);
+  live_orders.Update(other);
   OrderEnvironment env;
   env.courier_reach = &coverage;
-  env.registry = &registry;
+  env.live_orders = &live_orders;
 
   int moved = 0;
   for (uint32_t seed = 1; seed <= 60; ++seed) {

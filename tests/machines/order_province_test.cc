@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "kefu/machines/live_orders.h"
 #include "kefu/machines/order.h"
-#include "kefu/machines/order_registry.h"
 #include "kefu/policies/courier_reach.h"
 #include "machines/order_test_util.h"
 
@@ -54,20 +54,20 @@ TEST(OrderProvince, ACourierBlindSpotCoversItsProvinceWhicheverNameTheAddressUse
   p.address = {"西藏自治区", "拉萨市", "城关区", "北京中路1号"};
   MustApply(o, p, env);
   CheckAll(o, "W1", kMon10, env);
-  MustApply(o, ReviewPassed{Meta("e2", kMon11)}, env);
+  MustApply(o, CheckPassed{Meta("e2", kMon11)}, env);
   EXPECT_EQ(o.state(), "held_courier_unreachable");
 }
 
 TEST(OrderProvince, TheSameAddressWithAShortAndAFullProvinceIsALikelyDuplicate) {
   // ORD-DUP-SHIP: 四川 and 四川省 are the same province, so these two
   // addresses are one character apart (侯/候), not two.
-  InMemoryOrderRegistry registry;
+  InMemoryLiveOrders live_orders;
   OrderEnvironment env;
-  env.registry = &registry;
+  env.live_orders = &live_orders;
   Order first("T1");
   MustApply(first, SamplePlaced("T1-placed", kMon10), env);
   CheckAll(first, "T1", kMon10, env);
-  registry.Update(first);
+  live_orders.Update(first);
 
   Order second("T2");
   OrderPlaced p = SamplePlaced("T2-placed", kMon11);
@@ -75,7 +75,7 @@ TEST(OrderProvince, TheSameAddressWithAShortAndAFullProvinceIsALikelyDuplicate) 
   p.address.district = "武候区";
   MustApply(second, p, env);
   CheckAll(second, "T2", kMon11, env);
-  MustApply(second, ReviewPassed{Meta("T2-pass", kMon11)}, env);
+  MustApply(second, CheckPassed{Meta("T2-pass", kMon11)}, env);
   EXPECT_EQ(second.state(), "held_duplicate_suspect");
 }
 

@@ -31,7 +31,7 @@ std::vector<OrderEvent> OneOfEach() {
           PaymentReceived{Meta("x", kAt), std::nullopt},
           FinanceConfirmed{Meta("x", kAt)},
           CheckRecorded{Meta("x", kAt), VerificationItem::kPrice},
-          ReviewPassed{Meta("x", kAt)},
+          CheckPassed{Meta("x", kAt)},
           HoldPlaced{Meta("x", kAt), "waiting"},
           HoldReleased{Meta("x", kAt), true, ""},
           OutOfStockReported{Meta("x", kAt), "charger", StockArrival::kTomorrow},
@@ -71,7 +71,7 @@ TEST(OrderTable, CoversTheStatesAndEventsTheIssueAsksFor) {
   EXPECT_EQ(t.machine, "order");
   EXPECT_EQ(t.initial, "new");
   const std::set<std::string_view> states(t.states.begin(), t.states.end());
-  for (const char* s : {"new", "awaiting_payment", "awaiting_finance_check", "in_review",
+  for (const char* s : {"new", "awaiting_payment", "awaiting_finance_check", "in_check",
                         "held_duplicate_suspect", "held_courier_unreachable", "held_out_of_stock",
                         "held_awaiting_customer", "ready_to_ship", "shipped", "delivered",
                         "completed", "cancelled"}) {

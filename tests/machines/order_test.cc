@@ -8,7 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "kefu/machines/order_registry.h"
+#include "kefu/machines/live_orders.h"
 #include "machines/machine_test_util.h"
 #include "machines/order_test_util.h"
 
@@ -30,28 +30,28 @@ const Timestamp kTue10 = At("2026-11-03T10:00:00+08:00");
 
 std::string Str(absl::string_view s) { return std::string(s.data(), s.size()); }
 
-// An order placed paid and fully checked, in review.
-Order ReviewedOrder(const std::string& id = "T1", const OrderEnvironment& env = {}) {
+// An order placed paid and fully verified, in the order check (F2).
+Order OrderInCheck(const std::string& id = "T1", const OrderEnvironment& env = {}) {
   Order o(id);
   MustApply(o, SamplePlaced(id + "-placed", kMon10), env);
   CheckAll(o, id, kMon10, env);
   return o;
 }
 
-ReviewPassed Pass(std::string id, Timestamp at = kMon11) {
-  return ReviewPassed{Meta(std::move(id), at)};
+CheckPassed Pass(std::string id, Timestamp at = kMon11) {
+  return CheckPassed{Meta(std::move(id), at)};
 }
 
 TEST(OrderLifecycle, PaidTaobaoOrderGoesFromPlacedToCompletedWithAnAuditRecordPerEvent) {
   Order o("T1");
   EXPECT_EQ(o.state(), "new");
   Outcome placed = MustApply(o, SamplePlaced("e1", kMon10));
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   EXPECT_EQ(placed.entity, "T1");
   EXPECT_EQ(placed.audit.event_id, "e1");
   EXPECT_EQ(placed.audit.event_type, "placed");
   EXPECT_EQ(placed.audit.state_before, "new");
-  EXPECT_EQ(placed.audit.state_after, "in_review");
+  EXPECT_EQ(placed.audit.state_after, "in_check");
   EXPECT_EQ(placed.audit.agent, "xiaowang");
   CheckAll(o, "T1", kMon10);
   MustApply(o, Pass("e2"));
@@ -66,7 +66,7 @@ TEST(OrderLifecycle, PaidTaobaoOrderGoesFromPlacedToCompletedWithAnAuditRecordPe
 }
 
 // ORD-VERIFY
-TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMissingOnes) {
+TEST(OrderVerify, CheckPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMissingOnes) {
   Order o("T1");
   MustApply(o, SamplePlaced("e1", kMon10));
   for (VerificationItem item : {VerificationItem::kProduct, VerificationItem::kQuantity,
@@ -85,7 +85,7 @@ TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMis
                                    VerificationItemTerm(VerificationItem::kPostage)}));
   EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("price, postage"));
   EXPECT_EQ(d->Reason(Language::kZh), "F2转F3前还需核对：价格、邮费");
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   ExpectRefusedAndRemembered(o, before, "e2");
 
   MustApply(o, CheckRecorded{Meta("c-price", kMon10), VerificationItem::kPrice});
@@ -95,7 +95,7 @@ TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMis
   ASSERT_TRUE(late.ok()) << late.status();
   EXPECT_TRUE(late->audit.duplicate);
   EXPECT_TRUE(late->refused());
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   Outcome ok = MustApply(o, Pass("e2-again"));  // the corrected event has a new id
   EXPECT_EQ(ok.Find("ORD-VERIFY")->verdict, Verdict::kAllowed);
   EXPECT_EQ(o.state(), "ready_to_ship");
@@ -103,11 +103,11 @@ TEST(OrderVerify, ReviewPassedIsRefusedUntilAllSixChecksAndTheRefusalListsTheMis
 
 // ORD-DUP-SHIP, the seed's case: one character of the address differs.
 TEST(OrderDuplicateShip, SecondOrderWhoseAddressDiffersByOneChineseCharacterIsHeld) {
-  InMemoryOrderRegistry registry;
+  InMemoryLiveOrders live_orders;
   OrderEnvironment env;
-  env.registry = &registry;
-  Order first = ReviewedOrder("T1", env);
-  registry.Update(first);
+  env.live_orders = &live_orders;
+  Order first = OrderInCheck("T1", env);
+  live_orders.Update(first);
 
   Order second("T2");
   OrderPlaced p = SamplePlaced("T2-placed", kMon11);
@@ -125,11 +125,11 @@ TEST(OrderDuplicateShip, SecondOrderWhoseAddressDiffersByOneChineseCharacterIsHe
 
 // ORD-DUP-SHIP
 TEST(OrderDuplicateShip, AddressesTwoCharactersApartOrOtherItemsAreNotHeld) {
-  InMemoryOrderRegistry registry;
+  InMemoryLiveOrders live_orders;
   OrderEnvironment env;
-  env.registry = &registry;
-  Order first = ReviewedOrder("T1", env);
-  registry.Update(first);
+  env.live_orders = &live_orders;
+  Order first = OrderInCheck("T1", env);
+  live_orders.Update(first);
 
   Order far("T2");
   OrderPlaced p = SamplePlaced("T2-placed", kMon11);
@@ -172,12 +172,12 @@ TEST(OrderDuplicateShip, ItemsKeyListsTheLinesNotCancelledSortedOnePerLine) {
 
 // ORD-DUP-SHIP: releasing the hold needs an explicit decision.
 TEST(OrderDuplicateShip, ReleasingTheHoldIsRefusedWithoutAnExplicitDecision) {
-  InMemoryOrderRegistry registry;
+  InMemoryLiveOrders live_orders;
   OrderEnvironment env;
-  env.registry = &registry;
-  Order first = ReviewedOrder("T1", env);
-  registry.Update(first);
-  Order second = ReviewedOrder("T2", env);
+  env.live_orders = &live_orders;
+  Order first = OrderInCheck("T1", env);
+  live_orders.Update(first);
+  Order second = OrderInCheck("T2", env);
   MustApply(second, Pass("T2-pass"), env);
   ASSERT_EQ(second.state(), "held_duplicate_suspect");
 
@@ -191,7 +191,7 @@ TEST(OrderDuplicateShip, ReleasingTheHoldIsRefusedWithoutAnExplicitDecision) {
   Outcome released = MustApply(
       second, HoldReleased{Meta("rel-2", kMon11), true, "different room"}, env);
   EXPECT_EQ(released.Find("ORD-DUP-SHIP")->verdict, Verdict::kAllowed);
-  EXPECT_EQ(second.state(), "in_review");
+  EXPECT_EQ(second.state(), "in_check");
   MustApply(second, Pass("T2-pass-2"), env);  // not held again
   EXPECT_EQ(second.state(), "ready_to_ship");
 }
@@ -207,7 +207,7 @@ TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCour
   p.paid = false;
   p.payment = PaymentMethod::kCashOnDelivery;
   MustApply(o, p, env);
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   CheckAll(o, "T1", kMon10, env);
   Outcome held = MustApply(o, Pass("e2"), env);
   EXPECT_EQ(o.state(), "held_courier_unreachable");
@@ -219,7 +219,7 @@ TEST(OrderCodReach, CashOnDeliveryOrderTheCourierCannotCollectIsHeldUntilTheCour
 
   Outcome changed = MustApply(o, CourierChanged{Meta("e4", kMon11), "SF"}, env);
   EXPECT_EQ(changed.Find("ORD-COD-REACH")->verdict, Verdict::kAllowed);
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   MustApply(o, Pass("e5"), env);
   EXPECT_EQ(o.state(), "ready_to_ship");
 }
@@ -290,7 +290,7 @@ TEST(OrderFinanceCheck, TransferPaidOrderCannotShipBeforeFinanceConfirms) {
 
   Outcome confirmed = MustApply(o, FinanceConfirmed{Meta("e5", kTue10)});
   EXPECT_EQ(confirmed.Find("ORD-FIN-CHECK")->verdict, Verdict::kAllowed);
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   CheckAll(o, "T1", kTue10);
   MustApply(o, Pass("e6", kTue10));
   MustApply(o, MarkedShipped{Meta("e7", kTue10), false, ""});
@@ -300,7 +300,7 @@ TEST(OrderFinanceCheck, TransferPaidOrderCannotShipBeforeFinanceConfirms) {
 // ORD-FIN-CHECK: even an order restored as ready to ship does not ship
 // without the finance confirmation.
 TEST(OrderFinanceCheck, ShippingGuardRefusesUnconfirmedTransferEvenWhenReadyToShip) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   OrderSnapshot s = o.Snapshot();
   s.state = "ready_to_ship";
   s.data.payment = PaymentMethod::kOnlineBanking;
@@ -333,10 +333,10 @@ TEST(OrderException, ExceptionOrderIsRefusedAnAutomaticMarkShippedAndAcceptsAMan
 
 // ORD-EXCEPTION: the evening reconciliation.
 TEST(OrderException, EveningReconciliationListsMissedAndUnshippedOrdersPaidThatDay) {
-  Order shipped = ReviewedOrder("T1");
+  Order shipped = OrderInCheck("T1");
   MustApply(shipped, Pass("p1"));
   MustApply(shipped, MarkedShipped{Meta("s1", kMon20), false, ""});
-  Order waiting = ReviewedOrder("T2");
+  Order waiting = OrderInCheck("T2");
   Order exception("T3");
   OrderPlaced p = SamplePlaced("T3-placed", kMon10);
   p.exception = ExceptionKind::kAfterSalesReshipment;
@@ -363,7 +363,7 @@ TEST(OrderException, EveningReconciliationListsMissedAndUnshippedOrdersPaidThatD
 
 // ORD-OOS-NOTIFY: the ladder's first rung.
 TEST(OrderOutOfStock, PaidTodayWithStockTomorrowLeavesAnImMessage) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case",
                                               StockArrival::kTomorrow});
   EXPECT_EQ(o.state(), "held_out_of_stock");
@@ -374,7 +374,7 @@ TEST(OrderOutOfStock, PaidTodayWithStockTomorrowLeavesAnImMessage) {
 
 // ORD-OOS-NOTIFY
 TEST(OrderOutOfStock, PaidTodayWithUncertainArrivalPhonesAndOffersAnotherStyle) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case",
                                               StockArrival::kUncertain});
   ASSERT_EQ(r.actions.size(), 1u);
@@ -384,7 +384,7 @@ TEST(OrderOutOfStock, PaidTodayWithUncertainArrivalPhonesAndOffersAnotherStyle) 
 
 // ORD-OOS-NOTIFY
 TEST(OrderOutOfStock, PaidOnAnEarlierDayAlwaysPhones) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   Outcome r = MustApply(o, OutOfStockReported{Meta("oos", kTue10), "N86-case",
                                               StockArrival::kTomorrow});
   EXPECT_EQ(r.actions[0].kind, ActionKind::kCall);
@@ -403,9 +403,9 @@ TEST(OrderOutOfStock, WebsiteOrdersArePhonedEvenWhenStockComesTomorrow) {
 
 // ORD-OOS-NOTIFY: unreachable -> SMS, red basket, next shift first.
 TEST(OrderOutOfStock, UnreachableCustomersGetAnSmsStayRedAndComeFirstForTheNextShift) {
-  Order a = ReviewedOrder("A");
-  Order b = ReviewedOrder("B");
-  Order c = ReviewedOrder("C");
+  Order a = OrderInCheck("A");
+  Order b = OrderInCheck("B");
+  Order c = OrderInCheck("C");
   for (Order* o : {&a, &b, &c}) {
     MustApply(*o, OutOfStockReported{Meta(o->id() + "-oos", kMon20), "charger",
                                      StockArrival::kUncertain});
@@ -472,7 +472,7 @@ TEST(OrderMallCompensation, RefundOfAThousandYuanPaysThirtyYuanAndIsFlaggedAsCom
 
 // ORD-CANCEL-REG
 TEST(OrderCancellation, CancellingTheOrderRegistersItAndRestocksTheGoodsTheSameDay) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   Outcome r = MustApply(o, Cancelled{Meta("cx", kMon11), std::nullopt, "buyer changed mind"});
   EXPECT_EQ(o.state(), "cancelled");
   EXPECT_EQ(r.Find("ORD-CANCEL-REG")->verdict, Verdict::kScheduled);
@@ -485,10 +485,10 @@ TEST(OrderCancellation, CancellingTheOrderRegistersItAndRestocksTheGoodsTheSameD
 }
 
 // ORD-CANCEL-REG: one line.
-TEST(OrderCancellation, CancellingOneLineRegistersThatLineAndKeepsTheOrderInReview) {
-  Order o = ReviewedOrder();
+TEST(OrderCancellation, CancellingOneLineRegistersThatLineAndKeepsTheOrderInCheck) {
+  Order o = OrderInCheck();
   Outcome r = MustApply(o, Cancelled{Meta("cx", kMon11), size_t{1}, "no charger"});
-  EXPECT_EQ(o.state(), "in_review");
+  EXPECT_EQ(o.state(), "in_check");
   EXPECT_TRUE(o.data().lines[1].cancelled);
   EXPECT_FALSE(o.data().lines[0].cancelled);
   EXPECT_EQ(r.actions.size(), 2u);
@@ -499,8 +499,8 @@ TEST(OrderCancellation, CancellingOneLineRegistersThatLineAndKeepsTheOrderInRevi
 }
 
 // ORD-F2-HOLD
-TEST(OrderReviewHold, HoldAfterConfirmingWithTheCustomerIsDueWithinThreeDays) {
-  Order o = ReviewedOrder();
+TEST(OrderCheckHold, HoldAfterConfirmingWithTheCustomerIsDueWithinThreeDays) {
+  Order o = OrderInCheck();
   Outcome r = MustApply(o, HoldPlaced{Meta("h", kMon11), "customer asks to wait for payday"});
   EXPECT_EQ(o.state(), "held_awaiting_customer");
   ASSERT_EQ(r.deadlines.size(), 1u);
@@ -555,7 +555,7 @@ TEST(OrderFix, UnpaidTaobaoOrderMayHavePostageAdjustedButAPaidOneMayNot) {
   EXPECT_EQ(r.Find("ORD-FIX")->verdict, Verdict::kAdjusted);
   EXPECT_EQ(unpaid.data().postage, Money::Yuan(6));
 
-  Order paid = ReviewedOrder();
+  Order paid = OrderInCheck();
   auto refused = paid.Apply(cheaper);
   ASSERT_TRUE(refused.ok());
   EXPECT_TRUE(refused->refused());
@@ -565,7 +565,7 @@ TEST(OrderFix, UnpaidTaobaoOrderMayHavePostageAdjustedButAPaidOneMayNot) {
 
 // ORD-FIX
 TEST(OrderFix, ColourOrQuantityChangeNeedsTheCustomersAgreement) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   OrderAdjusted change;
   change.meta = Meta("fix", kMon11);
   change.line = 0;
@@ -581,7 +581,7 @@ TEST(OrderFix, ColourOrQuantityChangeNeedsTheCustomersAgreement) {
 
 // ORD-POSTAGE-SUPP
 TEST(OrderPostageSupplement, SupplementNeedsTheErpCostAndIsCappedAtIt) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   auto unchecked = o.Apply(PostageSupplemented{Meta("s", kMon11), Money::Yuan(8), std::nullopt});
   ASSERT_TRUE(unchecked.ok());
   EXPECT_TRUE(unchecked->refused());
@@ -622,7 +622,7 @@ TEST(OrderInvoice, WebsiteInvoiceAddsSixPercentOnGoodsOnlyAndRefusesOtherContent
 
 // ORD-INVOICE
 TEST(OrderInvoice, TaobaoInvoiceHasNoHandlingFee) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   MustApply(o, Pass("e2"));
   MustApply(o, MarkedShipped{Meta("e3", kMon20), false, ""});
   Outcome r = MustApply(o, InvoiceRequested{Meta("inv", kTue10), "个人", "配件"});
@@ -630,7 +630,7 @@ TEST(OrderInvoice, TaobaoInvoiceHasNoHandlingFee) {
 }
 
 TEST(OrderIdempotency, ApplyingAnEventIdTwiceReturnsTheFirstOutcomeAndChangesNothing) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   const Cancelled cancel{Meta("cx", kMon11), std::nullopt, "dup delivery"};
   Outcome first = MustApply(o, cancel);
   const OrderSnapshot after_first = o.Snapshot();
@@ -691,11 +691,11 @@ TEST(OrderIdempotency, ALateCopyOfARefusedEventIsTheRefusalAgainAfterTheOrderMov
 }
 
 TEST(OrderRefusal, EventTheStateDoesNotAcceptIsFailedPreconditionNamingStateAndEvent) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   const OrderSnapshot before = o.Snapshot();
   auto r = o.Apply(Delivered{Meta("d", kMon11)});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(Str(r.status().message()), HasSubstr("in_review"));
+  EXPECT_THAT(Str(r.status().message()), HasSubstr("in_check"));
   EXPECT_THAT(Str(r.status().message()), HasSubstr("delivered"));
   EXPECT_EQ(o.Snapshot(), before);
 }
@@ -712,13 +712,13 @@ TEST(OrderRefusal, MalformedEventsAreInvalidArgumentAndChangeNothing) {
   EXPECT_EQ(o.Apply(no_time).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(o.state(), "new");
   EXPECT_TRUE(o.applied().empty());
-  Order reviewed = ReviewedOrder();
-  EXPECT_EQ(reviewed.Apply(Cancelled{Meta("cx", kMon11), size_t{7}, ""}).status().code(),
+  Order in_check = OrderInCheck();
+  EXPECT_EQ(in_check.Apply(Cancelled{Meta("cx", kMon11), size_t{7}, ""}).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST(OrderPersistence, RestoreRefusesAnotherFormatOrAnUnknownState) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   OrderSnapshot s = o.Snapshot();
   s.format_version = 99;
   EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
@@ -728,7 +728,7 @@ TEST(OrderPersistence, RestoreRefusesAnotherFormatOrAnUnknownState) {
 }
 
 TEST(OrderPersistence, RestoredOrderHasTheSameSnapshotAndContinuesTheSame) {
-  Order o = ReviewedOrder();
+  Order o = OrderInCheck();
   auto copy = Order::Restore(o.Snapshot());
   ASSERT_TRUE(copy.ok());
   EXPECT_EQ(copy->Snapshot(), o.Snapshot());

@@ -1,13 +1,13 @@
-// Across tickets: the open-ticket registry (AS-DEDUP), the per-product
+// Across tickets: the open tickets (AS-DEDUP), the per-product
 // defect counter (AS-DEFECT) and the weekly report (AS-WEEKLY).
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kefu/machines/open_tickets.h"
 #include "kefu/machines/ticket.h"
 #include "kefu/machines/ticket_defects.h"
-#include "kefu/machines/ticket_registry.h"
 #include "kefu/machines/ticket_report.h"
 #include "machines/ticket_test_util.h"
 
@@ -25,31 +25,31 @@ using ::testing::Pair;
 
 // ------------------------------------------------------------- AS-DEDUP
 
-TEST(TicketRegistry, FindsTheOpenTicketOfAnOrderByCategory) {
+TEST(OpenTickets, FindsTheOpenTicketOfAnOrderByCategory) {
   // AS-DEDUP
-  InMemoryTicketRegistry registry;
+  InMemoryOpenTickets open_tickets;
   Ticket t("T1");
   MustApply(t, SampleRegistered("reg", Monday()));
-  registry.Update(t);
-  ASSERT_EQ(registry.size(), 1u);
-  auto hit = registry.FindOpen("O-1001", std::string_view("质量问题"));
+  open_tickets.Update(t);
+  ASSERT_EQ(open_tickets.size(), 1u);
+  auto hit = open_tickets.FindOpen("O-1001", std::string_view("质量问题"));
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->ticket_id, "T1");
   EXPECT_EQ(hit->owner, "xiaowang");
-  EXPECT_FALSE(registry.FindOpen("O-1001", std::string_view("发错货")).has_value());
-  EXPECT_TRUE(registry.FindOpen("O-1001", std::nullopt).has_value());
-  EXPECT_FALSE(registry.FindOpen("O-9", std::nullopt).has_value());
+  EXPECT_FALSE(open_tickets.FindOpen("O-1001", std::string_view("发错货")).has_value());
+  EXPECT_TRUE(open_tickets.FindOpen("O-1001", std::nullopt).has_value());
+  EXPECT_FALSE(open_tickets.FindOpen("O-9", std::nullopt).has_value());
 }
 
-TEST(TicketRegistry, ThePackMayRefuseAnySecondTicketOfAnOrder) {
+TEST(OpenTickets, ThePackMayRefuseAnySecondTicketOfAnOrder) {
   // AS-DEDUP with same_category_only = false
   TicketPolicies pack;
   pack.dedup.same_category_only = false;
-  InMemoryTicketRegistry registry;
-  const TicketEnvironment env{{}, &pack, nullptr, &registry};
+  InMemoryOpenTickets open_tickets;
+  const TicketEnvironment env{{}, &pack, nullptr, &open_tickets};
   Ticket first("T1");
   MustApply(first, SampleRegistered("reg", Monday()), env);
-  registry.Update(first);
+  open_tickets.Update(first);
   Ticket second("T2");
   TicketRegistered reg = SampleRegistered("reg2", Monday());
   reg.category = "发错货";
@@ -57,8 +57,8 @@ TEST(TicketRegistry, ThePackMayRefuseAnySecondTicketOfAnOrder) {
   ASSERT_TRUE(refused.ok()) << refused.status();
   EXPECT_EQ(refused->Find("AS-DEDUP")->verdict, Verdict::kRefused);
   // Registering the same ticket again (its own entry) is not a duplicate.
-  registry.Remove("T1");
-  EXPECT_EQ(registry.size(), 0u);
+  open_tickets.Remove("T1");
+  EXPECT_EQ(open_tickets.size(), 0u);
   reg.meta.id = "reg2-again";
   MustApply(second, reg, env);
 }

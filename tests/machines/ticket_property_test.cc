@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kefu/machines/open_tickets.h"
 #include "kefu/machines/ticket.h"
-#include "kefu/machines/ticket_registry.h"
 #include "machines/ticket_test_util.h"
 
 namespace kefu {
@@ -35,7 +35,7 @@ struct Step {
 // runs reach the late states; about one event in eight re-sends an earlier
 // event id (with other content, mostly: kAlreadyExists), agents vary so that
 // AS-OWNER refuses some, and half the registrations name a category the
-// registry already has open for the order (AS-DEDUP refuses them).
+// open tickets already hold for the order (AS-DEDUP refuses them).
 class EventSource {
  public:
   explicit EventSource(uint32_t seed) : rng_(seed) {}
@@ -96,7 +96,7 @@ class EventSource {
   size_t script_ = 0;
 };
 
-// The policies and the registry every run uses: the supplier wait pauses
+// The policies and the open tickets every run uses: the supplier wait pauses
 // AS-RESOLVE (more deadline state to carry), a supervisor may act, and the
 // order already has an open "少发漏发" ticket of another agent. The defect
 // ledger stays null: it lives outside the ticket and would count each
@@ -111,12 +111,12 @@ struct World {
     reg.meta.agent = "xiaozhou";
     EXPECT_TRUE(other.Apply(reg).ok());
     EXPECT_TRUE(other.open());
-    registry.Update(other);
+    open_tickets.Update(other);
     env.policies = &pack;
-    env.registry = &registry;
+    env.open_tickets = &open_tickets;
   }
   TicketPolicies pack;
-  InMemoryTicketRegistry registry;
+  InMemoryOpenTickets open_tickets;
   TicketEnvironment env;
 };
 

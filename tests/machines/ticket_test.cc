@@ -8,7 +8,7 @@
 #include "absl/strings/cord.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "kefu/machines/ticket_registry.h"
+#include "kefu/machines/open_tickets.h"
 #include "machines/machine_test_util.h"
 #include "machines/ticket_test_util.h"
 
@@ -217,11 +217,11 @@ TEST(TicketRegister, AConfirmedFaultWithoutQcStampIsRefused) {
 
 TEST(TicketDedup, ASecondOpenTicketForTheSameOrderAndCategoryIsRefusedNamingTheFirst) {
   // AS-DEDUP
-  InMemoryTicketRegistry registry;
-  TicketEnvironment env{{}, nullptr, nullptr, &registry};
+  InMemoryOpenTickets open_tickets;
+  TicketEnvironment env{{}, nullptr, nullptr, &open_tickets};
   Ticket first("T1");
   MustApply(first, SampleRegistered("reg1", Monday()), env);
-  registry.Update(first);
+  open_tickets.Update(first);
 
   Ticket second("T2");
   TicketRegistered reg = SampleRegistered("reg2", Monday() + absl::Hours(2));
@@ -246,14 +246,14 @@ TEST(TicketDedup, ASecondOpenTicketForTheSameOrderAndCategoryIsRefusedNamingTheF
 
 TEST(TicketDedup, AClosedTicketNoLongerBlocksANewOne) {
   // AS-DEDUP
-  InMemoryTicketRegistry registry;
-  TicketEnvironment env{{}, nullptr, nullptr, &registry};
+  InMemoryOpenTickets open_tickets;
+  TicketEnvironment env{{}, nullptr, nullptr, &open_tickets};
   Ticket first("T1");
   MustApply(first, SampleRegistered("reg1", Monday()), env);
-  registry.Update(first);
+  open_tickets.Update(first);
   MustApply(first, TicketClosed{Meta("close", Monday() + absl::Hours(1)), "settled"}, env);
-  registry.Update(first);
-  EXPECT_EQ(registry.size(), 0u);
+  open_tickets.Update(first);
+  EXPECT_EQ(open_tickets.size(), 0u);
   Ticket second("T2");
   MustApply(second, SampleRegistered("reg2", Monday() + absl::Hours(2)), env);
 }

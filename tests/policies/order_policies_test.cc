@@ -117,7 +117,7 @@ TEST(OrderPolicies, DefaultsAreTheCataloguesValues) {
   EXPECT_EQ(p.mall_compensation.rate, Rate::Percent(5));        // ORD-MALL-COMP
   EXPECT_EQ(p.mall_compensation.cap, Money::Fen(3000));
   EXPECT_EQ(p.cancellation.within_days, 0);                     // ORD-CANCEL-REG
-  EXPECT_EQ(p.review_hold.max_days, 3);                         // ORD-F2-HOLD
+  EXPECT_EQ(p.check_hold.max_days, 3);                         // ORD-F2-HOLD
   EXPECT_EQ(p.unshipped.close_out_day, 3);                      // ORD-UNSHIPPED
   EXPECT_EQ(p.exception.reconcile_after, absl::Hours(19));      // ORD-EXCEPTION
   EXPECT_EQ(p.invoice.fee, Rate::Percent(6));                   // ORD-INVOICE

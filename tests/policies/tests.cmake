@@ -2,7 +2,7 @@
 # Orders (issue 3).
 kefu_add_test(order_policies_test ${CMAKE_CURRENT_LIST_DIR}/order_policies_test.cc)
 kefu_add_test(province_test ${CMAKE_CURRENT_LIST_DIR}/province_test.cc)
-# After-sales (issue 4).
-kefu_add_test(after_sales_policies_test ${CMAKE_CURRENT_LIST_DIR}/after_sales_policies_test.cc)
+# Tickets (issue 4).
+kefu_add_test(ticket_policies_test ${CMAKE_CURRENT_LIST_DIR}/ticket_policies_test.cc)
 # Reviews (issue 5).
 kefu_add_test(review_policies_test ${CMAKE_CURRENT_LIST_DIR}/review_policies_test.cc)

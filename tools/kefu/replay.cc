@@ -291,7 +291,7 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
                                 {"rule", std::string(b.rule)},
                                 {"due", Time(b.due)}});
     }
-    j["after_sales_week"] = wj;
+    j["ticket_week"] = wj;
   }
 
   nlohmann::ordered_json replies = nlohmann::ordered_json::object();

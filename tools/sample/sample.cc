@@ -234,7 +234,7 @@ enum Kind : uint8_t { kOrderKind, kTicketKind, kReviewKind, kReplyKind };
 
 // Order operations.
 enum OrderOp : uint8_t {
-  kPlaced, kPaid, kFinanceConfirmed, kCheck, kReviewPassed, kHoldPlaced, kHoldReleased,
+  kPlaced, kPaid, kFinanceConfirmed, kCheck, kCheckPassed, kHoldPlaced, kHoldReleased,
   kOutOfStock, kContacted, kCourierChanged, kAdjustPostage, kAdjustProduct, kSupplement,
   kShipped, kDelivered, kCompleted, kCancelled, kRefunded, kInvoice, kCourierConfirmed,
 };
@@ -410,7 +410,7 @@ class Generator {
     if (tod >= 21 * kHour) return DayStart(t) + kDay + 9 * kHour + rng_.Range(0, 90 * kMinute);
     return t;
   }
-  // The evening shipping run after `t` (orders reviewed after 16:30 go the
+  // The evening shipping run after `t` (orders checked after 16:30 go the
   // next day).
   int64_t ShipRun(int64_t t) {
     const int64_t day = Tod(t) < 16 * kHour + 30 * kMinute ? DayStart(t) : DayStart(t) + kDay;
@@ -606,7 +606,7 @@ class Generator {
       t = FinanceTime(t);
       if (!AddOrder(id, t, kFinanceConfirmed)) return;
     }
-    // Review (F2): the six checks, special paths, review passed.
+    // The order check (审单, F2): the six checks, special paths, check passed.
     t = Work(Later(t, 5 * kMinute, 60 * kMinute));
     if (special == kBuyerCancels) {
       const int checks = static_cast<int>(rng_.Range(1, 4));
@@ -631,7 +631,7 @@ class Generator {
       t += rng_.Range(20, 120);
       if (special == kVerifyEarly && i == kVerificationItemCount - 1) {
         // ORD-VERIFY refuses: the address is still unchecked.
-        if (!AddOrder(id, t, kReviewPassed)) return;
+        if (!AddOrder(id, t, kCheckPassed)) return;
         t += rng_.Range(60, 600);
       }
       if (!AddOrder(id, t, kCheck, static_cast<uint16_t>(i))) return;
@@ -659,7 +659,7 @@ class Generator {
       if (!AddOrder(id, t, kSupplement, 1)) return;
     }
     t += rng_.Range(30, 300);
-    if (!AddOrder(id, t, kReviewPassed)) return;
+    if (!AddOrder(id, t, kCheckPassed)) return;
     if (special == kDuplicateSource) {
       // The same buyer orders the same items again, to an address one
       // character apart, before this one ships.
@@ -715,7 +715,7 @@ class Generator {
       t = At(DayStart(t) + kDay, 10, 12);  // the stock arrived
       if (!AddOrder(id, t, kHoldReleased, 0)) return false;
       t += rng_.Range(5 * kMinute, 30 * kMinute);
-      if (!AddOrder(id, t, kReviewPassed)) return false;
+      if (!AddOrder(id, t, kCheckPassed)) return false;
       *out = t;
       return true;
     }
@@ -749,7 +749,7 @@ class Generator {
         return false;
       }
       t += rng_.Range(30, 300);
-      if (!AddOrder(id, t, kReviewPassed)) return false;
+      if (!AddOrder(id, t, kCheckPassed)) return false;
       *out = t;
       return true;
     }
@@ -773,7 +773,7 @@ class Generator {
       if (!AddOrder(id, t, kCheck, static_cast<uint16_t>(i))) return;
     }
     t += rng_.Range(30, 300);
-    if (!AddOrder(id, t, kReviewPassed)) return;  // held: likely duplicate
+    if (!AddOrder(id, t, kCheckPassed)) return;  // held: likely duplicate
     t = Later(t, 10 * kMinute, 60 * kMinute);
     AddReply(t, orders_[id].buyer, orders_[id].agent);
     t += rng_.Range(kMinute, 10 * kMinute);
@@ -788,7 +788,7 @@ class Generator {
     }
     if (!AddOrder(id, t, kHoldReleased, 1)) return;
     t += rng_.Range(kMinute, 10 * kMinute);
-    if (!AddOrder(id, t, kReviewPassed)) return;
+    if (!AddOrder(id, t, kCheckPassed)) return;
     ShipAndDeliver(id, ShipRun(t), false);
   }
 
@@ -1278,8 +1278,8 @@ class Generator {
       case kCheck:
         ev.event = OrderEvent(CheckRecorded{meta(agent), static_cast<VerificationItem>(s.arg)});
         return;
-      case kReviewPassed:
-        ev.event = OrderEvent(ReviewPassed{meta(agent)});
+      case kCheckPassed:
+        ev.event = OrderEvent(CheckPassed{meta(agent)});
         return;
       case kHoldPlaced:
         ev.event = OrderEvent(HoldPlaced{meta(agent), "等客户确认颜色"});

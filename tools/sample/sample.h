@@ -17,11 +17,12 @@
 // host's day_ended ticks; and agents' replies, about a fifth of which break a
 // PH rule, with promises to answer by a definite time (most of them kept by
 // a later reply, PH-CALLBACK), answers put off without a time, and wrong
-// answers a supervisor finds (wrong_answer_found). Some events are deliberately refused by a rule (an early review
-// pass, a freight-collect parcel, a fourth contact...) and are followed by
-// what a shop does next. Every other event applies without error to the
-// machines wired as the shop engine wires them (order registry and defect
-// counter for orders, ticket registry for tickets).
+// answers a supervisor finds (wrong_answer_found). Some events are
+// deliberately refused by a rule (an early pass of the order check, a
+// freight-collect parcel, a fourth contact...) and are followed by what a
+// shop does next. Every other event applies without error to the
+// machines wired as the shop engine wires them (live orders and defect
+// counter for orders, open tickets for tickets).
 //
 // Same options give the same events, byte for byte, on every platform: the
 // generator uses its own PRNG and integer arithmetic only, and reads no

@@ -67,10 +67,10 @@
 #include "kefu/machines/review.h"
 #include "kefu/machines/ticket.h"
 #include "kefu/machines/ticket_report.h"
-#include "kefu/policies/after_sales_policies.h"
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/review_policies.h"
+#include "kefu/policies/ticket_policies.h"
 #include "kefu/text/reply_checker.h"
 
 namespace kefu {
@@ -181,7 +181,7 @@ class KEFU_EXPORT Shop {
   // Entities by state, for orders, tickets and reviews (in that order).
   std::vector<StateCounts> CountStates() const;
   // AS-WEEKLY over every ticket, for the week ending `report_day`.
-  absl::StatusOr<WeeklyReport> WeeklyAfterSalesReport(LocalDay report_day) const;
+  absl::StatusOr<WeeklyReport> WeeklyTicketReport(LocalDay report_day) const;
   // The quality inspector's view (seed 004: 质检), sorted by agent.
   std::vector<AgentReplies> ReplyReport() const;
 

@@ -26,7 +26,7 @@
 //
 // Thread safety: an Order is a value; distinct orders may be used from
 // different threads, one order is not synchronized. The environment's
-// policies, calendar, courier reach and registry are only read.
+// policies, calendar, courier reach and live orders are only read.
 #ifndef KEFU_MACHINES_ORDER_H_
 #define KEFU_MACHINES_ORDER_H_
 
@@ -53,7 +53,7 @@
 
 namespace kefu {
 
-class OrderRegistry;  // kefu/machines/order_registry.h
+class LiveOrders;  // kefu/machines/live_orders.h
 
 // ---------------------------------------------------------------- events
 // Every event has a stable name (kName) and an EventMeta.
@@ -97,10 +97,10 @@ struct CheckRecorded {
   VerificationItem item = VerificationItem::kProduct;
 };
 
-// Review passed: move from F2 to F3 (ORD-VERIFY, ORD-DUP-SHIP,
+// The order check (审单) passed: move from F2 to F3 (ORD-VERIFY, ORD-DUP-SHIP,
 // ORD-COD-REACH, ORD-PREPAY decide whether it may).
-struct ReviewPassed {
-  static constexpr std::string_view kName = "review_passed";
+struct CheckPassed {
+  static constexpr std::string_view kName = "check_passed";
   EventMeta meta;
 };
 
@@ -111,7 +111,7 @@ struct HoldPlaced {
   std::string reason;  // not empty
 };
 
-// The hold is over; back to review. Releasing a likely duplicate needs the
+// The hold is over; back to the order check. Releasing a likely duplicate needs the
 // explicit decision `confirmed_not_duplicate` (ORD-DUP-SHIP).
 struct HoldReleased {
   static constexpr std::string_view kName = "hold_released";
@@ -143,14 +143,14 @@ struct CourierChanged {
 
 // ORD-COD-REACH: an agent checked that the order's courier collects cash on
 // delivery at its address (seed 002: 核查更改快递). Releases a
-// cash-on-delivery order held for that check; before review, spares it.
+// cash-on-delivery order held for that check; before the check passes, spares it.
 struct CourierConfirmed {
   static constexpr std::string_view kName = "courier_confirmed";
   EventMeta meta;
   std::string note;
 };
 
-// A fixable review problem settled (ORD-FIX): change a line's product or
+// A fixable problem found in the order check settled (ORD-FIX): change a line's product or
 // quantity (with the customer's agreement), or the price or postage of an
 // unpaid order.
 struct OrderAdjusted {
@@ -217,7 +217,7 @@ struct InvoiceRequested {
 };
 
 using OrderEvent =
-    std::variant<OrderPlaced, PaymentReceived, FinanceConfirmed, CheckRecorded, ReviewPassed,
+    std::variant<OrderPlaced, PaymentReceived, FinanceConfirmed, CheckRecorded, CheckPassed,
                  HoldPlaced, HoldReleased, OutOfStockReported, CustomerContacted, CourierChanged,
                  CourierConfirmed, OrderAdjusted, PostageSupplemented, MarkedShipped, Delivered, Completed,
                  Cancelled, Refunded, InvoiceRequested>;
@@ -281,7 +281,7 @@ struct OrderEnvironment : MachineEnvironment {
   // null: every courier delivers everywhere, and whether it collects cash on
   // delivery is not known (ORD-COD-REACH holds such orders for a check).
   const CourierReach* courier_reach = nullptr;
-  const OrderRegistry* registry = nullptr;      // null: no cross-order duplicate check
+  const LiveOrders* live_orders = nullptr;      // null: no cross-order duplicate check
   // AS-DEFECT: products to test before shipping (e.g. a DefectCounter).
   // null: no product needs a test.
   const ProductTestQuery* product_tests = nullptr;
@@ -305,7 +305,7 @@ class KEFU_EXPORT Order {
   absl::StatusOr<Outcome> Apply(const OrderEvent& event, const OrderEnvironment& env = {});
 
   const std::string& id() const;
-  // The stable name of the current state ("in_review", "shipped", ...).
+  // The stable name of the current state ("in_check", "shipped", ...).
   std::string_view state() const;
   const OrderData& data() const;
   // Outcomes of every event judged (applied or refused by a rule), oldest

@@ -29,7 +29,7 @@
 //
 // Thread safety: a Ticket is a value; distinct tickets may be used from
 // different threads, one ticket is not synchronized. The environment's
-// policies, calendar and registry are only read.
+// policies, calendar and open tickets are only read.
 #ifndef KEFU_MACHINES_TICKET_H_
 #define KEFU_MACHINES_TICKET_H_
 
@@ -48,13 +48,13 @@
 #include "kefu/core/outcome.h"
 #include "kefu/machines/machine.h"
 #include "kefu/machines/transition_table.h"
-#include "kefu/policies/after_sales_policies.h"
 #include "kefu/policies/product_tests.h"
+#include "kefu/policies/ticket_policies.h"
 #include "kefu/policies/ticket_terms.h"
 
 namespace kefu {
 
-class TicketRegistry;  // kefu/machines/ticket_registry.h
+class OpenTickets;  // kefu/machines/open_tickets.h
 
 // ---------------------------------------------------------------- events
 // Every event has a stable name (kName) and an EventMeta; meta.agent is the
@@ -336,7 +336,7 @@ using TicketSnapshot = MachineSnapshot<TicketData>;
 struct TicketEnvironment : MachineEnvironment {
   const TicketPolicies* policies = nullptr;     // null: TicketPolicies::Defaults()
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
-  const TicketRegistry* registry = nullptr;     // null: no AS-DEDUP check
+  const OpenTickets* open_tickets = nullptr;    // null: no AS-DEDUP check
   // AS-DEFECT: each registered ticket is recorded here, and what reaching a
   // threshold decides is part of the registration's outcome. null: not
   // counted.

@@ -22,8 +22,8 @@
 #include "kefu/core/export.h"
 #include "kefu/core/outcome.h"
 #include "kefu/machines/ticket.h"
-#include "kefu/policies/after_sales_policies.h"
 #include "kefu/policies/product_tests.h"
+#include "kefu/policies/ticket_policies.h"
 #include "kefu/policies/ticket_terms.h"
 
 namespace kefu {

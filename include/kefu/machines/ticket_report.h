@@ -24,7 +24,7 @@
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
 #include "kefu/machines/ticket.h"
-#include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/ticket_policies.h"
 
 namespace kefu {
 

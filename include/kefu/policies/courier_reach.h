@@ -9,8 +9,8 @@
 //
 // Where nothing tells the engine that a courier collects cash (no
 // CourierReach, or CollectsCash answering nullopt), a cash-on-delivery order
-// is held at review for a courier check: ORD-COD-REACH, seed 002 "注意货到
-// 付款的订单和地址明显不到的订单核查更改快递".
+// is held in the order check until an agent checks the courier:
+// ORD-COD-REACH, seed 002 "注意货到付款的订单和地址明显不到的订单核查更改快递".
 //
 // Thread safety: implementations must allow concurrent calls.
 // CourierCoverage is safe to share once built; Block() must not race with

@@ -33,7 +33,7 @@ constexpr VerificationSet VerificationBit(VerificationItem item) {
 }
 inline constexpr VerificationSet kAllVerificationItems = (1u << kVerificationItemCount) - 1;
 
-// ORD-VERIFY: review (F2) -> ready to ship (F3) only once every required
+// ORD-VERIFY: the order check (F2) -> ready to ship (F3) only once every required
 // item has been checked against the platform backend.
 struct KEFU_EXPORT VerifyPolicy {
   static constexpr RuleId kRule = "ORD-VERIFY";
@@ -68,7 +68,7 @@ KEFU_EXPORT int Utf8EditDistance(std::string_view a, std::string_view b, int lim
 // courier is changed; for the listed channels the customer is first asked to
 // pay in advance, and a promised (not made) payment unpacks and restocks the
 // goods until the money arrives.
-// ORD-COD-REACH / ORD-PREPAY: at review, an order whose courier does not
+// ORD-COD-REACH / ORD-PREPAY: at the order check, an order whose courier does not
 // reach the address is held until the courier is changed (a website order is
 // asked to pay first); a cash-on-delivery order is held unless the host's
 // CourierReach says its courier collects cash at the address, or an agent
@@ -83,7 +83,7 @@ struct KEFU_EXPORT CourierReachPolicy {
 };
 
 // ORD-FIN-CHECK: these payment methods wait for finance to confirm the money
-// before the order is reviewed and shipped.
+// before the order is checked and shipped.
 struct KEFU_EXPORT FinanceCheckPolicy {
   static constexpr RuleId kRule = "ORD-FIN-CHECK";
   std::vector<PaymentMethod> methods = {PaymentMethod::kAlipayTransfer,
@@ -145,9 +145,9 @@ struct KEFU_EXPORT CancellationPolicy {
   bool restock = true;
 };
 
-// ORD-F2-HOLD: after confirming with the customer, an order waits in review
-// at most `max_days` calendar days.
-struct KEFU_EXPORT ReviewHoldPolicy {
+// ORD-F2-HOLD: after confirming with the customer, an order waits in the order
+// check at most `max_days` calendar days.
+struct KEFU_EXPORT CheckHoldPolicy {
   static constexpr RuleId kRule = "ORD-F2-HOLD";
   int max_days = 3;
 };
@@ -165,7 +165,7 @@ struct KEFU_EXPORT UnshippedPolicy {
   Duration tell_customer_at = absl::Hours(17);  // since local midnight
 };
 
-// ORD-FIX: fixable review problems. Product and quantity changes need the
+// ORD-FIX: fixable problems found in the order check. Product and quantity changes need the
 // customer's agreement (IM, phone or SMS); price and postage may be changed
 // only on unpaid orders of the listed channels.
 struct KEFU_EXPORT FixPolicy {
@@ -203,7 +203,7 @@ struct KEFU_EXPORT OrderPolicies {
   OutOfStockNotifyPolicy out_of_stock;
   MallCompensationPolicy mall_compensation;
   CancellationPolicy cancellation;
-  ReviewHoldPolicy review_hold;
+  CheckHoldPolicy check_hold;
   UnshippedPolicy unshipped;
   FixPolicy fix;
   PostageSupplementPolicy postage_supplement;

@@ -68,7 +68,7 @@ struct OrderLine {
 };
 
 // The six things an agent verifies against the platform backend before an
-// order moves from review (F2) to ready-to-ship (F3) (ORD-VERIFY).
+// order moves from the order check (F2) to ready-to-ship (F3) (ORD-VERIFY).
 enum class VerificationItem {
   kProduct,
   kQuantity,

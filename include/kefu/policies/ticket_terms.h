@@ -3,7 +3,7 @@
 //
 // Ticket kinds, who pays postage, how the shop repays the customer, the
 // state of returned packaging and the products a ticket concerns: the small
-// value types that both the AS policies (kefu/policies/after_sales_policies.h)
+// value types that both the AS policies (kefu/policies/ticket_policies.h)
 // and the ticket machine (kefu/machines/ticket.h) talk about. Names returned
 // by the *Name() functions are stable, snake_case and part of the API.
 //

@@ -1,17 +1,17 @@
-// kefu/machines/ticket_registry.h: the open after-sales tickets of every
+// kefu/machines/open_tickets.h: the open after-sales tickets of every
 // order, which AS-DEDUP consults before a new ticket is registered ("look
 // whether another agent already opened a case for this order").
 //
-// The ticket machine only reads the registry (TicketEnvironment::registry).
+// The ticket machine only reads the index (TicketEnvironment::open_tickets).
 // Keeping it current is the host's job (the engine's, later): after each
-// Apply, call Update() with the ticket. InMemoryTicketRegistry is a simple
+// Apply, call Update() with the ticket. InMemoryOpenTickets is a simple
 // implementation for tests and small hosts.
 //
 // Thread safety: implementations must allow concurrent FindOpen calls.
-// InMemoryTicketRegistry is not synchronized: Update/Remove must not race
+// InMemoryOpenTickets is not synchronized: Update/Remove must not race
 // with reads.
-#ifndef KEFU_MACHINES_TICKET_REGISTRY_H_
-#define KEFU_MACHINES_TICKET_REGISTRY_H_
+#ifndef KEFU_MACHINES_OPEN_TICKETS_H_
+#define KEFU_MACHINES_OPEN_TICKETS_H_
 
 #include <map>
 #include <optional>
@@ -31,16 +31,16 @@ struct OpenTicket {
   std::string owner;
 };
 
-class KEFU_EXPORT TicketRegistry {
+class KEFU_EXPORT OpenTickets {
  public:
-  virtual ~TicketRegistry();
+  virtual ~OpenTickets();
   // An open ticket of `order_id` (of `category` when given), or nullopt.
   // When several match, any one of them.
   virtual std::optional<OpenTicket> FindOpen(std::string_view order_id,
                                              std::optional<std::string_view> category) const = 0;
 };
 
-class KEFU_EXPORT InMemoryTicketRegistry final : public TicketRegistry {
+class KEFU_EXPORT InMemoryOpenTickets final : public OpenTickets {
  public:
   // Records `ticket` when it is open, forgets it otherwise.
   void Update(const Ticket& ticket);
@@ -56,4 +56,4 @@ class KEFU_EXPORT InMemoryTicketRegistry final : public TicketRegistry {
 
 }  // namespace kefu
 
-#endif  // KEFU_MACHINES_TICKET_REGISTRY_H_
+#endif  // KEFU_MACHINES_OPEN_TICKETS_H_

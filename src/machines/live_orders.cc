@@ -1,5 +1,5 @@
-// The registry of live orders consulted by ORD-DUP-SHIP.
-#include "kefu/machines/order_registry.h"
+// The index of live orders consulted by ORD-DUP-SHIP.
+#include "kefu/machines/live_orders.h"
 
 #include <algorithm>
 #include <string>
@@ -25,9 +25,9 @@ bool SameBuyer(const Buyer& a, const Buyer& b) {
          (!a.phone.empty() && a.phone == b.phone);
 }
 
-OrderRegistry::~OrderRegistry() = default;
+LiveOrders::~LiveOrders() = default;
 
-void InMemoryOrderRegistry::Update(const Order& order) {
+void InMemoryLiveOrders::Update(const Order& order) {
   if (!order.live()) {
     Remove(order.id());
     return;
@@ -36,13 +36,13 @@ void InMemoryOrderRegistry::Update(const Order& order) {
   orders_[d.id] = LiveOrder{d.id, d.buyer, ItemsKey(d.lines), d.address.Full()};
 }
 
-void InMemoryOrderRegistry::Remove(std::string_view order_id) {
+void InMemoryLiveOrders::Remove(std::string_view order_id) {
   const auto it = orders_.find(order_id);
   if (it != orders_.end()) orders_.erase(it);
 }
 
-void InMemoryOrderRegistry::ForEachLiveOrder(
-    const Buyer& buyer, absl::FunctionRef<void(const LiveOrder&)> fn) const {
+void InMemoryLiveOrders::ForEachLiveOrder(const Buyer& buyer,
+                                          absl::FunctionRef<void(const LiveOrder&)> fn) const {
   for (const auto& [id, o] : orders_) {
     if (SameBuyer(o.buyer, buyer)) fn(o);
   }

@@ -1,6 +1,6 @@
 // The AS policies on their own: caps, registration checks, who pays,
 // evidence, ownership, the refund record and deadline arithmetic.
-#include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/ticket_policies.h"
 
 #include <string>
 

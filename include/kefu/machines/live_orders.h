@@ -1,17 +1,17 @@
-// kefu/machines/order_registry.h: the live orders of every buyer, which
+// kefu/machines/live_orders.h: the live orders of every buyer, which
 // ORD-DUP-SHIP consults to spot a second order of the same items going to
 // an almost identical address.
 //
-// The order machine only reads the registry (OrderEnvironment::registry).
+// The order machine only reads the index (OrderEnvironment::live_orders).
 // Keeping it current is the host's job (the engine's, later): after each
-// Apply, call Update() with the order. InMemoryOrderRegistry is a simple
+// Apply, call Update() with the order. InMemoryLiveOrders is a simple
 // implementation for tests and small hosts.
 //
 // Thread safety: implementations must allow concurrent ForEachLiveOrder
-// calls. InMemoryOrderRegistry is not synchronized: Update/Remove must not
+// calls. InMemoryLiveOrders is not synchronized: Update/Remove must not
 // race with reads.
-#ifndef KEFU_MACHINES_ORDER_REGISTRY_H_
-#define KEFU_MACHINES_ORDER_REGISTRY_H_
+#ifndef KEFU_MACHINES_LIVE_ORDERS_H_
+#define KEFU_MACHINES_LIVE_ORDERS_H_
 
 #include <functional>
 #include <map>
@@ -42,15 +42,15 @@ KEFU_EXPORT std::string ItemsKey(const std::vector<OrderLine>& lines);
 // Same buyer: the same non-empty IM name, or the same non-empty phone.
 KEFU_EXPORT bool SameBuyer(const Buyer& a, const Buyer& b);
 
-class KEFU_EXPORT OrderRegistry {
+class KEFU_EXPORT LiveOrders {
  public:
-  virtual ~OrderRegistry();
+  virtual ~LiveOrders();
   // Calls `fn` for every live order of `buyer` (SameBuyer), in any order.
   virtual void ForEachLiveOrder(const Buyer& buyer,
                                 absl::FunctionRef<void(const LiveOrder&)> fn) const = 0;
 };
 
-class KEFU_EXPORT InMemoryOrderRegistry final : public OrderRegistry {
+class KEFU_EXPORT InMemoryLiveOrders final : public LiveOrders {
  public:
   // Records `order` when it is live, forgets it otherwise.
   void Update(const Order& order);
@@ -66,4 +66,4 @@ class KEFU_EXPORT InMemoryOrderRegistry final : public OrderRegistry {
 
 }  // namespace kefu
 
-#endif  // KEFU_MACHINES_ORDER_REGISTRY_H_
+#endif  // KEFU_MACHINES_LIVE_ORDERS_H_

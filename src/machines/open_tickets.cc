@@ -1,11 +1,11 @@
-// AS-DEDUP: the in-memory registry of open tickets.
-#include "kefu/machines/ticket_registry.h"
+// AS-DEDUP: the in-memory index of open tickets.
+#include "kefu/machines/open_tickets.h"
 
 namespace kefu {
 
-TicketRegistry::~TicketRegistry() = default;
+OpenTickets::~OpenTickets() = default;
 
-void InMemoryTicketRegistry::Update(const Ticket& ticket) {
+void InMemoryOpenTickets::Update(const Ticket& ticket) {
   if (!ticket.open()) {
     Remove(ticket.id());
     return;
@@ -14,12 +14,12 @@ void InMemoryTicketRegistry::Update(const Ticket& ticket) {
   tickets_[d.id] = OpenTicket{d.id, d.order_id, d.category, d.owner};
 }
 
-void InMemoryTicketRegistry::Remove(std::string_view ticket_id) {
+void InMemoryOpenTickets::Remove(std::string_view ticket_id) {
   auto it = tickets_.find(ticket_id);
   if (it != tickets_.end()) tickets_.erase(it);
 }
 
-std::optional<OpenTicket> InMemoryTicketRegistry::FindOpen(
+std::optional<OpenTicket> InMemoryOpenTickets::FindOpen(
     std::string_view order_id, std::optional<std::string_view> category) const {
   for (const auto& [id, t] : tickets_) {
     if (t.order_id != order_id) continue;

@@ -1,6 +1,6 @@
 // The AS policies: deadlines on the business calendar, registration checks,
 // the postage cap, who pays, evidence, ownership and the refund record.
-#include "kefu/policies/after_sales_policies.h"
+#include "kefu/policies/ticket_policies.h"
 
 #include <algorithm>
 #include <string>

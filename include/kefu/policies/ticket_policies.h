@@ -1,4 +1,4 @@
-// kefu/policies/after_sales_policies.h: the AS rules of the catalogue as
+// kefu/policies/ticket_policies.h: the AS rules of the catalogue as
 // small policy values the ticket machine, the defect counter and the weekly
 // report consult.
 //
@@ -10,8 +10,8 @@
 // Thread safety: immutable values once built; const methods are safe to call
 // from any number of threads. Mutating a policy while a machine reads it is
 // a data race.
-#ifndef KEFU_POLICIES_AFTER_SALES_POLICIES_H_
-#define KEFU_POLICIES_AFTER_SALES_POLICIES_H_
+#ifndef KEFU_POLICIES_TICKET_POLICIES_H_
+#define KEFU_POLICIES_TICKET_POLICIES_H_
 
 #include <optional>
 #include <string>
@@ -259,4 +259,4 @@ struct KEFU_EXPORT TicketPolicies {
 
 }  // namespace kefu
 
-#endif  // KEFU_POLICIES_AFTER_SALES_POLICIES_H_
+#endif  // KEFU_POLICIES_TICKET_POLICIES_H_

@@ -379,7 +379,9 @@ int64_t BucketEnd(int64_t b) {
   return (b + 1) * (int64_t{1} << kBucketShift);
 }
 
-// Interns strings by content; views into owned, stable storage.
+// Numbers strings by content. The views are the process-wide registry's
+// (InternText, kefu/core/outcome.h): the rule IDs, figure names and agents
+// the queue hands back outlive it.
 class StringTable {
  public:
   // The id of `s`, adding it when new; nullopt when the table is full.
@@ -387,9 +389,9 @@ class StringTable {
     auto it = ids_.find(s);
     if (it != ids_.end()) return it->second;
     if (names_.size() >= kMaxInterned) return std::nullopt;
-    names_.emplace_back(s);
+    names_.emplace_back(InternText(s), s.size());
     const auto id = static_cast<uint16_t>(names_.size() - 1);
-    ids_.emplace(std::string_view(names_.back()), id);
+    ids_.emplace(names_.back(), id);
     return id;
   }
   std::optional<uint16_t> Find(std::string_view s) const {
@@ -401,7 +403,7 @@ class StringTable {
   std::string_view operator[](uint16_t id) const { return names_[id]; }
 
  private:
-  std::deque<std::string> names_;
+  std::vector<std::string_view> names_;
   absl::flat_hash_map<std::string_view, uint16_t> ids_;
 };
 

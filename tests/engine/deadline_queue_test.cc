@@ -1459,3 +1459,43 @@ TEST(DeadlineQueueExport, ImportRefusesABadEntryAndChangesNothing) {
 
 }  // namespace
 }  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// What the queue hands back does not point into the queue, nor into the
+// caller's strings: a host may keep due items after the queue (a Shop, a
+// replay) is gone (issue 17). ASan catches a dangling view here.
+TEST(DeadlineQueueLifetime, DueItemsAndExportsOutliveTheQueueAndTheCallersStrings) {
+  std::vector<DueItem> items;
+  std::vector<QueueEntry> entries;
+  {
+    auto rule = std::make_unique<std::string>("X-HOST-RULE");
+    auto figure = std::make_unique<std::string>("host_figure");
+    auto agent = std::make_unique<std::string>("host agent");
+    DeadlineQueue queue;
+    Deadline d;
+    d.rule = *rule;
+    d.due = absl::FromUnixSeconds(2000);
+    d.figures.push_back(Figure{*figure, int64_t{3}});
+    ASSERT_TRUE(queue.Apply(EntityKind::kOrder, "O1", d, absl::FromUnixSeconds(1000),
+                            EventOrigin{"e1", *agent}).ok());
+    d.due = absl::FromUnixSeconds(3000);
+    ASSERT_TRUE(queue.Apply(EntityKind::kOrder, "O2", d, absl::FromUnixSeconds(1000),
+                            EventOrigin{"e2", *agent}).ok());
+    entries = queue.Export();
+    items = queue.Due(absl::FromUnixSeconds(2500));
+    std::fill(rule->begin(), rule->end(), '?');
+    std::fill(figure->begin(), figure->end(), '?');
+  }
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].rule, "X-HOST-RULE");
+  EXPECT_EQ(items[0].deadline.figures[0].name, "host_figure");
+  EXPECT_EQ(items[0].agent, "host agent");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].deadline.rule, "X-HOST-RULE");
+  EXPECT_EQ(entries[1].deadline.figures[0].name, "host_figure");
+}
+
+}  // namespace
+}  // namespace kefu

@@ -14,9 +14,10 @@
 // Times are kept to the nanosecond (a finer fraction is dropped) and must lie
 // within what int64 nanoseconds since 1970 can hold (years 1678 to 2261).
 // Rule IDs, figure names and message templates follow the outcome vocabulary's
-// rules (kefu/core/outcome.h: static storage); the queue keeps its own copy of
-// rule IDs and figure names, so the RuleIds it hands back stay valid for its
-// lifetime.
+// rules (kefu/core/outcome.h: static storage); the queue keeps rule IDs,
+// figure names and agents in the process-wide registry (InternText), so what
+// it hands back (DueItems, exported entries) stays valid after the queue is
+// gone.
 //
 // Every item remembers the event it came from (EventOrigin: the id and agent
 // of the event whose outcome set or last resumed the deadline, or scheduled
@@ -217,8 +218,7 @@ class KEFU_EXPORT DeadlineQueue {
   // scheduled action not yet returned, in the order they were last set,
   // resumed or scheduled. What Due has returned is not listed (a breach or
   // an action returned is gone; a warning returned is `warned`). The
-  // entries' RuleIds and figure names are views into this queue's tables:
-  // valid while it lives.
+  // entries' RuleIds and figure names live as long as the process.
   std::vector<QueueEntry> Export() const;
   // Replaces everything this queue holds with `entries` (as Export lists
   // them, in that order): from then on Due, ForEachDue, NextDue, pending,

@@ -166,9 +166,9 @@ struct ReplayReport {
   // start a later replay from (ReplayOptions::state_in).
   std::string state;
 
-  // The shop as the replay left it, for further queries. It also owns the
-  // storage some RuleIds of `warnings` and `breaches` point into: keep the
-  // report (or this pointer) alive while using them.
+  // The shop as the replay left it, for further queries. The report's own
+  // items do not need it: their rule IDs and texts live as long as the
+  // process.
   std::shared_ptr<const Shop> shop;
 };
 

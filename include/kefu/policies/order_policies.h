@@ -63,14 +63,11 @@ struct KEFU_EXPORT DuplicateShipPolicy {
 // `limit` (limit >= 0).
 KEFU_EXPORT int Utf8EditDistance(std::string_view a, std::string_view b, int limit);
 
-// ORD-COD-REACH and ORD-PREPAY: an order whose courier cannot reach its
-// address (for cash on delivery: cannot collect there) is held until the
-// courier is changed; for the listed channels the customer is first asked to
-// pay in advance, and a promised (not made) payment unpacks and restocks the
-// goods until the money arrives.
-// ORD-COD-REACH / ORD-PREPAY: at the order check, an order whose courier does not
-// reach the address is held until the courier is changed (a website order is
-// asked to pay first); a cash-on-delivery order is held unless the host's
+// ORD-COD-REACH / ORD-PREPAY: at the order check, an order whose courier does
+// not reach the address is held until the courier is changed; for the listed
+// channels (a website order) the customer is first asked to pay in advance,
+// and a promised (not made) payment unpacks and restocks the goods until the
+// money arrives. A cash-on-delivery order is held unless the host's
 // CourierReach says its courier collects cash at the address, or an agent
 // checked it (CourierConfirmed, or a courier change).
 struct KEFU_EXPORT CourierReachPolicy {

@@ -5,7 +5,7 @@
 // and, where kefu was built with Hyperscan, those of Hyperscan.
 //
 // Under AddressSanitizer only the first 4,000 lines of the corpus are used, to
-// keep the sanitizer run short. Skipped when ../shared/data is absent.
+// keep the sanitizer run short. The data is shipped in tests/text/data.
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -143,7 +143,7 @@ std::vector<PhraseMatch> WithHyperscan(std::string_view text, const std::vector<
 
 void Compare(size_t n_phrases) {
   const test::SharedData* data = LoadData();
-  if (data == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
+  if (data == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   const std::vector<std::string> phrases(
       data->phrases.begin(),
       data->phrases.begin() + static_cast<std::ptrdiff_t>(std::min(n_phrases, data->phrases.size())));
@@ -170,7 +170,7 @@ TEST(PhraseDifferential, ExactModeAll49051PhrasesEqualReference) { Compare(49051
 // when no phrase spans a newline.
 TEST(PhraseDifferential, PerLineEqualsReferencePerLine) {
   const test::SharedData* data = LoadData();
-  if (data == nullptr) GTEST_SKIP() << "no shared data";
+  if (data == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   const std::vector<std::string> phrases(data->phrases.begin(), data->phrases.begin() + 1000);
   const PhraseMatcher m = CompileExact(phrases);
   const Reference ref(phrases);

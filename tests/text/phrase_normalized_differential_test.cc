@@ -12,7 +12,7 @@
 // latter takes the batched scan for lists with many start characters), the
 // seed pack (allow entries, one-character phrases) and a list with Latin
 // words and digits (boundaries). Under AddressSanitizer the texts are cut.
-// Skipped when ../shared/data is absent.
+// The data is shipped in tests/text/data.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -326,20 +326,20 @@ std::string PerturbedCorpus(const Data& d, uint64_t seed) {
 
 TEST(PhraseNormalizedDifferential, First1000PhrasesOnCorpus) {
   const Data* d = LoadData();
-  if (d == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
+  if (d == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   const std::vector<std::string> phrases(d->phrases.begin(), d->phrases.begin() + 1000);
   EXPECT_GT(Compare(ListOf(phrases, Normalization{}), d->corpus), 50u);
 }
 
 TEST(PhraseNormalizedDifferential, All49051PhrasesOnCorpus) {
   const Data* d = LoadData();
-  if (d == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
+  if (d == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   EXPECT_GT(Compare(ListOf(d->phrases, Normalization{}), d->corpus), 1000u);
 }
 
 TEST(PhraseNormalizedDifferential, PerturbedCorpus) {
   const Data* d = LoadData();
-  if (d == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
+  if (d == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   const std::string text = PerturbedCorpus(*d, 1);
   const std::vector<std::string> first1000(d->phrases.begin(), d->phrases.begin() + 1000);
   EXPECT_GT(Compare(ListOf(first1000, Normalization{}), text), 20u);
@@ -365,7 +365,7 @@ TEST(PhraseNormalizedDifferential, PerturbedCorpus) {
 
 TEST(PhraseNormalizedDifferential, SeedPackWithAllowEntries) {
   const Data* d = LoadData();
-  if (d == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
+  if (d == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   EXPECT_GT(Compare(SeedPack(), d->corpus), 1000u);
   EXPECT_GT(Compare(SeedPack(), PerturbedCorpus(*d, 7)), 100u);
   // Allow entries in a dense list too: every STPhrase containing 恩 or 不
@@ -391,7 +391,7 @@ TEST(PhraseNormalizedDifferential, SeedPackWithAllowEntries) {
 
 TEST(PhraseNormalizedDifferential, LatinWordsAndDigitsOnBoundaries) {
   const Data* d = LoadData();
-  if (d == nullptr) GTEST_SKIP() << "no shared data at " << KEFU_SHARED_DATA_DIR;
+  if (d == nullptr) GTEST_FAIL() << "no test data at " << KEFU_TEXT_TEST_DATA_DIR;
   std::vector<std::string> phrases = {"ok", "no", "yes", "i", "a", "the", "you", "1", "2", "10",
                                       "100", "ok吗", "不ok", "3d", "tv", "dvd", "go"};
   phrases.insert(phrases.end(), d->phrases.begin(), d->phrases.begin() + 3000);

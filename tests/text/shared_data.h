@@ -1,5 +1,7 @@
-// The data in ../shared/data that the phrase differential tests read: the
-// OpenSubtitles sample and OpenCC's STPhrases (KEFU_SHARED_DATA_DIR).
+// The data the phrase differential tests read, shipped with the project in
+// tests/text/data (KEFU_TEXT_TEST_DATA_DIR, see its README for sources and
+// licences): the first 8,000 lines of the OpenSubtitles sample and OpenCC's
+// STPhrases.
 #ifndef KEFU_TESTS_TEXT_SHARED_DATA_H_
 #define KEFU_TESTS_TEXT_SHARED_DATA_H_
 
@@ -48,12 +50,13 @@ struct SharedData {
 
 // Reads the data once per process, keeping the corpus's first
 // `corpus_lines` lines (the first call's argument counts). nullptr when
-// either file is missing or empty: the caller skips.
+// either file is missing or empty: the caller fails (the files are part of
+// the project).
 inline const SharedData* LoadSharedData(size_t corpus_lines) {
   static const SharedData* data = [corpus_lines] {
     auto* d = new SharedData;
-    const std::string dir = KEFU_SHARED_DATA_DIR;
-    d->corpus = ReadFile(dir + "/opensubtitles-zh-sampled.txt");
+    const std::string dir = KEFU_TEXT_TEST_DATA_DIR;
+    d->corpus = ReadFile(dir + "/opensubtitles-zh-8000.txt");
     size_t cut = 0;
     for (size_t i = 0; i < corpus_lines && cut != std::string::npos; ++i) {
       cut = d->corpus.find('\n', i == 0 ? 0 : cut + 1);

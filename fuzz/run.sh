@@ -3,7 +3,9 @@
 # $FUZZ_SECONDS seconds (default 180) on its seed corpus:
 #   FUZZER=reply_check_fuzzer (default): the reply checker, fuzz/corpus;
 #   FUZZER=event_apply_fuzzer: ParseEvent and Shop::Apply over event files,
-#     fuzz/corpus_events (made by fuzz/make_event_corpus.py).
+#     fuzz/corpus_events (made by fuzz/make_event_corpus.py);
+#   FUZZER=shop_load_fuzzer: Shop::Load past the checksum, fuzz/corpus_state
+#     (made by fuzz/make_state_corpus.py).
 # New inputs go to a temporary directory, not into the committed corpus.
 # $FUZZ_ARGS goes to libFuzzer as well (e.g. -entropic=0: the event fuzzer
 # runs about twice as many inputs a second without libFuzzer's entropic
@@ -16,6 +18,7 @@ fuzzer=${FUZZER:-reply_check_fuzzer}
 case "$fuzzer" in
   reply_check_fuzzer) corpus=$here/corpus; max_len=4096 ;;
   event_apply_fuzzer) corpus=$here/corpus_events; max_len=8192 ;;
+  shop_load_fuzzer) corpus=$here/corpus_state; max_len=16384 ;;
   *) echo "fuzz/run.sh: unknown FUZZER $fuzzer" >&2; exit 2 ;;
 esac
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null

@@ -25,6 +25,7 @@
 #include "core/absl_compat.h"
 #include "core/codec.h"
 #include "engine/reply_schema.h"
+#include "engine/state_codec.h"
 #include "kefu/machines/live_orders.h"
 #include "kefu/machines/open_tickets.h"
 #include "kefu/machines/ticket_defects.h"
@@ -821,39 +822,6 @@ bool DecodeAgentReplies(ByteReader& r, AgentReplies* a) {
   return true;
 }
 
-void EncodeQueueEntry(const QueueEntry& e, ByteWriter& w) {
-  w.Byte(static_cast<uint8_t>(e.kind));
-  w.Byte(static_cast<uint8_t>(e.entity_kind));
-  w.String(e.entity);
-  if (e.kind == QueueEntry::Kind::kDeadline) {
-    internal::EncodeDeadline(e.deadline, w);
-    w.Bool(e.paused);
-    w.Bool(e.warned);
-  } else {
-    internal::EncodeAction(e.action, w);
-  }
-  w.String(e.event_id);
-  w.String(e.agent);
-}
-
-bool DecodeQueueEntry(ByteReader& r, QueueEntry* e) {
-  uint8_t kind = 0, entity_kind = 0;
-  if (!r.Byte(&kind) || !r.Byte(&entity_kind)) return false;
-  if (kind > static_cast<uint8_t>(QueueEntry::Kind::kAction)) return r.Fail("unknown queue entry");
-  if (entity_kind > static_cast<uint8_t>(EntityKind::kReply)) return r.Fail("unknown entity kind");
-  e->kind = static_cast<QueueEntry::Kind>(kind);
-  e->entity_kind = static_cast<EntityKind>(entity_kind);
-  if (!r.String(&e->entity)) return false;
-  if (e->kind == QueueEntry::Kind::kDeadline) {
-    if (!internal::DecodeDeadline(r, &e->deadline) || !r.Bool(&e->paused) || !r.Bool(&e->warned)) {
-      return false;
-    }
-  } else if (!internal::DecodeAction(r, &e->action)) {
-    return false;
-  }
-  return r.String(&e->event_id) && r.String(&e->agent);
-}
-
 // The entities of one kind across shards, sorted by key: the saved order.
 template <class Entity>
 std::vector<const Entity*> SortedEntities(
@@ -915,7 +883,7 @@ std::string Shop::Save() const {
   for (const Impl::Shard& s : impl.shards) {
     const std::vector<QueueEntry> entries = s.queue.Export();
     w.Varint(entries.size());
-    for (const QueueEntry& e : entries) EncodeQueueEntry(e, w);
+    for (const QueueEntry& e : entries) internal::EncodeQueueEntry(e, w);
   }
   w.Fixed32(internal::Crc32(out));
   return out;
@@ -1048,7 +1016,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     if (!r.Count(&n)) return fail();
     for (size_t i = 0; i < n; ++i) {
       QueueEntry e;
-      if (!DecodeQueueEntry(r, &e)) return fail();
+      if (!internal::DecodeQueueEntry(r, &e)) return fail();
       const size_t to = saved_shards == impl.shards.size()
                             ? static_cast<size_t>(s)
                             : StableHash(e.entity_kind, e.entity) % impl.shards.size();

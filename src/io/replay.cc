@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "core/absl_compat.h"
 #include "core/codec.h"
+#include "engine/state_codec.h"
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/machines/ticket_report.h"
@@ -105,16 +106,7 @@ class Builder {
     w.Time(clock_);
     w.Varint(held_.size());
     for (const Held& h : held_) {
-      const DueItem& d = h.item;
-      w.Byte(static_cast<uint8_t>(d.kind));
-      w.Time(d.at);
-      w.Byte(static_cast<uint8_t>(d.entity_kind));
-      w.String(d.entity);
-      w.Text(d.rule);
-      internal::EncodeDeadline(d.deadline, w);
-      internal::EncodeAction(d.action, w);
-      w.String(d.event_id);
-      w.String(d.agent);
+      internal::EncodeDueItem(h.item, w);
       w.String(h.agent);
     }
   }
@@ -123,18 +115,7 @@ class Builder {
     if (!r.Time(&clock_) || !r.Count(&n)) return false;
     held_.resize(n);
     for (Held& h : held_) {
-      DueItem& d = h.item;
-      uint8_t kind = 0, entity_kind = 0;
-      if (!r.Byte(&kind) || !r.Time(&d.at) || !r.Byte(&entity_kind) || !r.String(&d.entity) ||
-          !r.Text(&d.rule) || !internal::DecodeDeadline(r, &d.deadline) ||
-          !internal::DecodeAction(r, &d.action) || !r.String(&d.event_id) ||
-          !r.String(&d.agent) || !r.String(&h.agent)) {
-        return false;
-      }
-      if (kind > static_cast<uint8_t>(DueItem::Kind::kAction)) return r.Fail("unknown due item");
-      if (entity_kind > static_cast<uint8_t>(EntityKind::kReply)) return r.Fail("unknown entity kind");
-      d.kind = static_cast<DueItem::Kind>(kind);
-      d.entity_kind = static_cast<EntityKind>(entity_kind);
+      if (!internal::DecodeDueItem(r, &h.item) || !r.String(&h.agent)) return false;
     }
     held_sorted_ = false;
     return true;

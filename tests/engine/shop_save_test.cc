@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "core/codec.h"
+#include "engine/state_codec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
@@ -55,17 +56,7 @@ std::string Bytes(const absl::StatusOr<Outcome>& out) {
 std::string Bytes(const std::vector<DueItem>& items) {
   std::string s;
   internal::ByteWriter w(&s);
-  for (const DueItem& d : items) {
-    w.Byte(static_cast<uint8_t>(d.kind));
-    w.Time(d.at);
-    w.Byte(static_cast<uint8_t>(d.entity_kind));
-    w.String(d.entity);
-    w.String(d.rule);
-    internal::EncodeDeadline(d.deadline, w);
-    internal::EncodeAction(d.action, w);
-    w.String(d.event_id);
-    w.String(d.agent);
-  }
+  for (const DueItem& d : items) internal::EncodeDueItem(d, w);
   return s;
 }
 

@@ -189,6 +189,11 @@ void Outcome::Add(Decision decision) {
   decisions.push_back(std::move(decision));
 }
 
+void Outcome::Add(Ruling ruling) {
+  for (Decision& d : ruling.decisions) Add(std::move(d));
+  for (Action& a : ruling.actions) actions.push_back(std::move(a));
+}
+
 bool Outcome::refused() const {
   return std::any_of(decisions.begin(), decisions.end(),
                      [](const Decision& d) { return d.verdict == Verdict::kRefused; });

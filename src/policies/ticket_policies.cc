@@ -487,6 +487,57 @@ Decision RefundRecordPolicy::Evaluate(std::string_view handler, std::string_view
   return Allowed(kRule, {"退款记录齐全，通知财务", "refund record complete; finance notified"});
 }
 
+std::optional<Ruling> DefectPolicy::ThresholdReached(std::string_view product, int count) const {
+  ActionKind kind;
+  Message decision_message;
+  Message action_message;
+  if (count == delist_at) {
+    kind = ActionKind::kProposeDelisting;
+    decision_message = {"{product}已有{count}次售后，建议下架",
+                        "{product} has {count} after-sales tickets: propose delisting it"};
+    action_message = {"建议{product}下架", "propose delisting {product}"};
+  } else if (count == test_at) {
+    kind = ActionKind::kTestBeforeShipping;
+    decision_message = {"{product}已有{count}次售后，发货前须先测试",
+                        "{product} has {count} after-sales tickets: test it before shipping"};
+    action_message = {"{product}发货前先测试", "test {product} before each shipment"};
+  } else {
+    return std::nullopt;
+  }
+  Figures f;
+  f.push_back({"product", std::string(product)});
+  f.push_back({"count", int64_t{count}});
+  Ruling r;
+  Decision d;
+  d.rule = kRule;
+  d.verdict = Verdict::kScheduled;
+  d.message = decision_message;
+  d.figures = f;
+  r.decisions.push_back(std::move(d));
+  Action a = MakeAction(kind, kRule, "", action_message);
+  a.subject = std::string(product);
+  a.figures = std::move(f);
+  r.actions.push_back(std::move(a));
+  return r;
+}
+
+Ruling DefectPolicy::TestBeforeShipping(std::string_view product) {
+  Ruling r;
+  Decision d;
+  d.rule = kRule;
+  d.verdict = Verdict::kScheduled;
+  d.message = {"{product}售后问题较多，发货前先检测",
+               "{product} has repeated after-sales cases: test it before shipping"};
+  d.figures.push_back({"product", std::string(product)});
+  r.decisions.push_back(std::move(d));
+  Action a = MakeAction(ActionKind::kTestBeforeShipping, kRule, "",
+                        {"发货前检测{product}", "test {product} before shipping"});
+  a.subject = std::string(product);
+  a.figures.push_back({"product", std::string(product)});
+  r.actions.push_back(std::move(a));
+  return r;
+}
+
 const TicketPolicies& TicketPolicies::Defaults() {
   static const TicketPolicies* const kDefaults = new TicketPolicies();
   return *kDefaults;

@@ -319,6 +319,15 @@ struct KEFU_EXPORT DefectPolicy {
   static constexpr RuleId kRule = "AS-DEFECT";
   int test_at = 2;
   int delist_at = 3;
+
+  // What a product's `count`-th ticket sets off: at test_at, kScheduled and
+  // an action to test it before each shipment; at delist_at, kScheduled and
+  // a proposal to delist it (figures "product", "count", subject the
+  // product). nullopt at any other count.
+  std::optional<Ruling> ThresholdReached(std::string_view product, int count) const;
+  // The order check of an order with `product` once it must be tested:
+  // kScheduled and the action to test it before this order ships.
+  static Ruling TestBeforeShipping(std::string_view product);
 };
 
 // AS-WEEKLY: after-sales statistics and cost every `report_day`.

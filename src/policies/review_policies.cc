@@ -112,16 +112,6 @@ absl::StatusOr<Remedy> ParseRemedy(std::string_view name) {
   return ParseName(name, kAll, &RemedyName, "remedy");
 }
 
-std::string_view StaffRoleName(StaffRole r) {
-  switch (r) {
-    case StaffRole::kAgent: return "agent";
-    case StaffRole::kTeamLead: return "team_lead";
-    case StaffRole::kSupervisor: return "supervisor";
-    case StaffRole::kManager: return "manager";
-  }
-  return "unknown";
-}
-
 Term ReviewChannelTerm(ReviewChannel c) {
   const std::string_view k = ReviewChannelName(c);
   switch (c) {
@@ -146,17 +136,6 @@ Term RemedyTerm(Remedy r) {
     case Remedy::kExchange: return {k, "换货", "exchange"};
   }
   return {k, "未知补救", "unknown remedy"};
-}
-
-Term StaffRoleTerm(StaffRole r) {
-  const std::string_view k = StaffRoleName(r);
-  switch (r) {
-    case StaffRole::kAgent: return {k, "客服", "agent"};
-    case StaffRole::kTeamLead: return {k, "组长", "team lead"};
-    case StaffRole::kSupervisor: return {k, "主管", "supervisor"};
-    case StaffRole::kManager: return {k, "经理", "manager"};
-  }
-  return {k, "未知角色", "unknown role"};
 }
 
 TermList RemedyTerms(const std::vector<Remedy>& remedies) {

@@ -27,6 +27,7 @@
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
 #include "kefu/core/time.h"
+#include "kefu/policies/team_policies.h"
 
 namespace kefu {
 
@@ -80,9 +81,8 @@ constexpr bool NeedsItemBack(Remedy r) { return r == Remedy::kReturn || r == Rem
 
 // Who acts. Some acts need a role (FB-ROLES): overriding a contact limit
 // needs a supervisor or a manager by default.
-enum class StaffRole { kAgent, kTeamLead, kSupervisor, kManager };
-// "agent", "team_lead", "supervisor", "manager".
-KEFU_EXPORT std::string_view StaffRoleName(StaffRole r);
+// StaffRole (who asks for an override) is the team's role, FB-ROLES:
+// kefu/policies/team_policies.h.
 
 // ------------------------------------------------------------- policies
 
@@ -278,7 +278,6 @@ KEFU_EXPORT std::string JoinRemedies(const std::vector<Remedy>& remedies);
 KEFU_EXPORT Term ReviewChannelTerm(ReviewChannel c);
 KEFU_EXPORT Term BuyerPresenceTerm(BuyerPresence p);
 KEFU_EXPORT Term RemedyTerm(Remedy r);
-KEFU_EXPORT Term StaffRoleTerm(StaffRole r);
 // The remedies in order, as a list figure ("退货、换货" / "return, exchange").
 KEFU_EXPORT TermList RemedyTerms(const std::vector<Remedy>& remedies);
 

@@ -358,13 +358,15 @@ Decision ContactLimitPolicy::OverrideRefused(StaffRole role) const {
 Ruling RefusalSchedulePolicy::Next(int day, ReviewChannel channel, Timestamp due,
                                    std::string_view agent, std::string_view subject) const {
   Ruling r;
-  Decision d = Make(kRule, Verdict::kScheduled,
-                    {"买家仍不同意修改：第{day}天{channel}联系，{due}",
-                     "buyer still refuses: {channel} on day {day}, due {due}"});
+  Decision& d = r.decisions.emplace_back();
+  d.rule = kRule;
+  d.verdict = Verdict::kScheduled;
+  d.message = {"买家仍不同意修改：第{day}天{channel}联系，{due}",
+               "buyer still refuses: {channel} on day {day}, due {due}"};
   d.figures.push_back({"day", int64_t{day}});
   d.figures.push_back({"channel", ReviewChannelTerm(channel)});
   d.figures.push_back({"due", due});
-  Action a;
+  Action& a = r.actions.emplace_back();
   a.kind = KindFor(channel);
   a.rule = kRule;
   a.assignee = std::string(agent);
@@ -373,8 +375,6 @@ Ruling RefusalSchedulePolicy::Next(int day, ReviewChannel channel, Timestamp due
   a.message = {"第{day}天：请买家修改评价（{channel}）",
                "day {day}: ask the buyer to revise the review ({channel})"};
   a.figures = d.figures;
-  r.decisions.push_back(std::move(d));
-  r.actions.push_back(std::move(a));
   return r;
 }
 
@@ -452,11 +452,12 @@ Decision PromisePolicy::NoReminder(const Decision& limit, int reminders) const {
 Ruling PromisePolicy::Remind(Timestamp due, std::string_view agent,
                              std::string_view phone) const {
   Ruling r;
-  Decision d = Make(kRule, Verdict::kScheduled,
-                    {"买家当天未修改评价：{due}发短信提醒",
-                     "not revised that day: SMS reminder due {due}"});
+  Decision& d = r.decisions.emplace_back();
+  d.rule = kRule;
+  d.verdict = Verdict::kScheduled;
+  d.message = {"买家当天未修改评价：{due}发短信提醒", "not revised that day: SMS reminder due {due}"};
   d.figures.push_back({"due", due});
-  Action a;
+  Action& a = r.actions.emplace_back();
   a.kind = ActionKind::kSms;
   a.rule = kRule;
   a.assignee = std::string(agent);
@@ -464,17 +465,18 @@ Ruling PromisePolicy::Remind(Timestamp due, std::string_view agent,
   a.due = due;
   a.message = {"短信提醒买家上线修改评价", "SMS: remind the buyer to revise the review"};
   a.figures = d.figures;
-  r.decisions.push_back(std::move(d));
-  r.actions.push_back(std::move(a));
   return r;
 }
 
 Ruling RemedyPolicy::Accepted(Remedy remedy, Money amount, std::string_view order_id,
                               std::string_view agent, std::string_view buyer) const {
   Ruling r;
-  Decision d = Make(kRule, Verdict::kAllowed, {"买家接受{remedy}", "buyer accepted {remedy}"});
+  Decision& d = r.decisions.emplace_back();
+  d.rule = kRule;
+  d.verdict = Verdict::kAllowed;
+  d.message = {"买家接受{remedy}", "buyer accepted {remedy}"};
   d.figures.push_back({"remedy", RemedyTerm(remedy)});
-  Action a;
+  Action& a = r.actions.emplace_back();
   a.rule = kRule;
   a.assignee = std::string(agent);
   a.subject = std::string(buyer);
@@ -499,8 +501,6 @@ Ruling RemedyPolicy::Accepted(Remedy remedy, Money amount, std::string_view orde
                    "case"};
       break;
   }
-  r.decisions.push_back(std::move(d));
-  r.actions.push_back(std::move(a));
   return r;
 }
 

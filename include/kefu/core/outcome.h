@@ -224,9 +224,10 @@ struct KEFU_EXPORT Outcome {
   AuditRecord audit;
 
   // Appends a decision and its verdict to the audit record.
-  void Add(Decision decision);
+  void Add(Decision&& decision);
+  void Add(const Decision& decision);
   // Appends a ruling's decisions (as Add does) and then its actions.
-  void Add(Ruling ruling);
+  void Add(Ruling&& ruling);
   // True when any decision refused the event.
   bool refused() const;
   // The first decision of `rule`, or nullptr.

@@ -42,3 +42,5 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/replay_state_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/replay_state_cli_test.cmake)
 endif()
+# Policy packs: every key, the defaults, validation, round trips (issue 19).
+kefu_add_test(policy_pack_test ${CMAKE_CURRENT_LIST_DIR}/policy_pack_test.cc)

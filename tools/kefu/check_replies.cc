@@ -18,8 +18,8 @@ namespace kefu::tool {
 namespace {
 
 constexpr char kHelp[] =
-    "usage: kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy]\n"
-    "                          [--max-line-bytes N] [FILE]\n"
+    "usage: kefu check-replies [--pack NAMES | --policy FILE] [--no-apology]\n"
+    "                          [--no-privacy] [--max-line-bytes N] [FILE]\n"
     "\n"
     "Reads UTF-8 replies, one per line, from FILE or standard input (also `-`;\n"
     "a pipe, a FIFO or /dev/stdin is read to its end), and writes one JSON\n"
@@ -35,6 +35,8 @@ constexpr char kHelp[] =
     "options:\n"
     "  --pack NAMES   comma-separated phrase packs: seed, advertising-law,\n"
     "                 default (= seed), all. Default: seed\n"
+    "  --policy FILE  the phrase lists and PH rules of a policy pack (TOML,\n"
+    "                 docs/policy_pack.md); a pack that is not valid: exit 1\n"
     "  --no-apology   do not check PH-APOLOGY\n"
     "  --no-privacy   do not check PH-PRIVACY\n"
     "  --max-line-bytes N  the longest reply read, in bytes (default 1048576)\n";
@@ -46,6 +48,9 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
   std::string file = "-";
   size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   bool file_given = false;
+  bool packs_given = false;
+  std::string policy;
+  bool no_apology = false, no_privacy = false;
   ReplyCheckerOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -58,12 +63,20 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
         return kExitUsage;
       }
       packs = args[++i];
+      packs_given = true;
     } else if (a.rfind("--pack=", 0) == 0) {
       packs = a.substr(7);
+      packs_given = true;
+    } else if (a == "--policy") {
+      if (i + 1 >= args.size()) {
+        io.err << "kefu check-replies: --policy needs a value\n";
+        return kExitUsage;
+      }
+      policy = args[++i];
     } else if (a == "--no-apology") {
-      options.apology.enabled = false;
+      no_apology = true;
     } else if (a == "--no-privacy") {
-      options.privacy.enabled = false;
+      no_privacy = true;
     } else if (a == "--max-line-bytes") {
       const std::string v = i + 1 < args.size() ? args[++i] : std::string();
       char* end = nullptr;
@@ -91,12 +104,29 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
       return kExitUsage;
     }
   }
-  auto lists = PacksByName(packs);
-  if (!lists.ok()) {
-    io.err << "kefu check-replies: " << lists.status().message() << "\n";
+  if (packs_given && !policy.empty()) {
+    io.err << "kefu check-replies: --pack and --policy both choose the phrase lists: give one\n";
     return kExitUsage;
   }
-  options.lists = *std::move(lists);
+  if (!policy.empty()) {
+    if (policy == "-" && file == "-") {
+      io.err << "kefu check-replies: the replies and the policy pack cannot both be standard "
+                "input\n";
+      return kExitUsage;
+    }
+    ShopOptions shop;
+    if (!LoadPolicyOption(policy, "check-replies", io, &shop)) return kExitFailure;
+    options = shop.reply_checker->options();
+  } else {
+    auto lists = PacksByName(packs);
+    if (!lists.ok()) {
+      io.err << "kefu check-replies: " << lists.status().message() << "\n";
+      return kExitUsage;
+    }
+    options.lists = *std::move(lists);
+  }
+  if (no_apology) options.apology.enabled = false;
+  if (no_privacy) options.privacy.enabled = false;
   auto checker = ReplyChecker::Create(std::move(options));
   if (!checker.ok()) {
     io.err << "kefu check-replies: " << checker.status().message() << "\n";

@@ -7,13 +7,21 @@
 // kefu::LineReader (kefu/io/line_reader.h), from a path or, for "-", from
 // standard input's file descriptor: never through std::cin, which cannot
 // tell a closed or unreadable standard input from an empty one. To add one,
-// declare it here and list it in kCommands in main.cc.
+// declare its Setup function here and list it in kCommands in main.cc.
 #ifndef KEFU_TOOLS_KEFU_COMMANDS_H_
 #define KEFU_TOOLS_KEFU_COMMANDS_H_
 
+#include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "kefu/engine/shop.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace kefu::tool {
 
@@ -26,13 +34,42 @@ struct Streams {
   std::ostream& err;
 };
 
-using CommandFn = int (*)(const std::vector<std::string>& args, Streams io);
+// A command on CLI11: Setup adds the command's options and subcommands to
+// `app` (its own CLI::App, named and described already) and returns what
+// runs it once the command line parsed. `--help` and usage errors are
+// handled in main.cc.
+using Runner = std::function<int()>;
+using SetupFn = Runner (*)(CLI::App& app, Streams io);
 
 struct Command {
   const char* name;
   const char* summary;
+  SetupFn setup;
+};
+
+// A command that reads its own arguments (everything after its name,
+// `--help` included), until it moves to CLI11.
+using CommandFn = int (*)(const std::vector<std::string>& args, Streams io);
+
+struct LegacyCommand {
+  const char* name;
+  const char* summary;
   CommandFn run;
 };
+
+// The whole of `path` ("-": standard input, read to its end) in *out, or
+// false with the reason in *error.
+bool ReadInputText(const std::string& path, std::string* out, std::string* error);
+
+// --policy FILE: the pack's policies, calendar, couriers and reply checker
+// into *options (its other fields kept). False, with the errors written to
+// io.err ("file:line:column: key: message"), when the pack cannot be read or
+// is not valid; warnings are written too.
+bool LoadPolicyOption(const std::string& path, std::string_view command, Streams io,
+                      ShopOptions* options);
+
+// kefu policy defaults | check FILE | diff FILE | print FILE
+Runner SetupPolicy(CLI::App& app, Streams io);
 
 // kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [--max-line-bytes N] [FILE]
 int CheckReplies(const std::vector<std::string>& args, Streams io);

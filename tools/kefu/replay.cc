@@ -29,11 +29,12 @@ namespace {
 constexpr char kHelp[] =
     "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]\n"
     "                   [--lang zh|en] [--max-line-bytes N] [--state-in FILE]\n"
-    "                   [--state-out FILE]\n"
+    "                   [--state-out FILE] [--policy FILE]\n"
     "\n"
     "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
     "for standard input; a pipe, a FIFO or /dev/stdin is read to its end) to a\n"
-    "shop with the catalogue's default policies, then asks what is due at TIME\n"
+    "shop with the catalogue's default policies (or a policy pack's, --policy),\n"
+    "then asks what is due at TIME\n"
     "(RFC 3339 with an offset; default: the latest time of an event the shop\n"
     "applied). The report: line totals, entities by state, decisions by rule,\n"
     "actions due by agent, deadline warnings and breaches, the week's\n"
@@ -64,7 +65,10 @@ constexpr char kHelp[] =
     "  --state-out FILE  write the state after the last event to FILE (written\n"
     "                beside it first, then renamed: FILE is whole or untouched).\n"
     "                A week replayed in two runs, split at any line, ends as one\n"
-    "                run over the whole week\n";
+    "                run over the whole week\n"
+    "  --policy FILE the shop's policy pack (TOML, docs/policy_pack.md; - for\n"
+    "                standard input): its rules, calendar, couriers and phrases.\n"
+    "                A pack that is not valid: its errors, exit 1\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
 
@@ -462,6 +466,7 @@ int Replay(const std::vector<std::string>& args, Streams io) {
   Language lang = Language::kZh;
   std::string state_in_path;
   std::string state_out_path;
+  std::string policy_path;
   ReplayOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -495,6 +500,8 @@ int Replay(const std::vector<std::string>& args, Streams io) {
       if (!value(&state_in_path)) return kExitUsage;
     } else if (a == "--state-out") {
       if (!value(&state_out_path)) return kExitUsage;
+    } else if (a == "--policy") {
+      if (!value(&policy_path)) return kExitUsage;
     } else if (a == "--lang") {
       std::string v;
       if (!value(&v)) return kExitUsage;
@@ -540,6 +547,13 @@ int Replay(const std::vector<std::string>& args, Streams io) {
   if (file.empty()) {
     io.err << "kefu replay: no EVENTS file (use - for standard input)\n" << kHelp;
     return kExitUsage;
+  }
+  if (!policy_path.empty()) {
+    if (policy_path == "-" && file == "-") {
+      io.err << "kefu replay: the events and the policy pack cannot both be standard input\n";
+      return kExitUsage;
+    }
+    if (!LoadPolicyOption(policy_path, "replay", io, &options.shop)) return kExitFailure;
   }
   if (!state_in_path.empty() && !ReadWhole(state_in_path, &options.state_in, io.err)) {
     return kExitFailure;

@@ -1239,6 +1239,7 @@ ShopOptions PolicyPack::shop_options() const {
   o.calendar = calendar_;
   o.courier_reach = couriers_;
   o.reply_checker = checker_;
+  o.policy_revision = revision_;
   return o;
 }
 

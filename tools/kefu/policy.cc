@@ -89,6 +89,7 @@ bool LoadPolicyOption(const std::string& path, std::string_view command, Streams
   options->calendar = from_pack.calendar;
   options->courier_reach = from_pack.courier_reach;
   options->reply_checker = from_pack.reply_checker;
+  options->policy_revision = from_pack.policy_revision;
   return true;
 }
 

@@ -1,4 +1,5 @@
-# Runs `kefu policy` and --policy end to end (cmake -P). Arguments: KEFU (the
+# Runs `kefu policy` and --policy end to end, and checks every command's
+# --help and short usage errors (cmake -P). Arguments: KEFU (the
 # program), EVENTS (a small event file), WORK_DIR. Checks that the default
 # pack checks (also through a pipe) and prints back the same, that errors
 # name file, line and key with exit 1, diff, and that --policy changes what
@@ -110,4 +111,28 @@ endif()
 execute_process(COMMAND "${KEFU}" no-such-command OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 if(NOT rc EQUAL 2 OR NOT err MATCHES "unknown command \"no-such-command\"")
   fail("an unknown command: exit code ${rc}: ${err}")
+endif()
+
+# Every command has --help (exit 0, its usage line) and answers an unknown
+# option with a short message, not the whole help (exit 2).
+foreach(cmd check-replies replay diagram sample policy)
+  execute_process(COMMAND "${KEFU}" ${cmd} --help OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "Usage: kefu ${cmd} ")
+    fail("${cmd} --help: exit code ${rc}: ${out}")
+  endif()
+  execute_process(COMMAND "${KEFU}" ${cmd} --no-such-option
+    OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines lines)
+  if(NOT rc EQUAL 2 OR lines GREATER 3 OR NOT out STREQUAL "")
+    fail("${cmd} --no-such-option: exit code ${rc}, ${lines} lines on standard error: ${err}")
+  endif()
+endforeach()
+execute_process(COMMAND "${KEFU}" OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "A subcommand is required")
+  fail("no command: exit code ${rc}: ${err}")
+endif()
+execute_process(COMMAND "${KEFU}" help OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "policy" OR NOT out MATCHES "replay")
+  fail("help: exit code ${rc}: ${out}")
 endif()

@@ -631,6 +631,22 @@ TEST(PolicyPackZone, IanaNamesBecomeTheCalendarsZone) {
   EXPECT_FALSE(CalendarZoneOf("").ok());
 }
 
+// docs/policy_pack.md lists every table and key.
+TEST(PolicyPackDocs, EveryKeyIsInTheDocs) {
+  std::ifstream f(std::string(KEFU_SOURCE_DIR) + "/docs/policy_pack.md");
+  ASSERT_TRUE(f) << "docs/policy_pack.md";
+  std::stringstream buf;
+  buf << f.rdbuf();
+  const std::string doc = buf.str();
+  const std::set<std::string> weekdays = {"tuesday", "wednesday", "thursday", "friday",
+                                          "saturday"};  // "`monday` … `sunday`"
+  for (const PackKeyInfo& k : PolicyPackKeys()) {
+    EXPECT_THAT(doc, HasSubstr(absl::StrCat("`[", k.table, "]`"))) << k.table;
+    if (k.table == "calendar" && weekdays.count(k.name) > 0) continue;
+    EXPECT_THAT(doc, HasSubstr(absl::StrCat("`", k.name, "`"))) << k.table << "." << k.name;
+  }
+}
+
 TEST(PolicyPackFile, LoadsAFileAndNamesAMissingOne) {
   const std::string path = ::testing::TempDir() + "/pack_test.toml";
   {

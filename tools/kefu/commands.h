@@ -1,9 +1,12 @@
 // tools/kefu/commands.h: the subcommands of the `kefu` program.
 //
-// Each subcommand is a function that takes its own arguments (without the
-// program and subcommand names) and the output streams, and returns the
-// process exit code: 0 on success (whatever was found), 1 when the work
-// failed (an unreadable file), 2 on a usage error. Input is read with
+// Each subcommand has a Setup function that declares its options and
+// arguments on its own CLI::App (main.cc parses the command line with
+// CLI11: --help for every command, a short message for a usage error) and
+// returns the Runner that does the work once they are parsed. A Runner
+// returns the process exit code: 0 on success (whatever was found), 1 when
+// the work failed (an unreadable file), 2 on a usage error that only the
+// command can see (a value out of range). Input is read with
 // kefu::LineReader (kefu/io/line_reader.h), from a path or, for "-", from
 // standard input's file descriptor: never through std::cin, which cannot
 // tell a closed or unreadable standard input from an empty one. To add one,
@@ -47,16 +50,6 @@ struct Command {
   SetupFn setup;
 };
 
-// A command that reads its own arguments (everything after its name,
-// `--help` included), until it moves to CLI11.
-using CommandFn = int (*)(const std::vector<std::string>& args, Streams io);
-
-struct LegacyCommand {
-  const char* name;
-  const char* summary;
-  CommandFn run;
-};
-
 // The whole of `path` ("-": standard input, read to its end) in *out, or
 // false with the reason in *error.
 bool ReadInputText(const std::string& path, std::string* out, std::string* error);
@@ -71,18 +64,20 @@ bool LoadPolicyOption(const std::string& path, std::string_view command, Streams
 // kefu policy defaults | check FILE | diff FILE | print FILE
 Runner SetupPolicy(CLI::App& app, Streams io);
 
-// kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [--max-line-bytes N] [FILE]
-int CheckReplies(const std::vector<std::string>& args, Streams io);
+// kefu check-replies [--pack NAMES | --policy FILE] [--no-apology] [--no-privacy]
+//                    [--max-line-bytes N] [FILE]
+Runner SetupCheckReplies(CLI::App& app, Streams io);
 
-// kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]
-//                          [--lang zh|en] [--max-line-bytes N]
-int Replay(const std::vector<std::string>& args, Streams io);
+// kefu replay EVENTS [--until TIME] [--json] [--strict] [--limit N] [--keep N]
+//                    [--lang zh|en] [--max-line-bytes N] [--no-progress]
+//                    [--state-in FILE] [--state-out FILE] [--policy FILE]
+Runner SetupReplay(CLI::App& app, Streams io);
 
 // kefu diagram order|ticket|review [--format mermaid|dot]
-int Diagram(const std::vector<std::string>& args, Streams io);
+Runner SetupDiagram(CLI::App& app, Streams io);
 
 // kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
-int Sample(const std::vector<std::string>& args, Streams io);
+Runner SetupSample(CLI::App& app, Streams io);
 
 }  // namespace kefu::tool
 

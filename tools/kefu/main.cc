@@ -12,18 +12,15 @@
 namespace kefu::tool {
 namespace {
 
-// Commands on CLI11. To add one: declare its Setup in commands.h and list
-// it here.
+// The commands, in the order --help lists them. To add one: declare its
+// Setup in commands.h and list it here.
 constexpr Command kCommands[] = {
+    {"check-replies", "check agents' replies (one per line) against the PH rules",
+     SetupCheckReplies},
+    {"replay", "apply a shop's events (JSON Lines) and report what is due", SetupReplay},
+    {"diagram", "a machine's transition table as a Mermaid or DOT diagram", SetupDiagram},
+    {"sample", "write a deterministic sample shop week as events (JSON Lines)", SetupSample},
     {"policy", "print, check and compare policy packs (a shop's rules as TOML)", SetupPolicy},
-};
-
-// Commands that still read their own arguments.
-constexpr LegacyCommand kLegacyCommands[] = {
-    {"check-replies", "check agents' replies (one per line) against the PH rules", CheckReplies},
-    {"replay", "apply a shop's events (JSON Lines) and report what is due", Replay},
-    {"diagram", "a machine's transition table as a Mermaid or DOT diagram", Diagram},
-    {"sample", "write a deterministic sample shop week as events (JSON Lines)", Sample},
 };
 
 int Main(int argc, char** argv) {
@@ -41,16 +38,6 @@ int Main(int argc, char** argv) {
     Runner r = c.setup(*sub, io);
     sub->callback([&run, r] { run = r; });
   }
-  for (const LegacyCommand& c : kLegacyCommands) {
-    CLI::App* sub = app.add_subcommand(c.name, c.summary);
-    sub->prefix_command();  // every argument after the name is the command's
-    sub->set_help_flag();   // --help too
-    const CommandFn fn = c.run;
-    sub->callback([&run, sub, fn, io] {
-      const std::vector<std::string> args = sub->remaining();
-      run = [fn, args, io] { return fn(args, io); };
-    });
-  }
   // `kefu help` as `kefu --help`.
   if (argc == 2 && std::string(argv[1]) == "help") {
     io.out << app.help();
@@ -58,9 +45,6 @@ int Main(int argc, char** argv) {
   }
   auto known = [](const std::string& name) {
     for (const Command& c : kCommands) {
-      if (name == c.name) return true;
-    }
-    for (const LegacyCommand& c : kLegacyCommands) {
       if (name == c.name) return true;
     }
     return false;

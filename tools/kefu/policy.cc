@@ -107,13 +107,19 @@ Runner SetupPolicy(CLI::App& app, Streams io) {
   CLI::App* defaults =
       app.add_subcommand("defaults", "print the complete default pack, every key commented");
   CLI::App* check = app.add_subcommand("check", "validate a pack: exit 0, or 1 with the errors");
-  check->add_option("FILE", *file, "the pack (- for standard input)")->required();
+  check->add_option("FILE", *file, "the pack (- for standard input)")
+      ->type_name("FILE")
+      ->required();
   CLI::App* diff =
       app.add_subcommand("diff", "list what a pack changes against the defaults, one key a line");
-  diff->add_option("FILE", *file, "the pack (- for standard input)")->required();
+  diff->add_option("FILE", *file, "the pack (- for standard input)")
+      ->type_name("FILE")
+      ->required();
   CLI::App* print = app.add_subcommand(
       "print", "print a pack complete, in the canonical form defaults uses (every key)");
-  print->add_option("FILE", *file, "the pack (- for standard input)")->required();
+  print->add_option("FILE", *file, "the pack (- for standard input)")
+      ->type_name("FILE")
+      ->required();
   defaults->callback([what] { *what = "defaults"; });
   check->callback([what] { *what = "check"; });
   diff->callback([what] { *what = "diff"; });

@@ -42,8 +42,10 @@
 // serialized (in the order the calls take the shard's lock). The
 // cross-entity indexes take their own reader/writer locks. Due() and the
 // queries may run concurrently with Apply(); each sees every shard as of some
-// moment, not one global instant. For a reproducible run (kefu replay),
-// apply events from one thread in their order.
+// moment, not one global instant. ReplacePolicies() may run concurrently
+// with all of them: each event is judged wholly by the old rules or the new.
+// For a reproducible run (kefu replay), apply events from one thread in
+// their order.
 #ifndef KEFU_ENGINE_SHOP_H_
 #define KEFU_ENGINE_SHOP_H_
 

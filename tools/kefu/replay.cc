@@ -172,6 +172,10 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
   nlohmann::ordered_json j;
   j["file"] = file;
   j["lang"] = lang == Language::kZh ? "zh" : "en";
+  // The policy pack's revision, with --policy: which rules decided.
+  if (r.shop && !r.shop->policy_revision().empty()) {
+    j["policy_revision"] = r.shop->policy_revision();
+  }
   j["lines"] = {{"total", r.lines},       {"applied", r.applied},
                 {"refused", r.refused},   {"duplicates", r.duplicates},
                 {"rejected", r.rejected}, {"bad", r.bad},
@@ -319,6 +323,9 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
     os << "  events from " << Time(*r.first_event) << " to " << Time(*r.last_event) << "\n";
   }
   if (r.until != absl::InfinitePast()) os << "  due as of " << Time(r.until) << "\n";
+  if (r.shop && !r.shop->policy_revision().empty()) {
+    os << "  policy pack revision " << r.shop->policy_revision() << "\n";
+  }
   for (size_t i = 0; i < shown(r.errors.size()); ++i) {
     os << "  ! " << r.errors[i].message << "\n";
   }

@@ -49,6 +49,7 @@
 // io
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
+#include "kefu/io/policy_pack.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/state_json.h"
 

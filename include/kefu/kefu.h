@@ -44,11 +44,13 @@
 #include "kefu/engine/deadline_queue.h"
 #include "kefu/engine/shop.h"
 #include "kefu/engine/shop_event.h"
+#include "kefu/engine/store.h"
 
 // io
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/state_json.h"
+#include "kefu/store/sqlite_store.h"
 
 #endif  // KEFU_KEFU_H_

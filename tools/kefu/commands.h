@@ -47,6 +47,12 @@ int Diagram(const std::vector<std::string>& args, Streams io);
 // kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
 int Sample(const std::vector<std::string>& args, Streams io);
 
+// kefu serve --db FILE [--durability full|normal] [--snapshot-every N] [--batch N] (serve.cc)
+int Serve(const std::vector<std::string>& args, Streams io);
+
+// kefu report --db FILE [--json] [--until TIME] [--limit N] (serve.cc)
+int Report(const std::vector<std::string>& args, Streams io);
+
 }  // namespace kefu::tool
 
 #endif  // KEFU_TOOLS_KEFU_COMMANDS_H_

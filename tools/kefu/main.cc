@@ -17,6 +17,8 @@ constexpr Command kCommands[] = {
     {"replay", "apply a shop's events (JSON Lines) and report what is due", Replay},
     {"diagram", "a machine's transition table as a Mermaid or DOT diagram", Diagram},
     {"sample", "write a deterministic sample shop week as events (JSON Lines)", Sample},
+    {"serve", "keep a shop in a store file and answer events on stdin (JSON Lines)", Serve},
+    {"report", "the replay report of everything a store file took", Report},
 };
 
 void Usage(std::ostream& os) {

@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "commands.h"
+#include "report_output.h"
 #include "kefu/core/time.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
@@ -135,7 +136,10 @@ std::string Day(LocalDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
+}  // namespace
+
 // ------------------------------------------------------------------ JSON
+// (shared with the store's commands: report_output.h)
 
 nlohmann::ordered_json MoneyJson(const std::vector<std::pair<std::string, Money>>& money) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
@@ -451,9 +455,8 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
   }
 }
 
-}  // namespace
-
 int Replay(const std::vector<std::string>& args, Streams io) {
+  if (WantsStore(args)) return ReplayIntoStore(args, io);
   std::string file;
   bool json = false;
   bool progress = true;

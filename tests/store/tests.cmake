@@ -6,6 +6,16 @@ kefu_add_test(sqlite_store_test ${CMAKE_CURRENT_LIST_DIR}/sqlite_store_test.cc
 # preset is for (ctest -L threads).
 kefu_add_test(sqlite_store_threads_test ${CMAKE_CURRENT_LIST_DIR}/sqlite_store_threads_test.cc
   LIBS kefu_sample LABELS threads)
+# Damaged store files: truncated at every page, bytes overwritten.
+kefu_add_test(sqlite_store_corruption_test ${CMAKE_CURRENT_LIST_DIR}/sqlite_store_corruption_test.cc
+  LIBS kefu_sample)
+# The kill -9 harness: `kefu serve --db` killed at random moments
+# (KEFU_KILL_TRIALS kills, 1000 by default).
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  kefu_add_test(serve_kill_test ${CMAKE_CURRENT_LIST_DIR}/serve_kill_test.cc LIBS kefu_sample)
+  target_compile_definitions(serve_kill_test PRIVATE KEFU_TOOL="$<TARGET_FILE:kefu_tool>")
+  add_dependencies(serve_kill_test kefu_tool)
+endif()
 # `kefu serve`, `kefu report`, `kefu replay --db`, end to end.
 if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
   add_test(NAME kefu_store_cli

@@ -24,3 +24,17 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/store_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/store_cli_test.cmake)
 endif()
+# `kefu serve --http`, end to end (when built with cpp-httplib).
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  find_package(Python3 COMPONENTS Interpreter)
+  find_package(PkgConfig QUIET)
+  if(PkgConfig_FOUND)
+    pkg_check_modules(KEFU_HTTPLIB_FOR_TESTS QUIET cpp-httplib)
+  endif()
+  if(Python3_FOUND AND KEFU_HTTPLIB_FOR_TESTS_FOUND)
+    add_test(NAME kefu_serve_http
+      COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/serve_http_test.py
+              $<TARGET_FILE:kefu_tool> ${PROJECT_SOURCE_DIR}/tests/io/data/replay_small.jsonl
+              ${CMAKE_CURRENT_BINARY_DIR}/serve_http_test)
+  endif()
+endif()

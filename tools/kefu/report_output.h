@@ -1,10 +1,12 @@
 // tools/kefu/report_output.h: the replay report as text and as JSON, written
 // by `kefu replay` (replay.cc) and by the store's commands (`kefu report`,
-// `kefu replay --db`, `kefu serve`: serve.cc).
+// `kefu replay --db`, `kefu serve`: serve.cc, serve_http.cc), and serve's
+// answers.
 #ifndef KEFU_TOOLS_KEFU_REPORT_OUTPUT_H_
 #define KEFU_TOOLS_KEFU_REPORT_OUTPUT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <utility>
@@ -14,7 +16,9 @@
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
 #include "kefu/engine/deadline_queue.h"
+#include "kefu/engine/store.h"
 #include "kefu/io/replay.h"
+#include "kefu/store/sqlite_store.h"
 #include "nlohmann/json.hpp"
 
 namespace kefu::tool {
@@ -30,6 +34,17 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
 // The text report, `limit` items listed per section and agent (0: all).
 void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit,
                Language lang);
+
+// serve's answers (docs/serve.md): to an event, and one due item with its id.
+nlohmann::ordered_json EventAnswer(int64_t line, const ShopEvent& e, const StoredResult& sr,
+                                   Language lang);
+nlohmann::ordered_json DueAnswer(const StoredDueItem& d, Language lang);
+
+// `kefu serve --http ADDRESS:PORT` (serve_http.cc): serves `store` over
+// HTTP until SIGINT or SIGTERM. Loopback addresses only unless
+// `allow_remote`. Returns the exit code.
+int ServeHttp(SqliteStore& store, const std::string& db, const std::string& address,
+              bool allow_remote, Language lang, std::ostream& err);
 
 // `kefu replay EVENTS --db FILE ...`: replay.cc hands the command to
 // ReplayIntoStore (serve.cc) when its arguments name a store.

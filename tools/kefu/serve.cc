@@ -30,7 +30,7 @@ namespace {
 
 constexpr char kServeHelp[] =
     "usage: kefu serve --db FILE [--durability full|normal] [--snapshot-every N]\n"
-    "                  [--batch N] [--lang zh|en]\n"
+    "                  [--batch N] [--lang zh|en] [--http ADDRESS:PORT [--allow-remote]]\n"
     "\n"
     "Keeps a shop in the store FILE (SQLite; created when absent) and answers\n"
     "JSON Lines on standard input, one answer a line on standard output,\n"
@@ -53,7 +53,13 @@ constexpr char kServeHelp[] =
     "  --snapshot-every N a snapshot of the shop every N journal entries\n"
     "                     (default 100000)\n"
     "  --batch N          the most events one commit takes (default 10000)\n"
-    "  --lang zh|en       the language of reasons and descriptions (default zh)\n";
+    "  --lang zh|en       the language of reasons and descriptions (default zh)\n"
+    "  --http ADDRESS:PORT  serve HTTP instead of standard input (port 0: any free\n"
+    "                     one; the address is printed on standard error):\n"
+    "                     POST /events (JSON Lines), GET /due?until=TIME,\n"
+    "                     POST /done {\"done\":[ids]}, GET /report[?until=TIME].\n"
+    "                     Until SIGINT or SIGTERM\n"
+    "  --allow-remote     let --http listen on an address that is not loopback\n";
 
 constexpr char kReportHelp[] =
     "usage: kefu report --db FILE [--json] [--until TIME] [--limit N] [--lang zh|en]\n"
@@ -89,6 +95,8 @@ struct StoreArgs {
   size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
   Language lang = Language::kZh;
   std::optional<Timestamp> until;
+  std::string http;  // serve: ADDRESS:PORT
+  bool allow_remote = false;
   SqliteStoreOptions store;
 };
 
@@ -133,6 +141,10 @@ int ParseArgs(const char* cmd, const char* usage, const std::vector<std::string>
       return kExitUsage;
     } else if (o == "--db") {
       if (!value(&a->db)) return kExitUsage;
+    } else if (o == "--http" && allows(o)) {
+      if (!value(&a->http)) return kExitUsage;
+    } else if (o == "--allow-remote" && allows(o)) {
+      a->allow_remote = true;
     } else if (o == "--json" && allows(o)) {
       a->json = true;
     } else if (o == "--limit" && allows(o)) {
@@ -236,6 +248,36 @@ nlohmann::ordered_json OutcomeJson(const Outcome& o, Language lang) {
 std::string Dump(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+}  // namespace
+
+nlohmann::ordered_json EventAnswer(int64_t line, const ShopEvent& e, const StoredResult& sr,
+                                   Language lang) {
+  nlohmann::ordered_json out;
+  out["line"] = line;
+  out["id"] = MetaOf(e).id;
+  out["result"] = StoredResultName(sr);
+  out["seq"] = sr.seq;
+  out["entity"] = std::string(EntityKindName(e.kind()));
+  out["key"] = e.key;
+  if (sr.outcome.ok()) {
+    const nlohmann::ordered_json outcome = OutcomeJson(*sr.outcome, lang);
+    for (auto& [k, v] : outcome.items()) out[k] = v;
+  } else {
+    out["error"] = std::string(sr.outcome.status().message());
+  }
+  return out;
+}
+
+nlohmann::ordered_json DueAnswer(const StoredDueItem& d, Language lang) {
+  nlohmann::ordered_json dj;
+  dj["id"] = d.id;
+  const nlohmann::ordered_json item = DueJson(d.item, lang);
+  for (auto& [k, v] : item.items()) dj[k] = v;
+  return dj;
+}
+
+namespace {
 
 // One line of serve's input, as understood.
 struct Request {
@@ -370,13 +412,15 @@ int Serve(const std::vector<std::string>& args, Streams io) {
   StoreArgs a;
   bool help = false;
   if (int rc = ParseArgs("serve", kServeHelp, args,
-                         {"--durability", "--snapshot-every", "--batch", "--max-line-bytes"},
+                         {"--durability", "--snapshot-every", "--batch", "--max-line-bytes",
+                          "--http", "--allow-remote"},
                          false, &a, io.out, io.err, &help);
       rc != kExitOk) {
     return help ? kExitOk : rc;
   }
   std::unique_ptr<SqliteStore> store = OpenStore("serve", a, io.err);
   if (!store) return kExitFailure;
+  if (!a.http.empty()) return ServeHttp(*store, a.db, a.http, a.allow_remote, a.lang, io.err);
 
   InputLines input(a.max_line_bytes);
   std::vector<Request> pending;
@@ -429,19 +473,7 @@ int Serve(const std::vector<std::string>& args, Streams io) {
         for (size_t k = 0; k < results->size(); ++k) {
           const StoredResult& sr = (*results)[k];
           const ShopEvent& e = events[k];
-          nlohmann::ordered_json out;
-          out["line"] = pending[i + k].line;
-          out["id"] = MetaOf(e).id;
-          out["result"] = StoredResultName(sr);
-          out["seq"] = sr.seq;
-          out["entity"] = std::string(EntityKindName(e.kind()));
-          out["key"] = e.key;
-          if (sr.outcome.ok()) {
-            const nlohmann::ordered_json outcome = OutcomeJson(*sr.outcome, a.lang);
-            for (auto& [k2, v] : outcome.items()) out[k2] = v;
-          } else {
-            out["error"] = std::string(sr.outcome.status().message());
-          }
+          const nlohmann::ordered_json out = EventAnswer(pending[i + k].line, e, sr, a.lang);
           io.out << Dump(out) << "\n";
         }
         i = j;
@@ -457,13 +489,7 @@ int Serve(const std::vector<std::string>& args, Streams io) {
         if (!due.ok()) return fail(r.line, due.status());
         out["tick"] = Time(r.tick);
         out["due"] = nlohmann::ordered_json::array();
-        for (const StoredDueItem& d : *due) {
-          nlohmann::ordered_json dj;
-          dj["id"] = d.id;
-          const nlohmann::ordered_json item = DueJson(d.item, a.lang);
-          for (auto& [k2, v] : item.items()) dj[k2] = v;
-          out["due"].push_back(std::move(dj));
-        }
+        for (const StoredDueItem& d : *due) out["due"].push_back(DueAnswer(d, a.lang));
       } else {
         absl::StatusOr<size_t> n = store->Confirm(r.done);
         if (!n.ok()) return fail(r.line, n.status());

@@ -12,10 +12,12 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kefu/engine/conversation.h"
 #include "kefu/io/events.h"
 #include "kefu/io/replay.h"
 #include "sample/sample.h"
@@ -65,7 +67,7 @@ TEST(SqliteStore, AReopenedStoreHoldsTheShopItAcknowledged) {
   }
   auto again = OpenOk(path, Options(97));
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->shop().Save(), saved);
+  EXPECT_TRUE(again->shop().Save() == saved);
   EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(events.size()));
 }
 
@@ -203,6 +205,43 @@ TEST(SqliteStore, ATickIsJournaledSoReopeningDoesNotDeliverItsItemsTwice) {
   absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(end);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty());
+}
+
+// Events the JSON Lines format cannot carry (ill-formed UTF-8 in a reply, an
+// empty id, a time out of range) are journaled exactly: reopening gives the
+// same shop, instead of a journal that decides otherwise.
+TEST(SqliteStore, EventsThatJsonCannotCarryAreJournaledExactly) {
+  std::vector<ShopEvent> events = SampleEvents(16, 8);
+  size_t replies = 0;
+  for (ShopEvent& e : events) {
+    if (auto* reply = std::get_if<ReplyEvent>(&e.event)) {
+      if (auto* posted = std::get_if<ReplyPosted>(reply)) {
+        posted->text += "\xff\xfe 到不了";  // ill-formed, and a finding
+        ++replies;
+      }
+    }
+  }
+  ASSERT_GT(replies, 0u);
+  ShopEvent no_id = events[0];
+  std::visit([](auto& k) { std::visit([](auto& ev) { ev.meta.id.clear(); }, k); }, no_id.event);
+  ShopEvent far = events[1];
+  std::visit([](auto& k) { std::visit([](auto& ev) { ev.meta.at = absl::InfiniteFuture(); }, k); },
+             far.event);
+  events.push_back(no_id);
+  events.push_back(far);
+  const std::string path = TempStorePath("exact");
+  std::string saved;
+  {
+    auto store = OpenOk(path, Options());
+    absl::StatusOr<std::vector<StoredResult>> rs = store->ApplyBatch(events);
+    ASSERT_TRUE(rs.ok());
+    EXPECT_STREQ(StoredResultName(rs->back()), "rejected");
+    EXPECT_STREQ(StoredResultName((*rs)[rs->size() - 2]), "rejected");
+    saved = store->shop().Save();
+  }
+  auto again = OpenOk(path, Options());
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
 }
 
 // ------------------------------------------------------------------ errors

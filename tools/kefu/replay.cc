@@ -457,10 +457,9 @@ namespace {
 
 // kefu replay EVENTS --db FILE: the events into the store, then its report.
 int RunReplayIntoStore(const Args& args, Streams io) {
-  if (!args.state_in.empty() || !args.state_out.empty() || !args.policy.empty() ||
-      args.strict || args.keep) {
+  if (!args.state_in.empty() || !args.state_out.empty() || args.strict || args.keep) {
     io.err << "kefu replay: --db keeps the shop in the store: --state-in, --state-out, "
-              "--policy, --strict and --keep do not apply to it\n";
+              "--strict and --keep do not apply to it\n";
     return kExitUsage;
   }
   StoreArgs a = args.store;
@@ -469,6 +468,7 @@ int RunReplayIntoStore(const Args& args, Streams io) {
   a.json = args.json;
   raw.lang = args.lang;
   raw.until = args.until;
+  raw.policy = args.policy;
   if (args.limit || args.max_line_bytes) {
     auto count = [&](const std::optional<std::string>& text, const char* name, size_t min,
                      size_t* into) {
@@ -488,7 +488,7 @@ int RunReplayIntoStore(const Args& args, Streams io) {
       return kExitUsage;
     }
   }
-  if (int rc = Finish("replay", raw, &a, io.err); rc != kExitOk) return rc;
+  if (int rc = Finish("replay", raw, &a, io); rc != kExitOk) return rc;
   return ReplayIntoStore(a, io);
 }
 

@@ -69,6 +69,7 @@ struct RawStoreArgs {
   std::string lang = "zh";
   std::optional<std::string> until;
   std::optional<size_t> snapshot_every;
+  std::string policy;  // --policy FILE
 };
 
 // The store options on a command's CLI::App (serve.cc): --db (required),
@@ -79,9 +80,14 @@ void AddWriting(CLI::App& app, StoreArgs* a, RawStoreArgs* raw);
 void AddLang(CLI::App& app, RawStoreArgs* raw);
 void AddUntil(CLI::App& app, RawStoreArgs* raw);
 void AddLimit(CLI::App& app, StoreArgs* a);
-// The checks CLI11 cannot make (--until's time): kExitOk, or kExitUsage
-// after a message on `err`.
-int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, std::ostream& err);
+// --policy FILE on a store command: the pack's rules for the shop. Open a
+// store with the pack it was written with: a journal whose outcomes the
+// pack would not reproduce is refused (kDataLoss).
+void AddPolicy(CLI::App& app, RawStoreArgs* raw);
+// The checks CLI11 cannot make (--until's time) and the policy pack:
+// kExitOk, kExitUsage after a usage message, kExitFailure when the pack
+// cannot be loaded (its errors on io.err).
+int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, Streams io);
 
 // `kefu replay EVENTS --db FILE ...`: replay.cc hands the command to
 // ReplayIntoStore (serve.cc) when --db names a store.

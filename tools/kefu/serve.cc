@@ -487,7 +487,15 @@ void AddWriting(CLI::App& app, StoreArgs* a, RawStoreArgs* raw) {
 
 // The checks CLI11 cannot make. Returns kExitOk, or kExitUsage after a
 // message.
-int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, std::ostream& err) {
+void AddPolicy(CLI::App& app, RawStoreArgs* raw) {
+  app.add_option("--policy", raw->policy,
+                 "the shop's policy pack (TOML, docs/policy_pack.md); open a store with the "
+                 "pack it was written with")
+      ->type_name("FILE");
+}
+
+int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, Streams io) {
+  std::ostream& err = io.err;
   a->lang = raw.lang == "en" ? Language::kEn : Language::kZh;
   a->store.durability = raw.durability == "normal" ? Durability::kNormal : Durability::kFull;
   if (raw.snapshot_every) a->store.snapshot_every = static_cast<int64_t>(*raw.snapshot_every);
@@ -498,6 +506,9 @@ int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, std::ostream&
       return kExitUsage;
     }
     a->until = *t;
+  }
+  if (!raw.policy.empty() && !LoadPolicyOption(raw.policy, cmd, io, &a->store.shop)) {
+    return kExitFailure;
   }
   // One shard, as kefu replay: due items of equal time come in one order.
   a->store.shop.shards = 1;
@@ -514,13 +525,14 @@ Runner SetupServe(CLI::App& app, Streams io) {
   AddDb(app, a.get());
   AddWriting(app, a.get(), raw.get());
   AddLang(app, raw.get());
+  AddPolicy(app, raw.get());
   app.add_option("--http", a->http,
                  "serve over HTTP on ADDRESS:PORT instead of standard input (docs/serve.md)")
       ->type_name("ADDRESS:PORT");
   app.add_flag("--allow-remote", a->allow_remote,
                "let --http listen on an address that is not loopback");
   return [a, raw, io] {
-    if (int rc = Finish("serve", *raw, a.get(), io.err); rc != kExitOk) return rc;
+    if (int rc = Finish("serve", *raw, a.get(), io); rc != kExitOk) return rc;
     return RunServe(*a, io);
   };
 }
@@ -534,8 +546,9 @@ Runner SetupReport(CLI::App& app, Streams io) {
   AddUntil(app, raw.get());
   AddLimit(app, a.get());
   AddLang(app, raw.get());
+  AddPolicy(app, raw.get());
   return [a, raw, io] {
-    if (int rc = Finish("report", *raw, a.get(), io.err); rc != kExitOk) return rc;
+    if (int rc = Finish("report", *raw, a.get(), io); rc != kExitOk) return rc;
     return RunReport(*a, io);
   };
 }

@@ -858,6 +858,27 @@ std::vector<Key> BuildKeys() {
   k.push_back(DurationKey("PH-CALLBACK", "call_back_within",
                           "a wrong answer's call back is due this long after it is found",
                           "\"1h\"", [](S& s) -> Duration& { return s.callback.call_back_within; }));
+  // ---- the shop
+  {
+    Key province;
+    province.table = "shop";
+    province.name = "province";
+    province.comment =
+        "AS-POSTAGE-CAP: the shop's own province, for a ticket that names none (\"\": none)";
+    province.example = "\"广东\"";
+    province.print = [](const S& s) { return Quote(s.shop_province); };
+    province.set = [](const toml::node& n, S& s) -> SetResult {
+      std::string name;
+      if (SetResult r = ReadString(n, &name)) return r;
+      if (!name.empty()) {
+        absl::StatusOr<Province> p = ParseProvince(name);
+        if (!p.ok()) return Bad(std::string(p.status().message()), n);
+      }
+      s.shop_province = name;
+      return std::nullopt;
+    };
+    k.push_back(std::move(province));
+  }
   // ---- calendar
   {
     Key zone;
@@ -1029,6 +1050,7 @@ std::vector<std::string> TableOrder() {
 // rules they serve.
 std::string TableRule(const std::string& table) {
   if (table == "calendar") return "calendar (every deadline)";
+  if (table == "shop") return "shop";
   if (table == "phrases") return "phrases (PH-*)";
   return table;
 }
@@ -1239,6 +1261,7 @@ ShopOptions PolicyPack::shop_options() const {
   o.calendar = calendar_;
   o.courier_reach = couriers_;
   o.reply_checker = checker_;
+  o.shop_province = settings_->shop_province;
   o.policy_revision = revision_;
   return o;
 }

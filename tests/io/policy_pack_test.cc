@@ -226,6 +226,7 @@ std::vector<Row> Rows() {
       {"PH-CALLBACK", "deferral_markers", [](O o) { return Join(Rc(o).callback.deferral_markers); }, "容我想想"},
       {"PH-CALLBACK", "suggestion", [](O o) { return Rc(o).callback.suggestion; }, "请告诉客户具体回复时间"},
       {"PH-CALLBACK", "call_back_within", [](O o) { return Clock(Rc(o).callback.call_back_within); }, "1h"},
+      {"shop", "province", [](O o) { return o.shop_province; }, "广东"},
       {"calendar", "time_zone", [](O o) { return Cal(o).options().time_zone; }, "JST+09"},
       {"calendar", "holidays", [](O o) { return Days(Cal(o).options().holidays); }, "2026-10-01,2026-10-02"},
       {"calendar", "makeup_workdays", [](O o) { return Days(Cal(o).options().makeup_workdays); }, "2026-10-10"},
@@ -418,6 +419,24 @@ TEST(PolicyPackDecisions, PostageCapFromThePack) {
   EXPECT_EQ(t->allowed, 1);
 }
 
+// The shop's province: a return from 浙江 to a shop in 广东 is out of
+// province (10 yuan cap); with no province known it takes the in-province 8.
+TEST(PolicyPackDecisions, ShopProvinceFromThePack) {
+  std::string events = kReturn;
+  const std::string from = R"("customer_province":"广东省","shop_province":"广东省")";
+  events.replace(events.find(from), from.size(), R"("customer_province":"浙江省")");
+  auto cap = [](const ReplayReport& r) {
+    const ReplayRuleTally* t = Tally(r, "AS-POSTAGE-CAP");
+    if (t == nullptr) return std::string("none");
+    for (const auto& [name, m] : t->adjusted_money) {
+      if (name == "cap") return m.ToString();
+    }
+    return std::string("no cap");
+  };
+  EXPECT_EQ(cap(ReplayWith("", events)), "8.00");
+  EXPECT_EQ(cap(ReplayWith("[shop]\nprovince = \"广东\"\n", events)), "10.00");
+}
+
 // AS-RESOLVE: a 1-day limit is breached by Wednesday; the default 7 days are not.
 TEST(PolicyPackDecisions, ResolveDaysFromThePack) {
   const Timestamp wed = ParseTimestamp("2026-11-04T12:00:00+08:00").value();
@@ -563,6 +582,8 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "phrases.add", "not a PH rule"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
        "ORD-PREPAY.channels", "\"wechat\" is not one of"},
+      {"shop in no province", "[shop]\nprovince = \"广\"\n", 2, "shop.province",
+       "not a province"},
       {"unknown province", "[couriers.EMS]\nblind_spots = [\"火星\"]\n", 2,
        "couriers.EMS.blind_spots", "not a province"},
       {"unknown courier key", "[couriers.EMS]\ncod = false\n", 2, "couriers.EMS.cod",

@@ -97,7 +97,8 @@ Runner SetupPolicy(CLI::App& app, Streams io) {
   app.require_subcommand(1);
   app.footer(
       "A policy pack is one TOML file with a table per rule ID holding that rule's\n"
-      "parameters, plus [calendar], [couriers.NAME] and [phrases] (docs/policy_pack.md).\n"
+      "parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]\n"
+      "(docs/policy_pack.md).\n"
       "Keys not set keep the catalogue's defaults. FILE may be - for standard input.\n"
       "Exit codes: 0 done (a valid pack), 1 a pack that cannot be read or is not valid\n"
       "(each error on standard error as file:line:column: key: message), 2 usage error.");

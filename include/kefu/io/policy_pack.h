@@ -3,7 +3,7 @@
 //
 // A policy pack has one table per rule of the catalogue, named by the rule
 // ID ([AS-POSTAGE-CAP], [RV-CONTACT-LIMIT], ...), holding that rule's
-// parameters, plus [calendar], [couriers.NAME] and [phrases]. Money is a
+// parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]. Money is a
 // decimal-yuan string ("10.00"), a rate a percentage string ("5%"), days
 // and counts integers, local times "HH:MM", durations "30m". A pack may set
 // only some keys; every other key keeps the catalogue's default, so the
@@ -80,6 +80,7 @@ struct PolicySettings {
   // An IANA zone name; calendar.time_zone is the calendar's form of it.
   std::string time_zone = "Asia/Shanghai";
   BusinessCalendar::Options calendar;
+  std::string shop_province;  // [shop] province; empty: none
   std::vector<PackCourier> couriers;
   PackPhrases phrases;
   ApologyRule apology;

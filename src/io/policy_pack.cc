@@ -1380,12 +1380,16 @@ class Reader {
       if (!pack.ok()) {
         // What only building finds (a day both a holiday and a make-up day,
         // a phrase the matcher refuses): placed at its table.
-        const std::string table =
-            absl::StrContains(pack.status().message(), "time_zone") ||
-                    absl::StrContains(pack.status().message(), "holiday") ||
-                    absl::StrContains(pack.status().message(), "make-up")
-                ? "calendar"
-                : "phrases";
+        const absl::string_view why = pack.status().message();
+        std::string table = "phrases";
+        if (absl::StartsWith(why, "PH-APOLOGY")) {
+          table = "PH-APOLOGY";
+        } else if (absl::StartsWith(why, "PH-CALLBACK")) {
+          table = "PH-CALLBACK";
+        } else if (absl::StrContains(why, "time_zone") || absl::StrContains(why, "holiday") ||
+                   absl::StrContains(why, "make-up")) {
+          table = "calendar";
+        }
         auto it = where.find(table);
         errors_.push_back({file_, it == where.end() ? 0 : static_cast<int64_t>(it->second.begin.line),
                            it == where.end() ? 0 : static_cast<int64_t>(it->second.begin.column),
@@ -1481,6 +1485,10 @@ class Reader {
         Error(at("calendar.makeup_workdays", "calendar"), "calendar.makeup_workdays",
               absl::StrCat(DayText(d), " is both a holiday and a make-up working day"));
       }
+    }
+    if (s.apology.enabled && s.apology.refusal_markers.empty()) {
+      Error(at("PH-APOLOGY.refusal_markers", "PH-APOLOGY"), "PH-APOLOGY.refusal_markers",
+            "PH-APOLOGY is on with no refusal marker: give at least one, or enabled = false");
     }
     // Phrases: what is removed must be shipped and on; what is added must
     // not be shipped already.

@@ -580,6 +580,8 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "not a phrase of a shipped pack"},
       {"phrase of no PH rule", "[phrases]\nadd = [{ phrase = \"亲\", rule = \"AS-DEDUP\" }]\n", 2,
        "phrases.add", "not a PH rule"},
+      {"apology with no marker", "[PH-APOLOGY]\nenabled = true\nrefusal_markers = []\n", 3,
+       "PH-APOLOGY.refusal_markers", "no refusal marker"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
        "ORD-PREPAY.channels", "\"wechat\" is not one of"},
       {"shop in no province", "[shop]\nprovince = \"广\"\n", 2, "shop.province",

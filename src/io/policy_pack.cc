@@ -507,7 +507,7 @@ std::vector<Key> BuildKeys() {
     verify.name = "required";
     verify.comment =
         "what is checked against the platform backend before F2 -> F3; seed: "
-        "\"一定要核对好产品,数量.价格和邮费\"";
+        "\"一定要...核对好产品,数量.价格和邮费\"";
     verify.example = "[\"product\", \"price\"]";
     verify.print = [](const S& s) {
       std::vector<std::string> n;
@@ -554,8 +554,8 @@ std::vector<Key> BuildKeys() {
                        "\"20:30\"",
                        [](S& s) -> Duration& { return s.order.exception.reconcile_after; }));
   k.push_back(BoolKey("ORD-OOS-NOTIFY", "prefer_sms",
-                      "after an unanswered call: SMS (true) or an IM message; seed: "
-                      "\"短信优先,成本低\"",
+                      "after an unanswered call: SMS (true) or an IM message; catalogue: SMS "
+                      "preferred, it is cheaper",
                       [](S& s) -> bool& { return s.order.out_of_stock.prefer_sms; }));
   k.push_back(EnumsKey("ORD-OOS-NOTIFY", "always_call_channels",
                        "channels whose orders not shipped the same day are always phoned",
@@ -630,7 +630,7 @@ std::vector<Key> BuildKeys() {
                       "an inspection fault carries its QC stamp number",
                       [](S& s) -> bool& { return s.ticket.register_.require_qc_stamp_on_fault; }));
   k.push_back(BoolKey("AS-DEDUP", "enabled",
-                      "no second open ticket for the same order; seed: \"不要重复登记\"",
+                      "no second open ticket for the same order; catalogue: no duplicate entry",
                       [](S& s) -> bool& { return s.ticket.dedup.enabled; }));
   k.push_back(BoolKey("AS-DEDUP", "same_category_only",
                       "only a ticket of the same category is a duplicate",
@@ -655,7 +655,7 @@ std::vector<Key> BuildKeys() {
                        "a quality return's postage stays within this too; seed: 10 yuan",
                        "\"15.00\"", [](S& s) -> Money& { return s.ticket.postage_cap.quality; }));
   k.push_back(BoolKey("AS-POSTAGE-CAP", "refuse_freight_collect",
-                      "freight-collect parcels are refused; seed: \"到付件拒收\"",
+                      "freight-collect parcels are refused (catalogue)",
                       [](S& s) -> bool& { return s.ticket.postage_cap.refuse_freight_collect; }));
   k.push_back(BoolKey("AS-WHO-PAYS", "enabled",
                       "the record says who pays the return and the reshipment postage",
@@ -678,7 +678,7 @@ std::vector<Key> BuildKeys() {
                           return s.ticket.quality.damaged_packaging_marking;
                         }));
   k.push_back(StringKey("AS-QUALITY", "replacement_area",
-                        "where faulty goods go; seed: \"更换产品区\"", "\"返修区\"",
+                        "where faulty goods go, the replacement area (catalogue)", "\"返修区\"",
                         [](S& s) -> std::string& { return s.ticket.quality.replacement_area; }));
   DeadlineKeys(&k, "AS-RESALE", "a supplier exchange reaches the customer within", "; seed: 2 days",
                [](S& s) -> DeadlineTerms& { return s.ticket.resale.exchange; });
@@ -715,7 +715,7 @@ std::vector<Key> BuildKeys() {
   k.push_back(IntKey("AS-DEFECT", "delist_at", "tickets of a product before its delisting is proposed",
                      "5", 1, 1000, [](S& s) -> int& { return s.ticket.defect.delist_at; }));
   k.push_back(EnumKey("AS-WEEKLY", "report_day",
-                      "the day of the after-sales statistics; seed: \"每周六\"", "\"friday\"",
+                      "the day of the after-sales statistics; catalogue: every Saturday", "\"friday\"",
                       WeekdayNames(),
                       [](S& s) -> absl::Weekday& { return s.ticket.weekly.report_day; }));
   // ---- RV
@@ -734,11 +734,11 @@ std::vector<Key> BuildKeys() {
                          return s.review.contact_limit.override_roles;
                        }));
   k.push_back(EnumKey("RV-CHANNEL", "when_online",
-                      "channel when the buyer is online; seed: \"在线旺旺联系\"", "\"sms\"",
+                      "channel when the buyer is online; catalogue: chat", "\"sms\"",
                       ReviewChannelNames(),
                       [](S& s) -> ReviewChannel& { return s.review.channel.when_online; }));
   k.push_back(EnumKey("RV-CHANNEL", "when_offline",
-                      "channel when the buyer is offline; seed: \"不在线电话联系\"", "\"sms\"",
+                      "channel when the buyer is offline; catalogue: phone", "\"sms\"",
                       ReviewChannelNames(),
                       [](S& s) -> ReviewChannel& { return s.review.channel.when_offline; }));
   k.push_back(BoolKey("RV-CHANNEL", "enforce", "refuse a chat or phone contact on the other channel",
@@ -798,7 +798,8 @@ std::vector<Key> BuildKeys() {
   k.push_back(ClockKey("RV-SCHEDULE", "local_time", "local time of the contacts after day 1",
                        "\"09:30\"", [](S& s) -> Duration& { return s.review.schedule.local_time; }));
   k.push_back(ClockKey("RV-PROMISE", "local_time",
-                       "local time of the reminder SMS the next day; seed: \"第二天短信\"",
+                       "local time of the reminder SMS; catalogue: not revised by that night, "
+                       "an SMS the next day",
                        "\"11:00\"", [](S& s) -> Duration& { return s.review.promise.local_time; }));
   k.push_back(IntKey("RV-PROMISE", "max_reminders", "reminder SMS at most", "2", 0, 10,
                      [](S& s) -> int& { return s.review.promise.max_reminders; }));
@@ -809,11 +810,13 @@ std::vector<Key> BuildKeys() {
                        "item price below which no return is needed; seed: 30 yuan", "\"50.00\"",
                        [](S& s) -> Money& { return s.review.remedy.threshold; }));
   k.push_back(EnumsKey("RV-REMEDY", "under_threshold",
-                       "remedies for an item under the threshold; seed: \"部分退款或下次送赠品\"",
+                       "remedies for an item under the threshold; catalogue: partial refund or a "
+                       "gift with the next order",
                        "[\"partial_refund\"]", RemedyNames(),
                        [](S& s) -> std::vector<Remedy>& { return s.review.remedy.under_threshold; }));
   k.push_back(EnumsKey("RV-REMEDY", "at_or_over_threshold",
-                       "remedies at or over it, or for a difficult buyer; seed: \"退换货\"",
+                       "remedies at or over it, or for a difficult buyer; catalogue: return or "
+                       "exchange",
                        "[\"exchange\"]", RemedyNames(),
                        [](S& s) -> std::vector<Remedy>& {
                          return s.review.remedy.at_or_over_threshold;

@@ -526,8 +526,7 @@ struct Shop::Impl {
     return out;
   }
 
-  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e,
-                                     const Rules& r) {
+  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e, const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kOrder, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<OrderPlaced>(e);
@@ -558,8 +557,7 @@ struct Shop::Impl {
       std::get<TicketRegistered>(*filled).shop_province = r.shop_province;
     }
     return ApplyTo(shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, TicketEnv(r),
-                   creates,
-                   [&](const Ticket& ticket, const Outcome& out) {
+                   creates, [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
                      open_tickets.Update(ticket);
                      Enqueue(shard, EntityKind::kTicket, key, out, MetaOf(e), !ticket.open());

@@ -65,8 +65,8 @@ struct PackCourier {
 // The phrase lists of [phrases]: the shipped packs on or off, shipped
 // phrases removed, the shop's own phrases added, allow words.
 struct PackPhrases {
-  bool seed = true;              // the shipped seed pack (kefu::SeedPack)
-  bool advertising_law = false;  // kefu::AdvertisingLawPack
+  bool seed = true;                 // the shipped seed pack (kefu::SeedPack)
+  bool advertising_law = false;     // kefu::AdvertisingLawPack
   std::vector<std::string> remove;  // shipped phrases dropped
   std::vector<std::string> allow;   // cancel any hit they cover, in every list
   std::vector<PhraseEntry> add;     // the shop's own, in the list "shop"
@@ -154,7 +154,7 @@ KEFU_EXPORT PackReading ReadPolicyPack(std::string_view toml, std::string_view f
 // Same, as a status: kInvalidArgument whose message is every error, one per
 // line ("file:line:column: key: message").
 KEFU_EXPORT absl::StatusOr<PolicyPack> ParsePolicyPack(std::string_view toml,
-                                                      std::string_view file);
+                                                       std::string_view file);
 
 // Reads the file at `path` and parses it; kNotFound / kPermissionDenied /
 // kDataLoss with the system's reason when it cannot be read.

@@ -22,6 +22,7 @@
 #include "kefu/policies/product_tests.h"
 #include "kefu/policies/review_policies.h"
 #include "kefu/policies/review_rotation.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/policies/ticket_terms.h"
 

@@ -26,6 +26,7 @@
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_terms.h"
 #include "kefu/policies/province.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/text/packs.h"
 
 // toml++ is used header-only, in this file only: a host never needs it.
@@ -127,7 +128,8 @@ const Names<Remedy>& RemedyNames() {
   return *n;
 }
 const Names<StaffRole>& RoleNames() {
-  static const auto* n = new Names<StaffRole>(EnumNames<StaffRole>(4, StaffRoleName));
+  static const auto* n =
+      new Names<StaffRole>(EnumNames<StaffRole>(kStaffRoleCount, StaffRoleName));
   return *n;
 }
 const Names<ReviewChannel>& ReviewChannelNames() {

@@ -637,6 +637,8 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "phrases.add", "not a PH rule"},
       {"apology with no marker", "[PH-APOLOGY]\nenabled = true\nrefusal_markers = []\n", 3,
        "PH-APOLOGY.refusal_markers", "no refusal marker"},
+      {"unknown role", "[RV-CONTACT-LIMIT]\noverride_roles = [\"manager\", \"boss\"]\n", 2,
+       "RV-CONTACT-LIMIT.override_roles", "\"boss\" is not one of"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
        "ORD-PREPAY.channels", "\"wechat\" is not one of"},
       {"shop in no province", "[shop]\nprovince = \"广\"\n", 2, "shop.province", "not a province"},

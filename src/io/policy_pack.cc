@@ -858,6 +858,148 @@ std::vector<Key> BuildKeys() {
                        }));
   k.push_back(BoolKey("RV-REMEDY", "neutral_too", "neutral reviews follow the same lists",
                       [](S& s) -> bool& { return s.review.remedy.neutral_too; }));
+  // ---- KPI, SH, FB (TeamPolicies: the host reads them from settings().team)
+  k.push_back(RateKey("KPI-MONTH", "base_growth",
+                      "the month's base target over last month's orders; catalogue: 10%", "\"12%\"",
+                      [](S& s) -> Rate& { return s.team.targets.base_growth; }));
+  k.push_back(RateKey("KPI-MONTH", "stretch_growth",
+                      "the month's stretch target over last month's orders; catalogue: 25%",
+                      "\"30%\"", [](S& s) -> Rate& { return s.team.targets.stretch_growth; }));
+  k.push_back(IntKey("KPI-MONTH", "days_per_week", "days a week's quota is split over", "6", 1, 7,
+                     [](S& s) -> int& { return s.team.targets.days_per_week; }));
+  k.push_back(BoolKey("KPI-CARRY", "carry_shortfall",
+                      "a week's shortfall is added to the next week's quota (catalogue)",
+                      [](S& s) -> bool& { return s.team.targets.carry_shortfall; }));
+  k.push_back(IntKey("KPI-EXAM", "max_score", "an exam's full score; catalogue: 100", "120", 1,
+                     1000, [](S& s) -> int& { return s.team.exam.max_score; }));
+  k.push_back(IntKey("KPI-EXAM", "pass_mark", "the score that passes", "70", 0, 1000,
+                     [](S& s) -> int& { return s.team.exam.pass_mark; }));
+  {
+    Key shifts;
+    shifts.table = "SH-SHIFTS";
+    shifts.name = "shifts";
+    shifts.comment =
+        "the shifts; catalogue: early 9:00-18:30, middle 11:30-21:00, late Tuesday-Friday "
+        "16:00-24:00";
+    shifts.example =
+        "[{ name = \"day\", start = \"09:00\", end = \"18:00\", days = [\"monday\", "
+        "\"tuesday\"] }]";
+    shifts.print = [](const S& s) {
+      std::vector<std::string> items;
+      for (const ShiftTemplate& t : s.team.shifts.shifts) {
+        std::vector<std::string> days;
+        for (absl::Weekday d : t.days) days.push_back(NameOf(WeekdayNames(), d));
+        items.push_back(absl::StrCat("{ name = ", Quote(t.name), ", start = ",
+                                     Quote(ClockText(t.start)), ", end = ", Quote(ClockText(t.end)),
+                                     ", days = ", QuoteList(days), " }"));
+      }
+      return "[\n  " + absl::StrJoin(items, ",\n  ") + (items.empty() ? "]" : ",\n]");
+    };
+    shifts.set = [](const toml::node& n, S& s) -> SetResult {
+      const toml::array* a = n.as_array();
+      if (a == nullptr) return Want("an array of { name, start, end, days }", n);
+      std::vector<ShiftTemplate> out;
+      for (const toml::node& e : *a) {
+        const toml::table* t = e.as_table();
+        if (t == nullptr) return Want("a table { name, start, end, days }", e);
+        ShiftTemplate shift;
+        std::optional<WorkingHours> hours;
+        std::string start, end;
+        bool has_start = false, has_end = false, has_days = false;
+        for (const auto& [key, v] : *t) {
+          const std::string_view name = key.str();
+          SetResult r;
+          if (name == "name") {
+            r = ReadString(v, &shift.name, false);
+          } else if (name == "start") {
+            r = ReadString(v, &start, false);
+            has_start = true;
+          } else if (name == "end") {
+            r = ReadString(v, &end, false);
+            has_end = true;
+          } else if (name == "days") {
+            r = ReadEnumList(v, WeekdayNames(), &shift.days);
+            has_days = true;
+          } else {
+            r = Bad(absl::StrCat("unknown key \"", ToAbsl(name),
+                                 "\" in a shift (name, start, end, days)"),
+                    v);
+          }
+          if (r) return r;
+        }
+        if (shift.name.empty() || !has_start || !has_end || !has_days) {
+          return Bad("a shift needs name, start, end and days", e);
+        }
+        toml::value<std::string> span(start + "-" + end);
+        if (SetResult r = ReadHours(span, false, &hours)) return Bad(r->message, e);
+        if (!hours) return Bad("a shift needs start and end", e);
+        shift.start = hours->open;
+        shift.end = hours->close;
+        for (const ShiftTemplate& before : out) {
+          if (before.name == shift.name) {
+            return Bad(absl::StrCat("shift \"", shift.name, "\" is listed twice"), e);
+          }
+        }
+        out.push_back(std::move(shift));
+      }
+      s.team.shifts.shifts = std::move(out);
+      return std::nullopt;
+    };
+    k.push_back(std::move(shifts));
+  }
+  k.push_back(StringsKey("SH-COVERAGE", "channels",
+                         "the channels staffed at every hour of service; catalogue: 旺旺, 商城, "
+                         "53客服",
+                         "[\"旺旺\", \"商城\"]",
+                         [](S& s) -> std::vector<std::string>& { return s.team.shifts.channels; }));
+  k.push_back(ClockKey("SH-COVERAGE", "service_start", "local time service opens", "\"08:30\"",
+                       [](S& s) -> Duration& { return s.team.shifts.service_start; }));
+  {
+    // Up to 24:00 (midnight at the end of the day), unlike the other times.
+    Key end;
+    end.table = "SH-COVERAGE";
+    end.name = "service_end";
+    end.comment = "local time service closes (\"24:00\": midnight)";
+    end.example = "\"23:00\"";
+    end.print = [](const S& s) { return Quote(ClockText(s.team.shifts.service_end)); };
+    end.set = [](const toml::node& n, S& s) -> SetResult {
+      if (!n.is_string()) return Want("a local time \"HH:MM\"", n);
+      const std::string& v = n.as_string()->get();
+      if (!ParseClock(v, 24 * 60, &s.team.shifts.service_end)) {
+        return Bad(absl::StrCat("\"", v, "\" is not a local time from \"00:00\" to \"24:00\""), n);
+      }
+      return std::nullopt;
+    };
+    k.push_back(std::move(end));
+  }
+  k.push_back(DurationKey("SH-HANDOVER", "arrive_early_min",
+                          "the next shift arrives at least this early; catalogue: 10 minutes",
+                          "\"5m\"", [](S& s) -> Duration& { return s.team.shifts.arrive_early_min; }));
+  k.push_back(DurationKey("SH-HANDOVER", "arrive_early_max",
+                          "and at most this early; catalogue: 15 minutes", "\"20m\"",
+                          [](S& s) -> Duration& { return s.team.shifts.arrive_early_max; }));
+  k.push_back(MoneyKey("FB-ROLES", "refund_approval_above",
+                       "a refund above this needs approve_large_refund's roles", "\"200.00\"",
+                       [](S& s) -> Money& { return s.team.roles.refund_approval_above; }));
+  k.push_back(EnumsKey("FB-ROLES", "approve_large_refund", "roles that approve a large refund",
+                       "[\"manager\"]", RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& { return s.team.roles.approve_large_refund; }));
+  k.push_back(EnumsKey("FB-ROLES", "override_contact_limit",
+                       "roles that may go past RV-CONTACT-LIMIT", "[\"manager\"]", RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& {
+                         return s.team.roles.override_contact_limit;
+                       }));
+  k.push_back(EnumsKey("FB-ROLES", "approve_shift_swap",
+                       "roles that approve a shift swap (SH-HANDOVER)", "[\"team_lead\"]",
+                       RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& { return s.team.roles.approve_shift_swap; }));
+  k.push_back(EnumsKey("FB-ROLES", "change_score",
+                       "roles that may change a judged part of a score card (KPI-SCORE)",
+                       "[\"qc_inspector\"]", RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& { return s.team.roles.change_score; }));
+  k.push_back(StringKey("FB-REPORT", "escalate_to",
+                        "who receives the six kinds of report (seed 001)", "\"经理\"",
+                        [](S& s) -> std::string& { return s.team.report.escalate_to; }));
   // ---- PH
   k.push_back(BoolKey("PH-APOLOGY", "enabled",
                       "a refusal opens with the apology; seed: \"非常抱歉\"",
@@ -1505,6 +1647,21 @@ class Reader {
            absl::StrCat("the in-province cap (", cap.in_province.ToString(),
                         ") is above the out-of-province one (", cap.out_of_province.ToString(),
                         "): a nearer return is reimbursed more"));
+    }
+    if (s.team.exam.pass_mark > s.team.exam.max_score) {
+      const std::string key =
+          where.count("KPI-EXAM.pass_mark") > 0 ? "KPI-EXAM.pass_mark" : "KPI-EXAM.max_score";
+      Error(at(key, "KPI-EXAM"), key,
+            absl::StrCat("the pass mark ", s.team.exam.pass_mark, " is above the full score ",
+                         s.team.exam.max_score));
+    }
+    if (s.team.shifts.service_end <= s.team.shifts.service_start) {
+      Error(at("SH-COVERAGE.service_end", "SH-COVERAGE"), "SH-COVERAGE.service_end",
+            "service closes before it opens");
+    }
+    if (s.team.shifts.arrive_early_max < s.team.shifts.arrive_early_min) {
+      Error(at("SH-HANDOVER.arrive_early_max", "SH-HANDOVER"), "SH-HANDOVER.arrive_early_max",
+            "arrive_early_max is below arrive_early_min");
     }
     if (s.ticket.defect.delist_at < s.ticket.defect.test_at) {
       Warn(at("AS-DEFECT.delist_at", "AS-DEFECT"), "AS-DEFECT.delist_at",

@@ -325,6 +325,53 @@ std::vector<Row> Rows() {
   return r;
 }
 
+// The team keys (KPI, SH, FB): what they set is in settings().team, which no
+// ShopOptions field holds.
+struct TeamRow {
+  std::string table;
+  std::string key;
+  std::function<std::string(const TeamPolicies&)> view;
+  std::string want;
+};
+
+std::vector<TeamRow> TeamRows() {
+  using T = const TeamPolicies&;
+  auto roles = [](const std::vector<StaffRole>& r) { return JoinNames(r, StaffRoleName); };
+  return {
+      {"KPI-MONTH", "base_growth", [](T t) { return t.targets.base_growth.ToString(); }, "12%"},
+      {"KPI-MONTH", "stretch_growth", [](T t) { return t.targets.stretch_growth.ToString(); }, "30%"},
+      {"KPI-MONTH", "days_per_week", [](T t) { return absl::StrCat(t.targets.days_per_week); }, "6"},
+      {"KPI-CARRY", "carry_shortfall", [](T t) { return absl::StrCat(t.targets.carry_shortfall); }, "0"},
+      {"KPI-EXAM", "max_score", [](T t) { return absl::StrCat(t.exam.max_score); }, "120"},
+      {"KPI-EXAM", "pass_mark", [](T t) { return absl::StrCat(t.exam.pass_mark); }, "70"},
+      {"SH-SHIFTS", "shifts",
+       [](T t) {
+         std::vector<std::string> out;
+         for (const ShiftTemplate& s : t.shifts.shifts) {
+           out.push_back(absl::StrCat(s.name, " ", Clock(s.start), "-", Clock(s.end), " ",
+                                      s.days.size()));
+         }
+         return Join(out);
+       },
+       "day 9h-18h 2"},
+      {"SH-COVERAGE", "channels", [](T t) { return Join(t.shifts.channels); }, "旺旺,商城"},
+      {"SH-COVERAGE", "service_start", [](T t) { return Clock(t.shifts.service_start); }, "8h30m"},
+      {"SH-COVERAGE", "service_end", [](T t) { return Clock(t.shifts.service_end); }, "23h"},
+      {"SH-HANDOVER", "arrive_early_min", [](T t) { return Clock(t.shifts.arrive_early_min); }, "5m"},
+      {"SH-HANDOVER", "arrive_early_max", [](T t) { return Clock(t.shifts.arrive_early_max); }, "20m"},
+      {"FB-ROLES", "refund_approval_above",
+       [](T t) { return t.roles.refund_approval_above.ToString(); }, "200.00"},
+      {"FB-ROLES", "approve_large_refund", [roles](T t) { return roles(t.roles.approve_large_refund); },
+       "manager"},
+      {"FB-ROLES", "override_contact_limit",
+       [roles](T t) { return roles(t.roles.override_contact_limit); }, "manager"},
+      {"FB-ROLES", "approve_shift_swap", [roles](T t) { return roles(t.roles.approve_shift_swap); },
+       "team_lead"},
+      {"FB-ROLES", "change_score", [roles](T t) { return roles(t.roles.change_score); }, "qc_inspector"},
+      {"FB-REPORT", "escalate_to", [](T t) { return t.report.escalate_to; }, "经理"},
+  };
+}
+
 // The example value of a key (booleans: the opposite of the default).
 std::string Example(const PackKeyInfo& k) {
   if (!k.example.empty()) return k.example;
@@ -354,16 +401,29 @@ const Row* FindRow(const std::vector<Row>& rows, const PackKeyInfo& k) {
 
 TEST(PolicyPack, EveryKeySetsItsOptionField) {
   const std::vector<Row> rows = Rows();
+  const std::vector<TeamRow> team_rows = TeamRows();
   const ShopOptions today;
   const ShopOptions defaults = PolicyPack::Defaults().shop_options();
   std::set<std::string> keys;
   for (const PackKeyInfo& k : PolicyPackKeys()) {
     SCOPED_TRACE(absl::StrCat(k.table, ".", k.name));
     keys.insert(absl::StrCat(k.table, ".", k.name));
-    const Row* row = FindRow(rows, k);
-    ASSERT_NE(row, nullptr) << "no test row for this key";
     const PolicyPack pack =
         MustParse(absl::StrCat("[", k.table, "]\n", k.name, " = ", Example(k), "\n"));
+    const TeamRow* team = nullptr;
+    for (const TeamRow& t : team_rows) {
+      if (t.table == k.table && t.key == k.name) team = &t;
+    }
+    if (team != nullptr) {
+      EXPECT_EQ(team->view(pack.settings().team), team->want);
+      EXPECT_EQ(team->view(PolicyPack::Defaults().settings().team),
+                team->view(TeamPolicies::Defaults()));
+      EXPECT_NE(team->view(TeamPolicies::Defaults()), team->want);
+      EXPECT_EQ(pack.Diff().size(), 1u) << absl::StrJoin(pack.Diff(), "\n");
+      continue;
+    }
+    const Row* row = FindRow(rows, k);
+    ASSERT_NE(row, nullptr) << "no test row for this key";
     EXPECT_EQ(row->view(pack.shop_options()), row->want);
     // The default is today's option, and the example is not the default.
     EXPECT_EQ(row->view(defaults), row->view(today));
@@ -371,7 +431,8 @@ TEST(PolicyPack, EveryKeySetsItsOptionField) {
     // The key changes nothing else: its diff is one line.
     EXPECT_EQ(pack.Diff().size(), 1u) << absl::StrJoin(pack.Diff(), "\n");
   }
-  EXPECT_EQ(keys.size(), rows.size()) << "a test row for a key the pack does not have";
+  EXPECT_EQ(keys.size(), rows.size() + team_rows.size())
+      << "a test row for a key the pack does not have";
 }
 
 TEST(PolicyPack, DefaultsAreTodaysOptions) {
@@ -639,6 +700,11 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "PH-APOLOGY.refusal_markers", "no refusal marker"},
       {"unknown role", "[RV-CONTACT-LIMIT]\noverride_roles = [\"manager\", \"boss\"]\n", 2,
        "RV-CONTACT-LIMIT.override_roles", "\"boss\" is not one of"},
+      {"pass mark above the full score", "[KPI-EXAM]\nmax_score = 50\n", 2, "KPI-EXAM.max_score",
+       "above the full score"},
+      {"shift that ends before it starts",
+       "[SH-SHIFTS]\nshifts = [{ name = \"x\", start = \"18:00\", end = \"09:00\", days = [] }]\n",
+       2, "SH-SHIFTS.shifts", "closes before it opens"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
        "ORD-PREPAY.channels", "\"wechat\" is not one of"},
       {"shop in no province", "[shop]\nprovince = \"广\"\n", 2, "shop.province", "not a province"},

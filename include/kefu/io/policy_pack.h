@@ -34,6 +34,7 @@
 #include "kefu/engine/shop.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/review_policies.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/text/phrase_matcher.h"
 #include "kefu/text/reply_checker.h"
@@ -77,6 +78,9 @@ struct PolicySettings {
   OrderPolicies order = OrderPolicies::Defaults();
   TicketPolicies ticket = TicketPolicies::Defaults();
   ReviewPolicies review = ReviewPolicies::Defaults();
+  // KPI, SH and FB rules: not in ShopOptions (no Shop consults them yet); a
+  // host reads them here.
+  TeamPolicies team = TeamPolicies::Defaults();
   // An IANA zone name; calendar.time_zone is the calendar's form of it.
   std::string time_zone = "Asia/Shanghai";
   BusinessCalendar::Options calendar;

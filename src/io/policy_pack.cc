@@ -978,6 +978,104 @@ std::vector<Key> BuildKeys() {
   k.push_back(DurationKey("SH-HANDOVER", "arrive_early_max",
                           "and at most this early; catalogue: 15 minutes", "\"20m\"",
                           [](S& s) -> Duration& { return s.team.shifts.arrive_early_max; }));
+  {
+    // One integer per part, by the part's name; parts not named keep theirs.
+    Key weights;
+    weights.table = "KPI-SCORE";
+    weights.name = "weights";
+    weights.comment =
+        "points of each part of the score card; catalogue: 10 + 10, 20, 20, 5 + 5 + 10, 4 + 6 "
+        "(90)";
+    weights.example = "{ attitude = 25 }";
+    weights.print = [](const S& s) {
+      std::vector<std::string> parts;
+      for (int i = 0; i < kScorePartCount; ++i) {
+        parts.push_back(absl::StrCat(ToAbsl(ScorePartName(static_cast<ScorePart>(i))), " = ",
+                                     s.team.score_card.weights[static_cast<size_t>(i)]));
+      }
+      return "{ " + absl::StrJoin(parts, ", ") + " }";
+    };
+    weights.set = [](const toml::node& n, S& s) -> SetResult {
+      const toml::table* t = n.as_table();
+      if (t == nullptr) return Want("a table { part = points, ... }", n);
+      auto w = s.team.score_card.weights;
+      for (const auto& [key, v] : *t) {
+        int part = -1;
+        std::vector<std::string> names;
+        for (int i = 0; i < kScorePartCount; ++i) {
+          names.emplace_back(ScorePartName(static_cast<ScorePart>(i)));
+          if (names.back() == key.str()) part = i;
+        }
+        if (part < 0) {
+          return Bad(absl::StrCat("\"", ToAbsl(key.str()), "\" is not a part of the score card (",
+                                  absl::StrJoin(names, ", "), ")"),
+                     v);
+        }
+        int64_t points = 0;
+        if (SetResult r = ReadInt(v, 0, 100, &points)) return r;
+        w[static_cast<size_t>(part)] = static_cast<int>(points);
+      }
+      s.team.score_card.weights = w;
+      return std::nullopt;
+    };
+    k.push_back(std::move(weights));
+  }
+  // FB-TRIAGE: points by customer level, category and agent level.
+  auto points_key = [](const char* name, const char* comment, const char* example,
+                       std::vector<TriagePolicy::Points> TriagePolicy::*field) {
+    Key key;
+    key.table = "FB-TRIAGE";
+    key.name = name;
+    key.comment = comment;
+    key.example = example;
+    key.print = [field](const S& s) {
+      std::vector<std::string> items;
+      for (const TriagePolicy::Points& p : s.team.triage.*field) {
+        items.push_back(absl::StrCat("{ key = ", Quote(p.key), ", points = ", p.points, " }"));
+      }
+      return "[" + absl::StrJoin(items, ", ") + "]";
+    };
+    key.set = [field](const toml::node& n, S& s) -> SetResult {
+      const toml::array* a = n.as_array();
+      if (a == nullptr) return Want("an array of { key = \"...\", points = N }", n);
+      std::vector<TriagePolicy::Points> out;
+      for (const toml::node& e : *a) {
+        const toml::table* t = e.as_table();
+        if (t == nullptr) return Want("a table { key = \"...\", points = N }", e);
+        TriagePolicy::Points p;
+        bool has_key = false, has_points = false;
+        for (const auto& [k2, v] : *t) {
+          SetResult r;
+          if (k2.str() == "key") {
+            r = ReadString(v, &p.key, false);
+            has_key = true;
+          } else if (k2.str() == "points") {
+            int64_t points = 0;
+            r = ReadInt(v, -1000, 1000, &points);
+            p.points = static_cast<int>(points);
+            has_points = true;
+          } else {
+            r = Bad(absl::StrCat("unknown key \"", ToAbsl(k2.str()), "\" (key, points)"), v);
+          }
+          if (r) return r;
+        }
+        if (!has_key || !has_points) return Bad("an entry needs key and points", e);
+        for (const TriagePolicy::Points& before : out) {
+          if (before.key == p.key) return Bad(absl::StrCat("\"", p.key, "\" is listed twice"), e);
+        }
+        out.push_back(std::move(p));
+      }
+      s.team.triage.*field = std::move(out);
+      return std::nullopt;
+    };
+    return key;
+  };
+  k.push_back(points_key("customer_levels", "priority points by customer level (seed 003)",
+                         "[{ key = \"vip\", points = 50 }]", &TriagePolicy::customer_levels));
+  k.push_back(points_key("categories", "priority points by problem category (seed 003)",
+                         "[{ key = \"complaint\", points = 60 }]", &TriagePolicy::categories));
+  k.push_back(points_key("agent_levels", "priority points by the agent's level (seed 003)",
+                         "[{ key = \"senior\", points = 20 }]", &TriagePolicy::agent_levels));
   k.push_back(MoneyKey("FB-ROLES", "refund_approval_above",
                        "a refund above this needs approve_large_refund's roles", "\"200.00\"",
                        [](S& s) -> Money& { return s.team.roles.refund_approval_above; }));

@@ -334,6 +334,12 @@ struct TeamRow {
   std::string want;
 };
 
+std::string Points(const std::vector<TriagePolicy::Points>& points) {
+  std::vector<std::string> out;
+  for (const TriagePolicy::Points& p : points) out.push_back(absl::StrCat(p.key, "=", p.points));
+  return Join(out);
+}
+
 std::vector<TeamRow> TeamRows() {
   using T = const TeamPolicies&;
   auto roles = [](const std::vector<StaffRole>& r) { return JoinNames(r, StaffRoleName); };
@@ -369,6 +375,16 @@ std::vector<TeamRow> TeamRows() {
        "team_lead"},
       {"FB-ROLES", "change_score", [roles](T t) { return roles(t.roles.change_score); }, "qc_inspector"},
       {"FB-REPORT", "escalate_to", [](T t) { return t.report.escalate_to; }, "经理"},
+      {"KPI-SCORE", "weights",
+       [](T t) {
+         std::vector<std::string> w;
+         for (int x : t.score_card.weights) w.push_back(absl::StrCat(x));
+         return Join(w);
+       },
+       "10,10,25,20,5,5,10,4,6"},
+      {"FB-TRIAGE", "customer_levels", [](T t) { return Points(t.triage.customer_levels); }, "vip=50"},
+      {"FB-TRIAGE", "categories", [](T t) { return Points(t.triage.categories); }, "complaint=60"},
+      {"FB-TRIAGE", "agent_levels", [](T t) { return Points(t.triage.agent_levels); }, "senior=20"},
   };
 }
 
@@ -705,6 +721,8 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
       {"shift that ends before it starts",
        "[SH-SHIFTS]\nshifts = [{ name = \"x\", start = \"18:00\", end = \"09:00\", days = [] }]\n",
        2, "SH-SHIFTS.shifts", "closes before it opens"},
+      {"unknown score part", "[KPI-SCORE]\nweights = { attitude = 20, charm = 5 }\n", 2,
+       "KPI-SCORE.weights", "\"charm\" is not a part of the score card"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
        "ORD-PREPAY.channels", "\"wechat\" is not one of"},
       {"shop in no province", "[shop]\nprovince = \"广\"\n", 2, "shop.province", "not a province"},

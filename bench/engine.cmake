@@ -4,3 +4,5 @@ kefu_add_benchmark(replay_bench ${CMAKE_CURRENT_LIST_DIR}/replay_bench.cc LIBS k
 kefu_add_benchmark(events_bench ${CMAKE_CURRENT_LIST_DIR}/events_bench.cc LIBS nlohmann_json::nlohmann_json
   kefu_sample)
 kefu_add_benchmark(shop_save_bench ${CMAKE_CURRENT_LIST_DIR}/shop_save_bench.cc LIBS kefu_sample)
+# The SQLite store: durable apply and recovery (issue 18).
+kefu_add_benchmark(store_bench ${CMAKE_CURRENT_LIST_DIR}/store_bench.cc LIBS kefu_sample)

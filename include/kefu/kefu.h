@@ -45,6 +45,7 @@
 #include "kefu/engine/deadline_queue.h"
 #include "kefu/engine/shop.h"
 #include "kefu/engine/shop_event.h"
+#include "kefu/engine/store.h"
 
 // io
 #include "kefu/io/events.h"
@@ -52,5 +53,6 @@
 #include "kefu/io/policy_pack.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/state_json.h"
+#include "kefu/store/sqlite_store.h"
 
 #endif  // KEFU_KEFU_H_

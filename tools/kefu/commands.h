@@ -79,6 +79,14 @@ Runner SetupDiagram(CLI::App& app, Streams io);
 // kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
 Runner SetupSample(CLI::App& app, Streams io);
 
+// kefu serve --db FILE [--durability full|normal] [--snapshot-every N] [--batch N]
+//            [--max-line-bytes N] [--lang zh|en] [--http ADDRESS:PORT [--allow-remote]]
+//            (serve.cc)
+Runner SetupServe(CLI::App& app, Streams io);
+
+// kefu report --db FILE [--json] [--until TIME] [--limit N] [--lang zh|en] (serve.cc)
+Runner SetupReport(CLI::App& app, Streams io);
+
 }  // namespace kefu::tool
 
 #endif  // KEFU_TOOLS_KEFU_COMMANDS_H_

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "absl/time/civil_time.h"
 #include "CLI/CLI.hpp"
 #include "commands.h"
+#include "report_output.h"
 #include "kefu/core/time.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
@@ -51,6 +53,9 @@ struct Args {
   std::optional<std::string> until, limit, keep, max_line_bytes;
   std::string lang = "zh";
   std::string state_in, state_out, policy;
+  // --db FILE: into a store instead (serve.cc, docs/serve.md).
+  StoreArgs store;
+  RawStoreArgs store_raw;
 };
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
@@ -122,7 +127,10 @@ std::string Day(LocalDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
+}  // namespace
+
 // ------------------------------------------------------------------ JSON
+// (shared with the store's commands: report_output.h)
 
 nlohmann::ordered_json MoneyJson(const std::vector<std::pair<std::string, Money>>& money) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
@@ -445,7 +453,47 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
   }
 }
 
+namespace {
+
+// kefu replay EVENTS --db FILE: the events into the store, then its report.
+int RunReplayIntoStore(const Args& args, Streams io) {
+  if (!args.state_in.empty() || !args.state_out.empty() || args.strict || args.keep) {
+    io.err << "kefu replay: --db keeps the shop in the store: --state-in, --state-out, "
+              "--strict and --keep do not apply to it\n";
+    return kExitUsage;
+  }
+  StoreArgs a = args.store;
+  RawStoreArgs raw = args.store_raw;
+  a.file = args.file;
+  a.json = args.json;
+  raw.lang = args.lang;
+  raw.until = args.until;
+  raw.policy = args.policy;
+  if (args.limit || args.max_line_bytes) {
+    auto count = [&](const std::optional<std::string>& text, const char* name, size_t min,
+                     size_t* into) {
+      if (!text) return true;
+      char* end = nullptr;
+      const long long x = std::strtoll(text->c_str(), &end, 10);
+      if (text->empty() || *end != '\0' || x < static_cast<long long>(min)) {
+        io.err << "kefu replay: " << name << " needs a count >= " << min << ", got \"" << *text
+               << "\"\n";
+        return false;
+      }
+      *into = static_cast<size_t>(x);
+      return true;
+    };
+    if (!count(args.limit, "--limit", 0, &a.limit) ||
+        !count(args.max_line_bytes, "--max-line-bytes", 1, &a.max_line_bytes)) {
+      return kExitUsage;
+    }
+  }
+  if (int rc = Finish("replay", raw, &a, io); rc != kExitOk) return rc;
+  return ReplayIntoStore(a, io);
+}
+
 int RunReplay(const Args& args, Streams io) {
+  if (!args.store.db.empty()) return RunReplayIntoStore(args, io);
   const std::string& file = args.file;
   const bool json = args.json;
   const bool progress = !args.no_progress;
@@ -592,6 +640,23 @@ Runner SetupReplay(CLI::App& app, Streams io) {
                  "the shop's policy pack (TOML, docs/policy_pack.md; - for standard input): "
                  "its rules, calendar, couriers and phrases; not valid: its errors, exit 1")
       ->type_name("FILE");
+  app.add_option("--db", args->store.db,
+                 "apply the events to the shop kept in the store FILE (created when absent) and "
+                 "report everything it has taken, this run's events and earlier ones' "
+                 "(docs/serve.md)")
+      ->type_name("FILE");
+  args->store.max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  app.add_option("--durability", args->store_raw.durability,
+                 "with --db: full (default) or normal (docs/store.md)")
+      ->type_name("full|normal")
+      ->check(CLI::IsMember({"full", "normal"}));
+  app.add_option("--snapshot-every", args->store_raw.snapshot_every,
+                 "with --db: a snapshot of the shop every N journal entries")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--batch", args->store.batch, "with --db: events a commit (default 10000)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
   return [args, io] { return RunReplay(*args, io); };
 }
 

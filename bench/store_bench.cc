@@ -1,0 +1,181 @@
+// The SQLite store (kefu/store/sqlite_store.h, issue 18): durable apply
+// against the in-memory Shop in the same run, and recovery.
+//
+//   BM_ShopApply                      the in-memory baseline: Shop::Apply
+//   BM_StoreApply/<durability>/<batch>  ApplyBatch of `batch` events into a
+//                                     store in $TMPDIR (/tmp); durability
+//                                     0 = full (fsync every commit), 1 = normal
+//   BM_StoreOpen/<history>            Open of a store holding `history`
+//                                     events with its snapshot at the end
+//                                     and history/10 journal entries after it
+//
+// Events are a sample week (tools/sample/) in time order, fed once each
+// (every iteration takes the next events; a fresh store when they run
+// out). items_per_second is events a second of wall-clock time (a commit
+// waits for the disk); bytes_per_event the file per event journaled.
+// Batches of 1 run 2,000 events: in full mode each pays an fsync.
+//
+//   ./build/bench/bench/store_bench --benchmark_filter='Apply'
+//   ./build/bench/bench/store_bench --benchmark_filter='Open/1000000'
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "kefu/engine/shop.h"
+#include "kefu/store/sqlite_store.h"
+#include "sample/sample.h"
+
+namespace kefu {
+namespace {
+
+const std::vector<ShopEvent>& Week() {
+  static const std::vector<ShopEvent>* events = [] {
+    auto* v = new std::vector<ShopEvent>;
+    SampleOptions sample;
+    sample.orders_per_day = 3000;  // about 200k events in the week
+    if (!GenerateSample(sample, [&](const ShopEvent& e) { v->push_back(e); }).ok()) std::abort();
+    return v;
+  }();
+  return *events;
+}
+
+std::string TempPath(const std::string& name) {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::string path =
+      std::string(tmp ? tmp : "/tmp") + "/kefu-store-bench-" + std::to_string(getpid()) + "-" + name;
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  return path;
+}
+
+int64_t FileBytes(const std::string& path) {
+  int64_t total = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    struct stat st {};
+    if (stat((path + suffix).c_str(), &st) == 0) total += st.st_size;
+  }
+  return total;
+}
+
+void BM_ShopApply(benchmark::State& state) {
+  const std::vector<ShopEvent>& week = Week();
+  ShopOptions options;
+  options.shards = 1;
+  std::unique_ptr<Shop> shop = *Shop::Create(options);
+  size_t next = 0;
+  for (auto _ : state) {
+    if (next == week.size()) {
+      state.PauseTiming();
+      shop = *Shop::Create(options);
+      next = 0;
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(shop->Apply(week[next++]));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ShopApply)->UseRealTime();
+
+void BM_StoreApply(benchmark::State& state) {
+  const std::vector<ShopEvent>& week = Week();
+  const Durability durability = state.range(0) == 0 ? Durability::kFull : Durability::kNormal;
+  const size_t batch = static_cast<size_t>(state.range(1));
+  SqliteStoreOptions options;
+  options.durability = durability;
+  options.shop.shards = 1;
+  const std::string path = TempPath("apply");
+  std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path, options);
+  size_t next = 0;
+  int64_t events = 0, bytes = 0, journaled = 0;
+  for (auto _ : state) {
+    if (next + batch > week.size()) {
+      state.PauseTiming();
+      bytes += FileBytes(path);
+      journaled += static_cast<int64_t>(next);
+      store.reset();
+      for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+      store = *SqliteStore::Open(path, options);
+      next = 0;
+      state.ResumeTiming();
+    }
+    absl::StatusOr<std::vector<StoredResult>> r =
+        store->ApplyBatch(absl::MakeConstSpan(week).subspan(next, batch));
+    if (!r.ok()) state.SkipWithError(std::string(r.status().message()).c_str());
+    next += batch;
+    events += static_cast<int64_t>(batch);
+  }
+  bytes += FileBytes(path);
+  journaled += static_cast<int64_t>(next);
+  state.SetItemsProcessed(events);
+  state.counters["bytes_per_event"] = static_cast<double>(bytes) / static_cast<double>(journaled);
+  store.reset();
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+BENCHMARK(BM_StoreApply)
+    ->ArgNames({"normal", "batch"})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Iterations(2000)
+    ->UseRealTime();
+BENCHMARK(BM_StoreApply)
+    ->ArgNames({"normal", "batch"})
+    ->Args({0, 100})
+    ->Args({1, 100})
+    ->Args({0, 10000})
+    ->Args({1, 10000})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// A store of `history` events (the sample's first days, as many as it
+// takes), snapshot at the end of `history`, then history/10 more.
+void BM_StoreOpen(benchmark::State& state) {
+  const int64_t history = state.range(0);
+  const int64_t after = history / 10;
+  SqliteStoreOptions options;
+  options.durability = Durability::kNormal;
+  options.shop.shards = 1;
+  options.snapshot_every = history;  // one snapshot, at the end of the history
+  const std::string path = TempPath("open");
+  {
+    std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path, options);
+    SampleOptions sample;
+    sample.orders_per_day = static_cast<int>(history / 7 / 7) + 1;
+    std::vector<ShopEvent> batch;
+    int64_t fed = 0;
+    auto flush = [&] {
+      if (!store->ApplyBatch(batch).ok()) std::abort();
+      fed += static_cast<int64_t>(batch.size());
+      batch.clear();
+    };
+    if (!GenerateSample(sample, [&](const ShopEvent& e) {
+          if (fed + static_cast<int64_t>(batch.size()) >= history + after) return;
+          batch.push_back(e);
+          if (batch.size() == 10000) flush();
+        }).ok()) {
+      std::abort();
+    }
+    flush();
+    state.counters["events"] = static_cast<double>(store->journal_seq());
+    state.counters["snapshot_at"] = static_cast<double>(store->snapshot_seq());
+  }
+  state.counters["MB"] = static_cast<double>(FileBytes(path)) / 1e6;
+  for (auto _ : state) {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
+    if (!store.ok()) state.SkipWithError(std::string(store.status().message()).c_str());
+    state.PauseTiming();
+    store->reset();
+    state.ResumeTiming();
+  }
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+BENCHMARK(BM_StoreOpen)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+}  // namespace kefu
+
+BENCHMARK_MAIN();

@@ -1,0 +1,111 @@
+// kefu/store/sqlite_store.h: the embedded store (kefu/engine/store.h) on
+// SQLite: one file holds a shop's journal, its latest snapshot and its due
+// items. docs/store.md describes the file, the durability modes and the
+// errors.
+//
+// Threading: as ShopStore. One process at a time may open a file for
+// writing (a lock file beside it, FILE-lock, held while the store is open);
+// any number may open it read-only (Report), also while a writer runs.
+#ifndef KEFU_STORE_SQLITE_STORE_H_
+#define KEFU_STORE_SQLITE_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "kefu/core/export.h"
+#include "kefu/engine/shop.h"
+#include "kefu/engine/store.h"
+#include "kefu/io/replay.h"
+
+namespace kefu {
+
+// How hard a commit tries to reach the disk.
+enum class Durability {
+  // synchronous=FULL: every commit is synced (fsync) before Apply returns.
+  // Survives a process crash and a power loss. The default.
+  kFull,
+  // synchronous=NORMAL: in WAL mode, commits are synced only at
+  // checkpoints. Survives a process crash (kill -9); a power loss or an
+  // operating-system crash may lose the last commits (never corrupts).
+  kNormal,
+};
+
+struct SqliteStoreOptions {
+  // The shop's options. Open a store with the options it was written with:
+  // the journal after the snapshot is applied again, and a different
+  // outcome than the one stored is kDataLoss (see Open).
+  ShopOptions shop;
+  Durability durability = Durability::kFull;
+  // A snapshot of the whole shop is written after this many journal
+  // entries, and the journal before it dropped. > 0.
+  int64_t snapshot_every = 100000;
+  // Open without writing: no lock, no journal, Apply/Due/Confirm fail with
+  // kFailedPrecondition. Reads what writers committed.
+  bool read_only = false;
+  // The most pages (of 4 KiB) the file may grow to (PRAGMA max_page_count);
+  // 0: no limit. A write past it fails as on a full disk: the events are
+  // not acknowledged and the shop stays as it was.
+  int64_t max_pages = 0;
+  // Items the report keeps per list (ReplayOptions::max_items_kept).
+  size_t max_items_kept = 1000;
+};
+
+class KEFU_EXPORT SqliteStore final : public ShopStore {
+ public:
+  // The format this build writes and reads (the meta table's "format").
+  static constexpr int kFormat = 1;
+
+  // Opens the store at `path`, creating it when absent (unless read_only:
+  // kNotFound), then loads its newest snapshot and applies the journal
+  // after it. Errors, with no store made:
+  //   kInvalidArgument: not a kefu store (another SQLite database, an empty
+  //     file, something else), or invalid options;
+  //   kFailedPrecondition: written by a newer kefu (a format above kFormat);
+  //     another process (or another SqliteStore) has it open for writing;
+  //   kDataLoss: truncated or corrupted (SQLite's own checks, a checksum of
+  //     a snapshot or journal row that does not match, a journal entry whose
+  //     outcome differs from the one stored), naming what;
+  //   kUnavailable: the file cannot be opened or read (the system's reason).
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                          SqliteStoreOptions options = {});
+  ~SqliteStore() override;
+
+  absl::StatusOr<StoredResult> Apply(const ShopEvent& event) override;
+  absl::StatusOr<std::vector<StoredResult>> ApplyBatch(
+      absl::Span<const ShopEvent> events) override;
+  absl::StatusOr<std::vector<StoredDueItem>> Due(Timestamp now, size_t max_items = 0) override;
+  absl::StatusOr<size_t> Confirm(absl::Span<const int64_t> ids) override;
+  absl::Status Snapshot() override;
+  const Shop& shop() const override;
+
+  // The replay report (kefu/io/replay.h) of every event the store took, as
+  // one kefu replay of them would give it: entities by state, decisions by
+  // rule, actions, warnings and breaches due by `until` (nullopt: the
+  // latest time of an applied event), what is still pending. Line numbers
+  // in its errors are journal positions. Works on a copy of the state (the
+  // store is not changed): costs a Save and a Load of the shop.
+  absl::StatusOr<ReplayReport> Report(std::optional<Timestamp> until = std::nullopt) const;
+
+  // Journal entries so far (the last seq), and the seq of the newest
+  // snapshot (0: none).
+  int64_t journal_seq() const;
+  int64_t snapshot_seq() const;
+  // Due items taken and not confirmed.
+  size_t pending_due() const;
+
+ private:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kefu
+
+#endif  // KEFU_STORE_SQLITE_STORE_H_

@@ -1,0 +1,364 @@
+// The SQLite store (kefu/store/sqlite_store.h): what it acknowledged comes
+// back on reopening, its report is one replay's, due items are delivered
+// until confirmed, and every file it cannot read is a clear error.
+#include "kefu/store/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kefu/engine/conversation.h"
+#include "kefu/io/events.h"
+#include "kefu/io/replay.h"
+#include "sample/sample.h"
+#include "store/store_test_util.h"
+
+namespace kefu {
+namespace {
+
+using ::testing::HasSubstr;
+using test::SampleEvents;
+using test::TempStorePath;
+
+SqliteStoreOptions Options(int64_t snapshot_every = 100000) {
+  SqliteStoreOptions o;
+  o.durability = Durability::kNormal;  // the tests need no fsync
+  o.snapshot_every = snapshot_every;
+  o.shop.shards = 1;
+  return o;
+}
+
+std::unique_ptr<SqliteStore> OpenOk(const std::string& path, SqliteStoreOptions o) {
+  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, std::move(o));
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : nullptr;
+}
+
+void ExecSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStore, AReopenedStoreHoldsTheShopItAcknowledged) {
+  const std::vector<ShopEvent> events = SampleEvents(5, 20);
+  const std::string path = TempStorePath("reopen");
+  std::string saved;
+  {
+    auto store = OpenOk(path, Options(97));
+    ASSERT_NE(store, nullptr);
+    for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
+    saved = store->shop().Save();
+    EXPECT_EQ(store->journal_seq(), static_cast<int64_t>(events.size()));
+    EXPECT_GT(store->snapshot_seq(), 0);
+  }
+  auto again = OpenOk(path, Options(97));
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(events.size()));
+}
+
+TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 10);
+  const std::string path = TempStorePath("snapshot");
+  {
+    auto store = OpenOk(path, Options(50));
+    for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
+    EXPECT_EQ(store->snapshot_seq(), static_cast<int64_t>(events.size()) / 50 * 50);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*), min(seq) FROM journal", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_LT(sqlite3_column_int64(st, 0), 50);
+  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM snapshot", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStore, ABatchGivesTheResultsOfSingleApplies) {
+  const std::vector<ShopEvent> events = SampleEvents(7, 10);
+  auto one = OpenOk(TempStorePath("single"), Options());
+  auto batch = OpenOk(TempStorePath("batch"), Options());
+  std::vector<std::string> singles;
+  for (const ShopEvent& e : events) {
+    absl::StatusOr<StoredResult> r = one->Apply(e);
+    ASSERT_TRUE(r.ok());
+    singles.push_back(StoredResultName(*r));
+  }
+  absl::StatusOr<std::vector<StoredResult>> rs = batch->ApplyBatch(events);
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  ASSERT_EQ(rs->size(), events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(StoredResultName((*rs)[i]), singles[i]) << i;
+    EXPECT_EQ((*rs)[i].seq, static_cast<int64_t>(i + 1));
+  }
+  EXPECT_EQ(batch->shop().Save(), one->shop().Save());
+}
+
+TEST(SqliteStore, ARedeliveredEventIsADuplicateAlsoAfterReopening) {
+  const std::vector<ShopEvent> events = SampleEvents(8, 5);
+  const std::string path = TempStorePath("dup");
+  {
+    auto store = OpenOk(path, Options(7));
+    for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
+  }
+  auto store = OpenOk(path, Options(7));
+  absl::StatusOr<StoredResult> r = store->Apply(events[3]);
+  ASSERT_TRUE(r.ok());
+  EXPECT_STREQ(StoredResultName(*r), "duplicate");
+}
+
+// The report of a store equals one replay of the same lines, across
+// reopenings and snapshots.
+TEST(SqliteStore, ItsReportIsTheReplayOfEverythingItTook) {
+  const std::vector<ShopEvent> events = SampleEvents(9, 25);
+  std::string text;
+  for (const ShopEvent& e : events) text += FormatEvent(e) + "\n";
+  std::istringstream in(text);
+  absl::StatusOr<ReplayReport> replay = Replay(in, ReplayOptions{});
+  ASSERT_TRUE(replay.ok());
+
+  const std::string path = TempStorePath("report");
+  for (size_t from = 0; from < events.size();) {
+    auto store = OpenOk(path, Options(61));
+    const size_t to = std::min(events.size(), from + 333);
+    for (size_t i = from; i < to; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
+    from = to;
+  }
+  auto store = OpenOk(path, Options(61));
+  absl::StatusOr<ReplayReport> r = store->Report();
+  ASSERT_TRUE(r.ok()) << r.status();
+  test::ExpectSameReport(*r, *replay);
+}
+
+TEST(SqliteStore, DueItemsComeUntilConfirmedAcrossReopening) {
+  const std::vector<ShopEvent> events = SampleEvents(10, 20);
+  const std::string path = TempStorePath("due");
+  const Timestamp end = MetaOf(events.back()).at + absl::Hours(24 * 30);
+  std::vector<int64_t> first_ids;
+  {
+    auto store = OpenOk(path, Options(101));
+    ASSERT_TRUE(store->ApplyBatch(events).ok());
+    absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(end);
+    ASSERT_TRUE(due.ok()) << due.status();
+    ASSERT_GT(due->size(), 10u);
+    for (const StoredDueItem& d : *due) first_ids.push_back(d.id);
+    // Confirm the first half.
+    std::vector<int64_t> done(first_ids.begin(), first_ids.begin() + first_ids.size() / 2);
+    absl::StatusOr<size_t> n = store->Confirm(done);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, done.size());
+    n = store->Confirm(done);  // again: nothing pending
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 0u);
+  }
+  auto store = OpenOk(path, Options(101));
+  absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(end);
+  ASSERT_TRUE(due.ok());
+  std::vector<int64_t> ids;
+  for (const StoredDueItem& d : *due) ids.push_back(d.id);
+  // The unconfirmed half, with the ids they had, and nothing new.
+  EXPECT_EQ(ids, std::vector<int64_t>(first_ids.begin() + first_ids.size() / 2, first_ids.end()));
+  // A slice.
+  due = store->Due(end, 3);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->size(), 3u);
+}
+
+TEST(SqliteStore, ATickIsJournaledSoReopeningDoesNotDeliverItsItemsTwice) {
+  const std::vector<ShopEvent> events = SampleEvents(11, 10);
+  const std::string path = TempStorePath("tick");
+  const Timestamp end = MetaOf(events.back()).at + absl::Hours(24 * 30);
+  size_t taken = 0;
+  {
+    auto store = OpenOk(path, Options());  // no snapshot: the tick is in the journal
+    ASSERT_TRUE(store->ApplyBatch(events).ok());
+    absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(end);
+    ASSERT_TRUE(due.ok());
+    taken = due->size();
+    std::vector<int64_t> ids;
+    for (const StoredDueItem& d : *due) ids.push_back(d.id);
+    ASSERT_TRUE(store->Confirm(ids).ok());
+  }
+  auto store = OpenOk(path, Options());
+  EXPECT_GT(taken, 0u);
+  EXPECT_EQ(store->pending_due(), 0u);
+  absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(end);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
+}
+
+// Events the JSON Lines format cannot carry (ill-formed UTF-8 in a reply, an
+// empty id, a time out of range) are journaled exactly: reopening gives the
+// same shop, instead of a journal that decides otherwise.
+TEST(SqliteStore, EventsThatJsonCannotCarryAreJournaledExactly) {
+  std::vector<ShopEvent> events = SampleEvents(16, 8);
+  size_t replies = 0;
+  for (ShopEvent& e : events) {
+    if (auto* reply = std::get_if<ReplyEvent>(&e.event)) {
+      if (auto* posted = std::get_if<ReplyPosted>(reply)) {
+        posted->text += "\xff\xfe 到不了";  // ill-formed, and a finding
+        ++replies;
+      }
+    }
+  }
+  ASSERT_GT(replies, 0u);
+  ShopEvent no_id = events[0];
+  std::visit([](auto& k) { std::visit([](auto& ev) { ev.meta.id.clear(); }, k); }, no_id.event);
+  ShopEvent far = events[1];
+  std::visit([](auto& k) { std::visit([](auto& ev) { ev.meta.at = absl::InfiniteFuture(); }, k); },
+             far.event);
+  events.push_back(no_id);
+  events.push_back(far);
+  const std::string path = TempStorePath("exact");
+  std::string saved;
+  {
+    auto store = OpenOk(path, Options());
+    absl::StatusOr<std::vector<StoredResult>> rs = store->ApplyBatch(events);
+    ASSERT_TRUE(rs.ok());
+    EXPECT_STREQ(StoredResultName(rs->back()), "rejected");
+    EXPECT_STREQ(StoredResultName((*rs)[rs->size() - 2]), "rejected");
+    saved = store->shop().Save();
+  }
+  auto again = OpenOk(path, Options());
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
+}
+
+// ------------------------------------------------------------------ errors
+
+TEST(SqliteStore, AFileThatIsNotAStoreIsRefused) {
+  const std::string text = TempStorePath("text");
+  std::ofstream(text) << "{\"id\":\"e1\"}\n";
+  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(text, Options());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.status().message(), HasSubstr("not a kefu store"));
+
+  const std::string empty = TempStorePath("empty");
+  std::ofstream(empty).flush();
+  s = SqliteStore::Open(empty, Options());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.status().message(), HasSubstr("not a kefu store"));
+
+  const std::string other = TempStorePath("other");
+  ExecSql(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+  s = SqliteStore::Open(other, Options());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.status().message(), HasSubstr("not a kefu store"));
+}
+
+TEST(SqliteStore, ANewerFormatIsRefusedNamingBoth) {
+  const std::string path = TempStorePath("newer");
+  { ASSERT_NE(OpenOk(path, Options()), nullptr); }
+  ExecSql(path, "UPDATE meta SET value = 2 WHERE key = 'format'");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.status().message(), HasSubstr("has format 2; this build of kefu reads format 1"));
+}
+
+TEST(SqliteStore, OneWriterAtATime) {
+  const std::string path = TempStorePath("lock");
+  auto first = OpenOk(path, Options());
+  absl::StatusOr<std::unique_ptr<SqliteStore>> second = SqliteStore::Open(path, Options());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(second.status().message(), HasSubstr("open for writing by another process"));
+  // A reader may open it meanwhile, and sees what the writer committed.
+  const std::vector<ShopEvent> events = SampleEvents(12, 3);
+  ASSERT_TRUE(first->ApplyBatch(events).ok());
+  SqliteStoreOptions ro = Options();
+  ro.read_only = true;
+  auto reader = OpenOk(path, ro);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->shop().Save(), first->shop().Save());
+  EXPECT_EQ(reader->Apply(events[0]).status().code(), absl::StatusCode::kFailedPrecondition);
+  first.reset();
+  EXPECT_NE(OpenOk(path, Options()), nullptr);  // released on close
+}
+
+TEST(SqliteStore, AnAlteredJournalRowIsDataLoss) {
+  const std::vector<ShopEvent> events = SampleEvents(13, 3);
+  const std::string path = TempStorePath("altered");
+  { ASSERT_TRUE(OpenOk(path, Options())->ApplyBatch(events).ok()); }
+  ExecSql(path, "UPDATE journal SET body = replace(body, 'T', 'X') WHERE seq = 5");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.status().message(), HasSubstr("journal entry 5"));
+
+  const std::string gap = TempStorePath("gap");
+  { ASSERT_TRUE(OpenOk(gap, Options())->ApplyBatch(events).ok()); }
+  ExecSql(gap, "DELETE FROM journal WHERE seq = 4");
+  s = SqliteStore::Open(gap, Options());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.status().message(), HasSubstr("journal entry 4 is missing"));
+}
+
+TEST(SqliteStore, OpeningWithOtherPoliciesThatDecideOtherwiseIsDataLoss) {
+  const std::vector<ShopEvent> events = SampleEvents(14, 20);
+  const std::string path = TempStorePath("policies");
+  { ASSERT_TRUE(OpenOk(path, Options())->ApplyBatch(events).ok()); }
+  SqliteStoreOptions other = Options();
+  other.shop.max_events_per_entity = 2;  // later events of an order are refused now
+  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, other);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.status().message(), HasSubstr("decides otherwise than when it was stored"));
+}
+
+// A full disk: the events are not acknowledged and the shop is unchanged,
+// in memory and in the file.
+TEST(SqliteStore, AFailedWriteAcknowledgesNothingAndLeavesTheShopAsItWas) {
+  const std::vector<ShopEvent> events = SampleEvents(15, 30);
+  const std::string path = TempStorePath("full");
+  SqliteStoreOptions o = Options();
+  o.max_pages = 40;  // 160 KiB: room for a few hundred events
+  auto store = OpenOk(path, o);
+  size_t acknowledged = 0;
+  std::string before;
+  absl::Status failed;
+  for (const ShopEvent& e : events) {
+    before = store->shop().Save();
+    absl::StatusOr<StoredResult> r = store->Apply(e);
+    if (!r.ok()) {
+      failed = r.status();
+      break;
+    }
+    ++acknowledged;
+  }
+  ASSERT_FALSE(failed.ok()) << "the store never filled up";
+  EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
+  EXPECT_THAT(failed.message(), HasSubstr("not stored"));
+  EXPECT_GT(acknowledged, 10u);
+  EXPECT_EQ(store->shop().Save(), before);
+  EXPECT_EQ(store->journal_seq(), static_cast<int64_t>(acknowledged));
+  // A batch that does not fit: none of it.
+  absl::StatusOr<std::vector<StoredResult>> batch =
+      store->ApplyBatch(absl::MakeConstSpan(events).subspan(acknowledged));
+  EXPECT_FALSE(batch.ok());
+  EXPECT_EQ(store->shop().Save(), before);
+  store.reset();
+  auto again = OpenOk(path, Options());
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->shop().Save(), before);
+  EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(acknowledged));
+}
+
+}  // namespace
+}  // namespace kefu

@@ -29,6 +29,7 @@
 #include "kefu/machines/live_orders.h"
 #include "kefu/machines/open_tickets.h"
 #include "kefu/machines/ticket_defects.h"
+#include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/snapshot_codec.h"
 
@@ -293,6 +294,7 @@ struct Shop::Impl {
     std::shared_ptr<const BusinessCalendar> calendar;
     std::shared_ptr<const CourierReach> courier_reach;
     std::shared_ptr<const ReplyChecker> checker;
+    std::string shop_province;
     std::string revision;
   };
   // The rules of `options`, the defaults filled in. The reply checker's
@@ -313,6 +315,13 @@ struct Shop::Impl {
       if (!rc.ok()) return rc.status();
       r->checker = std::make_shared<const ReplyChecker>(*std::move(rc));
     }
+    if (!options.shop_province.empty()) {
+      if (absl::StatusOr<Province> p = ParseProvince(options.shop_province); !p.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("shop: shop_province: ", p.status().message()));
+      }
+    }
+    r->shop_province = options.shop_province;
     r->revision = options.policy_revision;
     return std::shared_ptr<const Rules>(std::move(r));
   }
@@ -517,8 +526,7 @@ struct Shop::Impl {
     return out;
   }
 
-  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e,
-                                     const Rules& r) {
+  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e, const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kOrder, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<OrderPlaced>(e);
@@ -541,8 +549,15 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kTicket, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<TicketRegistered>(e);
-    return ApplyTo(shard.tickets, EntityKind::kTicket, key, e, TicketEnv(r), creates,
-                   [&](const Ticket& ticket, const Outcome& out) {
+    // ShopOptions::shop_province fills a registration that names none.
+    std::optional<TicketEvent> filled;
+    if (creates && !r.shop_province.empty() &&
+        std::get<TicketRegistered>(e).shop_province.empty()) {
+      filled = e;
+      std::get<TicketRegistered>(*filled).shop_province = r.shop_province;
+    }
+    return ApplyTo(shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, TicketEnv(r),
+                   creates, [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
                      open_tickets.Update(ticket);
                      Enqueue(shard, EntityKind::kTicket, key, out, MetaOf(e), !ticket.open());

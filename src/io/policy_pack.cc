@@ -22,11 +22,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "core/absl_compat.h"
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_terms.h"
 #include "kefu/policies/province.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/text/packs.h"
-#include "core/absl_compat.h"
 
 // toml++ is used header-only, in this file only: a host never needs it.
 #define TOML_HEADER_ONLY 1
@@ -127,12 +128,12 @@ const Names<Remedy>& RemedyNames() {
   return *n;
 }
 const Names<StaffRole>& RoleNames() {
-  static const auto* n = new Names<StaffRole>(EnumNames<StaffRole>(4, StaffRoleName));
+  static const auto* n =
+      new Names<StaffRole>(EnumNames<StaffRole>(kStaffRoleCount, StaffRoleName));
   return *n;
 }
 const Names<ReviewChannel>& ReviewChannelNames() {
-  static const auto* n =
-      new Names<ReviewChannel>(EnumNames<ReviewChannel>(3, ReviewChannelName));
+  static const auto* n = new Names<ReviewChannel>(EnumNames<ReviewChannel>(3, ReviewChannelName));
   return *n;
 }
 const Names<Severity>& SeverityNames() {
@@ -146,9 +147,9 @@ const Names<DayCount>& DayCountNames() {
 }
 const Names<absl::Weekday>& WeekdayNames() {
   static const auto* n = new Names<absl::Weekday>{
-      {"monday", absl::Weekday::monday},     {"tuesday", absl::Weekday::tuesday},
+      {"monday", absl::Weekday::monday},       {"tuesday", absl::Weekday::tuesday},
       {"wednesday", absl::Weekday::wednesday}, {"thursday", absl::Weekday::thursday},
-      {"friday", absl::Weekday::friday},     {"saturday", absl::Weekday::saturday},
+      {"friday", absl::Weekday::friday},       {"saturday", absl::Weekday::saturday},
       {"sunday", absl::Weekday::sunday}};
   return *n;
 }
@@ -172,16 +173,26 @@ std::string NameList(const Names<E>& names) {
 
 std::string TypeName(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "nothing";
   }
 }
 
@@ -229,7 +240,8 @@ SetResult ReadMoney(const toml::node& n, Money* out) {
   if (!n.is_string()) return Want("an amount in yuan as a string, such as \"10.00\"", n);
   const std::string& s = n.as_string()->get();
   absl::StatusOr<Money> m = Money::Parse(s);
-  if (!m.ok()) return Bad(absl::StrCat("\"", s, "\" is not an amount in yuan such as \"10.00\""), n);
+  if (!m.ok())
+    return Bad(absl::StrCat("\"", s, "\" is not an amount in yuan such as \"10.00\""), n);
   if (m->is_negative()) return Bad(absl::StrCat("a negative amount (\"", s, "\")"), n);
   *out = *m;
   return std::nullopt;
@@ -239,7 +251,8 @@ SetResult ReadMoney(const toml::node& n, Money* out) {
 SetResult ReadRate(const toml::node& n, Rate* out) {
   if (!n.is_string()) return Want("a percentage as a string, such as \"5%\"", n);
   const std::string& s = n.as_string()->get();
-  const std::string bad = absl::StrCat("\"", s, "\" is not a percentage such as \"5%\" or \"0.25%\"");
+  const std::string bad =
+      absl::StrCat("\"", s, "\" is not a percentage such as \"5%\" or \"0.25%\"");
   if (s.size() < 2 || s.back() != '%') return Bad(bad, n);
   if (s[0] == '-') return Bad(absl::StrCat("a negative rate (\"", s, "\")"), n);
   int64_t whole = 0, frac = 0;
@@ -401,20 +414,29 @@ auto& Field(F f, const PolicySettings& s) {
 
 template <class F>
 Key MoneyKey(std::string table, std::string name, std::string comment, std::string example, F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return Quote(Field(f, s).ToString()); },
           [f](const toml::node& n, PolicySettings& s) { return ReadMoney(n, &f(s)); }};
 }
 template <class F>
 Key RateKey(std::string table, std::string name, std::string comment, std::string example, F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return Quote(Field(f, s).ToString()); },
           [f](const toml::node& n, PolicySettings& s) { return ReadRate(n, &f(s)); }};
 }
 template <class F>
 Key IntKey(std::string table, std::string name, std::string comment, std::string example,
            int64_t min, int64_t max, F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return absl::StrCat(Field(f, s)); },
           [f, min, max](const toml::node& n, PolicySettings& s) -> SetResult {
             int64_t v = 0;
@@ -425,37 +447,49 @@ Key IntKey(std::string table, std::string name, std::string comment, std::string
 }
 template <class F>
 Key BoolKey(std::string table, std::string name, std::string comment, F f) {
-  return {std::move(table), std::move(name), std::move(comment), "",
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          "",
           [f](const PolicySettings& s) { return std::string(Field(f, s) ? "true" : "false"); },
           [f](const toml::node& n, PolicySettings& s) { return ReadBool(n, &f(s)); }};
 }
 template <class F>
-Key StringKey(std::string table, std::string name, std::string comment, std::string example,
-              F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+Key StringKey(std::string table, std::string name, std::string comment, std::string example, F f) {
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return Quote(Field(f, s)); },
           [f](const toml::node& n, PolicySettings& s) { return ReadString(n, &f(s), false); }};
 }
 template <class F>
-Key StringsKey(std::string table, std::string name, std::string comment, std::string example,
-               F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+Key StringsKey(std::string table, std::string name, std::string comment, std::string example, F f) {
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return QuoteList(Field(f, s)); },
           [f](const toml::node& n, PolicySettings& s) { return ReadStrings(n, &f(s)); }};
 }
 template <class E, class F>
 Key EnumKey(std::string table, std::string name, std::string comment, std::string example,
             const Names<E>& names, F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
-          [f, &names](const PolicySettings& s) { return Quote(NameOf(names, Field(f, s))); },
-          [f, &names](const toml::node& n, PolicySettings& s) {
-            return ReadEnum(n, names, &f(s));
-          }};
+  return {
+      std::move(table),
+      std::move(name),
+      std::move(comment),
+      std::move(example),
+      [f, &names](const PolicySettings& s) { return Quote(NameOf(names, Field(f, s))); },
+      [f, &names](const toml::node& n, PolicySettings& s) { return ReadEnum(n, names, &f(s)); }};
 }
 template <class E, class F>
 Key EnumsKey(std::string table, std::string name, std::string comment, std::string example,
              const Names<E>& names, F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f, &names](const PolicySettings& s) {
             std::vector<std::string> n;
             for (E e : Field(f, s)) n.push_back(NameOf(names, e));
@@ -467,14 +501,20 @@ Key EnumsKey(std::string table, std::string name, std::string comment, std::stri
 }
 template <class F>
 Key ClockKey(std::string table, std::string name, std::string comment, std::string example, F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return Quote(ClockText(Field(f, s))); },
           [f](const toml::node& n, PolicySettings& s) { return ReadClock(n, &f(s)); }};
 }
 template <class F>
 Key DurationKey(std::string table, std::string name, std::string comment, std::string example,
                 F f) {
-  return {std::move(table), std::move(name), std::move(comment), std::move(example),
+  return {std::move(table),
+          std::move(name),
+          std::move(comment),
+          std::move(example),
           [f](const PolicySettings& s) { return Quote(absl::FormatDuration(Field(f, s))); },
           [f](const toml::node& n, PolicySettings& s) { return ReadDuration(n, &f(s)); }};
 }
@@ -488,8 +528,8 @@ void DeadlineKeys(std::vector<Key>* keys, const std::string& table, const std::s
   keys->push_back(BoolKey(table, "business_days",
                           "count working days of the calendar instead of calendar days",
                           [f](PolicySettings& s) -> bool& { return f(s).business_days; }));
-  keys->push_back(IntKey(table, "warn_days_before", "the warning, in days before the due time (0: none)",
-                         "2", 0, 365,
+  keys->push_back(IntKey(table, "warn_days_before",
+                         "the warning, in days before the due time (0: none)", "2", 0, 365,
                          [f](PolicySettings& s) -> int& { return f(s).warn_days_before; }));
   keys->push_back(BoolKey(table, "pause_while_supplier",
                           "stop the clock while the ticket waits on the supplier's exchange",
@@ -507,7 +547,7 @@ std::vector<Key> BuildKeys() {
     verify.name = "required";
     verify.comment =
         "what is checked against the platform backend before F2 -> F3; seed: "
-        "\"一定要核对好产品,数量.价格和邮费\"";
+        "\"一定要...核对好产品,数量.价格和邮费\"";
     verify.example = "[\"product\", \"price\"]";
     verify.print = [](const S& s) {
       std::vector<std::string> n;
@@ -526,9 +566,10 @@ std::vector<Key> BuildKeys() {
     };
     k.push_back(std::move(verify));
   }
-  k.push_back(BoolKey("ORD-DUP-SHIP", "enabled",
-                      "hold likely duplicate shipments; seed: \"之前出现一字之差,照成重复发4个EMS\"",
-                      [](S& s) -> bool& { return s.order.duplicate_ship.enabled; }));
+  k.push_back(
+      BoolKey("ORD-DUP-SHIP", "enabled",
+              "hold likely duplicate shipments; seed: \"之前出现一字之差,照成重复发4个EMS\"",
+              [](S& s) -> bool& { return s.order.duplicate_ship.enabled; }));
   k.push_back(IntKey("ORD-DUP-SHIP", "max_address_edits",
                      "addresses this many characters apart are alike (edit distance)", "2", 0, 20,
                      [](S& s) -> int& { return s.order.duplicate_ship.max_address_edits; }));
@@ -536,44 +577,38 @@ std::vector<Key> BuildKeys() {
                       "hold orders the courier cannot reach or collect cash for; seed: "
                       "\"注意货到付款的订单和地址明显不到的订单核查更改快递\"",
                       [](S& s) -> bool& { return s.order.courier_reach.enabled; }));
-  k.push_back(EnumsKey("ORD-PREPAY", "channels",
-                       "channels whose unreachable orders ask the customer to pay first",
-                       "[\"website\", \"phone\"]", ChannelNames(),
-                       [](S& s) -> std::vector<Channel>& {
-                         return s.order.courier_reach.prepay_channels;
-                       }));
-  k.push_back(EnumsKey("ORD-FIN-CHECK", "methods",
-                       "payment methods that wait for finance to confirm the money",
-                       "[\"bank_transfer\"]", PaymentNames(),
-                       [](S& s) -> std::vector<PaymentMethod>& {
-                         return s.order.finance_check.methods;
-                       }));
+  k.push_back(EnumsKey(
+      "ORD-PREPAY", "channels", "channels whose unreachable orders ask the customer to pay first",
+      "[\"website\", \"phone\"]", ChannelNames(),
+      [](S& s) -> std::vector<Channel>& { return s.order.courier_reach.prepay_channels; }));
+  k.push_back(EnumsKey(
+      "ORD-FIN-CHECK", "methods", "payment methods that wait for finance to confirm the money",
+      "[\"bank_transfer\"]", PaymentNames(),
+      [](S& s) -> std::vector<PaymentMethod>& { return s.order.finance_check.methods; }));
   k.push_back(ClockKey("ORD-EXCEPTION", "reconcile_after",
                        "local time from which the evening reconciliation may run (after the "
                        "shipping run)",
                        "\"20:30\"",
                        [](S& s) -> Duration& { return s.order.exception.reconcile_after; }));
   k.push_back(BoolKey("ORD-OOS-NOTIFY", "prefer_sms",
-                      "after an unanswered call: SMS (true) or an IM message; seed: "
-                      "\"短信优先,成本低\"",
+                      "after an unanswered call: SMS (true) or an IM message; catalogue: SMS "
+                      "preferred, it is cheaper",
                       [](S& s) -> bool& { return s.order.out_of_stock.prefer_sms; }));
-  k.push_back(EnumsKey("ORD-OOS-NOTIFY", "always_call_channels",
-                       "channels whose orders not shipped the same day are always phoned",
-                       "[\"website\", \"tmall\"]", ChannelNames(),
-                       [](S& s) -> std::vector<Channel>& {
-                         return s.order.out_of_stock.always_call_channels;
-                       }));
-  k.push_back(EnumsKey("ORD-MALL-COMP", "channels",
-                       "channels whose out-of-stock refunds pay compensation", "[\"tmall\", \"taobao\"]",
-                       ChannelNames(),
-                       [](S& s) -> std::vector<Channel>& {
-                         return s.order.mall_compensation.channels;
-                       }));
+  k.push_back(EnumsKey(
+      "ORD-OOS-NOTIFY", "always_call_channels",
+      "channels whose orders not shipped the same day are always phoned",
+      "[\"website\", \"tmall\"]", ChannelNames(),
+      [](S& s) -> std::vector<Channel>& { return s.order.out_of_stock.always_call_channels; }));
+  k.push_back(
+      EnumsKey("ORD-MALL-COMP", "channels", "channels whose out-of-stock refunds pay compensation",
+               "[\"tmall\", \"taobao\"]", ChannelNames(),
+               [](S& s) -> std::vector<Channel>& { return s.order.mall_compensation.channels; }));
   k.push_back(RateKey("ORD-MALL-COMP", "rate",
                       "compensation as a share of the refund; seed: \"扣除退款金额的5%\"", "\"8%\"",
                       [](S& s) -> Rate& { return s.order.mall_compensation.rate; }));
-  k.push_back(MoneyKey("ORD-MALL-COMP", "cap", "the most compensation paid; seed: \"最多不超过30元\"",
-                       "\"50.00\"", [](S& s) -> Money& { return s.order.mall_compensation.cap; }));
+  k.push_back(MoneyKey("ORD-MALL-COMP", "cap",
+                       "the most compensation paid; seed: \"最多不超过30元\"", "\"50.00\"",
+                       [](S& s) -> Money& { return s.order.mall_compensation.cap; }));
   k.push_back(BoolKey("ORD-MALL-COMP", "require_style_offer",
                       "another style must have been offered before refunding",
                       [](S& s) -> bool& { return s.order.mall_compensation.require_style_offer; }));
@@ -582,9 +617,10 @@ std::vector<Key> BuildKeys() {
                      [](S& s) -> int& { return s.order.cancellation.within_days; }));
   k.push_back(BoolKey("ORD-CANCEL-REG", "restock", "a cancelled order's goods get a restock record",
                       [](S& s) -> bool& { return s.order.cancellation.restock; }));
-  k.push_back(IntKey("ORD-F2-HOLD", "max_days",
-                     "days an order may wait in F2 after confirming; seed: \"留单时间不要超过三天\"",
-                     "5", 0, 365, [](S& s) -> int& { return s.order.check_hold.max_days; }));
+  k.push_back(
+      IntKey("ORD-F2-HOLD", "max_days",
+             "days an order may wait in F2 after confirming; seed: \"留单时间不要超过三天\"", "5",
+             0, 365, [](S& s) -> int& { return s.order.check_hold.max_days; }));
   k.push_back(IntKey("ORD-UNSHIPPED", "close_out_day",
                      "an unshipped order is closed out by the end of this day (1 = its shipping "
                      "day)",
@@ -592,10 +628,11 @@ std::vector<Key> BuildKeys() {
   k.push_back(ClockKey("ORD-UNSHIPPED", "tell_customer_at",
                        "local time the customer is told the order did not ship today", "\"16:00\"",
                        [](S& s) -> Duration& { return s.order.unshipped.tell_customer_at; }));
-  k.push_back(EnumsKey("ORD-FIX", "price_adjust_channels",
-                       "channels whose unpaid orders may have price and postage adjusted",
-                       "[\"taobao\", \"tmall\"]", ChannelNames(),
-                       [](S& s) -> std::vector<Channel>& { return s.order.fix.price_adjust_channels; }));
+  k.push_back(
+      EnumsKey("ORD-FIX", "price_adjust_channels",
+               "channels whose unpaid orders may have price and postage adjusted",
+               "[\"taobao\", \"tmall\"]", ChannelNames(),
+               [](S& s) -> std::vector<Channel>& { return s.order.fix.price_adjust_channels; }));
   k.push_back(BoolKey("ORD-FIX", "require_customer_contact",
                       "product and quantity changes need the customer's agreement",
                       [](S& s) -> bool& { return s.order.fix.require_customer_contact; }));
@@ -610,43 +647,40 @@ std::vector<Key> BuildKeys() {
   k.push_back(EnumsKey("ORD-INVOICE", "fee_channels", "channels that charge the invoice fee",
                        "[\"website\", \"phone\"]", ChannelNames(),
                        [](S& s) -> std::vector<Channel>& { return s.order.invoice.fee_channels; }));
-  k.push_back(StringsKey("ORD-INVOICE", "allowed_contents",
-                         "what an invoice's content line may say; seed: only \"配件\"",
-                         "[\"配件\", \"办公用品\"]",
-                         [](S& s) -> std::vector<std::string>& {
-                           return s.order.invoice.allowed_contents;
-                         }));
+  k.push_back(StringsKey(
+      "ORD-INVOICE", "allowed_contents",
+      "what an invoice's content line may say; seed: only \"配件\"", "[\"配件\", \"办公用品\"]",
+      [](S& s) -> std::vector<std::string>& { return s.order.invoice.allowed_contents; }));
   // ---- AS
   k.push_back(StringsKey("AS-REGISTER", "categories",
                          "the shop's after-sales categories (事务类别); empty: any category",
-                         "[\"质量问题\", \"发错货\"]",
-                         [](S& s) -> std::vector<std::string>& {
+                         "[\"质量问题\", \"发错货\"]", [](S& s) -> std::vector<std::string>& {
                            return s.ticket.register_.categories;
                          }));
-  k.push_back(BoolKey("AS-REGISTER", "register_lone_postage_refunds",
-                      "register postage-only refunds too (the seed says they need none)",
-                      [](S& s) -> bool& { return s.ticket.register_.register_lone_postage_refunds; }));
+  k.push_back(
+      BoolKey("AS-REGISTER", "register_lone_postage_refunds",
+              "register postage-only refunds too (the seed says they need none)",
+              [](S& s) -> bool& { return s.ticket.register_.register_lone_postage_refunds; }));
   k.push_back(BoolKey("AS-REGISTER", "require_qc_stamp_on_fault",
                       "an inspection fault carries its QC stamp number",
                       [](S& s) -> bool& { return s.ticket.register_.require_qc_stamp_on_fault; }));
   k.push_back(BoolKey("AS-DEDUP", "enabled",
-                      "no second open ticket for the same order; seed: \"不要重复登记\"",
+                      "no second open ticket for the same order; catalogue: no duplicate entry",
                       [](S& s) -> bool& { return s.ticket.dedup.enabled; }));
   k.push_back(BoolKey("AS-DEDUP", "same_category_only",
                       "only a ticket of the same category is a duplicate",
                       [](S& s) -> bool& { return s.ticket.dedup.same_category_only; }));
-  DeadlineKeys(&k, "AS-RETURN-WINDOW", "the customer sends the goods back within",
-               "; seed: 2 days",
+  DeadlineKeys(&k, "AS-RETURN-WINDOW", "the customer sends the goods back within", "; seed: 2 days",
                [](S& s) -> DeadlineTerms& { return s.ticket.return_window.terms; });
-  DeadlineKeys(&k, "AS-RESOLVE", "registration to reshipment or refund",
-               "; seed: \"不要超过7天\"",
+  DeadlineKeys(&k, "AS-RESOLVE", "registration to reshipment or refund", "; seed: \"不要超过7天\"",
                [](S& s) -> DeadlineTerms& { return s.ticket.resolve.terms; });
   DeadlineKeys(&k, "AS-TRACK", "a ticket under tracking stays open at most",
                "; seed: \"不超过一个星期\"",
                [](S& s) -> DeadlineTerms& { return s.ticket.track.terms; });
-  k.push_back(MoneyKey("AS-POSTAGE-CAP", "in_province",
-                       "return postage reimbursed within the shop's province; seed: \"省内不超过8元\"",
-                       "\"6.00\"", [](S& s) -> Money& { return s.ticket.postage_cap.in_province; }));
+  k.push_back(
+      MoneyKey("AS-POSTAGE-CAP", "in_province",
+               "return postage reimbursed within the shop's province; seed: \"省内不超过8元\"",
+               "\"6.00\"", [](S& s) -> Money& { return s.ticket.postage_cap.in_province; }));
   k.push_back(MoneyKey("AS-POSTAGE-CAP", "out_of_province",
                        "return postage reimbursed from another province; seed: \"省外不超过10元\"",
                        "\"12.00\"",
@@ -655,7 +689,7 @@ std::vector<Key> BuildKeys() {
                        "a quality return's postage stays within this too; seed: 10 yuan",
                        "\"15.00\"", [](S& s) -> Money& { return s.ticket.postage_cap.quality; }));
   k.push_back(BoolKey("AS-POSTAGE-CAP", "refuse_freight_collect",
-                      "freight-collect parcels are refused; seed: \"到付件拒收\"",
+                      "freight-collect parcels are refused (catalogue)",
                       [](S& s) -> bool& { return s.ticket.postage_cap.refuse_freight_collect; }));
   k.push_back(BoolKey("AS-WHO-PAYS", "enabled",
                       "the record says who pays the return and the reshipment postage",
@@ -665,20 +699,19 @@ std::vector<Key> BuildKeys() {
   k.push_back(BoolKey("AS-RECEIVE", "require_cash_before_reship",
                       "no reshipment while the cash the shop owes is not in the parcel",
                       [](S& s) -> bool& { return s.ticket.receive.require_cash_before_reship; }));
-  k.push_back(StringKey("AS-QUALITY", "fault_marking",
-                        "the after-sales order's mark for a quality fault; seed: \"(质量问题更换)\"",
-                        "\"(质量问题)\"",
-                        [](S& s) -> std::string& { return s.ticket.quality.fault_marking; }));
-  k.push_back(StringKey("AS-QUALITY", "no_packaging_marking",
-                        "the mark for goods returned without packaging", "\"(缺包装)\"",
-                        [](S& s) -> std::string& { return s.ticket.quality.no_packaging_marking; }));
-  k.push_back(StringKey("AS-QUALITY", "damaged_packaging_marking",
-                        "the mark for goods returned with damaged packaging", "\"(包装破损)\"",
-                        [](S& s) -> std::string& {
-                          return s.ticket.quality.damaged_packaging_marking;
-                        }));
+  k.push_back(StringKey(
+      "AS-QUALITY", "fault_marking",
+      "the after-sales order's mark for a quality fault; seed: \"(质量问题更换)\"",
+      "\"(质量问题)\"", [](S& s) -> std::string& { return s.ticket.quality.fault_marking; }));
+  k.push_back(StringKey(
+      "AS-QUALITY", "no_packaging_marking", "the mark for goods returned without packaging",
+      "\"(缺包装)\"", [](S& s) -> std::string& { return s.ticket.quality.no_packaging_marking; }));
+  k.push_back(
+      StringKey("AS-QUALITY", "damaged_packaging_marking",
+                "the mark for goods returned with damaged packaging", "\"(包装破损)\"",
+                [](S& s) -> std::string& { return s.ticket.quality.damaged_packaging_marking; }));
   k.push_back(StringKey("AS-QUALITY", "replacement_area",
-                        "where faulty goods go; seed: \"更换产品区\"", "\"返修区\"",
+                        "where faulty goods go, the replacement area (catalogue)", "\"返修区\"",
                         [](S& s) -> std::string& { return s.ticket.quality.replacement_area; }));
   DeadlineKeys(&k, "AS-RESALE", "a supplier exchange reaches the customer within", "; seed: 2 days",
                [](S& s) -> DeadlineTerms& { return s.ticket.resale.exchange; });
@@ -688,60 +721,58 @@ std::vector<Key> BuildKeys() {
   k.push_back(BoolKey("AS-EVIDENCE", "photos_for_quality_refund",
                       "a quality refund needs the customer's photos",
                       [](S& s) -> bool& { return s.ticket.evidence.photos_for_quality_refund; }));
-  k.push_back(BoolKey("AS-EVIDENCE", "destruction_photo_for_full_refund",
-                      "a full refund of an unusable item needs a photo of it destroyed",
-                      [](S& s) -> bool& {
-                        return s.ticket.evidence.destruction_photo_for_full_refund;
-                      }));
-  k.push_back(BoolKey("AS-OWNER", "enabled",
-                      "whoever unpacks a return owns the ticket; seed: \"哪位客服拆包,就要跟踪到底\"",
-                      [](S& s) -> bool& { return s.ticket.owner.enabled; }));
-  k.push_back(StringsKey("AS-OWNER", "supervisors",
-                         "agents who may act on any ticket (FB-ROLES: supervisors)", "[\"主管\"]",
-                         [](S& s) -> std::vector<std::string>& {
-                           return s.ticket.owner.supervisors;
-                         }));
-  k.push_back(StringsKey("AS-OWNER", "exempt_agents",
-                         "agents whose events no owner refuses", "[\"finance\"]",
-                         [](S& s) -> std::vector<std::string>& {
-                           return s.ticket.owner.exempt_agents;
-                         }));
+  k.push_back(
+      BoolKey("AS-EVIDENCE", "destruction_photo_for_full_refund",
+              "a full refund of an unusable item needs a photo of it destroyed",
+              [](S& s) -> bool& { return s.ticket.evidence.destruction_photo_for_full_refund; }));
+  k.push_back(
+      BoolKey("AS-OWNER", "enabled",
+              "whoever unpacks a return owns the ticket; seed: \"哪位客服拆包,就要跟踪到底\"",
+              [](S& s) -> bool& { return s.ticket.owner.enabled; }));
+  k.push_back(StringsKey(
+      "AS-OWNER", "supervisors", "agents who may act on any ticket (FB-ROLES: supervisors)",
+      "[\"主管\"]", [](S& s) -> std::vector<std::string>& { return s.ticket.owner.supervisors; }));
+  k.push_back(StringsKey(
+      "AS-OWNER", "exempt_agents", "agents whose events no owner refuses", "[\"finance\"]",
+      [](S& s) -> std::vector<std::string>& { return s.ticket.owner.exempt_agents; }));
   k.push_back(BoolKey("AS-REFUND-RECORD", "mark_shipped_first",
                       "an order not marked shipped is marked shipped before the refund",
                       [](S& s) -> bool& { return s.ticket.refund_record.mark_shipped_first; }));
   k.push_back(IntKey("AS-DEFECT", "test_at",
                      "tickets of a product before it is tested before each shipment; seed: 2-3",
                      "3", 1, 1000, [](S& s) -> int& { return s.ticket.defect.test_at; }));
-  k.push_back(IntKey("AS-DEFECT", "delist_at", "tickets of a product before its delisting is proposed",
-                     "5", 1, 1000, [](S& s) -> int& { return s.ticket.defect.delist_at; }));
+  k.push_back(IntKey("AS-DEFECT", "delist_at",
+                     "tickets of a product before its delisting is proposed", "5", 1, 1000,
+                     [](S& s) -> int& { return s.ticket.defect.delist_at; }));
   k.push_back(EnumKey("AS-WEEKLY", "report_day",
-                      "the day of the after-sales statistics; seed: \"每周六\"", "\"friday\"",
-                      WeekdayNames(),
+                      "the day of the after-sales statistics; catalogue: every Saturday",
+                      "\"friday\"", WeekdayNames(),
                       [](S& s) -> absl::Weekday& { return s.ticket.weekly.report_day; }));
   // ---- RV
   k.push_back(IntKey("RV-CONTACT-LIMIT", "neutral_calls",
-                     "phone calls on a neutral review at most; seed: \"中评电话不超过两个\"", "3", 0,
-                     100, [](S& s) -> int& { return s.review.contact_limit.neutral_max_calls; }));
+                     "phone calls on a neutral review at most; seed: \"中评电话不超过两个\"", "3",
+                     0, 100,
+                     [](S& s) -> int& { return s.review.contact_limit.neutral_max_calls; }));
   k.push_back(IntKey("RV-CONTACT-LIMIT", "negative_contacts",
-                     "contacts on a negative review at most; seed: \"差评尽可能不超过三次\"", "4", 0,
-                     100, [](S& s) -> int& { return s.review.contact_limit.negative_max_contacts; }));
+                     "contacts on a negative review at most; seed: \"差评尽可能不超过三次\"", "4",
+                     0, 100,
+                     [](S& s) -> int& { return s.review.contact_limit.negative_max_contacts; }));
   k.push_back(BoolKey("RV-CONTACT-LIMIT", "count_unreachable",
                       "an attempt that reaches nobody counts",
                       [](S& s) -> bool& { return s.review.contact_limit.count_unreachable; }));
-  k.push_back(EnumsKey("RV-CONTACT-LIMIT", "override_roles",
-                       "roles that may go past the limit (FB-ROLES)", "[\"manager\"]", RoleNames(),
-                       [](S& s) -> std::vector<StaffRole>& {
-                         return s.review.contact_limit.override_roles;
-                       }));
-  k.push_back(EnumKey("RV-CHANNEL", "when_online",
-                      "channel when the buyer is online; seed: \"在线旺旺联系\"", "\"sms\"",
-                      ReviewChannelNames(),
-                      [](S& s) -> ReviewChannel& { return s.review.channel.when_online; }));
+  k.push_back(EnumsKey(
+      "RV-CONTACT-LIMIT", "override_roles", "roles that may go past the limit (FB-ROLES)",
+      "[\"manager\"]", RoleNames(),
+      [](S& s) -> std::vector<StaffRole>& { return s.review.contact_limit.override_roles; }));
+  k.push_back(EnumKey(
+      "RV-CHANNEL", "when_online", "channel when the buyer is online; catalogue: chat", "\"sms\"",
+      ReviewChannelNames(), [](S& s) -> ReviewChannel& { return s.review.channel.when_online; }));
   k.push_back(EnumKey("RV-CHANNEL", "when_offline",
-                      "channel when the buyer is offline; seed: \"不在线电话联系\"", "\"sms\"",
+                      "channel when the buyer is offline; catalogue: phone", "\"sms\"",
                       ReviewChannelNames(),
                       [](S& s) -> ReviewChannel& { return s.review.channel.when_offline; }));
-  k.push_back(BoolKey("RV-CHANNEL", "enforce", "refuse a chat or phone contact on the other channel",
+  k.push_back(BoolKey("RV-CHANNEL", "enforce",
+                      "refuse a chat or phone contact on the other channel",
                       [](S& s) -> bool& { return s.review.channel.enforce; }));
   {
     Key steps;
@@ -778,7 +809,9 @@ std::vector<Key> BuildKeys() {
             if (SetResult r = ReadEnum(v, ReviewChannelNames(), &step.channel)) return r;
             has_channel = true;
           } else {
-            return Bad(absl::StrCat("unknown key \"", ToAbsl(key.str()), "\" in a step (day, channel)"), v);
+            return Bad(
+                absl::StrCat("unknown key \"", ToAbsl(key.str()), "\" in a step (day, channel)"),
+                v);
           }
         }
         if (!has_day || !has_channel) return Bad("a step needs day and channel", e);
@@ -796,30 +829,275 @@ std::vector<Key> BuildKeys() {
                       "\"business\"", DayCountNames(),
                       [](S& s) -> DayCount& { return s.review.schedule.day_count; }));
   k.push_back(ClockKey("RV-SCHEDULE", "local_time", "local time of the contacts after day 1",
-                       "\"09:30\"", [](S& s) -> Duration& { return s.review.schedule.local_time; }));
+                       "\"09:30\"",
+                       [](S& s) -> Duration& { return s.review.schedule.local_time; }));
   k.push_back(ClockKey("RV-PROMISE", "local_time",
-                       "local time of the reminder SMS the next day; seed: \"第二天短信\"",
+                       "local time of the reminder SMS; catalogue: not revised by that night, "
+                       "an SMS the next day",
                        "\"11:00\"", [](S& s) -> Duration& { return s.review.promise.local_time; }));
   k.push_back(IntKey("RV-PROMISE", "max_reminders", "reminder SMS at most", "2", 0, 10,
                      [](S& s) -> int& { return s.review.promise.max_reminders; }));
-  k.push_back(EnumKey("RV-PROMISE", "day_count", "how the next day is counted: calendar or business",
-                      "\"business\"", DayCountNames(),
+  k.push_back(EnumKey("RV-PROMISE", "day_count",
+                      "how the next day is counted: calendar or business", "\"business\"",
+                      DayCountNames(),
                       [](S& s) -> DayCount& { return s.review.promise.day_count; }));
   k.push_back(MoneyKey("RV-REMEDY", "threshold",
                        "item price below which no return is needed; seed: 30 yuan", "\"50.00\"",
                        [](S& s) -> Money& { return s.review.remedy.threshold; }));
   k.push_back(EnumsKey("RV-REMEDY", "under_threshold",
-                       "remedies for an item under the threshold; seed: \"部分退款或下次送赠品\"",
-                       "[\"partial_refund\"]", RemedyNames(),
-                       [](S& s) -> std::vector<Remedy>& { return s.review.remedy.under_threshold; }));
+                       "remedies for an item under the threshold; catalogue: partial refund or a "
+                       "gift with the next order",
+                       "[\"partial_refund\"]", RemedyNames(), [](S& s) -> std::vector<Remedy>& {
+                         return s.review.remedy.under_threshold;
+                       }));
   k.push_back(EnumsKey("RV-REMEDY", "at_or_over_threshold",
-                       "remedies at or over it, or for a difficult buyer; seed: \"退换货\"",
-                       "[\"exchange\"]", RemedyNames(),
-                       [](S& s) -> std::vector<Remedy>& {
+                       "remedies at or over it, or for a difficult buyer; catalogue: return or "
+                       "exchange",
+                       "[\"exchange\"]", RemedyNames(), [](S& s) -> std::vector<Remedy>& {
                          return s.review.remedy.at_or_over_threshold;
                        }));
   k.push_back(BoolKey("RV-REMEDY", "neutral_too", "neutral reviews follow the same lists",
                       [](S& s) -> bool& { return s.review.remedy.neutral_too; }));
+  // ---- KPI, SH, FB (TeamPolicies: the host reads them from settings().team)
+  k.push_back(RateKey("KPI-MONTH", "base_growth",
+                      "the month's base target over last month's orders; catalogue: 10%", "\"12%\"",
+                      [](S& s) -> Rate& { return s.team.targets.base_growth; }));
+  k.push_back(RateKey("KPI-MONTH", "stretch_growth",
+                      "the month's stretch target over last month's orders; catalogue: 25%",
+                      "\"30%\"", [](S& s) -> Rate& { return s.team.targets.stretch_growth; }));
+  k.push_back(IntKey("KPI-MONTH", "days_per_week", "days a week's quota is split over", "6", 1, 7,
+                     [](S& s) -> int& { return s.team.targets.days_per_week; }));
+  k.push_back(BoolKey("KPI-CARRY", "carry_shortfall",
+                      "a week's shortfall is added to the next week's quota (catalogue)",
+                      [](S& s) -> bool& { return s.team.targets.carry_shortfall; }));
+  k.push_back(IntKey("KPI-EXAM", "max_score", "an exam's full score; catalogue: 100", "120", 1,
+                     1000, [](S& s) -> int& { return s.team.exam.max_score; }));
+  k.push_back(IntKey("KPI-EXAM", "pass_mark", "the score that passes", "70", 0, 1000,
+                     [](S& s) -> int& { return s.team.exam.pass_mark; }));
+  {
+    Key shifts;
+    shifts.table = "SH-SHIFTS";
+    shifts.name = "shifts";
+    shifts.comment =
+        "the shifts; catalogue: early 9:00-18:30, middle 11:30-21:00, late Tuesday-Friday "
+        "16:00-24:00";
+    shifts.example =
+        "[{ name = \"day\", start = \"09:00\", end = \"18:00\", days = [\"monday\", "
+        "\"tuesday\"] }]";
+    shifts.print = [](const S& s) {
+      std::vector<std::string> items;
+      for (const ShiftTemplate& t : s.team.shifts.shifts) {
+        std::vector<std::string> days;
+        for (absl::Weekday d : t.days) days.push_back(NameOf(WeekdayNames(), d));
+        items.push_back(absl::StrCat("{ name = ", Quote(t.name), ", start = ",
+                                     Quote(ClockText(t.start)), ", end = ", Quote(ClockText(t.end)),
+                                     ", days = ", QuoteList(days), " }"));
+      }
+      return "[\n  " + absl::StrJoin(items, ",\n  ") + (items.empty() ? "]" : ",\n]");
+    };
+    shifts.set = [](const toml::node& n, S& s) -> SetResult {
+      const toml::array* a = n.as_array();
+      if (a == nullptr) return Want("an array of { name, start, end, days }", n);
+      std::vector<ShiftTemplate> out;
+      for (const toml::node& e : *a) {
+        const toml::table* t = e.as_table();
+        if (t == nullptr) return Want("a table { name, start, end, days }", e);
+        ShiftTemplate shift;
+        std::optional<WorkingHours> hours;
+        std::string start, end;
+        bool has_start = false, has_end = false, has_days = false;
+        for (const auto& [key, v] : *t) {
+          const std::string_view name = key.str();
+          SetResult r;
+          if (name == "name") {
+            r = ReadString(v, &shift.name, false);
+          } else if (name == "start") {
+            r = ReadString(v, &start, false);
+            has_start = true;
+          } else if (name == "end") {
+            r = ReadString(v, &end, false);
+            has_end = true;
+          } else if (name == "days") {
+            r = ReadEnumList(v, WeekdayNames(), &shift.days);
+            has_days = true;
+          } else {
+            r = Bad(absl::StrCat("unknown key \"", ToAbsl(name),
+                                 "\" in a shift (name, start, end, days)"),
+                    v);
+          }
+          if (r) return r;
+        }
+        if (shift.name.empty() || !has_start || !has_end || !has_days) {
+          return Bad("a shift needs name, start, end and days", e);
+        }
+        toml::value<std::string> span(start + "-" + end);
+        if (SetResult r = ReadHours(span, false, &hours)) return Bad(r->message, e);
+        if (!hours) return Bad("a shift needs start and end", e);
+        shift.start = hours->open;
+        shift.end = hours->close;
+        for (const ShiftTemplate& before : out) {
+          if (before.name == shift.name) {
+            return Bad(absl::StrCat("shift \"", shift.name, "\" is listed twice"), e);
+          }
+        }
+        out.push_back(std::move(shift));
+      }
+      s.team.shifts.shifts = std::move(out);
+      return std::nullopt;
+    };
+    k.push_back(std::move(shifts));
+  }
+  k.push_back(StringsKey("SH-COVERAGE", "channels",
+                         "the channels staffed at every hour of service; catalogue: 旺旺, 商城, "
+                         "53客服",
+                         "[\"旺旺\", \"商城\"]",
+                         [](S& s) -> std::vector<std::string>& { return s.team.shifts.channels; }));
+  k.push_back(ClockKey("SH-COVERAGE", "service_start", "local time service opens", "\"08:30\"",
+                       [](S& s) -> Duration& { return s.team.shifts.service_start; }));
+  {
+    // Up to 24:00 (midnight at the end of the day), unlike the other times.
+    Key end;
+    end.table = "SH-COVERAGE";
+    end.name = "service_end";
+    end.comment = "local time service closes (\"24:00\": midnight)";
+    end.example = "\"23:00\"";
+    end.print = [](const S& s) { return Quote(ClockText(s.team.shifts.service_end)); };
+    end.set = [](const toml::node& n, S& s) -> SetResult {
+      if (!n.is_string()) return Want("a local time \"HH:MM\"", n);
+      const std::string& v = n.as_string()->get();
+      if (!ParseClock(v, 24 * 60, &s.team.shifts.service_end)) {
+        return Bad(absl::StrCat("\"", v, "\" is not a local time from \"00:00\" to \"24:00\""), n);
+      }
+      return std::nullopt;
+    };
+    k.push_back(std::move(end));
+  }
+  k.push_back(DurationKey("SH-HANDOVER", "arrive_early_min",
+                          "the next shift arrives at least this early; catalogue: 10 minutes",
+                          "\"5m\"", [](S& s) -> Duration& { return s.team.shifts.arrive_early_min; }));
+  k.push_back(DurationKey("SH-HANDOVER", "arrive_early_max",
+                          "and at most this early; catalogue: 15 minutes", "\"20m\"",
+                          [](S& s) -> Duration& { return s.team.shifts.arrive_early_max; }));
+  {
+    // One integer per part, by the part's name; parts not named keep theirs.
+    Key weights;
+    weights.table = "KPI-SCORE";
+    weights.name = "weights";
+    weights.comment =
+        "points of each part of the score card; catalogue: 10 + 10, 20, 20, 5 + 5 + 10, 4 + 6 "
+        "(90)";
+    weights.example = "{ attitude = 25 }";
+    weights.print = [](const S& s) {
+      std::vector<std::string> parts;
+      for (int i = 0; i < kScorePartCount; ++i) {
+        parts.push_back(absl::StrCat(ToAbsl(ScorePartName(static_cast<ScorePart>(i))), " = ",
+                                     s.team.score_card.weights[static_cast<size_t>(i)]));
+      }
+      return "{ " + absl::StrJoin(parts, ", ") + " }";
+    };
+    weights.set = [](const toml::node& n, S& s) -> SetResult {
+      const toml::table* t = n.as_table();
+      if (t == nullptr) return Want("a table { part = points, ... }", n);
+      auto w = s.team.score_card.weights;
+      for (const auto& [key, v] : *t) {
+        int part = -1;
+        std::vector<std::string> names;
+        for (int i = 0; i < kScorePartCount; ++i) {
+          names.emplace_back(ScorePartName(static_cast<ScorePart>(i)));
+          if (names.back() == key.str()) part = i;
+        }
+        if (part < 0) {
+          return Bad(absl::StrCat("\"", ToAbsl(key.str()), "\" is not a part of the score card (",
+                                  absl::StrJoin(names, ", "), ")"),
+                     v);
+        }
+        int64_t points = 0;
+        if (SetResult r = ReadInt(v, 0, 100, &points)) return r;
+        w[static_cast<size_t>(part)] = static_cast<int>(points);
+      }
+      s.team.score_card.weights = w;
+      return std::nullopt;
+    };
+    k.push_back(std::move(weights));
+  }
+  // FB-TRIAGE: points by customer level, category and agent level.
+  auto points_key = [](const char* name, const char* comment, const char* example,
+                       std::vector<TriagePolicy::Points> TriagePolicy::*field) {
+    Key key;
+    key.table = "FB-TRIAGE";
+    key.name = name;
+    key.comment = comment;
+    key.example = example;
+    key.print = [field](const S& s) {
+      std::vector<std::string> items;
+      for (const TriagePolicy::Points& p : s.team.triage.*field) {
+        items.push_back(absl::StrCat("{ key = ", Quote(p.key), ", points = ", p.points, " }"));
+      }
+      return "[" + absl::StrJoin(items, ", ") + "]";
+    };
+    key.set = [field](const toml::node& n, S& s) -> SetResult {
+      const toml::array* a = n.as_array();
+      if (a == nullptr) return Want("an array of { key = \"...\", points = N }", n);
+      std::vector<TriagePolicy::Points> out;
+      for (const toml::node& e : *a) {
+        const toml::table* t = e.as_table();
+        if (t == nullptr) return Want("a table { key = \"...\", points = N }", e);
+        TriagePolicy::Points p;
+        bool has_key = false, has_points = false;
+        for (const auto& [k2, v] : *t) {
+          SetResult r;
+          if (k2.str() == "key") {
+            r = ReadString(v, &p.key, false);
+            has_key = true;
+          } else if (k2.str() == "points") {
+            int64_t points = 0;
+            r = ReadInt(v, -1000, 1000, &points);
+            p.points = static_cast<int>(points);
+            has_points = true;
+          } else {
+            r = Bad(absl::StrCat("unknown key \"", ToAbsl(k2.str()), "\" (key, points)"), v);
+          }
+          if (r) return r;
+        }
+        if (!has_key || !has_points) return Bad("an entry needs key and points", e);
+        for (const TriagePolicy::Points& before : out) {
+          if (before.key == p.key) return Bad(absl::StrCat("\"", p.key, "\" is listed twice"), e);
+        }
+        out.push_back(std::move(p));
+      }
+      s.team.triage.*field = std::move(out);
+      return std::nullopt;
+    };
+    return key;
+  };
+  k.push_back(points_key("customer_levels", "priority points by customer level (seed 003)",
+                         "[{ key = \"vip\", points = 50 }]", &TriagePolicy::customer_levels));
+  k.push_back(points_key("categories", "priority points by problem category (seed 003)",
+                         "[{ key = \"complaint\", points = 60 }]", &TriagePolicy::categories));
+  k.push_back(points_key("agent_levels", "priority points by the agent's level (seed 003)",
+                         "[{ key = \"senior\", points = 20 }]", &TriagePolicy::agent_levels));
+  k.push_back(MoneyKey("FB-ROLES", "refund_approval_above",
+                       "a refund above this needs approve_large_refund's roles", "\"200.00\"",
+                       [](S& s) -> Money& { return s.team.roles.refund_approval_above; }));
+  k.push_back(EnumsKey("FB-ROLES", "approve_large_refund", "roles that approve a large refund",
+                       "[\"manager\"]", RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& { return s.team.roles.approve_large_refund; }));
+  k.push_back(EnumsKey("FB-ROLES", "override_contact_limit",
+                       "roles that may go past RV-CONTACT-LIMIT", "[\"manager\"]", RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& {
+                         return s.team.roles.override_contact_limit;
+                       }));
+  k.push_back(EnumsKey("FB-ROLES", "approve_shift_swap",
+                       "roles that approve a shift swap (SH-HANDOVER)", "[\"team_lead\"]",
+                       RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& { return s.team.roles.approve_shift_swap; }));
+  k.push_back(EnumsKey("FB-ROLES", "change_score",
+                       "roles that may change a judged part of a score card (KPI-SCORE)",
+                       "[\"qc_inspector\"]", RoleNames(),
+                       [](S& s) -> std::vector<StaffRole>& { return s.team.roles.change_score; }));
+  k.push_back(StringKey("FB-REPORT", "escalate_to",
+                        "who receives the six kinds of report (seed 001)", "\"经理\"",
+                        [](S& s) -> std::string& { return s.team.report.escalate_to; }));
   // ---- PH
   k.push_back(BoolKey("PH-APOLOGY", "enabled",
                       "a refusal opens with the apology; seed: \"非常抱歉\"",
@@ -829,9 +1107,9 @@ std::vector<Key> BuildKeys() {
                       [](S& s) -> Severity& { return s.apology.severity; }));
   k.push_back(StringKey("PH-APOLOGY", "apology", "the words a refusal opens with", "\"很抱歉\"",
                         [](S& s) -> std::string& { return s.apology.apology; }));
-  k.push_back(StringsKey("PH-APOLOGY", "refusal_markers", "words that make a reply a refusal",
-                         "[\"无法\"]",
-                         [](S& s) -> std::vector<std::string>& { return s.apology.refusal_markers; }));
+  k.push_back(
+      StringsKey("PH-APOLOGY", "refusal_markers", "words that make a reply a refusal", "[\"无法\"]",
+                 [](S& s) -> std::vector<std::string>& { return s.apology.refusal_markers; }));
   k.push_back(StringsKey("PH-APOLOGY", "greetings", "greetings allowed before the apology",
                          "[\"您好\"]",
                          [](S& s) -> std::vector<std::string>& { return s.apology.greetings; }));
@@ -847,17 +1125,37 @@ std::vector<Key> BuildKeys() {
   k.push_back(EnumKey("PH-CALLBACK", "severity", "severity of a finding (info, warning, error)",
                       "\"warning\"", SeverityNames(),
                       [](S& s) -> Severity& { return s.callback.severity; }));
-  k.push_back(StringsKey("PH-CALLBACK", "deferral_markers",
-                         "the shop's own phrases that put an answer off", "[\"容我想想\"]",
-                         [](S& s) -> std::vector<std::string>& {
-                           return s.callback.deferral_markers;
-                         }));
+  k.push_back(
+      StringsKey("PH-CALLBACK", "deferral_markers", "the shop's own phrases that put an answer off",
+                 "[\"容我想想\"]",
+                 [](S& s) -> std::vector<std::string>& { return s.callback.deferral_markers; }));
   k.push_back(StringKey("PH-CALLBACK", "suggestion", "the suggestion of a deferral finding",
                         "\"请告诉客户具体回复时间\"",
                         [](S& s) -> std::string& { return s.callback.suggestion; }));
   k.push_back(DurationKey("PH-CALLBACK", "call_back_within",
-                          "a wrong answer's call back is due this long after it is found",
-                          "\"1h\"", [](S& s) -> Duration& { return s.callback.call_back_within; }));
+                          "a wrong answer's call back is due this long after it is found", "\"1h\"",
+                          [](S& s) -> Duration& { return s.callback.call_back_within; }));
+  // ---- the shop
+  {
+    Key province;
+    province.table = "shop";
+    province.name = "province";
+    province.comment =
+        "AS-POSTAGE-CAP: the shop's own province, for a ticket that names none (\"\": none)";
+    province.example = "\"广东\"";
+    province.print = [](const S& s) { return Quote(s.shop_province); };
+    province.set = [](const toml::node& n, S& s) -> SetResult {
+      std::string name;
+      if (SetResult r = ReadString(n, &name)) return r;
+      if (!name.empty()) {
+        absl::StatusOr<Province> p = ParseProvince(name);
+        if (!p.ok()) return Bad(std::string(p.status().message()), n);
+      }
+      s.shop_province = name;
+      return std::nullopt;
+    };
+    k.push_back(std::move(province));
+  }
   // ---- calendar
   {
     Key zone;
@@ -912,9 +1210,7 @@ std::vector<Key> BuildKeys() {
     makeup.comment = "make-up working days of 调休: days worked although their weekday does not";
     makeup.example = "[2026-10-10]";
     makeup.print = [print_days](const S& s) { return print_days(s.calendar.makeup_workdays); };
-    makeup.set = [](const toml::node& n, S& s) {
-      return ReadDays(n, &s.calendar.makeup_workdays);
-    };
+    makeup.set = [](const toml::node& n, S& s) { return ReadDays(n, &s.calendar.makeup_workdays); };
     k.push_back(std::move(makeup));
     Key makeup_hours;
     makeup_hours.table = "calendar";
@@ -939,10 +1235,9 @@ std::vector<Key> BuildKeys() {
                       [](S& s) -> bool& { return s.phrases.advertising_law; }));
   k.push_back(StringsKey("phrases", "remove", "shipped phrases dropped from their pack", "[\"你\"]",
                          [](S& s) -> std::vector<std::string>& { return s.phrases.remove; }));
-  k.push_back(StringsKey("phrases", "allow",
-                         "words in which a hit does not count, in every list (感恩 cancels 恩)",
-                         "[\"不错\"]",
-                         [](S& s) -> std::vector<std::string>& { return s.phrases.allow; }));
+  k.push_back(StringsKey(
+      "phrases", "allow", "words in which a hit does not count, in every list (感恩 cancels 恩)",
+      "[\"不错\"]", [](S& s) -> std::vector<std::string>& { return s.phrases.allow; }));
   {
     Key add;
     add.table = "phrases";
@@ -956,8 +1251,8 @@ std::vector<Key> BuildKeys() {
       std::string out = "[\n";
       for (const PhraseEntry& e : s.phrases.add) {
         absl::StrAppend(&out, "  { phrase = ", Quote(e.phrase), ", rule = ", Quote(e.rule_id),
-                        ", suggestion = ", Quote(e.suggestion), ", severity = ",
-                        Quote(SeverityName(e.severity)));
+                        ", suggestion = ", Quote(e.suggestion),
+                        ", severity = ", Quote(SeverityName(e.severity)));
         if (e.standalone) out += ", standalone = true";
         out += " },\n";
       }
@@ -992,7 +1287,8 @@ std::vector<Key> BuildKeys() {
           }
           if (r) return r;
         }
-        if (e.phrase.empty() || e.rule_id.empty()) return Bad("a phrase needs phrase and rule", item);
+        if (e.phrase.empty() || e.rule_id.empty())
+          return Bad("a phrase needs phrase and rule", item);
         if (e.rule_id.rfind("PH-", 0) != 0) {
           return Bad(absl::StrCat("rule \"", e.rule_id, "\" is not a PH rule"), item);
         }
@@ -1029,6 +1325,7 @@ std::vector<std::string> TableOrder() {
 // rules they serve.
 std::string TableRule(const std::string& table) {
   if (table == "calendar") return "calendar (every deadline)";
+  if (table == "shop") return "shop";
   if (table == "phrases") return "phrases (PH-*)";
   return table;
 }
@@ -1042,9 +1339,7 @@ std::string BareOrQuoted(const std::string& key) {
   return bare ? key : Quote(key);
 }
 
-std::string PlaceOf(const PackCourier& c) {
-  return c.name;
-}
+std::string PlaceOf(const PackCourier& c) { return c.name; }
 
 // "province" or "province/city": ParseProvince must know the province.
 absl::Status CheckArea(const std::string& area) {
@@ -1065,7 +1360,8 @@ std::string CouriersToml(const std::vector<PackCourier>& couriers, bool comments
         "# couriers (ORD-COD-REACH, ORD-PREPAY): none listed, so every courier reaches\n"
         "# everywhere and collects cash everywhere. A courier is a table, e.g.\n"
         "# [couriers.EMS]\n"
-        "# blind_spots = [\"西藏\", \"新疆/阿里\"]      # province or province/city it does not reach\n"
+        "# blind_spots = [\"西藏\", \"新疆/阿里\"]      # province or province/city it does not "
+        "reach\n"
         "# cash_on_delivery = true                   # false: collects cash nowhere\n"
         "# no_cash_on_delivery_in = [\"青海\"]         # reaches, but collects no cash there\n";
   }
@@ -1182,23 +1478,23 @@ struct PackBuilder {
       for (const PackCourier& c : settings.couriers) {
         for (const std::string& area : c.blind_spots) {
           const size_t slash = area.find('/');
-          absl::Status st = coverage->Block(
-              c.name, area.substr(0, slash),
-              slash == std::string::npos ? "" : area.substr(slash + 1), false);
+          absl::Status st =
+              coverage->Block(c.name, area.substr(0, slash),
+                              slash == std::string::npos ? "" : area.substr(slash + 1), false);
           if (!st.ok()) return st;
         }
         if (!c.cash_on_delivery) {
           for (int i = 0; i < kProvinceCount; ++i) {
-            absl::Status st = coverage->Block(
-                c.name, ProvinceShortName(static_cast<Province>(i)), "", true);
+            absl::Status st =
+                coverage->Block(c.name, ProvinceShortName(static_cast<Province>(i)), "", true);
             if (!st.ok()) return st;
           }
         }
         for (const std::string& area : c.no_cash_on_delivery_in) {
           const size_t slash = area.find('/');
-          absl::Status st = coverage->Block(
-              c.name, area.substr(0, slash),
-              slash == std::string::npos ? "" : area.substr(slash + 1), true);
+          absl::Status st =
+              coverage->Block(c.name, area.substr(0, slash),
+                              slash == std::string::npos ? "" : area.substr(slash + 1), true);
           if (!st.ok()) return st;
         }
       }
@@ -1239,6 +1535,7 @@ ShopOptions PolicyPack::shop_options() const {
   o.calendar = calendar_;
   o.courier_reach = couriers_;
   o.reply_checker = checker_;
+  o.shop_province = settings_->shop_province;
   o.policy_revision = revision_;
   return o;
 }
@@ -1319,8 +1616,8 @@ class Reader {
       }
       const toml::table* t = tnode.as_table();
       if (t == nullptr) {
-        Error(tkey.source(), table, absl::StrCat("[", table, "] must be a table, not ",
-                                                 TypeName(tnode)));
+        Error(tkey.source(), table,
+              absl::StrCat("[", table, "] must be a table, not ", TypeName(tnode)));
         continue;
       }
       if (table == "couriers") {
@@ -1357,23 +1654,29 @@ class Reader {
       if (!pack.ok()) {
         // What only building finds (a day both a holiday and a make-up day,
         // a phrase the matcher refuses): placed at its table.
-        const std::string table =
-            absl::StrContains(pack.status().message(), "time_zone") ||
-                    absl::StrContains(pack.status().message(), "holiday") ||
-                    absl::StrContains(pack.status().message(), "make-up")
-                ? "calendar"
-                : "phrases";
+        const absl::string_view why = pack.status().message();
+        std::string table = "phrases";
+        if (absl::StartsWith(why, "PH-APOLOGY")) {
+          table = "PH-APOLOGY";
+        } else if (absl::StartsWith(why, "PH-CALLBACK")) {
+          table = "PH-CALLBACK";
+        } else if (absl::StrContains(why, "time_zone") || absl::StrContains(why, "holiday") ||
+                   absl::StrContains(why, "make-up")) {
+          table = "calendar";
+        }
         auto it = where.find(table);
-        errors_.push_back({file_, it == where.end() ? 0 : static_cast<int64_t>(it->second.begin.line),
+        errors_.push_back({file_,
+                           it == where.end() ? 0 : static_cast<int64_t>(it->second.begin.line),
                            it == where.end() ? 0 : static_cast<int64_t>(it->second.begin.column),
                            table, std::string(pack.status().message())});
       } else {
         out.pack = PackBuilder::WithWarnings(*std::move(pack), warnings_);
       }
     }
-    std::stable_sort(errors_.begin(), errors_.end(), [](const PackMessage& a, const PackMessage& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const PackMessage& a, const PackMessage& b) {
+                       return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                     });
     out.errors = std::move(errors_);
     out.warnings = std::move(warnings_);
     if (!out.errors.empty()) out.pack.reset();
@@ -1387,8 +1690,8 @@ class Reader {
       const std::string prefix = absl::StrCat("couriers.", name);
       const toml::table* t = cnode.as_table();
       if (t == nullptr) {
-        Error(ckey.source(), prefix, absl::StrCat("a courier must be a table, not ",
-                                                  TypeName(cnode)));
+        Error(ckey.source(), prefix,
+              absl::StrCat("a courier must be a table, not ", TypeName(cnode)));
         continue;
       }
       PackCourier c;
@@ -1436,11 +1739,27 @@ class Reader {
     const PostageCapPolicy& cap = s.ticket.postage_cap;
     if (cap.in_province > cap.out_of_province) {
       const bool in_set = where.count("AS-POSTAGE-CAP.in_province") > 0;
-      const std::string key = in_set ? "AS-POSTAGE-CAP.in_province" : "AS-POSTAGE-CAP.out_of_province";
+      const std::string key =
+          in_set ? "AS-POSTAGE-CAP.in_province" : "AS-POSTAGE-CAP.out_of_province";
       Warn(at(key, "AS-POSTAGE-CAP"), key,
            absl::StrCat("the in-province cap (", cap.in_province.ToString(),
                         ") is above the out-of-province one (", cap.out_of_province.ToString(),
                         "): a nearer return is reimbursed more"));
+    }
+    if (s.team.exam.pass_mark > s.team.exam.max_score) {
+      const std::string key =
+          where.count("KPI-EXAM.pass_mark") > 0 ? "KPI-EXAM.pass_mark" : "KPI-EXAM.max_score";
+      Error(at(key, "KPI-EXAM"), key,
+            absl::StrCat("the pass mark ", s.team.exam.pass_mark, " is above the full score ",
+                         s.team.exam.max_score));
+    }
+    if (s.team.shifts.service_end <= s.team.shifts.service_start) {
+      Error(at("SH-COVERAGE.service_end", "SH-COVERAGE"), "SH-COVERAGE.service_end",
+            "service closes before it opens");
+    }
+    if (s.team.shifts.arrive_early_max < s.team.shifts.arrive_early_min) {
+      Error(at("SH-HANDOVER.arrive_early_max", "SH-HANDOVER"), "SH-HANDOVER.arrive_early_max",
+            "arrive_early_max is below arrive_early_min");
     }
     if (s.ticket.defect.delist_at < s.ticket.defect.test_at) {
       Warn(at("AS-DEFECT.delist_at", "AS-DEFECT"), "AS-DEFECT.delist_at",
@@ -1458,6 +1777,10 @@ class Reader {
         Error(at("calendar.makeup_workdays", "calendar"), "calendar.makeup_workdays",
               absl::StrCat(DayText(d), " is both a holiday and a make-up working day"));
       }
+    }
+    if (s.apology.enabled && s.apology.refusal_markers.empty()) {
+      Error(at("PH-APOLOGY.refusal_markers", "PH-APOLOGY"), "PH-APOLOGY.refusal_markers",
+            "PH-APOLOGY is on with no refusal marker: give at least one, or enabled = false");
     }
     // Phrases: what is removed must be shipped and on; what is added must
     // not be shipped already.
@@ -1616,8 +1939,7 @@ absl::StatusOr<std::string> CalendarZoneOf(std::string_view name) {
   buf << f.rdbuf();
   const std::string data = buf.str();
   // A TZif file of version 2 or later ends with "\n<TZ rule>\n".
-  if (data.size() < 5 || data.compare(0, 4, "TZif") != 0 || data[4] < '2' ||
-      data.back() != '\n') {
+  if (data.size() < 5 || data.compare(0, 4, "TZif") != 0 || data[4] < '2' || data.back() != '\n') {
     return bad("has no current rule in the time zone database");
   }
   const size_t start = data.rfind('\n', data.size() - 2);

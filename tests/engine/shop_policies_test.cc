@@ -155,5 +155,27 @@ TEST(ShopPolicies, EventsInFlightSeeTheOldRulesOrTheNewNeverAMix) {
   EXPECT_GT(swaps.load(), 0);
 }
 
+// ShopOptions::shop_province fills a registration that names no province of
+// the shop; one that names it keeps its own; no province at all is refused.
+TEST(ShopPolicies, ShopProvinceFillsARegistrationThatNamesNone) {
+  ShopOptions o;
+  o.shop_province = "浙江";
+  auto shop = Shop::Create(o).value();
+  ShopEvent none = Register("S1", kMonday);
+  std::get<TicketRegistered>(std::get<TicketEvent>(none.event)).shop_province.clear();
+  ASSERT_TRUE(shop->Apply(none).ok());
+  EXPECT_EQ(shop->FindTicket("S1")->data().shop_province, "浙江");
+  // The same registration again is the same event (a duplicate).
+  absl::StatusOr<Outcome> again = shop->Apply(none);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->audit.duplicate);
+  ASSERT_TRUE(shop->Apply(Register("S2", kMonday)).ok());
+  EXPECT_EQ(shop->FindTicket("S2")->data().shop_province, "广东省");
+
+  o.shop_province = "火星";
+  EXPECT_EQ(Shop::Create(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(shop->ReplacePolicies(o).code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace kefu

@@ -58,9 +58,9 @@ std::string Lists(const ShopOptions& o) {
   std::vector<std::string> out;
   for (const PhraseList& l : Rc(o).lists) {
     for (const PhraseEntry& e : l.entries) {
-      out.push_back(e.allow ? absl::StrCat(l.name, ":+", e.phrase)
-                            : absl::StrCat(l.name, ":", e.phrase, ":", e.rule_id, ":",
-                                           e.suggestion));
+      out.push_back(e.allow
+                        ? absl::StrCat(l.name, ":+", e.phrase)
+                        : absl::StrCat(l.name, ":", e.phrase, ":", e.rule_id, ":", e.suggestion));
     }
   }
   return Join(out);
@@ -92,10 +92,12 @@ std::vector<Row> Rows() {
       {"ORD-VERIFY", "required", [](O o) { return absl::StrCat(o.order_policies.verify.required); },
        absl::StrCat(VerificationBit(VerificationItem::kProduct) |
                     VerificationBit(VerificationItem::kPrice))},
-      {"ORD-DUP-SHIP", "enabled", [b](O o) { return b(o.order_policies.duplicate_ship.enabled); }, "0"},
+      {"ORD-DUP-SHIP", "enabled", [b](O o) { return b(o.order_policies.duplicate_ship.enabled); },
+       "0"},
       {"ORD-DUP-SHIP", "max_address_edits",
        [](O o) { return absl::StrCat(o.order_policies.duplicate_ship.max_address_edits); }, "2"},
-      {"ORD-COD-REACH", "enabled", [b](O o) { return b(o.order_policies.courier_reach.enabled); }, "0"},
+      {"ORD-COD-REACH", "enabled", [b](O o) { return b(o.order_policies.courier_reach.enabled); },
+       "0"},
       {"ORD-PREPAY", "channels",
        [](O o) { return JoinNames(o.order_policies.courier_reach.prepay_channels, ChannelName); },
        "website,phone"},
@@ -104,23 +106,29 @@ std::vector<Row> Rows() {
        "bank_transfer"},
       {"ORD-EXCEPTION", "reconcile_after",
        [](O o) { return Clock(o.order_policies.exception.reconcile_after); }, "20h30m"},
-      {"ORD-OOS-NOTIFY", "prefer_sms", [b](O o) { return b(o.order_policies.out_of_stock.prefer_sms); }, "0"},
+      {"ORD-OOS-NOTIFY", "prefer_sms",
+       [b](O o) { return b(o.order_policies.out_of_stock.prefer_sms); }, "0"},
       {"ORD-OOS-NOTIFY", "always_call_channels",
-       [](O o) { return JoinNames(o.order_policies.out_of_stock.always_call_channels, ChannelName); },
+       [](O o) {
+         return JoinNames(o.order_policies.out_of_stock.always_call_channels, ChannelName);
+       },
        "website,tmall"},
       {"ORD-MALL-COMP", "channels",
        [](O o) { return JoinNames(o.order_policies.mall_compensation.channels, ChannelName); },
        "tmall,taobao"},
       {"ORD-MALL-COMP", "rate",
-       [](O o) { return absl::StrCat(o.order_policies.mall_compensation.rate.basis_points()); }, "800"},
+       [](O o) { return absl::StrCat(o.order_policies.mall_compensation.rate.basis_points()); },
+       "800"},
       {"ORD-MALL-COMP", "cap",
        [](O o) { return absl::StrCat(o.order_policies.mall_compensation.cap.fen()); }, "5000"},
       {"ORD-MALL-COMP", "require_style_offer",
        [b](O o) { return b(o.order_policies.mall_compensation.require_style_offer); }, "0"},
       {"ORD-CANCEL-REG", "within_days",
        [](O o) { return absl::StrCat(o.order_policies.cancellation.within_days); }, "1"},
-      {"ORD-CANCEL-REG", "restock", [b](O o) { return b(o.order_policies.cancellation.restock); }, "0"},
-      {"ORD-F2-HOLD", "max_days", [](O o) { return absl::StrCat(o.order_policies.check_hold.max_days); }, "5"},
+      {"ORD-CANCEL-REG", "restock", [b](O o) { return b(o.order_policies.cancellation.restock); },
+       "0"},
+      {"ORD-F2-HOLD", "max_days",
+       [](O o) { return absl::StrCat(o.order_policies.check_hold.max_days); }, "5"},
       {"ORD-UNSHIPPED", "close_out_day",
        [](O o) { return absl::StrCat(o.order_policies.unshipped.close_out_day); }, "4"},
       {"ORD-UNSHIPPED", "tell_customer_at",
@@ -134,62 +142,78 @@ std::vector<Row> Rows() {
        [b](O o) { return b(o.order_policies.postage_supplement.require_erp_cost); }, "0"},
       {"ORD-POSTAGE-SUPP", "cap_at_erp_cost",
        [b](O o) { return b(o.order_policies.postage_supplement.cap_at_erp_cost); }, "0"},
-      {"ORD-INVOICE", "fee", [](O o) { return absl::StrCat(o.order_policies.invoice.fee.basis_points()); }, "300"},
+      {"ORD-INVOICE", "fee",
+       [](O o) { return absl::StrCat(o.order_policies.invoice.fee.basis_points()); }, "300"},
       {"ORD-INVOICE", "fee_channels",
-       [](O o) { return JoinNames(o.order_policies.invoice.fee_channels, ChannelName); }, "website,phone"},
-      {"ORD-INVOICE", "allowed_contents", [](O o) { return Join(o.order_policies.invoice.allowed_contents); },
-       "配件,办公用品"},
-      {"AS-REGISTER", "categories", [](O o) { return Join(o.ticket_policies.register_.categories); },
-       "质量问题,发错货"},
+       [](O o) { return JoinNames(o.order_policies.invoice.fee_channels, ChannelName); },
+       "website,phone"},
+      {"ORD-INVOICE", "allowed_contents",
+       [](O o) { return Join(o.order_policies.invoice.allowed_contents); }, "配件,办公用品"},
+      {"AS-REGISTER", "categories",
+       [](O o) { return Join(o.ticket_policies.register_.categories); }, "质量问题,发错货"},
       {"AS-REGISTER", "register_lone_postage_refunds",
        [b](O o) { return b(o.ticket_policies.register_.register_lone_postage_refunds); }, "1"},
       {"AS-REGISTER", "require_qc_stamp_on_fault",
        [b](O o) { return b(o.ticket_policies.register_.require_qc_stamp_on_fault); }, "0"},
       {"AS-DEDUP", "enabled", [b](O o) { return b(o.ticket_policies.dedup.enabled); }, "0"},
-      {"AS-DEDUP", "same_category_only", [b](O o) { return b(o.ticket_policies.dedup.same_category_only); }, "0"},
+      {"AS-DEDUP", "same_category_only",
+       [b](O o) { return b(o.ticket_policies.dedup.same_category_only); }, "0"},
       {"AS-POSTAGE-CAP", "in_province",
        [](O o) { return o.ticket_policies.postage_cap.in_province.ToString(); }, "6.00"},
       {"AS-POSTAGE-CAP", "out_of_province",
        [](O o) { return o.ticket_policies.postage_cap.out_of_province.ToString(); }, "12.00"},
-      {"AS-POSTAGE-CAP", "quality", [](O o) { return o.ticket_policies.postage_cap.quality.ToString(); }, "15.00"},
+      {"AS-POSTAGE-CAP", "quality",
+       [](O o) { return o.ticket_policies.postage_cap.quality.ToString(); }, "15.00"},
       {"AS-POSTAGE-CAP", "refuse_freight_collect",
        [b](O o) { return b(o.ticket_policies.postage_cap.refuse_freight_collect); }, "0"},
       {"AS-WHO-PAYS", "enabled", [b](O o) { return b(o.ticket_policies.who_pays.enabled); }, "0"},
       {"AS-RECEIVE", "finance", [](O o) { return o.ticket_policies.receive.finance; }, "财务"},
       {"AS-RECEIVE", "require_cash_before_reship",
        [b](O o) { return b(o.ticket_policies.receive.require_cash_before_reship); }, "0"},
-      {"AS-QUALITY", "fault_marking", [](O o) { return o.ticket_policies.quality.fault_marking; }, "(质量问题)"},
+      {"AS-QUALITY", "fault_marking", [](O o) { return o.ticket_policies.quality.fault_marking; },
+       "(质量问题)"},
       {"AS-QUALITY", "no_packaging_marking",
        [](O o) { return o.ticket_policies.quality.no_packaging_marking; }, "(缺包装)"},
       {"AS-QUALITY", "damaged_packaging_marking",
        [](O o) { return o.ticket_policies.quality.damaged_packaging_marking; }, "(包装破损)"},
-      {"AS-QUALITY", "replacement_area", [](O o) { return o.ticket_policies.quality.replacement_area; }, "返修区"},
-      {"AS-PREFER-EXCHANGE", "enabled", [b](O o) { return b(o.ticket_policies.prefer_exchange.enabled); }, "0"},
+      {"AS-QUALITY", "replacement_area",
+       [](O o) { return o.ticket_policies.quality.replacement_area; }, "返修区"},
+      {"AS-PREFER-EXCHANGE", "enabled",
+       [b](O o) { return b(o.ticket_policies.prefer_exchange.enabled); }, "0"},
       {"AS-EVIDENCE", "photos_for_quality_refund",
        [b](O o) { return b(o.ticket_policies.evidence.photos_for_quality_refund); }, "0"},
       {"AS-EVIDENCE", "destruction_photo_for_full_refund",
        [b](O o) { return b(o.ticket_policies.evidence.destruction_photo_for_full_refund); }, "0"},
       {"AS-OWNER", "enabled", [b](O o) { return b(o.ticket_policies.owner.enabled); }, "0"},
-      {"AS-OWNER", "supervisors", [](O o) { return Join(o.ticket_policies.owner.supervisors); }, "主管"},
-      {"AS-OWNER", "exempt_agents", [](O o) { return Join(o.ticket_policies.owner.exempt_agents); }, "finance"},
+      {"AS-OWNER", "supervisors", [](O o) { return Join(o.ticket_policies.owner.supervisors); },
+       "主管"},
+      {"AS-OWNER", "exempt_agents", [](O o) { return Join(o.ticket_policies.owner.exempt_agents); },
+       "finance"},
       {"AS-REFUND-RECORD", "mark_shipped_first",
        [b](O o) { return b(o.ticket_policies.refund_record.mark_shipped_first); }, "0"},
-      {"AS-DEFECT", "test_at", [](O o) { return absl::StrCat(o.ticket_policies.defect.test_at); }, "3"},
-      {"AS-DEFECT", "delist_at", [](O o) { return absl::StrCat(o.ticket_policies.defect.delist_at); }, "5"},
-      {"AS-WEEKLY", "report_day", [](O o) { return absl::StrCat(static_cast<int>(o.ticket_policies.weekly.report_day)); }, "4"},
+      {"AS-DEFECT", "test_at", [](O o) { return absl::StrCat(o.ticket_policies.defect.test_at); },
+       "3"},
+      {"AS-DEFECT", "delist_at",
+       [](O o) { return absl::StrCat(o.ticket_policies.defect.delist_at); }, "5"},
+      {"AS-WEEKLY", "report_day",
+       [](O o) { return absl::StrCat(static_cast<int>(o.ticket_policies.weekly.report_day)); },
+       "4"},
       {"RV-CONTACT-LIMIT", "neutral_calls",
        [](O o) { return absl::StrCat(o.review_policies.contact_limit.neutral_max_calls); }, "3"},
       {"RV-CONTACT-LIMIT", "negative_contacts",
-       [](O o) { return absl::StrCat(o.review_policies.contact_limit.negative_max_contacts); }, "4"},
+       [](O o) { return absl::StrCat(o.review_policies.contact_limit.negative_max_contacts); },
+       "4"},
       {"RV-CONTACT-LIMIT", "count_unreachable",
        [b](O o) { return b(o.review_policies.contact_limit.count_unreachable); }, "0"},
       {"RV-CONTACT-LIMIT", "override_roles",
        [](O o) { return JoinNames(o.review_policies.contact_limit.override_roles, StaffRoleName); },
        "manager"},
       {"RV-CHANNEL", "when_online",
-       [](O o) { return std::string(ReviewChannelName(o.review_policies.channel.when_online)); }, "sms"},
+       [](O o) { return std::string(ReviewChannelName(o.review_policies.channel.when_online)); },
+       "sms"},
       {"RV-CHANNEL", "when_offline",
-       [](O o) { return std::string(ReviewChannelName(o.review_policies.channel.when_offline)); }, "sms"},
+       [](O o) { return std::string(ReviewChannelName(o.review_policies.channel.when_offline)); },
+       "sms"},
       {"RV-CHANNEL", "enforce", [b](O o) { return b(o.review_policies.channel.enforce); }, "1"},
       {"RV-SCHEDULE", "steps",
        [](O o) {
@@ -201,40 +225,64 @@ std::vector<Row> Rows() {
        },
        "1phone,3sms"},
       {"RV-SCHEDULE", "day_count",
-       [](O o) { return absl::StrCat(o.review_policies.schedule.day_count == DayCount::kBusiness); }, "1"},
-      {"RV-SCHEDULE", "local_time", [](O o) { return Clock(o.review_policies.schedule.local_time); }, "9h30m"},
-      {"RV-PROMISE", "local_time", [](O o) { return Clock(o.review_policies.promise.local_time); }, "11h"},
+       [](O o) {
+         return absl::StrCat(o.review_policies.schedule.day_count == DayCount::kBusiness);
+       },
+       "1"},
+      {"RV-SCHEDULE", "local_time",
+       [](O o) { return Clock(o.review_policies.schedule.local_time); }, "9h30m"},
+      {"RV-PROMISE", "local_time", [](O o) { return Clock(o.review_policies.promise.local_time); },
+       "11h"},
       {"RV-PROMISE", "max_reminders",
        [](O o) { return absl::StrCat(o.review_policies.promise.max_reminders); }, "2"},
       {"RV-PROMISE", "day_count",
-       [](O o) { return absl::StrCat(o.review_policies.promise.day_count == DayCount::kBusiness); }, "1"},
-      {"RV-REMEDY", "threshold", [](O o) { return o.review_policies.remedy.threshold.ToString(); }, "50.00"},
+       [](O o) { return absl::StrCat(o.review_policies.promise.day_count == DayCount::kBusiness); },
+       "1"},
+      {"RV-REMEDY", "threshold", [](O o) { return o.review_policies.remedy.threshold.ToString(); },
+       "50.00"},
       {"RV-REMEDY", "under_threshold",
-       [](O o) { return JoinNames(o.review_policies.remedy.under_threshold, RemedyName); }, "partial_refund"},
+       [](O o) { return JoinNames(o.review_policies.remedy.under_threshold, RemedyName); },
+       "partial_refund"},
       {"RV-REMEDY", "at_or_over_threshold",
-       [](O o) { return JoinNames(o.review_policies.remedy.at_or_over_threshold, RemedyName); }, "exchange"},
-      {"RV-REMEDY", "neutral_too", [b](O o) { return b(o.review_policies.remedy.neutral_too); }, "0"},
+       [](O o) { return JoinNames(o.review_policies.remedy.at_or_over_threshold, RemedyName); },
+       "exchange"},
+      {"RV-REMEDY", "neutral_too", [b](O o) { return b(o.review_policies.remedy.neutral_too); },
+       "0"},
       {"PH-APOLOGY", "enabled", [b](O o) { return b(Rc(o).apology.enabled); }, "0"},
-      {"PH-APOLOGY", "severity", [](O o) { return std::string(SeverityName(Rc(o).apology.severity)); }, "warning"},
+      {"PH-APOLOGY", "severity",
+       [](O o) { return std::string(SeverityName(Rc(o).apology.severity)); }, "warning"},
       {"PH-APOLOGY", "apology", [](O o) { return Rc(o).apology.apology; }, "很抱歉"},
-      {"PH-APOLOGY", "refusal_markers", [](O o) { return Join(Rc(o).apology.refusal_markers); }, "无法"},
+      {"PH-APOLOGY", "refusal_markers", [](O o) { return Join(Rc(o).apology.refusal_markers); },
+       "无法"},
       {"PH-APOLOGY", "greetings", [](O o) { return Join(Rc(o).apology.greetings); }, "您好"},
       {"PH-PRIVACY", "enabled", [b](O o) { return b(Rc(o).privacy.enabled); }, "0"},
-      {"PH-PRIVACY", "severity", [](O o) { return std::string(SeverityName(Rc(o).privacy.severity)); }, "warning"},
+      {"PH-PRIVACY", "severity",
+       [](O o) { return std::string(SeverityName(Rc(o).privacy.severity)); }, "warning"},
       {"PH-CALLBACK", "enabled", [b](O o) { return b(Rc(o).callback.enabled); }, "0"},
-      {"PH-CALLBACK", "severity", [](O o) { return std::string(SeverityName(Rc(o).callback.severity)); }, "warning"},
-      {"PH-CALLBACK", "deferral_markers", [](O o) { return Join(Rc(o).callback.deferral_markers); }, "容我想想"},
-      {"PH-CALLBACK", "suggestion", [](O o) { return Rc(o).callback.suggestion; }, "请告诉客户具体回复时间"},
-      {"PH-CALLBACK", "call_back_within", [](O o) { return Clock(Rc(o).callback.call_back_within); }, "1h"},
+      {"PH-CALLBACK", "severity",
+       [](O o) { return std::string(SeverityName(Rc(o).callback.severity)); }, "warning"},
+      {"PH-CALLBACK", "deferral_markers", [](O o) { return Join(Rc(o).callback.deferral_markers); },
+       "容我想想"},
+      {"PH-CALLBACK", "suggestion", [](O o) { return Rc(o).callback.suggestion; },
+       "请告诉客户具体回复时间"},
+      {"PH-CALLBACK", "call_back_within",
+       [](O o) { return Clock(Rc(o).callback.call_back_within); }, "1h"},
+      {"shop", "province", [](O o) { return o.shop_province; }, "广东"},
       {"calendar", "time_zone", [](O o) { return Cal(o).options().time_zone; }, "JST+09"},
-      {"calendar", "holidays", [](O o) { return Days(Cal(o).options().holidays); }, "2026-10-01,2026-10-02"},
-      {"calendar", "makeup_workdays", [](O o) { return Days(Cal(o).options().makeup_workdays); }, "2026-10-10"},
-      {"calendar", "makeup_hours", [](O o) { return Hours(Cal(o).options().makeup_hours); }, "10h-17h"},
-      {"phrases", "seed", [](O o) { return absl::StrCat(HasEntry(o, "seed", "不行", false)); }, "0"},
+      {"calendar", "holidays", [](O o) { return Days(Cal(o).options().holidays); },
+       "2026-10-01,2026-10-02"},
+      {"calendar", "makeup_workdays", [](O o) { return Days(Cal(o).options().makeup_workdays); },
+       "2026-10-10"},
+      {"calendar", "makeup_hours", [](O o) { return Hours(Cal(o).options().makeup_hours); },
+       "10h-17h"},
+      {"phrases", "seed", [](O o) { return absl::StrCat(HasEntry(o, "seed", "不行", false)); },
+       "0"},
       {"phrases", "advertising_law",
        [](O o) { return absl::StrCat(HasEntry(o, "advertising-law", "最佳", false)); }, "1"},
-      {"phrases", "remove", [](O o) { return absl::StrCat(HasEntry(o, "seed", "你", false)); }, "0"},
-      {"phrases", "allow", [](O o) { return absl::StrCat(HasEntry(o, "seed", "不错", true)); }, "1"},
+      {"phrases", "remove", [](O o) { return absl::StrCat(HasEntry(o, "seed", "你", false)); },
+       "0"},
+      {"phrases", "allow", [](O o) { return absl::StrCat(HasEntry(o, "seed", "不错", true)); },
+       "1"},
       {"phrases", "add",
        [](O o) {
          for (const PhraseList& l : Rc(o).lists) {
@@ -246,7 +294,8 @@ std::vector<Row> Rows() {
        },
        "亲:PH-ADDRESS:您"},
   };
-  const char* days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  const char* days[] = {"monday", "tuesday",  "wednesday", "thursday",
+                        "friday", "saturday", "sunday"};
   for (int i = 0; i < 7; ++i) {
     r.push_back({"calendar", days[i],
                  [i](O o) { return Hours(Cal(o).options().hours[static_cast<size_t>(i)]); },
@@ -257,20 +306,86 @@ std::vector<Row> Rows() {
     std::function<const DeadlineTerms&(O)> terms;
   };
   for (const Deadline& d : std::vector<Deadline>{
-           {"AS-RETURN-WINDOW", [](O o) -> const DeadlineTerms& { return o.ticket_policies.return_window.terms; }},
-           {"AS-RESOLVE", [](O o) -> const DeadlineTerms& { return o.ticket_policies.resolve.terms; }},
+           {"AS-RETURN-WINDOW",
+            [](O o) -> const DeadlineTerms& { return o.ticket_policies.return_window.terms; }},
+           {"AS-RESOLVE",
+            [](O o) -> const DeadlineTerms& { return o.ticket_policies.resolve.terms; }},
            {"AS-TRACK", [](O o) -> const DeadlineTerms& { return o.ticket_policies.track.terms; }},
-           {"AS-RESALE", [](O o) -> const DeadlineTerms& { return o.ticket_policies.resale.exchange; }}}) {
+           {"AS-RESALE",
+            [](O o) -> const DeadlineTerms& { return o.ticket_policies.resale.exchange; }}}) {
     auto terms = d.terms;
     r.push_back({d.table, "days", [terms](O o) { return absl::StrCat(terms(o).days); }, "10"});
-    r.push_back({d.table, "business_days", [terms, b](O o) { return b(terms(o).business_days); },
-                 "1"});
+    r.push_back(
+        {d.table, "business_days", [terms, b](O o) { return b(terms(o).business_days); }, "1"});
     r.push_back({d.table, "warn_days_before",
                  [terms](O o) { return absl::StrCat(terms(o).warn_days_before); }, "2"});
     r.push_back({d.table, "pause_while_supplier",
                  [terms, b](O o) { return b(terms(o).pause_while_supplier); }, "1"});
   }
   return r;
+}
+
+// The team keys (KPI, SH, FB): what they set is in settings().team, which no
+// ShopOptions field holds.
+struct TeamRow {
+  std::string table;
+  std::string key;
+  std::function<std::string(const TeamPolicies&)> view;
+  std::string want;
+};
+
+std::string Points(const std::vector<TriagePolicy::Points>& points) {
+  std::vector<std::string> out;
+  for (const TriagePolicy::Points& p : points) out.push_back(absl::StrCat(p.key, "=", p.points));
+  return Join(out);
+}
+
+std::vector<TeamRow> TeamRows() {
+  using T = const TeamPolicies&;
+  auto roles = [](const std::vector<StaffRole>& r) { return JoinNames(r, StaffRoleName); };
+  return {
+      {"KPI-MONTH", "base_growth", [](T t) { return t.targets.base_growth.ToString(); }, "12%"},
+      {"KPI-MONTH", "stretch_growth", [](T t) { return t.targets.stretch_growth.ToString(); }, "30%"},
+      {"KPI-MONTH", "days_per_week", [](T t) { return absl::StrCat(t.targets.days_per_week); }, "6"},
+      {"KPI-CARRY", "carry_shortfall", [](T t) { return absl::StrCat(t.targets.carry_shortfall); }, "0"},
+      {"KPI-EXAM", "max_score", [](T t) { return absl::StrCat(t.exam.max_score); }, "120"},
+      {"KPI-EXAM", "pass_mark", [](T t) { return absl::StrCat(t.exam.pass_mark); }, "70"},
+      {"SH-SHIFTS", "shifts",
+       [](T t) {
+         std::vector<std::string> out;
+         for (const ShiftTemplate& s : t.shifts.shifts) {
+           out.push_back(absl::StrCat(s.name, " ", Clock(s.start), "-", Clock(s.end), " ",
+                                      s.days.size()));
+         }
+         return Join(out);
+       },
+       "day 9h-18h 2"},
+      {"SH-COVERAGE", "channels", [](T t) { return Join(t.shifts.channels); }, "旺旺,商城"},
+      {"SH-COVERAGE", "service_start", [](T t) { return Clock(t.shifts.service_start); }, "8h30m"},
+      {"SH-COVERAGE", "service_end", [](T t) { return Clock(t.shifts.service_end); }, "23h"},
+      {"SH-HANDOVER", "arrive_early_min", [](T t) { return Clock(t.shifts.arrive_early_min); }, "5m"},
+      {"SH-HANDOVER", "arrive_early_max", [](T t) { return Clock(t.shifts.arrive_early_max); }, "20m"},
+      {"FB-ROLES", "refund_approval_above",
+       [](T t) { return t.roles.refund_approval_above.ToString(); }, "200.00"},
+      {"FB-ROLES", "approve_large_refund", [roles](T t) { return roles(t.roles.approve_large_refund); },
+       "manager"},
+      {"FB-ROLES", "override_contact_limit",
+       [roles](T t) { return roles(t.roles.override_contact_limit); }, "manager"},
+      {"FB-ROLES", "approve_shift_swap", [roles](T t) { return roles(t.roles.approve_shift_swap); },
+       "team_lead"},
+      {"FB-ROLES", "change_score", [roles](T t) { return roles(t.roles.change_score); }, "qc_inspector"},
+      {"FB-REPORT", "escalate_to", [](T t) { return t.report.escalate_to; }, "经理"},
+      {"KPI-SCORE", "weights",
+       [](T t) {
+         std::vector<std::string> w;
+         for (int x : t.score_card.weights) w.push_back(absl::StrCat(x));
+         return Join(w);
+       },
+       "10,10,25,20,5,5,10,4,6"},
+      {"FB-TRIAGE", "customer_levels", [](T t) { return Points(t.triage.customer_levels); }, "vip=50"},
+      {"FB-TRIAGE", "categories", [](T t) { return Points(t.triage.categories); }, "complaint=60"},
+      {"FB-TRIAGE", "agent_levels", [](T t) { return Points(t.triage.agent_levels); }, "senior=20"},
+  };
 }
 
 // The example value of a key (booleans: the opposite of the default).
@@ -302,15 +417,29 @@ const Row* FindRow(const std::vector<Row>& rows, const PackKeyInfo& k) {
 
 TEST(PolicyPack, EveryKeySetsItsOptionField) {
   const std::vector<Row> rows = Rows();
+  const std::vector<TeamRow> team_rows = TeamRows();
   const ShopOptions today;
   const ShopOptions defaults = PolicyPack::Defaults().shop_options();
   std::set<std::string> keys;
   for (const PackKeyInfo& k : PolicyPackKeys()) {
     SCOPED_TRACE(absl::StrCat(k.table, ".", k.name));
     keys.insert(absl::StrCat(k.table, ".", k.name));
+    const PolicyPack pack =
+        MustParse(absl::StrCat("[", k.table, "]\n", k.name, " = ", Example(k), "\n"));
+    const TeamRow* team = nullptr;
+    for (const TeamRow& t : team_rows) {
+      if (t.table == k.table && t.key == k.name) team = &t;
+    }
+    if (team != nullptr) {
+      EXPECT_EQ(team->view(pack.settings().team), team->want);
+      EXPECT_EQ(team->view(PolicyPack::Defaults().settings().team),
+                team->view(TeamPolicies::Defaults()));
+      EXPECT_NE(team->view(TeamPolicies::Defaults()), team->want);
+      EXPECT_EQ(pack.Diff().size(), 1u) << absl::StrJoin(pack.Diff(), "\n");
+      continue;
+    }
     const Row* row = FindRow(rows, k);
     ASSERT_NE(row, nullptr) << "no test row for this key";
-    const PolicyPack pack = MustParse(absl::StrCat("[", k.table, "]\n", k.name, " = ", Example(k), "\n"));
     EXPECT_EQ(row->view(pack.shop_options()), row->want);
     // The default is today's option, and the example is not the default.
     EXPECT_EQ(row->view(defaults), row->view(today));
@@ -318,7 +447,8 @@ TEST(PolicyPack, EveryKeySetsItsOptionField) {
     // The key changes nothing else: its diff is one line.
     EXPECT_EQ(pack.Diff().size(), 1u) << absl::StrJoin(pack.Diff(), "\n");
   }
-  EXPECT_EQ(keys.size(), rows.size()) << "a test row for a key the pack does not have";
+  EXPECT_EQ(keys.size(), rows.size() + team_rows.size())
+      << "a test row for a key the pack does not have";
 }
 
 TEST(PolicyPack, DefaultsAreTodaysOptions) {
@@ -364,7 +494,8 @@ TEST(PolicyPack, EveryKeyChangedRoundTripsStably) {
 
 TEST(PolicyPack, RevisionIgnoresCommentsAndLayout) {
   const PolicyPack a = MustParse("[AS-RESOLVE]\ndays = 5\n[AS-TRACK]\ndays = 9\n");
-  const PolicyPack b = MustParse("# ours\n[AS-TRACK]\ndays    = 9 # a week and two\n\n[AS-RESOLVE]\ndays=5\n");
+  const PolicyPack b =
+      MustParse("# ours\n[AS-TRACK]\ndays    = 9 # a week and two\n\n[AS-RESOLVE]\ndays=5\n");
   const PolicyPack c = MustParse("[AS-RESOLVE]\ndays = 6\n[AS-TRACK]\ndays = 9\n");
   EXPECT_EQ(a.revision(), b.revision());
   EXPECT_NE(a.revision(), c.revision());
@@ -373,8 +504,8 @@ TEST(PolicyPack, RevisionIgnoresCommentsAndLayout) {
 
 TEST(PolicyPack, DiffListsWhatChanged) {
   const PolicyPack p = MustParse("[AS-POSTAGE-CAP]\nout_of_province = \"12.00\"\n");
-  EXPECT_THAT(p.Diff(), ::testing::ElementsAre(
-                            "AS-POSTAGE-CAP.out_of_province = \"12.00\" (was \"10.00\")"));
+  EXPECT_THAT(p.Diff(),
+              ::testing::ElementsAre("AS-POSTAGE-CAP.out_of_province = \"12.00\" (was \"10.00\")"));
 }
 
 // ---- decisions through a Shop
@@ -418,6 +549,24 @@ TEST(PolicyPackDecisions, PostageCapFromThePack) {
   EXPECT_EQ(t->allowed, 1);
 }
 
+// The shop's province: a return from 浙江 to a shop in 广东 is out of
+// province (10 yuan cap); with no province known it takes the in-province 8.
+TEST(PolicyPackDecisions, ShopProvinceFromThePack) {
+  std::string events = kReturn;
+  const std::string from = R"("customer_province":"广东省","shop_province":"广东省")";
+  events.replace(events.find(from), from.size(), R"("customer_province":"浙江省")");
+  auto cap = [](const ReplayReport& r) {
+    const ReplayRuleTally* t = Tally(r, "AS-POSTAGE-CAP");
+    if (t == nullptr) return std::string("none");
+    for (const auto& [name, m] : t->adjusted_money) {
+      if (name == "cap") return m.ToString();
+    }
+    return std::string("no cap");
+  };
+  EXPECT_EQ(cap(ReplayWith("", events)), "8.00");
+  EXPECT_EQ(cap(ReplayWith("[shop]\nprovince = \"广东\"\n", events)), "10.00");
+}
+
 // AS-RESOLVE: a 1-day limit is breached by Wednesday; the default 7 days are not.
 TEST(PolicyPackDecisions, ResolveDaysFromThePack) {
   const Timestamp wed = ParseTimestamp("2026-11-04T12:00:00+08:00").value();
@@ -459,7 +608,8 @@ std::vector<std::string> FindingRules(const ReplayReport& r) {
   std::vector<std::string> out;
   for (const AgentReplies& a : r.replies) {
     for (const AgentReplies::Item& f : a.findings) {
-      out.push_back(absl::StrCat(f.finding.rule_id, ":", f.finding.text, ":", f.finding.suggestion));
+      out.push_back(
+          absl::StrCat(f.finding.rule_id, ":", f.finding.text, ":", f.finding.suggestion));
     }
   }
   return out;
@@ -546,23 +696,36 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "closes before it opens"},
       {"date as a string", "[calendar]\nholidays = [\"2026-10-01\"]\n", 2, "calendar.holidays",
        "expected a date"},
-      {"holiday and make-up day", "[calendar]\nholidays = [2026-10-10]\nmakeup_workdays = [2026-10-10]\n",
-       3, "calendar.makeup_workdays", "both a holiday and a make-up"},
+      {"holiday and make-up day",
+       "[calendar]\nholidays = [2026-10-10]\nmakeup_workdays = [2026-10-10]\n", 3,
+       "calendar.makeup_workdays", "both a holiday and a make-up"},
       {"duplicate added phrase",
        "[phrases]\nadd = [\n  { phrase = \"亲\", rule = \"PH-ADDRESS\" },\n"
        "  { phrase = \"亲\", rule = \"PH-ADDRESS\" },\n]\n",
        4, "phrases.add", "duplicate phrase \"亲\""},
       {"added phrase already shipped",
-       "[phrases]\nadd = [{ phrase = \"不行\", rule = \"PH-NEGATION\", suggestion = \"无法\" }]\n", 2,
-       "phrases.add", "duplicate phrase \"不行\": already in the seed pack"},
+       "[phrases]\nadd = [{ phrase = \"不行\", rule = \"PH-NEGATION\", suggestion = \"无法\" }]\n",
+       2, "phrases.add", "duplicate phrase \"不行\": already in the seed pack"},
       {"duplicate removed phrase", "[phrases]\nremove = [\"你\", \"你\"]\n", 2, "phrases.remove",
        "listed twice"},
       {"removed phrase not shipped", "[phrases]\nremove = [\"您\"]\n", 2, "phrases.remove",
        "not a phrase of a shipped pack"},
       {"phrase of no PH rule", "[phrases]\nadd = [{ phrase = \"亲\", rule = \"AS-DEDUP\" }]\n", 2,
        "phrases.add", "not a PH rule"},
+      {"apology with no marker", "[PH-APOLOGY]\nenabled = true\nrefusal_markers = []\n", 3,
+       "PH-APOLOGY.refusal_markers", "no refusal marker"},
+      {"unknown role", "[RV-CONTACT-LIMIT]\noverride_roles = [\"manager\", \"boss\"]\n", 2,
+       "RV-CONTACT-LIMIT.override_roles", "\"boss\" is not one of"},
+      {"pass mark above the full score", "[KPI-EXAM]\nmax_score = 50\n", 2, "KPI-EXAM.max_score",
+       "above the full score"},
+      {"shift that ends before it starts",
+       "[SH-SHIFTS]\nshifts = [{ name = \"x\", start = \"18:00\", end = \"09:00\", days = [] }]\n",
+       2, "SH-SHIFTS.shifts", "closes before it opens"},
+      {"unknown score part", "[KPI-SCORE]\nweights = { attitude = 20, charm = 5 }\n", 2,
+       "KPI-SCORE.weights", "\"charm\" is not a part of the score card"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
        "ORD-PREPAY.channels", "\"wechat\" is not one of"},
+      {"shop in no province", "[shop]\nprovince = \"广\"\n", 2, "shop.province", "not a province"},
       {"unknown province", "[couriers.EMS]\nblind_spots = [\"火星\"]\n", 2,
        "couriers.EMS.blind_spots", "not a province"},
       {"unknown courier key", "[couriers.EMS]\ncod = false\n", 2, "couriers.EMS.cod",

@@ -155,19 +155,19 @@ int Run(const Args& args, bool packs_given, bool max_line_bytes_given, Streams i
 Runner SetupCheckReplies(CLI::App& app, Streams io) {
   auto args = std::make_shared<Args>();
   app.footer(kAbout);
-  CLI::Option* pack = app.add_option(
-      "--pack,--packs", args->packs,
-      "comma-separated phrase packs: seed, advertising-law, default (= seed), all. "
-      "Default: seed")
-      ->type_name("NAMES");
+  CLI::Option* pack =
+      app.add_option("--pack,--packs", args->packs,
+                     "comma-separated phrase packs: seed, advertising-law, default (= seed), all. "
+                     "Default: seed")
+          ->type_name("NAMES");
   app.add_option("--policy", args->policy,
                  "the phrase lists and PH rules of a policy pack (TOML, docs/policy_pack.md)")
       ->type_name("FILE");
   app.add_flag("--no-apology", args->no_apology, "do not check PH-APOLOGY");
   app.add_flag("--no-privacy", args->no_privacy, "do not check PH-PRIVACY");
-  CLI::Option* max_line_bytes = app.add_option(
-      "--max-line-bytes", args->max_line_bytes, "the longest reply read, in bytes (default 1048576)")
-      ->type_name("N");
+  CLI::Option* max_line_bytes = app.add_option("--max-line-bytes", args->max_line_bytes,
+                                               "the longest reply read, in bytes (default 1048576)")
+                                    ->type_name("N");
   app.add_option("FILE", args->file, "the replies, one per line (default, or -: standard input)")
       ->type_name("FILE");
   return [args, pack, max_line_bytes, io] {

@@ -55,8 +55,7 @@ namespace {
 // The pack in `path` ("-": standard input), its errors and warnings written
 // to `io.err` prefixed with `command`; nullopt when it cannot be read or is
 // not valid.
-std::optional<PolicyPack> ReadPack(const std::string& path, std::string_view command,
-                                   Streams io) {
+std::optional<PolicyPack> ReadPack(const std::string& path, std::string_view command, Streams io) {
   std::string text, error;
   if (!ReadInputText(path, &text, &error)) {
     io.err << "kefu " << command << ": " << error << "\n";
@@ -97,7 +96,8 @@ Runner SetupPolicy(CLI::App& app, Streams io) {
   app.require_subcommand(1);
   app.footer(
       "A policy pack is one TOML file with a table per rule ID holding that rule's\n"
-      "parameters, plus [calendar], [couriers.NAME] and [phrases] (docs/policy_pack.md).\n"
+      "parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]\n"
+      "(docs/policy_pack.md).\n"
       "Keys not set keep the catalogue's defaults. FILE may be - for standard input.\n"
       "Exit codes: 0 done (a valid pack), 1 a pack that cannot be read or is not valid\n"
       "(each error on standard error as file:line:column: key: message), 2 usage error.");
@@ -112,9 +112,7 @@ Runner SetupPolicy(CLI::App& app, Streams io) {
       ->required();
   CLI::App* diff =
       app.add_subcommand("diff", "list what a pack changes against the defaults, one key a line");
-  diff->add_option("FILE", *file, "the pack (- for standard input)")
-      ->type_name("FILE")
-      ->required();
+  diff->add_option("FILE", *file, "the pack (- for standard input)")->type_name("FILE")->required();
   CLI::App* print = app.add_subcommand(
       "print", "print a pack complete, in the canonical form defaults uses (every key)");
   print->add_option("FILE", *file, "the pack (- for standard input)")

@@ -87,6 +87,14 @@ struct ShopOptions {
   std::shared_ptr<const CourierReach> courier_reach;
   // The reply checker; null: ReplyChecker::Default().
   std::shared_ptr<const ReplyChecker> reply_checker;
+  // The shop's own province, for AS-POSTAGE-CAP's in-province cap: a
+  // TicketRegistered that names no shop_province is registered with this
+  // one (an event that names one keeps it). Empty: none, as before. A name
+  // ParseProvince (kefu/policies/province.h) takes, else Create is
+  // kInvalidArgument. A redelivered registration is filled the same way, so
+  // it is the same event while the province stays; after ReplacePolicies
+  // changed it, an unfilled redelivery is another event for the same id.
+  std::string shop_province;
   // The revision of the policy pack these options come from
   // (kefu/io/policy_pack.h, PolicyPack::revision()); empty when they come
   // from no pack. Shop::policy_revision() returns it.
@@ -230,7 +238,7 @@ class KEFU_EXPORT Shop {
   //
   // Replaces the rules events are judged by with those of `options`: the
   // order, ticket and review policies, the calendar, the couriers, the reply
-  // checker and the policy revision (null calendar and checker: the
+  // checker, the shop's province and the policy revision (null calendar and checker: the
   // defaults, as Create). The other fields of `options` (shards, limits) are
   // ignored: they stay as the shop was created. Atomic: it waits for the
   // events being applied, and every event is judged wholly by the old rules
@@ -238,7 +246,8 @@ class KEFU_EXPORT Shop {
   // already set and what is due are kept as they are (a deadline set under
   // the old rules keeps its time); the AS-DEFECT counts are kept and judged
   // by the new thresholds from the next ticket on. Errors: the reply
-  // checker's, when the default one cannot be built (nothing changes).
+  // checker's, when the default one cannot be built, and kInvalidArgument
+  // for a shop_province that is no province (nothing changes then).
   // Safe to call from any thread, concurrently with Apply().
   absl::Status ReplacePolicies(const ShopOptions& options);
   // The revision of the rules in force (ShopOptions::policy_revision).

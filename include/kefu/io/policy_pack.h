@@ -3,7 +3,7 @@
 //
 // A policy pack has one table per rule of the catalogue, named by the rule
 // ID ([AS-POSTAGE-CAP], [RV-CONTACT-LIMIT], ...), holding that rule's
-// parameters, plus [calendar], [couriers.NAME] and [phrases]. Money is a
+// parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]. Money is a
 // decimal-yuan string ("10.00"), a rate a percentage string ("5%"), days
 // and counts integers, local times "HH:MM", durations "30m". A pack may set
 // only some keys; every other key keeps the catalogue's default, so the
@@ -34,6 +34,7 @@
 #include "kefu/engine/shop.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/review_policies.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/text/phrase_matcher.h"
 #include "kefu/text/reply_checker.h"
@@ -65,8 +66,8 @@ struct PackCourier {
 // The phrase lists of [phrases]: the shipped packs on or off, shipped
 // phrases removed, the shop's own phrases added, allow words.
 struct PackPhrases {
-  bool seed = true;              // the shipped seed pack (kefu::SeedPack)
-  bool advertising_law = false;  // kefu::AdvertisingLawPack
+  bool seed = true;                 // the shipped seed pack (kefu::SeedPack)
+  bool advertising_law = false;     // kefu::AdvertisingLawPack
   std::vector<std::string> remove;  // shipped phrases dropped
   std::vector<std::string> allow;   // cancel any hit they cover, in every list
   std::vector<PhraseEntry> add;     // the shop's own, in the list "shop"
@@ -77,9 +78,13 @@ struct PolicySettings {
   OrderPolicies order = OrderPolicies::Defaults();
   TicketPolicies ticket = TicketPolicies::Defaults();
   ReviewPolicies review = ReviewPolicies::Defaults();
+  // KPI, SH and FB rules: not in ShopOptions (no Shop consults them yet); a
+  // host reads them here.
+  TeamPolicies team = TeamPolicies::Defaults();
   // An IANA zone name; calendar.time_zone is the calendar's form of it.
   std::string time_zone = "Asia/Shanghai";
   BusinessCalendar::Options calendar;
+  std::string shop_province;  // [shop] province; empty: none
   std::vector<PackCourier> couriers;
   PackPhrases phrases;
   ApologyRule apology;
@@ -153,7 +158,7 @@ KEFU_EXPORT PackReading ReadPolicyPack(std::string_view toml, std::string_view f
 // Same, as a status: kInvalidArgument whose message is every error, one per
 // line ("file:line:column: key: message").
 KEFU_EXPORT absl::StatusOr<PolicyPack> ParsePolicyPack(std::string_view toml,
-                                                      std::string_view file);
+                                                       std::string_view file);
 
 // Reads the file at `path` and parses it; kNotFound / kPermissionDenied /
 // kDataLoss with the system's reason when it cannot be read.

@@ -74,10 +74,19 @@ TEST(SqliteStore, AReopenedStoreHoldsTheShopItAcknowledged) {
 TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   const std::vector<ShopEvent> events = SampleEvents(6, 10);
   const std::string path = TempStorePath("snapshot");
+  SqliteStoreOptions small_parts = Options(50);
+  small_parts.snapshot_part_bytes = 1000;  // a snapshot of many rows
+  std::string saved;
   {
-    auto store = OpenOk(path, Options(50));
+    auto store = OpenOk(path, small_parts);
     for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
     EXPECT_EQ(store->snapshot_seq(), static_cast<int64_t>(events.size()) / 50 * 50);
+    saved = store->shop().Save();
+  }
+  {
+    auto again = OpenOk(path, small_parts);
+    ASSERT_NE(again, nullptr);
+    EXPECT_TRUE(again->shop().Save() == saved);
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -87,9 +96,12 @@ TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_LT(sqlite3_column_int64(st, 0), 50);
   sqlite3_finalize(st);
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM snapshot", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(DISTINCT seq), count(*) FROM snapshot", -1, &st,
+                               nullptr),
+            SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int64(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int64(st, 0), 1);  // one snapshot
+  EXPECT_GT(sqlite3_column_int64(st, 1), 5);  // in parts
   sqlite3_finalize(st);
   sqlite3_close(db);
 }

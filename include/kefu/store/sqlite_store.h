@@ -46,6 +46,10 @@ struct SqliteStoreOptions {
   // A snapshot of the whole shop is written after this many journal
   // entries, and the journal before it dropped. > 0.
   int64_t snapshot_every = 100000;
+  // A snapshot is stored in rows of at most this many bytes (SQLite takes
+  // no value over 1 GB; a shop of a million orders saves about 1 GB).
+  // In (0, 1 GiB].
+  int64_t snapshot_part_bytes = 64 << 20;
   // Open without writing: no lock, no journal, Apply/Due/Confirm fail with
   // kFailedPrecondition. Reads what writers committed.
   bool read_only = false;

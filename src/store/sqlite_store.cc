@@ -809,6 +809,9 @@ struct SqliteStore::Impl {
     if (rc != SQLITE_OK) return SqlError(rc, "opening");
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 5000);
+    // Is it ours? Before any pragma writes to it: a file that is not a kefu
+    // store is left as it was.
+    if (absl::Status s = CheckMeta(); !s.ok()) return s;
     if (!options.read_only) {
       if (absl::Status s = Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
       if (options.max_pages > 0) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
@@ -273,9 +274,17 @@ TEST(SqliteStore, AFileThatIsNotAStoreIsRefused) {
 
   const std::string other = TempStorePath("other");
   ExecSql(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+  std::ifstream before_file(other, std::ios::binary);
+  const std::string before((std::istreambuf_iterator<char>(before_file)),
+                           std::istreambuf_iterator<char>());
   s = SqliteStore::Open(other, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.status().message(), HasSubstr("not a kefu store"));
+  // Left as it was (not switched to WAL).
+  std::ifstream after_file(other, std::ios::binary);
+  const std::string after((std::istreambuf_iterator<char>(after_file)),
+                          std::istreambuf_iterator<char>());
+  EXPECT_TRUE(after == before);
 }
 
 TEST(SqliteStore, ANewerFormatIsRefusedNamingBoth) {

@@ -208,6 +208,7 @@ struct SqliteStore::Impl {
   std::vector<Op> staged;
   int64_t staged_ops = 0;
   int64_t durable_ops = 0;
+  int64_t commits = 0;
   bool committing = false;
   // Failures: epoch e ended with durable_ops == epoch_end[e].first, and the
   // ops staged after it got epoch_end[e].second.
@@ -685,6 +686,7 @@ struct SqliteStore::Impl {
     committing = false;
     if (s.ok()) {
       durable_ops = target;
+      ++commits;
     } else {
       Fail(absl::Status(s.code(), absl::StrCat("not stored (nothing of it is acknowledged): ",
                                                s.message())));
@@ -972,6 +974,11 @@ int64_t SqliteStore::journal_seq() const {
 int64_t SqliteStore::snapshot_seq() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->snapshot_seq;
+}
+
+int64_t SqliteStore::commits() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->commits;
 }
 
 size_t SqliteStore::pending_due() const {

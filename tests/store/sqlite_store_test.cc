@@ -117,8 +117,11 @@ TEST(SqliteStore, ABatchGivesTheResultsOfSingleApplies) {
     ASSERT_TRUE(r.ok());
     singles.push_back(StoredResultName(*r));
   }
+  const int64_t commits = batch->commits();
   absl::StatusOr<std::vector<StoredResult>> rs = batch->ApplyBatch(events);
   ASSERT_TRUE(rs.ok()) << rs.status();
+  EXPECT_EQ(batch->commits(), commits + 1);  // a batch is one commit
+  EXPECT_GE(one->commits(), static_cast<int64_t>(events.size()));
   ASSERT_EQ(rs->size(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(StoredResultName((*rs)[i]), singles[i]) << i;

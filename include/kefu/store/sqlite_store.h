@@ -103,6 +103,9 @@ class KEFU_EXPORT SqliteStore final : public ShopStore {
   int64_t snapshot_seq() const;
   // Due items taken and not confirmed.
   size_t pending_due() const;
+  // Transactions committed since Open: one per batch, and one for every
+  // group of calls that were staged while an earlier commit ran.
+  int64_t commits() const;
 
  private:
   struct Impl;

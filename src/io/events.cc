@@ -1,10 +1,13 @@
 // The JSON Lines event format (docs/events.md).
 //
 // One table describes every event struct: its fields, their JSON kind, and
-// whether they are required. FormatEvent walks the table to write a line;
-// ParseEvent is a nlohmann-json SAX handler that walks the same table while
-// the lexer reads the line, filling the event struct directly (no DOM: a DOM
+// whether they are required. FormatEvent walks the table to write a line.
+// ParseEvent walks the same table while simdjson's On-Demand API reads the
+// line (SimdjsonReader), filling the event struct directly (no DOM: a DOM
 // parse costs several times more than the whole rest of an event's replay).
+// A line that reader does not take goes to the reference reader, a
+// nlohmann-json SAX handler on the same table (EventHandler), which words
+// the error exactly as kefu always has (io/events_internal.h).
 #include "kefu/io/events.h"
 
 #include <array>
@@ -37,6 +40,8 @@
 #include "kefu/policies/ticket_terms.h"
 #include "engine/reply_schema.h"
 #include "nlohmann/json.hpp"
+#include "io/events_internal.h"
+#include "simdjson.h"
 #include "text/utf8.h"
 
 namespace kefu {
@@ -906,6 +911,322 @@ absl::StatusOr<ShopEvent> ParseWithNlohmann(std::string_view line, int64_t line_
   return event;
 }
 
+// ------------------------------------------------------- the simdjson reader
+
+// Reads a line with simdjson's On-Demand API, walking the same tables as the
+// nlohmann-json handler above and filling the event struct directly. It
+// only decides: it returns true with the event when the line is one valid
+// event, and false for anything else, without saying why. ParseEvent then
+// hands the line to the nlohmann-json handler, the reference, which words
+// the error (so every message is the one it always was). For that to be
+// right, this reader takes a line only if the reference takes it, and gives
+// the same event: every value is read in full (nothing is skipped unread),
+// with the same rules, checked by tests/io/events_differential_test.cc and
+// fuzz/event_parse_fuzzer.cc.
+namespace sj = simdjson::ondemand;
+
+class SimdjsonReader {
+ public:
+  explicit SimdjsonReader(ShopEvent* event) : format_(TheFormat()), event_(event) {}
+
+  bool Read(sj::document& doc) {
+    sj::object envelope;
+    if (doc.get_object().get(envelope)) return false;
+    uint64_t seen = 0;
+    bool fields_later = false;  // `fields` came before `entity` or `type`
+    for (auto member : envelope) {
+      sj::field field;
+      std::string_view name;
+      if (std::move(member).get(field) || field.unescaped_key().get(name)) return false;
+      const int k = EnvelopeIndex(name);
+      if (k < 0 || (seen & (uint64_t{1} << k))) return false;
+      seen |= uint64_t{1} << k;
+      sj::value value = field.value();
+      if (k == kFields) {
+        if (!Resolve()) return false;
+        if (type_ == nullptr) {
+          // Kept for a second pass once the type is known (the nlohmann-json
+          // handler keeps such fields as a DOM). Skipped unread here; the
+          // second pass reads every byte of it.
+          sj::json_type t;
+          if (value.type().get(t) || t != sj::json_type::object) return false;
+          fields_later = true;
+          continue;
+        }
+        if (!ReadFields(value)) return false;
+        continue;
+      }
+      std::string_view s;
+      if (value.get_string().get(s)) return false;
+      if (!EnvelopeValue(k, s)) return false;
+    }
+    // Trailing text: anything but whitespace after the object.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
+    if ((kEnvelopeRequired & ~seen) != 0) return false;
+    if (!Resolve()) return false;
+    if (!(seen & (uint64_t{1} << kFields))) {
+      // No fields: every field takes its default; none may be required.
+      if (type_->schema.required_mask != 0) return false;
+    } else if (fields_later) {
+      // The second pass: find `fields` again and read it now.
+      doc.rewind();
+      if (doc.get_object().get(envelope)) return false;
+      bool found = false;
+      for (auto member : envelope) {
+        sj::field field;
+        std::string_view name;
+        if (std::move(member).get(field) || field.unescaped_key().get(name)) return false;
+        if (name != "fields") continue;  // read in the first pass
+        if (!ReadFields(field.value())) return false;
+        found = true;
+        break;
+      }
+      return found;  // the rest was read in the first pass
+    }
+    return true;
+  }
+
+  // After Read: moves the envelope into the event.
+  void Finish() {
+    *type_->meta(event_obj_) = std::move(meta_);
+    event_->key = std::move(key_);
+  }
+
+ private:
+  // frames: the envelope is 1, `fields` 2; each nested object, array and
+  // array element one more, at most kMaxDepth as in the nlohmann handler.
+  static constexpr int kMaxDepth = 8;
+
+  static int EnvelopeIndex(std::string_view name) {
+    for (int i = 0; i < kEnvelopeKeyCount; ++i) {
+      if (kEnvelopeKeys[i] == name) return i;
+    }
+    return -1;
+  }
+
+  bool EnvelopeValue(int k, std::string_view s) {
+    switch (k) {
+      case kId:
+        if (s.empty()) return false;
+        meta_.id.assign(s.data(), s.size());
+        return true;
+      case kAt: {
+        if (std::optional<Timestamp> t = FastTimestamp(s)) {
+          meta_.at = *t;
+        } else {
+          absl::StatusOr<Timestamp> parsed = ParseTimestamp(s);
+          if (!parsed.ok()) return false;
+          meta_.at = *parsed;
+        }
+        return CheckEventTime(meta_.at).ok();
+      }
+      case kAgent:
+        meta_.agent.assign(s.data(), s.size());
+        return true;
+      case kEntity:
+        kind_ = -1;
+        for (size_t i = 0; i < format_.kinds.size(); ++i) {
+          if (format_.kinds[i]->entity == s) kind_ = static_cast<int>(i);
+        }
+        return kind_ >= 0;
+      case kKey:
+        if (s.empty()) return false;
+        key_.assign(s.data(), s.size());
+        return true;
+      case kType:
+        // Kept until the entity is known too. The view lives as long as the
+        // document (simdjson's string buffer), and Resolve runs before any
+        // rewind.
+        type_name_ = s;
+        has_type_ = true;
+        return true;
+    }
+    return false;
+  }
+
+  // Finds the event type once entity and type are both known; false for an
+  // unknown type.
+  bool Resolve() {
+    if (type_ != nullptr || kind_ < 0 || !has_type_) return true;
+    type_ = format_.FindType(static_cast<size_t>(kind_), type_name_);
+    if (type_ == nullptr) return false;
+    event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);
+    return true;
+  }
+
+  bool ReadFields(sj::value value) {
+    sj::object obj;
+    if (value.get_object().get(obj)) return false;
+    return ReadStruct(obj, type_->schema, event_obj_, 2);
+  }
+
+  // The members of a JSON object into the struct `target` described by
+  // `schema`; `depth` is the frame count with this object.
+  bool ReadStruct(sj::object& obj, const Schema& schema, void* target, int depth) {
+    uint64_t seen = 0;
+    for (auto member : obj) {
+      sj::field field;
+      std::string_view name;
+      if (std::move(member).get(field) || field.unescaped_key().get(name)) return false;
+      const int i = schema.Find(name);
+      if (i < 0) return false;
+      const uint64_t bit = uint64_t{1} << i;
+      if (seen & bit) return false;
+      seen |= bit;
+      if (!ReadValue(field.value(), schema.fields[static_cast<size_t>(i)], target, depth)) {
+        return false;
+      }
+    }
+    return (schema.required_mask & ~seen) == 0;
+  }
+
+  bool ReadValue(sj::value value, const Field& f, void* target, int depth) {
+    sj::json_type t;
+    if (value.type().get(t)) return false;
+    if (t == sj::json_type::null) {
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null || !f.optional) return false;
+      f.reset(target);
+      return true;
+    }
+    switch (f.kind) {
+      case Kind::kString: {
+        std::string_view s;
+        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        static_cast<std::string*>(f.mut(target))->assign(s.data(), s.size());
+        return true;
+      }
+      case Kind::kBool: {
+        bool b;
+        if (t != sj::json_type::boolean || value.get_bool().get(b)) return false;
+        *static_cast<bool*>(f.mut(target)) = b;
+        return true;
+      }
+      case Kind::kInt32:
+      case Kind::kInt64: {
+        int64_t v;
+        if (t != sj::json_type::number || value.get_int64().get(v)) return false;
+        if (f.kind == Kind::kInt64) {
+          *static_cast<int64_t*>(f.mut(target)) = v;
+          return true;
+        }
+        if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+          return false;
+        }
+        *static_cast<int32_t*>(f.mut(target)) = static_cast<int32_t>(v);
+        return true;
+      }
+      case Kind::kIndex:
+      case Kind::kUint32: {
+        // nlohmann-json reads "-0" as a signed integer, which a
+        // non-negative field refuses: so does this reader, for any '-'.
+        uint64_t v;
+        if (t != sj::json_type::number) return false;
+        const std::string_view raw = value.raw_json_token();
+        if (raw.empty() || raw[0] == '-' || value.get_uint64().get(v)) {
+          return false;
+        }
+        if (f.kind == Kind::kUint32) {
+          if (v > std::numeric_limits<uint32_t>::max()) return false;
+          *static_cast<uint32_t*>(f.mut(target)) = static_cast<uint32_t>(v);
+          return true;
+        }
+        static_assert(sizeof(size_t) == sizeof(uint64_t));
+        *static_cast<size_t*>(f.mut(target)) = static_cast<size_t>(v);
+        return true;
+      }
+      case Kind::kTimestamp: {
+        std::string_view s;
+        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        absl::StatusOr<Timestamp> ts = internal::ParseTimestampText(s);
+        if (!ts.ok()) return false;
+        *static_cast<Timestamp*>(f.mut(target)) = *ts;
+        return true;
+      }
+      case Kind::kRuleId: {
+        std::string_view s;
+        if (t != sj::json_type::string || value.get_string().get(s) || s.empty()) return false;
+        *static_cast<RuleId*>(f.mut(target)) = InternRuleId(s);
+        return true;
+      }
+      case Kind::kMoney: {
+        std::string_view s;
+        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        absl::StatusOr<Money> m = Money::Parse(s);
+        if (!m.ok()) return false;
+        *static_cast<Money*>(f.mut(target)) = *m;
+        return true;
+      }
+      case Kind::kEnum: {
+        std::string_view s;
+        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        const auto& names = f.enums->names;
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (names[i] == s) {
+            f.enum_set(f.mut(target), static_cast<int>(i));
+            return true;
+          }
+        }
+        return false;
+      }
+      case Kind::kObject: {
+        sj::object obj;
+        if (t != sj::json_type::object || depth + 1 > kMaxDepth || value.get_object().get(obj)) {
+          return false;
+        }
+        return ReadStruct(obj, *f.nested, f.mut(target), depth + 1);
+      }
+      case Kind::kArray: {
+        sj::array arr;
+        if (t != sj::json_type::array || depth + 1 > kMaxDepth || value.get_array().get(arr)) {
+          return false;
+        }
+        void* vec = f.mut(target);
+        for (auto element : arr) {
+          sj::value v;
+          sj::json_type et;
+          sj::object obj;
+          if (std::move(element).get(v) || v.type().get(et) || et != sj::json_type::object ||
+              depth + 2 > kMaxDepth || v.get_object().get(obj)) {
+            return false;
+          }
+          if (!ReadStruct(obj, *f.nested, f.append(vec), depth + 2)) return false;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const Format& format_;
+  ShopEvent* event_;
+  EventMeta meta_;
+  std::string key_;
+  std::string_view type_name_;
+  bool has_type_ = false;
+  int kind_ = -1;
+  const EventType* type_ = nullptr;
+  void* event_obj_ = nullptr;
+};
+
+// One parser and one padded copy of the line per thread: simdjson reads up
+// to SIMDJSON_PADDING bytes past the end of its input, which a caller's
+// string_view does not promise.
+bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
+  thread_local sj::parser parser;
+  thread_local std::string padded;
+  if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING) {
+    padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(padded.data(), line.data(), line.size());
+  sj::document doc;
+  if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc)) return false;
+  SimdjsonReader reader(event);
+  if (!reader.Read(doc)) return false;
+  reader.Finish();
+  return true;
+}
+
 }  // namespace
 
 bool IsBlankLine(std::string_view line) {
@@ -915,7 +1236,11 @@ bool IsBlankLine(std::string_view line) {
   return true;
 }
 
-absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
+namespace {
+
+// kNotFound for a blank line, kInvalidArgument for a line with a NUL byte,
+// nothing for any other line.
+std::optional<absl::Status> RefuseBlankOrNul(std::string_view line, int64_t line_number) {
   if (IsBlankLine(line)) {
     return absl::NotFoundError(LinePrefix(line_number) + "blank line");
   }
@@ -930,6 +1255,33 @@ absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number)
     message += ": a NUL byte, which JSON text cannot hold (inside a string, write \\u0000)";
     return absl::InvalidArgumentError(message);
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace internal {
+
+bool ParseEventFast(std::string_view line, ShopEvent* event) {
+  if (IsBlankLine(line) || std::memchr(line.data(), '\0', line.size()) != nullptr) return false;
+  return ReadWithSimdjson(line, event);
+}
+
+absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line, int64_t line_number) {
+  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) return *refused;
+  return ParseWithNlohmann(line, line_number);
+}
+
+}  // namespace internal
+
+absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
+  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) return *refused;
+  // simdjson reads and checks every line; a line it does not take as one
+  // valid event is read again by the nlohmann-json reference, which words
+  // the error exactly as before (or, for what simdjson refuses and
+  // nlohmann-json takes, gives the event).
+  ShopEvent event;
+  if (ReadWithSimdjson(line, &event)) return event;
   return ParseWithNlohmann(line, line_number);
 }
 

@@ -1213,6 +1213,9 @@ class SimdjsonReader {
 // to SIMDJSON_PADDING bytes past the end of its input, which a caller's
 // string_view does not promise.
 bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
+  // nlohmann-json skips a UTF-8 byte-order mark at the start of its input;
+  // simdjson does not.
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.remove_prefix(3);
   thread_local sj::parser parser;
   thread_local std::string padded;
   if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/utility/utility.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/absl_compat.h"
@@ -278,9 +279,22 @@ std::optional<Timestamp> FastTimestamp(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  const absl::CivilSecond cs(year, month, day, hour, minute, second);
-  if (cs.day() != day) return std::nullopt;  // 31 April and the like: normalized
-  const int64_t unix_seconds = cs - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
+  // 31 April and the like: ParseTimestamp decides.
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > kMonthDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  // Days since 1970-01-01 of the proleptic Gregorian date, counting years
+  // from March so that a leap day ends its year (cheaper than
+  // absl::CivilSecond's normalizing arithmetic, which a test compares).
+  const int64_t y = year - (month <= 2 ? 1 : 0) + 400;  // + 400: year 0000 stays positive
+  const int64_t era = y / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t month_from_march = (month + 9) % 12;
+  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+  const int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const int64_t days = (era - 1) * 146097 + day_of_era - 719468;
+  const int64_t unix_seconds = days * 86400 + hour * 3600 + minute * 60 + second;
   return absl::FromUnixSeconds(unix_seconds - offset_seconds) + absl::Nanoseconds(nanos);
 }
 
@@ -925,6 +939,45 @@ absl::StatusOr<ShopEvent> ParseWithNlohmann(std::string_view line, int64_t line_
 // fuzz/event_parse_fuzzer.cc.
 namespace sj = simdjson::ondemand;
 
+// The text of a string value or key that holds no escape is its raw bytes:
+// simdjson's stage 1 has checked the whole line's UTF-8 and control
+// characters already, so only escapes need simdjson's unescaping (a call
+// into the library per string, the largest single cost of a line).
+
+// A key: the bytes up to its closing quote, or unescaped.
+bool KeyOf(sj::field& field, std::string_view* out) {
+  const char* p = field.key().raw();
+  const char* q = p;
+  while (*q != '"' && *q != '\\') ++q;  // the key is closed (stage 1)
+  if (*q == '"') {
+    *out = std::string_view(p, static_cast<size_t>(q - p));
+    return true;
+  }
+  return !field.unescaped_key().get(*out);
+}
+
+// A string value: its token without the quotes (and the whitespace after
+// it), or unescaped. A value that is not a string is refused. Either way the
+// value is read (consumed), never left for simdjson to step over: stepping
+// over a value checks nothing after it.
+bool StringOf(sj::value& value, std::string_view* out) {
+  std::string_view raw = value.raw_json_token();
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' ||
+                          raw.back() == '\n')) {
+    raw.remove_suffix(1);
+  }
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
+      std::memchr(raw.data() + 1, '\\', raw.size() - 2) == nullptr) {
+    // Read it all the same: simdjson steps over a value left unread without
+    // checking what follows it (in "a":"b":{...}, the ':').
+    sj::raw_json_string unused;
+    if (value.get_raw_json_string().get(unused)) return false;
+    *out = raw.substr(1, raw.size() - 2);
+    return true;
+  }
+  return !value.get_string().get(*out);
+}
+
 class SimdjsonReader {
  public:
   explicit SimdjsonReader(ShopEvent* event) : format_(TheFormat()), event_(event) {}
@@ -937,7 +990,7 @@ class SimdjsonReader {
     for (auto member : envelope) {
       sj::field field;
       std::string_view name;
-      if (std::move(member).get(field) || field.unescaped_key().get(name)) return false;
+      if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
       const int k = EnvelopeIndex(name);
       if (k < 0 || (seen & (uint64_t{1} << k))) return false;
       seen |= uint64_t{1} << k;
@@ -957,8 +1010,7 @@ class SimdjsonReader {
         continue;
       }
       std::string_view s;
-      if (value.get_string().get(s)) return false;
-      if (!EnvelopeValue(k, s)) return false;
+      if (!StringOf(value, &s) || !EnvelopeValue(k, s)) return false;
     }
     // Trailing text: anything but whitespace after the object.
     if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
@@ -975,7 +1027,7 @@ class SimdjsonReader {
       for (auto member : envelope) {
         sj::field field;
         std::string_view name;
-        if (std::move(member).get(field) || field.unescaped_key().get(name)) return false;
+        if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
         if (name != "fields") continue;  // read in the first pass
         if (!ReadFields(field.value())) return false;
         found = true;
@@ -1067,7 +1119,7 @@ class SimdjsonReader {
     for (auto member : obj) {
       sj::field field;
       std::string_view name;
-      if (std::move(member).get(field) || field.unescaped_key().get(name)) return false;
+      if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
       const int i = schema.Find(name);
       if (i < 0) return false;
       const uint64_t bit = uint64_t{1} << i;
@@ -1092,7 +1144,7 @@ class SimdjsonReader {
     switch (f.kind) {
       case Kind::kString: {
         std::string_view s;
-        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
         static_cast<std::string*>(f.mut(target))->assign(s.data(), s.size());
         return true;
       }
@@ -1137,7 +1189,7 @@ class SimdjsonReader {
       }
       case Kind::kTimestamp: {
         std::string_view s;
-        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
         absl::StatusOr<Timestamp> ts = internal::ParseTimestampText(s);
         if (!ts.ok()) return false;
         *static_cast<Timestamp*>(f.mut(target)) = *ts;
@@ -1145,13 +1197,13 @@ class SimdjsonReader {
       }
       case Kind::kRuleId: {
         std::string_view s;
-        if (t != sj::json_type::string || value.get_string().get(s) || s.empty()) return false;
+        if (t != sj::json_type::string || !StringOf(value, &s) || s.empty()) return false;
         *static_cast<RuleId*>(f.mut(target)) = InternRuleId(s);
         return true;
       }
       case Kind::kMoney: {
         std::string_view s;
-        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
         absl::StatusOr<Money> m = Money::Parse(s);
         if (!m.ok()) return false;
         *static_cast<Money*>(f.mut(target)) = *m;
@@ -1159,7 +1211,7 @@ class SimdjsonReader {
       }
       case Kind::kEnum: {
         std::string_view s;
-        if (t != sj::json_type::string || value.get_string().get(s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
         const auto& names = f.enums->names;
         for (size_t i = 0; i < names.size(); ++i) {
           if (names[i] == s) {
@@ -1283,9 +1335,11 @@ absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number)
   // valid event is read again by the nlohmann-json reference, which words
   // the error exactly as before (or, for what simdjson refuses and
   // nlohmann-json takes, gives the event).
-  ShopEvent event;
-  if (ReadWithSimdjson(line, &event)) return event;
-  return ParseWithNlohmann(line, line_number);
+  // One StatusOr returned on every path, built in place (no move of the
+  // event out of a local).
+  absl::StatusOr<ShopEvent> result(absl::in_place);
+  if (!ReadWithSimdjson(line, &*result)) result = ParseWithNlohmann(line, line_number);
+  return result;
 }
 
 void AppendEvent(const ShopEvent& event, std::string* out) {

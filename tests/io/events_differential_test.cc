@@ -8,6 +8,7 @@
 // reader alone must take exactly the lines the reference takes.
 // (tests/io/events_test.cc checks every line it parses the same way.)
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -192,6 +193,16 @@ TEST(EventsDifferential, CornerCasesOfJsonAndOfTheFormat) {
       Line("order", "delivered", ""), "[]", "[", "\"x\"", "1", "-", "true", "null", "{", "}",
       "{}", "{\"id\":}", "{\"id\" \"e\"}", "{\"id\":\"e\",}", "{,}", "{\"id\":\"e\"} trailing",
       "{\"id\":\"e\"\"at\":\"x\"}", "\x01", "\xff", "{\"id\":\"\",\"at\":\"\xff\"}",
+      // What follows a value is checked too (the random edits found a
+      // string whose ':' after it went unseen).
+      "{\"id\":\"e\",\"at\":\"2026-11-02T09:15:00Z\",\"entity\":\"order\":{\"item\":\"x\"}},"
+      "\"key\":\"K\",\"type\":\"delivered\"}",
+      Line("order", "hold_placed", "{\"reason\":\"r\":1}"),
+      Line("order", "hold_placed", "{\"reason\":\"r\" \"s\"}"),
+      Line("order", "cancelled", "{\"line\":1:2}"), Line("order", "paid", "{\"method\":null:1}"),
+      Line("order", "shipped", "{\"manual\":true:1}"),
+      "{\"fields\":{\"amount\":\"1.00\"}:1,\"id\":\"e\",\"at\":\"2026-11-02T09:15:00Z\","
+      "\"entity\":\"order\",\"key\":\"K\",\"type\":\"refunded\"}",
       // `fields` before `type` (or `entity`): kept until the type is known.
       "{\"fields\":{\"amount\":\"1.00\"},\"id\":\"e\",\"at\":\"2026-11-02T09:15:00Z\","
       "\"entity\":\"order\",\"key\":\"K\",\"type\":\"refunded\"}",
@@ -275,13 +286,18 @@ TEST(EventsDifferential, RandomEditsOfDocsAndSampleLines) {
   static constexpr char kBytes[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', '0', '1', '-',
                                     '.', 'e', 'u', 'n', 't', '\x01', '\x7f', '\xc3', '\xa9',
                                     '\xed', '\xff'};
-  uint64_t state = 2026;
+  // KEFU_RANDOM_EDITS=N and KEFU_RANDOM_SEED=S run another stream (a
+  // longer search by hand); by default 200,000 lines from seed 2026.
+  const char* count_env = std::getenv("KEFU_RANDOM_EDITS");
+  const char* seed_env = std::getenv("KEFU_RANDOM_SEED");
+  const int count = count_env != nullptr ? std::atoi(count_env) : 200000;
+  uint64_t state = seed_env != nullptr ? std::strtoull(seed_env, nullptr, 10) : 2026;
   const auto next = [&state](uint64_t n) {
     state = state * 6364136223846793005u + 1442695040888963407u;
     return static_cast<size_t>((state >> 33) % n);
   };
   std::vector<std::string> lines;
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0; i < count; ++i) {
     std::string line = seeds[next(seeds.size())];
     const size_t edits = 1 + next(4);
     for (size_t k = 0; k < edits && !line.empty(); ++k) {

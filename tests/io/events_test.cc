@@ -3,6 +3,7 @@
 // and every kind of malformed line is refused naming its line and field.
 #include "kefu/io/events.h"
 
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -411,6 +412,28 @@ TEST(EventsRoundTrip, TimeReaderAgreesWithParseTimestamp) {
       EXPECT_EQ(MetaOf(*e).at, *want);
     } else {
       EXPECT_THAT(Str(e.status().message()), StartsWith("at: not an RFC 3339 time"));
+    }
+  }
+  // Every calendar day (and the 29th to 31st of every month) of the years
+  // events may have, and of century and leap years around them.
+  std::vector<int> years = {0, 1, 1600, 1700, 1900, 1970, 2400, 2500, 9999};
+  for (int y = 1999; y <= 2201; ++y) years.push_back(y);
+  for (const int year : years) {
+    for (int month = 1; month <= 12; ++month) {
+      for (int day = 1; day <= 31; ++day) {
+        char t[40];
+        std::snprintf(t, sizeof(t), "%04d-%02d-%02dT23:59:59.5-03:30", year, month, day);
+        absl::StatusOr<Timestamp> want = ParseTimestamp(t);
+        absl::StatusOr<ShopEvent> e =
+            ParseEvent(std::string("{\"id\":\"e\",\"at\":\"") + t +
+                       "\",\"entity\":\"order\",\"key\":\"T\",\"type\":\"delivered\"}");
+        if (want.ok() && CheckEventTime(*want).ok()) {
+          ASSERT_TRUE(e.ok()) << t;
+          ASSERT_EQ(MetaOf(*e).at, *want) << t;
+        } else {
+          ASSERT_FALSE(e.ok()) << t;
+        }
+      }
     }
   }
 }

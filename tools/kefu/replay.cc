@@ -65,7 +65,9 @@ constexpr char kHelp[] =
     "  --state-out FILE  write the state after the last event to FILE (written\n"
     "                beside it first, then renamed: FILE is whole or untouched).\n"
     "                A week replayed in two runs, split at any line, ends as one\n"
-    "                run over the whole week\n";
+    "                run over the whole week\n"
+    "  --db FILE     apply the events to the store FILE instead and report\n"
+    "                everything it holds (see kefu replay EVENTS --db FILE --help)\n";
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
 

@@ -145,6 +145,8 @@ int ParseArgs(const char* cmd, const char* usage, const std::vector<std::string>
       if (!value(&a->http)) return kExitUsage;
     } else if (o == "--allow-remote" && allows(o)) {
       a->allow_remote = true;
+    } else if (o == "--no-progress" && allows(o)) {
+      // kefu replay's option; the store's replay shows no progress bar
     } else if (o == "--json" && allows(o)) {
       a->json = true;
     } else if (o == "--limit" && allows(o)) {
@@ -550,7 +552,7 @@ int ReplayIntoStore(const std::vector<std::string>& args, Streams io) {
   bool help = false;
   if (int rc = ParseArgs("replay", kReplayDbHelp, args,
                          {"--json", "--until", "--limit", "--durability", "--snapshot-every",
-                          "--batch", "--max-line-bytes"},
+                          "--batch", "--max-line-bytes", "--no-progress"},
                          true, &a, io.out, io.err, &help);
       rc != kExitOk) {
     return help ? kExitOk : rc;

@@ -5,7 +5,9 @@
 #   FUZZER=event_apply_fuzzer: ParseEvent and Shop::Apply over event files,
 #     fuzz/corpus_events (made by fuzz/make_event_corpus.py);
 #   FUZZER=shop_load_fuzzer: Shop::Load past the checksum, fuzz/corpus_state
-#     (made by fuzz/make_state_corpus.py).
+#     (made by fuzz/make_state_corpus.py);
+#   FUZZER=policy_pack_fuzzer: ReadPolicyPack and the printed pack read back,
+#     fuzz/corpus_pack.
 # New inputs go to a temporary directory, not into the committed corpus.
 # $FUZZ_ARGS goes to libFuzzer as well (e.g. -entropic=0: the event fuzzer
 # runs about twice as many inputs a second without libFuzzer's entropic
@@ -19,6 +21,7 @@ case "$fuzzer" in
   reply_check_fuzzer) corpus=$here/corpus; max_len=4096 ;;
   event_apply_fuzzer) corpus=$here/corpus_events; max_len=8192 ;;
   shop_load_fuzzer) corpus=$here/corpus_state; max_len=16384 ;;
+  policy_pack_fuzzer) corpus=$here/corpus_pack; max_len=32768 ;;
   *) echo "fuzz/run.sh: unknown FUZZER $fuzzer" >&2; exit 2 ;;
 esac
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null

@@ -1,9 +1,14 @@
 # The io layer: the JSON Lines event format, the replay, the line reader
 # they read input with and the entities' snapshots as JSON. (The sample-shop
 # generator is tool-side: tools/sample/.)
-# nlohmann-json is header-only and used privately: hosts never need it.
+# Events are read with simdjson (a shared library: a static libkefu's
+# hosts link it too, kefuConfig.cmake finds it); nlohmann-json, header-only
+# and private, words the errors of lines simdjson does not take and writes
+# the snapshots' JSON: hosts never need it.
+find_package(simdjson 3 REQUIRED CONFIG)
 find_package(nlohmann_json 3 REQUIRED CONFIG)
-target_link_libraries(kefu PRIVATE $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
+target_link_libraries(kefu PRIVATE simdjson::simdjson
+  $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)
 # Append-only list.
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/events.cc

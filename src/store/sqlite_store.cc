@@ -208,6 +208,7 @@ struct SqliteStore::Impl {
   std::vector<Op> staged;
   int64_t staged_ops = 0;
   int64_t durable_ops = 0;
+  int64_t commits = 0;
   bool committing = false;
   // Failures: epoch e ended with durable_ops == epoch_end[e].first, and the
   // ops staged after it got epoch_end[e].second.
@@ -393,18 +394,32 @@ struct SqliteStore::Impl {
     staged.clear();
     snapshot_seq = 0;
     {
+      // The newest snapshot, in its parts (rows of at most
+      // snapshot_part_bytes: SQLite refuses a value over 1 GB).
       Stmt st;
-      if (s = Prepare("SELECT seq, body FROM snapshot ORDER BY seq DESC LIMIT 1", &st); !s.ok()) {
+      if (s = Prepare("SELECT seq, part, body FROM snapshot "
+                      "WHERE seq = (SELECT max(seq) FROM snapshot) ORDER BY part",
+                      &st);
+          !s.ok()) {
         return s;
       }
-      const int rc = sqlite3_step(st.get());
-      if (rc == SQLITE_ROW) {
+      std::string body;
+      int64_t parts = 0;
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
         snapshot_seq = sqlite3_column_int64(st.get(), 0);
-        if (s = DecodeSnapshot(ColumnBlob(st.get(), 1), snapshot_seq); !s.ok()) return s;
-      } else if (rc == SQLITE_DONE) {
-        if (s = Fresh(); !s.ok()) return s;
-      } else {
-        return SqlError(rc, "reading the snapshot");
+        if (sqlite3_column_int64(st.get(), 1) != parts) {
+          return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: snapshot ",
+                                                  snapshot_seq, " lacks part ", parts));
+        }
+        ++parts;
+        body += ColumnBlob(st.get(), 2);
+      }
+      if (rc != SQLITE_DONE) return SqlError(rc, "reading the snapshot");
+      if (parts > 0) {
+        if (s = DecodeSnapshot(body, snapshot_seq); !s.ok()) return s;
+      } else if (s = Fresh(); !s.ok()) {
+        return s;
       }
     }
     last_seq = snapshot_seq;
@@ -605,29 +620,35 @@ struct SqliteStore::Impl {
           rc = sqlite3_step(due_delete.get());
           sqlite3_reset(due_delete.get());
           break;
-        case Op::kSnapshot:
+        case Op::kSnapshot: {
           if (!snap.get()) {
-            if (!(s = Prepare("INSERT OR REPLACE INTO snapshot(seq, body) VALUES (?, ?)", &snap))
+            if (!(s = Prepare("INSERT INTO snapshot(seq, part, body) VALUES (?, ?, ?)", &snap))
                      .ok() ||
                 !(s = Prepare("DELETE FROM journal WHERE seq <= ?", &drop_journal)).ok() ||
-                !(s = Prepare("DELETE FROM snapshot WHERE seq < ?", &drop_snaps)).ok()) {
+                !(s = Prepare("DELETE FROM snapshot WHERE seq <= ?", &drop_snaps)).ok()) {
               return s;
             }
           }
-          sqlite3_bind_int64(snap.get(), 1, op.key);
-          sqlite3_bind_blob(snap.get(), 2, op.body.data(), static_cast<int>(op.body.size()),
-                            SQLITE_STATIC);
-          rc = sqlite3_step(snap.get());
-          sqlite3_reset(snap.get());
+          sqlite3_bind_int64(drop_snaps.get(), 1, op.key);
+          rc = sqlite3_step(drop_snaps.get());
+          sqlite3_reset(drop_snaps.get());
+          const size_t part_bytes = static_cast<size_t>(options.snapshot_part_bytes);
+          for (size_t at = 0, part = 0; rc == SQLITE_DONE && (at < op.body.size() || part == 0);
+               at += part_bytes, ++part) {
+            const size_t n = std::min(part_bytes, op.body.size() - at);
+            sqlite3_bind_int64(snap.get(), 1, op.key);
+            sqlite3_bind_int64(snap.get(), 2, static_cast<int64_t>(part));
+            sqlite3_bind_blob(snap.get(), 3, op.body.data() + at, static_cast<int>(n),
+                              SQLITE_STATIC);
+            rc = sqlite3_step(snap.get());
+            sqlite3_reset(snap.get());
+          }
           if (rc != SQLITE_DONE) break;
           sqlite3_bind_int64(drop_journal.get(), 1, op.key);
           rc = sqlite3_step(drop_journal.get());
           sqlite3_reset(drop_journal.get());
-          if (rc != SQLITE_DONE) break;
-          sqlite3_bind_int64(drop_snaps.get(), 1, op.key);
-          rc = sqlite3_step(drop_snaps.get());
-          sqlite3_reset(drop_snaps.get());
           break;
+        }
       }
       if (rc != SQLITE_DONE) return SqlError(rc, "writing");
     }
@@ -665,6 +686,7 @@ struct SqliteStore::Impl {
     committing = false;
     if (s.ok()) {
       durable_ops = target;
+      ++commits;
     } else {
       Fail(absl::Status(s.code(), absl::StrCat("not stored (nothing of it is acknowledged): ",
                                                s.message())));
@@ -712,7 +734,8 @@ struct SqliteStore::Impl {
           "CREATE TABLE journal(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
           "  body BLOB NOT NULL, result INTEGER NOT NULL, outcome BLOB NOT NULL, "
           "  crc INTEGER NOT NULL);"
-          "CREATE TABLE snapshot(seq INTEGER PRIMARY KEY, body BLOB NOT NULL);"
+          "CREATE TABLE snapshot(seq INTEGER NOT NULL, part INTEGER NOT NULL, "
+          "  body BLOB NOT NULL, PRIMARY KEY (seq, part)) WITHOUT ROWID;"
           "CREATE TABLE due(id INTEGER PRIMARY KEY AUTOINCREMENT, item BLOB NOT NULL, "
           "  crc INTEGER NOT NULL);"
           "COMMIT;");
@@ -743,6 +766,10 @@ struct SqliteStore::Impl {
   absl::Status Open() {
     if (options.snapshot_every <= 0) {
       return absl::InvalidArgumentError("SqliteStoreOptions::snapshot_every must be > 0");
+    }
+    if (options.snapshot_part_bytes <= 0 || options.snapshot_part_bytes > (1 << 30)) {
+      return absl::InvalidArgumentError(
+          "SqliteStoreOptions::snapshot_part_bytes must be in (0, 1 GiB]");
     }
     replay_options.max_items_kept = options.max_items_kept;
     replay_options.shop = options.shop;
@@ -784,6 +811,9 @@ struct SqliteStore::Impl {
     if (rc != SQLITE_OK) return SqlError(rc, "opening");
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 5000);
+    // Is it ours? Before any pragma writes to it: a file that is not a kefu
+    // store is left as it was.
+    if (absl::Status s = CheckMeta(); !s.ok()) return s;
     if (!options.read_only) {
       if (absl::Status s = Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
       if (options.max_pages > 0) {
@@ -944,6 +974,11 @@ int64_t SqliteStore::journal_seq() const {
 int64_t SqliteStore::snapshot_seq() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->snapshot_seq;
+}
+
+int64_t SqliteStore::commits() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->commits;
 }
 
 size_t SqliteStore::pending_due() const {

@@ -52,3 +52,6 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/policy_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/policy_cli_test.cmake)
 endif()
+# ParseEvent (simdjson) against the nlohmann-json reference, line by line.
+kefu_add_test(events_differential_test ${CMAKE_CURRENT_LIST_DIR}/events_differential_test.cc
+  LIBS kefu_sample)

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
@@ -74,10 +75,19 @@ TEST(SqliteStore, AReopenedStoreHoldsTheShopItAcknowledged) {
 TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   const std::vector<ShopEvent> events = SampleEvents(6, 10);
   const std::string path = TempStorePath("snapshot");
+  SqliteStoreOptions small_parts = Options(50);
+  small_parts.snapshot_part_bytes = 1000;  // a snapshot of many rows
+  std::string saved;
   {
-    auto store = OpenOk(path, Options(50));
+    auto store = OpenOk(path, small_parts);
     for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
     EXPECT_EQ(store->snapshot_seq(), static_cast<int64_t>(events.size()) / 50 * 50);
+    saved = store->shop().Save();
+  }
+  {
+    auto again = OpenOk(path, small_parts);
+    ASSERT_NE(again, nullptr);
+    EXPECT_TRUE(again->shop().Save() == saved);
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -87,9 +97,12 @@ TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_LT(sqlite3_column_int64(st, 0), 50);
   sqlite3_finalize(st);
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM snapshot", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(DISTINCT seq), count(*) FROM snapshot", -1, &st,
+                               nullptr),
+            SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int64(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int64(st, 0), 1);  // one snapshot
+  EXPECT_GT(sqlite3_column_int64(st, 1), 5);  // in parts
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
@@ -104,8 +117,11 @@ TEST(SqliteStore, ABatchGivesTheResultsOfSingleApplies) {
     ASSERT_TRUE(r.ok());
     singles.push_back(StoredResultName(*r));
   }
+  const int64_t commits = batch->commits();
   absl::StatusOr<std::vector<StoredResult>> rs = batch->ApplyBatch(events);
   ASSERT_TRUE(rs.ok()) << rs.status();
+  EXPECT_EQ(batch->commits(), commits + 1);  // a batch is one commit
+  EXPECT_GE(one->commits(), static_cast<int64_t>(events.size()));
   ASSERT_EQ(rs->size(), events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     EXPECT_EQ(StoredResultName((*rs)[i]), singles[i]) << i;
@@ -261,9 +277,17 @@ TEST(SqliteStore, AFileThatIsNotAStoreIsRefused) {
 
   const std::string other = TempStorePath("other");
   ExecSql(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+  std::ifstream before_file(other, std::ios::binary);
+  const std::string before((std::istreambuf_iterator<char>(before_file)),
+                           std::istreambuf_iterator<char>());
   s = SqliteStore::Open(other, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.status().message(), HasSubstr("not a kefu store"));
+  // Left as it was (not switched to WAL).
+  std::ifstream after_file(other, std::ios::binary);
+  const std::string after((std::istreambuf_iterator<char>(after_file)),
+                          std::istreambuf_iterator<char>());
+  EXPECT_TRUE(after == before);
 }
 
 TEST(SqliteStore, ANewerFormatIsRefusedNamingBoth) {

@@ -46,6 +46,10 @@ struct SqliteStoreOptions {
   // A snapshot of the whole shop is written after this many journal
   // entries, and the journal before it dropped. > 0.
   int64_t snapshot_every = 100000;
+  // A snapshot is stored in rows of at most this many bytes (SQLite takes
+  // no value over 1 GB; a shop of a million orders saves about 1 GB).
+  // In (0, 1 GiB].
+  int64_t snapshot_part_bytes = 64 << 20;
   // Open without writing: no lock, no journal, Apply/Due/Confirm fail with
   // kFailedPrecondition. Reads what writers committed.
   bool read_only = false;
@@ -99,6 +103,9 @@ class KEFU_EXPORT SqliteStore final : public ShopStore {
   int64_t snapshot_seq() const;
   // Due items taken and not confirmed.
   size_t pending_due() const;
+  // Transactions committed since Open: one per batch, and one for every
+  // group of calls that were staged while an earlier commit ran.
+  int64_t commits() const;
 
  private:
   struct Impl;

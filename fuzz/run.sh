@@ -7,7 +7,9 @@
 #   FUZZER=event_parse_fuzzer: ParseEvent (simdjson) against the nlohmann-json
 #     reference on every line, fuzz/corpus_events;
 #   FUZZER=shop_load_fuzzer: Shop::Load past the checksum, fuzz/corpus_state
-#     (made by fuzz/make_state_corpus.py).
+#     (made by fuzz/make_state_corpus.py);
+#   FUZZER=policy_pack_fuzzer: ReadPolicyPack and the printed pack read back,
+#     fuzz/corpus_pack.
 # New inputs go to a temporary directory, not into the committed corpus.
 # $FUZZ_ARGS goes to libFuzzer as well (e.g. -entropic=0: the event fuzzer
 # runs about twice as many inputs a second without libFuzzer's entropic
@@ -22,6 +24,7 @@ case "$fuzzer" in
   event_apply_fuzzer) corpus=$here/corpus_events; max_len=8192 ;;
   event_parse_fuzzer) corpus=$here/corpus_events; max_len=8192 ;;
   shop_load_fuzzer) corpus=$here/corpus_state; max_len=16384 ;;
+  policy_pack_fuzzer) corpus=$here/corpus_pack; max_len=32768 ;;
   *) echo "fuzz/run.sh: unknown FUZZER $fuzzer" >&2; exit 2 ;;
 esac
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null

@@ -1339,8 +1339,6 @@ std::string BareOrQuoted(const std::string& key) {
   return bare ? key : Quote(key);
 }
 
-std::string PlaceOf(const PackCourier& c) { return c.name; }
-
 // "province" or "province/city": ParseProvince must know the province.
 absl::Status CheckArea(const std::string& area) {
   const size_t slash = area.find('/');
@@ -1555,7 +1553,7 @@ std::vector<std::string> PolicyPack::Diff(const PolicyPack& base) const {
   const std::string theirs = CouriersToml(base.settings_->couriers, false);
   if (mine != theirs) {
     std::vector<std::string> names;
-    for (const PackCourier& c : settings_->couriers) names.push_back(PlaceOf(c));
+    for (const PackCourier& c : settings_->couriers) names.push_back(c.name);
     out.push_back(absl::StrCat("couriers = [", absl::StrJoin(names, ", "), "] (",
                                base.settings_->couriers.empty() ? "was none: every courier "
                                                                   "reaches everywhere"

@@ -512,8 +512,8 @@ int Serve(const std::vector<std::string>& args, Streams io) {
 int Report(const std::vector<std::string>& args, Streams io) {
   StoreArgs a;
   bool help = false;
-  if (int rc = ParseArgs("report", kReportHelp, args, {"--json", "--until", "--limit"}, false,
-                         &a, io.out, io.err, &help);
+  if (int rc = ParseArgs("report", kReportHelp, args, {"--json", "--until", "--limit"}, false, &a,
+                         io.out, io.err, &help);
       rc != kExitOk) {
     return help ? kExitOk : rc;
   }
@@ -592,9 +592,9 @@ int ReplayIntoStore(const std::vector<std::string>& args, Streams io) {
       continue;
     }
     absl::StatusOr<ShopEvent> e =
-        line.too_long ? absl::InvalidArgumentError(absl::StrCat(
-                            "line ", line.number, ": longer than the limit of ",
-                            a.max_line_bytes, " bytes a line"))
+        line.too_long ? absl::InvalidArgumentError(absl::StrCat("line ", line.number,
+                                                                ": longer than the limit of ",
+                                                                a.max_line_bytes, " bytes a line"))
                       : ParseEvent(line.text, line.number);
     if (!e.ok()) {
       if (bad < 10) io.err << "kefu replay: " << e.status().message() << "\n";

@@ -2,7 +2,7 @@
 kefu_add_benchmark(deadline_queue_bench ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_bench.cc)
 kefu_add_benchmark(replay_bench ${CMAKE_CURRENT_LIST_DIR}/replay_bench.cc LIBS kefu_sample)
 kefu_add_benchmark(events_bench ${CMAKE_CURRENT_LIST_DIR}/events_bench.cc LIBS nlohmann_json::nlohmann_json
-  kefu_sample)
+  simdjson::simdjson kefu_sample)
 kefu_add_benchmark(shop_save_bench ${CMAKE_CURRENT_LIST_DIR}/shop_save_bench.cc LIBS kefu_sample)
 # The SQLite store: durable apply and recovery (issue 18).
 kefu_add_benchmark(store_bench ${CMAKE_CURRENT_LIST_DIR}/store_bench.cc LIBS kefu_sample)

@@ -1,23 +1,31 @@
-// The JSON Lines event format (kefu/io/events.h): ParseEvent (a handler
-// driven by nlohmann-json's SAX parser) per line on typical lines, beside
-// the in-binary baselines on the same bytes:
+// The JSON Lines event format (kefu/io/events.h): ParseEvent (simdjson's
+// On-Demand API walking the format's tables; a line it does not take goes to
+// the nlohmann-json reference, which words the error) against the
+// nlohmann-json reference reader on the same lines, and the in-binary
+// baselines on the same bytes:
 //   - nlohmann::json::parse (the DOM: what a plain nlohmann-json reader pays
 //     before it has read a single field);
 //   - nlohmann::json::sax_parse with a handler that does nothing (the
 //     lexer's own cost, the floor for any reader built on nlohmann-json).
-// Also FormatEvent, and kefu::ParseTimestamp against ParseEvent's direct
-// reading of `at`. Report ns per line; see docs/events.md for figures.
+// BM_SampleWeek_* parse every line of a generated sample week once per
+// repetition: the first repetition (cold: the first lines the process
+// parses with that reader) is reported beside the warm ones, in lines per
+// second (items_per_second). Also FormatEvent, and kefu::ParseTimestamp
+// against ParseEvent's direct reading of `at`. See docs/benchmarks.md.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "io/events_internal.h"
 #include "kefu/core/time.h"
 #include "kefu/io/events.h"
 #include "nlohmann/json.hpp"
+#include "simdjson.h"
 #include "sample/sample.h"
 
 namespace {
@@ -76,9 +84,17 @@ void BM_ParseEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseEvent)->Apply(LineArgs);
 
-// The same events through nlohmann-json's SAX parser with the same handler
-// (ParseEvent's fallback, and what it costs for every line without its own
-// reader).
+// The nlohmann-json reference reader (the format's reader before simdjson;
+// ParseEvent's wording of errors) on the same lines.
+void BM_ParseEventReference(benchmark::State& state) {
+  RunLines(state, [](const std::string& line) {
+    auto e = kefu::internal::ParseEventReference(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_ParseEventReference)->Apply(LineArgs);
+
 // Baseline: nlohmann-json's DOM parse of the same line (no field read yet).
 void BM_NlohmannDomParse(benchmark::State& state) {
   RunLines(state, [](const std::string& line) {
@@ -205,6 +221,79 @@ void BM_SampleDay_NlohmannDomParse(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_SampleDay_NlohmannDomParse);
+
+// Every line of a generated sample week (7 days, 2,000 orders a day), in
+// file order: one pass over all of them per iteration, one iteration per
+// repetition, so that repetition 1 is the cold one.
+const std::vector<std::string>& SampleWeekLines() {
+  static const std::vector<std::string> lines = [] {
+    std::vector<std::string> v;
+    kefu::SampleOptions o;
+    o.days = 7;
+    o.orders_per_day = 2000;
+    if (!kefu::GenerateSample(o, [&v](const kefu::ShopEvent& e) {
+           v.push_back(kefu::FormatEvent(e));
+         }).ok()) {
+      std::abort();
+    }
+    return v;
+  }();
+  return lines;
+}
+
+template <class F>
+void RunSampleWeek(benchmark::State& state, F parse) {
+  const auto& lines = SampleWeekLines();
+  size_t total = 0;
+  for (const std::string& l : lines) total += l.size();
+  for (auto _ : state) {
+    for (const std::string& line : lines) parse(line);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(lines.size()));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(total));
+  state.counters["lines"] = static_cast<double>(lines.size());
+  state.counters["bytes_per_line"] = static_cast<double>(total) / static_cast<double>(lines.size());
+}
+
+// ParseEvent as a host calls it.
+void BM_SampleWeek_ParseEvent(benchmark::State& state) {
+  RunSampleWeek(state, [](const std::string& line) {
+    auto e = kefu::ParseEvent(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_SampleWeek_ParseEvent)->Iterations(1)->Repetitions(5)->Unit(benchmark::kMillisecond);
+
+// The nlohmann-json reference reader on the same lines.
+void BM_SampleWeek_Reference(benchmark::State& state) {
+  RunSampleWeek(state, [](const std::string& line) {
+    auto e = kefu::internal::ParseEventReference(line, 1);
+    if (!e.ok()) std::abort();
+    benchmark::DoNotOptimize(e);
+  });
+}
+BENCHMARK(BM_SampleWeek_Reference)->Iterations(1)->Repetitions(5)->Unit(benchmark::kMillisecond);
+
+// simdjson's stage 1 alone (structural index and UTF-8 check) on the same
+// lines, padded the same way: the floor under the simdjson reader.
+void BM_SampleWeek_SimdjsonIterateOnly(benchmark::State& state) {
+  simdjson::ondemand::parser parser;
+  std::string padded;
+  RunSampleWeek(state, [&](const std::string& line) {
+    if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING) {
+      padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+    }
+    std::memcpy(padded.data(), line.data(), line.size());
+    auto doc = parser.iterate(padded.data(), line.size(), padded.size());
+    if (doc.error()) std::abort();
+    benchmark::DoNotOptimize(doc);
+  });
+}
+BENCHMARK(BM_SampleWeek_SimdjsonIterateOnly)
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_FormatEvent(benchmark::State& state) {
   std::vector<kefu::ShopEvent> events;

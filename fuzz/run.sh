@@ -4,6 +4,8 @@
 #   FUZZER=reply_check_fuzzer (default): the reply checker, fuzz/corpus;
 #   FUZZER=event_apply_fuzzer: ParseEvent and Shop::Apply over event files,
 #     fuzz/corpus_events (made by fuzz/make_event_corpus.py);
+#   FUZZER=event_parse_fuzzer: ParseEvent (simdjson) against the nlohmann-json
+#     reference on every line, fuzz/corpus_events;
 #   FUZZER=shop_load_fuzzer: Shop::Load past the checksum, fuzz/corpus_state
 #     (made by fuzz/make_state_corpus.py).
 # New inputs go to a temporary directory, not into the committed corpus.
@@ -18,6 +20,7 @@ fuzzer=${FUZZER:-reply_check_fuzzer}
 case "$fuzzer" in
   reply_check_fuzzer) corpus=$here/corpus; max_len=4096 ;;
   event_apply_fuzzer) corpus=$here/corpus_events; max_len=8192 ;;
+  event_parse_fuzzer) corpus=$here/corpus_events; max_len=8192 ;;
   shop_load_fuzzer) corpus=$here/corpus_state; max_len=16384 ;;
   *) echo "fuzz/run.sh: unknown FUZZER $fuzzer" >&2; exit 2 ;;
 esac

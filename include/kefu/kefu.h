@@ -22,6 +22,7 @@
 #include "kefu/policies/product_tests.h"
 #include "kefu/policies/review_policies.h"
 #include "kefu/policies/review_rotation.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/policies/ticket_terms.h"
 
@@ -49,6 +50,7 @@
 // io
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
+#include "kefu/io/policy_pack.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/state_json.h"
 #include "kefu/store/sqlite_store.h"

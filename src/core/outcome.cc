@@ -184,9 +184,19 @@ bool operator==(const Outcome& a, const Outcome& b) {
          a.deadlines == b.deadlines && a.audit == b.audit;
 }
 
-void Outcome::Add(Decision decision) {
+void Outcome::Add(Decision&& decision) {
   audit.verdicts.push_back(RuleVerdict{decision.rule, decision.verdict});
   decisions.push_back(std::move(decision));
+}
+
+void Outcome::Add(const Decision& decision) {
+  audit.verdicts.push_back(RuleVerdict{decision.rule, decision.verdict});
+  decisions.push_back(decision);
+}
+
+void Outcome::Add(Ruling&& ruling) {
+  for (Decision& d : ruling.decisions) Add(std::move(d));
+  for (Action& a : ruling.actions) actions.push_back(std::move(a));
 }
 
 bool Outcome::refused() const {

@@ -29,6 +29,7 @@
 #include "kefu/machines/live_orders.h"
 #include "kefu/machines/open_tickets.h"
 #include "kefu/machines/ticket_defects.h"
+#include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/snapshot_codec.h"
 
@@ -167,6 +168,15 @@ class IndexedOpenTickets final : public OpenTickets {
 class SharedDefects final : public ProductTestQuery, public DefectLedger {
  public:
   explicit SharedDefects(DefectPolicy policy) : counter_(policy) {}
+  // The counts kept, the thresholds of `policy` from now on.
+  void SetPolicy(DefectPolicy policy) {
+    std::unique_lock lock(mu_);
+    DefectCounter next(policy);
+    for (const auto& [product, tickets] : counter_.Products()) {
+      for (const std::string& t : tickets) next.Restore(product, t);
+    }
+    counter_ = std::move(next);
+  }
   bool NeedsTestBeforeShipping(std::string_view product) const override {
     std::shared_lock lock(mu_);
     return counter_.NeedsTestBeforeShipping(product);
@@ -271,9 +281,55 @@ struct Shop::Impl {
     }
   };
 
-  ShopOptions options;
-  std::shared_ptr<const BusinessCalendar> calendar;
-  std::shared_ptr<const ReplyChecker> checker;
+  // What events are judged by: ShopOptions' policies, calendar, couriers and
+  // reply checker, replaced whole by ReplacePolicies. Apply holds rules_mu
+  // shared from routing the event to its last index update, so one event
+  // is judged wholly by one set of rules; a replacement waits for the
+  // events in flight and holds it exclusively. Replaced rules are kept
+  // (retired), so that a reference from calendar() stays valid.
+  struct Rules {
+    OrderPolicies order;
+    TicketPolicies ticket;
+    ReviewPolicies review;
+    std::shared_ptr<const BusinessCalendar> calendar;
+    std::shared_ptr<const CourierReach> courier_reach;
+    std::shared_ptr<const ReplyChecker> checker;
+    std::string shop_province;
+    std::string revision;
+  };
+  // The rules of `options`, the defaults filled in. The reply checker's
+  // error when the default one cannot be built.
+  static absl::StatusOr<std::shared_ptr<const Rules>> MakeRules(const ShopOptions& options) {
+    auto r = std::make_shared<Rules>();
+    r->order = options.order_policies;
+    r->ticket = options.ticket_policies;
+    r->review = options.review_policies;
+    r->calendar = options.calendar;
+    if (!r->calendar) {
+      r->calendar = std::make_shared<const BusinessCalendar>(BusinessCalendar::Default());
+    }
+    r->courier_reach = options.courier_reach;
+    r->checker = options.reply_checker;
+    if (!r->checker) {
+      absl::StatusOr<ReplyChecker> rc = ReplyChecker::Default();
+      if (!rc.ok()) return rc.status();
+      r->checker = std::make_shared<const ReplyChecker>(*std::move(rc));
+    }
+    if (!options.shop_province.empty()) {
+      if (absl::StatusOr<Province> p = ParseProvince(options.shop_province); !p.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("shop: shop_province: ", p.status().message()));
+      }
+    }
+    r->shop_province = options.shop_province;
+    r->revision = options.policy_revision;
+    return std::shared_ptr<const Rules>(std::move(r));
+  }
+
+  ShopOptions options;  // the policy fields are read from `rules` instead
+  mutable std::shared_mutex rules_mu;
+  std::shared_ptr<const Rules> rules;
+  std::vector<std::shared_ptr<const Rules>> retired;  // under rules_mu
   IndexedLiveOrders live_orders;
   IndexedOpenTickets open_tickets;
   SharedDefects defects;
@@ -284,12 +340,10 @@ struct Shop::Impl {
   mutable std::mutex replies_mu;
   std::map<std::string, AgentReplies, std::less<>> replies;
 
-  explicit Impl(ShopOptions opts, std::shared_ptr<const BusinessCalendar> cal,
-                std::shared_ptr<const ReplyChecker> rc)
+  explicit Impl(ShopOptions opts, std::shared_ptr<const Rules> r)
       : options(std::move(opts)),
-        calendar(std::move(cal)),
-        checker(std::move(rc)),
-        defects(options.ticket_policies.defect),
+        rules(std::move(r)),
+        defects(rules->ticket.defect),
         shards(static_cast<size_t>(options.shards)) {}
 
   Shard& ShardOf(EntityKind kind, std::string_view key) {
@@ -306,37 +360,37 @@ struct Shop::Impl {
     env.max_events_per_entity = options.max_events_per_entity;
     return env;
   }
-  OrderEnvironment OrderEnv() const {
+  OrderEnvironment OrderEnv(const Rules& r) const {
     OrderEnvironment env;
     static_cast<MachineEnvironment&>(env) = MachineEnv();
-    env.policies = &options.order_policies;
-    env.calendar = calendar.get();
-    env.courier_reach = options.courier_reach.get();
+    env.policies = &r.order;
+    env.calendar = r.calendar.get();
+    env.courier_reach = r.courier_reach.get();
     env.live_orders = &live_orders;
     env.product_tests = &defects;
     return env;
   }
-  TicketEnvironment TicketEnv() {
+  TicketEnvironment TicketEnv(const Rules& r) {
     TicketEnvironment env;
     static_cast<MachineEnvironment&>(env) = MachineEnv();
-    env.policies = &options.ticket_policies;
-    env.calendar = calendar.get();
+    env.policies = &r.ticket;
+    env.calendar = r.calendar.get();
     env.open_tickets = &open_tickets;
     env.defects = &defects;
     return env;
   }
-  ReviewEnvironment ReviewEnv() const {
+  ReviewEnvironment ReviewEnv(const Rules& r) const {
     ReviewEnvironment env;
     static_cast<MachineEnvironment&>(env) = MachineEnv();
-    env.policies = &options.review_policies;
-    env.calendar = calendar.get();
+    env.policies = &r.review;
+    env.calendar = r.calendar.get();
     return env;
   }
-  ConversationEnvironment ConversationEnv(std::vector<Finding>* findings) const {
+  ConversationEnvironment ConversationEnv(const Rules& r, std::vector<Finding>* findings) const {
     ConversationEnvironment env;
     static_cast<MachineEnvironment&>(env) = MachineEnv();
-    env.checker = checker.get();
-    env.calendar = calendar.get();
+    env.checker = r.checker.get();
+    env.calendar = r.calendar.get();
     env.findings = findings;
     return env;
   }
@@ -472,11 +526,11 @@ struct Shop::Impl {
     return out;
   }
 
-  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e) {
+  absl::StatusOr<Outcome> ApplyOrder(const std::string& key, const OrderEvent& e, const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kOrder, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<OrderPlaced>(e);
-    return ApplyTo(shard.orders, EntityKind::kOrder, key, e, OrderEnv(), creates,
+    return ApplyTo(shard.orders, EntityKind::kOrder, key, e, OrderEnv(r), creates,
                    [&](const Order& order, const Outcome& out) {
                      // The index holds buyer, items and address of live
                      // orders: only these events change them, and an order
@@ -490,23 +544,32 @@ struct Shop::Impl {
                    });
   }
 
-  absl::StatusOr<Outcome> ApplyTicket(const std::string& key, const TicketEvent& e) {
+  absl::StatusOr<Outcome> ApplyTicket(const std::string& key, const TicketEvent& e,
+                                      const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kTicket, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<TicketRegistered>(e);
-    return ApplyTo(shard.tickets, EntityKind::kTicket, key, e, TicketEnv(), creates,
-                   [&](const Ticket& ticket, const Outcome& out) {
+    // ShopOptions::shop_province fills a registration that names none.
+    std::optional<TicketEvent> filled;
+    if (creates && !r.shop_province.empty() &&
+        std::get<TicketRegistered>(e).shop_province.empty()) {
+      filled = e;
+      std::get<TicketRegistered>(*filled).shop_province = r.shop_province;
+    }
+    return ApplyTo(shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, TicketEnv(r),
+                   creates, [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
                      open_tickets.Update(ticket);
                      Enqueue(shard, EntityKind::kTicket, key, out, MetaOf(e), !ticket.open());
                    });
   }
 
-  absl::StatusOr<Outcome> ApplyReview(const std::string& key, const ReviewEvent& e) {
+  absl::StatusOr<Outcome> ApplyReview(const std::string& key, const ReviewEvent& e,
+                                      const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kReview, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<ReviewReceived>(e);
-    return ApplyTo(shard.reviews, EntityKind::kReview, key, e, ReviewEnv(), creates,
+    return ApplyTo(shard.reviews, EntityKind::kReview, key, e, ReviewEnv(r), creates,
                    [&](const Review& review, const Outcome& out) {
                      Enqueue(shard, EntityKind::kReview, key, out, MetaOf(e), !review.open());
                    });
@@ -536,13 +599,14 @@ struct Shop::Impl {
     }
   }
 
-  absl::StatusOr<Outcome> ApplyConversation(const std::string& key, const ReplyEvent& e) {
+  absl::StatusOr<Outcome> ApplyConversation(const std::string& key, const ReplyEvent& e,
+                                            const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kReply, key);
     std::vector<Finding> findings;
     absl::StatusOr<Outcome> out;
     {
       std::lock_guard lock(shard.mu);
-      out = ApplyTo(shard.conversations, EntityKind::kReply, key, e, ConversationEnv(&findings),
+      out = ApplyTo(shard.conversations, EntityKind::kReply, key, e, ConversationEnv(r, &findings),
                     /*creates=*/true, [&](const Conversation&, const Outcome& o) {
                       Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e), false);
                     });
@@ -572,16 +636,25 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
   if (options.max_events_per_entity == 0) {
     return absl::InvalidArgumentError("shop: max_events_per_entity must be > 0, got 0");
   }
-  std::shared_ptr<const BusinessCalendar> calendar = options.calendar;
-  if (!calendar) calendar = std::make_shared<const BusinessCalendar>(BusinessCalendar::Default());
-  std::shared_ptr<const ReplyChecker> checker = options.reply_checker;
-  if (!checker) {
-    absl::StatusOr<ReplyChecker> rc = ReplyChecker::Default();
-    if (!rc.ok()) return rc.status();
-    checker = std::make_shared<const ReplyChecker>(*std::move(rc));
-  }
-  return std::unique_ptr<Shop>(new Shop(
-      std::make_unique<Impl>(std::move(options), std::move(calendar), std::move(checker))));
+  absl::StatusOr<std::shared_ptr<const Impl::Rules>> rules = Impl::MakeRules(options);
+  if (!rules.ok()) return rules.status();
+  return std::unique_ptr<Shop>(
+      new Shop(std::make_unique<Impl>(std::move(options), *std::move(rules))));
+}
+
+absl::Status Shop::ReplacePolicies(const ShopOptions& options) {
+  absl::StatusOr<std::shared_ptr<const Impl::Rules>> rules = Impl::MakeRules(options);
+  if (!rules.ok()) return rules.status();
+  std::unique_lock lock(impl_->rules_mu);
+  impl_->defects.SetPolicy((*rules)->ticket.defect);
+  impl_->retired.push_back(std::move(impl_->rules));
+  impl_->rules = *std::move(rules);
+  return absl::OkStatus();
+}
+
+std::string Shop::policy_revision() const {
+  std::shared_lock lock(impl_->rules_mu);
+  return impl_->rules->revision;
 }
 
 absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
@@ -591,15 +664,18 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
         "\" (", ToAbsl(EventName(event)), "): the entity key is empty"));
   }
   if (absl::Status s = ValidateEventMeta(MetaOf(event)); !s.ok()) return s;
+  // One set of rules for the whole event (see Impl::Rules).
+  std::shared_lock rules_lock(impl_->rules_mu);
+  const Impl::Rules& r = *impl_->rules;
   switch (event.kind()) {
     case EntityKind::kOrder:
-      return impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event));
+      return impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event), r);
     case EntityKind::kTicket:
-      return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event));
+      return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event), r);
     case EntityKind::kReview:
-      return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event));
+      return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event), r);
     case EntityKind::kReply:
-      return impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event));
+      return impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
   }
   return absl::InternalError("shop: unknown entity kind");
 }
@@ -706,6 +782,11 @@ std::vector<StateCounts> Shop::CountStates() const {
 }
 
 absl::StatusOr<WeeklyReport> Shop::WeeklyTicketReport(LocalDay report_day) const {
+  std::shared_ptr<const Impl::Rules> rules;
+  {
+    std::shared_lock lock(impl_->rules_mu);
+    rules = impl_->rules;
+  }
   // Hold every shard's lock while the report reads the tickets.
   std::vector<std::unique_lock<std::mutex>> locks;
   locks.reserve(impl_->shards.size());
@@ -718,8 +799,7 @@ absl::StatusOr<WeeklyReport> Shop::WeeklyTicketReport(LocalDay report_day) const
   }
   std::sort(tickets.begin(), tickets.end(),
             [](const Ticket* a, const Ticket* b) { return a->id() < b->id(); });
-  return BuildWeeklyReport(tickets, report_day, *impl_->calendar,
-                           impl_->options.ticket_policies.weekly);
+  return BuildWeeklyReport(tickets, report_day, *rules->calendar, rules->ticket.weekly);
 }
 
 std::vector<AgentReplies> Shop::ReplyReport() const {
@@ -739,7 +819,10 @@ size_t Shop::PendingDeadlines() const {
   return n;
 }
 
-const BusinessCalendar& Shop::calendar() const { return *impl_->calendar; }
+const BusinessCalendar& Shop::calendar() const {
+  std::shared_lock lock(impl_->rules_mu);
+  return *impl_->rules->calendar;  // kept alive by `retired` once replaced
+}
 
 // ------------------------------------------------------------------ saving
 //

@@ -1,10 +1,13 @@
 // The JSON Lines event format (docs/events.md).
 //
 // One table describes every event struct: its fields, their JSON kind, and
-// whether they are required. FormatEvent walks the table to write a line;
-// ParseEvent is a nlohmann-json SAX handler that walks the same table while
-// the lexer reads the line, filling the event struct directly (no DOM: a DOM
+// whether they are required. FormatEvent walks the table to write a line.
+// ParseEvent walks the same table while simdjson's On-Demand API reads the
+// line (SimdjsonReader), filling the event struct directly (no DOM: a DOM
 // parse costs several times more than the whole rest of an event's replay).
+// A line that reader does not take goes to the reference reader, a
+// nlohmann-json SAX handler on the same table (EventHandler), which words
+// the error exactly as kefu always has (io/events_internal.h).
 #include "kefu/io/events.h"
 
 #include <array>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/utility/utility.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/absl_compat.h"
@@ -37,6 +41,8 @@
 #include "kefu/policies/ticket_terms.h"
 #include "engine/reply_schema.h"
 #include "nlohmann/json.hpp"
+#include "io/events_internal.h"
+#include "simdjson.h"
 #include "text/utf8.h"
 
 namespace kefu {
@@ -273,9 +279,22 @@ std::optional<Timestamp> FastTimestamp(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  const absl::CivilSecond cs(year, month, day, hour, minute, second);
-  if (cs.day() != day) return std::nullopt;  // 31 April and the like: normalized
-  const int64_t unix_seconds = cs - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
+  // 31 April and the like: ParseTimestamp decides.
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > kMonthDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  // Days since 1970-01-01 of the proleptic Gregorian date, counting years
+  // from March so that a leap day ends its year (cheaper than
+  // absl::CivilSecond's normalizing arithmetic, which a test compares).
+  const int64_t y = year - (month <= 2 ? 1 : 0) + 400;  // + 400: year 0000 stays positive
+  const int64_t era = y / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t month_from_march = (month + 9) % 12;
+  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+  const int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const int64_t days = (era - 1) * 146097 + day_of_era - 719468;
+  const int64_t unix_seconds = days * 86400 + hour * 3600 + minute * 60 + second;
   return absl::FromUnixSeconds(unix_seconds - offset_seconds) + absl::Nanoseconds(nanos);
 }
 
@@ -906,6 +925,363 @@ absl::StatusOr<ShopEvent> ParseWithNlohmann(std::string_view line, int64_t line_
   return event;
 }
 
+// ------------------------------------------------------- the simdjson reader
+
+// Reads a line with simdjson's On-Demand API, walking the same tables as the
+// nlohmann-json handler above and filling the event struct directly. It
+// only decides: it returns true with the event when the line is one valid
+// event, and false for anything else, without saying why. ParseEvent then
+// hands the line to the nlohmann-json handler, the reference, which words
+// the error (so every message is the one it always was). For that to be
+// right, this reader takes a line only if the reference takes it, and gives
+// the same event: every value is read in full (nothing is skipped unread),
+// with the same rules, checked by tests/io/events_differential_test.cc and
+// fuzz/event_parse_fuzzer.cc.
+namespace sj = simdjson::ondemand;
+
+// The text of a string value or key that holds no escape is its raw bytes:
+// simdjson's stage 1 has checked the whole line's UTF-8 and control
+// characters already, so only escapes need simdjson's unescaping (a call
+// into the library per string, the largest single cost of a line).
+
+// A key: the bytes up to its closing quote, or unescaped.
+bool KeyOf(sj::field& field, std::string_view* out) {
+  const char* p = field.key().raw();
+  const char* q = p;
+  while (*q != '"' && *q != '\\') ++q;  // the key is closed (stage 1)
+  if (*q == '"') {
+    *out = std::string_view(p, static_cast<size_t>(q - p));
+    return true;
+  }
+  return !field.unescaped_key().get(*out);
+}
+
+// A string value: its token without the quotes (and the whitespace after
+// it), or unescaped. A value that is not a string is refused. Either way the
+// value is read (consumed), never left for simdjson to step over: stepping
+// over a value checks nothing after it.
+bool StringOf(sj::value& value, std::string_view* out) {
+  std::string_view raw = value.raw_json_token();
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' ||
+                          raw.back() == '\n')) {
+    raw.remove_suffix(1);
+  }
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
+      std::memchr(raw.data() + 1, '\\', raw.size() - 2) == nullptr) {
+    // Read it all the same: simdjson steps over a value left unread without
+    // checking what follows it (in "a":"b":{...}, the ':').
+    sj::raw_json_string unused;
+    if (value.get_raw_json_string().get(unused)) return false;
+    *out = raw.substr(1, raw.size() - 2);
+    return true;
+  }
+  return !value.get_string().get(*out);
+}
+
+class SimdjsonReader {
+ public:
+  explicit SimdjsonReader(ShopEvent* event) : format_(TheFormat()), event_(event) {}
+
+  bool Read(sj::document& doc) {
+    sj::object envelope;
+    if (doc.get_object().get(envelope)) return false;
+    uint64_t seen = 0;
+    bool fields_later = false;  // `fields` came before `entity` or `type`
+    for (auto member : envelope) {
+      sj::field field;
+      std::string_view name;
+      if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
+      const int k = EnvelopeIndex(name);
+      if (k < 0 || (seen & (uint64_t{1} << k))) return false;
+      seen |= uint64_t{1} << k;
+      sj::value value = field.value();
+      if (k == kFields) {
+        if (!Resolve()) return false;
+        if (type_ == nullptr) {
+          // Kept for a second pass once the type is known (the nlohmann-json
+          // handler keeps such fields as a DOM). Skipped unread here; the
+          // second pass reads every byte of it.
+          sj::json_type t;
+          if (value.type().get(t) || t != sj::json_type::object) return false;
+          fields_later = true;
+          continue;
+        }
+        if (!ReadFields(value)) return false;
+        continue;
+      }
+      std::string_view s;
+      if (!StringOf(value, &s) || !EnvelopeValue(k, s)) return false;
+    }
+    // Trailing text: anything but whitespace after the object.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
+    if ((kEnvelopeRequired & ~seen) != 0) return false;
+    if (!Resolve()) return false;
+    if (!(seen & (uint64_t{1} << kFields))) {
+      // No fields: every field takes its default; none may be required.
+      if (type_->schema.required_mask != 0) return false;
+    } else if (fields_later) {
+      // The second pass: find `fields` again and read it now.
+      doc.rewind();
+      if (doc.get_object().get(envelope)) return false;
+      bool found = false;
+      for (auto member : envelope) {
+        sj::field field;
+        std::string_view name;
+        if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
+        if (name != "fields") continue;  // read in the first pass
+        if (!ReadFields(field.value())) return false;
+        found = true;
+        break;
+      }
+      return found;  // the rest was read in the first pass
+    }
+    return true;
+  }
+
+  // After Read: moves the envelope into the event.
+  void Finish() {
+    *type_->meta(event_obj_) = std::move(meta_);
+    event_->key = std::move(key_);
+  }
+
+ private:
+  // frames: the envelope is 1, `fields` 2; each nested object, array and
+  // array element one more, at most kMaxDepth as in the nlohmann handler.
+  static constexpr int kMaxDepth = 8;
+
+  static int EnvelopeIndex(std::string_view name) {
+    for (int i = 0; i < kEnvelopeKeyCount; ++i) {
+      if (kEnvelopeKeys[i] == name) return i;
+    }
+    return -1;
+  }
+
+  bool EnvelopeValue(int k, std::string_view s) {
+    switch (k) {
+      case kId:
+        if (s.empty()) return false;
+        meta_.id.assign(s.data(), s.size());
+        return true;
+      case kAt: {
+        if (std::optional<Timestamp> t = FastTimestamp(s)) {
+          meta_.at = *t;
+        } else {
+          absl::StatusOr<Timestamp> parsed = ParseTimestamp(s);
+          if (!parsed.ok()) return false;
+          meta_.at = *parsed;
+        }
+        return CheckEventTime(meta_.at).ok();
+      }
+      case kAgent:
+        meta_.agent.assign(s.data(), s.size());
+        return true;
+      case kEntity:
+        kind_ = -1;
+        for (size_t i = 0; i < format_.kinds.size(); ++i) {
+          if (format_.kinds[i]->entity == s) kind_ = static_cast<int>(i);
+        }
+        return kind_ >= 0;
+      case kKey:
+        if (s.empty()) return false;
+        key_.assign(s.data(), s.size());
+        return true;
+      case kType:
+        // Kept until the entity is known too. The view lives as long as the
+        // document (simdjson's string buffer), and Resolve runs before any
+        // rewind.
+        type_name_ = s;
+        has_type_ = true;
+        return true;
+    }
+    return false;
+  }
+
+  // Finds the event type once entity and type are both known; false for an
+  // unknown type.
+  bool Resolve() {
+    if (type_ != nullptr || kind_ < 0 || !has_type_) return true;
+    type_ = format_.FindType(static_cast<size_t>(kind_), type_name_);
+    if (type_ == nullptr) return false;
+    event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);
+    return true;
+  }
+
+  bool ReadFields(sj::value value) {
+    sj::object obj;
+    if (value.get_object().get(obj)) return false;
+    return ReadStruct(obj, type_->schema, event_obj_, 2);
+  }
+
+  // The members of a JSON object into the struct `target` described by
+  // `schema`; `depth` is the frame count with this object.
+  bool ReadStruct(sj::object& obj, const Schema& schema, void* target, int depth) {
+    uint64_t seen = 0;
+    for (auto member : obj) {
+      sj::field field;
+      std::string_view name;
+      if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
+      const int i = schema.Find(name);
+      if (i < 0) return false;
+      const uint64_t bit = uint64_t{1} << i;
+      if (seen & bit) return false;
+      seen |= bit;
+      if (!ReadValue(field.value(), schema.fields[static_cast<size_t>(i)], target, depth)) {
+        return false;
+      }
+    }
+    return (schema.required_mask & ~seen) == 0;
+  }
+
+  bool ReadValue(sj::value value, const Field& f, void* target, int depth) {
+    sj::json_type t;
+    if (value.type().get(t)) return false;
+    if (t == sj::json_type::null) {
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null || !f.optional) return false;
+      f.reset(target);
+      return true;
+    }
+    switch (f.kind) {
+      case Kind::kString: {
+        std::string_view s;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        static_cast<std::string*>(f.mut(target))->assign(s.data(), s.size());
+        return true;
+      }
+      case Kind::kBool: {
+        bool b;
+        if (t != sj::json_type::boolean || value.get_bool().get(b)) return false;
+        *static_cast<bool*>(f.mut(target)) = b;
+        return true;
+      }
+      case Kind::kInt32:
+      case Kind::kInt64: {
+        int64_t v;
+        if (t != sj::json_type::number || value.get_int64().get(v)) return false;
+        if (f.kind == Kind::kInt64) {
+          *static_cast<int64_t*>(f.mut(target)) = v;
+          return true;
+        }
+        if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+          return false;
+        }
+        *static_cast<int32_t*>(f.mut(target)) = static_cast<int32_t>(v);
+        return true;
+      }
+      case Kind::kIndex:
+      case Kind::kUint32: {
+        // nlohmann-json reads "-0" as a signed integer, which a
+        // non-negative field refuses: so does this reader, for any '-'.
+        uint64_t v;
+        if (t != sj::json_type::number) return false;
+        const std::string_view raw = value.raw_json_token();
+        if (raw.empty() || raw[0] == '-' || value.get_uint64().get(v)) {
+          return false;
+        }
+        if (f.kind == Kind::kUint32) {
+          if (v > std::numeric_limits<uint32_t>::max()) return false;
+          *static_cast<uint32_t*>(f.mut(target)) = static_cast<uint32_t>(v);
+          return true;
+        }
+        static_assert(sizeof(size_t) == sizeof(uint64_t));
+        *static_cast<size_t*>(f.mut(target)) = static_cast<size_t>(v);
+        return true;
+      }
+      case Kind::kTimestamp: {
+        std::string_view s;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        absl::StatusOr<Timestamp> ts = internal::ParseTimestampText(s);
+        if (!ts.ok()) return false;
+        *static_cast<Timestamp*>(f.mut(target)) = *ts;
+        return true;
+      }
+      case Kind::kRuleId: {
+        std::string_view s;
+        if (t != sj::json_type::string || !StringOf(value, &s) || s.empty()) return false;
+        *static_cast<RuleId*>(f.mut(target)) = InternRuleId(s);
+        return true;
+      }
+      case Kind::kMoney: {
+        std::string_view s;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        absl::StatusOr<Money> m = Money::Parse(s);
+        if (!m.ok()) return false;
+        *static_cast<Money*>(f.mut(target)) = *m;
+        return true;
+      }
+      case Kind::kEnum: {
+        std::string_view s;
+        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        const auto& names = f.enums->names;
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (names[i] == s) {
+            f.enum_set(f.mut(target), static_cast<int>(i));
+            return true;
+          }
+        }
+        return false;
+      }
+      case Kind::kObject: {
+        sj::object obj;
+        if (t != sj::json_type::object || depth + 1 > kMaxDepth || value.get_object().get(obj)) {
+          return false;
+        }
+        return ReadStruct(obj, *f.nested, f.mut(target), depth + 1);
+      }
+      case Kind::kArray: {
+        sj::array arr;
+        if (t != sj::json_type::array || depth + 1 > kMaxDepth || value.get_array().get(arr)) {
+          return false;
+        }
+        void* vec = f.mut(target);
+        for (auto element : arr) {
+          sj::value v;
+          sj::json_type et;
+          sj::object obj;
+          if (std::move(element).get(v) || v.type().get(et) || et != sj::json_type::object ||
+              depth + 2 > kMaxDepth || v.get_object().get(obj)) {
+            return false;
+          }
+          if (!ReadStruct(obj, *f.nested, f.append(vec), depth + 2)) return false;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const Format& format_;
+  ShopEvent* event_;
+  EventMeta meta_;
+  std::string key_;
+  std::string_view type_name_;
+  bool has_type_ = false;
+  int kind_ = -1;
+  const EventType* type_ = nullptr;
+  void* event_obj_ = nullptr;
+};
+
+// One parser and one padded copy of the line per thread: simdjson reads up
+// to SIMDJSON_PADDING bytes past the end of its input, which a caller's
+// string_view does not promise.
+bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
+  // nlohmann-json skips a UTF-8 byte-order mark at the start of its input;
+  // simdjson does not.
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.remove_prefix(3);
+  thread_local sj::parser parser;
+  thread_local std::string padded;
+  if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING) {
+    padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(padded.data(), line.data(), line.size());
+  sj::document doc;
+  if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc)) return false;
+  SimdjsonReader reader(event);
+  if (!reader.Read(doc)) return false;
+  reader.Finish();
+  return true;
+}
+
 }  // namespace
 
 bool IsBlankLine(std::string_view line) {
@@ -915,7 +1291,11 @@ bool IsBlankLine(std::string_view line) {
   return true;
 }
 
-absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
+namespace {
+
+// kNotFound for a blank line, kInvalidArgument for a line with a NUL byte,
+// nothing for any other line.
+std::optional<absl::Status> RefuseBlankOrNul(std::string_view line, int64_t line_number) {
   if (IsBlankLine(line)) {
     return absl::NotFoundError(LinePrefix(line_number) + "blank line");
   }
@@ -930,7 +1310,36 @@ absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number)
     message += ": a NUL byte, which JSON text cannot hold (inside a string, write \\u0000)";
     return absl::InvalidArgumentError(message);
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace internal {
+
+bool ParseEventFast(std::string_view line, ShopEvent* event) {
+  if (IsBlankLine(line) || std::memchr(line.data(), '\0', line.size()) != nullptr) return false;
+  return ReadWithSimdjson(line, event);
+}
+
+absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line, int64_t line_number) {
+  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) return *refused;
   return ParseWithNlohmann(line, line_number);
+}
+
+}  // namespace internal
+
+absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
+  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) return *refused;
+  // simdjson reads and checks every line; a line it does not take as one
+  // valid event is read again by the nlohmann-json reference, which words
+  // the error exactly as before (or, for what simdjson refuses and
+  // nlohmann-json takes, gives the event).
+  // One StatusOr returned on every path, built in place (no move of the
+  // event out of a local).
+  absl::StatusOr<ShopEvent> result(absl::in_place);
+  if (!ReadWithSimdjson(line, &*result)) result = ParseWithNlohmann(line, line_number);
+  return result;
 }
 
 void AppendEvent(const ShopEvent& event, std::string* out) {

@@ -31,19 +31,6 @@ const BusinessCalendar& DefaultCalendar() {
   return *kCalendar;
 }
 
-// A figure of text the host or the customer wrote (a product, a courier, an
-// order id, a note): shown as written. Words of the rules' own vocabulary
-// are Terms instead, rendered in the message's language.
-Figure Text(std::string_view name, std::string_view value) {
-  return Figure{name, std::string(value)};
-}
-
-// ORD-FIN-CHECK's note, whether payment is made or awaited.
-Term PaymentNote(bool paid) {
-  return paid ? Term{"payment_made", "已付款", "payment made"}
-              : Term{"payment_awaited", "待付款", "payment awaited"};
-}
-
 // An order state as a term: the key is the state's stable name.
 Term OrderStateTerm(std::string_view state) {
   static constexpr Term kStates[] = {
@@ -67,32 +54,11 @@ Term OrderStateTerm(std::string_view state) {
   return Term{state, "未知状态", "unknown state"};
 }
 
-Decision MakeDecision(RuleId rule, Verdict verdict, Message message, Figures figures = {}) {
-  Decision d;
-  d.rule = rule;
-  d.verdict = verdict;
-  d.message = message;
-  d.figures = std::move(figures);
-  return d;
-}
-
-Action MakeAction(ActionKind kind, RuleId rule, Message message,
-                  std::optional<Timestamp> due = std::nullopt, std::string assignee = {},
-                  Figures figures = {}) {
-  Action a;
-  a.kind = kind;
-  a.rule = rule;
-  a.assignee = std::move(assignee);
-  a.due = due;
-  a.message = message;
-  a.figures = std::move(figures);
-  return a;
-}
-
 // Everything a guard or action may touch during one Apply. Guards write only
 // the outcome and the scratch fields below; actions write the order.
 struct OrderCtx {
-  enum class Gate { kUnknown, kRefused, kClear, kDuplicate, kUnreachable, kNoCash, kCodUnchecked };
+  enum class Gate { kUnknown, kRefused, kClear, kDuplicate, kCourier };
+  using Reach = CourierReachPolicy::Reach;
 
   OrderCtx(OrderData& data, const OrderEnvironment& env, const EventMeta& event_meta,
            std::string_view before, Outcome& outcome)
@@ -119,10 +85,12 @@ struct OrderCtx {
   absl::Status status;   // an error found by a guard
   bool decided = false;  // a guard refused with a decision, or failed
   Gate gate = Gate::kUnknown;
+  Reach reach_found = Reach::kClear;  // why the courier holds the order (Gate::kCourier)
   std::string duplicate_of;
   Money amount;       // computed by a guard for its action
   Money fee;          // ORD-INVOICE
   Money goods;        // ORD-INVOICE
+  std::optional<Decision> pending;  // a guard's allowed decision, added by the action
 
   // ---- helpers
   void Refuse(Decision decision) {
@@ -135,27 +103,8 @@ struct OrderCtx {
     return false;
   }
   bool NeedsFinance(PaymentMethod m) const { return p.finance_check.Needs(m); }
-  // ORD-UNSHIPPED: the warning comes while the shop can still act on the
-  // order's shipping day (the policy's local time, 17:00 by default); an
-  // order paid at or after that time ships the next day.
-  void SetUnshippedDeadline(Timestamp paid) {
-    LocalDay ship_day = cal.DayOf(paid);
-    Timestamp tell = cal.StartOfDay(ship_day) + p.unshipped.tell_customer_at;
-    if (paid >= tell) {
-      ship_day += 1;
-      tell = cal.StartOfDay(ship_day) + p.unshipped.tell_customer_at;
-    }
-    Deadline dl;
-    dl.rule = UnshippedPolicy::kRule;
-    dl.op = DeadlineOp::kSet;
-    dl.warn_at = tell;
-    dl.due = cal.EndOfDay(
-        cal.AddDays(cal.StartOfDay(ship_day), std::max(p.unshipped.close_out_day, 1) - 1));
-    dl.message = {"{ship_day}未发出须当天告知客户（提醒时间），逾期未决须在截止时间前完结",
-                  "not shipped on {ship_day}: tell the customer that day (warning time); close "
-                  "out by the due time"};
-    dl.figures.push_back(Text("ship_day", absl::FormatCivilTime(ship_day)));
-    out.deadlines.push_back(dl);
+  void SetUnshippedDeadline(Timestamp start) {
+    out.deadlines.push_back(p.unshipped.ShipDayDeadline(start, cal));
   }
   void MarkPaid() {
     if (d.paid_at.has_value()) return;
@@ -169,27 +118,8 @@ struct OrderCtx {
     dl.op = DeadlineOp::kCancel;
     out.deadlines.push_back(dl);
   }
-  void SetF2HoldDeadline() {
-    Deadline dl;
-    dl.rule = CheckHoldPolicy::kRule;
-    dl.op = DeadlineOp::kSet;
-    dl.due = cal.AddDays(meta.at, p.check_hold.max_days);
-    if (p.check_hold.max_days > 1) dl.warn_at = cal.AddDays(meta.at, p.check_hold.max_days - 1);
-    dl.message = {"与客户确认后留单不超过规定天数", "after confirming with the customer, the "
-                                                 "order leaves F2 by the due time"};
-    out.deadlines.push_back(dl);
-  }
-  void FinanceNote(bool paid) {
-    Decision dec = MakeDecision(
-        FinanceCheckPolicy::kRule, Verdict::kScheduled,
-        {"待财务查帐：{note}", "awaiting finance check: {note}"},
-        {Figure{"note", PaymentNote(paid)}, Figure{"payment", PaymentMethodTerm(d.payment)}});
-    out.Add(std::move(dec));
-    out.actions.push_back(MakeAction(ActionKind::kNotifyFinance, FinanceCheckPolicy::kRule,
-                                     {"请财务查帐：{note}", "please check the account: {note}"},
-                                     std::nullopt, "finance",
-                                     {Figure{"note", PaymentNote(paid)}}));
-  }
+  void SetF2HoldDeadline() { out.deadlines.push_back(p.check_hold.HoldDeadline(meta.at, cal)); }
+  void FinanceNote(bool paid) { out.Add(p.finance_check.Awaiting(d.payment, paid)); }
   size_t LiveLines() const {
     return static_cast<size_t>(std::count_if(d.lines.begin(), d.lines.end(),
                                              [](const OrderLine& l) { return !l.cancelled; }));
@@ -250,51 +180,29 @@ struct OrderCtx {
     // ORD-COD-REACH: the host says whether the courier delivers to the
     // address and, for cash on delivery, whether it collects there; where
     // nothing says it does, an agent must have checked.
-    if (p.courier_reach.enabled) {
-      if (reach != nullptr && !reach->Delivers(d.courier, d.address)) {
-        return gate = Gate::kUnreachable;
-      }
-      if (d.payment == PaymentMethod::kCashOnDelivery) {
-        const std::optional<bool> cash =
-            reach != nullptr ? reach->CollectsCash(d.courier, d.address) : std::nullopt;
-        if (cash == false) return gate = Gate::kNoCash;
-        if (!cash.has_value() && !d.courier_checked) return gate = Gate::kCodUnchecked;
-      }
-    }
-    return gate = Gate::kClear;
+    reach_found = p.courier_reach.Assess(reach, d.courier, d.address, d.payment, d.courier_checked);
+    return gate = reach_found == Reach::kClear ? Gate::kClear : Gate::kCourier;
   }
   bool Check(g::CheckClear, const CheckPassed&) { return PlanCheck() == Gate::kClear; }
   bool Check(g::LikelyDuplicate, const CheckPassed&) {
     return PlanCheck() == Gate::kDuplicate;
   }
-  bool Check(g::CourierCannotReach, const CheckPassed&) {
-    const Gate r = PlanCheck();
-    return r == Gate::kUnreachable || r == Gate::kNoCash || r == Gate::kCodUnchecked;
-  }
+  bool Check(g::CourierCannotReach, const CheckPassed&) { return PlanCheck() == Gate::kCourier; }
 
   // ---- guards: policy gates
   bool Check(g::NotDuplicate, const HoldReleased& e) {
-    if (e.confirmed_not_duplicate) return true;
-    Refuse(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kRefused,
-                        {"疑似重复订单（与{duplicate_of}），须明确确认不是重复才能放行",
-                         "likely duplicate of {duplicate_of}: releasing needs an explicit "
-                         "confirmation that it is not a duplicate"},
-                        {Text("duplicate_of", d.duplicate_of)}));
-    return false;
-  }
-  bool Check(g::ShipAllowed, const MarkedShipped& e) {
-    if (NeedsFinance(d.payment) && !d.finance_confirmed) {
-      Refuse(MakeDecision(FinanceCheckPolicy::kRule, Verdict::kRefused,
-                          {"财务未确认到帐，不能发货", "finance has not confirmed the payment: "
-                                                      "the order cannot ship"},
-                          {Figure{"payment", PaymentMethodTerm(d.payment)}}));
+    if (std::optional<Decision> no =
+            p.duplicate_ship.ReleaseRefusal(e.confirmed_not_duplicate, d.duplicate_of)) {
+      Refuse(std::move(*no));
       return false;
     }
-    if (p.exception.RequiresManualShip(d.exception) && !e.manual) {
-      Refuse(MakeDecision(ExceptionPolicy::kRule, Verdict::kRefused,
-                          {"异常件（{kind}）须手动点发货", "exception order ({kind}) must be "
-                                                          "marked shipped by hand"},
-                          {Figure{"kind", ExceptionKindTerm(d.exception)}}));
+    return true;
+  }
+  bool Check(g::ShipAllowed, const MarkedShipped& e) {
+    std::optional<Decision> no = p.finance_check.ShipRefusal(d.payment, d.finance_confirmed);
+    if (!no) no = p.exception.ShipRefusal(d.exception, e.manual);
+    if (no) {
+      Refuse(std::move(*no));
       return false;
     }
     return true;
@@ -302,42 +210,23 @@ struct OrderCtx {
   bool Check(g::FixAllowed, const OrderAdjusted& e) {
     const bool price_change = e.unit_price.has_value() || e.postage.has_value();
     const bool goods_change = e.product.has_value() || e.quantity.has_value();
-    if (price_change) {
-      const auto& chans = p.fix.price_adjust_channels;
-      if (d.payment_made || std::find(chans.begin(), chans.end(), d.channel) == chans.end()) {
-        TermList allowed;
-        for (Channel c : chans) allowed.push_back(ChannelTerm(c));
-        Refuse(MakeDecision(FixPolicy::kRule, Verdict::kRefused,
-                            {"只有未付款的{allowed}订单可改价格和邮费",
-                             "price and postage change only on unpaid {allowed} orders"},
-                            {Figure{"allowed", std::move(allowed)}, Figure{"channel", ChannelTerm(d.channel)}}));
-        return false;
-      }
-    }
-    if ((goods_change || price_change) && p.fix.require_customer_contact &&
-        !e.agreed_via.has_value()) {
-      Refuse(MakeDecision(FixPolicy::kRule, Verdict::kRefused,
-                          {"修改前须通过旺旺、电话或短信与客户确认",
-                           "settle the change with the customer by IM, phone or SMS first"}));
+    if (std::optional<Decision> no = p.fix.Refusal(price_change, goods_change, d.payment_made,
+                                                   d.channel, e.agreed_via.has_value())) {
+      Refuse(std::move(*no));
       return false;
     }
     return true;
   }
   bool Check(g::SupplementChecked, const PostageSupplemented& e) {
-    if (!e.erp_cost.has_value()) {
-      if (p.postage_supplement.require_erp_cost) {
-        Refuse(MakeDecision(PostageSupplementPolicy::kRule, Verdict::kRefused,
-                            {"补邮费前先在网店管家查看成本",
-                             "look up the cost in the ERP before a postage supplement"},
-                            {Figure{"requested", e.amount}}));
-        return false;
-      }
-      amount = e.amount;
-      return true;
+    PostageSupplementPolicy::Assessment a = p.postage_supplement.Assess(e.amount, e.erp_cost);
+    if (a.decision.verdict == Verdict::kRefused) {
+      Refuse(std::move(a.decision));
+      return false;
     }
-    amount = p.postage_supplement.cap_at_erp_cost ? Min(e.amount, *e.erp_cost) : e.amount;
-    auto total = d.postage.Add(amount);
+    auto total = d.postage.Add(a.charged);
     if (!total.ok()) return Fail(total.status());
+    amount = a.charged;
+    pending = std::move(a.decision);
     return true;
   }
   bool Check(g::RefundAllowed, const Refunded& e) {
@@ -345,10 +234,8 @@ struct OrderCtx {
     if (!total.ok()) return Fail(total.status());
     amount = Money::Zero();
     if (!p.mall_compensation.Applies(d.channel, e.reason)) return true;
-    if (p.mall_compensation.require_style_offer && !d.other_style_offered) {
-      Refuse(MakeDecision(MallCompensationPolicy::kRule, Verdict::kRefused,
-                          {"商城缺货退款前须先建议客户更换款式",
-                           "offer the customer another style before refunding a Tmall order"}));
+    if (std::optional<Decision> no = p.mall_compensation.StyleRefusal(d.other_style_offered)) {
+      Refuse(std::move(*no));
       return false;
     }
     auto comp = p.mall_compensation.Compensation(e.amount);
@@ -359,22 +246,16 @@ struct OrderCtx {
     return true;
   }
   bool Check(g::InvoiceAllowed, const InvoiceRequested& e) {
-    if (!p.invoice.ContentAllowed(e.content)) {
-      Refuse(MakeDecision(InvoicePolicy::kRule, Verdict::kRefused,
-                          {"发票内容“{content}”不可开", "invoice content \"{content}\" is not "
-                                                          "allowed"},
-                          {Text("content", e.content)}));
+    if (std::optional<Decision> no = p.invoice.ContentRefusal(e.content)) {
+      Refuse(std::move(*no));
       return false;
     }
     auto total = d.GoodsTotal();
     if (!total.ok()) return Fail(total.status());
     goods = *total;
-    fee = Money::Zero();
-    if (p.invoice.ChargesFee(d.channel)) {
-      auto f = PercentOf(goods, p.invoice.fee);
-      if (!f.ok()) return Fail(f.status());
-      fee = *f;
-    }
+    auto f = p.invoice.FeeFor(d.channel, goods);
+    if (!f.ok()) return Fail(f.status());
+    fee = *f;
     return true;
   }
 
@@ -411,8 +292,7 @@ struct OrderCtx {
   }
   void Do(Commit, const FinanceConfirmed&) {
     d.finance_confirmed = true;
-    out.Add(MakeDecision(FinanceCheckPolicy::kRule, Verdict::kAllowed,
-                         {"财务已确认到帐", "finance confirmed the payment"}));
+    out.Add(p.finance_check.Confirmed());
     MarkPaid();
   }
   void Do(Commit, const CheckRecorded& e) { d.checked |= VerificationBit(e.item); }
@@ -420,47 +300,11 @@ struct OrderCtx {
     switch (gate) {
       case Gate::kDuplicate:
         d.duplicate_of = duplicate_of;
-        out.Add(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kAdjusted,
-                             {"与订单{duplicate_of}疑似重复（同一买家、同样商品、地址相差不超过一个字），"
-                              "暂停发货",
-                              "likely duplicate of order {duplicate_of} (same buyer and items, "
-                              "address at most one character apart): held"},
-                             {Text("duplicate_of", duplicate_of)}));
+        out.Add(p.duplicate_ship.Held(duplicate_of));
         break;
-      case Gate::kCodUnchecked:
-        out.Add(MakeDecision(
-            CourierReachPolicy::kReachRule, Verdict::kAdjusted,
-            {"货到付款订单：核查快递{courier}能否在该地址代收货款，核查（或更改快递）前暂停发货",
-             "cash on delivery: check that courier {courier} collects cash at the address; held "
-             "until checked or the courier is changed"},
-            {Text("courier", d.courier), Figure{"payment", PaymentMethodTerm(d.payment)}}));
-        out.actions.push_back(MakeAction(ActionKind::kOther, CourierReachPolicy::kReachRule,
-                                         {"核查快递能否代收货款，必要时更改快递",
-                                          "check the courier collects cash; change it if not"}));
+      case Gate::kCourier:
+        out.Add(p.courier_reach.Held(reach_found, d.courier, d.payment, d.channel));
         break;
-      case Gate::kNoCash:
-      case Gate::kUnreachable: {
-        const bool no_cash = gate == Gate::kNoCash;
-        out.Add(MakeDecision(
-            CourierReachPolicy::kReachRule, Verdict::kAdjusted,
-            no_cash ? Message{"快递{courier}在该地址不能货到付款，更改快递前暂停发货",
-                              "courier {courier} cannot collect cash on delivery at the address: "
-                              "held until the courier is changed"}
-                    : Message{"快递{courier}不到该地址，更改快递前暂停发货",
-                              "courier {courier} cannot reach the address: held until the courier "
-                              "is changed"},
-            {Text("courier", d.courier), Figure{"payment", PaymentMethodTerm(d.payment)}}));
-        if (!no_cash && p.courier_reach.AsksPrepay(d.channel)) {
-          out.Add(MakeDecision(CourierReachPolicy::kPrepayRule, Verdict::kScheduled,
-                               {"请客户先付款", "ask the customer to pay in advance"}));
-          out.actions.push_back(MakeAction(ActionKind::kCall, CourierReachPolicy::kPrepayRule,
-                                           {"联系客户先打款", "ask the customer to pay first"}));
-        } else {
-          out.actions.push_back(MakeAction(ActionKind::kOther, CourierReachPolicy::kReachRule,
-                                           {"核查并更改快递", "check and change the courier"}));
-        }
-        break;
-      }
       default:
         CancelDeadline(CheckHoldPolicy::kRule);
         AskForProductTests();
@@ -476,15 +320,7 @@ struct OrderCtx {
       if (line.cancelled || !product_tests->NeedsTestBeforeShipping(line.product)) continue;
       if (std::find(asked.begin(), asked.end(), line.product) != asked.end()) continue;
       asked.push_back(line.product);
-      out.Add(MakeDecision(DefectPolicy::kRule, Verdict::kScheduled,
-                           {"{product}售后问题较多，发货前先检测",
-                            "{product} has repeated after-sales cases: test it before shipping"},
-                           {Text("product", line.product)}));
-      Action a = MakeAction(ActionKind::kTestBeforeShipping, DefectPolicy::kRule,
-                            {"发货前检测{product}", "test {product} before shipping"});
-      a.subject = line.product;
-      a.figures.push_back(Text("product", line.product));
-      out.actions.push_back(std::move(a));
+      out.Add(DefectPolicy::TestBeforeShipping(line.product));
     }
   }
   void Do(Commit, const HoldPlaced& e) {
@@ -494,9 +330,7 @@ struct OrderCtx {
   void Do(Commit, const HoldReleased& e) {
     if (state_before == order_fsm::st::HeldDuplicate::kName) {
       d.duplicate_cleared = true;
-      out.Add(MakeDecision(DuplicateShipPolicy::kRule, Verdict::kAllowed,
-                           {"已确认不是重复订单", "confirmed not a duplicate"},
-                           {Text("duplicate_of", d.duplicate_of), Text("note", e.note)}));
+      out.Add(p.duplicate_ship.Released(d.duplicate_of, e.note));
     }
     d.hold_reason.clear();
   }
@@ -505,36 +339,15 @@ struct OrderCtx {
     d.oos_flag = OosFlag::kNone;
     const bool paid_today =
         d.paid_at.has_value() && cal.DayOf(*d.paid_at) == cal.DayOf(meta.at);
-    const ActionKind step = p.out_of_stock.FirstStep(d.channel, paid_today, e.arrival);
-    const bool offer_style = step == ActionKind::kCall && e.arrival == StockArrival::kUncertain;
-    Figures figs = {Text("product", e.product), Figure{"arrival", StockArrivalTerm(e.arrival)},
-                    Figure{"paid", paid_today ? Term{"today", "当天", "today"}
-                                              : Term{"earlier", "之前", "earlier"}}};
-    out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kScheduled,
-                         {"{product}缺货（到货：{arrival}）：通知客户",
-                          "{product} out of stock (arrival: {arrival}): tell the customer"},
-                         figs));
-    out.actions.push_back(MakeAction(
-        step, OutOfStockNotifyPolicy::kRule,
-        offer_style ? Message{"电话通知缺货并协商更换款式",
-                              "phone about the missing stock and offer another style"}
-                    : Message{"通知客户缺货及到货时间", "tell the customer about the missing "
-                                                        "stock and when it arrives"},
-        cal.EndOfDay(meta.at), {}, std::move(figs)));
+    out.Add(p.out_of_stock.Reported(d.channel, e.product, e.arrival, paid_today,
+                                    cal.EndOfDay(meta.at)));
   }
   void Do(Commit, const CustomerContacted& e) {
     if (state_before == order_fsm::st::HeldCourier::kName) {
       if (e.result == ContactResult::kPromisedPayment) {
         d.payment_made = false;
         d.paid_at.reset();
-        out.Add(MakeDecision(CourierReachPolicy::kPrepayRule, Verdict::kScheduled,
-                             {"客户只承诺付款：拆包入库，付款后再发",
-                              "payment only promised: unpack and restock, ship after payment"}));
-        out.actions.push_back(MakeAction(ActionKind::kUnpackAndRestock,
-                                         CourierReachPolicy::kPrepayRule,
-                                         {"拆包入库，客户付款后重新发货",
-                                          "unpack and restock; ship again once paid"},
-                                         cal.EndOfDay(meta.at)));
+        out.Add(p.courier_reach.PaymentPromised(cal.EndOfDay(meta.at)));
       }
       return;
     }
@@ -545,20 +358,11 @@ struct OrderCtx {
       }
       if (e.result == ContactResult::kUnreachable) {
         d.oos_flag = OosFlag::kUnreachable;
-        out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kScheduled,
-                             {"联系不上：保持红色篮子，下一班优先跟进",
-                              "unreachable: stays in the red basket, next shift first"}));
-        out.actions.push_back(MakeAction(p.out_of_stock.AfterUnreachable(),
-                                         OutOfStockNotifyPolicy::kRule,
-                                         {"电话不通，发短信或旺旺留言通知缺货",
-                                          "phone unreachable: tell them by SMS or IM message"},
-                                         cal.EndOfDay(meta.at)));
+        out.Add(p.out_of_stock.Unreachable(cal.EndOfDay(meta.at)));
         return;
       }
       d.oos_flag = OosFlag::kHandled;
-      out.Add(MakeDecision(OutOfStockNotifyPolicy::kRule, Verdict::kAllowed,
-                           {"已处理：换桃红色篮子", "handled: pink basket"},
-                           {Figure{"result", ContactResultTerm(e.result)}}));
+      out.Add(p.out_of_stock.Handled(e.result));
     }
     if (e.result != ContactResult::kUnreachable) SetF2HoldDeadline();
   }
@@ -566,20 +370,13 @@ struct OrderCtx {
     d.courier = e.courier;
     d.courier_checked = true;  // the agent chose the courier for this address
     if (state_before == order_fsm::st::HeldCourier::kName) {
-      out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
-                           {"已更改快递为{courier}，回到审单",
-                            "courier changed to {courier}: back to the order check"},
-                           {Text("courier", e.courier)}));
+      out.Add(p.courier_reach.CourierChanged(e.courier));
     }
   }
   void Do(Commit, const CourierConfirmed& e) {
     d.courier_checked = true;
-    out.Add(MakeDecision(CourierReachPolicy::kReachRule, Verdict::kAllowed,
-                         state_before == order_fsm::st::HeldCourier::kName
-                             ? Message{"已核查快递{courier}，回到审单",
-                                       "courier {courier} checked: back to the order check"}
-                             : Message{"已核查快递{courier}", "courier {courier} checked"},
-                         {Text("courier", d.courier), Text("note", e.note)}));
+    out.Add(p.courier_reach.CourierConfirmed(
+        d.courier, e.note, state_before == order_fsm::st::HeldCourier::kName));
   }
   void Do(Commit, const OrderAdjusted& e) {
     if (e.line.has_value()) {
@@ -589,34 +386,20 @@ struct OrderCtx {
       if (e.unit_price) l.unit_price = *e.unit_price;
     }
     if (e.postage) d.postage = *e.postage;
-    Figures figs;
-    if (e.agreed_via) figs.push_back(Figure{"agreed_via", ContactChannelTerm(*e.agreed_via)});
-    out.Add(MakeDecision(FixPolicy::kRule, Verdict::kAdjusted,
-                         {"订单已按与客户的确认修改", "order changed as settled with the customer"},
-                         std::move(figs)));
+    out.Add(p.fix.Applied(e.agreed_via));
   }
-  void Do(Commit, const PostageSupplemented& e) {
+  void Do(Commit, const PostageSupplemented&) {
     d.postage = Money::Fen(d.postage.fen() + amount.fen());  // checked by the guard
-    const bool capped = amount != e.amount;
-    out.Add(MakeDecision(
-        PostageSupplementPolicy::kRule, capped ? Verdict::kAdjusted : Verdict::kAllowed,
-        capped ? Message{"补邮费{requested}超过网店管家成本，按{charged}收取",
-                         "postage supplement {requested} is above the ERP cost: {charged} charged"}
-               : Message{"补邮费{charged}已核对成本", "postage supplement {charged} checked "
-                                                     "against the ERP cost"},
-        {Figure{"requested", e.amount}, Figure{"charged", amount}}));
+    if (pending) out.Add(std::move(*pending));
+    pending.reset();
     if (d.exception == ExceptionKind::kNone) d.exception = ExceptionKind::kPostageSupplement;
-    out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
-                         {"异常件：须手动点发货", "exception order: mark shipped by hand"},
-                         {Figure{"kind", ExceptionKindTerm(d.exception)}}));
+    out.Add(p.exception.Flagged(d.exception));
   }
   void Do(Commit, const MarkedShipped& e) {
     d.shipped_at = meta.at;
     d.tracking_number = e.tracking_number;
-    if (p.exception.RequiresManualShip(d.exception)) {
-      out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kAllowed,
-                           {"异常件已手动点发货", "exception order marked shipped by hand"},
-                           {Figure{"kind", ExceptionKindTerm(d.exception)}}));
+    if (std::optional<Decision> manual = p.exception.MarkedByHand(d.exception)) {
+      out.Add(std::move(*manual));
     }
     CancelDeadline(UnshippedPolicy::kRule);
     CancelDeadline(CheckHoldPolicy::kRule);
@@ -624,55 +407,27 @@ struct OrderCtx {
   void Do(Commit, const Delivered&) {}
   void Do(Commit, const Completed&) {}
   void Do(Commit, const Cancelled& e) {
-    const Timestamp due = cal.EndOfDay(cal.AddDays(meta.at, p.cancellation.within_days));
-    Figures figs = {Text("reason", e.reason)};
+    std::optional<std::string_view> line_product;
     if (IsWholeCancel(e)) {
       for (OrderLine& l : d.lines) l.cancelled = true;
       CancelDeadline(UnshippedPolicy::kRule);
       CancelDeadline(CheckHoldPolicy::kRule);
-      figs.push_back(Figure{"scope", Term{"order", "整单", "whole order"}});
     } else {
       d.lines[*e.line].cancelled = true;
-      figs.push_back(Text("scope", d.lines[*e.line].product));
+      line_product = d.lines[*e.line].product;
     }
-    out.Add(MakeDecision(CancellationPolicy::kRule, Verdict::kScheduled,
-                         {"当天登记取消（{scope}），并做入库登记",
-                          "enter the cancellation ({scope}) in the register today and restock"},
-                         figs));
-    out.actions.push_back(MakeAction(ActionKind::kRegisterCancellation, CancellationPolicy::kRule,
-                                     {"在售后登记的取消订单里登记", "enter in the cancellation "
-                                                                   "register"},
-                                     due, {}, figs));
-    if (p.cancellation.restock) {
-      out.actions.push_back(MakeAction(ActionKind::kRestock, CancellationPolicy::kRule,
-                                       {"取消的产品做入库登记", "inbound record for the cancelled "
-                                                               "goods"},
-                                       due, {}, std::move(figs)));
-    }
+    out.Add(p.cancellation.Registered(line_product, e.reason, meta.at, cal));
   }
   void Do(Commit, const Refunded& e) {
     d.refunded = Money::Fen(d.refunded.fen() + e.amount.fen());  // checked by the guard
     if (!p.mall_compensation.Applies(d.channel, e.reason)) return;
     d.compensation = Money::Fen(d.compensation.fen() + amount.fen());
     d.complaint_risk = true;
-    Figures figs = {Figure{"refunded", e.amount}, Figure{"compensation", amount},
-                    Figure{"cap", p.mall_compensation.cap}};
-    out.Add(MakeDecision(MallCompensationPolicy::kRule, Verdict::kScheduled,
-                         {"商城缺货退款{refunded}，赔付买家{compensation}（上限{cap}）；注意投诉风险",
-                          "Tmall out-of-stock refund {refunded}: pay the buyer {compensation} "
-                          "(cap {cap}); complaint risk"},
-                         figs));
-    out.actions.push_back(MakeAction(ActionKind::kNotifyFinance, MallCompensationPolicy::kRule,
-                                     {"赔付买家{compensation}", "pay the buyer {compensation}"},
-                                     std::nullopt, "finance", std::move(figs)));
+    out.Add(p.mall_compensation.Compensated(e.amount, amount));
   }
   void Do(Commit, const InvoiceRequested&) {
     ++d.invoices;
-    out.Add(MakeDecision(InvoicePolicy::kRule, Verdict::kAllowed,
-                         {"发票金额{goods}（邮费不开票），手续费{fee}",
-                          "invoice for {goods} (postage never invoiced), handling fee {fee}"},
-                         {Figure{"goods", goods}, Figure{"fee", fee},
-                          Figure{"postage", d.postage}}));
+    out.Add(p.invoice.Issued(goods, fee, d.postage));
   }
 };
 
@@ -894,25 +649,14 @@ absl::StatusOr<Outcome> ReconcileEvening(absl::Span<const Order* const> orders,
   const OrderPolicies& p = env.policies != nullptr ? *env.policies : OrderPolicies::Defaults();
   const BusinessCalendar& cal = env.calendar != nullptr ? *env.calendar : DefaultCalendar();
   const LocalDay today = cal.DayOf(now);
-  if (now < cal.StartOfDay(today) + p.exception.reconcile_after) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ORD-EXCEPTION: the evening reconciliation runs after ",
-                     absl::FormatDuration(p.exception.reconcile_after), " local time"));
-  }
+  KEFU_RETURN_IF_ERROR(p.exception.CheckReconcileTime(now, cal));
   Outcome out;
   out.entity = "reconciliation";
   for (const std::string& id : paid_today_ids) {
     const bool known = std::any_of(orders.begin(), orders.end(),
                                    [&](const Order* o) { return o != nullptr && o->id() == id; });
     if (known) continue;
-    Action a = MakeAction(ActionKind::kTellCustomer, ExceptionPolicy::kRule,
-                          {"漏抓单{order}：补录订单并通知客户", "missed order {order}: add it "
-                                                                "and tell the customer"},
-                          cal.EndOfDay(now), {}, {Text("order", id)});
-    a.subject = id;
-    out.actions.push_back(std::move(a));
-    out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
-                         {"漏抓单{order}", "missed order {order}"}, {Text("order", id)}));
+    out.Add(p.exception.Missed(id, cal.EndOfDay(now)));
   }
   for (const Order* o : orders) {
     if (o == nullptr || !o->live() || !o->data().paid_at.has_value()) continue;
@@ -921,20 +665,7 @@ absl::StatusOr<Outcome> ReconcileEvening(absl::Span<const Order* const> orders,
     if (s == order_fsm::st::Shipped::kName) continue;
     const bool manual = s == order_fsm::st::ReadyToShip::kName &&
                         p.exception.RequiresManualShip(o->data().exception);
-    Action a = manual ? MakeAction(ActionKind::kMarkShipped, ExceptionPolicy::kRule,
-                                   {"异常件{order}须手动点发货", "exception order {order}: mark "
-                                                                "shipped by hand"},
-                                   cal.EndOfDay(now), {}, {Text("order", o->id())})
-                      : MakeAction(ActionKind::kTellCustomer, UnshippedPolicy::kRule,
-                                   {"订单{order}当天未发出，通知客户", "order {order} did not ship "
-                                                                     "today: tell the customer"},
-                                   cal.EndOfDay(now), {}, {Text("order", o->id())});
-    a.subject = o->id();
-    out.actions.push_back(std::move(a));
-    out.Add(MakeDecision(ExceptionPolicy::kRule, Verdict::kScheduled,
-                         {"当天付款未发出：{order}（{state}）", "paid today, not shipped: {order} "
-                                                               "({state})"},
-                         {Text("order", o->id()), Figure{"state", OrderStateTerm(s)}}));
+    out.Add(p.exception.PaidNotShipped(o->id(), OrderStateTerm(s), manual, cal.EndOfDay(now)));
   }
   out.audit.event_type = "evening_reconciliation";
   out.audit.at = now;

@@ -13,6 +13,7 @@
 #include "core/absl_compat.h"
 #include "kefu/core/status.h"
 #include "kefu/machines/review.h"
+#include "kefu/policies/review_rotation.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
 
@@ -34,15 +35,6 @@ struct FollowUpPlan {
   std::optional<Timestamp> closes_at;
   std::optional<Decision> stopped_by_limit;  // RV-CONTACT-LIMIT would refuse the next step
 };
-
-ActionKind KindFor(ReviewChannel c) {
-  switch (c) {
-    case ReviewChannel::kChat: return ActionKind::kImMessage;
-    case ReviewChannel::kPhone: return ActionKind::kCall;
-    case ReviewChannel::kSms: return ActionKind::kSms;
-  }
-  return ActionKind::kOther;
-}
 
 // The per-Apply context: guards decide (and may write refusals to `out`),
 // actions commit to `d` and `out`.
@@ -76,15 +68,7 @@ struct Ctx {
     out.audit.verdicts.push_back(RuleVerdict{dec.rule, dec.verdict});
     out.decisions.push_back(std::move(dec));
   }
-  // The same for a decision built in place: `verdict` must be final. The
-  // reference is valid until the next decision is added.
-  Decision& Decide(RuleId rule, Verdict verdict) {
-    out.audit.verdicts.push_back(RuleVerdict{rule, verdict});
-    Decision& dec = out.decisions.emplace_back();
-    dec.rule = rule;
-    dec.verdict = verdict;
-    return dec;
-  }
+  void Add(Ruling&& ruling) { out.Add(std::move(ruling)); }
 
   bool Admit(const ContactAttempted& e) {
     if (admitted >= 0) return admitted == 1;
@@ -94,11 +78,8 @@ struct Ctx {
       limit_decision.verdict = Verdict::kAllowed;  // this attempt does not count after all
     }
     if (limit_decision.verdict == Verdict::kRefused && e.override_limit) {
-      // Apply() checked the role (kPermissionDenied otherwise).
-      limit_decision.verdict = Verdict::kAllowed;
-      limit_decision.figures.push_back({"role", StaffRoleTerm(e.role)});
-      limit_decision.message = {"{role}批准超出上限：已联系{count}次，上限{limit}次",
-                                "{role} override: {count} contacts made, the limit is {limit}"};
+      // Step() checked the role (refused by the rule otherwise).
+      limit_decision = p.contact_limit.Overridden(std::move(limit_decision), e.role);
       overridden = true;
     }
     if (e.presence) channel_decision = p.channel.Evaluate(*e.presence, e.channel);
@@ -211,13 +192,11 @@ struct Ctx {
     d.agreed_at = at;
     d.promise_check_at = p.promise.CheckAt(at, cal);
     d.reminders = 0;
-    Decision& dec = Decide(PromisePolicy::kRule, Verdict::kScheduled);
-    dec.message = {"买家答应修改评价，{due}检查", "buyer agreed to revise; checked at {due}"};
-    dec.figures.push_back({"due", *d.promise_check_at});
+    Add(p.promise.Started(*d.promise_check_at));
     Deadline dl;
     dl.rule = PromisePolicy::kRule;
     dl.due = *d.promise_check_at;
-    dl.message = {"检查买家是否已修改评价", "check whether the buyer revised the review"};
+    dl.message = PromisePolicy::kCheckDeadline;
     out.deadlines.push_back(std::move(dl));
   }
 
@@ -228,40 +207,18 @@ struct Ctx {
     d.next_contact_at = fp.next_at;
     d.next_contact_channel = fp.next_channel;
     d.schedule_closes_at = fp.closes_at;
-    Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kScheduled);
     Deadline dl;
     dl.rule = RefusalSchedulePolicy::kRule;
     if (fp.next_at) {
-      dec.message = {"买家仍不同意修改：第{day}天{channel}联系，{due}",
-                     "buyer still refuses: {channel} on day {day}, due {due}"};
-      dec.figures.push_back({"day", int64_t{fp.next_day}});
-      dec.figures.push_back({"channel", ReviewChannelTerm(*fp.next_channel)});
-      dec.figures.push_back({"due", *fp.next_at});
-      Action& act = out.actions.emplace_back();
-      act.kind = KindFor(*fp.next_channel);
-      act.rule = RefusalSchedulePolicy::kRule;
-      act.assignee = d.agent;
-      act.subject = *fp.next_channel == ReviewChannel::kChat ? d.buyer : d.buyer_phone;
-      act.due = fp.next_at;
-      act.message = {"第{day}天：请买家修改评价（{channel}）",
-                     "day {day}: ask the buyer to revise the review ({channel})"};
-      act.figures = dec.figures;
+      Add(p.schedule.Next(fp.next_day, *fp.next_channel, *fp.next_at, d.agent,
+                          *fp.next_channel == ReviewChannel::kChat ? d.buyer : d.buyer_phone));
       dl.due = *fp.next_at;
-      dl.message = {"按计划联系买家", "scheduled follow-up contact due"};
-    } else if (fp.stopped_by_limit) {
-      dec.message = {"已达联系上限（{count}/{limit}），跟进结束，{due}关闭",
-                     "contact limit reached ({count}/{limit}): follow-up over, closes at {due}"};
-      dec.figures.push_back({"count", fp.stopped_by_limit->Find("count")->value});
-      dec.figures.push_back({"limit", fp.stopped_by_limit->Find("limit")->value});
-      dec.figures.push_back({"due", *fp.closes_at});
-      dl.due = *fp.closes_at;
-      dl.message = {"跟进结束：未修改则关闭", "follow-up over: close unless revised"};
+      dl.message = RefusalSchedulePolicy::kContactDeadline;
     } else {
-      dec.message = {"跟进已完成，{due}未修改则关闭",
-                     "follow-up done; closes unresolved at {due} unless revised"};
-      dec.figures.push_back({"due", *fp.closes_at});
+      Add(fp.stopped_by_limit ? p.schedule.StoppedByLimit(*fp.stopped_by_limit, *fp.closes_at)
+                              : p.schedule.Done(*fp.closes_at));
       dl.due = *fp.closes_at;
-      dl.message = {"跟进结束：未修改则关闭", "follow-up over: close unless revised"};
+      dl.message = RefusalSchedulePolicy::kCloseDeadline;
     }
     out.deadlines.push_back(std::move(dl));
   }
@@ -327,19 +284,17 @@ struct Ctx {
       Add(p.remedy.Propose(d.rating, d.item_price, d.buyer_difficult));
     }
     Deadline dl;
-    dl.rule = "RV-DAILY";
+    dl.rule = ReviewRotation::kRule;
     dl.due = cal.EndOfDay(e.meta.at);
-    dl.message = {"中差评当天处理", "handle neutral and negative reviews the same day"};
+    dl.message = ReviewRotation::kDeadline;
     out.deadlines.push_back(std::move(dl));
   }
 
   void Do(a::Assign, const ReviewAssigned& e) {
     const bool first = d.agent.empty();
     d.agent = e.agent;
-    Decision& dec = Decide("RV-DAILY", Verdict::kAllowed);
-    dec.message = {"由{agent}处理", "handled by {agent}"};
-    dec.figures.push_back({"agent", e.agent});
-    if (first) CancelDeadline("RV-DAILY");
+    Add(ReviewRotation::Assigned(e.agent));
+    if (first) CancelDeadline(ReviewRotation::kRule);
   }
 
   void Do(a::Record, const ContactAttempted& e) { RecordContact(e); }
@@ -374,32 +329,7 @@ struct Ctx {
   void Do(a::Accept, const RemedyAccepted& e) {
     ReviewRemedy& r = d.remedies.back();
     r.answer = RemedyAnswer::kAccepted;
-    Decision& dec = Decide(RemedyPolicy::kRule, Verdict::kAllowed);
-    dec.message = {"买家接受{remedy}", "buyer accepted {remedy}"};
-    dec.figures.push_back({"remedy", RemedyTerm(r.remedy)});
-    Action act;
-    act.rule = RemedyPolicy::kRule;
-    act.assignee = d.agent;
-    act.subject = d.buyer;
-    act.figures = dec.figures;
-    switch (r.remedy) {
-      case Remedy::kPartialRefund:
-        act.kind = ActionKind::kNotifyFinance;
-        act.figures.push_back({"amount", r.amount});
-        act.figures.push_back({"order", d.order_id});
-        act.message = {"订单{order}部分退款{amount}", "partial refund of {amount} on order {order}"};
-        break;
-      case Remedy::kGiftWithNextOrder:
-        act.kind = ActionKind::kOther;
-        act.message = {"买家下次订购时赠送类似产品", "send a similar item free with the buyer's next order"};
-        break;
-      case Remedy::kReturn:
-      case Remedy::kExchange:
-        act.kind = ActionKind::kTellCustomer;
-        act.message = {"请买家寄回商品办理{remedy}，登记售后", "ask the buyer to send the item back for {remedy}; register the after-sales case"};
-        break;
-    }
-    out.actions.push_back(std::move(act));
+    Add(p.remedy.Accepted(r.remedy, r.amount, d.order_id, d.agent, d.buyer));
     StartPromise(e.meta.at);
   }
 
@@ -426,57 +356,25 @@ struct Ctx {
   void Do(a::Close, const DayEnded& e) {
     d.closed_at = e.meta.at;
     d.close_reason = "RV-SCHEDULE";
-    Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kAllowed);
-    dec.message = {"跟进结束，买家未修改：关闭（未解决）",
-                   "follow-up over and not revised: closed unresolved"};
-    dec.figures.push_back({"steps", int64_t{d.schedule_done}});
+    Add(p.schedule.ClosedUnresolved(d.schedule_done));
     Finish(e.meta.at);
   }
 
   void Do(a::CheckFollowUp, const DayEnded&) {
-    Decision& dec = Decide(RefusalSchedulePolicy::kRule, Verdict::kAllowed);
-    if (d.next_contact_at) {
-      dec.message = {"跟进中：下次{channel}联系{due}", "follow-up running: next {channel} due {due}"};
-      dec.figures.push_back({"channel", ReviewChannelTerm(*d.next_contact_channel)});
-      dec.figures.push_back({"due", *d.next_contact_at});
-    } else {
-      dec.message = {"跟进中：{due}关闭", "follow-up running: closes at {due}"};
-      dec.figures.push_back({"due", d.schedule_closes_at.value_or(absl::InfiniteFuture())});
-    }
+    Add(p.schedule.Running(d.next_contact_channel, d.next_contact_at, d.schedule_closes_at));
   }
 
   void Do(a::CheckPromise, const DayEnded& e) {
     const Timestamp at = cal.DayEndTick(e.meta.at);
-    Decision dec;
-    dec.rule = PromisePolicy::kRule;
-    if (!d.promise_check_at) {
-      dec.verdict = Verdict::kAllowed;
-      dec.message = {"无待检查的承诺", "no promise to check"};
-      Add(std::move(dec));
-      return;
-    }
-    if (at < *d.promise_check_at) {
-      dec.verdict = Verdict::kAllowed;
-      dec.message = {"承诺于{due}检查", "promise checked at {due}"};
-      dec.figures.push_back({"due", *d.promise_check_at});
-      Add(std::move(dec));
+    if (!d.promise_check_at || at < *d.promise_check_at) {
+      Add(p.promise.NotDue(d.promise_check_at));
       return;
     }
     // Not revised by the end of the day.
     Decision lim = p.contact_limit.Evaluate(d.rating, ReviewChannel::kSms, d.counted_contacts);
     if (d.reminders >= p.promise.max_reminders || lim.verdict == Verdict::kRefused) {
       d.promise_check_at.reset();
-      dec.verdict = Verdict::kAllowed;
-      if (lim.verdict == Verdict::kRefused) {
-        dec.message = {"买家未修改；已达联系上限（{count}/{limit}），不再提醒",
-                       "not revised; contact limit reached ({count}/{limit}), no reminder"};
-        dec.figures.push_back({"count", lim.Find("count")->value});
-        dec.figures.push_back({"limit", lim.Find("limit")->value});
-      } else {
-        dec.message = {"买家未修改；已提醒{reminders}次", "not revised; {reminders} reminders sent"};
-        dec.figures.push_back({"reminders", int64_t{d.reminders}});
-      }
-      Add(std::move(dec));
+      Add(p.promise.NoReminder(lim, d.reminders));
       return;
     }
     ++d.reminders;
@@ -485,24 +383,12 @@ struct Ctx {
     d.promise_check_at = d.reminders < p.promise.max_reminders
                              ? std::optional<Timestamp>(cal.EndOfDay(*reminder_at))
                              : std::nullopt;
-    dec.verdict = Verdict::kScheduled;
-    dec.message = {"买家当天未修改评价：{due}发短信提醒", "not revised that day: SMS reminder due {due}"};
-    dec.figures.push_back({"due", *reminder_at});
-    Action act;
-    act.kind = ActionKind::kSms;
-    act.rule = PromisePolicy::kRule;
-    act.assignee = d.agent;
-    act.subject = d.buyer_phone;
-    act.due = reminder_at;
-    act.message = {"短信提醒买家上线修改评价", "SMS: remind the buyer to revise the review"};
-    act.figures = dec.figures;
-    Add(std::move(dec));
-    out.actions.push_back(std::move(act));
+    Add(p.promise.Remind(*reminder_at, d.agent, d.buyer_phone));
     if (d.promise_check_at) {
       Deadline dl;
       dl.rule = PromisePolicy::kRule;
       dl.due = *d.promise_check_at;
-      dl.message = {"检查买家是否已修改评价", "check whether the buyer revised the review"};
+      dl.message = PromisePolicy::kCheckDeadline;
       out.deadlines.push_back(std::move(dl));
     }
   }
@@ -685,12 +571,7 @@ machine_core::StepResult Review::Impl::Step(const ReviewEvent& event, const Revi
   // role's override is the rule refusing, whatever the count.
   if (const auto* c = std::get_if<ContactAttempted>(&event);
       c != nullptr && c->override_limit && !policies.contact_limit.MayOverride(c->role)) {
-    Decision d;
-    d.rule = ContactLimitPolicy::kRule;
-    d.verdict = Verdict::kRefused;
-    d.message = {"{role}无权批准超出联系次数上限", "a {role} may not override the contact limit"};
-    d.figures.push_back({"role", std::string(StaffRoleName(c->role))});
-    out.Add(std::move(d));
+    out.Add(policies.contact_limit.OverrideRefused(c->role));
     return StepResult::Refused();
   }
 

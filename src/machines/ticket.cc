@@ -79,26 +79,6 @@ namespace {
 
 using internal::ToAbsl;
 
-Decision MakeDecision(RuleId rule, Verdict verdict, Message message, Figures figures = {}) {
-  Decision d;
-  d.rule = rule;
-  d.verdict = verdict;
-  d.message = message;
-  d.figures = std::move(figures);
-  return d;
-}
-
-Action MakeAction(ActionKind kind, RuleId rule, std::string assignee, Message message,
-                  Figures figures = {}) {
-  Action a;
-  a.kind = kind;
-  a.rule = rule;
-  a.assignee = std::move(assignee);
-  a.message = message;
-  a.figures = std::move(figures);
-  return a;
-}
-
 // A ticket event's type as a term (AS-OWNER names the event refused): the
 // key is the event's stable name.
 Term TicketEventTerm(std::string_view type) {
@@ -128,15 +108,6 @@ Term TicketEventTerm(std::string_view type) {
   return Term{type, "未知事件", "unknown event"};
 }
 
-std::string ProductsText(const std::vector<TicketLine>& lines) {
-  std::string out;
-  for (const TicketLine& l : lines) {
-    if (!out.empty()) out += ", ";
-    absl::StrAppend(&out, l.product, "×", l.quantity);
-  }
-  return out;
-}
-
 // Deadlines an event starts, computed before dispatch (the calendar may
 // refuse) so that actions never fail.
 struct Prepared {
@@ -164,19 +135,10 @@ struct Ctx {
 
   bool Check(ticket_fsm::g::RegisterAllowed, const TicketRegistered& e) {
     if (open_tickets != nullptr && p->dedup.enabled) {
-      const std::optional<std::string_view> category =
-          p->dedup.same_category_only ? std::optional<std::string_view>(e.category)
-                                      : std::nullopt;
-      if (auto other = open_tickets->FindOpen(e.order_id, category);
+      if (auto other = open_tickets->FindOpen(e.order_id, p->dedup.CategoryFilter(e.category));
           other.has_value() && other->ticket_id != data->id) {
-        return Refuse(MakeDecision(
-            DedupPolicy::kRule, Verdict::kRefused,
-            {"订单{order}已有未结售后单{ticket}（{category}，负责人{owner}），不重复登记",
-             "order {order} already has open ticket {ticket} ({category}, owned by {owner}): "
-             "not registered twice"},
-            {Figure{"order", e.order_id}, Figure{"ticket", other->ticket_id},
-             Figure{"category", other->category},
-             Figure{"owner", other->owner.empty() ? std::string("—") : other->owner}}));
+        return Refuse(
+            p->dedup.Duplicate(e.order_id, other->ticket_id, other->category, other->owner));
       }
     }
     Decision reg = p->register_.Evaluate(e.kind, e.category, e.details, e.lines.size());
@@ -216,13 +178,9 @@ struct Ctx {
     Decision ev = p->evidence.Evaluate(quality, e.full_refund_unusable,
                                        data->photos, data->destruction_photo);
     if (ev.verdict == Verdict::kRefused) return Refuse(std::move(ev));
-    if (p->prefer_exchange.enabled && data->supplier_takes_back == false &&
-        !e.exchange_declined) {
-      return Refuse(MakeDecision(
-          PreferExchangePolicy::kRule, Verdict::kRefused,
-          {"供应商不收回此货：先建议客户换货，客户拒绝换货后才能退款",
-           "the supplier will not take the goods back: offer an exchange first; refund only "
-           "once the customer declines it"}));
+    if (std::optional<Decision> no = p->prefer_exchange.RefundRefusal(data->supplier_takes_back,
+                                                                       e.exchange_declined)) {
+      return Refuse(std::move(*no));
     }
     const std::string& account = e.alipay_account.empty() ? data->alipay_account
                                                           : e.alipay_account;
@@ -244,16 +202,9 @@ struct Ctx {
   }
 
   bool Check(ticket_fsm::g::ReshipAllowed, const Reshipped&) {
-    const Money owed = data->PostageOwed();
-    if (p->receive.require_cash_before_reship && data->repayment == Repayment::kCashInParcel &&
-        owed > Money::Zero()) {
-      Figures f;
-      f.push_back({"owed", owed});
-      return Refuse(MakeDecision(ReceivePolicy::kRule, Verdict::kRefused,
-                                 {"重新发货前须在包裹里附上现金{owed}并在售后单上注明",
-                                  "put {owed} cash in the parcel and note it on the slip "
-                                  "before reshipping"},
-                                 std::move(f)));
+    if (std::optional<Decision> no =
+            p->receive.ReshipRefusal(data->repayment, data->PostageOwed())) {
+      return Refuse(std::move(*no));
     }
     return true;
   }
@@ -304,15 +255,7 @@ struct Ctx {
       c.op = DeadlineOp::kCancel;
       c.due = d.due;
       out->deadlines.push_back(c);
-      if (meta->at >= d.due) {
-        Figures f;
-        f.push_back({"due", d.due});
-        f.push_back({"done", meta->at});
-        out->Add(MakeDecision(rule, Verdict::kAllowed,
-                              {"已超期：应在{due}之前完成，实际{done}",
-                               "deadline breached: due before {due}, done {done}"},
-                              std::move(f)));
-      }
+      if (meta->at >= d.due) out->Add(DeadlineBreached(rule, d.due, meta->at));
     }
   }
 
@@ -352,10 +295,8 @@ struct Ctx {
     d.order_marked_shipped = e.order_marked_shipped;
     d.notes = e.notes;
     d.registered_at = meta->at;
-    SetDeadline(ResolvePolicy::kRule, prepared.a,
-                {"登记到重新发货或退款不超过7天", "reship or refund within 7 days of registration"});
-    SetDeadline(TrackPolicy::kRule, prepared.b,
-                {"售后跟踪不超过一个星期", "close the case within a week"});
+    SetDeadline(ResolvePolicy::kRule, prepared.a, ResolvePolicy::kDeadline);
+    SetDeadline(TrackPolicy::kRule, prepared.b, TrackPolicy::kDeadline);
     // AS-DEFECT: the case counts against each of its products; a threshold
     // reached shows in this outcome (and in what a redelivery returns).
     if (defects != nullptr) {
@@ -366,8 +307,7 @@ struct Ctx {
   }
 
   void Do(ticket_fsm::Commit, const ReturnAgreed&) {
-    SetDeadline(ReturnWindowPolicy::kRule, prepared.a,
-                {"客户须在两天内寄回商品", "the customer sends the goods back within 2 days"});
+    SetDeadline(ReturnWindowPolicy::kRule, prepared.a, ReturnWindowPolicy::kDeadline);
   }
 
   void Do(ticket_fsm::Commit, const ReturnShipped& e) {
@@ -384,44 +324,17 @@ struct Ctx {
     const std::string& unpacker = e.unpacked_by.empty() ? meta->agent : e.unpacked_by;
     if (!unpacker.empty()) d.owner = unpacker;
     MeetDeadline(ReturnWindowPolicy::kRule);
-    Figures owner;
-    owner.push_back({"owner", d.owner});
-    out->Add(MakeDecision(OwnerPolicy::kRule, Verdict::kAllowed,
-                          {"拆包客服{owner}负责跟踪到底", "{owner} unpacked it and owns the case"},
-                          std::move(owner)));
-    out->actions.push_back(MakeAction(
-        ActionKind::kOther, ReceivePolicy::kRule, d.owner,
-        {"查询售后记录，检查包装外观是否完好、是否如客户所说，进行初步检测",
-         "look up the record, check the packaging and that the goods are as described, run a "
-         "first test"}));
-    const Money owed = d.PostageOwed();
-    if (d.repayment == Repayment::kCashInParcel && owed > Money::Zero()) {
-      Figures f;
-      f.push_back({"amount", owed});
-      out->actions.push_back(MakeAction(ActionKind::kPutCashInParcel, ReceivePolicy::kRule,
-                                        d.owner,
-                                        {"重新发货时在包裹里附上现金{amount}，并在售后单上注明",
-                                         "put {amount} cash in the reshipped parcel and note it "
-                                         "on the after-sales slip"},
-                                        std::move(f)));
-    }
+    out->Add(p->owner.Unpacked(d.owner));
+    out->Add(p->receive.Received(d.owner, d.repayment, d.PostageOwed()));
   }
 
   void Do(ticket_fsm::Commit, const PackagingChecked& e) {
     TicketData& d = *data;
     d.packaging = e.packaging;
     d.as_described = e.as_described;
-    if (e.packaging != Packaging::kIntact) {
-      d.marking = e.packaging == Packaging::kMissing ? p->quality.no_packaging_marking
-                                                     : p->quality.damaged_packaging_marking;
-      Figures f;
-      f.push_back({"marking", d.marking});
-      out->actions.push_back(MakeAction(
-          ActionKind::kOther, QualityPolicy::kRule, d.owner,
-          {"退回时无包装或包装损坏：重新发货也不带包装或用原退回包装，售后单注明{marking}",
-           "returned without or with damaged packaging: reship the same way and mark the "
-           "after-sales order {marking}"},
-          std::move(f)));
+    if (std::optional<Action> a = p->quality.PackagingAction(e.packaging, d.owner)) {
+      d.marking = p->quality.MarkingFor(e.packaging);
+      out->actions.push_back(std::move(*a));
     }
   }
 
@@ -430,70 +343,25 @@ struct Ctx {
     d.tested = true;
     d.fault_confirmed = e.fault_confirmed;
     d.qc_stamp = e.qc_stamp;
-    if (!e.fault_confirmed) {
-      out->Add(MakeDecision(QualityPolicy::kRule, Verdict::kAllowed,
-                            {"检测未发现质量问题", "the test found no fault"}));
-      return;
-    }
-    d.marking = p->quality.fault_marking;
-    Figures f;
-    f.push_back({"qc_stamp", d.qc_stamp});
-    f.push_back({"marking", d.marking});
-    out->Add(MakeDecision(QualityPolicy::kRule, Verdict::kAllowed,
-                          {"确认质量问题（QC章号{qc_stamp}），按{marking}处理",
-                           "quality fault confirmed (QC stamp {qc_stamp}); handled as {marking}"},
-                          f));
-    Figures area;
-    area.push_back({"area", p->quality.replacement_area});
-    out->actions.push_back(MakeAction(ActionKind::kOther, QualityPolicy::kRule, d.owner,
-                                      {"将产品放入{area}", "move the goods to the {area}"},
-                                      std::move(area)));
-    out->actions.push_back(MakeAction(
-        ActionKind::kOther, QualityPolicy::kRule, d.owner,
-        {"下售后单，产品名称后注明{marking}", "open an after-sales order marked {marking}"},
-        std::move(f)));
+    if (e.fault_confirmed) d.marking = p->quality.fault_marking;
+    out->Add(p->quality.Tested(e.fault_confirmed, d.qc_stamp, d.owner));
   }
 
   void Do(ticket_fsm::Commit, const ResaleDecided& e) {
     TicketData& d = *data;
     d.resalable = e.resalable;
     d.supplier_takes_back = e.supplier_takes_back;
-    if (e.resalable) {
-      Figures f;
-      f.push_back({"products", ProductsText(d.lines)});
-      out->Add(MakeDecision(ResalePolicy::kRule, Verdict::kAllowed,
-                            {"退回商品可再次销售，入库", "resalable: restocked"}));
-      out->actions.push_back(MakeAction(ActionKind::kRestock, ResalePolicy::kRule, "",
-                                        {"入库并做入库登记：{products}",
-                                         "restock with an inbound record: {products}"},
-                                        std::move(f)));
-    } else {
-      out->Add(MakeDecision(ResalePolicy::kRule, Verdict::kAllowed,
-                            {"退回商品损坏，影响二次销售，不入库",
-                             "damaged: not restocked"}));
-    }
-    if (!e.supplier_takes_back && p->prefer_exchange.enabled) {
+    out->Add(p->resale.Decided(e.resalable, d.lines));
+    if (std::optional<Ruling> offer =
+            p->prefer_exchange.Proposal(e.supplier_takes_back, d.owner, d.buyer_im)) {
       d.exchange_proposed = true;
-      out->Add(MakeDecision(PreferExchangePolicy::kRule, Verdict::kScheduled,
-                            {"供应商不收回：建议客户换货，尽量不要退货",
-                             "the supplier will not take it back: propose an exchange rather "
-                             "than a refund"}));
-      Action a = MakeAction(ActionKind::kTellCustomer, PreferExchangePolicy::kRule, d.owner,
-                            {"建议客户换货而不是退款", "propose an exchange instead of a refund"});
-      a.subject = d.buyer_im;
-      out->actions.push_back(std::move(a));
+      out->Add(std::move(*offer));
     }
   }
 
   void Do(ticket_fsm::Commit, const SupplierExchangeRequested&) {
-    SetDeadline(ResalePolicy::kRule, prepared.a,
-                {"供应商换货须在两天内返给客户", "the exchange reaches the customer within 2 days"});
-    Figures f;
-    f.push_back({"due", prepared.a.due});
-    out->Add(MakeDecision(ResalePolicy::kRule, Verdict::kScheduled,
-                          {"督促采购换货，{due}之前返给客户",
-                           "have the supplier exchange it; back to the customer before {due}"},
-                          std::move(f)));
+    SetDeadline(ResalePolicy::kRule, prepared.a, ResalePolicy::kDeadline);
+    out->Add(p->resale.ExchangeRequested(prepared.a.due));
     for (TicketDeadline& d : data->deadlines) {
       const DeadlineTerms* terms = TermsOf(d.rule);
       if (terms == nullptr || !terms->pause_while_supplier || d.met_at || d.paused_since) continue;
@@ -526,8 +394,7 @@ struct Ctx {
   void Do(ticket_fsm::Commit, const EvidenceRecorded& e) {
     data->photos = data->photos || e.photos;
     data->destruction_photo = data->destruction_photo || e.destruction_photo;
-    out->Add(MakeDecision(EvidencePolicy::kRule, Verdict::kAllowed,
-                          {"已收到客户照片", "the customer's photos are recorded"}));
+    out->Add(p->evidence.Recorded());
   }
 
   void Do(ticket_fsm::Commit, const RefundSentToFinance& e) {
@@ -538,34 +405,16 @@ struct Ctx {
     d.compensation = e.compensation;
     d.resolved_at = meta->at;
     MeetDeadline(ResolvePolicy::kRule);
-    if (!d.order_marked_shipped && p->refund_record.mark_shipped_first) {
-      Action ship = MakeAction(ActionKind::kMarkShipped, RefundRecordPolicy::kRule, meta->agent,
-                               {"订单未点发货：先点发货，再发邮件给财务退款",
-                                "the order is not marked shipped: mark it shipped before "
-                                "the refund goes to finance"});
-      ship.subject = d.order_id;
-      out->actions.push_back(std::move(ship));
+    if (std::optional<Action> ship = p->refund_record.MarkShippedFirst(
+            d.order_marked_shipped, meta->agent, d.order_id)) {
+      out->actions.push_back(std::move(*ship));
       d.order_marked_shipped = true;
     }
     Money owed;
     if (d.repayment == Repayment::kAlipayRefund) owed = d.PostageOwed();
     const Money total = Money::Fen(e.amount.fen() + e.compensation.fen() + owed.fen());
-    Figures f;
-    f.push_back({"handler", meta->agent});
-    f.push_back({"shop", d.shop});
-    f.push_back({"buyer_im", d.buyer_im});
-    f.push_back({"amount", total});
-    f.push_back({"alipay_account", account});
-    if (owed > Money::Zero()) f.push_back({"postage", owed});
-    Action fin = MakeAction(ActionKind::kNotifyFinance, RefundRecordPolicy::kRule,
-                            p->receive.finance,
-                            {"支付宝退款：处理人{handler}，店铺{shop}，旺旺名{buyer_im}，"
-                             "退款金额{amount}，支付宝账号{alipay_account}",
-                             "Alipay refund: handler {handler}, shop {shop}, buyer {buyer_im}, "
-                             "amount {amount}, Alipay account {alipay_account}"},
-                            std::move(f));
-    fin.subject = d.buyer_im;
-    out->actions.push_back(std::move(fin));
+    out->actions.push_back(p->refund_record.FinanceNotice(p->receive.finance, meta->agent, d.shop,
+                                                          d.buyer_im, total, account, owed));
     AddCost(CostKind::kRefund, e.amount);
     AddCost(CostKind::kCompensation, e.compensation);
     AddCost(CostKind::kPostage, owed);
@@ -578,12 +427,7 @@ struct Ctx {
     data->cash_in_parcel = Money::Fen(data->cash_in_parcel.fen() + e.amount.fen());
     data->postage_repaid = Money::Fen(data->postage_repaid.fen() + e.amount.fen());
     AddCost(CostKind::kCashInParcel, e.amount);
-    Figures f;
-    f.push_back({"amount", e.amount});
-    out->Add(MakeDecision(ReceivePolicy::kRule, Verdict::kAllowed,
-                          {"包裹里已附现金{amount}，售后单已注明",
-                           "{amount} cash is in the parcel and noted on the slip"},
-                          std::move(f)));
+    out->Add(p->receive.CashInParcel(e.amount));
   }
 
   void Do(ticket_fsm::Commit, const Reshipped& e) {
@@ -593,43 +437,22 @@ struct Ctx {
     MeetDeadline(ResolvePolicy::kRule);
     MeetDeadline(ResalePolicy::kRule);
     const Money owed = d.PostageOwed();
-    if (d.repayment == Repayment::kAlipayRefund && owed > Money::Zero()) {
-      Figures f;
-      f.push_back({"handler", meta->agent});
-      f.push_back({"shop", d.shop});
-      f.push_back({"buyer_im", d.buyer_im});
-      f.push_back({"amount", owed});
-      f.push_back({"alipay_account", d.alipay_account});
-      Action fin = MakeAction(ActionKind::kNotifyFinance, ReceivePolicy::kRule,
-                              p->receive.finance,
-                              {"重新发货，退邮费{amount}到支付宝{alipay_account}（旺旺名{buyer_im}）",
-                               "reshipped: refund {amount} postage to Alipay {alipay_account} "
-                               "(buyer {buyer_im})"},
-                              std::move(f));
-      fin.subject = d.buyer_im;
-      out->actions.push_back(std::move(fin));
+    if (std::optional<Action> fin = p->receive.ReshipPostageRefund(
+            d.repayment, owed, meta->agent, d.shop, d.buyer_im, d.alipay_account)) {
+      out->actions.push_back(std::move(*fin));
       AddCost(CostKind::kPostage, owed);
       d.postage_repaid = Money::Fen(d.postage_repaid.fen() + owed.fen());
     }
   }
 
   void Do(ticket_fsm::Commit, const HandedOff& e) {
-    Figures f;
-    f.push_back({"from", data->owner});
-    f.push_back({"to", e.to});
+    out->Add(p->owner.HandedOff(data->owner, e.to));
     data->owner = e.to;
-    out->Add(MakeDecision(OwnerPolicy::kHandoffRule, Verdict::kAllowed,
-                          {"{from}将售后转给{to}跟进", "{from} handed the case to {to}"},
-                          std::move(f)));
   }
 
   void Do(ticket_fsm::Commit, const Escalated& e) {
     data->escalated_to = e.to;
-    Figures f;
-    f.push_back({"to", e.to});
-    out->Add(MakeDecision(OwnerPolicy::kRule, Verdict::kAllowed,
-                          {"已上报{to}，{to}可处理此售后", "escalated to {to}, who may act on it"},
-                          std::move(f)));
+    out->Add(p->owner.Escalated(e.to));
   }
 
   void Do(ticket_fsm::Commit, const TicketClosed&) {
@@ -780,20 +603,10 @@ absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvi
     if (!IsTerminal(before) && !std::holds_alternative<ParcelReceived>(event)) {
       const OwnerPolicy& owner = policies.owner;
       if (!owner.MayAct(data.owner, data.escalated_to, meta.agent)) {
-        out.Add(MakeDecision(
-            OwnerPolicy::kRule, Verdict::kRefused,
-            {"售后单{ticket}由{owner}负责，{agent}不能操作（{event}），除非{owner}移交（AS-HANDOFF）",
-             "ticket {ticket} is owned by {owner}: {agent} may not apply {event} unless {owner} "
-             "hands it off (AS-HANDOFF)"},
-            {Figure{"ticket", data.id}, Figure{"owner", data.owner},
-             Figure{"agent", meta.agent.empty() ? std::string("—") : meta.agent},
-             Figure{"event", TicketEventTerm(EventName(event))}}));
+        out.Add(owner.NotOwner(data.id, data.owner, meta.agent, TicketEventTerm(EventName(event))));
         return StepResult::Refused();
       }
-      if (owner.enabled && !meta.agent.empty() && meta.agent != data.owner &&
-          owner.IsSupervisor(meta.agent)) {
-        out.audit.note = "supervisor override";
-      }
+      if (owner.IsOverride(data.owner, meta.agent)) out.audit.note = "supervisor override";
     }
 
     // Deadlines the event starts (the calendar may refuse).

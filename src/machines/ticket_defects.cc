@@ -1,7 +1,7 @@
 // AS-DEFECT: after-sales tickets counted per product.
 #include "kefu/machines/ticket_defects.h"
 
-#include <cstdint>
+#include <optional>
 #include <utility>
 
 namespace kefu {
@@ -14,39 +14,9 @@ Outcome DefectCounter::Record(std::string_view ticket_id, const std::vector<Tick
   for (const TicketLine& line : lines) {
     auto& tickets = tickets_[line.product];
     if (!tickets.insert(std::string(ticket_id)).second) continue;  // counted already
-    const int count = static_cast<int>(tickets.size());
-    ActionKind kind;
-    Message decision_message;
-    Message action_message;
-    if (count == policy_.delist_at) {
-      kind = ActionKind::kProposeDelisting;
-      decision_message = {"{product}已有{count}次售后，建议下架",
-                          "{product} has {count} after-sales tickets: propose delisting it"};
-      action_message = {"建议{product}下架", "propose delisting {product}"};
-    } else if (count == policy_.test_at) {
-      kind = ActionKind::kTestBeforeShipping;
-      decision_message = {"{product}已有{count}次售后，发货前须先测试",
-                          "{product} has {count} after-sales tickets: test it before shipping"};
-      action_message = {"{product}发货前先测试", "test {product} before each shipment"};
-    } else {
-      continue;
-    }
-    Figures f;
-    f.push_back({"product", line.product});
-    f.push_back({"count", int64_t{count}});
-    Decision d;
-    d.rule = DefectPolicy::kRule;
-    d.verdict = Verdict::kScheduled;
-    d.message = decision_message;
-    d.figures = f;
-    out.Add(std::move(d));
-    Action a;
-    a.kind = kind;
-    a.rule = DefectPolicy::kRule;
-    a.subject = line.product;
-    a.message = action_message;
-    a.figures = std::move(f);
-    out.actions.push_back(std::move(a));
+    std::optional<Ruling> reached =
+        policy_.ThresholdReached(line.product, static_cast<int>(tickets.size()));
+    if (reached) out.Add(std::move(*reached));
   }
   return out;
 }

@@ -4,6 +4,9 @@
 
 #include <array>
 #include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -140,6 +143,40 @@ std::string Shown(std::string_view text) {
   return out;
 }
 
+// Every name a province answers to, simplified: short, full and, for the
+// autonomous regions, the short name + 自治区 (广西自治区). Built once.
+class NameIndex {
+ public:
+  NameIndex() {
+    constexpr std::string_view kRegion = "自治区";
+    region_names_.reserve(kEntries.size());
+    for (const Entry& e : kEntries) {
+      by_name_.emplace(e.short_name, e.province);
+      by_name_.emplace(e.full_name, e.province);
+      if (e.kind == ProvinceKind::kAutonomousRegion) {
+        region_names_.push_back(absl::StrCat(internal::ToAbsl(e.short_name), internal::ToAbsl(kRegion)));
+      }
+    }
+    size_t i = 0;
+    for (const Entry& e : kEntries) {
+      if (e.kind == ProvinceKind::kAutonomousRegion) by_name_.emplace(region_names_[i++], e.province);
+    }
+  }
+  const Province* Find(std::string_view name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::vector<std::string> region_names_;  // reserved: views into it stay valid
+  absl::flat_hash_map<std::string_view, Province> by_name_;
+};
+
+const NameIndex& Names() {
+  static const NameIndex* const kNames = new NameIndex();
+  return *kNames;
+}
+
 }  // namespace
 
 std::string_view ProvinceName(Province p) { return EntryOf(p).name; }
@@ -148,17 +185,13 @@ std::string_view ProvinceFullName(Province p) { return EntryOf(p).full_name; }
 ProvinceKind KindOf(Province p) { return EntryOf(p).kind; }
 
 absl::StatusOr<Province> ParseProvince(std::string_view text) {
-  const std::string folded = FoldTraditional(Trim(text));
-  const std::string_view t = folded;
-  constexpr std::string_view kRegion = "自治区";
-  for (const Entry& e : kEntries) {
-    if (t == e.short_name || t == e.full_name) return e.province;
-    // 广西自治区, 宁夏自治区, 新疆自治区: the full name without its people.
-    if (e.kind == ProvinceKind::kAutonomousRegion && t.size() == e.short_name.size() + kRegion.size() &&
-        t.substr(0, e.short_name.size()) == e.short_name && t.substr(e.short_name.size()) == kRegion) {
-      return e.province;
-    }
-  }
+  // A hash lookup of the text as given, then of its traditional characters
+  // folded (no name contains a character the fold changes, so a name found
+  // as given is the one the folded text would find). 广西自治区, 宁夏自治区,
+  // 新疆自治区 -- the full name without its people -- are names too.
+  const std::string_view trimmed = Trim(text);
+  if (const Province* p = Names().Find(trimmed)) return *p;
+  if (const Province* p = Names().Find(FoldTraditional(trimmed))) return *p;
   return absl::InvalidArgumentError(absl::StrCat(
       "\"", Shown(text),
       "\" is not a province of China: give one of the 34 provincial-level divisions by its short "

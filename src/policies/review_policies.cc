@@ -112,16 +112,6 @@ absl::StatusOr<Remedy> ParseRemedy(std::string_view name) {
   return ParseName(name, kAll, &RemedyName, "remedy");
 }
 
-std::string_view StaffRoleName(StaffRole r) {
-  switch (r) {
-    case StaffRole::kAgent: return "agent";
-    case StaffRole::kTeamLead: return "team_lead";
-    case StaffRole::kSupervisor: return "supervisor";
-    case StaffRole::kManager: return "manager";
-  }
-  return "unknown";
-}
-
 Term ReviewChannelTerm(ReviewChannel c) {
   const std::string_view k = ReviewChannelName(c);
   switch (c) {
@@ -146,17 +136,6 @@ Term RemedyTerm(Remedy r) {
     case Remedy::kExchange: return {k, "换货", "exchange"};
   }
   return {k, "未知补救", "unknown remedy"};
-}
-
-Term StaffRoleTerm(StaffRole r) {
-  const std::string_view k = StaffRoleName(r);
-  switch (r) {
-    case StaffRole::kAgent: return {k, "客服", "agent"};
-    case StaffRole::kTeamLead: return {k, "组长", "team lead"};
-    case StaffRole::kSupervisor: return {k, "主管", "supervisor"};
-    case StaffRole::kManager: return {k, "经理", "manager"};
-  }
-  return {k, "未知角色", "unknown role"};
 }
 
 TermList RemedyTerms(const std::vector<Remedy>& remedies) {
@@ -329,6 +308,200 @@ Decision RemedyPolicy::Evaluate(Remedy remedy, ReviewRating rating, Money item_p
 const ReviewPolicies& ReviewPolicies::Defaults() {
   static const ReviewPolicies* const kDefaults = new ReviewPolicies();
   return *kDefaults;
+}
+
+// ------------------------------------------- decisions the machine records
+
+namespace {
+
+Decision Make(RuleId rule, Verdict verdict, Message message) {
+  Decision d;
+  d.rule = rule;
+  d.verdict = verdict;
+  d.message = message;
+  return d;
+}
+
+ActionKind KindFor(ReviewChannel c) {
+  switch (c) {
+    case ReviewChannel::kChat: return ActionKind::kImMessage;
+    case ReviewChannel::kPhone: return ActionKind::kCall;
+    case ReviewChannel::kSms: return ActionKind::kSms;
+  }
+  return ActionKind::kOther;
+}
+
+// The "count" and "limit" of a RV-CONTACT-LIMIT decision.
+void CopyCountAndLimit(const Decision& limit, Figures& into) {
+  for (std::string_view name : {"count", "limit"}) {
+    if (const Figure* f = limit.Find(name)) into.push_back({f->name, f->value});
+  }
+}
+
+}  // namespace
+
+Decision ContactLimitPolicy::Overridden(Decision limit, StaffRole role) const {
+  limit.verdict = Verdict::kAllowed;
+  limit.figures.push_back({"role", StaffRoleTerm(role)});
+  limit.message = {"{role}批准超出上限：已联系{count}次，上限{limit}次",
+                   "{role} override: {count} contacts made, the limit is {limit}"};
+  return limit;
+}
+
+Decision ContactLimitPolicy::OverrideRefused(StaffRole role) const {
+  Decision d = Make(kRule, Verdict::kRefused,
+                    {"{role}无权批准超出联系次数上限", "the role {role} may not override the contact limit"});
+  d.figures.push_back({"role", StaffRoleTerm(role)});
+  return d;
+}
+
+Ruling RefusalSchedulePolicy::Next(int day, ReviewChannel channel, Timestamp due,
+                                   std::string_view agent, std::string_view subject) const {
+  Ruling r;
+  Decision& d = r.decisions.emplace_back();
+  d.rule = kRule;
+  d.verdict = Verdict::kScheduled;
+  d.message = {"买家仍不同意修改：第{day}天{channel}联系，{due}",
+               "buyer still refuses: {channel} on day {day}, due {due}"};
+  d.figures.push_back({"day", int64_t{day}});
+  d.figures.push_back({"channel", ReviewChannelTerm(channel)});
+  d.figures.push_back({"due", due});
+  Action& a = r.actions.emplace_back();
+  a.kind = KindFor(channel);
+  a.rule = kRule;
+  a.assignee = std::string(agent);
+  a.subject = std::string(subject);
+  a.due = due;
+  a.message = {"第{day}天：请买家修改评价（{channel}）",
+               "day {day}: ask the buyer to revise the review ({channel})"};
+  a.figures = d.figures;
+  return r;
+}
+
+Decision RefusalSchedulePolicy::StoppedByLimit(const Decision& limit, Timestamp closes) const {
+  Decision d = Make(kRule, Verdict::kScheduled,
+                    {"已达联系上限（{count}/{limit}），跟进结束，{due}关闭",
+                     "contact limit reached ({count}/{limit}): follow-up over, closes at {due}"});
+  CopyCountAndLimit(limit, d.figures);
+  d.figures.push_back({"due", closes});
+  return d;
+}
+
+Decision RefusalSchedulePolicy::Done(Timestamp closes) const {
+  Decision d = Make(kRule, Verdict::kScheduled,
+                    {"跟进已完成，{due}未修改则关闭",
+                     "follow-up done; closes unresolved at {due} unless revised"});
+  d.figures.push_back({"due", closes});
+  return d;
+}
+
+Decision RefusalSchedulePolicy::ClosedUnresolved(int steps) const {
+  Decision d = Make(kRule, Verdict::kAllowed,
+                    {"跟进结束，买家未修改：关闭（未解决）",
+                     "follow-up over and not revised: closed unresolved"});
+  d.figures.push_back({"steps", int64_t{steps}});
+  return d;
+}
+
+Decision RefusalSchedulePolicy::Running(std::optional<ReviewChannel> channel,
+                                        std::optional<Timestamp> next,
+                                        std::optional<Timestamp> closes) const {
+  if (next.has_value() && channel.has_value()) {
+    Decision d = Make(kRule, Verdict::kAllowed,
+                      {"跟进中：下次{channel}联系{due}", "follow-up running: next {channel} due {due}"});
+    d.figures.push_back({"channel", ReviewChannelTerm(*channel)});
+    d.figures.push_back({"due", *next});
+    return d;
+  }
+  Decision d = Make(kRule, Verdict::kAllowed,
+                    {"跟进中：{due}关闭", "follow-up running: closes at {due}"});
+  d.figures.push_back({"due", closes.value_or(absl::InfiniteFuture())});
+  return d;
+}
+
+Decision PromisePolicy::Started(Timestamp check_at) const {
+  Decision d = Make(kRule, Verdict::kScheduled,
+                    {"买家答应修改评价，{due}检查", "buyer agreed to revise; checked at {due}"});
+  d.figures.push_back({"due", check_at});
+  return d;
+}
+
+Decision PromisePolicy::NotDue(std::optional<Timestamp> check_at) const {
+  if (!check_at.has_value()) {
+    return Make(kRule, Verdict::kAllowed, {"无待检查的承诺", "no promise to check"});
+  }
+  Decision d = Make(kRule, Verdict::kAllowed, {"承诺于{due}检查", "promise checked at {due}"});
+  d.figures.push_back({"due", *check_at});
+  return d;
+}
+
+Decision PromisePolicy::NoReminder(const Decision& limit, int reminders) const {
+  if (limit.verdict == Verdict::kRefused) {
+    Decision d = Make(kRule, Verdict::kAllowed,
+                      {"买家未修改；已达联系上限（{count}/{limit}），不再提醒",
+                       "not revised; contact limit reached ({count}/{limit}), no reminder"});
+    CopyCountAndLimit(limit, d.figures);
+    return d;
+  }
+  Decision d = Make(kRule, Verdict::kAllowed,
+                    {"买家未修改；已提醒{reminders}次", "not revised; {reminders} reminders sent"});
+  d.figures.push_back({"reminders", int64_t{reminders}});
+  return d;
+}
+
+Ruling PromisePolicy::Remind(Timestamp due, std::string_view agent,
+                             std::string_view phone) const {
+  Ruling r;
+  Decision& d = r.decisions.emplace_back();
+  d.rule = kRule;
+  d.verdict = Verdict::kScheduled;
+  d.message = {"买家当天未修改评价：{due}发短信提醒", "not revised that day: SMS reminder due {due}"};
+  d.figures.push_back({"due", due});
+  Action& a = r.actions.emplace_back();
+  a.kind = ActionKind::kSms;
+  a.rule = kRule;
+  a.assignee = std::string(agent);
+  a.subject = std::string(phone);
+  a.due = due;
+  a.message = {"短信提醒买家上线修改评价", "SMS: remind the buyer to revise the review"};
+  a.figures = d.figures;
+  return r;
+}
+
+Ruling RemedyPolicy::Accepted(Remedy remedy, Money amount, std::string_view order_id,
+                              std::string_view agent, std::string_view buyer) const {
+  Ruling r;
+  Decision& d = r.decisions.emplace_back();
+  d.rule = kRule;
+  d.verdict = Verdict::kAllowed;
+  d.message = {"买家接受{remedy}", "buyer accepted {remedy}"};
+  d.figures.push_back({"remedy", RemedyTerm(remedy)});
+  Action& a = r.actions.emplace_back();
+  a.rule = kRule;
+  a.assignee = std::string(agent);
+  a.subject = std::string(buyer);
+  a.figures = d.figures;
+  switch (remedy) {
+    case Remedy::kPartialRefund:
+      a.kind = ActionKind::kNotifyFinance;
+      a.figures.push_back({"amount", amount});
+      a.figures.push_back({"order", std::string(order_id)});
+      a.message = {"订单{order}部分退款{amount}", "partial refund of {amount} on order {order}"};
+      break;
+    case Remedy::kGiftWithNextOrder:
+      a.kind = ActionKind::kOther;
+      a.message = {"买家下次订购时赠送类似产品",
+                   "send a similar item free with the buyer's next order"};
+      break;
+    case Remedy::kReturn:
+    case Remedy::kExchange:
+      a.kind = ActionKind::kTellCustomer;
+      a.message = {"请买家寄回商品办理{remedy}，登记售后",
+                   "ask the buyer to send the item back for {remedy}; register the after-sales "
+                   "case"};
+      break;
+  }
+  return r;
 }
 
 }  // namespace kefu

@@ -29,4 +29,13 @@ std::string_view RotationPeriodName(ReviewRotation::Period p) {
   return p == ReviewRotation::Period::kDaily ? "daily" : "weekly";
 }
 
+Decision ReviewRotation::Assigned(std::string_view agent) {
+  Decision d;
+  d.rule = kRule;
+  d.verdict = Verdict::kAllowed;
+  d.message = {"由{agent}处理", "handled by {agent}"};
+  d.figures.push_back({"agent", std::string(agent)});
+  return d;
+}
+
 }  // namespace kefu

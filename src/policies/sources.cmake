@@ -14,3 +14,6 @@ target_sources(kefu PRIVATE
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ticket_policies.cc
   ${CMAKE_CURRENT_LIST_DIR}/ticket_terms.cc)
+# The team (issue 20).
+target_sources(kefu PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/team_policies.cc)

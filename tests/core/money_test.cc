@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <limits>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,6 +14,23 @@ namespace {
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+
+// Money::Yuan(x) is a valid expression for an argument of type T.
+template <class T, class = void>
+struct YuanAccepts : std::false_type {};
+template <class T>
+struct YuanAccepts<T, std::void_t<decltype(Money::Yuan(std::declval<T>()))>> : std::true_type {};
+
+// Money::Yuan(12.5) used to compile and give 12.00 yuan: a double must not
+// convert silently (issue 19).
+static_assert(YuanAccepts<int>::value && YuanAccepts<int64_t>::value);
+static_assert(!YuanAccepts<double>::value && !YuanAccepts<float>::value &&
+              !YuanAccepts<long double>::value);
+
+TEST(Money, YuanTakesWholeYuanOnly) {
+  EXPECT_EQ(Money::Yuan(12).fen(), 1200);
+  EXPECT_EQ(Money::Yuan(int64_t{-3}).fen(), -300);
+}
 
 TEST(Money, ParsesWholeAndDecimalYuan) {
   EXPECT_EQ(Money::Parse("12.34")->fen(), 1234);

@@ -7,3 +7,6 @@ kefu_add_test(shop_threads_test ${CMAKE_CURRENT_LIST_DIR}/shop_threads_test.cc)
 kefu_add_test(deadline_queue_test ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_test.cc)
 # Shop::Save / Shop::Load (issue 17).
 kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc LIBS kefu_sample)
+# Shop::ReplacePolicies: new rules for later events, never a mix (issue 19;
+# run it under the `tsan` preset too).
+kefu_add_test(shop_policies_test ${CMAKE_CURRENT_LIST_DIR}/shop_policies_test.cc)

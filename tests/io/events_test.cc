@@ -3,6 +3,7 @@
 // and every kind of malformed line is refused naming its line and field.
 #include "kefu/io/events.h"
 
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,11 +14,19 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "io/events_reference_check.h"
 #include "kefu/engine/shop.h"
 #include "sample/sample.h"
 
 namespace kefu {
 namespace {
+
+// Every line these tests parse is also parsed by the nlohmann-json reference
+// (events_reference_check.h): the same event or the same error.
+using testing_events::CheckedParse;
+absl::StatusOr<ShopEvent> Parse(std::string_view line, int64_t line_number = 0) {
+  return CheckedParse(line, line_number);
+}
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -108,7 +117,7 @@ std::vector<std::string> DocExamples() {
 }
 
 absl::Status ErrorOf(std::string_view line, int64_t line_number = 12) {
-  absl::StatusOr<ShopEvent> e = ParseEvent(line, line_number);
+  absl::StatusOr<ShopEvent> e = Parse(line, line_number);
   return e.ok() ? absl::OkStatus() : e.status();
 }
 
@@ -146,13 +155,13 @@ TEST(EventsDocs, EveryExampleParsesIsCanonicalAndEveryTypeIsShown) {
   std::set<std::string> shown;
   for (size_t i = 0; i < examples.size(); ++i) {
     SCOPED_TRACE(examples[i]);
-    absl::StatusOr<ShopEvent> e = ParseEvent(examples[i], static_cast<int64_t>(i + 1));
+    absl::StatusOr<ShopEvent> e = Parse(examples[i], static_cast<int64_t>(i + 1));
     ASSERT_TRUE(e.ok()) << e.status();
     shown.insert(TypeOf(*e));
     // Canonical form: formatting the parsed event gives the line back.
     EXPECT_EQ(FormatEvent(*e), examples[i]);
     // And parsing that again gives the same event.
-    absl::StatusOr<ShopEvent> again = ParseEvent(FormatEvent(*e));
+    absl::StatusOr<ShopEvent> again = Parse(FormatEvent(*e));
     ASSERT_TRUE(again.ok()) << again.status();
     EXPECT_EQ(FormatEvent(*again), FormatEvent(*e));
   }
@@ -165,7 +174,7 @@ TEST(EventsDocs, EveryExampleParsesIsCanonicalAndEveryTypeIsShown) {
   std::set<std::string> ids;
   Timestamp last = absl::InfinitePast();
   for (const std::string& line : examples) {
-    absl::StatusOr<ShopEvent> e = ParseEvent(line);
+    absl::StatusOr<ShopEvent> e = Parse(line);
     ASSERT_TRUE(e.ok()) << e.status();
     EXPECT_TRUE(ids.insert(MetaOf(*e).id).second) << "id used twice: " << MetaOf(*e).id;
     EXPECT_GE(MetaOf(*e).at, last) << "time goes back: " << line;
@@ -185,7 +194,7 @@ TEST(EventsDocs, EveryExampleAppliesInDocumentOrderToOneShop) {
   ASSERT_TRUE(shop.ok()) << shop.status();
   int failed = 0;
   for (size_t i = 0; i < examples.size(); ++i) {
-    absl::StatusOr<ShopEvent> e = ParseEvent(examples[i], static_cast<int64_t>(i + 1));
+    absl::StatusOr<ShopEvent> e = Parse(examples[i], static_cast<int64_t>(i + 1));
     ASSERT_TRUE(e.ok()) << e.status();
     absl::StatusOr<Outcome> out = (*shop)->Apply(*e);
     std::string why;
@@ -215,7 +224,7 @@ TEST(EventsRoundTrip, EveryTypeWithDefaultFieldsRoundTrips) {
   for (const ShopEvent& e : all) {
     const std::string line = FormatEvent(e);
     SCOPED_TRACE(line);
-    absl::StatusOr<ShopEvent> back = ParseEvent(line);
+    absl::StatusOr<ShopEvent> back = Parse(line);
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_EQ(back->key, e.key);
     EXPECT_EQ(back->event.index(), e.event.index());
@@ -241,7 +250,7 @@ TEST(EventsRoundTrip, OrderPlacedKeepsEveryMember) {
   p.notes = "\x01 控制字符";
   p.exception = ExceptionKind::kAfterSalesReshipment;
   ShopEvent e{"W-1", OrderEvent(p)};
-  absl::StatusOr<ShopEvent> back = ParseEvent(FormatEvent(e));
+  absl::StatusOr<ShopEvent> back = Parse(FormatEvent(e));
   ASSERT_TRUE(back.ok()) << back.status();
   const auto& q = std::get<OrderPlaced>(std::get<OrderEvent>(back->event));
   EXPECT_EQ(q.meta.id, p.meta.id);
@@ -279,7 +288,7 @@ TEST(EventsRoundTrip, OptionalsSetAndUnset) {
   a.quantity = 0;
   a.postage = Money::Zero();
   e.event = OrderEvent(a);
-  absl::StatusOr<ShopEvent> back = ParseEvent(FormatEvent(e));
+  absl::StatusOr<ShopEvent> back = Parse(FormatEvent(e));
   ASSERT_TRUE(back.ok()) << back.status();
   const auto& b = std::get<OrderAdjusted>(std::get<OrderEvent>(back->event));
   EXPECT_EQ(b.line, std::optional<size_t>(0));
@@ -292,7 +301,7 @@ TEST(EventsRoundTrip, OptionalsSetAndUnset) {
 
 TEST(EventsRoundTrip, NullMeansNotGivenForOptionalsOnly) {
   absl::StatusOr<ShopEvent> e =
-      ParseEvent(Line("order", "paid", "{\"method\":null}"));
+      Parse(Line("order", "paid", "{\"method\":null}"));
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_FALSE(std::get<PaymentReceived>(std::get<OrderEvent>(e->event)).method.has_value());
   EXPECT_EQ(MessageOf(Line("order", "shipped", "{\"manual\":null}")),
@@ -313,7 +322,7 @@ TEST(EventsRoundTrip, KeysInAnyOrderGiveTheSameEvent) {
       "\"product\":\"HT-2202 杯套\"}],\"buyer\":{\"phone\":\"13800138000\",\"im_name\":"
       "\"快乐的小猪\"},\"channel\":\"tmall\"},\"type\":\"placed\",\"key\":\"T1001\","
       "\"entity\":\"order\",\"agent\":\"小王\",\"at\":\"2026-11-02T01:15:00Z\",\"id\":\"o-1\"}";
-  absl::StatusOr<ShopEvent> e = ParseEvent(shuffled);
+  absl::StatusOr<ShopEvent> e = Parse(shuffled);
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(FormatEvent(*e), canonical);
   // Errors inside fields that came first still name the field.
@@ -334,12 +343,12 @@ TEST(EventsRoundTrip, TextIsEscapedOnlyWhereJsonNeedsIt) {
   ShopEvent e{"buyer", ReplyEvent(r)};
   const std::string line = FormatEvent(e);
   EXPECT_THAT(line, HasSubstr("亲～ \\\"引号\\\" \\\\ 反斜杠\\n换行\\t制表\x7f\\u001f end"));
-  absl::StatusOr<ShopEvent> back = ParseEvent(line);
+  absl::StatusOr<ShopEvent> back = Parse(line);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(std::get<ReplyPosted>(std::get<ReplyEvent>(back->event)).text, r.text);
   // \u escapes in the input are decoded, surrogate pairs too.
   absl::StatusOr<ShopEvent> esc =
-      ParseEvent(Line("reply", "posted", "{\"text\":\"\\u4eb2\\ud83d\\ude00\"}"));
+      Parse(Line("reply", "posted", "{\"text\":\"\\u4eb2\\ud83d\\ude00\"}"));
   ASSERT_TRUE(esc.ok()) << esc.status();
   EXPECT_EQ(std::get<ReplyPosted>(std::get<ReplyEvent>(esc->event)).text, "亲😀");
 }
@@ -350,7 +359,7 @@ TEST(EventsRoundTrip, IllFormedUtf8IsWrittenAsReplacementCharacter) {
   r.text = "ok\xff\xe4\xba" "x";  // a stray byte, a truncated 3-byte sequence
   ShopEvent e{"buyer", ReplyEvent(r)};
   const std::string line = FormatEvent(e);
-  absl::StatusOr<ShopEvent> back = ParseEvent(line);
+  absl::StatusOr<ShopEvent> back = Parse(line);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(std::get<ReplyPosted>(std::get<ReplyEvent>(back->event)).text,
             "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx");
@@ -366,7 +375,7 @@ TEST(EventsRoundTrip, TimesWithAnyOffsetAreTheSameInstant) {
     SCOPED_TRACE(t);
     absl::StatusOr<Timestamp> want = EventTime(t);
     absl::StatusOr<ShopEvent> e =
-        ParseEvent("{\"id\":\"e\",\"at\":\"" + t + "\",\"entity\":\"order\",\"key\":\"T\","
+        Parse("{\"id\":\"e\",\"at\":\"" + t + "\",\"entity\":\"order\",\"key\":\"T\","
                    "\"type\":\"delivered\"}");
     ASSERT_EQ(e.ok(), want.ok()) << (e.ok() ? "" : Str(e.status().message()));
     if (want.ok()) {
@@ -391,7 +400,7 @@ TEST(EventsRoundTrip, TimeReaderAgreesWithParseTimestamp) {
     SCOPED_TRACE(t);
     absl::StatusOr<Timestamp> want = ParseTimestamp(t);
     absl::StatusOr<ShopEvent> e =
-        ParseEvent("{\"id\":\"e\",\"at\":\"" + t + "\",\"entity\":\"order\",\"key\":\"T\","
+        Parse("{\"id\":\"e\",\"at\":\"" + t + "\",\"entity\":\"order\",\"key\":\"T\","
                    "\"type\":\"delivered\"}");
     if (want.ok() && !CheckEventTime(*want).ok()) {  // 0000 and 9999: read, then refused
       ASSERT_FALSE(e.ok());
@@ -405,6 +414,28 @@ TEST(EventsRoundTrip, TimeReaderAgreesWithParseTimestamp) {
       EXPECT_THAT(Str(e.status().message()), StartsWith("at: not an RFC 3339 time"));
     }
   }
+  // Every calendar day (and the 29th to 31st of every month) of the years
+  // events may have, and of century and leap years around them.
+  std::vector<int> years = {0, 1, 1600, 1700, 1900, 1970, 2400, 2500, 9999};
+  for (int y = 1999; y <= 2201; ++y) years.push_back(y);
+  for (const int year : years) {
+    for (int month = 1; month <= 12; ++month) {
+      for (int day = 1; day <= 31; ++day) {
+        char t[40];
+        std::snprintf(t, sizeof(t), "%04d-%02d-%02dT23:59:59.5-03:30", year, month, day);
+        absl::StatusOr<Timestamp> want = ParseTimestamp(t);
+        absl::StatusOr<ShopEvent> e =
+            ParseEvent(std::string("{\"id\":\"e\",\"at\":\"") + t +
+                       "\",\"entity\":\"order\",\"key\":\"T\",\"type\":\"delivered\"}");
+        if (want.ok() && CheckEventTime(*want).ok()) {
+          ASSERT_TRUE(e.ok()) << t;
+          ASSERT_EQ(MetaOf(*e).at, *want) << t;
+        } else {
+          ASSERT_FALSE(e.ok()) << t;
+        }
+      }
+    }
+  }
 }
 
 TEST(EventsRoundTrip, EverySampleWeekEventRoundTrips) {
@@ -416,7 +447,7 @@ TEST(EventsRoundTrip, EverySampleWeekEventRoundTrips) {
   std::set<std::string> types;
   ASSERT_TRUE(GenerateSample(options, [&](const ShopEvent& e) {
                 const std::string line = FormatEvent(e);
-                absl::StatusOr<ShopEvent> back = ParseEvent(line, static_cast<int64_t>(++n));
+                absl::StatusOr<ShopEvent> back = Parse(line, static_cast<int64_t>(++n));
                 ASSERT_TRUE(back.ok()) << back.status() << "\n" << line;
                 EXPECT_EQ(FormatEvent(*back), line);
                 EXPECT_EQ(back->key, e.key);
@@ -434,8 +465,8 @@ TEST(EventsParse, KeysMayComeInAnyOrder) {
   const std::string fields_first =
       R"({"fields":{"item":"price"},"type":"check_recorded","key":"T1","entity":"order",)"
       R"("agent":"小王","at":"2026-11-02T09:00:00+08:00","id":"e1"})";
-  absl::StatusOr<ShopEvent> a = ParseEvent(canonical, 1);
-  absl::StatusOr<ShopEvent> b = ParseEvent(fields_first, 2);
+  absl::StatusOr<ShopEvent> a = Parse(canonical, 1);
+  absl::StatusOr<ShopEvent> b = Parse(fields_first, 2);
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(FormatEvent(*a), canonical);
@@ -591,7 +622,7 @@ TEST(EventsErrors, ANulByteAnywhereMakesTheLineBadNamingItsColumn) {
   EXPECT_THAT(MessageOf(std::string(1, '\0'), 0), StartsWith("column 1: a NUL byte"));
   // Escaped, a NUL is text like any other.
   absl::StatusOr<ShopEvent> escaped =
-      ParseEvent(Line("reply", "posted", "{\"text\":\"a\\u0000b\"}"));
+      Parse(Line("reply", "posted", "{\"text\":\"a\\u0000b\"}"));
   ASSERT_TRUE(escaped.ok()) << escaped.status();
   EXPECT_EQ(std::get<ReplyPosted>(std::get<ReplyEvent>(escaped->event)).text,
             std::string("a\0b", 3));
@@ -684,7 +715,7 @@ TEST(EventsErrors, HugeAndFractionalNumbersAreRefusedNotWrapped) {
   EXPECT_THAT(qty("1e999"),  // nlohmann: number overflow
               StartsWith("line 12: fields.lines[0].quantity: not valid JSON: [json.exception"));
   // The extremes that fit are kept.
-  absl::StatusOr<ShopEvent> e = ParseEvent(Placed(
+  absl::StatusOr<ShopEvent> e = Parse(Placed(
       "{\"product\":\"A\",\"quantity\":2147483647,\"unit_price\":\"92233720368547758.07\"},"
       "{\"product\":\"B\",\"quantity\":-2147483648,\"unit_price\":\"-92233720368547758.08\"}"));
   ASSERT_TRUE(e.ok()) << e.status();
@@ -693,12 +724,12 @@ TEST(EventsErrors, HugeAndFractionalNumbersAreRefusedNotWrapped) {
   EXPECT_EQ(p.lines[1].quantity, -2147483647 - 1);
   EXPECT_EQ(p.lines[0].unit_price.fen(), INT64_MAX);
   EXPECT_EQ(p.lines[1].unit_price.fen(), INT64_MIN);
-  EXPECT_EQ(ParseEvent(FormatEvent(*e)).ok(), true);
+  EXPECT_EQ(Parse(FormatEvent(*e)).ok(), true);
   // Line indexes are never negative.
   EXPECT_EQ(MessageOf(Line("order", "cancelled", "{\"line\":-1}")),
             "line 12: fields.line: expected a non-negative integer, got -1");
   absl::StatusOr<ShopEvent> big =
-      ParseEvent(Line("order", "cancelled", "{\"line\":18446744073709551615}"));
+      Parse(Line("order", "cancelled", "{\"line\":18446744073709551615}"));
   ASSERT_TRUE(big.ok()) << big.status();
   EXPECT_EQ(std::get<Cancelled>(std::get<OrderEvent>(big->event)).line,
             std::optional<size_t>(18446744073709551615u));
@@ -707,8 +738,8 @@ TEST(EventsErrors, HugeAndFractionalNumbersAreRefusedNotWrapped) {
 TEST(EventsErrors, MissingFieldsOnlyWhenTheTypeNeedsSome) {
   for (std::string_view type : {"finance_confirmed", "check_passed", "delivered", "completed",
                                 "paid", "shipped", "order_adjusted", "cancelled"}) {
-    EXPECT_TRUE(ParseEvent(Line("order", type, "")).ok()) << type;
-    EXPECT_TRUE(ParseEvent(Line("order", type, "{}")).ok()) << type;
+    EXPECT_TRUE(Parse(Line("order", type, "")).ok()) << type;
+    EXPECT_TRUE(Parse(Line("order", type, "{}")).ok()) << type;
   }
 }
 

@@ -42,3 +42,16 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/replay_state_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/replay_state_cli_test.cmake)
 endif()
+# Policy packs: every key, the defaults, validation, round trips (issue 19).
+kefu_add_test(policy_pack_test ${CMAKE_CURRENT_LIST_DIR}/policy_pack_test.cc)
+# `kefu policy` and --policy on replay and check-replies, end to end (issue 19).
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  add_test(NAME kefu_policy_cli
+    COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+            -DEVENTS=${CMAKE_CURRENT_LIST_DIR}/data/replay_small.jsonl
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/policy_cli_test
+            -P ${CMAKE_CURRENT_LIST_DIR}/policy_cli_test.cmake)
+endif()
+# ParseEvent (simdjson) against the nlohmann-json reference, line by line.
+kefu_add_test(events_differential_test ${CMAKE_CURRENT_LIST_DIR}/events_differential_test.cc
+  LIBS kefu_sample)

@@ -10,6 +10,7 @@ namespace kefu {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 Timestamp At(const char* text) { return ParseTimestamp(text).value(); }
 
@@ -195,6 +196,84 @@ TEST(ReviewRotation, RotationWithoutAgentsIsInvalid) {
   EXPECT_EQ(r.Validate().code(), absl::StatusCode::kInvalidArgument);
   r.agents = {""};
   EXPECT_EQ(r.Validate().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// ------------------------------------------ decisions the policies build
+
+TEST(ContactLimitPolicy, OverridesNameTheRoleInBothLanguages) {
+  // RV-CONTACT-LIMIT
+  const ContactLimitPolicy p;
+  const Decision limit = p.Evaluate(ReviewRating::kNeutral, ReviewChannel::kPhone, 2);
+  ASSERT_EQ(limit.verdict, Verdict::kRefused);
+  const Decision over = p.Overridden(limit, StaffRole::kSupervisor);
+  EXPECT_EQ(over.verdict, Verdict::kAllowed);
+  EXPECT_EQ(over.Reason(Language::kEn), "supervisor override: 2 contacts made, the limit is 2");
+  const Decision no = p.OverrideRefused(StaffRole::kAgent);
+  EXPECT_EQ(no.verdict, Verdict::kRefused);
+  EXPECT_EQ(no.Reason(), "客服无权批准超出联系次数上限");
+  EXPECT_EQ(no.Reason(Language::kEn), "the role agent may not override the contact limit");
+}
+
+TEST(RefusalSchedulePolicy, NextStopDoneClosedAndRunning) {
+  // RV-SCHEDULE
+  const RefusalSchedulePolicy p;
+  const Timestamp due = At("2026-11-04T10:00:00+08:00");
+  const Ruling next = p.Next(2, ReviewChannel::kSms, due, "xiaoli", "13800000000");
+  EXPECT_EQ(next.decisions.at(0).verdict, Verdict::kScheduled);
+  EXPECT_EQ(next.actions.at(0).kind, ActionKind::kSms);
+  EXPECT_EQ(next.actions.at(0).subject, "13800000000");
+  EXPECT_EQ(next.actions.at(0).due, due);
+  EXPECT_EQ(p.Next(1, ReviewChannel::kChat, due, "x", "b").actions.at(0).kind,
+            ActionKind::kImMessage);
+  EXPECT_EQ(p.Next(1, ReviewChannel::kPhone, due, "x", "b").actions.at(0).kind, ActionKind::kCall);
+
+  const Decision limit =
+      ContactLimitPolicy{}.Evaluate(ReviewRating::kNegative, ReviewChannel::kSms, 3);
+  EXPECT_THAT(p.StoppedByLimit(limit, due).Reason(Language::kEn),
+              HasSubstr("contact limit reached (3/3)"));
+  EXPECT_EQ(p.Done(due).verdict, Verdict::kScheduled);
+  EXPECT_EQ(std::get<int64_t>(p.ClosedUnresolved(3).Find("steps")->value), 3);
+  EXPECT_THAT(p.Running(ReviewChannel::kSms, due, std::nullopt).Reason(Language::kEn),
+              HasSubstr("next SMS due"));
+  EXPECT_THAT(p.Running(std::nullopt, std::nullopt, due).Reason(Language::kEn),
+              HasSubstr("closes at"));
+}
+
+TEST(PromisePolicy, StartedNotDueNoReminderAndRemind) {
+  // RV-PROMISE
+  const PromisePolicy p;
+  const Timestamp t = At("2026-11-03T23:59:59+08:00");
+  EXPECT_EQ(p.Started(t).verdict, Verdict::kScheduled);
+  EXPECT_EQ(p.NotDue(std::nullopt).Reason(Language::kEn), "no promise to check");
+  EXPECT_NE(p.NotDue(t).Find("due"), nullptr);
+  const Decision refused =
+      ContactLimitPolicy{}.Evaluate(ReviewRating::kNegative, ReviewChannel::kSms, 3);
+  EXPECT_THAT(p.NoReminder(refused, 0).Reason(Language::kEn), HasSubstr("limit reached (3/3)"));
+  const Decision fine = ContactLimitPolicy{}.Evaluate(ReviewRating::kNegative, ReviewChannel::kSms, 0);
+  EXPECT_EQ(p.NoReminder(fine, 1).Reason(Language::kEn), "not revised; 1 reminders sent");
+  const Ruling remind = p.Remind(t, "xiaoli", "13800000000");
+  EXPECT_EQ(remind.actions.at(0).kind, ActionKind::kSms);
+  EXPECT_EQ(remind.actions.at(0).subject, "13800000000");
+}
+
+TEST(RemedyPolicy, AnAcceptedRemedySaysWhatToDo) {
+  // RV-REMEDY
+  const RemedyPolicy p;
+  const Ruling refund = p.Accepted(Remedy::kPartialRefund, Money::Yuan(5), "O1", "xiaoli", "tb1");
+  EXPECT_EQ(refund.actions.at(0).kind, ActionKind::kNotifyFinance);
+  EXPECT_EQ(refund.actions.at(0).Describe(Language::kEn), "partial refund of 5.00 yuan on order O1");
+  EXPECT_EQ(p.Accepted(Remedy::kGiftWithNextOrder, Money(), "O1", "x", "b").actions.at(0).kind,
+            ActionKind::kOther);
+  const Ruling back = p.Accepted(Remedy::kExchange, Money(), "O1", "x", "tb1");
+  EXPECT_EQ(back.actions.at(0).kind, ActionKind::kTellCustomer);
+  EXPECT_EQ(back.actions.at(0).subject, "tb1");
+  EXPECT_EQ(back.decisions.at(0).Reason(), "买家接受换货");
+}
+
+TEST(ReviewRotation, AssignedNamesTheAgent) {
+  // RV-DAILY
+  EXPECT_EQ(ReviewRotation::Assigned("xiaoli").Reason(Language::kEn), "handled by xiaoli");
+  EXPECT_EQ(ReviewRotation::Assigned("xiaoli").rule, "RV-DAILY");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // evidence, ownership, the refund record and deadline arithmetic.
 #include "kefu/policies/ticket_policies.h"
 
+#include <optional>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -210,6 +211,161 @@ TEST(ComputeDeadline, NegativeTermsAreInvalid) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// ------------------------------------------ decisions the policies build
+
+TEST(DedupPolicy, FiltersByCategoryAndNamesTheOpenTicket) {
+  // AS-DEDUP: 不重复登记
+  DedupPolicy p;
+  EXPECT_EQ(p.CategoryFilter("退货"), std::optional<std::string_view>("退货"));
+  p.same_category_only = false;
+  EXPECT_EQ(p.CategoryFilter("退货"), std::nullopt);
+  const Decision d = p.Duplicate("O1", "T1", "退货", "");
+  EXPECT_EQ(d.rule, "AS-DEDUP");
+  EXPECT_EQ(d.verdict, Verdict::kRefused);
+  EXPECT_EQ(d.Reason(Language::kEn),
+            "order O1 already has open ticket T1 (退货, owned by —): not registered twice");
+}
+
+TEST(ReceivePolicy, CashOwedInTheParcelHoldsTheReshipmentAndIsAskedFor) {
+  // AS-RECEIVE: 现金放在包裹里
+  const ReceivePolicy p;
+  EXPECT_FALSE(p.ReshipRefusal(Repayment::kCashInParcel, Money::Zero()).has_value());
+  EXPECT_FALSE(p.ReshipRefusal(Repayment::kAlipayRefund, Money::Yuan(8)).has_value());
+  const std::optional<Decision> no = p.ReshipRefusal(Repayment::kCashInParcel, Money::Yuan(8));
+  ASSERT_TRUE(no.has_value());
+  EXPECT_EQ(no->verdict, Verdict::kRefused);
+  EXPECT_EQ(std::get<Money>(no->Find("owed")->value), Money::Yuan(8));
+  ReceivePolicy lax;
+  lax.require_cash_before_reship = false;
+  EXPECT_FALSE(lax.ReshipRefusal(Repayment::kCashInParcel, Money::Yuan(8)).has_value());
+
+  const Ruling checklist = p.Received("xiaoli", Repayment::kAlipayRefund, Money::Yuan(8));
+  EXPECT_TRUE(checklist.decisions.empty());
+  ASSERT_EQ(checklist.actions.size(), 1u);
+  EXPECT_EQ(checklist.actions[0].assignee, "xiaoli");
+  const Ruling cash = p.Received("xiaoli", Repayment::kCashInParcel, Money::Yuan(8));
+  ASSERT_EQ(cash.actions.size(), 2u);
+  EXPECT_EQ(cash.actions[1].kind, ActionKind::kPutCashInParcel);
+  EXPECT_THAT(cash.actions[1].Describe(), HasSubstr("8.00元"));
+  EXPECT_THAT(p.CashInParcel(Money::Yuan(8)).Reason(), HasSubstr("售后单已注明"));
+
+  EXPECT_FALSE(p.ReshipPostageRefund(Repayment::kCashInParcel, Money::Yuan(8), "h", "s", "b", "a")
+                   .has_value());
+  EXPECT_FALSE(p.ReshipPostageRefund(Repayment::kAlipayRefund, Money::Zero(), "h", "s", "b", "a")
+                   .has_value());
+  const std::optional<Action> fin =
+      p.ReshipPostageRefund(Repayment::kAlipayRefund, Money::Yuan(8), "h", "s", "tb1", "a@b");
+  ASSERT_TRUE(fin.has_value());
+  EXPECT_EQ(fin->assignee, "finance");
+  EXPECT_EQ(fin->subject, "tb1");
+  EXPECT_EQ(fin->rule, "AS-RECEIVE");
+}
+
+TEST(QualityPolicy, MarksReshipmentsByPackagingAndFaults) {
+  // AS-QUALITY: (质量问题更换), (无包装), (原退回包装), 更换产品区
+  const QualityPolicy p;
+  EXPECT_EQ(p.MarkingFor(Packaging::kIntact), "");
+  EXPECT_EQ(p.MarkingFor(Packaging::kMissing), "(无包装)");
+  EXPECT_EQ(p.MarkingFor(Packaging::kDamaged), "(原退回包装)");
+  EXPECT_FALSE(p.PackagingAction(Packaging::kIntact, "xiaoli").has_value());
+  const std::optional<Action> a = p.PackagingAction(Packaging::kMissing, "xiaoli");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_THAT(a->Describe(), HasSubstr("(无包装)"));
+
+  const Ruling fine = p.Tested(false, "", "xiaoli");
+  ASSERT_EQ(fine.decisions.size(), 1u);
+  EXPECT_TRUE(fine.actions.empty());
+  const Ruling fault = p.Tested(true, "QC7", "xiaoli");
+  ASSERT_EQ(fault.decisions.size(), 1u);
+  EXPECT_EQ(fault.decisions[0].Reason(), "确认质量问题（QC章号QC7），按(质量问题更换)处理");
+  ASSERT_EQ(fault.actions.size(), 2u);
+  EXPECT_THAT(fault.actions[0].Describe(), HasSubstr("更换产品区"));
+  EXPECT_THAT(fault.actions[1].Describe(), HasSubstr("(质量问题更换)"));
+}
+
+TEST(ResalePolicy, RestocksWhatCanBeSoldAndChasesTheSupplier) {
+  // AS-RESALE
+  const ResalePolicy p;
+  const Ruling kept = p.Decided(true, {{"N86", 1}, {"B2", 2}});
+  ASSERT_EQ(kept.actions.size(), 1u);
+  EXPECT_EQ(kept.actions[0].kind, ActionKind::kRestock);
+  EXPECT_EQ(kept.actions[0].Describe(Language::kEn), "restock with an inbound record: N86×1, B2×2");
+  const Ruling damaged = p.Decided(false, {{"N86", 1}});
+  EXPECT_TRUE(damaged.actions.empty());
+  EXPECT_EQ(damaged.decisions[0].Reason(Language::kEn), "damaged: not restocked");
+  const Decision chase = p.ExchangeRequested(At("2026-11-05T23:59:59+08:00"));
+  EXPECT_EQ(chase.verdict, Verdict::kScheduled);
+  EXPECT_NE(chase.Find("due"), nullptr);
+}
+
+TEST(PreferExchangePolicy, RefusesARefundUntilTheExchangeIsDeclined) {
+  // AS-PREFER-EXCHANGE: 尽量建议客户换货
+  PreferExchangePolicy p;
+  EXPECT_TRUE(p.RefundRefusal(false, false).has_value());
+  EXPECT_FALSE(p.RefundRefusal(false, true).has_value());
+  EXPECT_FALSE(p.RefundRefusal(true, false).has_value());
+  EXPECT_FALSE(p.RefundRefusal(std::nullopt, false).has_value());
+  const std::optional<Ruling> offer = p.Proposal(false, "xiaoli", "tb1");
+  ASSERT_TRUE(offer.has_value());
+  EXPECT_EQ(offer->decisions[0].verdict, Verdict::kScheduled);
+  EXPECT_EQ(offer->actions[0].subject, "tb1");
+  EXPECT_FALSE(p.Proposal(true, "xiaoli", "tb1").has_value());
+  p.enabled = false;
+  EXPECT_FALSE(p.RefundRefusal(false, false).has_value());
+  EXPECT_FALSE(p.Proposal(false, "xiaoli", "tb1").has_value());
+}
+
+TEST(OwnerPolicy, NamesTheOwnerAndTheOverride) {
+  // AS-OWNER, AS-HANDOFF
+  OwnerPolicy p;
+  p.supervisors = {"zhuguan"};
+  const Decision no = p.NotOwner("T1", "xiaoli", "", Term{"tested", "检测", "tested"});
+  EXPECT_EQ(no.verdict, Verdict::kRefused);
+  EXPECT_EQ(no.Reason(Language::kEn),
+            "ticket T1 is owned by xiaoli: — may not apply tested unless xiaoli hands it off "
+            "(AS-HANDOFF)");
+  EXPECT_TRUE(p.IsOverride("xiaoli", "zhuguan"));
+  EXPECT_FALSE(p.IsOverride("xiaoli", "xiaoli"));
+  EXPECT_FALSE(p.IsOverride("xiaoli", "finance"));
+  EXPECT_EQ(p.HandedOff("a", "b").rule, "AS-HANDOFF");
+  EXPECT_EQ(p.HandedOff("a", "b").Reason(Language::kEn), "a handed the case to b");
+  EXPECT_EQ(p.Escalated("zhuguan").Reason(Language::kEn),
+            "escalated to zhuguan, who may act on it");
+  EXPECT_EQ(p.Unpacked("xiaoli").Reason(), "拆包客服xiaoli负责跟踪到底");
+}
+
+TEST(RefundRecordPolicy, MarksTheOrderShippedFirstAndTellsFinanceEverything) {
+  // AS-REFUND-RECORD: 先点发货
+  RefundRecordPolicy p;
+  EXPECT_FALSE(p.MarkShippedFirst(true, "xiaoli", "O1").has_value());
+  const std::optional<Action> ship = p.MarkShippedFirst(false, "xiaoli", "O1");
+  ASSERT_TRUE(ship.has_value());
+  EXPECT_EQ(ship->kind, ActionKind::kMarkShipped);
+  EXPECT_EQ(ship->subject, "O1");
+  p.mark_shipped_first = false;
+  EXPECT_FALSE(p.MarkShippedFirst(false, "xiaoli", "O1").has_value());
+  const Action fin =
+      p.FinanceNotice("cw", "xiaoli", "淘宝店", "tb1", Money::Yuan(30), "a@b", Money::Zero());
+  EXPECT_EQ(fin.assignee, "cw");
+  EXPECT_EQ(fin.Find("postage"), nullptr);
+  EXPECT_EQ(fin.Describe(Language::kEn),
+            "Alipay refund: handler xiaoli, shop 淘宝店, buyer tb1, amount 30.00 yuan, Alipay "
+            "account a@b");
+  EXPECT_NE(p.FinanceNotice("cw", "x", "s", "b", Money::Yuan(38), "a", Money::Yuan(8))
+                .Find("postage"),
+            nullptr);
+}
+
+TEST(DeadlineBreached, RecordsWhenItWasDueAndWhenItWasDone) {
+  const Decision d = DeadlineBreached("AS-RESOLVE", At("2026-11-09T23:59:59+08:00"),
+                                      At("2026-11-10T10:00:00+08:00"));
+  EXPECT_EQ(d.rule, "AS-RESOLVE");
+  EXPECT_EQ(d.verdict, Verdict::kAllowed);
+  EXPECT_THAT(d.Reason(Language::kEn), HasSubstr("breached"));
+  EXPECT_NE(d.Find("done"), nullptr);
+  EXPECT_EQ(EvidencePolicy{}.Recorded().verdict, Verdict::kAllowed);
 }
 
 TEST(TicketPolicies, DefaultsAreTheCataloguesValues) {

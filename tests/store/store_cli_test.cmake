@@ -3,7 +3,8 @@
 # into a store in two runs reports what one `kefu replay` reports; serve
 # answers one line per line, ticks with ids, confirmations; a file that is
 # not a store, a store of a newer format, a store another serve holds and a
-# missing store exit 1 naming the problem.
+# missing store exit 1 naming the problem; --policy loads a pack, and a
+# bad pack is exit 1 naming its key.
 cmake_minimum_required(VERSION 3.25)
 function(fail msg)
   message(FATAL_ERROR "store_cli_test: ${msg}")
@@ -123,4 +124,16 @@ string(FIND "${err}" "open for writing by another process" said)
 if(at EQUAL -1 OR said EQUAL -1)
   fail("a second serve on a held store: ${out} ${err}")
 endif()
+# --policy: a pack the store commands load like replay's; a bad one is exit
+# 1 naming the key, nothing opened.
+run(defaults policy defaults)
+file(WRITE "${WORK_DIR}/defaults.toml" "${defaults}")
+run(with_pack replay "${EVENTS}" --db "${WORK_DIR}/pack.db" --policy "${WORK_DIR}/defaults.toml"
+    --json --no-progress)
+string(JSON pack_states GET "${with_pack}" states)
+if(NOT pack_states STREQUAL whole_states)
+  fail("replay --db --policy (the defaults): states ${pack_states}, one replay: ${whole_states}")
+endif()
+file(WRITE "${WORK_DIR}/bad.toml" "[AS-POSTAGE-CAP]\nout_of_provence = \"10.00\"\n")
+expect_failure("out_of_provence" serve --db "${WORK_DIR}/pack.db" --policy "${WORK_DIR}/bad.toml")
 message(STATUS "store_cli_test: passed")

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "commands.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/text/packs.h"
@@ -17,10 +18,7 @@
 namespace kefu::tool {
 namespace {
 
-constexpr char kHelp[] =
-    "usage: kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy]\n"
-    "                          [--max-line-bytes N] [FILE]\n"
-    "\n"
+constexpr char kAbout[] =
     "Reads UTF-8 replies, one per line, from FILE or standard input (also `-`;\n"
     "a pipe, a FIFO or /dev/stdin is read to its end), and writes one JSON\n"
     "object per finding to standard output:\n"
@@ -29,74 +27,60 @@ constexpr char kHelp[] =
     "start and end are byte offsets into the line. A line longer than\n"
     "--max-line-bytes is not checked: standard error names it. A summary goes\n"
     "to standard error. The exit code is 0 whether or not anything was found,\n"
-    "1 when the input cannot be opened or read (with the system's reason), 2 on\n"
-    "a usage error.\n"
-    "\n"
-    "options:\n"
-    "  --pack NAMES   comma-separated phrase packs: seed, advertising-law,\n"
-    "                 default (= seed), all. Default: seed\n"
-    "  --no-apology   do not check PH-APOLOGY\n"
-    "  --no-privacy   do not check PH-PRIVACY\n"
-    "  --max-line-bytes N  the longest reply read, in bytes (default 1048576)\n";
+    "1 when the input cannot be opened or read (with the system's reason) or\n"
+    "the policy pack is not valid, 2 on a usage error.";
 
-}  // namespace
-
-int CheckReplies(const std::vector<std::string>& args, Streams io) {
+struct Args {
   std::string packs = "default";
+  std::string policy;
+  bool no_apology = false;
+  bool no_privacy = false;
+  std::string max_line_bytes;
   std::string file = "-";
+};
+
+// `max_line_bytes_given`: --max-line-bytes was on the command line (an
+// empty value is an error, not the default).
+int Run(const Args& args, bool packs_given, bool max_line_bytes_given, Streams io) {
+  const std::string& packs = args.packs;
+  const std::string& policy = args.policy;
+  const std::string& file = args.file;
+  const bool no_apology = args.no_apology, no_privacy = args.no_privacy;
   size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
-  bool file_given = false;
-  ReplyCheckerOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      io.out << kHelp;
-      return kExitOk;
-    } else if (a == "--pack" || a == "--packs") {
-      if (i + 1 >= args.size()) {
-        io.err << "kefu check-replies: " << a << " needs a value\n";
-        return kExitUsage;
-      }
-      packs = args[++i];
-    } else if (a.rfind("--pack=", 0) == 0) {
-      packs = a.substr(7);
-    } else if (a == "--no-apology") {
-      options.apology.enabled = false;
-    } else if (a == "--no-privacy") {
-      options.privacy.enabled = false;
-    } else if (a == "--max-line-bytes") {
-      const std::string v = i + 1 < args.size() ? args[++i] : std::string();
-      char* end = nullptr;
-      const long long n = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || n < 1) {
-        io.err << "kefu check-replies: --max-line-bytes needs a count >= 1, got \"" << v
-               << "\"\n";
-        return kExitUsage;
-      }
-      max_line_bytes = static_cast<size_t>(n);
-    } else if (a == "-") {
-      if (file_given) {
-        io.err << "kefu check-replies: more than one FILE\n";
-        return kExitUsage;
-      }
-      file_given = true;
-    } else if (!a.empty() && a[0] == '-') {
-      io.err << "kefu check-replies: unknown option " << a << "\n" << kHelp;
-      return kExitUsage;
-    } else if (!file_given) {
-      file = a;
-      file_given = true;
-    } else {
-      io.err << "kefu check-replies: more than one FILE\n";
+  if (max_line_bytes_given) {
+    const std::string& v = args.max_line_bytes;
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < 1) {
+      io.err << "kefu check-replies: --max-line-bytes needs a count >= 1, got \"" << v << "\"\n";
       return kExitUsage;
     }
+    max_line_bytes = static_cast<size_t>(n);
   }
-  auto lists = PacksByName(packs);
-  if (!lists.ok()) {
-    io.err << "kefu check-replies: " << lists.status().message() << "\n";
+  ReplyCheckerOptions options;
+  if (packs_given && !policy.empty()) {
+    io.err << "kefu check-replies: --pack and --policy both choose the phrase lists: give one\n";
     return kExitUsage;
   }
-  options.lists = *std::move(lists);
+  if (!policy.empty()) {
+    if (policy == "-" && file == "-") {
+      io.err << "kefu check-replies: the replies and the policy pack cannot both be standard "
+                "input\n";
+      return kExitUsage;
+    }
+    ShopOptions shop;
+    if (!LoadPolicyOption(policy, "check-replies", io, &shop)) return kExitFailure;
+    options = shop.reply_checker->options();
+  } else {
+    auto lists = PacksByName(packs);
+    if (!lists.ok()) {
+      io.err << "kefu check-replies: " << lists.status().message() << "\n";
+      return kExitUsage;
+    }
+    options.lists = *std::move(lists);
+  }
+  if (no_apology) options.apology.enabled = false;
+  if (no_privacy) options.privacy.enabled = false;
   auto checker = ReplyChecker::Create(std::move(options));
   if (!checker.ok()) {
     io.err << "kefu check-replies: " << checker.status().message() << "\n";
@@ -164,6 +148,31 @@ int CheckReplies(const std::vector<std::string>& args, Streams io) {
   if (too_long > 0) io.err << "; " << too_long << " longer than the limit, not checked";
   io.err << "\n";
   return kExitOk;
+}
+
+}  // namespace
+
+Runner SetupCheckReplies(CLI::App& app, Streams io) {
+  auto args = std::make_shared<Args>();
+  app.footer(kAbout);
+  CLI::Option* pack =
+      app.add_option("--pack,--packs", args->packs,
+                     "comma-separated phrase packs: seed, advertising-law, default (= seed), all. "
+                     "Default: seed")
+          ->type_name("NAMES");
+  app.add_option("--policy", args->policy,
+                 "the phrase lists and PH rules of a policy pack (TOML, docs/policy_pack.md)")
+      ->type_name("FILE");
+  app.add_flag("--no-apology", args->no_apology, "do not check PH-APOLOGY");
+  app.add_flag("--no-privacy", args->no_privacy, "do not check PH-PRIVACY");
+  CLI::Option* max_line_bytes = app.add_option("--max-line-bytes", args->max_line_bytes,
+                                               "the longest reply read, in bytes (default 1048576)")
+                                    ->type_name("N");
+  app.add_option("FILE", args->file, "the replies, one per line (default, or -: standard input)")
+      ->type_name("FILE");
+  return [args, pack, max_line_bytes, io] {
+    return Run(*args, pack->count() > 0, max_line_bytes->count() > 0, io);
+  };
 }
 
 }  // namespace kefu::tool

@@ -1,19 +1,30 @@
 // tools/kefu/commands.h: the subcommands of the `kefu` program.
 //
-// Each subcommand is a function that takes its own arguments (without the
-// program and subcommand names) and the output streams, and returns the
-// process exit code: 0 on success (whatever was found), 1 when the work
-// failed (an unreadable file), 2 on a usage error. Input is read with
+// Each subcommand has a Setup function that declares its options and
+// arguments on its own CLI::App (main.cc parses the command line with
+// CLI11: --help for every command, a short message for a usage error) and
+// returns the Runner that does the work once they are parsed. A Runner
+// returns the process exit code: 0 on success (whatever was found), 1 when
+// the work failed (an unreadable file), 2 on a usage error that only the
+// command can see (a value out of range). Input is read with
 // kefu::LineReader (kefu/io/line_reader.h), from a path or, for "-", from
 // standard input's file descriptor: never through std::cin, which cannot
 // tell a closed or unreadable standard input from an empty one. To add one,
-// declare it here and list it in kCommands in main.cc.
+// declare its Setup function here and list it in kCommands in main.cc.
 #ifndef KEFU_TOOLS_KEFU_COMMANDS_H_
 #define KEFU_TOOLS_KEFU_COMMANDS_H_
 
+#include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "kefu/engine/shop.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace kefu::tool {
 
@@ -26,32 +37,55 @@ struct Streams {
   std::ostream& err;
 };
 
-using CommandFn = int (*)(const std::vector<std::string>& args, Streams io);
+// A command on CLI11: Setup adds the command's options and subcommands to
+// `app` (its own CLI::App, named and described already) and returns what
+// runs it once the command line parsed. `--help` and usage errors are
+// handled in main.cc.
+using Runner = std::function<int()>;
+using SetupFn = Runner (*)(CLI::App& app, Streams io);
 
 struct Command {
   const char* name;
   const char* summary;
-  CommandFn run;
+  SetupFn setup;
 };
 
-// kefu check-replies [--pack NAMES] [--no-apology] [--no-privacy] [--max-line-bytes N] [FILE]
-int CheckReplies(const std::vector<std::string>& args, Streams io);
+// The whole of `path` ("-": standard input, read to its end) in *out, or
+// false with the reason in *error.
+bool ReadInputText(const std::string& path, std::string* out, std::string* error);
 
-// kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]
-//                          [--lang zh|en] [--max-line-bytes N]
-int Replay(const std::vector<std::string>& args, Streams io);
+// --policy FILE: the pack's policies, calendar, couriers and reply checker
+// into *options (its other fields kept). False, with the errors written to
+// io.err ("file:line:column: key: message"), when the pack cannot be read or
+// is not valid; warnings are written too.
+bool LoadPolicyOption(const std::string& path, std::string_view command, Streams io,
+                      ShopOptions* options);
+
+// kefu policy defaults | check FILE | diff FILE | print FILE
+Runner SetupPolicy(CLI::App& app, Streams io);
+
+// kefu check-replies [--pack NAMES | --policy FILE] [--no-apology] [--no-privacy]
+//                    [--max-line-bytes N] [FILE]
+Runner SetupCheckReplies(CLI::App& app, Streams io);
+
+// kefu replay EVENTS [--until TIME] [--json] [--strict] [--limit N] [--keep N]
+//                    [--lang zh|en] [--max-line-bytes N] [--no-progress]
+//                    [--state-in FILE] [--state-out FILE] [--policy FILE]
+Runner SetupReplay(CLI::App& app, Streams io);
 
 // kefu diagram order|ticket|review [--format mermaid|dot]
-int Diagram(const std::vector<std::string>& args, Streams io);
+Runner SetupDiagram(CLI::App& app, Streams io);
 
 // kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
-int Sample(const std::vector<std::string>& args, Streams io);
+Runner SetupSample(CLI::App& app, Streams io);
 
-// kefu serve --db FILE [--durability full|normal] [--snapshot-every N] [--batch N] (serve.cc)
-int Serve(const std::vector<std::string>& args, Streams io);
+// kefu serve --db FILE [--durability full|normal] [--snapshot-every N] [--batch N]
+//            [--max-line-bytes N] [--lang zh|en] [--http ADDRESS:PORT [--allow-remote]]
+//            (serve.cc)
+Runner SetupServe(CLI::App& app, Streams io);
 
-// kefu report --db FILE [--json] [--until TIME] [--limit N] (serve.cc)
-int Report(const std::vector<std::string>& args, Streams io);
+// kefu report --db FILE [--json] [--until TIME] [--limit N] [--lang zh|en] (serve.cc)
+Runner SetupReport(CLI::App& app, Streams io);
 
 }  // namespace kefu::tool
 

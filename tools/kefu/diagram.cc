@@ -1,8 +1,10 @@
 // kefu diagram: a machine's transition table as a Mermaid or DOT diagram.
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "commands.h"
 #include "kefu/machines/order.h"
 #include "kefu/machines/review.h"
@@ -12,41 +14,12 @@
 namespace kefu::tool {
 namespace {
 
-constexpr char kHelp[] =
-    "usage: kefu diagram order|ticket|review [--format mermaid|dot]\n"
-    "\n"
+constexpr char kAbout[] =
     "Writes the machine's transition table, as compiled into the library, to\n"
     "standard output: a Mermaid stateDiagram-v2 (the default, as in\n"
-    "docs/order.md) or a Graphviz digraph (render it with `dot -Tsvg`).\n";
+    "docs/order.md) or a Graphviz digraph (render it with `dot -Tsvg`).";
 
-}  // namespace
-
-int Diagram(const std::vector<std::string>& args, Streams io) {
-  std::string machine;
-  std::string format = "mermaid";
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      io.out << kHelp;
-      return kExitOk;
-    } else if (a == "--format") {
-      if (i + 1 >= args.size()) {
-        io.err << "kefu diagram: --format needs a value\n";
-        return kExitUsage;
-      }
-      format = args[++i];
-    } else if (a.rfind("--format=", 0) == 0) {
-      format = a.substr(9);
-    } else if (!a.empty() && a[0] == '-') {
-      io.err << "kefu diagram: unknown option " << a << "\n" << kHelp;
-      return kExitUsage;
-    } else if (machine.empty()) {
-      machine = a;
-    } else {
-      io.err << "kefu diagram: more than one machine\n";
-      return kExitUsage;
-    }
-  }
+int Run(const std::string& machine, const std::string& format, Streams io) {
   const TransitionTable* table = nullptr;
   if (machine == "order") {
     table = &Order::Table();
@@ -68,6 +41,19 @@ int Diagram(const std::vector<std::string>& args, Streams io) {
     return kExitUsage;
   }
   return kExitOk;
+}
+
+}  // namespace
+
+Runner SetupDiagram(CLI::App& app, Streams io) {
+  auto machine = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("mermaid");
+  app.footer(kAbout);
+  app.add_option("MACHINE", *machine, "order, ticket or review")
+      ->type_name("order|ticket|review")
+      ->required();
+  app.add_option("--format", *format, "mermaid (default) or dot")->type_name("mermaid|dot");
+  return [machine, format, io] { return Run(*machine, *format, io); };
 }
 
 }  // namespace kefu::tool

@@ -1,57 +1,70 @@
-// The `kefu` command-line program: dispatches to a subcommand.
+// The `kefu` command-line program: dispatches to a subcommand (CLI11).
 #include <exception>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "kefu/core/version.h"
+#include "CLI/CLI.hpp"
 #include "commands.h"
 #include "huge_heap.h"
+#include "kefu/core/version.h"
 
 namespace kefu::tool {
 namespace {
 
+// The commands, in the order --help lists them. To add one: declare its
+// Setup in commands.h and list it here.
 constexpr Command kCommands[] = {
-    {"check-replies", "check agents' replies (one per line) against the PH rules", CheckReplies},
-    {"replay", "apply a shop's events (JSON Lines) and report what is due", Replay},
-    {"diagram", "a machine's transition table as a Mermaid or DOT diagram", Diagram},
-    {"sample", "write a deterministic sample shop week as events (JSON Lines)", Sample},
-    {"serve", "keep a shop in a store file and answer events on stdin (JSON Lines)", Serve},
-    {"report", "the replay report of everything a store file took", Report},
+    {"check-replies", "check agents' replies (one per line) against the PH rules",
+     SetupCheckReplies},
+    {"replay", "apply a shop's events (JSON Lines) and report what is due", SetupReplay},
+    {"diagram", "a machine's transition table as a Mermaid or DOT diagram", SetupDiagram},
+    {"sample", "write a deterministic sample shop week as events (JSON Lines)", SetupSample},
+    {"policy", "print, check and compare policy packs (a shop's rules as TOML)", SetupPolicy},
+    {"serve", "keep a shop in a store file and answer events on stdin (JSON Lines)",
+     SetupServe},
+    {"report", "the replay report of everything a store file took", SetupReport},
 };
 
-void Usage(std::ostream& os) {
-  os << "usage: kefu <command> [options]\n\ncommands:\n";
-  for (const Command& c : kCommands) os << "  " << c.name << "  " << c.summary << "\n";
-  os << "\nkefu <command> --help shows a command's options; kefu --version the version.\n"
-        "The program builds its heap on transparent huge pages where it can; KEFU_HUGE_HEAP=0\n"
-        "in the environment keeps it on normal pages (docs/engine.md).\n";
-}
-
 int Main(int argc, char** argv) {
-  if (argc < 2) {
-    Usage(std::cerr);
+  const Streams io{std::cout, std::cerr};
+  CLI::App app("kefu: customer-service rules and workflows for online shops", "kefu");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "kefu " + std::string(Version()));
+  app.footer(
+      "kefu <command> --help shows a command's options.\n"
+      "The program builds its heap on transparent huge pages where it can; KEFU_HUGE_HEAP=0\n"
+      "in the environment keeps it on normal pages (docs/engine.md).");
+  Runner run;
+  for (const Command& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.summary);
+    Runner r = c.setup(*sub, io);
+    sub->callback([&run, r] { run = r; });
+  }
+  // `kefu help` as `kefu --help`.
+  if (argc == 2 && std::string(argv[1]) == "help") {
+    io.out << app.help();
+    return kExitOk;
+  }
+  auto known = [](const std::string& name) {
+    for (const Command& c : kCommands) {
+      if (name == c.name) return true;
+    }
+    return false;
+  };
+  if (argc >= 2 && argv[1][0] != '-' && !known(argv[1])) {
+    io.err << "kefu: unknown command \"" << argv[1] << "\"\nRun with --help for the commands.\n";
     return kExitUsage;
   }
-  const std::string_view name = argv[1];
-  if (name == "-h" || name == "--help" || name == "help") {
-    Usage(std::cout);
-    return kExitOk;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0 with their text on standard output; a
+    // usage error prints one short message and exits 2.
+    const int code = app.exit(e, std::cout, std::cerr);
+    return code == 0 ? kExitOk : kExitUsage;
   }
-  if (name == "--version") {
-    std::cout << "kefu " << Version() << "\n";
-    return kExitOk;
-  }
-  for (const Command& c : kCommands) {
-    if (name == c.name) {
-      std::vector<std::string> args(argv + 2, argv + argc);
-      return c.run(args, Streams{std::cout, std::cerr});
-    }
-  }
-  std::cerr << "kefu: unknown command \"" << name << "\"\n";
-  Usage(std::cerr);
-  return kExitUsage;
+  return run ? run() : kExitUsage;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -17,6 +18,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "CLI/CLI.hpp"
 #include "commands.h"
 #include "report_output.h"
 #include "kefu/core/time.h"
@@ -27,47 +29,34 @@
 namespace kefu::tool {
 namespace {
 
-constexpr char kHelp[] =
-    "usage: kefu replay EVENTS.jsonl [--until TIME] [--json] [--strict] [--limit N] [--keep N]\n"
-    "                   [--lang zh|en] [--max-line-bytes N] [--state-in FILE]\n"
-    "                   [--state-out FILE]\n"
-    "\n"
-    "Applies every event of EVENTS.jsonl (JSON Lines, see docs/events.md; `-`\n"
-    "for standard input; a pipe, a FIFO or /dev/stdin is read to its end) to a\n"
-    "shop with the catalogue's default policies, then asks what is due at TIME\n"
-    "(RFC 3339 with an offset; default: the latest time of an event the shop\n"
-    "applied). The report: line totals, entities by state, decisions by rule,\n"
-    "actions due by agent, deadline warnings and breaches, the week's\n"
-    "after-sales report (AS-WEEKLY) and reply findings per agent.\n"
+constexpr char kAbout[] =
+    "Applies every event of EVENTS (JSON Lines, see docs/events.md; `-` for\n"
+    "standard input; a pipe, a FIFO or /dev/stdin is read to its end) to a shop\n"
+    "with the catalogue's default policies (or a policy pack's, --policy), then\n"
+    "asks what is due at TIME (RFC 3339 with an offset; default: the latest time\n"
+    "of an event the shop applied). The report: line totals, entities by state,\n"
+    "decisions by rule, actions due by agent, deadline warnings and breaches, the\n"
+    "week's after-sales report (AS-WEEKLY) and reply findings per agent.\n"
     "\n"
     "Bad lines (not an event, or longer than --max-line-bytes) are reported with\n"
     "their line number and counted; processing goes on unless --strict is given,\n"
     "which stops at the first bad or rejected line and exits 1. Exit codes: 0\n"
-    "done, 1 input that cannot be opened or read (with the system's reason) or\n"
-    "a --strict stop, 2 usage error.\n"
-    "\n"
-    "options:\n"
-    "  --until TIME  when to ask what is due\n"
-    "  --json        the whole report as one JSON document on standard output\n"
-    "  --strict      stop at the first bad or rejected line\n"
-    "  --limit N     text report: items listed per section and agent (default 10;\n"
-    "                0 = all kept). Totals always count everything.\n"
-    "  --keep N      items the report keeps per list (default 1000; 0 = all):\n"
-    "                what --json lists in full\n"
-    "  --lang zh|en  the language of the reasons and descriptions (default zh)\n"
-    "  --max-line-bytes N  the longest line read, in bytes (default 1048576);\n"
-    "                a longer one is a bad line, never held in memory\n"
-    "  --no-progress no progress bar on standard error\n"
-    "  --state-in FILE   start from the state an earlier replay wrote with\n"
-    "                --state-out (its shop and what it had not reported yet)\n"
-    "                instead of an empty shop; a file that is not such a state,\n"
-    "                of a newer format, truncated or corrupted: exit 1\n"
-    "  --state-out FILE  write the state after the last event to FILE (written\n"
-    "                beside it first, then renamed: FILE is whole or untouched).\n"
-    "                A week replayed in two runs, split at any line, ends as one\n"
-    "                run over the whole week\n"
-    "  --db FILE     apply the events to the store FILE instead and report\n"
-    "                everything it holds (see kefu replay EVENTS --db FILE --help)\n";
+    "done, 1 input that cannot be opened or read (with the system's reason), a\n"
+    "policy pack that is not valid, or a --strict stop, 2 usage error.";
+
+// The command line as given; values are checked by RunReplay.
+struct Args {
+  std::string file;
+  bool json = false;
+  bool strict = false;
+  bool no_progress = false;
+  std::optional<std::string> until, limit, keep, max_line_bytes;
+  std::string lang = "zh";
+  std::string state_in, state_out, policy;
+  // --db FILE: into a store instead (serve.cc, docs/serve.md).
+  StoreArgs store;
+  RawStoreArgs store_raw;
+};
 
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
 
@@ -191,6 +180,10 @@ nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r
   nlohmann::ordered_json j;
   j["file"] = file;
   j["lang"] = lang == Language::kZh ? "zh" : "en";
+  // The policy pack's revision, with --policy: which rules decided.
+  if (r.shop && !r.shop->policy_revision().empty()) {
+    j["policy_revision"] = r.shop->policy_revision();
+  }
   j["lines"] = {{"total", r.lines},       {"applied", r.applied},
                 {"refused", r.refused},   {"duplicates", r.duplicates},
                 {"rejected", r.rejected}, {"bad", r.bad},
@@ -338,6 +331,9 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
     os << "  events from " << Time(*r.first_event) << " to " << Time(*r.last_event) << "\n";
   }
   if (r.until != absl::InfinitePast()) os << "  due as of " << Time(r.until) << "\n";
+  if (r.shop && !r.shop->policy_revision().empty()) {
+    os << "  policy pack revision " << r.shop->policy_revision() << "\n";
+  }
   for (size_t i = 0; i < shown(r.errors.size()); ++i) {
     os << "  ! " << r.errors[i].message << "\n";
   }
@@ -457,94 +453,100 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
   }
 }
 
-int Replay(const std::vector<std::string>& args, Streams io) {
-  if (WantsStore(args)) return ReplayIntoStore(args, io);
-  std::string file;
-  bool json = false;
-  bool progress = true;
-  size_t limit = 10;
-  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
-  Language lang = Language::kZh;
-  std::string state_in_path;
-  std::string state_out_path;
-  ReplayOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string* out) {
-      if (i + 1 >= args.size()) {
-        io.err << "kefu replay: " << a << " needs a value\n";
+namespace {
+
+// kefu replay EVENTS --db FILE: the events into the store, then its report.
+int RunReplayIntoStore(const Args& args, Streams io) {
+  if (!args.state_in.empty() || !args.state_out.empty() || args.strict || args.keep) {
+    io.err << "kefu replay: --db keeps the shop in the store: --state-in, --state-out, "
+              "--strict and --keep do not apply to it\n";
+    return kExitUsage;
+  }
+  StoreArgs a = args.store;
+  RawStoreArgs raw = args.store_raw;
+  a.file = args.file;
+  a.json = args.json;
+  raw.lang = args.lang;
+  raw.until = args.until;
+  raw.policy = args.policy;
+  if (args.limit || args.max_line_bytes) {
+    auto count = [&](const std::optional<std::string>& text, const char* name, size_t min,
+                     size_t* into) {
+      if (!text) return true;
+      char* end = nullptr;
+      const long long x = std::strtoll(text->c_str(), &end, 10);
+      if (text->empty() || *end != '\0' || x < static_cast<long long>(min)) {
+        io.err << "kefu replay: " << name << " needs a count >= " << min << ", got \"" << *text
+               << "\"\n";
         return false;
       }
-      *out = args[++i];
+      *into = static_cast<size_t>(x);
       return true;
     };
-    if (a == "-h" || a == "--help") {
-      io.out << kHelp;
-      return kExitOk;
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--strict") {
-      options.strict = true;
-    } else if (a == "--no-progress") {
-      progress = false;
-    } else if (a == "--until") {
-      std::string v;
-      if (!value(&v)) return kExitUsage;
-      absl::StatusOr<Timestamp> t = ParseTimestamp(v);
-      if (!t.ok()) {
-        io.err << "kefu replay: --until: " << t.status().message() << "\n";
-        return kExitUsage;
-      }
-      options.until = *t;
-    } else if (a == "--state-in") {
-      if (!value(&state_in_path)) return kExitUsage;
-    } else if (a == "--state-out") {
-      if (!value(&state_out_path)) return kExitUsage;
-    } else if (a == "--lang") {
-      std::string v;
-      if (!value(&v)) return kExitUsage;
-      if (v == "zh") {
-        lang = Language::kZh;
-      } else if (v == "en") {
-        lang = Language::kEn;
-      } else {
-        io.err << "kefu replay: --lang takes zh or en, got \"" << v << "\"\n";
-        return kExitUsage;
-      }
-    } else if (a == "--limit" || a == "--keep" || a == "--max-line-bytes") {
-      std::string v;
-      if (!value(&v)) return kExitUsage;
-      std::optional<size_t> n = ParseCount(v);
-      if (a == "--max-line-bytes" && (!n || *n == 0)) {
-        io.err << "kefu replay: --max-line-bytes needs a count >= 1, got \"" << v << "\"\n";
-        return kExitUsage;
-      }
-      if (!n) {
-        io.err << "kefu replay: " << a << " needs a count >= 0, got \"" << v << "\"\n";
-        return kExitUsage;
-      }
-      if (a == "--limit") {
-        limit = *n;
-      } else if (a == "--keep") {
-        options.max_items_kept = *n;
-      } else {
-        max_line_bytes = *n;
-      }
-    } else if (a == "-") {
-      file = "-";
-    } else if (!a.empty() && a[0] == '-') {
-      io.err << "kefu replay: unknown option " << a << "\n" << kHelp;
-      return kExitUsage;
-    } else if (file.empty()) {
-      file = a;
-    } else {
-      io.err << "kefu replay: more than one EVENTS file\n";
+    if (!count(args.limit, "--limit", 0, &a.limit) ||
+        !count(args.max_line_bytes, "--max-line-bytes", 1, &a.max_line_bytes)) {
       return kExitUsage;
     }
   }
-  if (file.empty()) {
-    io.err << "kefu replay: no EVENTS file (use - for standard input)\n" << kHelp;
+  if (int rc = Finish("replay", raw, &a, io); rc != kExitOk) return rc;
+  return ReplayIntoStore(a, io);
+}
+
+int RunReplay(const Args& args, Streams io) {
+  if (!args.store.db.empty()) return RunReplayIntoStore(args, io);
+  const std::string& file = args.file;
+  const bool json = args.json;
+  const bool progress = !args.no_progress;
+  size_t limit = 10;
+  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  Language lang = Language::kZh;
+  const std::string& state_in_path = args.state_in;
+  const std::string& state_out_path = args.state_out;
+  const std::string& policy_path = args.policy;
+  ReplayOptions options;
+  options.strict = args.strict;
+  if (args.until) {
+    absl::StatusOr<Timestamp> t = ParseTimestamp(*args.until);
+    if (!t.ok()) {
+      io.err << "kefu replay: --until: " << t.status().message() << "\n";
+      return kExitUsage;
+    }
+    options.until = *t;
+  }
+  if (args.lang == "en") {
+    lang = Language::kEn;
+  } else if (args.lang != "zh") {
+    io.err << "kefu replay: --lang takes zh or en, got \"" << args.lang << "\"\n";
     return kExitUsage;
+  }
+  for (const auto& [name, value] : {std::pair{"--limit", args.limit}, std::pair{"--keep", args.keep},
+                                    std::pair{"--max-line-bytes", args.max_line_bytes}}) {
+    if (!value) continue;
+    const std::string a = name;
+    const std::string& v = *value;
+    std::optional<size_t> n = ParseCount(v);
+    if (a == "--max-line-bytes" && (!n || *n == 0)) {
+      io.err << "kefu replay: --max-line-bytes needs a count >= 1, got \"" << v << "\"\n";
+      return kExitUsage;
+    }
+    if (!n) {
+      io.err << "kefu replay: " << a << " needs a count >= 0, got \"" << v << "\"\n";
+      return kExitUsage;
+    }
+    if (a == "--limit") {
+      limit = *n;
+    } else if (a == "--keep") {
+      options.max_items_kept = *n;
+    } else {
+      max_line_bytes = *n;
+    }
+  }
+  if (!policy_path.empty()) {
+    if (policy_path == "-" && file == "-") {
+      io.err << "kefu replay: the events and the policy pack cannot both be standard input\n";
+      return kExitUsage;
+    }
+    if (!LoadPolicyOption(policy_path, "replay", io, &options.shop)) return kExitFailure;
   }
   if (!state_in_path.empty() && !ReadWhole(state_in_path, &options.state_in, io.err)) {
     return kExitFailure;
@@ -594,6 +596,68 @@ int Replay(const std::vector<std::string>& args, Streams io) {
          << report->rejected << " rejected, " << report->bad << " bad, " << report->blank
          << " blank\n";
   return report->stopped_early ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+Runner SetupReplay(CLI::App& app, Streams io) {
+  auto args = std::make_shared<Args>();
+  app.footer(kAbout);
+  app.add_option("EVENTS", args->file, "the events, JSON Lines (- for standard input)")
+      ->type_name("FILE")
+      ->required();
+  app.add_option("--until", args->until, "when to ask what is due (RFC 3339 with an offset)")
+      ->type_name("TIME");
+  app.add_flag("--json", args->json, "the whole report as one JSON document on standard output");
+  app.add_flag("--strict", args->strict, "stop at the first bad or rejected line (exit 1)");
+  app.add_option("--limit", args->limit,
+                 "text report: items listed per section and agent (default 10; 0 = all kept). "
+                 "Totals always count everything")
+      ->type_name("N");
+  app.add_option("--keep", args->keep,
+                 "items the report keeps per list (default 1000; 0 = all): what --json lists "
+                 "in full")
+      ->type_name("N");
+  app.add_option("--lang", args->lang,
+                 "the language of the reasons and descriptions: zh (default) or en")
+      ->type_name("zh|en");
+  app.add_option("--max-line-bytes", args->max_line_bytes,
+                 "the longest line read, in bytes (default 1048576); a longer one is a bad "
+                 "line, never held in memory")
+      ->type_name("N");
+  app.add_flag("--no-progress", args->no_progress, "no progress bar on standard error");
+  app.add_option("--state-in", args->state_in,
+                 "start from the state an earlier replay wrote with --state-out instead of an "
+                 "empty shop; a file that is not such a state, of a newer format, truncated or "
+                 "corrupted: exit 1")
+      ->type_name("FILE");
+  app.add_option("--state-out", args->state_out,
+                 "write the state after the last event to FILE (written beside it, then "
+                 "renamed: whole or untouched); a week replayed in two runs, split at any "
+                 "line, ends as one run over the whole week")
+      ->type_name("FILE");
+  app.add_option("--policy", args->policy,
+                 "the shop's policy pack (TOML, docs/policy_pack.md; - for standard input): "
+                 "its rules, calendar, couriers and phrases; not valid: its errors, exit 1")
+      ->type_name("FILE");
+  app.add_option("--db", args->store.db,
+                 "apply the events to the shop kept in the store FILE (created when absent) and "
+                 "report everything it has taken, this run's events and earlier ones' "
+                 "(docs/serve.md)")
+      ->type_name("FILE");
+  args->store.max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  app.add_option("--durability", args->store_raw.durability,
+                 "with --db: full (default) or normal (docs/store.md)")
+      ->type_name("full|normal")
+      ->check(CLI::IsMember({"full", "normal"}));
+  app.add_option("--snapshot-every", args->store_raw.snapshot_every,
+                 "with --db: a snapshot of the shop every N journal entries")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--batch", args->store.batch, "with --db: events a commit (default 10000)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  return [args, io] { return RunReplay(*args, io); };
 }
 
 }  // namespace kefu::tool

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "kefu/core/outcome.h"
 #include "kefu/engine/deadline_queue.h"
 #include "kefu/engine/store.h"
+#include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
 #include "kefu/store/sqlite_store.h"
 #include "nlohmann/json.hpp"
@@ -46,10 +48,50 @@ nlohmann::ordered_json DueAnswer(const StoredDueItem& d, Language lang);
 int ServeHttp(SqliteStore& store, const std::string& db, const std::string& address,
               bool allow_remote, Language lang, std::ostream& err);
 
+// Options the three commands share.
+struct StoreArgs {
+  std::string db;
+  std::string file;  // replay: the events
+  bool json = false;
+  size_t limit = 10;
+  size_t batch = 10000;
+  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
+  Language lang = Language::kZh;
+  std::optional<Timestamp> until;
+  std::string http;  // serve: ADDRESS:PORT
+  bool allow_remote = false;
+  SqliteStoreOptions store;
+};
+
+// What CLI11 reads as text and Finish() checks: the choices and times.
+struct RawStoreArgs {
+  std::string durability = "full";
+  std::string lang = "zh";
+  std::optional<std::string> until;
+  std::optional<size_t> snapshot_every;
+  std::string policy;  // --policy FILE
+};
+
+// The store options on a command's CLI::App (serve.cc): --db (required),
+// --durability/--snapshot-every/--batch/--max-line-bytes, --lang, --until,
+// --limit.
+void AddDb(CLI::App& app, StoreArgs* a);
+void AddWriting(CLI::App& app, StoreArgs* a, RawStoreArgs* raw);
+void AddLang(CLI::App& app, RawStoreArgs* raw);
+void AddUntil(CLI::App& app, RawStoreArgs* raw);
+void AddLimit(CLI::App& app, StoreArgs* a);
+// --policy FILE on a store command: the pack's rules for the shop. Open a
+// store with the pack it was written with: a journal whose outcomes the
+// pack would not reproduce is refused (kDataLoss).
+void AddPolicy(CLI::App& app, RawStoreArgs* raw);
+// The checks CLI11 cannot make (--until's time) and the policy pack:
+// kExitOk, kExitUsage after a usage message, kExitFailure when the pack
+// cannot be loaded (its errors on io.err).
+int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, Streams io);
+
 // `kefu replay EVENTS --db FILE ...`: replay.cc hands the command to
-// ReplayIntoStore (serve.cc) when its arguments name a store.
-bool WantsStore(const std::vector<std::string>& args);
-int ReplayIntoStore(const std::vector<std::string>& args, Streams io);
+// ReplayIntoStore (serve.cc) when --db names a store.
+int ReplayIntoStore(const StoreArgs& a, Streams io);
 
 }  // namespace kefu::tool
 

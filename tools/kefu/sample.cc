@@ -5,10 +5,13 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <utility>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "commands.h"
 #include "kefu/core/time.h"
 #include "kefu/io/events.h"
@@ -17,9 +20,7 @@
 namespace kefu::tool {
 namespace {
 
-constexpr char kHelp[] =
-    "usage: kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]\n"
-    "\n"
+constexpr char kAbout[] =
     "Writes a realistic, deterministic shop week as events, one JSON object per\n"
     "line (the format of docs/events.md), in time order: orders on Taobao, Tmall\n"
     "and the website (cash on delivery, transfers awaiting finance, out of\n"
@@ -27,16 +28,12 @@ constexpr char kHelp[] =
     "negative reviews with their follow-up, and agents' replies. The same\n"
     "options always give the same bytes. A summary goes to standard error.\n"
     "The exit code is 0 on success, 1 when the output cannot be written, 2 on\n"
-    "a usage error.\n"
-    "\n"
-    "options:\n"
-    "  --days N             days to generate, 1..366 (default 7)\n"
-    "  --orders-per-day N   orders placed per day, 1..10000000 (default 200;\n"
-    "                       about 11000 gives a million events in 7 days)\n"
-    "  --seed S             unsigned 64-bit seed (default 1)\n"
-    "  --start TIME         local midnight of the first day, RFC 3339 with offset\n"
-    "                       (default 2026-11-02T00:00:00+08:00, a Monday)\n"
-    "  -o, --output FILE    write to FILE instead of standard output\n";
+    "a usage error.";
+
+// The options as given: checked by Run, as the program always did.
+struct Args {
+  std::vector<std::pair<std::string, std::string>> given;  // (--name, value)
+};
 
 template <class T>
 bool ParseNumber(const std::string& text, T* out) {
@@ -46,39 +43,10 @@ bool ParseNumber(const std::string& text, T* out) {
   return ec == std::errc() && ptr == end && !text.empty();
 }
 
-}  // namespace
-
-int Sample(const std::vector<std::string>& args, Streams io) {
+int Run(const Args& args, Streams io) {
   SampleOptions options;
   std::string output;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      io.out << kHelp;
-      return kExitOk;
-    }
-    std::string name = a, value;
-    bool has_value = false;
-    if (const size_t eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-      name = a.substr(0, eq);
-      value = a.substr(eq + 1);
-      has_value = true;
-    }
-    const bool known = name == "--days" || name == "--orders-per-day" || name == "--seed" ||
-                       name == "--start" || name == "-o" || name == "--output";
-    if (!known) {
-      io.err << "kefu sample: unknown " << (a.rfind("-", 0) == 0 ? "option " : "argument ") << a
-             << "\n"
-             << kHelp;
-      return kExitUsage;
-    }
-    if (!has_value) {
-      if (i + 1 >= args.size()) {
-        io.err << "kefu sample: " << name << " needs a value\n";
-        return kExitUsage;
-      }
-      value = args[++i];
-    }
+  for (const auto& [name, value] : args.given) {
     bool ok = true;
     if (name == "--days") {
       ok = ParseNumber(value, &options.days);
@@ -148,6 +116,33 @@ int Sample(const std::vector<std::string>& args, Streams io) {
   }
   io.err << ")\n";
   return kExitOk;
+}
+
+}  // namespace
+
+Runner SetupSample(CLI::App& app, Streams io) {
+  auto args = std::make_shared<Args>();
+  app.footer(kAbout);
+  // Values are taken as text and checked by Run (an unsigned --seed of -3 is
+  // a usage error, not a wrapped number).
+  auto option = [&](const char* names, const char* name, const char* help) {
+    const std::string type = std::string(name) == "--output" ? "FILE"
+                             : std::string(name) == "--start" ? "TIME"
+                                                               : "N";
+    app.add_option_function<std::string>(
+           names, [args, name](const std::string& v) { args->given.emplace_back(name, v); }, help)
+        ->type_name(type);
+  };
+  option("--days", "--days", "days to generate, 1..366 (default 7)");
+  option("--orders-per-day", "--orders-per-day",
+         "orders placed per day, 1..10000000 (default 200; about 11000 gives a million "
+         "events in 7 days)");
+  option("--seed", "--seed", "unsigned 64-bit seed (default 1)");
+  option("--start", "--start",
+         "local midnight of the first day, RFC 3339 with offset (default "
+         "2026-11-02T00:00:00+08:00, a Monday)");
+  option("-o,--output", "--output", "write to FILE instead of standard output (- : standard output)");
+  return [args, io] { return Run(*args, io); };
 }
 
 }  // namespace kefu::tool

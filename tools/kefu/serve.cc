@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "kefu/core/time.h"
@@ -29,9 +30,6 @@ namespace kefu::tool {
 namespace {
 
 constexpr char kServeHelp[] =
-    "usage: kefu serve --db FILE [--durability full|normal] [--snapshot-every N]\n"
-    "                  [--batch N] [--lang zh|en] [--http ADDRESS:PORT [--allow-remote]]\n"
-    "\n"
     "Keeps a shop in the store FILE (SQLite; created when absent) and answers\n"
     "JSON Lines on standard input, one answer a line on standard output,\n"
     "written and flushed once what it reports is durable (docs/serve.md):\n"
@@ -44,26 +42,11 @@ constexpr char kServeHelp[] =
     "A blank line gets no answer. Exit codes: 0 at the end of the input, 1 when\n"
     "the store cannot be opened or written (the line it could not store gets\n"
     "no answer: send it again), 2 usage error.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE          the store\n"
-    "  --durability full|normal  full (default): every commit synced to disk;\n"
-    "                     normal: survives a crash of the process, a power loss\n"
-    "                     may lose the last commits\n"
-    "  --snapshot-every N a snapshot of the shop every N journal entries\n"
-    "                     (default 100000)\n"
-    "  --batch N          the most events one commit takes (default 10000)\n"
-    "  --lang zh|en       the language of reasons and descriptions (default zh)\n"
-    "  --http ADDRESS:PORT  serve HTTP instead of standard input (port 0: any free\n"
-    "                     one; the address is printed on standard error):\n"
-    "                     POST /events (JSON Lines), GET /due?until=TIME,\n"
-    "                     POST /done {\"done\":[ids]}, GET /report[?until=TIME].\n"
-    "                     Until SIGINT or SIGTERM\n"
-    "  --allow-remote     let --http listen on an address that is not loopback\n";
+    "With --http ADDRESS:PORT (port 0: any free one, printed on standard\n"
+    "error): POST /events (JSON Lines), GET /due?until=TIME, POST /done\n"
+    "{\"done\":[ids]}, GET /report[?until=TIME], until SIGINT or SIGTERM.\n";
 
 constexpr char kReportHelp[] =
-    "usage: kefu report --db FILE [--json] [--until TIME] [--limit N] [--lang zh|en]\n"
-    "\n"
     "The replay report (as kefu replay writes it) of every event the store FILE\n"
     "took: entities by state, decisions by rule, actions, warnings and breaches\n"
     "due by TIME (default: the latest time of an applied event), what is still\n"
@@ -71,138 +54,8 @@ constexpr char kReportHelp[] =
     "codes: 0 done, 1 no store, not a kefu store, a newer format, corrupted,\n"
     "2 usage error.\n";
 
-constexpr char kReplayDbHelp[] =
-    "usage: kefu replay EVENTS.jsonl --db FILE [--until TIME] [--json] [--limit N]\n"
-    "                   [--lang zh|en] [--durability full|normal] [--snapshot-every N]\n"
-    "                   [--batch N] [--max-line-bytes N]\n"
-    "\n"
-    "Applies EVENTS.jsonl to the shop in the store FILE (created when absent),\n"
-    "--batch events a commit (default 10000), then writes the store's report:\n"
-    "that of one replay of every event the store has taken, this run's and\n"
-    "earlier ones'. A nightly job continues where the last one stopped. Bad\n"
-    "lines are counted on standard error. Exit codes: 0 done, 1 the input or\n"
-    "the store cannot be read or written, 2 usage error.\n";
-
 std::string Time(Timestamp t) { return FormatTimestamp(t); }
 
-// Options the three commands share.
-struct StoreArgs {
-  std::string db;
-  std::string file;  // replay: the events
-  bool json = false;
-  size_t limit = 10;
-  size_t batch = 10000;
-  size_t max_line_bytes = LineReader::kDefaultMaxLineBytes;
-  Language lang = Language::kZh;
-  std::optional<Timestamp> until;
-  std::string http;  // serve: ADDRESS:PORT
-  bool allow_remote = false;
-  SqliteStoreOptions store;
-};
-
-// Parses `args`; `allowed` lists the options the command takes. Returns
-// kExitOk to go on, kExitUsage after an error or --help (`*help` set).
-int ParseArgs(const char* cmd, const char* usage, const std::vector<std::string>& args,
-              std::vector<std::string_view> allowed, bool wants_file, StoreArgs* a,
-              std::ostream& out, std::ostream& err, bool* help) {
-  auto allows = [&](std::string_view o) {
-    for (std::string_view x : allowed) {
-      if (x == o) return true;
-    }
-    return false;
-  };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& o = args[i];
-    auto value = [&](std::string* v) {
-      if (i + 1 >= args.size()) {
-        err << "kefu " << cmd << ": " << o << " needs a value\n";
-        return false;
-      }
-      *v = args[++i];
-      return true;
-    };
-    auto count = [&](size_t* n, size_t min) {
-      std::string v;
-      if (!value(&v)) return false;
-      char* end = nullptr;
-      const long long x = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || x < static_cast<long long>(min)) {
-        err << "kefu " << cmd << ": " << o << " needs a count >= " << min << ", got \"" << v
-            << "\"\n";
-        return false;
-      }
-      *n = static_cast<size_t>(x);
-      return true;
-    };
-    std::string v;
-    if (o == "-h" || o == "--help") {
-      out << usage;
-      *help = true;
-      return kExitUsage;
-    } else if (o == "--db") {
-      if (!value(&a->db)) return kExitUsage;
-    } else if (o == "--http" && allows(o)) {
-      if (!value(&a->http)) return kExitUsage;
-    } else if (o == "--allow-remote" && allows(o)) {
-      a->allow_remote = true;
-    } else if (o == "--no-progress" && allows(o)) {
-      // kefu replay's option; the store's replay shows no progress bar
-    } else if (o == "--json" && allows(o)) {
-      a->json = true;
-    } else if (o == "--limit" && allows(o)) {
-      if (!count(&a->limit, 0)) return kExitUsage;
-    } else if (o == "--batch" && allows(o)) {
-      if (!count(&a->batch, 1)) return kExitUsage;
-    } else if (o == "--max-line-bytes" && allows(o)) {
-      if (!count(&a->max_line_bytes, 1)) return kExitUsage;
-    } else if (o == "--snapshot-every" && allows(o)) {
-      size_t n = 0;
-      if (!count(&n, 1)) return kExitUsage;
-      a->store.snapshot_every = static_cast<int64_t>(n);
-    } else if (o == "--durability" && allows(o)) {
-      if (!value(&v)) return kExitUsage;
-      if (v == "full") {
-        a->store.durability = Durability::kFull;
-      } else if (v == "normal") {
-        a->store.durability = Durability::kNormal;
-      } else {
-        err << "kefu " << cmd << ": --durability takes full or normal, got \"" << v << "\"\n";
-        return kExitUsage;
-      }
-    } else if (o == "--lang") {
-      if (!value(&v)) return kExitUsage;
-      if (v != "zh" && v != "en") {
-        err << "kefu " << cmd << ": --lang takes zh or en, got \"" << v << "\"\n";
-        return kExitUsage;
-      }
-      a->lang = v == "zh" ? Language::kZh : Language::kEn;
-    } else if (o == "--until" && allows(o)) {
-      if (!value(&v)) return kExitUsage;
-      absl::StatusOr<Timestamp> t = ParseTimestamp(v);
-      if (!t.ok()) {
-        err << "kefu " << cmd << ": --until: " << t.status().message() << "\n";
-        return kExitUsage;
-      }
-      a->until = *t;
-    } else if (wants_file && a->file.empty() && (o == "-" || (!o.empty() && o[0] != '-'))) {
-      a->file = o;
-    } else {
-      err << "kefu " << cmd << ": unexpected argument " << o << "\n" << usage;
-      return kExitUsage;
-    }
-  }
-  if (a->db.empty()) {
-    err << "kefu " << cmd << ": no --db FILE\n" << usage;
-    return kExitUsage;
-  }
-  if (wants_file && a->file.empty()) {
-    err << "kefu " << cmd << ": no EVENTS file (use - for standard input)\n" << usage;
-    return kExitUsage;
-  }
-  // One shard, as kefu replay: due items of equal time come in one order.
-  a->store.shop.shards = 1;
-  return kExitOk;
-}
 
 std::unique_ptr<SqliteStore> OpenStore(const char* cmd, const StoreArgs& a, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(a.db, a.store);
@@ -408,18 +261,7 @@ class InputLines {
   bool skipping_ = false;
 };
 
-}  // namespace
-
-int Serve(const std::vector<std::string>& args, Streams io) {
-  StoreArgs a;
-  bool help = false;
-  if (int rc = ParseArgs("serve", kServeHelp, args,
-                         {"--durability", "--snapshot-every", "--batch", "--max-line-bytes",
-                          "--http", "--allow-remote"},
-                         false, &a, io.out, io.err, &help);
-      rc != kExitOk) {
-    return help ? kExitOk : rc;
-  }
+int RunServe(const StoreArgs& a, Streams io) {
   std::unique_ptr<SqliteStore> store = OpenStore("serve", a, io.err);
   if (!store) return kExitFailure;
   if (!a.http.empty()) return ServeHttp(*store, a.db, a.http, a.allow_remote, a.lang, io.err);
@@ -509,14 +351,7 @@ int Serve(const std::vector<std::string>& args, Streams io) {
   return kExitOk;
 }
 
-int Report(const std::vector<std::string>& args, Streams io) {
-  StoreArgs a;
-  bool help = false;
-  if (int rc = ParseArgs("report", kReportHelp, args, {"--json", "--until", "--limit"}, false, &a,
-                         io.out, io.err, &help);
-      rc != kExitOk) {
-    return help ? kExitOk : rc;
-  }
+int RunReport(StoreArgs a, Streams io) {
   a.store.read_only = true;
   std::unique_ptr<SqliteStore> store = OpenStore("report", a, io.err);
   if (!store) return kExitFailure;
@@ -540,23 +375,9 @@ int Report(const std::vector<std::string>& args, Streams io) {
   return io.out ? kExitOk : kExitFailure;
 }
 
-bool WantsStore(const std::vector<std::string>& args) {
-  for (const std::string& a : args) {
-    if (a == "--db") return true;
-  }
-  return false;
-}
+}  // namespace
 
-int ReplayIntoStore(const std::vector<std::string>& args, Streams io) {
-  StoreArgs a;
-  bool help = false;
-  if (int rc = ParseArgs("replay", kReplayDbHelp, args,
-                         {"--json", "--until", "--limit", "--durability", "--snapshot-every",
-                          "--batch", "--max-line-bytes", "--no-progress"},
-                         true, &a, io.out, io.err, &help);
-      rc != kExitOk) {
-    return help ? kExitOk : rc;
-  }
+int ReplayIntoStore(const StoreArgs& a, Streams io) {
   absl::StatusOr<std::unique_ptr<LineReader>> in = LineReader::Open(a.file, a.max_line_bytes);
   if (!in.ok()) {
     io.err << "kefu replay: " << in.status().message() << "\n";
@@ -592,9 +413,9 @@ int ReplayIntoStore(const std::vector<std::string>& args, Streams io) {
       continue;
     }
     absl::StatusOr<ShopEvent> e =
-        line.too_long ? absl::InvalidArgumentError(absl::StrCat("line ", line.number,
-                                                                ": longer than the limit of ",
-                                                                a.max_line_bytes, " bytes a line"))
+        line.too_long ? absl::InvalidArgumentError(absl::StrCat(
+                            "line ", line.number, ": longer than the limit of ",
+                            a.max_line_bytes, " bytes a line"))
                       : ParseEvent(line.text, line.number);
     if (!e.ok()) {
       if (bad < 10) io.err << "kefu replay: " << e.status().message() << "\n";
@@ -621,6 +442,115 @@ int ReplayIntoStore(const std::vector<std::string>& args, Streams io) {
   io.err << "kefu replay: " << taken << " events into " << a.db << " (journal entry "
          << store->journal_seq() << "), " << bad << " bad lines, " << blank << " blank\n";
   return io.out ? kExitOk : kExitFailure;
+}
+
+
+// --db FILE, required by every store command.
+void AddDb(CLI::App& app, StoreArgs* a) {
+  app.add_option("--db", a->db, "the store file (SQLite; created by serve and replay when absent)")
+      ->type_name("FILE")
+      ->required();
+}
+void AddLang(CLI::App& app, RawStoreArgs* raw) {
+  app.add_option("--lang", raw->lang, "the language of reasons and descriptions: zh (default) or en")
+      ->type_name("zh|en")
+      ->check(CLI::IsMember({"zh", "en"}));
+}
+void AddUntil(CLI::App& app, RawStoreArgs* raw) {
+  app.add_option("--until", raw->until,
+                 "when to ask what is due (RFC 3339 with an offset; default: the latest time of "
+                 "an applied event)")
+      ->type_name("TIME");
+}
+void AddLimit(CLI::App& app, StoreArgs* a) {
+  app.add_option("--limit", a->limit, "text report: items listed per section (default 10)")
+      ->type_name("N");
+}
+void AddWriting(CLI::App& app, StoreArgs* a, RawStoreArgs* raw) {
+  app.add_option("--durability", raw->durability,
+                 "full (default: fsync on every commit) or normal (survives a process crash, "
+                 "may lose the last commits on power loss)")
+      ->type_name("full|normal")
+      ->check(CLI::IsMember({"full", "normal"}));
+  app.add_option("--snapshot-every", raw->snapshot_every,
+                 "snapshot the whole shop every N events (older journal rows dropped)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--batch", a->batch, "events a commit at most (default 10000)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-line-bytes", a->max_line_bytes,
+                 "the longest line read, in bytes (default 1048576)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+}
+
+// The checks CLI11 cannot make. Returns kExitOk, or kExitUsage after a
+// message.
+void AddPolicy(CLI::App& app, RawStoreArgs* raw) {
+  app.add_option("--policy", raw->policy,
+                 "the shop's policy pack (TOML, docs/policy_pack.md); open a store with the "
+                 "pack it was written with")
+      ->type_name("FILE");
+}
+
+int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, Streams io) {
+  std::ostream& err = io.err;
+  a->lang = raw.lang == "en" ? Language::kEn : Language::kZh;
+  a->store.durability = raw.durability == "normal" ? Durability::kNormal : Durability::kFull;
+  if (raw.snapshot_every) a->store.snapshot_every = static_cast<int64_t>(*raw.snapshot_every);
+  if (raw.until) {
+    absl::StatusOr<Timestamp> t = ParseTimestamp(*raw.until);
+    if (!t.ok()) {
+      err << "kefu " << cmd << ": --until: " << t.status().message() << "\n";
+      return kExitUsage;
+    }
+    a->until = *t;
+  }
+  if (!raw.policy.empty() && !LoadPolicyOption(raw.policy, cmd, io, &a->store.shop)) {
+    return kExitFailure;
+  }
+  // One shard, as kefu replay: due items of equal time come in one order.
+  a->store.shop.shards = 1;
+  return kExitOk;
+}
+
+
+// ------------------------------------------------------------ the commands
+
+Runner SetupServe(CLI::App& app, Streams io) {
+  auto a = std::make_shared<StoreArgs>();
+  auto raw = std::make_shared<RawStoreArgs>();
+  app.footer(kServeHelp);
+  AddDb(app, a.get());
+  AddWriting(app, a.get(), raw.get());
+  AddLang(app, raw.get());
+  AddPolicy(app, raw.get());
+  app.add_option("--http", a->http,
+                 "serve over HTTP on ADDRESS:PORT instead of standard input (docs/serve.md)")
+      ->type_name("ADDRESS:PORT");
+  app.add_flag("--allow-remote", a->allow_remote,
+               "let --http listen on an address that is not loopback");
+  return [a, raw, io] {
+    if (int rc = Finish("serve", *raw, a.get(), io); rc != kExitOk) return rc;
+    return RunServe(*a, io);
+  };
+}
+
+Runner SetupReport(CLI::App& app, Streams io) {
+  auto a = std::make_shared<StoreArgs>();
+  auto raw = std::make_shared<RawStoreArgs>();
+  app.footer(kReportHelp);
+  AddDb(app, a.get());
+  app.add_flag("--json", a->json, "the whole report as one JSON document");
+  AddUntil(app, raw.get());
+  AddLimit(app, a.get());
+  AddLang(app, raw.get());
+  AddPolicy(app, raw.get());
+  return [a, raw, io] {
+    if (int rc = Finish("report", *raw, a.get(), io); rc != kExitOk) return rc;
+    return RunReport(*a, io);
+  };
 }
 
 }  // namespace kefu::tool

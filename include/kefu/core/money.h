@@ -14,6 +14,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/status/statusor.h"
 #include "kefu/core/export.h"
@@ -28,6 +29,10 @@ class KEFU_EXPORT Money {
   static constexpr Money Fen(int64_t fen) { return Money(fen); }
   // Whole yuan. REQUIRES: |yuan| <= INT64_MAX / 100 (use Parse otherwise).
   static constexpr Money Yuan(int64_t yuan) { return Money(yuan * 100); }
+  // A floating-point amount does not compile: Money::Yuan(12.5) would
+  // silently be 12.00 yuan. Use Fen(1250) or Parse("12.50").
+  template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+  static Money Yuan(T yuan) = delete;
   static constexpr Money Zero() { return Money(0); }
 
   // Parses "12", "12.3", "12.34", "-0.05" or "+3.00" (plain decimal yuan, at

@@ -207,6 +207,15 @@ struct KEFU_EXPORT AuditRecord {
   absl::InlinedVector<RuleVerdict, 2> verdicts;
 };
 
+// What one rule says about an event and what it asks the host to do: the
+// decisions (usually one) and the actions that go with them. A policy that
+// decides more than a verdict returns a Ruling; the machine appends it to
+// its outcome with Outcome::Add, decisions first, in order.
+struct KEFU_EXPORT Ruling {
+  absl::InlinedVector<Decision, 1> decisions;
+  absl::InlinedVector<Action, 1> actions;
+};
+
 struct KEFU_EXPORT Outcome {
   std::string entity;  // the key of the order, ticket or review
   std::vector<Decision> decisions;
@@ -215,7 +224,10 @@ struct KEFU_EXPORT Outcome {
   AuditRecord audit;
 
   // Appends a decision and its verdict to the audit record.
-  void Add(Decision decision);
+  void Add(Decision&& decision);
+  void Add(const Decision& decision);
+  // Appends a ruling's decisions (as Add does) and then its actions.
+  void Add(Ruling&& ruling);
   // True when any decision refused the event.
   bool refused() const;
   // The first decision of `rule`, or nullptr.

@@ -42,8 +42,10 @@
 // serialized (in the order the calls take the shard's lock). The
 // cross-entity indexes take their own reader/writer locks. Due() and the
 // queries may run concurrently with Apply(); each sees every shard as of some
-// moment, not one global instant. For a reproducible run (kefu replay),
-// apply events from one thread in their order.
+// moment, not one global instant. ReplacePolicies() may run concurrently
+// with all of them: each event is judged wholly by the old rules or the new.
+// For a reproducible run (kefu replay), apply events from one thread in
+// their order.
 #ifndef KEFU_ENGINE_SHOP_H_
 #define KEFU_ENGINE_SHOP_H_
 
@@ -85,6 +87,18 @@ struct ShopOptions {
   std::shared_ptr<const CourierReach> courier_reach;
   // The reply checker; null: ReplyChecker::Default().
   std::shared_ptr<const ReplyChecker> reply_checker;
+  // The shop's own province, for AS-POSTAGE-CAP's in-province cap: a
+  // TicketRegistered that names no shop_province is registered with this
+  // one (an event that names one keeps it). Empty: none, as before. A name
+  // ParseProvince (kefu/policies/province.h) takes, else Create is
+  // kInvalidArgument. A redelivered registration is filled the same way, so
+  // it is the same event while the province stays; after ReplacePolicies
+  // changed it, an unfilled redelivery is another event for the same id.
+  std::string shop_province;
+  // The revision of the policy pack these options come from
+  // (kefu/io/policy_pack.h, PolicyPack::revision()); empty when they come
+  // from no pack. Shop::policy_revision() returns it.
+  std::string policy_revision;
   // Shards of the entity maps: more shards, less contention. > 0.
   int shards = 64;
   // Events of one entity must come in time order: one dated more than this
@@ -216,7 +230,28 @@ class KEFU_EXPORT Shop {
   //     range, an entity that does not restore), naming what and where.
   static absl::StatusOr<std::unique_ptr<Shop>> Load(std::string_view saved,
                                                     ShopOptions options = {});
+  // The calendar in force. The reference stays valid for the shop's
+  // lifetime, also after ReplacePolicies.
   const BusinessCalendar& calendar() const;
+
+  // ---- Replacing the rules while serving
+  //
+  // Replaces the rules events are judged by with those of `options`: the
+  // order, ticket and review policies, the calendar, the couriers, the reply
+  // checker, the shop's province and the policy revision (null calendar and checker: the
+  // defaults, as Create). The other fields of `options` (shards, limits) are
+  // ignored: they stay as the shop was created. Atomic: it waits for the
+  // events being applied, and every event is judged wholly by the old rules
+  // or wholly by the new ones, never by a mix. The entities, the deadlines
+  // already set and what is due are kept as they are (a deadline set under
+  // the old rules keeps its time); the AS-DEFECT counts are kept and judged
+  // by the new thresholds from the next ticket on. Errors: the reply
+  // checker's, when the default one cannot be built, and kInvalidArgument
+  // for a shop_province that is no province (nothing changes then).
+  // Safe to call from any thread, concurrently with Apply().
+  absl::Status ReplacePolicies(const ShopOptions& options);
+  // The revision of the rules in force (ShopOptions::policy_revision).
+  std::string policy_revision() const;
 
  private:
   struct Impl;

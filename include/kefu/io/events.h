@@ -43,7 +43,9 @@ KEFU_EXPORT bool IsBlankLine(std::string_view line);
 //     to 2199 (at UTC+08:00)" (CheckEventTime, kefu/core/time.h; a leap
 //     second is refused too), or
 //     "line 12: not valid JSON: <nlohmann-json's message>" (this includes
-//     ill-formed UTF-8, which JSON forbids);
+//     ill-formed UTF-8, which JSON forbids; lines are read with simdjson,
+//     and a line it refuses is read again by nlohmann-json, whose words
+//     the errors keep);
 //   - kInvalidArgument "line N: column C: a NUL byte, ..." for a line with
 //     a NUL byte anywhere (C counts bytes from 1): never the part before it
 //     taken for the whole line.

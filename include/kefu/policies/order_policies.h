@@ -17,11 +17,15 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "absl/status/statusor.h"
+#include "kefu/core/calendar.h"
 #include "kefu/core/export.h"
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
 #include "kefu/core/time.h"
+#include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_terms.h"
 
 namespace kefu {
@@ -55,6 +59,16 @@ struct KEFU_EXPORT DuplicateShipPolicy {
   // True when the addresses' edit distance in characters (UTF-8 code points)
   // is at most max_address_edits.
   bool AddressesLookAlike(std::string_view a, std::string_view b) const;
+
+  // kAdjusted: the order is held at the order check as a likely duplicate of
+  // live order `duplicate_of` (figure "duplicate_of").
+  Decision Held(std::string_view duplicate_of) const;
+  // kRefused while a release does not confirm that the order is not a
+  // duplicate of `duplicate_of`; nullopt when it does.
+  std::optional<Decision> ReleaseRefusal(bool confirmed_not_duplicate,
+                                         std::string_view duplicate_of) const;
+  // kAllowed: confirmed not a duplicate (figures "duplicate_of", "note").
+  Decision Released(std::string_view duplicate_of, std::string_view note) const;
 };
 
 // The Levenshtein distance between `a` and `b` counted in Unicode code points
@@ -77,6 +91,29 @@ struct KEFU_EXPORT CourierReachPolicy {
   std::vector<Channel> prepay_channels = {Channel::kWebsite};
 
   bool AsksPrepay(Channel channel) const;
+
+  // What the order check finds about the courier: clear, or held because
+  // it does not reach the address, does not collect cash there, or (cash on
+  // delivery) nothing says it does and no agent checked.
+  enum class Reach { kClear, kUnreachable, kNoCash, kUnchecked };
+  // `reach` is the host's CourierReach (nullptr: it knows nothing).
+  // kClear when the rule is off.
+  Reach Assess(const CourierReach* reach, std::string_view courier, const Address& address,
+               PaymentMethod payment, bool courier_checked) const;
+  // The hold for `why` (not kClear): kAdjusted with figures "courier" and
+  // "payment", and the action to check or change the courier; a courier
+  // that does not reach the address on a prepay channel asks the customer
+  // to pay in advance instead (ORD-PREPAY, kScheduled, a call).
+  Ruling Held(Reach why, std::string_view courier, PaymentMethod payment, Channel channel) const;
+  // ORD-PREPAY: a payment only promised unpacks and restocks the goods by
+  // `due` (kScheduled).
+  Ruling PaymentPromised(Timestamp due) const;
+  // kAllowed: the courier changed to `courier` while held; back to the check.
+  Decision CourierChanged(std::string_view courier) const;
+  // kAllowed: an agent checked `courier` (figures "courier", "note");
+  // `back_to_check` when this releases a courier hold.
+  Decision CourierConfirmed(std::string_view courier, std::string_view note,
+                            bool back_to_check) const;
 };
 
 // ORD-FIN-CHECK: these payment methods wait for finance to confirm the money
@@ -87,6 +124,15 @@ struct KEFU_EXPORT FinanceCheckPolicy {
                                         PaymentMethod::kBankTransfer,
                                         PaymentMethod::kOnlineBanking};
   bool Needs(PaymentMethod method) const;
+
+  // kScheduled with figures "note" (payment made or awaited) and "payment",
+  // and the action asking finance to check the account.
+  Ruling Awaiting(PaymentMethod method, bool paid) const;
+  // kRefused while a payment by `method` that needs finance is not
+  // confirmed; nullopt otherwise.
+  std::optional<Decision> ShipRefusal(PaymentMethod method, bool finance_confirmed) const;
+  // kAllowed: finance confirmed the payment.
+  Decision Confirmed() const;
 };
 
 // ORD-EXCEPTION: exception orders are marked shipped by hand; the evening
@@ -96,6 +142,26 @@ struct KEFU_EXPORT ExceptionPolicy {
   // Local time of day from which the evening reconciliation may run.
   Duration reconcile_after = absl::Hours(19);
   bool RequiresManualShip(ExceptionKind kind) const { return kind != ExceptionKind::kNone; }
+
+  // kRefused when an exception order is marked shipped other than by hand
+  // (figure "kind"); nullopt otherwise.
+  std::optional<Decision> ShipRefusal(ExceptionKind kind, bool manual) const;
+  // kScheduled: the order became an exception order of `kind`.
+  Decision Flagged(ExceptionKind kind) const;
+  // kAllowed when an exception order was marked shipped by hand; nullopt
+  // for an ordinary order.
+  std::optional<Decision> MarkedByHand(ExceptionKind kind) const;
+  // kFailedPrecondition before reconcile_after local time of `now`'s day.
+  absl::Status CheckReconcileTime(Timestamp now, const BusinessCalendar& calendar) const;
+  // The evening reconciliation finds order `order_id` paid today but never
+  // fed to the shop: kScheduled and an action (subject the order, due `due`)
+  // to add it and tell the customer.
+  Ruling Missed(std::string_view order_id, Timestamp due) const;
+  // It finds order `order_id` paid today and not shipped, in `state`:
+  // kScheduled, and an action due `due`: mark it shipped by hand when
+  // `manual` (an exception order ready to ship), otherwise tell the
+  // customer (that action is ORD-UNSHIPPED's).
+  Ruling PaidNotShipped(std::string_view order_id, Term state, bool manual, Timestamp due) const;
 };
 
 // ORD-OOS-NOTIFY: how to tell a customer that goods are out of stock.
@@ -115,6 +181,15 @@ struct KEFU_EXPORT OutOfStockNotifyPolicy {
   ActionKind AfterUnreachable() const {
     return prefer_sms ? ActionKind::kSms : ActionKind::kImMessage;
   }
+
+  // `product` reported out of stock: kScheduled (figures "product",
+  // "arrival", "paid") and the first rung's action, due `due`.
+  Ruling Reported(Channel channel, std::string_view product, StockArrival arrival,
+                  bool paid_today, Timestamp due) const;
+  // The customer could not be reached: kScheduled, the next rung due `due`.
+  Ruling Unreachable(Timestamp due) const;
+  // kAllowed: the customer answered with `result`.
+  Decision Handled(ContactResult result) const;
 };
 
 // ORD-MALL-COMP: a refund for lack of stock on these channels pays the
@@ -131,6 +206,14 @@ struct KEFU_EXPORT MallCompensationPolicy {
   // rate of `refunded`, rounded half up to the fen, at most cap.
   // kInvalidArgument for a negative amount.
   absl::StatusOr<Money> Compensation(Money refunded) const;
+
+  // kRefused when another style must have been offered and was not;
+  // nullopt otherwise. Only for refunds the rule Applies to.
+  std::optional<Decision> StyleRefusal(bool other_style_offered) const;
+  // kScheduled: the buyer is paid `compensation` for the refund of
+  // `refunded` (figures "refunded", "compensation", "cap"), and the action
+  // asking finance to pay.
+  Ruling Compensated(Money refunded, Money compensation) const;
 };
 
 // ORD-CANCEL-REG: a cancelled order or line enters the cancellation
@@ -140,6 +223,12 @@ struct KEFU_EXPORT CancellationPolicy {
   static constexpr RuleId kRule = "ORD-CANCEL-REG";
   int within_days = 0;
   bool restock = true;
+
+  // kScheduled and the register (and restock) actions, due at the end of
+  // the local day within_days after `at`. `line_product`: the product of
+  // the cancelled line, nullopt for the whole order (figure "scope").
+  Ruling Registered(std::optional<std::string_view> line_product, std::string_view reason,
+                    Timestamp at, const BusinessCalendar& calendar) const;
 };
 
 // ORD-F2-HOLD: after confirming with the customer, an order waits in the order
@@ -147,6 +236,9 @@ struct KEFU_EXPORT CancellationPolicy {
 struct KEFU_EXPORT CheckHoldPolicy {
   static constexpr RuleId kRule = "ORD-F2-HOLD";
   int max_days = 3;
+
+  // The deadline set when an order starts waiting in the check at `at`.
+  Deadline HoldDeadline(Timestamp at, const BusinessCalendar& calendar) const;
 };
 
 // ORD-UNSHIPPED: a paid order not shipped on its day is told to the customer
@@ -160,6 +252,10 @@ struct KEFU_EXPORT UnshippedPolicy {
   static constexpr RuleId kRule = "ORD-UNSHIPPED";
   int close_out_day = 3;
   Duration tell_customer_at = absl::Hours(17);  // since local midnight
+
+  // The deadline of an order whose day starts at `start` (paid, or placed
+  // for cash on delivery): figure "ship_day", the local date.
+  Deadline ShipDayDeadline(Timestamp start, const BusinessCalendar& calendar) const;
 };
 
 // ORD-FIX: fixable problems found in the order check. Product and quantity changes need the
@@ -169,6 +265,14 @@ struct KEFU_EXPORT FixPolicy {
   static constexpr RuleId kRule = "ORD-FIX";
   std::vector<Channel> price_adjust_channels = {Channel::kTaobao};
   bool require_customer_contact = true;
+
+  // kRefused for a price or postage change on a paid order or a channel
+  // not listed (figures "allowed", "channel"), or for any change not
+  // settled with the customer (`agreed`); nullopt when the change may go.
+  std::optional<Decision> Refusal(bool price_change, bool goods_change, bool payment_made,
+                                  Channel channel, bool agreed) const;
+  // kAdjusted: changed as settled (figure "agreed_via" when known).
+  Decision Applied(std::optional<ContactChannel> agreed_via) const;
 };
 
 // ORD-POSTAGE-SUPP: a postage supplement needs the cost looked up in the ERP
@@ -177,6 +281,14 @@ struct KEFU_EXPORT PostageSupplementPolicy {
   static constexpr RuleId kRule = "ORD-POSTAGE-SUPP";
   bool require_erp_cost = true;
   bool cap_at_erp_cost = true;
+
+  struct Assessment {
+    // kRefused (no ERP cost looked up), kAdjusted (capped at the cost) or
+    // kAllowed; figures "requested" and, unless refused, "charged".
+    Decision decision;
+    Money charged;  // what the customer pays; zero when refused
+  };
+  Assessment Assess(Money requested, std::optional<Money> erp_cost) const;
 };
 
 // ORD-INVOICE: what an invoice may say and cost.
@@ -188,6 +300,15 @@ struct KEFU_EXPORT InvoicePolicy {
 
   bool ContentAllowed(std::string_view content) const;
   bool ChargesFee(Channel channel) const;
+
+  // kRefused when `content` may not be invoiced (figure "content").
+  std::optional<Decision> ContentRefusal(std::string_view content) const;
+  // The handling fee on `goods` for `channel` (zero where none is charged);
+  // an error when the amount overflows.
+  absl::StatusOr<Money> FeeFor(Channel channel, Money goods) const;
+  // kAllowed: the invoice is for `goods`, never the postage (figures
+  // "goods", "fee", "postage").
+  Decision Issued(Money goods, Money fee, Money postage) const;
 };
 
 // Every ORD policy, as the order machine consults them.

@@ -27,6 +27,7 @@
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
 #include "kefu/core/time.h"
+#include "kefu/policies/team_policies.h"
 
 namespace kefu {
 
@@ -80,9 +81,8 @@ constexpr bool NeedsItemBack(Remedy r) { return r == Remedy::kReturn || r == Rem
 
 // Who acts. Some acts need a role (FB-ROLES): overriding a contact limit
 // needs a supervisor or a manager by default.
-enum class StaffRole { kAgent, kTeamLead, kSupervisor, kManager };
-// "agent", "team_lead", "supervisor", "manager".
-KEFU_EXPORT std::string_view StaffRoleName(StaffRole r);
+// StaffRole (who asks for an override) is the team's role, FB-ROLES:
+// kefu/policies/team_policies.h.
 
 // ------------------------------------------------------------- policies
 
@@ -110,6 +110,12 @@ struct KEFU_EXPORT ContactLimitPolicy {
   // (attempts so far) and "limit"; then "next" (the number this attempt
   // would be) when allowed and counted, or "channel" when it does not count.
   Decision Evaluate(ReviewRating rating, ReviewChannel channel, int counted) const;
+  // A refusing `limit` (from Evaluate) overridden by someone in `role`
+  // (MayOverride): kAllowed, its figures and "role".
+  Decision Overridden(Decision limit, StaffRole role) const;
+  // kRefused: someone in `role` asked to override and may not (figure
+  // "role").
+  Decision OverrideRefused(StaffRole role) const;
 };
 
 // RV-CHANNEL: the buyer online -> chat; offline -> phone. With `enforce`,
@@ -163,6 +169,30 @@ struct KEFU_EXPORT RefusalSchedulePolicy {
   // out of range or a step day below 1; kOutOfRange from the calendar.
   absl::StatusOr<Timestamp> DueAt(size_t index, Timestamp refused_at,
                                   const BusinessCalendar& calendar) const;
+
+  // The messages of the deadlines the machine sets: the next contact, and
+  // the close once the follow-up is over.
+  static constexpr Message kContactDeadline{"按计划联系买家", "scheduled follow-up contact due"};
+  static constexpr Message kCloseDeadline{"跟进结束：未修改则关闭",
+                                          "follow-up over: close unless revised"};
+  // The buyer still refuses: kScheduled, and the contact on day `day` by
+  // `channel` due `due`, for `agent`, to `subject` (the buyer's IM name for
+  // chat, the phone otherwise). Figures "day", "channel", "due".
+  Ruling Next(int day, ReviewChannel channel, Timestamp due, std::string_view agent,
+              std::string_view subject) const;
+  // No further contact: the contact limit (a refusing RV-CONTACT-LIMIT
+  // decision, its "count" and "limit") stopped the schedule, which closes
+  // at `closes`. kScheduled.
+  Decision StoppedByLimit(const Decision& limit, Timestamp closes) const;
+  // No further contact: every step is done; closes at `closes`. kScheduled.
+  Decision Done(Timestamp closes) const;
+  // kAllowed: the follow-up ended after `steps` steps and the review was not
+  // revised; it closes unresolved.
+  Decision ClosedUnresolved(int steps) const;
+  // kAllowed: the follow-up runs on; the next contact (`channel` at `next`)
+  // when one is planned, otherwise when it closes.
+  Decision Running(std::optional<ReviewChannel> channel, std::optional<Timestamp> next,
+                   std::optional<Timestamp> closes) const;
 };
 
 // RV-PROMISE: a buyer who agreed to revise is checked at the end of that
@@ -179,6 +209,22 @@ struct KEFU_EXPORT PromisePolicy {
   // When the reminder SMS is due: `local_time` on the day after the day of
   // `agreed_at`. kOutOfRange from the calendar.
   absl::StatusOr<Timestamp> ReminderAt(Timestamp agreed_at, const BusinessCalendar& calendar) const;
+
+  // The message of the deadline at which a promise is checked.
+  static constexpr Message kCheckDeadline{"检查买家是否已修改评价",
+                                          "check whether the buyer revised the review"};
+  // kScheduled: the buyer agreed to revise; checked at `check_at`.
+  Decision Started(Timestamp check_at) const;
+  // At the end of a day: kAllowed, nothing to check (no `check_at`), or
+  // the check is still ahead (figure "due").
+  Decision NotDue(std::optional<Timestamp> check_at) const;
+  // Not revised, and no more reminders: the contact limit refuses one
+  // (`limit` refused: its "count" and "limit"), or `reminders` were sent.
+  // kAllowed.
+  Decision NoReminder(const Decision& limit, int reminders) const;
+  // Not revised that day: kScheduled, and an SMS from `agent` to `phone`
+  // due `due` (figure "due").
+  Ruling Remind(Timestamp due, std::string_view agent, std::string_view phone) const;
 };
 
 // RV-REMEDY: an item priced under `threshold` (30 yuan) may get a partial
@@ -204,6 +250,12 @@ struct KEFU_EXPORT RemedyPolicy {
   // Propose plus "remedy" (a RemedyTerm).
   Decision Evaluate(Remedy remedy, ReviewRating rating, Money item_price,
                     bool difficult_buyer) const;
+  // The buyer accepted `remedy`: kAllowed, and the action for `agent` it
+  // takes (subject the buyer): finance refunds `amount` on `order_id` for a
+  // partial refund; a gift with the next order; the buyer sends the item
+  // back for a return or an exchange.
+  Ruling Accepted(Remedy remedy, Money amount, std::string_view order_id,
+                  std::string_view agent, std::string_view buyer) const;
 };
 
 // Everything the review machine consults. Defaults() is the catalogue.
@@ -226,7 +278,6 @@ KEFU_EXPORT std::string JoinRemedies(const std::vector<Remedy>& remedies);
 KEFU_EXPORT Term ReviewChannelTerm(ReviewChannel c);
 KEFU_EXPORT Term BuyerPresenceTerm(BuyerPresence p);
 KEFU_EXPORT Term RemedyTerm(Remedy r);
-KEFU_EXPORT Term StaffRoleTerm(StaffRole r);
 // The remedies in order, as a list figure ("退货、换货" / "return, exchange").
 KEFU_EXPORT TermList RemedyTerms(const std::vector<Remedy>& remedies);
 

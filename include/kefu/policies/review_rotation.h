@@ -26,6 +26,12 @@ namespace kefu {
 struct KEFU_EXPORT ReviewRotation {
   static constexpr RuleId kRule = "RV-DAILY";
   enum class Period { kDaily, kWeekly };
+  // The message of the deadline a neutral or negative review sets: handled
+  // the same day.
+  static constexpr Message kDeadline{"中差评当天处理",
+                                     "handle neutral and negative reviews the same day"};
+  // kAllowed: `agent` handles the review (figure "agent").
+  static Decision Assigned(std::string_view agent);
 
   std::vector<std::string> agents;  // in turn; not empty, no empty names
   Period period = Period::kDaily;

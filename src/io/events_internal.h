@@ -1,0 +1,34 @@
+// io/events_internal.h: the two readers behind kefu::ParseEvent, for the
+// differential test, the benchmark and the fuzzer (not installed).
+//
+// ParseEvent reads a line with simdjson's On-Demand API (ParseEventFast);
+// a line that reader does not take goes to the nlohmann-json reader
+// (ParseEventReference), which words the error. The reference is the
+// format's definition as it was before simdjson: the fast reader must take
+// a line only when the reference takes it, and give the same event
+// (tests/io/events_differential_test.cc, fuzz/event_parse_fuzzer.cc).
+#ifndef KEFU_IO_EVENTS_INTERNAL_H_
+#define KEFU_IO_EVENTS_INTERNAL_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "kefu/core/export.h"
+#include "kefu/engine/shop_event.h"
+
+namespace kefu::internal {
+
+// simdjson alone: true with `*event` filled (a default ShopEvent on entry)
+// when `line` is one valid event; false for anything else, blank lines and
+// lines with a NUL byte included, without a reason.
+KEFU_EXPORT bool ParseEventFast(std::string_view line, ShopEvent* event);
+
+// nlohmann-json alone: ParseEvent as it was before simdjson (same blank-line
+// and NUL-byte checks, same messages).
+KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
+                                                          int64_t line_number = 0);
+
+}  // namespace kefu::internal
+
+#endif  // KEFU_IO_EVENTS_INTERNAL_H_

@@ -47,8 +47,8 @@ const std::vector<ShopEvent>& Week() {
 
 std::string TempPath(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
-  const std::string path =
-      std::string(tmp ? tmp : "/tmp") + "/kefu-store-bench-" + std::to_string(getpid()) + "-" + name;
+  const std::string path = std::string(tmp ? tmp : "/tmp") + "/kefu-store-bench-" +
+                           std::to_string(getpid()) + "-" + name;
   for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
   return path;
 }
@@ -153,10 +153,10 @@ void BM_StoreOpen(benchmark::State& state) {
       batch.clear();
     };
     if (!GenerateSample(sample, [&](const ShopEvent& e) {
-          if (fed + static_cast<int64_t>(batch.size()) >= history + after) return;
-          batch.push_back(e);
-          if (batch.size() == 10000) flush();
-        }).ok()) {
+           if (fed + static_cast<int64_t>(batch.size()) >= history + after) return;
+           batch.push_back(e);
+           if (batch.size() == 10000) flush();
+         }).ok()) {
       std::abort();
     }
     flush();
@@ -173,7 +173,12 @@ void BM_StoreOpen(benchmark::State& state) {
   }
   for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
 }
-BENCHMARK(BM_StoreOpen)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_StoreOpen)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace kefu

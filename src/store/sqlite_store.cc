@@ -26,8 +26,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -109,7 +109,8 @@ void EncodeEvent(const ShopEvent& event, internal::ByteWriter& w) {
   std::visit(
       [&](const auto& of_kind) {
         w.Varint(of_kind.index());
-        const internal::EventType& type = internal::ShopEventSchemas()[kind]->types[of_kind.index()];
+        const internal::EventType& type =
+            internal::ShopEventSchemas()[kind]->types[of_kind.index()];
         std::visit(
             [&](const auto& e) {
               w.String(e.meta.id);
@@ -132,10 +133,18 @@ bool DecodeEvent(internal::ByteReader& r, ShopEvent* event) {
   const internal::EventType& type = schema.types[index];
   void* obj = nullptr;
   switch (kind) {
-    case 0: obj = type.emplace(&event->event.emplace<0>()); break;
-    case 1: obj = type.emplace(&event->event.emplace<1>()); break;
-    case 2: obj = type.emplace(&event->event.emplace<2>()); break;
-    default: obj = type.emplace(&event->event.emplace<3>()); break;
+    case 0:
+      obj = type.emplace(&event->event.emplace<0>());
+      break;
+    case 1:
+      obj = type.emplace(&event->event.emplace<1>());
+      break;
+    case 2:
+      obj = type.emplace(&event->event.emplace<2>());
+      break;
+    default:
+      obj = type.emplace(&event->event.emplace<3>());
+      break;
   }
   EventMeta* meta = type.meta(obj);
   return r.String(&meta->id) && r.Time(&meta->at) && r.String(&meta->agent) &&
@@ -195,8 +204,8 @@ struct SqliteStore::Impl {
   std::unique_ptr<Shop> shop;
   std::unique_ptr<ReplayReport> report;
   std::unique_ptr<internal::ReplayBuilder> builder;
-  int64_t last_seq = 0;       // the journal's last entry, staged or durable
-  int64_t snapshot_seq = 0;   // the newest snapshot, staged or durable
+  int64_t last_seq = 0;      // the journal's last entry, staged or durable
+  int64_t snapshot_seq = 0;  // the newest snapshot, staged or durable
   int64_t next_due_id = 1;
   std::map<std::pair<Timestamp, int64_t>, DueItem> pending_due;  // by (at, id)
   absl::flat_hash_map<int64_t, Timestamp> due_at;                // id -> at
@@ -224,8 +233,8 @@ struct SqliteStore::Impl {
   // ------------------------------------------------------------- errors
 
   absl::Status SqlError(int rc, const std::string& what) const {
-    const std::string msg =
-        absl::StrCat("store ", path, ": ", what, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    const std::string msg = absl::StrCat("store ", path, ": ", what, ": ",
+                                         db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     switch (rc & 0xff) {
       case SQLITE_NOTADB:
         return absl::InvalidArgumentError(
@@ -301,14 +310,15 @@ struct SqliteStore::Impl {
     if (!tail.Fixed32(&crc) || crc != internal::Crc32(body.substr(0, body.size() - 4))) {
       return absl::DataLossError(absl::StrCat(where, ": its checksum does not match"));
     }
-    internal::ByteReader r(body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size()));
+    internal::ByteReader r(
+        body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size()));
     uint64_t format = 0;
     std::string shop_bytes;
     if (!r.Varint(&format)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
     if (format != kSnapshotFormat) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "store ", path, ": snapshot ", seq, " has format ", format,
-          "; this build of kefu reads format ", kSnapshotFormat));
+      return absl::FailedPreconditionError(
+          absl::StrCat("store ", path, ": snapshot ", seq, " has format ", format,
+                       "; this build of kefu reads format ", kSnapshotFormat));
     }
     if (!r.String(&shop_bytes)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
     ShopOptions shop_options = options.shop;
@@ -365,9 +375,9 @@ struct SqliteStore::Impl {
                        kStoreKind, "\")"));
     }
     if (format > kFormat) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "store ", path, " has format ", format, "; this build of kefu reads format ", kFormat,
-          " (it was written by a newer kefu)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("store ", path, " has format ", format, "; this build of kefu reads format ",
+                       kFormat, " (it was written by a newer kefu)"));
     }
     if (format < 1) {
       return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: format ", format));
@@ -442,10 +452,9 @@ struct SqliteStore::Impl {
       if (!s.ok()) return s;
       if (rc != SQLITE_DONE) return SqlError(rc, "reading the journal");
       if (last_seq != meta_last_seq) {
-        return absl::DataLossError(absl::StrCat("store ", path,
-                                                " is corrupted: its journal ends at entry ",
-                                                last_seq, ", its last commit wrote entry ",
-                                                meta_last_seq));
+        return absl::DataLossError(
+            absl::StrCat("store ", path, " is corrupted: its journal ends at entry ", last_seq,
+                         ", its last commit wrote entry ", meta_last_seq));
       }
     }
     {
@@ -459,8 +468,7 @@ struct SqliteStore::Impl {
         internal::ByteReader r(bytes);
         if (static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2)) != DueCrc(id, bytes) ||
             !internal::DecodeDueItem(r, &item) || !r.at_end()) {
-          return absl::DataLossError(absl::StrCat("store ", path,
-                                                  " is corrupted: due item ", id,
+          return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: due item ", id,
                                                   " does not match its checksum"));
         }
         due_at.emplace(id, item.at);
@@ -469,8 +477,10 @@ struct SqliteStore::Impl {
       if (rc != SQLITE_DONE) return SqlError(rc, "reading the due items");
       if (static_cast<int64_t>(pending_due.size()) != meta_due_rows) {
         return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: it holds ",
-                                                pending_due.size(), " due items, its last "
-                                                "commit left ", meta_due_rows));
+                                                pending_due.size(),
+                                                " due items, its last "
+                                                "commit left ",
+                                                meta_due_rows));
       }
     }
     {
@@ -562,9 +572,8 @@ struct SqliteStore::Impl {
     if (!s.ok()) return s;
     s = WriteOps(batch);
     if (s.ok()) {
-      const std::string sql = absl::StrCat(
-          "INSERT OR REPLACE INTO meta VALUES ('last_seq', ", end_seq, "), ('due_rows', ",
-          due_rows, ")");
+      const std::string sql = absl::StrCat("INSERT OR REPLACE INTO meta VALUES ('last_seq', ",
+                                           end_seq, "), ('due_rows', ", due_rows, ")");
       s = Exec(sql.c_str());
     }
     if (s.ok()) s = Exec("COMMIT");
@@ -593,20 +602,19 @@ struct SqliteStore::Impl {
           sqlite3_bind_int(journal.get(), 4, op.result);
           sqlite3_bind_blob(journal.get(), 5, op.outcome.data(),
                             static_cast<int>(op.outcome.size()), SQLITE_STATIC);
-          sqlite3_bind_int64(journal.get(), 6, RowCrc(op.key, op.kind, op.body, op.result,
-                                                      op.outcome));
+          sqlite3_bind_int64(journal.get(), 6,
+                             RowCrc(op.key, op.kind, op.body, op.result, op.outcome));
           rc = sqlite3_step(journal.get());
           sqlite3_reset(journal.get());
           break;
         case Op::kDueInsert:
           if (!due_insert.get() &&
-              !(s = Prepare("INSERT INTO due(id, item, crc) VALUES (?, ?, ?)", &due_insert))
-                   .ok()) {
+              !(s = Prepare("INSERT INTO due(id, item, crc) VALUES (?, ?, ?)", &due_insert)).ok()) {
             return s;
           }
           sqlite3_bind_int64(due_insert.get(), 1, op.key);
-          sqlite3_bind_blob(due_insert.get(), 2, op.body.data(),
-                            static_cast<int>(op.body.size()), SQLITE_STATIC);
+          sqlite3_bind_blob(due_insert.get(), 2, op.body.data(), static_cast<int>(op.body.size()),
+                            SQLITE_STATIC);
           sqlite3_bind_int64(due_insert.get(), 3, DueCrc(op.key, op.body));
           rc = sqlite3_step(due_insert.get());
           sqlite3_reset(due_insert.get());
@@ -688,8 +696,8 @@ struct SqliteStore::Impl {
       durable_ops = target;
       ++commits;
     } else {
-      Fail(absl::Status(s.code(), absl::StrCat("not stored (nothing of it is acknowledged): ",
-                                               s.message())));
+      Fail(absl::Status(s.code(),
+                        absl::StrCat("not stored (nothing of it is acknowledged): ", s.message())));
     }
     cv.notify_all();
   }
@@ -702,9 +710,9 @@ struct SqliteStore::Impl {
     staged_ops = durable_ops;
     absl::Status reload = Load();
     if (!reload.ok()) {
-      broken = absl::Status(reload.code(), absl::StrCat("store ", path,
-                                                        " stopped after a failed write: ",
-                                                        reload.message()));
+      broken = absl::Status(
+          reload.code(),
+          absl::StrCat("store ", path, " stopped after a failed write: ", reload.message()));
     }
   }
 
@@ -730,7 +738,9 @@ struct SqliteStore::Impl {
           "PRAGMA journal_mode=WAL;"
           "BEGIN;"
           "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
-          "INSERT INTO meta VALUES ('kind', '", kStoreKind, "'), ('format', ", kFormat, ");"
+          "INSERT INTO meta VALUES ('kind', '",
+          kStoreKind, "'), ('format', ", kFormat,
+          ");"
           "CREATE TABLE journal(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
           "  body BLOB NOT NULL, result INTEGER NOT NULL, outcome BLOB NOT NULL, "
           "  crc INTEGER NOT NULL);"
@@ -752,12 +762,12 @@ struct SqliteStore::Impl {
     }
     rc = sqlite3_close(t);
     if (s.ok() && rc != SQLITE_OK) {
-      s = absl::UnavailableError(absl::StrCat("cannot create store ", path, ": ",
-                                              sqlite3_errstr(rc)));
+      s = absl::UnavailableError(
+          absl::StrCat("cannot create store ", path, ": ", sqlite3_errstr(rc)));
     }
     if (s.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
-      s = absl::UnavailableError(absl::StrCat("cannot create store ", path, ": ",
-                                              std::strerror(errno)));
+      s = absl::UnavailableError(
+          absl::StrCat("cannot create store ", path, ": ", std::strerror(errno)));
     }
     if (!s.ok()) std::remove(tmp.c_str());
     return s;
@@ -797,8 +807,7 @@ struct SqliteStore::Impl {
       }
       if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "store ", path, " is open for writing by another process (", lock_path,
-            " is locked)"));
+            "store ", path, " is open for writing by another process (", lock_path, " is locked)"));
       }
       if (!exists) {
         if (absl::Status s = Create(); !s.ok()) return s;
@@ -820,8 +829,9 @@ struct SqliteStore::Impl {
         const std::string pragma = absl::StrCat("PRAGMA max_page_count=", options.max_pages);
         if (absl::Status s = Exec(pragma.c_str()); !s.ok()) return s;
       }
-      if (absl::Status s = Exec(options.durability == Durability::kFull ? "PRAGMA synchronous=FULL"
-                                                                          : "PRAGMA synchronous=NORMAL");
+      if (absl::Status s =
+              Exec(options.durability == Durability::kFull ? "PRAGMA synchronous=FULL"
+                                                           : "PRAGMA synchronous=NORMAL");
           !s.ok()) {
         return s;
       }
@@ -834,7 +844,7 @@ SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                              SqliteStoreOptions options) {
+                                                               SqliteStoreOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = std::move(options);

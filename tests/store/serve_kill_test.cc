@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -174,15 +174,16 @@ TEST(ServeKill, KilledAtRandomMomentsAndFedWhatWasNotAcknowledgedEndsAsOneRun) {
   std::string answers;
   const auto t0 = std::chrono::steady_clock::now();
   RunOnce(test::TempStorePath("probe"), lines, 0, std::nullopt, {}, rng, nullptr);
-  const auto whole = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - t0);
+  const auto whole =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
   while (kills < trials) {
     // Spread the kills over the week: ahead of schedule, or one time in
     // five, kill while it opens the store (no answer yet); else after a few
     // answers. Then up to 150 µs more (5 ms while opening).
     const size_t left = lines.size() - next;
     const size_t span = left / static_cast<size_t>(trials - kills) + 1;
-    const bool ahead = next * static_cast<size_t>(trials) > lines.size() * static_cast<size_t>(kills);
+    const bool ahead =
+        next * static_cast<size_t>(trials) > lines.size() * static_cast<size_t>(kills);
     const size_t after_answers = ahead || rng() % 5 == 0 ? 0 : 1 + rng() % span;
     const std::chrono::microseconds delay(
         static_cast<int64_t>(after_answers == 0 ? rng() % 5000 : rng() % 150));
@@ -198,8 +199,8 @@ TEST(ServeKill, KilledAtRandomMomentsAndFedWhatWasNotAcknowledgedEndsAsOneRun) {
   std::cout << "[ kill -9  ] " << kills << " kills over " << lines.size() << " lines ("
             << by_killed_runs << " acknowledged by runs later killed; " << mid_stream
             << " kills between two answers, " << at_open
-            << " before the first; a run of the whole week takes "
-            << whole.count() / 1000 << " ms)\n";
+            << " before the first; a run of the whole week takes " << whole.count() / 1000
+            << " ms)\n";
   EXPECT_GT(mid_stream, kills / 5);
 
   // Each acknowledged answer is for the line it follows: answers come in

@@ -27,9 +27,9 @@
 namespace kefu {
 namespace {
 
-using ::testing::HasSubstr;
 using test::SampleEvents;
 using test::TempStorePath;
+using ::testing::HasSubstr;
 
 SqliteStoreOptions Options(int64_t snapshot_every = 100000) {
   SqliteStoreOptions o;

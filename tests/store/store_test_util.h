@@ -33,8 +33,8 @@ inline std::vector<ShopEvent> SampleEvents(uint64_t seed, int orders_per_day, in
 // A path for a new store, nothing there yet (nor beside it).
 inline std::string TempStorePath(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
-  std::filesystem::path dir = std::filesystem::path(tmp ? tmp : "/tmp") /
-                              ("kefu-store-test-" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::path(tmp ? tmp : "/tmp") / ("kefu-store-test-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / (name + ".db")).string();
   for (const char* suffix : {"", "-wal", "-shm", "-lock", ".creating"}) {

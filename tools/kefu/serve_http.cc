@@ -46,8 +46,7 @@ int StatusFor(const absl::Status& s) {
 }
 
 bool Loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost" ||
-         host.rfind("127.", 0) == 0;
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
 }
 
 }  // namespace
@@ -111,10 +110,11 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
     for (size_t k = 0; k <= results->size(); ++k) {
       const int64_t next = k < results->size() ? event_lines[k] : line + 1;
       for (; b < bad.size() && bad[b].first < next; ++b) {
-        out += nlohmann::ordered_json{{"line", bad[b].first}, {"result", "bad"},
-                                      {"error", bad[b].second}}
-                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-               "\n";
+        out +=
+            nlohmann::ordered_json{
+                {"line", bad[b].first}, {"result", "bad"}, {"error", bad[b].second}}
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+            "\n";
       }
       if (k < results->size()) {
         out += EventAnswer(event_lines[k], events[k], (*results)[k], lang)
@@ -187,10 +187,9 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
     Reply(res, 200, ReportJson(db, *report, lang));
   });
 
-  const int bound = port == 0 ? server.bind_to_any_port(host)
-                              : (server.bind_to_port(host, static_cast<int>(port))
-                                     ? static_cast<int>(port)
-                                     : -1);
+  const int bound =
+      port == 0 ? server.bind_to_any_port(host)
+                : (server.bind_to_port(host, static_cast<int>(port)) ? static_cast<int>(port) : -1);
   if (bound < 0) {
     err << "kefu serve: cannot listen on " << address << "\n";
     return kExitFailure;
@@ -207,8 +206,9 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
     sigwait(&stop_signals, &sig);
     server.stop();
   });
-  err << "kefu serve: listening on http://" << (host.find(':') != std::string::npos ? "[" + host + "]" : host)
-      << ":" << bound << "/" << std::endl;
+  err << "kefu serve: listening on http://"
+      << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << bound << "/"
+      << std::endl;
   const bool ok = server.listen_after_bind();
   if (server.is_running()) server.stop();
   pthread_kill(stopper.native_handle(), SIGTERM);

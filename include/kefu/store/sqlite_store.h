@@ -78,12 +78,11 @@ class KEFU_EXPORT SqliteStore final : public ShopStore {
   //     outcome differs from the one stored), naming what;
   //   kUnavailable: the file cannot be opened or read (the system's reason).
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
-                                                          SqliteStoreOptions options = {});
+                                                           SqliteStoreOptions options = {});
   ~SqliteStore() override;
 
   absl::StatusOr<StoredResult> Apply(const ShopEvent& event) override;
-  absl::StatusOr<std::vector<StoredResult>> ApplyBatch(
-      absl::Span<const ShopEvent> events) override;
+  absl::StatusOr<std::vector<StoredResult>> ApplyBatch(absl::Span<const ShopEvent> events) override;
   absl::StatusOr<std::vector<StoredDueItem>> Due(Timestamp now, size_t max_items = 0) override;
   absl::StatusOr<size_t> Confirm(absl::Span<const int64_t> ids) override;
   absl::Status Snapshot() override;

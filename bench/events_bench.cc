@@ -168,21 +168,24 @@ void BM_NlohmannSaxNoop(benchmark::State& state) {
 }
 BENCHMARK(BM_NlohmannSaxNoop)->Apply(LineArgs);
 
-// The lines of a generated sample day (`kefu sample`: what `kefu replay` is
-// measured on), in file order.
+// The lines of a generated sample shop (`kefu sample`: what `kefu replay`
+// is measured on), in file order.
+std::vector<std::string> GenerateLines(int days, int orders_per_day) {
+  std::vector<std::string> v;
+  kefu::SampleOptions o;
+  o.days = days;
+  o.orders_per_day = orders_per_day;
+  if (!kefu::GenerateSample(o, [&v](const kefu::ShopEvent& e) {
+         v.push_back(kefu::FormatEvent(e));
+       }).ok()) {
+    std::abort();
+  }
+  return v;
+}
+
+// A sample day of 5,000 orders.
 const std::vector<std::string>& SampleLines() {
-  static const std::vector<std::string> lines = [] {
-    std::vector<std::string> v;
-    kefu::SampleOptions o;
-    o.days = 1;
-    o.orders_per_day = 5000;
-    if (!kefu::GenerateSample(o, [&v](const kefu::ShopEvent& e) {
-           v.push_back(kefu::FormatEvent(e));
-         }).ok()) {
-      std::abort();
-    }
-    return v;
-  }();
+  static const std::vector<std::string> lines = GenerateLines(1, 5000);
   return lines;
 }
 
@@ -226,18 +229,7 @@ BENCHMARK(BM_SampleDay_NlohmannDomParse);
 // file order: one pass over all of them per iteration, one iteration per
 // repetition, so that repetition 1 is the cold one.
 const std::vector<std::string>& SampleWeekLines() {
-  static const std::vector<std::string> lines = [] {
-    std::vector<std::string> v;
-    kefu::SampleOptions o;
-    o.days = 7;
-    o.orders_per_day = 2000;
-    if (!kefu::GenerateSample(o, [&v](const kefu::ShopEvent& e) {
-           v.push_back(kefu::FormatEvent(e));
-         }).ok()) {
-      std::abort();
-    }
-    return v;
-  }();
+  static const std::vector<std::string> lines = GenerateLines(7, 2000);
   return lines;
 }
 

@@ -351,14 +351,14 @@ int RunServe(const StoreArgs& a, Streams io) {
   return kExitOk;
 }
 
-int RunReport(StoreArgs a, Streams io) {
-  a.store.read_only = true;
-  std::unique_ptr<SqliteStore> store = OpenStore("report", a, io.err);
-  if (!store) return kExitFailure;
-  absl::StatusOr<ReplayReport> report = store->Report(a.until);
+// The store's report on standard output, as `kefu <cmd>` prints it: JSON,
+// or the text report titled with the command. False when it cannot be
+// built (the reason on io.err) or written.
+bool PrintStoreReport(std::string_view cmd, SqliteStore& store, const StoreArgs& a, Streams io) {
+  absl::StatusOr<ReplayReport> report = store.Report(a.until);
   if (!report.ok()) {
-    io.err << "kefu report: " << report.status().message() << "\n";
-    return kExitFailure;
+    io.err << "kefu " << cmd << ": " << report.status().message() << "\n";
+    return false;
   }
   if (a.json) {
     io.out << ReportJson(a.db, *report, a.lang)
@@ -368,11 +368,19 @@ int RunReport(StoreArgs a, Streams io) {
     std::ostringstream text;
     PrintText(text, a.db, *report, a.limit, a.lang);
     std::string t = std::move(text).str();
-    if (t.rfind("kefu replay ", 0) == 0) t.replace(0, 12, "kefu report ");  // the title
+    constexpr std::string_view kTitle = "kefu replay ";
+    if (t.rfind(kTitle, 0) == 0) t.replace(0, kTitle.size(), "kefu " + std::string(cmd) + " ");
     io.out << t;
   }
   io.out.flush();
-  return io.out ? kExitOk : kExitFailure;
+  return static_cast<bool>(io.out);
+}
+
+int RunReport(StoreArgs a, Streams io) {
+  a.store.read_only = true;
+  std::unique_ptr<SqliteStore> store = OpenStore("report", a, io.err);
+  if (!store) return kExitFailure;
+  return PrintStoreReport("report", *store, a, io) ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -426,22 +434,10 @@ int ReplayIntoStore(const StoreArgs& a, Streams io) {
     if (batch.size() >= a.batch && !flush()) return kExitFailure;
   }
   if (!flush()) return kExitFailure;
-  absl::StatusOr<ReplayReport> report = store->Report(a.until);
-  if (!report.ok()) {
-    io.err << "kefu replay: " << report.status().message() << "\n";
-    return kExitFailure;
-  }
-  if (a.json) {
-    io.out << ReportJson(a.db, *report, a.lang)
-                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-           << "\n";
-  } else {
-    PrintText(io.out, a.db, *report, a.limit, a.lang);
-  }
-  io.out.flush();
+  const bool printed = PrintStoreReport("replay", *store, a, io);
   io.err << "kefu replay: " << taken << " events into " << a.db << " (journal entry "
          << store->journal_seq() << "), " << bad << " bad lines, " << blank << " blank\n";
-  return io.out ? kExitOk : kExitFailure;
+  return printed ? kExitOk : kExitFailure;
 }
 
 

@@ -90,6 +90,29 @@ struct TeamLedger::Impl {
   absl::flat_hash_map<std::string, Buyer> buyers;
   std::map<std::string, Conversion, std::less<>> conversions;
 
+  // ---- shifts
+  struct Stretch {
+    std::string agent;
+    std::string channel;
+    Timestamp from;
+    Timestamp to = absl::InfiniteFuture();  // open
+  };
+  std::vector<Stretch> stretches;
+  struct OnShift {
+    std::vector<std::string> channels;
+    bool away = false;
+  };
+  std::map<std::string, OnShift, std::less<>> on_shift;
+
+  void Close(std::string_view agent, Timestamp at) {
+    for (Stretch& s : stretches) {
+      if (s.agent == agent && s.to == absl::InfiniteFuture()) s.to = std::max(at, s.from);
+    }
+  }
+  void Open(std::string_view agent, const std::vector<std::string>& channels, Timestamp at) {
+    for (const std::string& c : channels) stretches.push_back({std::string(agent), c, at});
+  }
+
   bool Counted(Timestamp t) const {
     const LocalDay day = options.calendar.DayOf(t);
     const Duration tod = t - options.calendar.StartOfDay(day);
@@ -201,6 +224,74 @@ struct TeamLedger::Impl {
     days[day].done--;
   }
 };
+
+absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(
+    std::string_view agent, std::string_view shift, std::vector<std::string> channels,
+    Timestamp at) {
+  Impl& m = *impl_;
+  if (agent.empty()) return absl::InvalidArgumentError("SH-SHIFTS: a shift needs an agent");
+  if (channels.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SH-SHIFTS: ", std::string(agent), "'s shift names no channel"));
+  }
+  const ShiftTemplate* t = m.options.shifts.Find(shift);
+  if (t == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SH-SHIFTS: no shift named \"", std::string(shift), "\""));
+  }
+  if (m.on_shift.find(agent) != m.on_shift.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("SH-SHIFTS: ", std::string(agent), " is on a shift already"));
+  }
+  const LocalDay day = m.options.calendar.DayOf(at);
+  const Duration arrived = at - m.options.calendar.StartOfDay(day);
+  m.Open(agent, channels, at);
+  m.on_shift.emplace(std::string(agent), Impl::OnShift{std::move(channels), false});
+  return m.options.shifts.Arrival(*t, arrived);
+}
+
+void TeamLedger::ShiftEnded(std::string_view agent, Timestamp at) {
+  auto it = impl_->on_shift.find(agent);
+  if (it == impl_->on_shift.end()) return;
+  impl_->Close(agent, at);
+  impl_->on_shift.erase(it);
+}
+
+std::optional<Decision> TeamLedger::SeatLeft(std::string_view agent, Timestamp at,
+                                             bool handed_over) {
+  auto it = impl_->on_shift.find(agent);
+  if (it == impl_->on_shift.end() || it->second.away) return std::nullopt;
+  it->second.away = true;
+  impl_->Close(agent, at);
+  if (handed_over) return std::nullopt;
+  std::string channels;
+  for (const std::string& c : it->second.channels) {
+    if (!channels.empty()) channels += "、";
+    channels += c;
+  }
+  return impl_->options.shifts.LeftWithoutHandover(agent, channels);
+}
+
+void TeamLedger::SeatReturned(std::string_view agent, Timestamp at) {
+  auto it = impl_->on_shift.find(agent);
+  if (it == impl_->on_shift.end() || !it->second.away) return;
+  it->second.away = false;
+  impl_->Open(agent, it->second.channels, at);
+}
+
+std::vector<Decision> TeamLedger::CoverageGaps(LocalDay day) const {
+  const BusinessCalendar& cal = impl_->options.calendar;
+  const Timestamp start = cal.StartOfDay(day);
+  const Timestamp end = cal.StartOfDay(day + 1);
+  std::vector<ShiftPolicy::Staffing> staffing;
+  for (const Impl::Stretch& s : impl_->stretches) {
+    if (s.to <= start || s.from >= end) continue;
+    const Timestamp from = std::max(s.from, start);
+    const Timestamp to = std::min(s.to, end);
+    staffing.push_back({s.agent, s.channel, from - start, to - start});
+  }
+  return impl_->options.shifts.Gaps(staffing);
+}
 
 absl::StatusOr<TeamLedger> TeamLedger::Create(Options options) {
   const ResponsePolicy& r = options.response;

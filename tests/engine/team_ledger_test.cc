@@ -251,6 +251,79 @@ TEST(TeamLedger, InquiriesConvertWhenTheBuyerOrdersAfterAsking) {
   EXPECT_EQ(ledger.AgentConversion("nobody").rate(), std::nullopt);
 }
 
+// SH-SHIFTS, SH-HANDOVER: arriving 10 minutes or more before the shift is on
+// time; later is a finding; shifts are checked.
+TEST(TeamLedger, ShiftStartsAreCheckedAgainstTheHandoverWindow) {
+  TeamLedger ledger;
+  const std::vector<std::string> all = {"旺旺", "商城", "53客服"};
+  absl::StatusOr<std::optional<Decision>> ok =
+      ledger.ShiftStarted("小王", "early", all, Cst(2026, 11, 3, 8, 48));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_FALSE(ok->has_value());
+  absl::StatusOr<std::optional<Decision>> late =
+      ledger.ShiftStarted("小李", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 25));
+  ASSERT_TRUE(late.ok()) << late.status();
+  ASSERT_TRUE(late->has_value());
+  EXPECT_EQ((*late)->rule, "SH-HANDOVER");
+  EXPECT_EQ((*late)->verdict, Verdict::kRefused);
+  EXPECT_THAT((*late)->Reason(Language::kEn), HasSubstr("arrived 5 minutes early"));
+
+  EXPECT_EQ(ledger.ShiftStarted("小王", "early", all, Cst(2026, 11, 3, 9)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger.ShiftStarted("小张", "night", all, Cst(2026, 11, 3, 9)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger.ShiftStarted("小张", "early", {}, Cst(2026, 11, 3, 9)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger.ShiftStarted("", "early", all, Cst(2026, 11, 3, 9)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// SH-COVERAGE: every channel staffed at every hour of service (09:00-24:00);
+// a seat left without a handover is a finding and leaves its channels empty.
+TEST(TeamLedger, CoverageGapsNameTheChannelAndTheHour) {
+  TeamLedger ledger;
+  const std::vector<std::string> all = {"旺旺", "商城", "53客服"};
+  // Tuesday 3 November: early, middle and late cover the whole day.
+  ASSERT_TRUE(ledger.ShiftStarted("小王", "early", all, Cst(2026, 11, 3, 8, 45)).ok());
+  ASSERT_TRUE(ledger.ShiftStarted("小李", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 15)).ok());
+  ASSERT_TRUE(ledger.ShiftStarted("小张", "late", all, Cst(2026, 11, 3, 15, 45)).ok());
+  ledger.ShiftEnded("小王", Cst(2026, 11, 3, 18, 30));
+  ledger.ShiftEnded("小李", Cst(2026, 11, 3, 21));
+  // 小张's shift is still open: staffed to the end of the day.
+  EXPECT_TRUE(ledger.CoverageGaps(LocalDay(2026, 11, 3)).empty());
+
+  // Wednesday: 小王 leaves the seat 12:00-12:30 without a handover; 小李
+  // covers 旺旺 only.
+  ledger.ShiftEnded("小张", Cst(2026, 11, 4, 0));
+  ASSERT_TRUE(ledger.ShiftStarted("小王", "early", all, Cst(2026, 11, 4, 8, 45)).ok());
+  ASSERT_TRUE(ledger.ShiftStarted("小李", "middle", {"旺旺"}, Cst(2026, 11, 4, 11, 15)).ok());
+  const std::optional<Decision> left = ledger.SeatLeft("小王", Cst(2026, 11, 4, 12), false);
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(left->rule, "SH-COVERAGE");
+  EXPECT_THAT(left->Reason(Language::kEn), HasSubstr("小王 left the seat without handing over"));
+  EXPECT_FALSE(ledger.SeatLeft("小王", Cst(2026, 11, 4, 12, 5), false).has_value());  // away
+  ledger.SeatReturned("小王", Cst(2026, 11, 4, 12, 30));
+  EXPECT_FALSE(ledger.SeatLeft("小王", Cst(2026, 11, 4, 14), true).has_value());  // handed over
+  ledger.SeatReturned("小王", Cst(2026, 11, 4, 14));  // back at once: no gap
+  ledger.ShiftEnded("小王", Cst(2026, 11, 4, 18, 30));
+  ledger.ShiftEnded("小李", Cst(2026, 11, 4, 21));
+  std::vector<std::string> gaps;
+  for (const Decision& d : ledger.CoverageGaps(LocalDay(2026, 11, 4))) {
+    EXPECT_EQ(d.rule, "SH-COVERAGE");
+    gaps.push_back(d.Reason(Language::kEn));
+  }
+  // 12:00-12:30 leaves 商城 and 53客服 empty; after 18:30 only 旺旺 is
+  // staffed until 21:00, then nobody (nobody started the late shift).
+  EXPECT_THAT(gaps, ::testing::Contains("nobody on 商城 from 12:00"));
+  EXPECT_THAT(gaps, ::testing::Contains("nobody on 53客服 from 12:00"));
+  EXPECT_THAT(gaps, ::testing::Not(::testing::Contains("nobody on 旺旺 from 12:00")));
+  EXPECT_THAT(gaps, ::testing::Contains("nobody on 商城 from 18:00"));
+  EXPECT_THAT(gaps, ::testing::Not(::testing::Contains("nobody on 旺旺 from 20:00")));
+  EXPECT_THAT(gaps, ::testing::Contains("nobody on 旺旺 from 21:00"));
+  EXPECT_THAT(gaps, ::testing::Contains("nobody on 旺旺 from 23:00"));
+  EXPECT_THAT(gaps, ::testing::Not(::testing::Contains("nobody on 旺旺 from 9:00")));
+}
+
 // Fed from a Shop: a reply the Shop applied ends the round.
 TEST(TeamLedger, ObservesTheShopsAppliedEvents) {
   absl::StatusOr<std::unique_ptr<Shop>> shop = Shop::Create();

@@ -26,6 +26,11 @@
 //   - conversion: a buyer who asked belongs to the agent who first answered
 //     them; the buyer ordering afterwards (an order whose buyer IM name is
 //     theirs) converts. Per agent: buyers asked, buyers who ordered.
+//   - shifts (SH-SHIFTS, SH-COVERAGE, SH-HANDOVER): agents start a shift of
+//     the ShiftPolicy's templates on channels, leave the seat and come back,
+//     end the shift. A start later than the handover window is a finding, a
+//     seat left without a handover is one, and CoverageGaps(day) names every
+//     hour of service a channel had nobody on it.
 //
 // Times are local to the calendar. Events should come in time order per
 // conversation; a reply dated before its round began is taken as answering
@@ -115,6 +120,7 @@ class KEFU_EXPORT TeamLedger {
   struct Options {
     TargetPolicy targets;
     ResponsePolicy response;
+    ShiftPolicy shifts;
     BusinessCalendar calendar = BusinessCalendar::Default();
   };
 
@@ -168,6 +174,26 @@ class KEFU_EXPORT TeamLedger {
   Conversion AgentConversion(std::string_view agent) const;
   // Agents who answered any round or buyer, in name order.
   std::vector<std::string> Agents() const;
+
+  // SH-SHIFTS: `agent` starts the shift named `shift` (a template of
+  // Options::shifts) on `channels` at `at`. Returns the SH-HANDOVER finding
+  // when the agent arrived later than the handover window before the
+  // shift's start. kInvalidArgument for an empty agent or channel list, or
+  // an unknown shift; kFailedPrecondition when the agent is on a shift.
+  absl::StatusOr<std::optional<Decision>> ShiftStarted(std::string_view agent,
+                                                       std::string_view shift,
+                                                       std::vector<std::string> channels,
+                                                       Timestamp at);
+  // The agent's shift ends (no-op when none is open).
+  void ShiftEnded(std::string_view agent, Timestamp at);
+  // SH-COVERAGE: the agent leaves the seat; not `handed_over`, the finding.
+  // Their channels are unstaffed until SeatReturned. No-op (nullopt) when the
+  // agent is not on a shift or already away.
+  std::optional<Decision> SeatLeft(std::string_view agent, Timestamp at, bool handed_over);
+  void SeatReturned(std::string_view agent, Timestamp at);
+  // SH-COVERAGE: each hour of `day`'s service a channel had nobody on it
+  // (a shift still open counts as staffed to the end of the day).
+  std::vector<Decision> CoverageGaps(LocalDay day) const;
 
  private:
   struct Impl;

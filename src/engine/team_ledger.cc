@@ -16,6 +16,8 @@
 #include "absl/time/civil_time.h"
 #include "kefu/engine/conversation.h"
 #include "kefu/machines/order.h"
+#include "kefu/machines/ticket.h"
+#include "kefu/policies/ticket_policies.h"
 
 namespace kefu {
 namespace {
@@ -89,6 +91,22 @@ struct TeamLedger::Impl {
   };
   absl::flat_hash_map<std::string, Buyer> buyers;
   std::map<std::string, Conversion, std::less<>> conversions;
+
+  // ---- score cards
+  struct Cases {
+    int64_t good = 0;
+    int64_t total = 0;
+  };
+  struct CardState {
+    std::array<Cases, kScorePartCount> cases;
+    std::array<std::optional<int>, kScorePartCount> judged;
+    std::optional<int> exam;
+  };
+  std::map<std::pair<std::string, absl::CivilMonth>, CardState> cards;
+
+  CardState& CardOf(std::string_view agent, Timestamp at) {
+    return cards[{std::string(agent), absl::CivilMonth(options.calendar.DayOf(at))}];
+  }
 
   // ---- shifts
   struct Stretch {
@@ -225,6 +243,77 @@ struct TeamLedger::Impl {
   }
 };
 
+bool TeamLedger::IsMeasured(ScorePart part) {
+  return part == ScorePart::kAfterSalesRecord || part == ScorePart::kAfterSalesSpeed ||
+         part == ScorePart::kAfterSalesCost;
+}
+
+absl::Status TeamLedger::RecordCase(std::string_view agent, ScorePart part, bool good,
+                                    Timestamp at) {
+  if (!IsMeasured(part)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "KPI-SCORE: ", std::string(ScorePartName(part)), " is judged, not counted from cases"));
+  }
+  if (agent.empty()) return absl::InvalidArgumentError("KPI-SCORE: a case needs an agent");
+  Impl::Cases& c = impl_->CardOf(agent, at).cases[static_cast<size_t>(part)];
+  c.total++;
+  if (good) c.good++;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Decision> TeamLedger::Judge(std::string_view agent, ScorePart part, int score,
+                                           StaffRole by_role, Timestamp at) {
+  const Options& o = impl_->options;
+  if (IsMeasured(part)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "KPI-SCORE: ", std::string(ScorePartName(part)), " is counted from cases, not judged"));
+  }
+  if (agent.empty()) return absl::InvalidArgumentError("KPI-SCORE: a score needs an agent");
+  if (absl::Status s = o.score_card.CheckJudged(part, score); !s.ok()) return s;
+  if (std::optional<Decision> refused = o.roles.Refusal(by_role, TeamAction::kChangeScore)) {
+    return *refused;
+  }
+  impl_->CardOf(agent, at).judged[static_cast<size_t>(part)] = score;
+  return o.score_card.Judged(agent, part, score);
+}
+
+absl::StatusOr<Decision> TeamLedger::ExamTaken(std::string_view agent, int score, Timestamp at) {
+  if (agent.empty()) return absl::InvalidArgumentError("KPI-EXAM: an exam needs an agent");
+  absl::StatusOr<Decision> d = impl_->options.exam.Evaluate(score);
+  if (!d.ok()) return d.status();
+  impl_->CardOf(agent, at).exam = score;
+  return d;
+}
+
+ScoreCard TeamLedger::Card(std::string_view agent, absl::CivilMonth month) const {
+  const Options& o = impl_->options;
+  ScoreCard card;
+  card.agent = std::string(agent);
+  card.month = month;
+  card.full = o.score_card.Total();
+  auto it = impl_->cards.find({std::string(agent), month});
+  const Impl::CardState empty;
+  const Impl::CardState& st = it == impl_->cards.end() ? empty : it->second;
+  for (int i = 0; i < kScorePartCount; ++i) {
+    const ScorePart part = static_cast<ScorePart>(i);
+    std::optional<int> score;
+    if (IsMeasured(part)) {
+      absl::StatusOr<int> m = o.score_card.Measured(part, st.cases[i].good, st.cases[i].total);
+      if (m.ok()) score = *m;
+    } else {
+      score = st.judged[i];
+    }
+    card.parts[i] = score;
+    if (score.has_value()) {
+      card.total += *score;
+      card.possible += o.score_card.Weight(part);
+    }
+  }
+  card.exam = st.exam;
+  card.exam_passed = st.exam.has_value() && *st.exam >= o.exam.pass_mark;
+  return card;
+}
+
 absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(
     std::string_view agent, std::string_view shift, std::vector<std::string> channels,
     Timestamp at) {
@@ -341,7 +430,20 @@ absl::StatusOr<Decision> TeamLedger::StartMonth(absl::CivilMonth month,
 }
 
 Ruling TeamLedger::Observe(const ShopEvent& event, const Outcome& outcome) {
-  if (outcome.audit.duplicate || outcome.audit.refused) return {};
+  if (outcome.audit.duplicate) return {};
+  // Score cases: a refused registration counts too (it is the case).
+  if (std::holds_alternative<TicketEvent>(event.event) && !outcome.audit.agent.empty()) {
+    for (const Decision& d : outcome.decisions) {
+      if (d.rule == RegisterPolicy::kRule) {
+        (void)RecordCase(outcome.audit.agent, ScorePart::kAfterSalesRecord,
+                         d.verdict == Verdict::kAllowed, outcome.audit.at);
+      } else if (d.rule == PostageCapPolicy::kRule) {
+        (void)RecordCase(outcome.audit.agent, ScorePart::kAfterSalesCost,
+                         d.verdict == Verdict::kAllowed, outcome.audit.at);
+      }
+    }
+  }
+  if (outcome.audit.refused) return {};
   if (const OrderEvent* o = std::get_if<OrderEvent>(&event.event)) {
     if (const kefu::OrderPlaced* placed = std::get_if<kefu::OrderPlaced>(o)) {
       return impl_->OrderPlaced(event.key, *placed);

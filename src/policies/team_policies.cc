@@ -233,6 +233,13 @@ absl::Status ScoreCardPolicy::CheckJudged(ScorePart part, int score) const {
                                                  " is scored 0..", w, ", not ", score));
 }
 
+Decision ScoreCardPolicy::Judged(std::string_view agent, ScorePart part, int score) const {
+  return Make(kRule, Verdict::kAllowed,
+              {"{agent}的{part}评分：{score}/{weight}", "{agent}'s {part}: {score} of {weight}"},
+              {Figure{"agent", std::string(agent)}, Figure{"part", ScorePartTerm(part)},
+               Figure{"score", int64_t{score}}, Figure{"weight", int64_t{Weight(part)}}});
+}
+
 absl::StatusOr<Decision> ExamPolicy::Evaluate(int score) const {
   if (score < 0 || score > max_score) {
     return absl::InvalidArgumentError(

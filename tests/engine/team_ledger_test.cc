@@ -324,6 +324,95 @@ TEST(TeamLedger, CoverageGapsNameTheChannelAndTheHour) {
   EXPECT_THAT(gaps, ::testing::Not(::testing::Contains("nobody on 旺旺 from 9:00")));
 }
 
+// KPI-SCORE, KPI-EXAM, FB-ROLES: the monthly card per agent.
+TEST(TeamLedger, ScoreCardsCountCasesTakeJudgedScoresAndExams) {
+  TeamLedger ledger;
+  const Timestamp nov = Cst(2026, 11, 10, 10);
+  // Measured: 3 of 4 registrations complete -> 4 of 5 (half up); cost 1 of 2
+  // -> 5 of 10; speed has no case -> full marks.
+  for (bool good : {true, true, true, false}) {
+    ASSERT_TRUE(ledger.RecordCase("小王", ScorePart::kAfterSalesRecord, good, nov).ok());
+  }
+  ASSERT_TRUE(ledger.RecordCase("小王", ScorePart::kAfterSalesCost, true, nov).ok());
+  ASSERT_TRUE(ledger.RecordCase("小王", ScorePart::kAfterSalesCost, false, nov).ok());
+  EXPECT_EQ(ledger.RecordCase("小王", ScorePart::kAttitude, true, nov).code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Judged: a supervisor scores attitude 18; an agent may not; a score above
+  // the weight is an error.
+  absl::StatusOr<Decision> judged =
+      ledger.Judge("小王", ScorePart::kAttitude, 18, StaffRole::kSupervisor, nov);
+  ASSERT_TRUE(judged.ok()) << judged.status();
+  EXPECT_EQ(judged->rule, "KPI-SCORE");
+  EXPECT_EQ(judged->verdict, Verdict::kAllowed);
+  EXPECT_THAT(judged->Reason(Language::kEn), HasSubstr("18 of 20"));
+  absl::StatusOr<Decision> refused =
+      ledger.Judge("小王", ScorePart::kSalesSkill, 20, StaffRole::kAgent, nov);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->rule, "FB-ROLES");
+  EXPECT_EQ(refused->verdict, Verdict::kRefused);
+  EXPECT_EQ(ledger.Judge("小王", ScorePart::kAttitude, 21, StaffRole::kManager, nov).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger.Judge("小王", ScorePart::kAfterSalesCost, 5, StaffRole::kManager, nov)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // The QC inspector may change a score (the seed's QC role).
+  ASSERT_TRUE(ledger.Judge("小王", ScorePart::kNewProductPitch, 6, StaffRole::kQcInspector, nov).ok());
+
+  absl::StatusOr<Decision> exam = ledger.ExamTaken("小王", 72, nov);
+  ASSERT_TRUE(exam.ok()) << exam.status();
+  EXPECT_EQ(exam->rule, "KPI-EXAM");
+  EXPECT_EQ(ledger.ExamTaken("小王", 101, nov).status().code(), absl::StatusCode::kInvalidArgument);
+
+  const ScoreCard card = ledger.Card("小王", absl::CivilMonth(2026, 11));
+  auto part = [&](ScorePart p) { return card.parts[static_cast<size_t>(p)]; };
+  EXPECT_EQ(part(ScorePart::kAfterSalesRecord), 4);
+  EXPECT_EQ(part(ScorePart::kAfterSalesCost), 5);
+  EXPECT_EQ(part(ScorePart::kAfterSalesSpeed), 5);
+  EXPECT_EQ(part(ScorePart::kAttitude), 18);
+  EXPECT_EQ(part(ScorePart::kSalesSkill), std::nullopt);  // the agent's own score was refused
+  EXPECT_EQ(part(ScorePart::kNewProductPitch), 6);
+  EXPECT_EQ(card.total, 4 + 5 + 5 + 18 + 6);
+  EXPECT_EQ(card.possible, 5 + 10 + 5 + 20 + 6);
+  EXPECT_EQ(card.full, 90);
+  EXPECT_EQ(card.exam, 72);
+  EXPECT_TRUE(card.exam_passed);
+  // Another month's card is empty but for full-mark measured parts.
+  const ScoreCard dec = ledger.Card("小王", absl::CivilMonth(2026, 12));
+  EXPECT_EQ(dec.total, 20);
+  EXPECT_EQ(dec.exam, std::nullopt);
+}
+
+// Fed from a Shop: a ticket's AS-REGISTER decision is a registration case
+// for the agent who registered it, refused or not.
+TEST(TeamLedger, TicketOutcomesAreScoreCases) {
+  TeamLedger ledger;
+  ShopEvent e{"T1", TicketEvent{}};
+  Outcome registered;
+  registered.audit.agent = "小王";
+  registered.audit.at = Cst(2026, 11, 10, 10);
+  Decision ok;
+  ok.rule = "AS-REGISTER";
+  ok.verdict = Verdict::kAllowed;
+  registered.decisions.push_back(ok);
+  ledger.Observe(e, registered);
+  Outcome incomplete = registered;
+  incomplete.audit.refused = true;
+  incomplete.decisions[0].verdict = Verdict::kRefused;
+  ledger.Observe(e, incomplete);
+  Outcome capped = registered;
+  capped.decisions[0].rule = "AS-POSTAGE-CAP";
+  capped.decisions[0].verdict = Verdict::kAdjusted;
+  ledger.Observe(e, capped);
+  Outcome duplicate = registered;
+  duplicate.audit.duplicate = true;
+  ledger.Observe(e, duplicate);
+  const ScoreCard card = ledger.Card("小王", absl::CivilMonth(2026, 11));
+  EXPECT_EQ(card.parts[static_cast<size_t>(ScorePart::kAfterSalesRecord)], 3);  // 1 of 2 of 5
+  EXPECT_EQ(card.parts[static_cast<size_t>(ScorePart::kAfterSalesCost)], 0);    // 0 of 1
+}
+
 // Fed from a Shop: a reply the Shop applied ends the round.
 TEST(TeamLedger, ObservesTheShopsAppliedEvents) {
   absl::StatusOr<std::unique_ptr<Shop>> shop = Shop::Create();

@@ -26,6 +26,13 @@
 //   - conversion: a buyer who asked belongs to the agent who first answered
 //     them; the buyer ordering afterwards (an order whose buyer IM name is
 //     theirs) converts. Per agent: buyers asked, buyers who ordered.
+//   - score cards (KPI-SCORE, KPI-EXAM): per agent and month. The measured
+//     parts count cases: a ticket event's AS-REGISTER decision (allowed or
+//     refused) is a registration case, its AS-POSTAGE-CAP decision (allowed;
+//     adjusted to the cap or refused is not good) a cost case, for the
+//     event's agent; RecordCase adds any other (AS-RESOLVE speed, order
+//     drive). The judged parts come from a supervisor (Judge), who needs
+//     FB-ROLES' change_score role; exams from ExamTaken.
 //   - shifts (SH-SHIFTS, SH-COVERAGE, SH-HANDOVER): agents start a shift of
 //     the ShiftPolicy's templates on channels, leave the seat and come back,
 //     end the shift. A start later than the handover window is a finding, a
@@ -42,6 +49,7 @@
 #ifndef KEFU_ENGINE_TEAM_LEDGER_H_
 #define KEFU_ENGINE_TEAM_LEDGER_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -107,6 +115,20 @@ struct Conversion {
   std::optional<Rate> rate() const;
 };
 
+// An agent's month on the KPI-SCORE card.
+struct ScoreCard {
+  std::string agent;
+  absl::CivilMonth month;
+  // By ScorePart, in enum order: the part's score; nullopt for a judged part
+  // nobody scored yet. Measured parts with no case score full marks.
+  std::array<std::optional<int>, kScorePartCount> parts;
+  int total = 0;      // the parts scored
+  int possible = 0;   // the weights of the parts scored
+  int full = 0;       // every weight: 90 with the seed's
+  std::optional<int> exam;  // the month's last exam score (KPI-EXAM)
+  bool exam_passed = false;
+};
+
 // A week's targets and what was done (KPI-CARRY).
 struct WeekTargets {
   LocalDay monday;
@@ -121,6 +143,9 @@ class KEFU_EXPORT TeamLedger {
     TargetPolicy targets;
     ResponsePolicy response;
     ShiftPolicy shifts;
+    ScoreCardPolicy score_card;
+    ExamPolicy exam;
+    RolePolicy roles;
     BusinessCalendar calendar = BusinessCalendar::Default();
   };
 
@@ -174,6 +199,25 @@ class KEFU_EXPORT TeamLedger {
   Conversion AgentConversion(std::string_view agent) const;
   // Agents who answered any round or buyer, in name order.
   std::vector<std::string> Agents() const;
+
+  // KPI-SCORE: true for the parts counted from cases (after-sales record,
+  // speed and cost); the others are judged.
+  static bool IsMeasured(ScorePart part);
+  // A case of a measured part for `agent` in the month of `at`.
+  // kInvalidArgument for a judged part or an empty agent.
+  absl::Status RecordCase(std::string_view agent, ScorePart part, bool good, Timestamp at);
+  // A supervisor scores a judged part of `agent`'s card for the month of
+  // `at` (a later score replaces an earlier one). kInvalidArgument for a
+  // measured part or a score outside 0..weight. When `by_role` may not
+  // change a score (FB-ROLES), the FB-ROLES refusal and nothing changes;
+  // otherwise a KPI-SCORE kAllowed decision (figures "agent", "part",
+  // "score", "weight").
+  absl::StatusOr<Decision> Judge(std::string_view agent, ScorePart part, int score,
+                                 StaffRole by_role, Timestamp at);
+  // KPI-EXAM: `agent`'s exam at `at`; ExamPolicy::Evaluate's decision.
+  absl::StatusOr<Decision> ExamTaken(std::string_view agent, int score, Timestamp at);
+  // The card of `agent` for `month`.
+  ScoreCard Card(std::string_view agent, absl::CivilMonth month) const;
 
   // SH-SHIFTS: `agent` starts the shift named `shift` (a template of
   // Options::shifts) on `channels` at `at`. Returns the SH-HANDOVER finding

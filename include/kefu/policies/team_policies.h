@@ -169,6 +169,9 @@ struct KEFU_EXPORT ScoreCardPolicy {
   // A judged part given by a supervisor: kInvalidArgument (naming the part
   // and its weight) outside 0..weight.
   absl::Status CheckJudged(ScorePart part, int score) const;
+  // kAllowed: `agent`'s judged `part` is scored `score` (figures "agent",
+  // "part", "score", "weight"). REQUIRES: CheckJudged(part, score) is OK.
+  Decision Judged(std::string_view agent, ScorePart part, int score) const;
 };
 
 // KPI-EXAM: a training stage ends in an exam scored out of `max_score`;

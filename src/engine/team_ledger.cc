@@ -108,6 +108,8 @@ struct TeamLedger::Impl {
     return cards[{std::string(agent), absl::CivilMonth(options.calendar.DayOf(at))}];
   }
 
+  std::vector<TeamReport> reports;
+
   // ---- shifts
   struct Stretch {
     std::string agent;
@@ -312,6 +314,26 @@ ScoreCard TeamLedger::Card(std::string_view agent, absl::CivilMonth month) const
   card.exam = st.exam;
   card.exam_passed = st.exam.has_value() && *st.exam >= o.exam.pass_mark;
   return card;
+}
+
+absl::StatusOr<Ruling> TeamLedger::Reported(ReportKind kind, std::string_view from,
+                                            std::string_view summary, Timestamp at) {
+  if (from.empty() || summary.empty()) {
+    return absl::InvalidArgumentError("FB-REPORT: a report needs who raised it and a summary");
+  }
+  impl_->reports.push_back({kind, std::string(from), std::string(summary), at});
+  return impl_->options.report.Raised(kind, from, summary);
+}
+
+std::vector<TeamReport> TeamLedger::ReportsBetween(Timestamp from, Timestamp to) const {
+  std::vector<TeamReport> out;
+  for (const TeamReport& r : impl_->reports) {
+    if (r.at >= from && r.at < to) out.push_back(r);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const TeamReport& a, const TeamReport& b) {
+    return a.kind != b.kind ? a.kind < b.kind : a.at < b.at;
+  });
+  return out;
 }
 
 absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(

@@ -413,6 +413,31 @@ TEST(TeamLedger, TicketOutcomesAreScoreCases) {
   EXPECT_EQ(card.parts[static_cast<size_t>(ScorePart::kAfterSalesCost)], 0);    // 0 of 1
 }
 
+// FB-REPORT: reports upward are escalated and listed by kind.
+TEST(TeamLedger, ReportsAreEscalatedAndListedByKind) {
+  TeamLedger ledger;
+  absl::StatusOr<Ruling> r = ledger.Reported(ReportKind::kCustomerFeedback, "小王",
+                                             "三位客户说尺码偏小", Cst(2026, 11, 2, 10));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_FALSE(r->decisions.empty());
+  EXPECT_EQ(r->decisions[0].rule, "FB-REPORT");
+  ASSERT_FALSE(r->actions.empty());
+  EXPECT_EQ(r->actions[0].assignee, "supervisor");
+  ASSERT_TRUE(ledger.Reported(ReportKind::kCompetition, "小李", "对手降价到39元",
+                              Cst(2026, 11, 2, 11)).ok());
+  ASSERT_TRUE(ledger.Reported(ReportKind::kCompetition, "小王", "对手包邮",
+                              Cst(2026, 11, 3, 9)).ok());
+  EXPECT_EQ(ledger.Reported(ReportKind::kCompetition, "", "x", Cst(2026, 11, 3, 9)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<TeamReport> day =
+      ledger.ReportsBetween(Cst(2026, 11, 2, 0), Cst(2026, 11, 3, 0));
+  ASSERT_EQ(day.size(), 2u);
+  EXPECT_EQ(day[0].kind, ReportKind::kCompetition);
+  EXPECT_EQ(day[0].from, "小李");
+  EXPECT_EQ(day[1].kind, ReportKind::kCustomerFeedback);
+  EXPECT_EQ(ledger.ReportsBetween(Cst(2026, 11, 2, 0), Cst(2026, 11, 4, 0)).size(), 3u);
+}
+
 // Fed from a Shop: a reply the Shop applied ends the round.
 TEST(TeamLedger, ObservesTheShopsAppliedEvents) {
   absl::StatusOr<std::unique_ptr<Shop>> shop = Shop::Create();

@@ -33,6 +33,8 @@
 //     event's agent; RecordCase adds any other (AS-RESOLVE speed, order
 //     drive). The judged parts come from a supervisor (Judge), who needs
 //     FB-ROLES' change_score role; exams from ExamTaken.
+//   - reports upward (FB-REPORT): each of the six kinds, who raised it and
+//     when; Reported returns the escalation, ReportsBetween lists them.
 //   - shifts (SH-SHIFTS, SH-COVERAGE, SH-HANDOVER): agents start a shift of
 //     the ShiftPolicy's templates on channels, leave the seat and come back,
 //     end the shift. A start later than the handover window is a finding, a
@@ -129,6 +131,14 @@ struct ScoreCard {
   bool exam_passed = false;
 };
 
+// One report upward (FB-REPORT).
+struct TeamReport {
+  ReportKind kind;
+  std::string from;
+  std::string summary;
+  Timestamp at;
+};
+
 // A week's targets and what was done (KPI-CARRY).
 struct WeekTargets {
   LocalDay monday;
@@ -146,6 +156,7 @@ class KEFU_EXPORT TeamLedger {
     ScoreCardPolicy score_card;
     ExamPolicy exam;
     RolePolicy roles;
+    ReportPolicy report;
     BusinessCalendar calendar = BusinessCalendar::Default();
   };
 
@@ -218,6 +229,14 @@ class KEFU_EXPORT TeamLedger {
   absl::StatusOr<Decision> ExamTaken(std::string_view agent, int score, Timestamp at);
   // The card of `agent` for `month`.
   ScoreCard Card(std::string_view agent, absl::CivilMonth month) const;
+
+  // FB-REPORT: `from` (not empty) reports `kind` with `summary` at `at`;
+  // the ruling escalates it (ReportPolicy::Raised). kInvalidArgument for an
+  // empty reporter or summary.
+  absl::StatusOr<Ruling> Reported(ReportKind kind, std::string_view from,
+                                  std::string_view summary, Timestamp at);
+  // The reports made in [from, to), ordered by kind, then by time.
+  std::vector<TeamReport> ReportsBetween(Timestamp from, Timestamp to) const;
 
   // SH-SHIFTS: `agent` starts the shift named `shift` (a template of
   // Options::shifts) on `channels` at `at`. Returns the SH-HANDOVER finding

@@ -156,11 +156,13 @@ class Vocabulary {
 
   std::mutex mu_;
   absl::flat_hash_map<Key, uint32_t, KeyHash> numbers_;  // under mu_
-  uint32_t size_ = 0;                                     // under mu_
+  uint32_t size_ = 0;                                    // under mu_
   std::array<std::atomic<T*>, kCapacity / kChunk> chunks_{};
 };
 
-uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 // Times: tag in the two low bits of a varint.

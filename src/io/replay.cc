@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <istream>
 #include <map>
 #include <mutex>
@@ -65,44 +66,71 @@ absl::Status ReadInline(LineReader& in, Take& take) {
 }
 
 // Same lines, same order, same result: a second thread reads and parses
-// them in batches, at most kBatches ahead of `take` on this one.
+// them in batches, at most kBatches ahead of `take` on this one. An
+// exception on either thread reaches the caller, as it would inline, once
+// the reader has stopped.
 template <class Take>
 absl::Status ReadAhead(LineReader& in, Take& take) {
   constexpr size_t kBatchLines = 256;
   constexpr size_t kBatches = 16;
   struct Batch {
     std::vector<ParsedLine> lines;
-    absl::Status error;  // the read's error, after `lines`
-    bool last = false;   // the end of the input (or the error) follows `lines`
+    absl::Status error;         // the read's error, after `lines`
+    std::exception_ptr thrown;  // what reading threw, after `lines`
+    bool last = false;          // nothing follows `lines`
   };
   std::mutex mu;
   std::condition_variable changed;
   std::deque<Batch> ready;  // under mu
   bool stop = false;        // under mu: the applier needs no more lines
-  std::thread reader([&] {
-    LineReader::Line line;
-    for (bool last = false; !last;) {
-      Batch batch;
-      batch.lines.reserve(kBatchLines);
-      while (batch.lines.size() < kBatchLines) {
-        ParsedLine p;
-        absl::StatusOr<bool> more = ReadLine(in, line, &p);
-        if (!more.ok() || !*more) {
-          if (!more.ok()) batch.error = more.status();
-          batch.last = last = true;
-          break;
+  auto read = [&] {
+    Batch batch;
+    try {
+      LineReader::Line line;
+      for (;;) {
+        batch.lines.reserve(kBatchLines);
+        while (batch.lines.size() < kBatchLines) {
+          ParsedLine p;
+          absl::StatusOr<bool> more = ReadLine(in, line, &p);
+          if (!more.ok() || !*more) {
+            if (!more.ok()) batch.error = more.status();
+            batch.last = true;
+            break;
+          }
+          batch.lines.push_back(std::move(p));
         }
-        batch.lines.push_back(std::move(p));
+        if (batch.last) break;
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return stop || ready.size() < kBatches; });
+        if (stop) return;
+        ready.push_back(std::exchange(batch, Batch()));
+        changed.notify_all();
       }
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return stop || ready.size() < kBatches; });
-      if (stop) return;
-      ready.push_back(std::move(batch));
-      changed.notify_all();
+    } catch (...) {
+      batch.thrown = std::current_exception();
+      batch.last = true;
     }
-  });
-  absl::Status result;
-  for (bool done = false; !done;) {
+    std::lock_guard lock(mu);
+    ready.push_back(std::move(batch));  // the last one: past the bound is fine
+    changed.notify_all();
+  };
+  std::thread reader(read);
+  // Stops and joins the reader however this function ends.
+  struct Stop {
+    std::mutex& mu;
+    std::condition_variable& changed;
+    bool& stop;
+    std::thread& reader;
+    ~Stop() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+        changed.notify_all();
+      }
+      reader.join();
+    }
+  } stopper{mu, changed, stop, reader};
+  for (;;) {
     Batch batch;
     {
       std::unique_lock lock(mu);
@@ -112,23 +140,13 @@ absl::Status ReadAhead(LineReader& in, Take& take) {
       changed.notify_all();
     }
     for (ParsedLine& p : batch.lines) {
-      if (!take(p)) {
-        done = true;
-        break;
-      }
+      if (!take(p)) return absl::OkStatus();
     }
-    if (!done && batch.last) {
-      result = batch.error;
-      done = true;
+    if (batch.last) {
+      if (batch.thrown) std::rethrow_exception(batch.thrown);
+      return batch.error;
     }
   }
-  {
-    std::lock_guard lock(mu);
-    stop = true;
-    changed.notify_all();
-  }
-  reader.join();
-  return result;
 }
 
 }  // namespace

@@ -660,5 +660,20 @@ TEST(Replay, ParseAheadReturnsTheReadError) {
   }
 }
 
+// What the caller's code throws (here the progress callback, on the
+// applying thread) reaches the caller in both modes; the reader stops.
+TEST(Replay, ParseAheadLetsTheCallersExceptionThrough) {
+  const std::string text = MixedWeek();
+  for (const bool parse_ahead : {false, true}) {
+    ReplayOptions options;
+    options.parse_ahead = parse_ahead;
+    options.progress = [](int64_t bytes) {
+      if (bytes > 256 * 1024) throw std::runtime_error("host gave up");
+    };
+    std::istringstream in(text);
+    EXPECT_THROW(Replay(in, options).IgnoreError(), std::runtime_error) << parse_ahead;
+  }
+}
+
 }  // namespace
 }  // namespace kefu

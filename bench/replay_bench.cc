@@ -80,6 +80,35 @@ void BM_Replay_EndToEnd(benchmark::State& state) {
 }
 BENCHMARK(BM_Replay_EndToEnd)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// The same in wall time, reading on the calling thread (0, the baseline) or
+// parsing ahead on a second one (1: ReplayOptions::parse_ahead, what
+// `kefu replay --parse-ahead` does). Only worth it with a second core free.
+void BM_Replay_EndToEndWall(benchmark::State& state) {
+  const Corpus& c = GetCorpus();
+  ReplayOptions options;
+  options.parse_ahead = state.range(0) != 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto in = std::make_unique<std::istringstream>(c.text);
+    state.ResumeTiming();
+    absl::StatusOr<ReplayReport> r = Replay(*in, options);
+    if (!r.ok()) {
+      state.SkipWithError("replay failed");
+      return;
+    }
+    benchmark::DoNotOptimize(r->lines);
+  }
+  state.counters["events_per_s"] = benchmark::Counter(
+      static_cast<double>(c.events) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Replay_EndToEndWall)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Arg(0)
+    ->Arg(1);
+
 // Parsing alone: the same lines through ParseEvent.
 void BM_Replay_ParseOnly(benchmark::State& state) {
   const Corpus& c = GetCorpus();

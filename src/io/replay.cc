@@ -2,10 +2,15 @@
 #include "kefu/io/replay.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <exception>
 #include <istream>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -21,6 +26,130 @@
 namespace kefu {
 
 using internal::ReplayBuilder;
+
+namespace {
+
+// One line as read and parsed, before the shop sees it.
+struct ParsedLine {
+  int64_t number = 0;
+  int64_t bytes_read = 0;  // the reader's count after this line
+  bool blank = false;
+  absl::StatusOr<ShopEvent> event;  // unset (OK with no value) when blank
+};
+
+// Reads the next line of `in` into `*p`: false at the end; the read's error.
+absl::StatusOr<bool> ReadLine(LineReader& in, LineReader::Line& line, ParsedLine* p) {
+  absl::StatusOr<bool> more = in.Next(&line);
+  if (!more.ok() || !*more) return more;
+  p->number = line.number;
+  p->bytes_read = in.bytes_read();
+  p->blank = !line.too_long && IsBlankLine(line.text);
+  if (p->blank) return true;
+  p->event = line.too_long
+                 ? absl::InvalidArgumentError(absl::StrCat(
+                       "line ", line.number, ": ", line.bytes, " bytes, longer than the limit of ",
+                       in.max_line_bytes(), " bytes a line"))
+                 : ParseEvent(line.text, line.number);
+  return true;
+}
+
+// Reads, parses and hands each line to `take` on this thread.
+template <class Take>
+absl::Status ReadInline(LineReader& in, Take& take) {
+  LineReader::Line line;
+  for (;;) {
+    ParsedLine p;
+    absl::StatusOr<bool> more = ReadLine(in, line, &p);
+    if (!more.ok()) return more.status();
+    if (!*more || !take(p)) return absl::OkStatus();
+  }
+}
+
+// Same lines, same order, same result: a second thread reads and parses
+// them in batches, at most kBatches ahead of `take` on this one. An
+// exception on either thread reaches the caller, as it would inline, once
+// the reader has stopped.
+template <class Take>
+absl::Status ReadAhead(LineReader& in, Take& take) {
+  constexpr size_t kBatchLines = 256;
+  constexpr size_t kBatches = 16;
+  struct Batch {
+    std::vector<ParsedLine> lines;
+    absl::Status error;         // the read's error, after `lines`
+    std::exception_ptr thrown;  // what reading threw, after `lines`
+    bool last = false;          // nothing follows `lines`
+  };
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<Batch> ready;  // under mu
+  bool stop = false;        // under mu: the applier needs no more lines
+  auto read = [&] {
+    Batch batch;
+    try {
+      LineReader::Line line;
+      for (;;) {
+        batch.lines.reserve(kBatchLines);
+        while (batch.lines.size() < kBatchLines) {
+          ParsedLine p;
+          absl::StatusOr<bool> more = ReadLine(in, line, &p);
+          if (!more.ok() || !*more) {
+            if (!more.ok()) batch.error = more.status();
+            batch.last = true;
+            break;
+          }
+          batch.lines.push_back(std::move(p));
+        }
+        if (batch.last) break;
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return stop || ready.size() < kBatches; });
+        if (stop) return;
+        ready.push_back(std::exchange(batch, Batch()));
+        changed.notify_all();
+      }
+    } catch (...) {
+      batch.thrown = std::current_exception();
+      batch.last = true;
+    }
+    std::lock_guard lock(mu);
+    ready.push_back(std::move(batch));  // the last one: past the bound is fine
+    changed.notify_all();
+  };
+  std::thread reader(read);
+  // Stops and joins the reader however this function ends.
+  struct Stop {
+    std::mutex& mu;
+    std::condition_variable& changed;
+    bool& stop;
+    std::thread& reader;
+    ~Stop() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+        changed.notify_all();
+      }
+      reader.join();
+    }
+  } stopper{mu, changed, stop, reader};
+  for (;;) {
+    Batch batch;
+    {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return !ready.empty(); });
+      batch = std::move(ready.front());
+      ready.pop_front();
+      changed.notify_all();
+    }
+    for (ParsedLine& p : batch.lines) {
+      if (!take(p)) return absl::OkStatus();
+    }
+    if (batch.last) {
+      if (batch.thrown) std::rethrow_exception(batch.thrown);
+      return batch.error;
+    }
+  }
+}
+
+}  // namespace
 
 absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options) {
   ShopOptions shop_options = options.shop;
@@ -75,43 +204,38 @@ absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options
           "replay state is corrupted: ", r.ok() ? "bytes after the end" : r.error()));
     }
   }
-  LineReader::Line line;
   int64_t next_progress = 64 * 1024;
-  for (;;) {
-    absl::StatusOr<bool> more = in.Next(&line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    report.lines = line.number;
-    report.bytes = in.bytes_read();
+  // Every line in file order, read and parsed by `source`, then counted and
+  // applied here; false stops the reading (--strict).
+  auto take = [&](ParsedLine& p) {
+    report.lines = p.number;
+    report.bytes = p.bytes_read;
     if (options.progress && report.bytes >= next_progress) {
       options.progress(report.bytes);
       next_progress = report.bytes + 64 * 1024;
     }
-    const bool blank = !line.too_long && IsBlankLine(line.text);
-    if (blank) {
+    if (p.blank) {
       ++report.blank;
-      continue;
+      return true;
     }
-    absl::StatusOr<ShopEvent> event =
-        line.too_long ? absl::InvalidArgumentError(absl::StrCat(
-                            "line ", line.number, ": ", line.bytes,
-                            " bytes, longer than the limit of ", in.max_line_bytes(),
-                            " bytes a line"))
-                      : ParseEvent(line.text, line.number);
-    if (!event.ok()) {
-      builder.Bad(line.number, std::string(event.status().message()));
+    if (!p.event.ok()) {
+      builder.Bad(p.number, std::string(p.event.status().message()));
       if (options.strict) {
         report.stopped_early = true;
-        break;
+        return false;
       }
-      continue;
+      return true;
     }
-    absl::StatusOr<Outcome> out = builder.Feed(*event, line.number);
+    absl::StatusOr<Outcome> out = builder.Feed(*p.event, p.number);
     if (!out.ok() && options.strict) {
       report.stopped_early = true;
-      break;
+      return false;
     }
-  }
+    return true;
+  };
+  const absl::Status read =
+      options.parse_ahead ? ReadAhead(in, take) : ReadInline(in, take);
+  if (!read.ok()) return read;
   if (options.progress) options.progress(report.bytes);
 
   builder.Close(options.until);

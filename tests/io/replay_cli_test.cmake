@@ -22,6 +22,32 @@ execute_process(COMMAND "${CMAKE_COMMAND}" -E env KEFU_HUGE_HEAP=0
 if(NOT rc_plain EQUAL 0 OR NOT out_plain STREQUAL out)
   fail("KEFU_HUGE_HEAP=0 changed the report (exit code ${rc_plain})")
 endif()
+# --parse-ahead reads on a second thread: the same report, byte for byte,
+# as JSON and as text, here and on a generated week of about 24,000 events.
+execute_process(COMMAND "${KEFU}" replay "${EVENTS}" --json --until 2026-11-20T18:00:00+08:00
+                        --parse-ahead
+  OUTPUT_VARIABLE out_ahead RESULT_VARIABLE rc_ahead)
+if(NOT rc_ahead EQUAL 0 OR NOT out_ahead STREQUAL out)
+  fail("--parse-ahead changed the JSON report (exit code ${rc_ahead})")
+endif()
+execute_process(COMMAND "${KEFU}" sample --orders-per-day 300 --output "${WORK_DIR}/week.jsonl"
+  RESULT_VARIABLE rc_sample ERROR_QUIET)
+if(NOT rc_sample EQUAL 0)
+  fail("kefu sample: exit code ${rc_sample}")
+endif()
+foreach(format text json)
+  set(format_args --limit 0)
+  if(format STREQUAL "json")
+    set(format_args --json --keep 0)
+  endif()
+  execute_process(COMMAND "${KEFU}" replay "${WORK_DIR}/week.jsonl" ${format_args}
+    OUTPUT_VARIABLE week_inline RESULT_VARIABLE rc_inline)
+  execute_process(COMMAND "${KEFU}" replay "${WORK_DIR}/week.jsonl" ${format_args} --parse-ahead
+    OUTPUT_VARIABLE week_ahead RESULT_VARIABLE rc_week_ahead)
+  if(NOT rc_inline EQUAL 0 OR NOT rc_week_ahead EQUAL 0 OR NOT week_ahead STREQUAL week_inline)
+    fail("--parse-ahead changed the ${format} report of a sample week (exit codes ${rc_inline}, ${rc_week_ahead})")
+  endif()
+endforeach()
 foreach(field total applied refused duplicates rejected bad blank)
   string(JSON v_${field} GET "${out}" lines ${field})
 endforeach()

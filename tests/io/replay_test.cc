@@ -3,10 +3,15 @@
 #include "kefu/io/replay.h"
 
 #include <sstream>
+#include <stdexcept>
+#include <streambuf>
 #include <string>
+#include <utility>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kefu/io/events.h"
+#include "sample/sample.h"
 
 namespace kefu {
 namespace {
@@ -526,6 +531,148 @@ TEST(Replay, ReadsAnyLineReaderToItsEnd) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->lines, 36);
   EXPECT_EQ(r->bytes, static_cast<int64_t>(kMonday.size()));
+}
+
+// ---- parse_ahead: the same report as reading on the applying thread.
+
+// Everything a report says, as text: the state (the shop's saved bytes and
+// the due items held) and every count and list.
+std::string Everything(const ReplayReport& r) {
+  std::ostringstream os;
+  os << r.lines << " " << r.blank << " " << r.bad << " " << r.applied << " " << r.refused << " "
+     << r.duplicates << " " << r.rejected << " " << r.stopped_early << " " << r.bytes << "\n";
+  for (const ReplayLineError& e : r.errors) {
+    os << "error " << e.line << " " << e.event_id << " " << e.message << "\n";
+  }
+  if (r.first_event) os << "first " << FormatTimestamp(*r.first_event) << "\n";
+  if (r.last_event) os << "last " << FormatTimestamp(*r.last_event) << "\n";
+  os << "until " << FormatTimestamp(r.until) << "\n";
+  for (const StateCounts& c : r.states) {
+    for (const auto& [state, n] : c.by_state) os << "state " << state << " " << n << "\n";
+  }
+  for (const ReplayRuleTally& t : r.rules) {
+    os << "rule " << t.rule << " " << t.allowed << " " << t.refused << " " << t.adjusted << " "
+       << t.scheduled << "\n";
+  }
+  os << "actions " << r.actions_total << " " << r.pending_after_until << "\n";
+  for (const ReplayAgentActions& a : r.actions) {
+    for (const ReplayAction& x : a.actions) {
+      os << "action " << a.agent << " " << x.entity << " " << x.event_id << " "
+         << FormatTimestamp(x.due) << " " << x.action.Describe(Language::kEn) << "\n";
+    }
+  }
+  os << "due " << r.warnings_total << " " << r.breaches_total << "\n";
+  for (const auto* items : {&r.warnings, &r.breaches}) {
+    for (const DueItem& d : *items) {
+      os << "item " << FormatTimestamp(d.at) << " " << d.rule << " " << d.entity << " "
+         << d.event_id << "\n";
+    }
+  }
+  for (const AgentReplies& a : r.replies) {
+    os << "replies " << a.agent << " " << a.replies << " " << a.replies_with_findings << " "
+       << a.findings.size() << "\n";
+  }
+  os << "state bytes " << r.state.size() << "\n" << r.state;
+  return os.str();
+}
+
+// A sample week with every kind of line: blank ones, bad ones, one longer
+// than the limit, copies of events, Monday's errors at the end. More lines
+// than the reader may parse ahead, so that it waits for the applier.
+std::string MixedWeek() {
+  std::string text;
+  SampleOptions sample;
+  sample.orders_per_day = 150;
+  int n = 0;
+  std::string previous;
+  EXPECT_TRUE(GenerateSample(sample, [&](const ShopEvent& e) {
+                const std::string line = FormatEvent(e);
+                text += line + "\n";
+                if (++n % 997 == 0) text += "\n";
+                if (n % 1499 == 0) text += "{\"id\":\"broken\n";
+                if (n % 1733 == 0) text += previous + "\n";  // a copy: a duplicate
+                if (n == 5000) text += "{\"id\":\"" + std::string(5000, 'x') + "\"}\n";
+                previous = line;
+              }).ok());
+  EXPECT_GT(n, 10000);  // more than twice what the reader may hold
+  return text + kMonday;
+}
+
+ReplayReport ReplayMixed(const std::string& text, bool parse_ahead, bool strict) {
+  ReplayOptions options;
+  options.parse_ahead = parse_ahead;
+  options.strict = strict;
+  options.save_state = true;
+  options.max_line_bytes = 4096;
+  int64_t last_progress = 0;
+  options.progress = [&](int64_t bytes) {
+    EXPECT_GE(bytes, last_progress);
+    last_progress = bytes;
+  };
+  return MustReplay(text, options);
+}
+
+TEST(Replay, ParseAheadGivesTheSameReport) {
+  const std::string text = MixedWeek();
+  const ReplayReport inline_read = ReplayMixed(text, false, false);
+  const ReplayReport ahead = ReplayMixed(text, true, false);
+  EXPECT_GT(inline_read.bad, 5);
+  EXPECT_GT(inline_read.blank, 5);
+  EXPECT_GT(inline_read.duplicates, 5);
+  EXPECT_GT(inline_read.rejected, 0);
+  EXPECT_EQ(inline_read.bytes, static_cast<int64_t>(text.size()));
+  EXPECT_EQ(Everything(ahead), Everything(inline_read));
+}
+
+TEST(Replay, ParseAheadStopsWhereReadingInlineStops) {
+  const std::string text = MixedWeek();
+  const ReplayReport inline_read = ReplayMixed(text, false, true);
+  const ReplayReport ahead = ReplayMixed(text, true, true);
+  EXPECT_TRUE(inline_read.stopped_early);
+  EXPECT_EQ(inline_read.bad, 1);
+  EXPECT_EQ(Everything(ahead), Everything(inline_read));
+}
+
+// A stream whose reads fail after `good` bytes.
+class FailingBuf : public std::streambuf {
+ public:
+  explicit FailingBuf(std::string good) : good_(std::move(good)) {
+    setg(good_.data(), good_.data(), good_.data() + good_.size());
+  }
+
+ protected:
+  int_type underflow() override { throw std::runtime_error("disk on fire"); }
+
+ private:
+  std::string good_;
+};
+
+TEST(Replay, ParseAheadReturnsTheReadError) {
+  for (const bool parse_ahead : {false, true}) {
+    FailingBuf buf(MixedWeek());
+    std::istream in(&buf);
+    ReplayOptions options;
+    options.parse_ahead = parse_ahead;
+    absl::StatusOr<ReplayReport> r = Replay(in, options);
+    ASSERT_FALSE(r.ok()) << parse_ahead;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_EQ(r.status().message(), "cannot read the events");
+  }
+}
+
+// What the caller's code throws (here the progress callback, on the
+// applying thread) reaches the caller in both modes; the reader stops.
+TEST(Replay, ParseAheadLetsTheCallersExceptionThrough) {
+  const std::string text = MixedWeek();
+  for (const bool parse_ahead : {false, true}) {
+    ReplayOptions options;
+    options.parse_ahead = parse_ahead;
+    options.progress = [](int64_t bytes) {
+      if (bytes > 256 * 1024) throw std::runtime_error("host gave up");
+    };
+    std::istringstream in(text);
+    EXPECT_THROW(Replay(in, options).IgnoreError(), std::runtime_error) << parse_ahead;
+  }
 }
 
 }  // namespace

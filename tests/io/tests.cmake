@@ -1,5 +1,5 @@
 # Tests of the io layer (kefu/io/). One kefu_add_test() per file.
-kefu_add_test(replay_test ${CMAKE_CURRENT_LIST_DIR}/replay_test.cc)
+kefu_add_test(replay_test ${CMAKE_CURRENT_LIST_DIR}/replay_test.cc LIBS kefu_sample)
 # Every rendered message in one language (issue 16).
 kefu_add_test(message_language_test ${CMAKE_CURRENT_LIST_DIR}/message_language_test.cc
   LIBS kefu_sample)

@@ -1,5 +1,7 @@
 // The idempotency log (AppliedEvents): what is recorded comes back equal,
 // field by field, whatever the outcome holds; lookup by event id.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -184,6 +186,116 @@ TEST(AppliedEvents, CopiesMovesAndLargeRecords) {
   EXPECT_TRUE(target.Contains("e39"));
   target.Record(Minimal("after-move"));
   EXPECT_EQ(target.size(), 41u);
+}
+
+// Times are kept as seconds from the event's time, nanoseconds or their raw
+// bytes, whichever fits: every kind comes back exactly.
+TEST(AppliedEvents, EveryKindOfTimeComesBackExactly) {
+  const Timestamp whole = absl::FromUnixSeconds(1'793'000'000);
+  const std::vector<Timestamp> times = {
+      whole,
+      whole - absl::Hours(24 * 365 * 60),             // before 1970
+      absl::FromUnixSeconds(253'402'300'799),         // 9999-12-31T23:59:59Z
+      absl::FromUnixSeconds(-62'135'596'800),         // 0001-01-01
+      whole + absl::Nanoseconds(1),                   // nanoseconds
+      whole + absl::Nanoseconds(1) / 4,               // below a nanosecond
+      absl::FromUnixSeconds(253'402'300'799) + absl::Milliseconds(5),  // ns beyond 2^59
+      absl::InfinitePast(),
+      absl::InfiniteFuture(),
+  };
+  AppliedEvents log;
+  std::vector<Outcome> recorded;
+  for (size_t i = 0; i < times.size(); ++i) {
+    for (size_t j = 0; j < times.size(); ++j) {
+      Outcome o = Minimal("t" + std::to_string(i) + "." + std::to_string(j));
+      o.entity = j % 2 == 0 ? "T1" : "T2";  // not always the first record's entity
+      o.audit.at = times[i];
+      Deadline d;
+      d.rule = "AS-RESOLVE";
+      d.due = times[j];
+      d.warn_at = times[(j + 1) % times.size()];
+      d.figures.push_back({"due", times[j]});
+      d.figures.push_back({"fen", Money::Fen(j % 2 == 0 ? INT64_MIN : INT64_MAX)});
+      d.figures.push_back({"n", int64_t{-1} - static_cast<int64_t>(j)});
+      o.deadlines.push_back(d);
+      Action a;
+      a.due = times[j];
+      o.actions.push_back(a);
+      recorded.push_back(o);
+      log.Record(o);
+    }
+  }
+  ASSERT_EQ(log.outcomes(), recorded);
+  for (const Outcome& o : recorded) {
+    const std::optional<Outcome> back = log.Find(o.audit.event_id);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->audit.at, o.audit.at);
+    EXPECT_EQ(back->deadlines[0].due, o.deadlines[0].due) << o.audit.event_id;
+    EXPECT_EQ(back->deadlines[0].warn_at, o.deadlines[0].warn_at) << o.audit.event_id;
+    EXPECT_EQ(back->actions[0].due, o.actions[0].due) << o.audit.event_id;
+    EXPECT_EQ(back->entity, o.entity);
+  }
+}
+
+// A typical order event (a deadline set, a decision, whole-second times) in
+// well under a hundred bytes.
+TEST(AppliedEvents, ATypicalEventTakesTensOfBytes) {
+  AppliedEvents log;
+  for (int i = 0; i < 10; ++i) {
+    Outcome o;
+    o.entity = "TB20261102000740";
+    o.audit.event_id = "TB20261102000740." + std::to_string(i);
+    o.audit.event_type = "check_recorded";
+    o.audit.agent = "小王";
+    o.audit.at = absl::FromUnixSeconds(1'793'000'000 + 60 * i);
+    o.audit.state_before = "in_check";
+    o.audit.state_after = "in_check";
+    Decision d;
+    d.rule = "ORD-VERIFY";
+    d.message = kMsg;
+    d.figures.push_back({"claimed", Money::Fen(1200)});
+    o.Add(d);
+    Deadline set;
+    set.rule = "ORD-SHIP-DAY";
+    set.due = o.audit.at + absl::Hours(20);
+    set.warn_at = o.audit.at + absl::Hours(18);
+    set.message = kOther;
+    o.deadlines.push_back(set);
+    log.Record(o, EventDigest{{{0, 7u}, {1, 9u}}});
+  }
+  EXPECT_LT(log.encoded_bytes() / 10, 100u);
+}
+
+// The numbering of static names is bounded: past 65,536 distinct names
+// (never in practice: they are the catalogue's), a name is kept as its
+// pointer, and comes back the same.
+TEST(AppliedEvents, NamesBeyondTheVocabularyComeBackToo) {
+  // Names that live until the process ends, as the contract asks.
+  static auto* const names = new std::vector<std::string>;
+  for (int i = 0; i < 70'000; ++i) names->push_back("rule-" + std::to_string(i));
+  AppliedEvents log;
+  std::vector<Outcome> recorded;
+  for (size_t i = 0; i < names->size(); i += 997) {
+    Outcome o = Minimal("n" + std::to_string(i));
+    for (size_t j = i; j < i + 3 && j < names->size(); ++j) {
+      o.audit.verdicts.push_back({(*names)[j], Verdict::kAllowed});
+    }
+    recorded.push_back(o);
+    log.Record(o);
+  }
+  // Every name numbered; then one more, past the table.
+  AppliedEvents all;
+  for (size_t i = 0; i < names->size(); ++i) {
+    Outcome o = Minimal("m" + std::to_string(i));
+    o.audit.verdicts.push_back({(*names)[i], Verdict::kRefused});
+    all.Record(o);
+  }
+  const std::vector<Outcome> back = all.outcomes();
+  ASSERT_EQ(back.size(), names->size());
+  for (size_t i = 0; i < names->size(); ++i) {
+    ASSERT_EQ(back[i].audit.verdicts[0].rule.data(), (*names)[i].data()) << i;
+  }
+  EXPECT_EQ(log.outcomes(), recorded);
 }
 
 }  // namespace

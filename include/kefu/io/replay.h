@@ -27,7 +27,9 @@
 //   - reply findings per agent (PH-*).
 //
 // Thread safety: Replay() is a function of its arguments; it builds its own
-// Shop and applies events from the calling thread only.
+// Shop and applies events from the calling thread only (with
+// ReplayOptions::parse_ahead, a thread of its own reads `in` during the
+// call).
 #ifndef KEFU_IO_REPLAY_H_
 #define KEFU_IO_REPLAY_H_
 
@@ -83,6 +85,12 @@ struct ReplayOptions {
   std::string state_in;
   // Fill ReplayReport::state with the state after the last event.
   bool save_state = false;
+  // Read and parse the lines on a second thread, at most a few thousand
+  // lines ahead of the calling thread, which applies them in file order:
+  // the report is the same, byte for byte, as without; parsing moves to
+  // another core. With `strict`, a stop waits for the line being read (a
+  // pipe that never ends: until it does).
+  bool parse_ahead = false;
 };
 
 struct ReplayLineError {

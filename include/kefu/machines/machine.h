@@ -63,7 +63,7 @@ struct MachineEnvironment {
   // The most events one entity judges and remembers in its idempotency log.
   // A new event past it is kResourceExhausted and changes nothing (copies of
   // remembered ones are still answered as duplicates). An order, ticket or
-  // review sees tens of events in its life, each remembered in about 100 to
+  // review sees tens of events in its life, each remembered in about 60 to
   // 300 bytes (docs/machines.md has the figures), so the default bounds an
   // entity's log near 1 MiB however hostile its sender.
   size_t max_events_per_entity = 4096;
@@ -94,14 +94,15 @@ struct EventDigest {
 // with its event's digest.
 //
 // Every judged event is remembered for the entity's whole life, so the log
-// is kept compact: each outcome is encoded into the entity's own byte blocks
-// (its strings and figures copied, its rule IDs, figure names, messages,
-// terms and state names kept as the pointers into static storage they
-// already are;
-// see kefu/core/outcome.h) — typically 100 to 200 bytes per event instead of
-// about a kilobyte of separately allocated vectors and strings. Recording
-// an outcome allocates only when the current block is full. Find and outcomes()
-// decode: they build fresh Outcome values equal to what was recorded.
+// is kept compact: each outcome is encoded into one byte buffer the entity
+// owns, its strings copied, its rule IDs, figure names, messages, terms,
+// event types and state names (static storage, see kefu/core/outcome.h)
+// numbered once per process and kept as their numbers, times as varints
+// from the event's time, the entity's id once — typically 60 to 100 bytes
+// per event instead of about a kilobyte of separately allocated vectors and
+// strings. Recording an outcome allocates only when the buffer is full (it
+// grows by half). Find and outcomes() decode: they build fresh Outcome
+// values equal to what was recorded.
 // Lookup is linear in the entity's event count, which stays small (tens)
 // for one order, ticket or review.
 class KEFU_EXPORT AppliedEvents {
@@ -134,11 +135,10 @@ class KEFU_EXPORT AppliedEvents {
   size_t encoded_bytes() const { return bytes_; }
 
  private:
-  // Records live in a list of blocks of under 1 KiB each (a record never
-  // spans two): such blocks come from the allocator's small-size caches.
+  // The records live in one block (head_ == tail_), grown as needed.
   struct Block;
   void Clear();
-  // Links a new block of at least `need` bytes after the last one.
+  // Grows the block for `need` more bytes (0: shrinks it to its records).
   Block* AppendBlock(size_t need);
   Block* head_ = nullptr;
   Block* tail_ = nullptr;

@@ -212,9 +212,9 @@ class KitShopTest : public ShopTest {};
 
 TEST_F(KitShopTest, IsInStateMatchesAnEntityAndFailsWithItsState) {
   MustApply(shop(), TaobaoOrder("T1").Paid().At(Monday(9)).Id("o1"));
-  EXPECT_THAT(shop().FindOrder("T1"), IsInState("paid"));
+  EXPECT_THAT(shop().FindOrder("T1"), IsInState("in_check"));
   EXPECT_EQ(WhyNot<const Order*>(IsInState("shipped"), shop().FindOrder("T1")),
-            "which is in state \"paid\"");
+            "which is in state \"in_check\"");
   EXPECT_EQ(WhyNot<const Order*>(IsInState("shipped"), shop().FindOrder("T9")),
             "which is no entity (nullptr)");
 }

@@ -237,7 +237,7 @@ struct TimeReader {
 
 struct FigureExpect {
   std::string name;
-  const toml::node* value = nullptr;
+  std::string text;  // a string as written, an integer in decimal
 };
 
 struct DecisionExpect {
@@ -802,7 +802,10 @@ class ScenarioReader {
                          if (!value.is_string() && !value.is_integer()) {
                            return Want(value, Cat(p, ".", name.str()), "a string or an integer");
                          }
-                         d->figures.push_back(FigureExpect{std::string(name.str()), &value});
+                         d->figures.push_back(FigureExpect{
+                             std::string(name.str()),
+                             value.is_string() ? value.as_string()->get()
+                                               : std::to_string(value.as_integer()->get())});
                        }
                        return std::nullopt;
                      });
@@ -882,18 +885,11 @@ std::string FiguresText(const Figures& figures) {
   return out + "}";
 }
 
-std::string ExpectedValueText(const toml::node& n) {
-  if (const auto* s = n.as_string()) return s->get();
-  if (const auto* i = n.as_integer()) return std::to_string(i->get());
-  return "?";
-}
-
 class StepRunner {
  public:
   StepRunner(const TimeReader& times) : times_(times) {}
 
-  bool FigureMatches(const Figure::Value& actual, const toml::node& expected) const {
-    const std::string text = ExpectedValueText(expected);
+  bool FigureMatches(const Figure::Value& actual, const std::string& text) const {
     if (const Money* m = std::get_if<Money>(&actual)) {
       absl::StatusOr<Money> e = Money::Parse(text);
       return e.ok() && *e == *m;
@@ -910,7 +906,7 @@ class StepRunner {
     if (x.verdict && *x.verdict != VerdictName(d.verdict)) return false;
     for (const FigureExpect& f : x.figures) {
       const Figure* a = d.Find(f.name);
-      if (a == nullptr || !FigureMatches(a->value, *f.value)) return false;
+      if (a == nullptr || !FigureMatches(a->value, f.text)) return false;
     }
     return true;
   }
@@ -942,7 +938,7 @@ class StepRunner {
     if (!x.figures.empty()) {
       out += " {";
       for (size_t k = 0; k < x.figures.size(); ++k) {
-        out += Cat(k ? ", " : "", x.figures[k].name, "=", ExpectedValueText(*x.figures[k].value));
+        out += Cat(k ? ", " : "", x.figures[k].name, "=", x.figures[k].text);
       }
       out += "}";
     }
@@ -1066,6 +1062,7 @@ absl::StatusOr<ScenarioResult> RunScenario(std::string_view toml, const std::str
   result.steps = static_cast<int>(s.steps.size());
   for (const Step& step : s.steps) {
     std::vector<std::string> diff;
+    std::vector<std::string> refusals;
     const Expect& x = step.expect;
     if (step.event.has_value()) {
       absl::StatusOr<Outcome> r = shop->Apply(*step.event);
@@ -1111,6 +1108,14 @@ absl::StatusOr<ScenarioResult> RunScenario(std::string_view toml, const std::str
         runner.Compare("decisions", x.decisions, r->decisions, &diff);
         runner.Compare("actions", x.actions, r->actions, &diff);
         runner.Compare("deadlines", x.deadlines, r->deadlines, &diff);
+        if (r->refused() && !x.refused.has_value()) {
+          // Said when the step fails: a refusal nothing expected explains it.
+          for (const Decision& d : r->decisions) {
+            if (d.verdict == Verdict::kRefused) {
+              refusals.push_back(Cat("+ refused by ", d.rule, ": ", d.Reason(Language::kEn)));
+            }
+          }
+        }
         for (const std::string& rule : x.absent) {
           for (const Decision& d : r->decisions) {
             if (d.rule == rule) {
@@ -1132,6 +1137,7 @@ absl::StatusOr<ScenarioResult> RunScenario(std::string_view toml, const std::str
       runner.Compare("items due", x.due, shop->Due(step.at), &diff);
     }
     if (!diff.empty()) {
+      diff.insert(diff.end(), refusals.begin(), refusals.end());
       ScenarioFailure f;
       f.step = step.index;
       f.line = step.line;

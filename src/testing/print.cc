@@ -158,6 +158,8 @@ void PrintTo(const DueItem& item, std::ostream* os) {
   if (!item.event_id.empty()) *os << " (set by " << item.event_id << ")";
 }
 
+void PrintTo(DueItem::Kind kind, std::ostream* os) { *os << DueKindName(kind); }
+
 void PrintTo(const StateCounts& counts, std::ostream* os) {
   *os << EntityKindName(counts.kind) << " {";
   bool first = true;

@@ -44,6 +44,14 @@ void ShopTest::UseOptions(ShopOptions options) {
   shop_ = *std::move(shop);
 }
 
+Outcome ShopTest::Given(ShopEvent event) {
+  absl::StatusOr<Outcome> r = Apply(std::move(event));
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (!r.ok()) return Outcome{};
+  EXPECT_FALSE(r->refused()) << "refused:\n" << OutcomeItemsText(*r);
+  return *std::move(r);
+}
+
 absl::StatusOr<Outcome> ShopTest::Apply(ShopEvent event) {
   EventMeta& meta = std::visit(
       [](auto& inner) -> EventMeta& {

@@ -43,6 +43,7 @@ RC_GTEST_PROP(ValidOrderEvents, EveryEventAppliesToAShop, ()) {
   const std::vector<ShopEvent> events = *ValidOrderEvents("T1", Options());
   RC_ASSERT(!events.empty());
   RC_ASSERT(EventName(events.front()) == "placed");
+  RC_CLASSIFY(events.size() >= 10, "10 events or more");
   auto shop = NewShop();
   ApplyAll(*shop, events);
 }
@@ -78,7 +79,10 @@ RC_GTEST_PROP(OrderInvariants, NoMallCompensationExceedsItsCapOrRate, ()) {
     RC_ASSERT(comp.fen() * 10000 <= refunded.fen() * policy.rate.basis_points() + 5000);
     paid = Money::Fen(paid.fen() + comp.fen());
   }
-  RC_ASSERT(shop->FindOrder("T1")->data().compensation == paid);
+  // A placement every rule refused made no order.
+  const Order* order = shop->FindOrder("T1");
+  RC_ASSERT(order != nullptr || paid.is_zero());
+  if (order != nullptr) RC_ASSERT(order->data().compensation == paid);
 }
 
 // AS-POSTAGE-CAP: the postage paid back never exceeds what the customer
@@ -89,7 +93,9 @@ RC_GTEST_PROP(TicketInvariants, NoPostageReimbursedExceedsTheClaimOrTheCaps, ())
   const PostageCapPolicy& caps = Options().ticket_policies.postage_cap;
   const Money largest = Max(Max(caps.in_province, caps.out_of_province), caps.quality);
   ApplyAll(*shop, events);
-  const TicketData& t = shop->FindTicket("K1")->data();
+  const Ticket* ticket = shop->FindTicket("K1");
+  if (ticket == nullptr) return;  // every registration refused: no ticket
+  const TicketData& t = ticket->data();
   RC_ASSERT(t.postage_reimbursed <= t.postage_claimed);
   RC_ASSERT(t.postage_reimbursed <= largest);
 }

@@ -92,6 +92,7 @@ void PrintTo(const Ruling& r, std::ostream* os);
 void PrintTo(const Outcome& o, std::ostream* os);
 void PrintTo(const EventMeta& m, std::ostream* os);
 void PrintTo(const DueItem& item, std::ostream* os);
+void PrintTo(DueItem::Kind kind, std::ostream* os);
 void PrintTo(const StateCounts& counts, std::ostream* os);
 void PrintTo(const ShopEvent& event, std::ostream* os);
 void PrintTo(const OrderEvent& event, std::ostream* os);

@@ -7,15 +7,15 @@
 //   };
 //
 //   TEST_F(OurPackTest, AFourthCallOnANeutralReviewIsRefused) {
-//     Apply(NeutralReview("R1"));
-//     Apply(AssignReview("R1", "小王"));
+//     Given(NeutralReview("R1"));
+//     Given(AssignReview("R1", "小王"));
 //     ...
 //     EXPECT_THAT(Apply(Call("R1")), IsRefusedBy("RV-CONTACT-LIMIT"));
 //   }
 //
 // The shop starts with the catalogue's defaults (the empty pack) and the
 // clock at Monday(9) of the seed week (kefu/testing/builders.h). Apply()
-// stamps an event that has no id with "e1", "e2", ... and one that has no
+// (and Given(), which also expects no refusal) stamps an event that has no id with "e1", "e2", ... and one that has no
 // time with the clock's time; it does not move the clock. Due() asks the
 // shop what fell due by the clock's time.
 //
@@ -84,6 +84,9 @@ class ShopTest : public ::testing::Test {
 
   // Applies `event` to the shop (stamped as the file comment says).
   absl::StatusOr<Outcome> Apply(ShopEvent event);
+  // Applies `event` as Apply does and expects an outcome no rule refused
+  // (MustApply): for the steps that set a test up ("given a paid order").
+  Outcome Given(ShopEvent event);
   // Everything due by Now() not returned before.
   std::vector<DueItem> Due() { return shop_->Due(clock_.Now()); }
 

@@ -83,9 +83,9 @@ TEST_F(OurPackTest, ATicketMustBeResolvedWithinSevenDays) {
   // Registered on Monday: due by the end of the next Monday, seven days on.
   EXPECT_THAT(Apply(ExchangeFor("K7", "O7")), HasDeadlineDueAt("AS-RESOLVE", WeekDay(9, 0)));
   AdvanceTo(WeekDay(9, 0));
-  EXPECT_THAT(Due(), Contains(AllOf(::testing::Field(&kefu::DueItem::rule, "AS-RESOLVE"),
-                                    ::testing::Field(&kefu::DueItem::kind,
-                                                     kefu::DueItem::Kind::kBreach))));
+  EXPECT_THAT(
+      Due(), Contains(AllOf(::testing::Field(&kefu::DueItem::rule, "AS-RESOLVE"),
+                            ::testing::Field(&kefu::DueItem::kind, kefu::DueItem::Kind::kBreach))));
 }
 
 }  // namespace

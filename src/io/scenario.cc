@@ -44,19 +44,20 @@ std::string Cat(const T&... parts) {
 
 const std::vector<CatalogueRule>& Catalogue() {
   static const auto* rules = new std::vector<CatalogueRule>{
-      {"ORD-VERIFY"}, {"ORD-DUP-SHIP"}, {"ORD-COD-REACH"}, {"ORD-PREPAY"}, {"ORD-FIN-CHECK"},
-      {"ORD-EXCEPTION"}, {"ORD-OOS-NOTIFY"}, {"ORD-MALL-COMP"}, {"ORD-CANCEL-REG"},
-      {"ORD-F2-HOLD"}, {"ORD-UNSHIPPED"}, {"ORD-FIX"}, {"ORD-POSTAGE-SUPP"}, {"ORD-INVOICE"},
-      {"AS-REGISTER"}, {"AS-DEDUP"}, {"AS-RETURN-WINDOW"}, {"AS-RESOLVE"}, {"AS-TRACK"},
-      {"AS-POSTAGE-CAP"}, {"AS-WHO-PAYS"}, {"AS-RECEIVE"}, {"AS-QUALITY"}, {"AS-RESALE"},
-      {"AS-PREFER-EXCHANGE"}, {"AS-OWNER"}, {"AS-EVIDENCE"}, {"AS-REFUND-RECORD"},
-      {"AS-DEFECT"}, {"AS-HANDOFF"}, {"AS-WEEKLY"}, {"RV-DAILY"}, {"RV-REGISTER"},
-      {"RV-CONTACT-LIMIT"}, {"RV-CHANNEL"}, {"RV-PROMISE"}, {"RV-REMEDY"}, {"RV-SCHEDULE"},
-      {"PH-ADDRESS"}, {"PH-APOLOGY"}, {"PH-INTERJECTION"}, {"PH-IGNORANCE"}, {"PH-NEGATION"},
-      {"PH-PRIVACY"}, {"PH-MEETING"}, {"PH-CALLBACK"}, {"KPI-MONTH", false},
-      {"KPI-CARRY", false}, {"KPI-DAY-DONE", false}, {"KPI-SCORE", false},
-      {"KPI-EXAM", false}, {"SH-SHIFTS", false}, {"SH-COVERAGE", false},
-      {"SH-HANDOVER", false}, {"FB-TRIAGE", false}, {"FB-REPORT", false},
+      {"ORD-VERIFY"},          {"ORD-DUP-SHIP"},       {"ORD-COD-REACH"},    {"ORD-PREPAY"},
+      {"ORD-FIN-CHECK"},       {"ORD-EXCEPTION"},      {"ORD-OOS-NOTIFY"},   {"ORD-MALL-COMP"},
+      {"ORD-CANCEL-REG"},      {"ORD-F2-HOLD"},        {"ORD-UNSHIPPED"},    {"ORD-FIX"},
+      {"ORD-POSTAGE-SUPP"},    {"ORD-INVOICE"},        {"AS-REGISTER"},      {"AS-DEDUP"},
+      {"AS-RETURN-WINDOW"},    {"AS-RESOLVE"},         {"AS-TRACK"},         {"AS-POSTAGE-CAP"},
+      {"AS-WHO-PAYS"},         {"AS-RECEIVE"},         {"AS-QUALITY"},       {"AS-RESALE"},
+      {"AS-PREFER-EXCHANGE"},  {"AS-OWNER"},           {"AS-EVIDENCE"},      {"AS-REFUND-RECORD"},
+      {"AS-DEFECT"},           {"AS-HANDOFF"},         {"AS-WEEKLY"},        {"RV-DAILY"},
+      {"RV-REGISTER"},         {"RV-CONTACT-LIMIT"},   {"RV-CHANNEL"},       {"RV-PROMISE"},
+      {"RV-REMEDY"},           {"RV-SCHEDULE"},        {"PH-ADDRESS"},       {"PH-APOLOGY"},
+      {"PH-INTERJECTION"},     {"PH-IGNORANCE"},       {"PH-NEGATION"},      {"PH-PRIVACY"},
+      {"PH-MEETING"},          {"PH-CALLBACK"},        {"KPI-MONTH", false}, {"KPI-CARRY", false},
+      {"KPI-DAY-DONE", false}, {"KPI-SCORE", false},   {"KPI-EXAM", false},  {"SH-SHIFTS", false},
+      {"SH-COVERAGE", false},  {"SH-HANDOVER", false}, {"FB-TRIAGE", false}, {"FB-REPORT", false},
       {"FB-ROLES", false}};
   return *rules;
 }
@@ -109,8 +110,7 @@ std::string ScenarioCoverage::Report() const {
   for (const Machine& m : machines_) {
     int64_t hit = 0;
     for (const Row& r : m.rows) hit += r.hits > 0 ? 1 : 0;
-    out << m.table->machine << ": " << hit << " of " << m.rows.size()
-        << " transitions exercised\n";
+    out << m.table->machine << ": " << hit << " of " << m.rows.size() << " transitions exercised\n";
     for (const Row& r : m.rows) {
       if (r.hits > 0) out << "  + " << RowText(*r.transition) << " (" << r.hits << "x)\n";
     }
@@ -173,13 +173,20 @@ ReadError ErrorAt(const toml::node& n, std::string key, std::string message) {
 
 std::string TypeOf(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
   }
 }
 
@@ -220,14 +227,13 @@ struct TimeReader {
       }
     } else {
       return absl::InvalidArgumentError(
-          Cat("\"", text,
-              "\": not a time (RFC 3339, \"YYYY-MM-DD HH:MM\" or \"day N HH:MM\")"));
+          Cat("\"", text, "\": not a time (RFC 3339, \"YYYY-MM-DD HH:MM\" or \"day N HH:MM\")"));
     }
     if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) {
       return absl::InvalidArgumentError(Cat("\"", text, "\": no such time of day"));
     }
-    const Timestamp t = calendar->StartOfDay(local) + absl::Hours(h) + absl::Minutes(mi) +
-                        absl::Seconds(sec);
+    const Timestamp t =
+        calendar->StartOfDay(local) + absl::Hours(h) + absl::Minutes(mi) + absl::Seconds(sec);
     if (absl::Status ok = CheckEventTime(t); !ok.ok()) {
       return absl::InvalidArgumentError(Cat("\"", text, "\": ", ok.message()));
     }
@@ -311,9 +317,7 @@ Result OneOf(const toml::node& n, const std::string& key, const std::string& val
   return ErrorAt(n, key, Cat("\"", value, "\" is not one of ", list));
 }
 
-std::vector<std::string> VerdictNames() {
-  return {"allowed", "refused", "adjusted", "scheduled"};
-}
+std::vector<std::string> VerdictNames() { return {"allowed", "refused", "adjusted", "scheduled"}; }
 std::vector<std::string> ActionKindNames() {
   std::vector<std::string> out;
   for (int k = 0; k <= static_cast<int>(ActionKind::kOther); ++k) {
@@ -482,8 +486,8 @@ class ScenarioReader {
         path = file_.substr(0, slash + 1) + path;
       }
       absl::StatusOr<PolicyPack> p = LoadPolicyPack(path);
-      if (!p.ok()) return Error(ErrorAt(*policy_node, "scenario.policy",
-                                        std::string(p.status().message())));
+      if (!p.ok())
+        return Error(ErrorAt(*policy_node, "scenario.policy", std::string(p.status().message())));
       base = *std::move(p);
     }
     if (const toml::node* overrides = doc.get("pack")) {
@@ -651,42 +655,43 @@ class ScenarioReader {
     const toml::node* at_node = nullptr;
     const toml::node* event_node = nullptr;
     int entities = 0;
-    Result r = ReadTable(
-        t, where, {"say", "at", "order", "ticket", "review", "reply", "event", "id", "agent",
+    Result r =
+        ReadTable(t, where,
+                  {"say", "at", "order", "ticket", "review", "reply", "event", "id", "agent",
                    "fields", "expect"},
-        [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
-          if (k == "say") return ReadString(v, p, &step->say);
-          if (k == "at") {
-            at_node = &v;
-            std::optional<Timestamp> at;
-            std::string text;
-            if (Result e = ReadTime(v, p, times_, &at, &text)) return e;
-            step->at = *at;
-            return std::nullopt;
-          }
-          if (k == "order" || k == "ticket" || k == "review" || k == "reply") {
-            ++entities;
-            step->kind = k == "order"    ? EntityKind::kOrder
-                         : k == "ticket" ? EntityKind::kTicket
-                         : k == "review" ? EntityKind::kReview
-                                         : EntityKind::kReply;
-            return ReadString(v, p, &step->key);
-          }
-          if (k == "event") {
-            event_node = &v;
-            return ReadOptString(v, p, &event_type);
-          }
-          if (k == "id") return ReadOptString(v, p, &id);
-          if (k == "agent") return ReadOptString(v, p, &agent);
-          if (k == "fields") {
-            fields = &v;
-            if (!v.is_table()) return Want(v, p, "a table of the event's fields");
-            return std::nullopt;
-          }
-          const toml::table* e = v.as_table();
-          if (e == nullptr) return Want(v, p, "a table");
-          return ReadExpect(*e, p, &step->expect);
-        });
+                  [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
+                    if (k == "say") return ReadString(v, p, &step->say);
+                    if (k == "at") {
+                      at_node = &v;
+                      std::optional<Timestamp> at;
+                      std::string text;
+                      if (Result e = ReadTime(v, p, times_, &at, &text)) return e;
+                      step->at = *at;
+                      return std::nullopt;
+                    }
+                    if (k == "order" || k == "ticket" || k == "review" || k == "reply") {
+                      ++entities;
+                      step->kind = k == "order"    ? EntityKind::kOrder
+                                   : k == "ticket" ? EntityKind::kTicket
+                                   : k == "review" ? EntityKind::kReview
+                                                   : EntityKind::kReply;
+                      return ReadString(v, p, &step->key);
+                    }
+                    if (k == "event") {
+                      event_node = &v;
+                      return ReadOptString(v, p, &event_type);
+                    }
+                    if (k == "id") return ReadOptString(v, p, &id);
+                    if (k == "agent") return ReadOptString(v, p, &agent);
+                    if (k == "fields") {
+                      fields = &v;
+                      if (!v.is_table()) return Want(v, p, "a table of the event's fields");
+                      return std::nullopt;
+                    }
+                    const toml::table* e = v.as_table();
+                    if (e == nullptr) return Want(v, p, "a table");
+                    return ReadExpect(*e, p, &step->expect);
+                  });
     if (r) return r;
     if (at_node == nullptr) return ReadError{step->line, 0, where, "a step needs `at`"};
     if (entities > 1) {
@@ -778,8 +783,9 @@ class ScenarioReader {
           }
           if (k == "deadlines") {
             return ReadList(v, p, &x->deadlines,
-                            [this](const toml::table& e, const std::string& q,
-                                   DeadlineExpect* o) { return ReadDeadline(e, q, o); });
+                            [this](const toml::table& e, const std::string& q, DeadlineExpect* o) {
+                              return ReadDeadline(e, q, o);
+                            });
           }
           return ReadList(v, p, &x->due,
                           [this](const toml::table& e, const std::string& q, DueExpect* o) {
@@ -789,66 +795,70 @@ class ScenarioReader {
   }
 
   static Result ReadDecision(const toml::table& t, const std::string& where, DecisionExpect* d) {
-    return ReadTable(t, where, {"rule", "verdict", "figures"},
-                     [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
-                       if (k == "rule") return ReadOptString(v, p, &d->rule);
-                       if (k == "verdict") {
-                         if (Result e = ReadOptString(v, p, &d->verdict)) return e;
-                         return OneOf(v, p, *d->verdict, VerdictNames());
-                       }
-                       const toml::table* f = v.as_table();
-                       if (f == nullptr) return Want(v, p, "a table of figures");
-                       for (auto&& [name, value] : *f) {
-                         if (!value.is_string() && !value.is_integer()) {
-                           return Want(value, Cat(p, ".", name.str()), "a string or an integer");
-                         }
-                         d->figures.push_back(FigureExpect{
-                             std::string(name.str()),
-                             value.is_string() ? value.as_string()->get()
-                                               : std::to_string(value.as_integer()->get())});
-                       }
-                       return std::nullopt;
-                     });
+    return ReadTable(
+        t, where, {"rule", "verdict", "figures"},
+        [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
+          if (k == "rule") return ReadOptString(v, p, &d->rule);
+          if (k == "verdict") {
+            if (Result e = ReadOptString(v, p, &d->verdict)) return e;
+            return OneOf(v, p, *d->verdict, VerdictNames());
+          }
+          const toml::table* f = v.as_table();
+          if (f == nullptr) return Want(v, p, "a table of figures");
+          for (auto&& [name, value] : *f) {
+            if (!value.is_string() && !value.is_integer()) {
+              return Want(value, Cat(p, ".", name.str()), "a string or an integer");
+            }
+            d->figures.push_back(FigureExpect{std::string(name.str()),
+                                              value.is_string()
+                                                  ? value.as_string()->get()
+                                                  : std::to_string(value.as_integer()->get())});
+          }
+          return std::nullopt;
+        });
   }
 
   Result ReadAction(const toml::table& t, const std::string& where, ActionExpect* a) const {
-    return ReadTable(t, where, {"kind", "rule", "assignee", "subject", "due"},
-                     [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
-                       if (k == "kind") {
-                         if (Result e = ReadOptString(v, p, &a->kind)) return e;
-                         return OneOf(v, p, *a->kind, ActionKindNames());
-                       }
-                       if (k == "rule") return ReadOptString(v, p, &a->rule);
-                       if (k == "assignee") return ReadOptString(v, p, &a->assignee);
-                       if (k == "subject") return ReadOptString(v, p, &a->subject);
-                       return ReadTime(v, p, times_, &a->due, &a->due_text);
-                     });
+    return ReadTable(
+        t, where, {"kind", "rule", "assignee", "subject", "due"},
+        [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
+          if (k == "kind") {
+            if (Result e = ReadOptString(v, p, &a->kind)) return e;
+            return OneOf(v, p, *a->kind, ActionKindNames());
+          }
+          if (k == "rule") return ReadOptString(v, p, &a->rule);
+          if (k == "assignee") return ReadOptString(v, p, &a->assignee);
+          if (k == "subject") return ReadOptString(v, p, &a->subject);
+          return ReadTime(v, p, times_, &a->due, &a->due_text);
+        });
   }
 
   Result ReadDeadline(const toml::table& t, const std::string& where, DeadlineExpect* d) const {
-    return ReadTable(t, where, {"rule", "op", "due", "warn"},
-                     [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
-                       if (k == "rule") return ReadOptString(v, p, &d->rule);
-                       if (k == "op") {
-                         if (Result e = ReadOptString(v, p, &d->op)) return e;
-                         return OneOf(v, p, *d->op, DeadlineOpNames());
-                       }
-                       if (k == "due") return ReadTime(v, p, times_, &d->due, &d->due_text);
-                       return ReadTime(v, p, times_, &d->warn, &d->warn_text);
-                     });
+    return ReadTable(
+        t, where, {"rule", "op", "due", "warn"},
+        [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
+          if (k == "rule") return ReadOptString(v, p, &d->rule);
+          if (k == "op") {
+            if (Result e = ReadOptString(v, p, &d->op)) return e;
+            return OneOf(v, p, *d->op, DeadlineOpNames());
+          }
+          if (k == "due") return ReadTime(v, p, times_, &d->due, &d->due_text);
+          return ReadTime(v, p, times_, &d->warn, &d->warn_text);
+        });
   }
 
   Result ReadDue(const toml::table& t, const std::string& where, DueExpect* d) const {
-    return ReadTable(t, where, {"kind", "rule", "entity", "at"},
-                     [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
-                       if (k == "kind") {
-                         if (Result e = ReadOptString(v, p, &d->kind)) return e;
-                         return OneOf(v, p, *d->kind, DueKindNames());
-                       }
-                       if (k == "rule") return ReadOptString(v, p, &d->rule);
-                       if (k == "entity") return ReadOptString(v, p, &d->entity);
-                       return ReadTime(v, p, times_, &d->at, &d->at_text);
-                     });
+    return ReadTable(
+        t, where, {"kind", "rule", "entity", "at"},
+        [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
+          if (k == "kind") {
+            if (Result e = ReadOptString(v, p, &d->kind)) return e;
+            return OneOf(v, p, *d->kind, DueKindNames());
+          }
+          if (k == "rule") return ReadOptString(v, p, &d->rule);
+          if (k == "entity") return ReadOptString(v, p, &d->entity);
+          return ReadTime(v, p, times_, &d->at, &d->at_text);
+        });
   }
 
   std::string file_;

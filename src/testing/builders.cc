@@ -86,9 +86,7 @@ ShopEvent OrderBuilder::Build() const {
 }
 
 OrderBuilder TmallOrder(std::string key) { return OrderBuilder(std::move(key), Channel::kTmall); }
-OrderBuilder TaobaoOrder(std::string key) {
-  return OrderBuilder(std::move(key), Channel::kTaobao);
-}
+OrderBuilder TaobaoOrder(std::string key) { return OrderBuilder(std::move(key), Channel::kTaobao); }
 
 EventBuilder<PaymentReceived> Payment(std::string key) {
   return Event(std::move(key), PaymentReceived{});

@@ -5,7 +5,6 @@
 
 #include "testing/text_util.h"
 
-
 namespace kefu::testing {
 
 using internal::Append;
@@ -16,8 +15,7 @@ bool ExpectedFigure::MatchIn(const Figures& figures, std::string* why) const {
   const Figure* f = FindFigure(figures, name_);
   if (f == nullptr) {
     *why = figures.empty() ? Cat("has no figure ", name_, " (it has none)")
-                           : Cat("has no figure ", name_, " (it has ",
-                                          FiguresText(figures), ")");
+                           : Cat("has no figure ", name_, " (it has ", FiguresText(figures), ")");
     return false;
   }
   const std::string actual = FigureValueText(f->value);
@@ -128,8 +126,7 @@ bool ActionImpl::MatchOutcome(const Outcome& o, ::testing::MatchResultListener* 
   std::vector<std::string> others;
   for (const Action& a : o.actions) {
     if (a.kind == kind && (!assignee.has_value() || a.assignee == *assignee)) return true;
-    others.push_back(Cat(ActionKindName(a.kind), a.assignee.empty() ? "" : " for ",
-                                  a.assignee));
+    others.push_back(Cat(ActionKindName(a.kind), a.assignee.empty() ? "" : " for ", a.assignee));
   }
   if (others.empty()) {
     *l << "which has no actions";
@@ -167,13 +164,13 @@ bool DeadlineImpl::MatchOutcome(const Outcome& o, ::testing::MatchResultListener
     if (d.rule == rule) of_rule.push_back(DeadlineText(d));
   }
   if (!of_rule.empty()) {
-    *l << "whose deadlines of " << rule << " are: " << Join(of_rule, "; ", [](const std::string& t) { return t; });
+    *l << "whose deadlines of " << rule
+       << " are: " << Join(of_rule, "; ", [](const std::string& t) { return t; });
   } else if (o.deadlines.empty()) {
     *l << "which has no deadlines";
   } else {
     *l << "which has no deadline of " << rule << " (its deadlines: "
-       << Join(o.deadlines, ", ", [](const Deadline& d) { return std::string(d.rule); })
-       << ")";
+       << Join(o.deadlines, ", ", [](const Deadline& d) { return std::string(d.rule); }) << ")";
   }
   return false;
 }

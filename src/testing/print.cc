@@ -30,8 +30,9 @@ std::string FigureValueText(const Figure::Value& value) {
 
 std::string FiguresText(const Figures& figures) {
   if (figures.empty()) return "";
-  return Cat("{", Join(figures, ", ",
-                       [](const Figure& f) { return Cat(f.name, "=", FigureValueText(f.value)); }),
+  return Cat("{",
+             Join(figures, ", ",
+                  [](const Figure& f) { return Cat(f.name, "=", FigureValueText(f.value)); }),
              "}");
 }
 
@@ -99,15 +100,15 @@ void PrintTo(const Message& m, std::ostream* os) {
   *os << "Message{zh: \"" << (m.zh ? m.zh : "") << "\", en: \"" << (m.en ? m.en : "") << "\"}";
 }
 
-void PrintTo(const Term& t, std::ostream* os) {
-  *os << t.key << " (" << (t.en ? t.en : "") << ")";
-}
+void PrintTo(const Term& t, std::ostream* os) { *os << t.key << " (" << (t.en ? t.en : "") << ")"; }
 
 void PrintTo(const Figure& f, std::ostream* os) {
   *os << f.name << "=" << testing::FigureValueText(f.value);
 }
 
-void PrintTo(const Decision& d, std::ostream* os) { *os << "decision " << testing::DecisionText(d); }
+void PrintTo(const Decision& d, std::ostream* os) {
+  *os << "decision " << testing::DecisionText(d);
+}
 void PrintTo(const Action& a, std::ostream* os) { *os << "action " << testing::ActionText(a); }
 void PrintTo(const Deadline& d, std::ostream* os) {
   *os << "deadline " << testing::DeadlineText(d);

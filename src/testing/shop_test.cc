@@ -6,7 +6,6 @@
 
 #include "testing/text_util.h"
 
-
 namespace kefu::testing {
 
 Outcome MustApply(Shop& shop, const ShopEvent& event) {

@@ -71,8 +71,7 @@ TEST(Scenario, PassesWhenTheShopDecidesAsExpected) {
 
 TEST(Scenario, AnInlineOverrideChangesThePackForThisScenario) {
   // Three calls allowed: the third is no longer refused, and the diff says so.
-  const std::string text =
-      std::string(kCalls) + "\n[pack.RV-CONTACT-LIMIT]\nneutral_calls = 3\n";
+  const std::string text = std::string(kCalls) + "\n[pack.RV-CONTACT-LIMIT]\nneutral_calls = 3\n";
   absl::StatusOr<ScenarioResult> r = RunScenario(text, "calls.toml");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->failures.size(), 1u);
@@ -113,9 +112,9 @@ expect.decisions = [{ rule = "AS-POSTAGE-CAP", verdict = "adjusted", figures = {
   EXPECT_EQ(f.line, 13);
   ASSERT_GE(f.diff.size(), 2u);
   EXPECT_EQ(f.diff[0], "- decision AS-POSTAGE-CAP adjusted {reimbursed=12}");
-  EXPECT_THAT(f.diff, ::testing::Contains(HasSubstr(
-                          "+ decision AS-POSTAGE-CAP adjusted {claimed=12.00, cap=10.00, "
-                          "reimbursed=10.00")));
+  EXPECT_THAT(f.diff, ::testing::Contains(
+                          HasSubstr("+ decision AS-POSTAGE-CAP adjusted {claimed=12.00, cap=10.00, "
+                                    "reimbursed=10.00")));
 }
 
 TEST(Scenario, ExpectsErrorsStatesAndWhatFallsDue) {

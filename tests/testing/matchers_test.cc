@@ -44,9 +44,9 @@ Outcome CappedPostage() {
   o.audit.event_type = "return_shipped";
   o.audit.state_before = "return_agreed";
   o.audit.state_after = "return_in_transit";
-  o.Add(MakeDecision("AS-POSTAGE-CAP", Verdict::kAdjusted,
-                     {{"claimed", Money::Yuan(12)}, {"cap", Money::Yuan(10)},
-                      {"reimbursed", Money::Yuan(10)}}));
+  o.Add(MakeDecision(
+      "AS-POSTAGE-CAP", Verdict::kAdjusted,
+      {{"claimed", Money::Yuan(12)}, {"cap", Money::Yuan(10)}, {"reimbursed", Money::Yuan(10)}}));
   Action a;
   a.kind = ActionKind::kNotifyFinance;
   a.rule = "AS-POSTAGE-CAP";
@@ -164,9 +164,9 @@ TEST(HasAction, FailsListingTheActionsThereAre) {
             "whose actions are notify_finance for finance");
   EXPECT_EQ(WhyNot<Outcome>(HasAction(ActionKind::kCall), RefusedContact()),
             "which has no actions");
-  EXPECT_EQ(WhyNot<Action>(HasAction(ActionKind::kNotifyFinance, "小王"),
-                           CappedPostage().actions[0]),
-            "which is for \"finance\"");
+  EXPECT_EQ(
+      WhyNot<Action>(HasAction(ActionKind::kNotifyFinance, "小王"), CappedPostage().actions[0]),
+      "which is for \"finance\"");
   EXPECT_EQ(DescribeMatcher<const Outcome&>(HasAction(ActionKind::kCall, "小王")),
             "has an action call for \"小王\"");
 }

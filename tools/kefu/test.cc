@@ -114,8 +114,7 @@ Runner SetupTest(CLI::App& app, Streams io) {
   auto coverage = std::make_shared<bool>(false);
   app.footer(kAbout);
   app.add_option("FILE|DIR", *paths, "scenario files, or directories of them")->required();
-  app.add_option("--policy", *policy, "the pack for scenarios that name none")
-      ->type_name("FILE");
+  app.add_option("--policy", *policy, "the pack for scenarios that name none")->type_name("FILE");
   app.add_flag("--coverage", *coverage, "report the transitions and rules exercised");
   return [paths, policy, coverage, io] { return Run(*paths, *policy, *coverage, io); };
 }

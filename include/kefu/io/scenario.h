@@ -102,9 +102,9 @@ class KEFU_EXPORT ScenarioCoverage {
 
 // A step that did not get what it expected.
 struct ScenarioFailure {
-  int step = 0;         // 1-based
-  int64_t line = 0;     // the step's line in the file
-  std::string title;    // the step's `say`, else its event ("contact_attempted review R1")
+  int step = 0;       // 1-based
+  int64_t line = 0;   // the step's line in the file
+  std::string title;  // the step's `say`, else its event ("contact_attempted review R1")
   // "- <expected>" and "+ <actual>" lines.
   std::vector<std::string> diff;
 };

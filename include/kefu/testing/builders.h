@@ -202,8 +202,8 @@ EventBuilder<ReviewAssigned> AssignReview(std::string key, std::string agent);
 // A contact with the buyer of review `key`.
 EventBuilder<ContactAttempted> Contact(std::string key, ReviewChannel channel,
                                        ReviewContactResult result = ReviewContactResult::kTalked);
-inline EventBuilder<ContactAttempted> Call(std::string key, ReviewContactResult result =
-                                                                ReviewContactResult::kTalked) {
+inline EventBuilder<ContactAttempted> Call(
+    std::string key, ReviewContactResult result = ReviewContactResult::kTalked) {
   return Contact(std::move(key), ReviewChannel::kPhone, result);
 }
 EventBuilder<RemedyDeclined> RemedyDeclinedFor(std::string key);

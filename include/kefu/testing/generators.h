@@ -83,7 +83,8 @@ inline std::vector<Candidate<OrderEvent>> OrderCandidates() {
          e.buyer = {"buyer_" + std::to_string(Pick(3)), "13800000000"};
          const int lines = 1 + Pick(3);
          for (int i = 0; i < lines; ++i) {
-           e.lines.push_back(OrderLine{"P" + std::to_string(i), 1 + Pick(3), Fen(100, 200000), false});
+           e.lines.push_back(
+               OrderLine{"P" + std::to_string(i), 1 + Pick(3), Fen(100, 200000), false});
          }
          e.postage = Fen(0, 2000);
          e.paid = Coin();
@@ -91,7 +92,10 @@ inline std::vector<Candidate<OrderEvent>> OrderCandidates() {
          e.courier = Coin() ? "EMS" : "SF";
          return e;
        }},
-      {PaymentReceived::kName, [](EventMeta m) -> E { return PaymentReceived{std::move(m), {}}; }},
+      {PaymentReceived::kName,
+       [](EventMeta m) -> E {
+         return PaymentReceived{std::move(m), {}};
+       }},
       {FinanceConfirmed::kName, [](EventMeta m) -> E { return FinanceConfirmed{std::move(m)}; }},
       {CheckRecorded::kName,
        [](EventMeta m) -> E {
@@ -99,9 +103,14 @@ inline std::vector<Candidate<OrderEvent>> OrderCandidates() {
                               static_cast<VerificationItem>(Pick(kVerificationItemCount))};
        }},
       {CheckPassed::kName, [](EventMeta m) -> E { return CheckPassed{std::move(m)}; }},
-      {HoldPlaced::kName, [](EventMeta m) -> E { return HoldPlaced{std::move(m), "等客户回复"}; }},
+      {HoldPlaced::kName,
+       [](EventMeta m) -> E {
+         return HoldPlaced{std::move(m), "等客户回复"};
+       }},
       {HoldReleased::kName,
-       [](EventMeta m) -> E { return HoldReleased{std::move(m), Coin(), ""}; }},
+       [](EventMeta m) -> E {
+         return HoldReleased{std::move(m), Coin(), ""};
+       }},
       {OutOfStockReported::kName,
        [](EventMeta m) -> E {
          return OutOfStockReported{std::move(m), "P0", static_cast<StockArrival>(Pick(2))};
@@ -112,14 +121,23 @@ inline std::vector<Candidate<OrderEvent>> OrderCandidates() {
                                   static_cast<ContactResult>(Pick(5))};
        }},
       {CourierChanged::kName,
-       [](EventMeta m) -> E { return CourierChanged{std::move(m), Coin() ? "SF" : "ZTO"}; }},
-      {CourierConfirmed::kName, [](EventMeta m) -> E { return CourierConfirmed{std::move(m), ""}; }},
+       [](EventMeta m) -> E {
+         return CourierChanged{std::move(m), Coin() ? "SF" : "ZTO"};
+       }},
+      {CourierConfirmed::kName,
+       [](EventMeta m) -> E {
+         return CourierConfirmed{std::move(m), ""};
+       }},
       {MarkedShipped::kName,
-       [](EventMeta m) -> E { return MarkedShipped{std::move(m), Coin(4), "YT1"}; }},
+       [](EventMeta m) -> E {
+         return MarkedShipped{std::move(m), Coin(4), "YT1"};
+       }},
       {Delivered::kName, [](EventMeta m) -> E { return Delivered{std::move(m)}; }},
       {Completed::kName, [](EventMeta m) -> E { return Completed{std::move(m)}; }},
       {Cancelled::kName,
-       [](EventMeta m) -> E { return Cancelled{std::move(m), std::nullopt, "客户取消"}; }},
+       [](EventMeta m) -> E {
+         return Cancelled{std::move(m), std::nullopt, "客户取消"};
+       }},
       {Refunded::kName,
        [](EventMeta m) -> E {
          return Refunded{std::move(m), Fen(1, 300000), static_cast<RefundReason>(Pick(2))};
@@ -154,22 +172,33 @@ inline std::vector<Candidate<TicketEvent>> TicketCandidates() {
        }},
       {ReturnAgreed::kName, [](EventMeta m) -> E { return ReturnAgreed{std::move(m)}; }},
       {ReturnShipped::kName,
-       [](EventMeta m) -> E { return ReturnShipped{std::move(m), Fen(0, 3000), Coin(8), "SF1"}; }},
-      {ParcelReceived::kName, [](EventMeta m) -> E { return ParcelReceived{std::move(m), ""}; }},
+       [](EventMeta m) -> E {
+         return ReturnShipped{std::move(m), Fen(0, 3000), Coin(8), "SF1"};
+       }},
+      {ParcelReceived::kName,
+       [](EventMeta m) -> E {
+         return ParcelReceived{std::move(m), ""};
+       }},
       {PackagingChecked::kName,
        [](EventMeta m) -> E {
          return PackagingChecked{std::move(m), static_cast<Packaging>(Pick(3)), !Coin(5)};
        }},
       {ItemTested::kName,
-       [](EventMeta m) -> E { return ItemTested{std::move(m), Coin(), Coin() ? "QC1" : ""}; }},
+       [](EventMeta m) -> E {
+         return ItemTested{std::move(m), Coin(), Coin() ? "QC1" : ""};
+       }},
       {ResaleDecided::kName,
-       [](EventMeta m) -> E { return ResaleDecided{std::move(m), Coin(), Coin()}; }},
+       [](EventMeta m) -> E {
+         return ResaleDecided{std::move(m), Coin(), Coin()};
+       }},
       {SupplierExchangeRequested::kName,
        [](EventMeta m) -> E { return SupplierExchangeRequested{std::move(m)}; }},
       {SupplierExchangeReceived::kName,
        [](EventMeta m) -> E { return SupplierExchangeReceived{std::move(m)}; }},
       {EvidenceRecorded::kName,
-       [](EventMeta m) -> E { return EvidenceRecorded{std::move(m), Coin(), Coin()}; }},
+       [](EventMeta m) -> E {
+         return EvidenceRecorded{std::move(m), Coin(), Coin()};
+       }},
       {RefundSentToFinance::kName,
        [](EventMeta m) -> E {
          RefundSentToFinance e;
@@ -183,11 +212,21 @@ inline std::vector<Candidate<TicketEvent>> TicketCandidates() {
        }},
       {RefundPaid::kName, [](EventMeta m) -> E { return RefundPaid{std::move(m)}; }},
       {CashPutInParcel::kName,
-       [](EventMeta m) -> E { return CashPutInParcel{std::move(m), Fen(1, 2000)}; }},
-      {Reshipped::kName, [](EventMeta m) -> E { return Reshipped{std::move(m), "SF2"}; }},
-      {TicketClosed::kName, [](EventMeta m) -> E { return TicketClosed{std::move(m), ""}; }},
+       [](EventMeta m) -> E {
+         return CashPutInParcel{std::move(m), Fen(1, 2000)};
+       }},
+      {Reshipped::kName,
+       [](EventMeta m) -> E {
+         return Reshipped{std::move(m), "SF2"};
+       }},
+      {TicketClosed::kName,
+       [](EventMeta m) -> E {
+         return TicketClosed{std::move(m), ""};
+       }},
       {TicketRejected::kName,
-       [](EventMeta m) -> E { return TicketRejected{std::move(m), "不符合售后条件"}; }},
+       [](EventMeta m) -> E {
+         return TicketRejected{std::move(m), "不符合售后条件"};
+       }},
   };
 }
 
@@ -225,7 +264,9 @@ inline std::vector<Candidate<ReviewEvent>> ReviewCandidates() {
        }},
       {RevisionAgreed::kName, [](EventMeta m) -> E { return RevisionAgreed{std::move(m)}; }},
       {RevisionObserved::kName,
-       [](EventMeta m) -> E { return RevisionObserved{std::move(m), ReviewRating::kPositive}; }},
+       [](EventMeta m) -> E {
+         return RevisionObserved{std::move(m), ReviewRating::kPositive};
+       }},
       {RemedyOffered::kName,
        [](EventMeta m) -> E {
          const Remedy r = static_cast<Remedy>(Pick(kRemedyCount));
@@ -239,7 +280,10 @@ inline std::vector<Candidate<ReviewEvent>> ReviewCandidates() {
          m.agent = "system";
          return DayEnded{std::move(m)};
        }},
-      {ReviewClosed::kName, [](EventMeta m) -> E { return ReviewClosed{std::move(m), "放弃"}; }},
+      {ReviewClosed::kName,
+       [](EventMeta m) -> E {
+         return ReviewClosed{std::move(m), "放弃"};
+       }},
   };
 }
 

@@ -158,9 +158,7 @@ class StateMatcher {
     }
   }
   void DescribeTo(std::ostream* os) const { *os << "is in state \"" << state_ << "\""; }
-  void DescribeNegationTo(std::ostream* os) const {
-    *os << "is not in state \"" << state_ << "\"";
-  }
+  void DescribeNegationTo(std::ostream* os) const { *os << "is not in state \"" << state_ << "\""; }
 
  private:
   std::string state_;
@@ -196,9 +194,9 @@ inline auto IsAdjustedBy(RuleId rule) {
 }
 template <class T>
 auto IsAdjustedBy(RuleId rule, std::string name, const T& value) {
-  return ::testing::MakePolymorphicMatcher(matchers_internal::OutcomeMatcher(
-      matchers_internal::VerdictImpl{rule, Verdict::kAdjusted,
-                                     ExpectedFigure(std::move(name), value)}));
+  return ::testing::MakePolymorphicMatcher(
+      matchers_internal::OutcomeMatcher(matchers_internal::VerdictImpl{
+          rule, Verdict::kAdjusted, ExpectedFigure(std::move(name), value)}));
 }
 
 // `rule` scheduled something (a decision with verdict scheduled; and, in the
@@ -209,9 +207,9 @@ inline auto IsScheduledBy(RuleId rule) {
 }
 template <class T>
 auto IsScheduledBy(RuleId rule, std::string name, const T& value) {
-  return ::testing::MakePolymorphicMatcher(matchers_internal::OutcomeMatcher(
-      matchers_internal::VerdictImpl{rule, Verdict::kScheduled,
-                                     ExpectedFigure(std::move(name), value)}));
+  return ::testing::MakePolymorphicMatcher(
+      matchers_internal::OutcomeMatcher(matchers_internal::VerdictImpl{
+          rule, Verdict::kScheduled, ExpectedFigure(std::move(name), value)}));
 }
 
 // An action of `kind` (for `assignee`, when given: an agent's name or a

@@ -15,9 +15,9 @@
 //
 // The shop starts with the catalogue's defaults (the empty pack) and the
 // clock at Monday(9) of the seed week (kefu/testing/builders.h). Apply()
-// (and Given(), which also expects no refusal) stamps an event that has no id with "e1", "e2", ... and one that has no
-// time with the clock's time; it does not move the clock. Due() asks the
-// shop what fell due by the clock's time.
+// (and Given(), which also expects no refusal) stamps an event that has no id with "e1", "e2", ...
+// and one that has no time with the clock's time; it does not move the clock. Due() asks the shop
+// what fell due by the clock's time.
 //
 // Thread safety: one fixture per test, as GoogleTest makes them.
 #ifndef KEFU_TESTING_SHOP_TEST_H_

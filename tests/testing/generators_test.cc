@@ -102,3 +102,28 @@ RC_GTEST_PROP(TicketInvariants, NoPostageReimbursedExceedsTheClaimOrTheCaps, ())
 
 }  // namespace
 }  // namespace kefu::testing
+
+namespace kefu::testing {
+namespace {
+
+// The invariant issue 23 names as a shop's example: no refund exceeds what
+// the buyer paid. It does NOT hold today: the order machine takes any
+// positive refund in held_out_of_stock and cancelled (scenario: a 25-yuan
+// order, out of stock, refunded 1000 yuan: applied, not refused), and no
+// catalogue rule limits it. Disabled until a rule does; run it with
+// --gtest_also_run_disabled_tests to see rapidcheck's shrunk counterexample.
+RC_GTEST_PROP(OrderInvariants, DISABLED_NoRefundExceedsWhatTheBuyerPaid, ()) {
+  const std::vector<ShopEvent> events = *ValidOrderEvents("T1", Options());
+  auto shop = NewShop();
+  ApplyAll(*shop, events);
+  const Order* order = shop->FindOrder("T1");
+  if (order == nullptr) return;
+  // What the order was worth as placed: every line, cancelled or not, and
+  // the postage (an upper bound of what was paid).
+  int64_t worth = order->data().postage.fen();
+  for (const OrderLine& line : order->data().lines) worth += line.quantity * line.unit_price.fen();
+  RC_ASSERT(order->data().refunded <= Money::Fen(worth));
+}
+
+}  // namespace
+}  // namespace kefu::testing

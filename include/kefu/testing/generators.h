@@ -22,6 +22,8 @@
 // valid: a stream is rebuilt from the draws, skipping what the machine no
 // longer accepts.
 //
+// A failing stream shows as its events' JSON lines (docs/events.md).
+//
 // Event types drawn: orders all but order_adjusted and postage_supplemented;
 // tickets all but handed_off and escalated; reviews all. Ids are
 // "<key>-1", "<key>-2", ...; the agent is "小王" (a review's assignment is
@@ -35,6 +37,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -353,5 +356,10 @@ inline rc::Gen<std::vector<ShopEvent>> ValidReviewEvents(std::string key = "R1",
 }
 
 }  // namespace kefu::testing
+
+namespace kefu {
+// How rapidcheck shows an event of a failing stream: its JSON line.
+inline void showValue(const ShopEvent& event, std::ostream& os) { PrintTo(event, &os); }
+}  // namespace kefu
 
 #endif  // KEFU_TESTING_GENERATORS_H_

@@ -24,10 +24,10 @@
 //
 // An outcome prints one item a line, each decision with its rule, verdict,
 // reason (English) and figures:
-//   Outcome of T1 (refunded: paid -> paid)
+//   Outcome of T1 (refunded: held_out_of_stock -> held_out_of_stock)
 //     decision ORD-MALL-COMP scheduled {refunded=1000.00, compensation=30.00,
 //       cap=30.00}: Tmall out-of-stock refund 1000.00 yuan: ...
-//     action notify_finance by finance (ORD-MALL-COMP): pay the buyer 30.00 yuan
+//     action notify_finance for finance (ORD-MALL-COMP) {...}: pay the buyer ...
 //
 // Thread safety: pure functions.
 #ifndef KEFU_TESTING_PRINT_H_

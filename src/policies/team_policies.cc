@@ -307,6 +307,14 @@ std::optional<Decision> ShiftPolicy::Arrival(const ShiftTemplate& shift, Duratio
                Figure{"min", Minutes(arrive_early_min)}, Figure{"max", Minutes(arrive_early_max)}});
 }
 
+Decision ShiftPolicy::LeftWithoutHandover(std::string_view agent,
+                                          std::string_view channels) const {
+  return Make(kCoverageRule, Verdict::kRefused,
+              {"{agent}离开座位前未交接（{channels}）",
+               "{agent} left the seat without handing over ({channels})"},
+              {Figure{"agent", std::string(agent)}, Figure{"channels", std::string(channels)}});
+}
+
 // ------------------------------------------------------------------ triage
 
 int TriagePolicy::Priority(std::string_view customer_level, std::string_view category,

@@ -230,6 +230,9 @@ struct KEFU_EXPORT ShiftPolicy {
   // midnight): nullopt when on time (within the early window), otherwise a
   // kRefused finding (figures "shift", "minutes_early").
   std::optional<Decision> Arrival(const ShiftTemplate& shift, Duration arrived) const;
+  // SH-COVERAGE: `agent` left the seat without handing `channels` over:
+  // a kRefused finding (figures "agent", "channels").
+  Decision LeftWithoutHandover(std::string_view agent, std::string_view channels) const;
 };
 
 // ------------------------------------------------------------------ triage

@@ -10,6 +10,14 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/kefu
   FILES_MATCHING PATTERN "*.h")
 set(KEFU_CONFIG_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/kefu)
 install(EXPORT kefuTargets NAMESPACE kefu:: DESTINATION ${KEFU_CONFIG_DIR})
+# The testing kit, its own export set: only find_package(kefu COMPONENTS
+# testing) loads it, and only then is GoogleTest needed.
+if(TARGET kefu_testing)
+  install(TARGETS kefu_testing EXPORT kefuTestingTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT kefuTestingTargets NAMESPACE kefu:: DESTINATION ${KEFU_CONFIG_DIR})
+endif()
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/kefuConfig.cmake.in
   ${PROJECT_BINARY_DIR}/kefuConfig.cmake
   INSTALL_DESTINATION ${KEFU_CONFIG_DIR})

@@ -52,6 +52,7 @@
 #include "kefu/io/line_reader.h"
 #include "kefu/io/policy_pack.h"
 #include "kefu/io/replay.h"
+#include "kefu/io/scenario.h"
 #include "kefu/io/state_json.h"
 #include "kefu/store/sqlite_store.h"
 

@@ -16,15 +16,18 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/state_json.cc
   ${CMAKE_CURRENT_LIST_DIR}/policy_pack.cc
+  ${CMAKE_CURRENT_LIST_DIR}/scenario.cc
 )
-# Policy packs are TOML (kefu/io/policy_pack.h), read with toml++ used
-# header-only in policy_pack.cc alone: no library to link, nothing a host
-# needs. Only the package's include directory is taken.
+# Policy packs and scenario files are TOML (kefu/io/policy_pack.h,
+# kefu/io/scenario.h), read with toml++ used header-only in policy_pack.cc
+# and scenario.cc alone: no library to link, nothing a host needs. Only the
+# package's include directory is taken.
 find_package(tomlplusplus 3 REQUIRED CONFIG)
 get_target_property(KEFU_TOMLPP_INCLUDE tomlplusplus::tomlplusplus INTERFACE_INCLUDE_DIRECTORIES)
 # /usr/include is searched already; naming it with -I breaks <cstdlib>.
 list(REMOVE_ITEM KEFU_TOMLPP_INCLUDE /usr/include)
 if(KEFU_TOMLPP_INCLUDE)
-  set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/policy_pack.cc PROPERTIES
+  set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/policy_pack.cc
+    ${CMAKE_CURRENT_LIST_DIR}/scenario.cc PROPERTIES
     INCLUDE_DIRECTORIES "${KEFU_TOMLPP_INCLUDE}")
 endif()

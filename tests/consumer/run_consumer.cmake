@@ -34,3 +34,8 @@ else()
 endif()
 run(${CMAKE_COMMAND} --build ${dir}/build --target consumer -j 2)
 run(${dir}/build/consumer)
+# The installed testing kit (find_package(kefu COMPONENTS testing)).
+if(MODE STREQUAL "find_package")
+  run(${CMAKE_COMMAND} --build ${dir}/build --target consumer_kit_test -j 2)
+  run(${dir}/build/consumer_kit_test)
+endif()

@@ -12,11 +12,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
-Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
+using ::kefu::testing::At;
+
 const Timestamp kMonday = At("2026-11-02T10:00:00+08:00");
 
 ShopEvent Register(std::string key, Timestamp at, std::string product = "N86-screen") {

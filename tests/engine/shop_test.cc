@@ -8,18 +8,17 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
+using ::kefu::testing::At;
+using ::kefu::testing::Meta;
+
 using ::testing::HasSubstr;
 
-Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
 const Timestamp kMonday = At("2026-11-02T10:00:00+08:00");
-
-EventMeta Meta(std::string id, Timestamp at, std::string agent = "小王") {
-  return EventMeta{std::move(id), at, std::move(agent)};
-}
 
 ShopEvent OrderEv(std::string key, OrderEvent e) { return ShopEvent{std::move(key), std::move(e)}; }
 ShopEvent TicketEv(std::string key, TicketEvent e) {

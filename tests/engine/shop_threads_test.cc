@@ -9,11 +9,13 @@
 
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
-Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
+using ::kefu::testing::At;
+
 
 constexpr int kThreads = 4;
 constexpr int kPerThread = 150;

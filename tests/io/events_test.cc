@@ -17,9 +17,12 @@
 #include "io/events_reference_check.h"
 #include "kefu/engine/shop.h"
 #include "sample/sample.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
+
+using ::kefu::testing::At;
 
 // Every line these tests parse is also parsed by the nlohmann-json reference
 // (events_reference_check.h): the same event or the same error.
@@ -40,12 +43,6 @@ absl::StatusOr<Timestamp> EventTime(std::string_view text) {
   if (!t.ok()) return t;
   if (absl::Status s = CheckEventTime(*t); !s.ok()) return s;
   return t;
-}
-
-Timestamp At(std::string_view text) {
-  absl::StatusOr<Timestamp> t = ParseTimestamp(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.value_or(absl::UnixEpoch());
 }
 
 // "order/placed" for every alternative of every kind, from the C++ types

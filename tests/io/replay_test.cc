@@ -11,14 +11,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/io/events.h"
+#include "kefu/testing/builders.h"
 #include "sample/sample.h"
 
 namespace kefu {
 namespace {
 
+using ::kefu::testing::At;
+
 using ::testing::HasSubstr;
 
-Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
 
 // Order T1, placed and checked (审单) by 小王.
 constexpr char kOrderT1Checked[] = R"(

@@ -55,3 +55,14 @@ endif()
 # ParseEvent (simdjson) against the nlohmann-json reference, line by line.
 kefu_add_test(events_differential_test ${CMAKE_CURRENT_LIST_DIR}/events_differential_test.cc
   LIBS kefu_sample)
+# Scenario files and their coverage (kefu/io/scenario.h, issue 23).
+kefu_add_test(scenario_test ${CMAKE_CURRENT_LIST_DIR}/scenario_test.cc)
+# `kefu test`: one line per scenario, a diff naming the failing step, the
+# closing count and exit codes, errors naming their line, --coverage.
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  add_test(NAME kefu_test_cli
+    COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+            -DEXAMPLE=${PROJECT_SOURCE_DIR}/examples/shop-policy-tests
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/test_cli_test
+            -P ${CMAKE_CURRENT_LIST_DIR}/test_cli_test.cmake)
+endif()

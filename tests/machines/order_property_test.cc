@@ -31,7 +31,7 @@ class EventSource {
     const Timestamp at = At("2026-11-02T09:00:00+08:00") + absl::Minutes(37 * n_);
     std::string id = "e" + std::to_string(n_++);
     if (n_ > 2 && Pick(8) == 0) id = "e" + std::to_string(Pick(n_ - 1));
-    EventMeta m = Meta(id, at, Pick(2) == 0 ? "xiaowang" : "xiaoli");
+    EventMeta m = Meta(id, at, Pick(2) == 0 ? "小王" : "xiaoli");
     switch (Pick(18)) {
       case 0: {
         OrderPlaced p = SamplePlaced(id, at);

@@ -52,7 +52,7 @@ TEST(OrderLifecycle, PaidTaobaoOrderGoesFromPlacedToCompletedWithAnAuditRecordPe
   EXPECT_EQ(placed.audit.event_type, "placed");
   EXPECT_EQ(placed.audit.state_before, "new");
   EXPECT_EQ(placed.audit.state_after, "in_check");
-  EXPECT_EQ(placed.audit.agent, "xiaowang");
+  EXPECT_EQ(placed.audit.agent, "小王");
   CheckAll(o, "T1", kMon10);
   MustApply(o, Pass("e2"));
   EXPECT_EQ(o.state(), "ready_to_ship");
@@ -656,7 +656,7 @@ TEST(OrderIdempotency, ApplyingAnEventIdTwiceReturnsTheFirstOutcomeAndChangesNot
   // Another agent sending the same id: named too.
   auto agent = o.Apply(Cancelled{Meta("cx", kMon11, "xiaoli"), std::nullopt, "dup delivery"});
   EXPECT_EQ(agent.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(Str(agent.status().message()), HasSubstr("agent (first \"xiaowang\", now \"xiaoli\")"));
+  EXPECT_THAT(Str(agent.status().message()), HasSubstr("agent (first \"小王\", now \"xiaoli\")"));
   EXPECT_EQ(o.Snapshot(), after_first);
 }
 

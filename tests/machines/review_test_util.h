@@ -8,10 +8,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "kefu/machines/review.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu::review_test {
 
-inline Timestamp At(const char* text) { return ParseTimestamp(text).value(); }
+using ::kefu::testing::At;
 
 // Makes events with ids "e1", "e2", ... at times the caller sets.
 class Events {

@@ -35,7 +35,7 @@ TEST(OpenTickets, FindsTheOpenTicketOfAnOrderByCategory) {
   auto hit = open_tickets.FindOpen("O-1001", std::string_view("质量问题"));
   ASSERT_TRUE(hit.has_value());
   EXPECT_EQ(hit->ticket_id, "T1");
-  EXPECT_EQ(hit->owner, "xiaowang");
+  EXPECT_EQ(hit->owner, "小王");
   EXPECT_FALSE(open_tickets.FindOpen("O-1001", std::string_view("发错货")).has_value());
   EXPECT_TRUE(open_tickets.FindOpen("O-1001", std::nullopt).has_value());
   EXPECT_FALSE(open_tickets.FindOpen("O-9", std::nullopt).has_value());
@@ -158,12 +158,12 @@ TEST(WeeklyReport, AddsUpTheWeeksTicketsCostsAndBreaches) {
   ASSERT_EQ(r->cost_by_agent.size(), 2u);
   EXPECT_EQ(r->cost_by_agent[0].first, "xiaoli");
   EXPECT_EQ(r->cost_by_agent[0].second.cash_in_parcel, Money::Yuan(10));
-  EXPECT_EQ(r->cost_by_agent[1].first, "xiaowang");
+  EXPECT_EQ(r->cost_by_agent[1].first, "小王");
   EXPECT_EQ(r->cost_by_agent[1].second.total, Money::Yuan(128));
   ASSERT_EQ(r->breaches.size(), 2u);
   EXPECT_EQ(r->breaches[0].ticket_id, "C");
   EXPECT_EQ(r->breaches[0].rule, "AS-RESOLVE");
-  EXPECT_EQ(r->breaches[0].owner, "xiaowang");
+  EXPECT_EQ(r->breaches[0].owner, "小王");
   EXPECT_EQ(r->breaches[0].due, At("2026-11-03T00:00:00+08:00"));
   EXPECT_EQ(r->breaches[1].rule, "AS-TRACK");
 }

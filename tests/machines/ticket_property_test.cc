@@ -44,7 +44,7 @@ class EventSource {
     const Timestamp at = Monday() + absl::Minutes(97 * n_);
     std::string id = "e" + std::to_string(n_++);
     if (n_ > 2 && Pick(8) == 0) id = "e" + std::to_string(Pick(n_ - 1));
-    const char* agents[] = {"xiaowang", "xiaowang", "xiaoli", ""};
+    const char* agents[] = {"小王", "小王", "xiaoli", ""};
     EventMeta m = Meta(id, at, agents[Pick(4)]);
     // Half the time the next step of a lifecycle script, else any event.
     static constexpr int kScript[] = {0, 1, 2, 3, 4, 5, 6, 9, 7, 8, 12, 13, 10, 11, 16};
@@ -82,7 +82,7 @@ class EventSource {
       case 11: return RefundPaid{m};
       case 12: return CashPutInParcel{m, Money::Fen(1 + Pick(1000))};
       case 13: return Reshipped{m, "SF"};
-      case 14: return HandedOff{m, Pick(2) == 0 ? "xiaoli" : "xiaowang", ""};
+      case 14: return HandedOff{m, Pick(2) == 0 ? "xiaoli" : "小王", ""};
       case 15: return Escalated{m, "zhuguan", ""};
       case 16: return TicketClosed{m, ""};
       default: return TicketRejected{m, "r"};

@@ -46,7 +46,7 @@ std::vector<TicketEvent> OneOfEach() {
           TicketRejected{Meta("x", at), "not as described"}};
 }
 
-// A registered ticket (owner xiaowang) restored into `state`. A refund from
+// A registered ticket (owner 小王) restored into `state`. A refund from
 // "registered" needs a kind whose goods stay with the customer; the others
 // use an exchange.
 Ticket InState(std::string_view state, std::string_view event = "") {

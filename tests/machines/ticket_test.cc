@@ -145,7 +145,7 @@ TEST(Ticket, EveryAppliedEventYieldsAnAuditRecord) {
   EXPECT_EQ(o.entity, "T1");
   EXPECT_EQ(o.audit.event_id, "reg");
   EXPECT_EQ(o.audit.event_type, "registered");
-  EXPECT_EQ(o.audit.agent, "xiaowang");
+  EXPECT_EQ(o.audit.agent, "小王");
   EXPECT_EQ(o.audit.at, Monday());
   EXPECT_EQ(o.audit.state_before, "new");
   EXPECT_EQ(o.audit.state_after, "registered");
@@ -196,7 +196,7 @@ TEST(TicketRegister, ALonePostageRefundNeedsNoTicketAndTheOutcomeSaysSo) {
   TicketPolicies pack;
   pack.register_.register_lone_postage_refunds = true;
   reg.meta.id = "reg-2";
-  MustApply(t, reg, {{}, &pack, nullptr, nullptr});
+  MustApply(t, reg, TicketEnvironment{{}, &pack, nullptr, nullptr});
   EXPECT_EQ(t.state(), "registered");
 }
 
@@ -234,7 +234,7 @@ TEST(TicketDedup, ASecondOpenTicketForTheSameOrderAndCategoryIsRefusedNamingTheF
   ASSERT_NE(dedup, nullptr);
   EXPECT_EQ(dedup->verdict, Verdict::kRefused);
   EXPECT_EQ(FigureAs<std::string>(dedup->Find("ticket")), "T1");
-  EXPECT_EQ(FigureAs<std::string>(dedup->Find("owner")), "xiaowang");
+  EXPECT_EQ(FigureAs<std::string>(dedup->Find("owner")), "小王");
   EXPECT_THAT(dedup->Reason(Language::kEn), HasSubstr("already has open ticket T1"));
   EXPECT_EQ(second.state(), "new");
 
@@ -547,7 +547,7 @@ TEST(TicketRefundRecord, ARefundNotifiesFinanceWithHandlerShopBuyerAmountAndAcco
   const Action* fin = FindAction(o, ActionKind::kNotifyFinance);
   ASSERT_NE(fin, nullptr);
   EXPECT_EQ(fin->rule, "AS-REFUND-RECORD");
-  EXPECT_EQ(FigureAs<std::string>(fin->Find("handler")), "xiaowang");
+  EXPECT_EQ(FigureAs<std::string>(fin->Find("handler")), "小王");
   EXPECT_EQ(FigureAs<std::string>(fin->Find("shop")), "淘宝店");
   EXPECT_EQ(FigureAs<std::string>(fin->Find("buyer_im")), "tb_buyer_01");
   EXPECT_EQ(FigureAs<Money>(fin->Find("amount")), Money::Yuan(128));  // 120 + 8 postage
@@ -723,7 +723,7 @@ TEST(TicketOwner, TheAgentWhoUnpacksAReturnBecomesItsOwner) {
   Ticket t("T1");
   MustApply(t, SampleRegistered("reg", Monday()));
   MustApply(t, ReturnAgreed{Meta("agree", Monday())});
-  EXPECT_EQ(t.data().owner, "xiaowang");
+  EXPECT_EQ(t.data().owner, "小王");
   const Outcome o = MustApply(t, ParcelReceived{Meta("recv", Monday(), "xiaoli"), ""});
   EXPECT_EQ(t.data().owner, "xiaoli");
   EXPECT_EQ(FigureAs<std::string>(o.Find("AS-OWNER")->Find("owner")), "xiaoli");
@@ -736,7 +736,7 @@ TEST(TicketOwner, AnotherAgentsEventIsRefusedNamingTheOwner) {
   MustApply(t, ReturnAgreed{Meta("agree", Monday())});
   MustApply(t, ParcelReceived{Meta("recv", Monday(), "xiaoli"), ""});
   const TicketSnapshot before = t.Snapshot();
-  auto r = t.Apply(PackagingChecked{Meta("pack", Monday(), "xiaowang"), Packaging::kIntact, true});
+  auto r = t.Apply(PackagingChecked{Meta("pack", Monday(), "小王"), Packaging::kIntact, true});
   // A rule refusing is an outcome naming the rule, never an error status.
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_TRUE(r->refused());
@@ -757,10 +757,10 @@ TEST(TicketOwner, AfterAHandoffTheNewOwnerActsAndTheOldOneMayNot) {
   auto stranger = t.Apply(HandedOff{Meta("h0", later, "xiaoli"), "xiaoli", ""});
   ASSERT_TRUE(stranger.ok()) << stranger.status();
   EXPECT_EQ(stranger->Find("AS-OWNER")->verdict, Verdict::kRefused);
-  const Outcome o = MustApply(t, HandedOff{Meta("h1", later, "xiaowang"), "xiaoli", "不合"});
+  const Outcome o = MustApply(t, HandedOff{Meta("h1", later, "小王"), "xiaoli", "不合"});
   EXPECT_EQ(o.Find("AS-HANDOFF")->verdict, Verdict::kAllowed);
   EXPECT_EQ(t.data().owner, "xiaoli");
-  auto old_owner = t.Apply(ItemTested{Meta("t1", later, "xiaowang"), false, ""});
+  auto old_owner = t.Apply(ItemTested{Meta("t1", later, "小王"), false, ""});
   ASSERT_TRUE(old_owner.ok()) << old_owner.status();
   EXPECT_EQ(old_owner->Find("AS-OWNER")->verdict, Verdict::kRefused);
   MustApply(t, ItemTested{Meta("t2", later, "xiaoli"), false, ""});
@@ -785,7 +785,7 @@ TEST(TicketOwner, TheAgentATicketIsEscalatedToMayAct) {
   const Timestamp later = Monday() + absl::Hours(50);
   MustApply(t, Escalated{Meta("esc", later), "xiaozhou", "客户投诉"});
   MustApply(t, ItemTested{Meta("t", later, "xiaozhou"), false, ""});
-  EXPECT_EQ(t.data().owner, "xiaowang");
+  EXPECT_EQ(t.data().owner, "小王");
 }
 
 }  // namespace

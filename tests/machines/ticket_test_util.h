@@ -1,5 +1,6 @@
-// Helpers for the ticket machine's tests: timestamps, events, a sample
-// registration and a driver that walks a ticket to a state.
+// Helpers for the ticket machine's tests: a sample registration and a
+// driver that walks a ticket to a state. Times, metadata, MustApply and the
+// printers are the testing kit's (kefu/testing/).
 #ifndef KEFU_TESTS_MACHINES_TICKET_TEST_UTIL_H_
 #define KEFU_TESTS_MACHINES_TICKET_TEST_UTIL_H_
 
@@ -8,22 +9,17 @@
 
 #include "gtest/gtest.h"
 #include "kefu/machines/ticket.h"
+#include "kefu/testing/builders.h"
+#include "kefu/testing/shop_test.h"
 
 namespace kefu::ticket_testing {
 
-// "2026-11-02T10:00:00+08:00" -> Timestamp; fails the test on a typo.
-inline Timestamp At(const char* rfc3339) {
-  auto t = ParseTimestamp(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : absl::UnixEpoch();
-}
+using ::kefu::testing::At;
+using ::kefu::testing::Meta;
+using ::kefu::testing::MustApply;
 
 // Monday 2 November 2026, 10:00 in China.
 inline Timestamp Monday() { return At("2026-11-02T10:00:00+08:00"); }
-
-inline EventMeta Meta(std::string id, Timestamp at, std::string agent = "xiaowang") {
-  return EventMeta{std::move(id), at, std::move(agent)};
-}
 
 // A return for refund of one N86 screen, customer and shop both in
 // Guangdong; the shop pays the return postage back by Alipay.
@@ -47,21 +43,8 @@ inline TicketRegistered SampleRegistered(std::string id, Timestamp at,
   return e;
 }
 
-// Applies `event` and expects an OK, not refused outcome.
-inline Outcome MustApply(Ticket& ticket, const TicketEvent& event,
-                         const TicketEnvironment& env = {}) {
-  auto r = ticket.Apply(event, env);
-  EXPECT_TRUE(r.ok()) << EventName(event) << " in " << ticket.state() << ": " << r.status();
-  if (!r.ok()) return Outcome{};
-  EXPECT_FALSE(r->refused()) << EventName(event) << " refused: "
-                             << (r->decisions.empty()
-                                     ? ""
-                                     : r->decisions.back().Reason(Language::kEn));
-  return *std::move(r);
-}
-
 // Registers `reg` and walks the return to "inspecting": agreed, shipped
-// with `postage`, received and unpacked by xiaowang, packaging intact.
+// with `postage`, received and unpacked by 小王, packaging intact.
 inline void ToInspecting(Ticket& t, const TicketRegistered& reg, Money postage = Money::Yuan(6),
                          const TicketEnvironment& env = {}) {
   const Timestamp at = reg.meta.at;

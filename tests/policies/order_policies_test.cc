@@ -8,17 +8,14 @@
 #include "gtest/gtest.h"
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/ticket_policies.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
-using ::testing::HasSubstr;
+using ::kefu::testing::At;
 
-Timestamp At(const char* text) {
-  auto t = ParseTimestamp(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : absl::UnixEpoch();
-}
+using ::testing::HasSubstr;
 
 // ORD-VERIFY
 TEST(VerifyPolicy, AllSixChecksAllowAndAnyMissingOneRefusesListingIt) {

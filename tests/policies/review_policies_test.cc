@@ -5,14 +5,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/policies/review_rotation.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
+using ::kefu::testing::At;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-Timestamp At(const char* text) { return ParseTimestamp(text).value(); }
 
 int64_t Count(const Decision& d, std::string_view name) {
   return std::get<int64_t>(d.Find(name)->value);

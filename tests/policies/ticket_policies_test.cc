@@ -7,17 +7,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
-using ::testing::HasSubstr;
+using ::kefu::testing::At;
 
-Timestamp At(const char* text) {
-  auto t = ParseTimestamp(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : absl::UnixEpoch();
-}
+using ::testing::HasSubstr;
 
 std::string Missing(const Decision& d) {
   const Figure* f = d.Find("missing");

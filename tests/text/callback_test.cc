@@ -8,11 +8,13 @@
 #include "kefu/core/calendar.h"
 #include "kefu/core/time.h"
 #include "kefu/text/reply_checker.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
-Timestamp At(const char* rfc3339) { return ParseTimestamp(rfc3339).value(); }
+using ::kefu::testing::At;
+
 // A Monday, a working day on the default calendar.
 const Timestamp kMonday10 = At("2026-11-02T10:00:00+08:00");
 

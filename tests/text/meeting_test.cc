@@ -3,15 +3,12 @@
 #include "kefu/text/meeting.h"
 
 #include "gtest/gtest.h"
+#include "kefu/testing/builders.h"
 
 namespace kefu {
 namespace {
 
-Timestamp At(const char* rfc3339) {
-  auto t = ParseTimestamp(rfc3339);
-  EXPECT_TRUE(t.ok()) << t.status();
-  return *t;
-}
+using ::kefu::testing::At;
 
 TEST(PhMeeting, AutoReplyAppliesDuringTheWednesdayWindow) {
   const MeetingPolicy policy;

@@ -16,11 +16,13 @@
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kefu/engine/shop.h"
+#include "kefu/io/policy_pack.h"
 
 namespace CLI {
 class App;
@@ -61,6 +63,11 @@ bool ReadInputText(const std::string& path, std::string* out, std::string* error
 bool LoadPolicyOption(const std::string& path, std::string_view command, Streams io,
                       ShopOptions* options);
 
+// The pack in `path` ("-": standard input), its errors and warnings written
+// to `io.err` prefixed with `command`; nullopt when it cannot be read or is
+// not valid (policy.cc).
+std::optional<PolicyPack> ReadPack(const std::string& path, std::string_view command, Streams io);
+
 // kefu policy defaults | check FILE | diff FILE | print FILE
 Runner SetupPolicy(CLI::App& app, Streams io);
 
@@ -83,6 +90,9 @@ Runner SetupSample(CLI::App& app, Streams io);
 //            [--max-line-bytes N] [--lang zh|en] [--http ADDRESS:PORT [--allow-remote]]
 //            (serve.cc)
 Runner SetupServe(CLI::App& app, Streams io);
+
+// kefu test FILE|DIR... [--policy FILE] [--coverage] (test.cc)
+Runner SetupTest(CLI::App& app, Streams io);
 
 // kefu report --db FILE [--json] [--until TIME] [--limit N] [--lang zh|en] (serve.cc)
 Runner SetupReport(CLI::App& app, Streams io);

@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
     {"serve", "keep a shop in a store file and answer events on stdin (JSON Lines)",
      SetupServe},
     {"report", "the replay report of everything a store file took", SetupReport},
+    {"test", "run a shop's scenario files (TOML) against its pack; --coverage", SetupTest},
 };
 
 int Main(int argc, char** argv) {

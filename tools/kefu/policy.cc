@@ -50,11 +50,6 @@ bool ReadInputText(const std::string& path, std::string* out, std::string* error
   return true;
 }
 
-namespace {
-
-// The pack in `path` ("-": standard input), its errors and warnings written
-// to `io.err` prefixed with `command`; nullopt when it cannot be read or is
-// not valid.
 std::optional<PolicyPack> ReadPack(const std::string& path, std::string_view command, Streams io) {
   std::string text, error;
   if (!ReadInputText(path, &text, &error)) {
@@ -74,8 +69,6 @@ std::optional<PolicyPack> ReadPack(const std::string& path, std::string_view com
   }
   return std::move(r.pack);
 }
-
-}  // namespace
 
 bool LoadPolicyOption(const std::string& path, std::string_view command, Streams io,
                       ShopOptions* options) {

@@ -95,7 +95,11 @@ class Policy {
   std::shared_ptr<kefu_policy> p_;
 };
 
-std::shared_ptr<Policy> LoadPolicy(const std::string& path) {
+std::string Fspath(const py::object& path) {
+  return py::module_::import("os").attr("fspath")(path).cast<std::string>();
+}
+
+std::shared_ptr<Policy> LoadPolicyAt(const std::string& path) {
   kefu_policy* p = nullptr;
   char* msg = nullptr;
   kefu_status s;
@@ -111,9 +115,11 @@ std::shared_ptr<Policy> LoadPolicy(const std::string& path) {
 std::shared_ptr<Policy> PolicyArg(const py::object& policy) {
   if (policy.is_none()) return nullptr;
   if (py::isinstance<Policy>(policy)) return policy.cast<std::shared_ptr<Policy>>();
-  py::object path = py::module_::import("os").attr("fspath")(policy);
-  return LoadPolicy(path.cast<std::string>());
+  return LoadPolicyAt(Fspath(policy));
 }
+
+// kefu.load_policy(path): a str or an os.PathLike.
+std::shared_ptr<Policy> LoadPolicy(const py::object& path) { return LoadPolicyAt(Fspath(path)); }
 
 class Shop {
  public:
@@ -132,7 +138,7 @@ class Shop {
                       "durability: full or normal, got \"" + durability + "\""};
     }
     std::string path;
-    if (!db.is_none()) path = py::module_::import("os").attr("fspath")(db).cast<std::string>();
+    if (!db.is_none()) path = Fspath(db);
     policy_ = PolicyArg(policy);
     char* msg = nullptr;
     kefu_status s;

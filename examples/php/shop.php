@@ -47,7 +47,7 @@ if ($kefu->kefu_shop_open(null, 0, null, KEFU_LANG_EN, FFI::addr($shop), FFI::ad
   fwrite(STDERR, "kefu_shop_open: " . take($kefu, $err) . "\n");
   exit(1);
 }
-echo "kefu ", FFI::string($kefu->kefu_version()), " from PHP ", PHP_VERSION, "\n";
+echo "kefu ", $kefu->kefu_version(), " from PHP ", PHP_VERSION, "\n";  // const char*: a PHP string
 
 $order = apply($kefu, $shop, [
   "id" => "o1", "at" => "2026-11-02T09:00:00+08:00", "agent" => "小王",

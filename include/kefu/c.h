@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "kefu/core/export.h"
+#include "kefu/core/version.h" /* KEFU_VERSION_MAJOR, _MINOR, _PATCH */
 
 #ifdef __cplusplus
 extern "C" {

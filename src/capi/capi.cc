@@ -60,7 +60,8 @@ kefu_status Fail(kefu_status code, std::string_view message, char** errmsg) {
 }
 
 kefu_status Fail(const absl::Status& s, char** errmsg) {
-  return Fail(static_cast<kefu_status>(static_cast<int>(s.code())), s.message(), errmsg);
+  return Fail(static_cast<kefu_status>(static_cast<int>(s.code())),
+              std::string_view(s.message().data(), s.message().size()), errmsg);
 }
 
 // Runs `body` with *errmsg cleared first; an exception becomes a status.

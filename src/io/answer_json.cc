@@ -262,7 +262,8 @@ void AddOutcome(const Outcome& o, Language lang, Json& j) {
 Json DueItemDoc(const StoredDueItem& d, Language lang) {
   Json j;
   j["id"] = d.id;
-  for (auto& [k, v] : DueJson(d.item, lang).items()) j[k] = std::move(v);
+  Json item = DueJson(d.item, lang);
+  for (auto& [k, v] : item.items()) j[k] = std::move(v);
   return j;
 }
 

@@ -9,7 +9,7 @@ target_link_libraries(c_api_test PRIVATE kefu::kefu)
 if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
   target_compile_options(c_api_test PRIVATE -Wall -Wextra -pedantic -Werror)
 endif()
-set(c_api_test_dir ${CMAKE_CURRENT_BINARY_DIR}/c_api_test)
+set(c_api_test_dir ${CMAKE_CURRENT_BINARY_DIR}/c_api_test.d)
 add_test(NAME c_api_test COMMAND c_api_test ${c_api_test_dir})
 # One command a test: a fixture makes the directory.
 add_test(NAME c_api_test_dir COMMAND ${CMAKE_COMMAND} -E make_directory ${c_api_test_dir})

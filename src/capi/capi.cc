@@ -206,8 +206,16 @@ kefu_status kefu_shop_apply(kefu_shop* shop, const char* event, size_t event_len
       return BadArgument("kefu_shop_apply: shop or answer is NULL", errmsg);
     }
     if (!Text(event, event_len, &text)) return BadArgument("kefu_shop_apply: event is NULL", errmsg);
-    absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(text, 1);
-    if (!e.ok()) return Fail(e.status(), errmsg);
+    absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(text);
+    if (!e.ok()) {
+      // A blank text is no event either (ParseEvent's kNotFound is for
+      // files, where blank lines are skipped).
+      return Fail(KEFU_INVALID_ARGUMENT,
+                  kefu::IsBlankLine(text) ? std::string_view("no event: the text is blank")
+                                          : std::string_view(e.status().message().data(),
+                                                             e.status().message().size()),
+                  errmsg);
+    }
     absl::StatusOr<kefu::StoredResult> r = shop->store->Apply(*e);
     if (!r.ok()) return Fail(r.status(), errmsg);
     return Give(kefu::EventAnswerJson(*e, *r, shop->lang), answer, answer_len);

@@ -142,6 +142,11 @@ static void test_shop(kefu_shop* shop) {
   CHECK(contains(msg, "not valid JSON"));
   CHECK(answer == NULL && len == 0);
   kefu_free(msg);
+  CHECK_STATUS(kefu_shop_apply(shop, " \n", 2, &answer, &len, &msg), KEFU_INVALID_ARGUMENT, msg);
+  CHECK(contains(msg, "blank"));
+  kefu_free(msg);
+  CHECK_STATUS(kefu_shop_apply(shop, NULL, 0, &answer, &len, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
 
   CHECK_STATUS(kefu_shop_apply(shop, kPlaced, strlen(kPlaced), &answer, &len, &msg), KEFU_OK, msg);
   CHECK(contains(answer, "\"result\":\"applied\"") && contains(answer, "\"state_after\":\"in_check\""));

@@ -38,7 +38,7 @@ def capi_figures(capi_bench, events_file):
     for b in json.loads(out)["benchmarks"]:
         if b.get("run_type") != "iteration":
             continue
-        name = b["run_name"] if "run_name" in b else b["name"]
+        name = b.get("run_name", b["name"]).split("/")[0]
         # real_time is in the benchmark's unit (ms) for one pass of the week
         runs.setdefault(name, []).append(b["real_time"] / 1e3)
     return runs

@@ -62,14 +62,18 @@ void Check(kefu_status s, char* msg) {
   throw e;
 }
 
-// Python's json.dumps / json.loads, looked up once.
+// Python's JSON encoder and decoder, made once (json.dumps with options
+// would make an encoder per call). Never destroyed: the interpreter may be
+// gone by then.
 struct Json {
-  py::object dumps, loads;
+  py::object encode, decode;
 };
 Json& JsonModule() {
   static Json* j = [] {
     py::module_ json = py::module_::import("json");
-    return new Json{json.attr("dumps"), json.attr("loads")};
+    py::object encoder = json.attr("JSONEncoder")(py::arg("ensure_ascii") = false,
+                                                  py::arg("separators") = py::make_tuple(",", ":"));
+    return new Json{encoder.attr("encode"), json.attr("JSONDecoder")().attr("decode")};
   }();
   return *j;
 }
@@ -78,11 +82,11 @@ Json& JsonModule() {
 std::string EventText(const py::handle& event) {
   if (py::isinstance<py::str>(event)) return event.cast<std::string>();
   if (py::isinstance<py::bytes>(event)) return event.cast<std::string>();
-  return JsonModule().dumps(event, py::arg("ensure_ascii") = false).cast<std::string>();
+  return JsonModule().encode(event).cast<std::string>();
 }
 
 py::object Loads(std::string_view text) {
-  return JsonModule().loads(py::str(text.data(), text.size()));
+  return JsonModule().decode(py::str(text.data(), text.size()));
 }
 
 class Policy {
@@ -170,7 +174,7 @@ class Shop {
       std::string text = EventText(e);
       if (text.find('\n') != std::string::npos) {
         // A str event over several lines: one line, as JSON allows.
-        text = JsonModule().dumps(Loads(text), py::arg("ensure_ascii") = false).cast<std::string>();
+        text = JsonModule().encode(Loads(text)).cast<std::string>();
       }
       lines += text;
       lines += '\n';

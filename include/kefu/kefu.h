@@ -48,11 +48,15 @@
 #include "kefu/engine/store.h"
 
 // io
+#include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/policy_pack.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/state_json.h"
 #include "kefu/store/sqlite_store.h"
+
+// the C API (C++ hosts rarely want it; included so that it compiles as C++)
+#include "kefu/c.h"
 
 #endif  // KEFU_KEFU_H_

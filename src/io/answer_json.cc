@@ -10,11 +10,13 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "kefu/engine/deadline_queue.h"
 #include "kefu/text/phrase_matcher.h"
 #include "nlohmann/json.hpp"
+#include "text/utf8.h"
 
 namespace kefu {
 namespace {
@@ -29,12 +31,6 @@ std::string Day(LocalDay d) {
 
 std::string Dump(const Json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Json Lined(std::optional<int64_t> line) {
-  Json j = Json::object();
-  if (line) j["line"] = *line;
-  return j;
 }
 
 Json MoneyJson(const std::vector<std::pair<std::string, Money>>& money) {
@@ -223,104 +219,256 @@ Json ReportDoc(std::string_view file, const ReplayReport& r, Language lang) {
 }
 
 
+// ------------------------------------------------------------ the answers
+//
+// Serve's answers are written straight into a string, not through a
+// nlohmann-json document: an event's answer is written once per event, and
+// building the document cost several times the shop's own work (issue 22).
+// The bytes are the ones nlohmann-json's dump(-1, ' ', false, replace)
+// gives for the same document; a text with ill-formed UTF-8 goes through
+// nlohmann-json itself, for its U+FFFD replacement.
+
+class Writer {
+ public:
+  explicit Writer(std::string* out) : out_(*out) {}
+
+  void Open() { Sep(), out_ += '{', first_ = true; }
+  void Close() { out_ += '}', first_ = false; }
+  void OpenArray() { Sep(), out_ += '[', first_ = true; }
+  void CloseArray() { out_ += ']', first_ = false; }
+  // A key; the value comes next.
+  Writer& Key(std::string_view k) {
+    Sep();
+    String(k);
+    out_ += ':';
+    first_ = true;  // the value needs no comma
+    return *this;
+  }
+  void Str(std::string_view v) { Sep(), String(v), first_ = false; }
+  void Int(int64_t v) { Sep(), absl::StrAppend(&out_, v), first_ = false; }
+  void Uint(uint64_t v) { Sep(), absl::StrAppend(&out_, v), first_ = false; }
+  void Time(Timestamp t) { Str(FormatTimestamp(t)); }
+  // Key and value at once.
+  void Field(std::string_view k, std::string_view v) { Key(k).Str(v); }
+
+ private:
+  void Sep() {
+    if (!first_) out_ += ',';
+  }
+  void String(std::string_view s) {
+    if (!text_internal::IsValidUtf8(s)) {
+      out_ += Json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+    out_ += '"';
+    size_t plain = 0;  // start of the run of bytes copied as they are
+    for (size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + plain, i - plain);
+      plain = i + 1;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out_ += "\\u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 0xF];
+        }
+      }
+    }
+    out_.append(s.data() + plain, s.size() - plain);
+    out_ += '"';
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+void WriteFigureValue(Writer& w, const Figure& f) {
+  if (const Money* m = std::get_if<Money>(&f.value)) {
+    w.Str(m->ToString());
+  } else if (const Timestamp* t = std::get_if<Timestamp>(&f.value)) {
+    w.Time(*t);
+  } else if (const int64_t* n = std::get_if<int64_t>(&f.value)) {
+    w.Int(*n);
+  } else if (const Term* term = std::get_if<Term>(&f.value)) {
+    w.Str(term->key);
+  } else if (const TermList* terms = std::get_if<TermList>(&f.value)) {
+    w.OpenArray();
+    for (const Term& item : *terms) w.Str(item.key);
+    w.CloseArray();
+  } else {
+    w.Str(std::get<std::string>(f.value));
+  }
+}
+
+// As FiguresJson: an object by name; a name given twice keeps its first
+// place and its last value, as a JSON object assigned twice does.
+void WriteFigures(Writer& w, const Figures& figures) {
+  w.Open();
+  for (size_t i = 0; i < figures.size(); ++i) {
+    const std::string_view name = figures[i].name;
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; ++k) seen = figures[k].name == name;
+    if (seen) continue;
+    size_t last = i;
+    for (size_t k = i + 1; k < figures.size(); ++k) {
+      if (figures[k].name == name) last = k;
+    }
+    w.Key(name);
+    WriteFigureValue(w, figures[last]);
+  }
+  w.Close();
+}
+
+void WriteLine(Writer& w, std::optional<int64_t> line) {
+  if (line) w.Key("line").Int(*line);
+}
+
 // The outcome's keys of serve's answer to an event.
-void AddOutcome(const Outcome& o, Language lang, Json& j) {
-  j["state_before"] = std::string(o.audit.state_before);
-  j["state_after"] = std::string(o.audit.state_after);
-  Json decisions = Json::array();
+void WriteOutcome(Writer& w, const Outcome& o, Language lang) {
+  w.Field("state_before", o.audit.state_before);
+  w.Field("state_after", o.audit.state_after);
+  w.Key("decisions").OpenArray();
   for (const Decision& d : o.decisions) {
-    decisions.push_back({{"rule", std::string(d.rule)},
-                         {"verdict", std::string(VerdictName(d.verdict))},
-                         {"reason", d.Reason(lang)},
-                         {"figures", FiguresJson(d.figures)}});
+    w.Open();
+    w.Field("rule", d.rule);
+    w.Field("verdict", VerdictName(d.verdict));
+    w.Field("reason", d.Reason(lang));
+    w.Key("figures");
+    WriteFigures(w, d.figures);
+    w.Close();
   }
-  j["decisions"] = std::move(decisions);
-  Json actions = Json::array();
+  w.CloseArray();
+  w.Key("actions").OpenArray();
   for (const Action& a : o.actions) {
-    Json aj{{"kind", std::string(ActionKindName(a.kind))},
-            {"rule", std::string(a.rule)},
-            {"assignee", a.assignee},
-            {"subject", a.subject}};
-    if (a.due) aj["due"] = Time(*a.due);
-    aj["description"] = a.Describe(lang);
-    aj["figures"] = FiguresJson(a.figures);
-    actions.push_back(std::move(aj));
+    w.Open();
+    w.Field("kind", ActionKindName(a.kind));
+    w.Field("rule", a.rule);
+    w.Field("assignee", a.assignee);
+    w.Field("subject", a.subject);
+    if (a.due) w.Key("due").Time(*a.due);
+    w.Field("description", a.Describe(lang));
+    w.Key("figures");
+    WriteFigures(w, a.figures);
+    w.Close();
   }
-  j["actions"] = std::move(actions);
-  Json deadlines = Json::array();
+  w.CloseArray();
+  w.Key("deadlines").OpenArray();
   for (const Deadline& d : o.deadlines) {
-    Json dj{{"rule", std::string(d.rule)},
-            {"op", std::string(DeadlineOpName(d.op))},
-            {"due", Time(d.due)}};
-    if (d.warn_at) dj["warn_at"] = Time(*d.warn_at);
-    dj["description"] = d.Describe(lang);
-    deadlines.push_back(std::move(dj));
+    w.Open();
+    w.Field("rule", d.rule);
+    w.Field("op", DeadlineOpName(d.op));
+    w.Key("due").Time(d.due);
+    if (d.warn_at) w.Key("warn_at").Time(*d.warn_at);
+    w.Field("description", d.Describe(lang));
+    w.Close();
   }
-  j["deadlines"] = std::move(deadlines);
+  w.CloseArray();
 }
 
-Json DueItemDoc(const StoredDueItem& d, Language lang) {
-  Json j;
-  j["id"] = d.id;
-  Json item = DueJson(d.item, lang);
-  for (auto& [k, v] : item.items()) j[k] = std::move(v);
-  return j;
+// As DueJson, with the item's id first.
+void WriteDueItem(Writer& w, const StoredDueItem& s, Language lang) {
+  const DueItem& d = s.item;
+  w.Open();
+  w.Key("id").Int(s.id);
+  w.Key("at").Time(d.at);
+  w.Field("kind", DueKindName(d.kind));
+  w.Field("entity_kind", EntityKindName(d.entity_kind));
+  w.Field("entity", d.entity);
+  w.Field("rule", d.rule);
+  w.Field("event_id", d.event_id);
+  w.Field("agent", d.agent);
+  w.Key("due").Time(d.deadline.due);
+  w.Field("description", d.deadline.Describe(lang));
+  w.Key("figures");
+  WriteFigures(w, d.deadline.figures);
+  w.Close();
 }
 
-Json FindingDoc(const Finding& f, std::optional<int64_t> line) {
-  Json j = Lined(line);
-  j["rule"] = f.rule_id;
-  j["severity"] = std::string(SeverityName(f.severity));
-  j["start"] = f.begin;
-  j["end"] = f.end;
-  j["text"] = f.text;
-  j["suggestion"] = f.suggestion;
-  return j;
+void WriteFinding(Writer& w, const Finding& f, std::optional<int64_t> line) {
+  w.Open();
+  WriteLine(w, line);
+  w.Field("rule", f.rule_id);
+  w.Field("severity", SeverityName(f.severity));
+  w.Key("start").Uint(f.begin);
+  w.Key("end").Uint(f.end);
+  w.Field("text", f.text);
+  w.Field("suggestion", f.suggestion);
+  w.Close();
 }
 
 }  // namespace
 
 std::string EventAnswerJson(const ShopEvent& event, const StoredResult& result, Language lang,
                             std::optional<int64_t> line) {
-  Json j = Lined(line);
-  j["id"] = MetaOf(event).id;
-  j["result"] = StoredResultName(result);
-  j["seq"] = result.seq;
-  j["entity"] = std::string(EntityKindName(event.kind()));
-  j["key"] = event.key;
+  std::string out;
+  out.reserve(512);
+  Writer w(&out);
+  w.Open();
+  WriteLine(w, line);
+  w.Field("id", MetaOf(event).id);
+  w.Field("result", StoredResultName(result));
+  w.Key("seq").Int(result.seq);
+  w.Field("entity", EntityKindName(event.kind()));
+  w.Field("key", event.key);
   if (result.outcome.ok()) {
-    AddOutcome(*result.outcome, lang, j);
+    WriteOutcome(w, *result.outcome, lang);
   } else {
-    j["error"] = std::string(result.outcome.status().message());
+    const absl::string_view m = result.outcome.status().message();
+    w.Field("error", std::string_view(m.data(), m.size()));
   }
-  return Dump(j);
+  w.Close();
+  return out;
 }
 
 std::string BadLineJson(std::optional<int64_t> line, std::string_view error) {
-  Json j = Lined(line);
-  j["result"] = "bad";
-  j["error"] = std::string(error);
-  return Dump(j);
+  std::string out;
+  Writer w(&out);
+  w.Open();
+  WriteLine(w, line);
+  w.Field("result", "bad");
+  w.Field("error", error);
+  w.Close();
+  return out;
 }
 
 std::string DueItemJson(const StoredDueItem& item, Language lang) {
-  return Dump(DueItemDoc(item, lang));
+  std::string out;
+  Writer w(&out);
+  WriteDueItem(w, item, lang);
+  return out;
 }
 
 std::string TickAnswerJson(std::optional<int64_t> line, Timestamp tick,
                            absl::Span<const StoredDueItem> due, Language lang) {
-  Json j = Lined(line);
-  j["tick"] = Time(tick);
-  Json items = Json::array();
-  for (const StoredDueItem& d : due) items.push_back(DueItemDoc(d, lang));
-  j["due"] = std::move(items);
-  return Dump(j);
+  std::string out;
+  Writer w(&out);
+  w.Open();
+  WriteLine(w, line);
+  w.Key("tick").Time(tick);
+  w.Key("due").OpenArray();
+  for (const StoredDueItem& d : due) WriteDueItem(w, d, lang);
+  w.CloseArray();
+  w.Close();
+  return out;
 }
 
 std::string ConfirmAnswerJson(std::optional<int64_t> line, size_t confirmed) {
-  Json j = Lined(line);
-  j["confirmed"] = confirmed;
-  return Dump(j);
+  std::string out;
+  Writer w(&out);
+  w.Open();
+  WriteLine(w, line);
+  w.Key("confirmed").Uint(confirmed);
+  w.Close();
+  return out;
 }
 
 std::string ReportJson(std::string_view file, const ReplayReport& report, Language lang,
@@ -329,15 +477,21 @@ std::string ReportJson(std::string_view file, const ReplayReport& report, Langua
 }
 
 std::string FindingJson(const Finding& finding, std::optional<int64_t> line) {
-  return Dump(FindingDoc(finding, line));
+  std::string out;
+  Writer w(&out);
+  WriteFinding(w, finding, line);
+  return out;
 }
 
 std::string FindingsJson(absl::Span<const Finding> findings) {
-  Json a = Json::array();
-  for (const Finding& f : findings) a.push_back(FindingDoc(f, std::nullopt));
-  Json j;
-  j["findings"] = std::move(a);
-  return Dump(j);
+  std::string out;
+  Writer w(&out);
+  w.Open();
+  w.Key("findings").OpenArray();
+  for (const Finding& f : findings) WriteFinding(w, f, std::nullopt);
+  w.CloseArray();
+  w.Close();
+  return out;
 }
 
 }  // namespace kefu

@@ -130,8 +130,13 @@ const absl::StatusOr<std::shared_ptr<const kefu::ReplyChecker>>& DefaultChecker(
 extern "C" {
 
 const char* kefu_version(void) {
-  static const std::string* const version = new std::string(kefu::Version());
-  return version->c_str();
+  // kefu::Version()'s text, from the macros this library was built with.
+#define KEFU_C_STR2_(x) #x
+#define KEFU_C_STR_(x) KEFU_C_STR2_(x)
+  return KEFU_C_STR_(KEFU_VERSION_MAJOR) "." KEFU_C_STR_(KEFU_VERSION_MINOR) "." KEFU_C_STR_(
+      KEFU_VERSION_PATCH);
+#undef KEFU_C_STR_
+#undef KEFU_C_STR2_
 }
 
 void kefu_free(void* p) { std::free(p); }

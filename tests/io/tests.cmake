@@ -55,3 +55,7 @@ endif()
 # ParseEvent (simdjson) against the nlohmann-json reference, line by line.
 kefu_add_test(events_differential_test ${CMAKE_CURRENT_LIST_DIR}/events_differential_test.cc
   LIBS kefu_sample)
+# Serve's answers (kefu/io/answer_json.h) against the nlohmann-json
+# documents they replaced, byte for byte.
+kefu_add_test(answer_json_test ${CMAKE_CURRENT_LIST_DIR}/answer_json_test.cc
+  LIBS kefu_sample nlohmann_json::nlohmann_json)

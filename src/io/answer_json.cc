@@ -255,18 +255,34 @@ class Writer {
   void Sep() {
     if (!first_) out_ += ',';
   }
+  // One pass: plain ASCII and well-formed multi-byte sequences are copied
+  // in runs; a byte nlohmann-json escapes is escaped the same way; the
+  // first ill-formed sequence hands the whole text to nlohmann-json.
   void String(std::string_view s) {
-    if (!text_internal::IsValidUtf8(s)) {
-      out_ += Json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
+    const size_t start = out_.size();
     out_ += '"';
-    size_t plain = 0;  // start of the run of bytes copied as they are
-    for (size_t i = 0; i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + plain, i - plain);
-      plain = i + 1;
+    const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* const end = begin + s.size();
+    const unsigned char* plain = begin;  // start of the run copied as it is
+    for (const unsigned char* p = begin; p < end;) {
+      const unsigned char c = *p;
+      if (c >= 0x80) {
+        char32_t cp;
+        const size_t n = text_internal::DecodeUtf8(p, end, &cp);
+        if (cp == text_internal::kInvalidCodePoint) {
+          out_.resize(start);
+          out_ += Json(std::string(s)).dump(-1, ' ', false,
+                                            nlohmann::json::error_handler_t::replace);
+          return;
+        }
+        p += n;
+        continue;
+      }
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        ++p;
+        continue;
+      }
+      out_.append(reinterpret_cast<const char*>(plain), static_cast<size_t>(p - plain));
       switch (c) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
@@ -277,13 +293,13 @@ class Writer {
         case '\t': out_ += "\\t"; break;
         default: {
           static constexpr char kHex[] = "0123456789abcdef";
-          out_ += "\\u00";
-          out_ += kHex[c >> 4];
-          out_ += kHex[c & 0xF];
+          const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          out_.append(u, sizeof u);
         }
       }
+      plain = ++p;
     }
-    out_.append(s.data() + plain, s.size() - plain);
+    out_.append(reinterpret_cast<const char*>(plain), static_cast<size_t>(end - plain));
     out_ += '"';
   }
 

@@ -5,7 +5,8 @@ C++ Shop, in one run (issue 22; docs/benchmarks.md, docs/bindings.md).
 Writes a sample week with `kefu sample` (7 days, 200 orders a day), runs
 capi_bench on it (the C++ and C figures), then times the Python module on
 the same lines: each a fresh shop in memory, the lines in file order, five
-repetitions, the median. Prints microseconds per event and each one's ratio
+passes a round, three rounds (capi_bench and Python taking turns, so that a
+busy machine weighs on both), the median of the fifteen. Prints microseconds per event and each one's ratio
 to the C++ host (ParseEvent + Shop::Apply), with the floors of issue 22:
 the C API within 1.5x, Python within 3x.
 
@@ -23,7 +24,8 @@ import sys
 import tempfile
 import time
 
-REPETITIONS = 5
+REPETITIONS = 5  # passes a round, for each path
+ROUNDS = 3  # capi_bench and Python take turns, so that both see the same load
 
 
 def median_us(seconds, events):
@@ -84,12 +86,16 @@ def main():
                        stderr=subprocess.DEVNULL)
         with open(events_file, encoding="utf-8") as f:
             lines = [line.rstrip("\n") for line in f if line.strip()]
-        runs = capi_figures(a.capi_bench, events_file)
-    runs.update(python_figures(lines))
+        runs = {}
+        for _ in range(ROUNDS):
+            for name, seconds in list(capi_figures(a.capi_bench, events_file).items()) + list(
+                    python_figures(lines).items()):
+                runs.setdefault(name, []).extend(seconds)
     n = len(lines)
     base = median_us(runs["BM_Cpp_ParseApply"], n)
     floors = {"BM_C_Apply": 1.5, "Python shop.apply(str)": 3.0, "Python shop.apply(dict)": 3.0}
-    print(f"{n} events of a sample week, median of {REPETITIONS} passes, fresh shop each")
+    print(f"{n} events of a sample week, median of {ROUNDS * REPETITIONS} passes, "
+          "a fresh shop each")
     print(f"{'path':40} {'us/event':>9} {'x C++':>6}  floor")
     for name, seconds in runs.items():
         us = median_us(seconds, n)

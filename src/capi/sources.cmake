@@ -12,10 +12,11 @@ target_sources(kefu PRIVATE
 # in it). A static libkefu is wrapped here into libkefu_c.so: all of libkefu
 # inside, only the kefu_* functions of kefu/c.h exported (kefu_c.map), the
 # same SONAME rule as libkefu (docs/bindings.md). KEFU_C_LIBRARY names
-# whichever of the two a host loads.
+# whichever of the two a host loads. A host that pulls kefu in with
+# add_subdirectory() gets neither (KEFU_BUILD_C_LIBRARY is off there).
 if(BUILD_SHARED_LIBS)
   set(KEFU_C_LIBRARY kefu)
-else()
+elseif(KEFU_BUILD_C_LIBRARY)
   add_library(kefu_c SHARED ${CMAKE_CURRENT_LIST_DIR}/kefu_c_library.cc)
   target_link_libraries(kefu_c PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,kefu>")
   set_target_properties(kefu_c PROPERTIES

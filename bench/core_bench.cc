@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "kefu/core/calendar.h"
 #include "kefu/core/money.h"
@@ -122,6 +124,37 @@ void BM_EndOfDay(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_EndOfDay);
+
+// A zone that still changes its offset (daylight saving): every query asks
+// absl (cctz) for the offset; the baseline does the same end of day with
+// absl alone.
+void BM_EndOfDay_DstZone(benchmark::State& state) {
+  kefu::BusinessCalendar::Options options;
+  options.time_zone = "America/New_York";
+  const auto calendar = *kefu::BusinessCalendar::Create(options);
+  const auto instants = Instants();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto t = calendar.EndOfDay(instants[i++ & 4095]);
+    benchmark::DoNotOptimize(t);
+  }
+}
+BENCHMARK(BM_EndOfDay_DstZone);
+
+void BM_EndOfDay_DstZone_AbslBaseline(benchmark::State& state) {
+  absl::TimeZone ny;
+  if (!absl::LoadTimeZone("America/New_York", &ny)) {
+    state.SkipWithError("no tzdata");
+    return;
+  }
+  const auto instants = Instants();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto t = absl::FromCivil(absl::ToCivilDay(instants[i++ & 4095], ny) + 1, ny);
+    benchmark::DoNotOptimize(t);
+  }
+}
+BENCHMARK(BM_EndOfDay_DstZone_AbslBaseline);
 
 void BM_AddDays(benchmark::State& state) {
   const auto calendar = China2026();

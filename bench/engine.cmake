@@ -6,6 +6,8 @@ kefu_add_benchmark(events_bench ${CMAKE_CURRENT_LIST_DIR}/events_bench.cc LIBS n
 kefu_add_benchmark(shop_save_bench ${CMAKE_CURRENT_LIST_DIR}/shop_save_bench.cc LIBS kefu_sample)
 # The SQLite store: durable apply and recovery (issue 18).
 kefu_add_benchmark(store_bench ${CMAKE_CURRENT_LIST_DIR}/store_bench.cc LIBS kefu_sample)
+# The team ledger: targets and response times (issue 20).
+kefu_add_benchmark(team_ledger_bench ${CMAKE_CURRENT_LIST_DIR}/team_ledger_bench.cc)
 # The C API against the C++ Shop (issue 22); bench/bindings_bench.py adds
 # Python's figures in the same run.
 kefu_add_benchmark(capi_bench ${CMAKE_CURRENT_LIST_DIR}/capi_bench.cc LIBS kefu_sample)

@@ -1,16 +1,16 @@
-// The business calendar. Boost.Date_Time parses the zone once, in Create();
-// every query afterwards is integer arithmetic on "local seconds" (seconds
-// since 1970-01-01 00:00 local time) and "day numbers" (local days since
-// 1970-01-01), so no query calls Boost or allocates.
+// The business calendar. The zone comes from the system's time zone database
+// through absl (cctz), loaded once in Create(); every query works on "local
+// seconds" (seconds since 1970-01-01 00:00 local time) and "day numbers"
+// (local days since 1970-01-01). Instants after the zone's last change of
+// offset (1991 for Asia/Shanghai) are plain integer arithmetic; only zones
+// that still change (daylight saving) or instants before that change ask
+// absl for the offset.
 #include "kefu/core/calendar.h"
 
 #include <algorithm>
-#include <boost/date_time/gregorian/gregorian.hpp>
-#include <boost/date_time/local_time/posix_time_zone.hpp>
-#include <boost/date_time/posix_time/posix_time.hpp>
 #include <cstdint>
-#include <exception>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,17 +38,9 @@ constexpr int64_t kLocalLimit = int64_t{1} << 56;
 // must not overflow.
 constexpr int64_t kMaxYear = 2'000'000'000;
 // Listed holidays and make-up days must lie in these years: they are real
-// dates, and Boost's gregorian calendar covers no more.
+// dates, not the far instants the arithmetic above guards against.
 constexpr int64_t kFirstListedYear = 1400;
 constexpr int64_t kLastListedYear = 9999;
-
-// Daylight-saving rules (Mm.w.d and Jn) repeat every 400 Gregorian years,
-// which are exactly 146097 days (a whole number of weeks). The transitions of
-// one cycle are precomputed; any instant is first shifted into that cycle.
-constexpr int64_t kCycleSeconds = int64_t{146097} * kSecondsPerDay;
-constexpr int64_t kCycleStart = 946684800;  // 2000-01-01 00:00 UTC
-constexpr int kFirstTableYear = 1999;       // one year of margin either side
-constexpr int kLastTableYear = 2400;
 
 // The longest search AddBusinessDays and AddBusinessHours make.
 constexpr int kSearchYears = 10;
@@ -97,134 +89,32 @@ int64_t SearchLimit(int64_t dn) {
 }
 
 // ---------------------------------------------------------------------------
-// Zone string syntax.
-//
-// Boost 1.74's posix_time_zone dereferences past the end of a short rule
-// ("M3.2"), which is an assertion in debug builds and undefined behaviour in
-// release; reads characters with std::isalpha (undefined for non-ASCII
-// bytes); and dates the zero-based "n" rule form one day early in common
-// years. So the shape is checked here first and only what Boost handles
-// correctly reaches it:
-//   std offset [dst [adjustment] ,rule[/time],rule[/time]]
-//   offset, adjustment: [+|-]h[h][:mm[:ss]]     rule: Mm.w.d | Jn (1..365)
-//   time: h[h][:mm[:ss]]
-// Boost still checks the ranges (offset -12..+14 h, and so on).
+// Zones.
 
-class ZoneScanner {
- public:
-  explicit ZoneScanner(std::string_view s) : s_(s) {}
-
-  bool Done() const { return pos_ == s_.size(); }
-  char Peek() const { return Done() ? '\0' : s_[pos_]; }
-  bool Consume(char c) {
-    if (Done() || s_[pos_] != c) return false;
-    ++pos_;
-    return true;
-  }
-  // Consumes ASCII letters and returns how many.
-  int Letters() {
-    int n = 0;
-    while (!Done() &&
-           ((s_[pos_] >= 'A' && s_[pos_] <= 'Z') || (s_[pos_] >= 'a' && s_[pos_] <= 'z'))) {
-      ++pos_;
-      ++n;
-    }
-    return n;
-  }
-  // Reads min_digits..max_digits decimal digits into *value.
-  bool Number(int min_digits, int max_digits, int* value) {
-    int n = 0;
-    *value = 0;
-    while (n < max_digits && !Done() && s_[pos_] >= '0' && s_[pos_] <= '9') {
-      *value = *value * 10 + (s_[pos_] - '0');
-      ++pos_;
-      ++n;
-    }
-    return n >= min_digits;
-  }
-  // h[h][:mm[:ss]], minutes and seconds below 60.
-  bool ClockTime() {
-    int v;
-    if (!Number(1, 2, &v)) return false;
-    for (int i = 0; i < 2 && Consume(':'); ++i) {
-      if (!Number(2, 2, &v) || v > 59) return false;
-    }
-    return true;
-  }
-  bool SignedClockTime() {
-    if (!Consume('+')) Consume('-');
-    return ClockTime();
-  }
-  bool StartsNumber() const {
-    char c = Peek();
-    return c == '+' || c == '-' || (c >= '0' && c <= '9');
-  }
-
- private:
-  std::string_view s_;
-  size_t pos_ = 0;
-};
-
-// Empty when the rule is well formed, else what is wrong with it.
-std::string CheckRule(ZoneScanner& scan) {
-  int v;
-  if (scan.Consume('M')) {
-    int month, week, day;
-    if (!scan.Number(1, 2, &month) || month < 1 || month > 12 || !scan.Consume('.') ||
-        !scan.Number(1, 1, &week) || week < 1 || week > 5 || !scan.Consume('.') ||
-        !scan.Number(1, 1, &day) || day > 6) {
-      return "a rule Mm.w.d needs month 1-12, week 1-5 and weekday 0-6";
-    }
-  } else if (scan.Consume('J')) {
-    if (!scan.Number(1, 3, &v) || v < 1 || v > 365) {
-      return "a rule Jn needs a day 1-365";
-    }
-  } else if (scan.StartsNumber()) {
-    return "the zero-based day rule form is not supported; use Mm.w.d or Jn";
-  } else {
-    return "expected a daylight-saving rule Mm.w.d or Jn";
-  }
-  if (scan.Consume('/') && !scan.ClockTime()) {
-    return "a rule's time must be h[h][:mm[:ss]]";
-  }
-  return "";
-}
-
-std::string CheckZoneSyntax(std::string_view zone) {
-  ZoneScanner scan(zone);
-  if (scan.Letters() == 0) return "it must start with the zone's name";
-  if (!scan.StartsNumber()) {
-    // Boost would read "CST" as UTC+0: a silent wrong zone for a shop.
-    return "the name must be followed by the offset from UTC";
-  }
-  if (!scan.SignedClockTime()) return "the offset must be [+|-]h[h][:mm[:ss]]";
-  if (scan.Done()) return "";
-  if (scan.Letters() == 0) return "unexpected text after the offset";
-  if (scan.StartsNumber() && !scan.SignedClockTime()) {
-    return "the daylight-saving adjustment must be [+|-]h[h][:mm[:ss]]";
-  }
-  for (int i = 0; i < 2; ++i) {
-    if (!scan.Consume(',')) {
-      return "a daylight-saving zone needs ,start,end rules";
-    }
-    std::string error = CheckRule(scan);
-    if (!error.empty()) return error;
-  }
-  if (!scan.Done()) return "unexpected text after the end rule";
-  return "";
-}
+const absl::CivilSecond kEpochSecond(1970, 1, 1, 0, 0, 0);
 
 absl::Status BadZone(absl::string_view zone, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("time_zone \"", zone,
-                                                 "\" is not a zone like \"CST+08\" or ",
-                                                 "\"EST-05EDT,M3.2.0,M11.1.0\": ", why));
+  return absl::InvalidArgumentError(absl::StrCat("time_zone \"", zone, "\" ", why,
+                                                 ": give an IANA zone name such as "
+                                                 "\"Asia/Shanghai\""));
 }
 
-// Local seconds of a Boost local ptime.
-int64_t LocalSecondsOf(const boost::posix_time::ptime& p) {
-  static const boost::gregorian::date kEpoch(1970, 1, 1);
-  return static_cast<int64_t>((p.date() - kEpoch).days()) * kSecondsPerDay +
-         static_cast<int64_t>(p.time_of_day().total_seconds());
+// Loads an IANA zone by name. Only names the database could hold reach absl:
+// no path ("/etc/..", ".."), no "localtime" (the machine's own zone).
+absl::Status LoadZone(const std::string& name, absl::TimeZone* tz) {
+  if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos ||
+      name == "localtime") {
+    return BadZone(name, "is not a zone name");
+  }
+  for (char c : name) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '/' || c == '_' || c == '-' || c == '+' || c == ':';
+    if (!ok) return BadZone(name, "is not a zone name");
+  }
+  if (!absl::LoadTimeZone(name, tz)) {
+    return BadZone(name, "is unknown to the time zone database");
+  }
+  return absl::OkStatus();
 }
 
 std::string FormatHours(const WorkingHours& h) {
@@ -240,16 +130,6 @@ bool HoursValid(const WorkingHours& h) {
 // ---------------------------------------------------------------------------
 
 struct BusinessCalendar::Impl {
-  // A change of UTC offset, in seconds. `before` and `after` are the offsets
-  // in force just before and from `utc` on.
-  struct Transition {
-    int64_t utc;
-    int64_t before;
-    int64_t after;
-    // The local clock reading at which the transition happens, read on the
-    // old offset; increasing along the table, used for local -> UTC.
-    int64_t local_key;
-  };
   enum class DayKind : uint8_t { kHoliday, kMakeup };
   struct SpecialDay {
     int64_t dn;
@@ -257,11 +137,15 @@ struct BusinessCalendar::Impl {
   };
 
   Options options;
-  // The zone's standard offset; the only offset when `transitions` is empty.
-  int64_t std_offset = 0;
-  // One 400-year cycle of transitions, sorted. Empty for a fixed-offset zone
-  // (the fast path: no search at all).
-  std::vector<Transition> transitions;
+  absl::TimeZone zone;
+  // From UTC second `final_utc` on, the offset is `final_offset` for ever;
+  // local readings from `final_local` on are unambiguous on it. INT64_MIN
+  // for a fixed zone, INT64_MAX for a zone that still changes (daylight
+  // saving). Every instant of Asia/Shanghai after 1991 takes this path,
+  // which asks absl nothing.
+  int64_t final_utc = std::numeric_limits<int64_t>::max();
+  int64_t final_local = std::numeric_limits<int64_t>::max();
+  int64_t final_offset = 0;
   std::array<std::optional<WorkingHours>, 7> weekly;
   // Hours of a make-up day whose weekday has none (always set).
   std::optional<WorkingHours> makeup_hours;
@@ -274,18 +158,28 @@ struct BusinessCalendar::Impl {
 
   // --- offsets --------------------------------------------------------------
 
-  // REQUIRES: !transitions.empty(). Shifts `s` into the precomputed cycle.
-  static int64_t IntoCycle(int64_t s) {
-    return s - FloorDiv(s - kCycleStart, kCycleSeconds) * kCycleSeconds;
+  // Finds the zone's last change of offset, when it has one. A zone whose
+  // changes go on (cctz extends its rule into the future) has none.
+  void FindFinalOffset() {
+    // Past every change tzdata has announced for a fixed zone.
+    const absl::Time probe = absl::FromUnixSeconds(4102444800);  // 2100-01-01 UTC
+    absl::TimeZone::CivilTransition tr;
+    if (zone.NextTransition(probe, &tr)) return;  // daylight saving goes on
+    final_offset = zone.At(probe).offset;
+    if (!zone.PrevTransition(probe, &tr)) {
+      final_utc = final_local = std::numeric_limits<int64_t>::min();
+      return;
+    }
+    // The change moved the clock from `from` to `to`: the offset before it
+    // was final_offset - (to - from).
+    const int64_t before = final_offset - (tr.to - tr.from);
+    final_utc = (tr.to - kEpochSecond) - final_offset;
+    final_local = final_utc + std::max(before, final_offset);
   }
 
   int64_t OffsetAtUtc(int64_t utc) const {
-    if (transitions.empty()) return std_offset;
-    const int64_t u = IntoCycle(utc);
-    auto it = std::upper_bound(transitions.begin(), transitions.end(), u,
-                               [](int64_t v, const Transition& tr) { return v < tr.utc; });
-    if (it == transitions.begin()) return transitions.front().before;
-    return std::prev(it)->after;
+    if (utc >= final_utc) return final_offset;
+    return zone.At(absl::FromUnixSeconds(utc)).offset;
   }
 
   // The UTC seconds of a local clock reading. A reading skipped by a forward
@@ -296,18 +190,13 @@ struct BusinessCalendar::Impl {
   // map 02:30 to 03:30, after 03:00). Sets *skipped for a skipped reading.
   int64_t LocalToUtc(int64_t local, bool* skipped) const {
     *skipped = false;
-    if (transitions.empty()) return local - std_offset;
-    const int64_t l = IntoCycle(local);
-    auto it = std::upper_bound(transitions.begin(), transitions.end(), l,
-                               [](int64_t v, const Transition& tr) { return v < tr.local_key; });
-    if (it == transitions.begin()) return local - transitions.front().before;
-    const Transition& last = *std::prev(it);
-    // Reached `last` on the old clock but not on the new one: skipped.
-    if (l < last.utc + last.after) {
+    if (local >= final_local) return local - final_offset;
+    const absl::TimeZone::TimeInfo info = zone.At(kEpochSecond + local);
+    if (info.kind == absl::TimeZone::TimeInfo::SKIPPED) {
       *skipped = true;
-      return last.utc + (local - l);  // back out of the precomputed cycle
+      return absl::ToUnixSeconds(info.trans);
     }
-    return local - last.after;
+    return absl::ToUnixSeconds(info.pre);  // the earlier of a repeated reading
   }
 
   // Local seconds of `t`; *sub gets the sub-second rest, in [0, 1s).
@@ -378,53 +267,9 @@ std::array<std::optional<WorkingHours>, 7> BusinessCalendar::Options::DefaultHou
 absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(Options options) {
   auto impl = std::make_shared<Impl>();
 
-  // Zone. Boost may throw anything from std::exception (bad_offset,
-  // bad_day_of_month, bad_lexical_cast, ...); nothing may escape.
-  const std::string syntax_error = CheckZoneSyntax(options.time_zone);
-  if (!syntax_error.empty()) return BadZone(options.time_zone, syntax_error);
-  try {
-    boost::local_time::posix_time_zone tz(options.time_zone);
-    impl->std_offset = tz.base_utc_offset().total_seconds();
-    if (tz.has_dst()) {
-      const int64_t std_off = impl->std_offset;
-      const int64_t dst_off = std_off + tz.dst_offset().total_seconds();
-      struct Change {
-        int64_t utc;
-        int64_t after;
-      };
-      std::vector<Change> changes;
-      changes.reserve(2 * (kLastTableYear - kFirstTableYear + 1));
-      for (int y = kFirstTableYear; y <= kLastTableYear; ++y) {
-        const auto year = static_cast<unsigned short>(y);
-        // POSIX: the start time is read on standard time, the end time on
-        // daylight time.
-        changes.push_back({LocalSecondsOf(tz.dst_local_start_time(year)) - std_off, dst_off});
-        changes.push_back({LocalSecondsOf(tz.dst_local_end_time(year)) - dst_off, std_off});
-      }
-      std::sort(changes.begin(), changes.end(),
-                [](const Change& a, const Change& b) { return a.utc < b.utc; });
-      int64_t current = changes.front().after == dst_off ? std_off : dst_off;
-      for (const Change& c : changes) {
-        if (c.after == current) continue;  // a zero adjustment changes nothing
-        impl->transitions.push_back({c.utc, current, c.after, c.utc + current});
-        current = c.after;
-      }
-      // The local -> UTC search assumes the local readings a change skips or
-      // repeats never overlap the next change's; two days apart guarantees it
-      // (an adjustment is below 24 h).
-      for (size_t i = 1; i < impl->transitions.size(); ++i) {
-        if (impl->transitions[i].utc - impl->transitions[i - 1].utc < 2 * kSecondsPerDay) {
-          return BadZone(options.time_zone,
-                         "daylight-saving start and end are less than two "
-                         "days apart");
-        }
-      }
-    }
-  } catch (const std::exception& e) {
-    return BadZone(options.time_zone, e.what());
-  } catch (...) {
-    return BadZone(options.time_zone, "Boost could not parse it");
-  }
+  // Zone.
+  if (absl::Status s = LoadZone(options.time_zone, &impl->zone); !s.ok()) return s;
+  impl->FindFinalOffset();
 
   // Hours.
   for (int i = 0; i < 7; ++i) {
@@ -500,10 +345,17 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(Options options) {
 
 BusinessCalendar BusinessCalendar::Default() {
   // Built once: Default() sits on hot paths of hosts that never configure a
-  // calendar. Create() cannot fail on the default options.
+  // calendar. Create() fails on the default options only when the system has
+  // no time zone database; Shanghai's offset since 1991 then stands in.
   static const std::shared_ptr<const Impl>* const kImpl = [] {
     absl::StatusOr<BusinessCalendar> cal = Create(Options());
-    return new std::shared_ptr<const Impl>(cal.ok() ? cal->impl_ : nullptr);
+    if (cal.ok()) return new std::shared_ptr<const Impl>(cal->impl_);
+    Options fixed;
+    fixed.time_zone = "Fixed/UTC+08:00:00";  // cctz needs no database for it
+    cal = Create(fixed);
+    auto impl = std::make_shared<Impl>(*cal->impl_);
+    impl->options.time_zone = Options().time_zone;
+    return new std::shared_ptr<const Impl>(std::move(impl));
   }();
   return BusinessCalendar(*kImpl);
 }
@@ -632,8 +484,9 @@ absl::StatusOr<Timestamp> BusinessCalendar::AddBusinessHours(Timestamp t, Durati
   const int64_t start = FloorDiv(impl.LocalSeconds(t, &sub), kSecondsPerDay);
   const int64_t limit = SearchLimit(start);
   // Whole weeks can be skipped only when every week has the same working
-  // time, i.e. no daylight-saving change shortens or lengthens a day.
-  const bool can_skip_weeks = impl.transitions.empty() && impl.weekly_time > absl::ZeroDuration();
+  // time, i.e. no change of offset shortens or lengthens a day from `t` on.
+  const bool can_skip_weeks =
+      impl.final_utc <= absl::ToUnixSeconds(t) && impl.weekly_time > absl::ZeroDuration();
 
   Duration remaining = d;
   for (int64_t dn = start; dn <= limit; ++dn) {

@@ -647,6 +647,48 @@ std::vector<Key> BuildKeys() {
   k.push_back(EnumsKey("ORD-INVOICE", "fee_channels", "channels that charge the invoice fee",
                        "[\"website\", \"phone\"]", ChannelNames(),
                        [](S& s) -> std::vector<Channel>& { return s.order.invoice.fee_channels; }));
+  {
+    Key key;
+    key.table = "ORD-INVOICE";
+    key.name = "channel_fees";
+    key.comment = "channels with a handling fee of their own, in place of fee";
+    key.example = "{ tmall = \"3%\", phone = \"1.5%\" }";
+    key.print = [](const S& s) {
+      std::vector<std::string> parts;
+      for (const InvoicePolicy::ChannelFee& f : s.order.invoice.channel_fees) {
+        parts.push_back(absl::StrCat(NameOf(ChannelNames(), f.channel), " = ",
+                                     Quote(f.fee.ToString())));
+      }
+      return parts.empty() ? std::string("{}") : absl::StrCat("{ ", absl::StrJoin(parts, ", "), " }");
+    };
+    key.set = [](const toml::node& n, S& s) -> SetResult {
+      const toml::table* t = n.as_table();
+      if (t == nullptr) return Want("a table of channel = \"rate\", such as { tmall = \"3%\" }", n);
+      std::vector<InvoicePolicy::ChannelFee> out;
+      for (const auto& [name, value] : *t) {
+        InvoicePolicy::ChannelFee f{};
+        bool known = false;
+        for (const auto& [channel_name, channel] : ChannelNames()) {
+          if (channel_name == name.str()) {
+            f.channel = channel;
+            known = true;
+          }
+        }
+        if (!known) {
+          std::vector<std::string> names;
+          for (const auto& [channel_name, channel] : ChannelNames()) names.push_back(channel_name);
+          return Bad(absl::StrCat("unknown channel \"", ToAbsl(name.str()), "\"; known: ",
+                                  absl::StrJoin(names, ", ")),
+                     value);
+        }
+        if (SetResult r = ReadRate(value, &f.fee)) return r;
+        out.push_back(f);
+      }
+      s.order.invoice.channel_fees = std::move(out);
+      return std::nullopt;
+    };
+    k.push_back(std::move(key));
+  }
   k.push_back(StringsKey(
       "ORD-INVOICE", "allowed_contents",
       "what an invoice's content line may say; seed: only \"配件\"", "[\"配件\", \"办公用品\"]",
@@ -1113,12 +1155,28 @@ std::vector<Key> BuildKeys() {
   k.push_back(StringsKey("PH-APOLOGY", "greetings", "greetings allowed before the apology",
                          "[\"您好\"]",
                          [](S& s) -> std::vector<std::string>& { return s.apology.greetings; }));
+  k.push_back(StringKey("PH-APOLOGY", "sentence_ends",
+                        "characters that end a sentence (the apology must open the one that "
+                        "refuses)",
+                        "\"。！？\"", [](S& s) -> std::string& { return s.apology.sentence_ends; }));
   k.push_back(BoolKey("PH-PRIVACY", "enabled",
                       "flag customers' data in replies; seed: \"不随意提供客户资料\"",
                       [](S& s) -> bool& { return s.privacy.enabled; }));
   k.push_back(EnumKey("PH-PRIVACY", "severity", "severity of a finding (info, warning, error)",
                       "\"warning\"", SeverityNames(),
                       [](S& s) -> Severity& { return s.privacy.severity; }));
+  k.push_back(BoolKey("PH-PRIVACY", "mobile_phones", "flag mobile phone numbers (138****5678)",
+                      [](S& s) -> bool& { return s.privacy.kinds.mobile_phones; }));
+  k.push_back(BoolKey("PH-PRIVACY", "id_numbers", "flag resident ID numbers (GB 11643)",
+                      [](S& s) -> bool& { return s.privacy.kinds.id_numbers; }));
+  k.push_back(BoolKey("PH-PRIVACY", "bank_cards", "flag bank card numbers (Luhn)",
+                      [](S& s) -> bool& { return s.privacy.kinds.bank_cards; }));
+  k.push_back(BoolKey("PH-PRIVACY", "emails", "flag e-mail addresses",
+                      [](S& s) -> bool& { return s.privacy.kinds.emails; }));
+  k.push_back(BoolKey("PH-PRIVACY", "landlines", "flag landline numbers (0571****6666)",
+                      [](S& s) -> bool& { return s.privacy.kinds.landlines; }));
+  k.push_back(BoolKey("PH-PRIVACY", "addresses", "flag street addresses down to the room",
+                      [](S& s) -> bool& { return s.privacy.kinds.addresses; }));
   k.push_back(BoolKey("PH-CALLBACK", "enabled",
                       "a reply that puts its answer off gives a definite time (seed 001)",
                       [](S& s) -> bool& { return s.callback.enabled; }));
@@ -1129,12 +1187,35 @@ std::vector<Key> BuildKeys() {
       StringsKey("PH-CALLBACK", "deferral_markers", "the shop's own phrases that put an answer off",
                  "[\"容我想想\"]",
                  [](S& s) -> std::vector<std::string>& { return s.callback.deferral_markers; }));
+  k.push_back(
+      StringsKey("PH-CALLBACK", "later_words",
+                 "words that put an answer later (稍后, 晚点, the 后/内 of a time)", "[\"稍后\"]",
+                 [](S& s) -> std::vector<std::string>& { return s.callback.later_words; }));
+  k.push_back(
+      StringsKey("PH-CALLBACK", "reply_verbs", "verbs of answering that follow a later word",
+                 "[\"回复\"]",
+                 [](S& s) -> std::vector<std::string>& { return s.callback.reply_verbs; }));
   k.push_back(StringKey("PH-CALLBACK", "suggestion", "the suggestion of a deferral finding",
                         "\"请告诉客户具体回复时间\"",
                         [](S& s) -> std::string& { return s.callback.suggestion; }));
   k.push_back(DurationKey("PH-CALLBACK", "call_back_within",
                           "a wrong answer's call back is due this long after it is found", "\"1h\"",
                           [](S& s) -> Duration& { return s.callback.call_back_within; }));
+  k.push_back(EnumKey("PH-MEETING", "weekday",
+                      "the day of the weekly product training; seed: Wednesday", "\"thursday\"",
+                      WeekdayNames(),
+                      [](S& s) -> absl::Weekday& { return s.meeting.weekday; }));
+  k.push_back(ClockKey("PH-MEETING", "start", "local time the training starts; seed: 16:30",
+                       "\"15:00\"", [](S& s) -> Duration& { return s.meeting.start; }));
+  k.push_back(DurationKey("PH-MEETING", "length", "how long every account answers automatically",
+                          "\"1h30m\"", [](S& s) -> Duration& { return s.meeting.length; }));
+  k.push_back(BoolKey("PH-MEETING", "only_on_working_days",
+                      "no training on a day the calendar says is off",
+                      [](S& s) -> bool& { return s.meeting.only_on_working_days; }));
+  k.push_back(StringKey("PH-MEETING", "auto_reply",
+                        "what every account answers during the training",
+                        "\"亲，客服开会中，稍后回复您\"",
+                        [](S& s) -> std::string& { return s.meeting.auto_reply; }));
   // ---- the shop
   {
     Key province;
@@ -1156,6 +1237,10 @@ std::vector<Key> BuildKeys() {
     };
     k.push_back(std::move(province));
   }
+  k.push_back(BoolKey("shop", "only_listed_couriers",
+                      "ORD-COD-REACH: a courier not listed under [couriers] reaches nowhere (an "
+                      "order naming it is held until the courier is changed)",
+                      [](S& s) -> bool& { return s.only_listed_couriers; }));
   // ---- calendar
   {
     Key zone;
@@ -1163,14 +1248,15 @@ std::vector<Key> BuildKeys() {
     zone.name = "time_zone";
     zone.comment = "the shop's IANA time zone; every deadline is counted in it";
     zone.example = "\"Asia/Tokyo\"";
-    zone.print = [](const S& s) { return Quote(s.time_zone); };
+    zone.print = [](const S& s) { return Quote(s.calendar.time_zone); };
     zone.set = [](const toml::node& n, S& s) -> SetResult {
       std::string name;
       if (SetResult r = ReadString(n, &name, false)) return r;
-      absl::StatusOr<std::string> posix = CalendarZoneOf(name);
-      if (!posix.ok()) return Bad(std::string(posix.status().message()), n);
-      s.time_zone = name;
-      s.calendar.time_zone = *posix;
+      BusinessCalendar::Options probe;
+      probe.time_zone = name;
+      absl::Status zone_ok = BusinessCalendar::Create(std::move(probe)).status();
+      if (!zone_ok.ok()) return Bad(std::string(zone_ok.message()), n);
+      s.calendar.time_zone = std::move(name);
       return std::nullopt;
     };
     k.push_back(std::move(zone));
@@ -1361,7 +1447,9 @@ std::string CouriersToml(const std::vector<PackCourier>& couriers, bool comments
         "# blind_spots = [\"西藏\", \"新疆/阿里\"]      # province or province/city it does not "
         "reach\n"
         "# cash_on_delivery = true                   # false: collects cash nowhere\n"
-        "# no_cash_on_delivery_in = [\"青海\"]         # reaches, but collects no cash there\n";
+        "# no_cash_on_delivery_in = [\"青海\"]         # reaches, but collects no cash there\n"
+        "# express = true                            # false: the post or freight (no "
+        "ORD-PREPAY)\n";
   }
   for (const PackCourier& c : couriers) {
     if (!out.empty()) out += "\n";
@@ -1372,6 +1460,8 @@ std::string CouriersToml(const std::vector<PackCourier>& couriers, bool comments
     absl::StrAppend(&out, "cash_on_delivery = ", c.cash_on_delivery ? "true" : "false", "\n");
     if (comments) out += "# ORD-COD-REACH: reaches, but collects no cash there\n";
     absl::StrAppend(&out, "no_cash_on_delivery_in = ", QuoteList(c.no_cash_on_delivery_in), "\n");
+    if (comments) out += "# ORD-PREPAY: an express courier (false: the post or freight)\n";
+    absl::StrAppend(&out, "express = ", c.express ? "true" : "false", "\n");
   }
   return out;
 }
@@ -1471,9 +1561,11 @@ struct PackBuilder {
     absl::StatusOr<BusinessCalendar> cal = BusinessCalendar::Create(settings.calendar);
     if (!cal.ok()) return cal.status();
     pack.calendar_ = std::make_shared<const BusinessCalendar>(*std::move(cal));
-    if (!settings.couriers.empty()) {
+    if (!settings.couriers.empty() || settings.only_listed_couriers) {
       auto coverage = std::make_shared<CourierCoverage>();
+      coverage->set_only_declared(settings.only_listed_couriers);
       for (const PackCourier& c : settings.couriers) {
+        coverage->Declare(c.name, c.express);
         for (const std::string& area : c.blind_spots) {
           const size_t slash = area.find('/');
           absl::Status st =
@@ -1714,9 +1806,11 @@ class Reader {
           }
         } else if (key == "cash_on_delivery") {
           r = ReadBool(knode, &c.cash_on_delivery);
+        } else if (key == "express") {
+          r = ReadBool(knode, &c.express);
         } else {
           const std::vector<std::string> known = {"blind_spots", "cash_on_delivery",
-                                                  "no_cash_on_delivery_in"};
+                                                  "no_cash_on_delivery_in", "express"};
           r = ValueError{absl::StrCat("unknown key \"", key, "\" in [", prefix, "]",
                                       Nearest(key, known), "; known: ", absl::StrJoin(known, ", ")),
                          nullptr};
@@ -1763,6 +1857,11 @@ class Reader {
       Warn(at("AS-DEFECT.delist_at", "AS-DEFECT"), "AS-DEFECT.delist_at",
            "delisting is proposed before the product is tested (delist_at < test_at)");
     }
+    if (s.only_listed_couriers && s.couriers.empty()) {
+      Warn(at("shop.only_listed_couriers", "shop"), "shop.only_listed_couriers",
+           "only listed couriers reach, and none is listed under [couriers]: every order is "
+           "held for its courier");
+    }
     bool any_hours = false;
     for (const auto& h : s.calendar.hours) any_hours = any_hours || h.has_value();
     if (!any_hours && s.calendar.makeup_workdays.empty()) {
@@ -1775,6 +1874,12 @@ class Reader {
         Error(at("calendar.makeup_workdays", "calendar"), "calendar.makeup_workdays",
               absl::StrCat(DayText(d), " is both a holiday and a make-up working day"));
       }
+    }
+    if (absl::Status m = s.meeting.Validate(); !m.ok()) {
+      const std::string key = absl::StrContains(m.message(), "start")    ? "PH-MEETING.start"
+                              : absl::StrContains(m.message(), "length") ? "PH-MEETING.length"
+                                                                         : "PH-MEETING.auto_reply";
+      Error(at(key, "PH-MEETING"), key, std::string(m.message()));
     }
     if (s.apology.enabled && s.apology.refusal_markers.empty()) {
       Error(at("PH-APOLOGY.refusal_markers", "PH-APOLOGY"), "PH-APOLOGY.refusal_markers",
@@ -1847,128 +1952,6 @@ absl::StatusOr<PolicyPack> LoadPolicyPack(const std::string& path) {
   buf << f.rdbuf();
   if (f.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
   return ParsePolicyPack(buf.str(), path);
-}
-
-// ------------------------------------------------------------ zones
-
-namespace {
-
-// Reads a TZ-variable name: letters, or <...> (returned without brackets).
-bool TzName(std::string_view s, size_t* i, std::string* name) {
-  const size_t start = *i;
-  if (*i < s.size() && s[*i] == '<') {
-    const size_t close = s.find('>', *i);
-    if (close == std::string_view::npos) return false;
-    *name = std::string(s.substr(*i + 1, close - *i - 1));
-    *i = close + 1;
-    return true;
-  }
-  while (*i < s.size() && ((s[*i] >= 'A' && s[*i] <= 'Z') || (s[*i] >= 'a' && s[*i] <= 'z'))) {
-    ++*i;
-  }
-  *name = std::string(s.substr(start, *i - start));
-  return *i > start;
-}
-
-// [+-]h[h][:mm[:ss]] -> seconds.
-bool TzOffset(std::string_view s, size_t* i, int* seconds) {
-  int sign = 1;
-  if (*i < s.size() && (s[*i] == '+' || s[*i] == '-')) {
-    if (s[*i] == '-') sign = -1;
-    ++*i;
-  }
-  int parts[3] = {0, 0, 0};
-  for (int p = 0; p < 3; ++p) {
-    if (p > 0) {
-      if (*i >= s.size() || s[*i] != ':') break;
-      ++*i;
-    }
-    int digits = 0;
-    while (*i < s.size() && s[*i] >= '0' && s[*i] <= '9' && digits < 3) {
-      parts[p] = parts[p] * 10 + (s[*i] - '0');
-      ++*i;
-      ++digits;
-    }
-    if (digits == 0) return false;
-  }
-  *seconds = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
-  return true;
-}
-
-std::string BoostOffset(int seconds) {
-  const char sign = seconds < 0 ? '-' : '+';
-  const int a = seconds < 0 ? -seconds : seconds;
-  std::string out = absl::StrFormat("%c%02d", sign, a / 3600);
-  if (a % 3600 != 0) absl::StrAppend(&out, absl::StrFormat(":%02d", a % 3600 / 60));
-  if (a % 60 != 0) absl::StrAppend(&out, absl::StrFormat(":%02d", a % 60));
-  return out;
-}
-
-// A calendar name for a TZ name: letters only ("<+08>" has none).
-std::string LettersName(const std::string& name, const char* fallback) {
-  for (char c : name) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return fallback;
-  }
-  return name.size() >= 3 ? name : fallback;
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> CalendarZoneOf(std::string_view name) {
-  auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("time zone \"", ToAbsl(name), "\" ", ToAbsl(why),
-                     ": give an IANA zone name such as \"Asia/Shanghai\""));
-  };
-  if (name.empty() || name.front() == '/' || absl::StrContains(ToAbsl(name), "..")) {
-    return bad("is not a zone name");
-  }
-  for (char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '/' || c == '_' || c == '-' || c == '+';
-    if (!ok) return bad("is not a zone name");
-  }
-  const char* dir = std::getenv("TZDIR");
-  const std::string path =
-      absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo", "/", ToAbsl(name));
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return bad("is unknown to the time zone database");
-  std::ostringstream buf;
-  buf << f.rdbuf();
-  const std::string data = buf.str();
-  // A TZif file of version 2 or later ends with "\n<TZ rule>\n".
-  if (data.size() < 5 || data.compare(0, 4, "TZif") != 0 || data[4] < '2' || data.back() != '\n') {
-    return bad("has no current rule in the time zone database");
-  }
-  const size_t start = data.rfind('\n', data.size() - 2);
-  if (start == std::string::npos) return bad("has no current rule in the time zone database");
-  const std::string tz = data.substr(start + 1, data.size() - start - 2);
-  // TZ form: std offset [dst [offset] [,rule,rule]], offsets west-positive.
-  size_t i = 0;
-  std::string std_name, dst_name;
-  int std_offset = 0;
-  if (!TzName(tz, &i, &std_name) || !TzOffset(tz, &i, &std_offset)) {
-    return bad(absl::StrCat("has a rule the calendar cannot read (\"", tz, "\")"));
-  }
-  std::string out = LettersName(std_name, "STD") + BoostOffset(-std_offset);
-  if (i == tz.size()) return out;
-  if (!TzName(tz, &i, &dst_name)) {
-    return bad(absl::StrCat("has a rule the calendar cannot read (\"", tz, "\")"));
-  }
-  int dst_offset = std_offset - 3600;
-  if (i < tz.size() && tz[i] != ',' && !TzOffset(tz, &i, &dst_offset)) {
-    return bad(absl::StrCat("has a rule the calendar cannot read (\"", tz, "\")"));
-  }
-  out += LettersName(dst_name, "DST");
-  if (std_offset - dst_offset != 3600) out += BoostOffset(std_offset - dst_offset);
-  out += tz.substr(i);
-  // Only what the calendar accepts is returned.
-  BusinessCalendar::Options probe;
-  probe.time_zone = out;
-  if (!BusinessCalendar::Create(probe).ok()) {
-    return bad(absl::StrCat("has a rule the calendar cannot express (\"", tz, "\")"));
-  }
-  return out;
 }
 
 }  // namespace kefu

@@ -175,7 +175,19 @@ bool InvoicePolicy::ContentAllowed(std::string_view content) const {
   return false;
 }
 
-bool InvoicePolicy::ChargesFee(Channel channel) const { return Contains(fee_channels, channel); }
+bool InvoicePolicy::ChargesFee(Channel channel) const {
+  for (const ChannelFee& f : channel_fees) {
+    if (f.channel == channel) return true;
+  }
+  return Contains(fee_channels, channel);
+}
+
+Rate InvoicePolicy::FeeRate(Channel channel) const {
+  for (const ChannelFee& f : channel_fees) {
+    if (f.channel == channel) return f.fee;
+  }
+  return Contains(fee_channels, channel) ? fee : Rate::BasisPoints(0);
+}
 
 // ------------------------------------------------------------ ORD-DUP-SHIP
 
@@ -212,7 +224,10 @@ CourierReachPolicy::Reach CourierReachPolicy::Assess(const CourierReach* reach,
                                                      PaymentMethod payment,
                                                      bool courier_checked) const {
   if (!enabled) return Reach::kClear;
-  if (reach != nullptr && !reach->Delivers(courier, address)) return Reach::kUnreachable;
+  if (reach != nullptr && !reach->Delivers(courier, address)) {
+    return reach->IsExpress(courier) == false ? Reach::kUnreachableNotExpress
+                                              : Reach::kUnreachable;
+  }
   if (payment == PaymentMethod::kCashOnDelivery) {
     const std::optional<bool> cash =
         reach != nullptr ? reach->CollectsCash(courier, address) : std::nullopt;
@@ -248,7 +263,7 @@ Ruling CourierReachPolicy::Held(Reach why, std::string_view courier, PaymentMeth
                         "courier {courier} cannot reach the address: held until the courier is "
                         "changed"},
       figs));
-  if (!no_cash && AsksPrepay(channel)) {
+  if (why == Reach::kUnreachable && AsksPrepay(channel)) {
     r.decisions.push_back(MakeDecision(kPrepayRule, Verdict::kScheduled,
                                        {"请客户先付款", "ask the customer to pay in advance"}));
     r.actions.push_back(MakeAction(ActionKind::kCall, kPrepayRule,
@@ -574,7 +589,7 @@ std::optional<Decision> InvoicePolicy::ContentRefusal(std::string_view content) 
 
 absl::StatusOr<Money> InvoicePolicy::FeeFor(Channel channel, Money goods) const {
   if (!ChargesFee(channel)) return Money::Zero();
-  return PercentOf(goods, fee);
+  return PercentOf(goods, FeeRate(channel));
 }
 
 Decision InvoicePolicy::Issued(Money goods, Money fee_amount, Money postage) const {

@@ -10,3 +10,5 @@ kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc LIBS ke
 # Shop::ReplacePolicies: new rules for later events, never a mix (issue 19;
 # run it under the `tsan` preset too).
 kefu_add_test(shop_policies_test ${CMAKE_CURRENT_LIST_DIR}/shop_policies_test.cc)
+# The team ledger: targets, response times, conversion (issue 20).
+kefu_add_test(team_ledger_test ${CMAKE_CURRENT_LIST_DIR}/team_ledger_test.cc)

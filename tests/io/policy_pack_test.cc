@@ -147,6 +147,15 @@ std::vector<Row> Rows() {
       {"ORD-INVOICE", "fee_channels",
        [](O o) { return JoinNames(o.order_policies.invoice.fee_channels, ChannelName); },
        "website,phone"},
+      {"ORD-INVOICE", "channel_fees",
+       [](O o) {
+         std::vector<std::string> parts;
+         for (const InvoicePolicy::ChannelFee& f : o.order_policies.invoice.channel_fees) {
+           parts.push_back(absl::StrCat(std::string(ChannelName(f.channel)), "=", f.fee.ToString()));
+         }
+         return Join(parts);
+       },
+       "phone=1.5%,tmall=3%"},
       {"ORD-INVOICE", "allowed_contents",
        [](O o) { return Join(o.order_policies.invoice.allowed_contents); }, "配件,办公用品"},
       {"AS-REGISTER", "categories",
@@ -255,6 +264,16 @@ std::vector<Row> Rows() {
       {"PH-APOLOGY", "refusal_markers", [](O o) { return Join(Rc(o).apology.refusal_markers); },
        "无法"},
       {"PH-APOLOGY", "greetings", [](O o) { return Join(Rc(o).apology.greetings); }, "您好"},
+      {"PH-APOLOGY", "sentence_ends", [](O o) { return Rc(o).apology.sentence_ends; }, "。！？"},
+      {"PH-PRIVACY", "mobile_phones", [b](O o) { return b(Rc(o).privacy.kinds.mobile_phones); },
+       "0"},
+      {"PH-PRIVACY", "id_numbers", [b](O o) { return b(Rc(o).privacy.kinds.id_numbers); }, "0"},
+      {"PH-PRIVACY", "bank_cards", [b](O o) { return b(Rc(o).privacy.kinds.bank_cards); }, "0"},
+      {"PH-PRIVACY", "emails", [b](O o) { return b(Rc(o).privacy.kinds.emails); }, "0"},
+      {"PH-PRIVACY", "landlines", [b](O o) { return b(Rc(o).privacy.kinds.landlines); }, "0"},
+      {"PH-PRIVACY", "addresses", [b](O o) { return b(Rc(o).privacy.kinds.addresses); }, "0"},
+      {"PH-CALLBACK", "later_words", [](O o) { return Join(Rc(o).callback.later_words); }, "稍后"},
+      {"PH-CALLBACK", "reply_verbs", [](O o) { return Join(Rc(o).callback.reply_verbs); }, "回复"},
       {"PH-PRIVACY", "enabled", [b](O o) { return b(Rc(o).privacy.enabled); }, "0"},
       {"PH-PRIVACY", "severity",
        [](O o) { return std::string(SeverityName(Rc(o).privacy.severity)); }, "warning"},
@@ -268,7 +287,13 @@ std::vector<Row> Rows() {
       {"PH-CALLBACK", "call_back_within",
        [](O o) { return Clock(Rc(o).callback.call_back_within); }, "1h"},
       {"shop", "province", [](O o) { return o.shop_province; }, "广东"},
-      {"calendar", "time_zone", [](O o) { return Cal(o).options().time_zone; }, "JST+09"},
+      {"shop", "only_listed_couriers",
+       [](O o) {
+         const Address hz{"浙江省", "杭州市", "", ""};
+         return absl::StrCat(o.courier_reach != nullptr && !o.courier_reach->Delivers("ZTO", hz));
+       },
+       "1"},
+      {"calendar", "time_zone", [](O o) { return Cal(o).options().time_zone; }, "Asia/Tokyo"},
       {"calendar", "holidays", [](O o) { return Days(Cal(o).options().holidays); },
        "2026-10-01,2026-10-02"},
       {"calendar", "makeup_workdays", [](O o) { return Days(Cal(o).options().makeup_workdays); },
@@ -388,6 +413,33 @@ std::vector<TeamRow> TeamRows() {
   };
 }
 
+// Keys whose rules no Shop consults (the team's, PH-MEETING): checked on
+// the pack's settings rather than on ShopOptions.
+struct SettingsRow {
+  std::string table;
+  std::string key;
+  std::function<std::string(const PolicySettings&)> view;
+  std::string want;
+};
+
+std::vector<SettingsRow> SettingsRows() {
+  using P = const PolicySettings&;
+  std::vector<SettingsRow> rows;
+  for (TeamRow& t : TeamRows()) {
+    rows.push_back({t.table, t.key, [v = t.view](P s) { return v(s.team); }, t.want});
+  }
+  auto b = [](bool v) { return absl::StrCat(v ? 1 : 0); };
+  rows.push_back({"PH-MEETING", "weekday",
+                  [](P s) { return absl::StrCat(static_cast<int>(s.meeting.weekday)); }, "3"});
+  rows.push_back({"PH-MEETING", "start", [](P s) { return Clock(s.meeting.start); }, "15h"});
+  rows.push_back({"PH-MEETING", "length", [](P s) { return Clock(s.meeting.length); }, "1h30m"});
+  rows.push_back({"PH-MEETING", "only_on_working_days",
+                  [b](P s) { return b(s.meeting.only_on_working_days); }, "0"});
+  rows.push_back({"PH-MEETING", "auto_reply", [](P s) { return s.meeting.auto_reply; },
+                  "亲，客服开会中，稍后回复您"});
+  return rows;
+}
+
 // The example value of a key (booleans: the opposite of the default).
 std::string Example(const PackKeyInfo& k) {
   if (!k.example.empty()) return k.example;
@@ -417,7 +469,7 @@ const Row* FindRow(const std::vector<Row>& rows, const PackKeyInfo& k) {
 
 TEST(PolicyPack, EveryKeySetsItsOptionField) {
   const std::vector<Row> rows = Rows();
-  const std::vector<TeamRow> team_rows = TeamRows();
+  const std::vector<SettingsRow> settings_rows = SettingsRows();
   const ShopOptions today;
   const ShopOptions defaults = PolicyPack::Defaults().shop_options();
   std::set<std::string> keys;
@@ -426,15 +478,15 @@ TEST(PolicyPack, EveryKeySetsItsOptionField) {
     keys.insert(absl::StrCat(k.table, ".", k.name));
     const PolicyPack pack =
         MustParse(absl::StrCat("[", k.table, "]\n", k.name, " = ", Example(k), "\n"));
-    const TeamRow* team = nullptr;
-    for (const TeamRow& t : team_rows) {
-      if (t.table == k.table && t.key == k.name) team = &t;
+    const SettingsRow* setting = nullptr;
+    for (const SettingsRow& t : settings_rows) {
+      if (t.table == k.table && t.key == k.name) setting = &t;
     }
-    if (team != nullptr) {
-      EXPECT_EQ(team->view(pack.settings().team), team->want);
-      EXPECT_EQ(team->view(PolicyPack::Defaults().settings().team),
-                team->view(TeamPolicies::Defaults()));
-      EXPECT_NE(team->view(TeamPolicies::Defaults()), team->want);
+    if (setting != nullptr) {
+      EXPECT_EQ(setting->view(pack.settings()), setting->want);
+      EXPECT_EQ(setting->view(PolicyPack::Defaults().settings()),
+                setting->view(PolicySettings{}));
+      EXPECT_NE(setting->view(PolicySettings{}), setting->want);
       EXPECT_EQ(pack.Diff().size(), 1u) << absl::StrJoin(pack.Diff(), "\n");
       continue;
     }
@@ -447,7 +499,7 @@ TEST(PolicyPack, EveryKeySetsItsOptionField) {
     // The key changes nothing else: its diff is one line.
     EXPECT_EQ(pack.Diff().size(), 1u) << absl::StrJoin(pack.Diff(), "\n");
   }
-  EXPECT_EQ(keys.size(), rows.size() + team_rows.size())
+  EXPECT_EQ(keys.size(), rows.size() + settings_rows.size())
       << "a test row for a key the pack does not have";
 }
 
@@ -655,6 +707,21 @@ TEST(PolicyPackDecisions, CouriersFromThePack) {
   EXPECT_EQ(reach.CollectsCash("EMS", hz), true);
   EXPECT_EQ(reach.CollectsCash("SF", hz), false);
   EXPECT_TRUE(reach.Delivers("SF", lhasa));
+  EXPECT_EQ(reach.IsExpress("SF"), true);  // listed, express by default
+  EXPECT_TRUE(reach.Delivers("ZTO", hz));  // not listed: reaches everywhere
+
+  const PolicyPack only = MustParse(
+      "[shop]\nonly_listed_couriers = true\n[couriers.\"邮政\"]\nexpress = false\n"
+      "blind_spots = [\"西藏\"]\n");
+  const CourierReach& listed = *only.shop_options().courier_reach;
+  EXPECT_FALSE(listed.Delivers("ZTO", hz));  // a courier the shop does not use
+  EXPECT_TRUE(listed.Delivers("邮政", hz));
+  EXPECT_EQ(listed.IsExpress("邮政"), false);
+  EXPECT_TRUE(only.warnings().empty());
+  // The flag with no courier listed holds every order: valid, with a warning.
+  const PolicyPack none = MustParse("[shop]\nonly_listed_couriers = true\n");
+  ASSERT_EQ(none.warnings().size(), 1u);
+  EXPECT_EQ(none.warnings()[0].key, "shop.only_listed_couriers");
 }
 
 // ---- validation
@@ -712,6 +779,16 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "not a phrase of a shipped pack"},
       {"phrase of no PH rule", "[phrases]\nadd = [{ phrase = \"亲\", rule = \"AS-DEDUP\" }]\n", 2,
        "phrases.add", "not a PH rule"},
+      {"unknown channel's fee", "[ORD-INVOICE]\nchannel_fees = { tmal = \"3%\" }\n", 2,
+       "ORD-INVOICE.channel_fees", "unknown channel \"tmal\""},
+      {"channel fee over 100%", "[ORD-INVOICE]\nchannel_fees = { tmall = \"300%\" }\n", 2,
+       "ORD-INVOICE.channel_fees", "over 100%"},
+      {"meeting longer than a day", "[PH-MEETING]\nlength = \"25h\"\n", 2, "PH-MEETING.length",
+       "within (0, 24h]"},
+      {"meeting with no auto-reply", "[PH-MEETING]\n\nauto_reply = \"\"\n", 3,
+       "PH-MEETING.auto_reply", "must not be empty"},
+      {"apology with no sentence end", "[PH-APOLOGY]\nsentence_ends = \"\"\n", 2,
+       "PH-APOLOGY.sentence_ends", "must not be empty"},
       {"apology with no marker", "[PH-APOLOGY]\nenabled = true\nrefusal_markers = []\n", 3,
        "PH-APOLOGY.refusal_markers", "no refusal marker"},
       {"unknown role", "[RV-CONTACT-LIMIT]\noverride_roles = [\"manager\", \"boss\"]\n", 2,
@@ -784,14 +861,21 @@ TEST(PolicyPackValidation, RatesAndMoneyAtTheirLimits) {
             Money::Zero());
 }
 
-TEST(PolicyPackZone, IanaNamesBecomeTheCalendarsZone) {
-  EXPECT_EQ(CalendarZoneOf("Asia/Shanghai").value(), "CST+08");
-  EXPECT_EQ(CalendarZoneOf("Asia/Kolkata").value(), "IST+05:30");
-  EXPECT_EQ(CalendarZoneOf("America/New_York").value(), "EST-05EDT,M3.2.0,M11.1.0");
-  EXPECT_EQ(CalendarZoneOf("UTC").value(), "UTC+00");
-  EXPECT_FALSE(CalendarZoneOf("Mars/Olympus").ok());
-  EXPECT_FALSE(CalendarZoneOf("../etc/passwd").ok());
-  EXPECT_FALSE(CalendarZoneOf("").ok());
+TEST(PolicyPackZone, TheZoneNameIsTheCalendarsZone) {
+  // The pack hands the IANA name to the calendar as it is; the calendar
+  // follows the zone's history (Shanghai kept daylight saving in 1988).
+  const PolicyPack pack = MustParse("[calendar]\ntime_zone = \"Asia/Shanghai\"\n");
+  const absl::StatusOr<BusinessCalendar> cal =
+      BusinessCalendar::Create(pack.settings().calendar);
+  ASSERT_TRUE(cal.ok()) << cal.status();
+  EXPECT_EQ(cal->options().time_zone, "Asia/Shanghai");
+  EXPECT_EQ(cal->UtcOffsetAt(absl::FromUnixSeconds(1783000000)), absl::Hours(8));   // 2026
+  EXPECT_EQ(cal->UtcOffsetAt(absl::FromUnixSeconds(585000000)), absl::Hours(9));    // July 1988
+  for (const char* bad : {"Mars/Olympus", "../etc/passwd", "/usr/share/zoneinfo/UTC", "localtime"}) {
+    EXPECT_FALSE(ParsePolicyPack(absl::StrCat("[calendar]\ntime_zone = \"", bad, "\"\n"), "p.toml")
+                     .ok())
+        << bad;
+  }
 }
 
 // docs/policy_pack.md lists every table and key.

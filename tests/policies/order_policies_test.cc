@@ -107,6 +107,48 @@ TEST(InvoicePolicy, OnlyAccessoriesByDefaultAndTheFeeOnConfiguredChannels) {
   EXPECT_TRUE(p.ChargesFee(Channel::kTaobao));
 }
 
+TEST(InvoicePolicy, AChannelsOwnFeeReplacesTheShopsFee) {
+  InvoicePolicy p;  // 6% on the website
+  p.channel_fees = {{Channel::kTmall, Rate::Percent(3)}, {Channel::kWebsite, Rate::BasisPoints(150)}};
+  EXPECT_TRUE(p.ChargesFee(Channel::kTmall));  // not in fee_channels, has its own fee
+  EXPECT_EQ(p.FeeRate(Channel::kTmall), Rate::Percent(3));
+  EXPECT_EQ(p.FeeRate(Channel::kWebsite), Rate::BasisPoints(150));
+  EXPECT_EQ(p.FeeRate(Channel::kTaobao), Rate::BasisPoints(0));
+  EXPECT_EQ(*p.FeeFor(Channel::kTmall, Money::Yuan(200)), Money::Yuan(6));
+  EXPECT_EQ(*p.FeeFor(Channel::kWebsite, Money::Yuan(200)), Money::Yuan(3));
+  EXPECT_EQ(*p.FeeFor(Channel::kTaobao, Money::Yuan(200)), Money::Zero());
+  p.channel_fees.clear();
+  EXPECT_EQ(*p.FeeFor(Channel::kWebsite, Money::Yuan(200)), Money::Yuan(12));
+}
+
+// ORD-COD-REACH, ORD-PREPAY: which couriers exist and which are express.
+TEST(CourierCoverage, DeclaredCouriersAndExpress) {
+  CourierCoverage c;
+  ASSERT_TRUE(c.Block("邮政", "西藏自治区").ok());
+  ASSERT_TRUE(c.Block("SF", "西藏自治区").ok());
+  c.Declare("SF", /*express=*/true);
+  c.Declare("邮政", /*express=*/false);
+  const Address lhasa{"西藏自治区", "拉萨市", "", ""};
+  const Address hz{"浙江省", "杭州市", "", ""};
+  EXPECT_EQ(c.IsExpress("SF"), true);
+  EXPECT_EQ(c.IsExpress("邮政"), false);
+  EXPECT_EQ(c.IsExpress("ZTO"), std::nullopt);
+  EXPECT_TRUE(c.Delivers("ZTO", hz));  // not declared, and not only declared ones
+  c.set_only_declared(true);
+  EXPECT_FALSE(c.Delivers("ZTO", hz));
+  EXPECT_EQ(c.CollectsCash("ZTO", hz), false);
+  EXPECT_TRUE(c.Delivers("SF", hz));
+
+  using Reach = CourierReachPolicy::Reach;
+  const CourierReachPolicy p;
+  EXPECT_EQ(p.Assess(&c, "SF", lhasa, PaymentMethod::kPlatform, false), Reach::kUnreachable);
+  EXPECT_EQ(p.Assess(&c, "邮政", lhasa, PaymentMethod::kPlatform, false),
+            Reach::kUnreachableNotExpress);
+  EXPECT_EQ(p.Assess(&c, "ZTO", hz, PaymentMethod::kPlatform, false), Reach::kUnreachable);
+  // A host's CourierReach that does not say (the default) counts as express.
+  EXPECT_EQ(ReachEverywhere().IsExpress("SF"), std::nullopt);
+}
+
 // ORD-COD-REACH, ORD-PREPAY
 TEST(CourierCoverage, BlockedAreasAndCashOnDeliveryOnlyBlindSpots) {
   CourierCoverage c;
@@ -176,6 +218,14 @@ TEST(CourierReachPolicy, AssessesTheCourierAndSaysHowTheOrderIsHeld) {
   const Ruling unchecked = q.Held(Reach::kUnchecked, "EMS", PaymentMethod::kCashOnDelivery,
                                   Channel::kTaobao);
   EXPECT_THAT(unchecked.decisions.at(0).Reason(Language::kEn), HasSubstr("check that courier EMS"));
+
+  // The post (not express) cannot reach either: held, but no payment in
+  // advance is asked (ORD-PREPAY names the express courier).
+  const Ruling post = q.Held(Reach::kUnreachableNotExpress, "邮政", PaymentMethod::kPlatform,
+                             Channel::kWebsite);
+  ASSERT_EQ(post.decisions.size(), 1u);
+  EXPECT_EQ(post.decisions[0].rule, "ORD-COD-REACH");
+  EXPECT_THAT(post.decisions[0].Reason(Language::kEn), HasSubstr("cannot reach"));
 
   const Ruling promised = q.PaymentPromised(At("2026-11-03T23:59:59+08:00"));
   EXPECT_EQ(promised.actions.at(0).kind, ActionKind::kUnpackAndRestock);

@@ -40,17 +40,15 @@ struct WorkingHours {
 class KEFU_EXPORT BusinessCalendar {
  public:
   struct Options {
-    // The shop's zone as a POSIX-style rule in the notation of
-    // Boost.Date_Time's posix_time_zone, whose offset is *added* to UTC:
-    // "CST+08" is China Standard Time (UTC+8, no daylight saving),
-    // "EST-05EDT,M3.2.0,M11.1.0" is US Eastern time. Note that this sign is
-    // the opposite of the TZ environment variable's, and that an offset after
-    // the daylight-saving name is the *adjustment* (default +01), not the
-    // full offset. Shape: name offset [name [adjustment] ,start,end], offset
-    // [+|-]h[h][:mm[:ss]] (required), rules Mm.w.d or Jn (1-365), each with
-    // an optional /h[h][:mm[:ss]] (default 02:00). The zero-based "n" rule
-    // form is refused: Boost 1.74 dates it a day early in common years.
-    std::string time_zone = "CST+08";
+    // The shop's zone as an IANA time zone name ("Asia/Shanghai",
+    // "America/New_York", "UTC"), read from the system's time zone database
+    // ($TZDIR, else /usr/share/zoneinfo; Debian's tzdata) with its whole
+    // history: Shanghai's daylight saving of 1986-1991 and its local mean
+    // time before 1901 are what they were. Fixed offsets are written as the
+    // database writes them ("Etc/GMT-8" is UTC+8: the Etc names keep POSIX's
+    // reversed sign) or as "Fixed/UTC+08:00:00". "localtime" is refused: a
+    // shop's deadlines must not depend on the machine it runs on.
+    std::string time_zone = "Asia/Shanghai";
     // Working hours per weekday, indexed by absl::Weekday order starting
     // on Monday: [0] = Monday ... [6] = Sunday. nullopt = not a working day.
     // Default: Monday to Friday, 09:00-18:00.
@@ -70,12 +68,14 @@ class KEFU_EXPORT BusinessCalendar {
   };
 
   // Validates `options` and builds the calendar. kInvalidArgument when the
-  // zone does not parse, working hours are out of order or outside the day,
-  // a listed day is outside years 1400-9999, or a day is both a holiday and
-  // a make-up day (the message names it).
+  // zone is not a name the time zone database knows, working hours are out
+  // of order or outside the day, a listed day is outside years 1400-9999, or
+  // a day is both a holiday and a make-up day (the message names it).
   static absl::StatusOr<BusinessCalendar> Create(Options options);
 
-  // China Standard Time, Monday-Friday 09:00-18:00, no holidays.
+  // Asia/Shanghai (China Standard Time), Monday-Friday 09:00-18:00, no
+  // holidays. On a system without a time zone database it is UTC+8 at all
+  // times, which is Shanghai's offset since 1991.
   static BusinessCalendar Default();
 
   // Copies share the immutable state and are cheap. Moving copies too, so a

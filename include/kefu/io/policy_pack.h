@@ -36,6 +36,7 @@
 #include "kefu/policies/review_policies.h"
 #include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
+#include "kefu/text/meeting.h"
 #include "kefu/text/phrase_matcher.h"
 #include "kefu/text/reply_checker.h"
 
@@ -61,6 +62,9 @@ struct PackCourier {
   bool cash_on_delivery = true;  // false: collects cash nowhere
   // "province" or "province/city" where it delivers but collects no cash.
   std::vector<std::string> no_cash_on_delivery_in;
+  // An express courier (快递); false: the post or freight, for which
+  // ORD-PREPAY asks no payment in advance (CourierReach::IsExpress).
+  bool express = true;
 };
 
 // The phrase lists of [phrases]: the shipped packs on or off, shipped
@@ -81,15 +85,19 @@ struct PolicySettings {
   // KPI, SH and FB rules: not in ShopOptions (no Shop consults them yet); a
   // host reads them here.
   TeamPolicies team = TeamPolicies::Defaults();
-  // An IANA zone name; calendar.time_zone is the calendar's form of it.
-  std::string time_zone = "Asia/Shanghai";
   BusinessCalendar::Options calendar;
   std::string shop_province;  // [shop] province; empty: none
+  // [shop] only_listed_couriers: a courier not in `couriers` reaches
+  // nowhere (CourierCoverage::set_only_declared).
+  bool only_listed_couriers = false;
   std::vector<PackCourier> couriers;
   PackPhrases phrases;
   ApologyRule apology;
   PrivacyRule privacy;
   CallbackRule callback;
+  // PH-MEETING: not in ShopOptions (the Shop does not answer chats); a host
+  // asks MeetingAutoReplyAt (kefu/text/meeting.h) with it.
+  MeetingPolicy meeting;
 };
 
 class KEFU_EXPORT PolicyPack {
@@ -163,12 +171,6 @@ KEFU_EXPORT absl::StatusOr<PolicyPack> ParsePolicyPack(std::string_view toml,
 // Reads the file at `path` and parses it; kNotFound / kPermissionDenied /
 // kDataLoss with the system's reason when it cannot be read.
 KEFU_EXPORT absl::StatusOr<PolicyPack> LoadPolicyPack(const std::string& path);
-
-// The calendar's form of the IANA zone `name` ("Asia/Shanghai" ->
-// "CST+08"): its current rule, read from the system's time zone database
-// ($TZDIR, else /usr/share/zoneinfo). kInvalidArgument for an unknown zone
-// or one whose rule the calendar cannot express.
-KEFU_EXPORT absl::StatusOr<std::string> CalendarZoneOf(std::string_view name);
 
 }  // namespace kefu
 

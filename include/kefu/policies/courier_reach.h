@@ -41,6 +41,11 @@ class KEFU_EXPORT CourierReach {
   // for an agent's check).
   virtual std::optional<bool> CollectsCash(std::string_view courier,
                                            const Address& address) const = 0;
+  // Whether `courier` is an express courier (快递) rather than the post or
+  // freight: ORD-PREPAY asks for payment in advance only when an express
+  // courier cannot reach the address. nullopt (the default) when the host
+  // does not say; the order is then treated as express, as the seed does.
+  virtual std::optional<bool> IsExpress(std::string_view courier) const;
 };
 
 // Every courier delivers everywhere and collects cash everywhere.
@@ -63,9 +68,18 @@ class KEFU_EXPORT CourierCoverage final : public CourierReach {
   // kInvalidArgument, nothing added, when ParseProvince refuses `province`.
   absl::Status Block(std::string courier, std::string_view province, std::string city = "",
                      bool cod_only = false);
+  // Names a courier the shop uses, express or not (IsExpress answers it).
+  // A courier not named is express as far as IsExpress knows (nullopt).
+  void Declare(std::string courier, bool express);
+  // With `only_declared`, a courier never Declare()d reaches nowhere: an
+  // order naming an unknown (or misspelt) courier is held for its courier
+  // to be changed. Default false: an unnamed courier reaches everywhere.
+  void set_only_declared(bool only_declared) { only_declared_ = only_declared; }
+
   bool Delivers(std::string_view courier, const Address& address) const override;
   std::optional<bool> CollectsCash(std::string_view courier,
                                    const Address& address) const override;
+  std::optional<bool> IsExpress(std::string_view courier) const override;
 
  private:
   struct Blind {
@@ -76,7 +90,14 @@ class KEFU_EXPORT CourierCoverage final : public CourierReach {
   };
   // The blind spot `b` covers `address`.
   static bool Covers(const Blind& b, std::string_view courier, const Address& address);
+  struct Declared {
+    std::string courier;
+    bool express;
+  };
+  const Declared* Find(std::string_view courier) const;
   std::vector<Blind> blind_;
+  std::vector<Declared> declared_;
+  bool only_declared_ = false;
 };
 
 }  // namespace kefu

@@ -93,9 +93,10 @@ struct KEFU_EXPORT CourierReachPolicy {
   bool AsksPrepay(Channel channel) const;
 
   // What the order check finds about the courier: clear, or held because
-  // it does not reach the address, does not collect cash there, or (cash on
-  // delivery) nothing says it does and no agent checked.
-  enum class Reach { kClear, kUnreachable, kNoCash, kUnchecked };
+  // it does not reach the address (kUnreachableNotExpress: a courier the
+  // host says is not express, the post or freight), does not collect cash
+  // there, or (cash on delivery) nothing says it does and no agent checked.
+  enum class Reach { kClear, kUnreachable, kNoCash, kUnchecked, kUnreachableNotExpress };
   // `reach` is the host's CourierReach (nullptr: it knows nothing).
   // kClear when the rule is off.
   Reach Assess(const CourierReach* reach, std::string_view courier, const Address& address,
@@ -103,7 +104,8 @@ struct KEFU_EXPORT CourierReachPolicy {
   // The hold for `why` (not kClear): kAdjusted with figures "courier" and
   // "payment", and the action to check or change the courier; a courier
   // that does not reach the address on a prepay channel asks the customer
-  // to pay in advance instead (ORD-PREPAY, kScheduled, a call).
+  // to pay in advance instead (ORD-PREPAY, kScheduled, a call), unless the
+  // courier is not express (kUnreachableNotExpress).
   Ruling Held(Reach why, std::string_view courier, PaymentMethod payment, Channel channel) const;
   // ORD-PREPAY: a payment only promised unpacks and restocks the goods by
   // `due` (kScheduled).
@@ -294,12 +296,24 @@ struct KEFU_EXPORT PostageSupplementPolicy {
 // ORD-INVOICE: what an invoice may say and cost.
 struct KEFU_EXPORT InvoicePolicy {
   static constexpr RuleId kRule = "ORD-INVOICE";
+  // A channel's own handling fee, in place of `fee`.
+  struct ChannelFee {
+    Channel channel;
+    Rate fee;
+  };
   Rate fee = Rate::Percent(6);
   std::vector<Channel> fee_channels = {Channel::kWebsite};
+  // Channels charging a fee of their own (listed in fee_channels or not);
+  // a channel appears at most once. Empty: every fee channel charges `fee`.
+  std::vector<ChannelFee> channel_fees;
   std::vector<std::string> allowed_contents = {"配件"};
 
   bool ContentAllowed(std::string_view content) const;
+  // True when `channel` is in fee_channels or channel_fees.
   bool ChargesFee(Channel channel) const;
+  // The rate `channel` charges: its channel_fees entry, else `fee` for a
+  // fee channel, else zero.
+  Rate FeeRate(Channel channel) const;
 
   // kRefused when `content` may not be invoiced (figure "content").
   std::optional<Decision> ContentRefusal(std::string_view content) const;

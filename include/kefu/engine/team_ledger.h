@@ -1,0 +1,180 @@
+// kefu/engine/team_ledger.h: the team's numbers, from the events the shop
+// already has: order targets (KPI-MONTH, KPI-CARRY, KPI-DAY-DONE) and
+// response times (what the platforms measure: first response per round, the
+// 3-minute response rate, inquiry conversion).
+//
+// A TeamLedger is fed the shop's applied events (Observe, with the outcome
+// the Shop returned: duplicates and refused events count nothing) and the
+// buyers' messages (BuyerMessaged: the Shop has no event for them). It
+// answers:
+//   - targets: orders placed and not cancelled per local day, week (Monday
+//     to Sunday) and month. Given a month's targets (StartMonth, or computed
+//     by itself at the first order of a month it counted from its first day),
+//     each new week's quota is the month's weekly quota plus the last week's
+//     shortfall (KPI-CARRY: 571 against 658 -> 745, 107 a day), and the order
+//     that reaches a day's quota returns the KPI-DAY-DONE announcement, once
+//     per day. Observe returns these rulings (KPI-MONTH and KPI-CARRY as
+//     kScheduled decisions when a month or week begins).
+//   - response times: a round begins with a buyer's message to a
+//     conversation that is not waiting for an answer and ends with the first
+//     reply by a person (an automatic reply does not end it). Its first
+//     response time counts for the agent who answered and the local day the
+//     round began; rounds begun within ResponsePolicy's counted hours
+//     (08:00-23:00) make the day's response rate: the share answered within
+//     `within` (3 minutes). Warnings name each agent whose day's rate fell
+//     below the target (90%).
+//   - conversion: a buyer who asked belongs to the agent who first answered
+//     them; the buyer ordering afterwards (an order whose buyer IM name is
+//     theirs) converts. Per agent: buyers asked, buyers who ordered.
+//
+// Times are local to the calendar. Events should come in time order per
+// conversation; a reply dated before its round began is taken as answering
+// at the round's start.
+//
+// Thread safety: a TeamLedger is a value and is not synchronized; calls on
+// one ledger must not race. Distinct ledgers may be used from different
+// threads.
+#ifndef KEFU_ENGINE_TEAM_LEDGER_H_
+#define KEFU_ENGINE_TEAM_LEDGER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "kefu/core/calendar.h"
+#include "kefu/core/export.h"
+#include "kefu/core/money.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
+#include "kefu/engine/shop_event.h"
+#include "kefu/policies/team_policies.h"
+
+namespace kefu {
+
+// The platforms' response-time measures (not a rule of the catalogue: the
+// seeds predate them). Every field is a parameter.
+struct ResponsePolicy {
+  // A round answered within this is answered in time.
+  Duration within = absl::Minutes(3);
+  // Rounds begun within [counted_from, counted_until) of the local day make
+  // the response rate; others still count their response time.
+  Duration counted_from = absl::Hours(8);
+  Duration counted_until = absl::Hours(23);
+  // A day's rate below this is a warning.
+  Rate target = Rate::Percent(90);
+};
+
+// Rounds and their first responses, for an agent's day or the whole shop's.
+struct ResponseStats {
+  int64_t rounds = 0;    // rounds begun (shop) or answered (agent)
+  int64_t answered = 0;  // of `rounds`, answered by a person
+  int64_t counted = 0;   // of `rounds`, begun within the counted hours
+  int64_t in_time = 0;   // of `counted`, answered within ResponsePolicy::within
+  Duration total_first_response = absl::ZeroDuration();  // over `answered`
+
+  // in_time / counted, rounded down to a basis point; nullopt when nothing
+  // was counted.
+  KEFU_EXPORT std::optional<Rate> rate() const;
+  // total_first_response / answered; zero when nothing was answered.
+  KEFU_EXPORT Duration mean_first_response() const;
+};
+
+// An agent's day whose response rate fell below the target.
+struct ResponseWarning {
+  std::string agent;
+  LocalDay day;
+  Rate rate;
+  Rate target;
+  int64_t counted = 0;
+  int64_t in_time = 0;
+};
+
+// Buyers an agent answered first, and of them those who then ordered.
+struct Conversion {
+  int64_t asked = 0;
+  int64_t ordered = 0;
+  // ordered / asked, rounded down; nullopt when nobody asked.
+  KEFU_EXPORT std::optional<Rate> rate() const;
+};
+
+// A week's targets and what was done (KPI-CARRY).
+struct WeekTargets {
+  LocalDay monday;
+  bool has_quota = false;  // false: no month's targets known yet
+  TargetPolicy::Week quota;
+  int64_t done = 0;  // orders placed, not cancelled
+};
+
+class KEFU_EXPORT TeamLedger {
+ public:
+  struct Options {
+    TargetPolicy targets;
+    ResponsePolicy response;
+    BusinessCalendar calendar = BusinessCalendar::Default();
+  };
+
+  // kInvalidArgument when the counted hours are not 0 <= from < until <=
+  // 24 h, `within` is not positive, or days_per_week is not 1..7.
+  static absl::StatusOr<TeamLedger> Create(Options options);
+  TeamLedger();  // the defaults
+  TeamLedger(const TeamLedger&);
+  TeamLedger& operator=(const TeamLedger&);
+  TeamLedger(TeamLedger&&) noexcept;
+  TeamLedger& operator=(TeamLedger&&) noexcept;
+  ~TeamLedger();
+
+  // KPI-MONTH: `month` follows a month of `last_month_orders` orders; its
+  // targets are set (TargetPolicy::MonthTarget) and the week `month` begins
+  // in gets the month's weekly quota (no shortfall carried into it).
+  // Returns the KPI-MONTH decision. kInvalidArgument as MonthTarget.
+  absl::StatusOr<Decision> StartMonth(absl::CivilMonth month, int64_t last_month_orders);
+
+  // Takes an event the Shop applied, with the outcome it returned. An order
+  // placed counts on its local day (its buyer's IM name may convert an
+  // inquiry), an order cancelled is uncounted, a reply posted ends its
+  // conversation's round. Returns the rulings this makes: KPI-MONTH or
+  // KPI-CARRY when the order opens a month or a week, KPI-DAY-DONE when it
+  // reaches the day's quota. A duplicate or refused outcome counts nothing.
+  Ruling Observe(const ShopEvent& event, const Outcome& outcome);
+
+  // A buyer's message in `conversation` at `at`.
+  void BuyerMessaged(std::string_view conversation, std::string_view buyer, Timestamp at);
+  // A reply in `conversation` by `agent` (not empty) at `at`; `automatic`
+  // replies (auto-reply, meeting reply) do not end a round.
+  void AgentReplied(std::string_view conversation, std::string_view agent, Timestamp at,
+                    bool automatic = false);
+
+  // Orders placed and not cancelled on `day`; the day's quota (nullopt: no
+  // targets known for it).
+  int64_t OrdersOn(LocalDay day) const;
+  std::optional<int64_t> DayQuota(LocalDay day) const;
+  // The week containing `day` (the current or an earlier one the ledger saw;
+  // done = 0 and no quota for a week it never saw).
+  WeekTargets Week(LocalDay day) const;
+  // The month's targets, when known.
+  std::optional<TargetPolicy::Month> MonthTargets(absl::CivilMonth month) const;
+
+  ResponseStats AgentDay(std::string_view agent, LocalDay day) const;
+  // The whole shop's day: every round begun, answered or not (an open round
+  // counts as not in time: ask after the day has ended).
+  ResponseStats ShopDay(LocalDay day) const;
+  // Agents (in name order) whose rate on `day` fell below the target.
+  std::vector<ResponseWarning> Warnings(LocalDay day) const;
+  Conversion AgentConversion(std::string_view agent) const;
+  // Agents who answered any round or buyer, in name order.
+  std::vector<std::string> Agents() const;
+
+ private:
+  struct Impl;
+  explicit TeamLedger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kefu
+
+#endif  // KEFU_ENGINE_TEAM_LEDGER_H_

@@ -1,9 +1,9 @@
 # Fails when a lower layer includes a higher one (docs/architecture.md):
-# core < policies < machines < text < engine < io < store < testing, for the public headers in
+# core < policies < machines < text < engine < io < store < capi, testing, for the public headers in
 # include/kefu/<layer>/ and the sources in src/<layer>/. Library code never
 # includes the tool-side code in tools/ (sample/: the sample-week generator).
 # Usage: cmake -DROOT=<project dir> -P check_layers.cmake
-set(layers core policies machines text engine io store testing)
+set(layers core policies machines text engine io store capi testing)
 set(tool_side sample)
 set(bad "")
 foreach(layer ${layers})

@@ -46,8 +46,10 @@
 #include "kefu/engine/shop.h"
 #include "kefu/engine/shop_event.h"
 #include "kefu/engine/store.h"
+#include "kefu/engine/team_ledger.h"
 
 // io
+#include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/policy_pack.h"
@@ -55,5 +57,8 @@
 #include "kefu/io/scenario.h"
 #include "kefu/io/state_json.h"
 #include "kefu/store/sqlite_store.h"
+
+// the C API (C++ hosts rarely want it; included so that it compiles as C++)
+#include "kefu/c.h"
 
 #endif  // KEFU_KEFU_H_

@@ -4,7 +4,7 @@
 # Events are read with simdjson (a shared library: a static libkefu's
 # hosts link it too, kefuConfig.cmake finds it); nlohmann-json, header-only
 # and private, words the errors of lines simdjson does not take and writes
-# the snapshots' JSON: hosts never need it.
+# the snapshots' JSON and the answers (answer_json.cc): hosts never need it.
 find_package(simdjson 3 REQUIRED CONFIG)
 find_package(nlohmann_json 3 REQUIRED CONFIG)
 target_link_libraries(kefu PRIVATE simdjson::simdjson
@@ -17,6 +17,7 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/state_json.cc
   ${CMAKE_CURRENT_LIST_DIR}/policy_pack.cc
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cc
+  ${CMAKE_CURRENT_LIST_DIR}/answer_json.cc
 )
 # Policy packs and scenario files are TOML (kefu/io/policy_pack.h,
 # kefu/io/scenario.h), read with toml++ used header-only in policy_pack.cc

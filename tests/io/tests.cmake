@@ -66,3 +66,7 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/test_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/test_cli_test.cmake)
 endif()
+# Serve's answers (kefu/io/answer_json.h) against the nlohmann-json
+# documents they replaced, byte for byte.
+kefu_add_test(answer_json_test ${CMAKE_CURRENT_LIST_DIR}/answer_json_test.cc
+  LIBS kefu_sample nlohmann_json::nlohmann_json)

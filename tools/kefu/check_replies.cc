@@ -13,7 +13,7 @@
 #include "kefu/io/line_reader.h"
 #include "kefu/text/packs.h"
 #include "kefu/text/reply_checker.h"
-#include "nlohmann/json.hpp"
+#include "kefu/io/answer_json.h"
 
 namespace kefu::tool {
 namespace {
@@ -118,16 +118,8 @@ int Run(const Args& args, bool packs_given, bool max_line_bytes_given, Streams i
     checker->Check(text, &findings);
     if (!findings.empty()) ++flagged;
     for (const Finding& f : findings) {
-      nlohmann::ordered_json j;
-      j["line"] = line.number;
-      j["rule"] = f.rule_id;
-      j["severity"] = std::string(SeverityName(f.severity));
-      j["start"] = f.begin;
-      j["end"] = f.end;
-      j["text"] = f.text;
-      j["suggestion"] = f.suggestion;
       // Invalid UTF-8 in the input is written as U+FFFD, never as raw bytes.
-      io.out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      io.out << FindingJson(f, line.number) << '\n';
       ++by_rule[f.rule_id];
       ++total;
     }

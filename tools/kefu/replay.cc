@@ -22,9 +22,9 @@
 #include "commands.h"
 #include "report_output.h"
 #include "kefu/core/time.h"
+#include "kefu/io/answer_json.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
-#include "nlohmann/json.hpp"
 
 namespace kefu::tool {
 namespace {
@@ -138,194 +138,6 @@ std::string Day(LocalDay d) {
 }
 
 }  // namespace
-
-// ------------------------------------------------------------------ JSON
-// (shared with the store's commands: report_output.h)
-
-nlohmann::ordered_json MoneyJson(const std::vector<std::pair<std::string, Money>>& money) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const auto& [name, m] : money) j[name] = m.ToString();
-  return j;
-}
-
-nlohmann::ordered_json FiguresJson(const Figures& figures) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const Figure& f : figures) {
-    const std::string name(f.name);
-    if (const Money* m = std::get_if<Money>(&f.value)) {
-      j[name] = m->ToString();
-    } else if (const Timestamp* t = std::get_if<Timestamp>(&f.value)) {
-      j[name] = Time(*t);
-    } else if (const int64_t* n = std::get_if<int64_t>(&f.value)) {
-      j[name] = *n;
-    } else if (const Term* term = std::get_if<Term>(&f.value)) {
-      j[name] = std::string(term->key);  // stable; the description is in --lang
-    } else if (const TermList* terms = std::get_if<TermList>(&f.value)) {
-      nlohmann::ordered_json keys = nlohmann::ordered_json::array();
-      for (const Term& item : *terms) keys.push_back(std::string(item.key));
-      j[name] = std::move(keys);
-    } else {
-      j[name] = std::get<std::string>(f.value);
-    }
-  }
-  return j;
-}
-
-nlohmann::ordered_json DueJson(const DueItem& d, Language lang) {
-  nlohmann::ordered_json j;
-  j["at"] = Time(d.at);
-  j["kind"] = std::string(DueKindName(d.kind));
-  j["entity_kind"] = std::string(EntityKindName(d.entity_kind));
-  j["entity"] = d.entity;
-  j["rule"] = std::string(d.rule);
-  j["event_id"] = d.event_id;  // the event that set or last resumed it
-  j["agent"] = d.agent;
-  j["due"] = Time(d.deadline.due);
-  j["description"] = d.deadline.Describe(lang);
-  j["figures"] = FiguresJson(d.deadline.figures);
-  return j;
-}
-
-nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r, Language lang) {
-  nlohmann::ordered_json j;
-  j["file"] = file;
-  j["lang"] = lang == Language::kZh ? "zh" : "en";
-  // The policy pack's revision, with --policy: which rules decided.
-  if (r.shop && !r.shop->policy_revision().empty()) {
-    j["policy_revision"] = r.shop->policy_revision();
-  }
-  j["lines"] = {{"total", r.lines},       {"applied", r.applied},
-                {"refused", r.refused},   {"duplicates", r.duplicates},
-                {"rejected", r.rejected}, {"bad", r.bad},
-                {"blank", r.blank},       {"stopped_early", r.stopped_early}};
-  j["errors"] = nlohmann::ordered_json::array();
-  for (const ReplayLineError& e : r.errors) {
-    j["errors"].push_back({{"line", e.line}, {"event_id", e.event_id}, {"message", e.message}});
-  }
-  if (r.first_event) j["first_event"] = Time(*r.first_event);
-  if (r.last_event) j["last_event"] = Time(*r.last_event);
-  if (r.until != absl::InfinitePast()) j["until"] = Time(r.until);
-
-  nlohmann::ordered_json states = nlohmann::ordered_json::object();
-  for (const StateCounts& c : r.states) {
-    nlohmann::ordered_json s;
-    s["total"] = c.total;
-    nlohmann::ordered_json by = nlohmann::ordered_json::object();
-    for (const auto& [state, n] : c.by_state) by[state] = n;
-    s["by_state"] = by;
-    states[std::string(EntityKindName(c.kind))] = s;
-  }
-  j["states"] = states;
-
-  nlohmann::ordered_json rules = nlohmann::ordered_json::object();
-  for (const ReplayRuleTally& t : r.rules) {
-    rules[t.rule] = {{"allowed", t.allowed},
-                     {"refused", t.refused},
-                     {"adjusted", t.adjusted},
-                     {"scheduled", t.scheduled},
-                     {"refused_money", MoneyJson(t.refused_money)},
-                     {"adjusted_money", MoneyJson(t.adjusted_money)}};
-  }
-  j["decisions_by_rule"] = rules;
-
-  nlohmann::ordered_json actions = nlohmann::ordered_json::object();
-  for (const ReplayAgentActions& a : r.actions) {
-    nlohmann::ordered_json aj;
-    nlohmann::ordered_json by = nlohmann::ordered_json::object();
-    for (const auto& [kind, n] : a.by_kind) by[kind] = n;
-    aj["total"] = a.total;
-    aj["by_kind"] = by;
-    aj["money"] = MoneyJson(a.money);
-    aj["actions"] = nlohmann::ordered_json::array();
-    for (const ReplayAction& x : a.actions) {
-      aj["actions"].push_back({{"due", Time(x.due)},
-                               {"kind", std::string(ActionKindName(x.action.kind))},
-                               {"rule", std::string(x.action.rule)},
-                               {"entity_kind", std::string(EntityKindName(x.entity_kind))},
-                               {"entity", x.entity},
-                               {"event_id", x.event_id},
-                               {"subject", x.action.subject},
-                               {"description", x.action.Describe(lang)},
-                               {"figures", FiguresJson(x.action.figures)}});
-    }
-    actions[a.agent] = aj;
-  }
-  j["actions_total"] = r.actions_total;
-  j["actions_by_agent"] = actions;
-  j["pending_after_until"] = r.pending_after_until;
-  auto by_rule = [](const std::vector<std::pair<std::string, int64_t>>& v) {
-    nlohmann::ordered_json o = nlohmann::ordered_json::object();
-    for (const auto& [rule, n] : v) o[rule] = n;
-    return o;
-  };
-  j["warnings_total"] = r.warnings_total;
-  j["warnings_by_rule"] = by_rule(r.warnings_by_rule);
-  j["warnings"] = nlohmann::ordered_json::array();
-  for (const DueItem& d : r.warnings) j["warnings"].push_back(DueJson(d, lang));
-  j["breaches_total"] = r.breaches_total;
-  j["breaches_by_rule"] = by_rule(r.breaches_by_rule);
-  j["breaches"] = nlohmann::ordered_json::array();
-  for (const DueItem& d : r.breaches) j["breaches"].push_back(DueJson(d, lang));
-
-  if (r.weekly) {
-    const WeeklyReport& w = *r.weekly;
-    nlohmann::ordered_json wj;
-    wj["first_day"] = Day(w.first_day);
-    wj["last_day"] = Day(w.last_day);
-    wj["tickets"] = w.tickets;
-    nlohmann::ordered_json by_kind = nlohmann::ordered_json::object();
-    for (const auto& [k, n] : w.by_kind) by_kind[k] = n;
-    wj["by_kind"] = by_kind;
-    nlohmann::ordered_json by_category = nlohmann::ordered_json::object();
-    for (const auto& [k, n] : w.by_category) by_category[k] = n;
-    wj["by_category"] = by_category;
-    auto cost = [](const CostTotals& c) {
-      return nlohmann::ordered_json{{"postage", c.postage.ToString()},
-                                    {"refund", c.refund.ToString()},
-                                    {"compensation", c.compensation.ToString()},
-                                    {"cash_in_parcel", c.cash_in_parcel.ToString()},
-                                    {"total", c.total.ToString()}};
-    };
-    wj["cost"] = cost(w.cost);
-    nlohmann::ordered_json by_agent = nlohmann::ordered_json::object();
-    for (const auto& [agent, c] : w.cost_by_agent) by_agent[agent] = cost(c);
-    wj["cost_by_agent"] = by_agent;
-    nlohmann::ordered_json by_product = nlohmann::ordered_json::object();
-    for (const auto& [product, c] : w.cost_by_product) by_product[product] = cost(c);
-    wj["cost_by_product"] = by_product;
-    wj["breaches"] = nlohmann::ordered_json::array();
-    for (const WeeklyReport::Breach& b : w.breaches) {
-      wj["breaches"].push_back({{"ticket", b.ticket_id},
-                                {"owner", b.owner},
-                                {"rule", std::string(b.rule)},
-                                {"due", Time(b.due)}});
-    }
-    j["ticket_week"] = wj;
-  }
-
-  nlohmann::ordered_json replies = nlohmann::ordered_json::object();
-  for (const AgentReplies& a : r.replies) {
-    nlohmann::ordered_json aj;
-    aj["replies"] = a.replies;
-    aj["with_findings"] = a.replies_with_findings;
-    nlohmann::ordered_json by = nlohmann::ordered_json::object();
-    for (const auto& [rule, n] : a.by_rule) by[rule] = n;
-    aj["by_rule"] = by;
-    aj["findings"] = nlohmann::ordered_json::array();
-    for (const AgentReplies::Item& f : a.findings) {
-      aj["findings"].push_back({{"event_id", f.event_id},
-                                {"conversation", f.conversation},
-                                {"at", Time(f.at)},
-                                {"rule", f.finding.rule_id},
-                                {"severity", std::string(SeverityName(f.finding.severity))},
-                                {"text", f.finding.text},
-                                {"suggestion", f.finding.suggestion}});
-    }
-    replies[a.agent] = aj;
-  }
-  j["replies_by_agent"] = replies;
-  return j;
-}
 
 // ------------------------------------------------------------------ text
 
@@ -592,9 +404,7 @@ int RunReplay(const Args& args, Streams io) {
     return kExitFailure;
   }
   if (json) {
-    io.out << ReportJson(file, *report, lang).dump(2, ' ', false,
-                                             nlohmann::json::error_handler_t::replace)
-           << "\n";
+    io.out << ReportJson(file, *report, lang, 2) << "\n";
   } else {
     PrintText(io.out, file, *report, limit, lang);
   }

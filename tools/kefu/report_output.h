@@ -18,29 +18,18 @@
 #include "kefu/core/outcome.h"
 #include "kefu/engine/deadline_queue.h"
 #include "kefu/engine/store.h"
+#include "kefu/io/answer_json.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
 #include "kefu/store/sqlite_store.h"
-#include "nlohmann/json.hpp"
 
 namespace kefu::tool {
 
-nlohmann::ordered_json MoneyJson(const std::vector<std::pair<std::string, Money>>& money);
-// Each figure by name: money as a decimal string, times in RFC 3339, terms
-// by key.
-nlohmann::ordered_json FiguresJson(const Figures& figures);
-// A due item: at, kind, entity, rule, the event that set it, description...
-nlohmann::ordered_json DueJson(const DueItem& d, Language lang);
-// The whole report; `file` names where the events came from.
-nlohmann::ordered_json ReportJson(const std::string& file, const ReplayReport& r, Language lang);
+// The JSON (the report, serve's answers) is the library's:
+// kefu/io/answer_json.h.
 // The text report, `limit` items listed per section and agent (0: all).
 void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit,
                Language lang);
-
-// serve's answers (docs/serve.md): to an event, and one due item with its id.
-nlohmann::ordered_json EventAnswer(int64_t line, const ShopEvent& e, const StoredResult& sr,
-                                   Language lang);
-nlohmann::ordered_json DueAnswer(const StoredDueItem& d, Language lang);
 
 // `kefu serve --http ADDRESS:PORT` (serve_http.cc): serves `store` over
 // HTTP until SIGINT or SIGTERM. Loopback addresses only unless

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "kefu/core/time.h"
+#include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/store/sqlite_store.h"
@@ -54,9 +55,6 @@ constexpr char kReportHelp[] =
     "codes: 0 done, 1 no store, not a kefu store, a newer format, corrupted,\n"
     "2 usage error.\n";
 
-std::string Time(Timestamp t) { return FormatTimestamp(t); }
-
-
 std::unique_ptr<SqliteStore> OpenStore(const char* cmd, const StoreArgs& a, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(a.db, a.store);
   if (!s.ok()) {
@@ -65,74 +63,6 @@ std::unique_ptr<SqliteStore> OpenStore(const char* cmd, const StoreArgs& a, std:
   }
   return *std::move(s);
 }
-
-nlohmann::ordered_json OutcomeJson(const Outcome& o, Language lang) {
-  nlohmann::ordered_json j;
-  j["state_before"] = std::string(o.audit.state_before);
-  j["state_after"] = std::string(o.audit.state_after);
-  j["decisions"] = nlohmann::ordered_json::array();
-  for (const Decision& d : o.decisions) {
-    j["decisions"].push_back({{"rule", std::string(d.rule)},
-                              {"verdict", std::string(VerdictName(d.verdict))},
-                              {"reason", d.Reason(lang)},
-                              {"figures", FiguresJson(d.figures)}});
-  }
-  j["actions"] = nlohmann::ordered_json::array();
-  for (const Action& a : o.actions) {
-    nlohmann::ordered_json aj{{"kind", std::string(ActionKindName(a.kind))},
-                              {"rule", std::string(a.rule)},
-                              {"assignee", a.assignee},
-                              {"subject", a.subject}};
-    if (a.due) aj["due"] = Time(*a.due);
-    aj["description"] = a.Describe(lang);
-    aj["figures"] = FiguresJson(a.figures);
-    j["actions"].push_back(std::move(aj));
-  }
-  j["deadlines"] = nlohmann::ordered_json::array();
-  for (const Deadline& d : o.deadlines) {
-    nlohmann::ordered_json dj{{"rule", std::string(d.rule)},
-                              {"op", std::string(DeadlineOpName(d.op))},
-                              {"due", Time(d.due)}};
-    if (d.warn_at) dj["warn_at"] = Time(*d.warn_at);
-    dj["description"] = d.Describe(lang);
-    j["deadlines"].push_back(std::move(dj));
-  }
-  return j;
-}
-
-std::string Dump(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-}  // namespace
-
-nlohmann::ordered_json EventAnswer(int64_t line, const ShopEvent& e, const StoredResult& sr,
-                                   Language lang) {
-  nlohmann::ordered_json out;
-  out["line"] = line;
-  out["id"] = MetaOf(e).id;
-  out["result"] = StoredResultName(sr);
-  out["seq"] = sr.seq;
-  out["entity"] = std::string(EntityKindName(e.kind()));
-  out["key"] = e.key;
-  if (sr.outcome.ok()) {
-    const nlohmann::ordered_json outcome = OutcomeJson(*sr.outcome, lang);
-    for (auto& [k, v] : outcome.items()) out[k] = v;
-  } else {
-    out["error"] = std::string(sr.outcome.status().message());
-  }
-  return out;
-}
-
-nlohmann::ordered_json DueAnswer(const StoredDueItem& d, Language lang) {
-  nlohmann::ordered_json dj;
-  dj["id"] = d.id;
-  const nlohmann::ordered_json item = DueJson(d.item, lang);
-  for (auto& [k, v] : item.items()) dj[k] = v;
-  return dj;
-}
-
-namespace {
 
 // One line of serve's input, as understood.
 struct Request {
@@ -317,29 +247,22 @@ int RunServe(const StoreArgs& a, Streams io) {
         for (size_t k = 0; k < results->size(); ++k) {
           const StoredResult& sr = (*results)[k];
           const ShopEvent& e = events[k];
-          const nlohmann::ordered_json out = EventAnswer(pending[i + k].line, e, sr, a.lang);
-          io.out << Dump(out) << "\n";
+          io.out << EventAnswerJson(e, sr, a.lang, pending[i + k].line) << "\n";
         }
         i = j;
         continue;
       }
-      nlohmann::ordered_json out;
-      out["line"] = r.line;
       if (r.kind == Request::kBad) {
-        out["result"] = "bad";
-        out["error"] = r.error;
+        io.out << BadLineJson(r.line, r.error) << "\n";
       } else if (r.kind == Request::kTick) {
         absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(r.tick);
         if (!due.ok()) return fail(r.line, due.status());
-        out["tick"] = Time(r.tick);
-        out["due"] = nlohmann::ordered_json::array();
-        for (const StoredDueItem& d : *due) out["due"].push_back(DueAnswer(d, a.lang));
+        io.out << TickAnswerJson(r.line, r.tick, *due, a.lang) << "\n";
       } else {
         absl::StatusOr<size_t> n = store->Confirm(r.done);
         if (!n.ok()) return fail(r.line, n.status());
-        out["confirmed"] = *n;
+        io.out << ConfirmAnswerJson(r.line, *n) << "\n";
       }
-      io.out << Dump(out) << "\n";
       ++i;
     }
     io.out.flush();
@@ -361,9 +284,7 @@ bool PrintStoreReport(std::string_view cmd, SqliteStore& store, const StoreArgs&
     return false;
   }
   if (a.json) {
-    io.out << ReportJson(a.db, *report, a.lang)
-                  .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-           << "\n";
+    io.out << ReportJson(a.db, *report, a.lang, 2) << "\n";
   } else {
     std::ostringstream text;
     PrintText(text, a.db, *report, a.limit, a.lang);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "kefu/core/time.h"
+#include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "report_output.h"
 
@@ -24,6 +25,7 @@
 #include <pthread.h>
 
 #include "httplib.h"
+#include "nlohmann/json.hpp"
 #endif
 
 namespace kefu::tool {
@@ -31,10 +33,13 @@ namespace kefu::tool {
 #ifdef KEFU_HAVE_HTTPLIB
 namespace {
 
-void Reply(httplib::Response& res, int status, const nlohmann::ordered_json& j) {
+void Reply(httplib::Response& res, int status, const std::string& json) {
   res.status = status;
-  res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                  "application/json");
+  res.set_content(json + "\n", "application/json");
+}
+
+void Reply(httplib::Response& res, int status, const nlohmann::ordered_json& j) {
+  Reply(res, status, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void Error(httplib::Response& res, int status, std::string message) {
@@ -110,16 +115,10 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
     for (size_t k = 0; k <= results->size(); ++k) {
       const int64_t next = k < results->size() ? event_lines[k] : line + 1;
       for (; b < bad.size() && bad[b].first < next; ++b) {
-        out +=
-            nlohmann::ordered_json{
-                {"line", bad[b].first}, {"result", "bad"}, {"error", bad[b].second}}
-                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-            "\n";
+        out += BadLineJson(bad[b].first, bad[b].second) + "\n";
       }
       if (k < results->size()) {
-        out += EventAnswer(event_lines[k], events[k], (*results)[k], lang)
-                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-               "\n";
+        out += EventAnswerJson(events[k], (*results)[k], lang, event_lines[k]) + "\n";
       }
     }
     res.set_content(out, "application/x-ndjson");
@@ -139,11 +138,7 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
       Error(res, StatusFor(due.status()), std::string(due.status().message()));
       return;
     }
-    nlohmann::ordered_json j;
-    j["tick"] = FormatTimestamp(*t);
-    j["due"] = nlohmann::ordered_json::array();
-    for (const StoredDueItem& d : *due) j["due"].push_back(DueAnswer(d, lang));
-    Reply(res, 200, j);
+    Reply(res, 200, TickAnswerJson(std::nullopt, *t, *due, lang));
   });
   server.Post("/done", [&](const httplib::Request& req, httplib::Response& res) {
     nlohmann::json j = nlohmann::json::parse(req.body, nullptr, false);
@@ -167,7 +162,7 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
       Error(res, StatusFor(n.status()), std::string(n.status().message()));
       return;
     }
-    Reply(res, 200, nlohmann::ordered_json{{"confirmed", *n}});
+    Reply(res, 200, ConfirmAnswerJson(std::nullopt, *n));
   });
   server.Get("/report", [&](const httplib::Request& req, httplib::Response& res) {
     std::optional<Timestamp> until;

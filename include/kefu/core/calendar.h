@@ -64,7 +64,7 @@ class KEFU_EXPORT BusinessCalendar {
     // day whose weekday has hours keeps them.
     std::optional<WorkingHours> makeup_hours;
 
-    static std::array<std::optional<WorkingHours>, 7> DefaultHours();
+    KEFU_EXPORT static std::array<std::optional<WorkingHours>, 7> DefaultHours();
   };
 
   // Validates `options` and builds the calendar. kInvalidArgument when the

@@ -97,7 +97,7 @@ struct Figure {
   // Money renders as "12.34元" / "12.34 yuan", instants as RFC 3339 at
   // `utc_offset`, counts in decimal, text as is, a term in `lang` and a list
   // of terms joined by "、" (zh) or ", " (en); an empty list as "—".
-  std::string Render(Language lang, Duration utc_offset = absl::Hours(8)) const;
+  KEFU_EXPORT std::string Render(Language lang, Duration utc_offset = absl::Hours(8)) const;
 };
 using Figures = absl::InlinedVector<Figure, 3>;
 

@@ -94,9 +94,9 @@ struct ResponseStats {
 
   // in_time / counted, rounded down to a basis point; nullopt when nothing
   // was counted.
-  std::optional<Rate> rate() const;
+  KEFU_EXPORT std::optional<Rate> rate() const;
   // total_first_response / answered; zero when nothing was answered.
-  Duration mean_first_response() const;
+  KEFU_EXPORT Duration mean_first_response() const;
 };
 
 // An agent's day whose response rate fell below the target.
@@ -114,7 +114,7 @@ struct Conversion {
   int64_t asked = 0;
   int64_t ordered = 0;
   // ordered / asked, rounded down; nullopt when nobody asked.
-  std::optional<Rate> rate() const;
+  KEFU_EXPORT std::optional<Rate> rate() const;
 };
 
 // An agent's month on the KPI-SCORE card.

@@ -100,7 +100,7 @@ struct CallbackRule {
   // kInvalidArgument when enabled with neither grammar words (later words,
   // reply verbs and check verbs) nor markers, with an empty or invalid
   // UTF-8 word or marker, or a negative call_back_within.
-  absl::Status Validate() const;
+  KEFU_EXPORT absl::Status Validate() const;
 };
 
 // Bytes [begin, end) of a reply.

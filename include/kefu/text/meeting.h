@@ -35,7 +35,7 @@ struct MeetingPolicy {
 
   // kInvalidArgument unless 0 <= start < 24 h, 0 < length <= 24 h and the
   // auto-reply is non-empty valid UTF-8.
-  absl::Status Validate() const;
+  KEFU_EXPORT absl::Status Validate() const;
 };
 
 struct MeetingStatus {

@@ -1,0 +1,77 @@
+// kefu/io/answer_json.h: the JSON kefu writes for a host: `kefu serve`'s
+// answers (docs/serve.md), the report of `kefu report --json` and `kefu
+// replay --json`, and a reply check's findings. The kefu program and the
+// C API (kefu/c.h) both write through these functions, so a host gets the
+// same document whichever way it talks to kefu.
+//
+// Every function returns one JSON text, UTF-8, without a trailing newline;
+// ill-formed UTF-8 in a text (a reply as an agent wrote it) is written as
+// U+FFFD. Keys come in a fixed order. `line` is the input line an answer
+// is for: written first as "line" when given, left out when not (the HTTP
+// server and the C API, which have no lines).
+//
+// Thread safety: pure functions.
+#ifndef KEFU_IO_ANSWER_JSON_H_
+#define KEFU_IO_ANSWER_JSON_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/types/span.h"
+#include "kefu/core/export.h"
+#include "kefu/core/outcome.h"
+#include "kefu/core/time.h"
+#include "kefu/engine/shop_event.h"
+#include "kefu/engine/store.h"
+#include "kefu/io/replay.h"
+#include "kefu/text/reply_checker.h"
+
+namespace kefu {
+
+// The answer to an event:
+//   {"line":N,"id":ID,"result":R,"seq":S,"entity":KIND,"key":KEY,
+//    "state_before":...,"state_after":...,"decisions":[...],"actions":[...],
+//    "deadlines":[...]}
+// R is StoredResultName(result); a rejected event has "error" (the
+// engine's message) instead of the outcome's keys. Reasons and
+// descriptions are in `lang`; figures are an object by name (money as a
+// decimal string, times in RFC 3339, terms by key).
+KEFU_EXPORT std::string EventAnswerJson(const ShopEvent& event, const StoredResult& result,
+                                        Language lang,
+                                        std::optional<int64_t> line = std::nullopt);
+
+// A line that is not an event: {"line":N,"result":"bad","error":MESSAGE}.
+KEFU_EXPORT std::string BadLineJson(std::optional<int64_t> line, std::string_view error);
+
+// One due item with the id its store gave it: {"id":ID,"at":...,"kind":
+// "warning|breach|action","entity_kind":...,"entity":...,"rule":...,
+// "event_id":...,"agent":...,"due":...,"description":...,"figures":{...}}.
+KEFU_EXPORT std::string DueItemJson(const StoredDueItem& item, Language lang);
+
+// The answer to a tick: {"line":N,"tick":TIME,"due":[items as DueItemJson]}.
+KEFU_EXPORT std::string TickAnswerJson(std::optional<int64_t> line, Timestamp tick,
+                                       absl::Span<const StoredDueItem> due, Language lang);
+
+// The answer to a confirmation: {"line":N,"confirmed":K}.
+KEFU_EXPORT std::string ConfirmAnswerJson(std::optional<int64_t> line, size_t confirmed);
+
+// A replay report (kefu/io/replay.h) as one document: "file" names where
+// the events came from. `indent` < 0: on one line; else pretty-printed with
+// that many spaces a level.
+KEFU_EXPORT std::string ReportJson(std::string_view file, const ReplayReport& report,
+                                   Language lang, int indent = -1);
+
+// One finding of the reply checker: {"line":N,"rule":...,"severity":...,
+// "start":BYTE,"end":BYTE,"text":...,"suggestion":...} (bytes of the reply).
+KEFU_EXPORT std::string FindingJson(const Finding& finding,
+                                    std::optional<int64_t> line = std::nullopt);
+
+// Every finding of one reply: {"findings":[findings as FindingJson]}.
+KEFU_EXPORT std::string FindingsJson(absl::Span<const Finding> findings);
+
+}  // namespace kefu
+
+#endif  // KEFU_IO_ANSWER_JSON_H_

@@ -1,0 +1,102 @@
+# kefu.Shop: apply, apply_many, due, confirm, report, close; errors as
+# kefu.Error with the status code of kefu/c.h.
+import json
+
+import pytest
+
+import kefu
+
+INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND = 3, 9, 5
+
+
+def test_version():
+    assert kefu.__version__.startswith("0.")
+
+
+def test_apply_takes_a_dict_or_a_string(placed, ticket):
+    shop = kefu.Shop(lang="en")
+    answer = shop.apply(placed)
+    assert answer["result"] == "applied"
+    assert answer["state_after"] == "in_check"
+    assert answer["deadlines"][0]["rule"] == "ORD-UNSHIPPED"
+    assert shop.apply(json.dumps(placed))["result"] == "duplicate"
+    assert shop.apply(ticket)["result"] == "applied"
+    refused = shop.apply({"id": "o1-pass", "at": "2026-11-02T09:06:00+08:00", "agent": "小王",
+                          "entity": "order", "key": "T1", "type": "check_passed"})
+    assert refused["result"] == "refused"
+    assert refused["decisions"][0]["rule"] == "ORD-VERIFY"
+    rejected = shop.apply({"id": "x1", "at": "2026-11-02T10:00:00+08:00", "entity": "order",
+                           "key": "NOPE", "type": "paid"})
+    assert rejected["result"] == "rejected" and "NOPE" in rejected["error"]
+
+
+def test_an_event_that_is_not_one_raises():
+    shop = kefu.Shop()
+    with pytest.raises(kefu.Error) as e:
+        shop.apply('{"id":"x2"')
+    assert e.value.code == INVALID_ARGUMENT
+    assert e.value.code_name == "INVALID_ARGUMENT"
+    assert "not valid JSON" in e.value.message
+
+
+def test_apply_many_answers_each_line(placed, ticket):
+    shop = kefu.Shop()
+    answers = shop.apply_many([placed, "{broken", ticket, placed])
+    assert [a["line"] for a in answers] == [1, 2, 3, 4]
+    assert [a["result"] for a in answers] == ["applied", "bad", "applied", "duplicate"]
+    assert shop.apply_many([]) == []
+
+
+def test_due_until_confirmed(placed):
+    shop = kefu.Shop(lang="en")
+    shop.apply(placed)
+    due = shop.due("2026-11-03T00:00:00+08:00")
+    assert [(d["kind"], d["rule"]) for d in due] == [("warning", "ORD-UNSHIPPED")]
+    assert shop.due("2026-11-03T00:00:00+08:00") == due  # again, until confirmed
+    assert shop.confirm([d["id"] for d in due]) == 1
+    assert shop.confirm([d["id"] for d in due]) == 0
+    assert shop.due("2026-11-03T00:00:00+08:00") == []
+    with pytest.raises(kefu.Error) as e:
+        shop.due("tomorrow")
+    assert e.value.code == INVALID_ARGUMENT
+
+
+def test_report(placed, ticket):
+    shop = kefu.Shop()
+    shop.apply_many([placed, ticket])
+    report = shop.report()
+    assert report["lines"]["applied"] == 2
+    assert report["states"]["order"]["by_state"] == {"in_check": 1}
+    later = shop.report(until="2026-11-06T00:00:00+08:00")
+    assert later["breaches_total"] >= 1
+    with pytest.raises(kefu.Error):
+        shop.report(until="soon")
+
+
+def test_a_store_file_keeps_what_it_answered(tmp_path, placed):
+    db = tmp_path / "shop.db"
+    with kefu.Shop(db=db, durability="normal") as shop:
+        assert shop.apply(placed)["seq"] == 1
+        with pytest.raises(kefu.Error) as e:
+            kefu.Shop(db=str(db))  # one writer at a time
+        assert e.value.code == FAILED_PRECONDITION
+    with kefu.Shop(db=str(db)) as shop:
+        assert shop.apply(placed)["result"] == "duplicate"
+        assert shop.report()["file"] == str(db)
+
+
+def test_a_closed_shop_and_bad_options_raise(tmp_path):
+    shop = kefu.Shop()
+    shop.close()
+    with pytest.raises(kefu.Error) as e:
+        shop.report()
+    assert e.value.code == FAILED_PRECONDITION
+    with pytest.raises(kefu.Error):
+        kefu.Shop(lang="fr")
+    with pytest.raises(kefu.Error):
+        kefu.Shop(durability="maybe")
+    not_a_store = tmp_path / "junk.db"
+    not_a_store.write_bytes(b"no sqlite here, no kefu store either\n")
+    with pytest.raises(kefu.Error) as e:
+        kefu.Shop(db=not_a_store)
+    assert e.value.code == INVALID_ARGUMENT

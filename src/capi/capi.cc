@@ -1,0 +1,358 @@
+// kefu's C API (kefu/c.h) over the C++ library: a shop is a store (the
+// SQLite store on a file, the in-memory store otherwise), text in is parsed
+// with the io layer, JSON out is written by kefu/io/answer_json.h, the same
+// functions `kefu serve` writes with. Every entry point runs in Guard(): no
+// exception leaves it.
+#include "kefu/c.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "capi/memory_store.h"
+#include "kefu/core/time.h"
+#include "kefu/core/version.h"
+#include "kefu/io/answer_json.h"
+#include "kefu/io/events.h"
+#include "kefu/io/policy_pack.h"
+#include "kefu/store/sqlite_store.h"
+#include "kefu/text/reply_checker.h"
+
+struct kefu_policy {
+  kefu::PolicyPack pack;
+};
+
+struct kefu_shop {
+  std::unique_ptr<kefu::SqliteStore> sqlite;
+  std::unique_ptr<kefu::internal::MemoryStore> memory;
+  kefu::ShopStore* store = nullptr;
+  kefu::Language lang = kefu::Language::kZh;
+  std::string db;  // the report's "file"
+};
+
+namespace {
+
+using kefu::Language;
+
+constexpr unsigned kKnownFlags = KEFU_LANG_EN | KEFU_DURABILITY_NORMAL;
+
+// A copy of `s` in a buffer kefu_free() releases, NUL-terminated.
+char* Dup(std::string_view s) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (p == nullptr) throw std::bad_alloc();
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
+}
+
+kefu_status Fail(kefu_status code, std::string_view message, char** errmsg) {
+  if (errmsg != nullptr) *errmsg = Dup(message);
+  return code;
+}
+
+kefu_status Fail(const absl::Status& s, char** errmsg) {
+  return Fail(static_cast<kefu_status>(static_cast<int>(s.code())),
+              std::string_view(s.message().data(), s.message().size()), errmsg);
+}
+
+// Runs `body` with *errmsg cleared first; an exception becomes a status.
+template <class F>
+kefu_status Guard(char** errmsg, F&& body) {
+  if (errmsg != nullptr) *errmsg = nullptr;
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    try {
+      return Fail(KEFU_RESOURCE_EXHAUSTED, "out of memory", errmsg);
+    } catch (...) {
+      return KEFU_RESOURCE_EXHAUSTED;
+    }
+  } catch (const std::exception& e) {
+    try {
+      return Fail(KEFU_INTERNAL, e.what(), errmsg);
+    } catch (...) {
+      return KEFU_INTERNAL;
+    }
+  } catch (...) {
+    try {
+      return Fail(KEFU_INTERNAL, "unknown exception", errmsg);
+    } catch (...) {
+      return KEFU_INTERNAL;
+    }
+  }
+}
+
+// Output arguments start cleared, so that an error leaves them NULL / 0.
+void Clear(char** out, size_t* len) {
+  if (out != nullptr) *out = nullptr;
+  if (len != nullptr) *len = 0;
+}
+
+kefu_status Give(const std::string& s, char** out, size_t* len) {
+  *out = Dup(s);
+  if (len != nullptr) *len = s.size();
+  return KEFU_OK;
+}
+
+// A text argument: NULL is the empty text only with length 0.
+bool Text(const char* p, size_t n, std::string_view* out) {
+  if (p == nullptr && n != 0) return false;
+  *out = p == nullptr ? std::string_view() : std::string_view(p, n);
+  return true;
+}
+
+kefu_status BadArgument(const char* what, char** errmsg) {
+  return Fail(KEFU_INVALID_ARGUMENT, what, errmsg);
+}
+
+// The shipped checker, compiled once (its phrase lists take a while).
+const absl::StatusOr<std::shared_ptr<const kefu::ReplyChecker>>& DefaultChecker() {
+  static const auto* const checker = [] {
+    absl::StatusOr<kefu::ReplyChecker> c = kefu::ReplyChecker::Default();
+    using Result = absl::StatusOr<std::shared_ptr<const kefu::ReplyChecker>>;
+    if (!c.ok()) return new Result(c.status());
+    return new Result(std::make_shared<const kefu::ReplyChecker>(*std::move(c)));
+  }();
+  return *checker;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* kefu_version(void) {
+  // kefu::Version()'s text, from the macros this library was built with.
+#define KEFU_C_STR2_(x) #x
+#define KEFU_C_STR_(x) KEFU_C_STR2_(x)
+  return KEFU_C_STR_(KEFU_VERSION_MAJOR) "." KEFU_C_STR_(KEFU_VERSION_MINOR) "." KEFU_C_STR_(
+      KEFU_VERSION_PATCH);
+#undef KEFU_C_STR_
+#undef KEFU_C_STR2_
+}
+
+void kefu_free(void* p) { std::free(p); }
+
+kefu_status kefu_policy_load(const char* path, size_t path_len, kefu_policy** policy,
+                             char** errmsg) {
+  if (policy != nullptr) *policy = nullptr;
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view p;
+    if (policy == nullptr) return BadArgument("kefu_policy_load: policy is NULL", errmsg);
+    if (!Text(path, path_len, &p) || p.empty()) {
+      return BadArgument("kefu_policy_load: no path", errmsg);
+    }
+    absl::StatusOr<kefu::PolicyPack> pack = kefu::LoadPolicyPack(std::string(p));
+    if (!pack.ok()) return Fail(pack.status(), errmsg);
+    *policy = new kefu_policy{*std::move(pack)};
+    return KEFU_OK;
+  });
+}
+
+const char* kefu_policy_revision(const kefu_policy* policy) {
+  return policy == nullptr ? "" : policy->pack.revision().c_str();
+}
+
+void kefu_policy_free(kefu_policy* policy) { delete policy; }
+
+kefu_status kefu_shop_open(const char* db, size_t db_len, const kefu_policy* policy,
+                           unsigned flags, kefu_shop** shop, char** errmsg) {
+  if (shop != nullptr) *shop = nullptr;
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view file;
+    if (shop == nullptr) return BadArgument("kefu_shop_open: shop is NULL", errmsg);
+    if (!Text(db, db_len, &file)) return BadArgument("kefu_shop_open: db is NULL", errmsg);
+    if ((flags & ~kKnownFlags) != 0) return BadArgument("kefu_shop_open: unknown flags", errmsg);
+    kefu::ShopOptions options = policy != nullptr ? policy->pack.shop_options()
+                                                  : kefu::ShopOptions();
+    // One shard, as kefu serve: due items of equal time come in one order.
+    options.shards = 1;
+    auto s = std::make_unique<kefu_shop>();
+    s->lang = (flags & KEFU_LANG_EN) != 0 ? Language::kEn : Language::kZh;
+    if (file.empty()) {
+      absl::StatusOr<std::unique_ptr<kefu::internal::MemoryStore>> m =
+          kefu::internal::MemoryStore::Open(std::move(options));
+      if (!m.ok()) return Fail(m.status(), errmsg);
+      s->memory = *std::move(m);
+      s->store = s->memory.get();
+      s->db = ":memory:";
+    } else {
+      kefu::SqliteStoreOptions o;
+      o.shop = std::move(options);
+      o.durability = (flags & KEFU_DURABILITY_NORMAL) != 0 ? kefu::Durability::kNormal
+                                                           : kefu::Durability::kFull;
+      s->db = std::string(file);
+      absl::StatusOr<std::unique_ptr<kefu::SqliteStore>> st = kefu::SqliteStore::Open(s->db, o);
+      if (!st.ok()) return Fail(st.status(), errmsg);
+      s->sqlite = *std::move(st);
+      s->store = s->sqlite.get();
+    }
+    *shop = s.release();
+    return KEFU_OK;
+  });
+}
+
+void kefu_shop_close(kefu_shop* shop) { delete shop; }
+
+kefu_status kefu_shop_apply(kefu_shop* shop, const char* event, size_t event_len, char** answer,
+                            size_t* answer_len, char** errmsg) {
+  Clear(answer, answer_len);
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view text;
+    if (shop == nullptr || answer == nullptr) {
+      return BadArgument("kefu_shop_apply: shop or answer is NULL", errmsg);
+    }
+    if (!Text(event, event_len, &text)) return BadArgument("kefu_shop_apply: event is NULL", errmsg);
+    absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(text);
+    if (!e.ok()) {
+      // A blank text is no event either (ParseEvent's kNotFound is for
+      // files, where blank lines are skipped).
+      return Fail(KEFU_INVALID_ARGUMENT,
+                  kefu::IsBlankLine(text) ? std::string_view("no event: the text is blank")
+                                          : std::string_view(e.status().message().data(),
+                                                             e.status().message().size()),
+                  errmsg);
+    }
+    absl::StatusOr<kefu::StoredResult> r = shop->store->Apply(*e);
+    if (!r.ok()) return Fail(r.status(), errmsg);
+    return Give(kefu::EventAnswerJson(*e, *r, shop->lang), answer, answer_len);
+  });
+}
+
+kefu_status kefu_shop_apply_batch(kefu_shop* shop, const char* events, size_t events_len,
+                                  char** answers, size_t* answers_len, char** errmsg) {
+  Clear(answers, answers_len);
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view text;
+    if (shop == nullptr || answers == nullptr) {
+      return BadArgument("kefu_shop_apply_batch: shop or answers is NULL", errmsg);
+    }
+    if (!Text(events, events_len, &text)) {
+      return BadArgument("kefu_shop_apply_batch: events is NULL", errmsg);
+    }
+    // Each line, in order: an event (its index in `parsed`) or a bad line.
+    struct Line {
+      int64_t number;
+      size_t event;  // npos: bad
+      std::string error;
+    };
+    std::vector<Line> lines;
+    std::vector<kefu::ShopEvent> parsed;
+    int64_t number = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string_view::npos) nl = text.size();
+      const std::string_view line = text.substr(pos, nl - pos);
+      pos = nl + 1;
+      ++number;
+      if (kefu::IsBlankLine(line)) continue;
+      absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(line, number);
+      if (e.ok()) {
+        lines.push_back({number, parsed.size(), {}});
+        parsed.push_back(*std::move(e));
+      } else {
+        lines.push_back({number, std::string::npos, std::string(e.status().message())});
+      }
+    }
+    absl::StatusOr<std::vector<kefu::StoredResult>> results = shop->store->ApplyBatch(parsed);
+    if (!results.ok()) return Fail(results.status(), errmsg);
+    std::string out;
+    for (const Line& l : lines) {
+      if (l.event == std::string::npos) {
+        out += kefu::BadLineJson(l.number, l.error);
+      } else {
+        out += kefu::EventAnswerJson(parsed[l.event], (*results)[l.event], shop->lang, l.number);
+      }
+      out += '\n';
+    }
+    return Give(out, answers, answers_len);
+  });
+}
+
+kefu_status kefu_shop_due(kefu_shop* shop, const char* now, size_t now_len, char** answer,
+                          size_t* answer_len, char** errmsg) {
+  Clear(answer, answer_len);
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view text;
+    if (shop == nullptr || answer == nullptr) {
+      return BadArgument("kefu_shop_due: shop or answer is NULL", errmsg);
+    }
+    if (!Text(now, now_len, &text)) return BadArgument("kefu_shop_due: now is NULL", errmsg);
+    absl::StatusOr<kefu::Timestamp> t = kefu::ParseTimestamp(text);
+    if (!t.ok()) {
+      return Fail(KEFU_INVALID_ARGUMENT, std::string("now: ") + std::string(t.status().message()),
+                  errmsg);
+    }
+    absl::StatusOr<std::vector<kefu::StoredDueItem>> due = shop->store->Due(*t);
+    if (!due.ok()) return Fail(due.status(), errmsg);
+    return Give(kefu::TickAnswerJson(std::nullopt, *t, *due, shop->lang), answer, answer_len);
+  });
+}
+
+kefu_status kefu_shop_confirm(kefu_shop* shop, const int64_t* ids, size_t n_ids,
+                              size_t* confirmed, char** errmsg) {
+  if (confirmed != nullptr) *confirmed = 0;
+  return Guard(errmsg, [&]() -> kefu_status {
+    if (shop == nullptr) return BadArgument("kefu_shop_confirm: shop is NULL", errmsg);
+    if (ids == nullptr && n_ids != 0) return BadArgument("kefu_shop_confirm: ids is NULL", errmsg);
+    absl::StatusOr<size_t> n =
+        shop->store->Confirm(absl::Span<const int64_t>(ids, ids == nullptr ? 0 : n_ids));
+    if (!n.ok()) return Fail(n.status(), errmsg);
+    if (confirmed != nullptr) *confirmed = *n;
+    return KEFU_OK;
+  });
+}
+
+kefu_status kefu_shop_report(kefu_shop* shop, const char* until, size_t until_len, char** report,
+                             size_t* report_len, char** errmsg) {
+  Clear(report, report_len);
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view text;
+    if (shop == nullptr || report == nullptr) {
+      return BadArgument("kefu_shop_report: shop or report is NULL", errmsg);
+    }
+    if (!Text(until, until_len, &text)) return BadArgument("kefu_shop_report: until is NULL", errmsg);
+    std::optional<kefu::Timestamp> at;
+    if (!text.empty()) {
+      absl::StatusOr<kefu::Timestamp> t = kefu::ParseTimestamp(text);
+      if (!t.ok()) {
+        return Fail(KEFU_INVALID_ARGUMENT,
+                    std::string("until: ") + std::string(t.status().message()), errmsg);
+      }
+      at = *t;
+    }
+    absl::StatusOr<kefu::ReplayReport> r =
+        shop->memory ? shop->memory->Report(at) : shop->sqlite->Report(at);
+    if (!r.ok()) return Fail(r.status(), errmsg);
+    return Give(kefu::ReportJson(shop->db, *r, shop->lang), report, report_len);
+  });
+}
+
+kefu_status kefu_check_reply(const kefu_policy* policy, const char* text, size_t text_len,
+                             char** findings, size_t* findings_len, char** errmsg) {
+  Clear(findings, findings_len);
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view reply;
+    if (findings == nullptr) return BadArgument("kefu_check_reply: findings is NULL", errmsg);
+    if (!Text(text, text_len, &reply)) return BadArgument("kefu_check_reply: text is NULL", errmsg);
+    std::shared_ptr<const kefu::ReplyChecker> checker;
+    if (policy != nullptr) checker = policy->pack.reply_checker();
+    if (checker == nullptr) {
+      const absl::StatusOr<std::shared_ptr<const kefu::ReplyChecker>>& d = DefaultChecker();
+      if (!d.ok()) return Fail(d.status(), errmsg);
+      checker = *d;
+    }
+    return Give(kefu::FindingsJson(checker->Check(reply)), findings, findings_len);
+  });
+}
+
+}  // extern "C"

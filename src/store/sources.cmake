@@ -5,4 +5,5 @@ target_link_libraries(kefu PRIVATE SQLite::SQLite3)
 # Append-only list.
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/sqlite_store.cc
+  ${CMAKE_CURRENT_LIST_DIR}/store_core.cc
 )

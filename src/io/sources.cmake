@@ -16,6 +16,7 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/state_json.cc
   ${CMAKE_CURRENT_LIST_DIR}/policy_pack.cc
+  ${CMAKE_CURRENT_LIST_DIR}/host_line.cc
 )
 # Policy packs are TOML (kefu/io/policy_pack.h), read with toml++ used
 # header-only in policy_pack.cc alone: no library to link, nothing a host

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <tuple>
 #include <utility>
 
@@ -39,8 +40,15 @@ class RowInserter {
   RowInserter(internal::PgConn& conn, std::string head, int cols, std::string tail = {})
       : conn_(conn), head_(std::move(head)), tail_(std::move(tail)), cols_(cols) {}
 
-  absl::Status Add(std::vector<PgParam> row, std::vector<std::string> keep = {}) {
-    for (std::string& k : keep) kept_.push_back(std::make_unique<std::string>(std::move(k)));
+  // A text value kept until the row is sent.
+  PgParam Own(std::string text) {
+    kept_.push_back(std::move(text));
+    return PgParam::Text(kept_.back());
+  }
+
+  // A row of `cols` values (text made by Own, or bytes that outlive the
+  // inserter).
+  absl::Status Add(std::vector<PgParam> row) {
     params_.insert(params_.end(), row.begin(), row.end());
     if (params_.size() / cols_ >= kRowsPerStatement) return Flush();
     return absl::OkStatus();
@@ -75,7 +83,7 @@ class RowInserter {
   std::string head_, tail_;
   size_t cols_;
   std::vector<PgParam> params_;
-  std::vector<std::unique_ptr<std::string>> kept_;  // text the params point into
+  std::deque<std::string> kept_;  // text the params point into
   int64_t affected_ = 0;
 };
 
@@ -240,29 +248,26 @@ absl::Status PgStore::Impl::Write(const std::vector<StoreOp>& ops,
   for (const StoreOp& op : ops) {
     switch (op.type) {
       case StoreOp::kJournal:
-        s = journal.Add(
-            {PgParam::Text(shop), PgParam::Text(absl::StrCat(op.key)),
-             PgParam::Text(absl::StrCat(op.kind)), PgParam::Bytes(op.body),
-             PgParam::Text(absl::StrCat(op.result)), PgParam::Bytes(op.outcome),
-             PgParam::Text(
-                 absl::StrCat(internal::JournalRowCrc(op.key, op.kind, op.body, op.result,
-                                                      op.outcome))),
-             PgParam::Text(epoch_text)},
-            {});
+        s = journal.Add({PgParam::Text(shop), journal.Own(absl::StrCat(op.key)),
+                         journal.Own(absl::StrCat(op.kind)), PgParam::Bytes(op.body),
+                         journal.Own(absl::StrCat(op.result)), PgParam::Bytes(op.outcome),
+                         journal.Own(absl::StrCat(internal::JournalRowCrc(
+                             op.key, op.kind, op.body, op.result, op.outcome))),
+                         PgParam::Text(epoch_text)});
         // The idempotency key: an event the shop took as new (applied or
         // refused) is new in the database too.
         if (s.ok() && op.kind == internal::kEventRow && !op.event_id.empty() &&
             (op.result == internal::kRowApplied || op.result == internal::kRowRefused)) {
           ++unique_events;
           s = events.Add({PgParam::Text(shop), PgParam::Text(op.event_id),
-                          PgParam::Text(absl::StrCat(op.key)),
-                          PgParam::Text(absl::StrCat(op.result)), PgParam::Bytes(op.outcome)});
+                          events.Own(absl::StrCat(op.key)), events.Own(absl::StrCat(op.result)),
+                          PgParam::Bytes(op.outcome)});
         }
         break;
       case StoreOp::kDueInsert:
-        s = due.Add({PgParam::Text(shop), PgParam::Text(absl::StrCat(op.key)),
-                     PgParam::Text(internal::PgTime(op.at)), PgParam::Bytes(op.body),
-                     PgParam::Text(absl::StrCat(internal::DueRowCrc(op.key, op.body)))});
+        s = due.Add({PgParam::Text(shop), due.Own(absl::StrCat(op.key)),
+                     due.Own(internal::PgTime(op.at)), PgParam::Bytes(op.body),
+                     due.Own(absl::StrCat(internal::DueRowCrc(op.key, op.body)))});
         break;
       case StoreOp::kDueDelete:
         confirmed.push_back(op.key);
@@ -270,7 +275,7 @@ absl::Status PgStore::Impl::Write(const std::vector<StoreOp>& ops,
       case StoreOp::kInput:
         consumed.push_back(op.key);
         if (!op.body.empty()) {
-          s = bad.Add({PgParam::Text(shop), PgParam::Text(absl::StrCat(op.key)),
+          s = bad.Add({PgParam::Text(shop), bad.Own(absl::StrCat(op.key)),
                        PgParam::Text(op.outcome), PgParam::Text(op.body)});
         }
         break;

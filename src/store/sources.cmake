@@ -12,4 +12,5 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/pg_conn.cc
   ${CMAKE_CURRENT_LIST_DIR}/pg_store.cc
   ${CMAKE_CURRENT_LIST_DIR}/open.cc
+  ${CMAKE_CURRENT_LIST_DIR}/pg_worker.cc
 )

@@ -20,7 +20,7 @@
 #include "kefu/engine/store.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
-#include "kefu/store/sqlite_store.h"
+#include "kefu/store/open.h"
 #include "nlohmann/json.hpp"
 
 namespace kefu::tool {
@@ -45,7 +45,7 @@ nlohmann::ordered_json DueAnswer(const StoredDueItem& d, Language lang);
 // `kefu serve --http ADDRESS:PORT` (serve_http.cc): serves `store` over
 // HTTP until SIGINT or SIGTERM. Loopback addresses only unless
 // `allow_remote`. Returns the exit code.
-int ServeHttp(SqliteStore& store, const std::string& db, const std::string& address,
+int ServeHttp(ReportingStore& store, const std::string& db, const std::string& address,
               bool allow_remote, Language lang, std::ostream& err);
 
 // Options the three commands share.
@@ -60,7 +60,7 @@ struct StoreArgs {
   std::optional<Timestamp> until;
   std::string http;  // serve: ADDRESS:PORT
   bool allow_remote = false;
-  SqliteStoreOptions store;
+  StoreOptions store;  // --db FILE or URI (kefu/store/open.h), --shop ID
 };
 
 // What CLI11 reads as text and Finish() checks: the choices and times.

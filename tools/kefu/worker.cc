@@ -153,7 +153,8 @@ int RunClaim(const WorkerArgs& w, const StoreArgs& a, Streams io) {
           nlohmann::ordered_json j;
           j["shop"] = d.shop_id;
           j["id"] = d.id;
-          for (auto& [k, v] : DueJson(d.item, a.lang).items()) j[k] = v;
+          const nlohmann::ordered_json item = DueJson(d.item, a.lang);
+          for (auto& [k, v] : item.items()) j[k] = v;
           io.out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         }
         io.out.flush();

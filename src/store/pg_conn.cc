@@ -34,6 +34,9 @@ CREATE TABLE kefu_shop (
   lease_until timestamptz,
   last_seq bigint NOT NULL DEFAULT 0,
   next_due bigint NOT NULL DEFAULT 1);
+CREATE TABLE kefu_worker (
+  name text PRIMARY KEY,
+  alive_until timestamptz NOT NULL);
 CREATE TABLE kefu_journal (
   shop_id text NOT NULL, seq bigint NOT NULL, kind smallint NOT NULL,
   body bytea NOT NULL, result smallint NOT NULL, outcome bytea NOT NULL,

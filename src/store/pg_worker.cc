@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -163,16 +164,36 @@ class Worker {
     deadline_ = sent + lease_ - lease_ / 5;
     next_renew_ = sent + lease_ / 4;
 
-    // Take free shops, up to a fair share while other workers are alive.
+    // Take free shops, up to a fair share of the workers alive (each says
+    // so in kefu_worker at every renewal); give back what is above it.
+    absl::StatusOr<PgResult> alive = c.Exec(
+        "INSERT INTO kefu_worker (name, alive_until) "
+        "VALUES ($1, now() + $2::bigint * interval '1 microsecond') "
+        "ON CONFLICT (name) DO UPDATE SET alive_until = EXCLUDED.alive_until",
+        {PgParam::Text(session_->owner), PgParam::Text(internal::PgMicros(o_.store.lease))},
+        false, "saying the worker is alive");
+    if (!alive.ok()) return Disconnect(alive.status());
     absl::StatusOr<PgResult> n = c.Exec(
-        "SELECT count(*) FILTER (WHERE shop_id LIKE $1), "
-        "count(DISTINCT owner) FILTER (WHERE owner <> $2 AND lease_until > now()) "
-        "FROM kefu_shop",
+        "SELECT (SELECT count(*) FROM kefu_shop WHERE shop_id LIKE $1), "
+        "(SELECT count(*) FROM kefu_worker WHERE name <> $2 AND alive_until > now())",
         {PgParam::Text(o_.shops), PgParam::Text(session_->owner)}, false, "counting shops");
     if (!n.ok()) return Disconnect(n.status());
     const int64_t shops = n->integer(0, 0), others = n->integer(0, 1);
     const int64_t share = (shops + others) / (others + 1);
     const int64_t want = share - static_cast<int64_t>(held_.size());
+    for (int64_t extra = -want; extra > 0 && !held_.empty(); --extra) {
+      auto last = std::prev(held_.end());
+      absl::StatusOr<PgResult> g = c.Exec(
+          "UPDATE kefu_shop SET owner = NULL, lease_until = NULL "
+          "WHERE shop_id = $1 AND owner = $2 AND epoch = $3",
+          {PgParam::Text(last->first), PgParam::Text(session_->owner),
+           PgParam::Text(absl::StrCat(last->second.epoch))},
+          false, "giving a shop back");
+      if (!g.ok()) return Disconnect(g.status());
+      Log(absl::StrCat("released shop ", last->first, " epoch ", last->second.epoch,
+                       ": above its share"));
+      held_.erase(last);
+    }
     if (want <= 0) return;
     absl::StatusOr<PgResult> t = c.Exec(
         "UPDATE kefu_shop SET owner = $2, epoch = epoch + 1, "
@@ -335,6 +356,8 @@ class Worker {
     (void)session_->conn->Exec(
         "UPDATE kefu_shop SET owner = NULL, lease_until = NULL WHERE owner = $1",
         {PgParam::Text(session_->owner)});
+    (void)session_->conn->Exec("DELETE FROM kefu_worker WHERE name = $1",
+                               {PgParam::Text(session_->owner)});
   }
 
   const PgWorkerOptions& o_;

@@ -61,3 +61,12 @@ set(KEFU_PG_TEST_PROPERTIES FIXTURES_REQUIRED kefu_postgres
 kefu_add_test(pg_store_test ${CMAKE_CURRENT_LIST_DIR}/pg_store_test.cc
   LIBS kefu_sample PostgreSQL::PostgreSQL LABELS postgres
   PROPERTIES ${KEFU_PG_TEST_PROPERTIES})
+# `kefu worker`: two workers, 50 shops, one killed and restarted; a worker
+# cut off from the database.
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  kefu_add_test(pg_worker_test ${CMAKE_CURRENT_LIST_DIR}/pg_worker_test.cc
+    LIBS kefu_sample PostgreSQL::PostgreSQL LABELS postgres
+    PROPERTIES ${KEFU_PG_TEST_PROPERTIES})
+  target_compile_definitions(pg_worker_test PRIVATE KEFU_TOOL="$<TARGET_FILE:kefu_tool>")
+  add_dependencies(pg_worker_test kefu_tool)
+endif()

@@ -294,17 +294,18 @@ absl::StatusOr<std::vector<int>> PgMigrate(PgConn& conn, int partitions) {
   return applied;
 }
 
-absl::Status PgCheckSchema(PgConn& conn, std::string_view where) {
+absl::Status PgCheckSchema(PgConn& conn, std::string_view where_) {
+  const std::string where = where_.empty() ? std::string() : absl::StrCat(ToAbsl(where_), ": ");
   absl::StatusOr<int> v = PgSchemaVersionOf(conn);
   if (!v.ok()) return v.status();
   if (*v == kPgSchemaVersion) return absl::OkStatus();
   if (*v > kPgSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
-        ToAbsl(where), ": the database's kefu schema is version ", *v, "; this kefu knows versions up to ",
+        where, "the database's kefu schema is version ", *v, "; this kefu knows versions up to ",
         kPgSchemaVersion, " (the database was migrated by a newer kefu: use that one)"));
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      ToAbsl(where), ": the database's kefu schema is version ", *v, ", this kefu needs version ",
+      where, "the database's kefu schema is version ", *v, ", this kefu needs version ",
       kPgSchemaVersion, ": run kefu db migrate --db URI"));
 }
 

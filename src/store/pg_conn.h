@@ -118,7 +118,8 @@ absl::StatusOr<int> PgSchemaVersionOf(PgConn& conn);
 // the versions applied. A database at a newer version: kFailedPrecondition.
 absl::StatusOr<std::vector<int>> PgMigrate(PgConn& conn, int partitions);
 // kOk when the database's schema is this build's; otherwise the clear error
-// (none: run kefu db migrate; older: the same; newer: this kefu is too old).
+// (none: run kefu db migrate; older: the same; newer: this kefu is too old),
+// prefixed with `where` and ": " when it is not empty.
 absl::Status PgCheckSchema(PgConn& conn, std::string_view where);
 
 // A timestamp as PostgreSQL reads it (timestamptz, UTC, microseconds).

@@ -440,7 +440,7 @@ absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Open(const std::string& connin
     absl::StatusOr<std::vector<int>> m = internal::PgMigrate(c, options.partitions);
     if (!m.ok()) return m.status();
   }
-  if (absl::Status s = internal::PgCheckSchema(c, "kefu"); !s.ok()) return s;
+  if (absl::Status s = internal::PgCheckSchema(c, ""); !s.ok()) return s;
   if (options.durability == Durability::kNormal) {
     if (absl::Status s = c.Run("SET synchronous_commit = off"); !s.ok()) return s;
   }
@@ -556,7 +556,7 @@ absl::StatusOr<std::unique_ptr<PgDueConsumer>> PgDueConsumer::Open(const std::st
   absl::StatusOr<std::unique_ptr<internal::PgConn>> conn =
       internal::PgConn::Connect(conninfo, "kefu due consumer");
   if (!conn.ok()) return conn.status();
-  if (absl::Status s = internal::PgCheckSchema(**conn, "kefu"); !s.ok()) return s;
+  if (absl::Status s = internal::PgCheckSchema(**conn, ""); !s.ok()) return s;
   auto impl = std::make_unique<Impl>();
   impl->conn = *std::move(conn);
   return std::unique_ptr<PgDueConsumer>(new PgDueConsumer(std::move(impl)));

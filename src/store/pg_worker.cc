@@ -108,7 +108,7 @@ class Worker {
       return c.status();
     }
     connect_failed_ = false;
-    if (absl::Status s = internal::PgCheckSchema(**c, "kefu worker"); !s.ok()) {
+    if (absl::Status s = internal::PgCheckSchema(**c, ""); !s.ok()) {
       Log(internal::FromAbsl(s.message()));
       return s;
     }

@@ -98,12 +98,15 @@ KEFU_EXPORT kefu_status kefu_policy_load(const char* path, size_t path_len, kefu
 KEFU_EXPORT const char* kefu_policy_revision(const kefu_policy* policy);
 KEFU_EXPORT void kefu_policy_free(kefu_policy* policy);
 
-/* Opens a shop. `db` NULL or empty: in memory (gone when closed); else the
- * store file (SQLite, created when absent; docs/store.md), which one process
- * at a time may open. `policy`: the pack the shop decides by (NULL: the
+/* Opens a shop. `db` NULL or empty: in memory (gone when closed); a
+ * postgresql:// or postgres:// URI: the shop "default" of that database
+ * (docs/worker.md; it holds the shop's lease); else the store file (SQLite,
+ * created when absent; docs/store.md), which one process at a time may
+ * open. `policy`: the pack the shop decides by (NULL: the
  * catalogue's defaults); open a store with the pack it was written with
  * (else KEFU_DATA_LOSS). `flags`: KEFU_LANG_EN, KEFU_DURABILITY_NORMAL;
- * another bit is KEFU_INVALID_ARGUMENT. Store errors as SqliteStore::Open. */
+ * another bit is KEFU_INVALID_ARGUMENT. Store errors as OpenStore
+ * (kefu/store/open.h). */
 KEFU_EXPORT kefu_status kefu_shop_open(const char* db, size_t db_len, const kefu_policy* policy,
                                        unsigned flags, kefu_shop** shop, char** errmsg);
 

@@ -55,7 +55,14 @@
 #include "kefu/io/policy_pack.h"
 #include "kefu/io/replay.h"
 #include "kefu/io/scenario.h"
+#include "kefu/io/host_line.h"
 #include "kefu/io/state_json.h"
+
+// store
+#include "kefu/store/open.h"
+#include "kefu/store/pg_store.h"
+#include "kefu/store/pg_worker.h"
+#include "kefu/store/reporting_store.h"
 #include "kefu/store/sqlite_store.h"
 
 // the C API (C++ hosts rarely want it; included so that it compiles as C++)

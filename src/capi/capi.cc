@@ -24,7 +24,7 @@
 #include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "kefu/io/policy_pack.h"
-#include "kefu/store/sqlite_store.h"
+#include "kefu/store/open.h"
 #include "kefu/text/reply_checker.h"
 
 struct kefu_policy {
@@ -32,9 +32,8 @@ struct kefu_policy {
 };
 
 struct kefu_shop {
-  std::unique_ptr<kefu::SqliteStore> sqlite;
-  std::unique_ptr<kefu::internal::MemoryStore> memory;
-  kefu::ShopStore* store = nullptr;
+  // The in-memory store, the SQLite store or PostgreSQL (kefu/store/open.h).
+  std::unique_ptr<kefu::ReportingStore> store;
   kefu::Language lang = kefu::Language::kZh;
   std::string db;  // the report's "file"
 };
@@ -181,19 +180,17 @@ kefu_status kefu_shop_open(const char* db, size_t db_len, const kefu_policy* pol
       absl::StatusOr<std::unique_ptr<kefu::internal::MemoryStore>> m =
           kefu::internal::MemoryStore::Open(std::move(options));
       if (!m.ok()) return Fail(m.status(), errmsg);
-      s->memory = *std::move(m);
-      s->store = s->memory.get();
+      s->store = *std::move(m);
       s->db = ":memory:";
     } else {
-      kefu::SqliteStoreOptions o;
+      kefu::StoreOptions o;
       o.shop = std::move(options);
       o.durability = (flags & KEFU_DURABILITY_NORMAL) != 0 ? kefu::Durability::kNormal
                                                            : kefu::Durability::kFull;
       s->db = std::string(file);
-      absl::StatusOr<std::unique_ptr<kefu::SqliteStore>> st = kefu::SqliteStore::Open(s->db, o);
+      absl::StatusOr<std::unique_ptr<kefu::ReportingStore>> st = kefu::OpenStore(s->db, o);
       if (!st.ok()) return Fail(st.status(), errmsg);
-      s->sqlite = *std::move(st);
-      s->store = s->sqlite.get();
+      s->store = *std::move(st);
     }
     *shop = s.release();
     return KEFU_OK;
@@ -330,8 +327,7 @@ kefu_status kefu_shop_report(kefu_shop* shop, const char* until, size_t until_le
       }
       at = *t;
     }
-    absl::StatusOr<kefu::ReplayReport> r =
-        shop->memory ? shop->memory->Report(at) : shop->sqlite->Report(at);
+    absl::StatusOr<kefu::ReplayReport> r = shop->store->Report(at);
     if (!r.ok()) return Fail(r.status(), errmsg);
     return Give(kefu::ReportJson(shop->db, *r, shop->lang), report, report_len);
   });

@@ -77,6 +77,11 @@ absl::StatusOr<size_t> MemoryStore::Confirm(absl::Span<const int64_t> ids) {
 
 absl::Status MemoryStore::Snapshot() { return absl::OkStatus(); }
 
+int64_t MemoryStore::journal_seq() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_seq_;
+}
+
 const Shop& MemoryStore::shop() const { return *shop_; }
 
 absl::StatusOr<ReplayReport> MemoryStore::Report(std::optional<Timestamp> until) const {

@@ -21,12 +21,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "kefu/engine/store.h"
 #include "kefu/io/replay.h"
+#include "kefu/store/reporting_store.h"
 
 namespace kefu::internal {
 
 class ReplayBuilder;
 
-class MemoryStore final : public ShopStore {
+class MemoryStore final : public ReportingStore {
  public:
   // The shop's options as SqliteStoreOptions::shop; `max_items_kept` as
   // SqliteStoreOptions::max_items_kept.
@@ -43,7 +44,8 @@ class MemoryStore final : public ShopStore {
   const Shop& shop() const override;
 
   // As SqliteStore::Report.
-  absl::StatusOr<ReplayReport> Report(std::optional<Timestamp> until) const;
+  absl::StatusOr<ReplayReport> Report(std::optional<Timestamp> until) const override;
+  int64_t journal_seq() const override;
 
  private:
   MemoryStore() = default;

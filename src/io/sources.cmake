@@ -18,6 +18,7 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/policy_pack.cc
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cc
   ${CMAKE_CURRENT_LIST_DIR}/answer_json.cc
+  ${CMAKE_CURRENT_LIST_DIR}/host_line.cc
 )
 # Policy packs and scenario files are TOML (kefu/io/policy_pack.h,
 # kefu/io/scenario.h), read with toml++ used header-only in policy_pack.cc

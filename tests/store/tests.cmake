@@ -38,3 +38,35 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
               ${CMAKE_CURRENT_BINARY_DIR}/serve_http_test)
   endif()
 endif()
+
+# The PostgreSQL store (issue 24) on a real PostgreSQL 15: the fixture
+# kefu_postgres starts one (initdb into a directory under /tmp, a Unix socket
+# there: its path must stay short) before the tests that need it and stops it
+# after them, also when they fail. When it cannot start, it fails and says
+# why, and so do the tests (they find no server). Labelled `postgres`.
+string(MD5 kefu_pg_hash "${CMAKE_BINARY_DIR}")
+string(SUBSTRING "${kefu_pg_hash}" 0 10 kefu_pg_hash)
+set(KEFU_TEST_PG_DIR /tmp/kefu-pg-${kefu_pg_hash})
+add_test(NAME kefu_postgres_start
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/pg_fixture.sh start ${KEFU_TEST_PG_DIR})
+set_tests_properties(kefu_postgres_start PROPERTIES FIXTURES_SETUP kefu_postgres
+  LABELS postgres)
+add_test(NAME kefu_postgres_stop
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/pg_fixture.sh stop ${KEFU_TEST_PG_DIR})
+set_tests_properties(kefu_postgres_stop PROPERTIES FIXTURES_CLEANUP kefu_postgres
+  LABELS postgres)
+find_package(PostgreSQL REQUIRED)
+set(KEFU_PG_TEST_PROPERTIES FIXTURES_REQUIRED kefu_postgres
+  ENVIRONMENT KEFU_TEST_PG_DIR=${KEFU_TEST_PG_DIR})
+kefu_add_test(pg_store_test ${CMAKE_CURRENT_LIST_DIR}/pg_store_test.cc
+  LIBS kefu_sample PostgreSQL::PostgreSQL LABELS postgres
+  PROPERTIES ${KEFU_PG_TEST_PROPERTIES})
+# `kefu worker`: two workers, 50 shops, one killed and restarted; a worker
+# cut off from the database.
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  kefu_add_test(pg_worker_test ${CMAKE_CURRENT_LIST_DIR}/pg_worker_test.cc
+    LIBS kefu_sample PostgreSQL::PostgreSQL LABELS postgres
+    PROPERTIES ${KEFU_PG_TEST_PROPERTIES})
+  target_compile_definitions(pg_worker_test PRIVATE KEFU_TOOL="$<TARGET_FILE:kefu_tool>")
+  add_dependencies(pg_worker_test kefu_tool)
+endif()

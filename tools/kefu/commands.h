@@ -86,7 +86,7 @@ Runner SetupDiagram(CLI::App& app, Streams io);
 // kefu sample [--days N] [--orders-per-day N] [--seed S] [--start TIME] [-o FILE]
 Runner SetupSample(CLI::App& app, Streams io);
 
-// kefu serve --db FILE [--durability full|normal] [--snapshot-every N] [--batch N]
+// kefu serve --db FILE|URI [--shop ID] [--durability full|normal] [--snapshot-every N] [--batch N]
 //            [--max-line-bytes N] [--lang zh|en] [--http ADDRESS:PORT [--allow-remote]]
 //            (serve.cc)
 Runner SetupServe(CLI::App& app, Streams io);
@@ -94,8 +94,19 @@ Runner SetupServe(CLI::App& app, Streams io);
 // kefu test FILE|DIR... [--policy FILE] [--coverage] (test.cc)
 Runner SetupTest(CLI::App& app, Streams io);
 
-// kefu report --db FILE [--json] [--until TIME] [--limit N] [--lang zh|en] (serve.cc)
+// kefu report --db FILE|URI [--shop ID] [--json] [--until TIME] [--limit N]
+//             [--lang zh|en] (serve.cc)
 Runner SetupReport(CLI::App& app, Streams io);
+
+// kefu worker --db URI [--shops PATTERN] [--name NAME] [--lease SECONDS] [--batch N]
+//             [--durability full|normal] [--snapshot-every N] [--policy FILE] [--quiet]
+//             (worker.cc)
+Runner SetupWorker(CLI::App& app, Streams io);
+
+// kefu db migrate --db URI [--partitions N]
+// kefu db claim --db URI [--shops PATTERN] [--limit N] [--until TIME] [--lang zh|en]
+//             (worker.cc)
+Runner SetupDb(CLI::App& app, Streams io);
 
 }  // namespace kefu::tool
 

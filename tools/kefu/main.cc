@@ -21,10 +21,12 @@ constexpr Command kCommands[] = {
     {"diagram", "a machine's transition table as a Mermaid or DOT diagram", SetupDiagram},
     {"sample", "write a deterministic sample shop week as events (JSON Lines)", SetupSample},
     {"policy", "print, check and compare policy packs (a shop's rules as TOML)", SetupPolicy},
-    {"serve", "keep a shop in a store file and answer events on stdin (JSON Lines)",
+    {"serve", "keep a shop in a store and answer events on stdin (JSON Lines)",
      SetupServe},
-    {"report", "the replay report of everything a store file took", SetupReport},
+    {"report", "the replay report of everything a store took", SetupReport},
     {"test", "run a shop's scenario files (TOML) against its pack; --coverage", SetupTest},
+    {"worker", "run the shops of a PostgreSQL database from its inbox", SetupWorker},
+    {"db", "a PostgreSQL database's kefu schema (migrate) and due items (claim)", SetupDb},
 };
 
 int Main(int argc, char** argv) {

@@ -21,7 +21,7 @@
 #include "kefu/io/answer_json.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/io/replay.h"
-#include "kefu/store/sqlite_store.h"
+#include "kefu/store/open.h"
 
 namespace kefu::tool {
 
@@ -34,7 +34,7 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
 // `kefu serve --http ADDRESS:PORT` (serve_http.cc): serves `store` over
 // HTTP until SIGINT or SIGTERM. Loopback addresses only unless
 // `allow_remote`. Returns the exit code.
-int ServeHttp(SqliteStore& store, const std::string& db, const std::string& address,
+int ServeHttp(ReportingStore& store, const std::string& db, const std::string& address,
               bool allow_remote, Language lang, std::ostream& err);
 
 // Options the three commands share.
@@ -49,7 +49,7 @@ struct StoreArgs {
   std::optional<Timestamp> until;
   std::string http;  // serve: ADDRESS:PORT
   bool allow_remote = false;
-  SqliteStoreOptions store;
+  StoreOptions store;  // --db FILE or URI (kefu/store/open.h), --shop ID
 };
 
 // What CLI11 reads as text and Finish() checks: the choices and times.

@@ -22,16 +22,17 @@
 #include "kefu/core/time.h"
 #include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
+#include "kefu/io/host_line.h"
 #include "kefu/io/line_reader.h"
-#include "kefu/store/sqlite_store.h"
-#include "nlohmann/json.hpp"
+#include "kefu/store/open.h"
 #include "report_output.h"
 
 namespace kefu::tool {
 namespace {
 
 constexpr char kServeHelp[] =
-    "Keeps a shop in the store FILE (SQLite; created when absent) and answers\n"
+    "Keeps a shop in the store FILE (SQLite; created when absent), or in a\n"
+    "PostgreSQL database (--db postgresql://... --shop ID), and answers\n"
     "JSON Lines on standard input, one answer a line on standard output,\n"
     "written and flushed once what it reports is durable (docs/serve.md):\n"
     "  an event (docs/events.md)   {\"line\":N,\"id\":...,\"result\":\"applied|refused|\n"
@@ -55,8 +56,8 @@ constexpr char kReportHelp[] =
     "codes: 0 done, 1 no store, not a kefu store, a newer format, corrupted,\n"
     "2 usage error.\n";
 
-std::unique_ptr<SqliteStore> OpenStore(const char* cmd, const StoreArgs& a, std::ostream& err) {
-  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(a.db, a.store);
+std::unique_ptr<ReportingStore> OpenDb(const char* cmd, const StoreArgs& a, std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<ReportingStore>> s = OpenStore(a.db, a.store);
   if (!s.ok()) {
     err << "kefu " << cmd << ": " << s.status().message() << "\n";
     return nullptr;
@@ -64,57 +65,7 @@ std::unique_ptr<SqliteStore> OpenStore(const char* cmd, const StoreArgs& a, std:
   return *std::move(s);
 }
 
-// One line of serve's input, as understood.
-struct Request {
-  enum Kind { kEvent, kTick, kDone, kBad } kind = kBad;
-  int64_t line = 0;
-  ShopEvent event;
-  Timestamp tick;
-  std::vector<int64_t> done;
-  std::string error;
-};
-
-Request Understand(std::string_view text, int64_t line) {
-  Request r;
-  r.line = line;
-  absl::StatusOr<ShopEvent> event = ParseEvent(text, line);
-  if (event.ok()) {
-    r.kind = Request::kEvent;
-    r.event = *std::move(event);
-    return r;
-  }
-  r.error = std::string(event.status().message());
-  // Not an event: maybe {"tick": TIME} or {"done": [ids]}.
-  nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-  if (!j.is_object() || j.size() != 1) return r;
-  if (auto t = j.find("tick"); t != j.end()) {
-    if (!t->is_string()) {
-      r.error = absl::StrCat("line ", line, ": tick: expected a time (RFC 3339)");
-      return r;
-    }
-    absl::StatusOr<Timestamp> at = ParseTimestamp(t->get<std::string>());
-    if (!at.ok()) {
-      r.error = absl::StrCat("line ", line, ": tick: ", at.status().message());
-      return r;
-    }
-    r.kind = Request::kTick;
-    r.tick = *at;
-  } else if (auto d = j.find("done"); d != j.end()) {
-    if (!d->is_array()) {
-      r.error = absl::StrCat("line ", line, ": done: expected an array of due item ids");
-      return r;
-    }
-    for (const nlohmann::json& id : *d) {
-      if (!id.is_number_integer()) {
-        r.error = absl::StrCat("line ", line, ": done: expected an array of due item ids");
-        return r;
-      }
-      r.done.push_back(id.get<int64_t>());
-    }
-    r.kind = Request::kDone;
-  }
-  return r;
-}
+using Request = HostLine;
 
 // Reads standard input's lines as they come: Next() blocks only when no
 // whole line is buffered; Ready() says whether one is, or more input is
@@ -192,7 +143,7 @@ class InputLines {
 };
 
 int RunServe(const StoreArgs& a, Streams io) {
-  std::unique_ptr<SqliteStore> store = OpenStore("serve", a, io.err);
+  std::unique_ptr<ReportingStore> store = OpenDb("serve", a, io.err);
   if (!store) return kExitFailure;
   if (!a.http.empty()) return ServeHttp(*store, a.db, a.http, a.allow_remote, a.lang, io.err);
 
@@ -225,8 +176,8 @@ int RunServe(const StoreArgs& a, Streams io) {
                                " bytes a line");
         pending.push_back(std::move(r));
       } else {
-        pending.push_back(Understand(text, line_no));
-        if (pending.back().kind == Request::kEvent) ++n_events;
+        pending.push_back(ParseHostLine(text, line_no));
+        if (pending.back().kind == HostLine::kEvent) ++n_events;
       }
     } while (n_events < a.batch && input.Ready());
     if (!error.empty()) {
@@ -236,10 +187,10 @@ int RunServe(const StoreArgs& a, Streams io) {
     // Answer them in order; consecutive events share one commit.
     for (size_t i = 0; i < pending.size();) {
       const Request& r = pending[i];
-      if (r.kind == Request::kEvent) {
+      if (r.kind == HostLine::kEvent) {
         size_t j = i;
         events.clear();
-        while (j < pending.size() && pending[j].kind == Request::kEvent) {
+        while (j < pending.size() && pending[j].kind == HostLine::kEvent) {
           events.push_back(pending[j++].event);
         }
         absl::StatusOr<std::vector<StoredResult>> results = store->ApplyBatch(events);
@@ -252,9 +203,9 @@ int RunServe(const StoreArgs& a, Streams io) {
         i = j;
         continue;
       }
-      if (r.kind == Request::kBad) {
+      if (r.kind == HostLine::kBad) {
         io.out << BadLineJson(r.line, r.error) << "\n";
-      } else if (r.kind == Request::kTick) {
+      } else if (r.kind == HostLine::kTick) {
         absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(r.tick);
         if (!due.ok()) return fail(r.line, due.status());
         io.out << TickAnswerJson(r.line, r.tick, *due, a.lang) << "\n";
@@ -277,7 +228,7 @@ int RunServe(const StoreArgs& a, Streams io) {
 // The store's report on standard output, as `kefu <cmd>` prints it: JSON,
 // or the text report titled with the command. False when it cannot be
 // built (the reason on io.err) or written.
-bool PrintStoreReport(std::string_view cmd, SqliteStore& store, const StoreArgs& a, Streams io) {
+bool PrintStoreReport(std::string_view cmd, ReportingStore& store, const StoreArgs& a, Streams io) {
   absl::StatusOr<ReplayReport> report = store.Report(a.until);
   if (!report.ok()) {
     io.err << "kefu " << cmd << ": " << report.status().message() << "\n";
@@ -299,7 +250,7 @@ bool PrintStoreReport(std::string_view cmd, SqliteStore& store, const StoreArgs&
 
 int RunReport(StoreArgs a, Streams io) {
   a.store.read_only = true;
-  std::unique_ptr<SqliteStore> store = OpenStore("report", a, io.err);
+  std::unique_ptr<ReportingStore> store = OpenDb("report", a, io.err);
   if (!store) return kExitFailure;
   return PrintStoreReport("report", *store, a, io) ? kExitOk : kExitFailure;
 }
@@ -312,7 +263,7 @@ int ReplayIntoStore(const StoreArgs& a, Streams io) {
     io.err << "kefu replay: " << in.status().message() << "\n";
     return kExitFailure;
   }
-  std::unique_ptr<SqliteStore> store = OpenStore("replay", a, io.err);
+  std::unique_ptr<ReportingStore> store = OpenDb("replay", a, io.err);
   if (!store) return kExitFailure;
   std::vector<ShopEvent> batch;
   int64_t bad = 0, blank = 0, taken = 0;
@@ -364,9 +315,14 @@ int ReplayIntoStore(const StoreArgs& a, Streams io) {
 
 // --db FILE, required by every store command.
 void AddDb(CLI::App& app, StoreArgs* a) {
-  app.add_option("--db", a->db, "the store file (SQLite; created by serve and replay when absent)")
-      ->type_name("FILE")
+  app.add_option("--db", a->db,
+                 "the store: a file (SQLite; created by serve and replay when absent) or a "
+                 "postgresql:// URI (docs/worker.md)")
+      ->type_name("FILE|URI")
       ->required();
+  app.add_option("--shop", a->store.shop_id,
+                 "with a postgresql:// --db: the shop's id in the database (default \"default\")")
+      ->type_name("ID");
 }
 void AddLang(CLI::App& app, RawStoreArgs* raw) {
   app.add_option("--lang", raw->lang, "the language of reasons and descriptions: zh (default) or en")

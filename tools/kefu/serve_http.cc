@@ -56,7 +56,7 @@ bool Loopback(const std::string& host) {
 
 }  // namespace
 
-int ServeHttp(SqliteStore& store, const std::string& db, const std::string& address,
+int ServeHttp(ReportingStore& store, const std::string& db, const std::string& address,
               bool allow_remote, Language lang, std::ostream& err) {
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -213,7 +213,7 @@ int ServeHttp(SqliteStore& store, const std::string& db, const std::string& addr
 
 #else  // no cpp-httplib
 
-int ServeHttp(SqliteStore&, const std::string&, const std::string&, bool, Language,
+int ServeHttp(ReportingStore&, const std::string&, const std::string&, bool, Language,
               std::ostream& err) {
   err << "kefu serve: --http: this kefu was built without cpp-httplib (Debian: "
          "libcpp-httplib-dev)\n";

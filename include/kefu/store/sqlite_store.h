@@ -1,4 +1,5 @@
-// kefu/store/sqlite_store.h: the embedded store (kefu/engine/store.h) on
+// kefu/store/sqlite_store.h: the embedded store (kefu/engine/store.h,
+// kefu/store/reporting_store.h) on
 // SQLite: one file holds a shop's journal, its latest snapshot and its due
 // items. docs/store.md describes the file, the durability modes and the
 // errors.
@@ -23,19 +24,9 @@
 #include "kefu/engine/shop.h"
 #include "kefu/engine/store.h"
 #include "kefu/io/replay.h"
+#include "kefu/store/reporting_store.h"
 
 namespace kefu {
-
-// How hard a commit tries to reach the disk.
-enum class Durability {
-  // synchronous=FULL: every commit is synced (fsync) before Apply returns.
-  // Survives a process crash and a power loss. The default.
-  kFull,
-  // synchronous=NORMAL: in WAL mode, commits are synced only at
-  // checkpoints. Survives a process crash (kill -9); a power loss or an
-  // operating-system crash may lose the last commits (never corrupts).
-  kNormal,
-};
 
 struct SqliteStoreOptions {
   // The shop's options. Open a store with the options it was written with:
@@ -61,7 +52,7 @@ struct SqliteStoreOptions {
   size_t max_items_kept = 1000;
 };
 
-class KEFU_EXPORT SqliteStore final : public ShopStore {
+class KEFU_EXPORT SqliteStore final : public ReportingStore {
  public:
   // The format this build writes and reads (the meta table's "format").
   static constexpr int kFormat = 1;
@@ -88,17 +79,11 @@ class KEFU_EXPORT SqliteStore final : public ShopStore {
   absl::Status Snapshot() override;
   const Shop& shop() const override;
 
-  // The replay report (kefu/io/replay.h) of every event the store took, as
-  // one kefu replay of them would give it: entities by state, decisions by
-  // rule, actions, warnings and breaches due by `until` (nullopt: the
-  // latest time of an applied event), what is still pending. Line numbers
-  // in its errors are journal positions. Works on a copy of the state (the
-  // store is not changed): costs a Save and a Load of the shop.
-  absl::StatusOr<ReplayReport> Report(std::optional<Timestamp> until = std::nullopt) const;
+  absl::StatusOr<ReplayReport> Report(
+      std::optional<Timestamp> until = std::nullopt) const override;
+  int64_t journal_seq() const override;
 
-  // Journal entries so far (the last seq), and the seq of the newest
-  // snapshot (0: none).
-  int64_t journal_seq() const;
+  // The seq of the newest snapshot (0: none).
   int64_t snapshot_seq() const;
   // Due items taken and not confirmed.
   size_t pending_due() const;

@@ -1,0 +1,35 @@
+// kefu/io/host_line.h: one line a host sends a store, as `kefu serve` reads
+// it on standard input and `kefu worker` in the PostgreSQL inbox
+// (docs/serve.md): an event (docs/events.md), a tick {"tick":TIME} asking
+// what is due, or {"done":[ids]} confirming due items.
+#ifndef KEFU_IO_HOST_LINE_H_
+#define KEFU_IO_HOST_LINE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kefu/core/export.h"
+#include "kefu/core/time.h"
+#include "kefu/engine/shop_event.h"
+
+namespace kefu {
+
+struct HostLine {
+  enum Kind { kEvent, kTick, kDone, kBad } kind = kBad;
+  int64_t line = 0;
+  ShopEvent event;          // kEvent
+  Timestamp tick;           // kTick
+  std::vector<int64_t> done;  // kDone
+  std::string error;        // kBad: why ("line N: ...")
+};
+
+// Reads `text` (line number `line`, for messages): an event when ParseEvent
+// takes it, else a tick or done line, else kBad with the event parser's
+// error (or the tick's or done's).
+KEFU_EXPORT HostLine ParseHostLine(std::string_view text, int64_t line);
+
+}  // namespace kefu
+
+#endif  // KEFU_IO_HOST_LINE_H_

@@ -1,0 +1,541 @@
+// What every store shares (store_core.h): the journal's encodings, the
+// snapshot, due item ids, and the group-commit pipeline.
+#include "store/store_core.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+#include "core/codec.h"
+#include "engine/reply_schema.h"
+#include "engine/state_codec.h"
+#include "io/replay_builder.h"
+
+namespace kefu::internal {
+namespace {
+
+constexpr std::string_view kSnapshotMark = "KEFUSNAP";
+constexpr uint64_t kSnapshotFormat = 1;
+
+int ResultOf(const absl::StatusOr<Outcome>& out) {
+  if (!out.ok()) return kRowRejected;
+  if (out->audit.duplicate) return kRowDuplicate;
+  return out->refused() ? kRowRefused : kRowApplied;
+}
+
+// The stored form of an outcome, or of the engine's error for a rejected
+// event: compared byte for byte when the journal is applied again.
+std::string EncodeResult(const absl::StatusOr<Outcome>& out) {
+  std::string bytes;
+  ByteWriter w(&bytes);
+  if (out.ok()) {
+    EncodeOutcome(*out, w);
+  } else {
+    w.Varint(static_cast<uint64_t>(out.status().code()));
+    w.String(FromAbsl(out.status().message()));
+  }
+  return bytes;
+}
+
+// CRC-32 (zlib's, as Crc32) of a row's fields, chained without copying them
+// into one buffer.
+uint32_t Chain(uLong crc, std::string_view bytes) {
+  // (crc32_z with a null buffer returns the initial value, not `crc`: an
+  // empty column reads back as a null pointer.)
+  if (bytes.empty()) return static_cast<uint32_t>(crc);
+  return static_cast<uint32_t>(
+      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
+}
+
+// An event in kefu's binary encoding (core/codec.h), through the same
+// schemas the JSON Lines format uses: the kind, the key, the type's index,
+// the meta, the type's fields. Exact, unlike the JSON line (which writes
+// ill-formed UTF-8 as U+FFFD and cannot carry an empty id): what the store
+// applies again on opening is what it applied.
+void EncodeEvent(const ShopEvent& event, ByteWriter& w) {
+  const size_t kind = event.event.index();
+  w.Varint(kind);
+  w.String(event.key);
+  std::visit(
+      [&](const auto& of_kind) {
+        w.Varint(of_kind.index());
+        const EventType& type = ShopEventSchemas()[kind]->types[of_kind.index()];
+        std::visit(
+            [&](const auto& e) {
+              w.String(e.meta.id);
+              w.Time(e.meta.at);
+              w.String(e.meta.agent);
+              EncodeObject(type.schema, &e, w);
+            },
+            of_kind);
+      },
+      event.event);
+}
+
+bool DecodeEvent(ByteReader& r, ShopEvent* event) {
+  uint64_t kind = 0, index = 0;
+  if (!r.Varint(&kind)) return false;
+  if (kind >= 4) return r.Fail("an entity kind");
+  if (!r.String(&event->key) || !r.Varint(&index)) return false;
+  const KindSchema& schema = *ShopEventSchemas()[kind];
+  if (index >= schema.types.size()) return r.Fail("an event type");
+  const EventType& type = schema.types[index];
+  void* obj = nullptr;
+  switch (kind) {
+    case 0:
+      obj = type.emplace(&event->event.emplace<0>());
+      break;
+    case 1:
+      obj = type.emplace(&event->event.emplace<1>());
+      break;
+    case 2:
+      obj = type.emplace(&event->event.emplace<2>());
+      break;
+    default:
+      obj = type.emplace(&event->event.emplace<3>());
+      break;
+  }
+  EventMeta* meta = type.meta(obj);
+  return r.String(&meta->id) && r.Time(&meta->at) && r.String(&meta->agent) &&
+         DecodeObject(type.schema, obj, r);
+}
+
+}  // namespace
+
+uint32_t JournalRowCrc(int64_t seq, int kind, std::string_view body, int result,
+                       std::string_view outcome) {
+  std::string head;
+  ByteWriter w(&head);
+  w.Signed(seq);
+  w.Varint(static_cast<uint64_t>(kind));
+  w.Varint(static_cast<uint64_t>(result));
+  w.Varint(body.size());
+  w.Varint(outcome.size());
+  return Chain(Chain(Chain(crc32_z(0, Z_NULL, 0), head), body), outcome);
+}
+
+uint32_t DueRowCrc(int64_t id, std::string_view item) {
+  std::string buf;
+  ByteWriter w(&buf);
+  w.Signed(id);
+  w.String(item);
+  return Crc32(buf);
+}
+
+StoreCore::StoreCore(StoreCoreOptions options, StoreBackend* backend)
+    : options_(std::move(options)), backend_(backend) {
+  replay_options_.max_items_kept = options_.max_items_kept;
+  replay_options_.shop = options_.shop;
+}
+
+StoreCore::~StoreCore() { builder_.reset(); }
+
+// ------------------------------------------------------------------ loading
+
+absl::Status StoreCore::Load() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return backend_->Load(*this);
+}
+
+void StoreCore::RefuseWrites(absl::Status s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  refused_ = std::move(s);
+}
+
+absl::Status StoreCore::Fresh() {
+  pending_due_.clear();
+  due_at_.clear();
+  staged_.clear();
+  snapshot_seq_ = 0;
+  last_seq_ = 0;
+  next_due_id_ = 1;
+  ShopOptions shop_options = options_.shop;
+  shop_options.max_findings_per_agent = options_.max_items_kept;
+  absl::StatusOr<std::unique_ptr<Shop>> s = Shop::Create(std::move(shop_options));
+  if (!s.ok()) return s.status();
+  builder_.reset();
+  shop_ = *std::move(s);
+  MakeBuilder();
+  return absl::OkStatus();
+}
+
+void StoreCore::MakeBuilder() {
+  report_ = std::make_unique<ReplayReport>();
+  builder_ = std::make_unique<ReplayBuilder>(replay_options_, *shop_, *report_);
+  builder_->SetOnTaken([this](const DueItem& item) { Taken(item); });
+}
+
+absl::Status StoreCore::LoadSnapshot(std::string_view body, int64_t seq) {
+  pending_due_.clear();
+  due_at_.clear();
+  staged_.clear();
+  next_due_id_ = 1;
+  const std::string where = absl::StrCat(options_.name, " is corrupted: snapshot ", seq);
+  if (body.substr(0, kSnapshotMark.size()) != kSnapshotMark || body.size() < 12) {
+    return absl::DataLossError(absl::StrCat(where, " has no KEFUSNAP mark"));
+  }
+  ByteReader tail(body.substr(body.size() - 4));
+  uint32_t crc = 0;
+  if (!tail.Fixed32(&crc) || crc != Crc32(body.substr(0, body.size() - 4))) {
+    return absl::DataLossError(absl::StrCat(where, ": its checksum does not match"));
+  }
+  ByteReader r(body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size()));
+  uint64_t format = 0;
+  std::string shop_bytes;
+  if (!r.Varint(&format)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
+  if (format != kSnapshotFormat) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(options_.name, ": snapshot ", seq, " has format ", format,
+                     "; this build of kefu reads format ", kSnapshotFormat));
+  }
+  if (!r.String(&shop_bytes)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
+  ShopOptions shop_options = options_.shop;
+  shop_options.max_findings_per_agent = options_.max_items_kept;
+  absl::StatusOr<std::unique_ptr<Shop>> s = Shop::Load(shop_bytes, std::move(shop_options));
+  if (!s.ok()) {
+    return absl::Status(s.status().code(), absl::StrCat(where, ": ", s.status().message()));
+  }
+  builder_.reset();
+  shop_ = *std::move(s);
+  MakeBuilder();
+  if (!builder_->LoadAll(r) || !r.at_end()) {
+    return absl::DataLossError(
+        absl::StrCat(where, ": ", r.ok() ? "bytes after the end" : r.error()));
+  }
+  snapshot_seq_ = seq;
+  last_seq_ = seq;
+  return absl::OkStatus();
+}
+
+std::string StoreCore::EncodeSnapshot() const {
+  std::string body(kSnapshotMark);
+  ByteWriter w(&body);
+  w.Varint(kSnapshotFormat);
+  w.String(shop_->Save());
+  builder_->SaveAll(w);
+  w.Fixed32(Crc32(body));
+  return body;
+}
+
+absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, int result,
+                                  std::string_view stored, std::optional<uint32_t> crc) {
+  const std::string where = absl::StrCat(options_.name, " is corrupted: journal entry ", seq);
+  if (crc && *crc != JournalRowCrc(seq, kind, body, result, stored)) {
+    return absl::DataLossError(absl::StrCat(where, " does not match its checksum"));
+  }
+  if (seq != last_seq_ + 1) {
+    return absl::DataLossError(absl::StrCat(options_.name, " is corrupted: journal entry ",
+                                            last_seq_ + 1, " is missing"));
+  }
+  last_seq_ = seq;
+  replaying_ = true;
+  struct Done {
+    bool& flag;
+    ~Done() { flag = false; }
+  } done{replaying_};
+  if (kind == kTickRow) {
+    ByteReader r(body);
+    Timestamp t;
+    if (!r.Time(&t) || !r.at_end() || result != kRowTick) {
+      return absl::DataLossError(absl::StrCat(where, ": not a tick"));
+    }
+    builder_->CollectDue(t);
+    return absl::OkStatus();
+  }
+  if (kind != kEventRow) return absl::DataLossError(absl::StrCat(where, ": unknown kind"));
+  ShopEvent event;
+  ByteReader er(body);
+  if (!DecodeEvent(er, &event) || !er.at_end()) {
+    return absl::DataLossError(
+        absl::StrCat(where, ": ", er.ok() ? "bytes after the event" : er.error()));
+  }
+  ++report_->lines;
+  absl::StatusOr<Outcome> out = builder_->Feed(event, seq);
+  if (ResultOf(out) != result || EncodeResult(out) != stored) {
+    return absl::DataLossError(absl::StrCat(
+        options_.name, ": journal entry ", seq, " (event ", MetaOf(event).id,
+        ") decides otherwise than when it was stored: the store was written with other "
+        "options (policies, calendar) or by another version of kefu, or is corrupted"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoreCore::AddDue(int64_t id, std::string_view bytes, std::optional<uint32_t> crc) {
+  DueItem item;
+  ByteReader r(bytes);
+  if ((crc && *crc != DueRowCrc(id, bytes)) || !DecodeDueItem(r, &item) || !r.at_end()) {
+    return absl::DataLossError(absl::StrCat(options_.name, " is corrupted: due item ", id,
+                                            " does not match its checksum"));
+  }
+  next_due_id_ = std::max(next_due_id_, id + 1);
+  if (!options_.track_due) return absl::OkStatus();
+  due_at_.emplace(id, item.at);
+  pending_due_.emplace(std::make_pair(item.at, id), std::move(item));
+  return absl::OkStatus();
+}
+
+void StoreCore::SetNextDueId(int64_t id) { next_due_id_ = std::max(next_due_id_, id); }
+
+// ------------------------------------------------------------------ staging
+
+// An item the builder took from the shop: pending delivery, and a row of
+// the next commit (unless the journal is being applied again: then it is
+// durable already).
+void StoreCore::Taken(const DueItem& item) {
+  if (replaying_) return;
+  const int64_t id = next_due_id_++;
+  StoreOp op;
+  op.type = StoreOp::kDueInsert;
+  op.key = id;
+  op.at = item.at;
+  ByteWriter w(&op.body);
+  EncodeDueItem(item, w);
+  Stage(std::move(op));
+  if (!options_.track_due) return;
+  pending_due_.emplace(std::make_pair(item.at, id), item);
+  due_at_.emplace(id, item.at);
+}
+
+void StoreCore::Stage(StoreOp op) {
+  staged_.push_back(std::move(op));
+  ++staged_ops_;
+}
+
+// Stages a snapshot of the state as it is now (every staged event in it).
+void StoreCore::StageSnapshot() {
+  StoreOp op;
+  op.type = StoreOp::kSnapshot;
+  op.key = last_seq_;
+  op.body = EncodeSnapshot();
+  Stage(std::move(op));
+  snapshot_seq_ = last_seq_;
+}
+
+void StoreCore::MaybeSnapshot() {
+  if (last_seq_ - snapshot_seq_ >= options_.snapshot_every) StageSnapshot();
+}
+
+absl::Status StoreCore::Writable() const {
+  if (!refused_.ok()) return refused_;
+  return broken_;
+}
+
+// ------------------------------------------------------------- committing
+
+// Waits, under `lock`, until op number `mine` (staged in `epoch`) is
+// durable, committing what is staged when nobody else is. The error of the
+// commit that failed it otherwise.
+absl::Status StoreCore::AwaitDurable(std::unique_lock<std::mutex>& lock, int64_t mine,
+                                     size_t epoch) {
+  for (;;) {
+    if (epoch < epoch_end_.size()) {
+      if (mine <= epoch_end_[epoch].first) return absl::OkStatus();
+      return epoch_end_[epoch].second;
+    }
+    if (durable_ops_ >= mine) return absl::OkStatus();
+    if (!committing_) {
+      CommitStaged(lock);
+      continue;
+    }
+    cv_.wait(lock);
+  }
+}
+
+void StoreCore::CommitStaged(std::unique_lock<std::mutex>& lock) {
+  committing_ = true;
+  std::vector<StoreOp> batch = std::move(staged_);
+  staged_.clear();
+  const int64_t target = staged_ops_;
+  CommitMark mark;
+  mark.last_seq = last_seq_;
+  mark.due_pending = static_cast<int64_t>(pending_due_.size());
+  mark.next_due_id = next_due_id_;
+  lock.unlock();
+  absl::Status s = backend_->Write(batch, mark);
+  lock.lock();
+  committing_ = false;
+  if (s.ok()) {
+    durable_ops_ = target;
+    ++commits_;
+  } else {
+    Fail(absl::Status(s.code(),
+                      absl::StrCat("not stored (nothing of it is acknowledged): ", s.message())));
+  }
+  cv_.notify_all();
+}
+
+// A commit failed: every op not durable fails, and the state goes back to
+// what the database holds.
+void StoreCore::Fail(absl::Status s) {
+  epoch_end_.emplace_back(durable_ops_, s);
+  staged_.clear();
+  staged_ops_ = durable_ops_;
+  absl::Status reload = backend_->Load(*this);
+  if (!reload.ok()) {
+    broken_ = absl::Status(reload.code(), absl::StrCat(options_.name, " stopped after a failed write: ",
+                                                       reload.message()));
+  }
+}
+
+// ---------------------------------------------------------------- operations
+
+absl::StatusOr<std::vector<StoredResult>> StoreCore::ApplyBatch(absl::Span<const ShopEvent> events,
+                                                                std::vector<StoreOp> extra) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  std::vector<StoredResult> results;
+  results.reserve(events.size());
+  for (const ShopEvent& event : events) {
+    const int64_t seq = ++last_seq_;
+    ++report_->lines;
+    absl::StatusOr<Outcome> out = builder_->Feed(event, seq);
+    StoreOp op;
+    op.type = StoreOp::kJournal;
+    op.key = seq;
+    op.kind = kEventRow;
+    op.result = ResultOf(out);
+    {
+      ByteWriter w(&op.body);
+      EncodeEvent(event, w);
+    }
+    op.outcome = EncodeResult(out);
+    op.event_id = MetaOf(event).id;
+    Stage(std::move(op));
+    results.push_back(StoredResult{std::move(out), seq});
+    MaybeSnapshot();
+  }
+  for (StoreOp& op : extra) Stage(std::move(op));
+  const size_t epoch = epoch_end_.size();
+  if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
+  return results;
+}
+
+absl::Status StoreCore::StageTick(Timestamp now) {
+  const int64_t before = staged_ops_;
+  builder_->CollectDue(now);
+  if (staged_ops_ != before) {  // it took something: journal the tick
+    StoreOp op;
+    op.type = StoreOp::kJournal;
+    op.key = ++last_seq_;
+    op.kind = kTickRow;
+    op.result = kRowTick;
+    ByteWriter w(&op.body);
+    w.Time(now);
+    Stage(std::move(op));
+    MaybeSnapshot();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StoreCore::TakeDue(Timestamp now, std::vector<StoreOp> extra) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  StageTick(now).IgnoreError();
+  for (StoreOp& op : extra) Stage(std::move(op));
+  // Wait for whatever is staged: the items returned must be durable (also
+  // those another thread's Apply took and has not committed yet).
+  const size_t epoch = epoch_end_.size();
+  return AwaitDurable(lock, staged_ops_, epoch);
+}
+
+absl::StatusOr<std::vector<StoredDueItem>> StoreCore::Due(Timestamp now, size_t max_items) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  StageTick(now).IgnoreError();
+  const size_t epoch = epoch_end_.size();
+  if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
+  std::vector<StoredDueItem> out;
+  for (const auto& [key, item] : pending_due_) {
+    if (key.first > now || (max_items != 0 && out.size() >= max_items)) break;
+    out.push_back(StoredDueItem{key.second, item});
+  }
+  return out;
+}
+
+absl::StatusOr<size_t> StoreCore::Confirm(absl::Span<const int64_t> ids) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  size_t n = 0;
+  for (int64_t id : ids) {
+    auto it = due_at_.find(id);
+    if (it == due_at_.end()) continue;
+    pending_due_.erase(std::make_pair(it->second, id));
+    due_at_.erase(it);
+    StoreOp op;
+    op.type = StoreOp::kDueDelete;
+    op.key = id;
+    Stage(std::move(op));
+    ++n;
+  }
+  if (n == 0) return n;
+  const size_t epoch = epoch_end_.size();
+  if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
+  return n;
+}
+
+absl::Status StoreCore::Snapshot() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  StageSnapshot();
+  const size_t epoch = epoch_end_.size();
+  return AwaitDurable(lock, staged_ops_, epoch);
+}
+
+absl::Status StoreCore::Commit(std::vector<StoreOp> extra) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  for (StoreOp& op : extra) Stage(std::move(op));
+  const size_t epoch = epoch_end_.size();
+  return AwaitDurable(lock, staged_ops_, epoch);
+}
+
+absl::StatusOr<ReplayReport> StoreCore::Report(std::optional<Timestamp> until) const {
+  std::string shop_bytes, builder_bytes;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shop_bytes = shop_->Save();
+    ByteWriter w(&builder_bytes);
+    builder_->SaveAll(w);
+  }
+  ShopOptions shop_options = options_.shop;
+  shop_options.max_findings_per_agent = options_.max_items_kept;
+  absl::StatusOr<std::unique_ptr<Shop>> copy = Shop::Load(shop_bytes, std::move(shop_options));
+  if (!copy.ok()) return copy.status();
+  std::shared_ptr<Shop> shop = *std::move(copy);
+  ReplayReport report;
+  ReplayOptions options = replay_options_;
+  options.until = until;
+  ReplayBuilder builder(options, *shop, report);
+  ByteReader r(builder_bytes);
+  if (!builder.LoadAll(r)) return absl::InternalError(r.error());
+  builder.Close(until);
+  builder.Finalize();
+  report.shop = std::move(shop);
+  return report;
+}
+
+int64_t StoreCore::journal_seq() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_seq_;
+}
+
+int64_t StoreCore::snapshot_seq() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return snapshot_seq_;
+}
+
+size_t StoreCore::pending_due() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return pending_due_.size();
+}
+
+int64_t StoreCore::commits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return commits_;
+}
+
+}  // namespace kefu::internal

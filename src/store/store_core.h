@@ -1,0 +1,210 @@
+// store_core.h: what every store (kefu/engine/store.h) shares, whatever
+// database keeps its rows: the in-memory shop and its report, the journal
+// rows each event and tick makes (kefu's binary encodings: one format for
+// every store, so a shop moves between them by copying rows), the snapshot
+// (KEFUSNAP), due item ids, and the group-commit pipeline. A store supplies a
+// StoreBackend that writes a batch of rows in one transaction and reads them
+// back. Private.
+//
+// Threading: StoreCore's public operations may be called from several
+// threads. One mutex serializes what changes the in-memory state: the shop,
+// the report builder, the due items pending, and the rows staged for the
+// next commit. An operation stages its rows under it, then waits until a
+// commit holding them is done. Whoever finds no commit running becomes the
+// committer: it takes every row staged so far, has the backend write them
+// in one transaction outside the mutex (others keep staging meanwhile) and
+// wakes the waiters; one of the waiters whose rows came later commits next.
+//
+// A commit that fails fails every row staged and not yet durable: the shop
+// holds their changes, so the core has the backend load the state again
+// from what is durable, where none of them is, and their callers get the
+// error. A store whose backend cannot load again refuses every later call.
+#ifndef KEFU_STORE_STORE_CORE_H_
+#define KEFU_STORE_STORE_CORE_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "kefu/engine/shop.h"
+#include "kefu/engine/store.h"
+#include "kefu/io/replay.h"
+
+namespace kefu::internal {
+
+class ReplayBuilder;
+
+// Journal row kinds and results, as stored.
+enum StoreRowKind : int { kEventRow = 0, kTickRow = 1 };
+enum StoreRowResult : int {
+  kRowApplied = 0,
+  kRowRefused = 1,
+  kRowDuplicate = 2,
+  kRowRejected = 3,
+  kRowTick = 4
+};
+
+// CRC-32 of a journal row's fields, and of a due row.
+uint32_t JournalRowCrc(int64_t seq, int kind, std::string_view body, int result,
+                       std::string_view outcome);
+uint32_t DueRowCrc(int64_t id, std::string_view item);
+
+// One row of a commit.
+struct StoreOp {
+  enum Type {
+    kJournal,    // key: seq; kind, result, body (event or tick), outcome, event_id
+    kDueInsert,  // key: due id; body: the item (EncodeDueItem); at: its time
+    kDueDelete,  // key: due id
+    kSnapshot,   // key: seq; body: the snapshot (drops the journal up to it)
+    kInput,      // key: a backend's input row consumed (body: an error, or empty)
+  } type = kJournal;
+  int64_t key = 0;
+  int kind = 0;
+  int result = 0;
+  std::string body;
+  std::string outcome;
+  std::string event_id;  // kJournal events
+  Timestamp at;          // kDueInsert
+};
+
+// What the state is after a commit: written with it, checked on loading.
+struct CommitMark {
+  int64_t last_seq = 0;     // the journal's last entry
+  int64_t due_pending = 0;  // due items taken and not confirmed (as tracked)
+  int64_t next_due_id = 1;  // the id the next due item gets
+};
+
+class StoreCore;
+
+// The database under a store.
+class StoreBackend {
+ public:
+  virtual ~StoreBackend() = default;
+  // Writes `ops` in one transaction with `mark`; all or nothing.
+  virtual absl::Status Write(const std::vector<StoreOp>& ops, const CommitMark& mark) = 0;
+  // Rebuilds `core`'s state from what is durable, through its loading
+  // calls (Fresh or LoadSnapshot, then ReplayRow for each journal row after
+  // it, AddDue, SetNextDueId). Called with the core's mutex held.
+  virtual absl::Status Load(StoreCore& core) = 0;
+};
+
+struct StoreCoreOptions {
+  ShopOptions shop;
+  int64_t snapshot_every = 100000;
+  size_t max_items_kept = 1000;
+  // Keep the due items taken and not confirmed in memory (Due, Confirm,
+  // pending_due). A store whose due rows others delete (PostgreSQL's
+  // consumers) reads them from its database instead.
+  bool track_due = true;
+  // Names the store in messages ("store shop.db", "shop S in ...").
+  std::string name;
+};
+
+class StoreCore {
+ public:
+  StoreCore(StoreCoreOptions options, StoreBackend* backend);
+  ~StoreCore();
+  StoreCore(const StoreCore&) = delete;
+  StoreCore& operator=(const StoreCore&) = delete;
+
+  // Loads the state through the backend (at open).
+  absl::Status Load();
+  // Every later write fails with `s` (a read-only store, a lost lease).
+  void RefuseWrites(absl::Status s);
+
+  // The ShopStore operations. `extra` rows go into the same commit.
+  absl::StatusOr<std::vector<StoredResult>> ApplyBatch(absl::Span<const ShopEvent> events,
+                                                       std::vector<StoreOp> extra = {});
+  // Takes what fell due by `now` (journaling a tick when it took some) and
+  // waits until everything staged is durable.
+  absl::Status TakeDue(Timestamp now, std::vector<StoreOp> extra = {});
+  // TakeDue, then the pending items due by `now` (track_due).
+  absl::StatusOr<std::vector<StoredDueItem>> Due(Timestamp now, size_t max_items);
+  absl::StatusOr<size_t> Confirm(absl::Span<const int64_t> ids);  // track_due
+  absl::Status Snapshot();
+  // Commits `extra` rows alone (with whatever else is staged).
+  absl::Status Commit(std::vector<StoreOp> extra);
+  const Shop& shop() const { return *shop_; }
+  absl::StatusOr<ReplayReport> Report(std::optional<Timestamp> until) const;
+
+  int64_t journal_seq() const;
+  int64_t snapshot_seq() const;
+  size_t pending_due() const;
+  int64_t commits() const;
+  const std::string& name() const { return options_.name; }
+
+  // ------------------------------------------ loading (StoreBackend::Load)
+  // A new, empty shop.
+  absl::Status Fresh();
+  // The state from a snapshot's body, taken as of journal entry `seq`.
+  absl::Status LoadSnapshot(std::string_view body, int64_t seq);
+  // Applies a journal row again: its seq must follow the last, its checksum
+  // (when given) match, and its outcome be the one stored.
+  absl::Status ReplayRow(int64_t seq, int kind, std::string_view body, int result,
+                         std::string_view outcome, std::optional<uint32_t> crc);
+  // A due item pending (track_due): its stored bytes and checksum.
+  absl::Status AddDue(int64_t id, std::string_view item, std::optional<uint32_t> crc);
+  // The id the next due item gets (at least one past every id seen).
+  void SetNextDueId(int64_t id);
+  int64_t loaded_seq() const { return last_seq_; }
+  int64_t loaded_snapshot_seq() const { return snapshot_seq_; }
+  size_t loaded_due() const { return pending_due_.size(); }
+  int64_t loaded_next_due_id() const { return next_due_id_; }
+
+ private:
+  void MakeBuilder();
+  void Taken(const DueItem& item);
+  void Stage(StoreOp op);
+  void StageSnapshot();
+  void MaybeSnapshot();
+  std::string EncodeSnapshot() const;
+  absl::Status Writable() const;
+  absl::Status AwaitDurable(std::unique_lock<std::mutex>& lock, int64_t mine, size_t epoch);
+  void CommitStaged(std::unique_lock<std::mutex>& lock);
+  void Fail(absl::Status s);
+  absl::Status StageTick(Timestamp now);
+
+  StoreCoreOptions options_;
+  ReplayOptions replay_options_;
+  StoreBackend* backend_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::unique_ptr<Shop> shop_;
+  std::unique_ptr<ReplayReport> report_;
+  std::unique_ptr<ReplayBuilder> builder_;
+  int64_t last_seq_ = 0;      // the journal's last entry, staged or durable
+  int64_t snapshot_seq_ = 0;  // the newest snapshot, staged or durable
+  int64_t next_due_id_ = 1;
+  std::map<std::pair<Timestamp, int64_t>, DueItem> pending_due_;  // by (at, id)
+  absl::flat_hash_map<int64_t, Timestamp> due_at_;                // id -> at
+  bool replaying_ = false;  // loading: the items taken are durable already
+
+  // The commit pipeline. Ops are numbered in the order staged.
+  std::vector<StoreOp> staged_;
+  int64_t staged_ops_ = 0;
+  int64_t durable_ops_ = 0;
+  int64_t commits_ = 0;
+  bool committing_ = false;
+  // Failures: epoch e ended with durable_ops_ == epoch_end_[e].first, and
+  // the ops staged after it got epoch_end_[e].second.
+  std::vector<std::pair<int64_t, absl::Status>> epoch_end_;
+  absl::Status broken_;  // a failure the store could not recover from
+  absl::Status refused_;  // RefuseWrites
+};
+
+}  // namespace kefu::internal
+
+#endif  // KEFU_STORE_STORE_CORE_H_

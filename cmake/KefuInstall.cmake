@@ -41,7 +41,7 @@ file(RELATIVE_PATH KEFU_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CM
 string(REGEX REPLACE "/$" "" KEFU_PC_TO_PREFIX "${KEFU_PC_TO_PREFIX}")
 set(KEFU_PC_ABSL "absl_status absl_statusor absl_strings absl_str_format absl_time absl_civil_time")
 # What libkefu links privately (src/*/sources.cmake).
-set(KEFU_PC_PRIVATE "absl_flat_hash_map absl_flat_hash_set absl_node_hash_map absl_node_hash_set absl_hash sqlite3 zlib simdjson")
+set(KEFU_PC_PRIVATE "absl_flat_hash_map absl_flat_hash_set absl_node_hash_map absl_node_hash_set absl_hash sqlite3 libpq zlib simdjson")
 if(BUILD_SHARED_LIBS)
   set(KEFU_PC_REQUIRES "${KEFU_PC_ABSL}")
   set(KEFU_PC_REQUIRES_PRIVATE "${KEFU_PC_PRIVATE}")

@@ -44,9 +44,8 @@ endif()
 # there: its path must stay short) before the tests that need it and stops it
 # after them, also when they fail. When it cannot start, it fails and says
 # why, and so do the tests (they find no server). Labelled `postgres`.
-string(MD5 kefu_pg_hash "${CMAKE_BINARY_DIR}")
-string(SUBSTRING "${kefu_pg_hash}" 0 10 kefu_pg_hash)
-set(KEFU_TEST_PG_DIR /tmp/kefu-pg-${kefu_pg_hash})
+# Its directory, KEFU_TEST_PG_DIR, is set by the top CMakeLists.txt (the
+# Python module's tests use the server too).
 add_test(NAME kefu_postgres_start
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/pg_fixture.sh start ${KEFU_TEST_PG_DIR})
 set_tests_properties(kefu_postgres_start PROPERTIES FIXTURES_SETUP kefu_postgres

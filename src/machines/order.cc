@@ -496,6 +496,20 @@ struct Validator {
   absl::Status operator()(const Cancelled& e) const { return CheckLine(d, e.line); }
   absl::Status operator()(const Refunded& e) const {
     if (e.amount.fen() <= 0) return absl::InvalidArgumentError("refund must be positive");
+    // What the buyer paid at most: every line (a cancelled line too: its
+    // refund is the point) and the postage with any supplement.
+    Money paid = d.postage;
+    for (const OrderLine& l : d.lines) {
+      KEFU_ASSIGN_OR_RETURN(Money line, l.unit_price.Multiply(l.quantity));
+      KEFU_ASSIGN_OR_RETURN(paid, paid.Add(line));
+    }
+    KEFU_ASSIGN_OR_RETURN(Money total, d.refunded.Add(e.amount));
+    if (total > paid) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refund of ", e.amount.ToString(), " would bring the order's refunds to ",
+          total.ToString(), ", more than the ", paid.ToString(),
+          " its goods and postage came to"));
+    }
     return absl::OkStatus();
   }
   template <class E>

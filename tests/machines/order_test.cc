@@ -428,10 +428,17 @@ TEST(OrderOutOfStock, UnreachableCustomersGetAnSmsStayRedAndComeFirstForTheNextS
 }
 
 // ORD-MALL-COMP: offering another style comes first.
-TEST(OrderMallCompensation, TmallOutOfStockRefundIsRefusedUntilAnotherStyleWasOffered) {
-  Order o("M1");
+// A Tmall order of forty cases, 1,010 yuan with the postage.
+OrderPlaced ThousandYuanTmallOrder() {
   OrderPlaced p = SamplePlaced("e1", kMon10);
   p.channel = Channel::kTmall;
+  p.lines = {{"N86-case", 40, Money::Yuan(25), false}};
+  return p;
+}
+
+TEST(OrderMallCompensation, TmallOutOfStockRefundIsRefusedUntilAnotherStyleWasOffered) {
+  Order o("M1");
+  OrderPlaced p = ThousandYuanTmallOrder();
   MustApply(o, p);
   MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
   auto r = o.Apply(Refunded{Meta("ref", kMon20), Money::Yuan(1000), RefundReason::kOutOfStock});
@@ -443,8 +450,7 @@ TEST(OrderMallCompensation, TmallOutOfStockRefundIsRefusedUntilAnotherStyleWasOf
 // ORD-MALL-COMP, the seed's numbers: 5% of 1,000 yuan capped at 30 yuan.
 TEST(OrderMallCompensation, RefundOfAThousandYuanPaysThirtyYuanAndIsFlaggedAsComplaintRisk) {
   Order o("M1");
-  OrderPlaced p = SamplePlaced("e1", kMon10);
-  p.channel = Channel::kTmall;
+  OrderPlaced p = ThousandYuanTmallOrder();
   MustApply(o, p);
   MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
   MustApply(o, CustomerContacted{Meta("call", kMon20), ContactChannel::kPhone,
@@ -468,6 +474,26 @@ TEST(OrderMallCompensation, RefundOfAThousandYuanPaysThirtyYuanAndIsFlaggedAsCom
                                          RefundReason::kOutOfStock});
   EXPECT_EQ(std::get<Money>(r2.Find("ORD-MALL-COMP")->Find("compensation")->value),
             Money::Yuan(10));
+}
+
+// Refunds never add up to more than the order's goods and postage (the
+// property the testing kit's generators found broken): the refund that
+// would is invalid and changes nothing.
+TEST(OrderRefunds, RefundsNeverExceedWhatTheOrderCameTo) {
+  Order o("M3");
+  MustApply(o, ThousandYuanTmallOrder());  // 1,000 yuan of goods + 10 postage
+  MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
+  MustApply(o, CustomerContacted{Meta("call", kMon20), ContactChannel::kPhone,
+                                 ContactResult::kDeclinedOtherStyle});
+  MustApply(o, Refunded{Meta("r1", kMon20), Money::Yuan(600), RefundReason::kOther});
+  absl::StatusOr<Outcome> over =
+      o.Apply(Refunded{Meta("r2", kMon20), Money::Fen(41001), RefundReason::kOther});
+  ASSERT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(over.status().message(), HasSubstr("1010.01"));
+  EXPECT_EQ(o.data().refunded, Money::Yuan(600));
+  // Exactly the rest is fine.
+  MustApply(o, Refunded{Meta("r3", kMon20), Money::Yuan(410), RefundReason::kOther});
+  EXPECT_EQ(o.data().refunded, Money::Yuan(1010));
 }
 
 // ORD-CANCEL-REG

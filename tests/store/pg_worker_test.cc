@@ -103,8 +103,12 @@ int StopWorker(pid_t pid, int sig) {
 // Inserts each shop's lines in chunks of 1 to 20 lines, shops interleaved,
 // from `threads` connections (a shop always from the same one, so its lines
 // keep their order). `fed` counts the lines committed.
+// Feeds every line from `threads` connections. With `hold_at` > 0 the
+// feeders set `pause` themselves once `hold_at` lines are in, once, so that a
+// test can act mid-stream however slow the machine; the test clears it.
 void FeedAll(const std::string& uri, const std::vector<Feed>& feeds, int threads,
-             std::atomic<size_t>& fed, std::atomic<bool>& pause) {
+             std::atomic<size_t>& fed, std::atomic<bool>& pause, size_t hold_at = 0) {
+  std::atomic<bool> held{false};
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t) {
     ts.emplace_back([&, t] {
@@ -118,6 +122,7 @@ void FeedAll(const std::string& uri, const std::vector<Feed>& feeds, int threads
           if (next[i] < feeds[i].lines.size()) open.push_back(i);
         }
         if (open.empty()) break;
+        if (hold_at > 0 && fed >= hold_at && !held.exchange(true)) pause = true;
         while (pause) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         const size_t i = open[rng() % open.size()];
         const size_t n = std::min<size_t>(1 + rng() % 20, feeds[i].lines.size() - next[i]);
@@ -224,7 +229,8 @@ TEST(PgWorker, TwoWorkersFiftyShopsOneKilledAndRestartedApplyEachLineOnce) {
   const pid_t b = StartWorker(uri, "B", log_b);
   std::atomic<size_t> fed{0};
   std::atomic<bool> pause{false};
-  std::thread feeder([&] { FeedAll(uri, feeds, 4, fed, pause); });
+  // The feeders hold at a third of the lines until A is killed.
+  std::thread feeder([&] { FeedAll(uri, feeds, 4, fed, pause, total / 3); });
   // Killed mid-stream: a third of the lines fed, and A running shops.
   const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while ((fed < total / 3 ||
@@ -237,6 +243,7 @@ TEST(PgWorker, TwoWorkersFiftyShopsOneKilledAndRestartedApplyEachLineOnce) {
   EXPECT_EQ(StopWorker(a, SIGKILL), 128 + SIGKILL);
   EXPECT_NE(a_shops, "0");
   EXPECT_LT(fed, total);
+  pause = false;
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   a = StartWorker(uri, "A", log_a);
   feeder.join();

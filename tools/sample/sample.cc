@@ -275,7 +275,8 @@ struct OrderPlan {
   uint8_t courier = 0;
   uint8_t agent = 0;
   bool paid_at_placement = false;
-  int32_t postage = 0;  // fen
+  bool postage_lowered = false;  // a kAdjustPostage step is planned
+  int32_t postage = 0;  // fen, as placed
   uint16_t n = 0;
 };
 
@@ -591,6 +592,7 @@ class Generator {
         t = Work(Later(t, 3 * kMinute, 20 * kMinute));
         AddReply(t, orders_[id].buyer, orders_[id].agent);
         t += rng_.Range(kMinute, 5 * kMinute);
+        orders_[id].postage_lowered = true;
         if (!AddOrder(id, t, kAdjustPostage)) return;
       }
       t = Later(t, 5 * kMinute, 90 * kMinute);
@@ -1226,6 +1228,11 @@ class Generator {
     out.detail = absl::StrCat(road, number, "号", building, "幢", floor * 100 + unit, "室");
     return out;
   }
+  // The postage after ORD-FIX lowered it by 5 yuan.
+  static int32_t LoweredPostage(const OrderPlan& p) {
+    return std::max<int32_t>(0, p.postage - 500);
+  }
+
   static Money Goods(const OrderPlan& p) {
     int64_t fen = 0;
     for (int i = 0; i < p.nlines; ++i) fen += kProducts[p.product[i]].price_fen * p.qty[i];
@@ -1310,7 +1317,7 @@ class Generator {
       case kAdjustPostage: {
         OrderAdjusted e;
         e.meta = meta(agent);
-        e.postage = Money::Fen(std::max<int32_t>(0, p.postage - 500));
+        e.postage = Money::Fen(LoweredPostage(p));
         e.agreed_via = ContactChannel::kIm;
         ev.event = OrderEvent(std::move(e));
         return;
@@ -1361,7 +1368,10 @@ class Generator {
       case kRefunded: {
         Refunded e;
         e.meta = meta(agent);
-        e.amount = Money::Fen(Goods(p).fen() + p.postage);
+        // What the buyer paid, never more (the machine refuses more): the
+        // goods and the postage, lowered when the plan lowers it.
+        e.amount =
+            Money::Fen(Goods(p).fen() + (p.postage_lowered ? LoweredPostage(p) : p.postage));
         e.reason = s.arg == 0 ? RefundReason::kOther : RefundReason::kOutOfStock;
         ev.event = OrderEvent(std::move(e));
         return;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -504,6 +505,31 @@ class ReplayBuilder {
   bool held_sorted_ = true;
 };
 
+
+// A store's report on a copy of its shop (the store goes on unchanged):
+// the shop and the builder as saved under the store's lock, loaded again
+// with `shop_options` (findings kept per agent: `max_items_kept`) and
+// closed at `until`. The SQLite and PostgreSQL stores (store_core) and the
+// C API's in-memory store build their reports with it.
+inline absl::StatusOr<ReplayReport> ReportFromSaved(const std::string& shop_bytes,
+                                                    const std::string& builder_bytes,
+                                                    ShopOptions shop_options,
+                                                    ReplayOptions options, size_t max_items_kept,
+                                                    std::optional<Timestamp> until) {
+  shop_options.max_findings_per_agent = max_items_kept;
+  absl::StatusOr<std::unique_ptr<Shop>> copy = Shop::Load(shop_bytes, std::move(shop_options));
+  if (!copy.ok()) return copy.status();
+  std::shared_ptr<Shop> shop = *std::move(copy);
+  ReplayReport report;
+  options.until = until;
+  ReplayBuilder builder(options, *shop, report);
+  ByteReader r(builder_bytes);
+  if (!builder.LoadAll(r)) return absl::InternalError(r.error());
+  builder.Close(until);
+  builder.Finalize();
+  report.shop = std::move(shop);
+  return report;
+}
 
 }  // namespace kefu::internal
 

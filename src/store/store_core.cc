@@ -501,21 +501,8 @@ absl::StatusOr<ReplayReport> StoreCore::Report(std::optional<Timestamp> until) c
     ByteWriter w(&builder_bytes);
     builder_->SaveAll(w);
   }
-  ShopOptions shop_options = options_.shop;
-  shop_options.max_findings_per_agent = options_.max_items_kept;
-  absl::StatusOr<std::unique_ptr<Shop>> copy = Shop::Load(shop_bytes, std::move(shop_options));
-  if (!copy.ok()) return copy.status();
-  std::shared_ptr<Shop> shop = *std::move(copy);
-  ReplayReport report;
-  ReplayOptions options = replay_options_;
-  options.until = until;
-  ReplayBuilder builder(options, *shop, report);
-  ByteReader r(builder_bytes);
-  if (!builder.LoadAll(r)) return absl::InternalError(r.error());
-  builder.Close(until);
-  builder.Finalize();
-  report.shop = std::move(shop);
-  return report;
+  return ReportFromSaved(shop_bytes, builder_bytes, options_.shop, replay_options_,
+                         options_.max_items_kept, until);
 }
 
 int64_t StoreCore::journal_seq() const {

@@ -512,7 +512,11 @@ void EncodeOutcome(const Outcome& o, ByteWriter& w) {
   w.Time(a.at);
   w.Text(a.state_before);
   w.Text(a.state_after);
-  w.Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0)));
+  // Bit 4: a policy revision follows (written since the revision joined the
+  // audit record; records without it read as before).
+  w.Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0) |
+                              (a.policy_revision != 0 ? 4 : 0)));
+  if (a.policy_revision != 0) w.Varint(a.policy_revision);
   w.String(a.note);
   w.Varint(a.verdicts.size());
   for (const RuleVerdict& v : a.verdicts) {
@@ -549,9 +553,13 @@ bool DecodeOutcome(ByteReader& r, Outcome* o) {
       !r.Byte(&flags)) {
     return false;
   }
-  if (flags > 3) return r.Fail("unknown audit flags");
+  if (flags > 7) return r.Fail("unknown audit flags");
   a.duplicate = (flags & 1) != 0;
   a.refused = (flags & 2) != 0;
+  if ((flags & 4) != 0) {
+    if (!r.Varint(&a.policy_revision)) return false;
+    if (a.policy_revision == 0) return r.Fail("policy revision 0 written as present");
+  }
   if (!r.String(&a.note) || !r.Count(&n)) return false;
   a.verdicts.resize(n);
   for (RuleVerdict& v : a.verdicts) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace kefu {
 
@@ -177,7 +178,33 @@ bool operator==(const Deadline& a, const Deadline& b) {
 bool operator==(const AuditRecord& a, const AuditRecord& b) {
   return a.event_id == b.event_id && a.event_type == b.event_type && a.agent == b.agent &&
          a.at == b.at && a.state_before == b.state_before && a.state_after == b.state_after &&
-         a.duplicate == b.duplicate && a.refused == b.refused && a.note == b.note && a.verdicts == b.verdicts;
+         a.duplicate == b.duplicate && a.refused == b.refused && a.note == b.note && a.verdicts == b.verdicts &&
+         a.policy_revision == b.policy_revision;
+}
+
+std::string PolicyRevisionText(uint64_t revision) {
+  if (revision == 0) return std::string();
+  return absl::StrFormat("%016x", revision);
+}
+
+absl::StatusOr<uint64_t> ParsePolicyRevision(std::string_view text) {
+  if (text.empty()) return uint64_t{0};
+  uint64_t v = 0;
+  bool ok = text.size() == 16;
+  for (size_t i = 0; ok && i < text.size(); ++i) {
+    const char c = text[i];
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    ok = digit >= 0;
+    v = (v << 4) | static_cast<uint64_t>(digit < 0 ? 0 : digit);
+  }
+  if (!ok || v == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("policy revision \"", std::string(text),
+                                                   "\" is not 16 hex digits"));
+  }
+  return v;
 }
 bool operator==(const Outcome& a, const Outcome& b) {
   return a.entity == b.entity && a.decisions == b.decisions && a.actions == b.actions &&

@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "core/codec.h"
+#include "engine/policy_label.h"
 #include "engine/reply_schema.h"
 #include "engine/state_codec.h"
 #include "kefu/machines/live_orders.h"
@@ -32,6 +33,18 @@
 #include "kefu/policies/province.h"
 #include "machines/event_schema.h"
 #include "machines/snapshot_codec.h"
+
+namespace kefu::internal {
+namespace {
+thread_local std::optional<uint64_t> policy_label;
+}  // namespace
+
+ScopedPolicyLabel::ScopedPolicyLabel(uint64_t revision) : previous_(policy_label) {
+  policy_label = revision;
+}
+ScopedPolicyLabel::~ScopedPolicyLabel() { policy_label = previous_; }
+std::optional<uint64_t> ScopedPolicyLabel::Current() { return policy_label; }
+}  // namespace kefu::internal
 
 namespace kefu {
 namespace {
@@ -330,6 +343,7 @@ struct Shop::Impl {
     std::shared_ptr<const ReplyChecker> checker;
     std::string shop_province;
     std::string revision;
+    uint64_t revision_number = 0;  // `revision` as AuditRecord keeps it
   };
   // The rules of `options`, the defaults filled in. The reply checker's
   // error when the default one cannot be built.
@@ -356,7 +370,13 @@ struct Shop::Impl {
       }
     }
     r->shop_province = options.shop_province;
+    absl::StatusOr<uint64_t> revision = ParsePolicyRevision(options.policy_revision);
+    if (!revision.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("shop: policy_revision: ", revision.status().message()));
+    }
     r->revision = options.policy_revision;
+    r->revision_number = *revision;
     return std::shared_ptr<const Rules>(std::move(r));
   }
 
@@ -388,15 +408,16 @@ struct Shop::Impl {
   }
 
   // What every machine's environment takes from the options.
-  MachineEnvironment MachineEnv() const {
+  MachineEnvironment MachineEnv(const Rules& r) const {
     MachineEnvironment env;
     env.clock_skew_tolerance = options.clock_skew_tolerance;
     env.max_events_per_entity = options.max_events_per_entity;
+    env.policy_revision = internal::ScopedPolicyLabel::Current().value_or(r.revision_number);
     return env;
   }
   OrderEnvironment OrderEnv(const Rules& r) const {
     OrderEnvironment env;
-    static_cast<MachineEnvironment&>(env) = MachineEnv();
+    static_cast<MachineEnvironment&>(env) = MachineEnv(r);
     env.policies = &r.order;
     env.calendar = r.calendar.get();
     env.courier_reach = r.courier_reach.get();
@@ -406,7 +427,7 @@ struct Shop::Impl {
   }
   TicketEnvironment TicketEnv(const Rules& r) {
     TicketEnvironment env;
-    static_cast<MachineEnvironment&>(env) = MachineEnv();
+    static_cast<MachineEnvironment&>(env) = MachineEnv(r);
     env.policies = &r.ticket;
     env.calendar = r.calendar.get();
     env.open_tickets = &open_tickets;
@@ -415,14 +436,14 @@ struct Shop::Impl {
   }
   ReviewEnvironment ReviewEnv(const Rules& r) const {
     ReviewEnvironment env;
-    static_cast<MachineEnvironment&>(env) = MachineEnv();
+    static_cast<MachineEnvironment&>(env) = MachineEnv(r);
     env.policies = &r.review;
     env.calendar = r.calendar.get();
     return env;
   }
   ConversationEnvironment ConversationEnv(const Rules& r, std::vector<Finding>* findings) const {
     ConversationEnvironment env;
-    static_cast<MachineEnvironment&>(env) = MachineEnv();
+    static_cast<MachineEnvironment&>(env) = MachineEnv(r);
     env.checker = r.checker.get();
     env.calendar = r.calendar.get();
     env.findings = findings;

@@ -352,6 +352,9 @@ void WriteLine(Writer& w, std::optional<int64_t> line) {
 void WriteOutcome(Writer& w, const Outcome& o, Language lang) {
   w.Field("state_before", o.audit.state_before);
   w.Field("state_after", o.audit.state_after);
+  if (o.audit.policy_revision != 0) {
+    w.Field("policy_revision", PolicyRevisionText(o.audit.policy_revision));
+  }
   w.Key("decisions").OpenArray();
   for (const Decision& d : o.decisions) {
     w.Open();

@@ -166,6 +166,7 @@ Json OutcomeJson(const Outcome& o) {
   audit["duplicate"] = a.duplicate;
   audit["refused"] = a.refused;
   audit["note"] = a.note;
+  if (a.policy_revision != 0) audit["policy_revision"] = PolicyRevisionText(a.policy_revision);
   Json verdicts = Json::array();
   for (const RuleVerdict& v : a.verdicts) {
     verdicts.push_back({{"rule", std::string(v.rule)}, {"verdict", std::string(VerdictName(v.verdict))}});
@@ -583,7 +584,7 @@ class Reader {
     AuditRecord& r = o->audit;
     if (!Keys(p, a,
               {"event_id", "event_type", "agent", "at", "state_before", "state_after", "duplicate",
-               "refused", "note", "verdicts"},
+               "refused", "note", "verdicts", "policy_revision"},
               {"event_id", "event_type", "agent", "at", "state_before", "state_after", "duplicate",
                "refused", "note", "verdicts"}) ||
         !String(Join(p, "event_id"), a["event_id"], &r.event_id) ||
@@ -595,6 +596,15 @@ class Reader {
         !Bool(Join(p, "refused"), a["refused"], &r.refused) ||
         !String(Join(p, "note"), a["note"], &r.note)) {
       return false;
+    }
+    if (a.contains("policy_revision")) {
+      std::string text;
+      if (!String(Join(p, "policy_revision"), a["policy_revision"], &text)) return false;
+      absl::StatusOr<uint64_t> revision = ParsePolicyRevision(text);
+      if (!revision.ok() || *revision == 0) {
+        return Fail(Join(p, "policy_revision"), "not a policy revision (16 hex digits)");
+      }
+      r.policy_revision = *revision;
     }
     const Json& vj = a["verdicts"];
     if (!Expect(Join(p, "verdicts"), vj, vj.is_array(), "an array")) return false;

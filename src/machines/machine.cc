@@ -307,7 +307,9 @@ class Writer {
     View(a.event_type);
     View(a.state_before);
     View(a.state_after);
-    Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0)));
+    Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0) |
+                              (a.policy_revision != 0 ? 4 : 0)));
+    if (a.policy_revision != 0) Raw(a.policy_revision);
     Varint(a.verdicts.size());
     for (const RuleVerdict& v : a.verdicts) {
       View(v.rule);
@@ -459,6 +461,7 @@ class Reader {
     const uint8_t flags = Byte();
     a.duplicate = (flags & 1) != 0;
     a.refused = (flags & 2) != 0;
+    if ((flags & 4) != 0) a.policy_revision = Raw<uint64_t>();
     const size_t verdicts = Varint();
     for (size_t i = 0; i < verdicts; ++i) {
       RuleVerdict v;

@@ -146,6 +146,7 @@ class MachineCore {
     audit.agent = meta.agent;
     audit.at = meta.at;
     audit.state_before = state();
+    audit.policy_revision = env.policy_revision;
 
     StepResult r = step(out);
     if (!r.error.ok()) return r.error;

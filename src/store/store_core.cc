@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "core/codec.h"
+#include "engine/policy_label.h"
 #include "engine/reply_schema.h"
 #include "engine/state_codec.h"
 #include "io/replay_builder.h"
@@ -254,6 +255,21 @@ absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, 
         absl::StrCat(where, ": ", er.ok() ? "bytes after the event" : er.error()));
   }
   ++report_->lines;
+  // The stored outcome names the pack that judged the event (it may have
+  // been another than the one in force now): the event is applied again
+  // under that label, so the rebuilt audit trail is the stored one, and its
+  // decisions must still come out as stored.
+  uint64_t revision = 0;
+  if (result != kRowRejected) {
+    Outcome stored_outcome;
+    ByteReader sr(stored);
+    if (!DecodeOutcome(sr, &stored_outcome) || !sr.at_end()) {
+      return absl::DataLossError(absl::StrCat(
+          where, ": stored outcome: ", sr.ok() ? "bytes after the outcome" : sr.error()));
+    }
+    revision = stored_outcome.audit.policy_revision;
+  }
+  internal::ScopedPolicyLabel label(revision);
   absl::StatusOr<Outcome> out = builder_->Feed(event, seq);
   if (ResultOf(out) != result || EncodeResult(out) != stored) {
     return absl::DataLossError(absl::StrCat(

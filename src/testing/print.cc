@@ -124,6 +124,7 @@ void PrintTo(const AuditRecord& a, std::ostream* os) {
   if (a.refused) *os << ", refused";
   if (a.duplicate) *os << ", duplicate";
   if (!a.note.empty()) *os << " (" << a.note << ")";
+  if (a.policy_revision != 0) *os << ", pack " << PolicyRevisionText(a.policy_revision);
 }
 
 void PrintTo(const Ruling& r, std::ostream* os) {

@@ -47,12 +47,15 @@ std::optional<Timestamp> ResolveDue(const Outcome& out) {
   return std::nullopt;
 }
 
+constexpr uint64_t kRevisionA = 0x00000000000000aa;
+constexpr uint64_t kRevisionB = 0x0123456789abcdef;
+
 // Rules A: AS-RESOLVE 3 days on China time; rules B: 5 days on UTC. An
 // event judged by a mix (A's days on B's calendar) gets a third due time.
 ShopOptions RulesA() {
   ShopOptions o;
   o.ticket_policies.resolve.terms.days = 3;
-  o.policy_revision = "A";
+  o.policy_revision = "00000000000000aa";
   return o;
 }
 ShopOptions RulesB() {
@@ -61,20 +64,20 @@ ShopOptions RulesB() {
   BusinessCalendar::Options cal;
   cal.time_zone = "UTC";
   o.calendar = std::make_shared<const BusinessCalendar>(BusinessCalendar::Create(cal).value());
-  o.policy_revision = "B";
+  o.policy_revision = "0123456789ABCDEF";
   return o;
 }
 
 TEST(ShopPolicies, LaterEventsAreJudgedByTheNewRules) {
   auto shop = Shop::Create(RulesA()).value();
-  EXPECT_EQ(shop->policy_revision(), "A");
+  EXPECT_EQ(shop->policy_revision(), "00000000000000aa");
   const Outcome first = shop->Apply(Register("S1", kMonday)).value();
   // Monday + 3 days: due at the end of Thursday, China time.
   EXPECT_EQ(ResolveDue(first), At("2026-11-06T00:00:00+08:00"));
   const BusinessCalendar& before = shop->calendar();
 
   ASSERT_TRUE(shop->ReplacePolicies(RulesB()).ok());
-  EXPECT_EQ(shop->policy_revision(), "B");
+  EXPECT_EQ(shop->policy_revision(), "0123456789ABCDEF");
   const Outcome second = shop->Apply(Register("S2", kMonday)).value();
   // Monday (02:00 UTC) + 5 days: the end of Saturday, UTC.
   EXPECT_EQ(ResolveDue(second), At("2026-11-08T00:00:00+00:00"));
@@ -91,6 +94,53 @@ TEST(ShopPolicies, LaterEventsAreJudgedByTheNewRules) {
   }
   EXPECT_FALSE(s2_breach);
   EXPECT_TRUE(s1_breach);
+}
+
+// Every audit record names the revision of the rules that judged it; a
+// duplicate hands back the original's, also after a swap and a reload.
+TEST(ShopPolicies, EveryAuditRecordNamesTheRevisionThatJudgedIt) {
+  auto shop = Shop::Create(RulesA()).value();
+  const Outcome first = shop->Apply(Register("S1", kMonday)).value();
+  EXPECT_EQ(first.audit.policy_revision, kRevisionA);
+  EXPECT_EQ(PolicyRevisionText(first.audit.policy_revision), "00000000000000aa");
+
+  ASSERT_TRUE(shop->ReplacePolicies(RulesB()).ok());
+  const Outcome second = shop->Apply(Register("S2", kMonday)).value();
+  EXPECT_EQ(second.audit.policy_revision, kRevisionB);
+  const Outcome again = shop->Apply(Register("S1", kMonday)).value();
+  EXPECT_TRUE(again.audit.duplicate);
+  EXPECT_EQ(again.audit.policy_revision, kRevisionA);
+
+  auto loaded = Shop::Load(shop->Save(), RulesB()).value();
+  const Outcome reloaded = loaded->Apply(Register("S1", kMonday)).value();
+  EXPECT_TRUE(reloaded.audit.duplicate);
+  EXPECT_EQ(reloaded.audit.policy_revision, kRevisionA);
+  EXPECT_EQ(loaded->Apply(Register("S2", kMonday)).value().audit.policy_revision, kRevisionB);
+
+  // Rules from no pack: no revision.
+  auto plain = Shop::Create().value();
+  EXPECT_EQ(plain->Apply(Register("S1", kMonday)).value().audit.policy_revision, 0u);
+}
+
+TEST(ShopPolicies, ARevisionIsEmptyOrSixteenHexDigits) {
+  for (const char* bad : {"A", "00000000000000a", "00000000000000aaa", "000000000000000g",
+                          "0000000000000000"}) {
+    ShopOptions o;
+    o.policy_revision = bad;
+    const absl::StatusOr<std::unique_ptr<Shop>> shop = Shop::Create(o);
+    ASSERT_FALSE(shop.ok()) << bad;
+    EXPECT_EQ(shop.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(shop.status().message()), ::testing::HasSubstr("policy_revision")) << bad;
+  }
+  auto shop = Shop::Create(RulesA()).value();
+  ShopOptions bad = RulesB();
+  bad.policy_revision = "B";
+  EXPECT_EQ(shop->ReplacePolicies(bad).code(), absl::StatusCode::kInvalidArgument);
+  // Nothing changed: A's rules and revision judge the next event.
+  EXPECT_EQ(shop->policy_revision(), "00000000000000aa");
+  const Outcome out = shop->Apply(Register("S1", kMonday)).value();
+  EXPECT_EQ(out.audit.policy_revision, kRevisionA);
+  EXPECT_EQ(ResolveDue(out), At("2026-11-06T00:00:00+08:00"));
 }
 
 TEST(ShopPolicies, DefectCountsAreKeptAndJudgedByTheNewThresholds) {
@@ -138,10 +188,11 @@ TEST(ShopPolicies, EventsInFlightSeeTheOldRulesOrTheNewNeverAMix) {
           mixed.fetch_add(1);
           continue;
         }
+        // The due time and the audit's revision come from the same rules.
         const std::optional<Timestamp> due = ResolveDue(*out);
-        if (due == due_a) {
+        if (due == due_a && out->audit.policy_revision == kRevisionA) {
           seen_a.fetch_add(1);
-        } else if (due == due_b) {
+        } else if (due == due_b && out->audit.policy_revision == kRevisionB) {
           seen_b.fetch_add(1);
         } else {
           mixed.fetch_add(1);

@@ -64,6 +64,9 @@ std::string RefEventAnswer(int64_t line, const ShopEvent& e, const StoredResult&
   const Outcome& o = *sr.outcome;
   out["state_before"] = std::string(o.audit.state_before);
   out["state_after"] = std::string(o.audit.state_after);
+  if (o.audit.policy_revision != 0) {
+    out["policy_revision"] = PolicyRevisionText(o.audit.policy_revision);
+  }
   out["decisions"] = Json::array();
   for (const Decision& d : o.decisions) {
     out["decisions"].push_back({{"rule", std::string(d.rule)},
@@ -118,14 +121,23 @@ TEST(AnswerJson, SameBytesAsTheDocumentOnASampleDay) {
   o.orders_per_day = 60;
   ASSERT_TRUE(GenerateSample(o, [&](const ShopEvent& e) { events.push_back(e); }).ok());
   for (Language lang : {Language::kZh, Language::kEn}) {
-    auto shop = Shop::Create();
+    // In Chinese as a shop with a pack (its revision in every answer).
+    ShopOptions options;
+    if (lang == Language::kZh) options.policy_revision = "5eed5eed5eed5eed";
+    auto shop = Shop::Create(options);
     ASSERT_TRUE(shop.ok());
     int64_t seq = 0;
     size_t decisions = 0;
     for (const ShopEvent& e : events) {
       StoredResult r{(*shop)->Apply(e), ++seq};
       if (r.outcome.ok()) decisions += r.outcome->decisions.size();
-      ASSERT_EQ(EventAnswerJson(e, r, lang, seq), RefEventAnswer(seq, e, r, lang));
+      const std::string answer = EventAnswerJson(e, r, lang, seq);
+      ASSERT_EQ(answer, RefEventAnswer(seq, e, r, lang));
+      if (r.outcome.ok()) {
+        ASSERT_EQ(answer.find("\"policy_revision\":\"5eed5eed5eed5eed\"") != std::string::npos,
+                  lang == Language::kZh)
+            << answer;
+      }
     }
     EXPECT_GT(decisions, 0u);
     std::vector<StoredDueItem> due;

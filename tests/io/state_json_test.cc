@@ -64,6 +64,29 @@ TEST(StateJson, EveryEntityOfASampleShopRoundTrips) {
   EXPECT_GT(reviews, 5);
 }
 
+TEST(StateJson, ThePolicyRevisionOfAnAuditRecordRoundTrips) {
+  ShopOptions options;
+  options.policy_revision = "00c0ffee00c0ffee";
+  auto shop = Shop::Create(options).value();
+  OrderPlaced placed;
+  placed.meta = {"e1", absl::FromUnixSeconds(1790000000), "a"};
+  placed.lines = {{"杯子", 2, Money::Yuan(30)}};
+  placed.address.province = "浙江";
+  placed.address.detail = "某路1号";
+  ASSERT_TRUE(shop->Apply(ShopEvent{"O1", OrderEvent{placed}}).ok());
+  int orders = 0;
+  shop->ForEachOrder([&](const Order& o) {
+    ++orders;
+    ExpectRoundTrip(o, OrderSnapshotFromJson);
+    const nlohmann::json j = nlohmann::json::parse(SnapshotToJson(o.Snapshot()));
+    EXPECT_EQ(j["log"][0]["outcome"]["audit"]["policy_revision"], "00c0ffee00c0ffee");
+    auto back = OrderSnapshotFromJson(SnapshotToJson(o.Snapshot()));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->applied[0].audit.policy_revision, 0x00c0ffee00c0ffeeu);
+  });
+  EXPECT_EQ(orders, 1);
+}
+
 TEST(StateJson, AConversationRoundTrips) {
   Conversation c("buyer-1");
   ReplyPosted posted;
@@ -147,6 +170,21 @@ TEST_F(StateJsonErrors, ABadTimeOrAmountIsRefused) {
   j = json_;
   j["data"]["postage"] = "12.345";
   EXPECT_THAT(std::string(Read(j).message()), HasSubstr("data.postage: not an amount"));
+}
+
+TEST_F(StateJsonErrors, ABadPolicyRevisionIsRefused) {
+  // No pack: the key is left out.
+  EXPECT_FALSE(json_["log"][0]["outcome"]["audit"].contains("policy_revision"));
+  for (const char* bad : {"", "abc", "0000000000000000", "zzzzzzzzzzzzzzzz"}) {
+    auto j = json_;
+    j["log"][0]["outcome"]["audit"]["policy_revision"] = bad;
+    EXPECT_THAT(std::string(Read(j).message()),
+                HasSubstr("log[0].outcome.audit.policy_revision: not a policy revision"))
+        << bad;
+  }
+  auto j = json_;
+  j["log"][0]["outcome"]["audit"]["policy_revision"] = 12;
+  EXPECT_THAT(std::string(Read(j).message()), HasSubstr("log[0].outcome.audit.policy_revision"));
 }
 
 TEST_F(StateJsonErrors, ADuplicateKeyAndNonJsonAreRefused) {

@@ -346,6 +346,57 @@ TEST(SqliteStore, OpeningWithOtherPoliciesThatDecideOtherwiseIsDataLoss) {
   EXPECT_THAT(s.status().message(), HasSubstr("decides otherwise than when it was stored"));
 }
 
+// A pack that decides the same but is another file (another revision): the
+// store opens, the events it journaled keep the revision that judged them
+// (also as duplicates), and later events name the new one.
+TEST(SqliteStore, ReopenedUnderAnotherPackItsJournalKeepsTheRevisionThatJudged) {
+  const std::vector<ShopEvent> events = SampleEvents(15, 20);
+  const std::string path = TempStorePath("revision");
+  SqliteStoreOptions a = Options();
+  a.shop.policy_revision = "aaaaaaaaaaaaaaaa";
+  const size_t half = events.size() / 2;
+  {
+    auto store = OpenOk(path, a);
+    for (size_t i = 0; i < half; ++i) {
+      absl::StatusOr<StoredResult> r = store->Apply(events[i]);
+      ASSERT_TRUE(r.ok());
+      if (r->outcome.ok()) EXPECT_EQ(r->outcome->audit.policy_revision, 0xaaaaaaaaaaaaaaaau);
+    }
+    EXPECT_EQ(store->snapshot_seq(), 0);  // everything is in the journal
+  }
+  SqliteStoreOptions b = Options();
+  b.shop.policy_revision = "bbbbbbbbbbbbbbbb";
+  std::string saved;
+  {
+    auto store = OpenOk(path, b);
+    ASSERT_NE(store, nullptr);
+    int originals = 0;
+    for (size_t i = 0; i < half; ++i) {
+      absl::StatusOr<StoredResult> r = store->Apply(events[i]);
+      ASSERT_TRUE(r.ok());
+      if (!r->outcome.ok()) continue;
+      ASSERT_TRUE(r->outcome->audit.duplicate);
+      EXPECT_EQ(r->outcome->audit.policy_revision, 0xaaaaaaaaaaaaaaaau);
+      ++originals;
+    }
+    EXPECT_GT(originals, 10);
+    int later = 0;
+    for (size_t i = half; i < events.size(); ++i) {
+      absl::StatusOr<StoredResult> r = store->Apply(events[i]);
+      ASSERT_TRUE(r.ok());
+      if (!r->outcome.ok() || r->outcome->audit.duplicate) continue;
+      EXPECT_EQ(r->outcome->audit.policy_revision, 0xbbbbbbbbbbbbbbbbu);
+      ++later;
+    }
+    EXPECT_GT(later, 10);
+    saved = store->shop().Save();
+  }
+  // And again: the whole journal, two revisions in it, rebuilds the same shop.
+  auto again = OpenOk(path, b);
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
+}
+
 // A full disk: the events are not acknowledged and the shop is unchanged,
 // in memory and in the file.
 TEST(SqliteStore, AFailedWriteAcknowledgesNothingAndLeavesTheShopAsItWas) {

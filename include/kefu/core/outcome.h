@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
 #include "kefu/core/export.h"
 #include "kefu/core/money.h"
 #include "kefu/core/time.h"
@@ -205,7 +206,20 @@ struct KEFU_EXPORT AuditRecord {
   // A note for the auditor, e.g. "supervisor override".
   std::string note;
   absl::InlinedVector<RuleVerdict, 2> verdicts;
+  // The revision of the policy pack whose rules judged the event
+  // (PolicyPack::revision(), kefu/io/policy_pack.h: 16 hex digits, here as
+  // their number; PolicyRevisionText prints them). 0: the rules came from
+  // no pack (the catalogue's defaults or options set in code). A duplicate
+  // hands back the revision that judged the original.
+  uint64_t policy_revision = 0;
 };
+
+// `revision` as PolicyPack::revision() writes it: 16 lowercase hex digits;
+// "" for 0 (no pack).
+KEFU_EXPORT std::string PolicyRevisionText(uint64_t revision);
+// The number of a revision text: "" is 0; otherwise exactly 16 hex digits
+// (either case), not all zero, or kInvalidArgument.
+KEFU_EXPORT absl::StatusOr<uint64_t> ParsePolicyRevision(std::string_view text);
 
 // What one rule says about an event and what it asks the host to do: the
 // decisions (usually one) and the actions that go with them. A policy that

@@ -67,6 +67,9 @@ struct MachineEnvironment {
   // 300 bytes (docs/machines.md has the figures), so the default bounds an
   // entity's log near 1 MiB however hostile its sender.
   size_t max_events_per_entity = 4096;
+  // The revision of the policy pack in force (AuditRecord::policy_revision),
+  // written into the audit record of every event judged now. 0: no pack.
+  uint64_t policy_revision = 0;
 };
 
 // The content of an event beyond its meta, as the idempotency log keeps it:

@@ -114,6 +114,20 @@ absl::Status CheckOptions(const PgStoreOptions& o) {
   return absl::OkStatus();
 }
 
+// A connection of a store: the schema checked, synchronous_commit as the
+// durability asks.
+absl::StatusOr<std::unique_ptr<internal::PgConn>> ConnectReady(const std::string& conninfo,
+                                                               Durability durability) {
+  absl::StatusOr<std::unique_ptr<internal::PgConn>> conn =
+      internal::PgConn::Connect(conninfo, "kefu");
+  if (!conn.ok()) return conn.status();
+  if (absl::Status s = internal::PgCheckSchema(**conn, ""); !s.ok()) return s;
+  if (durability == Durability::kNormal) {
+    if (absl::Status s = (*conn)->Run("SET synchronous_commit = off"); !s.ok()) return s;
+  }
+  return conn;
+}
+
 std::unique_ptr<PgStore::Impl> MakeImpl(std::shared_ptr<internal::PgSession> session,
                                         PgStoreOptions options, int64_t epoch) {
   auto impl = std::make_unique<PgStore::Impl>();
@@ -169,9 +183,27 @@ void PgStore::Impl::Lose(const std::string& why) {
   core->RefuseWrites(absl::UnavailableError(why));
 }
 
+absl::StatusOr<internal::PgConn*> PgStore::Impl::Conn() {
+  if (session->conn != nullptr && session->conn->ok()) return session->conn.get();
+  if (!own_connection || session->conn == nullptr) {
+    return absl::UnavailableError(absl::StrCat(Where(), ": the connection is lost"));
+  }
+  absl::StatusOr<std::unique_ptr<internal::PgConn>> c =
+      ConnectReady(session->conninfo, options.durability);
+  if (!c.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat(Where(), ": the connection is lost and cannot be made again: ",
+                     c.status().message()));
+  }
+  session->conn = *std::move(c);
+  return session->conn.get();
+}
+
 absl::StatusOr<bool> PgStore::Impl::Renew() {
   std::lock_guard<std::mutex> lock(session->mu);
-  absl::StatusOr<PgResult> r = session->conn->Exec(
+  absl::StatusOr<internal::PgConn*> conn = Conn();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<PgResult> r = (*conn)->Exec(
       "UPDATE kefu_shop SET lease_until = now() + $4::bigint * interval '1 microsecond' "
       "WHERE shop_id = $1 AND owner = $2 AND epoch = $3",
       {PgParam::Text(options.shop_id), PgParam::Text(session->owner),
@@ -209,7 +241,9 @@ absl::Status PgStore::Impl::Write(const std::vector<StoreOp>& ops,
                                   const internal::CommitMark& mark) {
   if (lost) return absl::UnavailableError(absl::StrCat(Where(), ": the lease is lost"));
   std::lock_guard<std::mutex> lock(session->mu);
-  internal::PgConn& conn = *session->conn;
+  absl::StatusOr<internal::PgConn*> c = Conn();
+  if (!c.ok()) return c.status();
+  internal::PgConn& conn = **c;
   const std::string shop = options.shop_id;
   const std::string epoch_text = absl::StrCat(epoch);
   absl::Status s = conn.Run("BEGIN", "beginning a commit");
@@ -329,7 +363,9 @@ absl::Status PgStore::Impl::Write(const std::vector<StoreOp>& ops,
 
 absl::Status PgStore::Impl::Load(internal::StoreCore& c) {
   std::lock_guard<std::mutex> lock(session->mu);
-  internal::PgConn& conn = *session->conn;
+  absl::StatusOr<internal::PgConn*> connected = Conn();
+  if (!connected.ok()) return connected.status();
+  internal::PgConn& conn = **connected;
   const std::string shop = options.shop_id;
   absl::Status s =
       conn.Run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "beginning to load");
@@ -472,6 +508,7 @@ absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Open(const std::string& connin
     epoch = r->integer(0, 0);
   }
   std::unique_ptr<Impl> impl = MakeImpl(session, std::move(options), epoch);
+  impl->own_connection = true;
   if (absl::Status s = impl->core->Load(); !s.ok()) return s;
   Impl* m = impl.get();
   if (!m->options.read_only) m->renewer = std::thread([m] { m->RenewLoop(); });
@@ -492,7 +529,9 @@ absl::StatusOr<std::vector<StoredDueItem>> PgStore::Due(Timestamp now, size_t ma
   Impl& m = *impl_;
   if (absl::Status s = m.core->TakeDue(now); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(m.session->mu);
-  absl::StatusOr<PgResult> r = m.session->conn->Exec(
+  absl::StatusOr<internal::PgConn*> conn = m.Conn();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<PgResult> r = (*conn)->Exec(
       absl::StrCat("SELECT id, item FROM kefu_due WHERE shop_id = $1 AND at <= $2 "
                    "ORDER BY at, id",
                    max_items ? absl::StrCat(" LIMIT ", max_items) : ""),
@@ -518,7 +557,9 @@ absl::StatusOr<size_t> PgStore::Confirm(absl::Span<const int64_t> ids) {
   }
   if (ids.empty()) return 0;
   std::lock_guard<std::mutex> lock(m.session->mu);
-  absl::StatusOr<PgResult> r = m.session->conn->Exec(
+  absl::StatusOr<internal::PgConn*> conn = m.Conn();
+  if (!conn.ok()) return conn.status();
+  absl::StatusOr<PgResult> r = (*conn)->Exec(
       "DELETE FROM kefu_due WHERE shop_id = $1 AND id = ANY($2)",
       {PgParam::Text(m.options.shop_id),
        PgParam::Text(IdArray(std::vector<int64_t>(ids.begin(), ids.end())))},

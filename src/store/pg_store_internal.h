@@ -29,6 +29,11 @@ struct PgStore::Impl final : internal::StoreBackend {
   // Set once the lease is known lost: the store writes nothing more.
   std::atomic<bool> lost{false};
 
+  // PgStore::Open's store: the connection is its own, and it reconnects
+  // when the connection is lost (a worker's stores share the worker's,
+  // which reconnects itself).
+  bool own_connection = false;
+
   // The renewal thread of a store with its own connection.
   std::thread renewer;
   std::mutex renew_mu;
@@ -40,6 +45,12 @@ struct PgStore::Impl final : internal::StoreBackend {
   absl::Status Write(const std::vector<internal::StoreOp>& ops,
                      const internal::CommitMark& mark) override;
   absl::Status Load(internal::StoreCore& c) override;
+
+  // The session's connection, with session->mu held: a store with its own
+  // connection that finds it lost connects again first (kUnavailable when
+  // it cannot). Nothing lost: what was not committed was not acknowledged,
+  // and the core reloads what is durable after a failed commit.
+  absl::StatusOr<internal::PgConn*> Conn();
 
   // Renews the lease now: false when it is lost (another process took it).
   absl::StatusOr<bool> Renew();

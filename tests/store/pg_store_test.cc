@@ -98,6 +98,51 @@ TEST(PgStore, OneStoreAShopAtATimeAndALostLeaseStoresNothing) {
   EXPECT_FALSE(first->Apply(events[2]).ok());  // and nothing later either
 }
 
+// The server ends the store's connection (a restart, a failover, an idle
+// timeout): events not committed are not acknowledged, and the store
+// connects again by itself; what it acknowledged is in the database once.
+TEST(PgStore, AStoreConnectsAgainWhenItsConnectionIsCut) {
+  const std::string uri = FreshDatabase("pg_reconnect");
+  ASSERT_FALSE(uri.empty());
+  const std::vector<ShopEvent> events = SampleEvents(7, 10, 3);
+  PgStoreOptions o = Options("s");
+  o.lease = absl::Seconds(5);
+  std::string saved;
+  {
+    auto store = OpenOk(uri, o);
+    ASSERT_NE(store, nullptr);
+    const size_t third = events.size() / 3;
+    int refused = 0;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (i == third || i == 2 * third) {
+        const auto cut = Sql(uri,
+                             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE application_name = 'kefu' AND pid <> pg_backend_pid()");
+        ASSERT_EQ(cut.size(), 1u);
+      }
+      absl::StatusOr<StoredResult> r = store->Apply(events[i]);
+      if (!r.ok()) {
+        // Not acknowledged: the host sends it again, and it is taken now.
+        EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+        ++refused;
+        r = store->Apply(events[i]);
+      }
+      ASSERT_TRUE(r.ok()) << i << ": " << r.status();
+      EXPECT_STRNE(StoredResultName(*r), "duplicate") << i;
+    }
+    EXPECT_LE(refused, 2);
+    const absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(MetaOf(events.back()).at);
+    EXPECT_TRUE(due.ok()) << due.status();
+    saved = store->shop().Save();
+    // Every event once, and perhaps the tick that took due items.
+    EXPECT_GE(store->journal_seq(), static_cast<int64_t>(events.size()));
+    EXPECT_LE(store->journal_seq(), static_cast<int64_t>(events.size()) + 1);
+  }
+  auto again = OpenOk(uri, o);
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
+}
+
 TEST(PgStore, AnEventIdIsStoredOnceWithItsOutcome) {
   const std::string uri = FreshDatabase("pg_idem");
   ASSERT_FALSE(uri.empty());

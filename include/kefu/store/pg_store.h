@@ -76,7 +76,10 @@ class KEFU_EXPORT PgStore final : public ReportingStore {
   // As ShopStore. A commit also checks, in its transaction, that this store
   // still holds the shop's lease: when another process took it over (this
   // one was cut off longer than the lease), the events are not stored,
-  // the call fails with kUnavailable and so does every later one.
+  // the call fails with kUnavailable and so does every later one. When the
+  // connection is lost, the commit in flight fails with kUnavailable
+  // (nothing of it acknowledged) and the store connects again at its next
+  // statement, loading the shop again from what is durable.
   absl::StatusOr<StoredResult> Apply(const ShopEvent& event) override;
   absl::StatusOr<std::vector<StoredResult>> ApplyBatch(absl::Span<const ShopEvent> events) override;
   // The due items by `now` not yet confirmed, from the database (consumers

@@ -1,5 +1,6 @@
 // The kill -9 harness (issue 18): a child `kefu serve --db` is fed a sample
-// week and killed with SIGKILL at random moments; after each kill a new
+// week, with ticks and the confirmations of what they returned, and killed
+// with SIGKILL at random moments; after each kill a new
 // serve opens the store and is fed every line not yet acknowledged. At the
 // end the store's shop is byte for byte the shop one uninterrupted store
 // holds (every acknowledged event in it exactly once, nothing half
@@ -21,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -153,17 +155,56 @@ TEST(ServeKill, KilledAtRandomMomentsAndFedWhatWasNotAcknowledgedEndsAsOneRun) {
     const size_t at = rng() % lines.size();
     lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at + 1), lines[at]);
   }
-  // A tick every 25 lines, at the time of the event before it: the due
-  // items it takes are journaled with the tick and keep their ids.
+  const std::vector<std::string> events_only = lines;
+
+  // The reference: one store fed without interruption. A tick every 25
+  // lines, at the time of the event before it (the due items it takes are
+  // journaled with the tick and keep their ids), and then, as a host does
+  // once it has acted on them, a `done` line confirming every other item
+  // the tick returned: those are never returned again.
+  SqliteStoreOptions options;
+  options.shop.shards = 1;
+  options.durability = Durability::kNormal;
+  const std::string ref_db = test::TempStorePath("reference");
+  std::string ref_shop;
   std::vector<std::string> with_ticks;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    with_ticks.push_back(lines[i]);
-    if (i % 25 == 24) {
+  size_t confirmations = 0;
+  std::set<int64_t> seen;  // due ids returned so far
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> ref = SqliteStore::Open(ref_db, options);
+    ASSERT_TRUE(ref.ok());
+    std::vector<ShopEvent> parsed;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      with_ticks.push_back(lines[i]);
+      parsed.push_back(*ParseEvent(lines[i]));
+      if (i % 25 != 24) continue;
+      ASSERT_TRUE((*ref)->ApplyBatch(parsed).ok());
+      parsed.clear();
       const Timestamp at = MetaOf(*ParseEvent(lines[i])).at;
       with_ticks.push_back("{\"tick\":\"" + FormatTimestamp(at) + "\"}");
+      absl::StatusOr<std::vector<StoredDueItem>> due = (*ref)->Due(at);
+      ASSERT_TRUE(due.ok());
+      // Due returns every item pending; confirm every other new one.
+      std::vector<int64_t> done;
+      bool take = true;
+      for (const StoredDueItem& d : *due) {
+        if (!seen.insert(d.id).second) continue;
+        if (take) done.push_back(d.id);
+        take = !take;
+      }
+      if (done.empty()) continue;
+      ASSERT_TRUE((*ref)->Confirm(done).ok());
+      confirmations += done.size();
+      std::string line = "{\"done\":[";
+      for (size_t k = 0; k < done.size(); ++k) {
+        line += (k ? "," : "") + std::to_string(done[k]);
+      }
+      with_ticks.push_back(line + "]}");
     }
+    ASSERT_TRUE((*ref)->ApplyBatch(parsed).ok());
+    ref_shop = (*ref)->shop().Save();
   }
-  const std::vector<std::string> events_only = lines;
+  EXPECT_GT(confirmations, 50u);
   lines = with_ticks;
 
   const std::string db = test::TempStorePath("killed");
@@ -211,39 +252,19 @@ TEST(ServeKill, KilledAtRandomMomentsAndFedWhatWasNotAcknowledgedEndsAsOneRun) {
   while (std::getline(as, a)) {
     ++answered;
     EXPECT_TRUE(a.find("\"result\":\"") != std::string::npos ||
-                a.find("\"tick\":\"") != std::string::npos)
+                a.find("\"tick\":\"") != std::string::npos ||
+                a.find("\"confirmed\":") != std::string::npos)
         << a;
     EXPECT_EQ(a.find("\"result\":\"bad\""), std::string::npos) << a;
   }
   EXPECT_EQ(answered, lines.size());
 
-  // The reference: one store fed without interruption, one replay.
+  // One replay of the events is the reference report.
   std::string text;
   for (const std::string& l : events_only) text += l + "\n";
   std::istringstream in(text);
   absl::StatusOr<ReplayReport> replay = Replay(in, ReplayOptions{});
   ASSERT_TRUE(replay.ok());
-  SqliteStoreOptions options;
-  options.shop.shards = 1;
-  options.durability = Durability::kNormal;
-  const std::string ref_db = test::TempStorePath("reference");
-  std::string ref_shop;
-  {
-    absl::StatusOr<std::unique_ptr<SqliteStore>> ref = SqliteStore::Open(ref_db, options);
-    ASSERT_TRUE(ref.ok());
-    std::vector<ShopEvent> parsed;
-    for (const std::string& l : lines) {
-      if (l.rfind("{\"tick\":\"", 0) == 0) {
-        ASSERT_TRUE((*ref)->ApplyBatch(parsed).ok());
-        parsed.clear();
-        ASSERT_TRUE((*ref)->Due(*ParseTimestamp(l.substr(9, l.size() - 11))).ok());
-      } else {
-        parsed.push_back(*ParseEvent(l));
-      }
-    }
-    ASSERT_TRUE((*ref)->ApplyBatch(parsed).ok());
-    ref_shop = (*ref)->shop().Save();
-  }
   options.read_only = true;
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(db, options);
   ASSERT_TRUE(store.ok()) << store.status();
@@ -259,7 +280,8 @@ TEST(ServeKill, KilledAtRandomMomentsAndFedWhatWasNotAcknowledgedEndsAsOneRun) {
   store->reset();
 
   // The due items: the same, with the same ids, as the uninterrupted store
-  // holds (none lost, none taken twice under two ids).
+  // holds (none lost, none taken twice under two ids, none confirmed come
+  // back).
   options.read_only = false;
   auto pending = [&](const std::string& path) {
     std::vector<std::string> out;

@@ -27,6 +27,34 @@ void ByteWriter::String(std::string_view s) {
 }
 
 void ByteWriter::Text(std::string_view s) {
+  if (!large_) {
+    for (size_t i = 0; i < small_size_; ++i) {
+      if (small_[i].data == s.data() && small_[i].size == s.size()) {
+        Varint(small_[i].number);
+        return;
+      }
+    }
+    for (size_t i = 0; i < small_size_; ++i) {
+      if (small_[i].size == s.size() && std::string_view(small_[i].data, small_[i].size) == s) {
+        Varint(small_[i].number);
+        return;
+      }
+    }
+    if (small_size_ < kSmallTexts) {
+      small_[small_size_] = SmallText{s.data(), s.size(), static_cast<uint32_t>(small_size_ + 1)};
+      ++small_size_;
+      Varint(0);
+      String(s);
+      return;
+    }
+    // A large vocabulary: the maps take over, with the numbers given.
+    large_ = true;
+    for (size_t i = 0; i < small_size_; ++i) {
+      const SmallText& t = small_[i];
+      texts_.try_emplace(absl::string_view(t.data, t.size), t.number);
+      by_address_.emplace(std::make_pair(t.data, t.size), t.number);
+    }
+  }
   // Most words come again from the same address (a literal, an interned
   // text): look that up first, the text itself only on a miss.
   const std::pair<const char*, size_t> address(s.data(), s.size());

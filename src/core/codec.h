@@ -68,6 +68,19 @@ class ByteWriter {
 
  private:
   std::string* out_;
+  // The words seen so far, numbered from 1. A writer of one outcome or
+  // record sees a handful: they are kept in a small array, searched by
+  // address, then by content; past kSmallTexts (a whole saved shop) they
+  // move to the two maps. Either way the bytes written are the same.
+  static constexpr size_t kSmallTexts = 16;
+  struct SmallText {
+    const char* data;
+    size_t size;
+    uint32_t number;
+  };
+  SmallText small_[kSmallTexts];
+  size_t small_size_ = 0;
+  bool large_ = false;
   absl::flat_hash_map<absl::string_view, uint32_t> texts_;  // by content
   absl::flat_hash_map<std::pair<const char*, size_t>, uint32_t> by_address_;
 };

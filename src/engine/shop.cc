@@ -241,6 +241,26 @@ class EventIdIndex {
     if (inserted) return std::nullopt;
     return it->second;
   }
+  // Loading: the ids of the entities restored, claimed at once (each shard
+  // sized once for them, instead of growing by rehashing).
+  class Pending;
+  // REQUIRES: the index is not in use by another thread. The owners of the
+  // first fingerprint claimed twice, when one was.
+  std::optional<std::pair<Owner, Owner>> ClaimAll(const Pending& pending) {
+    std::array<size_t, kShards> counts{};
+    for (const Pending::Claim& c : pending.claims_) ++counts[c.f.lo % kShards];
+    for (size_t i = 0; i < kShards; ++i) {
+      std::lock_guard lock(shards_[i].mu);
+      shards_[i].owners.reserve(shards_[i].owners.size() + counts[i]);
+    }
+    for (const Pending::Claim& c : pending.claims_) {
+      Shard& s = shards_[c.f.lo % kShards];
+      std::lock_guard lock(s.mu);
+      auto [it, inserted] = s.owners.try_emplace(c.f, c.owner);
+      if (!inserted) return std::make_pair(it->second, c.owner);
+    }
+    return std::nullopt;
+  }
   void Release(std::string_view id) {
     const Fingerprint f = FingerprintOf(id);
     Shard& s = shards_[f.lo % kShards];
@@ -288,6 +308,27 @@ class EventIdIndex {
     absl::flat_hash_map<Fingerprint, Owner, FingerprintHash> owners;
   };
   std::array<Shard, kShards> shards_;
+
+ public:
+  class Pending {
+   public:
+    // An id of the entity being restored; Owned gives its owner, once the
+    // entity is in its map.
+    void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), Owner{}}); }
+    size_t size() const { return claims_.size(); }
+    // The owner of the ids added since the first `from`.
+    void Owned(size_t from, Owner owner) {
+      for (size_t i = from; i < claims_.size(); ++i) claims_[i].owner = owner;
+    }
+
+   private:
+    friend class EventIdIndex;
+    struct Claim {
+      Fingerprint f;
+      Owner owner;
+    };
+    std::vector<Claim> claims_;
+  };
 };
 
 // An entity whose first event a rule refused stays in its initial state,
@@ -1064,7 +1105,9 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   uint64_t saved_shards = 0;
   if (!r.Varint(&saved_shards)) return fail();
 
-  // Entities: restored, routed to their shard, their event ids claimed.
+  // Entities: restored, routed to their shard, their event ids claimed
+  // (all at once, after the last).
+  EventIdIndex::Pending pending;
   auto load_kind = [&](EntityKind kind, auto member, const internal::Schema& schema,
                        auto restore) -> absl::Status {
     size_t n = 0;
@@ -1079,9 +1122,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key,
                                       "\" holds the data of \"", snapshot.data.id, "\""));
       }
-      std::vector<std::string> ids;
-      ids.reserve(snapshot.applied.size());
-      for (const Outcome& o : snapshot.applied) ids.push_back(o.audit.event_id);
+      const size_t claims_before = pending.size();
+      for (const Outcome& o : snapshot.applied) pending.Add(o.audit.event_id);
       auto entity = restore(std::move(snapshot));
       if (!entity.ok()) {
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key,
@@ -1092,11 +1134,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       if (!inserted) {
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key, "\" twice"));
       }
-      for (const std::string& id : ids) {
-        if (impl.event_ids.Claim(id, EventIdIndex::Owner{kind, &it->first})) {
-          return Corrupted(absl::StrCat("event id \"", id, "\" is held by two entities"));
-        }
-      }
+      pending.Owned(claims_before, EventIdIndex::Owner{kind, &it->first});
     }
     return absl::OkStatus();
   };
@@ -1123,6 +1161,13 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
           [](ConversationSnapshot snap) { return Conversation::Restore(std::move(snap)); });
       !s.ok()) {
     return s;
+  }
+  if (auto twice = impl.event_ids.ClaimAll(pending)) {
+    return Corrupted(absl::StrCat("an event id is held by two entities: ",
+                                  ToAbsl(EntityKindName(twice->first.kind)), " \"",
+                                  *twice->first.key, "\" and ",
+                                  ToAbsl(EntityKindName(twice->second.kind)), " \"",
+                                  *twice->second.key, "\""));
   }
 
   size_t n = 0;

@@ -29,6 +29,29 @@ using internal::StoreOp;
 
 constexpr char kStoreKind[] = "kefu-store";
 
+// A journal row holds consecutive entries up to about this many bytes.
+constexpr size_t kChunkBytes = 256 * 1024;
+
+// CRC-32 (zlib's) of a journal chunk: its first and last entry (zigzag
+// varints), then its entries.
+uint32_t JournalChunkCrc(int64_t first, int64_t last, std::string_view entries) {
+  unsigned char head[20];
+  size_t n = 0;
+  for (int64_t v : {first, last}) {
+    uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+    while (z >= 0x80) {
+      head[n++] = static_cast<unsigned char>((z & 0x7f) | 0x80);
+      z >>= 7;
+    }
+    head[n++] = static_cast<unsigned char>(z);
+  }
+  uLong crc = crc32_z(crc32_z(0, Z_NULL, 0), head, n);
+  if (!entries.empty()) {
+    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(entries.data()), entries.size());
+  }
+  return static_cast<uint32_t>(crc);
+}
+
 std::string_view ColumnBlob(sqlite3_stmt* st, int i) {
   const void* p = sqlite3_column_blob(st, i);
   const int n = sqlite3_column_bytes(st, i);
@@ -42,6 +65,14 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   ~Stmt() { sqlite3_finalize(st_); }
+  Stmt& operator=(Stmt&& other) noexcept {
+    if (this != &other) {
+      sqlite3_finalize(st_);
+      st_ = other.st_;
+      other.st_ = nullptr;
+    }
+    return *this;
+  }
   sqlite3_stmt** addr() { return &st_; }
   sqlite3_stmt* get() const { return st_; }
 
@@ -57,12 +88,15 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   sqlite3* db = nullptr;
   int lock_fd = -1;
 
+  Stmt journal_insert;       // kept across commits (finalized before the db closes)
+  std::string chunk_buffer;  // a journal chunk being built (its capacity kept)
   int64_t meta_last_seq = 0;  // what the meta table says the last commit left
   int64_t meta_due_rows = 0;
   std::unique_ptr<internal::StoreCore> core;
 
   ~Impl() override {
     core.reset();
+    journal_insert = Stmt();
     if (db != nullptr) sqlite3_close(db);
     if (lock_fd >= 0) close(lock_fd);
   }
@@ -141,6 +175,12 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     if (format < 1) {
       return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: format ", format));
     }
+    if (format < kFormat) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "store ", path, " has format ", format, "; this build of kefu reads format ", kFormat,
+          " (it was written by an older kefu, which reads it; replay its events into a new "
+          "store to move it here)"));
+    }
     return absl::OkStatus();
   }
 
@@ -148,11 +188,43 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // applied again (each outcome checked against the one stored), the due
   // items pending. Runs in one read transaction.
   absl::Status Load(internal::StoreCore& c) override {
+    // The snapshot is most of the file and read once: through a memory
+    // map, SQLite reads its pages without a system call and a copy each
+    // (only while loading; writes never go through the map).
+    sqlite3_exec(db, "PRAGMA mmap_size=1073741824", nullptr, nullptr, nullptr);
     absl::Status s = Exec("BEGIN");
-    if (!s.ok()) return s;
-    s = LoadInTransaction(c);
-    sqlite3_exec(db, s.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
+    if (s.ok()) {
+      s = LoadInTransaction(c);
+      sqlite3_exec(db, s.ok() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    sqlite3_exec(db, "PRAGMA mmap_size=0", nullptr, nullptr, nullptr);
     return s;
+  }
+
+  // Applies a journal chunk's entries again (their checksum is the
+  // chunk's).
+  absl::Status ReplayChunk(internal::StoreCore& c, int64_t first, int64_t last,
+                           std::string_view entries, uint32_t crc) {
+    if (crc != JournalChunkCrc(first, last, entries)) {
+      return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: journal entries ",
+                                              first, " to ", last,
+                                              " do not match their checksum"));
+    }
+    internal::JournalChunkReader r(entries);
+    int64_t seq = first;
+    internal::JournalEntry e;
+    for (; r.Next(&e); ++seq) {
+      if (seq > last) break;
+      if (absl::Status s = c.ReplayRow(seq, e.kind, e.body, e.result, e.outcome, std::nullopt);
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (!r.ok() || seq != last + 1) {
+      return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: journal entries ",
+                                              first, " to ", last, " do not decode"));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status LoadInTransaction(internal::StoreCore& c) {
@@ -169,6 +241,21 @@ struct SqliteStore::Impl final : internal::StoreBackend {
         return s;
       }
       std::string body;
+      {
+        // Its size first: the parts are appended without growing the
+        // buffer again (a snapshot is the shop's every byte).
+        Stmt size;
+        if (s = Prepare("SELECT sum(length(body)) FROM snapshot "
+                        "WHERE seq = (SELECT max(seq) FROM snapshot)",
+                        &size);
+            !s.ok()) {
+          return s;
+        }
+        if (sqlite3_step(size.get()) == SQLITE_ROW) {
+          const int64_t n = sqlite3_column_int64(size.get(), 0);
+          if (n > 0 && n <= (int64_t{1} << 40)) body.reserve(static_cast<size_t>(n));
+        }
+      }
       int64_t parts = 0, snapshot_seq = 0;
       int rc;
       while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
@@ -188,9 +275,9 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       }
     }
     {
+      // The journal after the snapshot: chunks of consecutive entries.
       Stmt st;
-      if (s = Prepare("SELECT seq, kind, body, result, outcome, crc FROM journal "
-                      "WHERE seq > ? ORDER BY seq",
+      if (s = Prepare("SELECT seq, last, entries, crc FROM journal WHERE last > ? ORDER BY seq",
                       &st);
           !s.ok()) {
         return s;
@@ -198,10 +285,9 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       sqlite3_bind_int64(st.get(), 1, c.loaded_snapshot_seq());
       int rc;
       while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        s = c.ReplayRow(sqlite3_column_int64(st.get(), 0), sqlite3_column_int(st.get(), 1),
-                        ColumnBlob(st.get(), 2), sqlite3_column_int(st.get(), 3),
-                        ColumnBlob(st.get(), 4),
-                        static_cast<uint32_t>(sqlite3_column_int64(st.get(), 5)));
+        s = ReplayChunk(c, sqlite3_column_int64(st.get(), 0), sqlite3_column_int64(st.get(), 1),
+                        ColumnBlob(st.get(), 2),
+                        static_cast<uint32_t>(sqlite3_column_int64(st.get(), 3)));
         if (!s.ok()) return s;
       }
       if (rc != SQLITE_DONE) return SqlError(rc, "reading the journal");
@@ -267,30 +353,50 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   }
 
   absl::Status WriteOps(const std::vector<StoreOp>& batch) {
-    Stmt journal, due_insert, due_delete, snap, drop_journal, drop_snaps;
+    Stmt due_insert, due_delete, snap, drop_journal, drop_snaps;
     absl::Status s;
+    // Journal entries go in chunks: consecutive entries of the commit, up
+    // to kChunkBytes, one row (a snapshot ends a chunk: the entries before
+    // it are dropped with their rows).
+    std::string& chunk = chunk_buffer;
+    chunk.clear();
+    int64_t chunk_first = 0, chunk_last = 0;
+    auto FlushChunk = [&]() -> absl::Status {
+      if (chunk.empty()) return absl::OkStatus();
+      if (!journal_insert.get()) {
+        if (absl::Status p = Prepare("INSERT INTO journal(seq, last, entries, crc) VALUES (?, ?, ?, ?)",
+                                     &journal_insert);
+            !p.ok()) {
+          return p;
+        }
+      }
+      sqlite3_stmt* st = journal_insert.get();
+      sqlite3_bind_int64(st, 1, chunk_first);
+      sqlite3_bind_int64(st, 2, chunk_last);
+      sqlite3_bind_blob(st, 3, chunk.data(), static_cast<int>(chunk.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(st, 4, JournalChunkCrc(chunk_first, chunk_last, chunk));
+      const int rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      chunk.clear();
+      if (rc != SQLITE_DONE) return SqlError(rc, "writing the journal");
+      return absl::OkStatus();
+    };
     for (const StoreOp& op : batch) {
       int rc = SQLITE_DONE;
+      if (op.type != StoreOp::kJournal) {
+        if (s = FlushChunk(); !s.ok()) return s;
+      }
       switch (op.type) {
         case StoreOp::kJournal:
-          if (!journal.get() &&
-              !(s = Prepare("INSERT INTO journal(seq, kind, body, result, outcome, crc) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
-                            &journal))
-                   .ok()) {
-            return s;
+          if (!chunk.empty() && op.key != chunk_last + 1) {
+            if (s = FlushChunk(); !s.ok()) return s;
           }
-          sqlite3_bind_int64(journal.get(), 1, op.key);
-          sqlite3_bind_int(journal.get(), 2, op.kind);
-          sqlite3_bind_blob(journal.get(), 3, op.body.data(), static_cast<int>(op.body.size()),
-                            SQLITE_STATIC);
-          sqlite3_bind_int(journal.get(), 4, op.result);
-          sqlite3_bind_blob(journal.get(), 5, op.outcome.data(),
-                            static_cast<int>(op.outcome.size()), SQLITE_STATIC);
-          sqlite3_bind_int64(journal.get(), 6,
-                             internal::JournalRowCrc(op.key, op.kind, op.body, op.result, op.outcome));
-          rc = sqlite3_step(journal.get());
-          sqlite3_reset(journal.get());
+          if (chunk.empty()) chunk_first = op.key;
+          internal::AppendJournalEntry(op, &chunk);
+          chunk_last = op.key;
+          if (chunk.size() >= kChunkBytes) {
+            if (s = FlushChunk(); !s.ok()) return s;
+          }
           break;
         case StoreOp::kDueInsert:
           if (!due_insert.get() &&
@@ -319,7 +425,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           if (!snap.get()) {
             if (!(s = Prepare("INSERT INTO snapshot(seq, part, body) VALUES (?, ?, ?)", &snap))
                      .ok() ||
-                !(s = Prepare("DELETE FROM journal WHERE seq <= ?", &drop_journal)).ok() ||
+                !(s = Prepare("DELETE FROM journal WHERE last <= ?", &drop_journal)).ok() ||
                 !(s = Prepare("DELETE FROM snapshot WHERE seq <= ?", &drop_snaps)).ok()) {
               return s;
             }
@@ -347,7 +453,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       }
       if (rc != SQLITE_DONE) return SqlError(rc, "writing");
     }
-    return absl::OkStatus();
+    return FlushChunk();
   }
 
   // ------------------------------------------------------------- opening
@@ -368,9 +474,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           "INSERT INTO meta VALUES ('kind', '",
           kStoreKind, "'), ('format', ", kFormat,
           ");"
-          "CREATE TABLE journal(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
-          "  body BLOB NOT NULL, result INTEGER NOT NULL, outcome BLOB NOT NULL, "
-          "  crc INTEGER NOT NULL);"
+          "CREATE TABLE journal(seq INTEGER PRIMARY KEY, last INTEGER NOT NULL, "
+          "  entries BLOB NOT NULL, crc INTEGER NOT NULL);"
           "CREATE TABLE snapshot(seq INTEGER NOT NULL, part INTEGER NOT NULL, "
           "  body BLOB NOT NULL, PRIMARY KEY (seq, part)) WITHOUT ROWID;"
           "CREATE TABLE due(id INTEGER PRIMARY KEY AUTOINCREMENT, item BLOB NOT NULL, "
@@ -466,6 +571,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     core_options.snapshot_every = options.snapshot_every;
     core_options.max_items_kept = options.max_items_kept;
     core_options.name = absl::StrCat("store ", path);
+    core_options.journal_event_ids = false;  // the journal is read in order, never by id
     core = std::make_unique<internal::StoreCore>(std::move(core_options), this);
     if (options.read_only) {
       core->RefuseWrites(

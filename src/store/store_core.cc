@@ -30,15 +30,20 @@ int ResultOf(const absl::StatusOr<Outcome>& out) {
 
 // The stored form of an outcome, or of the engine's error for a rejected
 // event: compared byte for byte when the journal is applied again.
-std::string EncodeResult(const absl::StatusOr<Outcome>& out) {
-  std::string bytes;
-  ByteWriter w(&bytes);
+void EncodeResultTo(const absl::StatusOr<Outcome>& out, std::string* bytes) {
+  bytes->clear();
+  ByteWriter w(bytes);
   if (out.ok()) {
     EncodeOutcome(*out, w);
   } else {
     w.Varint(static_cast<uint64_t>(out.status().code()));
     w.String(FromAbsl(out.status().message()));
   }
+}
+
+std::string EncodeResult(const absl::StatusOr<Outcome>& out) {
+  std::string bytes;
+  EncodeResultTo(out, &bytes);
   return bytes;
 }
 
@@ -119,12 +124,54 @@ uint32_t JournalRowCrc(int64_t seq, int kind, std::string_view body, int result,
   return Chain(Chain(Chain(crc32_z(0, Z_NULL, 0), head), body), outcome);
 }
 
+void AppendJournalEntry(const StoreOp& op, std::string* chunk) {
+  ByteWriter w(chunk);
+  w.Varint(static_cast<uint64_t>(op.kind));
+  w.Varint(static_cast<uint64_t>(op.result));
+  w.String(op.body);
+  w.String(op.outcome);
+}
+
+bool JournalChunkReader::Varint(uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (rest_.empty()) return ok_ = false;
+    const auto b = static_cast<uint8_t>(rest_.front());
+    rest_.remove_prefix(1);
+    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) return true;
+  }
+  return ok_ = false;
+}
+
+bool JournalChunkReader::Bytes(std::string_view* v) {
+  uint64_t n = 0;
+  if (!Varint(&n)) return false;
+  if (n > rest_.size()) return ok_ = false;
+  *v = rest_.substr(0, static_cast<size_t>(n));
+  rest_.remove_prefix(static_cast<size_t>(n));
+  return true;
+}
+
+bool JournalChunkReader::Next(JournalEntry* e) {
+  if (!ok_ || rest_.empty()) return false;
+  uint64_t kind = 0, result = 0;
+  if (!Varint(&kind) || !Varint(&result) || !Bytes(&e->body) || !Bytes(&e->outcome)) {
+    return ok_ = false;
+  }
+  if (kind > 16 || result > 16) return ok_ = false;
+  e->kind = static_cast<int>(kind);
+  e->result = static_cast<int>(result);
+  return true;
+}
+
 uint32_t DueRowCrc(int64_t id, std::string_view item) {
-  std::string buf;
-  ByteWriter w(&buf);
+  // The CRC of Signed(id) and String(item), the item not copied.
+  std::string head;
+  ByteWriter w(&head);
   w.Signed(id);
-  w.String(item);
-  return Crc32(buf);
+  w.Varint(item.size());
+  return Chain(Chain(crc32_z(0, Z_NULL, 0), head), item);
 }
 
 StoreCore::StoreCore(StoreCoreOptions options, StoreBackend* backend)
@@ -186,14 +233,22 @@ absl::Status StoreCore::LoadSnapshot(std::string_view body, int64_t seq) {
   }
   ByteReader r(body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size()));
   uint64_t format = 0;
-  std::string shop_bytes;
   if (!r.Varint(&format)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
   if (format != kSnapshotFormat) {
     return absl::FailedPreconditionError(
         absl::StrCat(options_.name, ": snapshot ", seq, " has format ", format,
                      "; this build of kefu reads format ", kSnapshotFormat));
   }
-  if (!r.String(&shop_bytes)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
+  // The saved shop, read in place (it is most of the body).
+  const std::string_view inner =
+      body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size());
+  uint64_t shop_size = 0;
+  if (!r.Varint(&shop_size)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
+  if (shop_size > r.remaining()) {
+    return absl::DataLossError(absl::StrCat(where, ": its saved shop is truncated"));
+  }
+  const std::string_view shop_bytes = inner.substr(r.offset(), static_cast<size_t>(shop_size));
+  r = ByteReader(inner.substr(r.offset() + static_cast<size_t>(shop_size)));
   ShopOptions shop_options = options_.shop;
   shop_options.max_findings_per_agent = options_.max_items_kept;
   absl::StatusOr<std::unique_ptr<Shop>> s = Shop::Load(shop_bytes, std::move(shop_options));
@@ -224,9 +279,10 @@ std::string StoreCore::EncodeSnapshot() const {
 
 absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, int result,
                                   std::string_view stored, std::optional<uint32_t> crc) {
-  const std::string where = absl::StrCat(options_.name, " is corrupted: journal entry ", seq);
+  // (Made only for an error: this runs for every entry on opening.)
+  auto where = [&] { return absl::StrCat(options_.name, " is corrupted: journal entry ", seq); };
   if (crc && *crc != JournalRowCrc(seq, kind, body, result, stored)) {
-    return absl::DataLossError(absl::StrCat(where, " does not match its checksum"));
+    return absl::DataLossError(absl::StrCat(where(), " does not match its checksum"));
   }
   if (seq != last_seq_ + 1) {
     return absl::DataLossError(absl::StrCat(options_.name, " is corrupted: journal entry ",
@@ -242,17 +298,17 @@ absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, 
     ByteReader r(body);
     Timestamp t;
     if (!r.Time(&t) || !r.at_end() || result != kRowTick) {
-      return absl::DataLossError(absl::StrCat(where, ": not a tick"));
+      return absl::DataLossError(absl::StrCat(where(), ": not a tick"));
     }
     builder_->CollectDue(t);
     return absl::OkStatus();
   }
-  if (kind != kEventRow) return absl::DataLossError(absl::StrCat(where, ": unknown kind"));
+  if (kind != kEventRow) return absl::DataLossError(absl::StrCat(where(), ": unknown kind"));
   ShopEvent event;
   ByteReader er(body);
   if (!DecodeEvent(er, &event) || !er.at_end()) {
     return absl::DataLossError(
-        absl::StrCat(where, ": ", er.ok() ? "bytes after the event" : er.error()));
+        absl::StrCat(where(), ": ", er.ok() ? "bytes after the event" : er.error()));
   }
   ++report_->lines;
   // The stored outcome names the pack that judged the event (it may have
@@ -271,13 +327,17 @@ absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, 
   }
   internal::ScopedPolicyLabel label(revision);
   absl::StatusOr<Outcome> out = builder_->Feed(event, seq);
-  if (ResultOf(out) != result || EncodeResult(out) != stored) {
-    return absl::DataLossError(absl::StrCat(
-        options_.name, ": journal entry ", seq, " (event ", MetaOf(event).id,
-        ") decides otherwise than when it was stored: the store was written with other "
-        "options (policies, calendar) or by another version of kefu, or is corrupted"));
-  }
+  if (ResultOf(out) != result) return Otherwise(seq, event);
+  EncodeResultTo(out, &replay_scratch_);
+  if (replay_scratch_ != stored) return Otherwise(seq, event);
   return absl::OkStatus();
+}
+
+absl::Status StoreCore::Otherwise(int64_t seq, const ShopEvent& event) const {
+  return absl::DataLossError(absl::StrCat(
+      options_.name, ": journal entry ", seq, " (event ", MetaOf(event).id,
+      ") decides otherwise than when it was stored: the store was written with other "
+      "options (policies, calendar) or by another version of kefu, or is corrupted"));
 }
 
 absl::Status StoreCore::AddDue(int64_t id, std::string_view bytes, std::optional<uint32_t> crc) {
@@ -419,7 +479,7 @@ absl::StatusOr<std::vector<StoredResult>> StoreCore::ApplyBatch(absl::Span<const
       EncodeEvent(event, w);
     }
     op.outcome = EncodeResult(out);
-    op.event_id = MetaOf(event).id;
+    if (options_.journal_event_ids) op.event_id = MetaOf(event).id;
     Stage(std::move(op));
     results.push_back(StoredResult{std::move(out), seq});
     MaybeSnapshot();

@@ -61,6 +61,35 @@ uint32_t JournalRowCrc(int64_t seq, int kind, std::string_view body, int result,
                        std::string_view outcome);
 uint32_t DueRowCrc(int64_t id, std::string_view item);
 
+struct StoreOp;
+
+// A journal entry in a chunk (a store that keeps consecutive entries in one
+// row, as SQLite's does): varint kind, varint result, the body and the
+// outcome as length-prefixed bytes. The entry's seq is its place in the
+// chunk.
+struct JournalEntry {
+  int kind = 0;
+  int result = 0;
+  std::string_view body;
+  std::string_view outcome;
+};
+// Appends `op` (a kJournal op) to `chunk`.
+void AppendJournalEntry(const StoreOp& op, std::string* chunk);
+// Reads a chunk's entries in order; the views point into the chunk.
+class JournalChunkReader {
+ public:
+  explicit JournalChunkReader(std::string_view chunk) : rest_(chunk) {}
+  // The next entry; false at the end or on malformed bytes (then !ok()).
+  bool Next(JournalEntry* e);
+  bool ok() const { return ok_; }
+
+ private:
+  bool Varint(uint64_t* v);
+  bool Bytes(std::string_view* v);
+  std::string_view rest_;
+  bool ok_ = true;
+};
+
 // One row of a commit.
 struct StoreOp {
   enum Type {
@@ -108,6 +137,9 @@ struct StoreCoreOptions {
   // pending_due). A store whose due rows others delete (PostgreSQL's
   // consumers) reads them from its database instead.
   bool track_due = true;
+  // Fill StoreOp::event_id on journal rows (a store that indexes events by
+  // id, as PostgreSQL's kefu_event table does).
+  bool journal_event_ids = true;
   // Names the store in messages ("store shop.db", "shop S in ...").
   std::string name;
 };
@@ -175,6 +207,8 @@ class StoreCore {
   void CommitStaged(std::unique_lock<std::mutex>& lock);
   void Fail(absl::Status s);
   absl::Status StageTick(Timestamp now);
+  // Journal entry `seq` decides otherwise than when it was stored.
+  absl::Status Otherwise(int64_t seq, const ShopEvent& event) const;
 
   StoreCoreOptions options_;
   ReplayOptions replay_options_;
@@ -191,6 +225,7 @@ class StoreCore {
   std::map<std::pair<Timestamp, int64_t>, DueItem> pending_due_;  // by (at, id)
   absl::flat_hash_map<int64_t, Timestamp> due_at_;                // id -> at
   bool replaying_ = false;  // loading: the items taken are durable already
+  std::string replay_scratch_;  // loading: an outcome encoded again
 
   // The commit pipeline. Ops are numbered in the order staged.
   std::vector<StoreOp> staged_;

@@ -30,6 +30,7 @@ namespace {
 using test::SampleEvents;
 using test::TempStorePath;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 SqliteStoreOptions Options(int64_t snapshot_every = 100000) {
   SqliteStoreOptions o;
@@ -293,10 +294,39 @@ TEST(SqliteStore, AFileThatIsNotAStoreIsRefused) {
 TEST(SqliteStore, ANewerFormatIsRefusedNamingBoth) {
   const std::string path = TempStorePath("newer");
   { ASSERT_NE(OpenOk(path, Options()), nullptr); }
-  ExecSql(path, "UPDATE meta SET value = 2 WHERE key = 'format'");
+  ExecSql(path, "UPDATE meta SET value = 3 WHERE key = 'format'");
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(s.status().message(), HasSubstr("has format 2; this build of kefu reads format 1"));
+  EXPECT_THAT(s.status().message(), HasSubstr("has format 3; this build of kefu reads format 2"));
+  EXPECT_THAT(s.status().message(), HasSubstr("newer kefu"));
+}
+
+// A store of format 1 (a journal row per entry, before entries went in
+// chunks): a clear message naming both formats, not an SQL error about a
+// missing column; the file is left as it was.
+TEST(SqliteStore, AnOlderFormatIsRefusedNamingBoth) {
+  const std::string path = TempStorePath("older");
+  {
+    auto store = OpenOk(path, Options());
+    ASSERT_TRUE(store->ApplyBatch(SampleEvents(15, 2)).ok());
+  }
+  // Format 1's tables, as that kefu made them.
+  ExecSql(path,
+          "DROP TABLE journal;"
+          "CREATE TABLE journal(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, "
+          "  body BLOB NOT NULL, result INTEGER NOT NULL, outcome BLOB NOT NULL, "
+          "  crc INTEGER NOT NULL);"
+          "UPDATE meta SET value = 1 WHERE key = 'format'");
+  for (bool read_only : {false, true}) {
+    SqliteStoreOptions options = Options();
+    options.read_only = read_only;
+    absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, options);
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(s.status().message(),
+                HasSubstr("has format 1; this build of kefu reads format 2 (it was written by "
+                          "an older kefu"));
+    EXPECT_THAT(s.status().message(), Not(HasSubstr("no such column")));
+  }
 }
 
 TEST(SqliteStore, OneWriterAtATime) {
@@ -321,14 +351,19 @@ TEST(SqliteStore, OneWriterAtATime) {
 TEST(SqliteStore, AnAlteredJournalRowIsDataLoss) {
   const std::vector<ShopEvent> events = SampleEvents(13, 3);
   const std::string path = TempStorePath("altered");
-  { ASSERT_TRUE(OpenOk(path, Options())->ApplyBatch(events).ok()); }
-  ExecSql(path, "UPDATE journal SET body = replace(body, 'T', 'X') WHERE seq = 5");
+  // One commit (and so one journal row) per event.
+  auto apply_each = [&](const std::string& p) {
+    auto store = OpenOk(p, Options());
+    for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
+  };
+  apply_each(path);
+  ExecSql(path, "UPDATE journal SET entries = replace(entries, 'T', 'X') WHERE seq = 5");
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(s.status().message(), HasSubstr("journal entry 5"));
+  EXPECT_THAT(s.status().message(), HasSubstr("journal entries 5 to 5 do not match"));
 
   const std::string gap = TempStorePath("gap");
-  { ASSERT_TRUE(OpenOk(gap, Options())->ApplyBatch(events).ok()); }
+  apply_each(gap);
   ExecSql(gap, "DELETE FROM journal WHERE seq = 4");
   s = SqliteStore::Open(gap, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);

@@ -55,14 +55,16 @@ struct SqliteStoreOptions {
 class KEFU_EXPORT SqliteStore final : public ReportingStore {
  public:
   // The format this build writes and reads (the meta table's "format").
-  static constexpr int kFormat = 1;
+  static constexpr int kFormat = 2;
 
   // Opens the store at `path`, creating it when absent (unless read_only:
   // kNotFound), then loads its newest snapshot and applies the journal
   // after it. Errors, with no store made:
   //   kInvalidArgument: not a kefu store (another SQLite database, an empty
   //     file, something else), or invalid options;
-  //   kFailedPrecondition: written by a newer kefu (a format above kFormat);
+  //   kFailedPrecondition: written by another version of kefu (a format
+  //     other than kFormat: a newer one, or an older one this build no
+  //     longer reads, the message naming both);
   //     another process (or another SqliteStore) has it open for writing;
   //   kDataLoss: truncated or corrupted (SQLite's own checks, a checksum of
   //     a snapshot or journal row that does not match, a journal entry whose

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -217,8 +218,9 @@ class SharedDefects final : public ProductTestQuery, public DefectLedger {
 // shard under its own lock (taken after an entity shard's, never before).
 //
 // The index holds a shop's every event id, so it keeps each as a 128-bit
-// fingerprint (two independent 64-bit hashes of the id) with its owner:
-// 32 bytes a slot, nothing allocated per id, instead of the id's string
+// fingerprint (two independent 64-bit hashes of the id) with its owner
+// packed in one word (the key's address, its kind in the low bits): 24
+// bytes a slot, nothing allocated per id, instead of the id's string
 // (which holds a heap copy for an id over 15 bytes). Two ids of one shop
 // share a fingerprint with a probability of about n^2 / 2^129 (1e-20 for
 // a billion ids); the entity's own log, which compares whole ids, decides
@@ -237,9 +239,9 @@ class EventIdIndex {
     const Fingerprint f = FingerprintOf(id);
     Shard& s = shards_[f.lo % kShards];
     std::lock_guard lock(s.mu);
-    auto [it, inserted] = s.owners.try_emplace(f, owner);
+    auto [it, inserted] = s.owners.try_emplace(f, Pack(owner));
     if (inserted) return std::nullopt;
-    return it->second;
+    return Unpack(it->second);
   }
   // Loading: the ids of the entities restored, claimed at once (each shard
   // sized once for them, instead of growing by rehashing).
@@ -278,6 +280,16 @@ class EventIdIndex {
 
  private:
   static constexpr size_t kShards = 64;
+  // An owner in one word: the key's address, whose low bits are zero
+  // (std::string's alignment), holds the kind in them.
+  static_assert(alignof(std::string) >= 4 && static_cast<int>(EntityKind::kReply) < 4);
+  static uintptr_t Pack(Owner o) {
+    return reinterpret_cast<uintptr_t>(o.key) | static_cast<uintptr_t>(o.kind);
+  }
+  static Owner Unpack(uintptr_t bits) {
+    return Owner{static_cast<EntityKind>(bits & 3),
+                 reinterpret_cast<const std::string*>(bits & ~uintptr_t{3})};
+  }
   struct Fingerprint {
     uint64_t lo = 0;
     uint64_t hi = 0;
@@ -305,7 +317,7 @@ class EventIdIndex {
   }
   struct Shard {
     mutable std::mutex mu;
-    absl::flat_hash_map<Fingerprint, Owner, FingerprintHash> owners;
+    absl::flat_hash_map<Fingerprint, uintptr_t, FingerprintHash> owners;  // Pack()ed owners
   };
   std::array<Shard, kShards> shards_;
 

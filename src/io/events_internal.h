@@ -11,6 +11,7 @@
 #define KEFU_IO_EVENTS_INTERNAL_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,12 @@ KEFU_EXPORT bool ParseEventFast(std::string_view line, ShopEvent* event);
 // and NUL-byte checks, same messages).
 KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
                                                           int64_t line_number = 0);
+
+// Which of simdjson's kernels ParseEventFast runs, e.g. "stage 1: icelake,
+// walk: fallback": stage 1 (the structural index) is chosen at run time
+// for the CPU by the simdjson library; the On-Demand walk is compiled into
+// kefu for the CPU flags of its build (none: the portable "fallback").
+KEFU_EXPORT std::string SimdjsonKernels();
 
 }  // namespace kefu::internal
 

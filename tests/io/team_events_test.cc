@@ -112,7 +112,9 @@ TEST(TeamThroughTheShop, TheSeedsCarryFromJsonOrders) {
   EXPECT_EQ(done.actions[0].assignee, "team");
   for (const std::vector<Outcome>& day : week_outs) {
     for (size_t i = 0; i < day.size(); ++i) {
-      if (&day != &week_outs[0] || i != 93) EXPECT_FALSE(HasRule(day[i], "KPI-DAY-DONE"));
+      if (&day != &week_outs[0] || i != 93) {
+        EXPECT_FALSE(HasRule(day[i], "KPI-DAY-DONE"));
+      }
     }
   }
   {

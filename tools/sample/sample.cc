@@ -494,11 +494,12 @@ class Generator {
   }
 
   // The buyer's message the reply at `t` answers: most within the
-  // platforms' 3 minutes, one in six later (up to 12 minutes). From their
+  // platforms' 3 minutes, one in twelve later (up to 12 minutes), so that
+  // some agents' days fall below the 90% target. From their
   // own stream and with their own ids ("ASK..."), so that adding them left
   // the rest of the week as it was.
   void AskFirst(int64_t t, uint32_t buyer) {
-    const int64_t waited = buyer_rng_.Chance(1, 6) ? buyer_rng_.Range(3 * kMinute + 1, 12 * kMinute)
+    const int64_t waited = buyer_rng_.Chance(1, 12) ? buyer_rng_.Range(3 * kMinute + 1, 12 * kMinute)
                                                    : buyer_rng_.Range(5, 170);
     const uint8_t text = static_cast<uint8_t>(buyer_rng_.Below(kBuyerAskCount));
     if (t - waited < 0) return;

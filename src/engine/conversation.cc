@@ -139,6 +139,10 @@ struct Ctx {
     call.figures = std::move(figures);
     out.actions.push_back(std::move(call));
   }
+
+  // A buyer's message: recorded in the conversation's log, nothing to judge
+  // (the team ledger times the answer).
+  void Do(conversation_fsm::a::Listen, const BuyerMessaged&) {}
 };
 
 using Sm = conversation_fsm::ConversationSm<Ctx>;
@@ -151,6 +155,7 @@ absl::Status Validate(const ReplyEvent& event) {
     }
     return absl::OkStatus();
   }
+  if (std::holds_alternative<BuyerMessaged>(event)) return absl::OkStatus();
   const auto& wrong = std::get<WrongAnswerFound>(event);
   if (wrong.meta.agent.empty() || wrong.wrong.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

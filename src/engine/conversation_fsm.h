@@ -1,7 +1,7 @@
 // conversation_fsm.h: a buyer's conversation as a Boost.MSM functor
 // front-end. Private to src/engine/conversation.cc.
 //
-// Two states: "new" until the first reply event, then "open". Every event is
+// Two states: "new" until the first event, then "open". Every event is
 // taken in both; the context does the work (conversation.cc):
 //   void Ctx::Do(ActionTag, const Event&)   commits, never fails
 // Persisted conversations store state names (kName).
@@ -38,6 +38,9 @@ struct Post {
 struct CallBack {
   static constexpr std::string_view kName = "ask for a call back";
 };
+struct Listen {
+  static constexpr std::string_view kName = "note the buyer's message";
+};
 }  // namespace a
 
 template <class Ctx>
@@ -51,8 +54,10 @@ struct ConversationDef : msm_support::MachineDef<ConversationDef<Ctx>, Ctx> {
     //   source     event             target     action          guard
     Row<st::New,  ReplyPosted,      st::Open,  A<a::Post>,     none>,
     Row<st::New,  WrongAnswerFound, st::Open,  A<a::CallBack>, none>,
+    Row<st::New,  BuyerMessaged,    st::Open,  A<a::Listen>,   none>,
     Row<st::Open, ReplyPosted,      none,      A<a::Post>,     none>,
-    Row<st::Open, WrongAnswerFound, none,      A<a::CallBack>, none>
+    Row<st::Open, WrongAnswerFound, none,      A<a::CallBack>, none>,
+    Row<st::Open, BuyerMessaged,    none,      A<a::Listen>,   none>
   > {};
   // clang-format on
 };

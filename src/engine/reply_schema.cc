@@ -18,11 +18,15 @@ const KindSchema& ReplyEventSchema() {
               MakeField<&WrongAnswerFound::answered_by>("answered_by", kDefault),
               MakeField<&WrongAnswerFound::customer>("customer", kDefault),
           }),
+          MakeType<ReplyEvent, BuyerMessaged>({
+              MakeField<&BuyerMessaged::buyer>("buyer", kDefault),
+              MakeField<&BuyerMessaged::text>("text", kDefault),
+          }),
       }};
   return *schema;
 }
 
-static_assert(std::variant_size_v<ReplyEvent> == 2);
+static_assert(std::variant_size_v<ReplyEvent> == 3);
 
 const Schema& ConversationDataSchema() {
   static const Schema* const schema = new Schema(MakeSchema({

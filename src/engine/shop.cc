@@ -447,6 +447,10 @@ struct Shop::Impl {
   mutable std::mutex replies_mu;
   std::map<std::string, AgentReplies, std::less<>> replies;
 
+  // The team's numbers, fed every applied event after its entity's lock.
+  mutable std::mutex team_mu;
+  TeamLedger team;
+
   explicit Impl(ShopOptions opts, std::shared_ptr<const Rules> r)
       : options(std::move(opts)),
         rules(std::move(r)),
@@ -746,8 +750,15 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
   }
   absl::StatusOr<std::shared_ptr<const Impl::Rules>> rules = Impl::MakeRules(options);
   if (!rules.ok()) return rules.status();
-  return std::unique_ptr<Shop>(
-      new Shop(std::make_unique<Impl>(std::move(options), *std::move(rules))));
+  TeamLedger::Options team_options = options.team;
+  team_options.calendar = *(*rules)->calendar;
+  absl::StatusOr<TeamLedger> team = TeamLedger::Create(std::move(team_options));
+  if (!team.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("shop: team: ", team.status().message()));
+  }
+  auto impl = std::make_unique<Impl>(std::move(options), *std::move(rules));
+  impl->team = *std::move(team);
+  return std::unique_ptr<Shop>(new Shop(std::move(impl)));
 }
 
 absl::Status Shop::ReplacePolicies(const ShopOptions& options) {
@@ -775,17 +786,38 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
   // One set of rules for the whole event (see Impl::Rules).
   std::shared_lock rules_lock(impl_->rules_mu);
   const Impl::Rules& r = *impl_->rules;
+  absl::StatusOr<Outcome> out = absl::InternalError("shop: unknown entity kind");
   switch (event.kind()) {
     case EntityKind::kOrder:
-      return impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event), r);
+      out = impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event), r);
+      break;
     case EntityKind::kTicket:
-      return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event), r);
+      out = impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event), r);
+      break;
     case EntityKind::kReview:
-      return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event), r);
+      out = impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event), r);
+      break;
     case EntityKind::kReply:
-      return impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
+      out = impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
+      break;
   }
-  return absl::InternalError("shop: unknown entity kind");
+  if (out.ok() && !out->audit.duplicate) {
+    Ruling team;
+    {
+      std::lock_guard lock(impl_->team_mu);
+      team = impl_->team.Observe(event, *out);  // refusals count nothing but their cases
+    }
+    // KPI-MONTH / KPI-CARRY when an order opens a month or a week, and
+    // KPI-DAY-DONE's announcement: the event's answer carries them (not the
+    // entity's log: a redelivered copy does not announce again).
+    if (!team.decisions.empty() || !team.actions.empty()) out->Add(std::move(team));
+  }
+  return out;
+}
+
+TeamLedger Shop::Team() const {
+  std::lock_guard lock(impl_->team_mu);
+  return impl_->team;
 }
 
 std::vector<DueItem> Shop::Due(Timestamp now) {
@@ -942,6 +974,8 @@ const BusinessCalendar& Shop::calendar() const {
 //   the defect counts: products, each with its tickets;
 //   the reply record: agents, each with its counts and findings;
 //   the deadline queue: per shard, its entries (DeadlineQueue::Export);
+//   the team ledger (TeamLedger::SaveState) as one string; a shop saved
+//   before the ledger was saved ends before it and loads with an empty one;
 // and last the CRC-32 of every byte before it (fixed32).
 
 namespace {
@@ -1038,6 +1072,7 @@ std::string Shop::Save() const {
   locks.reserve(impl.shards.size());
   for (const Impl::Shard& s : impl.shards) locks.emplace_back(s.mu);
   std::lock_guard replies_lock(impl.replies_mu);
+  std::lock_guard team_lock(impl.team_mu);
 
   std::string out(kSaveMark);
   ByteWriter w(&out);
@@ -1076,6 +1111,7 @@ std::string Shop::Save() const {
     w.Varint(entries.size());
     for (const QueueEntry& e : entries) internal::EncodeQueueEntry(e, w);
   }
+  w.String(impl.team.SaveState());
   w.Fixed32(internal::Crc32(out));
   return out;
 }
@@ -1216,6 +1252,13 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
                             ? static_cast<size_t>(s)
                             : StableHash(e.entity_kind, e.entity) % impl.shards.size();
       queues[to].push_back(std::move(e));
+    }
+  }
+  if (!r.at_end()) {
+    std::string team;
+    if (!r.String(&team)) return fail();
+    if (absl::Status st = impl.team.LoadState(team); !st.ok()) {
+      return Corrupted(internal::FromAbsl(st.message()));
     }
   }
   if (!r.at_end()) return Corrupted(absl::StrCat(r.remaining(), " bytes after the end"));

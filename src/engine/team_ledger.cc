@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/codec.h"
 #include "kefu/engine/conversation.h"
 #include "kefu/machines/order.h"
 #include "kefu/machines/ticket.h"
@@ -111,6 +112,7 @@ struct TeamLedger::Impl {
   std::vector<TeamReport> reports;
 
   // ---- shifts
+  std::vector<std::pair<Timestamp, Decision>> findings;  // SH-HANDOVER, SH-COVERAGE
   struct Stretch {
     std::string agent;
     std::string channel;
@@ -358,7 +360,9 @@ absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(
   const Duration arrived = at - m.options.calendar.StartOfDay(day);
   m.Open(agent, channels, at);
   m.on_shift.emplace(std::string(agent), Impl::OnShift{std::move(channels), false});
-  return m.options.shifts.Arrival(*t, arrived);
+  std::optional<Decision> late = m.options.shifts.Arrival(*t, arrived);
+  if (late.has_value()) m.findings.emplace_back(at, *late);
+  return late;
 }
 
 void TeamLedger::ShiftEnded(std::string_view agent, Timestamp at) {
@@ -380,7 +384,9 @@ std::optional<Decision> TeamLedger::SeatLeft(std::string_view agent, Timestamp a
     if (!channels.empty()) channels += "、";
     channels += c;
   }
-  return impl_->options.shifts.LeftWithoutHandover(agent, channels);
+  Decision d = impl_->options.shifts.LeftWithoutHandover(agent, channels);
+  impl_->findings.emplace_back(at, d);
+  return d;
 }
 
 void TeamLedger::SeatReturned(std::string_view agent, Timestamp at) {
@@ -423,6 +429,8 @@ absl::StatusOr<TeamLedger> TeamLedger::Create(Options options) {
   impl->options = std::move(options);
   return TeamLedger(std::move(impl));
 }
+
+const TeamLedger::Options& TeamLedger::options() const { return impl_->options; }
 
 TeamLedger::TeamLedger() : impl_(std::make_unique<Impl>()) {}
 TeamLedger::TeamLedger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -476,6 +484,8 @@ Ruling TeamLedger::Observe(const ShopEvent& event, const Outcome& outcome) {
   if (const ReplyEvent* r = std::get_if<ReplyEvent>(&event.event)) {
     if (const ReplyPosted* posted = std::get_if<ReplyPosted>(r)) {
       AgentReplied(event.key, posted->meta.agent, posted->meta.at);
+    } else if (const kefu::BuyerMessaged* asked = std::get_if<kefu::BuyerMessaged>(r)) {
+      BuyerMessaged(event.key, asked->buyer.empty() ? event.key : asked->buyer, asked->meta.at);
     }
   }
   return {};
@@ -587,6 +597,414 @@ std::vector<std::string> TeamLedger::Agents() const {
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::vector<WeekTargets> TeamLedger::Weeks() const {
+  std::vector<WeekTargets> out;
+  for (const auto& [monday, w] : impl_->weeks) out.push_back(w);
+  return out;
+}
+
+std::vector<std::pair<absl::CivilMonth, TargetPolicy::Month>> TeamLedger::Months() const {
+  std::vector<std::pair<absl::CivilMonth, TargetPolicy::Month>> out;
+  for (const auto& [month, m] : impl_->months) {
+    if (m.has_target) out.emplace_back(month, m.target);
+  }
+  return out;
+}
+
+bool TeamLedger::DayDoneAnnounced(LocalDay day) const {
+  auto it = impl_->days.find(day);
+  return it != impl_->days.end() && it->second.announced;
+}
+
+std::vector<LocalDay> TeamLedger::Days() const {
+  const Impl& m = *impl_;
+  std::vector<LocalDay> out;
+  for (const auto& [day, d] : m.days) out.push_back(day);
+  for (const auto& [day, stats] : m.shop_days) out.push_back(day);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<LocalDay> TeamLedger::StaffedDays() const {
+  const Impl& m = *impl_;
+  std::vector<LocalDay> out;
+  for (const Impl::Stretch& st : m.stretches) {
+    const LocalDay from = m.options.calendar.DayOf(st.from);
+    // An open stretch counts for the day it began only.
+    const LocalDay to = st.to == absl::InfiniteFuture() ? from : m.options.calendar.DayOf(st.to);
+    for (LocalDay d = from; d <= to && d - from <= 31; ++d) out.push_back(d);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::pair<std::string, LocalDay>> TeamLedger::AgentDays() const {
+  std::vector<std::pair<std::string, LocalDay>> out;
+  for (const auto& [key, stats] : impl_->agent_days) out.push_back(key);
+  return out;
+}
+
+std::vector<ScoreCard> TeamLedger::Cards() const {
+  std::vector<ScoreCard> out;
+  for (const auto& [key, card] : impl_->cards) out.push_back(Card(key.first, key.second));
+  return out;
+}
+
+std::vector<std::pair<Timestamp, Decision>> TeamLedger::ShiftFindings() const {
+  return impl_->findings;
+}
+
+// ------------------------------------------------------------------ saving
+//
+// The saved form, in kefu's binary encoding (core/codec.h): a format
+// number, then each part of Impl in the order below. Days are counted from
+// 1970-01-01, months from year 0; hash maps are written sorted by key.
+
+namespace {
+
+constexpr uint64_t kLedgerFormat = 1;
+const LocalDay kEpochDay(1970, 1, 1);
+
+using internal::ByteReader;
+using internal::ByteWriter;
+
+void PutDay(ByteWriter& w, LocalDay d) { w.Signed(d - kEpochDay); }
+bool GetDay(ByteReader& r, LocalDay* d) {
+  int64_t n = 0;
+  if (!r.Signed(&n)) return false;
+  if (n < -1000000 || n > 1000000) return r.Fail("a day out of range");
+  *d = kEpochDay + n;
+  return true;
+}
+void PutMonth(ByteWriter& w, absl::CivilMonth m) { w.Signed(m.year() * 12 + (m.month() - 1)); }
+bool GetMonth(ByteReader& r, absl::CivilMonth* m) {
+  int64_t n = 0;
+  if (!r.Signed(&n)) return false;
+  if (n < 0 || n > 12 * 10000) return r.Fail("a month out of range");
+  *m = absl::CivilMonth(n / 12, static_cast<int>(n % 12) + 1);
+  return true;
+}
+void PutDuration(ByteWriter& w, Duration d) { w.Signed(absl::ToInt64Nanoseconds(d)); }
+bool GetDuration(ByteReader& r, Duration* d) {
+  int64_t n = 0;
+  if (!r.Signed(&n)) return false;
+  *d = absl::Nanoseconds(n);
+  return true;
+}
+void PutStats(ByteWriter& w, const ResponseStats& s) {
+  for (int64_t n : {s.rounds, s.answered, s.counted, s.in_time}) w.Signed(n);
+  PutDuration(w, s.total_first_response);
+}
+bool GetStats(ByteReader& r, ResponseStats* s) {
+  for (int64_t* n : {&s->rounds, &s->answered, &s->counted, &s->in_time}) {
+    if (!r.Signed(n)) return false;
+  }
+  return GetDuration(r, &s->total_first_response);
+}
+void PutOptionalInt(ByteWriter& w, const std::optional<int>& v) {
+  w.Bool(v.has_value());
+  if (v) w.Signed(*v);
+}
+bool GetOptionalInt(ByteReader& r, std::optional<int>* v) {
+  bool has = false;
+  if (!r.Bool(&has)) return false;
+  if (!has) {
+    v->reset();
+    return true;
+  }
+  int64_t n = 0;
+  if (!r.Signed(&n)) return false;
+  *v = static_cast<int>(n);
+  return true;
+}
+template <class Map>
+std::vector<const typename Map::value_type*> SortedByKey(const Map& m) {
+  std::vector<const typename Map::value_type*> out;
+  for (const auto& entry : m) out.push_back(&entry);
+  std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  return out;
+}
+
+}  // namespace
+
+std::string TeamLedger::SaveState() const {
+  const Impl& m = *impl_;
+  std::string out;
+  ByteWriter w(&out);
+  w.Varint(kLedgerFormat);
+  w.Varint(m.months.size());
+  for (const auto& [month, st] : m.months) {
+    PutMonth(w, month);
+    w.Bool(st.has_target);
+    for (int64_t n : {st.target.base, st.target.stretch, st.target.daily, st.target.weekly, st.done}) {
+      w.Signed(n);
+    }
+    w.Bool(st.complete);
+  }
+  w.Varint(m.weeks.size());
+  for (const auto& [monday, wk] : m.weeks) {
+    PutDay(w, monday);
+    w.Bool(wk.has_quota);
+    for (int64_t n : {wk.quota.quota, wk.quota.daily, wk.quota.carried, wk.done}) w.Signed(n);
+  }
+  w.Varint(m.days.size());
+  for (const auto& [day, d] : m.days) {
+    PutDay(w, day);
+    w.Signed(d.done);
+    w.Bool(d.announced);
+  }
+  const auto order_days = SortedByKey(m.order_days);
+  w.Varint(order_days.size());
+  for (const auto* e : order_days) {
+    w.String(e->first);
+    PutDay(w, e->second);
+  }
+  w.Bool(m.current.has_value());
+  if (m.current) PutDay(w, *m.current);
+  const auto rounds = SortedByKey(m.rounds);
+  w.Varint(rounds.size());
+  for (const auto* e : rounds) {
+    w.String(e->first);
+    w.Bool(e->second.open);
+    w.Time(e->second.started);
+    w.String(e->second.buyer);
+  }
+  w.Varint(m.agent_days.size());
+  for (const auto& [key, stats] : m.agent_days) {
+    w.String(key.first);
+    PutDay(w, key.second);
+    PutStats(w, stats);
+  }
+  w.Varint(m.shop_days.size());
+  for (const auto& [day, stats] : m.shop_days) {
+    PutDay(w, day);
+    PutStats(w, stats);
+  }
+  const auto buyers = SortedByKey(m.buyers);
+  w.Varint(buyers.size());
+  for (const auto* e : buyers) {
+    w.String(e->first);
+    w.String(e->second.agent);
+    w.Time(e->second.asked);
+    w.Bool(e->second.ordered);
+  }
+  w.Varint(m.conversions.size());
+  for (const auto& [agent, c] : m.conversions) {
+    w.String(agent);
+    w.Signed(c.asked);
+    w.Signed(c.ordered);
+  }
+  w.Varint(m.cards.size());
+  for (const auto& [key, card] : m.cards) {
+    w.String(key.first);
+    PutMonth(w, key.second);
+    for (const Impl::Cases& c : card.cases) {
+      w.Signed(c.good);
+      w.Signed(c.total);
+    }
+    for (const std::optional<int>& j : card.judged) PutOptionalInt(w, j);
+    PutOptionalInt(w, card.exam);
+  }
+  w.Varint(m.reports.size());
+  for (const TeamReport& r : m.reports) {
+    w.Varint(static_cast<uint64_t>(r.kind));
+    w.String(r.from);
+    w.String(r.summary);
+    w.Time(r.at);
+  }
+  w.Varint(m.findings.size());
+  for (const auto& [at, d] : m.findings) {
+    w.Time(at);
+    Outcome o;
+    o.decisions.push_back(d);
+    internal::EncodeOutcome(o, w);
+  }
+  w.Varint(m.stretches.size());
+  for (const Impl::Stretch& st : m.stretches) {
+    w.String(st.agent);
+    w.String(st.channel);
+    w.Time(st.from);
+    w.Time(st.to);
+  }
+  w.Varint(m.on_shift.size());
+  for (const auto& [agent, on] : m.on_shift) {
+    w.String(agent);
+    w.Varint(on.channels.size());
+    for (const std::string& c : on.channels) w.String(c);
+    w.Bool(on.away);
+  }
+  return out;
+}
+
+absl::Status TeamLedger::LoadState(std::string_view saved) {
+  Impl m;
+  m.options = impl_->options;
+  ByteReader r(saved);
+  auto fail = [&r]() {
+    return absl::DataLossError(absl::StrCat("the team ledger: ",
+                                            r.ok() ? std::string("truncated") : r.error()));
+  };
+  uint64_t format = 0;
+  if (!r.Varint(&format)) return fail();
+  if (format != kLedgerFormat) {
+    return absl::DataLossError(
+        absl::StrCat("the team ledger: format ", format, ", not ", kLedgerFormat));
+  }
+  size_t n = 0;
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    absl::CivilMonth month;
+    Impl::MonthState st;
+    if (!GetMonth(r, &month) || !r.Bool(&st.has_target)) return fail();
+    for (int64_t* v : {&st.target.base, &st.target.stretch, &st.target.daily, &st.target.weekly,
+                       &st.done}) {
+      if (!r.Signed(v)) return fail();
+    }
+    if (!r.Bool(&st.complete)) return fail();
+    m.months[month] = st;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    WeekTargets wk;
+    if (!GetDay(r, &wk.monday) || !r.Bool(&wk.has_quota)) return fail();
+    for (int64_t* v : {&wk.quota.quota, &wk.quota.daily, &wk.quota.carried, &wk.done}) {
+      if (!r.Signed(v)) return fail();
+    }
+    m.weeks[wk.monday] = wk;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    LocalDay day;
+    Impl::DayState d;
+    if (!GetDay(r, &day) || !r.Signed(&d.done) || !r.Bool(&d.announced)) return fail();
+    m.days[day] = d;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string key;
+    LocalDay day;
+    if (!r.String(&key) || !GetDay(r, &day)) return fail();
+    m.order_days.emplace(std::move(key), day);
+  }
+  bool has_current = false;
+  if (!r.Bool(&has_current)) return fail();
+  if (has_current) {
+    LocalDay day;
+    if (!GetDay(r, &day)) return fail();
+    m.current = day;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string key;
+    Impl::Round round;
+    if (!r.String(&key) || !r.Bool(&round.open) || !r.Time(&round.started) ||
+        !r.String(&round.buyer)) {
+      return fail();
+    }
+    m.rounds.emplace(std::move(key), std::move(round));
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string agent;
+    LocalDay day;
+    ResponseStats stats;
+    if (!r.String(&agent) || !GetDay(r, &day) || !GetStats(r, &stats)) return fail();
+    m.agent_days[{std::move(agent), day}] = stats;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    LocalDay day;
+    ResponseStats stats;
+    if (!GetDay(r, &day) || !GetStats(r, &stats)) return fail();
+    m.shop_days[day] = stats;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string key;
+    Impl::Buyer b;
+    if (!r.String(&key) || !r.String(&b.agent) || !r.Time(&b.asked) || !r.Bool(&b.ordered)) {
+      return fail();
+    }
+    m.buyers.emplace(std::move(key), std::move(b));
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string agent;
+    Conversion c;
+    if (!r.String(&agent) || !r.Signed(&c.asked) || !r.Signed(&c.ordered)) return fail();
+    m.conversions[agent] = c;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string agent;
+    absl::CivilMonth month;
+    Impl::CardState card;
+    if (!r.String(&agent) || !GetMonth(r, &month)) return fail();
+    for (Impl::Cases& c : card.cases) {
+      if (!r.Signed(&c.good) || !r.Signed(&c.total)) return fail();
+    }
+    for (std::optional<int>& j : card.judged) {
+      if (!GetOptionalInt(r, &j)) return fail();
+    }
+    if (!GetOptionalInt(r, &card.exam)) return fail();
+    m.cards[{std::move(agent), month}] = card;
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    TeamReport rep;
+    uint64_t kind = 0;
+    if (!r.Varint(&kind) || !r.String(&rep.from) || !r.String(&rep.summary) || !r.Time(&rep.at)) {
+      return fail();
+    }
+    if (kind >= static_cast<uint64_t>(kReportKindCount)) {
+      r.Fail("a report kind");
+      return fail();
+    }
+    rep.kind = static_cast<ReportKind>(kind);
+    m.reports.push_back(std::move(rep));
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    Timestamp at;
+    Outcome o;
+    if (!r.Time(&at) || !internal::DecodeOutcome(r, &o)) return fail();
+    if (o.decisions.size() != 1) {
+      r.Fail("a shift finding");
+      return fail();
+    }
+    m.findings.emplace_back(at, o.decisions[0]);
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    Impl::Stretch st;
+    if (!r.String(&st.agent) || !r.String(&st.channel) || !r.Time(&st.from) || !r.Time(&st.to)) {
+      return fail();
+    }
+    m.stretches.push_back(std::move(st));
+  }
+  if (!r.Count(&n)) return fail();
+  for (size_t i = 0; i < n; ++i) {
+    std::string agent;
+    Impl::OnShift on;
+    size_t k = 0;
+    if (!r.String(&agent) || !r.Count(&k)) return fail();
+    on.channels.resize(k);
+    for (std::string& c : on.channels) {
+      if (!r.String(&c)) return fail();
+    }
+    if (!r.Bool(&on.away)) return fail();
+    m.on_shift.emplace(std::move(agent), std::move(on));
+  }
+  if (!r.at_end()) {
+    return absl::DataLossError(
+        absl::StrCat("the team ledger: ", r.remaining(), " bytes after the end"));
+  }
+  *impl_ = std::move(m);
+  return absl::OkStatus();
 }
 
 }  // namespace kefu

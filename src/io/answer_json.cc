@@ -77,6 +77,136 @@ Json DueJson(const DueItem& d, Language lang) {
   return j;
 }
 
+std::string Month(absl::CivilMonth m) { return absl::StrFormat("%04d-%02d", m.year(), m.month()); }
+
+Json DecisionJson(const Decision& d, Language lang) {
+  return Json{{"rule", std::string(d.rule)},
+              {"verdict", std::string(VerdictName(d.verdict))},
+              {"description", d.Reason(lang)},
+              {"figures", FiguresJson(d.figures)}};
+}
+
+Json StatsJson(const ResponseStats& s) {
+  Json j{{"rounds", s.rounds},
+         {"answered", s.answered},
+         {"counted", s.counted},
+         {"in_time", s.in_time}};
+  const std::optional<Rate> rate = s.rate();
+  j["rate_bp"] = rate ? Json(rate->basis_points()) : Json(nullptr);
+  j["mean_first_response_seconds"] = absl::ToInt64Seconds(s.mean_first_response());
+  return j;
+}
+
+// The team's sections (ReplayTeam); docs/engine.md lists the keys.
+Json TeamJson(const ReplayTeam& t, Language lang) {
+  Json j;
+  Json targets;
+  targets["months"] = Json::array();
+  for (const auto& [month, m] : t.months) {
+    targets["months"].push_back({{"month", Month(month)},
+                                 {"base", m.base},
+                                 {"stretch", m.stretch},
+                                 {"daily", m.daily},
+                                 {"weekly", m.weekly}});
+  }
+  targets["weeks"] = Json::array();
+  for (const WeekTargets& w : t.weeks) {
+    Json wj{{"monday", Day(w.monday)}, {"done", w.done}};
+    if (w.has_quota) {
+      wj["quota"] = w.quota.quota;
+      wj["daily"] = w.quota.daily;
+      wj["carried"] = w.quota.carried;
+    } else {
+      wj["quota"] = nullptr;
+    }
+    targets["weeks"].push_back(std::move(wj));
+  }
+  targets["days"] = Json::array();
+  for (const ReplayTeam::Day& d : t.days) {
+    targets["days"].push_back({{"day", Day(d.day)},
+                               {"orders", d.orders},
+                               {"quota", d.quota ? Json(*d.quota) : Json(nullptr)},
+                               {"reached", d.reached}});
+  }
+  j["targets"] = std::move(targets);
+
+  Json resp;
+  resp["within_seconds"] = absl::ToInt64Seconds(t.response_policy.within);
+  resp["target_bp"] = t.response_policy.target.basis_points();
+  resp["shop_by_day"] = Json::array();
+  for (const auto& [day, s] : t.shop_responses) {
+    Json dj = StatsJson(s);
+    dj["day"] = Day(day);
+    resp["shop_by_day"].push_back(std::move(dj));
+  }
+  resp["by_agent_day"] = Json::array();
+  for (const ReplayTeam::AgentDay& a : t.responses) {
+    Json aj = StatsJson(a.stats);
+    aj["agent"] = a.agent;
+    aj["day"] = Day(a.day);
+    resp["by_agent_day"].push_back(std::move(aj));
+  }
+  resp["warnings"] = Json::array();
+  for (const ResponseWarning& w : t.response_warnings) {
+    resp["warnings"].push_back({{"agent", w.agent},
+                                {"day", Day(w.day)},
+                                {"rate_bp", w.rate.basis_points()},
+                                {"target_bp", w.target.basis_points()},
+                                {"counted", w.counted},
+                                {"in_time", w.in_time}});
+  }
+  j["response_times"] = std::move(resp);
+
+  Json conv = Json::object();
+  for (const auto& [agent, c] : t.conversion) {
+    const std::optional<Rate> rate = c.rate();
+    conv[agent] = {{"asked", c.asked},
+                   {"ordered", c.ordered},
+                   {"rate_bp", rate ? Json(rate->basis_points()) : Json(nullptr)}};
+  }
+  j["conversion"] = std::move(conv);
+
+  j["score_cards"] = Json::array();
+  for (const ScoreCard& c : t.cards) {
+    Json parts = Json::object();
+    for (int i = 0; i < kScorePartCount; ++i) {
+      const std::string name(ScorePartName(static_cast<ScorePart>(i)));
+      parts[name] = c.parts[i] ? Json(*c.parts[i]) : Json(nullptr);
+    }
+    j["score_cards"].push_back({{"agent", c.agent},
+                                {"month", Month(c.month)},
+                                {"parts", std::move(parts)},
+                                {"total", c.total},
+                                {"possible", c.possible},
+                                {"full", c.full},
+                                {"exam", c.exam ? Json(*c.exam) : Json(nullptr)},
+                                {"exam_passed", c.exam_passed}});
+  }
+
+  Json shifts;
+  shifts["coverage_gaps"] = Json::array();
+  for (const auto& [day, gaps] : t.coverage_gaps) {
+    Json dj{{"day", Day(day)}, {"gaps", Json::array()}};
+    for (const Decision& d : gaps) dj["gaps"].push_back(DecisionJson(d, lang));
+    shifts["coverage_gaps"].push_back(std::move(dj));
+  }
+  shifts["findings"] = Json::array();
+  for (const auto& [at, d] : t.shift_findings) {
+    Json dj = DecisionJson(d, lang);
+    dj["at"] = Time(at);
+    shifts["findings"].push_back(std::move(dj));
+  }
+  j["shifts"] = std::move(shifts);
+
+  Json reports = Json::object();
+  for (const TeamReport& r : t.reports) {
+    reports[std::string(ReportKindName(r.kind))].push_back(
+        {{"from", r.from}, {"summary", r.summary}, {"at", Time(r.at)}});
+  }
+  j["reports_upward"] = std::move(reports);
+  return j;
+}
+
 Json ReportDoc(std::string_view file, const ReplayReport& r, Language lang) {
   Json j;
   j["file"] = std::string(file);
@@ -215,6 +345,7 @@ Json ReportDoc(std::string_view file, const ReplayReport& r, Language lang) {
     replies[a.agent] = aj;
   }
   j["replies_by_agent"] = replies;
+  j["team"] = TeamJson(r.team, lang);
   return j;
 }
 

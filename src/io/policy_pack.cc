@@ -1216,6 +1216,36 @@ std::vector<Key> BuildKeys() {
                         "what every account answers during the training",
                         "\"亲，客服开会中，稍后回复您\"",
                         [](S& s) -> std::string& { return s.meeting.auto_reply; }));
+  // ---- response times (ResponsePolicy, kefu/engine/team_ledger.h: what the
+  // platforms measure, not a rule of the catalogue)
+  k.push_back(DurationKey("response", "within",
+                          "a round answered this soon after the buyer's message is answered in "
+                          "time; the platforms: 3 minutes",
+                          "\"5m\"", [](S& s) -> Duration& { return s.response.within; }));
+  k.push_back(ClockKey("response", "counted_from",
+                       "rounds begun from this local time make the day's response rate",
+                       "\"09:00\"", [](S& s) -> Duration& { return s.response.counted_from; }));
+  {
+    // Up to 24:00, like SH-COVERAGE.service_end.
+    Key until;
+    until.table = "response";
+    until.name = "counted_until";
+    until.comment = "and until this one (\"24:00\": midnight); the platforms: 08:00 to 23:00";
+    until.example = "\"22:00\"";
+    until.print = [](const S& s) { return Quote(ClockText(s.response.counted_until)); };
+    until.set = [](const toml::node& n, S& s) -> SetResult {
+      if (!n.is_string()) return Want("a local time \"HH:MM\"", n);
+      const std::string& v = n.as_string()->get();
+      if (!ParseClock(v, 24 * 60, &s.response.counted_until)) {
+        return Bad(absl::StrCat("\"", v, "\" is not a local time from \"00:00\" to \"24:00\""), n);
+      }
+      return std::nullopt;
+    };
+    k.push_back(std::move(until));
+  }
+  k.push_back(RateKey("response", "target",
+                      "an agent's day whose rate falls below this is a warning; the platforms: 90%",
+                      "\"85%\"", [](S& s) -> Rate& { return s.response.target; }));
   // ---- the shop
   {
     Key province;
@@ -1627,6 +1657,13 @@ ShopOptions PolicyPack::shop_options() const {
   o.reply_checker = checker_;
   o.shop_province = settings_->shop_province;
   o.policy_revision = revision_;
+  o.team.targets = settings_->team.targets;
+  o.team.response = settings_->response;
+  o.team.shifts = settings_->team.shifts;
+  o.team.score_card = settings_->team.score_card;
+  o.team.exam = settings_->team.exam;
+  o.team.roles = settings_->team.roles;
+  o.team.report = settings_->team.report;
   return o;
 }
 
@@ -1874,6 +1911,15 @@ class Reader {
         Error(at("calendar.makeup_workdays", "calendar"), "calendar.makeup_workdays",
               absl::StrCat(DayText(d), " is both a holiday and a make-up working day"));
       }
+    }
+    if (s.response.within <= absl::ZeroDuration()) {
+      Error(at("response.within", "response"), "response.within",
+            "a round is never answered within no time: give a positive duration");
+    }
+    if (s.response.counted_from >= s.response.counted_until) {
+      Error(at("response.counted_until", "response"), "response.counted_until",
+            absl::StrCat("the counted hours end (", ClockText(s.response.counted_until),
+                         ") at or before they begin (", ClockText(s.response.counted_from), ")"));
     }
     if (absl::Status m = s.meeting.Validate(); !m.ok()) {
       const std::string key = absl::StrContains(m.message(), "start")    ? "PH-MEETING.start"

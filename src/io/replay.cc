@@ -259,4 +259,36 @@ absl::StatusOr<ReplayReport> Replay(std::istream& in, const ReplayOptions& optio
   return Replay(**reader, options);
 }
 
+namespace internal {
+
+ReplayTeam TeamSections(const TeamLedger& ledger) {
+  ReplayTeam t;
+  t.response_policy = ledger.options().response;
+  t.months = ledger.Months();
+  t.weeks = ledger.Weeks();
+  for (LocalDay day : ledger.Days()) {
+    t.days.push_back({day, ledger.OrdersOn(day), ledger.DayQuota(day), ledger.DayDoneAnnounced(day)});
+    const ResponseStats shop = ledger.ShopDay(day);
+    if (shop.rounds > 0) t.shop_responses.emplace_back(day, shop);
+    for (ResponseWarning& w : ledger.Warnings(day)) t.response_warnings.push_back(std::move(w));
+  }
+  for (auto& [agent, day] : ledger.AgentDays()) {
+    ResponseStats stats = ledger.AgentDay(agent, day);
+    t.responses.push_back({std::move(agent), day, stats});
+  }
+  for (std::string& agent : ledger.Agents()) {
+    const Conversion c = ledger.AgentConversion(agent);
+    if (c.asked > 0) t.conversion.emplace_back(std::move(agent), c);
+  }
+  t.cards = ledger.Cards();
+  for (LocalDay day : ledger.StaffedDays()) {
+    std::vector<Decision> gaps = ledger.CoverageGaps(day);
+    if (!gaps.empty()) t.coverage_gaps.emplace_back(day, std::move(gaps));
+  }
+  t.shift_findings = ledger.ShiftFindings();
+  t.reports = ledger.ReportsBetween(absl::InfinitePast(), absl::InfiniteFuture());
+  return t;
+}
+
+}  // namespace internal
 }  // namespace kefu

@@ -35,6 +35,9 @@ namespace kefu::internal {
 
 inline constexpr std::string_view kUnassigned = "(unassigned)";
 
+// The report's team sections from a shop's ledger (src/io/replay.cc).
+ReplayTeam TeamSections(const TeamLedger& ledger);
+
 // A sorted map as the report's sorted vector of pairs.
 template <class V>
 std::vector<std::pair<std::string, V>> ToVector(const std::map<std::string, V>& m) {
@@ -178,6 +181,7 @@ class ReplayBuilder {
     Finish();
     report_.states = shop_.CountStates();
     report_.replies = shop_.ReplyReport();
+    report_.team = TeamSections(shop_.Team());
     if (report_.states[1].total > 0 && report_.until != absl::InfinitePast()) {
       const BusinessCalendar& cal = shop_.calendar();
       const WeeklyPolicy& weekly = options_.shop.ticket_policies.weekly;

@@ -66,6 +66,8 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
         const Timestamp at = start + absl::Seconds(i);
         if (!shop.Apply(ShopEvent{"T" + n, Placed("o" + n, at, t)}).ok()) ++failures;
         if (!shop.Apply(ShopEvent{"S" + n, Registered("s" + n, at, t)}).ok()) ++failures;
+        BuyerMessaged asked{EventMeta{"m" + n, at, ""}, "", "在吗"};
+        if (!shop.Apply(ShopEvent{"buyer" + n, ReplyEvent{asked}}).ok()) ++failures;
         ReplyPosted reply{EventMeta{"r" + n, at, "agent" + std::to_string(t)},
                           i % 2 ? "您好，已为您发货" : "这个不行"};
         if (!shop.Apply(ShopEvent{"buyer" + n, ReplyEvent{reply}}).ok()) ++failures;
@@ -92,6 +94,7 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
       }
       (void)shop.ReplyReport();
       (void)shop.CountStates();
+      (void)shop.Team().ShopDay(LocalDay(2026, 11, 2));  // the ledger, meanwhile
     }
   });
   for (std::thread& th : threads) th.join();
@@ -109,6 +112,12 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
   }
   EXPECT_EQ(replies, kThreads * kPerThread);
   EXPECT_EQ(flagged, kThreads * kPerThread / 2);
+  // The team ledger took every order and every round, whatever the order
+  // the threads reached it in.
+  const TeamLedger team = shop.Team();
+  EXPECT_EQ(team.OrdersOn(LocalDay(2026, 11, 2)), kThreads * kPerThread);
+  EXPECT_EQ(team.ShopDay(LocalDay(2026, 11, 2)).rounds, kThreads * kPerThread);
+  EXPECT_EQ(team.ShopDay(LocalDay(2026, 11, 2)).answered, kThreads * kPerThread);
 
   // Every ticket's deadlines come out exactly once over all Due() calls.
   std::vector<DueItem> rest = shop.Due(start + absl::Hours(24 * 30));

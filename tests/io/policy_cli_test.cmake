@@ -22,6 +22,10 @@ execute_process(COMMAND "${KEFU}" policy defaults OUTPUT_VARIABLE defaults RESUL
 if(NOT rc EQUAL 0 OR NOT defaults MATCHES "\\[AS-POSTAGE-CAP\\]\n# AS-POSTAGE-CAP: ")
   fail("policy defaults: exit code ${rc}")
 endif()
+# The response-time keys are among the defaults (issue 20).
+if(NOT defaults MATCHES "\\[response\\]\n# [^\n]*\nwithin = \"3m\"\n")
+  fail("policy defaults lacks [response] within = \"3m\":\n${defaults}")
+endif()
 file(WRITE "${WORK_DIR}/defaults.toml" "${defaults}")
 execute_process(COMMAND "${KEFU}" policy print "${WORK_DIR}/defaults.toml"
   OUTPUT_VARIABLE printed RESULT_VARIABLE rc)

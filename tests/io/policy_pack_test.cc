@@ -437,6 +437,12 @@ std::vector<SettingsRow> SettingsRows() {
                   [b](P s) { return b(s.meeting.only_on_working_days); }, "0"});
   rows.push_back({"PH-MEETING", "auto_reply", [](P s) { return s.meeting.auto_reply; },
                   "亲，客服开会中，稍后回复您"});
+  rows.push_back({"response", "within", [](P s) { return Clock(s.response.within); }, "5m"});
+  rows.push_back(
+      {"response", "counted_from", [](P s) { return Clock(s.response.counted_from); }, "9h"});
+  rows.push_back(
+      {"response", "counted_until", [](P s) { return Clock(s.response.counted_until); }, "22h"});
+  rows.push_back({"response", "target", [](P s) { return s.response.target.ToString(); }, "85%"});
   return rows;
 }
 
@@ -906,6 +912,35 @@ TEST(PolicyPackFile, LoadsAFileAndNamesAMissingOne) {
   absl::StatusOr<PolicyPack> missing = LoadPolicyPack(path + ".nope");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr("pack_test.toml.nope"));
+}
+
+// [response]: the platforms' response-time measures reach the Shop's team
+// ledger; hours that end before they begin and a zero window are errors.
+TEST(PolicyPack, ResponseKeysReachTheShopsTeamAndAreChecked) {
+  const PolicyPack pack = MustParse(
+      "[response]\nwithin = \"2m\"\ncounted_from = \"07:00\"\ncounted_until = \"24:00\"\n"
+      "target = \"95%\"\n[KPI-MONTH]\ndays_per_week = 6\n");
+  const ShopOptions o = pack.shop_options();
+  EXPECT_EQ(o.team.response.within, absl::Minutes(2));
+  EXPECT_EQ(o.team.response.counted_from, absl::Hours(7));
+  EXPECT_EQ(o.team.response.counted_until, absl::Hours(24));
+  EXPECT_EQ(o.team.response.target, Rate::Percent(95));
+  EXPECT_EQ(o.team.targets.days_per_week, 6);
+  EXPECT_THAT(pack.ToToml(false), HasSubstr("[response]\nwithin = \"2m\"\n"));
+  // The defaults are ResponsePolicy's.
+  const ResponsePolicy d = PolicyPack::Defaults().settings().response;
+  EXPECT_EQ(d.within, ResponsePolicy().within);
+  EXPECT_EQ(d.target, ResponsePolicy().target);
+
+  PackReading late = ReadPolicyPack(
+      "[response]\ncounted_from = \"23:00\"\ncounted_until = \"08:00\"\n", "r.toml");
+  EXPECT_FALSE(late.pack.has_value());
+  ASSERT_FALSE(late.errors.empty());
+  EXPECT_THAT(late.errors[0].ToString(), HasSubstr("response.counted_until"));
+  PackReading zero = ReadPolicyPack("[response]\nwithin = \"0s\"\n", "r.toml");
+  EXPECT_FALSE(zero.pack.has_value());
+  ASSERT_FALSE(zero.errors.empty());
+  EXPECT_THAT(zero.errors[0].ToString(), HasSubstr("positive"));
 }
 
 }  // namespace

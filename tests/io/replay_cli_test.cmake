@@ -117,7 +117,9 @@ if(NOT rc EQUAL 0)
   fail("replay exit code ${rc}: ${err}")
 endif()
 foreach(heading "Entities by state" "Decisions by rule" "Actions due, by agent"
-                "Deadline warnings" "Deadline breaches" "Reply findings by agent")
+                "Deadline warnings" "Deadline breaches" "Reply findings by agent"
+                "Team targets" "Team response times" "Team inquiry conversion"
+                "Team score cards" "Team shifts" "Team reports upward")
   string(FIND "${out}" "${heading}" at)
   if(at EQUAL -1)
     fail("text report lacks \"${heading}\":\n${out}")

@@ -203,7 +203,12 @@ class Replay {
         break;
       }
       case EntityKind::kReply: {
-        const auto* reply = std::get_if<ReplyPosted>(&std::get<ReplyEvent>(e.event));
+        const ReplyEvent& event = std::get<ReplyEvent>(e.event);
+        if (std::holds_alternative<BuyerMessaged>(event)) {
+          ++buyer_messages_;
+          return;
+        }
+        const auto* reply = std::get_if<ReplyPosted>(&event);
         if (reply == nullptr) {
           ++wrong_answers_;
           return;
@@ -233,7 +238,7 @@ class Replay {
   }
 
   size_t events_ = 0, error_count_ = 0, duplicates_ = 0, replies_ = 0, flagged_replies_ = 0,
-         wrong_answers_ = 0;
+         wrong_answers_ = 0, buyer_messages_ = 0;
   std::vector<std::string> errors_;
   std::map<std::string, int> decisions_, refusals_, adjusted_, deadlines_, findings_;
   std::map<std::string, Order> orders_;
@@ -307,6 +312,7 @@ TEST(Sample, TheDefaultWeekAppliesToTheMachinesWithTheRefusalsItPlants) {
     EXPECT_GT(replay.findings_[rule], 0) << rule;
   }
   EXPECT_GT(replay.wrong_answers_, 0u);
+  EXPECT_GT(replay.buyer_messages_, 0u);  // before the replies (issue 20)
   std::string summary = "events " + std::to_string(replay.events_) + "\nrefused:";
   for (const auto& [rule, n] : replay.refusals_) summary += " " + rule + "=" + std::to_string(n);
   summary += "\nadjusted:";

@@ -70,3 +70,6 @@ endif()
 # documents they replaced, byte for byte.
 kefu_add_test(answer_json_test ${CMAKE_CURRENT_LIST_DIR}/answer_json_test.cc
   LIBS kefu_sample nlohmann_json::nlohmann_json)
+# The team fed through the Shop from JSON Lines, and its report sections
+# (issue 20).
+kefu_add_test(team_events_test ${CMAKE_CURRENT_LIST_DIR}/team_events_test.cc LIBS kefu_sample)

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "CLI/CLI.hpp"
@@ -140,6 +141,97 @@ std::string Day(LocalDay d) {
 }  // namespace
 
 // ------------------------------------------------------------------ text
+
+namespace {
+
+std::string Month(absl::CivilMonth m) { return absl::StrFormat("%04d-%02d", m.year(), m.month()); }
+
+std::string RateText(const std::optional<Rate>& r) { return r ? r->ToString() : "-"; }
+
+std::string Seconds(Duration d) { return absl::StrCat(absl::ToInt64Seconds(d), "s"); }
+
+// The team's sections (ReplayTeam): targets, response times, conversion,
+// score cards, shifts, reports upward.
+void PrintTeam(std::ostream& os, const ReplayTeam& t, Language lang) {
+  os << "\nTeam targets (KPI-MONTH, KPI-CARRY, KPI-DAY-DONE)\n";
+  for (const auto& [month, m] : t.months) {
+    os << "  month " << Month(month) << ": base " << m.base << ", stretch " << m.stretch
+       << ", " << m.daily << " a day, " << m.weekly << " a week\n";
+  }
+  for (const WeekTargets& w : t.weeks) {
+    os << "  week of " << Day(w.monday) << ": " << w.done << " orders";
+    if (w.has_quota) {
+      os << " of " << w.quota.quota << " (" << w.quota.daily << " a day, " << w.quota.carried
+         << " carried)";
+    } else {
+      os << ", no quota yet";
+    }
+    os << "\n";
+  }
+  for (const ReplayTeam::Day& d : t.days) {
+    os << "  " << Day(d.day) << ": " << d.orders << " orders";
+    if (d.quota) os << " of " << *d.quota << (d.reached ? ", quota reached" : "");
+    os << "\n";
+  }
+
+  const ResponsePolicy& p = t.response_policy;
+  os << "\nTeam response times (answered within " << Seconds(p.within) << ", target "
+     << p.target.ToString() << ")\n";
+  for (const auto& [day, s] : t.shop_responses) {
+    os << "  " << Day(day) << ": " << s.rounds << " rounds, " << s.answered << " answered, rate "
+       << RateText(s.rate()) << ", mean first response " << Seconds(s.mean_first_response())
+       << "\n";
+  }
+  for (const ReplayTeam::AgentDay& a : t.responses) {
+    os << "  " << a.agent << " " << Day(a.day) << ": " << a.stats.rounds << " rounds, rate "
+       << RateText(a.stats.rate()) << " (" << a.stats.in_time << " of " << a.stats.counted
+       << "), mean first response " << Seconds(a.stats.mean_first_response()) << "\n";
+  }
+  for (const ResponseWarning& w : t.response_warnings) {
+    os << "  ! " << w.agent << " " << Day(w.day) << ": " << w.rate.ToString() << " below "
+       << w.target.ToString() << " (" << w.in_time << " of " << w.counted << " in time)\n";
+  }
+
+  os << "\nTeam inquiry conversion (buyers who ordered after asking)\n";
+  for (const auto& [agent, c] : t.conversion) {
+    os << "  " << agent << ": " << c.ordered << " of " << c.asked << " (" << RateText(c.rate())
+       << ")\n";
+  }
+
+  os << "\nTeam score cards (KPI-SCORE, KPI-EXAM)\n";
+  for (const ScoreCard& c : t.cards) {
+    os << "  " << c.agent << " " << Month(c.month) << ": " << c.total << " of " << c.possible
+       << " scored (full card " << c.full << ")";
+    if (c.exam) os << ", exam " << *c.exam << (c.exam_passed ? " passed" : " failed");
+    os << "\n   ";
+    for (int i = 0; i < kScorePartCount; ++i) {
+      os << " " << ScorePartName(static_cast<ScorePart>(i)) << " ";
+      if (c.parts[i]) {
+        os << *c.parts[i];
+      } else {
+        os << "-";
+      }
+    }
+    os << "\n";
+  }
+
+  os << "\nTeam shifts (SH-COVERAGE, SH-HANDOVER)\n";
+  for (const auto& [day, gaps] : t.coverage_gaps) {
+    os << "  " << Day(day) << ": " << gaps.size() << " hours unstaffed\n";
+    for (const Decision& d : gaps) os << "    " << d.Reason(lang) << "\n";
+  }
+  for (const auto& [at, d] : t.shift_findings) {
+    os << "  " << Time(at) << "  " << d.rule << "  " << d.Reason(lang) << "\n";
+  }
+
+  os << "\nTeam reports upward (FB-REPORT)\n";
+  for (const TeamReport& r : t.reports) {
+    os << "  " << ReportKindName(r.kind) << "  " << Time(r.at) << "  " << r.from << ": "
+       << r.summary << "\n";
+  }
+}
+
+}  // namespace
 
 void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit,
                Language lang) {
@@ -273,6 +365,7 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
     const int64_t listed = static_cast<int64_t>(shown(a.findings.size()));
     if (findings > listed) os << "    ... " << findings - listed << " more\n";
   }
+  PrintTeam(os, r.team, lang);
 }
 
 namespace {

@@ -228,9 +228,16 @@ constexpr const char* kComplaints[] = {
 };
 constexpr int kComplaintCount = sizeof(kComplaints) / sizeof(kComplaints[0]);
 
+// What buyers write before an agent answers (buyer_messaged).
+constexpr const char* kBuyerAsks[] = {
+    "在吗？", "这个还有货吗", "什么时候发货呀", "能便宜点吗", "包邮吗？",
+    "我的快递到哪了", "这个杯子能用洗碗机吗", "可以开发票吗",
+};
+constexpr int kBuyerAskCount = sizeof(kBuyerAsks) / sizeof(kBuyerAsks[0]);
+
 // ------------------------------------------------------------- the plan
 
-enum Kind : uint8_t { kOrderKind, kTicketKind, kReviewKind, kReplyKind };
+enum Kind : uint8_t { kOrderKind, kTicketKind, kReviewKind, kReplyKind, kBuyerKind };
 
 // Order operations.
 enum OrderOp : uint8_t {
@@ -345,6 +352,7 @@ class Generator {
       : o_(options),
         rng_(options.seed),
         callback_rng_(options.seed ^ 0x43414c4c4241434bULL),  // "CALLBACK"
+        buyer_rng_(options.seed ^ 0x4255594552415348ULL),     // "BUYERASH"
         end_(int64_t{options.days} * kDay) {
     const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
     const absl::CivilDay first = absl::ToCivilDay(options.start, zone);
@@ -390,6 +398,7 @@ class Generator {
         case kOrderKind: MakeOrderEvent(s, ev); break;
         case kTicketKind: MakeTicketEvent(s, ev); break;
         case kReviewKind: MakeReviewEvent(s, ev); break;
+        case kBuyerKind: MakeBuyerMessage(s, ev); break;
         default: MakeReply(s, ev); break;
       }
       sink(ev);
@@ -455,6 +464,7 @@ class Generator {
     // PH-CALLBACK's replies draw from their own stream, so that adding them
     // left the rest of the week as it was.
     const uint64_t roll = callback_rng_.Below(100);
+    AskFirst(t, buyer);
     if (roll < 4) {
       // A promise to answer by a definite time; four in five are kept.
       r.style = ReplyPlan::kPromise;
@@ -481,6 +491,21 @@ class Generator {
       const int64_t found = t + callback_rng_.Range(10 * kMinute, 2 * kHour);
       if (found < end_) PushReply(found, r);
     }
+  }
+
+  // The buyer's message the reply at `t` answers: most within the
+  // platforms' 3 minutes, one in twelve later (up to 12 minutes), so that
+  // some agents' days fall below the 90% target. From their
+  // own stream and with their own ids ("ASK..."), so that adding them left
+  // the rest of the week as it was.
+  void AskFirst(int64_t t, uint32_t buyer) {
+    const int64_t waited = buyer_rng_.Chance(1, 12) ? buyer_rng_.Range(3 * kMinute + 1, 12 * kMinute)
+                                                   : buyer_rng_.Range(5, 170);
+    const uint8_t text = static_cast<uint8_t>(buyer_rng_.Below(kBuyerAskCount));
+    if (t - waited < 0) return;
+    buyer_messages_.push_back({buyer, text});
+    steps_.push_back(Step{t - waited, static_cast<uint32_t>(buyer_messages_.size() - 1), 0,
+                          kBuyerKind, 0, 0});
   }
 
   void PushReply(int64_t t, const ReplyPlan& r) {
@@ -1684,9 +1709,26 @@ class Generator {
     ev.event = ReplyEvent(std::move(e));
   }
 
+  void MakeBuyerMessage(const Step& s, ShopEvent& ev) const {
+    const BuyerAsk& a = buyer_messages_[s.entity];
+    ev.key = BuyerIm(a.buyer);
+    BuyerMessaged e;
+    e.meta.id = absl::StrCat("ASK", Pad(s.entity + 1, 7));
+    e.meta.at = o_.start + absl::Seconds(s.t);
+    e.text = kBuyerAsks[a.text];
+    ev.event = ReplyEvent(std::move(e));
+  }
+
+  struct BuyerAsk {
+    uint32_t buyer = 0;
+    uint8_t text = 0;
+  };
+
   const SampleOptions& o_;
   Rng rng_;
   Rng callback_rng_;
+  Rng buyer_rng_;
+  std::vector<BuyerAsk> buyer_messages_;
   const int64_t end_;
   std::vector<std::string> dates_;
   std::vector<OrderPlan> orders_;

@@ -17,7 +17,9 @@
 // host's day_ended ticks; and agents' replies, about a fifth of which break a
 // PH rule, with promises to answer by a definite time (most of them kept by
 // a later reply, PH-CALLBACK), answers put off without a time, and wrong
-// answers a supervisor finds (wrong_answer_found). Some events are
+// answers a supervisor finds (wrong_answer_found), each first reply after
+// the buyer's message it answers (buyer_messaged, most within 3 minutes,
+// for the team's response times). Some events are
 // deliberately refused by a rule (an early pass of the order check, a
 // freight-collect parcel, a fourth contact...) and are followed by what a
 // shop does next. Every other event applies without error to the

@@ -4,8 +4,8 @@
 // for a call back.
 //
 // A Conversation is keyed by what the host calls the conversation (the
-// buyer's IM name, usually). Its events are ReplyPosted and
-// WrongAnswerFound. Conversation::Apply() returns, like the other machines
+// buyer's IM name, usually). Its events are ReplyPosted, WrongAnswerFound
+// and BuyerMessaged (recorded, deciding nothing). Conversation::Apply() returns, like the other machines
 // (kefu/machines/machine.h):
 //   - an Outcome. A posted reply is applied (it was sent) even when it breaks
 //     PH rules: each finding is a decision of its rule with verdict refused,
@@ -68,7 +68,19 @@ struct WrongAnswerFound {
   std::string customer;     // whom to call (phone or IM name). Empty: the conversation
 };
 
-using ReplyEvent = std::variant<ReplyPosted, WrongAnswerFound>;
+// A buyer wrote to the shop in the conversation (the event's key). It
+// changes nothing of the conversation's data and decides nothing: it opens
+// a round of the team's response times (kefu/engine/team_ledger.h), which
+// the first reply by a person ends. meta.agent is empty (the buyer is not an
+// agent) or whoever recorded it.
+struct BuyerMessaged {
+  static constexpr std::string_view kName = "buyer_messaged";
+  EventMeta meta;
+  std::string buyer;  // the buyer's IM name; empty: the conversation's key
+  std::string text;   // what the buyer wrote (not checked)
+};
+
+using ReplyEvent = std::variant<ReplyPosted, WrongAnswerFound, BuyerMessaged>;
 
 KEFU_EXPORT std::string_view EventName(const ReplyEvent& event);
 KEFU_EXPORT const EventMeta& MetaOf(const ReplyEvent& event);

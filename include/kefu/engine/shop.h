@@ -22,7 +22,19 @@
 //     CallbackRule::call_back_within later). The rule is the reply
 //     checker's options().callback;
 //   - the deadline queue: every deadline op and every scheduled action of an
-//     outcome enters it; Due(now) hands back what fell due.
+//     outcome enters it; Due(now) hands back what fell due;
+//   - the team (KPI-*, SH-*, FB-REPORT): a TeamLedger (kefu/engine/
+//     team_ledger.h) fed every event the shop applied, with its outcome:
+//     orders placed and cancelled for the targets and inquiry conversion,
+//     tickets' AS-REGISTER and AS-POSTAGE-CAP decisions for the score
+//     cards, buyers' messages and agents' replies for the response times.
+//     Duplicates and errors feed it nothing, refused events only their
+//     score-card cases. What the ledger rules on an order (KPI-MONTH and
+//     KPI-CARRY when it opens a month or a week, the KPI-DAY-DONE
+//     announcement to the team when it reaches the day's quota) is added to
+//     that event's outcome after the machine's decisions; the entity's log
+//     keeps the machine's outcome, so a duplicate of the event answers
+//     without them. Team() answers from the ledger.
 //
 // Results of Apply():
 //   - the machine's result (see kefu/machines/order.h, ticket.h, review.h):
@@ -65,6 +77,7 @@
 #include "kefu/core/time.h"
 #include "kefu/engine/deadline_queue.h"
 #include "kefu/engine/shop_event.h"
+#include "kefu/engine/team_ledger.h"
 #include "kefu/machines/order.h"
 #include "kefu/machines/review.h"
 #include "kefu/machines/ticket.h"
@@ -114,6 +127,12 @@ struct ShopOptions {
   // counts always cover every finding. 0: keep all (memory grows with the
   // findings).
   size_t max_findings_per_agent = 1000;
+  // The team's policies (targets, response times, shifts, score card, exam,
+  // roles, reports) for the shop's TeamLedger. Its `calendar` is ignored:
+  // the ledger counts days by the shop's calendar. Create checks them as
+  // TeamLedger::Create does. Fixed at Create (and Load): ReplacePolicies
+  // leaves them.
+  TeamLedger::Options team;
 };
 
 // The quality inspector's view of one agent's replies (PH-*).
@@ -201,6 +220,13 @@ class KEFU_EXPORT Shop {
 
   // Open deadlines and scheduled actions across shards.
   size_t PendingDeadlines() const;
+
+  // The team's ledger as of now: a copy, taken under the ledger's own lock
+  // (events applied concurrently are in it wholly or not at all). Events
+  // reach the ledger after their entity's lock is released, so with
+  // concurrent Apply() calls events of different entities may reach it in
+  // another order than their entities took them.
+  TeamLedger Team() const;
 
   // ---- Saving and loading the whole shop (docs/state.md)
   //

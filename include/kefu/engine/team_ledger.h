@@ -4,9 +4,10 @@
 // 3-minute response rate, inquiry conversion).
 //
 // A TeamLedger is fed the shop's applied events (Observe, with the outcome
-// the Shop returned: duplicates and refused events count nothing) and the
-// buyers' messages (BuyerMessaged: the Shop has no event for them). It
-// answers:
+// the Shop returned: duplicates and refused events count nothing), the
+// buyers' messages among them (a conversation's buyer_messaged event, or
+// BuyerMessaged directly). A Shop owns one and feeds it every event it
+// applies (kefu/engine/shop.h, Shop::Team). It answers:
 //   - targets: orders placed and not cancelled per local day, week (Monday
 //     to Sunday) and month. Given a month's targets (StartMonth, or computed
 //     by itself at the first order of a month it counted from its first day),
@@ -57,6 +58,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -170,6 +172,9 @@ class KEFU_EXPORT TeamLedger {
   TeamLedger& operator=(TeamLedger&&) noexcept;
   ~TeamLedger();
 
+  // The options the ledger counts by.
+  const Options& options() const;
+
   // KPI-MONTH: `month` follows a month of `last_month_orders` orders; its
   // targets are set (TargetPolicy::MonthTarget) and the week `month` begins
   // in gets the month's weekly quota (no shortfall carried into it).
@@ -181,7 +186,9 @@ class KEFU_EXPORT TeamLedger {
   // inquiry), an order cancelled is uncounted, a reply posted ends its
   // conversation's round. Returns the rulings this makes: KPI-MONTH or
   // KPI-CARRY when the order opens a month or a week, KPI-DAY-DONE when it
-  // reaches the day's quota. A duplicate or refused outcome counts nothing.
+  // reaches the day's quota. A buyer_messaged event opens its
+  // conversation's round (BuyerMessaged, the buyer defaulting to the
+  // conversation). A duplicate or refused outcome counts nothing.
   Ruling Observe(const ShopEvent& event, const Outcome& outcome);
 
   // A buyer's message in `conversation` at `at`.
@@ -257,6 +264,34 @@ class KEFU_EXPORT TeamLedger {
   // SH-COVERAGE: each hour of `day`'s service a channel had nobody on it
   // (a shift still open counts as staffed to the end of the day).
   std::vector<Decision> CoverageGaps(LocalDay day) const;
+
+  // ---- Everything at once, for a report
+  // Every week the ledger saw, by Monday.
+  std::vector<WeekTargets> Weeks() const;
+  // Every month whose targets are known, in order.
+  std::vector<std::pair<absl::CivilMonth, TargetPolicy::Month>> Months() const;
+  // Whether `day`'s quota was reached and announced (KPI-DAY-DONE).
+  bool DayDoneAnnounced(LocalDay day) const;
+  // The days with an order counted or a round begun, in order.
+  std::vector<LocalDay> Days() const;
+  // The days some channel was staffed (a shift still open: the day it
+  // began), in order: the days CoverageGaps has something to say about.
+  std::vector<LocalDay> StaffedDays() const;
+  // Every agent's day with rounds, by agent, then day.
+  std::vector<std::pair<std::string, LocalDay>> AgentDays() const;
+  // Every card with a case, a judged part or an exam, by agent, then month.
+  std::vector<ScoreCard> Cards() const;
+  // The shift findings (SH-HANDOVER late arrivals, SH-COVERAGE seats left
+  // without a handover), in the order they were made, with their time.
+  std::vector<std::pair<Timestamp, Decision>> ShiftFindings() const;
+
+  // ---- Saving (Shop::Save keeps the ledger beside the entities)
+  // The ledger's state as bytes (the options are not saved). The same state
+  // gives the same bytes.
+  std::string SaveState() const;
+  // Replaces the state with one SaveState wrote; kDataLoss naming what is
+  // wrong when it is not (the ledger is unchanged then).
+  absl::Status LoadState(std::string_view saved);
 
  private:
   struct Impl;

@@ -34,6 +34,7 @@
 #include "kefu/engine/shop.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/review_policies.h"
+#include "kefu/engine/team_ledger.h"
 #include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/text/meeting.h"
@@ -82,9 +83,12 @@ struct PolicySettings {
   OrderPolicies order = OrderPolicies::Defaults();
   TicketPolicies ticket = TicketPolicies::Defaults();
   ReviewPolicies review = ReviewPolicies::Defaults();
-  // KPI, SH and FB rules: not in ShopOptions (no Shop consults them yet); a
-  // host reads them here.
+  // KPI, SH and FB rules: the Shop's team ledger takes the targets, shifts,
+  // score card, exam, roles and reports (ShopOptions::team); a host reads
+  // the rest (triage) here.
   TeamPolicies team = TeamPolicies::Defaults();
+  // [response]: the platforms' response-time measures (ShopOptions::team).
+  ResponsePolicy response;
   BusinessCalendar::Options calendar;
   std::string shop_province;  // [shop] province; empty: none
   // [shop] only_listed_couriers: a courier not in `couriers` reaches
@@ -115,8 +119,8 @@ class KEFU_EXPORT PolicyPack {
 
   // The options a Shop is created with: the policies, the calendar, the
   // couriers (null when the pack names none: every courier reaches
-  // everywhere) and the reply checker, compiled. The other ShopOptions
-  // fields keep their defaults.
+  // everywhere), the reply checker, compiled, and the team's policies
+  // (ShopOptions::team). The other ShopOptions fields keep their defaults.
   ShopOptions shop_options() const;
   std::shared_ptr<const BusinessCalendar> calendar() const { return calendar_; }
   std::shared_ptr<const ReplyChecker> reply_checker() const { return checker_; }

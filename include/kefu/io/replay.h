@@ -24,7 +24,11 @@
 //   - deadline warnings and breaches;
 //   - the after-sales report (AS-WEEKLY) of the last report day within the
 //     seven days ending on the day of `until`;
-//   - reply findings per agent (PH-*).
+//   - reply findings per agent (PH-*);
+//   - the team (ReplayTeam, from the shop's TeamLedger): order targets by
+//     month, week and day, response times per agent and day with their
+//     warnings, inquiry conversion, score cards, coverage gaps and shift
+//     findings, and reports upward by kind.
 //
 // Thread safety: Replay() is a function of its arguments; it builds its own
 // Shop and applies events from the calling thread only (with
@@ -49,6 +53,7 @@
 #include "kefu/core/time.h"
 #include "kefu/engine/shop.h"
 #include "kefu/engine/shop_event.h"
+#include "kefu/engine/team_ledger.h"
 #include "kefu/io/line_reader.h"
 #include "kefu/machines/ticket_report.h"
 
@@ -129,6 +134,48 @@ struct ReplayAgentActions {
   std::vector<ReplayAction> actions;  // the first max_items_kept, in due order
 };
 
+// The team's sections of a report, as the shop's TeamLedger has them at
+// the end (kefu/engine/team_ledger.h; empty lists when the events say
+// nothing of the team).
+struct ReplayTeam {
+  // KPI-MONTH: every month whose targets are known, in order.
+  std::vector<std::pair<absl::CivilMonth, TargetPolicy::Month>> months;
+  // KPI-CARRY: every week with orders, by Monday (has_quota false before
+  // a month's targets are known).
+  std::vector<WeekTargets> weeks;
+  // KPI-DAY-DONE: each day with an order counted or a round begun.
+  struct Day {
+    LocalDay day;
+    int64_t orders = 0;
+    std::optional<int64_t> quota;
+    bool reached = false;  // the quota reached and announced
+  };
+  std::vector<Day> days;
+  // Response times: the shop's rounds per day (`days` order), and each
+  // agent's per day (by agent, then day); the warnings of every day (by
+  // day, then agent).
+  std::vector<std::pair<LocalDay, ResponseStats>> shop_responses;
+  struct AgentDay {
+    std::string agent;
+    LocalDay day;
+    ResponseStats stats;
+  };
+  std::vector<AgentDay> responses;
+  std::vector<ResponseWarning> response_warnings;
+  ResponsePolicy response_policy;  // what the rates were measured by
+  // Inquiry conversion per agent (agents in name order).
+  std::vector<std::pair<std::string, Conversion>> conversion;
+  // KPI-SCORE, KPI-EXAM: every agent's card with something on it, by
+  // agent, then month.
+  std::vector<ScoreCard> cards;
+  // SH-COVERAGE: the gaps of each day some channel was staffed; and the
+  // SH-HANDOVER / SH-COVERAGE findings with their time, in order.
+  std::vector<std::pair<LocalDay, std::vector<Decision>>> coverage_gaps;
+  std::vector<std::pair<Timestamp, Decision>> shift_findings;
+  // FB-REPORT: every report upward, by kind, then time.
+  std::vector<TeamReport> reports;
+};
+
 struct ReplayReport {
   // Line accounting: every line read is counted once, so lines == blank +
   // bad + applied + refused + duplicates + rejected. With `strict`, reading
@@ -169,6 +216,7 @@ struct ReplayReport {
   std::vector<DueItem> breaches;
   std::optional<WeeklyReport> weekly;         // absent before any ticket
   std::vector<AgentReplies> replies;          // sorted by agent
+  ReplayTeam team;
 
   // With ReplayOptions::save_state: the state after the last event, to
   // start a later replay from (ReplayOptions::state_in).

@@ -258,8 +258,8 @@ class EventIdIndex {
     for (const Pending::Claim& c : pending.claims_) {
       Shard& s = shards_[c.f.lo % kShards];
       std::lock_guard lock(s.mu);
-      auto [it, inserted] = s.owners.try_emplace(c.f, c.owner);
-      if (!inserted) return std::make_pair(it->second, c.owner);
+      auto [it, inserted] = s.owners.try_emplace(c.f, Pack(c.owner));
+      if (!inserted) return std::make_pair(Unpack(it->second), c.owner);
     }
     return std::nullopt;
   }

@@ -225,6 +225,11 @@ class KEFU_EXPORT TeamLedger {
   // "score", "weight").
   absl::StatusOr<Decision> Judge(std::string_view agent, ScorePart part, int score,
                                  StaffRole by_role, Timestamp at);
+  // Same, scored by the agent named `by`: the role is the roster's
+  // (Options::roles.agents; kAgent for a name it does not list). Without a
+  // roster nobody is known to hold a role, and `by` scores as kAgent.
+  absl::StatusOr<Decision> Judge(std::string_view agent, ScorePart part, int score,
+                                 std::string_view by, Timestamp at);
   // KPI-EXAM: `agent`'s exam at `at`; ExamPolicy::Evaluate's decision.
   absl::StatusOr<Decision> ExamTaken(std::string_view agent, int score, Timestamp at);
   // The card of `agent` for `month`.

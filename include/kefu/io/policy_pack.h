@@ -3,7 +3,8 @@
 //
 // A policy pack has one table per rule of the catalogue, named by the rule
 // ID ([AS-POSTAGE-CAP], [RV-CONTACT-LIMIT], ...), holding that rule's
-// parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]. Money is a
+// parameters, plus [shop], [calendar], [couriers.NAME], [agents.NAME] (the
+// roster of FB-ROLES: each agent's role and level) and [phrases]. Money is a
 // decimal-yuan string ("10.00"), a rate a percentage string ("5%"), days
 // and counts integers, local times "HH:MM", durations "30m". A pack may set
 // only some keys; every other key keeps the catalogue's default, so the
@@ -82,8 +83,9 @@ struct PolicySettings {
   OrderPolicies order = OrderPolicies::Defaults();
   TicketPolicies ticket = TicketPolicies::Defaults();
   ReviewPolicies review = ReviewPolicies::Defaults();
-  // KPI, SH and FB rules: not in ShopOptions (no Shop consults them yet); a
-  // host reads them here.
+  // KPI, SH and FB rules, the roster of [agents.NAME] in team.roles.agents
+  // (sorted by name). ShopOptions::team_policies: the Shop judges by
+  // FB-ROLES and orders its work list by FB-TRIAGE.
   TeamPolicies team = TeamPolicies::Defaults();
   BusinessCalendar::Options calendar;
   std::string shop_province;  // [shop] province; empty: none
@@ -113,7 +115,8 @@ class KEFU_EXPORT PolicyPack {
   // Warnings found when the pack was made (valid but odd values).
   const std::vector<PackMessage>& warnings() const { return warnings_; }
 
-  // The options a Shop is created with: the policies, the calendar, the
+  // The options a Shop is created with: the policies (the team's with the
+  // roster included), the calendar, the
   // couriers (null when the pack names none: every courier reaches
   // everywhere) and the reply checker, compiled. The other ShopOptions
   // fields keep their defaults.
@@ -128,8 +131,8 @@ class KEFU_EXPORT PolicyPack {
   std::string ToToml(bool comments = true) const;
 
   // What this pack changes against `base`, one line per key:
-  // "AS-POSTAGE-CAP.out_of_province = \"12.00\" (was \"10.00\")". Couriers
-  // and added phrases are compared as whole lists.
+  // "AS-POSTAGE-CAP.out_of_province = \"12.00\" (was \"10.00\")". Couriers,
+  // agents and added phrases are compared as whole lists.
   std::vector<std::string> Diff(const PolicyPack& base = Defaults()) const;
 
  private:

@@ -1781,12 +1781,26 @@ class Reader {
       std::string key;
       std::string message(e.description());
       // A second [agents.NAME] or [couriers.NAME]: TOML refuses to define a
-      // table twice; name the agent or courier listed twice.
-      const std::string kRedefined = "cannot redefine existing table '";
-      if (absl::StartsWith(message, kRedefined) && message.back() == '\'') {
-        std::string name = message.substr(kRedefined.size(),
-                                          message.size() - kRedefined.size() - 1);
-        name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
+      // table twice; name the agent or courier listed twice (from the
+      // header's own line: toml++'s message may garble the name).
+      if (absl::StrContains(message, "cannot redefine existing table")) {
+        std::string header;
+        size_t line = 1, at = 0;
+        while (line < e.source().begin.line && at != std::string_view::npos) {
+          at = text.find('\n', at);
+          if (at != std::string_view::npos) ++at;
+          ++line;
+        }
+        if (at != std::string_view::npos) {
+          header = std::string(text.substr(at, text.find('\n', at) - at));
+        }
+        const size_t open = header.find('['), close = header.rfind(']');
+        std::string name;
+        if (open != std::string::npos && close != std::string::npos && close > open) {
+          for (char c : header.substr(open + 1, close - open - 1)) {
+            if (c != '"' && c != ' ') name += c;
+          }
+        }
         for (const char* kind : {"agents", "couriers"}) {
           const std::string prefix = absl::StrCat(kind, ".");
           if (absl::StartsWith(name, prefix)) {

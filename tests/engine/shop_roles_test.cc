@@ -88,7 +88,7 @@ std::vector<StaffMember> Roster() {
   std::vector<StaffMember> out;
   for (int r = 0; r < kStaffRoleCount; ++r) {
     const auto role = static_cast<StaffRole>(r);
-    out.push_back({absl::StrCat("who-", StaffRoleName(role)), role, "regular"});
+    out.push_back({absl::StrCat("who-", std::string(StaffRoleName(role))), role, "regular"});
   }
   out.push_back({"小王", StaffRole::kAgent, "regular"});
   out.push_back({"王主管", StaffRole::kSupervisor, "senior"});
@@ -124,7 +124,7 @@ TEST(ShopRoles, EveryRoleAndActionPairFollowsTheTable) {
   TeamLedger ledger = TeamLedger::Create(lo).value();
   int pairs = 0;
   for (const auto& [role, allowed] : expected) {
-    const std::string who = absl::StrCat("who-", StaffRoleName(role));
+    const std::string who = absl::StrCat("who-", std::string(StaffRoleName(role)));
     SCOPED_TRACE(who);
     auto shop = Shop::Create(options).value();
     // approve_large_refund: 小王 sends 500.00 to finance, `who` approves.

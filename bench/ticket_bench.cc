@@ -57,7 +57,7 @@ std::vector<TicketEvent> ReturnRefundLifecycle() {
           PackagingChecked{M(4), Packaging::kIntact, true},
           ItemTested{M(5), false, ""},
           ResaleDecided{M(6), true, true},
-          RefundSentToFinance{M(7), Money::Yuan(120), Money::Zero(), false, false, false, ""},
+          RefundSentToFinance{M(7), Money::Yuan(120), Money::Zero(), false, false, false, "", ""},
           RefundPaid{M(8)},
           TicketClosed{M(9), ""}};
 }
@@ -82,7 +82,7 @@ std::vector<TicketEvent> ExchangeLifecycle() {
 std::vector<TicketEvent> RefundOnlyLifecycle() {
   return {Registered(TicketKind::kRefundOnly, Repayment::kNone),
           EvidenceRecorded{M(1), true, false},
-          RefundSentToFinance{M(2), Money::Yuan(30), Money::Zero(), true, false, false, ""},
+          RefundSentToFinance{M(2), Money::Yuan(30), Money::Zero(), true, false, false, "", ""},
           RefundPaid{M(3)},
           TicketClosed{M(4), ""}};
 }

@@ -391,6 +391,7 @@ struct Shop::Impl {
     OrderPolicies order;
     TicketPolicies ticket;
     ReviewPolicies review;
+    TeamPolicies team;
     std::shared_ptr<const BusinessCalendar> calendar;
     std::shared_ptr<const CourierReach> courier_reach;
     std::shared_ptr<const ReplyChecker> checker;
@@ -405,6 +406,7 @@ struct Shop::Impl {
     r->order = options.order_policies;
     r->ticket = options.ticket_policies;
     r->review = options.review_policies;
+    r->team = options.team_policies;
     r->calendar = options.calendar;
     if (!r->calendar) {
       r->calendar = std::make_shared<const BusinessCalendar>(BusinessCalendar::Default());
@@ -480,6 +482,7 @@ struct Shop::Impl {
     env.courier_reach = r.courier_reach.get();
     env.live_orders = &live_orders;
     env.product_tests = &defects;
+    env.roles = &r.team.roles;
     return env;
   }
   TicketEnvironment TicketEnv(const Rules& r) {
@@ -489,6 +492,7 @@ struct Shop::Impl {
     env.calendar = r.calendar.get();
     env.open_tickets = &open_tickets;
     env.defects = &defects;
+    env.roles = &r.team.roles;
     return env;
   }
   ReviewEnvironment ReviewEnv(const Rules& r) const {
@@ -496,6 +500,7 @@ struct Shop::Impl {
     static_cast<MachineEnvironment&>(env) = MachineEnv(r);
     env.policies = &r.review;
     env.calendar = r.calendar.get();
+    env.roles = &r.team.roles;
     return env;
   }
   ConversationEnvironment ConversationEnv(const Rules& r, std::vector<Finding>* findings) const {
@@ -750,7 +755,15 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
   }
   absl::StatusOr<std::shared_ptr<const Impl::Rules>> rules = Impl::MakeRules(options);
   if (!rules.ok()) return rules.status();
-  TeamLedger::Options team_options = options.team;
+  TeamLedger::Options team_options;
+  const TeamPolicies& tp = options.team_policies;
+  team_options.targets = tp.targets;
+  team_options.response = tp.response;
+  team_options.shifts = tp.shifts;
+  team_options.score_card = tp.score_card;
+  team_options.exam = tp.exam;
+  team_options.roles = tp.roles;
+  team_options.report = tp.report;
   team_options.calendar = *(*rules)->calendar;
   absl::StatusOr<TeamLedger> team = TeamLedger::Create(std::move(team_options));
   if (!team.ok()) {
@@ -957,6 +970,120 @@ size_t Shop::PendingDeadlines() const {
     n += s.queue.pending();
   }
   return n;
+}
+
+// ------------------------------------------------------------ FB-TRIAGE
+
+namespace {
+
+// The work item of one pending queue entry, its customer, category and
+// owner taken from the entity (in the same shard), and its priority with
+// `agent_level` (nullopt: the item's own agent's level).
+WorkItem MakeWorkItem(const QueueEntry& e, const Order* order, const Ticket* ticket,
+                      const Review* review, const TeamPolicies& team) {
+  WorkItem w;
+  w.entity_kind = e.entity_kind;
+  w.entity = e.entity;
+  w.action = e.kind == QueueEntry::Kind::kAction;
+  w.rule = w.action ? e.action.rule : e.deadline.rule;
+  w.due = w.action ? e.action.due.value_or(absl::InfinitePast()) : e.deadline.due;
+  w.agent = w.action ? e.action.assignee : "";
+  const TriagePolicy& triage = team.triage;
+  switch (e.entity_kind) {
+    case EntityKind::kOrder:
+      w.category = "order";
+      if (order != nullptr) w.customer = order->data().buyer.im_name;
+      break;
+    case EntityKind::kTicket:
+      if (ticket != nullptr) {
+        const TicketData& d = ticket->data();
+        w.customer = d.buyer_im;
+        if (triage.HasCategory(d.category)) {
+          w.category = d.category;
+        } else {
+          w.category = d.quality_claim || d.fault_confirmed ? "quality" : "after_sales";
+        }
+        if (w.agent.empty()) w.agent = d.owner;
+      } else {
+        w.category = "after_sales";
+      }
+      break;
+    case EntityKind::kReview:
+      w.category = "review";
+      if (review != nullptr) {
+        w.customer = review->data().buyer;
+        if (w.agent.empty()) w.agent = review->data().agent;
+      }
+      break;
+    case EntityKind::kReply:
+      w.category = "callback";
+      w.customer = e.entity;  // a conversation is keyed by its buyer
+      break;
+  }
+  if (w.agent.empty()) w.agent = e.agent;
+  w.customer_level = triage.CustomerLevel(w.customer);
+  if (const StaffMember* m = team.roles.Find(w.agent)) w.agent_level = m->level;
+  w.priority = triage.Priority(w.customer_level, w.category, w.agent_level);
+  return w;
+}
+
+bool WorkBefore(const WorkItem& a, const WorkItem& b) {
+  if (a.priority != b.priority) return a.priority > b.priority;
+  if (a.due != b.due) return a.due < b.due;
+  if (a.entity_kind != b.entity_kind) return a.entity_kind < b.entity_kind;
+  if (a.entity != b.entity) return a.entity < b.entity;
+  return a.rule < b.rule;
+}
+
+}  // namespace
+
+std::vector<WorkItem> Shop::WorkList() const {
+  std::vector<WorkItem> out;
+  std::shared_lock rules_lock(impl_->rules_mu);
+  const TeamPolicies& team = impl_->rules->team;
+  for (const Impl::Shard& s : impl_->shards) {
+    std::lock_guard lock(s.mu);
+    for (const QueueEntry& e : s.queue.Export()) {
+      if (e.kind == QueueEntry::Kind::kDeadline && e.paused) continue;
+      const Order* order = nullptr;
+      const Ticket* ticket = nullptr;
+      const Review* review = nullptr;
+      switch (e.entity_kind) {
+        case EntityKind::kOrder:
+          if (auto it = s.orders.find(e.entity); it != s.orders.end()) order = &it->second;
+          break;
+        case EntityKind::kTicket:
+          if (auto it = s.tickets.find(e.entity); it != s.tickets.end()) ticket = &it->second;
+          break;
+        case EntityKind::kReview:
+          if (auto it = s.reviews.find(e.entity); it != s.reviews.end()) review = &it->second;
+          break;
+        case EntityKind::kReply:
+          break;
+      }
+      out.push_back(MakeWorkItem(e, order, ticket, review, team));
+    }
+  }
+  std::sort(out.begin(), out.end(), WorkBefore);
+  return out;
+}
+
+std::optional<WorkItem> Shop::NextWorkItem(std::string_view agent) const {
+  std::string level;
+  TriagePolicy triage;
+  {
+    std::shared_lock rules_lock(impl_->rules_mu);
+    if (const StaffMember* m = impl_->rules->team.roles.Find(agent)) level = m->level;
+    triage = impl_->rules->team.triage;
+  }
+  std::optional<WorkItem> best;
+  for (WorkItem& w : WorkList()) {
+    if (!w.agent.empty() && w.agent != agent) continue;
+    w.agent_level = level;
+    w.priority = triage.Priority(w.customer_level, w.category, level);
+    if (!best || WorkBefore(w, *best)) best = std::move(w);
+  }
+  return best;
 }
 
 const BusinessCalendar& Shop::calendar() const {

@@ -281,6 +281,12 @@ absl::StatusOr<Decision> TeamLedger::Judge(std::string_view agent, ScorePart par
   return o.score_card.Judged(agent, part, score);
 }
 
+absl::StatusOr<Decision> TeamLedger::Judge(std::string_view agent, ScorePart part, int score,
+                                           std::string_view by, Timestamp at) {
+  const RolePolicy& roles = impl_->options.roles;
+  return Judge(agent, part, score, roles.RoleOf(by), at);
+}
+
 absl::StatusOr<Decision> TeamLedger::ExamTaken(std::string_view agent, int score, Timestamp at) {
   if (agent.empty()) return absl::InvalidArgumentError("KPI-EXAM: an exam needs an agent");
   absl::StatusOr<Decision> d = impl_->options.exam.Evaluate(score);

@@ -802,10 +802,6 @@ std::vector<Key> BuildKeys() {
   k.push_back(BoolKey("RV-CONTACT-LIMIT", "count_unreachable",
                       "an attempt that reaches nobody counts",
                       [](S& s) -> bool& { return s.review.contact_limit.count_unreachable; }));
-  k.push_back(EnumsKey(
-      "RV-CONTACT-LIMIT", "override_roles", "roles that may go past the limit (FB-ROLES)",
-      "[\"manager\"]", RoleNames(),
-      [](S& s) -> std::vector<StaffRole>& { return s.review.contact_limit.override_roles; }));
   k.push_back(EnumKey(
       "RV-CHANNEL", "when_online", "channel when the buyer is online; catalogue: chat", "\"sms\"",
       ReviewChannelNames(), [](S& s) -> ReviewChannel& { return s.review.channel.when_online; }));
@@ -1118,6 +1114,59 @@ std::vector<Key> BuildKeys() {
                          "[{ key = \"complaint\", points = 60 }]", &TriagePolicy::categories));
   k.push_back(points_key("agent_levels", "priority points by the agent's level (seed 003)",
                          "[{ key = \"senior\", points = 20 }]", &TriagePolicy::agent_levels));
+  {
+    Key customers;
+    customers.table = "FB-TRIAGE";
+    customers.name = "customers";
+    customers.comment = "buyers (IM names) with a customer level; every other buyer is "
+                        "default_customer_level";
+    customers.example = "[{ buyer = \"开心的小熊\", level = \"vip\" }]";
+    customers.print = [](const S& s) {
+      std::vector<std::string> items;
+      for (const TriagePolicy::Customer& c : s.team.triage.customers) {
+        items.push_back(absl::StrCat("{ buyer = ", Quote(c.buyer), ", level = ", Quote(c.level),
+                                     " }"));
+      }
+      return "[" + absl::StrJoin(items, ", ") + "]";
+    };
+    customers.set = [](const toml::node& n, S& s) -> SetResult {
+      const toml::array* a = n.as_array();
+      if (a == nullptr) return Want("an array of { buyer = \"...\", level = \"...\" }", n);
+      std::vector<TriagePolicy::Customer> out;
+      for (const toml::node& e : *a) {
+        const toml::table* t = e.as_table();
+        if (t == nullptr) return Want("a table { buyer = \"...\", level = \"...\" }", e);
+        TriagePolicy::Customer c;
+        bool has_buyer = false, has_level = false;
+        for (const auto& [k2, v] : *t) {
+          SetResult r;
+          if (k2.str() == "buyer") {
+            r = ReadString(v, &c.buyer, false);
+            has_buyer = true;
+          } else if (k2.str() == "level") {
+            r = ReadString(v, &c.level, false);
+            has_level = true;
+          } else {
+            r = Bad(absl::StrCat("unknown key \"", ToAbsl(k2.str()), "\" (buyer, level)"), v);
+          }
+          if (r) return r;
+        }
+        if (!has_buyer || !has_level) return Bad("an entry needs buyer and level", e);
+        for (const TriagePolicy::Customer& before : out) {
+          if (before.buyer == c.buyer) {
+            return Bad(absl::StrCat("\"", c.buyer, "\" is listed twice"), e);
+          }
+        }
+        out.push_back(std::move(c));
+      }
+      s.team.triage.customers = std::move(out);
+      return std::nullopt;
+    };
+    k.push_back(std::move(customers));
+  }
+  k.push_back(StringKey("FB-TRIAGE", "default_customer_level",
+                        "the level of a buyer customers does not list", "\"new\"",
+                        [](S& s) -> std::string& { return s.team.triage.default_customer_level; }));
   k.push_back(MoneyKey("FB-ROLES", "refund_approval_above",
                        "a refund above this needs approve_large_refund's roles", "\"200.00\"",
                        [](S& s) -> Money& { return s.team.roles.refund_approval_above; }));
@@ -1125,7 +1174,9 @@ std::vector<Key> BuildKeys() {
                        "[\"manager\"]", RoleNames(),
                        [](S& s) -> std::vector<StaffRole>& { return s.team.roles.approve_large_refund; }));
   k.push_back(EnumsKey("FB-ROLES", "override_contact_limit",
-                       "roles that may go past RV-CONTACT-LIMIT", "[\"manager\"]", RoleNames(),
+                       "roles that may go past RV-CONTACT-LIMIT (formerly "
+                       "RV-CONTACT-LIMIT.override_roles)",
+                       "[\"manager\"]", RoleNames(),
                        [](S& s) -> std::vector<StaffRole>& {
                          return s.team.roles.override_contact_limit;
                        }));
@@ -1221,10 +1272,10 @@ std::vector<Key> BuildKeys() {
   k.push_back(DurationKey("response", "within",
                           "a round answered this soon after the buyer's message is answered in "
                           "time; the platforms: 3 minutes",
-                          "\"5m\"", [](S& s) -> Duration& { return s.response.within; }));
+                          "\"5m\"", [](S& s) -> Duration& { return s.team.response.within; }));
   k.push_back(ClockKey("response", "counted_from",
                        "rounds begun from this local time make the day's response rate",
-                       "\"09:00\"", [](S& s) -> Duration& { return s.response.counted_from; }));
+                       "\"09:00\"", [](S& s) -> Duration& { return s.team.response.counted_from; }));
   {
     // Up to 24:00, like SH-COVERAGE.service_end.
     Key until;
@@ -1232,11 +1283,11 @@ std::vector<Key> BuildKeys() {
     until.name = "counted_until";
     until.comment = "and until this one (\"24:00\": midnight); the platforms: 08:00 to 23:00";
     until.example = "\"22:00\"";
-    until.print = [](const S& s) { return Quote(ClockText(s.response.counted_until)); };
+    until.print = [](const S& s) { return Quote(ClockText(s.team.response.counted_until)); };
     until.set = [](const toml::node& n, S& s) -> SetResult {
       if (!n.is_string()) return Want("a local time \"HH:MM\"", n);
       const std::string& v = n.as_string()->get();
-      if (!ParseClock(v, 24 * 60, &s.response.counted_until)) {
+      if (!ParseClock(v, 24 * 60, &s.team.response.counted_until)) {
         return Bad(absl::StrCat("\"", v, "\" is not a local time from \"00:00\" to \"24:00\""), n);
       }
       return std::nullopt;
@@ -1245,7 +1296,7 @@ std::vector<Key> BuildKeys() {
   }
   k.push_back(RateKey("response", "target",
                       "an agent's day whose rate falls below this is a warning; the platforms: 90%",
-                      "\"85%\"", [](S& s) -> Rate& { return s.response.target; }));
+                      "\"85%\"", [](S& s) -> Rate& { return s.team.response.target; }));
   // ---- the shop
   {
     Key province;
@@ -1496,6 +1547,29 @@ std::string CouriersToml(const std::vector<PackCourier>& couriers, bool comments
   return out;
 }
 
+std::string AgentsToml(const std::vector<StaffMember>& agents, bool comments) {
+  std::string out;
+  if (agents.empty() && comments) {
+    out +=
+        "# agents (FB-ROLES, FB-TRIAGE): no roster, so the role a contact_attempted event\n"
+        "# names counts as it is and no refund needs approval. An agent is a table, e.g.\n"
+        "# [agents.\"王主管\"]\n"
+        "# role = \"supervisor\"   # agent, team_lead, supervisor, manager, qc_inspector,\n"
+        "#                         # training_lead or trainer\n"
+        "# level = \"senior\"      # FB-TRIAGE agent level (a key of agent_levels)\n"
+        "# With a roster, an agent it does not list acts as an agent.\n";
+  }
+  for (const StaffMember& m : agents) {
+    if (!out.empty()) out += "\n";
+    absl::StrAppend(&out, "[agents.", BareOrQuoted(m.name), "]\n");
+    if (comments) out += "# FB-ROLES: the agent's role (what FB-ROLES lets it approve or override)\n";
+    absl::StrAppend(&out, "role = ", Quote(NameOf(RoleNames(), m.role)), "\n");
+    if (comments) out += "# FB-TRIAGE: the agent's level (a key of FB-TRIAGE.agent_levels)\n";
+    absl::StrAppend(&out, "level = ", Quote(m.level), "\n");
+  }
+  return out;
+}
+
 std::string SettingsToml(const PolicySettings& s, bool comments) {
   std::string out;
   if (comments) {
@@ -1515,6 +1589,8 @@ std::string SettingsToml(const PolicySettings& s, bool comments) {
   }
   const std::string couriers = CouriersToml(s.couriers, comments);
   if (!couriers.empty()) absl::StrAppend(&out, "\n", couriers);
+  const std::string agents = AgentsToml(s.team.roles.agents, comments);
+  if (!agents.empty()) absl::StrAppend(&out, "\n", agents);
   return out;
 }
 
@@ -1631,6 +1707,9 @@ struct PackBuilder {
     pack.checker_ = std::make_shared<const ReplyChecker>(*std::move(checker));
     std::sort(settings.couriers.begin(), settings.couriers.end(),
               [](const PackCourier& a, const PackCourier& b) { return a.name < b.name; });
+    // RolePolicy::Find looks the roster up by halving.
+    std::sort(settings.team.roles.agents.begin(), settings.team.roles.agents.end(),
+              [](const StaffMember& a, const StaffMember& b) { return a.name < b.name; });
     pack.revision_ = absl::StrFormat("%016x", Fnv1a64(SettingsToml(settings, false)));
     pack.settings_ = std::make_shared<const PolicySettings>(std::move(settings));
     return pack;
@@ -1652,18 +1731,12 @@ ShopOptions PolicyPack::shop_options() const {
   o.order_policies = settings_->order;
   o.ticket_policies = settings_->ticket;
   o.review_policies = settings_->review;
+  o.team_policies = settings_->team;
   o.calendar = calendar_;
   o.courier_reach = couriers_;
   o.reply_checker = checker_;
   o.shop_province = settings_->shop_province;
   o.policy_revision = revision_;
-  o.team.targets = settings_->team.targets;
-  o.team.response = settings_->response;
-  o.team.shifts = settings_->team.shifts;
-  o.team.score_card = settings_->team.score_card;
-  o.team.exam = settings_->team.exam;
-  o.team.roles = settings_->team.roles;
-  o.team.report = settings_->team.report;
   return o;
 }
 
@@ -1687,6 +1760,19 @@ std::vector<std::string> PolicyPack::Diff(const PolicyPack& base) const {
                                base.settings_->couriers.empty() ? "was none: every courier "
                                                                   "reaches everywhere"
                                                                 : "changed",
+                               ")"));
+  }
+  const std::string my_agents = AgentsToml(settings_->team.roles.agents, false);
+  const std::string their_agents = AgentsToml(base.settings_->team.roles.agents, false);
+  if (my_agents != their_agents) {
+    std::vector<std::string> items;
+    for (const StaffMember& m : settings_->team.roles.agents) {
+      items.push_back(absl::StrCat(m.name, " (", NameOf(RoleNames(), m.role), ", ", m.level, ")"));
+    }
+    out.push_back(absl::StrCat("agents = [", absl::StrJoin(items, ", "), "] (",
+                               base.settings_->team.roles.agents.empty()
+                                   ? "was none: no roster"
+                                   : "changed",
                                ")"));
   }
   return out;
@@ -1722,9 +1808,41 @@ class Reader {
     try {
       doc = toml::parse(text, std::string(file_));
     } catch (const toml::parse_error& e) {
+      std::string key;
+      std::string message(e.description());
+      // A second [agents.NAME] or [couriers.NAME]: TOML refuses to define a
+      // table twice; name the agent or courier listed twice (from the
+      // header's own line: toml++'s message may garble the name).
+      if (absl::StrContains(message, "cannot redefine existing table")) {
+        std::string header;
+        size_t line = 1, at = 0;
+        while (line < e.source().begin.line && at != std::string_view::npos) {
+          at = text.find('\n', at);
+          if (at != std::string_view::npos) ++at;
+          ++line;
+        }
+        if (at != std::string_view::npos) {
+          header = std::string(text.substr(at, text.find('\n', at) - at));
+        }
+        const size_t open = header.find('['), close = header.rfind(']');
+        std::string name;
+        if (open != std::string::npos && close != std::string::npos && close > open) {
+          for (char c : header.substr(open + 1, close - open - 1)) {
+            if (c != '"' && c != ' ') name += c;
+          }
+        }
+        for (const char* kind : {"agents", "couriers"}) {
+          const std::string prefix = absl::StrCat(kind, ".");
+          if (absl::StartsWith(name, prefix)) {
+            key = name;
+            message = absl::StrCat(kind == std::string("agents") ? "the agent \"" : "the courier \"",
+                                   name.substr(prefix.size()), "\" is listed twice");
+          }
+        }
+      }
       errors_.push_back({file_, static_cast<int64_t>(e.source().begin.line),
-                         static_cast<int64_t>(e.source().begin.column), "",
-                         std::string(e.description())});
+                         static_cast<int64_t>(e.source().begin.column), std::move(key),
+                         std::move(message)});
       out.errors = std::move(errors_);
       return out;
     }
@@ -1732,6 +1850,7 @@ class Reader {
     const std::vector<std::string> tables = TableOrder();
     std::vector<std::string> known_tables = tables;
     known_tables.push_back("couriers");
+    known_tables.push_back("agents");
     // Where each key was set, for the cross-key checks.
     std::map<std::string, toml::source_region> where;
     for (const auto& [tkey, tnode] : doc) {
@@ -1751,6 +1870,10 @@ class Reader {
         ReadCouriers(*t, &s);
         continue;
       }
+      if (table == "agents") {
+        ReadAgents(*t, &s, &where);
+        continue;
+      }
       where[table] = tkey.source();
       std::vector<std::string> names;
       for (const Key& k : Keys()) {
@@ -1762,6 +1885,13 @@ class Reader {
         const Key* key = nullptr;
         for (const Key& k : Keys()) {
           if (k.table == table && k.name == name) key = &k;
+        }
+        if (key == nullptr && full == "RV-CONTACT-LIMIT.override_roles") {
+          // Moved: one table of roles for every action (FB-ROLES).
+          Error(kkey.source(), full,
+                "override_roles has moved to [FB-ROLES] override_contact_limit (one table of "
+                "roles for every action that needs one); set it there");
+          continue;
         }
         if (key == nullptr) {
           Error(kkey.source(), full,
@@ -1811,6 +1941,50 @@ class Reader {
   }
 
  private:
+  void ReadAgents(const toml::table& agents, PolicySettings* s,
+                  std::map<std::string, toml::source_region>* where) {
+    for (const auto& [akey, anode] : agents) {
+      const std::string name(akey.str());
+      const std::string prefix = absl::StrCat("agents.", name);
+      const toml::table* t = anode.as_table();
+      if (t == nullptr) {
+        Error(akey.source(), prefix,
+              absl::StrCat("an agent must be a table, not ", TypeName(anode)));
+        continue;
+      }
+      if (name.empty()) {
+        Error(akey.source(), prefix, "an agent needs a name");
+        continue;
+      }
+      StaffMember m;
+      m.name = name;
+      bool has_role = false;
+      for (const auto& [kkey, knode] : *t) {
+        const std::string key(kkey.str());
+        const std::string full = absl::StrCat(prefix, ".", key);
+        SetResult r;
+        if (key == "role") {
+          r = ReadEnum(knode, RoleNames(), &m.role);
+          has_role = true;
+        } else if (key == "level") {
+          r = ReadString(knode, &m.level, false);
+          (*where)[full] = kkey.source();
+        } else {
+          const std::vector<std::string> known = {"role", "level"};
+          r = ValueError{absl::StrCat("unknown key \"", key, "\" in [", prefix, "]",
+                                      Nearest(key, known), "; known: ", absl::StrJoin(known, ", ")),
+                         nullptr};
+        }
+        if (r) Error(r->at != nullptr ? r->at->source() : kkey.source(), full, r->message);
+      }
+      if (!has_role) {
+        Error(akey.source(), absl::StrCat(prefix, ".role"),
+              absl::StrCat("[", prefix, "] needs a role (", NameList(RoleNames()), ")"));
+      }
+      s->team.roles.agents.push_back(std::move(m));
+    }
+  }
+
   void ReadCouriers(const toml::table& couriers, PolicySettings* s) {
     for (const auto& [ckey, cnode] : couriers) {
       const std::string name(ckey.str());
@@ -1894,6 +2068,33 @@ class Reader {
       Warn(at("AS-DEFECT.delist_at", "AS-DEFECT"), "AS-DEFECT.delist_at",
            "delisting is proposed before the product is tested (delist_at < test_at)");
     }
+    // FB-TRIAGE: a level no table gives points to is likely a misspelling.
+    auto has_key = [](const std::vector<TriagePolicy::Points>& table, const std::string& key) {
+      for (const TriagePolicy::Points& p : table) {
+        if (p.key == key) return true;
+      }
+      return false;
+    };
+    const TriagePolicy& triage = s.team.triage;
+    for (const TriagePolicy::Customer& c : triage.customers) {
+      if (!has_key(triage.customer_levels, c.level)) {
+        Warn(at("FB-TRIAGE.customers", "FB-TRIAGE"), "FB-TRIAGE.customers",
+             absl::StrCat("\"", c.buyer, "\"'s level \"", c.level,
+                          "\" is not in customer_levels: it adds no points"));
+      }
+    }
+    if (!has_key(triage.customer_levels, triage.default_customer_level)) {
+      Warn(at("FB-TRIAGE.default_customer_level", "FB-TRIAGE"), "FB-TRIAGE.default_customer_level",
+           absl::StrCat("\"", triage.default_customer_level,
+                        "\" is not in customer_levels: it adds no points"));
+    }
+    for (const StaffMember& m : s.team.roles.agents) {
+      const std::string key = absl::StrCat("agents.", m.name, ".level");
+      if (where.count(key) > 0 && !has_key(triage.agent_levels, m.level)) {
+        Warn(at(key, key), key,
+             absl::StrCat("\"", m.level, "\" is not in FB-TRIAGE.agent_levels: it adds no points"));
+      }
+    }
     if (s.only_listed_couriers && s.couriers.empty()) {
       Warn(at("shop.only_listed_couriers", "shop"), "shop.only_listed_couriers",
            "only listed couriers reach, and none is listed under [couriers]: every order is "
@@ -1912,14 +2113,14 @@ class Reader {
               absl::StrCat(DayText(d), " is both a holiday and a make-up working day"));
       }
     }
-    if (s.response.within <= absl::ZeroDuration()) {
+    if (s.team.response.within <= absl::ZeroDuration()) {
       Error(at("response.within", "response"), "response.within",
             "a round is never answered within no time: give a positive duration");
     }
-    if (s.response.counted_from >= s.response.counted_until) {
+    if (s.team.response.counted_from >= s.team.response.counted_until) {
       Error(at("response.counted_until", "response"), "response.counted_until",
-            absl::StrCat("the counted hours end (", ClockText(s.response.counted_until),
-                         ") at or before they begin (", ClockText(s.response.counted_from), ")"));
+            absl::StrCat("the counted hours end (", ClockText(s.team.response.counted_until),
+                         ") at or before they begin (", ClockText(s.team.response.counted_from), ")"));
     }
     if (absl::Status m = s.meeting.Validate(); !m.ok()) {
       const std::string key = absl::StrContains(m.message(), "start")    ? "PH-MEETING.start"

@@ -265,6 +265,7 @@ struct MachineSchemas {
         MakeType<O, Refunded>({
             MakeField<&Refunded::amount>("amount", kRequired),
             MakeField<&Refunded::reason>("reason", kDefault, &refund_reason),
+            MakeField<&Refunded::approved_by>("approved_by", kDefault),
         }),
         MakeType<O, InvoiceRequested>({
             MakeField<&InvoiceRequested::title>("title", kRequired),
@@ -331,6 +332,7 @@ struct MachineSchemas {
             MakeField<&RS::full_refund_unusable>("full_refund_unusable", kDefault),
             MakeField<&RS::exchange_declined>("exchange_declined", kDefault),
             MakeField<&RS::alipay_account>("alipay_account", kDefault),
+            MakeField<&RS::approved_by>("approved_by", kDefault),
         }),
         MakeType<T, RefundPaid>({}),
         MakeType<T, CashPutInParcel>({

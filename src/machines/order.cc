@@ -68,6 +68,7 @@ struct OrderCtx {
         reach(env.courier_reach),
         live_orders(env.live_orders),
         product_tests(env.product_tests),
+        roles(env.roles),
         meta(event_meta),
         state_before(before),
         out(outcome) {}
@@ -78,6 +79,7 @@ struct OrderCtx {
   const CourierReach* reach;
   const LiveOrders* live_orders;
   const ProductTestQuery* product_tests;
+  const RolePolicy* roles;  // FB-ROLES; null: no roster
   const EventMeta& meta;
   std::string_view state_before;
   Outcome& out;
@@ -232,6 +234,13 @@ struct OrderCtx {
   bool Check(g::RefundAllowed, const Refunded& e) {
     auto total = d.refunded.Add(e.amount);
     if (!total.ok()) return Fail(total.status());
+    // FB-ROLES: a large refund needs an approver whose role may approve.
+    if (roles != nullptr) {
+      if (std::optional<Decision> no = roles->RefundRefusal(e.amount, meta.agent, e.approved_by)) {
+        Refuse(std::move(*no));
+        return false;
+      }
+    }
     amount = Money::Zero();
     if (!p.mall_compensation.Applies(d.channel, e.reason)) return true;
     if (std::optional<Decision> no = p.mall_compensation.StyleRefusal(d.other_style_offered)) {

@@ -55,6 +55,9 @@ struct Ctx {
   std::optional<Decision> channel_decision;
   bool overridden = false;
   bool counted = true;
+  // The role the acting person acts in (FB-ROLES: the roster's, else the
+  // event's own).
+  StaffRole role = StaffRole::kAgent;
 
   std::optional<FollowUpPlan> plan;  // memo of PlanFollowUp
   std::optional<Decision> remedy_decision;
@@ -78,8 +81,8 @@ struct Ctx {
       limit_decision.verdict = Verdict::kAllowed;  // this attempt does not count after all
     }
     if (limit_decision.verdict == Verdict::kRefused && e.override_limit) {
-      // Step() checked the role (refused by the rule otherwise).
-      limit_decision = p.contact_limit.Overridden(std::move(limit_decision), e.role);
+      // Step() checked the role (refused by FB-ROLES otherwise).
+      limit_decision = p.contact_limit.Overridden(std::move(limit_decision), role);
       overridden = true;
     }
     if (e.presence) channel_decision = p.channel.Evaluate(*e.presence, e.channel);
@@ -167,7 +170,7 @@ struct Ctx {
     if (channel_decision) Add(std::move(*channel_decision));
     if (overridden) {
       out.audit.note = absl::StrCat("supervisor override of RV-CONTACT-LIMIT by ",
-                                    ToAbsl(StaffRoleName(e.role)), " ", e.meta.agent);
+                                    ToAbsl(StaffRoleName(role)), " ", e.meta.agent);
     }
   }
 
@@ -567,12 +570,21 @@ machine_core::StepResult Review::Impl::Step(const ReviewEvent& event, const Revi
   const BusinessCalendar& calendar = env.calendar ? *env.calendar : *kDefaultCalendar;
   if (absl::Status v = Validate(event, data); !v.ok()) return StepResult::Error(std::move(v));
 
-  // RV-CONTACT-LIMIT: only some roles may override the limit; another
-  // role's override is the rule refusing, whatever the count.
-  if (const auto* c = std::get_if<ContactAttempted>(&event);
-      c != nullptr && c->override_limit && !policies.contact_limit.MayOverride(c->role)) {
-    out.Add(policies.contact_limit.OverrideRefused(c->role));
-    return StepResult::Refused();
+  // RV-CONTACT-LIMIT: only some roles may override the limit (FB-ROLES,
+  // the roster's role when there is one); another role's override is
+  // refused by FB-ROLES, whatever the count.
+  static const RolePolicy* const kDefaultRoles = new RolePolicy();
+  const RolePolicy& roles = env.roles ? *env.roles : *kDefaultRoles;
+  StaffRole role = StaffRole::kAgent;
+  if (const auto* c = std::get_if<ContactAttempted>(&event); c != nullptr) {
+    role = roles.RoleOf(meta.agent, c->role);
+    if (c->override_limit) {
+      if (std::optional<Decision> no =
+              roles.Check(meta.agent, TeamAction::kOverrideContactLimit, c->role)) {
+        out.Add(std::move(*no));
+        return StepResult::Refused();
+      }
+    }
   }
 
   // Most events decide one to three things (a contact: its limit, its
@@ -580,6 +592,7 @@ machine_core::StepResult Review::Impl::Step(const ReviewEvent& event, const Revi
   // every decision again.
   out.decisions.reserve(3);
   Ctx ctx(data, out, policies, calendar);
+  ctx.role = role;
   // DayEnded in awaiting_revision needs the reminder's due time before it
   // commits; computing it changes nothing.
   if (std::holds_alternative<DayEnded>(event) &&

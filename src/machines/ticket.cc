@@ -121,6 +121,7 @@ struct Ctx {
   const TicketPolicies* p = nullptr;
   const OpenTickets* open_tickets = nullptr;
   DefectLedger* defects = nullptr;
+  const RolePolicy* roles = nullptr;  // FB-ROLES; null: no roster
   const EventMeta* meta = nullptr;
   Prepared prepared;
   bool refused = false;  // a guard refused with a decision
@@ -174,6 +175,14 @@ struct Ctx {
   }
 
   bool CheckRefund(const RefundSentToFinance& e) {
+    // FB-ROLES: a large refund (goods and compensation) needs an approver
+    // whose role may approve.
+    if (roles != nullptr) {
+      const Money paid = Money::Fen(e.amount.fen() + e.compensation.fen());  // both validated
+      if (std::optional<Decision> no = roles->RefundRefusal(paid, meta->agent, e.approved_by)) {
+        return Refuse(std::move(*no));
+      }
+    }
     const bool quality = e.quality_fault || data->fault_confirmed || data->quality_claim;
     Decision ev = p->evidence.Evaluate(quality, e.full_refund_unusable,
                                        data->photos, data->destruction_photo);
@@ -633,6 +642,7 @@ absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvi
     ctx.p = &policies;
     ctx.open_tickets = env.open_tickets;
     ctx.defects = env.defects;
+    ctx.roles = env.roles;
     ctx.meta = &meta;
     core.fsm.ctx = &ctx;
     StepResult r;

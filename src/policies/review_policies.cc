@@ -172,7 +172,6 @@ int ContactLimitPolicy::Limit(ReviewRating rating) const {
   return 0;
 }
 
-bool ContactLimitPolicy::MayOverride(StaffRole role) const { return Contains(override_roles, role); }
 
 Decision ContactLimitPolicy::Evaluate(ReviewRating rating, ReviewChannel channel,
                                       int counted) const {
@@ -346,13 +345,6 @@ Decision ContactLimitPolicy::Overridden(Decision limit, StaffRole role) const {
   limit.message = {"{role}批准超出上限：已联系{count}次，上限{limit}次",
                    "{role} override: {count} contacts made, the limit is {limit}"};
   return limit;
-}
-
-Decision ContactLimitPolicy::OverrideRefused(StaffRole role) const {
-  Decision d = Make(kRule, Verdict::kRefused,
-                    {"{role}无权批准超出联系次数上限", "the role {role} may not override the contact limit"});
-  d.figures.push_back({"role", StaffRoleTerm(role)});
-  return d;
 }
 
 Ruling RefusalSchedulePolicy::Next(int day, ReviewChannel channel, Timestamp due,

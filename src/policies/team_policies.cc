@@ -113,6 +113,50 @@ std::optional<Decision> RolePolicy::Refusal(StaffRole role, TeamAction action) c
               {Figure{"role", StaffRoleTerm(role)}, Figure{"action", TeamActionTerm(action)}});
 }
 
+const StaffMember* RolePolicy::Find(std::string_view name) const {
+  auto it = std::lower_bound(agents.begin(), agents.end(), name,
+                             [](const StaffMember& m, std::string_view n) { return m.name < n; });
+  if (it != agents.end() && it->name == name) return &*it;
+  // A roster built by hand may be unsorted: look through it.
+  for (const StaffMember& m : agents) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+StaffRole RolePolicy::RoleOf(std::string_view agent, StaffRole claimed) const {
+  if (!has_roster()) return claimed;
+  const StaffMember* m = Find(agent);
+  return m != nullptr ? m->role : StaffRole::kAgent;
+}
+
+std::optional<Decision> RolePolicy::Check(std::string_view agent, TeamAction action,
+                                          StaffRole claimed) const {
+  const StaffRole role = RoleOf(agent, claimed);
+  if (May(role, action)) return std::nullopt;
+  return Make(kRule, Verdict::kRefused,
+              {"{agent}（{role}）无权{action}", "{agent} ({role}) may not {action}"},
+              {Figure{"agent", std::string(agent)}, Figure{"role", StaffRoleTerm(role)},
+               Figure{"action", TeamActionTerm(action)}});
+}
+
+std::optional<Decision> RolePolicy::RefundRefusal(Money amount, std::string_view agent,
+                                                  std::string_view approved_by) const {
+  if (!has_roster() || !NeedsApproval(amount)) return std::nullopt;
+  const std::string_view approver = approved_by.empty() ? agent : approved_by;
+  const StaffRole role = RoleOf(approver);
+  if (May(role, TeamAction::kApproveLargeRefund)) return std::nullopt;
+  Decision d = Make(kRule, Verdict::kRefused,
+                    {"退款{amount}超过{limit}，须经批准：{approver}（{role}）无权{action}",
+                     "a refund of {amount} is above {limit} and needs approval: {approver} "
+                     "({role}) may not {action}"},
+                    {Figure{"amount", amount}, Figure{"limit", refund_approval_above},
+                     Figure{"approver", std::string(approver)}});
+  d.figures.push_back(Figure{"role", StaffRoleTerm(role)});
+  d.figures.push_back(Figure{"action", TeamActionTerm(TeamAction::kApproveLargeRefund)});
+  return d;
+}
+
 // ----------------------------------------------------------------- targets
 
 absl::StatusOr<TargetPolicy::Month> TargetPolicy::MonthTarget(int64_t last_month,
@@ -334,6 +378,20 @@ int TriagePolicy::Priority(std::string_view customer_level, std::string_view cat
   };
   return points(customer_levels, customer_level) + points(categories, category) +
          points(agent_levels, agent_level);
+}
+
+const std::string& TriagePolicy::CustomerLevel(std::string_view buyer) const {
+  for (const Customer& c : customers) {
+    if (c.buyer == buyer) return c.level;
+  }
+  return default_customer_level;
+}
+
+bool TriagePolicy::HasCategory(std::string_view category) const {
+  for (const Points& p : categories) {
+    if (p.key == category) return true;
+  }
+  return false;
 }
 
 // ------------------------------------------------------------------ report

@@ -321,7 +321,7 @@ absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, 
     ByteReader sr(stored);
     if (!DecodeOutcome(sr, &stored_outcome) || !sr.at_end()) {
       return absl::DataLossError(absl::StrCat(
-          where, ": stored outcome: ", sr.ok() ? "bytes after the outcome" : sr.error()));
+          where(), ": stored outcome: ", sr.ok() ? "bytes after the outcome" : sr.error()));
     }
     revision = stored_outcome.audit.policy_revision;
   }

@@ -100,7 +100,7 @@ TEST(ShopRedelivery, ALateCopyOfARefusedRefundIsTheRefusalAgainAndPaysNothing) {
                                                 "N86-case", StockArrival::kUncertain}));
   const ShopEvent refund = OrderEv(
       "T1", Refunded{Meta("rf", kMonday + absl::Minutes(10)), Money::Yuan(50),
-                     RefundReason::kOutOfStock});
+                     RefundReason::kOutOfStock, ""});
   absl::StatusOr<Outcome> first = shop->Apply(refund);
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(first->refused());  // ORD-MALL-COMP: offer another style first

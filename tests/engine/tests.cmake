@@ -12,3 +12,5 @@ kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc LIBS ke
 kefu_add_test(shop_policies_test ${CMAKE_CURRENT_LIST_DIR}/shop_policies_test.cc)
 # The team ledger: targets, response times, conversion (issue 20).
 kefu_add_test(team_ledger_test ${CMAKE_CURRENT_LIST_DIR}/team_ledger_test.cc)
+# FB-ROLES from the roster and FB-TRIAGE's work list (issues 19 and 20).
+kefu_add_test(shop_roles_test ${CMAKE_CURRENT_LIST_DIR}/shop_roles_test.cc)

@@ -56,6 +56,33 @@ if(NOT rc EQUAL 0 OR NOT diff STREQUAL
   fail("policy diff: exit code ${rc}: ${diff}")
 endif()
 
+# A roster (FB-ROLES): diff names it, print -> print is stable, and the
+# moved RV-CONTACT-LIMIT.override_roles is an error naming its new place.
+file(WRITE "${WORK_DIR}/roster.toml"
+  "[agents.\"王主管\"]\nrole = \"supervisor\"\nlevel = \"senior\"\n[agents.xiaowang]\nrole = \"agent\"\n")
+execute_process(COMMAND "${KEFU}" policy diff "${WORK_DIR}/roster.toml"
+  OUTPUT_VARIABLE diff RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT diff STREQUAL
+   "agents = [xiaowang (agent, regular), 王主管 (supervisor, senior)] (was none: no roster)\n")
+  fail("policy diff of a roster: exit code ${rc}: ${diff}")
+endif()
+execute_process(COMMAND "${KEFU}" policy print "${WORK_DIR}/roster.toml"
+  OUTPUT_VARIABLE roster RESULT_VARIABLE rc)
+file(WRITE "${WORK_DIR}/roster2.toml" "${roster}")
+execute_process(COMMAND "${KEFU}" policy print "${WORK_DIR}/roster2.toml"
+  OUTPUT_VARIABLE roster2 RESULT_VARIABLE rc2)
+if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0 OR NOT roster STREQUAL roster2
+   OR NOT roster MATCHES "\\[agents\\.\"王主管\"\\]\n")
+  fail("policy print of a roster is not stable (exit codes ${rc} ${rc2})")
+endif()
+file(WRITE "${WORK_DIR}/moved.toml" "[RV-CONTACT-LIMIT]\noverride_roles = [\"manager\"]\n")
+execute_process(COMMAND "${KEFU}" policy check "${WORK_DIR}/moved.toml"
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 1 OR NOT err MATCHES
+   "moved.toml:2:1: RV-CONTACT-LIMIT.override_roles: override_roles has moved to \\[FB-ROLES\\] override_contact_limit")
+  fail("check of the moved override_roles: exit code ${rc}: ${err}")
+endif()
+
 # An odd pack checks with a warning.
 file(WRITE "${WORK_DIR}/odd.toml" "[AS-POSTAGE-CAP]\nin_province = \"12.00\"\n")
 execute_process(COMMAND "${KEFU}" policy check "${WORK_DIR}/odd.toml"

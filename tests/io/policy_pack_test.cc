@@ -214,9 +214,6 @@ std::vector<Row> Rows() {
        "4"},
       {"RV-CONTACT-LIMIT", "count_unreachable",
        [b](O o) { return b(o.review_policies.contact_limit.count_unreachable); }, "0"},
-      {"RV-CONTACT-LIMIT", "override_roles",
-       [](O o) { return JoinNames(o.review_policies.contact_limit.override_roles, StaffRoleName); },
-       "manager"},
       {"RV-CHANNEL", "when_online",
        [](O o) { return std::string(ReviewChannelName(o.review_policies.channel.when_online)); },
        "sms"},
@@ -410,6 +407,17 @@ std::vector<TeamRow> TeamRows() {
       {"FB-TRIAGE", "customer_levels", [](T t) { return Points(t.triage.customer_levels); }, "vip=50"},
       {"FB-TRIAGE", "categories", [](T t) { return Points(t.triage.categories); }, "complaint=60"},
       {"FB-TRIAGE", "agent_levels", [](T t) { return Points(t.triage.agent_levels); }, "senior=20"},
+      {"FB-TRIAGE", "customers",
+       [](T t) {
+         std::vector<std::string> out;
+         for (const TriagePolicy::Customer& c : t.triage.customers) {
+           out.push_back(absl::StrCat(c.buyer, "=", c.level));
+         }
+         return Join(out);
+       },
+       "开心的小熊=vip"},
+      {"FB-TRIAGE", "default_customer_level", [](T t) { return t.triage.default_customer_level; },
+       "new"},
   };
 }
 
@@ -437,12 +445,12 @@ std::vector<SettingsRow> SettingsRows() {
                   [b](P s) { return b(s.meeting.only_on_working_days); }, "0"});
   rows.push_back({"PH-MEETING", "auto_reply", [](P s) { return s.meeting.auto_reply; },
                   "亲，客服开会中，稍后回复您"});
-  rows.push_back({"response", "within", [](P s) { return Clock(s.response.within); }, "5m"});
+  rows.push_back({"response", "within", [](P s) { return Clock(s.team.response.within); }, "5m"});
   rows.push_back(
-      {"response", "counted_from", [](P s) { return Clock(s.response.counted_from); }, "9h"});
+      {"response", "counted_from", [](P s) { return Clock(s.team.response.counted_from); }, "9h"});
   rows.push_back(
-      {"response", "counted_until", [](P s) { return Clock(s.response.counted_until); }, "22h"});
-  rows.push_back({"response", "target", [](P s) { return s.response.target.ToString(); }, "85%"});
+      {"response", "counted_until", [](P s) { return Clock(s.team.response.counted_until); }, "22h"});
+  rows.push_back({"response", "target", [](P s) { return s.team.response.target.ToString(); }, "85%"});
   return rows;
 }
 
@@ -540,14 +548,17 @@ TEST(PolicyPack, EveryKeyChangedRoundTripsStably) {
     absl::StrAppend(&toml, k.name, " = ", Example(k), "\n");
   }
   absl::StrAppend(&toml, "[couriers.EMS]\nblind_spots = [\"西藏\", \"新疆/阿里\"]\n",
-                  "[couriers.\"顺丰\"]\ncash_on_delivery = false\n");
+                  "[couriers.\"顺丰\"]\ncash_on_delivery = false\n",
+                  "[agents.\"王主管\"]\nrole = \"supervisor\"\nlevel = \"senior\"\n",
+                  "[agents.xiaowang]\nrole = \"agent\"\n");
   const PolicyPack pack = MustParse(toml);
   const std::string printed = pack.ToToml();
   const PolicyPack back = MustParse(printed);
   EXPECT_EQ(back.ToToml(), printed);
   EXPECT_EQ(back.revision(), pack.revision());
   EXPECT_NE(pack.revision(), PolicyPack::Defaults().revision());
-  EXPECT_EQ(pack.Diff().size(), PolicyPackKeys().size());  // every key but seed, + couriers
+  // Every key but seed, + couriers, + agents.
+  EXPECT_EQ(pack.Diff().size(), PolicyPackKeys().size() + 1);
 }
 
 TEST(PolicyPack, RevisionIgnoresCommentsAndLayout) {
@@ -797,8 +808,29 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
        "PH-APOLOGY.sentence_ends", "must not be empty"},
       {"apology with no marker", "[PH-APOLOGY]\nenabled = true\nrefusal_markers = []\n", 3,
        "PH-APOLOGY.refusal_markers", "no refusal marker"},
-      {"unknown role", "[RV-CONTACT-LIMIT]\noverride_roles = [\"manager\", \"boss\"]\n", 2,
-       "RV-CONTACT-LIMIT.override_roles", "\"boss\" is not one of"},
+      {"unknown role", "[FB-ROLES]\noverride_contact_limit = [\"manager\", \"boss\"]\n", 2,
+       "FB-ROLES.override_contact_limit", "\"boss\" is not one of"},
+      {"override_roles moved to FB-ROLES",
+       "[RV-CONTACT-LIMIT]\nneutral_calls = 2\noverride_roles = [\"manager\"]\n", 3,
+       "RV-CONTACT-LIMIT.override_roles", "moved to [FB-ROLES] override_contact_limit"},
+      {"agent of an unknown role", "[agents.\"小王\"]\nrole = \"boss\"\n", 2,
+       "agents.小王.role", "\"boss\" is not one of agent, team_lead, supervisor"},
+      {"agent's role of the wrong type", "[agents.\"小王\"]\nlevel = \"senior\"\nrole = 3\n", 3,
+       "agents.小王.role", "expected one of agent"},
+      {"agent without a role", "\n[agents.\"小王\"]\nlevel = \"senior\"\n", 2, "agents.小王.role",
+       "needs a role"},
+      {"unknown agent key", "[agents.\"小王\"]\nrole = \"agent\"\nrank = 2\n", 3,
+       "agents.小王.rank", "unknown key \"rank\""},
+      {"agent as a value", "[agents]\n\"小王\" = \"supervisor\"\n", 2, "agents.小王",
+       "an agent must be a table"},
+      {"duplicate agent",
+       "[agents.\"小王\"]\nrole = \"agent\"\n[agents.\"王主管\"]\nrole = \"supervisor\"\n"
+       "[agents.\"小王\"]\nrole = \"manager\"\n",
+       5, "agents.小王", "listed twice"},
+      {"customer listed twice",
+       "[FB-TRIAGE]\ncustomers = [{ buyer = \"熊\", level = \"vip\" },\n"
+       "  { buyer = \"熊\", level = \"new\" }]\n",
+       3, "FB-TRIAGE.customers", "\"熊\" is listed twice"},
       {"pass mark above the full score", "[KPI-EXAM]\nmax_score = 50\n", 2, "KPI-EXAM.max_score",
        "above the full score"},
       {"shift that ends before it starts",
@@ -921,14 +953,14 @@ TEST(PolicyPack, ResponseKeysReachTheShopsTeamAndAreChecked) {
       "[response]\nwithin = \"2m\"\ncounted_from = \"07:00\"\ncounted_until = \"24:00\"\n"
       "target = \"95%\"\n[KPI-MONTH]\ndays_per_week = 6\n");
   const ShopOptions o = pack.shop_options();
-  EXPECT_EQ(o.team.response.within, absl::Minutes(2));
-  EXPECT_EQ(o.team.response.counted_from, absl::Hours(7));
-  EXPECT_EQ(o.team.response.counted_until, absl::Hours(24));
-  EXPECT_EQ(o.team.response.target, Rate::Percent(95));
-  EXPECT_EQ(o.team.targets.days_per_week, 6);
+  EXPECT_EQ(o.team_policies.response.within, absl::Minutes(2));
+  EXPECT_EQ(o.team_policies.response.counted_from, absl::Hours(7));
+  EXPECT_EQ(o.team_policies.response.counted_until, absl::Hours(24));
+  EXPECT_EQ(o.team_policies.response.target, Rate::Percent(95));
+  EXPECT_EQ(o.team_policies.targets.days_per_week, 6);
   EXPECT_THAT(pack.ToToml(false), HasSubstr("[response]\nwithin = \"2m\"\n"));
   // The defaults are ResponsePolicy's.
-  const ResponsePolicy d = PolicyPack::Defaults().settings().response;
+  const ResponsePolicy d = PolicyPack::Defaults().settings().team.response;
   EXPECT_EQ(d.within, ResponsePolicy().within);
   EXPECT_EQ(d.target, ResponsePolicy().target);
 

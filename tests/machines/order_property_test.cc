@@ -66,7 +66,7 @@ class EventSource {
       case 15:
         return Cancelled{m, Pick(3) == 0 ? std::optional<size_t>(Pick(2)) : std::nullopt, "r"};
       case 16:
-        return Refunded{m, Money::Fen(1 + Pick(200000)), static_cast<RefundReason>(Pick(2))};
+        return Refunded{m, Money::Fen(1 + Pick(200000)), static_cast<RefundReason>(Pick(2)), ""};
       default: return InvoiceRequested{m, "t", Pick(3) == 0 ? "手机" : "配件"};
     }
   }

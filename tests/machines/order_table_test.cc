@@ -43,7 +43,7 @@ std::vector<OrderEvent> OneOfEach() {
           Delivered{Meta("x", kAt)},
           Completed{Meta("x", kAt)},
           Cancelled{Meta("x", kAt), std::nullopt, "test"},
-          Refunded{Meta("x", kAt), Money::Yuan(5), RefundReason::kOther},
+          Refunded{Meta("x", kAt), Money::Yuan(5), RefundReason::kOther, ""},
           InvoiceRequested{Meta("x", kAt), "个人", "配件"}};
 }
 

@@ -441,7 +441,7 @@ TEST(OrderMallCompensation, TmallOutOfStockRefundIsRefusedUntilAnotherStyleWasOf
   OrderPlaced p = ThousandYuanTmallOrder();
   MustApply(o, p);
   MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
-  auto r = o.Apply(Refunded{Meta("ref", kMon20), Money::Yuan(1000), RefundReason::kOutOfStock});
+  auto r = o.Apply(Refunded{Meta("ref", kMon20), Money::Yuan(1000), RefundReason::kOutOfStock, ""});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->refused());
   EXPECT_EQ(r->Find("ORD-MALL-COMP")->verdict, Verdict::kRefused);
@@ -456,7 +456,7 @@ TEST(OrderMallCompensation, RefundOfAThousandYuanPaysThirtyYuanAndIsFlaggedAsCom
   MustApply(o, CustomerContacted{Meta("call", kMon20), ContactChannel::kPhone,
                                  ContactResult::kDeclinedOtherStyle});
   Outcome r = MustApply(o, Refunded{Meta("ref", kMon20), Money::Yuan(1000),
-                                    RefundReason::kOutOfStock});
+                                    RefundReason::kOutOfStock, ""});
   const Decision* d = r.Find("ORD-MALL-COMP");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(std::get<Money>(d->Find("compensation")->value), Money::Yuan(30));
@@ -471,7 +471,7 @@ TEST(OrderMallCompensation, RefundOfAThousandYuanPaysThirtyYuanAndIsFlaggedAsCom
   MustApply(small, CustomerContacted{Meta("call", kMon20), ContactChannel::kIm,
                                      ContactResult::kDeclinedOtherStyle});
   Outcome r2 = MustApply(small, Refunded{Meta("ref", kMon20), Money::Yuan(200),
-                                         RefundReason::kOutOfStock});
+                                         RefundReason::kOutOfStock, ""});
   EXPECT_EQ(std::get<Money>(r2.Find("ORD-MALL-COMP")->Find("compensation")->value),
             Money::Yuan(10));
 }
@@ -485,14 +485,14 @@ TEST(OrderRefunds, RefundsNeverExceedWhatTheOrderCameTo) {
   MustApply(o, OutOfStockReported{Meta("oos", kMon20), "N86-case", StockArrival::kUncertain});
   MustApply(o, CustomerContacted{Meta("call", kMon20), ContactChannel::kPhone,
                                  ContactResult::kDeclinedOtherStyle});
-  MustApply(o, Refunded{Meta("r1", kMon20), Money::Yuan(600), RefundReason::kOther});
+  MustApply(o, Refunded{Meta("r1", kMon20), Money::Yuan(600), RefundReason::kOther, ""});
   absl::StatusOr<Outcome> over =
-      o.Apply(Refunded{Meta("r2", kMon20), Money::Fen(41001), RefundReason::kOther});
+      o.Apply(Refunded{Meta("r2", kMon20), Money::Fen(41001), RefundReason::kOther, ""});
   ASSERT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(over.status().message(), HasSubstr("1010.01"));
   EXPECT_EQ(o.data().refunded, Money::Yuan(600));
   // Exactly the rest is fine.
-  MustApply(o, Refunded{Meta("r3", kMon20), Money::Yuan(410), RefundReason::kOther});
+  MustApply(o, Refunded{Meta("r3", kMon20), Money::Yuan(410), RefundReason::kOther, ""});
   EXPECT_EQ(o.data().refunded, Money::Yuan(1010));
 }
 
@@ -669,7 +669,7 @@ TEST(OrderIdempotency, ApplyingAnEventIdTwiceReturnsTheFirstOutcomeAndChangesNot
   EXPECT_EQ(o.Snapshot(), after_first);
   // A different event under a used id is an error naming the id and what
   // differs, never a silent duplicate.
-  auto other = o.Apply(Refunded{Meta("cx", kMon20), Money::Yuan(1), RefundReason::kOther});
+  auto other = o.Apply(Refunded{Meta("cx", kMon20), Money::Yuan(1), RefundReason::kOther, ""});
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(Str(other.status().message()), HasSubstr("\"cx\""));
   EXPECT_THAT(Str(other.status().message()), HasSubstr("type (first \"cancelled\", now \"refunded\")"));
@@ -712,7 +712,7 @@ TEST(OrderIdempotency, ALateCopyOfARefusedEventIsTheRefusalAgainAfterTheOrderMov
   EXPECT_EQ(o.data().refunded, Money::Zero());
   EXPECT_EQ(o.data().compensation, Money::Zero());
   // The corrected refund, with its own id, is applied once.
-  MustApply(o, Refunded{Meta("rf-2", kMon11), Money::Yuan(50), RefundReason::kOutOfStock});
+  MustApply(o, Refunded{Meta("rf-2", kMon11), Money::Yuan(50), RefundReason::kOutOfStock, ""});
   EXPECT_EQ(o.data().refunded, Money::Yuan(50));
 }
 

@@ -129,10 +129,52 @@ TEST_F(ReviewTest, AgentMayNotOverrideTheLimit) {
   auto out = review_.Apply(c);
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_TRUE(out->refused());
-  EXPECT_EQ(out->Find("RV-CONTACT-LIMIT")->verdict, Verdict::kRefused);
-  EXPECT_THAT(out->Find("RV-CONTACT-LIMIT")->Reason(Language::kEn),
-              HasSubstr("may not override"));
+  // FB-ROLES refuses it (one table of roles for every action).
+  ASSERT_NE(out->Find("FB-ROLES"), nullptr);
+  EXPECT_EQ(out->Find("FB-ROLES")->verdict, Verdict::kRefused);
+  EXPECT_THAT(out->Find("FB-ROLES")->Reason(Language::kEn),
+              HasSubstr("may not override the contact limit"));
   ExpectRefusedAndRemembered(review_, before, c.meta.id);
+}
+
+// FB-ROLES: with a roster, the roster's role counts, not the one the event
+// claims; the table of RolePolicy decides who may override.
+TEST_F(ReviewTest, TheRosterDecidesWhoMayOverrideTheLimit) {
+  RolePolicy roles;
+  roles.agents = {{"王主管", StaffRole::kSupervisor, "senior"}, {"小王", StaffRole::kAgent, ""}};
+  ReviewEnvironment env;
+  env.roles = &roles;
+  Start(ReviewRating::kNeutral);
+  ASSERT_TRUE(review_.Apply(ev_.Contact(ReviewChannel::kPhone), env).ok());
+  ASSERT_TRUE(review_.Apply(ev_.Contact(ReviewChannel::kPhone), env).ok());
+  ContactAttempted claimed = ev_.Contact(ReviewChannel::kPhone);
+  claimed.meta.agent = "小王";
+  claimed.override_limit = true;
+  claimed.role = StaffRole::kManager;  // claimed, but the roster says agent
+  const ReviewSnapshot before = review_.Snapshot();
+  auto out = review_.Apply(claimed, env);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_TRUE(out->refused());
+  EXPECT_EQ(out->Find("FB-ROLES")->Reason(Language::kEn),
+            "小王 (agent) may not override the contact limit");
+  ExpectRefusedAndRemembered(review_, before, claimed.meta.id);
+  ContactAttempted boss = ev_.Contact(ReviewChannel::kPhone);
+  boss.meta.agent = "王主管";
+  boss.override_limit = true;  // role left as agent: the roster says supervisor
+  out = review_.Apply(boss, env);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(out->refused());
+  EXPECT_EQ(out->Find("RV-CONTACT-LIMIT")->verdict, Verdict::kAllowed);
+  EXPECT_THAT(out->audit.note, HasSubstr("supervisor 王主管"));
+  // A shop that lets team leads override says so in one place.
+  roles.override_contact_limit = {StaffRole::kTeamLead};
+  ContactAttempted again = ev_.Contact(ReviewChannel::kPhone);
+  again.meta.agent = "王主管";
+  again.override_limit = true;
+  out = review_.Apply(again, env);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(out->refused());
+  EXPECT_NE(out->Find("FB-ROLES"), nullptr);
 }
 
 // RV-CHANNEL: advice from the buyer's presence.

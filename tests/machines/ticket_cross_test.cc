@@ -111,7 +111,7 @@ TEST(WeeklyReport, AddsUpTheWeeksTicketsCostsAndBreaches) {
   Ticket a("A");
   ToInspecting(a, SampleRegistered("reg", Monday()), Money::Yuan(9));
   MustApply(a, RefundSentToFinance{Meta("refund", At("2026-11-04T12:00:00+08:00")),
-                                   Money::Yuan(120), Money::Zero(), false, false, false, ""});
+                                   Money::Yuan(120), Money::Zero(), false, false, false, "", ""});
   // B: exchange by xiaoli, Tuesday, out of province, 10 yuan cash in parcel.
   Ticket b("B");
   TicketRegistered rb = SampleRegistered("reg", At("2026-11-03T10:00:00+08:00"),

@@ -78,7 +78,7 @@ class EventSource {
       case 10:
         return RefundSentToFinance{m,           Money::Fen(Pick(20000)), Money::Fen(Pick(500)),
                                    Pick(2) == 0, Pick(3) == 0,           Pick(2) == 0,
-                                   ""};
+                                   "", ""};
       case 11: return RefundPaid{m};
       case 12: return CashPutInParcel{m, Money::Fen(1 + Pick(1000))};
       case 13: return Reshipped{m, "SF"};

@@ -36,7 +36,7 @@ std::vector<TicketEvent> OneOfEach() {
           SupplierExchangeReceived{Meta("x", at)},
           EvidenceRecorded{Meta("x", at), true, true},
           RefundSentToFinance{Meta("x", at), Money::Yuan(50), Money::Zero(), false, false, false,
-                              ""},
+                              "", ""},
           RefundPaid{Meta("x", at)},
           CashPutInParcel{Meta("x", at), Money::Yuan(8)},
           Reshipped{Meta("x", at), "SF"},

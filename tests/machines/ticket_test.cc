@@ -39,7 +39,7 @@ TEST(Ticket, ReturnForRefundRunsFromRegistrationToClosed) {
   MustApply(t, ItemTested{Meta("test", Monday() + absl::Hours(50)), false, ""});
   MustApply(t, ResaleDecided{Meta("resale", Monday() + absl::Hours(50)), true, true});
   MustApply(t, RefundSentToFinance{Meta("refund", Monday() + absl::Hours(51)), Money::Yuan(120),
-                                   Money::Zero(), false, false, false, ""});
+                                   Money::Zero(), false, false, false, "", ""});
   EXPECT_EQ(t.state(), "awaiting_finance");
   MustApply(t, RefundPaid{Meta("paid", Monday() + absl::Hours(60), "finance")});
   EXPECT_EQ(t.state(), "refunded");
@@ -76,7 +76,7 @@ TEST(Ticket, RefundOnlyNeedsNoReturn) {
   auto agreed = t.Apply(ReturnAgreed{Meta("agree", Monday())});
   EXPECT_EQ(agreed.status().code(), absl::StatusCode::kFailedPrecondition);
   MustApply(t, RefundSentToFinance{Meta("refund", Monday() + absl::Hours(1)), Money::Yuan(20),
-                                   Money::Zero(), false, false, false, ""});
+                                   Money::Zero(), false, false, false, "", ""});
   EXPECT_EQ(t.state(), "awaiting_finance");
 }
 
@@ -84,7 +84,7 @@ TEST(Ticket, AReturnMustArriveBeforeItsRefund) {
   Ticket t("T1");
   MustApply(t, SampleRegistered("reg", Monday()));
   auto r = t.Apply(RefundSentToFinance{Meta("refund", Monday()), Money::Yuan(20), Money::Zero(),
-                                       false, false, false, ""});
+                                       false, false, false, "", ""});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(t.state(), "registered");
 }
@@ -543,7 +543,7 @@ TEST(TicketRefundRecord, ARefundNotifiesFinanceWithHandlerShopBuyerAmountAndAcco
   ToInspecting(t, SampleRegistered("reg", Monday()), Money::Yuan(9));
   const Outcome o =
       MustApply(t, RefundSentToFinance{Meta("refund", Monday() + absl::Hours(51)),
-                                       Money::Yuan(120), Money::Zero(), false, false, false, ""});
+                                       Money::Yuan(120), Money::Zero(), false, false, false, "", ""});
   const Action* fin = FindAction(o, ActionKind::kNotifyFinance);
   ASSERT_NE(fin, nullptr);
   EXPECT_EQ(fin->rule, "AS-REFUND-RECORD");
@@ -562,7 +562,7 @@ TEST(TicketRefundRecord, AnOrderNotMarkedShippedIsMarkedShippedBeforeTheRefund) 
   reg.order_marked_shipped = false;
   MustApply(t, reg);
   const Outcome o = MustApply(t, RefundSentToFinance{Meta("refund", Monday()), Money::Yuan(20),
-                                                     Money::Zero(), false, false, false, ""});
+                                                     Money::Zero(), false, false, false, "", ""});
   ASSERT_EQ(o.actions.size(), 2u);
   EXPECT_EQ(o.actions[0].kind, ActionKind::kMarkShipped);
   EXPECT_EQ(o.actions[0].subject, "O-1001");
@@ -577,7 +577,7 @@ TEST(TicketRefundRecord, ARefundWithoutAlipayAccountIsRefused) {
   reg.alipay_account.clear();
   MustApply(t, reg);
   auto r = t.Apply(RefundSentToFinance{Meta("refund", Monday()), Money::Yuan(20), Money::Zero(),
-                                       false, false, false, ""});
+                                       false, false, false, "", ""});
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
   EXPECT_EQ(r->Find("AS-REFUND-RECORD")->Find("missing")->Render(Language::kEn),

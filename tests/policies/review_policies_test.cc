@@ -51,17 +51,15 @@ TEST(ContactLimitPolicy, NegativeReviewRefusesTheFourthContactOnAnyChannel) {
             "negative review: 3 contacts made, the limit is 3; no more contacts");
 }
 
-// RV-CONTACT-LIMIT: the limits are parameters, and so are the roles.
-TEST(ContactLimitPolicy, ShopMayChangeLimitsAndOverrideRoles) {
+// RV-CONTACT-LIMIT: the limits are parameters (who may override is
+// FB-ROLES', RolePolicy::override_contact_limit).
+TEST(ContactLimitPolicy, ShopMayChangeLimits) {
   ContactLimitPolicy p;
   p.negative_max_contacts = 5;
   p.count_unreachable = false;
-  p.override_roles = {StaffRole::kTeamLead};
   EXPECT_EQ(p.Evaluate(ReviewRating::kNegative, ReviewChannel::kPhone, 4).verdict, Verdict::kAllowed);
   EXPECT_FALSE(
       p.Counts(ReviewRating::kNegative, ReviewChannel::kPhone, ReviewContactResult::kUnreachable));
-  EXPECT_TRUE(p.MayOverride(StaffRole::kTeamLead));
-  EXPECT_FALSE(p.MayOverride(StaffRole::kSupervisor));
 }
 
 // RV-CHANNEL
@@ -210,10 +208,12 @@ TEST(ContactLimitPolicy, OverridesNameTheRoleInBothLanguages) {
   const Decision over = p.Overridden(limit, StaffRole::kSupervisor);
   EXPECT_EQ(over.verdict, Verdict::kAllowed);
   EXPECT_EQ(over.Reason(Language::kEn), "supervisor override: 2 contacts made, the limit is 2");
-  const Decision no = p.OverrideRefused(StaffRole::kAgent);
-  EXPECT_EQ(no.verdict, Verdict::kRefused);
-  EXPECT_EQ(no.Reason(), "客服无权批准超出联系次数上限");
-  EXPECT_EQ(no.Reason(Language::kEn), "the role agent may not override the contact limit");
+  // Another role's override is FB-ROLES' refusal.
+  const Decision no =
+      *RolePolicy{}.Check("小王", TeamAction::kOverrideContactLimit, StaffRole::kAgent);
+  EXPECT_EQ(no.rule, "FB-ROLES");
+  EXPECT_EQ(no.Reason(), "小王（客服）无权批准超出联系次数上限");
+  EXPECT_EQ(no.Reason(Language::kEn), "小王 (agent) may not override the contact limit");
 }
 
 TEST(RefusalSchedulePolicy, NextStopDoneClosedAndRunning) {

@@ -65,12 +65,59 @@ TEST(RolePolicy, NamesAreStableAndTermsAreBilingual) {
   EXPECT_EQ(no.Reason(Language::kEn), "a trainer may not approve a shift swap");
 }
 
-TEST(RolePolicy, LargeRefundsNeedApprovalAndTheContactLimitAgreesWithTheTable) {
+TEST(RolePolicy, LargeRefundsNeedApproval) {
   const RolePolicy p;
   EXPECT_FALSE(p.NeedsApproval(Money::Yuan(100)));
   EXPECT_TRUE(p.NeedsApproval(Money::Fen(10001)));
-  // RV-CONTACT-LIMIT's own list of override roles starts as FB-ROLES says.
-  EXPECT_EQ(ContactLimitPolicy{}.override_roles, p.override_contact_limit);
+}
+
+// FB-ROLES: the roster decides the role an agent acts in.
+RolePolicy WithRoster() {
+  RolePolicy p;
+  p.agents = {{"小王", StaffRole::kAgent, "regular"},
+              {"李组长", StaffRole::kTeamLead, "senior"},
+              {"王主管", StaffRole::kSupervisor, "senior"}};
+  return p;
+}
+
+TEST(RolePolicy, TheRosterDecidesTheRoleAndAnUnlistedNameIsAnAgent) {
+  const RolePolicy none;
+  // Without a roster the event's own role counts.
+  EXPECT_EQ(none.RoleOf("小王", StaffRole::kManager), StaffRole::kManager);
+  EXPECT_FALSE(none.Check("小王", TeamAction::kOverrideContactLimit, StaffRole::kSupervisor));
+  const RolePolicy p = WithRoster();
+  EXPECT_EQ(p.RoleOf("王主管"), StaffRole::kSupervisor);
+  // A claimed role does not beat the roster.
+  EXPECT_EQ(p.RoleOf("小王", StaffRole::kManager), StaffRole::kAgent);
+  EXPECT_EQ(p.RoleOf("陌生人", StaffRole::kManager), StaffRole::kAgent);
+  ASSERT_NE(p.Find("李组长"), nullptr);
+  EXPECT_EQ(p.Find("李组长")->level, "senior");
+  EXPECT_EQ(p.Find("李"), nullptr);
+  const std::optional<Decision> no =
+      p.Check("小王", TeamAction::kOverrideContactLimit, StaffRole::kSupervisor);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->rule, "FB-ROLES");
+  EXPECT_EQ(no->Reason(Language::kEn), "小王 (agent) may not override the contact limit");
+  EXPECT_FALSE(p.Check("王主管", TeamAction::kOverrideContactLimit));
+}
+
+TEST(RolePolicy, ALargeRefundNeedsAnApproverWhoseRosterRoleMayApprove) {
+  const RolePolicy none;
+  // No roster: nobody is known to approve, so nothing is refused.
+  EXPECT_FALSE(none.RefundRefusal(Money::Yuan(5000), "财务", ""));
+  const RolePolicy p = WithRoster();
+  EXPECT_FALSE(p.RefundRefusal(Money::Yuan(100), "小王", ""));  // not above the limit
+  EXPECT_FALSE(p.RefundRefusal(Money::Yuan(500), "小王", "王主管"));
+  EXPECT_FALSE(p.RefundRefusal(Money::Yuan(500), "王主管", ""));  // approves its own
+  const std::optional<Decision> no = p.RefundRefusal(Money::Yuan(500), "小王", "李组长");
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->rule, "FB-ROLES");
+  EXPECT_EQ(no->verdict, Verdict::kRefused);
+  EXPECT_EQ(no->Reason(), "退款500.00元超过100.00元，须经批准：李组长（组长）无权批准大额退款");
+  EXPECT_EQ(no->Reason(Language::kEn),
+            "a refund of 500.00 yuan is above 100.00 yuan and needs approval: 李组长 (team lead) "
+            "may not approve a large refund");
+  EXPECT_TRUE(p.RefundRefusal(Money::Yuan(500), "小王", ""));
 }
 
 // ---------------------------------------------------------- KPI targets
@@ -211,6 +258,18 @@ TEST(TriagePolicy, CustomerCategoryAndAgentLevelAddUp) {
   EXPECT_EQ(p.Priority("new", "enquiry", "trainee"), -5);
   EXPECT_EQ(p.Priority("unknown", "unknown", "unknown"), 0);
   EXPECT_GT(p.Priority("vip", "quality", "regular"), p.Priority("regular", "quality", "regular"));
+}
+
+TEST(TriagePolicy, CustomersHaveTheirListedLevelOrTheDefault) {
+  // FB-TRIAGE: 客户等级
+  TriagePolicy p;
+  p.customers = {{"开心的小熊", "vip"}};
+  EXPECT_EQ(p.CustomerLevel("开心的小熊"), "vip");
+  EXPECT_EQ(p.CustomerLevel("小明同学"), "regular");
+  p.default_customer_level = "new";
+  EXPECT_EQ(p.CustomerLevel("小明同学"), "new");
+  EXPECT_TRUE(p.HasCategory("after_sales"));
+  EXPECT_FALSE(p.HasCategory("质量问题"));
 }
 
 TEST(ReportPolicy, SixKindsGoUpward) {

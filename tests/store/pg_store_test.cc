@@ -117,7 +117,8 @@ TEST(PgStore, AStoreConnectsAgainWhenItsConnectionIsCut) {
       if (i == third || i == 2 * third) {
         const auto cut = Sql(uri,
                              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                             "WHERE application_name = 'kefu' AND pid <> pg_backend_pid()");
+                             "WHERE application_name = 'kefu' AND datname = current_database() "
+                             "AND pid <> pg_backend_pid()");
         ASSERT_EQ(cut.size(), 1u);
       }
       absl::StatusOr<StoredResult> r = store->Apply(events[i]);

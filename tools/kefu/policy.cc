@@ -78,6 +78,8 @@ bool LoadPolicyOption(const std::string& path, std::string_view command, Streams
   options->order_policies = from_pack.order_policies;
   options->ticket_policies = from_pack.ticket_policies;
   options->review_policies = from_pack.review_policies;
+  options->team_policies = from_pack.team_policies;
+  options->shop_province = from_pack.shop_province;
   options->calendar = from_pack.calendar;
   options->courier_reach = from_pack.courier_reach;
   options->reply_checker = from_pack.reply_checker;
@@ -89,8 +91,8 @@ Runner SetupPolicy(CLI::App& app, Streams io) {
   app.require_subcommand(1);
   app.footer(
       "A policy pack is one TOML file with a table per rule ID holding that rule's\n"
-      "parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]\n"
-      "(docs/policy_pack.md).\n"
+      "parameters, plus [shop], [calendar], [couriers.NAME], [agents.NAME] and\n"
+      "[phrases] (docs/policy_pack.md).\n"
       "Keys not set keep the catalogue's defaults. FILE may be - for standard input.\n"
       "Exit codes: 0 done (a valid pack), 1 a pack that cannot be read or is not valid\n"
       "(each error on standard error as file:line:column: key: message), 2 usage error.");

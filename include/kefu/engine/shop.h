@@ -64,6 +64,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -85,6 +86,7 @@
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/review_policies.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/text/reply_checker.h"
 
@@ -94,6 +96,14 @@ struct ShopOptions {
   OrderPolicies order_policies = OrderPolicies::Defaults();
   TicketPolicies ticket_policies = TicketPolicies::Defaults();
   ReviewPolicies review_policies = ReviewPolicies::Defaults();
+  // The team's rules (KPI, SH, FB, response times). The Shop judges by
+  // FB-ROLES (the roster in `roles.agents` and the roles each action needs:
+  // a large refund's approver, a contact-limit override) and orders its
+  // work list by FB-TRIAGE (`triage`); ReplacePolicies swaps these. Its
+  // TeamLedger counts by the rest (targets, response, shifts, score card,
+  // exam, reports), checked by Create as TeamLedger::Create does and fixed
+  // at Create (and Load): ReplacePolicies leaves the ledger's as they were.
+  TeamPolicies team_policies = TeamPolicies::Defaults();
   // The shop's calendar; null: BusinessCalendar::Default().
   std::shared_ptr<const BusinessCalendar> calendar;
   // Where couriers deliver (ORD-COD-REACH); null: everywhere.
@@ -127,12 +137,6 @@ struct ShopOptions {
   // counts always cover every finding. 0: keep all (memory grows with the
   // findings).
   size_t max_findings_per_agent = 1000;
-  // The team's policies (targets, response times, shifts, score card, exam,
-  // roles, reports) for the shop's TeamLedger. Its `calendar` is ignored:
-  // the ledger counts days by the shop's calendar. Create checks them as
-  // TeamLedger::Create does. Fixed at Create (and Load): ReplacePolicies
-  // leaves them.
-  TeamLedger::Options team;
 };
 
 // The quality inspector's view of one agent's replies (PH-*).
@@ -151,6 +155,27 @@ struct AgentReplies {
   // The agent's first findings (at most ShopOptions::max_findings_per_agent),
   // in the order the replies were applied; by_rule counts them all.
   std::vector<Item> findings;
+};
+
+// One piece of open work (FB-TRIAGE): a deadline still open (not paused) or
+// a scheduled action not yet due, of an order, ticket, review or
+// conversation, with the priority TriagePolicy gives it.
+struct WorkItem {
+  EntityKind entity_kind = EntityKind::kOrder;
+  std::string entity;  // the entity's key
+  RuleId rule;
+  bool action = false;  // a scheduled action (else a deadline)
+  // When it falls due: the deadline's due time (its breach), or the
+  // action's due time.
+  Timestamp due = absl::InfinitePast();
+  // Whose work it is: the action's assignee; else the ticket's owner; else
+  // the agent of the event that set the deadline. Empty: nobody's yet.
+  std::string agent;
+  std::string customer;        // the buyer's IM name ("" when unknown)
+  std::string customer_level;  // TriagePolicy::CustomerLevel(customer)
+  std::string category;        // see TriagePolicy
+  std::string agent_level;     // the roster's level of `agent` ("" off the roster)
+  int priority = 0;            // TriagePolicy::Priority of the three
 };
 
 // Entities per state name, for one kind.
@@ -228,6 +253,18 @@ class KEFU_EXPORT Shop {
   // another order than their entities took them.
   TeamLedger Team() const;
 
+  // ---- FB-TRIAGE: the work list
+  //
+  // Every open work item (open deadlines not paused, scheduled actions not
+  // yet returned by Due), highest priority first; ties by due time, then by
+  // entity kind, key and rule. Due() still hands back what falls due in
+  // time order; this is the list an agent works from.
+  std::vector<WorkItem> WorkList() const;
+  // The first item of WorkList() that is `agent`'s or nobody's, its
+  // priority counted with `agent`'s level (the roster's); nullopt when
+  // there is none.
+  std::optional<WorkItem> NextWorkItem(std::string_view agent) const;
+
   // ---- Saving and loading the whole shop (docs/state.md)
   //
   // The format Save() writes; Load() reads it and refuses any other.
@@ -263,8 +300,9 @@ class KEFU_EXPORT Shop {
   // ---- Replacing the rules while serving
   //
   // Replaces the rules events are judged by with those of `options`: the
-  // order, ticket and review policies, the calendar, the couriers, the reply
-  // checker, the shop's province and the policy revision (null calendar and checker: the
+  // order, ticket, review and team policies (the roster included), the
+  // calendar, the couriers, the reply checker, the shop's province and the
+  // policy revision (null calendar and checker: the
   // defaults, as Create). The other fields of `options` (shards, limits) are
   // ignored: they stay as the shop was created. Atomic: it waits for the
   // events being applied, and every event is judged wholly by the old rules

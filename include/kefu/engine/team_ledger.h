@@ -73,18 +73,8 @@
 
 namespace kefu {
 
-// The platforms' response-time measures (not a rule of the catalogue: the
-// seeds predate them). Every field is a parameter.
-struct ResponsePolicy {
-  // A round answered within this is answered in time.
-  Duration within = absl::Minutes(3);
-  // Rounds begun within [counted_from, counted_until) of the local day make
-  // the response rate; others still count their response time.
-  Duration counted_from = absl::Hours(8);
-  Duration counted_until = absl::Hours(23);
-  // A day's rate below this is a warning.
-  Rate target = Rate::Percent(90);
-};
+// ResponsePolicy (the platforms' response-time measures) is in
+// kefu/policies/team_policies.h, with the team's other rules.
 
 // Rounds and their first responses, for an agent's day or the whole shop's.
 struct ResponseStats {
@@ -232,6 +222,11 @@ class KEFU_EXPORT TeamLedger {
   // "score", "weight").
   absl::StatusOr<Decision> Judge(std::string_view agent, ScorePart part, int score,
                                  StaffRole by_role, Timestamp at);
+  // Same, scored by the agent named `by`: the role is the roster's
+  // (Options::roles.agents; kAgent for a name it does not list). Without a
+  // roster nobody is known to hold a role, and `by` scores as kAgent.
+  absl::StatusOr<Decision> Judge(std::string_view agent, ScorePart part, int score,
+                                 std::string_view by, Timestamp at);
   // KPI-EXAM: `agent`'s exam at `at`; ExamPolicy::Evaluate's decision.
   absl::StatusOr<Decision> ExamTaken(std::string_view agent, int score, Timestamp at);
   // The card of `agent` for `month`.

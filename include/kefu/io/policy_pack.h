@@ -3,7 +3,8 @@
 //
 // A policy pack has one table per rule of the catalogue, named by the rule
 // ID ([AS-POSTAGE-CAP], [RV-CONTACT-LIMIT], ...), holding that rule's
-// parameters, plus [shop], [calendar], [couriers.NAME] and [phrases]. Money is a
+// parameters, plus [shop], [calendar], [couriers.NAME], [agents.NAME] (the
+// roster of FB-ROLES: each agent's role and level) and [phrases]. Money is a
 // decimal-yuan string ("10.00"), a rate a percentage string ("5%"), days
 // and counts integers, local times "HH:MM", durations "30m". A pack may set
 // only some keys; every other key keeps the catalogue's default, so the
@@ -83,12 +84,11 @@ struct PolicySettings {
   OrderPolicies order = OrderPolicies::Defaults();
   TicketPolicies ticket = TicketPolicies::Defaults();
   ReviewPolicies review = ReviewPolicies::Defaults();
-  // KPI, SH and FB rules: the Shop's team ledger takes the targets, shifts,
-  // score card, exam, roles and reports (ShopOptions::team); a host reads
-  // the rest (triage) here.
+  // KPI, SH and FB rules and the platforms' response times ([response]),
+  // the roster of [agents.NAME] in team.roles.agents (sorted by name).
+  // ShopOptions::team_policies: the Shop judges by FB-ROLES, orders its
+  // work list by FB-TRIAGE and counts its team ledger by the rest.
   TeamPolicies team = TeamPolicies::Defaults();
-  // [response]: the platforms' response-time measures (ShopOptions::team).
-  ResponsePolicy response;
   BusinessCalendar::Options calendar;
   std::string shop_province;  // [shop] province; empty: none
   // [shop] only_listed_couriers: a courier not in `couriers` reaches
@@ -117,10 +117,11 @@ class KEFU_EXPORT PolicyPack {
   // Warnings found when the pack was made (valid but odd values).
   const std::vector<PackMessage>& warnings() const { return warnings_; }
 
-  // The options a Shop is created with: the policies, the calendar, the
+  // The options a Shop is created with: the policies (the team's with the
+  // roster included), the calendar, the
   // couriers (null when the pack names none: every courier reaches
-  // everywhere), the reply checker, compiled, and the team's policies
-  // (ShopOptions::team). The other ShopOptions fields keep their defaults.
+  // everywhere) and the reply checker, compiled. The other ShopOptions
+  // fields keep their defaults.
   ShopOptions shop_options() const;
   std::shared_ptr<const BusinessCalendar> calendar() const { return calendar_; }
   std::shared_ptr<const ReplyChecker> reply_checker() const { return checker_; }
@@ -132,8 +133,8 @@ class KEFU_EXPORT PolicyPack {
   std::string ToToml(bool comments = true) const;
 
   // What this pack changes against `base`, one line per key:
-  // "AS-POSTAGE-CAP.out_of_province = \"12.00\" (was \"10.00\")". Couriers
-  // and added phrases are compared as whole lists.
+  // "AS-POSTAGE-CAP.out_of_province = \"12.00\" (was \"10.00\")". Couriers,
+  // agents and added phrases are compared as whole lists.
   std::vector<std::string> Diff(const PolicyPack& base = Defaults()) const;
 
  private:

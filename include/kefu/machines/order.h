@@ -50,6 +50,7 @@
 #include "kefu/policies/order_policies.h"
 #include "kefu/policies/order_terms.h"
 #include "kefu/policies/product_tests.h"
+#include "kefu/policies/team_policies.h"
 
 namespace kefu {
 
@@ -207,6 +208,10 @@ struct Refunded {
   EventMeta meta;
   Money amount;  // > 0
   RefundReason reason = RefundReason::kOther;
+  // FB-ROLES: who approved a refund above RolePolicy::refund_approval_above
+  // (an agent on the roster whose role may approve); empty: the agent who
+  // refunds (meta.agent) approves it.
+  std::string approved_by;
 };
 
 struct InvoiceRequested {
@@ -285,6 +290,9 @@ struct OrderEnvironment : MachineEnvironment {
   // AS-DEFECT: products to test before shipping (e.g. a DefectCounter).
   // null: no product needs a test.
   const ProductTestQuery* product_tests = nullptr;
+  // FB-ROLES: the roster and the roles a large refund needs. null: no
+  // roster (no refund needs approval).
+  const RolePolicy* roles = nullptr;
 };
 
 class KEFU_EXPORT Order {

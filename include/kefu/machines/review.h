@@ -92,7 +92,9 @@ struct ContactAttempted {
   // decision of RV-CHANNEL is recorded (and enforced if the policy says so).
   std::optional<BuyerPresence> presence;
   // The acting person's role, checked when `override_limit` is set: going
-  // past RV-CONTACT-LIMIT needs a role the policy lists (a supervisor).
+  // past RV-CONTACT-LIMIT needs a role FB-ROLES lets override (a
+  // supervisor). With a roster (ReviewEnvironment::roles) the roster's role
+  // of meta.agent counts instead, whatever this says.
   StaffRole role = StaffRole::kAgent;
   bool override_limit = false;
   bool buyer_difficult = false;  // the agent found the buyer difficult (sticky)
@@ -235,6 +237,9 @@ using ReviewSnapshot = MachineSnapshot<ReviewData>;
 struct ReviewEnvironment : MachineEnvironment {
   const ReviewPolicies* policies = nullptr;     // null: ReviewPolicies::Defaults()
   const BusinessCalendar* calendar = nullptr;   // null: BusinessCalendar::Default()
+  // FB-ROLES: the roster and the roles that may override RV-CONTACT-LIMIT.
+  // null: the defaults, no roster (the event's own role counts).
+  const RolePolicy* roles = nullptr;
 };
 
 // The advice for the next contact (RV-CHANNEL, RV-CONTACT-LIMIT).

@@ -49,6 +49,7 @@
 #include "kefu/machines/machine.h"
 #include "kefu/machines/transition_table.h"
 #include "kefu/policies/product_tests.h"
+#include "kefu/policies/team_policies.h"
 #include "kefu/policies/ticket_policies.h"
 #include "kefu/policies/ticket_terms.h"
 
@@ -169,6 +170,10 @@ struct RefundSentToFinance {
   bool full_refund_unusable = false;  // full refund of an unusable item
   bool exchange_declined = false;     // the customer declined the exchange offered
   std::string alipay_account;         // empty: the registered one
+  // FB-ROLES: who approved a refund whose amount and compensation together
+  // are above RolePolicy::refund_approval_above (an agent on the roster
+  // whose role may approve); empty: the agent who sends it approves it.
+  std::string approved_by;
 };
 
 // Finance paid the refund.
@@ -341,6 +346,9 @@ struct TicketEnvironment : MachineEnvironment {
   // threshold decides is part of the registration's outcome. null: not
   // counted.
   DefectLedger* defects = nullptr;
+  // FB-ROLES: the roster and the roles a large refund needs. null: no
+  // roster (no refund needs approval).
+  const RolePolicy* roles = nullptr;
 };
 
 class KEFU_EXPORT Ticket {

@@ -80,29 +80,29 @@ KEFU_EXPORT absl::StatusOr<Remedy> ParseRemedy(std::string_view name);
 constexpr bool NeedsItemBack(Remedy r) { return r == Remedy::kReturn || r == Remedy::kExchange; }
 
 // Who acts. Some acts need a role (FB-ROLES): overriding a contact limit
-// needs a supervisor or a manager by default.
-// StaffRole (who asks for an override) is the team's role, FB-ROLES:
-// kefu/policies/team_policies.h.
+// needs a role RolePolicy::override_contact_limit lists (a supervisor or a
+// manager by default). StaffRole and RolePolicy, with the roster, are the
+// team's: kefu/policies/team_policies.h.
 
 // ------------------------------------------------------------- policies
 
 // RV-CONTACT-LIMIT: a neutral review gets at most `neutral_max_calls` phone
 // calls (chat and SMS do not count); a negative one at most
 // `negative_max_contacts` contacts on any channel. An attempt that reaches
-// nobody counts unless `count_unreachable` is false. A person whose role is
-// in `override_roles` may go past the limit; the override is recorded.
+// nobody counts unless `count_unreachable` is false. A person whose role
+// may override the contact limit (FB-ROLES: RolePolicy, which the review
+// machine's environment carries) may go past the limit; the override is
+// recorded. Another role's override is refused by FB-ROLES.
 struct KEFU_EXPORT ContactLimitPolicy {
   static constexpr RuleId kRule = "RV-CONTACT-LIMIT";
   int neutral_max_calls = 2;
   int negative_max_contacts = 3;
   bool count_unreachable = true;
-  std::vector<StaffRole> override_roles = {StaffRole::kSupervisor, StaffRole::kManager};
 
   // Whether an attempt on `channel` counts against the limit of `rating`.
   bool Counts(ReviewRating rating, ReviewChannel channel, ReviewContactResult result) const;
   // The limit for `rating` (0 for a positive review: no follow-up at all).
   int Limit(ReviewRating rating) const;
-  bool MayOverride(StaffRole role) const;
 
   // The decision on one more attempt on `channel` when `counted` attempts
   // already count against the limit: kAllowed while under the limit (or when
@@ -111,11 +111,8 @@ struct KEFU_EXPORT ContactLimitPolicy {
   // would be) when allowed and counted, or "channel" when it does not count.
   Decision Evaluate(ReviewRating rating, ReviewChannel channel, int counted) const;
   // A refusing `limit` (from Evaluate) overridden by someone in `role`
-  // (MayOverride): kAllowed, its figures and "role".
+  // (whom FB-ROLES lets override): kAllowed, its figures and "role".
   Decision Overridden(Decision limit, StaffRole role) const;
-  // kRefused: someone in `role` asked to override and may not (figure
-  // "role").
-  Decision OverrideRefused(StaffRole role) const;
 };
 
 // RV-CHANNEL: the buyer online -> chat; offline -> phone. With `enforce`,

@@ -64,7 +64,22 @@ inline constexpr int kTeamActionCount = 4;
 KEFU_EXPORT std::string_view TeamActionName(TeamAction a);
 KEFU_EXPORT Term TeamActionTerm(TeamAction a);
 
-// FB-ROLES: which roles may take each action.
+// One member of the team on the roster (a pack's [agents.NAME]).
+struct StaffMember {
+  std::string name;  // as events name the agent (EventMeta::agent)
+  StaffRole role = StaffRole::kAgent;
+  // The agent's level for FB-TRIAGE (a key of TriagePolicy::agent_levels).
+  std::string level = "regular";
+};
+
+// FB-ROLES: who holds which role (the roster) and which roles may take each
+// action.
+//
+// With a roster (`agents` not empty) the roster decides: an agent acts in
+// the role it lists, and a name it does not list acts as kAgent, whatever
+// role an event claims. Without one, an event's own role is taken as it is
+// (ContactAttempted::role), and refunds need no approval: nobody is known
+// to approve them.
 struct KEFU_EXPORT RolePolicy {
   static constexpr RuleId kRule = "FB-ROLES";
   // A refund above this amount needs kApproveLargeRefund.
@@ -83,6 +98,29 @@ struct KEFU_EXPORT RolePolicy {
   std::optional<Decision> Refusal(StaffRole role, TeamAction action) const;
   // True when a refund of `amount` needs kApproveLargeRefund.
   bool NeedsApproval(Money refund) const { return refund > refund_approval_above; }
+
+  // The roster, sorted by name, each name once (the pack sorts it; Find
+  // looks it up by halving). Empty: no roster.
+  std::vector<StaffMember> agents;
+
+  bool has_roster() const { return !agents.empty(); }
+  // The roster's entry for `name`; nullptr when it does not list it.
+  const StaffMember* Find(std::string_view name) const;
+  // The role `agent` acts in: with a roster, the roster's (kAgent for a
+  // name it does not list); without one, `claimed`.
+  StaffRole RoleOf(std::string_view agent, StaffRole claimed = StaffRole::kAgent) const;
+  // FB-ROLES on `agent` taking `action` in the role RoleOf gives: nullopt
+  // when the role may; otherwise kRefused naming the agent, the role and
+  // the action (figures "agent", "role", "action").
+  std::optional<Decision> Check(std::string_view agent, TeamAction action,
+                                StaffRole claimed = StaffRole::kAgent) const;
+  // FB-ROLES on a refund of `amount` made by `agent` and approved by
+  // `approved_by` (empty: by `agent` itself). nullopt when there is no
+  // roster, when the amount is not above refund_approval_above, or when the
+  // approver's roster role may approve a large refund; otherwise kRefused
+  // (figures "amount", "limit", "approver", "role", "action").
+  std::optional<Decision> RefundRefusal(Money amount, std::string_view agent,
+                                        std::string_view approved_by) const;
 };
 
 // ----------------------------------------------------------------- targets
@@ -243,6 +281,12 @@ struct KEFU_EXPORT ShiftPolicy {
 // FB-TRIAGE: work is ordered by a priority computed from the customer's
 // level, the problem's category and the agent's level; a higher number goes
 // first. Each part adds its table's points (unknown keys add nothing).
+//
+// The Shop's work list (Shop::WorkList) gives each open item a category:
+// a ticket its registered category when `categories` lists it, otherwise
+// "quality" (the customer claims a quality problem, or a fault was
+// confirmed) or "after_sales"; a review follow-up "review"; a reply's
+// callback "callback"; an order's item "order".
 struct KEFU_EXPORT TriagePolicy {
   static constexpr RuleId kRule = "FB-TRIAGE";
   struct Points {
@@ -250,13 +294,26 @@ struct KEFU_EXPORT TriagePolicy {
     int points = 0;
   };
   std::vector<Points> customer_levels = {{"vip", 30}, {"regular", 10}, {"new", 0}};
-  std::vector<Points> categories = {
-      {"complaint", 40}, {"quality", 30}, {"review", 20}, {"callback", 15}, {"enquiry", 5}};
+  std::vector<Points> categories = {{"complaint", 40}, {"quality", 30},  {"after_sales", 25},
+                                    {"review", 20},    {"callback", 15}, {"enquiry", 5}};
   // A senior agent takes harder work first: points by the agent's level.
   std::vector<Points> agent_levels = {{"senior", 10}, {"regular", 0}, {"trainee", -10}};
+  // The customers whose level is known, by the buyer's IM name (as orders,
+  // tickets, reviews and conversations name the buyer); every other buyer
+  // is `default_customer_level`.
+  struct Customer {
+    std::string buyer;
+    std::string level;
+  };
+  std::vector<Customer> customers;
+  std::string default_customer_level = "regular";
 
   int Priority(std::string_view customer_level, std::string_view category,
                std::string_view agent_level) const;
+  // The level of `buyer`: its entry in `customers`, else the default.
+  const std::string& CustomerLevel(std::string_view buyer) const;
+  // True when `categories` has a row for `category`.
+  bool HasCategory(std::string_view category) const;
 };
 
 // ------------------------------------------------------------------ report
@@ -288,6 +345,19 @@ struct KEFU_EXPORT ReportPolicy {
   Ruling Raised(ReportKind kind, std::string_view from, std::string_view summary) const;
 };
 
+// The platforms' response-time measures (not a rule of the catalogue: the
+// seeds predate them). Every field is a parameter.
+struct ResponsePolicy {
+  // A round answered within this is answered in time.
+  Duration within = absl::Minutes(3);
+  // Rounds begun within [counted_from, counted_until) of the local day make
+  // the response rate; others still count their response time.
+  Duration counted_from = absl::Hours(8);
+  Duration counted_until = absl::Hours(23);
+  // A day's rate below this is a warning.
+  Rate target = Rate::Percent(90);
+};
+
 // Every team policy.
 struct KEFU_EXPORT TeamPolicies {
   RolePolicy roles;
@@ -297,6 +367,7 @@ struct KEFU_EXPORT TeamPolicies {
   ShiftPolicy shifts;
   TriagePolicy triage;
   ReportPolicy report;
+  ResponsePolicy response;
 
   static const TeamPolicies& Defaults();
 };

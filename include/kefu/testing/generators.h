@@ -143,7 +143,7 @@ inline std::vector<Candidate<OrderEvent>> OrderCandidates() {
        }},
       {Refunded::kName,
        [](EventMeta m) -> E {
-         return Refunded{std::move(m), Fen(1, 300000), static_cast<RefundReason>(Pick(2))};
+         return Refunded{std::move(m), Fen(1, 300000), static_cast<RefundReason>(Pick(2)), ""};
        }},
       {InvoiceRequested::kName,
        [](EventMeta m) -> E {

@@ -135,15 +135,54 @@ def test_threads_share_a_shop(placed):
 
 
 @needs_program
-def test_serve_answers_as_the_module(placed, ticket):
+def test_serve_answers_as_the_module(tmp_path, placed, ticket):
     events = [placed, ticket, dict(placed, id="o1-pass", type="check_passed", fields={},
                                    at="2026-11-02T09:06:00+08:00"),
               {"tick": "2026-11-03T00:00:00+08:00"}]
     lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events[:3])
-    served = subprocess.run([PROGRAM, "serve", "--db", ":memory:"], input=lines, check=True,
-                            capture_output=True, text=True).stdout.splitlines()
+    served = subprocess.run([PROGRAM, "serve", "--db", str(tmp_path / "shop.db")], input=lines,
+                            check=True, capture_output=True, text=True).stdout.splitlines()
     shop = kefu.Shop()
     for line, event in zip(served, events[:3]):
         want = json.loads(line)
         assert want.pop("line") >= 1
         assert shop.apply(event) == want
+
+
+@needs_program
+def test_a_store_serve_wrote_with_a_pack_reopens_with_that_pack(tmp_path, ticket):
+    # [shop] province fills a registration that names no shop_province:
+    # a return from 浙江 to a shop in 广东 is out of province (a 10-yuan
+    # postage cap, not 8). serve must take the whole pack as the C API
+    # does, or the store it wrote is another shop's when reopened with it.
+    pack = tmp_path / "shop.toml"
+    pack.write_text('[shop]\nprovince = "广东"\n')
+    db = tmp_path / "shop.db"
+    fields = {k: v for k, v in ticket["fields"].items() if k != "shop_province"}
+    fields["customer_province"] = "浙江省"
+    events = [
+        dict(ticket, fields=fields),
+        {"id": "s2", "at": "2026-11-02T10:05:00+08:00", "agent": "小李", "entity": "ticket",
+         "key": "S1", "type": "return_agreed"},
+        {"id": "s3", "at": "2026-11-02T11:00:00+08:00", "agent": "小李", "entity": "ticket",
+         "key": "S1", "type": "return_shipped",
+         "fields": {"declared_postage": "12.00", "tracking_number": "SF100"}},
+    ]
+    served = subprocess.run(
+        [PROGRAM, "serve", "--db", str(db), "--policy", str(pack)],
+        input="".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), check=True,
+        capture_output=True, text=True).stdout.splitlines()
+    policy = kefu.load_policy(pack)
+    memory = kefu.Shop(policy=policy)
+    for line, event in zip(served, events):
+        answer = json.loads(line)
+        answer.pop("line")
+        # Decided as a shop with the pack decides.
+        assert memory.apply(event) == answer
+    cap = [d for d in json.loads(served[2])["decisions"] if d["rule"] == "AS-POSTAGE-CAP"]
+    assert cap and cap[0]["figures"]["cap"] == "10.00"
+    with kefu.Shop(db=db, policy=policy) as shop:
+        assert [shop.apply(e)["result"] for e in events] == ["duplicate"] * 3
+        report = shop.report()
+        assert report["policy_revision"] == policy.revision
+        assert report["lines"]["applied"] == 3 and report["lines"]["duplicates"] == 3

@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "kefu/c.h"
 
 namespace py = pybind11;
@@ -271,8 +272,27 @@ class Builder {
   static int EndArray(void* ctx) { return Self(ctx).stack_.pop_back(), 0; }
   static int Key(void* ctx, const char* k, size_t n) {
     Builder& b = Self(ctx);
-    b.key_ = PyUnicode_DecodeUTF8(k, static_cast<Py_ssize_t>(n), nullptr);
+    b.key_ = KeyObject(std::string_view(k, n));
     return b.key_ == nullptr ? 1 : 0;
+  }
+
+  // A key as a str (a new reference): the answers' keys are a few dozen
+  // names, so each is made once, interned, and kept, with its hash
+  // computed once (a dict insert hashes its key). At most kMaxKeys are
+  // kept; the GIL guards the cache.
+  static PyObject* KeyObject(std::string_view k) {
+    static constexpr size_t kMaxKeys = 512;
+    static auto* const cache = new absl::flat_hash_map<std::string, PyObject*>();
+    if (auto it = cache->find(k); it != cache->end()) {
+      Py_INCREF(it->second);
+      return it->second;
+    }
+    PyObject* o = PyUnicode_DecodeUTF8(k.data(), static_cast<Py_ssize_t>(k.size()), nullptr);
+    if (o == nullptr || cache->size() >= kMaxKeys) return o;
+    PyUnicode_InternInPlace(&o);
+    Py_INCREF(o);  // the cache's reference
+    cache->emplace(std::string(k), o);
+    return o;
   }
   static int String(void* ctx, const char* s, size_t n) {
     return Self(ctx).Add(PyUnicode_DecodeUTF8(s, static_cast<Py_ssize_t>(n), nullptr), false);

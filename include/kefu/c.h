@@ -12,7 +12,8 @@
  * the other values are Abseil's status codes, docs/errors.md) and, when
  * `errmsg` is not NULL, stores a message in *errmsg (NULL on success). Every
  * buffer kefu returns (answers, messages) is allocated by kefu, NUL-terminated
- * and released with kefu_free(); its length, without the NUL, is stored in
+ * and released with kefu_free() (but for a kefu_answer's text, which
+ * belongs to the answer); its length, without the NUL, is stored in
  * the `*_len` argument when that is not NULL. On an error, output arguments
  * other than *errmsg are set to NULL / 0. No C++ exception leaves a
  * function of this header: an unexpected one (out of memory) becomes

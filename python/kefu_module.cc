@@ -283,7 +283,7 @@ class Builder {
   static PyObject* KeyObject(std::string_view k) {
     static constexpr size_t kMaxKeys = 512;
     static auto* const cache = new absl::flat_hash_map<std::string, PyObject*>();
-    if (auto it = cache->find(k); it != cache->end()) {
+    if (auto it = cache->find(absl::string_view(k.data(), k.size())); it != cache->end()) {
       Py_INCREF(it->second);
       return it->second;
     }

@@ -8,15 +8,27 @@ kefu_add_benchmark(shop_save_bench ${CMAKE_CURRENT_LIST_DIR}/shop_save_bench.cc 
 kefu_add_benchmark(store_bench ${CMAKE_CURRENT_LIST_DIR}/store_bench.cc LIBS kefu_sample)
 # The team ledger: targets and response times (issue 20).
 kefu_add_benchmark(team_ledger_bench ${CMAKE_CURRENT_LIST_DIR}/team_ledger_bench.cc)
-# The C API against the C++ Shop (issue 22); bench/bindings_bench.py adds
-# Python's figures in the same run.
-kefu_add_benchmark(capi_bench ${CMAKE_CURRENT_LIST_DIR}/capi_bench.cc LIBS kefu_sample)
+# The C API against the C++ Shop (issue 22): the passes (capi_passes.h)
+# in capi_bench, and in a shared library bench/bindings_bench.py loads to
+# run them in turns with Python's passes, in one process.
+add_library(kefu_capi_passes STATIC ${CMAKE_CURRENT_LIST_DIR}/capi_passes.cc)
+target_link_libraries(kefu_capi_passes PUBLIC kefu::kefu kefu_sample)
+target_include_directories(kefu_capi_passes PUBLIC ${CMAKE_CURRENT_LIST_DIR}
+                           PRIVATE ${PROJECT_SOURCE_DIR}/src)
+set_target_properties(kefu_capi_passes PROPERTIES POSITION_INDEPENDENT_CODE ON)
+kefu_set_warnings(kefu_capi_passes)
+kefu_add_benchmark(capi_bench ${CMAKE_CURRENT_LIST_DIR}/capi_bench.cc LIBS kefu_capi_passes)
+add_library(kefu_bench_passes MODULE ${CMAKE_CURRENT_LIST_DIR}/capi_passes.cc)
+target_link_libraries(kefu_bench_passes PRIVATE kefu::kefu kefu_sample)
+target_include_directories(kefu_bench_passes PRIVATE ${PROJECT_SOURCE_DIR}/src)
+set_target_properties(kefu_bench_passes PROPERTIES CXX_VISIBILITY_PRESET hidden)
+kefu_set_warnings(kefu_bench_passes)
 if(TARGET kefu_python AND KEFU_BUILD_TOOLS)
   add_custom_target(bindings_bench
     COMMAND ${KEFU_PYTHON_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/bindings_bench.py
-            --kefu $<TARGET_FILE:kefu_tool> --capi-bench $<TARGET_FILE:capi_bench>
+            --kefu $<TARGET_FILE:kefu_tool> --passes $<TARGET_FILE:kefu_bench_passes>
             --python-path ${KEFU_PYTHON_DIR}
-    DEPENDS kefu_python capi_bench kefu_tool
+    DEPENDS kefu_python kefu_bench_passes kefu_tool
     USES_TERMINAL
     COMMENT "C++, C API and Python: the cost of one event (bench/bindings_bench.py)")
 endif()

@@ -12,7 +12,8 @@
  * the other values are Abseil's status codes, docs/errors.md) and, when
  * `errmsg` is not NULL, stores a message in *errmsg (NULL on success). Every
  * buffer kefu returns (answers, messages) is allocated by kefu, NUL-terminated
- * and released with kefu_free(); its length, without the NUL, is stored in
+ * and released with kefu_free() (but for a kefu_answer's text, which
+ * belongs to the answer); its length, without the NUL, is stored in
  * the `*_len` argument when that is not NULL. On an error, output arguments
  * other than *errmsg are set to NULL / 0. No C++ exception leaves a
  * function of this header: an unexpected one (out of memory) becomes
@@ -129,6 +130,63 @@ KEFU_EXPORT kefu_status kefu_shop_apply(kefu_shop* shop, const char* event, size
 KEFU_EXPORT kefu_status kefu_shop_apply_batch(kefu_shop* shop, const char* events,
                                               size_t events_len, char** answers,
                                               size_t* answers_len, char** errmsg);
+
+/* A reusable answer: what kefu_shop_apply_into and
+ * kefu_shop_apply_batch_into answered, kept in kefu's own structures until
+ * the next call that fills it, for a host that reads it more cheaply than
+ * through a fresh buffer a call: kefu_answer_json gives its text without a
+ * copy, kefu_answer_visit hands its document value by value to the host's
+ * own builder (Python's dicts are built so). One answer may be reused for
+ * every call of a thread; it is used by one thread at a time. It does not
+ * refer to the shop: close the shop or free the answer in either order. */
+typedef struct kefu_answer kefu_answer;
+
+/* A host's builder of the answer's document: kefu_answer_visit calls these
+ * in the order of the values of the answer's JSON text, so building what
+ * they are given builds what a JSON reader would. Keys and strings are
+ * well-formed UTF-8 (pointer and length; not NUL-terminated). Each returns
+ * 0 to go on; another value stops the visit, which returns KEFU_ABORTED. */
+typedef struct kefu_visitor {
+  int (*begin_object)(void* ctx);
+  int (*end_object)(void* ctx);
+  int (*begin_array)(void* ctx);
+  int (*end_array)(void* ctx);
+  int (*key)(void* ctx, const char* key, size_t key_len);
+  int (*string)(void* ctx, const char* value, size_t value_len);
+  int (*integer)(void* ctx, int64_t value);
+} kefu_visitor;
+
+/* A new answer, holding nothing; free it with kefu_answer_free. */
+KEFU_EXPORT kefu_status kefu_answer_new(kefu_answer** answer, char** errmsg);
+/* NULL is ignored. */
+KEFU_EXPORT void kefu_answer_free(kefu_answer* answer);
+
+/* As kefu_shop_apply, the answer kept in `answer` (what it held before is
+ * gone). On an error, `answer` holds nothing. */
+KEFU_EXPORT kefu_status kefu_shop_apply_into(kefu_shop* shop, const char* event,
+                                             size_t event_len, kefu_answer* answer,
+                                             char** errmsg);
+
+/* As kefu_shop_apply_batch, the answers kept in `answer`: its text is the
+ * JSON Lines kefu_shop_apply_batch gives, its document an array of the
+ * lines' answers. */
+KEFU_EXPORT kefu_status kefu_shop_apply_batch_into(kefu_shop* shop, const char* events,
+                                                   size_t events_len, kefu_answer* answer,
+                                                   char** errmsg);
+
+/* The answer's JSON text (NUL-terminated; its length without the NUL in
+ * *json_len when that is not NULL), the bytes kefu_shop_apply /
+ * kefu_shop_apply_batch give. It belongs to the answer: valid until the
+ * answer is filled again or freed; never kefu_free it.
+ * KEFU_FAILED_PRECONDITION when the answer holds nothing. */
+KEFU_EXPORT kefu_status kefu_answer_json(kefu_answer* answer, const char** json,
+                                         size_t* json_len, char** errmsg);
+
+/* Calls `visitor` (every callback set) for each value of the answer's
+ * document, with `ctx`. KEFU_ABORTED when a callback stops it;
+ * KEFU_FAILED_PRECONDITION when the answer holds nothing. */
+KEFU_EXPORT kefu_status kefu_answer_visit(const kefu_answer* answer, const kefu_visitor* visitor,
+                                          void* ctx, char** errmsg);
 
 /* What is due by `now` (RFC 3339 with an offset) and not confirmed, as
  * serve's tick answer: {"tick":TIME,"due":[{"id":ID,"at":...,"kind":...},

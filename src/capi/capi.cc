@@ -38,6 +38,33 @@ struct kefu_shop {
   std::string db;  // the report's "file"
 };
 
+struct kefu_answer {
+  // The lines answered, in order: an event (its index in `events` and
+  // `results`) or a line that is not one. A single event: one item, no line.
+  struct Item {
+    int64_t line;   // 0: none (a single event)
+    size_t event;   // npos: a bad line
+    std::string error;
+  };
+  bool filled = false;
+  bool batch = false;
+  kefu::Language lang = kefu::Language::kZh;
+  std::vector<Item> items;
+  std::vector<kefu::ShopEvent> events;
+  std::vector<kefu::StoredResult> results;
+  // The JSON text, written on the first kefu_answer_json.
+  bool json_written = false;
+  std::string json;
+
+  void Clear() {
+    filled = batch = json_written = false;
+    items.clear();
+    events.clear();
+    results.clear();
+    json.clear();
+  }
+};
+
 namespace {
 
 using kefu::Language;
@@ -124,6 +151,111 @@ const absl::StatusOr<std::shared_ptr<const kefu::ReplyChecker>>& DefaultChecker(
   return *checker;
 }
 
+
+// The answer's text: one event's answer, or a batch's JSON Lines.
+void WriteJson(const kefu_answer& a, std::string* out) {
+  for (const kefu_answer::Item& item : a.items) {
+    const std::optional<int64_t> line =
+        item.line == 0 ? std::nullopt : std::optional<int64_t>(item.line);
+    if (item.event == std::string::npos) {
+      kefu::AppendBadLineJson(out, line, item.error);
+    } else {
+      kefu::AppendEventAnswerJson(out, a.events[item.event], a.results[item.event], a.lang, line);
+    }
+    if (a.batch) *out += '\n';
+  }
+}
+
+// A buffer of this thread's, emptied, its capacity kept: an answer is
+// written there before it is copied into the caller's buffer.
+std::string& ThreadBuffer() {
+  thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
+}
+
+// Parses and applies one event: *e and *r set, or an error.
+kefu_status ApplyOne(kefu_shop* shop, const char* event, size_t event_len, const char* fn,
+                     std::optional<kefu::ShopEvent>* e, std::optional<kefu::StoredResult>* r,
+                     char** errmsg) {
+  std::string_view text;
+  if (!Text(event, event_len, &text)) {
+    return Fail(KEFU_INVALID_ARGUMENT, std::string(fn) + ": event is NULL", errmsg);
+  }
+  absl::StatusOr<kefu::ShopEvent> parsed = kefu::ParseEvent(text);
+  if (!parsed.ok()) {
+    // A blank text is no event either (ParseEvent's kNotFound is for
+    // files, where blank lines are skipped).
+    return Fail(KEFU_INVALID_ARGUMENT,
+                kefu::IsBlankLine(text) ? std::string_view("no event: the text is blank")
+                                        : std::string_view(parsed.status().message().data(),
+                                                           parsed.status().message().size()),
+                errmsg);
+  }
+  e->emplace(*std::move(parsed));
+  absl::StatusOr<kefu::StoredResult> applied = shop->store->Apply(**e);
+  if (!applied.ok()) return Fail(applied.status(), errmsg);
+  r->emplace(*std::move(applied));
+  return KEFU_OK;
+}
+
+// Parses JSON Lines and applies their events in one commit, into *a.
+kefu_status ApplyBatch(kefu_shop* shop, const char* events, size_t events_len, const char* fn,
+                       kefu_answer* a, char** errmsg) {
+  std::string_view text;
+  if (!Text(events, events_len, &text)) {
+    return Fail(KEFU_INVALID_ARGUMENT, std::string(fn) + ": events is NULL", errmsg);
+  }
+  int64_t number = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    const std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++number;
+    if (kefu::IsBlankLine(line)) continue;
+    absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(line, number);
+    if (e.ok()) {
+      a->items.push_back({number, a->events.size(), {}});
+      a->events.push_back(*std::move(e));
+    } else {
+      a->items.push_back({number, std::string::npos, std::string(e.status().message())});
+    }
+  }
+  absl::StatusOr<std::vector<kefu::StoredResult>> results = shop->store->ApplyBatch(a->events);
+  if (!results.ok()) return Fail(results.status(), errmsg);
+  a->results = *std::move(results);
+  a->lang = shop->lang;
+  a->batch = true;
+  a->filled = true;
+  return KEFU_OK;
+}
+
+// The visitor behind kefu::AnswerSink; after a callback stops, nothing
+// more is called.
+class VisitorSink final : public kefu::AnswerSink {
+ public:
+  VisitorSink(const kefu_visitor& v, void* ctx) : v_(v), ctx_(ctx) {}
+  bool stopped() const { return stopped_; }
+
+  void BeginObject() override { Go(stopped_ || v_.begin_object(ctx_) != 0); }
+  void EndObject() override { Go(stopped_ || v_.end_object(ctx_) != 0); }
+  void BeginArray() override { Go(stopped_ || v_.begin_array(ctx_) != 0); }
+  void EndArray() override { Go(stopped_ || v_.end_array(ctx_) != 0); }
+  void Key(std::string_view k) override { Go(stopped_ || v_.key(ctx_, k.data(), k.size()) != 0); }
+  void String(std::string_view s) override {
+    Go(stopped_ || v_.string(ctx_, s.data(), s.size()) != 0);
+  }
+  void Int(int64_t n) override { Go(stopped_ || v_.integer(ctx_, n) != 0); }
+
+ private:
+  void Go(bool stop) { stopped_ = stop; }
+  const kefu_visitor& v_;
+  void* ctx_;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 extern "C" {
@@ -203,24 +335,18 @@ kefu_status kefu_shop_apply(kefu_shop* shop, const char* event, size_t event_len
                             size_t* answer_len, char** errmsg) {
   Clear(answer, answer_len);
   return Guard(errmsg, [&]() -> kefu_status {
-    std::string_view text;
     if (shop == nullptr || answer == nullptr) {
       return BadArgument("kefu_shop_apply: shop or answer is NULL", errmsg);
     }
-    if (!Text(event, event_len, &text)) return BadArgument("kefu_shop_apply: event is NULL", errmsg);
-    absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(text);
-    if (!e.ok()) {
-      // A blank text is no event either (ParseEvent's kNotFound is for
-      // files, where blank lines are skipped).
-      return Fail(KEFU_INVALID_ARGUMENT,
-                  kefu::IsBlankLine(text) ? std::string_view("no event: the text is blank")
-                                          : std::string_view(e.status().message().data(),
-                                                             e.status().message().size()),
-                  errmsg);
+    std::optional<kefu::ShopEvent> e;
+    std::optional<kefu::StoredResult> r;
+    if (kefu_status s = ApplyOne(shop, event, event_len, "kefu_shop_apply", &e, &r, errmsg);
+        s != KEFU_OK) {
+      return s;
     }
-    absl::StatusOr<kefu::StoredResult> r = shop->store->Apply(*e);
-    if (!r.ok()) return Fail(r.status(), errmsg);
-    return Give(kefu::EventAnswerJson(*e, *r, shop->lang), answer, answer_len);
+    std::string& out = ThreadBuffer();
+    kefu::AppendEventAnswerJson(&out, *e, *r, shop->lang);
+    return Give(out, answer, answer_len);
   });
 }
 
@@ -228,50 +354,120 @@ kefu_status kefu_shop_apply_batch(kefu_shop* shop, const char* events, size_t ev
                                   char** answers, size_t* answers_len, char** errmsg) {
   Clear(answers, answers_len);
   return Guard(errmsg, [&]() -> kefu_status {
-    std::string_view text;
     if (shop == nullptr || answers == nullptr) {
       return BadArgument("kefu_shop_apply_batch: shop or answers is NULL", errmsg);
     }
-    if (!Text(events, events_len, &text)) {
-      return BadArgument("kefu_shop_apply_batch: events is NULL", errmsg);
+    kefu_answer a;
+    if (kefu_status s = ApplyBatch(shop, events, events_len, "kefu_shop_apply_batch", &a, errmsg);
+        s != KEFU_OK) {
+      return s;
     }
-    // Each line, in order: an event (its index in `parsed`) or a bad line.
-    struct Line {
-      int64_t number;
-      size_t event;  // npos: bad
-      std::string error;
-    };
-    std::vector<Line> lines;
-    std::vector<kefu::ShopEvent> parsed;
-    int64_t number = 0;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      if (nl == std::string_view::npos) nl = text.size();
-      const std::string_view line = text.substr(pos, nl - pos);
-      pos = nl + 1;
-      ++number;
-      if (kefu::IsBlankLine(line)) continue;
-      absl::StatusOr<kefu::ShopEvent> e = kefu::ParseEvent(line, number);
-      if (e.ok()) {
-        lines.push_back({number, parsed.size(), {}});
-        parsed.push_back(*std::move(e));
-      } else {
-        lines.push_back({number, std::string::npos, std::string(e.status().message())});
-      }
-    }
-    absl::StatusOr<std::vector<kefu::StoredResult>> results = shop->store->ApplyBatch(parsed);
-    if (!results.ok()) return Fail(results.status(), errmsg);
-    std::string out;
-    for (const Line& l : lines) {
-      if (l.event == std::string::npos) {
-        out += kefu::BadLineJson(l.number, l.error);
-      } else {
-        out += kefu::EventAnswerJson(parsed[l.event], (*results)[l.event], shop->lang, l.number);
-      }
-      out += '\n';
-    }
+    std::string& out = ThreadBuffer();
+    WriteJson(a, &out);
     return Give(out, answers, answers_len);
+  });
+}
+
+kefu_status kefu_answer_new(kefu_answer** answer, char** errmsg) {
+  if (answer != nullptr) *answer = nullptr;
+  return Guard(errmsg, [&]() -> kefu_status {
+    if (answer == nullptr) return BadArgument("kefu_answer_new: answer is NULL", errmsg);
+    *answer = new kefu_answer();
+    return KEFU_OK;
+  });
+}
+
+void kefu_answer_free(kefu_answer* answer) { delete answer; }
+
+kefu_status kefu_shop_apply_into(kefu_shop* shop, const char* event, size_t event_len,
+                                 kefu_answer* answer, char** errmsg) {
+  if (answer != nullptr) answer->Clear();
+  return Guard(errmsg, [&]() -> kefu_status {
+    if (shop == nullptr || answer == nullptr) {
+      return BadArgument("kefu_shop_apply_into: shop or answer is NULL", errmsg);
+    }
+    std::optional<kefu::ShopEvent> e;
+    std::optional<kefu::StoredResult> r;
+    if (kefu_status s = ApplyOne(shop, event, event_len, "kefu_shop_apply_into", &e, &r, errmsg);
+        s != KEFU_OK) {
+      return s;
+    }
+    answer->lang = shop->lang;
+    answer->events.push_back(*std::move(e));
+    answer->results.push_back(*std::move(r));
+    answer->items.push_back({0, 0, {}});
+    answer->filled = true;
+    return KEFU_OK;
+  });
+}
+
+kefu_status kefu_shop_apply_batch_into(kefu_shop* shop, const char* events, size_t events_len,
+                                       kefu_answer* answer, char** errmsg) {
+  if (answer != nullptr) answer->Clear();
+  return Guard(errmsg, [&]() -> kefu_status {
+    if (shop == nullptr || answer == nullptr) {
+      return BadArgument("kefu_shop_apply_batch_into: shop or answer is NULL", errmsg);
+    }
+    const kefu_status s =
+        ApplyBatch(shop, events, events_len, "kefu_shop_apply_batch_into", answer, errmsg);
+    if (s != KEFU_OK) answer->Clear();
+    return s;
+  });
+}
+
+kefu_status kefu_answer_json(kefu_answer* answer, const char** json, size_t* json_len,
+                             char** errmsg) {
+  if (json != nullptr) *json = nullptr;
+  if (json_len != nullptr) *json_len = 0;
+  return Guard(errmsg, [&]() -> kefu_status {
+    if (answer == nullptr || json == nullptr) {
+      return BadArgument("kefu_answer_json: answer or json is NULL", errmsg);
+    }
+    if (!answer->filled) {
+      return Fail(KEFU_FAILED_PRECONDITION, "kefu_answer_json: the answer holds nothing", errmsg);
+    }
+    if (!answer->json_written) {
+      answer->json.clear();
+      WriteJson(*answer, &answer->json);
+      answer->json_written = true;
+    }
+    *json = answer->json.c_str();
+    if (json_len != nullptr) *json_len = answer->json.size();
+    return KEFU_OK;
+  });
+}
+
+kefu_status kefu_answer_visit(const kefu_answer* answer, const kefu_visitor* visitor, void* ctx,
+                              char** errmsg) {
+  return Guard(errmsg, [&]() -> kefu_status {
+    if (answer == nullptr || visitor == nullptr) {
+      return BadArgument("kefu_answer_visit: answer or visitor is NULL", errmsg);
+    }
+    if (visitor->begin_object == nullptr || visitor->end_object == nullptr ||
+        visitor->begin_array == nullptr || visitor->end_array == nullptr ||
+        visitor->key == nullptr || visitor->string == nullptr || visitor->integer == nullptr) {
+      return BadArgument("kefu_answer_visit: a callback of the visitor is NULL", errmsg);
+    }
+    if (!answer->filled) {
+      return Fail(KEFU_FAILED_PRECONDITION, "kefu_answer_visit: the answer holds nothing", errmsg);
+    }
+    VisitorSink sink(*visitor, ctx);
+    if (answer->batch) sink.BeginArray();
+    for (const kefu_answer::Item& item : answer->items) {
+      const std::optional<int64_t> line =
+          item.line == 0 ? std::nullopt : std::optional<int64_t>(item.line);
+      if (item.event == std::string::npos) {
+        kefu::VisitBadLine(line, item.error, sink);
+      } else {
+        kefu::VisitEventAnswer(answer->events[item.event], answer->results[item.event],
+                               answer->lang, line, sink);
+      }
+    }
+    if (answer->batch) sink.EndArray();
+    if (sink.stopped()) {
+      return Fail(KEFU_ABORTED, "kefu_answer_visit: the visitor stopped", errmsg);
+    }
+    return KEFU_OK;
   });
 }
 

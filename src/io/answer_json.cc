@@ -3,6 +3,7 @@
 #include "kefu/io/answer_json.h"
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -359,6 +360,36 @@ Json ReportDoc(std::string_view file, const ReplayReport& r, Language lang) {
 // gives for the same document; a text with ill-formed UTF-8 goes through
 // nlohmann-json itself, for its U+FFFD replacement.
 
+// Well-formed UTF-8 as it is; else nlohmann-json's U+FFFD replacement of
+// it (the text the JSON writer writes, unescaped).
+bool WellFormed(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* const end = p + s.size();
+  // ASCII eight bytes at a time (most keys and values are).
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if ((w & 0x8080808080808080ull) != 0) break;
+    p += 8;
+  }
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    char32_t cp;
+    p += text_internal::DecodeUtf8(p, end, &cp);
+    if (cp == text_internal::kInvalidCodePoint) return false;
+  }
+  return true;
+}
+
+std::string Replaced(std::string_view s) {
+  return Json::parse(Json(std::string(s)).dump(-1, ' ', false,
+                                               nlohmann::json::error_handler_t::replace))
+      .get<std::string>();
+}
+
 class Writer {
  public:
   explicit Writer(std::string* out) : out_(*out) {}
@@ -438,7 +469,45 @@ class Writer {
   bool first_ = true;
 };
 
-void WriteFigureValue(Writer& w, const Figure& f) {
+// The same calls as Writer's, handed to an AnswerSink: the document the
+// JSON text is, value by value.
+class SinkWriter {
+ public:
+  explicit SinkWriter(AnswerSink& sink) : sink_(sink) {}
+
+  void Open() { sink_.BeginObject(); }
+  void Close() { sink_.EndObject(); }
+  void OpenArray() { sink_.BeginArray(); }
+  void CloseArray() { sink_.EndArray(); }
+  SinkWriter& Key(std::string_view k) {
+    if (WellFormed(k)) {
+      sink_.Key(k);
+    } else {
+      sink_.Key(Replaced(k));
+    }
+    return *this;
+  }
+  void Str(std::string_view v) {
+    if (WellFormed(v)) {
+      sink_.String(v);
+    } else {
+      sink_.String(Replaced(v));
+    }
+  }
+  void Int(int64_t v) { sink_.Int(v); }
+  void Uint(uint64_t v) {
+    // A count or a byte offset: far below 2^63.
+    sink_.Int(static_cast<int64_t>(v));
+  }
+  void Time(Timestamp t) { Str(FormatTimestamp(t)); }
+  void Field(std::string_view k, std::string_view v) { Key(k).Str(v); }
+
+ private:
+  AnswerSink& sink_;
+};
+
+template <class W>
+void WriteFigureValue(W& w, const Figure& f) {
   if (const Money* m = std::get_if<Money>(&f.value)) {
     w.Str(m->ToString());
   } else if (const Timestamp* t = std::get_if<Timestamp>(&f.value)) {
@@ -458,7 +527,8 @@ void WriteFigureValue(Writer& w, const Figure& f) {
 
 // As FiguresJson: an object by name; a name given twice keeps its first
 // place and its last value, as a JSON object assigned twice does.
-void WriteFigures(Writer& w, const Figures& figures) {
+template <class W>
+void WriteFigures(W& w, const Figures& figures) {
   w.Open();
   for (size_t i = 0; i < figures.size(); ++i) {
     const std::string_view name = figures[i].name;
@@ -475,12 +545,14 @@ void WriteFigures(Writer& w, const Figures& figures) {
   w.Close();
 }
 
-void WriteLine(Writer& w, std::optional<int64_t> line) {
+template <class W>
+void WriteLine(W& w, std::optional<int64_t> line) {
   if (line) w.Key("line").Int(*line);
 }
 
 // The outcome's keys of serve's answer to an event.
-void WriteOutcome(Writer& w, const Outcome& o, Language lang) {
+template <class W>
+void WriteOutcome(W& w, const Outcome& o, Language lang) {
   w.Field("state_before", o.audit.state_before);
   w.Field("state_after", o.audit.state_after);
   if (o.audit.policy_revision != 0) {
@@ -524,8 +596,37 @@ void WriteOutcome(Writer& w, const Outcome& o, Language lang) {
   w.CloseArray();
 }
 
+template <class W>
+void WriteEventAnswer(W& w, const ShopEvent& event, const StoredResult& result, Language lang,
+                      std::optional<int64_t> line) {
+  w.Open();
+  WriteLine(w, line);
+  w.Field("id", MetaOf(event).id);
+  w.Field("result", StoredResultName(result));
+  w.Key("seq").Int(result.seq);
+  w.Field("entity", EntityKindName(event.kind()));
+  w.Field("key", event.key);
+  if (result.outcome.ok()) {
+    WriteOutcome(w, *result.outcome, lang);
+  } else {
+    const absl::string_view m = result.outcome.status().message();
+    w.Field("error", std::string_view(m.data(), m.size()));
+  }
+  w.Close();
+}
+
+template <class W>
+void WriteBadLine(W& w, std::optional<int64_t> line, std::string_view error) {
+  w.Open();
+  WriteLine(w, line);
+  w.Field("result", "bad");
+  w.Field("error", error);
+  w.Close();
+}
+
 // As DueJson, with the item's id first.
-void WriteDueItem(Writer& w, const StoredDueItem& s, Language lang) {
+template <class W>
+void WriteDueItem(W& w, const StoredDueItem& s, Language lang) {
   const DueItem& d = s.item;
   w.Open();
   w.Key("id").Int(s.id);
@@ -543,7 +644,8 @@ void WriteDueItem(Writer& w, const StoredDueItem& s, Language lang) {
   w.Close();
 }
 
-void WriteFinding(Writer& w, const Finding& f, std::optional<int64_t> line) {
+template <class W>
+void WriteFinding(W& w, const Finding& f, std::optional<int64_t> line) {
   w.Open();
   WriteLine(w, line);
   w.Field("rule", f.rule_id);
@@ -557,37 +659,42 @@ void WriteFinding(Writer& w, const Finding& f, std::optional<int64_t> line) {
 
 }  // namespace
 
+AnswerSink::~AnswerSink() = default;
+
+void AppendEventAnswerJson(std::string* out, const ShopEvent& event, const StoredResult& result,
+                           Language lang, std::optional<int64_t> line) {
+  Writer w(out);
+  WriteEventAnswer(w, event, result, lang, line);
+}
+
 std::string EventAnswerJson(const ShopEvent& event, const StoredResult& result, Language lang,
                             std::optional<int64_t> line) {
   std::string out;
   out.reserve(512);
-  Writer w(&out);
-  w.Open();
-  WriteLine(w, line);
-  w.Field("id", MetaOf(event).id);
-  w.Field("result", StoredResultName(result));
-  w.Key("seq").Int(result.seq);
-  w.Field("entity", EntityKindName(event.kind()));
-  w.Field("key", event.key);
-  if (result.outcome.ok()) {
-    WriteOutcome(w, *result.outcome, lang);
-  } else {
-    const absl::string_view m = result.outcome.status().message();
-    w.Field("error", std::string_view(m.data(), m.size()));
-  }
-  w.Close();
+  AppendEventAnswerJson(&out, event, result, lang, line);
   return out;
+}
+
+void VisitEventAnswer(const ShopEvent& event, const StoredResult& result, Language lang,
+                      std::optional<int64_t> line, AnswerSink& sink) {
+  SinkWriter w(sink);
+  WriteEventAnswer(w, event, result, lang, line);
+}
+
+void AppendBadLineJson(std::string* out, std::optional<int64_t> line, std::string_view error) {
+  Writer w(out);
+  WriteBadLine(w, line, error);
 }
 
 std::string BadLineJson(std::optional<int64_t> line, std::string_view error) {
   std::string out;
-  Writer w(&out);
-  w.Open();
-  WriteLine(w, line);
-  w.Field("result", "bad");
-  w.Field("error", error);
-  w.Close();
+  AppendBadLineJson(&out, line, error);
   return out;
+}
+
+void VisitBadLine(std::optional<int64_t> line, std::string_view error, AnswerSink& sink) {
+  SinkWriter w(sink);
+  WriteBadLine(w, line, error);
 }
 
 std::string DueItemJson(const StoredDueItem& item, Language lang) {

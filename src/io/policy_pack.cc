@@ -1728,16 +1728,20 @@ const PolicyPack& PolicyPack::Defaults() {
 
 ShopOptions PolicyPack::shop_options() const {
   ShopOptions o;
-  o.order_policies = settings_->order;
-  o.ticket_policies = settings_->ticket;
-  o.review_policies = settings_->review;
-  o.team_policies = settings_->team;
-  o.calendar = calendar_;
-  o.courier_reach = couriers_;
-  o.reply_checker = checker_;
-  o.shop_province = settings_->shop_province;
-  o.policy_revision = revision_;
+  ApplyTo(&o);
   return o;
+}
+
+void PolicyPack::ApplyTo(ShopOptions* o) const {
+  o->order_policies = settings_->order;
+  o->ticket_policies = settings_->ticket;
+  o->review_policies = settings_->review;
+  o->team_policies = settings_->team;
+  o->calendar = calendar_;
+  o->courier_reach = couriers_;
+  o->reply_checker = checker_;
+  o->shop_province = settings_->shop_province;
+  o->policy_revision = revision_;
 }
 
 std::string PolicyPack::ToToml(bool comments) const { return SettingsToml(*settings_, comments); }

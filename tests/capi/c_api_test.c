@@ -3,7 +3,9 @@
  * event or a time, a policy pack that cannot be read or is not valid, a
  * store file that is not a store or is open already. Each check names
  * itself when it fails; the program exits 1 then.
- * Argument: a directory to write store files and packs in. */
+ * Arguments: a directory to write store files and packs in; then, for the
+ * run on PostgreSQL (tests/capi/c_api_pg.sh), the URIs of two empty
+ * databases: the shop's tests and the store's run there too. */
 #include "kefu/c.h"
 
 #include <stdio.h>
@@ -269,22 +271,21 @@ static void test_check_reply(const kefu_policy* policy) {
   kefu_free(findings);
 }
 
-/* A store file: what the shop answered is there after reopening; a second
- * open of the same file is refused while the first is open. */
-static void test_store(const char* dir, const kefu_policy* policy) {
-  char path[4096];
+/* A store (a file, or a postgresql:// URI): what the shop answered is
+ * there after reopening; a second open of the same store is refused while
+ * the first is open. */
+static void test_store(const char* db, const kefu_policy* policy) {
   char* msg = NULL;
   char* answer = NULL;
   kefu_shop* shop = NULL;
   kefu_shop* second = NULL;
   static const char kNow[] = "2026-11-03T00:00:00+08:00";
-  snprintf(path, sizeof path, "%s/shop.db", dir);
-  remove(path);
-  CHECK_STATUS(kefu_shop_open(path, strlen(path), policy, KEFU_LANG_EN | KEFU_DURABILITY_NORMAL,
+  if (strncmp(db, "postgresql://", 13) != 0) remove(db);
+  CHECK_STATUS(kefu_shop_open(db, strlen(db), policy, KEFU_LANG_EN | KEFU_DURABILITY_NORMAL,
                               &shop, &msg),
                KEFU_OK, msg);
   if (shop == NULL) return;
-  CHECK_STATUS(kefu_shop_open(path, strlen(path), policy, 0, &second, &msg),
+  CHECK_STATUS(kefu_shop_open(db, strlen(db), policy, 0, &second, &msg),
                KEFU_FAILED_PRECONDITION, msg);
   kefu_free(msg);
   CHECK_STATUS(kefu_shop_apply(shop, kPlaced, strlen(kPlaced), &answer, NULL, &msg), KEFU_OK, msg);
@@ -292,24 +293,285 @@ static void test_store(const char* dir, const kefu_policy* policy) {
   kefu_free(answer);
   kefu_shop_close(shop);
   shop = NULL;
-  CHECK_STATUS(kefu_shop_open(path, strlen(path), policy, KEFU_LANG_EN, &shop, &msg), KEFU_OK, msg);
+  CHECK_STATUS(kefu_shop_open(db, strlen(db), policy, KEFU_LANG_EN, &shop, &msg), KEFU_OK, msg);
   if (shop == NULL) return;
+  CHECK_STATUS(kefu_shop_apply(shop, kPlaced, strlen(kPlaced), &answer, NULL, &msg), KEFU_OK, msg);
+  /* Remembered (a duplicate has a journal position of its own). */
+  CHECK(contains(answer, "\"result\":\"duplicate\"") && contains(answer, "\"seq\":2"));
+  kefu_free(answer);
   CHECK_STATUS(kefu_shop_due(shop, kNow, strlen(kNow), &answer, NULL, &msg), KEFU_OK, msg);
   /* In English, as asked. */
   CHECK(contains(answer, "\"rule\":\"ORD-UNSHIPPED\"") && contains(answer, "not shipped"));
   kefu_free(answer);
   CHECK_STATUS(kefu_shop_report(shop, NULL, 0, &answer, NULL, &msg), KEFU_OK, msg);
-  CHECK(contains(answer, "shop.db") && contains(answer, "\"applied\":1"));
+  CHECK(contains(answer, db) && contains(answer, "\"applied\":1"));
   kefu_free(answer);
   kefu_shop_close(shop);
+}
+
+/* A visitor that writes the document back as JSON text, escaping as kefu
+ * does: what it writes must be the answer's own text. It stops after
+ * `stop_after` calls when that is not 0. */
+struct rebuild {
+  char text[16384];
+  size_t len;
+  int need_comma; /* a value came before, at this level */
+  int calls;
+  int stop_after;
+};
+
+static int rb_call(struct rebuild* r) {
+  ++r->calls;
+  return r->stop_after != 0 && r->calls >= r->stop_after;
+}
+
+static void rb_put(struct rebuild* r, const char* s, size_t n) {
+  if (r->len + n + 1 > sizeof r->text) n = sizeof r->text - r->len - 1;
+  memcpy(r->text + r->len, s, n);
+  r->len += n;
+  r->text[r->len] = '\0';
+}
+
+static void rb_sep(struct rebuild* r) {
+  if (r->need_comma) rb_put(r, ",", 1);
+}
+
+static void rb_string(struct rebuild* r, const char* s, size_t n) {
+  size_t i;
+  rb_put(r, "\"", 1);
+  for (i = 0; i < n; ++i) {
+    unsigned char c = (unsigned char)s[i];
+    char esc[8];
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      rb_put(r, esc, 2);
+    } else if (c < 0x20) {
+      const char* named = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r"
+                        : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+      if (named != NULL) {
+        rb_put(r, named, 2);
+      } else {
+        snprintf(esc, sizeof esc, "\\u%04x", c);
+        rb_put(r, esc, 6);
+      }
+    } else {
+      rb_put(r, (const char*)&s[i], 1);
+    }
+  }
+  rb_put(r, "\"", 1);
+}
+
+static int rb_begin_object(void* ctx) {
+  struct rebuild* r = ctx;
+  rb_sep(r);
+  rb_put(r, "{", 1);
+  r->need_comma = 0;
+  return rb_call(r);
+}
+static int rb_end_object(void* ctx) {
+  struct rebuild* r = ctx;
+  rb_put(r, "}", 1);
+  r->need_comma = 1;
+  return rb_call(r);
+}
+static int rb_begin_array(void* ctx) {
+  struct rebuild* r = ctx;
+  rb_sep(r);
+  rb_put(r, "[", 1);
+  r->need_comma = 0;
+  return rb_call(r);
+}
+static int rb_end_array(void* ctx) {
+  struct rebuild* r = ctx;
+  rb_put(r, "]", 1);
+  r->need_comma = 1;
+  return rb_call(r);
+}
+static int rb_key(void* ctx, const char* k, size_t n) {
+  struct rebuild* r = ctx;
+  rb_sep(r);
+  rb_string(r, k, n);
+  rb_put(r, ":", 1);
+  r->need_comma = 0;
+  return rb_call(r);
+}
+static int rb_str(void* ctx, const char* s, size_t n) {
+  struct rebuild* r = ctx;
+  rb_sep(r);
+  rb_string(r, s, n);
+  r->need_comma = 1;
+  return rb_call(r);
+}
+static int rb_int(void* ctx, int64_t v) {
+  struct rebuild* r = ctx;
+  char buf[32];
+  rb_sep(r);
+  snprintf(buf, sizeof buf, "%lld", (long long)v);
+  rb_put(r, buf, strlen(buf));
+  r->need_comma = 1;
+  return rb_call(r);
+}
+
+static const kefu_visitor kRebuild = {rb_begin_object, rb_end_object, rb_begin_array,
+                                      rb_end_array,    rb_key,        rb_str,
+                                      rb_int};
+
+/* The answer's document, rebuilt as text. */
+static const char* rebuilt(const kefu_answer* answer, struct rebuild* r) {
+  char* msg = NULL;
+  memset(r, 0, sizeof *r);
+  CHECK_STATUS(kefu_answer_visit(answer, &kRebuild, r, &msg), KEFU_OK, msg);
+  return r->text;
+}
+
+/* kefu_answer: the same text as kefu_shop_apply / _batch (compared on a
+ * twin shop taking the same events), a document that is that text, and
+ * every error. */
+static void test_answer(void) {
+  static struct rebuild r;
+  char* msg = NULL;
+  char* want = NULL;
+  const char* json = NULL;
+  size_t len = 99;
+  kefu_shop* shop = NULL;
+  kefu_shop* twin = NULL;
+  kefu_answer* answer = NULL;
+  const char* events[4];
+  size_t i;
+  events[0] = kPlaced;
+  events[1] = kPass;
+  events[2] = kUnknown;
+  events[3] = kPlaced;
+
+  CHECK_STATUS(kefu_answer_new(NULL, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  kefu_answer_free(NULL);
+  CHECK_STATUS(kefu_answer_new(&answer, &msg), KEFU_OK, msg);
+  CHECK_STATUS(kefu_shop_open(NULL, 0, NULL, 0, &shop, &msg), KEFU_OK, msg);
+  CHECK_STATUS(kefu_shop_open(NULL, 0, NULL, 0, &twin, &msg), KEFU_OK, msg);
+  if (answer == NULL || shop == NULL || twin == NULL) return;
+
+  /* Holding nothing yet. */
+  CHECK_STATUS(kefu_answer_json(answer, &json, &len, &msg), KEFU_FAILED_PRECONDITION, msg);
+  CHECK(json == NULL && len == 0);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_answer_visit(answer, &kRebuild, &r, &msg), KEFU_FAILED_PRECONDITION, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_answer_json(NULL, &json, &len, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_answer_json(answer, NULL, &len, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_answer_visit(NULL, &kRebuild, &r, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_answer_visit(answer, NULL, &r, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+
+  /* Apply's errors. */
+  CHECK_STATUS(kefu_shop_apply_into(NULL, kPlaced, strlen(kPlaced), answer, &msg),
+               KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_shop_apply_into(shop, kPlaced, strlen(kPlaced), NULL, &msg),
+               KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_shop_apply_into(shop, NULL, 4, answer, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_shop_apply_into(shop, " ", 1, answer, &msg), KEFU_INVALID_ARGUMENT, msg);
+  CHECK(contains(msg, "blank"));
+  kefu_free(msg);
+
+  /* Each event: the text kefu_shop_apply gives the twin, twice (the text
+   * is kept), and a document that is that text. */
+  for (i = 0; i < 4; ++i) {
+    size_t want_len = 0;
+    CHECK_STATUS(kefu_shop_apply_into(shop, events[i], strlen(events[i]), answer, &msg), KEFU_OK,
+                 msg);
+    CHECK_STATUS(kefu_shop_apply(twin, events[i], strlen(events[i]), &want, &want_len, &msg),
+                 KEFU_OK, msg);
+    CHECK_STATUS(kefu_answer_json(answer, &json, &len, &msg), KEFU_OK, msg);
+    CHECK(json != NULL && want != NULL && len == want_len && strcmp(json, want) == 0);
+    CHECK_STATUS(kefu_answer_json(answer, &json, NULL, &msg), KEFU_OK, msg);
+    CHECK(json != NULL && want != NULL && strcmp(json, want) == 0);
+    CHECK(want != NULL && strcmp(rebuilt(answer, &r), want) == 0);
+    kefu_free(want);
+  }
+  /* An error empties the answer. */
+  CHECK_STATUS(kefu_shop_apply_into(shop, "{", 1, answer, &msg), KEFU_INVALID_ARGUMENT, msg);
+  kefu_free(msg);
+  CHECK_STATUS(kefu_answer_json(answer, &json, &len, &msg), KEFU_FAILED_PRECONDITION, msg);
+  kefu_free(msg);
+
+  /* A batch: JSON Lines as kefu_shop_apply_batch, an array as document. */
+  {
+    char batch[4096];
+    char want_array[16384];
+    size_t w = 0;
+    const char* line;
+    snprintf(batch, sizeof batch, "%s\n{\"id\":\n\n%s\n", kTicket, kTicket);
+    CHECK_STATUS(kefu_shop_apply_batch_into(NULL, batch, strlen(batch), answer, &msg),
+                 KEFU_INVALID_ARGUMENT, msg);
+    kefu_free(msg);
+    CHECK_STATUS(kefu_shop_apply_batch_into(shop, batch, strlen(batch), NULL, &msg),
+                 KEFU_INVALID_ARGUMENT, msg);
+    kefu_free(msg);
+    CHECK_STATUS(kefu_shop_apply_batch_into(shop, NULL, 3, answer, &msg), KEFU_INVALID_ARGUMENT,
+                 msg);
+    kefu_free(msg);
+    CHECK_STATUS(kefu_shop_apply_batch_into(shop, batch, strlen(batch), answer, &msg), KEFU_OK,
+                 msg);
+    CHECK_STATUS(kefu_shop_apply_batch(twin, batch, strlen(batch), &want, NULL, &msg), KEFU_OK,
+                 msg);
+    CHECK_STATUS(kefu_answer_json(answer, &json, &len, &msg), KEFU_OK, msg);
+    CHECK(json != NULL && want != NULL && strcmp(json, want) == 0 && len == strlen(want));
+    /* The lines joined as an array. */
+    want_array[w++] = '[';
+    for (line = want; line != NULL && *line != '\0';) {
+      const char* nl = strchr(line, '\n');
+      size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
+      if (w > 1) want_array[w++] = ',';
+      if (w + n + 2 < sizeof want_array) memcpy(want_array + w, line, n), w += n;
+      line = nl != NULL ? nl + 1 : line + n;
+    }
+    want_array[w++] = ']';
+    want_array[w] = '\0';
+    CHECK(strcmp(rebuilt(answer, &r), want_array) == 0);
+    kefu_free(want);
+    /* An empty batch: no lines, an empty array. */
+    CHECK_STATUS(kefu_shop_apply_batch_into(shop, NULL, 0, answer, &msg), KEFU_OK, msg);
+    CHECK_STATUS(kefu_answer_json(answer, &json, &len, &msg), KEFU_OK, msg);
+    CHECK(json != NULL && len == 0 && json[0] == '\0');
+    CHECK(strcmp(rebuilt(answer, &r), "[]") == 0);
+  }
+
+  /* A visitor with a callback missing, and one that stops. */
+  CHECK_STATUS(kefu_shop_apply_into(shop, kTicket, strlen(kTicket), answer, &msg), KEFU_OK, msg);
+  {
+    kefu_visitor partial = kRebuild;
+    partial.integer = NULL;
+    CHECK_STATUS(kefu_answer_visit(answer, &partial, &r, &msg), KEFU_INVALID_ARGUMENT, msg);
+    kefu_free(msg);
+    memset(&r, 0, sizeof r);
+    r.stop_after = 3;
+    CHECK_STATUS(kefu_answer_visit(answer, &kRebuild, &r, &msg), KEFU_ABORTED, msg);
+    CHECK(r.calls == 3);
+    kefu_free(msg);
+    CHECK(kefu_answer_visit(answer, &kRebuild, &r, NULL) == KEFU_ABORTED);
+  }
+  kefu_shop_close(shop);
+  kefu_shop_close(twin);
+  /* The answer outlives the shop. */
+  CHECK_STATUS(kefu_answer_json(answer, &json, &len, &msg), KEFU_OK, msg);
+  CHECK(contains(json, "\"id\":\"s1\""));
+  kefu_answer_free(answer);
 }
 
 int main(int argc, char** argv) {
   kefu_policy* policy = NULL;
   kefu_shop* shop = NULL;
   char* msg = NULL;
-  if (argc != 2) {
-    fprintf(stderr, "usage: c_api_test DIR\n");
+  char path[4096];
+  if (argc != 2 && argc != 4) {
+    fprintf(stderr, "usage: c_api_test DIR [SHOP_URI STORE_URI]\n");
     return 2;
   }
   test_version();
@@ -321,13 +583,24 @@ int main(int argc, char** argv) {
   CHECK_STATUS(kefu_shop_open("", 0, policy, 0, &shop, &msg), KEFU_OK, msg);
   if (shop != NULL) test_shop(shop);
   kefu_shop_close(shop);
+  test_answer();
   test_check_reply(policy);
-  test_store(argv[1], policy);
+  snprintf(path, sizeof path, "%s/shop.db", argv[1]);
+  test_store(path, policy);
+  if (argc == 4) {
+    /* The same on PostgreSQL: the shop "default" of each database. */
+    shop = NULL;
+    CHECK_STATUS(kefu_shop_open(argv[2], strlen(argv[2]), NULL, KEFU_LANG_EN, &shop, &msg),
+                 KEFU_OK, msg);
+    if (shop != NULL) test_shop(shop);
+    kefu_shop_close(shop);
+    test_store(argv[3], policy);
+  }
   kefu_policy_free(policy);
   if (failures != 0) {
     fprintf(stderr, "c_api_test: %d checks failed\n", failures);
     return 1;
   }
-  printf("c_api_test: every check passed\n");
+  printf("c_api_test: every check passed%s\n", argc == 4 ? ", on PostgreSQL too" : "");
   return 0;
 }

@@ -15,3 +15,14 @@ add_test(NAME c_api_test COMMAND c_api_test ${c_api_test_dir})
 add_test(NAME c_api_test_dir COMMAND ${CMAKE_COMMAND} -E make_directory ${c_api_test_dir})
 set_tests_properties(c_api_test_dir PROPERTIES FIXTURES_SETUP c_api_dir)
 set_tests_properties(c_api_test PROPERTIES FIXTURES_REQUIRED c_api_dir)
+# The same on PostgreSQL, with the server of the kefu_postgres fixture
+# (tests/store/tests.cmake): the shop's tests and the store's on two
+# databases of its own.
+if(KEFU_TEST_PG_DIR)
+  add_test(NAME c_api_test_postgres
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/c_api_pg.sh $<TARGET_FILE:c_api_test>
+            ${CMAKE_CURRENT_BINARY_DIR}/c_api_test_pg.d)
+  set_tests_properties(c_api_test_postgres PROPERTIES
+    FIXTURES_REQUIRED kefu_postgres LABELS postgres TIMEOUT 120
+    ENVIRONMENT KEFU_TEST_PG_DIR=${KEFU_TEST_PG_DIR})
+endif()

@@ -507,6 +507,18 @@ TEST(PolicyPack, EveryKeySetsItsOptionField) {
     const Row* row = FindRow(rows, k);
     ASSERT_NE(row, nullptr) << "no test row for this key";
     EXPECT_EQ(row->view(pack.shop_options()), row->want);
+    // A host's own options take the key too (kefu serve --policy), and
+    // keep the fields no pack sets.
+    ShopOptions host;
+    host.shards = 3;
+    host.max_events_per_entity = 7;
+    host.max_findings_per_agent = 5;
+    pack.ApplyTo(&host);
+    EXPECT_EQ(row->view(host), row->want);
+    EXPECT_EQ(host.shards, 3);
+    EXPECT_EQ(host.max_events_per_entity, 7u);
+    EXPECT_EQ(host.max_findings_per_agent, 5u);
+    EXPECT_EQ(host.policy_revision, pack.revision());
     // The default is today's option, and the example is not the default.
     EXPECT_EQ(row->view(defaults), row->view(today));
     EXPECT_NE(row->view(today), row->want);

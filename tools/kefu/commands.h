@@ -56,8 +56,8 @@ struct Command {
 // false with the reason in *error.
 bool ReadInputText(const std::string& path, std::string* out, std::string* error);
 
-// --policy FILE: the pack's policies, calendar, couriers and reply checker
-// into *options (its other fields kept). False, with the errors written to
+// --policy FILE: the pack into *options (PolicyPack::ApplyTo: everything a
+// pack decides; the other fields kept). False, with the errors written to
 // io.err ("file:line:column: key: message"), when the pack cannot be read or
 // is not valid; warnings are written too.
 bool LoadPolicyOption(const std::string& path, std::string_view command, Streams io,

@@ -74,16 +74,7 @@ bool LoadPolicyOption(const std::string& path, std::string_view command, Streams
                       ShopOptions* options) {
   std::optional<PolicyPack> pack = ReadPack(path, command, io);
   if (!pack) return false;
-  ShopOptions from_pack = pack->shop_options();
-  options->order_policies = from_pack.order_policies;
-  options->ticket_policies = from_pack.ticket_policies;
-  options->review_policies = from_pack.review_policies;
-  options->team_policies = from_pack.team_policies;
-  options->shop_province = from_pack.shop_province;
-  options->calendar = from_pack.calendar;
-  options->courier_reach = from_pack.courier_reach;
-  options->reply_checker = from_pack.reply_checker;
-  options->policy_revision = from_pack.policy_revision;
+  pack->ApplyTo(options);
   return true;
 }
 

@@ -43,8 +43,41 @@ KEFU_EXPORT std::string EventAnswerJson(const ShopEvent& event, const StoredResu
                                         Language lang,
                                         std::optional<int64_t> line = std::nullopt);
 
+// EventAnswerJson's text appended to *out (a buffer a host reuses).
+KEFU_EXPORT void AppendEventAnswerJson(std::string* out, const ShopEvent& event,
+                                       const StoredResult& result, Language lang,
+                                       std::optional<int64_t> line = std::nullopt);
+
 // A line that is not an event: {"line":N,"result":"bad","error":MESSAGE}.
 KEFU_EXPORT std::string BadLineJson(std::optional<int64_t> line, std::string_view error);
+KEFU_EXPORT void AppendBadLineJson(std::string* out, std::optional<int64_t> line,
+                                   std::string_view error);
+
+// The same answers as documents, value by value, for a host that builds
+// its own objects instead of reading the JSON text (the C API's
+// kefu_answer_visit, the Python module's dicts): the calls come in the
+// order of the text's values, so a sink that builds what it is given
+// builds what a JSON reader would from EventAnswerJson's text. Strings are
+// well-formed UTF-8: an ill-formed sequence comes as the U+FFFD
+// replacement the text has. A sink's method may throw: the exception
+// reaches the caller of Visit*, and nothing leaks.
+class KEFU_EXPORT AnswerSink {
+ public:
+  virtual ~AnswerSink();
+  virtual void BeginObject() = 0;
+  virtual void EndObject() = 0;
+  virtual void BeginArray() = 0;
+  virtual void EndArray() = 0;
+  // An object's key; its value comes next.
+  virtual void Key(std::string_view key) = 0;
+  virtual void String(std::string_view value) = 0;
+  virtual void Int(int64_t value) = 0;
+};
+
+KEFU_EXPORT void VisitEventAnswer(const ShopEvent& event, const StoredResult& result,
+                                  Language lang, std::optional<int64_t> line, AnswerSink& sink);
+KEFU_EXPORT void VisitBadLine(std::optional<int64_t> line, std::string_view error,
+                              AnswerSink& sink);
 
 // One due item with the id its store gave it: {"id":ID,"at":...,"kind":
 // "warning|breach|action","entity_kind":...,"entity":...,"rule":...,

@@ -120,9 +120,14 @@ class KEFU_EXPORT PolicyPack {
   // The options a Shop is created with: the policies (the team's with the
   // roster included), the calendar, the
   // couriers (null when the pack names none: every courier reaches
-  // everywhere) and the reply checker, compiled. The other ShopOptions
-  // fields keep their defaults.
+  // everywhere), the reply checker, compiled, the shop's province and the
+  // revision. The other ShopOptions fields keep their defaults.
   ShopOptions shop_options() const;
+  // The same fields set in *options, its other fields (shards, limits)
+  // kept: how a host with options of its own takes a pack (kefu serve,
+  // replay and report --policy). shop_options() is this on defaults, so
+  // every host that takes a pack takes all of it.
+  void ApplyTo(ShopOptions* options) const;
   std::shared_ptr<const BusinessCalendar> calendar() const { return calendar_; }
   std::shared_ptr<const ReplyChecker> reply_checker() const { return checker_; }
 

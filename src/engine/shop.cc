@@ -554,9 +554,11 @@ struct Shop::Impl {
   size_t MergeDue(Timestamp now, size_t max_items, Take take) {
     const int64_t now_ns = absl::ToUnixNanos(now);
     // Under the shard's lock: refreshes its bound; its next time when <= now.
+    // An empty queue's bound is the largest time, which a `now` of
+    // InfiniteFuture equals: it has nothing due all the same.
     auto next_due = [now_ns](Shard& shard) -> std::optional<int64_t> {
       const int64_t ns = shard.RefreshDueBound();
-      if (ns > now_ns) return std::nullopt;
+      if (ns > now_ns || ns == std::numeric_limits<int64_t>::max()) return std::nullopt;
       return ns;
     };
     if (shards.size() == 1) {  // nothing to merge (the replay's shop)

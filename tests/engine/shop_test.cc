@@ -526,6 +526,22 @@ std::vector<std::string> Describe(const std::vector<DueItem>& items) {
   return out;
 }
 
+// "Everything that will ever fall due": InfiniteFuture is a time like any
+// other (it once spun for ever once a shard's queue was empty, because an
+// empty queue's bound is the largest time, which it equals).
+TEST(ShopDeadlines, DueAtInfiniteFutureReturnsEverythingOnce) {
+  for (int shards : {1, 4, 16}) {
+    auto reference = ShopWithPromises(shards);
+    const std::vector<DueItem> whole = reference->Due(kMonday + absl::Hours(5));
+    auto shop = ShopWithPromises(shards);
+    const std::vector<DueItem> all = shop->Due(absl::InfiniteFuture());
+    EXPECT_EQ(Describe(all), Describe(whole)) << shards << " shards";
+    EXPECT_TRUE(shop->Due(absl::InfiniteFuture()).empty()) << shards << " shards";
+  }
+  auto empty = NewShop(8);
+  EXPECT_TRUE(empty->Due(absl::InfiniteFuture()).empty());
+}
+
 TEST(ShopDeadlines, DueInSlicesIsOneCallCutIntoPieces) {
   const Timestamp later = kMonday + absl::Hours(5);
   for (int shards : {1, 4, 16}) {

@@ -310,6 +310,9 @@ absl::Status PgCheckSchema(PgConn& conn, std::string_view where_) {
 }
 
 std::string PgTime(Timestamp t) {
+  // timestamptz has infinities of its own (absl writes "infinite-future").
+  if (t == absl::InfiniteFuture()) return "infinity";
+  if (t == absl::InfinitePast()) return "-infinity";
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", t, absl::UTCTimeZone());
 }
 

@@ -32,3 +32,9 @@ if(TARGET kefu_python AND KEFU_BUILD_TOOLS)
     USES_TERMINAL
     COMMENT "C++, C API and Python: the cost of one event (bench/bindings_bench.py)")
 endif()
+# The PostgreSQL store and workers against the SQLite store (issue 24); it
+# starts its own server (tests/store/pg_fixture.sh) unless KEFU_BENCH_PG_URI
+# names one.
+find_package(PostgreSQL REQUIRED)
+kefu_add_benchmark(pg_bench ${CMAKE_CURRENT_LIST_DIR}/pg_bench.cc LIBS kefu_sample PostgreSQL::PostgreSQL)
+target_compile_definitions(pg_bench PRIVATE KEFU_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

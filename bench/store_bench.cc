@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "temp_store_path.h"
 #include "kefu/engine/shop.h"
 #include "kefu/store/sqlite_store.h"
 #include "sample/sample.h"
@@ -45,13 +46,7 @@ const std::vector<ShopEvent>& Week() {
   return *events;
 }
 
-std::string TempPath(const std::string& name) {
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string path = std::string(tmp ? tmp : "/tmp") + "/kefu-store-bench-" +
-                           std::to_string(getpid()) + "-" + name;
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string TempPath(const std::string& name) { return bench::TempStorePath("kefu-store-bench", name); }
 
 int64_t FileBytes(const std::string& path) {
   int64_t total = 0;

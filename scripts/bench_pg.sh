@@ -11,9 +11,8 @@ kefu="$build/tools/kefu"
 work="$(mktemp -d /tmp/kefu-bench-pg.XXXX)"; chmod 755 "$work"
 pg="/tmp/kefu-bench-pg-$$"
 trap '"$here/../tests/store/pg_fixture.sh" stop "$pg"; rm -rf "$work"' EXIT
-# The fixture turns fsync off; the bench wants the server's default.
-sed 's/-c fsync=off //' "$here/../tests/store/pg_fixture.sh" > "$work/fixture.sh"
-bash "$work/fixture.sh" start "$pg" >/dev/null
+# The fixture turns fsync off unless asked; the bench wants the server's default.
+KEFU_PG_FSYNC=on bash "$here/../tests/store/pg_fixture.sh" start "$pg" >/dev/null
 uri="$(cat "$pg/uri")"
 now() { date +%s.%N; }
 

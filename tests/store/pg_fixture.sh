@@ -5,7 +5,9 @@
 #   pg_fixture.sh start DIR   initdb + pg_ctl start; writes DIR/uri
 #   pg_fixture.sh stop DIR    pg_ctl stop (immediate) and removes DIR
 # initdb refuses to run as root: as root, the server runs as `nobody`
-# (setpriv). When it cannot be started the script says why and fails, and
+# (setpriv). fsync is off (tests need no durability across power loss);
+# KEFU_PG_FSYNC=on keeps the server's default (bench/pg_bench.cc,
+# scripts/bench_pg.sh). When it cannot be started the script says why and fails, and
 # so does every test that needs it (they find no DIR/uri).
 set -uo pipefail
 cmd="${1:?start|stop}"; dir="${2:?DIR}"
@@ -37,7 +39,7 @@ case "$cmd" in
     as_server "$bin/initdb" -D "$dir/data" -A trust -U kefu -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; fail "initdb failed"; }
     as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
-      -o "-k $dir -c listen_addresses= -c fsync=off -c max_connections=200 -c shared_buffers=64MB" \
+      -o "-k $dir -c listen_addresses= -c fsync=${KEFU_PG_FSYNC:-off} -c max_connections=200 -c shared_buffers=64MB" \
       start >/dev/null || fail "pg_ctl start failed"
     echo "postgresql://kefu@/postgres?host=$dir" > "$dir/uri"
     echo "kefu_postgres: PostgreSQL running on $dir"

@@ -13,12 +13,15 @@ namespace kefu::internal {
 
 // ------------------------------------------------------------------ writer
 
-void ByteWriter::Varint(uint64_t v) {
+void ByteWriter::LongVarint(uint64_t v) {
+  char bytes[10];
+  size_t n = 0;
   while (v >= 0x80) {
-    out_->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    bytes[n++] = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out_->push_back(static_cast<char>(v));
+  bytes[n++] = static_cast<char>(v);
+  out_->append(bytes, n);
 }
 
 void ByteWriter::String(std::string_view s) {

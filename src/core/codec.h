@@ -51,7 +51,13 @@ class ByteWriter {
  public:
   explicit ByteWriter(std::string* out) : out_(out) {}
   void Byte(uint8_t b) { out_->push_back(static_cast<char>(b)); }
-  void Varint(uint64_t v);
+  void Varint(uint64_t v) {
+    if (v < 0x80) {
+      out_->push_back(static_cast<char>(v));
+      return;
+    }
+    LongVarint(v);
+  }
   void Signed(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void Bool(bool b) { Byte(b ? 1 : 0); }
   void String(std::string_view s);
@@ -67,6 +73,7 @@ class ByteWriter {
   std::string* out() { return out_; }
 
  private:
+  void LongVarint(uint64_t v);
   std::string* out_;
   // The words seen so far, numbered from 1. A writer of one outcome or
   // record sees a handful: they are kept in a small array, searched by

@@ -61,7 +61,7 @@ class RowInserter {
     const size_t rows = params_.size() / cols_;
     for (size_t r = 0; r < rows; ++r) {
       sql += r == 0 ? " (" : ", (";
-      for (int c = 0; c < cols_; ++c) {
+      for (size_t c = 0; c < cols_; ++c) {
         absl::StrAppend(&sql, c == 0 ? "$" : ", $", r * cols_ + c + 1);
       }
       sql += ")";
@@ -214,22 +214,22 @@ absl::StatusOr<bool> PgStore::Impl::Renew() {
 }
 
 void PgStore::Impl::RenewLoop() {
-  using Clock = std::chrono::steady_clock;
+  using SteadyClock = std::chrono::steady_clock;
   const auto lease = absl::ToChronoMicroseconds(options.lease);
   // Stop writing a fifth of the lease before it can run out.
-  Clock::time_point deadline = Clock::now() + lease - lease / 5;
+  SteadyClock::time_point deadline = SteadyClock::now() + lease - lease / 5;
   std::unique_lock<std::mutex> lock(renew_mu);
   while (!stopping && !lost) {
     renew_cv.wait_for(lock, lease / 4);
     if (stopping) break;
     lock.unlock();
-    const Clock::time_point sent = Clock::now();
+    const SteadyClock::time_point sent = SteadyClock::now();
     absl::StatusOr<bool> held = Renew();
     if (held.ok() && *held) {
       deadline = sent + lease - lease / 5;
     } else if (held.ok()) {
       Lose(absl::StrCat(Where(), ": its lease was taken over by another process"));
-    } else if (Clock::now() >= deadline) {
+    } else if (SteadyClock::now() >= deadline) {
       Lose(absl::StrCat(Where(), ": the lease could not be renewed in time (",
                         held.status().message(), "): stopped writing"));
     }

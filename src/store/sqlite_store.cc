@@ -90,6 +90,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
 
   Stmt journal_insert;       // kept across commits (finalized before the db closes)
   std::string chunk_buffer;  // a journal chunk being built (its capacity kept)
+  int64_t chunk_first = 0, chunk_last = 0;  // its entries
   int64_t meta_last_seq = 0;  // what the meta table says the last commit left
   int64_t meta_due_rows = 0;
   std::unique_ptr<internal::StoreCore> core;
@@ -338,49 +339,74 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // due table that lost rows at its end is not taken for a whole one).
   absl::Status Write(const std::vector<StoreOp>& batch,
                      const internal::CommitMark& mark) override {
-    const int64_t end_seq = mark.last_seq, due_rows = mark.due_pending;
-    absl::Status s = Exec("BEGIN IMMEDIATE");
-    if (!s.ok()) return s;
-    s = WriteOps(batch);
-    if (s.ok()) {
-      const std::string sql = absl::StrCat("INSERT OR REPLACE INTO meta VALUES ('last_seq', ",
-                                           end_seq, "), ('due_rows', ", due_rows, ")");
-      s = Exec(sql.c_str());
-    }
-    if (s.ok()) s = Exec("COMMIT");
-    if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    absl::Status s = BeginParts();
+    if (s.ok()) s = WritePart(batch);
+    if (s.ok()) s = EndParts(mark);
+    if (!s.ok()) AbortParts();
     return s;
   }
 
+  // The same transaction in parts (a long batch, written while the rest of
+  // it is applied): journal chunks run on across parts.
+  bool WritesInParts() const override { return true; }
+
+  absl::Status BeginParts() override {
+    chunk_buffer.clear();
+    return Exec("BEGIN IMMEDIATE");
+  }
+
+  absl::Status WritePart(const std::vector<StoreOp>& part) override { return WriteOps(part); }
+
+  absl::Status EndParts(const internal::CommitMark& mark) override {
+    absl::Status s = FlushChunk();
+    if (s.ok()) {
+      const std::string sql =
+          absl::StrCat("INSERT OR REPLACE INTO meta VALUES ('last_seq', ", mark.last_seq,
+                       "), ('due_rows', ", mark.due_pending, ")");
+      s = Exec(sql.c_str());
+    }
+    if (s.ok()) s = Exec("COMMIT");
+    return s;
+  }
+
+  void AbortParts() override {
+    chunk_buffer.clear();
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  // Journal entries go in chunks: consecutive entries of the commit, up to
+  // kChunkBytes, one row (a snapshot ends a chunk: the entries before it
+  // are dropped with their rows). The chunk being built is chunk_buffer,
+  // its first and last entry chunk_first and chunk_last.
+  absl::Status FlushChunk() {
+    std::string& chunk = chunk_buffer;
+    if (chunk.empty()) return absl::OkStatus();
+    if (!journal_insert.get()) {
+      if (absl::Status p =
+              Prepare("INSERT INTO journal(seq, last, entries, crc) VALUES (?, ?, ?, ?)",
+                      &journal_insert);
+          !p.ok()) {
+        return p;
+      }
+    }
+    sqlite3_stmt* st = journal_insert.get();
+    sqlite3_bind_int64(st, 1, chunk_first);
+    sqlite3_bind_int64(st, 2, chunk_last);
+    sqlite3_bind_blob(st, 3, chunk.data(), static_cast<int>(chunk.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, JournalChunkCrc(chunk_first, chunk_last, chunk));
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    chunk.clear();
+    if (rc != SQLITE_DONE) return SqlError(rc, "writing the journal");
+    return absl::OkStatus();
+  }
+
+  // Writes `batch`'s rows, all but the journal chunk being built (EndParts
+  // writes that one).
   absl::Status WriteOps(const std::vector<StoreOp>& batch) {
     Stmt due_insert, due_delete, snap, drop_journal, drop_snaps;
     absl::Status s;
-    // Journal entries go in chunks: consecutive entries of the commit, up
-    // to kChunkBytes, one row (a snapshot ends a chunk: the entries before
-    // it are dropped with their rows).
     std::string& chunk = chunk_buffer;
-    chunk.clear();
-    int64_t chunk_first = 0, chunk_last = 0;
-    auto FlushChunk = [&]() -> absl::Status {
-      if (chunk.empty()) return absl::OkStatus();
-      if (!journal_insert.get()) {
-        if (absl::Status p = Prepare("INSERT INTO journal(seq, last, entries, crc) VALUES (?, ?, ?, ?)",
-                                     &journal_insert);
-            !p.ok()) {
-          return p;
-        }
-      }
-      sqlite3_stmt* st = journal_insert.get();
-      sqlite3_bind_int64(st, 1, chunk_first);
-      sqlite3_bind_int64(st, 2, chunk_last);
-      sqlite3_bind_blob(st, 3, chunk.data(), static_cast<int>(chunk.size()), SQLITE_STATIC);
-      sqlite3_bind_int64(st, 4, JournalChunkCrc(chunk_first, chunk_last, chunk));
-      const int rc = sqlite3_step(st);
-      sqlite3_reset(st);
-      chunk.clear();
-      if (rc != SQLITE_DONE) return SqlError(rc, "writing the journal");
-      return absl::OkStatus();
-    };
     for (const StoreOp& op : batch) {
       int rc = SQLITE_DONE;
       if (op.type != StoreOp::kJournal) {
@@ -453,7 +479,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       }
       if (rc != SQLITE_DONE) return SqlError(rc, "writing");
     }
-    return FlushChunk();
+    return absl::OkStatus();
   }
 
   // ------------------------------------------------------------- opening

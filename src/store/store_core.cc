@@ -5,6 +5,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <deque>
+#include <optional>
+#include <thread>
 #include <utility>
 #include <variant>
 
@@ -39,12 +42,6 @@ void EncodeResultTo(const absl::StatusOr<Outcome>& out, std::string* bytes) {
     w.Varint(static_cast<uint64_t>(out.status().code()));
     w.String(FromAbsl(out.status().message()));
   }
-}
-
-std::string EncodeResult(const absl::StatusOr<Outcome>& out) {
-  std::string bytes;
-  EncodeResultTo(out, &bytes);
-  return bytes;
 }
 
 // CRC-32 (zlib's, as Crc32) of a row's fields, chained without copying them
@@ -173,6 +170,18 @@ uint32_t DueRowCrc(int64_t id, std::string_view item) {
   w.Varint(item.size());
   return Chain(Chain(crc32_z(0, Z_NULL, 0), head), item);
 }
+
+void EncodeDeferred(StoreOp* op) {
+  if (op->deferred_event == nullptr) return;
+  op->body.reserve(256);
+  ByteWriter w(&op->body);
+  EncodeEvent(*op->deferred_event, w);
+  op->outcome.reserve(512);
+  EncodeResultTo(*op->deferred_result, &op->outcome);
+  op->deferred_event = nullptr;
+  op->deferred_result = nullptr;
+}
+
 
 StoreCore::StoreCore(StoreCoreOptions options, StoreBackend* backend)
     : options_(std::move(options)), backend_(backend) {
@@ -421,18 +430,27 @@ absl::Status StoreCore::AwaitDurable(std::unique_lock<std::mutex>& lock, int64_t
   }
 }
 
+CommitMark StoreCore::MarkNow() const {
+  CommitMark mark;
+  mark.last_seq = last_seq_;
+  mark.due_pending = static_cast<int64_t>(pending_due_.size());
+  mark.next_due_id = next_due_id_;
+  return mark;
+}
+
 void StoreCore::CommitStaged(std::unique_lock<std::mutex>& lock) {
   committing_ = true;
   std::vector<StoreOp> batch = std::move(staged_);
   staged_.clear();
   const int64_t target = staged_ops_;
-  CommitMark mark;
-  mark.last_seq = last_seq_;
-  mark.due_pending = static_cast<int64_t>(pending_due_.size());
-  mark.next_due_id = next_due_id_;
+  const CommitMark mark = MarkNow();
   lock.unlock();
   absl::Status s = backend_->Write(batch, mark);
   lock.lock();
+  Committed(s, target);
+}
+
+void StoreCore::Committed(const absl::Status& s, int64_t target) {
   committing_ = false;
   if (s.ok()) {
     durable_ops_ = target;
@@ -457,6 +475,94 @@ void StoreCore::Fail(absl::Status s) {
   }
 }
 
+// One commit written in parts (StoreBackend::BeginParts...EndParts) by a
+// thread of its own, while the thread that hands the parts over goes on
+// applying events: the database's work (SQLite's inserts, the chunks'
+// checksums, the commit) runs beside the shop's instead of after it. The
+// writer touches nothing of the core's state, only the ops it is given.
+class StoreCore::PartWriter {
+ public:
+  explicit PartWriter(StoreBackend* backend) : backend_(backend), thread_([this] { Run(); }) {}
+  PartWriter(const PartWriter&) = delete;
+  PartWriter& operator=(const PartWriter&) = delete;
+  // Not finished (the applying thread left by an exception): nothing of
+  // it is committed.
+  ~PartWriter() {
+    if (thread_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        abandoned_ = true;
+      }
+      cv_.notify_one();
+      thread_.join();
+    }
+  }
+
+  void Push(std::vector<StoreOp> part) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      parts_.push_back(std::move(part));
+    }
+    cv_.notify_one();
+  }
+
+  // Every part is given: commits with `mark` once they are written.
+  absl::Status Finish(const CommitMark& mark) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      mark_ = mark;
+      finished_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  void Run() {
+    absl::Status s = backend_->BeginParts();
+    bool commit = false;
+    for (;;) {
+      std::vector<StoreOp> part;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return !parts_.empty() || finished_ || abandoned_; });
+        if (abandoned_) break;
+        if (parts_.empty()) {
+          commit = true;
+          break;
+        }
+        part = std::move(parts_.front());
+        parts_.pop_front();
+      }
+      if (!s.ok()) continue;  // after an error: drained, not written
+      for (StoreOp& op : part) EncodeDeferred(&op);
+      s = backend_->WritePart(part);
+    }
+    if (s.ok() && !commit) s = absl::AbortedError("the batch was abandoned");
+    if (s.ok()) {
+      CommitMark mark;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        mark = mark_;
+      }
+      s = backend_->EndParts(mark);
+    }
+    if (!s.ok()) backend_->AbortParts();
+    status_ = std::move(s);
+  }
+
+  StoreBackend* backend_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<StoreOp>> parts_;
+  CommitMark mark_;
+  bool finished_ = false;
+  bool abandoned_ = false;
+  absl::Status status_;  // written by the thread, read after the join
+  std::thread thread_;   // last: starts once the rest is built
+};
+
 // ---------------------------------------------------------------- operations
 
 absl::StatusOr<std::vector<StoredResult>> StoreCore::ApplyBatch(absl::Span<const ShopEvent> events,
@@ -465,6 +571,15 @@ absl::StatusOr<std::vector<StoredResult>> StoreCore::ApplyBatch(absl::Span<const
   if (absl::Status s = Writable(); !s.ok()) return s;
   std::vector<StoredResult> results;
   results.reserve(events.size());
+  // A long batch is written while it is applied, when nobody is committing
+  // (this thread then is the committer; what others staged before goes in
+  // its first part).
+  std::optional<PartWriter> writer;
+  if (events.size() > kPartEvents && !committing_ && backend_->WritesInParts()) {
+    committing_ = true;
+    writer.emplace(backend_);
+  }
+  size_t in_part = 0;
   for (const ShopEvent& event : events) {
     const int64_t seq = ++last_seq_;
     ++report_->lines;
@@ -474,17 +589,34 @@ absl::StatusOr<std::vector<StoredResult>> StoreCore::ApplyBatch(absl::Span<const
     op.key = seq;
     op.kind = kEventRow;
     op.result = ResultOf(out);
-    {
-      ByteWriter w(&op.body);
-      EncodeEvent(event, w);
-    }
-    op.outcome = EncodeResult(out);
     if (options_.journal_event_ids) op.event_id = MetaOf(event).id;
-    Stage(std::move(op));
     results.push_back(StoredResult{std::move(out), seq});
+    op.deferred_event = &event;
+    op.deferred_result = &results.back().outcome;  // reserved: it stays put
+    // In parts, the writer encodes the row; otherwise it is encoded now.
+    if (!writer) EncodeDeferred(&op);
+    Stage(std::move(op));
     MaybeSnapshot();
+    if (writer && ++in_part == kPartEvents) {
+      writer->Push(std::move(staged_));
+      staged_.clear();
+      in_part = 0;
+    }
   }
   for (StoreOp& op : extra) Stage(std::move(op));
+  if (writer) {
+    writer->Push(std::move(staged_));
+    staged_.clear();
+    const int64_t target = staged_ops_;
+    const CommitMark mark = MarkNow();
+    lock.unlock();
+    const absl::Status s = writer->Finish(mark);
+    lock.lock();
+    writer.reset();
+    Committed(s, target);
+    if (!s.ok()) return epoch_end_.back().second;
+    return results;
+  }
   const size_t epoch = epoch_end_.size();
   if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
   return results;

@@ -14,6 +14,10 @@
 // committer: it takes every row staged so far, has the backend write them
 // in one transaction outside the mutex (others keep staging meanwhile) and
 // wakes the waiters; one of the waiters whose rows came later commits next.
+// A long ApplyBatch that finds no commit running is the committer from its
+// start: it hands its rows over in parts to a writer thread of its own
+// (PartWriter; backends that WritesInParts), which encodes and writes them
+// in the open transaction while the batch's next events are applied.
 //
 // A commit that fails fails every row staged and not yet durable: the shop
 // holds their changes, so the core has the backend load the state again
@@ -106,7 +110,16 @@ struct StoreOp {
   std::string outcome;
   std::string event_id;  // kJournal events
   Timestamp at;          // kDueInsert
+  // A kJournal event row whose body and outcome are not encoded yet: the
+  // event and its result (Shop::Apply's), encoded (into body and outcome) by the thread
+  // that writes the row (StoreCore's PartWriter) before the backend sees
+  // it. Both outlive the commit.
+  const ShopEvent* deferred_event = nullptr;
+  const absl::StatusOr<Outcome>* deferred_result = nullptr;
 };
+// Encodes a deferred row's body and outcome (StoreOp::deferred_event and
+// deferred_result); a row already encoded is left as it is.
+void EncodeDeferred(StoreOp* op);
 
 // What the state is after a commit: written with it, checked on loading.
 struct CommitMark {
@@ -123,6 +136,25 @@ class StoreBackend {
   virtual ~StoreBackend() = default;
   // Writes `ops` in one transaction with `mark`; all or nothing.
   virtual absl::Status Write(const std::vector<StoreOp>& ops, const CommitMark& mark) = 0;
+  // One transaction written in parts: a long batch's rows, handed over in
+  // slices by the thread applying it while it goes on applying, written by
+  // another thread (StoreCore's PartWriter). BeginParts opens the
+  // transaction, WritePart writes a slice (slices come in order), EndParts
+  // writes `mark` and commits; after an error (of any of them) AbortParts
+  // rolls back, and nothing of it is durable. A backend that writes in
+  // parts says so (WritesInParts); the others get every batch whole, through
+  // Write. The calls of one transaction come from one thread.
+  virtual bool WritesInParts() const { return false; }
+  virtual absl::Status BeginParts() { return absl::UnimplementedError("no writing in parts"); }
+  virtual absl::Status WritePart(const std::vector<StoreOp>& ops) {
+    (void)ops;
+    return absl::UnimplementedError("no writing in parts");
+  }
+  virtual absl::Status EndParts(const CommitMark& mark) {
+    (void)mark;
+    return absl::UnimplementedError("no writing in parts");
+  }
+  virtual void AbortParts() {}
   // Rebuilds `core`'s state from what is durable, through its loading
   // calls (Fresh or LoadSnapshot, then ReplayRow for each journal row after
   // it, AddDue, SetNextDueId). Called with the core's mutex held.
@@ -204,7 +236,11 @@ class StoreCore {
   std::string EncodeSnapshot() const;
   absl::Status Writable() const;
   absl::Status AwaitDurable(std::unique_lock<std::mutex>& lock, int64_t mine, size_t epoch);
+  class PartWriter;
   void CommitStaged(std::unique_lock<std::mutex>& lock);
+  CommitMark MarkNow() const;
+  // After a commit of the ops up to number `target`: durable, or failed.
+  void Committed(const absl::Status& s, int64_t target);
   void Fail(absl::Status s);
   absl::Status StageTick(Timestamp now);
   // Journal entry `seq` decides otherwise than when it was stored.
@@ -233,6 +269,10 @@ class StoreCore {
   int64_t durable_ops_ = 0;
   int64_t commits_ = 0;
   bool committing_ = false;
+  // ApplyBatch hands a batch longer than this to the backend in slices of
+  // this many events, written by another thread while it applies the next
+  // (when the backend WritesInParts and no commit is running).
+  static constexpr size_t kPartEvents = 256;
   // Failures: epoch e ended with durable_ops_ == epoch_end_[e].first, and
   // the ops staged after it got epoch_end_[e].second.
   std::vector<std::pair<int64_t, absl::Status>> epoch_end_;

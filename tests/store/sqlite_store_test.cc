@@ -131,6 +131,45 @@ TEST(SqliteStore, ABatchGivesTheResultsOfSingleApplies) {
   EXPECT_EQ(batch->shop().Save(), one->shop().Save());
 }
 
+// A batch longer than a part (StoreCore::kPartEvents, 256 events) is
+// written by another thread while it is applied: still one commit, the
+// results of single applies, snapshots inside it in their place, and
+// reopening gives the same shop.
+TEST(SqliteStore, ALongBatchIsOneCommitWrittenWhileItIsApplied) {
+  const std::vector<ShopEvent> events = SampleEvents(31, 40);
+  ASSERT_GT(events.size(), 2000u);
+  const std::string path = TempStorePath("long-batch");
+  auto one = OpenOk(TempStorePath("long-single"), Options(500));
+  auto batch = OpenOk(path, Options(500));
+  std::vector<std::string> singles;
+  for (const ShopEvent& e : events) {
+    absl::StatusOr<StoredResult> r = one->Apply(e);
+    ASSERT_TRUE(r.ok());
+    singles.push_back(StoredResultName(*r));
+  }
+  const int64_t commits = batch->commits();
+  absl::StatusOr<std::vector<StoredResult>> rs = batch->ApplyBatch(events);
+  ASSERT_TRUE(rs.ok()) << rs.status();
+  EXPECT_EQ(batch->commits(), commits + 1);
+  ASSERT_EQ(rs->size(), events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(StoredResultName((*rs)[i]), singles[i]) << i;
+    EXPECT_EQ((*rs)[i].seq, static_cast<int64_t>(i + 1));
+  }
+  EXPECT_EQ(batch->snapshot_seq(), one->snapshot_seq());
+  const std::string saved = batch->shop().Save();
+  EXPECT_EQ(saved, one->shop().Save());
+  // And the next batch, after it, on the same connection.
+  const std::vector<ShopEvent> more = SampleEvents(32, 10, 2);
+  ASSERT_TRUE(batch->ApplyBatch(more).ok());
+  const std::string saved_more = batch->shop().Save();
+  batch.reset();
+  auto again = OpenOk(path, Options(500));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->shop().Save(), saved_more);
+  EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(events.size() + more.size()));
+}
+
 TEST(SqliteStore, ARedeliveredEventIsADuplicateAlsoAfterReopening) {
   const std::vector<ShopEvent> events = SampleEvents(8, 5);
   const std::string path = TempStorePath("dup");
@@ -395,7 +434,9 @@ TEST(SqliteStore, ReopenedUnderAnotherPackItsJournalKeepsTheRevisionThatJudged) 
     for (size_t i = 0; i < half; ++i) {
       absl::StatusOr<StoredResult> r = store->Apply(events[i]);
       ASSERT_TRUE(r.ok());
-      if (r->outcome.ok()) EXPECT_EQ(r->outcome->audit.policy_revision, 0xaaaaaaaaaaaaaaaau);
+      if (r->outcome.ok()) {
+        EXPECT_EQ(r->outcome->audit.policy_revision, 0xaaaaaaaaaaaaaaaau);
+      }
     }
     EXPECT_EQ(store->snapshot_seq(), 0);  // everything is in the journal
   }
@@ -458,10 +499,13 @@ TEST(SqliteStore, AFailedWriteAcknowledgesNothingAndLeavesTheShopAsItWas) {
   EXPECT_GT(acknowledged, 10u);
   EXPECT_EQ(store->shop().Save(), before);
   EXPECT_EQ(store->journal_seq(), static_cast<int64_t>(acknowledged));
-  // A batch that does not fit: none of it.
+  // A batch that does not fit: none of it. It is long (written in parts
+  // while applied), and the write fails in one of its parts.
+  ASSERT_GT(events.size() - acknowledged, 1000u);
   absl::StatusOr<std::vector<StoredResult>> batch =
       store->ApplyBatch(absl::MakeConstSpan(events).subspan(acknowledged));
   EXPECT_FALSE(batch.ok());
+  EXPECT_EQ(batch.status().code(), absl::StatusCode::kResourceExhausted) << batch.status();
   EXPECT_EQ(store->shop().Save(), before);
   store.reset();
   auto again = OpenOk(path, Options());

@@ -645,6 +645,23 @@ void WriteDueItem(W& w, const StoredDueItem& s, Language lang) {
 }
 
 template <class W>
+void WriteWorkItem(W& w, const WorkItem& item) {
+  w.Open();
+  w.Key("priority").Int(item.priority);
+  w.Field("entity_kind", EntityKindName(item.entity_kind));
+  w.Field("entity", item.entity);
+  w.Field("rule", item.rule);
+  w.Field("kind", item.action ? "action" : "deadline");
+  w.Key("due").Time(item.due);
+  w.Field("agent", item.agent);
+  w.Field("customer", item.customer);
+  w.Field("customer_level", item.customer_level);
+  w.Field("category", item.category);
+  w.Field("agent_level", item.agent_level);
+  w.Close();
+}
+
+template <class W>
 void WriteFinding(W& w, const Finding& f, std::optional<int64_t> line) {
   w.Open();
   WriteLine(w, line);
@@ -724,6 +741,20 @@ std::string ConfirmAnswerJson(std::optional<int64_t> line, size_t confirmed) {
   w.Open();
   WriteLine(w, line);
   w.Key("confirmed").Uint(confirmed);
+  w.Close();
+  return out;
+}
+
+std::string WorkAnswerJson(std::optional<int64_t> line, std::optional<std::string_view> agent,
+                           absl::Span<const WorkItem> items) {
+  std::string out;
+  Writer w(&out);
+  w.Open();
+  WriteLine(w, line);
+  if (agent) w.Field("agent", *agent);
+  w.Key("work").OpenArray();
+  for (const WorkItem& item : items) WriteWorkItem(w, item);
+  w.CloseArray();
   w.Close();
   return out;
 }

@@ -19,7 +19,7 @@ HostLine ParseHostLine(std::string_view text, int64_t line) {
     return r;
   }
   r.error = std::string(event.status().message());
-  // Not an event: maybe {"tick": TIME} or {"done": [ids]}.
+  // Not an event: maybe {"tick": TIME}, {"done": [ids]} or {"work": ...}.
   nlohmann::json j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (!j.is_object() || j.size() != 1) return r;
   if (auto t = j.find("tick"); t != j.end()) {
@@ -47,6 +47,17 @@ HostLine ParseHostLine(std::string_view text, int64_t line) {
       r.done.push_back(id.get<int64_t>());
     }
     r.kind = HostLine::kDone;
+  } else if (auto w = j.find("work"); w != j.end()) {
+    if (w->is_boolean() && w->get<bool>()) {
+      r.work_agent.clear();
+    } else if (w->is_string() && !w->get<std::string>().empty()) {
+      r.work_agent = w->get<std::string>();
+    } else {
+      r.error = absl::StrCat("line ", line,
+                             ": work: expected true (the whole work list) or an agent's name");
+      return r;
+    }
+    r.kind = HostLine::kWork;
   }
   return r;
 }

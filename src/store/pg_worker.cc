@@ -276,6 +276,10 @@ class Worker {
         case HostLine::kBad:
           input(id, line.error.empty() ? "not understood" : line.error, r->text(i, 1));
           break;
+        case HostLine::kWork:  // a query: nobody reads an answer from the inbox
+          input(id, "a work query is answered by kefu serve, not through the inbox",
+                r->text(i, 1));
+          break;
         case HostLine::kTick:
           flush();
           if (!s.ok()) break;

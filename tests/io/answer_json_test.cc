@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
 #include "kefu/io/events.h"
+#include "kefu/io/host_line.h"
 #include "kefu/text/phrase_matcher.h"
 #include "nlohmann/json.hpp"
 #include "sample/sample.h"
@@ -209,6 +210,78 @@ TEST(AnswerJson, EscapesIllFormedUtf8AndFiguresNamedTwiceAsTheDocumentDoes) {
   ref.erase("line");
   EXPECT_EQ(FindingsJson({f, f}), Dump(Json{{"findings", Json::array({ref, ref})}}));
   EXPECT_EQ(FindingsJson({}), R"({"findings":[]})");
+}
+
+// A work query's answer (kefu serve's {"work":...}, GET /work) holds the
+// shop's work list item by item, in its order (FB-TRIAGE).
+TEST(AnswerJson, WorkAnswerIsTheWorkListInItsOrder) {
+  std::vector<ShopEvent> events;
+  SampleOptions o;
+  o.days = 2;
+  o.orders_per_day = 40;
+  ASSERT_TRUE(GenerateSample(o, [&](const ShopEvent& e) { events.push_back(e); }).ok());
+  auto shop = Shop::Create();
+  ASSERT_TRUE(shop.ok());
+  for (const ShopEvent& e : events) (void)(*shop)->Apply(e);
+  const std::vector<WorkItem> list = (*shop)->WorkList();
+  ASSERT_GT(list.size(), 5u);
+  const Json all = Json::parse(WorkAnswerJson(3, std::nullopt, list));
+  EXPECT_EQ(all["line"], 3);
+  EXPECT_FALSE(all.contains("agent"));
+  ASSERT_EQ(all["work"].size(), list.size());
+  bool both_kinds[2] = {false, false};
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Json& j = all["work"][i];
+    const WorkItem& w = list[i];
+    EXPECT_EQ(j["priority"], w.priority);
+    EXPECT_EQ(j["entity_kind"], std::string(EntityKindName(w.entity_kind)));
+    EXPECT_EQ(j["entity"], w.entity);
+    EXPECT_EQ(j["rule"], std::string(w.rule));
+    EXPECT_EQ(j["kind"], w.action ? "action" : "deadline");
+    EXPECT_EQ(j["due"], FormatTimestamp(w.due));
+    EXPECT_EQ(j["agent"], w.agent);
+    EXPECT_EQ(j["customer"], w.customer);
+    EXPECT_EQ(j["customer_level"], w.customer_level);
+    EXPECT_EQ(j["category"], w.category);
+    EXPECT_EQ(j["agent_level"], w.agent_level);
+    both_kinds[w.action ? 1 : 0] = true;
+    if (i > 0) {
+      EXPECT_GE(list[i - 1].priority, w.priority);
+    }
+  }
+  EXPECT_TRUE(both_kinds[0]);
+  // An agent's query: their next item, or none.
+  const std::string agent = list.front().agent.empty() ? "小王" : list.front().agent;
+  std::vector<WorkItem> next;
+  if (auto w = (*shop)->NextWorkItem(agent)) next.push_back(*w);
+  ASSERT_EQ(next.size(), 1u);
+  const Json mine = Json::parse(WorkAnswerJson(std::nullopt, agent, next));
+  EXPECT_FALSE(mine.contains("line"));
+  EXPECT_EQ(mine["agent"], agent);
+  ASSERT_EQ(mine["work"].size(), 1u);
+  EXPECT_EQ(mine["work"][0]["entity"], next[0].entity);
+  EXPECT_EQ(WorkAnswerJson(1, "nobody", {}), R"({"line":1,"agent":"nobody","work":[]})");
+}
+
+TEST(HostLine, WorkQueriesAndTheirErrors) {
+  HostLine all = ParseHostLine(R"({"work":true})", 4);
+  EXPECT_EQ(all.kind, HostLine::kWork);
+  EXPECT_EQ(all.work_agent, "");
+  HostLine one = ParseHostLine(R"({"work":"小王"})", 5);
+  EXPECT_EQ(one.kind, HostLine::kWork);
+  EXPECT_EQ(one.work_agent, "小王");
+  for (const char* bad : {R"({"work":false})", R"({"work":""})", R"({"work":3})",
+                          R"({"work":null})", R"({"work":["小王"]})"}) {
+    HostLine b = ParseHostLine(bad, 6);
+    EXPECT_EQ(b.kind, HostLine::kBad) << bad;
+    EXPECT_EQ(b.error, "line 6: work: expected true (the whole work list) or an agent's name")
+        << bad;
+  }
+  // Two keys: not a work query (nor anything else).
+  EXPECT_EQ(ParseHostLine(R"({"work":true,"tick":"2026-11-03T00:00:00+08:00"})", 7).kind,
+            HostLine::kBad);
+  EXPECT_EQ(ParseHostLine(R"({"tick":"2026-11-03T00:00:00+08:00"})", 8).kind, HostLine::kTick);
+  EXPECT_EQ(ParseHostLine(R"({"done":[1,2]})", 9).kind, HostLine::kDone);
 }
 
 }  // namespace

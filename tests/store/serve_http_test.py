@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 kefu, events, work = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -69,6 +70,24 @@ status, text = call("POST", "/events", body * 5)
 if status != 200 or sum(1 for a in map(json.loads, text.splitlines())
                         if a["result"] == "duplicate") < n_events:
     fail("POST /events of %d bytes: %d %s" % (len(body) * 5, status, text[:300]))
+
+# The work list (FB-TRIAGE) before a tick takes the deadlines: highest
+# priority first; an agent's next item is theirs or nobody's.
+status, text = call("GET", "/work")
+work = json.loads(text)["work"]
+if status != 200 or not work:
+    fail("GET /work: %d %s" % (status, text[:300]))
+if [w["priority"] for w in work] != sorted((w["priority"] for w in work), reverse=True):
+    fail("GET /work: not highest priority first")
+agent = next(w["agent"] for w in work if w["agent"])
+status, text = call("GET", "/work?agent=" + urllib.parse.quote(agent))
+mine = json.loads(text)
+if status != 200 or mine["agent"] != agent or len(mine["work"]) != 1 \
+        or mine["work"][0]["agent"] not in (agent, ""):
+    fail("GET /work?agent=: %d %s" % (status, text[:300]))
+status, text = call("GET", "/work?agent=")
+if status != 400:
+    fail("GET /work?agent= (empty): %d" % status)
 
 status, text = call("GET", "/due?until=2026-12-31T00:00:00%2B08:00")
 due = json.loads(text)["due"]

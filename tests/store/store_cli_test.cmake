@@ -1,7 +1,7 @@
 # `kefu serve`, `kefu report` and `kefu replay --db` end to end (cmake -P).
 # Arguments: KEFU, EVENTS (a small event file), WORK_DIR. A file replayed
 # into a store in two runs reports what one `kefu replay` reports; serve
-# answers one line per line, ticks with ids, confirmations; a file that is
+# answers one line per line, ticks with ids, confirmations, work queries; a file that is
 # not a store, a store of a newer format, a store another serve holds and a
 # missing store exit 1 naming the problem; --policy loads a pack, and a
 # bad pack is exit 1 naming its key.
@@ -65,6 +65,36 @@ run(text report --db "${db}" --lang en)
 string(FIND "${text}" "Entities by state" at)
 if(at EQUAL -1)
   fail("kefu report: no text report: ${text}")
+endif()
+
+# serve: work queries (FB-TRIAGE), before a tick takes every deadline: the
+# list, highest priority first; an agent's next item; a bad query.
+file(WRITE "${WORK_DIR}/work.jsonl" "{\"work\":true}\n{\"work\":\"nobody-here\"}\n{\"work\":7}\n")
+execute_process(COMMAND "${KEFU}" serve --db "${db}" --durability normal
+  INPUT_FILE "${WORK_DIR}/work.jsonl"
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  fail("serve work: exit code ${rc}: ${err}")
+endif()
+string(FIND "${out}" "\n" nl)
+string(SUBSTRING "${out}" 0 ${nl} w0)
+string(JSON n_work LENGTH "${w0}" work)
+if(n_work LESS 1)
+  fail("serve work: an empty work list for a shop with open deadlines:\n${out}")
+endif()
+set(previous 1000000)
+math(EXPR last "${n_work} - 1")
+foreach(i RANGE ${last})
+  string(JSON p GET "${w0}" work ${i} priority)
+  if(p GREATER previous)
+    fail("serve work: item ${i} has priority ${p} after ${previous}:\n${w0}")
+  endif()
+  set(previous ${p})
+endforeach()
+string(FIND "${out}" "{\"line\":2,\"agent\":\"nobody-here\",\"work\":[" at2)
+string(FIND "${out}" "{\"line\":3,\"result\":\"bad\",\"error\":\"line 3: work:" at3)
+if(at2 EQUAL -1 OR at3 EQUAL -1)
+  fail("serve work: unexpected answers:\n${out}")
 endif()
 
 # serve: one answer a line, a tick with ids, a confirmation, a bad line.

@@ -40,13 +40,17 @@ constexpr char kServeHelp[] =
     "  {\"tick\":\"TIME\"}             {\"line\":N,\"tick\":TIME,\"due\":[items with ids]}:\n"
     "                              every due item by TIME not yet confirmed\n"
     "  {\"done\":[ids]}              {\"line\":N,\"confirmed\":K}: never returned again\n"
+    "  {\"work\":true}               {\"line\":N,\"work\":[items]}: the work list, highest\n"
+    "                              priority first (FB-TRIAGE)\n"
+    "  {\"work\":\"AGENT\"}            {\"line\":N,\"agent\":AGENT,\"work\":[its next item]}\n"
     "Lines that arrive together share one commit (at most --batch events).\n"
     "A blank line gets no answer. Exit codes: 0 at the end of the input, 1 when\n"
     "the store cannot be opened or written (the line it could not store gets\n"
     "no answer: send it again), 2 usage error.\n"
     "With --http ADDRESS:PORT (port 0: any free one, printed on standard\n"
     "error): POST /events (JSON Lines), GET /due?until=TIME, POST /done\n"
-    "{\"done\":[ids]}, GET /report[?until=TIME], until SIGINT or SIGTERM.\n";
+    "{\"done\":[ids]}, GET /work[?agent=AGENT], GET /report[?until=TIME], until\n"
+    "SIGINT or SIGTERM.\n";
 
 constexpr char kReportHelp[] =
     "The replay report (as kefu replay writes it) of every event the store FILE\n"
@@ -209,6 +213,8 @@ int RunServe(const StoreArgs& a, Streams io) {
         absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(r.tick);
         if (!due.ok()) return fail(r.line, due.status());
         io.out << TickAnswerJson(r.line, r.tick, *due, a.lang) << "\n";
+      } else if (r.kind == HostLine::kWork) {
+        io.out << WorkAnswer(store->shop(), r.line, r.work_agent) << "\n";
       } else {
         absl::StatusOr<size_t> n = store->Confirm(r.done);
         if (!n.ok()) return fail(r.line, n.status());

@@ -5,6 +5,8 @@
 //                  the answers as JSON Lines, one per line, once durable
 //   GET  /due?until=TIME       {"tick":TIME,"due":[items with ids]}
 //   POST /done     {"done":[ids]} -> {"confirmed":K}
+//   GET  /work[?agent=NAME]    {"work":[items]}: the work list (FB-TRIAGE),
+//                              or the agent's next item
 //   GET  /report[?until=TIME]  the report as JSON (kefu report --json)
 // The server's threads share the store (kefu/store/sqlite_store.h is safe
 // across threads; their commits are shared).
@@ -163,6 +165,17 @@ int ServeHttp(ReportingStore& store, const std::string& db, const std::string& a
       return;
     }
     Reply(res, 200, ConfirmAnswerJson(std::nullopt, *n));
+  });
+  server.Get("/work", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string agent;
+    if (req.has_param("agent")) {
+      agent = req.get_param_value("agent");
+      if (agent.empty()) {
+        Error(res, 400, "GET /work?agent= needs an agent's name");
+        return;
+      }
+    }
+    Reply(res, 200, WorkAnswer(store.shop(), std::nullopt, agent));
   });
   server.Get("/report", [&](const httplib::Request& req, httplib::Response& res) {
     std::optional<Timestamp> until;

@@ -91,6 +91,17 @@ KEFU_EXPORT std::string TickAnswerJson(std::optional<int64_t> line, Timestamp ti
 // The answer to a confirmation: {"line":N,"confirmed":K}.
 KEFU_EXPORT std::string ConfirmAnswerJson(std::optional<int64_t> line, size_t confirmed);
 
+// One work item (FB-TRIAGE, WorkItem of kefu/engine/shop.h):
+// {"priority":P,"entity_kind":...,"entity":...,"rule":...,"kind":
+// "deadline|action","due":TIME,"agent":...,"customer":...,
+// "customer_level":...,"category":...,"agent_level":...}.
+// The answer to a work query: {"line":N,"work":[items]} for the whole work
+// list; with `agent`, {"line":N,"agent":AGENT,"work":[...]} holding the
+// agent's next item (Shop::NextWorkItem), or nothing.
+KEFU_EXPORT std::string WorkAnswerJson(std::optional<int64_t> line,
+                                       std::optional<std::string_view> agent,
+                                       absl::Span<const WorkItem> items);
+
 // A replay report (kefu/io/replay.h) as one document: "file" names where
 // the events came from. `indent` < 0: on one line; else pretty-printed with
 // that many spaces a level.

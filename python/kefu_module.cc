@@ -496,6 +496,19 @@ class Shop {
     return Loads(out.view())["due"];
   }
 
+  py::object Work(const std::optional<std::string>& agent) {
+    Buffer out;
+    char* msg = nullptr;
+    kefu_status s;
+    {
+      py::gil_scoped_release release;
+      s = kefu_shop_work(Open(), agent ? agent->data() : nullptr, agent ? agent->size() : 0,
+                         &out.p, &out.n, &msg);
+    }
+    Check(s, msg);
+    return Loads(out.view())["work"];
+  }
+
   size_t Confirm(const std::vector<int64_t>& ids) {
     size_t n = 0;
     char* msg = nullptr;
@@ -630,6 +643,10 @@ PYBIND11_MODULE(kefu, m) {
       .def("due", &Shop::Due, py::arg("now"),
            "The items due by now (RFC 3339) and not confirmed, earliest first, each with "
            "its 'id'.")
+      .def("work", &Shop::Work, py::arg("agent") = py::none(),
+           "The work list (FB-TRIAGE), highest priority first: every open deadline and "
+           "scheduled action as a dict; with agent, a list of that agent's next item "
+           "(theirs or nobody's), or an empty one.")
       .def("confirm", &Shop::Confirm, py::arg("ids"),
            "Marks due items handled; returns how many were pending.")
       .def("report", &Shop::Report, py::arg("until") = py::none(),

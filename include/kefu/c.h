@@ -200,6 +200,16 @@ KEFU_EXPORT kefu_status kefu_shop_due(kefu_shop* shop, const char* now, size_t n
 KEFU_EXPORT kefu_status kefu_shop_confirm(kefu_shop* shop, const int64_t* ids, size_t n_ids,
                                           size_t* confirmed, char** errmsg);
 
+/* The work list (FB-TRIAGE), as kefu serve's work answer: with `agent`
+ * NULL or empty, {"work":[items]}: every open deadline and scheduled action,
+ * highest priority first; else {"agent":AGENT,"work":[...]}: the agent's
+ * next item (theirs or nobody's), or none. An item: {"priority":P,
+ * "entity_kind":...,"entity":...,"rule":...,"kind":"deadline|action",
+ * "due":TIME,"agent":...,"customer":...,"customer_level":...,
+ * "category":...,"agent_level":...}. */
+KEFU_EXPORT kefu_status kefu_shop_work(kefu_shop* shop, const char* agent, size_t agent_len,
+                                       char** answer, size_t* answer_len, char** errmsg);
+
 /* The report of every event the shop took, as `kefu report --json` writes
  * it (on one line): due by `until` (RFC 3339; NULL or empty: the latest
  * time of an applied event). */

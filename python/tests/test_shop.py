@@ -47,6 +47,18 @@ def test_apply_many_answers_each_line(placed, ticket):
     assert shop.apply_many([]) == []
 
 
+def test_work_list_and_an_agents_next_item(placed):
+    shop = kefu.Shop(lang="en")
+    assert shop.work() == []
+    shop.apply(placed)
+    work = shop.work()
+    assert [(w["entity_kind"], w["entity"], w["rule"], w["kind"]) for w in work] == [
+        ("order", "T1", "ORD-UNSHIPPED", "deadline")]
+    assert isinstance(work[0]["priority"], int)
+    assert shop.work(placed["agent"]) == work  # 小王's next item: the same one
+    assert shop.work("nobody") == []
+
+
 def test_due_until_confirmed(placed):
     shop = kefu.Shop(lang="en")
     shop.apply(placed)

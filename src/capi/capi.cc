@@ -505,6 +505,20 @@ kefu_status kefu_shop_confirm(kefu_shop* shop, const int64_t* ids, size_t n_ids,
   });
 }
 
+kefu_status kefu_shop_work(kefu_shop* shop, const char* agent, size_t agent_len, char** answer,
+                           size_t* answer_len, char** errmsg) {
+  Clear(answer, answer_len);
+  return Guard(errmsg, [&]() -> kefu_status {
+    std::string_view name;
+    if (shop == nullptr || answer == nullptr) {
+      return BadArgument("kefu_shop_work: shop or answer is NULL", errmsg);
+    }
+    if (!Text(agent, agent_len, &name)) return BadArgument("kefu_shop_work: agent is NULL", errmsg);
+    return Give(kefu::ShopWorkAnswerJson(shop->store->shop(), std::nullopt, name), answer,
+                answer_len);
+  });
+}
+
 kefu_status kefu_shop_report(kefu_shop* shop, const char* until, size_t until_len, char** report,
                              size_t* report_len, char** errmsg) {
   Clear(report, report_len);

@@ -759,6 +759,14 @@ std::string WorkAnswerJson(std::optional<int64_t> line, std::optional<std::strin
   return out;
 }
 
+std::string ShopWorkAnswerJson(const Shop& shop, std::optional<int64_t> line,
+                               std::string_view agent) {
+  if (agent.empty()) return WorkAnswerJson(line, std::nullopt, shop.WorkList());
+  std::vector<WorkItem> next;
+  if (std::optional<WorkItem> w = shop.NextWorkItem(agent)) next.push_back(*std::move(w));
+  return WorkAnswerJson(line, agent, next);
+}
+
 std::string ReportJson(std::string_view file, const ReplayReport& report, Language lang,
                        int indent) {
   return Dump(ReportDoc(file, report, lang), indent < 0 ? -1 : indent);

@@ -31,19 +31,6 @@ namespace kefu::tool {
 void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r, size_t limit,
                Language lang);
 
-// The answer to a work query (FB-TRIAGE) on `shop`: the whole work list
-// when `agent` is empty, else the agent's next item (none or one).
-inline std::string WorkAnswer(const Shop& shop, std::optional<int64_t> line,
-                              const std::string& agent) {
-  if (agent.empty()) {
-    const std::vector<WorkItem> all = shop.WorkList();
-    return WorkAnswerJson(line, std::nullopt, all);
-  }
-  std::vector<WorkItem> next;
-  if (std::optional<WorkItem> w = shop.NextWorkItem(agent)) next.push_back(*std::move(w));
-  return WorkAnswerJson(line, agent, next);
-}
-
 // `kefu serve --http ADDRESS:PORT` (serve_http.cc): serves `store` over
 // HTTP until SIGINT or SIGTERM. Loopback addresses only unless
 // `allow_remote`. Returns the exit code.

@@ -214,7 +214,7 @@ int RunServe(const StoreArgs& a, Streams io) {
         if (!due.ok()) return fail(r.line, due.status());
         io.out << TickAnswerJson(r.line, r.tick, *due, a.lang) << "\n";
       } else if (r.kind == HostLine::kWork) {
-        io.out << WorkAnswer(store->shop(), r.line, r.work_agent) << "\n";
+        io.out << ShopWorkAnswerJson(store->shop(), r.line, r.work_agent) << "\n";
       } else {
         absl::StatusOr<size_t> n = store->Confirm(r.done);
         if (!n.ok()) return fail(r.line, n.status());

@@ -175,7 +175,7 @@ int ServeHttp(ReportingStore& store, const std::string& db, const std::string& a
         return;
       }
     }
-    Reply(res, 200, WorkAnswer(store.shop(), std::nullopt, agent));
+    Reply(res, 200, ShopWorkAnswerJson(store.shop(), std::nullopt, agent));
   });
   server.Get("/report", [&](const httplib::Request& req, httplib::Response& res) {
     std::optional<Timestamp> until;

@@ -101,6 +101,11 @@ KEFU_EXPORT std::string ConfirmAnswerJson(std::optional<int64_t> line, size_t co
 KEFU_EXPORT std::string WorkAnswerJson(std::optional<int64_t> line,
                                        std::optional<std::string_view> agent,
                                        absl::Span<const WorkItem> items);
+// A work query answered from `shop`: the whole work list (Shop::WorkList)
+// when `agent` is empty, else the agent's next item (Shop::NextWorkItem).
+// What kefu serve, GET /work and kefu_shop_work (kefu/c.h) answer.
+KEFU_EXPORT std::string ShopWorkAnswerJson(const Shop& shop, std::optional<int64_t> line,
+                                           std::string_view agent);
 
 // A replay report (kefu/io/replay.h) as one document: "file" names where
 // the events came from. `indent` < 0: on one line; else pretty-printed with

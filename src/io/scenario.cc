@@ -657,7 +657,7 @@ class ScenarioReader {
     int entities = 0;
     Result r =
         ReadTable(t, where,
-                  {"say", "at", "order", "ticket", "review", "reply", "event", "id", "agent",
+                  {"say", "at", "order", "ticket", "review", "reply", "team", "event", "id", "agent",
                    "fields", "expect"},
                   [&](const std::string& k, const std::string& p, const toml::node& v) -> Result {
                     if (k == "say") return ReadString(v, p, &step->say);
@@ -669,12 +669,14 @@ class ScenarioReader {
                       step->at = *at;
                       return std::nullopt;
                     }
-                    if (k == "order" || k == "ticket" || k == "review" || k == "reply") {
+                    if (k == "order" || k == "ticket" || k == "review" || k == "reply" ||
+                        k == "team") {
                       ++entities;
                       step->kind = k == "order"    ? EntityKind::kOrder
                                    : k == "ticket" ? EntityKind::kTicket
                                    : k == "review" ? EntityKind::kReview
-                                                   : EntityKind::kReply;
+                                   : k == "reply"  ? EntityKind::kReply
+                                                   : EntityKind::kTeam;
                       return ReadString(v, p, &step->key);
                     }
                     if (k == "event") {
@@ -695,12 +697,12 @@ class ScenarioReader {
     if (r) return r;
     if (at_node == nullptr) return ReadError{step->line, 0, where, "a step needs `at`"};
     if (entities > 1) {
-      return ReadError{step->line, 0, where, "one of order, ticket, review or reply, not more"};
+      return ReadError{step->line, 0, where, "one of order, ticket, review, reply or team, not more"};
     }
     if (event_type.has_value()) {
       if (entities == 0) {
         return ErrorAt(*event_node, where + ".event",
-                       "an event needs its entity: order, ticket, review or reply = \"KEY\"");
+                       "an event needs its entity: order, ticket, review, reply or team = \"KEY\"");
       }
       nlohmann::json line = nlohmann::json::object();
       line["id"] = id.value_or(Cat("step-", step->index));
@@ -725,7 +727,7 @@ class ScenarioReader {
     }
     if (step->expect.state.has_value() && entities == 0) {
       return ReadError{step->line, 0, where + ".expect.state",
-                       "a state needs the step's entity: order, ticket, review or reply"};
+                       "a state needs the step's entity: order, ticket, review, reply or team"};
     }
     const bool has_outcome_expectations =
         step->expect.refused.has_value() || step->expect.error.has_value() ||
@@ -1037,6 +1039,9 @@ std::string StateOf(const Shop& shop, EntityKind kind, const std::string& key) {
       break;
     case EntityKind::kReply:
       return "open";
+    case EntityKind::kTeam:
+      if (std::optional<TeamMemberState> m = shop.FindTeamMember(key)) return m->state;
+      break;
   }
   return "(none)";
 }

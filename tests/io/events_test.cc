@@ -540,7 +540,7 @@ TEST(EventsErrors, EnvelopeProblemsNameTheKey) {
   EXPECT_EQ(MessageOf("{\"colour\":\"red\"}"), "line 12: colour: unknown field");
   EXPECT_EQ(MessageOf("{\"id\":\"a\",\"id\":\"b\"}"), "line 12: id: duplicate key");
   EXPECT_EQ(MessageOf(Line("shop", "placed", "")),
-            "line 12: entity: unknown entity \"shop\" (one of: order, ticket, review, reply)");
+            "line 12: entity: unknown entity \"shop\" (one of: order, ticket, review, reply, team)");
   EXPECT_EQ(MessageOf(Line("order", "shipped_twice", "")),
             "line 12: type: unknown order event type \"shipped_twice\"");
   // A ticket type under another kind is unknown there.

@@ -155,7 +155,7 @@ struct TeamMemberData {
   int64_t late_arrivals = 0;       // SH-HANDOVER findings
   int64_t seats_left = 0;          // times the seat was left
   int64_t left_unhanded = 0;       // of them without a handover (SH-COVERAGE)
-  int64_t scores = 0;              // judged parts scored (applied)
+  int64_t scores = 0;              // judged parts of the agent's card scored
   int64_t exams = 0;               // exams taken
   int64_t reports = 0;             // reports upward
   std::vector<ApprovedSwap> swaps; // approved shift swaps, in order

@@ -15,6 +15,7 @@
 #include "engine/reply_schema.h"
 #include "kefu/core/status.h"
 #include "machines/event_schema.h"
+#include "policies/shift_terms.h"
 
 namespace kefu::machine_core {
 // Defined in src/machines/machine_core.cc, declared in machines/
@@ -38,14 +39,14 @@ namespace {
 constexpr std::string_view kMachine = "team member";
 
 constexpr Message kNoApprovalMessage = {
-    "{agent}与{with}调换{day}的{shift}班未经事先批准",
+    "{agent}与{with}调换{day}的{shift}未经事先批准",
     "{agent}'s {shift} shift of {day} swapped with {with} without approval beforehand"};
 constexpr Message kLateApprovalMessage = {
-    "{agent}与{with}调换{day}的{shift}班须事先批准，批准晚于当天",
+    "{agent}与{with}调换{day}的{shift}须事先批准，批准晚于当天",
     "{agent}'s {shift} shift of {day} swapped with {with}: approved after the day, not "
     "beforehand"};
 constexpr Message kSwapMessage = {
-    "{agent}与{with}调换{day}的{shift}班，{approved_by}已事先批准",
+    "{agent}与{with}调换{day}的{shift}，{approved_by}已事先批准",
     "{agent}'s {shift} shift of {day} goes to {with}, approved beforehand by {approved_by}"};
 
 Figures SwapFigures(std::string_view agent, const ShiftSwapped& e) {
@@ -53,7 +54,7 @@ Figures SwapFigures(std::string_view agent, const ShiftSwapped& e) {
   f.push_back({"agent", std::string(agent)});
   f.push_back({"with", e.with});
   f.push_back({"day", e.day});
-  f.push_back({"shift", e.shift});
+  f.push_back({"shift", ShiftNameValue(e.shift)});
   return f;
 }
 

@@ -161,7 +161,7 @@ TEST(Scenario, AMalformedFileIsAnErrorNamingItsLine) {
             "\"YYYY-MM-DD\"");
   EXPECT_EQ(ErrorOf("[scenario]\n[[step]]\nat = \"2026-11-02 09:00\"\nwhen = 1\n", "c.toml"),
             "c.toml:4:8: step[1].when: unknown key (known: say, at, order, ticket, review, reply, "
-            "event, id, agent, fields, expect)");
+            "team, event, id, agent, fields, expect)");
   EXPECT_THAT(ErrorOf("[scenario\n", "d.toml"), HasSubstr("d.toml:1:"));
   EXPECT_THAT(ErrorOf("[scenario]\n[[step]]\nat = \"2026-11-02 09:00\"\norder = \"T1\"\n"
                       "event = \"paid\"\nfields = { method = \"cheque\" }\n",

@@ -285,6 +285,9 @@ TEST(TeamThroughTheShop, ALateArrivalAndAnUnhandedSeatAreFindings) {
                                R"({"shift":"early","channels":"旺旺,商城,53客服"})"));
   ASSERT_NE(o.Find("SH-HANDOVER"), nullptr);
   EXPECT_EQ(o.Find("SH-HANDOVER")->verdict, Verdict::kRefused);
+  EXPECT_EQ(o.Find("SH-HANDOVER")->Reason(), "早班迟到5分钟，应提前10到15分钟到岗");
+  EXPECT_EQ(o.Find("SH-HANDOVER")->Reason(Language::kEn),
+            "early shift: arrived 5 minutes late; the handover needs 10 to 15 minutes early");
   EXPECT_FALSE(o.audit.refused);
   EXPECT_EQ(shop->FindTeamMember("小王")->state, "on_shift");
   o = Must(*shop, Team("l-2", "12:00", "seat_left", ""));

@@ -417,10 +417,11 @@ TEST(SqliteStore, AnAlteredJournalRowIsDataLoss) {
     for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
   };
   apply_each(path);
-  ExecSql(path, "UPDATE journal SET entries = replace(entries, 'T', 'X') WHERE seq = 5");
+  // Row 6 is an order's event (ids "TM..."): its bytes hold a 'T' to alter.
+  ExecSql(path, "UPDATE journal SET entries = replace(entries, 'T', 'X') WHERE seq = 6");
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(s.status().message(), HasSubstr("journal entries 5 to 5 do not match"));
+  EXPECT_THAT(s.status().message(), HasSubstr("journal entries 6 to 6 do not match"));
 
   const std::string gap = TempStorePath("gap");
   apply_each(gap);

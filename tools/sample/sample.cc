@@ -346,7 +346,7 @@ constexpr int64_t kShiftEndMin[] = {18 * 60 + 30, 21 * 60, 24 * 60};
 constexpr const char* kChannelSets[] = {"旺旺,商城", "53客服", "旺旺,商城,53客服"};
 constexpr const char* kExamStages[] = {"新品知识", "售后流程"};
 constexpr const char* kReportSummaries[] = {
-    "竞店同款连衣裙降价10元，已截图", "多位客户反映M码偏小，建议详情页加尺码提示",
+    "竞店同款连衣裙降价10元，已截图", "多位客户反映中码偏小，建议详情页加尺码提示",
     "详情页把“满99包邮”写成了“全场包邮”", "客户要求开具增值税专用发票，超出权限"};
 constexpr ReportKind kReportKinds[] = {ReportKind::kCompetition, ReportKind::kCustomerFeedback,
                                        ReportKind::kOwnMistake, ReportKind::kBeyondRemit};

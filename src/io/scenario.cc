@@ -56,9 +56,9 @@ const std::vector<CatalogueRule>& Catalogue() {
       {"RV-REMEDY"},           {"RV-SCHEDULE"},        {"PH-ADDRESS"},       {"PH-APOLOGY"},
       {"PH-INTERJECTION"},     {"PH-IGNORANCE"},       {"PH-NEGATION"},      {"PH-PRIVACY"},
       {"PH-MEETING"},          {"PH-CALLBACK"},        {"KPI-MONTH", false}, {"KPI-CARRY", false},
-      {"KPI-DAY-DONE", false}, {"KPI-SCORE", false},   {"KPI-EXAM", false},  {"SH-SHIFTS", false},
-      {"SH-COVERAGE", false},  {"SH-HANDOVER", false}, {"FB-TRIAGE", false}, {"FB-REPORT", false},
-      {"FB-ROLES", false}};
+      {"KPI-DAY-DONE", false}, {"KPI-SCORE"},          {"KPI-EXAM"},         {"SH-SHIFTS", false},
+      {"SH-COVERAGE"},         {"SH-HANDOVER"},        {"FB-TRIAGE", false}, {"FB-REPORT"},
+      {"FB-ROLES"}};
   return *rules;
 }
 
@@ -85,6 +85,8 @@ void ScenarioCoverage::Record(EntityKind kind, const Outcome& outcome) {
   }
   for (const Deadline& d : outcome.deadlines) ++rules_[std::string(d.rule)];
   if (outcome.audit.refused || outcome.audit.duplicate) return;
+  // The team entity has no transition table: its rules count, no rows.
+  if (static_cast<size_t>(kind) >= machines_.size()) return;
   Machine& m = machines_[static_cast<size_t>(kind)];
   for (Row& row : m.rows) {
     if (row.transition->source == outcome.audit.state_before &&

@@ -202,6 +202,41 @@ TEST(ScenarioCoverage, CountsTheRowsAndRulesExercised) {
   EXPECT_THAT(report, HasSubstr("rules no event judges (not counted): KPI-MONTH"));
 }
 
+// A team step (the team entity, issue 20): its state is the agent's, its
+// rules count in the coverage, and it has no transition rows to count.
+TEST(ScenarioCoverage, ATeamStepCountsItsRules) {
+  constexpr char kTeam[] = R"(
+[scenario]
+name = "a swap"
+start = "2026-11-02"
+agent = "小王"
+
+[[step]]
+at = "day 1 08:48"
+team = "小王"
+event = "shift_started"
+fields = { shift = "early", channels = "旺旺,商城" }
+expect.state = "on_shift"
+
+[[step]]
+say = "no approval beforehand"
+at = "day 1 10:00"
+team = "小王"
+event = "shift_swapped"
+fields = { day = "2026-11-04", shift = "early", with = "小李" }
+expect.refused = "SH-HANDOVER"
+expect.state = "on_shift"
+)";
+  ScenarioCoverage coverage;
+  ScenarioOptions options;
+  options.coverage = &coverage;
+  absl::StatusOr<ScenarioResult> r = RunScenario(kTeam, "team.toml", options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->passed()) << r->failures.front().diff.front();
+  EXPECT_EQ(coverage.rules().count("SH-HANDOVER"), 1u);
+  EXPECT_THAT(coverage.Report(), HasSubstr("  + SH-HANDOVER (1x)\n"));
+}
+
 // The catalogue list is the one docs/rules.md tables.
 TEST(CatalogueRules, AreTheRulesOfDocsRulesMd) {
   std::ifstream in(std::string(KEFU_SOURCE_DIR) + "/docs/rules.md");

@@ -46,6 +46,7 @@
 #include "kefu/engine/shop.h"
 #include "kefu/engine/shop_event.h"
 #include "kefu/engine/store.h"
+#include "kefu/engine/team_events.h"
 #include "kefu/engine/team_ledger.h"
 
 // io

@@ -112,3 +112,32 @@ def test_a_closed_shop_and_bad_options_raise(tmp_path):
     with pytest.raises(kefu.Error) as e:
         kefu.Shop(db=not_a_store)
     assert e.value.code == INVALID_ARGUMENT
+
+
+def test_team_events_through_the_module(tmp_path):
+    # The team entity (issue 20): a shift, a swap refused without approval,
+    # a supervisor's score; the agent's state survives the store's reopening.
+    start = {"id": "s-1", "at": "2026-11-21T08:48:00+08:00", "agent": "小王",
+             "entity": "team", "key": "小王", "type": "shift_started",
+             "fields": {"shift": "early", "channels": "旺旺,商城"}}
+    swap = {"id": "s-2", "at": "2026-11-21T10:00:00+08:00", "agent": "小王",
+            "entity": "team", "key": "小王", "type": "shift_swapped",
+            "fields": {"day": "2026-11-23", "shift": "early", "with": "小李"}}
+    score = {"id": "s-3", "at": "2026-11-21T19:00:00+08:00", "agent": "主管老张",
+             "entity": "team", "key": "小王", "type": "supervisor_scored",
+             "fields": {"part": "attitude", "score": 18, "role": "supervisor"}}
+    db = tmp_path / "team.db"
+    with kefu.Shop(db=db, durability="normal", lang="en") as shop:
+        started = shop.apply(start)
+        assert started["result"] == "applied"
+        assert started["state_after"] == "on_shift"
+        refused = shop.apply(swap)
+        assert refused["result"] == "refused"
+        assert refused["decisions"][0]["rule"] == "SH-HANDOVER"
+        scored = shop.apply(score)
+        assert scored["result"] == "applied"
+        assert scored["decisions"][0]["rule"] == "KPI-SCORE"
+    with kefu.Shop(db=str(db)) as shop:
+        assert shop.apply(start)["result"] == "duplicate"
+        again = shop.apply({**start, "id": "s-4", "at": "2026-11-21T19:10:00+08:00"})
+        assert again["result"] == "rejected" and "on_shift" in again["error"]

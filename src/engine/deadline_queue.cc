@@ -1646,7 +1646,7 @@ absl::Status DeadlineQueue::Impl::ImportEntry(size_t index, const QueueEntry& en
     constexpr std::string_view kPrefix = "deadline queue: ";
     if (why.substr(0, kPrefix.size()) == kPrefix) why.remove_prefix(kPrefix.size());
     const int k = static_cast<int>(entry.entity_kind);
-    const std::string_view kind_name = k >= 0 && k <= static_cast<int>(EntityKind::kReply)
+    const std::string_view kind_name = k >= 0 && k <= static_cast<int>(EntityKind::kTeam)
                                            ? EntityKindName(entry.entity_kind)
                                            : std::string_view("?");
     return absl::InvalidArgumentError(absl::StrCat(
@@ -1655,7 +1655,7 @@ absl::Status DeadlineQueue::Impl::ImportEntry(size_t index, const QueueEntry& en
   };
   if (entry.kind != QueueEntry::Kind::kDeadline && !action) return refuse("unknown entry kind");
   if (static_cast<int>(entry.entity_kind) < 0 ||
-      static_cast<int>(entry.entity_kind) > static_cast<int>(EntityKind::kReply)) {
+      static_cast<int>(entry.entity_kind) > static_cast<int>(EntityKind::kTeam)) {
     return refuse("unknown entity kind");
   }
   const EventOrigin origin{entry.event_id, entry.agent};

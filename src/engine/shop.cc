@@ -28,6 +28,7 @@
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
 #include "engine/state_codec.h"
+#include "engine/team_member.h"
 #include "kefu/machines/live_orders.h"
 #include "kefu/machines/open_tickets.h"
 #include "kefu/machines/ticket_defects.h"
@@ -282,13 +283,13 @@ class EventIdIndex {
   static constexpr size_t kShards = 64;
   // An owner in one word: the key's address, whose low bits are zero
   // (std::string's alignment), holds the kind in them.
-  static_assert(alignof(std::string) >= 4 && static_cast<int>(EntityKind::kReply) < 4);
+  static_assert(alignof(std::string) >= 8 && kEntityKindCount <= 8);
   static uintptr_t Pack(Owner o) {
     return reinterpret_cast<uintptr_t>(o.key) | static_cast<uintptr_t>(o.kind);
   }
   static Owner Unpack(uintptr_t bits) {
-    return Owner{static_cast<EntityKind>(bits & 3),
-                 reinterpret_cast<const std::string*>(bits & ~uintptr_t{3})};
+    return Owner{static_cast<EntityKind>(bits & 7),
+                 reinterpret_cast<const std::string*>(bits & ~uintptr_t{7})};
   }
   struct Fingerprint {
     uint64_t lo = 0;
@@ -360,6 +361,7 @@ struct Shop::Impl {
     absl::node_hash_map<std::string, Ticket> tickets;
     absl::node_hash_map<std::string, Review> reviews;
     absl::node_hash_map<std::string, Conversation> conversations;
+    absl::node_hash_map<std::string, internal::TeamMember> team_members;
     DeadlineQueue queue;
     // No item of `queue` falls due before this (Unix ns): a lower bound,
     // lowered under `mu` by every op that adds a time and made exact by
@@ -405,6 +407,17 @@ struct Shop::Impl {
     auto r = std::make_shared<Rules>();
     r->order = options.order_policies;
     r->ticket = options.ticket_policies;
+    // AS-OWNER: with a roster, its supervisors and managers are the ones
+    // who may act on any ticket (the roster decides, as for FB-ROLES).
+    if (options.team_policies.roles.has_roster()) {
+      std::vector<std::string>& supervisors = r->ticket.owner.supervisors;
+      supervisors.clear();
+      for (const StaffMember& m : options.team_policies.roles.agents) {
+        if (m.role == StaffRole::kSupervisor || m.role == StaffRole::kManager) {
+          supervisors.push_back(m.name);
+        }
+      }
+    }
     r->review = options.review_policies;
     r->team = options.team_policies;
     r->calendar = options.calendar;
@@ -737,6 +750,24 @@ struct Shop::Impl {
     }
     return out;
   }
+
+  // A team event: judged by the agent's team entity through the ledger,
+  // under the shard's lock and then the ledger's (the order Save takes
+  // them in), so that the entity's log and the ledger change together.
+  absl::StatusOr<Outcome> ApplyTeam(const std::string& key, const TeamEvent& e, const Rules& r) {
+    Shard& shard = ShardOf(EntityKind::kTeam, key);
+    std::lock_guard lock(shard.mu);
+    std::lock_guard team_lock(team_mu);
+    internal::TeamEnvironment env;
+    static_cast<MachineEnvironment&>(env) = MachineEnv(r);
+    env.ledger = &team;
+    env.roles = &r.team.roles;
+    env.calendar = r.calendar.get();
+    return ApplyTo(shard.team_members, EntityKind::kTeam, key, e, env, /*creates=*/true,
+                   [&](const internal::TeamMember&, const Outcome& out) {
+                     Enqueue(shard, EntityKind::kTeam, key, out, MetaOf(e), false);
+                   });
+  }
 };
 
 Shop::Shop(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -815,6 +846,9 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
     case EntityKind::kReply:
       out = impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
       break;
+    case EntityKind::kTeam:
+      // The ledger judged it itself (ApplyTeam): nothing more to observe.
+      return impl_->ApplyTeam(event.key, std::get<TeamEvent>(event.event), r);
   }
   if (out.ok() && !out->audit.duplicate) {
     Ruling team;
@@ -890,6 +924,14 @@ const Review* Shop::FindReview(std::string_view key) const {
   std::lock_guard lock(s.mu);
   auto it = s.reviews.find(ToAbsl(key));
   return it == s.reviews.end() || !Created(it->second) ? nullptr : &it->second;
+}
+
+std::optional<TeamMemberState> Shop::FindTeamMember(std::string_view agent) const {
+  const Impl::Shard& s = impl_->ShardOf(EntityKind::kTeam, agent);
+  std::lock_guard lock(s.mu);
+  auto it = s.team_members.find(ToAbsl(agent));
+  if (it == s.team_members.end()) return std::nullopt;
+  return TeamMemberState{std::string(it->second.state()), it->second.data()};
 }
 
 void Shop::ForEachOrder(absl::FunctionRef<void(const Order&)> fn) const {
@@ -1021,6 +1063,10 @@ WorkItem MakeWorkItem(const QueueEntry& e, const Order* order, const Ticket* tic
       w.category = "callback";
       w.customer = e.entity;  // a conversation is keyed by its buyer
       break;
+    case EntityKind::kTeam:
+      w.category = "team";  // FB-REPORT's escalation, when it has a due time
+      if (w.agent.empty()) w.agent = e.entity;
+      break;
   }
   if (w.agent.empty()) w.agent = e.agent;
   w.customer_level = triage.CustomerLevel(w.customer);
@@ -1061,6 +1107,7 @@ std::vector<WorkItem> Shop::WorkList() const {
           if (auto it = s.reviews.find(e.entity); it != s.reviews.end()) review = &it->second;
           break;
         case EntityKind::kReply:
+        case EntityKind::kTeam:
           break;
       }
       out.push_back(MakeWorkItem(e, order, ticket, review, team));
@@ -1105,6 +1152,8 @@ const BusinessCalendar& Shop::calendar() const {
 //   the deadline queue: per shard, its entries (DeadlineQueue::Export);
 //   the team ledger (TeamLedger::SaveState) as one string; a shop saved
 //   before the ledger was saved ends before it and loads with an empty one;
+//   the team entities, when there are any: a count, then by agent the key
+//   and the entity's snapshot (as the other kinds'); absent, none;
 // and last the CRC-32 of every byte before it (fixed32).
 
 namespace {
@@ -1241,6 +1290,25 @@ std::string Shop::Save() const {
     for (const QueueEntry& e : entries) internal::EncodeQueueEntry(e, w);
   }
   w.String(impl.team.SaveState());
+  // The team entities, when there are any (a shop without them saves as
+  // before they existed).
+  {
+    std::vector<const internal::TeamMember*> members;
+    for (const Impl::Shard& s : impl.shards) {
+      for (const auto& [key, m] : s.team_members) members.push_back(&m);
+    }
+    if (!members.empty()) {
+      std::sort(members.begin(), members.end(),
+                [](const internal::TeamMember* a, const internal::TeamMember* b) {
+                  return a->id() < b->id();
+                });
+      w.Varint(members.size());
+      for (const internal::TeamMember* m : members) {
+        w.String(m->id());
+        internal::EncodeSnapshot(internal::TeamMemberDataSchema(), m->Snapshot(), w);
+      }
+    }
+  }
   w.Fixed32(internal::Crc32(out));
   return out;
 }
@@ -1388,6 +1456,24 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     if (!r.String(&team)) return fail();
     if (absl::Status st = impl.team.LoadState(team); !st.ok()) {
       return Corrupted(internal::FromAbsl(st.message()));
+    }
+  }
+  if (!r.at_end()) {
+    pending = EventIdIndex::Pending();  // the others' ids are claimed
+    if (absl::Status s = load_kind(EntityKind::kTeam, &Impl::Shard::team_members,
+                                   internal::TeamMemberDataSchema(),
+                                   [](internal::TeamMemberSnapshot snap) {
+                                     return internal::TeamMember::Restore(std::move(snap));
+                                   });
+        !s.ok()) {
+      return s;
+    }
+    if (auto twice = impl.event_ids.ClaimAll(pending)) {
+      return Corrupted(absl::StrCat("an event id is held by two entities: ",
+                                    ToAbsl(EntityKindName(twice->first.kind)), " \"",
+                                    *twice->first.key, "\" and ",
+                                    ToAbsl(EntityKindName(twice->second.kind)), " \"",
+                                    *twice->second.key, "\""));
     }
   }
   if (!r.at_end()) return Corrupted(absl::StrCat(r.remaining(), " bytes after the end"));

@@ -9,6 +9,7 @@ target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/state_codec.cc
   ${CMAKE_CURRENT_LIST_DIR}/store.cc
   ${CMAKE_CURRENT_LIST_DIR}/team_ledger.cc
+  ${CMAKE_CURRENT_LIST_DIR}/team_member.cc
 )
 # The deadline queue and the shop index with Abseil hash containers (private).
 target_link_libraries(kefu PRIVATE absl::flat_hash_map absl::flat_hash_set

@@ -7,7 +7,7 @@ namespace {
 bool DecodeEntityKind(ByteReader& r, EntityKind* kind) {
   uint8_t k = 0;
   if (!r.Byte(&k)) return false;
-  if (k > static_cast<uint8_t>(EntityKind::kReply)) return r.Fail("unknown entity kind");
+  if (k > static_cast<uint8_t>(EntityKind::kTeam)) return r.Fail("unknown entity kind");
   *kind = static_cast<EntityKind>(k);
   return true;
 }

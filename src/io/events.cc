@@ -61,7 +61,7 @@ using internal::KindSchema;
 using internal::Schema;
 
 struct Format {
-  const std::array<const KindSchema*, 4>& kinds = internal::ShopEventSchemas();
+  const std::array<const KindSchema*, kEntityKindCount>& kinds = internal::ShopEventSchemas();
 
   // The event type named `type` of kind `kind`, or nullptr.
   const EventType* FindType(size_t kind, std::string_view type) const;
@@ -102,7 +102,8 @@ void* Emplace(ShopEvent* event, size_t kind, const EventType& type) {
     case 0: return type.emplace(v.index() == 0 ? &std::get<0>(v) : &v.emplace<0>());
     case 1: return type.emplace(v.index() == 1 ? &std::get<1>(v) : &v.emplace<1>());
     case 2: return type.emplace(v.index() == 2 ? &std::get<2>(v) : &v.emplace<2>());
-    default: return type.emplace(v.index() == 3 ? &std::get<3>(v) : &v.emplace<3>());
+    case 3: return type.emplace(v.index() == 3 ? &std::get<3>(v) : &v.emplace<3>());
+    default: return type.emplace(v.index() == 4 ? &std::get<4>(v) : &v.emplace<4>());
   }
 }
 
@@ -766,7 +767,7 @@ class EventHandler {
           if (SameName(format_.kinds[i]->entity, s)) kind_ = static_cast<int>(i);
         }
         if (kind_ < 0) {
-          return FailPending("unknown entity \"" + s + "\" (one of: order, ticket, review, reply)");
+          return FailPending("unknown entity \"" + s + "\" (one of: order, ticket, review, reply, team)");
         }
         break;
       }

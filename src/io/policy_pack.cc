@@ -772,7 +772,9 @@ std::vector<Key> BuildKeys() {
               "whoever unpacks a return owns the ticket; seed: \"哪位客服拆包,就要跟踪到底\"",
               [](S& s) -> bool& { return s.ticket.owner.enabled; }));
   k.push_back(StringsKey(
-      "AS-OWNER", "supervisors", "agents who may act on any ticket (FB-ROLES: supervisors)",
+      "AS-OWNER", "supervisors",
+      "agents who may act on any ticket when there is no roster (with one: its supervisors and "
+      "managers)",
       "[\"主管\"]", [](S& s) -> std::vector<std::string>& { return s.ticket.owner.supervisors; }));
   k.push_back(StringsKey(
       "AS-OWNER", "exempt_agents", "agents whose events no owner refuses", "[\"finance\"]",
@@ -2098,6 +2100,11 @@ class Reader {
         Warn(at(key, key), key,
              absl::StrCat("\"", m.level, "\" is not in FB-TRIAGE.agent_levels: it adds no points"));
       }
+    }
+    if (!s.team.roles.agents.empty() && !s.ticket.owner.supervisors.empty()) {
+      Warn(at("AS-OWNER.supervisors", "AS-OWNER"), "AS-OWNER.supervisors",
+           "the roster ([agents.NAME]) names the supervisors: its supervisors and managers "
+           "may act on any ticket, and this list is not used");
     }
     if (s.only_listed_couriers && s.couriers.empty()) {
       Warn(at("shop.only_listed_couriers", "shop"), "shop.only_listed_couriers",

@@ -334,7 +334,7 @@ class ReplayBuilder {
       for (ReplayAction& x : a.actions) {
         uint8_t kind = 0;
         if (!r.Byte(&kind)) return false;
-        if (kind > static_cast<uint8_t>(EntityKind::kReply)) return r.Fail("an entity kind");
+        if (kind > static_cast<uint8_t>(EntityKind::kTeam)) return r.Fail("an entity kind");
         x.entity_kind = static_cast<EntityKind>(kind);
         if (!r.String(&x.entity) || !r.String(&x.event_id) || !r.Time(&x.due) ||
             !DecodeAction(r, &x.action)) {

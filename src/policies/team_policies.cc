@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "policies/shift_terms.h"
 
 namespace kefu {
 namespace {
@@ -350,12 +351,23 @@ std::vector<Decision> ShiftPolicy::Gaps(const std::vector<Staffing>& staffing) c
 std::optional<Decision> ShiftPolicy::Arrival(const ShiftTemplate& shift, Duration arrived) const {
   const Duration early = shift.start - arrived;
   if (early >= arrive_early_min) return std::nullopt;  // earlier than the window is fine too
+  Figures figures = {Figure{"shift", internal::ShiftNameValue(shift.name)},
+                     Figure{"minutes_early", Minutes(early)},
+                     Figure{"min", Minutes(arrive_early_min)}};
+  figures.push_back(Figure{"max", Minutes(arrive_early_max)});
+  if (early < absl::ZeroDuration()) {  // after the shift began
+    figures.push_back(Figure{"minutes_late", -Minutes(early)});
+    return Make(kHandoverRule, Verdict::kRefused,
+                {"{shift}迟到{minutes_late}分钟，应提前{min}到{max}分钟到岗",
+                 "{shift} shift: arrived {minutes_late} minutes late; the handover needs {min} "
+                 "to {max} minutes early"},
+                std::move(figures));
+  }
   return Make(kHandoverRule, Verdict::kRefused,
-              {"{shift}班提前{minutes_early}分钟到岗，应提前{min}到{max}分钟",
+              {"{shift}提前{minutes_early}分钟到岗，应提前{min}到{max}分钟",
                "{shift} shift: arrived {minutes_early} minutes early; the handover needs {min} "
                "to {max}"},
-              {Figure{"shift", shift.name}, Figure{"minutes_early", Minutes(early)},
-               Figure{"min", Minutes(arrive_early_min)}, Figure{"max", Minutes(arrive_early_max)}});
+              std::move(figures));
 }
 
 Decision ShiftPolicy::LeftWithoutHandover(std::string_view agent,
@@ -457,4 +469,17 @@ const TeamPolicies& TeamPolicies::Defaults() {
   return *kDefaults;
 }
 
+namespace internal {
+
+Figure::Value ShiftNameValue(std::string_view name) {
+  static constexpr Term kShifts[] = {{"early", "早班", "early"},
+                                     {"middle", "中班", "middle"},
+                                     {"late", "晚班", "late"}};
+  for (const Term& t : kShifts) {
+    if (t.key == name) return t;
+  }
+  return std::string(name);
+}
+
+}  // namespace internal
 }  // namespace kefu

@@ -82,7 +82,7 @@ void EncodeEvent(const ShopEvent& event, ByteWriter& w) {
 bool DecodeEvent(ByteReader& r, ShopEvent* event) {
   uint64_t kind = 0, index = 0;
   if (!r.Varint(&kind)) return false;
-  if (kind >= 4) return r.Fail("an entity kind");
+  if (kind >= static_cast<uint64_t>(kEntityKindCount)) return r.Fail("an entity kind");
   if (!r.String(&event->key) || !r.Varint(&index)) return false;
   const KindSchema& schema = *ShopEventSchemas()[kind];
   if (index >= schema.types.size()) return r.Fail("an event type");
@@ -98,8 +98,11 @@ bool DecodeEvent(ByteReader& r, ShopEvent* event) {
     case 2:
       obj = type.emplace(&event->event.emplace<2>());
       break;
-    default:
+    case 3:
       obj = type.emplace(&event->event.emplace<3>());
+      break;
+    default:
+      obj = type.emplace(&event->event.emplace<4>());
       break;
   }
   EventMeta* meta = type.meta(obj);

@@ -165,6 +165,29 @@ static void test_shop(kefu_shop* shop) {
   CHECK(contains(answer, "\"result\":\"rejected\"") && contains(answer, "\"error\":"));
   kefu_free(answer);
 
+  /* The team entity (issue 20): a shift started, a swap refused without
+   * approval (SH-HANDOVER), the shift again a duplicate. */
+  {
+    static const char kShift[] =
+        "{\"id\":\"s-1\",\"at\":\"2026-11-21T08:48:00+08:00\",\"agent\":\"小王\","
+        "\"entity\":\"team\",\"key\":\"小王\",\"type\":\"shift_started\","
+        "\"fields\":{\"shift\":\"early\",\"channels\":\"旺旺,商城\"}}";
+    static const char kSwap[] =
+        "{\"id\":\"s-2\",\"at\":\"2026-11-21T10:00:00+08:00\",\"agent\":\"小王\","
+        "\"entity\":\"team\",\"key\":\"小王\",\"type\":\"shift_swapped\","
+        "\"fields\":{\"day\":\"2026-11-23\",\"shift\":\"early\",\"with\":\"小李\"}}";
+    CHECK_STATUS(kefu_shop_apply(shop, kShift, strlen(kShift), &answer, &len, &msg), KEFU_OK, msg);
+    CHECK(contains(answer, "\"result\":\"applied\"") &&
+          contains(answer, "\"state_after\":\"on_shift\""));
+    kefu_free(answer);
+    CHECK_STATUS(kefu_shop_apply(shop, kSwap, strlen(kSwap), &answer, &len, &msg), KEFU_OK, msg);
+    CHECK(contains(answer, "\"result\":\"refused\"") && contains(answer, "SH-HANDOVER"));
+    kefu_free(answer);
+    CHECK_STATUS(kefu_shop_apply(shop, kShift, strlen(kShift), &answer, &len, &msg), KEFU_OK, msg);
+    CHECK(contains(answer, "\"result\":\"duplicate\""));
+    kefu_free(answer);
+  }
+
   /* A batch: a ticket, a bad line, a blank line, the ticket again. */
   {
     char batch[4096];
@@ -263,7 +286,9 @@ static void test_shop(kefu_shop* shop) {
   CHECK(contains(msg, "until:"));
   kefu_free(msg);
   CHECK_STATUS(kefu_shop_report(shop, NULL, 0, &answer, &len, &msg), KEFU_OK, msg);
-  CHECK(contains(answer, "\"applied\":2") && contains(answer, "\"refused\":1"));
+  /* The order and the ticket applied, and the team's shift; the order
+   * check and the team's unapproved swap refused. */
+  CHECK(contains(answer, "\"applied\":3") && contains(answer, "\"refused\":2"));
   CHECK(contains(answer, "\"rejected\":1") && contains(answer, "\"bad\":0"));
   kefu_free(answer);
   {

@@ -4,11 +4,13 @@
 // orders open work by priority, ties by due time.
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
@@ -83,6 +85,25 @@ std::string Override(const std::string& key, const std::string& id, const std::s
                       claimed_role, R"(","override_limit":true}})");
 }
 
+// 小王 gives his early shift of 16 November to 小李, approved by `approver`
+// (who claims to be a manager: with a roster the claim does not count).
+std::string SwapLine(const std::string& id, const std::string& approver) {
+  return absl::StrCat(
+      R"({"id":")", id,
+      R"(","at":"2026-11-14T17:00:00+08:00","agent":"小王","entity":"team","key":"小王",)",
+      R"("type":"shift_swapped","fields":{"day":"2026-11-16","shift":"early","with":"小李",)",
+      R"("approved_by":")", approver, R"(","approver_role":"manager"}})");
+}
+
+// `scorer` (claiming to be a supervisor) scores 小王's `part`.
+std::string ScoreLine(const std::string& id, const std::string& scorer, const std::string& part,
+                      int score) {
+  return absl::StrCat(
+      R"({"id":")", id, R"(","at":"2026-11-14T18:00:00+08:00","agent":")", scorer,
+      R"(","entity":"team","key":"小王","type":"supervisor_scored","fields":{"part":")", part,
+      R"(","score":)", score, R"(,"role":"supervisor"}})");
+}
+
 // One agent of every role, named after it; 小王 is an agent.
 std::vector<StaffMember> Roster() {
   std::vector<StaffMember> out;
@@ -140,15 +161,28 @@ TEST(ShopRoles, EveryRoleAndActionPairFollowsTheTable) {
     EXPECT_EQ(!over.refused(), allowed[1]);
     EXPECT_EQ(shop->FindReview("RV-1")->data().contacts.size(), allowed[1] ? 3u : 2u);
     ++pairs;
-    // approve_shift_swap: the roster's role, by FB-ROLES.
+    // approve_shift_swap: 小王's shift_swapped, approved by `who` (the
+    // roster's role; the claimed one does not count).
     EXPECT_EQ(!options.team_policies.roles.Check(who, TeamAction::kApproveShiftSwap).has_value(),
               allowed[2]);
+    const Outcome swap = Must(*shop, SwapLine("sw-1", who));
+    EXPECT_EQ(!swap.refused(), allowed[2]);
+    EXPECT_EQ(swap.Find("FB-ROLES") != nullptr, !allowed[2]);
+    EXPECT_EQ(shop->FindTeamMember("小王")->data.swaps.size(), allowed[2] ? 1u : 0u);
     ++pairs;
-    // change_score: the ledger takes the scorer's role from the roster.
+    // change_score: the ledger takes the scorer's role from the roster, and
+    // so does the supervisor_scored event.
     const absl::StatusOr<Decision> judged =
         ledger.Judge("小王", ScorePart::kAttitude, 15, who, At("2026-11-14T18:00:00+08:00"));
     ASSERT_TRUE(judged.ok()) << judged.status();
     EXPECT_EQ(judged->rule, allowed[3] ? "KPI-SCORE" : "FB-ROLES");
+    const Outcome score = Must(*shop, ScoreLine("sc-1", who, "attitude", 15));
+    EXPECT_EQ(!score.refused(), allowed[3]);
+    EXPECT_EQ(score.Find("FB-ROLES") != nullptr, !allowed[3]);
+    const std::optional<int> part =
+        shop->Team().Card("小王", absl::CivilMonth(2026, 11))
+            .parts[static_cast<size_t>(ScorePart::kAttitude)];
+    EXPECT_EQ(part, allowed[3] ? std::optional<int>(15) : std::nullopt);
     ++pairs;
   }
   EXPECT_EQ(pairs, kStaffRoleCount * kTeamActionCount);
@@ -246,6 +280,61 @@ std::string Reply(const std::string& buyer, const std::string& id, const std::st
   return absl::StrCat(R"({"id":")", id, R"(","at":")", at, R"(","agent":")", agent,
                       R"(","entity":"reply","key":")", buyer,
                       R"(","type":"posted","fields":{"text":"您好，我帮您核实一下，30分钟内给您答复。"}})");
+}
+
+// ------------------------------------------------------------------ AS-OWNER
+
+// With a roster, AS-OWNER's supervisors are the roster's supervisors and
+// managers: they act on 小王's ticket (noted in the audit), an agent does
+// not, and a name only OwnerPolicy::supervisors lists no longer does.
+TEST(ShopOwner, TheRosterNamesTheSupervisorsWhoMayActOnAnyTicket) {
+  ShopOptions options = WithRoster();
+  options.ticket_policies.owner.supervisors = {"老板娘"};
+  auto shop = Shop::Create(options).value();
+  Must(*shop, Registered("AS-7"));
+  auto refund_by = [&](const std::string& id, const std::string& agent) {
+    return Must(*shop, absl::StrCat(R"({"id":")", id,
+                                    R"(","at":"2026-11-07T11:30:00+08:00","agent":")", agent,
+                                    R"(","entity":"ticket","key":"AS-7","type":"refund_sent_to_finance","fields":{"amount":"50.00"}})"));
+  };
+  const Outcome lady = refund_by("t-1", "老板娘");
+  ASSERT_TRUE(lady.refused());
+  EXPECT_NE(lady.Find("AS-OWNER"), nullptr);
+  const Outcome agent = refund_by("t-2", "who-agent");
+  ASSERT_TRUE(agent.refused());
+  EXPECT_NE(agent.Find("AS-OWNER"), nullptr);
+  const Outcome manager = refund_by("t-3", "who-manager");
+  EXPECT_FALSE(manager.refused());
+  EXPECT_EQ(manager.audit.note, "supervisor override");
+  EXPECT_EQ(shop->FindTicket("AS-7")->state(), "awaiting_finance");
+  // A supervisor too, on another ticket.
+  Must(*shop, Registered("AS-8"));
+  const Outcome supervisor = Must(*shop, absl::StrCat(R"({"id":"t-4","at":"2026-11-07T11:30:00+08:00","agent":"王主管",)",
+                                                      R"("entity":"ticket","key":"AS-8","type":"refund_sent_to_finance","fields":{"amount":"50.00"}})"));
+  EXPECT_FALSE(supervisor.refused());
+}
+
+// Without a roster, OwnerPolicy::supervisors is the list, as before.
+TEST(ShopOwner, WithoutARosterTheListNamesTheSupervisors) {
+  ShopOptions options;
+  options.ticket_policies.owner.supervisors = {"老板娘"};
+  auto shop = Shop::Create(options).value();
+  Must(*shop, Registered("AS-9"));
+  const Outcome lady = Must(*shop, R"({"id":"t-1","at":"2026-11-07T11:30:00+08:00","agent":"老板娘","entity":"ticket","key":"AS-9","type":"refund_sent_to_finance","fields":{"amount":"50.00"}})");
+  EXPECT_FALSE(lady.refused());
+  Must(*shop, Registered("AS-10"));
+  const Outcome boss = Must(*shop, R"({"id":"t-2","at":"2026-11-07T11:30:00+08:00","agent":"王主管","entity":"ticket","key":"AS-10","type":"refund_sent_to_finance","fields":{"amount":"50.00"}})");
+  ASSERT_TRUE(boss.refused());
+  EXPECT_NE(boss.Find("AS-OWNER"), nullptr);
+}
+
+// A new roster (ReplacePolicies) names the supervisors from the next event.
+TEST(ShopOwner, ANewRosterNamesTheNextSupervisors) {
+  auto shop = Shop::Create().value();
+  Must(*shop, Registered("AS-11"));
+  EXPECT_TRUE(Must(*shop, R"({"id":"t-1","at":"2026-11-07T11:30:00+08:00","agent":"王主管","entity":"ticket","key":"AS-11","type":"refund_sent_to_finance","fields":{"amount":"50.00"}})").refused());
+  ASSERT_TRUE(shop->ReplacePolicies(WithRoster()).ok());
+  EXPECT_FALSE(Must(*shop, R"({"id":"t-2","at":"2026-11-07T11:31:00+08:00","agent":"王主管","entity":"ticket","key":"AS-11","type":"refund_sent_to_finance","fields":{"amount":"50.00"}})").refused());
 }
 
 TEST(ShopTriage, TheWorkListGoesByPriorityThenDueTime) {

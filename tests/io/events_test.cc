@@ -63,6 +63,7 @@ std::set<std::string> AllEventTypes() {
   AddNames<TicketEvent>("ticket", &all);
   AddNames<ReviewEvent>("review", &all);
   AddNames<ReplyEvent>("reply", &all);
+  AddNames<TeamEvent>("team", &all);
   return all;
 }
 
@@ -91,6 +92,7 @@ std::vector<ShopEvent> DefaultEvents() {
   AddDefaults<1, TicketEvent>(&all, std::make_index_sequence<std::variant_size_v<TicketEvent>>());
   AddDefaults<2, ReviewEvent>(&all, std::make_index_sequence<std::variant_size_v<ReviewEvent>>());
   AddDefaults<3, ReplyEvent>(&all, std::make_index_sequence<std::variant_size_v<ReplyEvent>>());
+  AddDefaults<4, TeamEvent>(&all, std::make_index_sequence<std::variant_size_v<TeamEvent>>());
   return all;
 }
 
@@ -163,7 +165,7 @@ TEST(EventsDocs, EveryExampleParsesIsCanonicalAndEveryTypeIsShown) {
     EXPECT_EQ(FormatEvent(*again), FormatEvent(*e));
   }
   const std::set<std::string> all = AllEventTypes();
-  EXPECT_EQ(all.size(), 50u);
+  EXPECT_EQ(all.size(), 58u);
   for (const std::string& type : all) {
     EXPECT_TRUE(shown.count(type)) << "docs/events.md has no example of " << type;
   }
@@ -217,7 +219,7 @@ TEST(EventsDocs, EveryExampleAppliesInDocumentOrderToOneShop) {
 
 TEST(EventsRoundTrip, EveryTypeWithDefaultFieldsRoundTrips) {
   const std::vector<ShopEvent> all = DefaultEvents();
-  ASSERT_EQ(all.size(), 50u);
+  ASSERT_EQ(all.size(), 58u);
   for (const ShopEvent& e : all) {
     const std::string line = FormatEvent(e);
     SCOPED_TRACE(line);
@@ -540,7 +542,7 @@ TEST(EventsErrors, EnvelopeProblemsNameTheKey) {
   EXPECT_EQ(MessageOf("{\"colour\":\"red\"}"), "line 12: colour: unknown field");
   EXPECT_EQ(MessageOf("{\"id\":\"a\",\"id\":\"b\"}"), "line 12: id: duplicate key");
   EXPECT_EQ(MessageOf(Line("shop", "placed", "")),
-            "line 12: entity: unknown entity \"shop\" (one of: order, ticket, review, reply)");
+            "line 12: entity: unknown entity \"shop\" (one of: order, ticket, review, reply, team)");
   EXPECT_EQ(MessageOf(Line("order", "shipped_twice", "")),
             "line 12: type: unknown order event type \"shipped_twice\"");
   // A ticket type under another kind is unknown there.

@@ -161,7 +161,7 @@ TEST(Scenario, AMalformedFileIsAnErrorNamingItsLine) {
             "\"YYYY-MM-DD\"");
   EXPECT_EQ(ErrorOf("[scenario]\n[[step]]\nat = \"2026-11-02 09:00\"\nwhen = 1\n", "c.toml"),
             "c.toml:4:8: step[1].when: unknown key (known: say, at, order, ticket, review, reply, "
-            "event, id, agent, fields, expect)");
+            "team, event, id, agent, fields, expect)");
   EXPECT_THAT(ErrorOf("[scenario\n", "d.toml"), HasSubstr("d.toml:1:"));
   EXPECT_THAT(ErrorOf("[scenario]\n[[step]]\nat = \"2026-11-02 09:00\"\norder = \"T1\"\n"
                       "event = \"paid\"\nfields = { method = \"cheque\" }\n",
@@ -200,6 +200,41 @@ TEST(ScenarioCoverage, CountsTheRowsAndRulesExercised) {
   EXPECT_THAT(report, HasSubstr("  + blank --received--> new (1x)\n"));
   EXPECT_THAT(report, HasSubstr("  - AS-POSTAGE-CAP\n"));
   EXPECT_THAT(report, HasSubstr("rules no event judges (not counted): KPI-MONTH"));
+}
+
+// A team step (the team entity, issue 20): its state is the agent's, its
+// rules count in the coverage, and it has no transition rows to count.
+TEST(ScenarioCoverage, ATeamStepCountsItsRules) {
+  constexpr char kTeam[] = R"(
+[scenario]
+name = "a swap"
+start = "2026-11-02"
+agent = "小王"
+
+[[step]]
+at = "day 1 08:48"
+team = "小王"
+event = "shift_started"
+fields = { shift = "early", channels = "旺旺,商城" }
+expect.state = "on_shift"
+
+[[step]]
+say = "no approval beforehand"
+at = "day 1 10:00"
+team = "小王"
+event = "shift_swapped"
+fields = { day = "2026-11-04", shift = "early", with = "小李" }
+expect.refused = "SH-HANDOVER"
+expect.state = "on_shift"
+)";
+  ScenarioCoverage coverage;
+  ScenarioOptions options;
+  options.coverage = &coverage;
+  absl::StatusOr<ScenarioResult> r = RunScenario(kTeam, "team.toml", options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->passed()) << r->failures.front().diff.front();
+  EXPECT_EQ(coverage.rules().count("SH-HANDOVER"), 1u);
+  EXPECT_THAT(coverage.Report(), HasSubstr("  + SH-HANDOVER (1x)\n"));
 }
 
 // The catalogue list is the one docs/rules.md tables.

@@ -85,7 +85,7 @@ execute_process(COMMAND "${KEFU}" test "${EXAMPLE}/scenarios" --coverage
   OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "\ncoverage:\norder: [0-9]+ of [0-9]+ transitions exercised\n"
    OR NOT out MATCHES "  \\+ ticket|  \\+ new --registered--> registered \\[[^]]*\\] \\(4x\\)\n"
-   OR NOT out MATCHES "\nrules: [0-9]+ of 46 exercised\n"
+   OR NOT out MATCHES "\nrules: [0-9]+ of 52 exercised\n"
    OR NOT out MATCHES "  \\+ AS-POSTAGE-CAP \\([0-9]+x\\)\n" OR NOT out MATCHES "  - ORD-VERIFY\n")
   fail("--coverage: exit code ${rc}: ${out}")
 endif()

@@ -73,3 +73,6 @@ kefu_add_test(answer_json_test ${CMAKE_CURRENT_LIST_DIR}/answer_json_test.cc
 # The team fed through the Shop from JSON Lines, and its report sections
 # (issue 20).
 kefu_add_test(team_events_test ${CMAKE_CURRENT_LIST_DIR}/team_events_test.cc LIBS kefu_sample)
+# The team entity's events ("entity":"team"): both readers, the Shop,
+# FB-ROLES and SH-HANDOVER refusals, Save/Load, the sample's sections.
+kefu_add_test(team_entity_test ${CMAKE_CURRENT_LIST_DIR}/team_entity_test.cc LIBS kefu_sample)

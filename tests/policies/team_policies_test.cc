@@ -246,7 +246,7 @@ TEST(ShiftPolicy, TheNextShiftArrivesTenToFifteenMinutesEarly) {
   const std::optional<Decision> late = p.Arrival(middle, absl::Hours(11) + absl::Minutes(25));
   ASSERT_TRUE(late.has_value());
   EXPECT_EQ(late->rule, "SH-HANDOVER");
-  EXPECT_EQ(late->Reason(), "middle班提前5分钟到岗，应提前10到15分钟");
+  EXPECT_EQ(late->Reason(), "中班提前5分钟到岗，应提前10到15分钟");
 }
 
 // ------------------------------------------------------ FB-TRIAGE, REPORT

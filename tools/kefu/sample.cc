@@ -25,7 +25,9 @@ constexpr char kAbout[] =
     "line (the format of docs/events.md), in time order: orders on Taobao, Tmall\n"
     "and the website (cash on delivery, transfers awaiting finance, out of\n"
     "stock, near-duplicates, cancellations), after-sales tickets, neutral and\n"
-    "negative reviews with their follow-up, and agents' replies. The same\n"
+    "negative reviews with their follow-up, agents' replies, and the team's\n"
+    "shifts, breaks, a shift swap, exams, reports upward and the supervisor's\n"
+    "scores. The same\n"
     "options always give the same bytes. A summary goes to standard error.\n"
     "The exit code is 0 on success, 1 when the output cannot be written, 2 on\n"
     "a usage error.";
@@ -84,7 +86,7 @@ int Run(const Args& args, Streams io) {
     out = &file;
   }
 
-  size_t by_kind[4] = {0, 0, 0, 0};  // by EntityKind
+  size_t by_kind[kEntityKindCount] = {};  // by EntityKind
   size_t total = 0;
   std::string buffer;
   buffer.reserve(1 << 20);
@@ -110,7 +112,7 @@ int Run(const Args& args, Streams io) {
   }
   io.err << "kefu sample: " << total << " events";
   const char* sep = " (";
-  for (size_t k = 0; k < 4; ++k) {
+  for (size_t k = 0; k < static_cast<size_t>(kEntityKindCount); ++k) {
     io.err << sep << EntityKindName(static_cast<EntityKind>(k)) << " " << by_kind[k];
     sep = ", ";
   }

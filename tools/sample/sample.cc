@@ -237,7 +237,7 @@ constexpr int kBuyerAskCount = sizeof(kBuyerAsks) / sizeof(kBuyerAsks[0]);
 
 // ------------------------------------------------------------- the plan
 
-enum Kind : uint8_t { kOrderKind, kTicketKind, kReviewKind, kReplyKind, kBuyerKind };
+enum Kind : uint8_t { kOrderKind, kTicketKind, kReviewKind, kReplyKind, kBuyerKind, kTeamKind };
 
 // Order operations.
 enum OrderOp : uint8_t {
@@ -322,6 +322,40 @@ struct ReviewPlan {
   uint16_t n = 0;
 };
 
+// One team event (EntityKind::kTeam), planned whole: a few dozen a day.
+struct TeamPlan {
+  enum Type : uint8_t {
+    kShiftStart, kShiftEnd, kSeatLeave, kSeatBack, kSwap, kScore, kExam, kReport,
+  };
+  Type type = kShiftStart;
+  uint8_t agent = 0;       // the agent the event is about (the key)
+  uint8_t other = 0;       // seat left: handed to; swap: with
+  int8_t shift = 0;        // 0 early, 1 middle, 2 late
+  uint8_t channels = 0;    // index into kChannelSets
+  bool flag = false;       // seat left: handed over; swap: approved; score: by an agent
+  int16_t day = 0;         // swap: the day swapped
+  uint8_t part = 0;        // ScorePart
+  uint8_t value = 0;       // score, exam score, report kind
+  uint8_t text = 0;        // report summary / exam stage
+};
+
+constexpr const char* kShiftNames[] = {"early", "middle", "late"};
+// Local start and end of the shifts (SH-SHIFTS' defaults), in minutes.
+constexpr int64_t kShiftStartMin[] = {9 * 60, 11 * 60 + 30, 16 * 60};
+constexpr int64_t kShiftEndMin[] = {18 * 60 + 30, 21 * 60, 24 * 60};
+constexpr const char* kChannelSets[] = {"旺旺,商城", "53客服", "旺旺,商城,53客服"};
+constexpr const char* kExamStages[] = {"新品知识", "售后流程"};
+constexpr const char* kReportSummaries[] = {
+    "竞店同款连衣裙降价10元，已截图", "多位客户反映中码偏小，建议详情页加尺码提示",
+    "详情页把“满99包邮”写成了“全场包邮”", "客户要求开具增值税专用发票，超出权限"};
+constexpr ReportKind kReportKinds[] = {ReportKind::kCompetition, ReportKind::kCustomerFeedback,
+                                       ReportKind::kOwnMistake, ReportKind::kBeyondRemit};
+// The parts a supervisor judges, with the lowest score given to each.
+constexpr ScorePart kJudgedParts[] = {ScorePart::kOrderEffort,  ScorePart::kOrderRetention,
+                                      ScorePart::kAttitude,     ScorePart::kSalesSkill,
+                                      ScorePart::kNewProductKnowledge,
+                                      ScorePart::kNewProductPitch};
+
 struct ReplyPlan {
   enum Style : uint8_t { kClean, kBad, kPromise, kAnswer, kVague, kWrongAnswer };
   uint32_t buyer = 0;
@@ -353,6 +387,7 @@ class Generator {
         rng_(options.seed),
         callback_rng_(options.seed ^ 0x43414c4c4241434bULL),  // "CALLBACK"
         buyer_rng_(options.seed ^ 0x4255594552415348ULL),     // "BUYERASH"
+        team_rng_(options.seed ^ 0x5445414d53484946ULL),      // "TEAMSHIF"
         end_(int64_t{options.days} * kDay) {
     const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
     const absl::CivilDay first = absl::ToCivilDay(options.start, zone);
@@ -387,6 +422,7 @@ class Generator {
         }
       }
     }
+    PlanTeam();
     std::stable_sort(steps_.begin(), steps_.end(),
                      [](const Step& a, const Step& b) { return a.t < b.t; });
   }
@@ -399,6 +435,7 @@ class Generator {
         case kTicketKind: MakeTicketEvent(s, ev); break;
         case kReviewKind: MakeReviewEvent(s, ev); break;
         case kBuyerKind: MakeBuyerMessage(s, ev); break;
+        case kTeamKind: MakeTeamEvent(s, ev); break;
         default: MakeReply(s, ev); break;
       }
       sink(ev);
@@ -515,6 +552,196 @@ class Generator {
   }
 
   uint8_t RandomAgent() { return static_cast<uint8_t>(rng_.Below(kAgentCount)); }
+
+  // --------------------------------------------------------------- team
+  // The team's week, from its own stream (team_rng_) and with its own ids
+  // ("TEAM..."), so that adding it left the rest of the week as it was.
+  // Every day two agents work the early shift (one on 旺旺 and 商城, one on
+  // 53客服), one the middle shift and one the late shift Tuesday to Friday
+  // (the middle shift on the other days: 21:00-24:00 goes unstaffed then,
+  // SH-COVERAGE's gaps). They arrive 10-15 minutes early, one shift in ten
+  // late; half the shifts have a break, one in five without a handover.
+  // On the second day an agent swaps the third day's early shift with the
+  // middle agent, approved by the supervisor; on the fifth an agent asks
+  // to swap without approval (refused by SH-HANDOVER). Reports upward on
+  // the first, third, fifth and sixth days; two exams on the fourth; on the
+  // last evening the supervisor scores each agent's judged parts for the
+  // month, and an agent tries to score a colleague (refused by FB-ROLES).
+  void PlanTeam() {
+    const int days = o_.days;
+    const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+    const absl::CivilDay first = absl::ToCivilDay(o_.start, zone);
+    // Who works which shift on each day, before and after the swap.
+    std::vector<std::array<uint8_t, 4>> roster(static_cast<size_t>(days));
+    for (int d = 0; d < days; ++d) {
+      for (int k = 0; k < 4; ++k) roster[d][k] = static_cast<uint8_t>((d + k) % kAgentCount);
+    }
+    const bool swap = days >= 3;
+    if (swap) {
+      std::swap(roster[2][0], roster[2][2]);
+      TeamPlan p;
+      p.type = TeamPlan::kSwap;
+      p.agent = roster[2][2];  // the early agent before the swap
+      p.other = roster[2][0];
+      p.shift = 0;
+      p.day = 2;
+      p.flag = true;
+      AddTeam(kDay + 15 * kHour + team_rng_.Range(0, 30 * kMinute), p);
+    }
+    for (int d = 0; d < days; ++d) {
+      const int64_t start = int64_t{d} * kDay;
+      const absl::Weekday wd = absl::GetWeekday(first + d);
+      const bool late_runs = wd == absl::Weekday::tuesday || wd == absl::Weekday::wednesday ||
+                             wd == absl::Weekday::thursday || wd == absl::Weekday::friday;
+      for (int k = 0; k < 4; ++k) {
+        const uint8_t agent = roster[d][k];
+        const int shift = k < 2 ? 0 : (k == 2 || !late_runs ? 1 : 2);
+        const uint8_t channels = k == 0 ? 0 : (k == 1 ? 1 : 2);
+        const int64_t begin = start + kShiftStartMin[shift] * kMinute;
+        const int64_t end = start + kShiftEndMin[shift] * kMinute;
+        TeamPlan p;
+        p.agent = agent;
+        p.shift = static_cast<int8_t>(shift);
+        p.channels = channels;
+        const int64_t arrive = team_rng_.Chance(1, 10)
+                                   ? begin + team_rng_.Range(kMinute, 20 * kMinute)
+                                   : begin - team_rng_.Range(10 * kMinute, 15 * kMinute);
+        p.type = TeamPlan::kShiftStart;
+        AddTeam(arrive, p);
+        if (team_rng_.Chance(1, 2)) {
+          // A break in the shift's middle: lunch or dinner.
+          const int64_t leave = begin + (end - begin) / 2 + team_rng_.Range(-kHour, kHour);
+          const int64_t back = leave + team_rng_.Range(15 * kMinute, 40 * kMinute);
+          TeamPlan b = p;
+          b.type = TeamPlan::kSeatLeave;
+          b.flag = !team_rng_.Chance(1, 5);
+          b.other = roster[d][(k + 2) % 4];  // a colleague on another shift
+          AddTeam(leave, b);
+          b.type = TeamPlan::kSeatBack;
+          AddTeam(back, b);
+        }
+        p.type = TeamPlan::kShiftEnd;
+        AddTeam(end + team_rng_.Range(0, 10 * kMinute), p);
+      }
+      if (d == 4 && days >= 6) {
+        // Asked without the supervisor's approval: refused, nothing changes.
+        TeamPlan p;
+        p.type = TeamPlan::kSwap;
+        p.agent = roster[5][0];
+        p.other = roster[5][3];
+        p.shift = 0;
+        p.day = 5;
+        p.flag = false;
+        AddTeam(start + 13 * kHour + team_rng_.Range(0, kHour), p);
+      }
+      static constexpr int kReportDays[] = {0, 2, 4, 5};
+      for (int i = 0; i < 4; ++i) {
+        if (kReportDays[i] != d) continue;
+        TeamPlan p;
+        p.type = TeamPlan::kReport;
+        p.agent = static_cast<uint8_t>(i % kAgentCount);
+        p.value = static_cast<uint8_t>(i);
+        p.text = static_cast<uint8_t>(i);
+        AddTeam(start + 11 * kHour + team_rng_.Range(0, 4 * kHour), p);
+      }
+      if (d == std::min(3, days - 1)) {
+        for (int i = 0; i < 2; ++i) {
+          TeamPlan p;
+          p.type = TeamPlan::kExam;
+          p.agent = static_cast<uint8_t>(3 - i);  // 小陈 and 小张
+          p.text = static_cast<uint8_t>(i);
+          p.value = static_cast<uint8_t>(i == 0 ? team_rng_.Range(75, 95) : team_rng_.Range(45, 59));
+          AddTeam(start + 16 * kHour + 30 * kMinute + i * 5 * kMinute, p);
+        }
+      }
+      if (d == days - 1) {
+        // The supervisor's monthly scoring, 21:30 on the last day.
+        int64_t t = start + 21 * kHour + 30 * kMinute;
+        for (uint8_t a = 0; a < kAgentCount; ++a) {
+          for (const ScorePart part : kJudgedParts) {
+            const int weight = ScoreCardPolicy().Weight(part);
+            TeamPlan p;
+            p.type = TeamPlan::kScore;
+            p.agent = a;
+            p.part = static_cast<uint8_t>(part);
+            p.value = static_cast<uint8_t>(team_rng_.Range(weight * 6 / 10, weight));
+            AddTeam(t, p);
+            t += kMinute;
+          }
+        }
+        TeamPlan p;  // an agent cannot change a colleague's score
+        p.type = TeamPlan::kScore;
+        p.agent = 1;
+        p.part = static_cast<uint8_t>(ScorePart::kAttitude);
+        p.value = 20;
+        p.flag = true;
+        AddTeam(t, p);
+      }
+    }
+  }
+
+  void AddTeam(int64_t t, const TeamPlan& p) {
+    if (t < 0 || t >= end_) return;
+    team_.push_back(p);
+    steps_.push_back(Step{t, static_cast<uint32_t>(team_.size() - 1), 0, kTeamKind, 0, 0});
+  }
+
+  void MakeTeamEvent(const Step& s, ShopEvent& ev) const {
+    const TeamPlan& p = team_[s.entity];
+    ev.key = kAgents[p.agent];
+    EventMeta meta;
+    meta.id = absl::StrCat("TEAM", Pad(s.entity + 1, 6));
+    meta.at = o_.start + absl::Seconds(s.t);
+    meta.agent = kAgents[p.agent];
+    switch (p.type) {
+      case TeamPlan::kShiftStart:
+        ev.event = TeamEvent(ShiftStarted{std::move(meta), kShiftNames[p.shift],
+                                          kChannelSets[p.channels]});
+        return;
+      case TeamPlan::kShiftEnd:
+        ev.event = TeamEvent(ShiftEnded{std::move(meta)});
+        return;
+      case TeamPlan::kSeatLeave:
+        ev.event = TeamEvent(
+            SeatLeft{std::move(meta), p.flag, p.flag ? kAgents[p.other] : std::string()});
+        return;
+      case TeamPlan::kSeatBack:
+        ev.event = TeamEvent(SeatReturned{std::move(meta)});
+        return;
+      case TeamPlan::kSwap: {
+        ShiftSwapped e;
+        e.meta = std::move(meta);
+        e.day = dates_[static_cast<size_t>(kBacklogDays + p.day)];
+        e.day = absl::StrCat(e.day.substr(0, 4), "-", e.day.substr(4, 2), "-", e.day.substr(6, 2));
+        e.shift = kShiftNames[p.shift];
+        e.with = kAgents[p.other];
+        if (p.flag) {
+          e.approved_by = kSupervisor;
+          e.approver_role = StaffRole::kSupervisor;
+        }
+        ev.event = TeamEvent(std::move(e));
+        return;
+      }
+      case TeamPlan::kScore: {
+        SupervisorScored e;
+        e.meta = std::move(meta);
+        e.meta.agent = p.flag ? kAgents[(p.agent + 1) % kAgentCount] : kSupervisor;
+        e.part = static_cast<ScorePart>(p.part);
+        e.score = p.value;
+        e.role = p.flag ? StaffRole::kAgent : StaffRole::kSupervisor;
+        ev.event = TeamEvent(std::move(e));
+        return;
+      }
+      case TeamPlan::kExam:
+        meta.agent = kSupervisor;  // the supervisor records the result
+        ev.event = TeamEvent(ExamTaken{std::move(meta), p.value, kExamStages[p.text]});
+        return;
+      case TeamPlan::kReport:
+        ev.event = TeamEvent(
+            ReportedUpward{std::move(meta), kReportKinds[p.value], kReportSummaries[p.text]});
+        return;
+    }
+  }
 
   // --------------------------------------------------------------- orders
   enum OrderSpecial {
@@ -1728,7 +1955,9 @@ class Generator {
   Rng rng_;
   Rng callback_rng_;
   Rng buyer_rng_;
+  Rng team_rng_;
   std::vector<BuyerAsk> buyer_messages_;
+  std::vector<TeamPlan> team_;
   const int64_t end_;
   std::vector<std::string> dates_;
   std::vector<OrderPlan> orders_;

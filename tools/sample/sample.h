@@ -19,7 +19,12 @@
 // a later reply, PH-CALLBACK), answers put off without a time, and wrong
 // answers a supervisor finds (wrong_answer_found), each first reply after
 // the buyer's message it answers (buyer_messaged, most within 3 minutes,
-// for the team's response times). Some events are
+// for the team's response times); and the team's days (entity "team"):
+// agents' shifts on the seed's templates and channels, arriving 10-15
+// minutes early and now and then late, breaks with and without a handover,
+// a shift swap approved beforehand and one asked without approval, reports
+// upward, two exams and, on the last evening, the supervisor's scoring of
+// each agent's judged parts for the month. Some events are
 // deliberately refused by a rule (an early pass of the order check, a
 // freight-collect parcel, a fourth contact...) and are followed by what a
 // shop does next. Every other event applies without error to the

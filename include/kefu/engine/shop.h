@@ -23,6 +23,15 @@
 //     checker's options().callback;
 //   - the deadline queue: every deadline op and every scheduled action of an
 //     outcome enters it; Due(now) hands back what fell due;
+//   - the team entities (EntityKind::kTeam, kefu/engine/team_events.h): one
+//     per agent, keyed by the agent. Its events (shifts, seat left and
+//     returned, shift swaps, a supervisor's scores, exams, reports upward)
+//     are judged by the ledger below: the outcome carries its decisions
+//     (SH-HANDOVER late arrivals and swaps, SH-COVERAGE seats left without a
+//     handover, KPI-SCORE, KPI-EXAM, FB-REPORT and its escalation), and
+//     FB-ROLES (the roster of the rules in force) refuses a swap approved,
+//     or a score given, by a role that may not. Each agent's events are
+//     idempotent by id and come in time order as any entity's;
 //   - the team (KPI-*, SH-*, FB-REPORT): a TeamLedger (kefu/engine/
 //     team_ledger.h) fed every event the shop applied, with its outcome:
 //     orders placed and cancelled for the targets and inquiry conversion,
@@ -42,7 +51,8 @@
 //   - kNotFound when the event is for an entity the shop does not know and
 //     does not create it (only OrderPlaced, TicketRegistered and
 //     ReviewReceived create their entity; any reply creates its
-//     conversation). The message names the kind, the key and the event;
+//     conversation, any team event its agent's team entity). The message
+//     names the kind, the key and the event;
 //   - kInvalidArgument for a malformed event (empty key, empty id, infinite
 //     time), a reply without an agent, or a WrongAnswerFound without an
 //     agent or without `wrong`.
@@ -94,6 +104,10 @@ namespace kefu {
 
 struct ShopOptions {
   OrderPolicies order_policies = OrderPolicies::Defaults();
+  // AS-OWNER's supervisors (OwnerPolicy::supervisors, who may act on any
+  // ticket): with a roster (team_policies.roles.agents not empty) they are
+  // the roster's supervisors and managers, and the list given here is not
+  // used; without one, the list as given.
   TicketPolicies ticket_policies = TicketPolicies::Defaults();
   ReviewPolicies review_policies = ReviewPolicies::Defaults();
   // The team's rules (KPI, SH, FB, response times). The Shop judges by
@@ -228,6 +242,9 @@ class KEFU_EXPORT Shop {
   const Order* FindOrder(std::string_view key) const;
   const Ticket* FindTicket(std::string_view key) const;
   const Review* FindReview(std::string_view key) const;
+  // The team entity of `agent` (a copy): its state and data; nullopt when
+  // no team event was judged for it.
+  std::optional<TeamMemberState> FindTeamMember(std::string_view agent) const;
 
   // Calls `fn` for every entity of that kind, shard by shard under the
   // shard's lock (do not call Apply() from `fn`). Order within a shard is

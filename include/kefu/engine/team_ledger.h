@@ -7,7 +7,10 @@
 // the Shop returned: duplicates and refused events count nothing), the
 // buyers' messages among them (a conversation's buyer_messaged event, or
 // BuyerMessaged directly). A Shop owns one and feeds it every event it
-// applies (kefu/engine/shop.h, Shop::Team). It answers:
+// applies (kefu/engine/shop.h, Shop::Team); the team entity's events
+// (kefu/engine/team_events.h: shifts, seats, swaps, scores, exams, reports
+// upward) reach ShiftStarted, ShiftEnded, SeatLeft, SeatReturned, Judge,
+// ExamTaken and Reported through the Shop, which judges them. It answers:
 //   - targets: orders placed and not cancelled per local day, week (Monday
 //     to Sunday) and month. Given a month's targets (StartMonth, or computed
 //     by itself at the first order of a month it counted from its first day),

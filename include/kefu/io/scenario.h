@@ -53,8 +53,11 @@ namespace kefu {
 // A rule of the catalogue (docs/rules.md), for the coverage report.
 struct CatalogueRule {
   std::string_view id;  // "AS-POSTAGE-CAP"
-  // False for the rules no Shop event is judged by today (the KPI, SH and
-  // FB rules: a host reads their policies from a pack, issue 20).
+  // False for the rules no Shop event is judged by today: the targets
+  // (KPI-MONTH, KPI-CARRY, KPI-DAY-DONE, counted from orders), SH-SHIFTS
+  // (a team event's shift template, no decision of its own) and FB-TRIAGE
+  // (the work list). The team entity's events (issue 20) are judged by
+  // KPI-SCORE, KPI-EXAM, SH-COVERAGE, SH-HANDOVER, FB-REPORT and FB-ROLES.
   bool judged_on_events = true;
 };
 // Every rule ID of the catalogue, in the catalogue's order (57 rules).

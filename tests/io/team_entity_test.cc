@@ -202,6 +202,7 @@ TEST(TeamEvents, ErrorsAreWordedAlikeByBothReadersAndNameTheField) {
 TEST(TeamThroughTheShop, EachEventAppliesAndFeedsTheLedger) {
   std::unique_ptr<Shop> shop = NewShop();
   EXPECT_FALSE(shop->FindTeamMember("小王").has_value());
+  EXPECT_EQ(shop->CountStates().size(), 3u);  // no team entity yet
 
   Outcome o = Must(*shop, kShiftStarted);  // 12 minutes early: on time
   EXPECT_TRUE(o.decisions.empty());
@@ -244,6 +245,8 @@ TEST(TeamThroughTheShop, EachEventAppliesAndFeedsTheLedger) {
 
   Must(*shop, kShiftEnded);
   EXPECT_EQ(shop->FindTeamMember("小王")->state, "off_shift");
+  ASSERT_EQ(shop->CountStates().size(), 4u);
+  EXPECT_EQ(shop->CountStates()[3].by_state.at("off_shift"), 1);
   EXPECT_EQ(shop->FindTeamMember("小王")->data.shift, "");
 
   o = Must(*shop, kScored);
@@ -541,6 +544,10 @@ TEST(TeamSample, TheWeekFillsTheReportsTeamSections) {
   EXPECT_TRUE(handover);
   EXPECT_TRUE(coverage);
   EXPECT_EQ(t.reports.size(), 4u);
+  // The agents' states at the end of the week, after the other kinds'.
+  ASSERT_EQ(r->states.size(), 4u);
+  EXPECT_EQ(r->states[3].kind, EntityKind::kTeam);
+  EXPECT_EQ(r->states[3].total, 4);
   // The planted refusals: a swap without approval, a score by an agent.
   bool swap_refused = false, score_refused = false;
   for (const ReplayRuleTally& tally : r->rules) {

@@ -380,6 +380,33 @@ TEST(TeamThroughTheShop, FbRolesRefusesASwapOrAScoreByARoleThatMayNot) {
   EXPECT_NE(shop->Save(), saved);
 }
 
+// FB-ROLES by the rules in force: after ReplacePolicies lets trainers
+// change a score (and no longer QC inspectors), a trainer's score is taken
+// and a QC inspector's refused, though the ledger was made with the old
+// table.
+TEST(TeamThroughTheShop, ScoresAreJudgedByTheRolesInForce) {
+  ShopOptions options = WithRoster();
+  std::unique_ptr<Shop> shop = NewShop(options);
+  options.team_policies.roles.agents.push_back({"培训师小吴", StaffRole::kTrainer, "senior"});
+  options.team_policies.roles.change_score = {StaffRole::kTrainer};
+  ASSERT_TRUE(shop->ReplacePolicies(options).ok());
+  Outcome o = Must(*shop, Team("n-1", "10:00", "supervisor_scored",
+                               R"({"part":"new_product_knowledge","score":3})", "培训师小吴"));
+  EXPECT_FALSE(o.audit.refused);
+  EXPECT_EQ(shop->Team()
+                .Card("小王", absl::CivilMonth(2026, 11))
+                .parts[static_cast<size_t>(ScorePart::kNewProductKnowledge)],
+            3);
+  o = Must(*shop, Team("n-2", "10:05", "supervisor_scored",
+                       R"({"part":"new_product_knowledge","score":4})", "质检小周"));
+  EXPECT_TRUE(o.audit.refused);
+  EXPECT_NE(o.Find("FB-ROLES"), nullptr);
+  EXPECT_EQ(shop->Team()
+                .Card("小王", absl::CivilMonth(2026, 11))
+                .parts[static_cast<size_t>(ScorePart::kNewProductKnowledge)],
+            3);
+}
+
 // SH-HANDOVER: a swap needs an approver, and the approval beforehand (on or
 // before the day swapped); otherwise it is refused and changes nothing.
 TEST(TeamThroughTheShop, ASwapWithoutApprovalBeforehandIsRefused) {

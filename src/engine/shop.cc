@@ -975,6 +975,13 @@ std::vector<StateCounts> Shop::CountStates() const {
   ForEachOrder([&](const Order& o) { count(counts[0], o.state()); });
   ForEachTicket([&](const Ticket& t) { count(counts[1], t.state()); });
   ForEachReview([&](const Review& r) { count(counts[2], r.state()); });
+  StateCounts team;
+  team.kind = EntityKind::kTeam;
+  for (const Impl::Shard& s : impl_->shards) {
+    std::lock_guard lock(s.mu);
+    for (const auto& [key, m] : s.team_members) count(team, m.state());
+  }
+  if (team.total > 0) counts.push_back(std::move(team));
   return counts;
 }
 

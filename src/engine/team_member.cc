@@ -211,8 +211,17 @@ absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvi
             out.Add(*std::move(refused));
             return absl::OkStatus();
           }
-          absl::StatusOr<Decision> d =
-              ledger.Judge(agent, e.part, e.score, roles.RoleOf(meta.agent, e.role), meta.at);
+          // FB-ROLES was judged above by the rules in force (a pack
+          // ReplacePolicies brought may let other roles change a score); the
+          // ledger's own table, fixed at its Create, is not asked again: it
+          // is handed a role that table allows (its decision does not name
+          // the role).
+          StaffRole as = roles.RoleOf(meta.agent, e.role);
+          const std::vector<StaffRole>& ledger_may = lo.roles.RolesFor(TeamAction::kChangeScore);
+          if (!lo.roles.May(as, TeamAction::kChangeScore) && !ledger_may.empty()) {
+            as = ledger_may.front();
+          }
+          absl::StatusOr<Decision> d = ledger.Judge(agent, e.part, e.score, as, meta.at);
           if (!d.ok()) return d.status();
           if (d->verdict != Verdict::kRefused) ++next.scores;
           out.Add(*std::move(d));

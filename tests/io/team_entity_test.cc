@@ -202,6 +202,7 @@ TEST(TeamEvents, ErrorsAreWordedAlikeByBothReadersAndNameTheField) {
 TEST(TeamThroughTheShop, EachEventAppliesAndFeedsTheLedger) {
   std::unique_ptr<Shop> shop = NewShop();
   EXPECT_FALSE(shop->FindTeamMember("小王").has_value());
+  EXPECT_EQ(shop->CountStates().size(), 3u);  // no team entity yet
 
   Outcome o = Must(*shop, kShiftStarted);  // 12 minutes early: on time
   EXPECT_TRUE(o.decisions.empty());
@@ -244,6 +245,8 @@ TEST(TeamThroughTheShop, EachEventAppliesAndFeedsTheLedger) {
 
   Must(*shop, kShiftEnded);
   EXPECT_EQ(shop->FindTeamMember("小王")->state, "off_shift");
+  ASSERT_EQ(shop->CountStates().size(), 4u);
+  EXPECT_EQ(shop->CountStates()[3].by_state.at("off_shift"), 1);
   EXPECT_EQ(shop->FindTeamMember("小王")->data.shift, "");
 
   o = Must(*shop, kScored);
@@ -375,6 +378,33 @@ TEST(TeamThroughTheShop, FbRolesRefusesASwapOrAScoreByARoleThatMayNot) {
                 .parts[static_cast<size_t>(ScorePart::kSalesSkill)],
             17);
   EXPECT_NE(shop->Save(), saved);
+}
+
+// FB-ROLES by the rules in force: after ReplacePolicies lets trainers
+// change a score (and no longer QC inspectors), a trainer's score is taken
+// and a QC inspector's refused, though the ledger was made with the old
+// table.
+TEST(TeamThroughTheShop, ScoresAreJudgedByTheRolesInForce) {
+  ShopOptions options = WithRoster();
+  std::unique_ptr<Shop> shop = NewShop(options);
+  options.team_policies.roles.agents.push_back({"培训师小吴", StaffRole::kTrainer, "senior"});
+  options.team_policies.roles.change_score = {StaffRole::kTrainer};
+  ASSERT_TRUE(shop->ReplacePolicies(options).ok());
+  Outcome o = Must(*shop, Team("n-1", "10:00", "supervisor_scored",
+                               R"({"part":"new_product_knowledge","score":3})", "培训师小吴"));
+  EXPECT_FALSE(o.audit.refused);
+  EXPECT_EQ(shop->Team()
+                .Card("小王", absl::CivilMonth(2026, 11))
+                .parts[static_cast<size_t>(ScorePart::kNewProductKnowledge)],
+            3);
+  o = Must(*shop, Team("n-2", "10:05", "supervisor_scored",
+                       R"({"part":"new_product_knowledge","score":4})", "质检小周"));
+  EXPECT_TRUE(o.audit.refused);
+  EXPECT_NE(o.Find("FB-ROLES"), nullptr);
+  EXPECT_EQ(shop->Team()
+                .Card("小王", absl::CivilMonth(2026, 11))
+                .parts[static_cast<size_t>(ScorePart::kNewProductKnowledge)],
+            3);
 }
 
 // SH-HANDOVER: a swap needs an approver, and the approval beforehand (on or
@@ -541,6 +571,10 @@ TEST(TeamSample, TheWeekFillsTheReportsTeamSections) {
   EXPECT_TRUE(handover);
   EXPECT_TRUE(coverage);
   EXPECT_EQ(t.reports.size(), 4u);
+  // The agents' states at the end of the week, after the other kinds'.
+  ASSERT_EQ(r->states.size(), 4u);
+  EXPECT_EQ(r->states[3].kind, EntityKind::kTeam);
+  EXPECT_EQ(r->states[3].total, 4);
   // The planted refusals: a swap without approval, a score by an agent.
   bool swap_refused = false, score_refused = false;
   for (const ReplayRuleTally& tally : r->rules) {

@@ -258,7 +258,9 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
 
   os << "\nEntities by state\n";
   for (const StateCounts& c : r.states) {
-    os << "  " << EntityKindName(c.kind) << "s " << c.total << ":";
+    os << "  " << (c.kind == EntityKind::kTeam ? std::string_view("team members")
+                                               : EntityKindName(c.kind))
+       << (c.kind == EntityKind::kTeam ? "" : "s") << " " << c.total << ":";
     const char* sep = " ";
     for (const auto& [state, n] : c.by_state) {
       os << sep << state << " " << n;

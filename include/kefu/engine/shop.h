@@ -253,7 +253,9 @@ class KEFU_EXPORT Shop {
   void ForEachTicket(absl::FunctionRef<void(const Ticket&)> fn) const;
   void ForEachReview(absl::FunctionRef<void(const Review&)> fn) const;
 
-  // Entities by state, for orders, tickets and reviews (in that order).
+  // Entities by state, for orders, tickets and reviews (in that order),
+  // then the team's agents ("off_shift", "on_shift", "away") when a team
+  // event named any.
   std::vector<StateCounts> CountStates() const;
   // AS-WEEKLY over every ticket, for the week ending `report_day`.
   absl::StatusOr<WeeklyReport> WeeklyTicketReport(LocalDay report_day) const;

@@ -199,7 +199,7 @@ struct ReplayReport {
   // no `until` was given (then nothing is asked).
   Timestamp until = absl::InfinitePast();
 
-  std::vector<StateCounts> states;            // orders, tickets, reviews
+  std::vector<StateCounts> states;            // orders, tickets, reviews[, team]
   std::vector<ReplayRuleTally> rules;         // sorted by rule
   std::vector<ReplayAgentActions> actions;    // sorted by agent
   int64_t actions_total = 0;

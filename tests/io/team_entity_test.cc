@@ -273,7 +273,7 @@ TEST(TeamThroughTheShop, EachEventAppliesAndFeedsTheLedger) {
   }
   EXPECT_TRUE(gap_53);
   EXPECT_TRUE(team.ShiftFindings().empty());
-  const TeamMemberData& d = shop->FindTeamMember("小王")->data;
+  const TeamMemberData d = shop->FindTeamMember("小王")->data;  // a copy: the optional is a temporary
   EXPECT_EQ(d.shifts, 1);
   EXPECT_EQ(d.scores, 1);  // parts of his card scored
   EXPECT_EQ(d.exams, 1);

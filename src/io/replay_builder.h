@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -108,6 +109,13 @@ class ReplayBuilder {
     size_t n = 0;
     while (n < held_.size() && held_[n].item.at <= clock_) Count(held_[n++]);
     held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(n));
+    // A day's batch (items due at midnight) can hold tens of thousands of
+    // items for a moment: their room is not kept for the rest of the replay.
+    if (held_.capacity() > kKeptHeld && held_.size() < held_.capacity() / 4) {
+      std::vector<Held>(std::make_move_iterator(held_.begin()),
+                        std::make_move_iterator(held_.end()))
+          .swap(held_);
+    }
   }
 
   // The latest time of an applied event; InfinitePast before the first.
@@ -181,7 +189,7 @@ class ReplayBuilder {
     Finish();
     report_.states = shop_.CountStates();
     report_.replies = shop_.ReplyReport();
-    report_.team = TeamSections(shop_.Team());
+    shop_.ReadTeam([&](const TeamLedger& team) { report_.team = TeamSections(team); });
     if (report_.states[1].total > 0 && report_.until != absl::InfinitePast()) {
       const BusinessCalendar& cal = shop_.calendar();
       const WeeklyPolicy& weekly = options_.shop.ticket_policies.weekly;
@@ -506,6 +514,7 @@ class ReplayBuilder {
   std::vector<DueItem> due_;  // CollectDue's slices
   Timestamp clock_ = absl::InfinitePast();
   std::vector<Held> held_;    // due after clock_, in time order when held_sorted_
+  static constexpr size_t kKeptHeld = 1024;  // held_'s room kept when it empties
   bool held_sorted_ = true;
 };
 

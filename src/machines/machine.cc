@@ -2,7 +2,7 @@
 //
 // The log's encoding (internal, never persisted: snapshots carry decoded
 // outcomes). An entity's records lie one after the other in one buffer,
-// grown by half when full (and exact when built from a snapshot):
+// grown by a quarter when full (and exact when built from a snapshot):
 //
 //   varint record length (bytes after this field)
 //   u8 the low byte of the event id's hash (Find compares ids only when
@@ -13,18 +13,20 @@
 //     entity's id when the id starts with it ("TB1.3" for entity "TB1" is
 //     ".3"), else (length << 1) and the whole id
 //   time at
-//   tail: varint 0 and the tail's bytes, or the number + 1 of the same
-//     tail in the process's TailDictionary
+//   event part, then decision part: each a varint (length << 1) and its
+//     bytes, or (number << 1 | 1), the number of the same bytes in the
+//     process's TailDictionary
 //
-// The tail is what an outcome holds besides its entity, id and time: the
-// digest (varint count, then (u8 field, u32 hash) each); str agent, note;
-// view event_type, state_before, state_after; u8 flags (duplicate,
-// refused, policy revision) [u64 policy revision]; verdicts; decisions;
-// actions; deadlines. Its times are relative to `at`, so the tails of
-// events that decide the same way (an agent's check of an item, a
-// shipment, a delivery) are the same bytes: the second time a tail of at
-// most 255 bytes is seen it is kept once per process, and every record with
-// it holds a varint of its number.
+// The event part is the digest (varint count, then (u8 field, u32 hash)
+// each); str agent, note; view event_type, state_before, state_after; u8
+// flags (duplicate, refused, policy revision) [u64 policy revision]. The
+// decision part is the outcome's verdicts, decisions, actions and
+// deadlines, their times relative to `at`. Events that decide the same way
+// (an agent's check of an item, a delivery) have the same parts, and an
+// event whose digest is its own (an order's placement, a tracking number)
+// mostly decides as others did: the second time a part of at most 255
+// bytes is seen it is kept once per process, and every record with it
+// holds a varint of its number.
 //
 // str = varint length + bytes. Names in static storage (event types, state
 // names, rule IDs, figure names) and messages and terms (pointers into
@@ -34,8 +36,8 @@
 // pointers when the table is full (2^16 entries). Times are varints: whole
 // seconds from the record's `at` (`at` itself from the Unix epoch), or
 // nanoseconds, or the raw bytes when neither fits; money and counts are
-// zigzag varints. Typically 10 to 20 bytes an event whose tail is shared,
-// 60 to 100 otherwise.
+// zigzag varints. Typically 10 to 20 bytes an event whose parts are
+// shared, 60 to 100 otherwise.
 #include "kefu/machines/machine.h"
 
 #include <algorithm>
@@ -291,29 +293,29 @@ class Writer {
     }
   }
 
-  // A record's tail (see the file comment): the digest and the outcome's
-  // fields after its entity, id and time.
-  void Tail(const kefu::Outcome& o, const EventDigest& digest) {
+  // A record's event part (see the file comment): the digest and the
+  // audit record's fields besides its id and time.
+  void EventPart(const kefu::Outcome& o, const EventDigest& digest) {
     Varint(digest.fields.size());
     for (const EventDigest::Entry& e : digest.fields) {
       Byte(e.field);
       Raw(e.hash);
     }
-    Outcome(o);
-  }
-
-  // The outcome's fields after its entity, id and time.
-  void Outcome(const kefu::Outcome& o) {
     const AuditRecord& a = o.audit;
     Str(a.agent);
     Str(a.note);
-    const std::optional<int64_t> base = WholeSeconds(a.at);
     View(a.event_type);
     View(a.state_before);
     View(a.state_after);
     Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0) |
                               (a.policy_revision != 0 ? 4 : 0)));
     if (a.policy_revision != 0) Raw(a.policy_revision);
+  }
+
+  // A record's decision part: verdicts, decisions, actions, deadlines.
+  void DecisionPart(const kefu::Outcome& o) {
+    const AuditRecord& a = o.audit;
+    const std::optional<int64_t> base = WholeSeconds(a.at);
     Varint(a.verdicts.size());
     for (const RuleVerdict& v : a.verdicts) {
       View(v.rule);
@@ -442,13 +444,11 @@ class Reader {
     }
   }
 
-  // Decodes the tail's fields after the digest into `o`, whose audit.at
-  // is already set.
-  void Outcome(kefu::Outcome& o) {
+  // Decodes an event part's fields after the digest into `o`.
+  void EventPart(kefu::Outcome& o) {
     AuditRecord& a = o.audit;
     a.agent = std::string(Str());
     a.note = std::string(Str());
-    const std::optional<int64_t> base = WholeSeconds(a.at);
     a.event_type = View();
     a.state_before = View();
     a.state_after = View();
@@ -456,6 +456,12 @@ class Reader {
     a.duplicate = (flags & 1) != 0;
     a.refused = (flags & 2) != 0;
     if ((flags & 4) != 0) a.policy_revision = Raw<uint64_t>();
+  }
+
+  // Decodes a decision part into `o`, whose audit.at is already set.
+  void DecisionPart(kefu::Outcome& o) {
+    AuditRecord& a = o.audit;
+    const std::optional<int64_t> base = WholeSeconds(a.at);
     const size_t verdicts = Varint();
     for (size_t i = 0; i < verdicts; ++i) {
       RuleVerdict v;
@@ -496,16 +502,16 @@ class Reader {
   const char* end_;
 };
 
-// Record tails (see the file comment) that more than one event had, kept
-// once per process: a record whose tail is here holds the tail's number.
-// An event's tail is offered when it is at most kMaxShared bytes; the first
-// time a tail is offered only its hash is remembered (in a direct-mapped
-// table of candidates), and the second time it is copied in and numbered, so
-// that tails seen once (an order's placement, with its buyer's digest) do
-// not fill the dictionary. Append-only and bounded (kShards shards of at
-// most kShardEntries tails and kShardBytes bytes, 32 MiB in all): when a
-// shard is full, tails stay in the records. Safe from any thread; a thread's
-// recent tails are found without a lock.
+// Record parts (see the file comment) that more than one event had, kept
+// once per process: a record whose part is here holds the part's number.
+// A part is offered when it is at most kMaxShared bytes; the first time a
+// part is offered only its hash is remembered (in a direct-mapped table of
+// candidates), and the second time it is copied in and numbered, so that
+// parts seen once (an order's placement, with its buyer's digest) do not
+// fill the dictionary. Append-only and bounded (kShards shards of at most
+// kShardEntries parts and kShardBytes bytes, 32 MiB in all): when a shard is
+// full, parts stay in the records. Safe from any thread; a thread's recent
+// parts are found without a lock.
 class TailDictionary {
  public:
   static constexpr size_t kMaxShared = 255;
@@ -613,7 +619,7 @@ uint64_t ReadVarint(const char*& p) {
   }
 }
 
-// A record's fields before its tail, read from the byte after its length.
+// A record's fields before its time, read from the byte after its length.
 struct RecordHead {
   uint8_t id_hash = 0;
   // The record's entity; nullopt: the log's first record's.
@@ -689,9 +695,10 @@ AppliedEvents::Block* AppliedEvents::AppendBlock(size_t need) {
   const size_t used = head_ != nullptr ? head_->used : 0;
   size_t capacity = used + need;
   if (need > 0) {
-    // Half as much again, at least 192 bytes: most orders' logs are 500
-    // to 900 bytes, reached in four or five steps.
-    capacity = std::max<size_t>(capacity + capacity / 2, 192);
+    // A quarter as much again, at least 128 bytes: records are mostly 10
+    // to 20 bytes (parts shared), so the room kept is what grows with the
+    // shop; a reallocation copies a few hundred bytes.
+    capacity = std::max<size_t>(capacity + capacity / 4, 128);
     // glibc's chunks hold 16n + 8 bytes: use the whole chunk.
     capacity = ((sizeof(Block) + capacity + 8 + 15) & ~size_t{15}) - 8 - sizeof(Block);
   }
@@ -754,10 +761,12 @@ std::string_view FirstEntity(const Block* head) {
 void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
   // Built in scratch buffers, then copied to the end of the log's buffer.
   thread_local Scratch scratch;
-  thread_local Scratch tail;
-  tail.Clear();
-  Writer(tail).Tail(outcome, digest);
-  const std::string_view tail_bytes(tail.data(), tail.size());
+  thread_local Scratch event_part;
+  thread_local Scratch decision_part;
+  event_part.Clear();
+  Writer(event_part).EventPart(outcome, digest);
+  decision_part.Clear();
+  Writer(decision_part).DecisionPart(outcome);
 
   scratch.Clear();
   Writer w(scratch);
@@ -779,15 +788,16 @@ void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
     scratch.Put(id.data(), id.size());
   }
   w.Time(outcome.audit.at, 0);
-  std::optional<uint32_t> shared;
-  if (tail_bytes.size() <= TailDictionary::kMaxShared) {
-    shared = TailDictionary::Get().NumberOf(tail_bytes);
-  }
-  if (shared) {
-    w.Varint(uint64_t{*shared} + 1);
-  } else {
-    w.Varint(0);
-    scratch.Put(tail_bytes.data(), tail_bytes.size());
+  for (const Scratch* part : {&event_part, &decision_part}) {
+    const std::string_view bytes(part->data(), part->size());
+    std::optional<uint32_t> shared;
+    if (bytes.size() <= TailDictionary::kMaxShared) shared = TailDictionary::Get().NumberOf(bytes);
+    if (shared) {
+      w.Varint(uint64_t{*shared} << 1 | 1);
+    } else {
+      w.Varint(bytes.size() << 1);
+      scratch.Put(bytes.data(), bytes.size());
+    }
   }
 
   const std::string_view body(scratch.data(), scratch.size());
@@ -813,24 +823,35 @@ void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
 
 namespace {
 
-// One record, read: its entity (resolved), its head and a reader of its
-// tail positioned at the digest.
+// One record, read: its entity (resolved), its head, its time and readers
+// of its two parts.
 struct OpenRecord {
   std::string_view entity;
   RecordHead head;
   Timestamp at;
-  Reader tail;
+  Reader event_part;     // at the digest
+  Reader decision_part;
 };
 
-// Reads the time and the tail's place of a record whose head is `h`
-// (`record_end`: the end of the record's bytes).
+// A part's bytes at `p` (advanced past them when they are in the record).
+std::string_view ReadPart(const char*& p) {
+  const uint64_t v = ReadVarint(p);
+  if ((v & 1) != 0) return TailDictionary::Get().Bytes(static_cast<uint32_t>(v >> 1));
+  const std::string_view bytes(p, v >> 1);
+  p += v >> 1;
+  return bytes;
+}
+
+// Reads the time and the parts' places of a record whose head is `h`.
 OpenRecord Open(std::string_view entity, const RecordHead& h, const char* record_end) {
-  Reader r(h.after_id, record_end);
+  const char* p = h.after_id;
+  Reader r(p, record_end);
   const Timestamp at = r.Time(0);
-  const uint64_t shared = r.Varint();
-  if (shared == 0) return OpenRecord{entity, h, at, Reader(r.pos(), record_end)};
-  const std::string_view t = TailDictionary::Get().Bytes(static_cast<uint32_t>(shared - 1));
-  return OpenRecord{entity, h, at, Reader(t.data(), t.data() + t.size())};
+  p = r.pos();
+  const std::string_view event = ReadPart(p);
+  const std::string_view decision = ReadPart(p);
+  return OpenRecord{entity, h, at, Reader(event.data(), event.data() + event.size()),
+                    Reader(decision.data(), decision.data() + decision.size())};
 }
 
 // Calls f(OpenRecord&) for each record whose id is `id` (each record when
@@ -873,8 +894,9 @@ void Decode(OpenRecord& r, Outcome& o, EventDigest* digest) {
     o.audit.event_id = std::string(r.head.id_rest);
   }
   o.audit.at = r.at;
-  r.tail.Digest(digest);
-  r.tail.Outcome(o);
+  r.event_part.Digest(digest);
+  r.event_part.EventPart(o);
+  r.decision_part.DecisionPart(o);
 }
 
 }  // namespace
@@ -911,7 +933,7 @@ std::vector<EventDigest> AppliedEvents::digests() const {
   std::vector<EventDigest> all;
   all.reserve(count_);
   ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
-    r.tail.Digest(&all.emplace_back());
+    r.event_part.Digest(&all.emplace_back());
     return false;
   });
   return all;

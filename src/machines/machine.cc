@@ -505,10 +505,11 @@ class Reader {
 // Record parts (see the file comment) that more than one event had, kept
 // once per process: a record whose part is here holds the part's number.
 // A part is offered when it is at most kMaxShared bytes; the first time a
-// part is offered only its hash is remembered (in a direct-mapped table of
-// candidates), and the second time it is copied in and numbered, so that
-// parts seen once (an order's placement, with its buyer's digest) do not
-// fill the dictionary. Append-only and bounded (kShards shards of at most
+// thread offers a part (or the first time since the thread's direct-mapped
+// caches forgot it) only its hash is remembered, without a lock, and the
+// part stays in its record; the second time it is looked up, and copied in
+// and numbered when it is new, so that parts seen once (an order's
+// placement, with its buyer's digest) do not fill the dictionary. Append-only and bounded (kShards shards of at most
 // kShardEntries parts and kShardBytes bytes, 32 MiB in all): when a shard is
 // full, parts stay in the records. Safe from any thread; a thread's recent
 // parts are found without a lock.
@@ -533,6 +534,15 @@ class TailDictionary {
     if (c.number_plus_one != 0 && c.hash == h && Bytes(c.number_plus_one - 1) == tail) {
       return c.number_plus_one - 1;
     }
+    // The thread's candidates: a part this thread has not offered lately
+    // (most parts seen once: an order's placement) costs no lock, and
+    // stays in its record even when another thread kept the same bytes.
+    thread_local uint64_t candidates[kCandidates];
+    uint64_t& candidate = candidates[(h >> 17) & (kCandidates - 1)];
+    if (candidate != h) {
+      candidate = h;
+      return std::nullopt;
+    }
     const uint32_t shard_index = static_cast<uint32_t>(h & (kShards - 1));
     Shard& shard = shards_[shard_index];
     uint32_t number;
@@ -542,11 +552,6 @@ class TailDictionary {
       if (it != shard.numbers.end()) {
         number = it->second;
       } else {
-        uint64_t& candidate = shard.candidates[(h >> 17) & (kCandidates - 1)];
-        if (candidate != h) {  // the first time: remembered, not kept
-          candidate = h;
-          return std::nullopt;
-        }
         if (shard.size == kShardEntries || shard.bytes + tail.size() > kShardBytes) {
           return std::nullopt;
         }
@@ -590,8 +595,8 @@ class TailDictionary {
   static constexpr uint32_t kShardEntries = 1u << 16;
   static constexpr size_t kShardBytes = size_t{2} << 20;
   static constexpr size_t kArenaBlock = 64 << 10;
-  static constexpr size_t kCandidates = 4096;
-  static constexpr size_t kCached = 1024;
+  static constexpr size_t kCandidates = 4096;  // a thread's: 32 KiB
+  static constexpr size_t kCached = 2048;      // a thread's: 32 KiB
   struct Entry {
     const char* data;
     uint32_t size;
@@ -599,7 +604,6 @@ class TailDictionary {
   struct Shard {
     std::mutex mu;
     absl::flat_hash_map<std::string_view, uint32_t> numbers;  // views into the arena
-    std::array<uint64_t, kCandidates> candidates{};           // hashes of tails seen once
     uint32_t size = 0;
     size_t bytes = 0;
     char* arena = nullptr;

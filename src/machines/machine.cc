@@ -591,10 +591,12 @@ class TailDictionary {
  private:
   static constexpr int kShardBits = 4;
   static constexpr uint32_t kShards = 1u << kShardBits;
-  static constexpr uint32_t kChunk = 4096;
+  // A small shop's dictionary takes 16 KiB a shard (a chunk of numbers and
+  // a block of bytes), 256 KiB in all, and grows by as much.
+  static constexpr uint32_t kChunk = 512;
   static constexpr uint32_t kShardEntries = 1u << 16;
   static constexpr size_t kShardBytes = size_t{2} << 20;
-  static constexpr size_t kArenaBlock = 64 << 10;
+  static constexpr size_t kArenaBlock = 8 << 10;
   static constexpr size_t kCandidates = 4096;  // a thread's: 32 KiB
   static constexpr size_t kCached = 2048;      // a thread's: 32 KiB
   struct Entry {

@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,13 +109,6 @@ class ReplayBuilder {
     size_t n = 0;
     while (n < held_.size() && held_[n].item.at <= clock_) Count(held_[n++]);
     held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(n));
-    // A day's batch (items due at midnight) can hold tens of thousands of
-    // items for a moment: their room is not kept for the rest of the replay.
-    if (held_.capacity() > kKeptHeld && held_.size() < held_.capacity() / 4) {
-      std::vector<Held>(std::make_move_iterator(held_.begin()),
-                        std::make_move_iterator(held_.end()))
-          .swap(held_);
-    }
   }
 
   // The latest time of an applied event; InfinitePast before the first.
@@ -513,8 +506,11 @@ class ReplayBuilder {
   std::map<std::string, AgentTally> agents_;
   std::vector<DueItem> due_;  // CollectDue's slices
   Timestamp clock_ = absl::InfinitePast();
-  std::vector<Held> held_;    // due after clock_, in time order when held_sorted_
-  static constexpr size_t kKeptHeld = 1024;  // held_'s room kept when it empties
+  // Due after clock_, in time order when held_sorted_. A day's batch (items
+  // due at midnight, taken before the event past midnight is applied) can
+  // be tens of thousands of items for a moment: a deque takes them without
+  // a vector's doubling and copies, and gives their room back as they go.
+  std::deque<Held> held_;
   bool held_sorted_ = true;
 };
 

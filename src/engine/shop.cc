@@ -65,24 +65,38 @@ uint64_t StableHash(EntityKind kind, std::string_view key) {
 }
 
 // ORD-DUP-SHIP: live orders indexed by buyer IM name and phone.
+//
+// Compact, since it holds every live order of the shop: an order's buyer,
+// items and address are packed into one string (LiveOrder is built from
+// it for the few orders of the buyer asked about), and the buyer indexes
+// are keyed by a hash of the IM name or phone, their orders compared in
+// full when asked.
 class IndexedLiveOrders final : public LiveOrders {
  public:
   void ForEachLiveOrder(const Buyer& buyer,
                         absl::FunctionRef<void(const LiveOrder&)> fn) const override {
     std::shared_lock lock(mu_);
-    absl::InlinedVector<const LiveOrder*, 8> found;
-    auto collect = [&](const ByValue& index, const std::string& value) {
+    absl::InlinedVector<const Node*, 8> found;
+    auto collect = [&](const ByValue& index, const std::string& value, int field) {
       if (value.empty()) return;
-      auto it = index.find(value);
-      if (it != index.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+      auto it = index.find(ValueHash(value));
+      if (it == index.end()) return;
+      for (const Node* n : it->second) {
+        if (Field(n->second, field) == value) found.push_back(n);
+      }
     };
-    collect(by_im_, buyer.im_name);
-    collect(by_phone_, buyer.phone);
+    collect(by_im_, buyer.im_name, kIm);
+    collect(by_phone_, buyer.phone, kPhone);
     // By id, each once: the same answer as a scan in id order.
     std::sort(found.begin(), found.end(),
-              [](const LiveOrder* a, const LiveOrder* b) { return a->order_id < b->order_id; });
+              [](const Node* a, const Node* b) { return a->first < b->first; });
     found.erase(std::unique(found.begin(), found.end()), found.end());
-    for (const LiveOrder* o : found) fn(*o);
+    for (const Node* n : found) {
+      fn(LiveOrder{n->first,
+                   Buyer{std::string(Field(n->second, kIm)), std::string(Field(n->second, kPhone))},
+                   std::string(Field(n->second, kItems)),
+                   std::string(Field(n->second, kAddress))});
+    }
   }
 
   void Update(const Order& order) {
@@ -90,51 +104,93 @@ class IndexedLiveOrders final : public LiveOrders {
     auto it = orders_.find(order.id());
     if (!order.live()) {  // a finished order is gone from the index
       if (it != orders_.end()) {
-        Unlink(it->second);
+        Unlink(*it);
         orders_.erase(it);
       }
       return;
     }
     const OrderData& d = order.data();
+    std::string packed = Pack(d.buyer, ItemsKey(d.lines), d.address.Full());
     if (it == orders_.end()) {
       // Nodes do not move: the buyer indexes point at them.
-      it = orders_.emplace(d.id, LiveOrder{d.id, d.buyer, ItemsKey(d.lines), d.address.Full()})
-               .first;
-      Link(it->second);
+      it = orders_.emplace(d.id, std::move(packed)).first;
+      Link(*it);
       return;
     }
-    LiveOrder& live = it->second;
-    if (live.buyer.im_name != d.buyer.im_name || live.buyer.phone != d.buyer.phone) {
-      Unlink(live);
-      live.buyer = d.buyer;
-      Link(live);
-    }
-    live.items = ItemsKey(d.lines);
-    live.address = d.address.Full();
+    const bool same_buyer = Field(it->second, kIm) == d.buyer.im_name &&
+                            Field(it->second, kPhone) == d.buyer.phone;
+    if (!same_buyer) Unlink(*it);
+    it->second = std::move(packed);
+    if (!same_buyer) Link(*it);
   }
 
  private:
-  // Buyer IM name or phone -> the live orders that carry it.
-  using ByValue = absl::flat_hash_map<std::string, absl::InlinedVector<const LiveOrder*, 1>>;
+  // Order id -> its packed fields: four varint lengths (IM name, phone,
+  // items, address), then their bytes.
+  using Orders = absl::node_hash_map<std::string, std::string>;
+  using Node = Orders::value_type;
+  // Hash of a buyer's IM name or phone -> the live orders that may carry it.
+  using ByValue = absl::flat_hash_map<uint64_t, absl::InlinedVector<const Node*, 1>>;
+  enum { kIm = 0, kPhone = 1, kItems = 2, kAddress = 3 };
 
-  void Link(const LiveOrder& o) {
-    if (!o.buyer.im_name.empty()) by_im_[o.buyer.im_name].push_back(&o);
-    if (!o.buyer.phone.empty()) by_phone_[o.buyer.phone].push_back(&o);
+  static uint64_t ValueHash(std::string_view value) {
+    return absl::Hash<absl::string_view>{}(ToAbsl(value));
   }
-  void Unlink(const LiveOrder& o) {
-    auto drop = [&](ByValue& index, const std::string& value) {
-      auto e = index.find(value);
-      if (e == index.end()) return;
+  static void PutVarint(std::string& out, size_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  static std::string Pack(const Buyer& buyer, const std::string& items,
+                          const std::string& address) {
+    std::string out;
+    out.reserve(8 + buyer.im_name.size() + buyer.phone.size() + items.size() + address.size());
+    for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) {
+      PutVarint(out, f->size());
+    }
+    for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) out += *f;
+    return out;
+  }
+  // Field `field` of a packed string.
+  static std::string_view Field(const std::string& packed, int field) {
+    size_t sizes[4];
+    size_t p = 0;
+    for (size_t& size : sizes) {
+      size = 0;
+      for (int shift = 0;; shift += 7) {
+        const auto b = static_cast<uint8_t>(packed[p++]);
+        size |= static_cast<size_t>(b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+    }
+    for (int i = 0; i < field; ++i) p += sizes[i];
+    return std::string_view(packed).substr(p, sizes[field]);
+  }
+
+  void Link(const Node& n) {
+    for (int field : {kIm, kPhone}) {
+      const std::string_view value = Field(n.second, field);
+      if (!value.empty()) Index(field)[ValueHash(value)].push_back(&n);
+    }
+  }
+  void Unlink(const Node& n) {
+    for (int field : {kIm, kPhone}) {
+      const std::string_view value = Field(n.second, field);
+      if (value.empty()) continue;
+      ByValue& index = Index(field);
+      auto e = index.find(ValueHash(value));
+      if (e == index.end()) continue;
       auto& v = e->second;
-      v.erase(std::remove(v.begin(), v.end(), &o), v.end());
+      v.erase(std::remove(v.begin(), v.end(), &n), v.end());
       if (v.empty()) index.erase(e);
-    };
-    if (!o.buyer.im_name.empty()) drop(by_im_, o.buyer.im_name);
-    if (!o.buyer.phone.empty()) drop(by_phone_, o.buyer.phone);
+    }
   }
+  ByValue& Index(int field) { return field == kIm ? by_im_ : by_phone_; }
 
   mutable std::shared_mutex mu_;
-  absl::node_hash_map<std::string, LiveOrder> orders_;
+  Orders orders_;
   ByValue by_im_;
   ByValue by_phone_;
 };
@@ -214,18 +270,91 @@ class SharedDefects final : public ProductTestQuery, public DefectLedger {
   DefectCounter counter_;
 };
 
+// The owners of event ids (an entity's kind and key, packed in one word:
+// the key's address, whose low bits are zero, holds the kind in them),
+// numbered in the order first seen, so that the event-id index keeps a
+// 32-bit number instead of a pointer. Sharded by the packed owner, each
+// shard under its own lock (taken after an index shard's, never before);
+// numbers are read back without a lock. An entity created and removed again
+// (its first event ended in an error) leaves its number: the next entity
+// made at the same address with the same kind takes it over.
+class OwnerNumbers {
+ public:
+  static_assert(alignof(std::string) >= 8 && kEntityKindCount <= 8);
+  static uintptr_t Pack(EntityKind kind, const std::string* key) {
+    return reinterpret_cast<uintptr_t>(key) | static_cast<uintptr_t>(kind);
+  }
+
+  OwnerNumbers() = default;
+  OwnerNumbers(const OwnerNumbers&) = delete;
+  OwnerNumbers& operator=(const OwnerNumbers&) = delete;
+  ~OwnerNumbers() {
+    for (Shard& s : shards_) {
+      for (auto& c : s.chunks) delete[] c.load(std::memory_order_relaxed);
+    }
+  }
+
+  uint32_t NumberOf(uintptr_t packed) {
+    const uint32_t shard_index =
+        static_cast<uint32_t>((packed * 0x9E3779B97F4A7C15ull) >> (64 - kShardBits));
+    Shard& s = shards_[shard_index];
+    std::lock_guard lock(s.mu);
+    auto [it, inserted] = s.numbers.try_emplace(packed, 0);
+    if (inserted) {
+      const uint32_t local = s.size++;
+      const auto [chunk, offset] = Place(local);
+      uintptr_t* c = s.chunks[chunk].load(std::memory_order_acquire);
+      if (c == nullptr) {
+        c = new uintptr_t[kFirstChunk << chunk];
+        s.chunks[chunk].store(c, std::memory_order_release);
+      }
+      c[offset] = packed;
+      it->second = local << kShardBits | shard_index;
+    }
+    return it->second;
+  }
+
+  // The packed owner numbered `number` (a number NumberOf returned).
+  uintptr_t PackedOf(uint32_t number) const {
+    const Shard& s = shards_[number & (kShards - 1)];
+    const auto [chunk, offset] = Place(number >> kShardBits);
+    return s.chunks[chunk].load(std::memory_order_acquire)[offset];
+  }
+
+ private:
+  static constexpr int kShardBits = 3;
+  static constexpr uint32_t kShards = 1u << kShardBits;
+  // Chunk c holds kFirstChunk << c numbers: 20 chunks hold 2^29 owners a
+  // shard, every 32-bit number.
+  static constexpr uint32_t kFirstChunk = 1024;
+  static constexpr int kChunks = 20;
+  static std::pair<int, uint32_t> Place(uint32_t local) {
+    const uint64_t v = uint64_t{local} / kFirstChunk + 1;
+    int chunk = 0;
+    while ((v >> (chunk + 1)) != 0) ++chunk;
+    return {chunk, static_cast<uint32_t>(local - uint64_t{kFirstChunk} * ((uint64_t{1} << chunk) - 1))};
+  }
+  struct Shard {
+    std::mutex mu;
+    absl::flat_hash_map<uintptr_t, uint32_t> numbers;  // under mu
+    uint32_t size = 0;                                  // under mu
+    std::array<std::atomic<uintptr_t*>, kChunks> chunks{};
+  };
+  std::array<Shard, kShards> shards_;
+};
+
 // Which entity judged each event id, across kinds: the same id on another
 // entity is an error, not a second event. Sharded by the id's hash, each
 // shard under its own lock (taken after an entity shard's, never before).
 //
-// The index holds a shop's every event id, so it keeps each as a 128-bit
-// fingerprint (two independent 64-bit hashes of the id) with its owner
-// packed in one word (the key's address, its kind in the low bits): 24
-// bytes a slot, nothing allocated per id, instead of the id's string
-// (which holds a heap copy for an id over 15 bytes). Two ids of one shop
-// share a fingerprint with a probability of about n^2 / 2^129 (1e-20 for
-// a billion ids); the entity's own log, which compares whole ids, decides
-// whether an id is a duplicate of its own events.
+// The index holds a shop's every event id, so it keeps each as a 96-bit
+// fingerprint (a 64-bit hash of the id and 32 bits of an independent one)
+// with its owner's number (OwnerNumbers): 16 bytes a slot, nothing
+// allocated per id, instead of the id's string (which holds a heap copy
+// for an id over 15 bytes). Two ids of one shop share a fingerprint with a
+// probability of about n^2 / 2^97 (6e-12 for a billion ids); the entity's
+// own log, which compares whole ids, decides whether an id is a duplicate
+// of its own events.
 class EventIdIndex {
  public:
   struct Owner {
@@ -238,11 +367,14 @@ class EventIdIndex {
   // same id elsewhere; Release drops it when the event was not judged.
   std::optional<Owner> Claim(std::string_view id, Owner owner) {
     const Fingerprint f = FingerprintOf(id);
-    Shard& s = shards_[f.lo % kShards];
+    Shard& s = shards_[ShardOf(f)];
     std::lock_guard lock(s.mu);
-    auto [it, inserted] = s.owners.try_emplace(f, Pack(owner));
-    if (inserted) return std::nullopt;
-    return Unpack(it->second);
+    auto [it, inserted] = s.owners.try_emplace(f, 0);
+    if (inserted) {
+      it->second = owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key));
+      return std::nullopt;
+    }
+    return Unpack(owners_.PackedOf(it->second));
   }
   // Loading: the ids of the entities restored, claimed at once (each shard
   // sized once for them, instead of growing by rehashing).
@@ -251,22 +383,23 @@ class EventIdIndex {
   // first fingerprint claimed twice, when one was.
   std::optional<std::pair<Owner, Owner>> ClaimAll(const Pending& pending) {
     std::array<size_t, kShards> counts{};
-    for (const Pending::Claim& c : pending.claims_) ++counts[c.f.lo % kShards];
+    for (const Pending::Claim& c : pending.claims_) ++counts[ShardOf(c.f)];
     for (size_t i = 0; i < kShards; ++i) {
       std::lock_guard lock(shards_[i].mu);
       shards_[i].owners.reserve(shards_[i].owners.size() + counts[i]);
     }
     for (const Pending::Claim& c : pending.claims_) {
-      Shard& s = shards_[c.f.lo % kShards];
+      Shard& s = shards_[ShardOf(c.f)];
       std::lock_guard lock(s.mu);
-      auto [it, inserted] = s.owners.try_emplace(c.f, Pack(c.owner));
-      if (!inserted) return std::make_pair(Unpack(it->second), c.owner);
+      auto [it, inserted] = s.owners.try_emplace(c.f, 0);
+      if (!inserted) return std::make_pair(Unpack(owners_.PackedOf(it->second)), c.owner);
+      it->second = owners_.NumberOf(OwnerNumbers::Pack(c.owner.kind, c.owner.key));
     }
     return std::nullopt;
   }
   void Release(std::string_view id) {
     const Fingerprint f = FingerprintOf(id);
-    Shard& s = shards_[f.lo % kShards];
+    Shard& s = shards_[ShardOf(f)];
     std::lock_guard lock(s.mu);
     s.owners.erase(f);
   }
@@ -281,46 +414,50 @@ class EventIdIndex {
 
  private:
   static constexpr size_t kShards = 64;
-  // An owner in one word: the key's address, whose low bits are zero
-  // (std::string's alignment), holds the kind in them.
-  static_assert(alignof(std::string) >= 8 && kEntityKindCount <= 8);
-  static uintptr_t Pack(Owner o) {
-    return reinterpret_cast<uintptr_t>(o.key) | static_cast<uintptr_t>(o.kind);
-  }
   static Owner Unpack(uintptr_t bits) {
     return Owner{static_cast<EntityKind>(bits & 7),
                  reinterpret_cast<const std::string*>(bits & ~uintptr_t{7})};
   }
+  // Three 32-bit words (4-byte aligned): with a 32-bit owner number, a
+  // 16-byte slot.
   struct Fingerprint {
-    uint64_t lo = 0;
-    uint64_t hi = 0;
+    uint32_t lo_low = 0;   // the 64-bit hash's low half
+    uint32_t lo_high = 0;  // its high half
+    uint32_t hi = 0;       // the other hash, folded to 32 bits
+    uint64_t lo() const { return uint64_t{lo_high} << 32 | lo_low; }
     friend bool operator==(const Fingerprint& a, const Fingerprint& b) {
-      return a.lo == b.lo && a.hi == b.hi;
+      return a.lo_low == b.lo_low && a.lo_high == b.lo_high && a.hi == b.hi;
     }
   };
+  static size_t ShardOf(const Fingerprint& f) { return f.lo() % kShards; }
   // Its own bits are already a hash: the table uses them as they are.
   struct FingerprintHash {
     size_t operator()(const Fingerprint& f) const {
-      return static_cast<size_t>(f.hi ^ (f.lo >> 6));
+      return static_cast<size_t>((f.lo() >> 6) ^ (uint64_t{f.hi} * 0x9E3779B97F4A7C15ull));
     }
   };
   // absl's hash and FNV-1a 64: independent functions of the id.
   static Fingerprint FingerprintOf(std::string_view id) {
-    Fingerprint f;
-    f.lo = absl::Hash<absl::string_view>{}(ToAbsl(id));
+    const uint64_t lo = absl::Hash<absl::string_view>{}(ToAbsl(id));
     uint64_t h = 1469598103934665603ull;
     for (const unsigned char c : id) {
       h ^= c;
       h *= 1099511628211ull;
     }
-    f.hi = h ^ (h >> 29);
+    h ^= h >> 29;
+    Fingerprint f;
+    f.lo_low = static_cast<uint32_t>(lo);
+    f.lo_high = static_cast<uint32_t>(lo >> 32);
+    f.hi = static_cast<uint32_t>(h ^ (h >> 32));
     return f;
   }
+  static_assert(sizeof(std::pair<const Fingerprint, uint32_t>) == 16);
   struct Shard {
     mutable std::mutex mu;
-    absl::flat_hash_map<Fingerprint, uintptr_t, FingerprintHash> owners;  // Pack()ed owners
+    absl::flat_hash_map<Fingerprint, uint32_t, FingerprintHash> owners;  // owner numbers
   };
   std::array<Shard, kShards> shards_;
+  OwnerNumbers owners_;
 
  public:
   class Pending {
@@ -867,6 +1004,11 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
 TeamLedger Shop::Team() const {
   std::lock_guard lock(impl_->team_mu);
   return impl_->team;
+}
+
+void Shop::ReadTeam(absl::FunctionRef<void(const TeamLedger&)> read) const {
+  std::lock_guard lock(impl_->team_mu);
+  read(impl_->team);
 }
 
 std::vector<DueItem> Shop::Due(Timestamp now) {

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -181,7 +182,7 @@ class ReplayBuilder {
     Finish();
     report_.states = shop_.CountStates();
     report_.replies = shop_.ReplyReport();
-    report_.team = TeamSections(shop_.Team());
+    shop_.ReadTeam([&](const TeamLedger& team) { report_.team = TeamSections(team); });
     if (report_.states[1].total > 0 && report_.until != absl::InfinitePast()) {
       const BusinessCalendar& cal = shop_.calendar();
       const WeeklyPolicy& weekly = options_.shop.ticket_policies.weekly;
@@ -505,7 +506,11 @@ class ReplayBuilder {
   std::map<std::string, AgentTally> agents_;
   std::vector<DueItem> due_;  // CollectDue's slices
   Timestamp clock_ = absl::InfinitePast();
-  std::vector<Held> held_;    // due after clock_, in time order when held_sorted_
+  // Due after clock_, in time order when held_sorted_. A day's batch (items
+  // due at midnight, taken before the event past midnight is applied) can
+  // be tens of thousands of items for a moment: a deque takes them without
+  // a vector's doubling and copies, and gives their room back as they go.
+  std::deque<Held> held_;
   bool held_sorted_ = true;
 };
 

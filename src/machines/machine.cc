@@ -2,16 +2,31 @@
 //
 // The log's encoding (internal, never persisted: snapshots carry decoded
 // outcomes). An entity's records lie one after the other in one buffer,
-// grown by half when full (and exact when built from a snapshot):
+// grown by a quarter when full (and exact when built from a snapshot):
 //
 //   varint record length (bytes after this field)
-//   u32 hash of the event id (Find compares ids only when hashes agree)
-//   str event id
-//   digest: varint count, then (u8 field, u32 hash) each
+//   u8 the low byte of the event id's hash (Find compares ids only when
+//     it agrees)
 //   entity: varint 0 when it is the first record's entity, else its length
-//     + 1 and its bytes; str agent, note; time at; view event_type,
-//     state_before, state_after; u8 flags (duplicate, refused); verdicts;
-//     decisions; actions; deadlines
+//     + 1 and its bytes (the first record always writes it)
+//   event id: varint (length << 1 | 1) and the id's bytes after the
+//     entity's id when the id starts with it ("TB1.3" for entity "TB1" is
+//     ".3"), else (length << 1) and the whole id
+//   time at
+//   event part, then decision part: each a varint (length << 1) and its
+//     bytes, or (number << 1 | 1), the number of the same bytes in the
+//     process's TailDictionary
+//
+// The event part is the digest (varint count, then (u8 field, u32 hash)
+// each); str agent, note; view event_type, state_before, state_after; u8
+// flags (duplicate, refused, policy revision) [u64 policy revision]. The
+// decision part is the outcome's verdicts, decisions, actions and
+// deadlines, their times relative to `at`. Events that decide the same way
+// (an agent's check of an item, a delivery) have the same parts, and an
+// event whose digest is its own (an order's placement, a tracking number)
+// mostly decides as others did: the second time a part of at most 255
+// bytes is seen it is kept once per process, and every record with it
+// holds a varint of its number.
 //
 // str = varint length + bytes. Names in static storage (event types, state
 // names, rule IDs, figure names) and messages and terms (pointers into
@@ -21,7 +36,8 @@
 // pointers when the table is full (2^16 entries). Times are varints: whole
 // seconds from the record's `at` (`at` itself from the Unix epoch), or
 // nanoseconds, or the raw bytes when neither fits; money and counts are
-// zigzag varints. Typically 60 to 100 bytes an event.
+// zigzag varints. Typically 10 to 20 bytes an event whose parts are
+// shared, 60 to 100 otherwise.
 #include "kefu/machines/machine.h"
 
 #include <algorithm>
@@ -277,39 +293,29 @@ class Writer {
     }
   }
 
-  // Everything after the record's length. `first_entity`: the log's first
-  // record's entity, when there is one.
-  void Record(uint32_t id_hash, const kefu::Outcome& o, const EventDigest& digest,
-              const std::optional<std::string_view>& first_entity) {
-    Raw(id_hash);
-    Str(o.audit.event_id);
+  // A record's event part (see the file comment): the digest and the
+  // audit record's fields besides its id and time.
+  void EventPart(const kefu::Outcome& o, const EventDigest& digest) {
     Varint(digest.fields.size());
     for (const EventDigest::Entry& e : digest.fields) {
       Byte(e.field);
       Raw(e.hash);
     }
-    if (first_entity && *first_entity == o.entity) {
-      Varint(0);
-    } else {
-      Varint(o.entity.size() + 1);
-      out_.Put(o.entity.data(), o.entity.size());
-    }
-    Outcome(o);
-  }
-
-  // The outcome's fields after its entity.
-  void Outcome(const kefu::Outcome& o) {
     const AuditRecord& a = o.audit;
     Str(a.agent);
     Str(a.note);
-    Time(a.at, 0);
-    const std::optional<int64_t> base = WholeSeconds(a.at);
     View(a.event_type);
     View(a.state_before);
     View(a.state_after);
     Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0) |
                               (a.policy_revision != 0 ? 4 : 0)));
     if (a.policy_revision != 0) Raw(a.policy_revision);
+  }
+
+  // A record's decision part: verdicts, decisions, actions, deadlines.
+  void DecisionPart(const kefu::Outcome& o) {
+    const AuditRecord& a = o.audit;
+    const std::optional<int64_t> base = WholeSeconds(a.at);
     Varint(a.verdicts.size());
     for (const RuleVerdict& v : a.verdicts) {
       View(v.rule);
@@ -438,23 +444,11 @@ class Reader {
     }
   }
 
-  // The entity after the digest: its own bytes, or (empty) the first
-  // record's, returned as nullopt.
-  std::optional<std::string_view> Entity() {
-    const size_t n = Varint();
-    if (n == 0) return std::nullopt;
-    std::string_view s(p_, n - 1);
-    p_ += n - 1;
-    return s;
-  }
-
-  // Decodes the fields after the entity into `o`.
-  void Outcome(kefu::Outcome& o) {
+  // Decodes an event part's fields after the digest into `o`.
+  void EventPart(kefu::Outcome& o) {
     AuditRecord& a = o.audit;
     a.agent = std::string(Str());
     a.note = std::string(Str());
-    a.at = Time(0);
-    const std::optional<int64_t> base = WholeSeconds(a.at);
     a.event_type = View();
     a.state_before = View();
     a.state_after = View();
@@ -462,6 +456,12 @@ class Reader {
     a.duplicate = (flags & 1) != 0;
     a.refused = (flags & 2) != 0;
     if ((flags & 4) != 0) a.policy_revision = Raw<uint64_t>();
+  }
+
+  // Decodes a decision part into `o`, whose audit.at is already set.
+  void DecisionPart(kefu::Outcome& o) {
+    AuditRecord& a = o.audit;
+    const std::optional<int64_t> base = WholeSeconds(a.at);
     const size_t verdicts = Varint();
     for (size_t i = 0; i < verdicts; ++i) {
       RuleVerdict v;
@@ -502,6 +502,119 @@ class Reader {
   const char* end_;
 };
 
+// Record parts (see the file comment) that more than one event had, kept
+// once per process: a record whose part is here holds the part's number.
+// A part is offered when it is at most kMaxShared bytes; the first time a
+// thread offers a part (or the first time since the thread's direct-mapped
+// caches forgot it) only its hash is remembered, without a lock, and the
+// part stays in its record; the second time it is looked up, and copied in
+// and numbered when it is new, so that parts seen once (an order's
+// placement, with its buyer's digest) do not fill the dictionary. Append-only and bounded (kShards shards of at most
+// kShardEntries parts and kShardBytes bytes, 32 MiB in all): when a shard is
+// full, parts stay in the records. Safe from any thread; a thread's recent
+// parts are found without a lock.
+class TailDictionary {
+ public:
+  static constexpr size_t kMaxShared = 255;
+
+  static TailDictionary& Get() {
+    static TailDictionary* const d = new TailDictionary;  // never destroyed: records outlive statics
+    return *d;
+  }
+
+  // The number of `tail`, or nullopt when it is not (yet) in the dictionary.
+  std::optional<uint32_t> NumberOf(std::string_view tail) {
+    const uint64_t h = absl::Hash<std::string_view>{}(tail);
+    struct Cached {
+      uint64_t hash;
+      uint32_t number_plus_one;
+    };
+    thread_local Cached cache[kCached];
+    Cached& c = cache[(h >> 7) & (kCached - 1)];
+    if (c.number_plus_one != 0 && c.hash == h && Bytes(c.number_plus_one - 1) == tail) {
+      return c.number_plus_one - 1;
+    }
+    // The thread's candidates: a part this thread has not offered lately
+    // (most parts seen once: an order's placement) costs no lock, and
+    // stays in its record even when another thread kept the same bytes.
+    thread_local uint64_t candidates[kCandidates];
+    uint64_t& candidate = candidates[(h >> 17) & (kCandidates - 1)];
+    if (candidate != h) {
+      candidate = h;
+      return std::nullopt;
+    }
+    const uint32_t shard_index = static_cast<uint32_t>(h & (kShards - 1));
+    Shard& shard = shards_[shard_index];
+    uint32_t number;
+    {
+      std::lock_guard lock(shard.mu);
+      auto it = shard.numbers.find(tail);
+      if (it != shard.numbers.end()) {
+        number = it->second;
+      } else {
+        if (shard.size == kShardEntries || shard.bytes + tail.size() > kShardBytes) {
+          return std::nullopt;
+        }
+        if (shard.arena_left < tail.size()) {
+          shard.arena = new char[kArenaBlock];
+          shard.arena_left = kArenaBlock;
+        }
+        char* to = shard.arena;
+        std::memcpy(to, tail.data(), tail.size());
+        shard.arena += tail.size();
+        shard.arena_left -= tail.size();
+        shard.bytes += tail.size();
+        const uint32_t local = shard.size++;
+        Entry* chunk = shard.chunks[local / kChunk].load(std::memory_order_acquire);
+        if (chunk == nullptr) {
+          chunk = new Entry[kChunk];
+          shard.chunks[local / kChunk].store(chunk, std::memory_order_release);
+        }
+        chunk[local % kChunk] = Entry{to, static_cast<uint32_t>(tail.size())};
+        number = local << kShardBits | shard_index;
+        shard.numbers.emplace(std::string_view(to, tail.size()), number);
+      }
+    }
+    c.hash = h;
+    c.number_plus_one = number + 1;
+    return number;
+  }
+
+  // The tail numbered `number` (a number NumberOf returned).
+  std::string_view Bytes(uint32_t number) const {
+    const Shard& shard = shards_[number & (kShards - 1)];
+    const uint32_t local = number >> kShardBits;
+    const Entry& e = shard.chunks[local / kChunk].load(std::memory_order_acquire)[local % kChunk];
+    return std::string_view(e.data, e.size);
+  }
+
+ private:
+  static constexpr int kShardBits = 4;
+  static constexpr uint32_t kShards = 1u << kShardBits;
+  // A small shop's dictionary takes 16 KiB a shard (a chunk of numbers and
+  // a block of bytes), 256 KiB in all, and grows by as much.
+  static constexpr uint32_t kChunk = 512;
+  static constexpr uint32_t kShardEntries = 1u << 16;
+  static constexpr size_t kShardBytes = size_t{2} << 20;
+  static constexpr size_t kArenaBlock = 8 << 10;
+  static constexpr size_t kCandidates = 4096;  // a thread's: 32 KiB
+  static constexpr size_t kCached = 2048;      // a thread's: 32 KiB
+  struct Entry {
+    const char* data;
+    uint32_t size;
+  };
+  struct Shard {
+    std::mutex mu;
+    absl::flat_hash_map<std::string_view, uint32_t> numbers;  // views into the arena
+    uint32_t size = 0;
+    size_t bytes = 0;
+    char* arena = nullptr;
+    size_t arena_left = 0;
+    std::array<std::atomic<Entry*>, kShardEntries / kChunk> chunks{};
+  };
+  std::array<Shard, kShards> shards_;
+};
+
 // A varint's value at `p` (advanced past it).
 uint64_t ReadVarint(const char*& p) {
   uint64_t v = 0;
@@ -512,12 +625,46 @@ uint64_t ReadVarint(const char*& p) {
   }
 }
 
+// A record's fields before its time, read from the byte after its length.
+struct RecordHead {
+  uint8_t id_hash = 0;
+  // The record's entity; nullopt: the log's first record's.
+  std::optional<std::string_view> entity;
+  // The event id is `id_rest` after the entity's id when `id_prefixed`,
+  // else `id_rest` alone.
+  bool id_prefixed = false;
+  std::string_view id_rest;
+  const char* after_id = nullptr;  // where the time starts
+};
+
+RecordHead ReadHead(const char* p) {
+  RecordHead h;
+  h.id_hash = static_cast<uint8_t>(*p++);
+  const uint64_t entity = ReadVarint(p);
+  if (entity != 0) {
+    h.entity = std::string_view(p, entity - 1);
+    p += entity - 1;
+  }
+  const uint64_t id = ReadVarint(p);
+  h.id_prefixed = (id & 1) != 0;
+  h.id_rest = std::string_view(p, id >> 1);
+  h.after_id = p + (id >> 1);
+  return h;
+}
+
+// Whether the record's id is `id`; `entity` is the record's entity.
+bool IdIs(const RecordHead& h, std::string_view entity, std::string_view id) {
+  if (!h.id_prefixed) return h.id_rest == id;
+  return id.size() == entity.size() + h.id_rest.size() &&
+         id.compare(0, entity.size(), entity) == 0 &&
+         id.compare(entity.size(), std::string_view::npos, h.id_rest) == 0;
+}
+
 }  // namespace
 
-// The log's one buffer: head_ and tail_ are the same block (the header
-// keeps two pointers from when records spanned a list of blocks).
+// The log's one buffer (head_ and tail_ are the same block: the header keeps
+// two pointers from when records spanned a list of blocks).
 struct AppliedEvents::Block {
-  Block* next = nullptr;  // always null
   uint32_t used = 0;
   uint32_t capacity = 0;
 
@@ -554,9 +701,10 @@ AppliedEvents::Block* AppliedEvents::AppendBlock(size_t need) {
   const size_t used = head_ != nullptr ? head_->used : 0;
   size_t capacity = used + need;
   if (need > 0) {
-    // Half as much again, at least 192 bytes: most orders' logs are 500
-    // to 900 bytes, reached in four or five steps.
-    capacity = std::max<size_t>(capacity + capacity / 2, 192);
+    // A quarter as much again, at least 128 bytes: records are mostly 10
+    // to 20 bytes (parts shared), so the room kept is what grows with the
+    // shop; a reallocation copies a few hundred bytes.
+    capacity = std::max<size_t>(capacity + capacity / 4, 128);
     // glibc's chunks hold 16n + 8 bytes: use the whole chunk.
     capacity = ((sizeof(Block) + capacity + 8 + 15) & ~size_t{15}) - 8 - sizeof(Block);
   }
@@ -603,29 +751,61 @@ AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
 
 namespace {
 
-// The entity of the first record in `head` (REQUIRES: one).
+// The entity of the first record in `head` (REQUIRES: one; its entity is
+// always written out).
 template <class Block>
 std::string_view FirstEntity(const Block* head) {
   const char* p = head->data();
-  const uint64_t length = ReadVarint(p);
-  Reader r(p + sizeof(uint32_t), p + length);
-  r.Str();
-  r.Digest(nullptr);
-  const std::optional<std::string_view> entity = r.Entity();
-  assert(entity.has_value());
-  return entity.value_or(std::string_view());
+  ReadVarint(p);
+  const RecordHead h = ReadHead(p);
+  assert(h.entity.has_value());
+  return h.entity.value_or(std::string_view());
 }
 
 }  // namespace
 
 void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
-  // Built in a scratch buffer, then copied to the end of the log's buffer.
+  // Built in scratch buffers, then copied to the end of the log's buffer.
   thread_local Scratch scratch;
+  thread_local Scratch event_part;
+  thread_local Scratch decision_part;
+  event_part.Clear();
+  Writer(event_part).EventPart(outcome, digest);
+  decision_part.Clear();
+  Writer(decision_part).DecisionPart(outcome);
+
   scratch.Clear();
+  Writer w(scratch);
   const uint32_t hash = IdHash(outcome.audit.event_id);
-  std::optional<std::string_view> first;
-  if (count_ > 0) first = FirstEntity(head_);
-  Writer(scratch).Record(hash, outcome, digest, first);
+  w.Byte(static_cast<uint8_t>(hash));
+  const std::string_view entity = outcome.entity;
+  if (count_ > 0 && FirstEntity(head_) == entity) {
+    w.Varint(0);
+  } else {
+    w.Varint(entity.size() + 1);
+    scratch.Put(entity.data(), entity.size());
+  }
+  const std::string_view id = outcome.audit.event_id;
+  if (id.size() > entity.size() && id.compare(0, entity.size(), entity) == 0) {
+    w.Varint((id.size() - entity.size()) << 1 | 1);
+    scratch.Put(id.data() + entity.size(), id.size() - entity.size());
+  } else {
+    w.Varint(id.size() << 1);
+    scratch.Put(id.data(), id.size());
+  }
+  w.Time(outcome.audit.at, 0);
+  for (const Scratch* part : {&event_part, &decision_part}) {
+    const std::string_view bytes(part->data(), part->size());
+    std::optional<uint32_t> shared;
+    if (bytes.size() <= TailDictionary::kMaxShared) shared = TailDictionary::Get().NumberOf(bytes);
+    if (shared) {
+      w.Varint(uint64_t{*shared} << 1 | 1);
+    } else {
+      w.Varint(bytes.size() << 1);
+      scratch.Put(bytes.data(), bytes.size());
+    }
+  }
+
   const std::string_view body(scratch.data(), scratch.size());
   char length[10];
   size_t length_size = 0;
@@ -649,37 +829,80 @@ void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
 
 namespace {
 
-// Calls f(id, reader positioned after the id) for each record whose id
-// hash is `hash` (every record when `all`), until f returns true; returns
-// whether it did.
+// One record, read: its entity (resolved), its head, its time and readers
+// of its two parts.
+struct OpenRecord {
+  std::string_view entity;
+  RecordHead head;
+  Timestamp at;
+  Reader event_part;     // at the digest
+  Reader decision_part;
+};
+
+// A part's bytes at `p` (advanced past them when they are in the record).
+std::string_view ReadPart(const char*& p) {
+  const uint64_t v = ReadVarint(p);
+  if ((v & 1) != 0) return TailDictionary::Get().Bytes(static_cast<uint32_t>(v >> 1));
+  const std::string_view bytes(p, v >> 1);
+  p += v >> 1;
+  return bytes;
+}
+
+// Reads the time and the parts' places of a record whose head is `h`.
+OpenRecord Open(std::string_view entity, const RecordHead& h, const char* record_end) {
+  const char* p = h.after_id;
+  Reader r(p, record_end);
+  const Timestamp at = r.Time(0);
+  p = r.pos();
+  const std::string_view event = ReadPart(p);
+  const std::string_view decision = ReadPart(p);
+  return OpenRecord{entity, h, at, Reader(event.data(), event.data() + event.size()),
+                    Reader(decision.data(), decision.data() + decision.size())};
+}
+
+// Calls f(OpenRecord&) for each record whose id is `id` (each record when
+// `all`), oldest first, until f returns true; returns whether it did.
 template <class Block, class F>
-bool ForEachRecord(const Block* head, bool all, uint32_t hash, F&& f) {
+bool ForEachRecord(const Block* head, bool all, std::string_view id, uint32_t hash, F&& f) {
   if (head == nullptr) return false;
   const char* p = head->data();
   const char* const end = p + head->used;
+  std::string_view first;
+  bool first_read = false;
   while (p < end) {
     const uint64_t length = ReadVarint(p);
-    uint32_t record_hash;
-    std::memcpy(&record_hash, p, sizeof(record_hash));
     const char* const record_end = p + length;
-    if (all || record_hash == hash) {
-      Reader r(p + sizeof(record_hash), record_end);
-      const std::string_view id = r.Str();
-      if (f(id, r)) return true;
+    if (all || static_cast<uint8_t>(*p) == static_cast<uint8_t>(hash)) {
+      const RecordHead h = ReadHead(p);
+      if (!first_read) {
+        first = FirstEntity(head);
+        first_read = true;
+      }
+      const std::string_view entity = h.entity ? *h.entity : first;
+      if (all || IdIs(h, entity, id)) {
+        OpenRecord r = Open(entity, h, record_end);
+        if (f(r)) return true;
+      }
     }
     p = record_end;
   }
   return false;
 }
 
-// Decodes the rest of a record (after its id) into `o`, its digest into
-// `*digest` when given.
-template <class Block>
-void DecodeRest(const Block* head, Reader& r, Outcome& o, EventDigest* digest) {
-  r.Digest(digest);
-  const std::optional<std::string_view> entity = r.Entity();
-  o.entity = std::string(entity ? *entity : FirstEntity(head));
-  r.Outcome(o);
+// Decodes a record into `o`, its digest into `*digest` when given.
+void Decode(OpenRecord& r, Outcome& o, EventDigest* digest) {
+  o.entity = std::string(r.entity);
+  if (r.head.id_prefixed) {
+    o.audit.event_id.reserve(r.entity.size() + r.head.id_rest.size());
+    o.audit.event_id.assign(r.entity.data(), r.entity.size());
+    o.audit.event_id.append(r.head.id_rest.data(), r.head.id_rest.size());
+  } else {
+    o.audit.event_id = std::string(r.head.id_rest);
+  }
+  o.audit.at = r.at;
+  r.event_part.Digest(digest);
+  r.event_part.EventPart(o);
+  r.decision_part.DecisionPart(o);
 }
 
 }  // namespace
@@ -689,11 +912,8 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id,
   std::optional<Outcome> found;
   const uint32_t hash = IdHash(event_id);
   if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return found;
-  ForEachRecord(head_, false, hash, [&](std::string_view id, Reader& r) {
-    if (id != event_id) return false;
-    Outcome& o = found.emplace();
-    o.audit.event_id = std::string(id);
-    DecodeRest(head_, r, o, digest);
+  ForEachRecord(head_, false, event_id, hash, [&](OpenRecord& r) {
+    Decode(r, found.emplace(), digest);
     return true;
   });
   return found;
@@ -702,17 +922,14 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id,
 bool AppliedEvents::Contains(std::string_view event_id) const {
   const uint32_t hash = IdHash(event_id);
   if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return false;
-  return ForEachRecord(head_, false, hash,
-                       [&](std::string_view id, Reader&) { return id == event_id; });
+  return ForEachRecord(head_, false, event_id, hash, [](OpenRecord&) { return true; });
 }
 
 std::vector<Outcome> AppliedEvents::outcomes() const {
   std::vector<Outcome> all;
   all.reserve(count_);
-  ForEachRecord(head_, true, 0, [&](std::string_view id, Reader& r) {
-    Outcome& o = all.emplace_back();
-    o.audit.event_id = std::string(id);
-    DecodeRest(head_, r, o, nullptr);
+  ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
+    Decode(r, all.emplace_back(), nullptr);
     return false;
   });
   return all;
@@ -721,8 +938,8 @@ std::vector<Outcome> AppliedEvents::outcomes() const {
 std::vector<EventDigest> AppliedEvents::digests() const {
   std::vector<EventDigest> all;
   all.reserve(count_);
-  ForEachRecord(head_, true, 0, [&](std::string_view, Reader& r) {
-    r.Digest(&all.emplace_back());
+  ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
+    r.event_part.Digest(&all.emplace_back());
     return false;
   });
   return all;

@@ -17,6 +17,7 @@ using ::kefu::testing::At;
 using ::kefu::testing::Meta;
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const Timestamp kMonday = At("2026-11-02T10:00:00+08:00");
 
@@ -248,6 +249,32 @@ TEST(ShopCrossEntity, OrdDupShipStillFindsTheOtherOrderOfABuyerAfterOneLeaves) {
   ASSERT_NE(d, nullptr);
   EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("T2"));
 }
+// The index keeps buyers packed and keyed by a hash of the IM name or phone
+// (issue 21): a name or phone that only starts like another's is another
+// buyer's; the same phone, with no IM name, is the same buyer.
+TEST(ShopCrossEntity, OrdDupShipComparesBuyersInFull) {
+  auto shop = NewShop();
+  Must(*shop, OrderEv("T1", Placed("a1", kMonday)));
+  OrderPlaced look_alike = Placed("b1", kMonday + absl::Minutes(1), "N86-case", "人民南路四段13号");
+  look_alike.buyer = {"tb_buyer_010", "138000000001"};  // T1's name and phone and one more digit
+  Must(*shop, OrderEv("T2", look_alike));
+  absl::StatusOr<Outcome> second = CheckAndPass(*shop, "T2", kMonday + absl::Minutes(2));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->Find("ORD-DUP-SHIP"), nullptr);
+  EXPECT_EQ(shop->FindOrder("T2")->state(), "ready_to_ship");
+
+  OrderPlaced same_phone = look_alike;
+  same_phone.meta = Meta("c1", kMonday + absl::Minutes(3));
+  same_phone.buyer = {"", "13800000000"};  // no IM name, T1's phone
+  Must(*shop, OrderEv("T3", same_phone));
+  absl::StatusOr<Outcome> third = CheckAndPass(*shop, "T3", kMonday + absl::Minutes(4));
+  ASSERT_TRUE(third.ok()) << third.status();
+  const Decision* d = third->Find("ORD-DUP-SHIP");
+  ASSERT_NE(d, nullptr);
+  EXPECT_THAT(d->Reason(Language::kEn), HasSubstr("T1"));
+  EXPECT_THAT(d->Reason(Language::kEn), Not(HasSubstr("T2")));
+}
+
 // AS-DEDUP across tickets: a second open ticket for the same order and
 // category is refused, naming the first.
 TEST(ShopCrossEntity, AsDedupRefusesASecondOpenTicketForTheSameOrder) {

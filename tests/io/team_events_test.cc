@@ -131,6 +131,14 @@ TEST(TeamThroughTheShop, TheSeedsCarryFromJsonOrders) {
     // 94 on Monday reached its quota and was announced; 90 on Tuesday not.
     EXPECT_TRUE(team.DayDoneAnnounced(LocalDay(2026, 11, 2)));
     EXPECT_FALSE(team.DayDoneAnnounced(LocalDay(2026, 11, 3)));
+    // ReadTeam shows the same ledger, without a copy.
+    int read = 0;
+    shop->ReadTeam([&](const TeamLedger& live) {
+      ++read;
+      EXPECT_EQ(live.SaveState(), team.SaveState());
+      EXPECT_EQ(live.Week(LocalDay(2026, 11, 2)).done, 571);
+    });
+    EXPECT_EQ(read, 1);
   }
   // The first order of the next week carries the shortfall (KPI-CARRY, in
   // its answer).

@@ -300,3 +300,90 @@ TEST(AppliedEvents, NamesBeyondTheVocabularyComeBackToo) {
 
 }  // namespace
 }  // namespace kefu
+
+namespace kefu {
+namespace {
+
+// An order's check of one item, at minute `i`: the same decision every
+// time, so every such record past the first two holds only its entity-
+// relative id, its time and the shared tail's number.
+Outcome Check(const std::string& entity, const std::string& event_id, int i) {
+  Outcome o;
+  o.entity = entity;
+  o.audit.event_id = event_id;
+  o.audit.event_type = "check_recorded";
+  o.audit.agent = "小张";
+  o.audit.at = absl::FromUnixSeconds(1'793'000'000 + 60 * i);
+  o.audit.state_before = "in_check";
+  o.audit.state_after = "in_check";
+  Decision d;
+  d.rule = "ORD-VERIFY";
+  d.message = kOther;
+  o.Add(d);
+  Deadline set;
+  set.rule = "ORD-SHIP-DAY";
+  set.due = o.audit.at + absl::Hours(20);  // relative to `at`: the same bytes
+  o.deadlines.push_back(set);
+  return o;
+}
+
+TEST(AppliedEvents, RepeatedTailsAreKeptOncePerProcess) {
+  AppliedEvents log;
+  std::vector<Outcome> recorded;
+  const EventDigest digest{{{0, 3u}}};
+  for (int i = 0; i < 40; ++i) {
+    recorded.push_back(Check("TB2026110212345678", "TB2026110212345678." + std::to_string(i), i));
+    log.Record(recorded.back(), digest);
+  }
+  EXPECT_EQ(log.outcomes(), recorded);
+  for (const EventDigest& d : log.digests()) EXPECT_EQ(d, digest);
+  // Length, hash byte, entity, ".NN", time, tail number: 14 bytes (the
+  // first two records keep their 36-byte tails).
+  EXPECT_LT(log.encoded_bytes() / 40, 20u);
+
+  // Another entity's log shares the same tails and decodes them alike.
+  AppliedEvents other;
+  const Outcome o = Check("TM1", "TM1.x", 7);
+  other.Record(o, digest);
+  other.Record(Check("TM1", "TM1.y", 8), digest);
+  EXPECT_EQ(*other.Find("TM1.x"), o);
+  EventDigest found;
+  ASSERT_TRUE(other.Find("TM1.y", &found).has_value());
+  EXPECT_EQ(found, digest);
+  // A copy of a log keeps referring to the shared tails.
+  AppliedEvents copy = log;
+  log = AppliedEvents();
+  EXPECT_EQ(copy.outcomes(), recorded);
+}
+
+// Ids are kept after their entity's id when they start with it; lookups
+// compare whole ids either way.
+TEST(AppliedEvents, IdsAfterTheirEntitysIdAndOtherwise) {
+  AppliedEvents log;
+  std::vector<Outcome> recorded;
+  auto add = [&](const std::string& entity, const std::string& id) {
+    Outcome o = Check(entity, id, static_cast<int>(recorded.size()));
+    recorded.push_back(o);
+    log.Record(o);
+  };
+  add("E1", "E1.1");
+  add("E1", "E1.10");
+  add("E1", "E1");       // the entity's id itself: kept whole
+  add("E1", "X-E1.2");   // not after the entity's id
+  add("E2", "E2.1");     // another entity in the same log
+  add("E2", "E1.3");     // another entity's prefix
+  add("", "lone");       // an empty entity
+  EXPECT_EQ(log.outcomes(), recorded);
+  for (const Outcome& o : recorded) {
+    std::optional<Outcome> found = log.Find(o.audit.event_id);
+    ASSERT_TRUE(found.has_value()) << o.audit.event_id;
+    EXPECT_EQ(*found, o);
+  }
+  for (const char* absent : {"E1.", "E1.100", "E1.0", "E2", "E2.10", "E1.1 ", "X-E1", "E1E1.1"}) {
+    EXPECT_FALSE(log.Contains(absent)) << absent;
+    EXPECT_FALSE(log.Find(absent).has_value()) << absent;
+  }
+}
+
+}  // namespace
+}  // namespace kefu

@@ -271,6 +271,10 @@ class KEFU_EXPORT Shop {
   // concurrent Apply() calls events of different entities may reach it in
   // another order than their entities took them.
   TeamLedger Team() const;
+  // The same without the copy: calls `read` with the ledger, under its lock
+  // (an Apply() that reaches the ledger meanwhile waits; `read` must not
+  // call the shop).
+  void ReadTeam(absl::FunctionRef<void(const TeamLedger&)> read) const;
 
   // ---- FB-TRIAGE: the work list
   //

@@ -63,7 +63,7 @@ struct MachineEnvironment {
   // The most events one entity judges and remembers in its idempotency log.
   // A new event past it is kResourceExhausted and changes nothing (copies of
   // remembered ones are still answered as duplicates). An order, ticket or
-  // review sees tens of events in its life, each remembered in about 60 to
+  // review sees tens of events in its life, each remembered in about 10 to
   // 300 bytes (docs/machines.md has the figures), so the default bounds an
   // entity's log near 1 MiB however hostile its sender.
   size_t max_events_per_entity = 4096;
@@ -97,15 +97,15 @@ struct EventDigest {
 // with its event's digest.
 //
 // Every judged event is remembered for the entity's whole life, so the log
-// is kept compact: each outcome is encoded into one byte buffer the entity
-// owns, its strings copied, its rule IDs, figure names, messages, terms,
-// event types and state names (static storage, see kefu/core/outcome.h)
-// numbered once per process and kept as their numbers, times as varints
-// from the event's time, the entity's id once — typically 60 to 100 bytes
-// per event instead of about a kilobyte of separately allocated vectors and
-// strings. Recording an outcome allocates only when the buffer is full (it
-// grows by half). Find and outcomes() decode: they build fresh Outcome
-// values equal to what was recorded.
+// is compact: each outcome is encoded into one byte buffer the entity owns;
+// names in static storage (kefu/core/outcome.h) numbered once per process,
+// times as varints from the event's time, the id after the entity's id; the
+// rest (digest, agent, decisions...) in two parts that, when other events
+// had the same bytes, are kept once per process (10 to 20 bytes an event
+// then, 60 to 100 otherwise; machine.cc has the layout). Recording an
+// outcome allocates only when the buffer is full (it grows by a quarter) or
+// a part is kept for the process the second time it is seen (bounded at
+// 32 MiB). Find and outcomes() decode: fresh Outcomes equal to what was recorded.
 // Lookup is linear in the entity's event count, which stays small (tens)
 // for one order, ticket or review.
 class KEFU_EXPORT AppliedEvents {
@@ -134,7 +134,7 @@ class KEFU_EXPORT AppliedEvents {
   std::vector<EventDigest> digests() const;
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
-  // Bytes the encoded records take (for capacity planning and benchmarks).
+  // Bytes of the entity's own records (parts kept per process not counted).
   size_t encoded_bytes() const { return bytes_; }
 
  private:

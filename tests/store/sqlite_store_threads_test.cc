@@ -18,15 +18,48 @@
 namespace kefu {
 namespace {
 
+// Each entity's events to one of `n` threads, in their order.
+std::vector<std::vector<ShopEvent>> ByEntity(const std::vector<ShopEvent>& events, int n) {
+  std::vector<std::vector<ShopEvent>> parts(static_cast<size_t>(n));
+  for (const ShopEvent& e : events) {
+    const size_t h = std::hash<std::string>()(e.key) + static_cast<size_t>(e.kind());
+    parts[h % parts.size()].push_back(e);
+  }
+  return parts;
+}
+
+// Runs `apply(t)` for t in [0, threads) on threads of their own while
+// another takes the due items up to `end` and confirms them, until they
+// are done. The failed calls: those `apply` counted and the ticker's.
+int ApplyBesideTicker(SqliteStore& store, int threads, Timestamp end,
+                      const std::function<int(int)>& apply) {
+  std::atomic<int> failures{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> appliers;
+  for (int t = 0; t < threads; ++t) appliers.emplace_back([&, t] { failures += apply(t); });
+  std::thread ticker([&] {
+    while (!done) {
+      absl::StatusOr<std::vector<StoredDueItem>> due = store.Due(end, 50);
+      if (!due.ok()) {
+        ++failures;
+        break;
+      }
+      std::vector<int64_t> ids;
+      for (const StoredDueItem& d : *due) ids.push_back(d.id);
+      if (!store.Confirm(ids).ok()) ++failures;
+      store.shop().PendingDeadlines();
+    }
+  });
+  for (std::thread& th : appliers) th.join();
+  done = true;
+  ticker.join();
+  return failures.load();
+}
+
 TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndReopenTheSame) {
   const std::vector<ShopEvent> events = test::SampleEvents(21, 15);
   constexpr int kThreads = 4;
-  // Each entity's events go to one thread, in their order.
-  std::vector<std::vector<const ShopEvent*>> parts(kThreads);
-  for (const ShopEvent& e : events) {
-    const size_t h = std::hash<std::string>()(e.key) + static_cast<size_t>(e.kind());
-    parts[h % kThreads].push_back(&e);
-  }
+  const std::vector<std::vector<ShopEvent>> parts = ByEntity(events, kThreads);
   const std::string path = test::TempStorePath("threads");
   SqliteStoreOptions options;
   // Full durability: each commit waits for the disk, so the threads that
@@ -42,43 +75,23 @@ TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndRe
   {
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
     ASSERT_TRUE(store.ok()) << store.status();
-    std::atomic<int> failures{0};
     std::atomic<int64_t> calls{0};  // Apply and ApplyBatch calls
-    std::atomic<bool> done{false};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        for (size_t i = 0; i < parts[t].size(); ++i) {
-          // Alternately one event and a batch of a few.
-          ++calls;
-          if (i % 2 == 0 || i + 3 > parts[t].size()) {
-            if (!(*store)->Apply(*parts[t][i]).ok()) ++failures;
-          } else {
-            std::vector<ShopEvent> batch = {*parts[t][i], *parts[t][i + 1], *parts[t][i + 2]};
-            if (!(*store)->ApplyBatch(batch).ok()) ++failures;
-            i += 2;
-          }
+    const int failures = ApplyBesideTicker(**store, kThreads, MetaOf(events.back()).at, [&](int t) {
+      int failed = 0;
+      const std::vector<ShopEvent>& mine = parts[t];
+      for (size_t i = 0; i < mine.size(); ++i) {
+        // Alternately one event and a batch of a few.
+        ++calls;
+        if (i % 2 == 0 || i + 3 > mine.size()) {
+          if (!(*store)->Apply(mine[i]).ok()) ++failed;
+        } else {
+          if (!(*store)->ApplyBatch(absl::MakeConstSpan(mine).subspan(i, 3)).ok()) ++failed;
+          i += 2;
         }
-      });
-    }
-    std::thread ticker([&] {
-      const Timestamp end = MetaOf(events.back()).at;
-      while (!done) {
-        absl::StatusOr<std::vector<StoredDueItem>> due = (*store)->Due(end, 50);
-        if (!due.ok()) {
-          ++failures;
-          break;
-        }
-        std::vector<int64_t> ids;
-        for (const StoredDueItem& d : *due) ids.push_back(d.id);
-        if (!(*store)->Confirm(ids).ok()) ++failures;
-        (*store)->shop().PendingDeadlines();
       }
+      return failed;
     });
-    for (std::thread& th : threads) th.join();
-    done = true;
-    ticker.join();
-    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(failures, 0);
     // Commits were shared: fewer than the calls that waited for one.
     std::cout << "[ threads  ] " << calls.load() << " calls, " << (*store)->commits()
               << " commits\n";
@@ -98,11 +111,7 @@ TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndRe
 TEST(SqliteStoreThreads, LongBatchesWrittenWhileAppliedBesideSinglesAndTicks) {
   const std::vector<ShopEvent> events = test::SampleEvents(22, 30);
   constexpr int kThreads = 3;
-  std::vector<std::vector<ShopEvent>> parts(kThreads);
-  for (const ShopEvent& e : events) {
-    const size_t h = std::hash<std::string>()(e.key) + static_cast<size_t>(e.kind());
-    parts[h % kThreads].push_back(e);
-  }
+  const std::vector<std::vector<ShopEvent>> parts = ByEntity(events, kThreads);
   const std::string path = test::TempStorePath("long-batches");
   SqliteStoreOptions options;
   options.durability = Durability::kNormal;
@@ -112,45 +121,26 @@ TEST(SqliteStoreThreads, LongBatchesWrittenWhileAppliedBesideSinglesAndTicks) {
   {
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
     ASSERT_TRUE(store.ok()) << store.status();
-    std::atomic<int> failures{0};
-    std::atomic<bool> done{false};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        const std::vector<ShopEvent>& mine = parts[t];
-        size_t i = 0;
-        for (int round = 0; i < mine.size(); ++round) {
-          if (round % 2 == 0) {  // a long batch: several parts
-            const size_t n = std::min<size_t>(mine.size() - i, 600 + 97 * static_cast<size_t>(t));
-            absl::StatusOr<std::vector<StoredResult>> r =
-                (*store)->ApplyBatch(absl::MakeConstSpan(mine).subspan(i, n));
-            if (!r.ok() || r->size() != n) ++failures;
-            i += n;
-          } else {
-            for (size_t k = 0; k < 20 && i < mine.size(); ++k, ++i) {
-              if (!(*store)->Apply(mine[i]).ok()) ++failures;
-            }
+    const int failures = ApplyBesideTicker(**store, kThreads, MetaOf(events.back()).at, [&](int t) {
+      int failed = 0;
+      const std::vector<ShopEvent>& mine = parts[t];
+      size_t i = 0;
+      for (int round = 0; i < mine.size(); ++round) {
+        if (round % 2 == 0) {  // a long batch: several parts
+          const size_t n = std::min<size_t>(mine.size() - i, 600 + 97 * static_cast<size_t>(t));
+          absl::StatusOr<std::vector<StoredResult>> r =
+              (*store)->ApplyBatch(absl::MakeConstSpan(mine).subspan(i, n));
+          if (!r.ok() || r->size() != n) ++failed;
+          i += n;
+        } else {
+          for (size_t k = 0; k < 20 && i < mine.size(); ++k, ++i) {
+            if (!(*store)->Apply(mine[i]).ok()) ++failed;
           }
         }
-      });
-    }
-    std::thread ticker([&] {
-      const Timestamp end = MetaOf(events.back()).at;
-      while (!done) {
-        absl::StatusOr<std::vector<StoredDueItem>> due = (*store)->Due(end, 50);
-        if (!due.ok()) {
-          ++failures;
-          break;
-        }
-        std::vector<int64_t> ids;
-        for (const StoredDueItem& d : *due) ids.push_back(d.id);
-        if (!(*store)->Confirm(ids).ok()) ++failures;
       }
+      return failed;
     });
-    for (std::thread& th : threads) th.join();
-    done = true;
-    ticker.join();
-    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(failures, 0);
     EXPECT_GE((*store)->journal_seq(), static_cast<int64_t>(events.size()));
     saved = (*store)->shop().Save();
   }

@@ -1611,7 +1611,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     pending = EventIdIndex::Pending();  // the others' ids are claimed
     if (absl::Status s = load_kind(EntityKind::kTeam, &Impl::Shard::team_members,
                                    internal::TeamMemberDataSchema(),
-                                   [](internal::TeamMemberSnapshot snap) {
+                                   [](TeamMemberSnapshot snap) {
                                      return internal::TeamMember::Restore(std::move(snap));
                                    });
         !s.ok()) {

@@ -170,6 +170,12 @@ struct TeamMemberData {
   friend bool operator!=(const TeamMemberData& a, const TeamMemberData& b) { return !(a == b); }
 };
 
+// A team entity's persisted form (the shop saves one per agent, Shop::Save;
+// kefu/io/state_json.h writes and reads it as JSON, "kind": "team"): the
+// state ("off_shift", "on_shift", "away"), TeamMemberData and the
+// idempotency log; format_version 1.
+using TeamMemberSnapshot = MachineSnapshot<TeamMemberData>;
+
 // A team entity as Shop::FindTeamMember returns it.
 struct TeamMemberState {
   std::string state;  // "off_shift", "on_shift" or "away"

@@ -29,6 +29,10 @@ constexpr Message kLateApprovalMessage = {
     "{agent}与{with}调换{day}的{shift}须事先批准，批准晚于当天",
     "{agent}'s {shift} shift of {day} swapped with {with}: approved after the day, not "
     "beforehand"};
+constexpr Message kNotThatDayMessage = {
+    "{agent}与{with}调换{day}的{shift}，但{shift}只在{days}上班，{day}是{weekday}",
+    "{agent}'s {shift} shift of {day} swapped with {with}: that shift runs on {days} only, and "
+    "{day} is a {weekday}"};
 constexpr Message kSwapMessage = {
     "{agent}与{with}调换{day}的{shift}，{approved_by}已事先批准",
     "{agent}'s {shift} shift of {day} goes to {with}, approved beforehand by {approved_by}"};
@@ -40,6 +44,15 @@ Figures SwapFigures(std::string_view agent, const ShiftSwapped& e) {
   f.push_back({"day", e.day});
   f.push_back({"shift", ShiftNameValue(e.shift)});
   return f;
+}
+
+// A weekday as a term, so that a message names it in its own language.
+Term WeekdayTerm(absl::Weekday d) {
+  static constexpr Term kDays[] = {{"monday", "星期一", "Monday"},    {"tuesday", "星期二", "Tuesday"},
+                                   {"wednesday", "星期三", "Wednesday"}, {"thursday", "星期四", "Thursday"},
+                                   {"friday", "星期五", "Friday"},    {"saturday", "星期六", "Saturday"},
+                                   {"sunday", "星期日", "Sunday"}};
+  return kDays[static_cast<int>(d)];
 }
 
 }  // namespace
@@ -115,13 +128,29 @@ absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvi
             return absl::InvalidArgumentError(absl::StrCat(
                 "shift_swapped \"", meta.id, "\": day \"", e.day, "\" is not YYYY-MM-DD"));
           }
-          if (lo.shifts.Find(e.shift) == nullptr) {
+          const ShiftTemplate* shift = lo.shifts.Find(e.shift);
+          if (shift == nullptr) {
             return absl::InvalidArgumentError(absl::StrCat(
                 "shift_swapped \"", meta.id, "\": no shift named \"", e.shift, "\""));
           }
           if (e.with.empty() || e.with == agent) {
             return absl::InvalidArgumentError(
                 absl::StrCat("shift_swapped \"", meta.id, "\": `with` must name another agent"));
+          }
+          // SH-SHIFTS: there is no such shift to swap on a day it does not run.
+          const absl::Weekday weekday = absl::GetWeekday(day);
+          if (std::find(shift->days.begin(), shift->days.end(), weekday) == shift->days.end()) {
+            Decision d;
+            d.rule = ShiftPolicy::kShiftsRule;
+            d.verdict = Verdict::kRefused;
+            d.message = kNotThatDayMessage;
+            d.figures = SwapFigures(agent, e);
+            TermList days;
+            for (absl::Weekday w : shift->days) days.push_back(WeekdayTerm(w));
+            d.figures.push_back({"days", std::move(days)});
+            d.figures.push_back({"weekday", WeekdayTerm(weekday)});
+            out.Add(std::move(d));
+            return absl::OkStatus();
           }
           Decision d;
           d.rule = ShiftPolicy::kHandoverRule;

@@ -20,7 +20,8 @@
 //   - the state does not take the event (a shift started while on one, a
 //     seat left off shift or while away, back at the seat while not away,
 //     a shift ended off shift): kFailedPrecondition;
-//   - a shift swap or a score refused (SH-HANDOVER: no approval beforehand;
+//   - a shift swap or a score refused (SH-SHIFTS: the shift does not run on
+//     the swapped day's weekday; SH-HANDOVER: no approval beforehand;
 //     FB-ROLES: the approver's or scorer's role may not): an outcome marked
 //     refused, nothing changed (the ledger neither);
 //   - otherwise applied, with the ledger's decisions: the SH-HANDOVER late

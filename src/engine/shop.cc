@@ -1406,21 +1406,25 @@ std::string Shop::Save() const {
   w.Varint(kSaveFormat);
   w.Varint(impl.shards.size());
 
-  auto save_kind = [&](auto member, const internal::Schema& schema) {
+  // The entities of a kind across shards, sorted by key; written as a
+  // count, then by key the key and the snapshot.
+  auto sorted = [&](auto member) {
     using Map = std::remove_reference_t<decltype(impl.shards[0].*member)>;
     std::vector<const Map*> maps;
     for (const Impl::Shard& s : impl.shards) maps.push_back(&(s.*member));
-    const auto entities = SortedEntities(maps);
+    return SortedEntities(maps);
+  };
+  auto save_kind = [&](const auto& entities, const internal::Schema& schema) {
     w.Varint(entities.size());
     for (const auto* e : entities) {
       w.String(e->id());
       internal::EncodeSnapshot(schema, e->Snapshot(), w);
     }
   };
-  save_kind(&Impl::Shard::orders, internal::OrderDataSchema());
-  save_kind(&Impl::Shard::tickets, internal::TicketDataSchema());
-  save_kind(&Impl::Shard::reviews, internal::ReviewDataSchema());
-  save_kind(&Impl::Shard::conversations, internal::ConversationDataSchema());
+  save_kind(sorted(&Impl::Shard::orders), internal::OrderDataSchema());
+  save_kind(sorted(&Impl::Shard::tickets), internal::TicketDataSchema());
+  save_kind(sorted(&Impl::Shard::reviews), internal::ReviewDataSchema());
+  save_kind(sorted(&Impl::Shard::conversations), internal::ConversationDataSchema());
 
   const auto products = impl.defects.Products();
   w.Varint(products.size());
@@ -1441,22 +1445,8 @@ std::string Shop::Save() const {
   w.String(impl.team.SaveState());
   // The team entities, when there are any (a shop without them saves as
   // before they existed).
-  {
-    std::vector<const internal::TeamMember*> members;
-    for (const Impl::Shard& s : impl.shards) {
-      for (const auto& [key, m] : s.team_members) members.push_back(&m);
-    }
-    if (!members.empty()) {
-      std::sort(members.begin(), members.end(),
-                [](const internal::TeamMember* a, const internal::TeamMember* b) {
-                  return a->id() < b->id();
-                });
-      w.Varint(members.size());
-      for (const internal::TeamMember* m : members) {
-        w.String(m->id());
-        internal::EncodeSnapshot(internal::TeamMemberDataSchema(), m->Snapshot(), w);
-      }
-    }
+  if (const auto members = sorted(&Impl::Shard::team_members); !members.empty()) {
+    save_kind(members, internal::TeamMemberDataSchema());
   }
   w.Fixed32(internal::Crc32(out));
   return out;
@@ -1556,13 +1546,6 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       !s.ok()) {
     return s;
   }
-  if (auto twice = impl.event_ids.ClaimAll(pending)) {
-    return Corrupted(absl::StrCat("an event id is held by two entities: ",
-                                  ToAbsl(EntityKindName(twice->first.kind)), " \"",
-                                  *twice->first.key, "\" and ",
-                                  ToAbsl(EntityKindName(twice->second.kind)), " \"",
-                                  *twice->second.key, "\""));
-  }
 
   size_t n = 0;
   if (!r.Count(&n)) return fail();
@@ -1608,22 +1591,22 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
   }
   if (!r.at_end()) {
-    pending = EventIdIndex::Pending();  // the others' ids are claimed
     if (absl::Status s = load_kind(EntityKind::kTeam, &Impl::Shard::team_members,
                                    internal::TeamMemberDataSchema(),
-                                   [](internal::TeamMemberSnapshot snap) {
+                                   [](TeamMemberSnapshot snap) {
                                      return internal::TeamMember::Restore(std::move(snap));
                                    });
         !s.ok()) {
       return s;
     }
-    if (auto twice = impl.event_ids.ClaimAll(pending)) {
-      return Corrupted(absl::StrCat("an event id is held by two entities: ",
-                                    ToAbsl(EntityKindName(twice->first.kind)), " \"",
-                                    *twice->first.key, "\" and ",
-                                    ToAbsl(EntityKindName(twice->second.kind)), " \"",
-                                    *twice->second.key, "\""));
-    }
+  }
+  // Every entity's event ids, the five kinds' at once.
+  if (auto twice = impl.event_ids.ClaimAll(pending)) {
+    return Corrupted(absl::StrCat("an event id is held by two entities: ",
+                                  ToAbsl(EntityKindName(twice->first.kind)), " \"",
+                                  *twice->first.key, "\" and ",
+                                  ToAbsl(EntityKindName(twice->second.kind)), " \"",
+                                  *twice->second.key, "\""));
   }
   if (!r.at_end()) return Corrupted(absl::StrCat(r.remaining(), " bytes after the end"));
   for (size_t s = 0; s < impl.shards.size(); ++s) {

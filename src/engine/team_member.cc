@@ -1,7 +1,7 @@
 // The team entity: an agent's team events judged through the TeamLedger
 // (team_member.h). No transition table of its own: three states, kept by
-// hand, and the idempotency steps every machine takes (machine_core.h's
-// order, without its Boost.MSM back-end).
+// hand; the idempotency steps, the audit record and the log are the entity
+// core's (machines/entity_core.h), as every machine's.
 #include "engine/team_member.h"
 
 #include <algorithm>
@@ -17,22 +17,6 @@
 #include "machines/event_schema.h"
 #include "policies/shift_terms.h"
 
-namespace kefu::machine_core {
-// Defined in src/machines/machine_core.cc, declared in machines/
-// machine_core.h (which brings Boost.MSM in; this entity has no MSM table).
-std::string DescribeDifference(const internal::KindSchema& schema, const Outcome& seen,
-                               const EventDigest& seen_digest, const EventMeta& meta,
-                               std::string_view type, const EventDigest& digest);
-absl::Status ReusedIdError(std::string_view machine, std::string_view entity,
-                           const Outcome& seen, std::string_view differences);
-absl::Status OutOfOrderError(std::string_view machine, std::string_view entity,
-                             const EventMeta& meta, Timestamp last_at, Duration tolerance);
-absl::Status TooManyEventsError(std::string_view machine, std::string_view entity,
-                                size_t events, size_t bytes);
-absl::Status NotAcceptedError(std::string_view machine, std::string_view entity,
-                              std::string_view state, std::string_view event, bool as_given);
-}  // namespace kefu::machine_core
-
 namespace kefu::internal {
 namespace {
 
@@ -45,6 +29,10 @@ constexpr Message kLateApprovalMessage = {
     "{agent}与{with}调换{day}的{shift}须事先批准，批准晚于当天",
     "{agent}'s {shift} shift of {day} swapped with {with}: approved after the day, not "
     "beforehand"};
+constexpr Message kNotThatDayMessage = {
+    "{agent}与{with}调换{day}的{shift}，但{shift}只在{days}上班，{day}是{weekday}",
+    "{agent}'s {shift} shift of {day} swapped with {with}: that shift runs on {days} only, and "
+    "{day} is a {weekday}"};
 constexpr Message kSwapMessage = {
     "{agent}与{with}调换{day}的{shift}，{approved_by}已事先批准",
     "{agent}'s {shift} shift of {day} goes to {with}, approved beforehand by {approved_by}"};
@@ -58,64 +46,43 @@ Figures SwapFigures(std::string_view agent, const ShiftSwapped& e) {
   return f;
 }
 
-// What one event does: an error (nothing changes), or the decisions and
-// the changes to make once it is judged.
-struct Step {
-  absl::Status error;
-  bool refused = false;
-  std::string_view state_after;
-};
+// A weekday as a term, so that a message names it in its own language.
+Term WeekdayTerm(absl::Weekday d) {
+  static constexpr Term kDays[] = {{"monday", "星期一", "Monday"},    {"tuesday", "星期二", "Tuesday"},
+                                   {"wednesday", "星期三", "Wednesday"}, {"thursday", "星期四", "Thursday"},
+                                   {"friday", "星期五", "Friday"},    {"saturday", "星期六", "Saturday"},
+                                   {"sunday", "星期日", "Sunday"}};
+  return kDays[static_cast<int>(d)];
+}
 
 }  // namespace
 
-TeamMember::TeamMember(std::string agent) { data_.id = std::move(agent); }
+TeamMember::TeamMember(std::string agent) { core_.data.id = std::move(agent); }
 
 absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvironment& env) {
   const EventMeta& meta = MetaOf(event);
-  if (absl::Status s = ValidateEventMeta(meta); !s.ok()) return s;
-  if (env.ledger == nullptr) return absl::InternalError("team member: no ledger");
-  const KindSchema& schema = TeamEventSchema();
-  const EventDigest digest = DigestOf(schema, event);
   const std::string_view type = EventName(event);
-  if (!log_.empty()) {
-    EventDigest seen_digest;
-    if (std::optional<Outcome> seen = log_.Find(meta.id, &seen_digest)) {
-      const std::string diff =
-          machine_core::DescribeDifference(schema, *seen, seen_digest, meta, type, digest);
-      if (!diff.empty()) return machine_core::ReusedIdError(kMachine, data_.id, *seen, diff);
-      seen->audit.duplicate = true;
-      return *std::move(seen);
-    }
+  Outcome out;
+  EventDigest digest;
+  bool repeat = false;
+  if (absl::Status s = core_.Begin(kMachine, TeamEventSchema(), event, env, state_, out, &digest,
+                                   &repeat);
+      !s.ok()) {
+    return s;
   }
-  if (log_.size() >= env.max_events_per_entity) {
-    return machine_core::TooManyEventsError(kMachine, data_.id, log_.size(),
-                                            log_.encoded_bytes());
-  }
-  if (last_at_ != absl::InfinitePast() && meta.at + env.clock_skew_tolerance < last_at_) {
-    return machine_core::OutOfOrderError(kMachine, data_.id, meta, last_at_,
-                                         env.clock_skew_tolerance);
-  }
+  if (repeat) return out;
+  if (env.ledger == nullptr) return absl::InternalError("team member: no ledger");
 
   TeamLedger& ledger = *env.ledger;
   const TeamLedger::Options& lo = ledger.options();
   const RolePolicy& roles = env.roles != nullptr ? *env.roles : lo.roles;
   const BusinessCalendar& calendar = env.calendar != nullptr ? *env.calendar : lo.calendar;
-  const std::string& agent = data_.id;
-
-  Outcome out;
-  out.entity = agent;
-  AuditRecord& audit = out.audit;
-  audit.event_id = meta.id;
-  audit.event_type = type;
-  audit.agent = meta.agent;
-  audit.at = meta.at;
-  audit.state_before = state_;
-  audit.policy_revision = env.policy_revision;
+  const std::string& agent = core_.data.id;
 
   auto not_accepted = [&]() {
     return machine_core::NotAcceptedError(kMachine, agent, state_, type, false);
   };
-  TeamMemberData next = data_;
+  TeamMemberData next = core_.data;
   std::string_view state_after = state_;
 
   // Every check comes before the ledger is fed: an error changes nothing.
@@ -161,13 +128,29 @@ absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvi
             return absl::InvalidArgumentError(absl::StrCat(
                 "shift_swapped \"", meta.id, "\": day \"", e.day, "\" is not YYYY-MM-DD"));
           }
-          if (lo.shifts.Find(e.shift) == nullptr) {
+          const ShiftTemplate* shift = lo.shifts.Find(e.shift);
+          if (shift == nullptr) {
             return absl::InvalidArgumentError(absl::StrCat(
                 "shift_swapped \"", meta.id, "\": no shift named \"", e.shift, "\""));
           }
           if (e.with.empty() || e.with == agent) {
             return absl::InvalidArgumentError(
                 absl::StrCat("shift_swapped \"", meta.id, "\": `with` must name another agent"));
+          }
+          // SH-SHIFTS: there is no such shift to swap on a day it does not run.
+          const absl::Weekday weekday = absl::GetWeekday(day);
+          if (std::find(shift->days.begin(), shift->days.end(), weekday) == shift->days.end()) {
+            Decision d;
+            d.rule = ShiftPolicy::kShiftsRule;
+            d.verdict = Verdict::kRefused;
+            d.message = kNotThatDayMessage;
+            d.figures = SwapFigures(agent, e);
+            TermList days;
+            for (absl::Weekday w : shift->days) days.push_back(WeekdayTerm(w));
+            d.figures.push_back({"days", std::move(days)});
+            d.figures.push_back({"weekday", WeekdayTerm(weekday)});
+            out.Add(std::move(d));
+            return absl::OkStatus();
           }
           Decision d;
           d.rule = ShiftPolicy::kHandoverRule;
@@ -248,65 +231,31 @@ absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvi
                         std::holds_alternative<SupervisorScored>(event)) &&
                        out.refused();
   if (refused) {
-    audit.refused = true;
+    out.audit.refused = true;
   } else {
-    data_ = std::move(next);
+    core_.data = std::move(next);
     state_ = state_after;
-    last_at_ = std::max(last_at_, meta.at);
   }
-  audit.state_after = state_;
-  log_.Record(out, digest);
+  core_.Record(out, digest, state_);
   return out;
 }
 
 TeamMemberSnapshot TeamMember::Snapshot() const {
-  TeamMemberSnapshot s;
-  s.format_version = kSnapshotFormat;
-  s.state = std::string(state_);
-  s.data = data_;
-  s.applied = log_.outcomes();
-  s.digests = log_.digests();
-  return s;
+  return core_.Snapshot(kSnapshotFormat, state_);
 }
-
-namespace {
-std::optional<std::string_view> StateNamed(std::string_view name) {
-  for (std::string_view s : {TeamMember::kOffShift, TeamMember::kOnShift, TeamMember::kAway}) {
-    if (s == name) return s;
-  }
-  return std::nullopt;
-}
-}  // namespace
 
 absl::StatusOr<TeamMember> TeamMember::Restore(TeamMemberSnapshot snapshot) {
-  if (snapshot.format_version != kSnapshotFormat) {
-    return absl::InvalidArgumentError(absl::StrCat("team member snapshot format ",
-                                                   snapshot.format_version, " is not ",
-                                                   kSnapshotFormat));
-  }
-  if (snapshot.data.id.empty()) {
-    return absl::InvalidArgumentError("team member snapshot has no id");
-  }
-  const std::optional<std::string_view> state = StateNamed(snapshot.state);
-  if (!state) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown team member state \"", snapshot.state, "\""));
-  }
   TeamMember m(snapshot.data.id);
+  absl::StatusOr<std::string_view> state = m.core_.Restore(
+      kMachine, std::move(snapshot), kSnapshotFormat,
+      [](std::string_view name) -> std::optional<std::string_view> {
+        for (std::string_view s : {kOffShift, kOnShift, kAway}) {
+          if (s == name) return s;
+        }
+        return std::nullopt;
+      });
+  if (!state.ok()) return state.status();
   m.state_ = *state;
-  for (Outcome& o : snapshot.applied) {
-    const std::optional<std::string_view> before = StateNamed(o.audit.state_before);
-    const std::optional<std::string_view> after = StateNamed(o.audit.state_after);
-    if (!before || !after) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "team member snapshot names an unknown state in event \"", o.audit.event_id, "\""));
-    }
-    o.audit.state_before = *before;
-    o.audit.state_after = *after;
-    if (!o.audit.refused && !o.audit.duplicate) m.last_at_ = std::max(m.last_at_, o.audit.at);
-  }
-  m.data_ = std::move(snapshot.data);
-  m.log_ = AppliedEvents(snapshot.applied, snapshot.digests);
   return m;
 }
 

@@ -3,8 +3,11 @@
 // (off shift, on shift, away from the seat) and TeamMemberData. Its Apply
 // judges a team event (kefu/engine/team_events.h) by feeding the shop's
 // TeamLedger, whose decisions are the outcome's. Private to the engine:
-// the Shop keeps one per agent in its shards, Shop::TeamMember answers from
-// it.
+// the Shop keeps one per agent in its shards, Shop::FindTeamMember answers
+// from it. The idempotency and order checks, the audit record and the
+// snapshot of data and log are the entity core's (machines/entity_core.h),
+// as every machine's; the snapshot is kefu::TeamMemberSnapshot
+// (kefu/engine/team_events.h), also as JSON (kefu/io/state_json.h).
 //
 // Apply's results, as every machine's (kefu/machines/machine.h):
 //   - malformed meta, a payload the ledger does not take (an unknown shift
@@ -17,7 +20,8 @@
 //   - the state does not take the event (a shift started while on one, a
 //     seat left off shift or while away, back at the seat while not away,
 //     a shift ended off shift): kFailedPrecondition;
-//   - a shift swap or a score refused (SH-HANDOVER: no approval beforehand;
+//   - a shift swap or a score refused (SH-SHIFTS: the shift does not run on
+//     the swapped day's weekday; SH-HANDOVER: no approval beforehand;
 //     FB-ROLES: the approver's or scorer's role may not): an outcome marked
 //     refused, nothing changed (the ledger neither);
 //   - otherwise applied, with the ledger's decisions: the SH-HANDOVER late
@@ -38,6 +42,7 @@
 #include "kefu/engine/team_ledger.h"
 #include "kefu/machines/machine.h"
 #include "kefu/policies/team_policies.h"
+#include "machines/entity_core.h"
 
 namespace kefu::internal {
 
@@ -46,8 +51,6 @@ struct TeamEnvironment : MachineEnvironment {
   const RolePolicy* roles = nullptr;  // FB-ROLES; null: the ledger's
   const BusinessCalendar* calendar = nullptr;  // null: the ledger's
 };
-
-using TeamMemberSnapshot = MachineSnapshot<TeamMemberData>;
 
 class TeamMember {
  public:
@@ -60,20 +63,20 @@ class TeamMember {
 
   absl::StatusOr<Outcome> Apply(const TeamEvent& event, const TeamEnvironment& env);
 
-  const std::string& id() const { return data_.id; }
+  const std::string& id() const { return core_.data.id; }
   std::string_view state() const { return state_; }
-  const TeamMemberData& data() const { return data_; }
-  std::vector<Outcome> applied() const { return log_.outcomes(); }
+  const TeamMemberData& data() const { return core_.data; }
+  std::vector<Outcome> applied() const { return core_.log.outcomes(); }
 
   TeamMemberSnapshot Snapshot() const;
   // kInvalidArgument for another format, no id or an unknown state name.
   static absl::StatusOr<TeamMember> Restore(TeamMemberSnapshot snapshot);
 
  private:
-  TeamMemberData data_;
+  // The data, the idempotency log and the steps around Apply every entity
+  // shares (machines/entity_core.h).
+  machine_core::EntityCore<TeamMemberData> core_;
   std::string_view state_ = kOffShift;  // static storage
-  AppliedEvents log_;
-  Timestamp last_at_ = absl::InfinitePast();
 };
 
 }  // namespace kefu::internal

@@ -700,6 +700,9 @@ std::string SnapshotToJson(const ReviewSnapshot& s) {
 std::string SnapshotToJson(const ConversationSnapshot& s) {
   return ToJson("conversation", internal::ConversationDataSchema(), s);
 }
+std::string SnapshotToJson(const TeamMemberSnapshot& s) {
+  return ToJson("team", internal::TeamMemberDataSchema(), s);
+}
 
 absl::StatusOr<OrderSnapshot> OrderSnapshotFromJson(std::string_view json) {
   return FromJson<OrderData>("order", internal::OrderDataSchema(), json);
@@ -712,6 +715,9 @@ absl::StatusOr<ReviewSnapshot> ReviewSnapshotFromJson(std::string_view json) {
 }
 absl::StatusOr<ConversationSnapshot> ConversationSnapshotFromJson(std::string_view json) {
   return FromJson<ConversationData>("conversation", internal::ConversationDataSchema(), json);
+}
+absl::StatusOr<TeamMemberSnapshot> TeamMemberSnapshotFromJson(std::string_view json) {
+  return FromJson<TeamMemberData>("team", internal::TeamMemberDataSchema(), json);
 }
 
 }  // namespace kefu

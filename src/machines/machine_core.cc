@@ -1,6 +1,6 @@
-// The machine core's parts that are not templates: the errors it returns
+// The entity core's parts that are not templates (entity_core.h): the errors it returns
 // and the comparison of an event with the one first judged under its id.
-#include "machines/machine_core.h"
+#include "machines/entity_core.h"
 
 #include <map>
 

@@ -20,8 +20,11 @@
 //   7. the outcome is recorded in the log with the event's digest, refused
 //      ones included.
 //
-// It also snapshots and restores (state by name; the audit records' state
-// names re-pointed at this build's static names) and exports the table.
+// Steps 1 to 4 and 7, the data, the log and the snapshot of both are
+// EntityCore's (entity_core.h), which the team entity shares without an MSM
+// back-end; MachineCore adds the back-end, steps 5 and 6, the state by name
+// in snapshots (the audit records' state names re-pointed at this build's
+// static names) and the table's export.
 //
 // Traits provide:
 //   using Data, Fsm (msm::back::state_machine<...>), Event (the variant);
@@ -45,6 +48,7 @@
 #include "core/absl_compat.h"
 #include "kefu/core/outcome.h"
 #include "kefu/machines/machine.h"
+#include "machines/entity_core.h"
 #include "machines/event_schema.h"
 #include "machines/msm_support.h"
 
@@ -70,40 +74,14 @@ struct StepResult {
   }
 };
 
-// "fields.amount, agent": what differs between the event first judged under
-// this id (`seen`, with its digest) and this copy. Empty when nothing does.
-std::string DescribeDifference(const internal::KindSchema& schema, const Outcome& seen,
-                               const EventDigest& seen_digest, const EventMeta& meta,
-                               std::string_view type, const EventDigest& digest);
-
-// The kAlreadyExists error for an id judged before with other content.
-absl::Status ReusedIdError(std::string_view machine, std::string_view entity,
-                           const Outcome& seen, std::string_view differences);
-
-// The kFailedPrecondition error for an event earlier than the entity's last.
-absl::Status OutOfOrderError(std::string_view machine, std::string_view entity,
-                             const EventMeta& meta, Timestamp last_at, Duration tolerance);
-
-// The kResourceExhausted error for a new event past the entity's bound.
-absl::Status TooManyEventsError(std::string_view machine, std::string_view entity,
-                                size_t events, size_t bytes);
-
-// The kFailedPrecondition error for an event the state does not take.
-absl::Status NotAcceptedError(std::string_view machine, std::string_view entity,
-                              std::string_view state, std::string_view event, bool as_given);
-
 template <class Traits>
-class MachineCore {
+class MachineCore : public EntityCore<typename Traits::Data> {
  public:
   using Data = typename Traits::Data;
   using Fsm = typename Traits::Fsm;
   using Event = typename Traits::Event;
 
-  Data data;
-  AppliedEvents log;
   Fsm fsm;
-  // The latest time of the events applied (not refused): the order check.
-  Timestamp last_at = absl::InfinitePast();
 
   MachineCore() { fsm.start(); }
 
@@ -115,39 +93,13 @@ class MachineCore {
   template <class Step>
   absl::Status Apply(const Event& event, const MachineEnvironment& env, Outcome& out,
                      Step&& step) {
-    const EventMeta& meta = MetaOf(event);
-    if (absl::Status s = ValidateEventMeta(meta); !s.ok()) return s;
-    const internal::KindSchema& schema = Traits::Schema();
-    EventDigest digest = internal::DigestOf(schema, event);
-    const std::string_view type = EventName(event);
-    if (log.size() > 0) {
-      EventDigest seen_digest;
-      if (std::optional<Outcome> seen = log.Find(meta.id, &seen_digest)) {
-        const std::string diff =
-            DescribeDifference(schema, *seen, seen_digest, meta, type, digest);
-        if (!diff.empty()) return ReusedIdError(Traits::kMachine, data.id, *seen, diff);
-        out = *std::move(seen);
-        out.audit.duplicate = true;
-        return absl::OkStatus();
-      }
+    EventDigest digest;
+    bool repeat = false;
+    if (absl::Status s = this->Begin(Traits::kMachine, Traits::Schema(), event, env, state(), out,
+                                     &digest, &repeat);
+        !s.ok() || repeat) {
+      return s;
     }
-    if (log.size() >= env.max_events_per_entity) {
-      return TooManyEventsError(Traits::kMachine, data.id, log.size(), log.encoded_bytes());
-    }
-    if (last_at != absl::InfinitePast() && meta.at + env.clock_skew_tolerance < last_at) {
-      return OutOfOrderError(Traits::kMachine, data.id, meta, last_at,
-                             env.clock_skew_tolerance);
-    }
-
-    out.entity = data.id;
-    AuditRecord& audit = out.audit;
-    audit.event_id = meta.id;
-    audit.event_type = type;
-    audit.agent = meta.agent;
-    audit.at = meta.at;
-    audit.state_before = state();
-    audit.policy_revision = env.policy_revision;
-
     StepResult r = step(out);
     if (!r.error.ok()) return r.error;
     switch (r.dispatch) {
@@ -155,65 +107,38 @@ class MachineCore {
         break;
       case msm_support::DispatchResult::kGuardRejected:
         if (out.refused()) {
-          audit.refused = true;
+          out.audit.refused = true;
           break;
         }
         // Every guard said no and no rule spoke: the state does not take the
         // event as given.
-        return NotAcceptedError(Traits::kMachine, data.id, audit.state_before, type, true);
+        return NotAcceptedError(Traits::kMachine, this->data.id, out.audit.state_before,
+                                EventName(event), true);
       case msm_support::DispatchResult::kNotAccepted:
-        return NotAcceptedError(Traits::kMachine, data.id, audit.state_before, type, false);
+        return NotAcceptedError(Traits::kMachine, this->data.id, out.audit.state_before,
+                                EventName(event), false);
     }
-    audit.state_after = state();
-    log.Record(out, digest);
-    if (!audit.refused) last_at = std::max(last_at, meta.at);
+    this->Record(out, digest, state());
     return absl::OkStatus();
   }
 
   MachineSnapshot<Data> Snapshot(int format_version) const {
-    MachineSnapshot<Data> s;
-    s.format_version = format_version;
-    s.state = std::string(state());
-    s.data = data;
-    s.applied = log.outcomes();
-    s.digests = log.digests();
-    return s;
+    return EntityCore<Data>::Snapshot(format_version, state());
   }
 
-  // Fills a fresh core from `snapshot`. kInvalidArgument for another
-  // format version, data without an id, or an unknown state name (the
-  // entity's or an audit record's).
+  // Fills a fresh core from `snapshot` (EntityCore::Restore, the states
+  // named by the table's state names) and puts the back-end in its state.
   absl::Status Restore(MachineSnapshot<Data> snapshot, int format_version) {
-    if (snapshot.format_version != format_version) {
-      return absl::InvalidArgumentError(absl::StrCat(internal::ToAbsl(Traits::kMachine), " snapshot format ",
-                                                     snapshot.format_version, " is not ",
-                                                     format_version));
-    }
-    if (snapshot.data.id.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(internal::ToAbsl(Traits::kMachine), " snapshot has no id"));
-    }
-    if (!msm_support::SetState(fsm, snapshot.state)) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown ", internal::ToAbsl(Traits::kMachine), " state \"",
-                                                     snapshot.state, "\""));
-    }
-    // Outcomes point at state names in static storage: re-point the audit
-    // records at this build's names so that nothing refers to the snapshot.
     using Names = msm_support::StateNames<Fsm>;
-    last_at = absl::InfinitePast();
-    for (Outcome& o : snapshot.applied) {
-      const int b = Names::IdOf(o.audit.state_before);
-      const int a = Names::IdOf(o.audit.state_after);
-      if (a < 0 || b < 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(internal::ToAbsl(Traits::kMachine), " snapshot names an unknown state in event \"",
-                         o.audit.event_id, "\""));
-      }
-      o.audit.state_before = Names::Get()[static_cast<size_t>(b)];
-      o.audit.state_after = Names::Get()[static_cast<size_t>(a)];
-      if (!o.audit.refused && !o.audit.duplicate) last_at = std::max(last_at, o.audit.at);
-    }
-    data = std::move(snapshot.data);
-    log = AppliedEvents(snapshot.applied, snapshot.digests);
+    absl::StatusOr<std::string_view> restored = EntityCore<Data>::Restore(
+        Traits::kMachine, std::move(snapshot), format_version,
+        [](std::string_view name) -> std::optional<std::string_view> {
+          const int id = Names::IdOf(name);
+          if (id < 0) return std::nullopt;
+          return Names::Get()[static_cast<size_t>(id)];
+        });
+    if (!restored.ok()) return restored.status();
+    msm_support::SetState(fsm, *restored);
     return absl::OkStatus();
   }
 

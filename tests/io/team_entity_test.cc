@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -431,6 +432,75 @@ TEST(TeamThroughTheShop, ASwapWithoutApprovalBeforehandIsRefused) {
                        R"({"day":"2026-11-21","shift":"early","with":"小李","approved_by":"主管老张","approver_role":"supervisor"})"));
   EXPECT_FALSE(o.audit.refused);
   EXPECT_EQ(shop->FindTeamMember("小王")->data.swaps.size(), 1u);
+}
+
+// SH-SHIFTS: the late shift runs Tuesday to Friday only; a swap of it on a
+// Monday or a Saturday is refused by SH-SHIFTS (approved beforehand by a
+// supervisor or not) and changes nothing: not the entity's state or data,
+// not the ledger (the refusal is only remembered in the log, as every
+// refusal). The same swap on a Tuesday and on a Friday is taken; an early
+// shift (every day) swaps on a Monday.
+TEST(TeamThroughTheShop, ASwapOfAShiftOnADayItDoesNotRunIsRefusedBySHShifts) {
+  std::unique_ptr<Shop> shop = NewShop();
+  Must(*shop, kShiftStarted);
+  const TeamMemberState before = *shop->FindTeamMember("小王");
+  const std::string ledger = shop->Team().SaveState();
+  const auto unchanged = [&]() {
+    const TeamMemberState now = *shop->FindTeamMember("小王");
+    return now.state == before.state && now.data == before.data &&
+           shop->Team().SaveState() == ledger;
+  };
+  const auto swap_line = [](const std::string& id, const std::string& at, const std::string& day,
+                       const std::string& shift) {
+    return Team(id, at, "shift_swapped",
+                absl::StrCat(R"({"day":")", day, R"(","shift":")", shift,
+                             R"(","with":"小李","approved_by":"主管老张","approver_role":"supervisor"})"));
+  };
+  for (const auto& [id, day, weekday] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"w-1", "2026-11-23", "Monday"}, {"w-2", "2026-11-28", "Saturday"}}) {
+    Outcome o = Must(*shop, swap_line(id, "10:00", day, "late"));
+    ASSERT_TRUE(o.audit.refused) << day;
+    const Decision* d = o.Find("SH-SHIFTS");
+    ASSERT_NE(d, nullptr) << day;
+    EXPECT_EQ(d->verdict, Verdict::kRefused);
+    EXPECT_EQ(o.Find("SH-HANDOVER"), nullptr);
+    EXPECT_EQ(o.Find("FB-ROLES"), nullptr);
+    EXPECT_EQ(d->Reason(Language::kEn),
+              absl::StrCat("小王's late shift of ", day,
+                           " swapped with 小李: that shift runs on Tuesday, Wednesday, Thursday, "
+                           "Friday only, and ",
+                           day, " is a ", weekday));
+    EXPECT_THAT(d->Reason(Language::kZh), HasSubstr("星期二"));
+    EXPECT_EQ(o.audit.state_after, "on_shift");
+    EXPECT_TRUE(shop->FindTeamMember("小王")->data.swaps.empty());
+    EXPECT_TRUE(unchanged()) << "the refused swap " << id << " changed the team";
+    // The refusal is remembered: the same line again is its duplicate.
+    Outcome again = Must(*shop, swap_line(id, "10:00", day, "late"));
+    EXPECT_TRUE(again.audit.duplicate);
+    EXPECT_TRUE(again.audit.refused);
+  }
+  // Without approval as well: SH-SHIFTS speaks first (there is no such shift).
+  Outcome o = Must(*shop, Team("w-3", "10:05", "shift_swapped",
+                               R"({"day":"2026-11-23","shift":"late","with":"小李"})"));
+  ASSERT_TRUE(o.audit.refused);
+  EXPECT_NE(o.Find("SH-SHIFTS"), nullptr);
+  EXPECT_TRUE(unchanged());
+  // A day the shift runs: taken.
+  o = Must(*shop, swap_line("w-4", "10:10", "2026-11-24", "late"));
+  EXPECT_FALSE(o.audit.refused);
+  EXPECT_EQ(o.Find("SH-SHIFTS"), nullptr);
+  ASSERT_NE(o.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(o.Find("SH-HANDOVER")->verdict, Verdict::kAllowed);
+  o = Must(*shop, swap_line("w-5", "10:15", "2026-11-27", "late"));
+  EXPECT_FALSE(o.audit.refused);
+  o = Must(*shop, swap_line("w-6", "10:20", "2026-11-23", "early"));
+  EXPECT_FALSE(o.audit.refused);
+  const TeamMemberData d = shop->FindTeamMember("小王")->data;  // a copy: the optional is a temporary
+  ASSERT_EQ(d.swaps.size(), 3u);
+  EXPECT_EQ(d.swaps[0].day, "2026-11-24");
+  EXPECT_EQ(d.swaps[1].day, "2026-11-27");
+  EXPECT_EQ(d.swaps[2].shift, "early");
 }
 
 // Errors change nothing: a payload the ledger does not take, or a state

@@ -18,8 +18,9 @@
 //                    seat_returned (the agent is back).
 //   seat_returned    the agent is back at the seat.
 //   shift_swapped    SH-HANDOVER: the agent gives a shift of a day to
-//                    another agent. Needs approval beforehand by someone
-//                    whose role may approve a swap (FB-ROLES).
+//                    another agent. Needs a shift that runs that weekday
+//                    (SH-SHIFTS) and approval beforehand by someone whose
+//                    role may approve a swap (FB-ROLES).
 //   supervisor_scored KPI-SCORE: a judged part of the agent's monthly card;
 //                    meta.agent is the scorer, whose role must allow
 //                    change_score (FB-ROLES).
@@ -77,7 +78,9 @@ struct SeatReturned {
 };
 
 // SH-HANDOVER: the agent (the key) gives their `shift` of local day `day`
-// ("2026-11-05") to `with`, approved by `approved_by`. The approval must come
+// ("2026-11-05") to `with`, approved by `approved_by`. The template must run
+// on that day's weekday (ShiftTemplate::days: the seed's late shift Tuesday
+// to Friday), else SH-SHIFTS refuses it. The approval must come
 // beforehand: the event (the approval's time) on or before `day`, and an
 // approver; otherwise SH-HANDOVER refuses it. The approver's role is the
 // roster's (RolePolicy::RoleOf: without a roster, `approver_role` as given)
@@ -169,6 +172,12 @@ struct TeamMemberData {
   }
   friend bool operator!=(const TeamMemberData& a, const TeamMemberData& b) { return !(a == b); }
 };
+
+// A team entity's persisted form (the shop saves one per agent, Shop::Save;
+// kefu/io/state_json.h writes and reads it as JSON, "kind": "team"): the
+// state ("off_shift", "on_shift", "away"), TeamMemberData and the
+// idempotency log; format_version 1.
+using TeamMemberSnapshot = MachineSnapshot<TeamMemberData>;
 
 // A team entity as Shop::FindTeamMember returns it.
 struct TeamMemberState {

@@ -1076,6 +1076,14 @@ std::optional<TeamMemberState> Shop::FindTeamMember(std::string_view agent) cons
   return TeamMemberState{std::string(it->second.state()), it->second.data()};
 }
 
+std::optional<TeamMemberSnapshot> Shop::TeamMemberSnapshotOf(std::string_view agent) const {
+  const Impl::Shard& s = impl_->ShardOf(EntityKind::kTeam, agent);
+  std::lock_guard lock(s.mu);
+  auto it = s.team_members.find(ToAbsl(agent));
+  if (it == s.team_members.end()) return std::nullopt;
+  return it->second.Snapshot();
+}
+
 void Shop::ForEachOrder(absl::FunctionRef<void(const Order&)> fn) const {
   for (const Impl::Shard& s : impl_->shards) {
     std::lock_guard lock(s.mu);

@@ -22,6 +22,7 @@
 #include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "kefu/io/replay.h"
+#include "kefu/io/state_json.h"
 #include "sample/sample.h"
 
 namespace kefu {
@@ -302,6 +303,26 @@ TEST(TeamThroughTheShop, ALateArrivalAndAnUnhandedSeatAreFindings) {
   EXPECT_EQ(d.late_arrivals, 1);
   EXPECT_EQ(d.left_unhanded, 1);
   EXPECT_EQ(shop->Team().ShiftFindings().size(), 2u);
+}
+
+// A host keeping each agent in a row of its own: the member's whole
+// snapshot (state, data, the log of both events) from the shop, written as
+// state JSON and read back unchanged.
+TEST(TeamThroughTheShop, AMembersSnapshotComesFromTheShopAndRoundTripsAsJson) {
+  std::unique_ptr<Shop> shop = NewShop();
+  EXPECT_FALSE(shop->TeamMemberSnapshotOf("小王").has_value());
+  Must(*shop, kShiftStarted);
+  Must(*shop, kReported);
+  const std::optional<TeamMemberSnapshot> snap = shop->TeamMemberSnapshotOf("小王");
+  ASSERT_TRUE(snap.has_value());
+  const TeamMemberState m = *shop->FindTeamMember("小王");
+  EXPECT_EQ(snap->state, m.state);
+  EXPECT_EQ(snap->data, m.data);
+  EXPECT_EQ(snap->applied.size(), 2u);
+  absl::StatusOr<TeamMemberSnapshot> back = TeamMemberSnapshotFromJson(SnapshotToJson(*snap));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, *snap);
+  EXPECT_FALSE(shop->TeamMemberSnapshotOf("小李").has_value());
 }
 
 // The same id again is the same outcome, marked duplicate, and counts

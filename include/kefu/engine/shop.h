@@ -245,6 +245,11 @@ class KEFU_EXPORT Shop {
   // The team entity of `agent` (a copy): its state and data; nullopt when
   // no team event was judged for it.
   std::optional<TeamMemberState> FindTeamMember(std::string_view agent) const;
+  // The same entity's whole snapshot (state, data and idempotency log), for
+  // a host that keeps each agent in a row of its own (kefu/io/state_json.h
+  // writes it as "kind": "team"); nullopt when no team event was judged for
+  // `agent`.
+  std::optional<TeamMemberSnapshot> TeamMemberSnapshotOf(std::string_view agent) const;
 
   // Calls `fn` for every entity of that kind, shard by shard under the
   // shard's lock (do not call Apply() from `fn`). Order within a shard is

@@ -12,6 +12,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -377,25 +378,54 @@ class EventIdIndex {
     return Unpack(owners_.PackedOf(it->second));
   }
   // Loading: the ids of the entities restored, claimed at once (each shard
-  // sized once for them, instead of growing by rehashing).
+  // sized once for them and filled under one lock, instead of growing by
+  // rehashing).
   class Pending;
-  // REQUIRES: the index is not in use by another thread. The owners of the
-  // first fingerprint claimed twice, when one was.
+  // The number the index keeps for `owner` (numbered once per entity when
+  // loading, not once per id).
+  uint32_t NumberOf(Owner owner) { return owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key)); }
+  // REQUIRES: the index is not in use by another thread. The owners of a
+  // fingerprint claimed twice, when one was (the first in the order added
+  // among its shard's claims). A long list is claimed by two threads, each
+  // taking half of the shards.
   std::optional<std::pair<Owner, Owner>> ClaimAll(const Pending& pending) {
-    std::array<size_t, kShards> counts{};
-    for (const Pending::Claim& c : pending.claims_) ++counts[ShardOf(c.f)];
-    for (size_t i = 0; i < kShards; ++i) {
-      std::lock_guard lock(shards_[i].mu);
-      shards_[i].owners.reserve(shards_[i].owners.size() + counts[i]);
+    const std::vector<Pending::Claim>& claims = pending.claims_;
+    // The claims by shard: offsets, then each claim's index in its place.
+    std::vector<uint32_t> start(kShards + 1, 0);
+    for (const Pending::Claim& c : claims) ++start[ShardOf(c.f) + 1];
+    for (size_t i = 0; i < kShards; ++i) start[i + 1] += start[i];
+    std::vector<uint32_t> order(claims.size());
+    {
+      std::vector<uint32_t> next(start.begin(), start.end() - 1);
+      for (uint32_t i = 0; i < claims.size(); ++i) order[next[ShardOf(claims[i].f)]++] = i;
     }
-    for (const Pending::Claim& c : pending.claims_) {
-      Shard& s = shards_[ShardOf(c.f)];
-      std::lock_guard lock(s.mu);
-      auto [it, inserted] = s.owners.try_emplace(c.f, 0);
-      if (!inserted) return std::make_pair(Unpack(owners_.PackedOf(it->second)), c.owner);
-      it->second = owners_.NumberOf(OwnerNumbers::Pack(c.owner.kind, c.owner.key));
+    using Twice = std::optional<std::pair<uint32_t, uint32_t>>;  // owner numbers
+    auto claim_shards = [&](size_t from, size_t to) -> Twice {
+      for (size_t i = from; i < to; ++i) {
+        Shard& s = shards_[i];
+        std::lock_guard lock(s.mu);
+        s.owners.reserve(s.owners.size() + (start[i + 1] - start[i]));
+        for (uint32_t k = start[i]; k < start[i + 1]; ++k) {
+          const Pending::Claim& c = claims[order[k]];
+          auto [it, inserted] = s.owners.try_emplace(c.f, c.number);
+          if (!inserted) return std::make_pair(it->second, c.number);
+        }
+      }
+      return std::nullopt;
+    };
+    Twice twice;
+    if (claims.size() < kParallelClaims) {
+      twice = claim_shards(0, kShards);
+    } else {
+      Twice upper;
+      std::thread helper([&] { upper = claim_shards(kShards / 2, kShards); });
+      twice = claim_shards(0, kShards / 2);
+      helper.join();
+      if (!twice) twice = upper;
     }
-    return std::nullopt;
+    if (!twice) return std::nullopt;
+    return std::make_pair(Unpack(owners_.PackedOf(twice->first)),
+                          Unpack(owners_.PackedOf(twice->second)));
   }
   void Release(std::string_view id) {
     const Fingerprint f = FingerprintOf(id);
@@ -414,6 +444,8 @@ class EventIdIndex {
 
  private:
   static constexpr size_t kShards = 64;
+  // Claims past this many, when loading, are claimed by two threads.
+  static constexpr size_t kParallelClaims = 20000;
   static Owner Unpack(uintptr_t bits) {
     return Owner{static_cast<EntityKind>(bits & 7),
                  reinterpret_cast<const std::string*>(bits & ~uintptr_t{7})};
@@ -462,20 +494,20 @@ class EventIdIndex {
  public:
   class Pending {
    public:
-    // An id of the entity being restored; Owned gives its owner, once the
-    // entity is in its map.
-    void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), Owner{}}); }
+    // An id of the entity being restored; Owned gives its owner's number
+    // (EventIdIndex::NumberOf), once the entity is in its map.
+    void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), 0}); }
     size_t size() const { return claims_.size(); }
     // The owner of the ids added since the first `from`.
-    void Owned(size_t from, Owner owner) {
-      for (size_t i = from; i < claims_.size(); ++i) claims_[i].owner = owner;
+    void Owned(size_t from, uint32_t number) {
+      for (size_t i = from; i < claims_.size(); ++i) claims_[i].number = number;
     }
 
    private:
     friend class EventIdIndex;
     struct Claim {
       Fingerprint f;
-      Owner owner;
+      uint32_t number;
     };
     std::vector<Claim> claims_;
   };
@@ -1526,7 +1558,9 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       if (!inserted) {
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key, "\" twice"));
       }
-      pending.Owned(claims_before, EventIdIndex::Owner{kind, &it->first});
+      if (pending.size() != claims_before) {
+        pending.Owned(claims_before, impl.event_ids.NumberOf(EventIdIndex::Owner{kind, &it->first}));
+      }
     }
     return absl::OkStatus();
   };

@@ -2,21 +2,17 @@
 #include "kefu/io/replay.h"
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
-#include <exception>
 #include <istream>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/ahead.h"
 #include "core/codec.h"
 #include "io/replay_builder.h"
 #include "kefu/io/events.h"
@@ -51,102 +47,6 @@ absl::StatusOr<bool> ReadLine(LineReader& in, LineReader::Line& line, ParsedLine
                        in.max_line_bytes(), " bytes a line"))
                  : ParseEvent(line.text, line.number);
   return true;
-}
-
-// Reads, parses and hands each line to `take` on this thread.
-template <class Take>
-absl::Status ReadInline(LineReader& in, Take& take) {
-  LineReader::Line line;
-  for (;;) {
-    ParsedLine p;
-    absl::StatusOr<bool> more = ReadLine(in, line, &p);
-    if (!more.ok()) return more.status();
-    if (!*more || !take(p)) return absl::OkStatus();
-  }
-}
-
-// Same lines, same order, same result: a second thread reads and parses
-// them in batches, at most kBatches ahead of `take` on this one. An
-// exception on either thread reaches the caller, as it would inline, once
-// the reader has stopped.
-template <class Take>
-absl::Status ReadAhead(LineReader& in, Take& take) {
-  constexpr size_t kBatchLines = 256;
-  constexpr size_t kBatches = 16;
-  struct Batch {
-    std::vector<ParsedLine> lines;
-    absl::Status error;         // the read's error, after `lines`
-    std::exception_ptr thrown;  // what reading threw, after `lines`
-    bool last = false;          // nothing follows `lines`
-  };
-  std::mutex mu;
-  std::condition_variable changed;
-  std::deque<Batch> ready;  // under mu
-  bool stop = false;        // under mu: the applier needs no more lines
-  auto read = [&] {
-    Batch batch;
-    try {
-      LineReader::Line line;
-      for (;;) {
-        batch.lines.reserve(kBatchLines);
-        while (batch.lines.size() < kBatchLines) {
-          ParsedLine p;
-          absl::StatusOr<bool> more = ReadLine(in, line, &p);
-          if (!more.ok() || !*more) {
-            if (!more.ok()) batch.error = more.status();
-            batch.last = true;
-            break;
-          }
-          batch.lines.push_back(std::move(p));
-        }
-        if (batch.last) break;
-        std::unique_lock lock(mu);
-        changed.wait(lock, [&] { return stop || ready.size() < kBatches; });
-        if (stop) return;
-        ready.push_back(std::exchange(batch, Batch()));
-        changed.notify_all();
-      }
-    } catch (...) {
-      batch.thrown = std::current_exception();
-      batch.last = true;
-    }
-    std::lock_guard lock(mu);
-    ready.push_back(std::move(batch));  // the last one: past the bound is fine
-    changed.notify_all();
-  };
-  std::thread reader(read);
-  // Stops and joins the reader however this function ends.
-  struct Stop {
-    std::mutex& mu;
-    std::condition_variable& changed;
-    bool& stop;
-    std::thread& reader;
-    ~Stop() {
-      {
-        std::lock_guard lock(mu);
-        stop = true;
-        changed.notify_all();
-      }
-      reader.join();
-    }
-  } stopper{mu, changed, stop, reader};
-  for (;;) {
-    Batch batch;
-    {
-      std::unique_lock lock(mu);
-      changed.wait(lock, [&] { return !ready.empty(); });
-      batch = std::move(ready.front());
-      ready.pop_front();
-      changed.notify_all();
-    }
-    for (ParsedLine& p : batch.lines) {
-      if (!take(p)) return absl::OkStatus();
-    }
-    if (batch.last) {
-      if (batch.thrown) std::rethrow_exception(batch.thrown);
-      return batch.error;
-    }
-  }
 }
 
 }  // namespace
@@ -233,8 +133,13 @@ absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options
     }
     return true;
   };
-  const absl::Status read =
-      options.parse_ahead ? ReadAhead(in, take) : ReadInline(in, take);
+  // With parse_ahead a second thread reads and parses the lines, in
+  // batches ahead of the shop: same lines, same order, same result.
+  LineReader::Line line;  // the reader's buffer, on whichever thread reads
+  internal::AheadOptions ahead;
+  ahead.ahead = options.parse_ahead;
+  const absl::Status read = internal::ProduceAhead<ParsedLine>(
+      ahead, [&](ParsedLine* p) { return ReadLine(in, line, p); }, take);
   if (!read.ok()) return read;
   if (options.progress) options.progress(report.bytes);
 

@@ -1,0 +1,117 @@
+// internal::ProduceAhead (core/ahead.h): the same items, in the same order,
+// with the same result, whether produced on a second thread or inline.
+#include "core/ahead.h"
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace kefu::internal {
+namespace {
+
+AheadOptions Options(bool ahead) {
+  AheadOptions o;
+  o.ahead = ahead;
+  o.batch_items = 7;  // batches end inside the runs below
+  o.batches = 2;
+  return o;
+}
+
+class ProduceAheadTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ProduceAheadTest, EveryItemInOrderThenOk) {
+  int next = 0;
+  std::vector<int> taken;
+  const absl::Status s = ProduceAhead<int>(
+      Options(GetParam()),
+      [&](int* item) -> absl::StatusOr<bool> {
+        if (next == 100) return false;
+        *item = next++;
+        return true;
+      },
+      [&](int& item) {
+        taken.push_back(item);
+        return true;
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  ASSERT_EQ(taken.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(taken[static_cast<size_t>(i)], i);
+}
+
+TEST_P(ProduceAheadTest, AnErrorComesAfterEveryItemBeforeIt) {
+  int next = 0;
+  std::vector<int> taken;
+  const absl::Status s = ProduceAhead<int>(
+      Options(GetParam()),
+      [&](int* item) -> absl::StatusOr<bool> {
+        if (next == 30) return absl::DataLossError("item 30");
+        *item = next++;
+        return true;
+      },
+      [&](int& item) {
+        taken.push_back(item);
+        return true;
+      });
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(s.message(), "item 30");
+  EXPECT_EQ(taken.size(), 30u);
+}
+
+TEST_P(ProduceAheadTest, TakeStopsEarlyAndTheErrorAfterIsNotReturned) {
+  int next = 0;
+  std::vector<int> taken;
+  const absl::Status s = ProduceAhead<int>(
+      Options(GetParam()),
+      [&](int* item) -> absl::StatusOr<bool> {
+        if (next == 50) return absl::DataLossError("never seen");
+        *item = next++;
+        return true;
+      },
+      [&](int& item) {
+        taken.push_back(item);
+        return item < 12;
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(taken.size(), 13u);
+  EXPECT_EQ(taken.back(), 12);
+}
+
+TEST_P(ProduceAheadTest, ExceptionsOfEitherSideReachTheCaller) {
+  int next = 0;
+  int taken = 0;
+  EXPECT_THROW(ProduceAhead<int>(
+                   Options(GetParam()),
+                   [&](int* item) -> absl::StatusOr<bool> {
+                     if (next == 20) throw std::runtime_error("produce");
+                     *item = next++;
+                     return true;
+                   },
+                   [&](int&) {
+                     ++taken;
+                     return true;
+                   }),
+               std::runtime_error);
+  EXPECT_EQ(taken, 20);  // the items before the throw were taken
+  next = 0;
+  EXPECT_THROW(ProduceAhead<int>(
+                   Options(GetParam()),
+                   [&](int* item) -> absl::StatusOr<bool> {
+                     *item = next++;
+                     return true;  // endless: the taker's throw stops it
+                   },
+                   [&](int& item) -> bool {
+                     if (item == 9) throw std::runtime_error("take");
+                     return true;
+                   }),
+               std::runtime_error);
+}
+
+INSTANTIATE_TEST_SUITE_P(AheadAndInline, ProduceAheadTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return std::string(param.param ? "Ahead" : "Inline");
+                         });
+
+}  // namespace
+}  // namespace kefu::internal

@@ -352,7 +352,9 @@ TEST(ShopTriage, TheWorkListGoesByPriorityThenDueTime) {
   for (size_t i = 1; i < list.size(); ++i) {
     SCOPED_TRACE(i);
     EXPECT_GE(list[i - 1].priority, list[i].priority);
-    if (list[i - 1].priority == list[i].priority) EXPECT_LE(list[i - 1].due, list[i].due);
+    if (list[i - 1].priority == list[i].priority) {
+      EXPECT_LE(list[i - 1].due, list[i].due);
+    }
   }
   // VIP after-sales (30 + 25) before the quality claim (10 + 30) before the
   // regular after-sales ticket (10 + 25) before the callback (10 + 15).

@@ -697,7 +697,7 @@ TEST(OrderIdempotency, ALateCopyOfARefusedEventIsTheRefusalAgainAfterTheOrderMov
   MustApply(o, OutOfStockReported{Meta("oos", kMon11), "N86-case", StockArrival::kUncertain});
   // ORD-MALL-COMP: a Tmall out-of-stock refund before another style was
   // offered is refused.
-  const Refunded refund{Meta("rf", kMon11), Money::Yuan(50), RefundReason::kOutOfStock};
+  const Refunded refund{Meta("rf", kMon11), Money::Yuan(50), RefundReason::kOutOfStock, ""};
   auto first = o.Apply(refund);
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE(first->refused());

@@ -126,7 +126,7 @@ TEST(Ticket, TheSameEventIdTwiceReturnsTheFirstOutcomeAndChangesNothing) {
   Ticket t("T1");
   ToInspecting(t, SampleRegistered("reg", Monday()));
   const RefundSentToFinance refund{Meta("refund", Monday() + absl::Hours(51)), Money::Yuan(120),
-                                   Money::Zero(), false, false, false, ""};
+                                   Money::Zero(), false, false, false, "", ""};
   const Outcome first = MustApply(t, refund);
   const TicketSnapshot after_first = t.Snapshot();
   auto again = t.Apply(refund);
@@ -584,7 +584,7 @@ TEST(TicketRefundRecord, ARefundWithoutAlipayAccountIsRefused) {
             "Alipay account");
   EXPECT_EQ(t.state(), "registered");
   RefundSentToFinance fixed{Meta("refund-2", Monday()), Money::Yuan(20), Money::Zero(), false,
-                            false, false, "buyer@example.com"};
+                            false, false, "buyer@example.com", ""};
   MustApply(t, fixed);
   EXPECT_EQ(t.data().alipay_account, "buyer@example.com");
 }
@@ -671,7 +671,7 @@ TEST(TicketPreferExchange, WhenTheSupplierWillNotTakeItBackAnExchangeComesBefore
   EXPECT_EQ(offer->subject, "tb_buyer_01");
 
   RefundSentToFinance refund{Meta("refund", later), Money::Yuan(120), Money::Zero(), false,
-                             false, false, ""};
+                             false, false, "", ""};
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
@@ -688,7 +688,7 @@ TEST(TicketEvidence, AQualityRefundIsRefusedUntilPhotosAreRecorded) {
   Ticket t("T1");
   MustApply(t, SampleRegistered("reg", Monday(), TicketKind::kRefundOnly));
   RefundSentToFinance refund{Meta("refund", Monday()), Money::Yuan(30), Money::Zero(), true,
-                             false, false, ""};
+                             false, false, "", ""};
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());
@@ -706,7 +706,7 @@ TEST(TicketEvidence, AFullRefundOfAnUnusableItemWaitsForTheDestructionPhoto) {
   MustApply(t, reg);
   MustApply(t, EvidenceRecorded{Meta("photos", Monday()), true, false});
   RefundSentToFinance refund{Meta("refund", Monday()), Money::Yuan(30), Money::Zero(), false,
-                             true, false, ""};
+                             true, false, "", ""};
   auto r = t.Apply(refund);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->refused());

@@ -147,8 +147,8 @@ void FeedAll(const std::string& uri, const std::vector<Feed>& feeds, int threads
 
 // Waits until the inbox is empty and every shop's journal is as long as its
 // reference's; false after `seconds`.
-bool WaitDrained(const std::string& uri, const std::vector<Feed>& feeds,
-                 const std::vector<std::unique_ptr<SqliteStore>>& refs, int seconds) {
+bool WaitDrained(const std::string& uri, const std::vector<std::unique_ptr<SqliteStore>>& refs,
+                 int seconds) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   int64_t want = 0;
   for (const auto& r : refs) want += r->journal_seq();
@@ -247,7 +247,7 @@ TEST(PgWorker, TwoWorkersFiftyShopsOneKilledAndRestartedApplyEachLineOnce) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   a = StartWorker(uri, "A", log_a);
   feeder.join();
-  const bool drained = WaitDrained(uri, feeds, refs, 60);
+  const bool drained = WaitDrained(uri, refs, 60);
   EXPECT_EQ(StopWorker(a, SIGTERM), 0);
   EXPECT_EQ(StopWorker(b, SIGTERM), 0);
   ASSERT_TRUE(drained) << "the workers did not apply every line in 60 s; logs: " << log_a
@@ -313,7 +313,7 @@ TEST(PgWorker, AWorkerCutOffStopsApplyingBeforeAnotherTakesItsShops) {
   }
   Sql(server, "ALTER ROLE worker_a LOGIN");
   feeder.join();
-  const bool drained = WaitDrained(uri, feeds, refs, 30);
+  const bool drained = WaitDrained(uri, refs, 30);
   EXPECT_EQ(StopWorker(a, SIGTERM), 0);
   EXPECT_EQ(StopWorker(b, SIGTERM), 0);
   ASSERT_TRUE(b_has_all) << "B did not take A's shops; logs: " << log_a << " " << log_b;

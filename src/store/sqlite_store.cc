@@ -93,6 +93,12 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   int64_t chunk_first = 0, chunk_last = 0;  // its entries
   int64_t meta_last_seq = 0;  // what the meta table says the last commit left
   int64_t meta_due_rows = 0;
+  // Pages in the WAL after the last commit (sqlite3_wal_hook): the store
+  // checkpoints itself, at the start of the next commit, once there are
+  // kCheckpointPages (SQLite's automatic checkpoint would run at the end
+  // of the commit that crossed it, while its caller waits).
+  static constexpr int kCheckpointPages = 1000;
+  int wal_pages = 0;
   std::unique_ptr<internal::StoreCore> core;
 
   ~Impl() override {
@@ -352,6 +358,15 @@ struct SqliteStore::Impl final : internal::StoreBackend {
 
   absl::Status BeginParts() override {
     chunk_buffer.clear();
+    // A long batch begins on its writer thread while the batch is being
+    // applied: the WAL of the commits before it is copied back into the
+    // database meanwhile, not after the batch's commit. PASSIVE: it waits
+    // for no reader; what it cannot copy now stays in the WAL for the next
+    // time (the WAL is durable either way: its failure fails nothing).
+    if (wal_pages >= kCheckpointPages) {
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      wal_pages = 0;
+    }
     return Exec("BEGIN IMMEDIATE");
   }
 
@@ -581,6 +596,14 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     if (absl::Status s = CheckMeta(); !s.ok()) return s;
     if (!options.read_only) {
       if (absl::Status s = Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
+      // Replaces SQLite's automatic checkpoint (BeginParts checkpoints).
+      sqlite3_wal_hook(
+          db,
+          [](void* impl, sqlite3*, const char*, int pages) {
+            static_cast<Impl*>(impl)->wal_pages = pages;
+            return SQLITE_OK;
+          },
+          this);
       if (options.max_pages > 0) {
         const std::string pragma = absl::StrCat("PRAGMA max_page_count=", options.max_pages);
         if (absl::Status s = Exec(pragma.c_str()); !s.ok()) return s;

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -164,6 +165,45 @@ TEST(SqliteStore, ALongBatchIsOneCommitWrittenWhileItIsApplied) {
   ASSERT_NE(again, nullptr);
   EXPECT_EQ(again->shop().Save(), saved_more);
   EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(events.size() + more.size()));
+}
+
+// The store checkpoints its WAL itself (at the start of a commit, once the
+// WAL holds 1,000 pages, SqliteStore::Impl::BeginParts): long batches and
+// short commits alike leave a WAL of a bounded size, not one holding every
+// commit since the store was opened; reopened, the shop is the same.
+TEST(SqliteStore, TheWalIsCheckpointedAcrossLongBatchesAndShortCommits) {
+  const std::vector<ShopEvent> events = SampleEvents(33, 150);
+  ASSERT_GT(events.size(), 12000u);
+  const std::string path = TempStorePath("wal-bound");
+  auto store = OpenOk(path, Options());
+  const auto wal_bytes = [&] {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(path + "-wal", ec);
+    return ec ? uintmax_t{0} : n;
+  };
+  uintmax_t largest = 0;
+  size_t i = 0;
+  for (int round = 0; i < events.size(); ++round) {
+    if (round % 2 == 0) {  // a long batch, written in parts
+      const size_t n = std::min<size_t>(events.size() - i, 1500);
+      ASSERT_TRUE(store->ApplyBatch(absl::MakeConstSpan(events).subspan(i, n)).ok());
+      i += n;
+    } else {
+      for (size_t k = 0; k < 300 && i < events.size(); ++k, ++i) {
+        ASSERT_TRUE(store->Apply(events[i]).ok());
+      }
+    }
+    largest = std::max(largest, wal_bytes());
+  }
+  // Unchecked, the WAL would hold every page written: more than 20 MB here
+  // (a page or more per short commit). Checkpointed, at most the 1,000
+  // pages that start a checkpoint plus one commit's.
+  EXPECT_GT(largest, 0u);
+  EXPECT_LT(largest, uintmax_t{12} << 20) << largest;
+  const std::string saved = store->shop().Save();
+  store.reset();
+  auto again = OpenOk(path, Options());
+  EXPECT_EQ(again->shop().Save(), saved);
 }
 
 TEST(SqliteStore, ARedeliveredEventIsADuplicateAlsoAfterReopening) {

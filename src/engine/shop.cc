@@ -635,6 +635,10 @@ struct Shop::Impl {
   mutable std::mutex team_mu;
   TeamLedger team;
 
+  // The size of the last Save's bytes: the next one reserves about as much
+  // at once instead of growing its string by copies.
+  mutable std::atomic<size_t> saved_bytes{0};
+
   explicit Impl(ShopOptions opts, std::shared_ptr<const Rules> r)
       : options(std::move(opts)),
         rules(std::move(r)),
@@ -1441,7 +1445,11 @@ std::string Shop::Save() const {
   std::lock_guard replies_lock(impl.replies_mu);
   std::lock_guard team_lock(impl.team_mu);
 
-  std::string out(kSaveMark);
+  std::string out;
+  if (const size_t last = impl.saved_bytes.load(std::memory_order_relaxed); last > 0) {
+    out.reserve(last + last / 16);
+  }
+  out.append(kSaveMark);
   ByteWriter w(&out);
   w.Varint(kSaveFormat);
   w.Varint(impl.shards.size());
@@ -1489,6 +1497,7 @@ std::string Shop::Save() const {
     save_kind(members, internal::TeamMemberDataSchema());
   }
   w.Fixed32(internal::Crc32(out));
+  impl.saved_bytes.store(out.size(), std::memory_order_relaxed);
   return out;
 }
 

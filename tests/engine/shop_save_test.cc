@@ -143,6 +143,28 @@ TEST(ShopSave, ARunSavedAndLoadedAtRandomPointsMatchesOneUninterruptedRun) {
   }
 }
 
+// Save reserves the size of the shop's last save: saves of a shop that
+// grew past it, or shrank below it, are the bytes a first save writes.
+TEST(ShopSave, ASaveAfterAnotherIsTheSameBytesAsAFirstSave) {
+  const std::vector<ShopEvent> events = SampleEvents(12, 20);
+  std::unique_ptr<Shop> shop = NewShop();
+  size_t i = 0;
+  for (; i < events.size() / 3; ++i) shop->Apply(events[i]).IgnoreError();
+  const std::string small = shop->Save();
+  for (; i < events.size(); ++i) shop->Apply(events[i]).IgnoreError();
+  const std::string grown = shop->Save();  // past the size reserved
+  ASSERT_GT(grown.size(), small.size() + small.size() / 16);
+  EXPECT_EQ(shop->Save(), grown);
+  absl::StatusOr<std::unique_ptr<Shop>> fresh = Shop::Load(grown);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_EQ((*fresh)->Save(), grown);  // its first save
+  // A smaller shop saved by the same process: nothing of the larger one.
+  absl::StatusOr<std::unique_ptr<Shop>> earlier = Shop::Load(small);
+  ASSERT_TRUE(earlier.ok()) << earlier.status();
+  EXPECT_EQ((*earlier)->Save(), small);
+  EXPECT_EQ((*earlier)->Save(), small);
+}
+
 TEST(ShopSave, ALoadedShopKeepsItsCrossEntityRecords) {
   std::unique_ptr<Shop> shop = NewShop();
   for (const ShopEvent& e : SampleEvents(4, 40)) shop->Apply(e).IgnoreError();

@@ -26,7 +26,8 @@
 //     refused, nothing changed (the ledger neither);
 //   - otherwise applied, with the ledger's decisions: the SH-HANDOVER late
 //     arrival, the SH-COVERAGE seat left without a handover and a failed
-//     KPI-EXAM are findings (refused verdicts of an applied event).
+//     KPI-EXAM are findings (refused verdicts of an applied event), and so
+//     is a shift started on a weekday its template does not run (SH-SHIFTS).
 // On an error nothing changes, the ledger included.
 #ifndef KEFU_ENGINE_TEAM_MEMBER_H_
 #define KEFU_ENGINE_TEAM_MEMBER_H_

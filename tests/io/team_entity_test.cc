@@ -455,6 +455,31 @@ TEST(TeamThroughTheShop, ASwapWithoutApprovalBeforehandIsRefused) {
   EXPECT_EQ(shop->FindTeamMember("小王")->data.swaps.size(), 1u);
 }
 
+// SH-SHIFTS: a late shift (Tuesday to Friday) started on a Saturday is a
+// finding in the outcome; the agent is at work all the same (on shift, the
+// shift counted). Started on a Tuesday, no such finding.
+TEST(TeamThroughTheShop, AShiftStartedOnADayItDoesNotRunIsAnSHShiftsFinding) {
+  std::unique_ptr<Shop> shop = NewShop();
+  // 2026-11-21 is a Saturday.
+  Outcome o = Must(*shop, Team("l-1", "15:50", "shift_started", R"({"shift":"late","channels":"旺旺"})"));
+  const Decision* d = o.Find("SH-SHIFTS");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->verdict, Verdict::kRefused);
+  EXPECT_EQ(d->Reason(Language::kEn),
+            "小王 started the late shift on 2026-11-21, a Saturday: that shift runs on Tuesday, "
+            "Wednesday, Thursday, Friday only");
+  EXPECT_THAT(d->Reason(Language::kZh), HasSubstr("星期六"));
+  EXPECT_FALSE(o.audit.refused);
+  EXPECT_EQ(o.audit.state_after, "on_shift");
+  EXPECT_EQ(shop->FindTeamMember("小王")->data.shifts, 1);
+  Must(*shop, Team("l-2", "23:59", "shift_ended", ""));
+  // 2026-11-24, a Tuesday.
+  o = Must(*shop,
+           R"({"id":"l-3","at":"2026-11-24T15:50:00+08:00","agent":"小王","entity":"team","key":"小王","type":"shift_started","fields":{"shift":"late","channels":"旺旺"}})");
+  EXPECT_EQ(o.Find("SH-SHIFTS"), nullptr);
+  EXPECT_EQ(shop->FindTeamMember("小王")->data.shifts, 2);
+}
+
 // SH-SHIFTS: the late shift runs Tuesday to Friday only; a swap of it on a
 // Monday or a Saturday is refused by SH-SHIFTS (approved beforehand by a
 // supervisor or not) and changes nothing: not the entity's state or data,

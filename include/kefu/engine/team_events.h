@@ -10,8 +10,8 @@
 // entity's.
 //
 //   shift_started    SH-SHIFTS: the agent starts a shift of the ShiftPolicy's
-//                    templates on channels; arriving later than the handover
-//                    window before its start is an SH-HANDOVER finding.
+//                    templates on channels (on a weekday the shift does not
+//                    run: a finding); arriving late, an SH-HANDOVER finding.
 //   shift_ended      the shift ends.
 //   seat_left        SH-COVERAGE: the agent leaves the seat; not handed
 //                    over, a finding. Their channels are unstaffed until

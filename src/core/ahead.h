@@ -2,11 +2,10 @@
 // one hand-off kefu uses where a stream's decoding can run beside its use
 // (`kefu replay` parsing lines ahead of the shop).
 //
-// It pays where the items are cheap to hand over. Shop::Load decoding
-// entities ahead of restoring them was tried and was slower (1.65 s against
-// 2.5 s for 110k entities): each decoded snapshot, a tree of heap blocks
-// made on one thread and used and freed on the other, costs more to move
-// than to decode.
+// It pays where the items are cheap to hand over: Shop::Load does not
+// decode ahead, since a decoded snapshot, a tree of heap blocks made on one
+// thread and freed on the other, costs more to hand over than to decode
+// (docs/benchmarks.md, the store).
 //
 // ProduceAhead(options, produce, take):
 //   - `produce(Item*)` makes the next item: absl::StatusOr<bool>, true when

@@ -861,7 +861,17 @@ struct Shop::Impl {
       filled = e;
       std::get<TicketRegistered>(*filled).shop_province = r.shop_province;
     }
-    return ApplyTo(shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, TicketEnv(r),
+    TicketEnvironment env = TicketEnv(r);
+    // SH-HANDOVER: registered while its agent takes over a shift, the
+    // ticket stays with the agent handing over. The ledger's lock after the
+    // shard's, the order ApplyTeam and Save take them in.
+    std::optional<HandoverCase> handover;
+    if (creates && !MetaOf(e).agent.empty()) {
+      std::lock_guard team_lock(team_mu);
+      handover = team.TakingOver(MetaOf(e).agent, MetaOf(e).at);
+    }
+    if (handover.has_value()) env.handover = &*handover;
+    return ApplyTo(shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, env,
                    creates, [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
                      open_tickets.Update(ticket);

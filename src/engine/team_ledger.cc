@@ -123,6 +123,8 @@ struct TeamLedger::Impl {
   struct OnShift {
     std::vector<std::string> channels;
     bool away = false;
+    std::string shift;  // the template's name (empty: loaded from format 1)
+    Timestamp arrived;
   };
   std::map<std::string, OnShift, std::less<>> on_shift;
 
@@ -365,10 +367,43 @@ absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(
   const LocalDay day = m.options.calendar.DayOf(at);
   const Duration arrived = at - m.options.calendar.StartOfDay(day);
   m.Open(agent, channels, at);
-  m.on_shift.emplace(std::string(agent), Impl::OnShift{std::move(channels), false});
+  m.on_shift.emplace(std::string(agent),
+                     Impl::OnShift{std::move(channels), false, std::string(shift), at});
   std::optional<Decision> late = m.options.shifts.Arrival(*t, arrived);
   if (late.has_value()) m.findings.emplace_back(at, *late);
   return late;
+}
+
+std::optional<HandoverCase> TeamLedger::TakingOver(std::string_view agent, Timestamp at) const {
+  const Impl& m = *impl_;
+  auto in = m.on_shift.find(agent);
+  if (in == m.on_shift.end() || at < in->second.arrived) return std::nullopt;
+  const ShiftTemplate* t = m.options.shifts.Find(in->second.shift);
+  if (t == nullptr || t->takes_over.empty()) return std::nullopt;
+  // The window: from the arrival to the shift's start on the arrival's day.
+  const BusinessCalendar& cal = m.options.calendar;
+  const Timestamp begins = cal.StartOfDay(cal.DayOf(in->second.arrived)) + t->start;
+  if (at >= begins) return std::nullopt;
+  const std::vector<std::string>& wanted = in->second.channels;
+  const Impl::OnShift* best = nullptr;
+  const std::string* best_agent = nullptr;
+  size_t best_shared = 0;
+  for (const auto& [name, on] : m.on_shift) {  // by name: ties go to the first
+    if (name == agent || on.shift != t->takes_over) continue;
+    size_t shared = 0;
+    for (const std::string& c : on.channels) {
+      shared += std::count(wanted.begin(), wanted.end(), c) > 0 ? 1 : 0;
+    }
+    if (shared == 0) continue;
+    if (best == nullptr || shared > best_shared ||
+        (shared == best_shared && on.arrived < best->arrived)) {
+      best = &on;
+      best_agent = &name;
+      best_shared = shared;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  return m.options.shifts.StaysWithOutgoing(*best_agent, agent, t->name);
 }
 
 void TeamLedger::ShiftEnded(std::string_view agent, Timestamp at) {
@@ -430,6 +465,15 @@ absl::StatusOr<TeamLedger> TeamLedger::Create(Options options) {
   if (options.targets.days_per_week < 1 || options.targets.days_per_week > 7) {
     return absl::InvalidArgumentError(absl::StrCat("KPI-MONTH: days_per_week must be 1..7, not ",
                                                    options.targets.days_per_week));
+  }
+  for (const ShiftTemplate& t : options.shifts.shifts) {
+    if (t.takes_over.empty()) continue;
+    const ShiftTemplate* from = options.shifts.Find(t.takes_over);
+    if (from == nullptr || from == &t) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SH-HANDOVER: shift \"", t.name, "\" takes over from \"", t.takes_over,
+                       "\", which is not another shift"));
+    }
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
@@ -672,7 +716,10 @@ std::vector<std::pair<Timestamp, Decision>> TeamLedger::ShiftFindings() const {
 
 namespace {
 
-constexpr uint64_t kLedgerFormat = 1;
+// 2: an agent on a shift also keeps the shift's name and the arrival
+// (SH-HANDOVER's window); format 1 is still read (its open shifts have no
+// window).
+constexpr uint64_t kLedgerFormat = 2;
 const LocalDay kEpochDay(1970, 1, 1);
 
 using internal::ByteReader;
@@ -842,6 +889,8 @@ std::string TeamLedger::SaveState() const {
     w.Varint(on.channels.size());
     for (const std::string& c : on.channels) w.String(c);
     w.Bool(on.away);
+    w.String(on.shift);
+    w.Time(on.arrived);
   }
   return out;
 }
@@ -856,7 +905,7 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
   };
   uint64_t format = 0;
   if (!r.Varint(&format)) return fail();
-  if (format != kLedgerFormat) {
+  if (format != 1 && format != kLedgerFormat) {
     return absl::DataLossError(
         absl::StrCat("the team ledger: format ", format, ", not ", kLedgerFormat));
   }
@@ -1003,6 +1052,7 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
       if (!r.String(&c)) return fail();
     }
     if (!r.Bool(&on.away)) return fail();
+    if (format >= 2 && (!r.String(&on.shift) || !r.Time(&on.arrived))) return fail();
     m.on_shift.emplace(std::move(agent), std::move(on));
   }
   if (!r.at_end()) {

@@ -919,8 +919,8 @@ std::vector<Key> BuildKeys() {
     shifts.table = "SH-SHIFTS";
     shifts.name = "shifts";
     shifts.comment =
-        "the shifts; catalogue: early 9:00-18:30, middle 11:30-21:00, late Tuesday-Friday "
-        "16:00-24:00";
+        "the shifts; catalogue: early 9:00-18:30, middle 11:30-21:00 (takes over from early), "
+        "late Tuesday-Friday 16:00-24:00 (takes over from middle)";
     shifts.example =
         "[{ name = \"day\", start = \"09:00\", end = \"18:00\", days = [\"monday\", "
         "\"tuesday\"] }]";
@@ -929,19 +929,21 @@ std::vector<Key> BuildKeys() {
       for (const ShiftTemplate& t : s.team.shifts.shifts) {
         std::vector<std::string> days;
         for (absl::Weekday d : t.days) days.push_back(NameOf(WeekdayNames(), d));
-        items.push_back(absl::StrCat("{ name = ", Quote(t.name), ", start = ",
-                                     Quote(ClockText(t.start)), ", end = ", Quote(ClockText(t.end)),
-                                     ", days = ", QuoteList(days), " }"));
+        items.push_back(absl::StrCat(
+            "{ name = ", Quote(t.name), ", start = ", Quote(ClockText(t.start)),
+            ", end = ", Quote(ClockText(t.end)), ", days = ", QuoteList(days),
+            t.takes_over.empty() ? "" : absl::StrCat(", takes_over = ", Quote(t.takes_over)),
+            " }"));
       }
       return "[\n  " + absl::StrJoin(items, ",\n  ") + (items.empty() ? "]" : ",\n]");
     };
     shifts.set = [](const toml::node& n, S& s) -> SetResult {
       const toml::array* a = n.as_array();
-      if (a == nullptr) return Want("an array of { name, start, end, days }", n);
+      if (a == nullptr) return Want("an array of { name, start, end, days, takes_over }", n);
       std::vector<ShiftTemplate> out;
       for (const toml::node& e : *a) {
         const toml::table* t = e.as_table();
-        if (t == nullptr) return Want("a table { name, start, end, days }", e);
+        if (t == nullptr) return Want("a table { name, start, end, days, takes_over }", e);
         ShiftTemplate shift;
         std::optional<WorkingHours> hours;
         std::string start, end;
@@ -960,9 +962,11 @@ std::vector<Key> BuildKeys() {
           } else if (name == "days") {
             r = ReadEnumList(v, WeekdayNames(), &shift.days);
             has_days = true;
+          } else if (name == "takes_over") {
+            r = ReadString(v, &shift.takes_over, true);
           } else {
             r = Bad(absl::StrCat("unknown key \"", ToAbsl(name),
-                                 "\" in a shift (name, start, end, days)"),
+                                 "\" in a shift (name, start, end, days, takes_over)"),
                     v);
           }
           if (r) return r;
@@ -981,6 +985,19 @@ std::vector<Key> BuildKeys() {
           }
         }
         out.push_back(std::move(shift));
+      }
+      // SH-HANDOVER: a shift takes over from another one of the list.
+      for (size_t i = 0; i < out.size(); ++i) {
+        const std::string& from = out[i].takes_over;
+        if (from.empty()) continue;
+        const bool known = std::any_of(out.begin(), out.end(), [&](const ShiftTemplate& o) {
+          return o.name == from && &o != &out[i];
+        });
+        if (!known) {
+          return Bad(absl::StrCat("shift \"", out[i].name, "\" takes over from \"", from,
+                                  "\", which is not another shift of the list"),
+                     (*a)[i]);
+        }
       }
       s.team.shifts.shifts = std::move(out);
       return std::nullopt;

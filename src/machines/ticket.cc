@@ -122,6 +122,7 @@ struct Ctx {
   const OpenTickets* open_tickets = nullptr;
   DefectLedger* defects = nullptr;
   const RolePolicy* roles = nullptr;  // FB-ROLES; null: no roster
+  const HandoverCase* handover = nullptr;  // SH-HANDOVER; null: none
   const EventMeta* meta = nullptr;
   Prepared prepared;
   bool refused = false;  // a guard refused with a decision
@@ -296,6 +297,12 @@ struct Ctx {
     d.alipay_account = e.alipay_account;
     d.registered_by = meta->agent;
     d.owner = meta->agent;
+    // SH-HANDOVER: raised while its agent takes over, it stays with the
+    // agent handing over.
+    if (handover != nullptr && handover->incoming == meta->agent && !meta->agent.empty()) {
+      d.owner = handover->outgoing;
+      out->Add(handover->decision);
+    }
     d.return_postage = e.return_postage;
     d.reship_postage = e.reship_postage;
     d.repayment = e.repayment;
@@ -643,6 +650,7 @@ absl::StatusOr<Outcome> Ticket::Apply(const TicketEvent& event, const TicketEnvi
     ctx.open_tickets = env.open_tickets;
     ctx.defects = env.defects;
     ctx.roles = env.roles;
+    ctx.handover = env.handover;
     ctx.meta = &meta;
     core.fsm.ctx = &ctx;
     StepResult r;

@@ -308,9 +308,9 @@ std::vector<ShiftTemplate> ShiftPolicy::DefaultShifts() {
   const std::vector<W> every_day = {W::monday, W::tuesday, W::wednesday, W::thursday,
                                     W::friday, W::saturday, W::sunday};
   return {
-      {"early", Hours(9), Hours(18) + Minutes(30), every_day},
-      {"middle", Hours(11) + Minutes(30), Hours(21), every_day},
-      {"late", Hours(16), Hours(24), {W::tuesday, W::wednesday, W::thursday, W::friday}},
+      {"early", Hours(9), Hours(18) + Minutes(30), every_day, ""},
+      {"middle", Hours(11) + Minutes(30), Hours(21), every_day, "early"},
+      {"late", Hours(16), Hours(24), {W::tuesday, W::wednesday, W::thursday, W::friday}, "middle"},
   };
 }
 
@@ -376,6 +376,22 @@ Decision ShiftPolicy::LeftWithoutHandover(std::string_view agent,
               {"{agent}离开座位前未交接（{channels}）",
                "{agent} left the seat without handing over ({channels})"},
               {Figure{"agent", std::string(agent)}, Figure{"channels", std::string(channels)}});
+}
+
+HandoverCase ShiftPolicy::StaysWithOutgoing(std::string_view outgoing,
+                                            std::string_view incoming,
+                                            std::string_view shift) const {
+  HandoverCase c;
+  c.outgoing = std::string(outgoing);
+  c.incoming = std::string(incoming);
+  c.decision = Make(kHandoverRule, Verdict::kAllowed,
+                    {"交接中发生的问题由交班的{outgoing}负责处理，接{shift}的{incoming}协助",
+                     "raised during the handover: {outgoing} (handing over) handles it, "
+                     "{incoming} (taking over the {shift} shift) helps"},
+                    {Figure{"outgoing", std::string(outgoing)},
+                     Figure{"incoming", std::string(incoming)},
+                     Figure{"shift", internal::ShiftNameValue(shift)}});
+  return c;
 }
 
 // ------------------------------------------------------------------ triage

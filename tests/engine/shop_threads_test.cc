@@ -9,6 +9,8 @@
 
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
+#include "kefu/engine/team_events.h"
+#include "kefu/machines/ticket.h"
 #include "kefu/testing/builders.h"
 
 namespace kefu {
@@ -131,6 +133,57 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
   EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end()), keys.end());
   EXPECT_EQ(shop.PendingDeadlines(), 0u);
   EXPECT_FALSE(drained.empty());
+}
+
+// SH-HANDOVER under threads: the agents of odd threads are taking over the
+// middle shift from the early shift's agents of even threads while every
+// thread registers tickets and its agent leaves the seat and comes back.
+// A registration reads the ledger under the ticket's shard lock while team
+// events change it: each odd thread's ticket is agent0's (the early agent
+// who arrived first on the shared channel), each even thread's its own.
+TEST(ShopThreads, RegistrationsDuringAHandoverReadTheLedgerWhileTeamEventsChangeIt) {
+  ShopOptions options;
+  options.shards = 8;
+  auto shop_or = Shop::Create(std::move(options));
+  ASSERT_TRUE(shop_or.ok());
+  Shop& shop = **shop_or;
+  const Timestamp start = At("2026-11-02T11:00:00+08:00");
+  for (int t = 0; t < kThreads; ++t) {
+    const std::string agent = "agent" + std::to_string(t);
+    ShiftStarted s{EventMeta{"shift-" + agent, start - absl::Hours(2) + absl::Minutes(t), agent},
+                   t % 2 == 0 ? "early" : "middle", "旺旺"};
+    if (t % 2 == 1) s.meta.at = start - absl::Minutes(1);  // in the window up to 11:30
+    ASSERT_TRUE(shop.Apply(ShopEvent{agent, TeamEvent{s}}).ok());
+  }
+  constexpr int kTickets = 60;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string agent = "agent" + std::to_string(t);
+      for (int i = 0; i < kTickets; ++i) {
+        const std::string n = std::to_string(t) + "-" + std::to_string(i);
+        const Timestamp at = start + absl::Seconds(i);
+        if (!shop.Apply(ShopEvent{"H" + n, Registered("h" + n, at, t)}).ok()) ++failures;
+        if (i % 10 == 0) {
+          SeatLeft left{EventMeta{"left-" + n, at, agent}, true, ""};
+          SeatReturned back{EventMeta{"back-" + n, at, agent}};
+          if (!shop.Apply(ShopEvent{agent, TeamEvent{left}}).ok()) ++failures;
+          if (!shop.Apply(ShopEvent{agent, TeamEvent{back}}).ok()) ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kTickets; ++i) {
+      const std::string key = "H" + std::to_string(t) + "-" + std::to_string(i);
+      const Ticket* ticket = shop.FindTicket(key);
+      ASSERT_NE(ticket, nullptr) << key;
+      EXPECT_EQ(ticket->data().owner, t % 2 == 1 ? "agent0" : "agent" + std::to_string(t)) << key;
+    }
+  }
 }
 
 }  // namespace

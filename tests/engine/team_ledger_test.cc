@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "core/codec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/conversation.h"
@@ -280,6 +281,131 @@ TEST(TeamLedger, ShiftStartsAreCheckedAgainstTheHandoverWindow) {
 
 // SH-COVERAGE: every channel staffed at every hour of service (09:00-24:00);
 // a seat left without a handover is a finding and leaves its channels empty.
+// SH-HANDOVER: between the arrival of an agent of a shift that takes over
+// from another (the middle from the early) and that shift's start, the
+// agent handing over is the one on the other shift sharing the most
+// channels; ties go to who arrived first. Outside that window, for a shift
+// that takes over from nobody, or with nobody sharing a channel: nobody.
+TEST(TeamLedger, TakingOverNamesTheAgentHandingOver) {
+  TeamLedger ledger;
+  ASSERT_TRUE(ledger.ShiftStarted("小王", "early", {"旺旺", "商城"}, Cst(2026, 11, 3, 8, 50)).ok());
+  ASSERT_TRUE(ledger.ShiftStarted("小赵", "early", {"53客服"}, Cst(2026, 11, 3, 8, 45)).ok());
+  ASSERT_TRUE(ledger.ShiftStarted("小周", "early", {"商城"}, Cst(2026, 11, 3, 8, 40)).ok());
+  ASSERT_TRUE(ledger.ShiftStarted("小李", "middle", {"旺旺", "商城"}, Cst(2026, 11, 3, 11, 17)).ok());
+
+  std::optional<HandoverCase> c = ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 20));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->outgoing, "小王");  // two shared channels against 小周's one
+  EXPECT_EQ(c->incoming, "小李");
+  EXPECT_EQ(c->decision.rule, "SH-HANDOVER");
+  EXPECT_EQ(c->decision.verdict, Verdict::kAllowed);
+  ASSERT_NE(c->decision.Find("outgoing"), nullptr);
+  EXPECT_EQ(c->decision.Reason(), "交接中发生的问题由交班的小王负责处理，接中班的小李协助");
+  // The window: from the arrival up to the shift's start.
+  EXPECT_TRUE(ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 17)).has_value());
+  EXPECT_TRUE(ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 29, 59)).has_value());
+  EXPECT_FALSE(ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 30)).has_value());
+  EXPECT_FALSE(ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 16)).has_value());
+  // The early shift takes over from nobody; an agent off shift takes over
+  // nothing.
+  EXPECT_FALSE(ledger.TakingOver("小王", Cst(2026, 11, 3, 11, 20)).has_value());
+  EXPECT_FALSE(ledger.TakingOver("小孙", Cst(2026, 11, 3, 11, 20)).has_value());
+
+  // 小王 gone: 小周 (one shared channel) hands over.
+  ledger.ShiftEnded("小王", Cst(2026, 11, 3, 11, 21));
+  c = ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 22));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->outgoing, "小周");
+  // A tie on shared channels: who arrived first.
+  ASSERT_TRUE(ledger.ShiftStarted("小吴", "early", {"旺旺"}, Cst(2026, 11, 3, 8, 30)).ok());
+  EXPECT_EQ(ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 23))->outgoing, "小吴");
+  // 小钱's 53客服: only 小赵's channel; with 小赵 gone, nobody hands over.
+  ASSERT_TRUE(ledger.ShiftStarted("小钱", "middle", {"53客服"}, Cst(2026, 11, 3, 11, 18)).ok());
+  EXPECT_EQ(ledger.TakingOver("小钱", Cst(2026, 11, 3, 11, 19))->outgoing, "小赵");
+  ledger.ShiftEnded("小赵", Cst(2026, 11, 3, 11, 20));
+  EXPECT_FALSE(ledger.TakingOver("小钱", Cst(2026, 11, 3, 11, 21)).has_value());
+  // Arrived after the shift's start (late): no handover at all.
+  ASSERT_TRUE(ledger.ShiftStarted("小郑", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 40)).ok());
+  EXPECT_FALSE(ledger.TakingOver("小郑", Cst(2026, 11, 3, 11, 41)).has_value());
+
+  // The window survives SaveState/LoadState.
+  TeamLedger loaded;
+  ASSERT_TRUE(loaded.LoadState(ledger.SaveState()).ok());
+  c = loaded.TakingOver("小李", Cst(2026, 11, 3, 11, 23));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->outgoing, "小吴");
+}
+
+// Which shift takes over from which is the policy's: with the late shift
+// taking over from the early one instead, a late arrival's handover is with
+// the early shift's agent, and the middle shift has none.
+TEST(TeamLedger, WhoTakesOverFromWhomIsAParameter) {
+  TeamLedger::Options options;
+  for (ShiftTemplate& t : options.shifts.shifts) {
+    if (t.name == "middle") t.takes_over.clear();
+    if (t.name == "late") t.takes_over = "early";
+  }
+  absl::StatusOr<TeamLedger> ledger = TeamLedger::Create(options);
+  ASSERT_TRUE(ledger.ok()) << ledger.status();
+  ASSERT_TRUE(ledger->ShiftStarted("小王", "early", {"旺旺"}, Cst(2026, 11, 3, 8, 50)).ok());
+  ASSERT_TRUE(ledger->ShiftStarted("小李", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 17)).ok());
+  ASSERT_TRUE(ledger->ShiftStarted("小张", "late", {"旺旺"}, Cst(2026, 11, 3, 15, 48)).ok());
+  EXPECT_FALSE(ledger->TakingOver("小李", Cst(2026, 11, 3, 11, 20)).has_value());
+  std::optional<HandoverCase> c = ledger->TakingOver("小张", Cst(2026, 11, 3, 15, 50));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->outgoing, "小王");
+  EXPECT_EQ(c->decision.Reason(Language::kEn),
+            "raised during the handover: 小王 (handing over) handles it, 小张 (taking over the "
+            "late shift) helps");
+
+  // A shift taking over from one that is not another of the list: refused.
+  for (const char* from : {"night", "late"}) {
+    TeamLedger::Options bad;
+    for (ShiftTemplate& t : bad.shifts.shifts) {
+      if (t.name == "late") t.takes_over = from;
+    }
+    absl::StatusOr<TeamLedger> refused = TeamLedger::Create(bad);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << from;
+    EXPECT_THAT(refused.status().message(), HasSubstr("SH-HANDOVER")) << from;
+  }
+}
+
+// A ledger saved before the handover window was kept (format 1) still
+// loads: its open shifts are there, with no window, and saving it again
+// writes the current format.
+TEST(TeamLedger, AStateSavedInFormatOneStillLoads) {
+  std::string old;
+  internal::ByteWriter w(&old);
+  w.Varint(1);                                // format
+  for (int i = 0; i < 4; ++i) w.Varint(0);    // months, weeks, days, order days
+  w.Bool(false);                              // no current day
+  for (int i = 0; i < 9; ++i) w.Varint(0);    // rounds ... stretches
+  w.Varint(1);                                // one agent on a shift
+  w.String("小李");
+  w.Varint(1);
+  w.String("旺旺");
+  w.Bool(false);
+  TeamLedger ledger;
+  const absl::Status loaded = ledger.LoadState(old);
+  ASSERT_TRUE(loaded.ok()) << loaded;
+  // On a shift (a second start is refused), but with no handover window.
+  EXPECT_EQ(ledger.ShiftStarted("小李", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 20)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(ledger.TakingOver("小李", Cst(2026, 11, 3, 11, 20)).has_value());
+  ASSERT_TRUE(ledger.ShiftStarted("小王", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 18)).ok());
+  EXPECT_FALSE(ledger.TakingOver("小王", Cst(2026, 11, 3, 11, 20)).has_value());
+  // Saved again: the current format, which loads back to the same bytes.
+  const std::string again = ledger.SaveState();
+  EXPECT_NE(again.substr(0, 1), old.substr(0, 1));
+  TeamLedger reloaded;
+  ASSERT_TRUE(reloaded.LoadState(again).ok());
+  EXPECT_EQ(reloaded.SaveState(), again);
+  // A format this build does not know: data loss.
+  std::string newer = old;
+  newer[0] = 9;
+  EXPECT_EQ(reloaded.LoadState(newer).code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(TeamLedger, CoverageGapsNameTheChannelAndTheHour) {
   TeamLedger ledger;
   const std::vector<std::string> all = {"旺旺", "商城", "53客服"};

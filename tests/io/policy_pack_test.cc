@@ -848,6 +848,14 @@ TEST(PolicyPackValidation, EveryErrorNamesFileLineAndKey) {
       {"shift that ends before it starts",
        "[SH-SHIFTS]\nshifts = [{ name = \"x\", start = \"18:00\", end = \"09:00\", days = [] }]\n",
        2, "SH-SHIFTS.shifts", "closes before it opens"},
+      {"shift taking over from an unknown one",
+       "[SH-SHIFTS]\nshifts = [{ name = \"a\", start = \"09:00\", end = \"18:00\", days = [] },\n"
+       "  { name = \"b\", start = \"12:00\", end = \"21:00\", days = [], takes_over = \"c\" }]\n",
+       3, "SH-SHIFTS.shifts", "shift \"b\" takes over from \"c\", which is not another shift"},
+      {"shift taking over from itself",
+       "[SH-SHIFTS]\nshifts = [{ name = \"a\", start = \"09:00\", end = \"18:00\", days = [], "
+       "takes_over = \"a\" }]\n",
+       2, "SH-SHIFTS.shifts", "which is not another shift"},
       {"unknown score part", "[KPI-SCORE]\nweights = { attitude = 20, charm = 5 }\n", 2,
        "KPI-SCORE.weights", "\"charm\" is not a part of the score card"},
       {"unknown channel", "[ORD-PREPAY]\nchannels = [\"website\", \"wechat\"]\n", 2,
@@ -960,6 +968,30 @@ TEST(PolicyPackFile, LoadsAFileAndNamesAMissingOne) {
 
 // [response]: the platforms' response-time measures reach the Shop's team
 // ledger; hours that end before they begin and a zero window are errors.
+// SH-HANDOVER: a shift's `takes_over` names the shift handing over to it;
+// the defaults (middle from early, late from middle) are written out and
+// read back.
+TEST(PolicyPack, ShiftsTakeOverFromTheShiftsTheyName) {
+  const PolicyPack pack = MustParse(
+      "[SH-SHIFTS]\nshifts = [{ name = \"day\", start = \"09:00\", end = \"18:00\", days = "
+      "[\"monday\"] },\n  { name = \"evening\", start = \"17:00\", end = \"23:00\", days = "
+      "[\"monday\"], takes_over = \"day\" }]\n");
+  const std::vector<ShiftTemplate>& shifts = pack.shop_options().team_policies.shifts.shifts;
+  ASSERT_EQ(shifts.size(), 2u);
+  EXPECT_EQ(shifts[0].takes_over, "");
+  EXPECT_EQ(shifts[1].takes_over, "day");
+  EXPECT_THAT(pack.ToToml(false), HasSubstr("days = [\"monday\"], takes_over = \"day\" }"));
+  const std::string defaults = PolicyPack::Defaults().ToToml(true);
+  EXPECT_THAT(defaults, HasSubstr("name = \"middle\", start = \"11:30\", end = \"21:00\""));
+  EXPECT_THAT(defaults, HasSubstr("takes_over = \"early\" }"));
+  EXPECT_THAT(defaults, HasSubstr("takes_over = \"middle\" }"));
+  const PolicyPack back = MustParse(defaults);
+  const std::vector<ShiftTemplate>& read = back.shop_options().team_policies.shifts.shifts;
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[1].takes_over, "early");
+  EXPECT_EQ(read[2].takes_over, "middle");
+}
+
 TEST(PolicyPack, ResponseKeysReachTheShopsTeamAndAreChecked) {
   const PolicyPack pack = MustParse(
       "[response]\nwithin = \"2m\"\ncounted_from = \"07:00\"\ncounted_until = \"24:00\"\n"

@@ -643,6 +643,88 @@ TEST(TeamThroughTheShop, SaveAndLoadKeepTheTeam) {
   EXPECT_EQ(Shop::Load(cut).status().code(), absl::StatusCode::kDataLoss);
 }
 
+// A ticket registration by `agent` at `at` (local time on 2026-11-21).
+std::string TicketLine(const std::string& id, const std::string& key, const std::string& at,
+                       const std::string& agent, const std::string& type = "registered") {
+  std::string line = absl::StrCat(R"({"id":")", id, R"(","at":"2026-11-21T)", at,
+                                  R"(:00+08:00","agent":")", agent,
+                                  R"(","entity":"ticket","key":")", key, R"(","type":")", type,
+                                  "\"");
+  if (type == "registered") {
+    absl::StrAppend(
+        &line,
+        R"(,"fields":{"order_id":"T)", key,
+        R"(","kind":"return_refund","category":"不喜欢","details":"颜色不喜欢","lines":[{"product":"N86","quantity":1}],"customer_province":"广东省","shop_province":"广东省","return_postage":"shop","repayment":"alipay_refund"})");
+  }
+  return line + "}";
+}
+
+// SH-HANDOVER: a problem raised during the handover stays with the outgoing
+// agent. The middle shift takes over from the early one (the policy's
+// default); between 小李's arrival (11:18) and the middle shift's start
+// (11:30), a ticket 小李 registers is 小王's, who is on the early shift on a
+// shared channel. Before the arrival, after the start, or registered by an
+// agent not taking over, the registering agent owns it. A redelivery
+// answers the same; the outgoing agent may act on the ticket, the incoming
+// one may not (AS-OWNER).
+TEST(TeamThroughTheShop, ATicketRaisedDuringTheHandoverStaysWithTheOutgoingAgent) {
+  std::unique_ptr<Shop> shop = NewShop();
+  Must(*shop, Team("h-1", "08:48", "shift_started", R"({"shift":"early","channels":"旺旺,商城"})"));
+  Must(*shop, Team("h-2", "08:49", "shift_started", R"({"shift":"early","channels":"53客服"})",
+                   "小赵", "小赵"));
+  // Before 小李 arrives: 小李's own.
+  Outcome before = Must(*shop, TicketLine("k-1", "H1", "11:10", "小李"));
+  EXPECT_EQ(before.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(shop->FindTicket("H1")->data().owner, "小李");
+
+  Must(*shop, Team("h-3", "11:18", "shift_started", R"({"shift":"middle","channels":"旺旺, 商城"})",
+                   "小李", "小李"));
+  const std::string during = TicketLine("k-2", "H2", "11:22", "小李");
+  Outcome handed = Must(*shop, during);
+  ASSERT_NE(handed.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(handed.Find("SH-HANDOVER")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(handed.Find("SH-HANDOVER")->Reason(),
+            "交接中发生的问题由交班的小王负责处理，接中班的小李协助");
+  EXPECT_EQ(handed.Find("SH-HANDOVER")->Reason(Language::kEn),
+            "raised during the handover: 小王 (handing over) handles it, 小李 (taking over the "
+            "middle shift) helps");
+  const Ticket* h2 = shop->FindTicket("H2");
+  ASSERT_NE(h2, nullptr);
+  EXPECT_EQ(h2->data().owner, "小王");
+  EXPECT_EQ(h2->data().registered_by, "小李");
+  // A redelivery: the first answer, owner unchanged.
+  Outcome again = Must(*shop, during);
+  EXPECT_TRUE(again.audit.duplicate);
+  ASSERT_NE(again.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(shop->FindTicket("H2")->data().owner, "小王");
+  // The case is the outgoing agent's: 小李 may not act on it, 小王 may.
+  EXPECT_TRUE(Must(*shop, TicketLine("k-3", "H2", "11:25", "小李", "return_agreed")).refused());
+  Outcome agreed = Must(*shop, TicketLine("k-4", "H2", "11:26", "小王", "return_agreed"));
+  EXPECT_FALSE(agreed.refused());
+
+  // Registered by an agent who is not taking over (the early shift's 小赵):
+  // theirs.
+  Must(*shop, TicketLine("k-5", "H3", "11:23", "小赵"));
+  EXPECT_EQ(shop->FindTicket("H3")->data().owner, "小赵");
+  // After the middle shift's start: 小李's own.
+  Outcome after = Must(*shop, TicketLine("k-6", "H4", "11:30", "小李"));
+  EXPECT_EQ(after.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(shop->FindTicket("H4")->data().owner, "小李");
+}
+
+// The outgoing agent is looked up when the ticket is registered: with 小王's
+// shift ended before the handover, nobody hands over and 小李 keeps it.
+TEST(TeamThroughTheShop, WithNobodyHandingOverTheRegisteringAgentKeepsTheTicket) {
+  std::unique_ptr<Shop> shop = NewShop();
+  Must(*shop, Team("n-1", "08:48", "shift_started", R"({"shift":"early","channels":"旺旺"})"));
+  Must(*shop, Team("n-2", "11:00", "shift_ended", ""));
+  Must(*shop, Team("n-3", "11:18", "shift_started", R"({"shift":"middle","channels":"旺旺"})",
+                   "小李", "小李"));
+  Outcome out = Must(*shop, TicketLine("n-4", "N1", "11:20", "小李"));
+  EXPECT_EQ(out.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(shop->FindTicket("N1")->data().owner, "小李");
+}
+
 // ---------------------------------------------------- the sample's team
 
 // The sample week's team events apply (none rejected), the planted

@@ -729,6 +729,35 @@ TEST(TicketOwner, TheAgentWhoUnpacksAReturnBecomesItsOwner) {
   EXPECT_EQ(FigureAs<std::string>(o.Find("AS-OWNER")->Find("owner")), "xiaoli");
 }
 
+// SH-HANDOVER: registered while its agent takes over a shift (the
+// environment's handover case names them as incoming), the ticket is the
+// outgoing agent's and the outcome says so; a case naming another incoming
+// agent changes nothing.
+TEST(TicketOwner, ARegistrationDuringAHandoverIsTheOutgoingAgents) {
+  const HandoverCase handover = ShiftPolicy().StaysWithOutgoing("老周", "小王", "middle");
+  TicketEnvironment env;
+  env.handover = &handover;
+  Ticket t("T1");
+  const Outcome o = MustApply(t, SampleRegistered("reg", Monday()), env);
+  EXPECT_EQ(t.data().owner, "老周");
+  EXPECT_EQ(t.data().registered_by, "小王");
+  ASSERT_NE(o.Find("SH-HANDOVER"), nullptr);
+  EXPECT_EQ(o.Find("SH-HANDOVER")->verdict, Verdict::kAllowed);
+  EXPECT_EQ(FigureAs<std::string>(o.Find("SH-HANDOVER")->Find("outgoing")), "老周");
+  // 老周 owns it: 小王 may not act.
+  auto r = t.Apply(ReturnAgreed{Meta("agree", Monday())});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->refused());
+  MustApply(t, ReturnAgreed{Meta("agree-2", Monday(), "老周")});
+
+  const HandoverCase other = ShiftPolicy().StaysWithOutgoing("老周", "小李", "middle");
+  env.handover = &other;
+  Ticket mine("T2");
+  const Outcome kept = MustApply(mine, SampleRegistered("reg", Monday()), env);
+  EXPECT_EQ(mine.data().owner, "小王");
+  EXPECT_EQ(kept.Find("SH-HANDOVER"), nullptr);
+}
+
 TEST(TicketOwner, AnotherAgentsEventIsRefusedNamingTheOwner) {
   // AS-OWNER: the first authorization rule
   Ticket t("T1");

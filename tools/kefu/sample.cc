@@ -26,9 +26,9 @@ constexpr char kAbout[] =
     "and the website (cash on delivery, transfers awaiting finance, out of\n"
     "stock, near-duplicates, cancellations), after-sales tickets, neutral and\n"
     "negative reviews with their follow-up, agents' replies, and the team's\n"
-    "shifts, breaks, a shift swap, exams, reports upward and the supervisor's\n"
-    "scores. The same\n"
-    "options always give the same bytes. A summary goes to standard error.\n"
+    "shifts, breaks, a shift swap, tickets raised during a handover, exams,\n"
+    "reports upward and the supervisor's scores. The same options always give\n"
+    "the same bytes. A summary goes to standard error.\n"
     "The exit code is 0 on success, 1 when the output cannot be written, 2 on\n"
     "a usage error.";
 

@@ -304,10 +304,14 @@ struct TicketPlan {
   uint8_t region = 0;  // the customer's
   uint8_t shop = 0;
   uint8_t owner = 0;
+  // Who registers it: the owner, or the agent taking over a shift from the
+  // owner (SH-HANDOVER: the problem stays with the agent handing over).
+  uint8_t registrar = 0;
   uint8_t unpacker = 0;
   uint8_t handoff_to = 0;
   bool plant = false;  // plant this scenario's refusal
   uint16_t n = 0;
+  int64_t registered_at = -1;
 };
 
 struct ReviewPlan {
@@ -423,6 +427,7 @@ class Generator {
       }
     }
     PlanTeam();
+    HandTicketsOver();
     std::stable_sort(steps_.begin(), steps_.end(),
                      [](const Step& a, const Step& b) { return a.t < b.t; });
   }
@@ -567,6 +572,8 @@ class Generator {
   // the first, third, fifth and sixth days; two exams on the fourth; on the
   // last evening the supervisor scores each agent's judged parts for the
   // month, and an agent tries to score a colleague (refused by FB-ROLES).
+  // A ticket registered by an agent taking over a shift is the outgoing
+  // agent's (HandTicketsOver).
   void PlanTeam() {
     const int days = o_.days;
     const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
@@ -608,6 +615,12 @@ class Generator {
                                    : begin - team_rng_.Range(10 * kMinute, 15 * kMinute);
         p.type = TeamPlan::kShiftStart;
         AddTeam(arrive, p);
+        // SH-HANDOVER: the middle shift takes over from the early agent on
+        // 旺旺 and 商城 (sharing more channels than the one on 53客服), the
+        // late shift from the middle agent, between arriving and the start.
+        if (shift > 0 && arrive < begin && arrive >= 0 && arrive < end_) {
+          handovers_.push_back(Handover{arrive, begin, agent, roster[d][shift == 1 ? 0 : 2]});
+        }
         if (team_rng_.Chance(1, 2)) {
           // A break in the shift's middle: lunch or dinner.
           const int64_t leave = begin + (end - begin) / 2 + team_rng_.Range(-kHour, kHour);
@@ -676,6 +689,23 @@ class Generator {
         p.value = 20;
         p.flag = true;
         AddTeam(t, p);
+      }
+    }
+  }
+
+  // A ticket registered by an agent while taking over a shift (strictly
+  // after the arrival: a registration at the same time comes first) is the
+  // agent handing over's, as the shop will judge (SH-HANDOVER): they act on
+  // it, and a handoff goes to someone else than them.
+  void HandTicketsOver() {
+    for (TicketPlan& p : tickets_) {
+      for (const Handover& h : handovers_) {
+        if (h.incoming != p.registrar || p.registered_at <= h.from || p.registered_at >= h.to) {
+          continue;
+        }
+        p.owner = h.outgoing;
+        if (p.handoff_to == p.owner) p.handoff_to = p.registrar;
+        break;
       }
     }
   }
@@ -1118,6 +1148,7 @@ class Generator {
     p.region = region;
     p.shop = shop;
     p.owner = RandomAgent();
+    p.registrar = p.owner;
     p.unpacker = RandomAgent();
     p.handoff_to = static_cast<uint8_t>((p.owner + 1 + rng_.Below(kAgentCount - 1)) % kAgentCount);
     p.plant = rng_.Chance(1, 2);
@@ -1162,6 +1193,7 @@ class Generator {
   // partial amount.
   void RunTicket(uint32_t id, int64_t t) {
     if (!AddTicket(id, t, kTRegistered)) return;
+    tickets_[id].registered_at = t;
     const TicketPlan& p = tickets_[id];
     const bool plant = p.plant;
     switch (static_cast<TicketScenario>(p.scenario)) {
@@ -1644,6 +1676,7 @@ class Generator {
     ev.key = p.key;
     const auto scenario = static_cast<TicketScenario>(p.scenario);
     const std::string owner = kAgents[p.owner];
+    const std::string registrar = kAgents[p.registrar];
     const std::string unpacker = kAgents[p.unpacker];
     // Who acts: the registering agent until the parcel is unpacked, the
     // unpacker after that (AS-OWNER), the new owner after a handoff.
@@ -1668,7 +1701,7 @@ class Generator {
     switch (static_cast<TicketOp>(s.op)) {
       case kTRegistered: {
         TicketRegistered e;
-        e.meta = meta(owner);
+        e.meta = meta(registrar);
         e.order_id = p.order_id;
         e.kind = KindOf(scenario);
         e.category = CategoryOf(scenario);
@@ -1958,6 +1991,14 @@ class Generator {
   Rng team_rng_;
   std::vector<BuyerAsk> buyer_messages_;
   std::vector<TeamPlan> team_;
+  // The team's handovers, from an arrival to its shift's start.
+  struct Handover {
+    int64_t from;
+    int64_t to;
+    uint8_t incoming;
+    uint8_t outgoing;
+  };
+  std::vector<Handover> handovers_;
   const int64_t end_;
   std::vector<std::string> dates_;
   std::vector<OrderPlan> orders_;

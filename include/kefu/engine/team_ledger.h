@@ -43,7 +43,9 @@
 //     the ShiftPolicy's templates on channels, leave the seat and come back,
 //     end the shift. A start later than the handover window is a finding, a
 //     seat left without a handover is one, and CoverageGaps(day) names every
-//     hour of service a channel had nobody on it.
+//     hour of service a channel had nobody on it. Between an agent's arrival
+//     and the start of a shift that takes over from another, TakingOver
+//     names the outgoing agent who keeps a problem raised then.
 //
 // Times are local to the calendar. Events should come in time order per
 // conversation; a reply dated before its round began is taken as answering
@@ -259,6 +261,16 @@ class KEFU_EXPORT TeamLedger {
   // agent is not on a shift or already away.
   std::optional<Decision> SeatLeft(std::string_view agent, Timestamp at, bool handed_over);
   void SeatReturned(std::string_view agent, Timestamp at);
+  // SH-HANDOVER: whether `agent` is taking over at `at`: on a shift whose
+  // template takes over from another (ShiftTemplate::takes_over), arrived
+  // and that shift not yet begun (the start on the arrival's local day).
+  // Then the case names the outgoing agent: of the agents on a shift of that
+  // other template, the one sharing the most channels with `agent` (ties:
+  // who arrived first, then the name that sorts first); none sharing one,
+  // nullopt. A problem raised in that time stays with the outgoing agent
+  // (the Shop gives them a ticket registered then, TicketEnvironment::
+  // handover).
+  std::optional<HandoverCase> TakingOver(std::string_view agent, Timestamp at) const;
   // SH-COVERAGE: each hour of `day`'s service a channel had nobody on it
   // (a shift still open counts as staffed to the end of the day).
   std::vector<Decision> CoverageGaps(LocalDay day) const;

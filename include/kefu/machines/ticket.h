@@ -349,6 +349,13 @@ struct TicketEnvironment : MachineEnvironment {
   // FB-ROLES: the roster and the roles a large refund needs. null: no
   // roster (no refund needs approval).
   const RolePolicy* roles = nullptr;
+  // SH-HANDOVER: a problem raised during a handover stays with the outgoing
+  // agent. When set and its `incoming` is the registering agent
+  // (meta.agent), a TicketRegistered is owned by `outgoing` (registered_by
+  // stays the agent who recorded it) and its outcome carries `decision`.
+  // The Shop sets it from its team ledger (TeamLedger::TakingOver). null:
+  // the registering agent owns the ticket.
+  const HandoverCase* handover = nullptr;
 };
 
 class KEFU_EXPORT Ticket {

@@ -227,12 +227,27 @@ struct KEFU_EXPORT ExamPolicy {
 // ------------------------------------------------------------------ shifts
 
 // One shift of SH-SHIFTS: local start and end time (end may be 24:00) and
-// the weekdays it runs.
+// the weekdays it runs. SH-HANDOVER: `takes_over` names the shift whose
+// agents hand over to this one's as they arrive (the seed: the early shift
+// hands its channels to the middle one, the middle to the late one); empty
+// when nobody hands over to it.
 struct ShiftTemplate {
   std::string name;  // "early", "middle", "late"
   Duration start;    // since local midnight
   Duration end;      // since local midnight, after start, at most 24 h
   std::vector<absl::Weekday> days;
+  std::string takes_over;  // another template's name, or empty
+};
+
+// SH-HANDOVER: a problem raised while `incoming` takes over from `outgoing`
+// stays with the outgoing agent ("在交接过程中发生的问题，由交接人员负责处理";
+// the incoming agent helps). `decision` (kAllowed) says so; the Shop puts it
+// in the outcome of a ticket registered in that time, which the outgoing
+// agent owns (TicketEnvironment::handover).
+struct HandoverCase {
+  std::string outgoing;
+  std::string incoming;
+  Decision decision;
 };
 
 // SH-SHIFTS, SH-COVERAGE, SH-HANDOVER: the seed's shifts; every channel is
@@ -251,7 +266,8 @@ struct KEFU_EXPORT ShiftPolicy {
   Duration arrive_early_max = absl::Minutes(15);
 
   // Early 9:00-18:30 and middle 11:30-21:00 every day; late 16:00-24:00
-  // Tuesday to Friday (the seed's weekend hours are garbled).
+  // Tuesday to Friday (the seed's weekend hours are garbled). The middle
+  // shift takes over from the early one, the late from the middle.
   static std::vector<ShiftTemplate> DefaultShifts();
   const ShiftTemplate* Find(std::string_view name) const;
 
@@ -274,6 +290,11 @@ struct KEFU_EXPORT ShiftPolicy {
   // SH-COVERAGE: `agent` left the seat without handing `channels` over:
   // a kRefused finding (figures "agent", "channels").
   Decision LeftWithoutHandover(std::string_view agent, std::string_view channels) const;
+  // SH-HANDOVER: the case of a problem raised while `incoming` takes over
+  // `shift` from `outgoing`: a kAllowed decision (figures "outgoing",
+  // "incoming", "shift").
+  HandoverCase StaysWithOutgoing(std::string_view outgoing, std::string_view incoming,
+                                 std::string_view shift) const;
 };
 
 // ------------------------------------------------------------------ triage

@@ -112,7 +112,7 @@ struct TeamLedger::Impl {
   std::vector<TeamReport> reports;
 
   // ---- shifts
-  std::vector<std::pair<Timestamp, Decision>> findings;  // SH-HANDOVER, SH-COVERAGE
+  std::vector<std::pair<Timestamp, Decision>> findings;  // SH-HANDOVER, SH-SHIFTS, SH-COVERAGE
   struct Stretch {
     std::string agent;
     std::string channel;
@@ -346,7 +346,7 @@ std::vector<TeamReport> TeamLedger::ReportsBetween(Timestamp from, Timestamp to)
   return out;
 }
 
-absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(
+absl::StatusOr<std::vector<Decision>> TeamLedger::ShiftStarted(
     std::string_view agent, std::string_view shift, std::vector<std::string> channels,
     Timestamp at) {
   Impl& m = *impl_;
@@ -369,9 +369,15 @@ absl::StatusOr<std::optional<Decision>> TeamLedger::ShiftStarted(
   m.Open(agent, channels, at);
   m.on_shift.emplace(std::string(agent),
                      Impl::OnShift{std::move(channels), false, std::string(shift), at});
-  std::optional<Decision> late = m.options.shifts.Arrival(*t, arrived);
-  if (late.has_value()) m.findings.emplace_back(at, *late);
-  return late;
+  std::vector<Decision> out;
+  if (std::optional<Decision> late = m.options.shifts.Arrival(*t, arrived)) {
+    out.push_back(*std::move(late));
+  }
+  if (!ShiftPolicy::Runs(*t, day)) {
+    out.push_back(m.options.shifts.StartedOnAnOffDay(*t, agent, day));
+  }
+  for (const Decision& d : out) m.findings.emplace_back(at, d);
+  return out;
 }
 
 std::optional<HandoverCase> TeamLedger::TakingOver(std::string_view agent, Timestamp at) const {

@@ -33,9 +33,6 @@ constexpr Message kNotThatDayMessage = {
     "{agent}与{with}调换{day}的{shift}，但{shift}只在{days}上班，{day}是{weekday}",
     "{agent}'s {shift} shift of {day} swapped with {with}: that shift runs on {days} only, and "
     "{day} is a {weekday}"};
-constexpr Message kOffDayStartMessage = {
-    "{agent}在{day}上{shift}，但{shift}只在{days}上班，{day}是{weekday}",
-    "{agent} started the {shift} shift on {day}, a {weekday}: that shift runs on {days} only"};
 constexpr Message kSwapMessage = {
     "{agent}与{with}调换{day}的{shift}，{approved_by}已事先批准",
     "{agent}'s {shift} shift of {day} goes to {with}, approved beforehand by {approved_by}"};
@@ -47,35 +44,6 @@ Figures SwapFigures(std::string_view agent, const ShiftSwapped& e) {
   f.push_back({"day", e.day});
   f.push_back({"shift", ShiftNameValue(e.shift)});
   return f;
-}
-
-// A weekday as a term, so that a message names it in its own language.
-Term WeekdayTerm(absl::Weekday d) {
-  static constexpr Term kDays[] = {{"monday", "星期一", "Monday"},    {"tuesday", "星期二", "Tuesday"},
-                                   {"wednesday", "星期三", "Wednesday"}, {"thursday", "星期四", "Thursday"},
-                                   {"friday", "星期五", "Friday"},    {"saturday", "星期六", "Saturday"},
-                                   {"sunday", "星期日", "Sunday"}};
-  return kDays[static_cast<int>(d)];
-}
-
-// SH-SHIFTS: when `shift` does not run on `day`'s weekday, the finding,
-// with `figures` and the days it runs and the weekday added; else nullopt.
-std::optional<Decision> NotRunningThatDay(const ShiftTemplate& shift, absl::CivilDay day,
-                                          const Message& message, Figures figures) {
-  const absl::Weekday weekday = absl::GetWeekday(day);
-  if (std::find(shift.days.begin(), shift.days.end(), weekday) != shift.days.end()) {
-    return std::nullopt;
-  }
-  Decision d;
-  d.rule = ShiftPolicy::kShiftsRule;
-  d.verdict = Verdict::kRefused;
-  d.message = message;
-  d.figures = std::move(figures);
-  TermList days;
-  for (absl::Weekday w : shift.days) days.push_back(WeekdayTerm(w));
-  d.figures.push_back({"days", std::move(days)});
-  d.figures.push_back({"weekday", WeekdayTerm(weekday)});
-  return d;
 }
 
 }  // namespace
@@ -114,28 +82,17 @@ absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvi
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, ShiftStarted>) {
           if (state_ != kOffShift) return not_accepted();
-          absl::StatusOr<std::optional<Decision>> late =
+          // The ledger's findings: SH-HANDOVER's late arrival, SH-SHIFTS'
+          // shift on a weekday it does not run (at work all the same).
+          absl::StatusOr<std::vector<Decision>> findings =
               ledger.ShiftStarted(agent, e.shift, SplitChannels(e.channels), meta.at);
-          if (!late.ok()) return late.status();
+          if (!findings.ok()) return findings.status();
           next.shift = e.shift;
           next.channels = e.channels;
           ++next.shifts;
-          if (late->has_value()) {
-            ++next.late_arrivals;
-            out.Add(**std::move(late));
-          }
-          // SH-SHIFTS: a shift started on a weekday its template does not
-          // run is a finding (the agent is at work all the same).
-          if (const ShiftTemplate* t = lo.shifts.Find(e.shift); t != nullptr) {
-            const LocalDay day = lo.calendar.DayOf(meta.at);
-            Figures f;
-            f.push_back({"agent", std::string(agent)});
-            f.push_back({"day", absl::FormatCivilTime(day)});
-            f.push_back({"shift", ShiftNameValue(e.shift)});
-            if (std::optional<Decision> off =
-                    NotRunningThatDay(*t, day, kOffDayStartMessage, std::move(f))) {
-              out.Add(*std::move(off));
-            }
+          for (Decision& d : *findings) {
+            if (d.rule == ShiftPolicy::kHandoverRule) ++next.late_arrivals;
+            out.Add(std::move(d));
           }
           state_after = kOnShift;
         } else if constexpr (std::is_same_v<E, ShiftEnded>) {
@@ -174,9 +131,14 @@ absl::StatusOr<Outcome> TeamMember::Apply(const TeamEvent& event, const TeamEnvi
                 absl::StrCat("shift_swapped \"", meta.id, "\": `with` must name another agent"));
           }
           // SH-SHIFTS: there is no such shift to swap on a day it does not run.
-          if (std::optional<Decision> off =
-                  NotRunningThatDay(*shift, day, kNotThatDayMessage, SwapFigures(agent, e))) {
-            out.Add(*std::move(off));
+          if (!ShiftPolicy::Runs(*shift, day)) {
+            Decision off;
+            off.rule = ShiftPolicy::kShiftsRule;
+            off.verdict = Verdict::kRefused;
+            off.message = kNotThatDayMessage;
+            off.figures = SwapFigures(agent, e);
+            AddRunningDays(*shift, day, &off.figures);
+            out.Add(std::move(off));
             return absl::OkStatus();
           }
           Decision d;

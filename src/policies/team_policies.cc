@@ -370,6 +370,24 @@ std::optional<Decision> ShiftPolicy::Arrival(const ShiftTemplate& shift, Duratio
               std::move(figures));
 }
 
+bool ShiftPolicy::Runs(const ShiftTemplate& shift, absl::CivilDay day) {
+  return std::find(shift.days.begin(), shift.days.end(), absl::GetWeekday(day)) !=
+         shift.days.end();
+}
+
+Decision ShiftPolicy::StartedOnAnOffDay(const ShiftTemplate& shift, std::string_view agent,
+                                        absl::CivilDay day) const {
+  Figures figures = {Figure{"agent", std::string(agent)},
+                     Figure{"day", absl::FormatCivilTime(day)},
+                     Figure{"shift", internal::ShiftNameValue(shift.name)}};
+  internal::AddRunningDays(shift, day, &figures);
+  return Make(kShiftsRule, Verdict::kRefused,
+              {"{agent}在{day}上{shift}，但{shift}只在{days}上班，{day}是{weekday}",
+               "{agent} started the {shift} shift on {day}, a {weekday}: that shift runs on "
+               "{days} only"},
+              std::move(figures));
+}
+
 Decision ShiftPolicy::LeftWithoutHandover(std::string_view agent,
                                           std::string_view channels) const {
   return Make(kCoverageRule, Verdict::kRefused,
@@ -486,6 +504,21 @@ const TeamPolicies& TeamPolicies::Defaults() {
 }
 
 namespace internal {
+
+Term WeekdayTerm(absl::Weekday d) {
+  static constexpr Term kDays[] = {{"monday", "星期一", "Monday"},    {"tuesday", "星期二", "Tuesday"},
+                                   {"wednesday", "星期三", "Wednesday"}, {"thursday", "星期四", "Thursday"},
+                                   {"friday", "星期五", "Friday"},    {"saturday", "星期六", "Saturday"},
+                                   {"sunday", "星期日", "Sunday"}};
+  return kDays[static_cast<int>(d)];
+}
+
+void AddRunningDays(const ShiftTemplate& shift, absl::CivilDay day, Figures* figures) {
+  TermList days;
+  for (absl::Weekday w : shift.days) days.push_back(WeekdayTerm(w));
+  figures->push_back({"days", std::move(days)});
+  figures->push_back({"weekday", WeekdayTerm(absl::GetWeekday(day))});
+}
 
 Figure::Value ShiftNameValue(std::string_view name) {
   static constexpr Term kShifts[] = {{"early", "早班", "early"},

@@ -257,17 +257,33 @@ TEST(TeamLedger, InquiriesConvertWhenTheBuyerOrdersAfterAsking) {
 TEST(TeamLedger, ShiftStartsAreCheckedAgainstTheHandoverWindow) {
   TeamLedger ledger;
   const std::vector<std::string> all = {"旺旺", "商城", "53客服"};
-  absl::StatusOr<std::optional<Decision>> ok =
+  absl::StatusOr<std::vector<Decision>> ok =
       ledger.ShiftStarted("小王", "early", all, Cst(2026, 11, 3, 8, 48));
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_FALSE(ok->has_value());
-  absl::StatusOr<std::optional<Decision>> late =
+  EXPECT_TRUE(ok->empty());
+  absl::StatusOr<std::vector<Decision>> late =
       ledger.ShiftStarted("小李", "middle", {"旺旺"}, Cst(2026, 11, 3, 11, 25));
   ASSERT_TRUE(late.ok()) << late.status();
-  ASSERT_TRUE(late->has_value());
-  EXPECT_EQ((*late)->rule, "SH-HANDOVER");
-  EXPECT_EQ((*late)->verdict, Verdict::kRefused);
-  EXPECT_THAT((*late)->Reason(Language::kEn), HasSubstr("arrived 5 minutes early"));
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_EQ((*late)[0].rule, "SH-HANDOVER");
+  EXPECT_EQ((*late)[0].verdict, Verdict::kRefused);
+  EXPECT_THAT((*late)[0].Reason(Language::kEn), HasSubstr("arrived 5 minutes early"));
+  // The late shift on a Monday (it runs Tuesday to Friday), 3 minutes late:
+  // both findings, each kept in ShiftFindings().
+  absl::StatusOr<std::vector<Decision>> monday =
+      ledger.ShiftStarted("小张", "late", {"旺旺"}, Cst(2026, 11, 2, 16, 3));
+  ASSERT_TRUE(monday.ok()) << monday.status();
+  ASSERT_EQ(monday->size(), 2u);
+  EXPECT_EQ((*monday)[0].rule, "SH-HANDOVER");
+  EXPECT_EQ((*monday)[1].rule, "SH-SHIFTS");
+  EXPECT_EQ((*monday)[1].Reason(Language::kEn),
+            "小张 started the late shift on 2026-11-02, a Monday: that shift runs on Tuesday, "
+            "Wednesday, Thursday, Friday only");
+  const std::vector<std::pair<Timestamp, Decision>> findings = ledger.ShiftFindings();
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(findings[2].first, Cst(2026, 11, 2, 16, 3));
+  EXPECT_EQ(findings[2].second.rule, "SH-SHIFTS");
+  ledger.ShiftEnded("小张", Cst(2026, 11, 2, 23));
 
   EXPECT_EQ(ledger.ShiftStarted("小王", "early", all, Cst(2026, 11, 3, 9)).status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -279,8 +295,6 @@ TEST(TeamLedger, ShiftStartsAreCheckedAgainstTheHandoverWindow) {
             absl::StatusCode::kInvalidArgument);
 }
 
-// SH-COVERAGE: every channel staffed at every hour of service (09:00-24:00);
-// a seat left without a handover is a finding and leaves its channels empty.
 // SH-HANDOVER: between the arrival of an agent of a shift that takes over
 // from another (the middle from the early) and that shift's start, the
 // agent handing over is the one on the other shift sharing the most
@@ -406,6 +420,8 @@ TEST(TeamLedger, AStateSavedInFormatOneStillLoads) {
   EXPECT_EQ(reloaded.LoadState(newer).code(), absl::StatusCode::kDataLoss);
 }
 
+// SH-COVERAGE: every channel staffed at every hour of service (09:00-24:00);
+// a seat left without a handover is a finding and leaves its channels empty.
 TEST(TeamLedger, CoverageGapsNameTheChannelAndTheHour) {
   TeamLedger ledger;
   const std::vector<std::string> all = {"旺旺", "商城", "53客服"};

@@ -456,8 +456,9 @@ TEST(TeamThroughTheShop, ASwapWithoutApprovalBeforehandIsRefused) {
 }
 
 // SH-SHIFTS: a late shift (Tuesday to Friday) started on a Saturday is a
-// finding in the outcome; the agent is at work all the same (on shift, the
-// shift counted). Started on a Tuesday, no such finding.
+// finding in the outcome and in the ledger's shift findings; the agent is
+// at work all the same (on shift, the shift counted). Started on a
+// Tuesday, no such finding.
 TEST(TeamThroughTheShop, AShiftStartedOnADayItDoesNotRunIsAnSHShiftsFinding) {
   std::unique_ptr<Shop> shop = NewShop();
   // 2026-11-21 is a Saturday.
@@ -472,6 +473,11 @@ TEST(TeamThroughTheShop, AShiftStartedOnADayItDoesNotRunIsAnSHShiftsFinding) {
   EXPECT_FALSE(o.audit.refused);
   EXPECT_EQ(o.audit.state_after, "on_shift");
   EXPECT_EQ(shop->FindTeamMember("小王")->data.shifts, 1);
+  // The ledger keeps it with the other shift findings (the replay report's).
+  const std::vector<std::pair<Timestamp, Decision>> findings = shop->Team().ShiftFindings();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].second.rule, "SH-SHIFTS");
+  EXPECT_EQ(findings[0].second.Reason(Language::kEn), d->Reason(Language::kEn));
   Must(*shop, Team("l-2", "23:59", "shift_ended", ""));
   // 2026-11-24, a Tuesday.
   o = Must(*shop,

@@ -215,7 +215,7 @@ void PrintTeam(std::ostream& os, const ReplayTeam& t, Language lang) {
     os << "\n";
   }
 
-  os << "\nTeam shifts (SH-COVERAGE, SH-HANDOVER)\n";
+  os << "\nTeam shifts (SH-SHIFTS, SH-COVERAGE, SH-HANDOVER)\n";
   for (const auto& [day, gaps] : t.coverage_gaps) {
     os << "  " << Day(day) << ": " << gaps.size() << " hours unstaffed\n";
     for (const Decision& d : gaps) os << "    " << d.Reason(lang) << "\n";

@@ -246,14 +246,16 @@ class KEFU_EXPORT TeamLedger {
   std::vector<TeamReport> ReportsBetween(Timestamp from, Timestamp to) const;
 
   // SH-SHIFTS: `agent` starts the shift named `shift` (a template of
-  // Options::shifts) on `channels` at `at`. Returns the SH-HANDOVER finding
-  // when the agent arrived later than the handover window before the
-  // shift's start. kInvalidArgument for an empty agent or channel list, or
-  // an unknown shift; kFailedPrecondition when the agent is on a shift.
-  absl::StatusOr<std::optional<Decision>> ShiftStarted(std::string_view agent,
-                                                       std::string_view shift,
-                                                       std::vector<std::string> channels,
-                                                       Timestamp at);
+  // Options::shifts) on `channels` at `at`. Returns the findings, each also
+  // kept in ShiftFindings(): SH-HANDOVER's when the agent arrived later than
+  // the handover window before the shift's start, SH-SHIFTS' when the shift
+  // does not run on that local day's weekday (the agent is on the shift all
+  // the same). kInvalidArgument for an empty agent or channel list, or an
+  // unknown shift; kFailedPrecondition when the agent is on a shift.
+  absl::StatusOr<std::vector<Decision>> ShiftStarted(std::string_view agent,
+                                                     std::string_view shift,
+                                                     std::vector<std::string> channels,
+                                                     Timestamp at);
   // The agent's shift ends (no-op when none is open).
   void ShiftEnded(std::string_view agent, Timestamp at);
   // SH-COVERAGE: the agent leaves the seat; not `handed_over`, the finding.
@@ -291,8 +293,9 @@ class KEFU_EXPORT TeamLedger {
   std::vector<std::pair<std::string, LocalDay>> AgentDays() const;
   // Every card with a case, a judged part or an exam, by agent, then month.
   std::vector<ScoreCard> Cards() const;
-  // The shift findings (SH-HANDOVER late arrivals, SH-COVERAGE seats left
-  // without a handover), in the order they were made, with their time.
+  // The shift findings (SH-HANDOVER late arrivals, SH-SHIFTS shifts started
+  // on a weekday they do not run, SH-COVERAGE seats left without a
+  // handover), in the order they were made, with their time.
   std::vector<std::pair<Timestamp, Decision>> ShiftFindings() const;
 
   // ---- Saving (Shop::Save keeps the ledger beside the entities)

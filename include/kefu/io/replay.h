@@ -169,7 +169,7 @@ struct ReplayTeam {
   // agent, then month.
   std::vector<ScoreCard> cards;
   // SH-COVERAGE: the gaps of each day some channel was staffed; and the
-  // SH-HANDOVER / SH-COVERAGE findings with their time, in order.
+  // SH-HANDOVER / SH-SHIFTS / SH-COVERAGE findings with their time, in order.
   std::vector<std::pair<LocalDay, std::vector<Decision>>> coverage_gaps;
   std::vector<std::pair<Timestamp, Decision>> shift_findings;
   // FB-REPORT: every report upward, by kind, then time.

@@ -287,6 +287,12 @@ struct KEFU_EXPORT ShiftPolicy {
   // midnight): nullopt when on time (within the early window), otherwise a
   // kRefused finding (figures "shift", "minutes_early").
   std::optional<Decision> Arrival(const ShiftTemplate& shift, Duration arrived) const;
+  // SH-SHIFTS: whether `shift` runs on `day`'s weekday (ShiftTemplate::days).
+  static bool Runs(const ShiftTemplate& shift, absl::CivilDay day);
+  // SH-SHIFTS: `agent` started `shift` on `day`, a weekday it does not run:
+  // a kRefused finding (figures "agent", "day", "shift", "days", "weekday").
+  Decision StartedOnAnOffDay(const ShiftTemplate& shift, std::string_view agent,
+                             absl::CivilDay day) const;
   // SH-COVERAGE: `agent` left the seat without handing `channels` over:
   // a kRefused finding (figures "agent", "channels").
   Decision LeftWithoutHandover(std::string_view agent, std::string_view channels) const;

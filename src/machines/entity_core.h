@@ -174,7 +174,7 @@ class EntityCore {
     size_t next_resolved = 0;
     auto resolve_name = [&](std::string_view text) -> std::optional<std::string_view> {
       for (const Resolved& r : resolved) {
-        if (r.data == text.data() && r.size == text.size() && r.data != nullptr) return r.name;
+        if (r.data != nullptr && r.data == text.data() && r.size == text.size()) return r.name;
       }
       const std::optional<std::string_view> name = resolve(text);
       if (text.data() != nullptr) {

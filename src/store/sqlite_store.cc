@@ -61,10 +61,11 @@ std::string_view ColumnBlob(sqlite3_stmt* st, int i) {
 }
 
 // A snapshot's bytes, read once on opening: anonymous memory the kernel may
-// back with huge pages (MADV_HUGEPAGE), written once front to back. In 4 KiB
-// pages a 400 MB snapshot takes 100,000 page faults, which cost more than
-// copying its bytes on a virtual machine. Grows, copying, only when the
-// parts hold more than their lengths said.
+// back with huge pages (MADV_HUGEPAGE), written once front to back: a 400
+// MB snapshot in 2 MiB pages takes 200 page faults instead of 100,000 (the
+// kernel zeroes the pages either way; docs/benchmarks.md has what it
+// saves). Grows, copying, only when the parts hold more than their
+// lengths said.
 class SnapshotBuffer {
  public:
   explicit SnapshotBuffer(size_t capacity) { Reserve(capacity); }
@@ -284,8 +285,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       // snapshot_part_bytes: SQLite refuses a value over 1 GB). Both
       // statements scan the table rather than seek in it: the table is
       // WITHOUT ROWID, and a seek compares its key with whole rows, which
-      // SQLite reads in full (64 MiB parts, out of their overflow pages)
-      // for each row it compares against. A scan reads a row's header only,
+      // SQLite reads in full (parts of 64 MiB by default, out of their
+      // overflow pages) for each row it compares against. A scan reads a row's header only,
       // and a part's body only when it is the newest snapshot's.
       int64_t snapshot_seq = 0;
       uint64_t total = 0;

@@ -1555,6 +1555,18 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
                        auto restore) -> absl::Status {
     size_t n = 0;
     if (!r.Count(&n)) return fail();
+    {
+      // Each shard's map sized once for its share (about n / shards), not
+      // grown by rehashing every key again. An entity takes more than 8
+      // bytes: a corrupt count reserves no more than the input could hold.
+      const size_t expect = std::min(n, r.remaining() / 8) / impl.shards.size();
+      if (expect > 0) {
+        for (Impl::Shard& s : impl.shards) {
+          auto& map = s.*member;
+          map.reserve(map.size() + expect + expect / 8 + 1);
+        }
+      }
+    }
     std::string key;
     for (size_t i = 0; i < n; ++i) {
       using Map = std::remove_reference_t<decltype(impl.shards[0].*member)>;

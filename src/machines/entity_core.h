@@ -27,6 +27,8 @@
 #define KEFU_MACHINES_ENTITY_CORE_H_
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -159,9 +161,30 @@ class EntityCore {
     // Outcomes point at state names in static storage: re-point the audit
     // records at this build's names so that nothing refers to the snapshot.
     Timestamp last = absl::InfinitePast();
+    // The names resolved so far, by where their text lies: a decoded
+    // snapshot's names are views of a few interned texts, each repeated in
+    // most records, and `resolve` compares texts (a shop's load resolves
+    // millions). The snapshot is this call's: its texts stay put.
+    struct Resolved {
+      const char* data = nullptr;
+      size_t size = 0;
+      std::optional<std::string_view> name;
+    };
+    Resolved resolved[8];
+    size_t next_resolved = 0;
+    auto resolve_name = [&](std::string_view text) -> std::optional<std::string_view> {
+      for (const Resolved& r : resolved) {
+        if (r.data != nullptr && r.data == text.data() && r.size == text.size()) return r.name;
+      }
+      const std::optional<std::string_view> name = resolve(text);
+      if (text.data() != nullptr) {
+        resolved[next_resolved++ % std::size(resolved)] = Resolved{text.data(), text.size(), name};
+      }
+      return name;
+    };
     for (Outcome& o : snapshot.applied) {
-      const std::optional<std::string_view> before = resolve(o.audit.state_before);
-      const std::optional<std::string_view> after = resolve(o.audit.state_after);
+      const std::optional<std::string_view> before = resolve_name(o.audit.state_before);
+      const std::optional<std::string_view> after = resolve_name(o.audit.state_after);
       if (!before || !after) {
         return absl::InvalidArgumentError(absl::StrCat(ToAbsl(machine),
                                                        " snapshot names an unknown state in event \"",

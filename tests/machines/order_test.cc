@@ -2,6 +2,7 @@
 // allowing, refusing or scheduling.
 #include "kefu/machines/order.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -750,6 +751,44 @@ TEST(OrderPersistence, RestoreRefusesAnotherFormatOrAnUnknownState) {
   EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
   s = o.Snapshot();
   s.state = "F2";
+  EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Restore resolves each audit record's state names to this build's static
+// names (remembering the texts it resolved by where they lie): names in
+// buffers of their own resolve the same, and an unknown name after known
+// ones, even at a place a known one was, is still refused.
+TEST(OrderPersistence, RestoreResolvesEveryRecordsStateNamesWhereverTheyLie) {
+  Order o = OrderInCheck();
+  MustApply(o, Pass("p"));
+  const OrderSnapshot original = o.Snapshot();
+  ASSERT_GE(original.applied.size(), 3u);
+  // Every record's names copied into strings of their own.
+  std::vector<std::string> texts;
+  texts.reserve(2 * original.applied.size());
+  OrderSnapshot s = original;
+  for (Outcome& out : s.applied) {
+    texts.emplace_back(out.audit.state_before);
+    out.audit.state_before = texts.back();
+    texts.emplace_back(out.audit.state_after);
+    out.audit.state_after = texts.back();
+  }
+  auto copy = Order::Restore(s);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ(copy->Snapshot(), original);
+  // The restored order refers to none of the copies.
+  std::vector<std::string> kept = texts;
+  for (std::string& t : texts) std::fill(t.begin(), t.end(), '?');
+  EXPECT_EQ(copy->Snapshot(), original);
+  texts = kept;  // same buffers (same lengths): the views in `s` see them again
+  // The last record's name changed in place: same place and length, other
+  // text; and then unknown.
+  std::string& last = texts.back();
+  ASSERT_FALSE(last.empty());
+  last[0] = last[0] == 'x' ? 'y' : 'x';
+  EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
+  last = "no_such_state";
+  s.applied.back().audit.state_after = last;
   EXPECT_EQ(Order::Restore(s).status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -112,6 +112,44 @@ TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   sqlite3_close(db);
 }
 
+// Opening reads the newest snapshot's parts, in order, by scanning the
+// table (no seek: see LoadInTransaction): rows of an older snapshot left
+// beside it are passed over, and a part missing from the newest is data
+// loss naming it.
+TEST(SqliteStore, OpeningReadsTheNewestSnapshotsPartsAndNamesAMissingOne) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 10);
+  const std::string path = TempStorePath("snapshot_parts");
+  SqliteStoreOptions small_parts = Options(50);
+  small_parts.snapshot_part_bytes = 1000;  // a snapshot of many rows
+  std::string saved;
+  int64_t snapshot_seq = 0;
+  {
+    auto store = OpenOk(path, small_parts);
+    ASSERT_NE(store, nullptr);
+    for (const ShopEvent& e : events) ASSERT_TRUE(store->Apply(e).ok());
+    saved = store->shop().Save();
+    snapshot_seq = store->snapshot_seq();
+    ASSERT_GT(snapshot_seq, 1);
+  }
+  // An older snapshot, not a kefu snapshot at all, beside the newest (and
+  // one of its rows sorted before the newest's first part).
+  ExecSql(path, absl::StrCat("INSERT INTO snapshot(seq, part, body) VALUES (", snapshot_seq - 1,
+                             ", 0, x'00'), (", snapshot_seq - 1, ", 1, zeroblob(5000))"));
+  {
+    auto again = OpenOk(path, small_parts);
+    ASSERT_NE(again, nullptr);
+    EXPECT_TRUE(again->shop().Save() == saved);
+    EXPECT_EQ(again->snapshot_seq(), snapshot_seq);
+  }
+  ExecSql(path, absl::StrCat("DELETE FROM snapshot WHERE seq = ", snapshot_seq, " AND part = 2"));
+  absl::StatusOr<std::unique_ptr<SqliteStore>> broken = SqliteStore::Open(path, small_parts);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(broken.status().message(),
+              HasSubstr(absl::StrCat("snapshot ", snapshot_seq, " lacks part 2")));
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 // Applies `events` one by one into `one` and as one batch into `batch`
 // (both fresh): the batch is one commit with the singles' results, in
 // order, and leaves the same shop.

@@ -296,7 +296,15 @@ TEST(PgWorker, AWorkerCutOffStopsApplyingBeforeAnotherTakesItsShops) {
   for (const Feed& f : feeds) Sql(uri, "INSERT INTO kefu_shop (shop_id) VALUES ('" + f.shop + "')");
   const std::string log_a = TempLog("cut-a"), log_b = TempLog("cut-b");
   const pid_t a = StartWorker(uri_a, "A", log_a);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // A holds every shop before B starts (not a fixed pause: under a
+  // sanitizer on a busy machine a worker takes seconds to start).
+  {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (Sql(uri, "SELECT count(*) FROM kefu_shop WHERE owner = 'A'")[0][0] != "10" &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   const pid_t b = StartWorker(uri, "B", log_b);
   std::atomic<size_t> fed{0};
   std::atomic<bool> pause{false};

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/codec.h"
+#include "policies/shift_terms.h"
 #include "kefu/engine/conversation.h"
 #include "kefu/machines/order.h"
 #include "kefu/machines/ticket.h"
@@ -398,7 +399,7 @@ std::optional<HandoverCase> TeamLedger::TakingOver(std::string_view agent, Times
     if (name == agent || on.shift != t->takes_over) continue;
     size_t shared = 0;
     for (const std::string& c : on.channels) {
-      shared += std::count(wanted.begin(), wanted.end(), c) > 0 ? 1 : 0;
+      if (std::find(wanted.begin(), wanted.end(), c) != wanted.end()) ++shared;
     }
     if (shared == 0) continue;
     if (best == nullptr || shared > best_shared ||
@@ -472,14 +473,10 @@ absl::StatusOr<TeamLedger> TeamLedger::Create(Options options) {
     return absl::InvalidArgumentError(absl::StrCat("KPI-MONTH: days_per_week must be 1..7, not ",
                                                    options.targets.days_per_week));
   }
-  for (const ShiftTemplate& t : options.shifts.shifts) {
-    if (t.takes_over.empty()) continue;
-    const ShiftTemplate* from = options.shifts.Find(t.takes_over);
-    if (from == nullptr || from == &t) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("SH-HANDOVER: shift \"", t.name, "\" takes over from \"", t.takes_over,
-                       "\", which is not another shift"));
-    }
+  if (const ShiftTemplate* t = internal::TakesOverFromNoShift(options.shifts.shifts)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SH-HANDOVER: shift \"", t->name, "\" takes over from \"", t->takes_over,
+                     "\", which is not another shift"));
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);

@@ -23,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "core/absl_compat.h"
+#include "policies/shift_terms.h"
 #include "kefu/policies/courier_reach.h"
 #include "kefu/policies/order_terms.h"
 #include "kefu/policies/province.h"
@@ -987,17 +988,10 @@ std::vector<Key> BuildKeys() {
         out.push_back(std::move(shift));
       }
       // SH-HANDOVER: a shift takes over from another one of the list.
-      for (size_t i = 0; i < out.size(); ++i) {
-        const std::string& from = out[i].takes_over;
-        if (from.empty()) continue;
-        const bool known = std::any_of(out.begin(), out.end(), [&](const ShiftTemplate& o) {
-          return o.name == from && &o != &out[i];
-        });
-        if (!known) {
-          return Bad(absl::StrCat("shift \"", out[i].name, "\" takes over from \"", from,
-                                  "\", which is not another shift of the list"),
-                     (*a)[i]);
-        }
+      if (const ShiftTemplate* t = internal::TakesOverFromNoShift(out)) {
+        return Bad(absl::StrCat("shift \"", t->name, "\" takes over from \"", t->takes_over,
+                                "\", which is not another shift of the list"),
+                   (*a)[static_cast<size_t>(t - out.data())]);
       }
       s.team.shifts.shifts = std::move(out);
       return std::nullopt;

@@ -7,6 +7,7 @@
 #define KEFU_POLICIES_SHIFT_TERMS_H_
 
 #include <string_view>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "kefu/core/outcome.h"
@@ -22,6 +23,11 @@ Term WeekdayTerm(absl::Weekday day);
 // SH-SHIFTS' figures of a shift on a day it does not run: "days" (the
 // weekdays `shift` runs) and "weekday" (`day`'s), added to `figures`.
 void AddRunningDays(const ShiftTemplate& shift, absl::CivilDay day, Figures* figures);
+
+// SH-HANDOVER: the first of `shifts` whose `takes_over` is not empty and
+// names no other shift of the list (itself included); null when there is
+// none. TeamLedger::Create and the policy pack refuse it.
+const ShiftTemplate* TakesOverFromNoShift(const std::vector<ShiftTemplate>& shifts);
 
 }  // namespace kefu::internal
 

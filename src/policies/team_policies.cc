@@ -389,11 +389,11 @@ Decision ShiftPolicy::StartedOnAnOffDay(const ShiftTemplate& shift, std::string_
 }
 
 Decision ShiftPolicy::LeftWithoutHandover(std::string_view agent,
-                                          std::string_view channels) const {
+                                          std::string_view left) const {
   return Make(kCoverageRule, Verdict::kRefused,
               {"{agent}离开座位前未交接（{channels}）",
                "{agent} left the seat without handing over ({channels})"},
-              {Figure{"agent", std::string(agent)}, Figure{"channels", std::string(channels)}});
+              {Figure{"agent", std::string(agent)}, Figure{"channels", std::string(left)}});
 }
 
 HandoverCase ShiftPolicy::StaysWithOutgoing(std::string_view outgoing,
@@ -518,6 +518,17 @@ void AddRunningDays(const ShiftTemplate& shift, absl::CivilDay day, Figures* fig
   for (absl::Weekday w : shift.days) days.push_back(WeekdayTerm(w));
   figures->push_back({"days", std::move(days)});
   figures->push_back({"weekday", WeekdayTerm(absl::GetWeekday(day))});
+}
+
+const ShiftTemplate* TakesOverFromNoShift(const std::vector<ShiftTemplate>& shifts) {
+  for (const ShiftTemplate& t : shifts) {
+    if (t.takes_over.empty()) continue;
+    const bool known = std::any_of(shifts.begin(), shifts.end(), [&](const ShiftTemplate& o) {
+      return &o != &t && o.name == t.takes_over;
+    });
+    if (!known) return &t;
+  }
+  return nullptr;
 }
 
 Figure::Value ShiftNameValue(std::string_view name) {

@@ -3,6 +3,7 @@
 // reports. Meant for the `tsan` preset (ThreadSanitizer); under the other
 // presets it checks that nothing is lost.
 #include <atomic>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,12 +51,19 @@ TicketRegistered Registered(const std::string& id, Timestamp at, int thread) {
   return e;
 }
 
-TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
+// A shop of 8 shards (few enough for Save's every-shard lock under TSan).
+std::unique_ptr<Shop> EightShards() {
   ShopOptions options;
   options.shards = 8;
-  auto shop_or = Shop::Create(std::move(options));
-  ASSERT_TRUE(shop_or.ok());
-  Shop& shop = **shop_or;
+  absl::StatusOr<std::unique_ptr<Shop>> shop = Shop::Create(std::move(options));
+  EXPECT_TRUE(shop.ok()) << shop.status();
+  return shop.ok() ? *std::move(shop) : nullptr;
+}
+
+TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
+  const std::unique_ptr<Shop> owned = EightShards();
+  ASSERT_NE(owned, nullptr);
+  Shop& shop = *owned;
   const Timestamp start = At("2026-11-02T09:00:00+08:00");
 
   std::atomic<int> failures{0};
@@ -142,11 +150,9 @@ TEST(ShopThreads, ConcurrentEventsForDifferentEntitiesAreAllApplied) {
 // events change it: each odd thread's ticket is agent0's (the early agent
 // who arrived first on the shared channel), each even thread's its own.
 TEST(ShopThreads, RegistrationsDuringAHandoverReadTheLedgerWhileTeamEventsChangeIt) {
-  ShopOptions options;
-  options.shards = 8;
-  auto shop_or = Shop::Create(std::move(options));
-  ASSERT_TRUE(shop_or.ok());
-  Shop& shop = **shop_or;
+  const std::unique_ptr<Shop> owned = EightShards();
+  ASSERT_NE(owned, nullptr);
+  Shop& shop = *owned;
   const Timestamp start = At("2026-11-02T11:00:00+08:00");
   for (int t = 0; t < kThreads; ++t) {
     const std::string agent = "agent" + std::to_string(t);

@@ -77,11 +77,18 @@ TEST(SqliteStore, AReopenedStoreHoldsTheShopItAcknowledged) {
   EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(events.size()));
 }
 
+// A snapshot every 50 events, in parts of 1,000 bytes: a snapshot of many
+// rows.
+SqliteStoreOptions SmallParts() {
+  SqliteStoreOptions o = Options(50);
+  o.snapshot_part_bytes = 1000;
+  return o;
+}
+
 TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   const std::vector<ShopEvent> events = SampleEvents(6, 10);
   const std::string path = TempStorePath("snapshot");
-  SqliteStoreOptions small_parts = Options(50);
-  small_parts.snapshot_part_bytes = 1000;  // a snapshot of many rows
+  const SqliteStoreOptions small_parts = SmallParts();
   std::string saved;
   {
     auto store = OpenOk(path, small_parts);
@@ -119,8 +126,7 @@ TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
 TEST(SqliteStore, OpeningReadsTheNewestSnapshotsPartsAndNamesAMissingOne) {
   const std::vector<ShopEvent> events = SampleEvents(6, 10);
   const std::string path = TempStorePath("snapshot_parts");
-  SqliteStoreOptions small_parts = Options(50);
-  small_parts.snapshot_part_bytes = 1000;  // a snapshot of many rows
+  const SqliteStoreOptions small_parts = SmallParts();
   std::string saved;
   int64_t snapshot_seq = 0;
   {

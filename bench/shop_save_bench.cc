@@ -80,6 +80,7 @@ void BM_ShopLoad(benchmark::State& state) {
   }
   ShopOptions options;
   options.shards = 1;
+  options.load_threads = static_cast<int>(state.range(1));
   for (auto _ : state) {
     absl::StatusOr<std::unique_ptr<Shop>> shop = Shop::Load(saved, options);
     if (!shop.ok()) std::abort();
@@ -90,7 +91,12 @@ void BM_ShopLoad(benchmark::State& state) {
   state.counters["entities"] = static_cast<double>(entities);
   state.counters["bytes_per_entity"] = static_cast<double>(saved.size()) / static_cast<double>(entities);
 }
-BENCHMARK(BM_ShopLoad)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+// Args: orders, ShopOptions::load_threads.
+BENCHMARK(BM_ShopLoad)
+    ->ArgsProduct({{100000, 1000000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace kefu

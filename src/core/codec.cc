@@ -3,6 +3,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -46,8 +48,7 @@ void ByteWriter::Text(std::string_view s) {
     if (small_size_ < kSmallTexts) {
       small_[small_size_] = SmallText{s.data(), s.size(), static_cast<uint32_t>(small_size_ + 1)};
       ++small_size_;
-      Varint(0);
-      String(s);
+      NewText(s, small_size_);
       return;
     }
     // A large vocabulary: the maps take over, with the numbers given.
@@ -69,6 +70,15 @@ void ByteWriter::Text(std::string_view s) {
   by_address_.emplace(address, it->second);
   if (!inserted) {
     Varint(it->second);
+    return;
+  }
+  NewText(s, it->second);
+}
+
+void ByteWriter::NewText(std::string_view s, uint32_t number) {
+  if (apart_) {
+    vocabulary_.push_back(s);
+    Varint(number);
     return;
   }
   Varint(0);
@@ -111,7 +121,7 @@ void ByteWriter::Fixed32(uint32_t v) {
 // ------------------------------------------------------------------ reader
 
 bool ByteReader::Fail(std::string_view what) {
-  if (error_.empty()) error_ = absl::StrCat(ToAbsl(what), " at byte ", pos_);
+  if (error_.empty()) error_ = absl::StrCat(ToAbsl(what), " at byte ", base_ + pos_);
   return false;
 }
 
@@ -170,9 +180,28 @@ bool ByteReader::String(std::string* s) {
   return true;
 }
 
+bool ByteReader::View(std::string_view* s) {
+  uint64_t n = 0;
+  if (!Varint(&n)) return false;
+  return Bytes(static_cast<size_t>(std::min<uint64_t>(n, SIZE_MAX)), s);
+}
+
+bool ByteReader::Bytes(size_t n, std::string_view* s) {
+  if (!ok()) return false;
+  if (n > remaining()) return Fail("truncated string");
+  *s = in_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
 bool ByteReader::Text(std::string_view* s) {
   uint64_t k = 0;
   if (!Varint(&k)) return false;
+  if (vocabulary_ != nullptr) {
+    if (k == 0 || k > vocabulary_->size()) return Fail("text number out of range");
+    *s = (*vocabulary_)[static_cast<size_t>(k - 1)];
+    return true;
+  }
   if (k > 0) {
     if (k > texts_.size()) return Fail("text number out of range");
     *s = texts_[static_cast<size_t>(k - 1)];

@@ -63,6 +63,14 @@ class ByteWriter {
   void String(std::string_view s);
   // A word of the vocabulary, written once per writer, then by number.
   void Text(std::string_view s);
+  // From now on a new word is written by its number alone, as one seen
+  // before: the words go apart, vocabulary() lists them, and the caller
+  // writes that list where a reader finds it first (ByteReader's
+  // `vocabulary`). Then any part of what follows reads on its own. Call
+  // before the first Text().
+  void KeepVocabularyApart() { apart_ = true; }
+  // The words numbered so far, by number - 1 (only when kept apart).
+  const std::vector<std::string_view>& vocabulary() const { return vocabulary_; }
   // A C string that may be null (a message or term text): a presence byte,
   // then Text().
   void CString(const char* s);
@@ -74,6 +82,8 @@ class ByteWriter {
 
  private:
   void LongVarint(uint64_t v);
+  // A word seen for the first time, numbered `number`.
+  void NewText(std::string_view s, uint32_t number);
   std::string* out_;
   // The words seen so far, numbered from 1. A writer of one outcome or
   // record sees a handful: they are kept in a small array, searched by
@@ -90,11 +100,19 @@ class ByteWriter {
   bool large_ = false;
   absl::flat_hash_map<absl::string_view, uint32_t> texts_;  // by content
   absl::flat_hash_map<std::pair<const char*, size_t>, uint32_t> by_address_;
+  bool apart_ = false;
+  std::vector<std::string_view> vocabulary_;
 };
 
 class ByteReader {
  public:
   explicit ByteReader(std::string_view in) : in_(in) {}
+  // Reads what a writer with its vocabulary apart wrote: Text() takes the
+  // words from `vocabulary` (which must outlive the reader) and refuses a
+  // word written in place. `base` is added to the offsets errors name (the
+  // place of `in` in a larger input).
+  ByteReader(std::string_view in, const std::vector<std::string_view>* vocabulary, size_t base)
+      : in_(in), base_(base), vocabulary_(vocabulary) {}
   bool Byte(uint8_t* b);
   bool Varint(uint64_t* v);
   bool Signed(int64_t* v);
@@ -110,6 +128,10 @@ class ByteReader {
   bool Time(Timestamp* t);
   bool Amount(Money* m);
   bool Fixed32(uint32_t* v);
+  // What String() reads, as a view of the input.
+  bool View(std::string_view* s);
+  // The next `n` bytes, as a view of the input.
+  bool Bytes(size_t n, std::string_view* s);
   // A value read is out of range: fails with `what` at the current offset.
   bool Fail(std::string_view what);
 
@@ -123,8 +145,10 @@ class ByteReader {
  private:
   std::string_view in_;
   size_t pos_ = 0;
+  size_t base_ = 0;
   std::string error_;
   std::vector<std::string_view> texts_;  // by number - 1
+  const std::vector<std::string_view>* vocabulary_ = nullptr;
 };
 
 void EncodeObject(const Schema& schema, const void* obj, ByteWriter& w);

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -26,6 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "core/codec.h"
+#include "engine/load_threads.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
 #include "engine/state_codec.h"
@@ -499,8 +502,14 @@ class EventIdIndex {
     void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), 0}); }
     size_t size() const { return claims_.size(); }
     // The owner of the ids added since the first `from`.
-    void Owned(size_t from, uint32_t number) {
-      for (size_t i = from; i < claims_.size(); ++i) claims_[i].number = number;
+    // The owner of the ids added from the `from`th to before the `to`th.
+    void Owned(size_t from, size_t to, uint32_t number) {
+      for (size_t i = from; i < to; ++i) claims_[i].number = number;
+    }
+    // Adds `other`'s claims from the `from`th to before the `to`th.
+    void Append(const Pending& other, size_t from, size_t to) {
+      claims_.insert(claims_.end(), other.claims_.begin() + static_cast<std::ptrdiff_t>(from),
+                     other.claims_.begin() + static_cast<std::ptrdiff_t>(to));
     }
 
    private:
@@ -961,6 +970,10 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
     return absl::InvalidArgumentError(
         absl::StrCat("shop: shards must be > 0, got ", options.shards));
   }
+  if (options.load_threads <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shop: load_threads must be > 0, got ", options.load_threads));
+  }
   if (options.clock_skew_tolerance < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         absl::StrCat("shop: clock_skew_tolerance must be >= 0, got ",
@@ -1346,10 +1359,12 @@ const BusinessCalendar& Shop::calendar() const {
 // ------------------------------------------------------------------ saving
 //
 // The saved form (docs/state.md): the mark "KEFUSHOP", the
-// format (varint), then in kefu's binary encoding (core/codec.h):
+// format (varint), then in kefu's binary encoding (core/codec.h), with the
+// words of the vocabulary by number (ByteWriter::KeepVocabularyApart):
 //   the shard count;
 //   orders, tickets, reviews, conversations: each a count, then by key:
-//     the key and the entity's snapshot (machines/snapshot_codec.h);
+//     the key, the snapshot's size (fixed32) and the entity's snapshot
+//     (machines/snapshot_codec.h);
 //   the defect counts: products, each with its tickets;
 //   the reply record: agents, each with its counts and findings;
 //   the deadline queue: per shard, its entries (DeadlineQueue::Export);
@@ -1357,7 +1372,11 @@ const BusinessCalendar& Shop::calendar() const {
 //   before the ledger was saved ends before it and loads with an empty one;
 //   the team entities, when there are any: a count, then by agent the key
 //   and the entity's snapshot (as the other kinds'); absent, none;
-// and last the CRC-32 of every byte before it (fixed32).
+//   the vocabulary: a count, then each word (string), by number;
+//   where the vocabulary starts (two fixed32, low then high);
+// and last the CRC-32 of every byte before it (fixed32). Format 1 had
+// neither the snapshots' sizes nor the vocabulary apart (each word written
+// where first used): it is read still, on one thread.
 
 namespace {
 
@@ -1445,6 +1464,23 @@ absl::Status Corrupted(std::string_view what) {
   return absl::DataLossError(absl::StrCat("saved shop is corrupted: ", ToAbsl(what)));
 }
 
+// Writes `v` over the four bytes at `at` (little-endian, as Fixed32).
+void PutFixed32(std::string& out, size_t at, size_t v) {
+  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+// The least entities of a kind a saved shop holds for Load to restore them
+// on more than one thread (ShopOptions::load_threads).
+std::atomic<size_t> parallel_load_entities{20000};
+
+}  // namespace
+
+namespace internal {
+size_t SetParallelLoadEntities(size_t n) { return parallel_load_entities.exchange(n); }
+}  // namespace internal
+
+namespace {
+
 }  // namespace
 
 std::string Shop::Save() const {
@@ -1462,6 +1498,8 @@ std::string Shop::Save() const {
   out.append(kSaveMark);
   ByteWriter w(&out);
   w.Varint(kSaveFormat);
+  // Words by number, their list at the end: an entity's bytes read alone.
+  w.KeepVocabularyApart();
   w.Varint(impl.shards.size());
 
   // The entities of a kind across shards, sorted by key; written as a
@@ -1476,7 +1514,10 @@ std::string Shop::Save() const {
     w.Varint(entities.size());
     for (const auto* e : entities) {
       w.String(e->id());
+      const size_t at = out.size();
+      w.Fixed32(0);
       internal::EncodeSnapshot(schema, e->Snapshot(), w);
+      PutFixed32(out, at, out.size() - at - 4);
     }
   };
   save_kind(sorted(&Impl::Shard::orders), internal::OrderDataSchema());
@@ -1506,6 +1547,15 @@ std::string Shop::Save() const {
   if (const auto members = sorted(&Impl::Shard::team_members); !members.empty()) {
     save_kind(members, internal::TeamMemberDataSchema());
   }
+  // The vocabulary, then where it starts.
+  const uint64_t vocabulary_at = out.size();
+  {
+    ByteWriter list(&out);
+    list.Varint(w.vocabulary().size());
+    for (std::string_view text : w.vocabulary()) list.String(text);
+  }
+  w.Fixed32(static_cast<uint32_t>(vocabulary_at));
+  w.Fixed32(static_cast<uint32_t>(vocabulary_at >> 32));
   w.Fixed32(internal::Crc32(out));
   impl.saved_bytes.store(out.size(), std::memory_order_relaxed);
   return out;
@@ -1519,15 +1569,15 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   ByteReader head(saved.substr(kSaveMark.size()));
   uint64_t format = 0;
   if (!head.Varint(&format)) return Corrupted(absl::StrCat("truncated after its mark (", saved.size(), " bytes)"));
-  if (format != static_cast<uint64_t>(kSaveFormat)) {
+  if (format == 0 || format > static_cast<uint64_t>(kSaveFormat)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "saved shop has format ", format, "; this build of kefu reads format ", kSaveFormat,
+        "saved shop has format ", format, "; this build of kefu reads formats 1 to ", kSaveFormat,
         format > static_cast<uint64_t>(kSaveFormat) ? " (it was written by a newer kefu)" : ""));
   }
   if (saved.size() < kSaveMark.size() + head.offset() + 4) {
     return Corrupted(absl::StrCat("truncated: ", saved.size(), " bytes"));
   }
-  const std::string_view body = saved.substr(0, saved.size() - 4);
+  std::string_view body = saved.substr(0, saved.size() - 4);
   {
     ByteReader tail(saved.substr(saved.size() - 4));
     uint32_t crc = 0;
@@ -1537,22 +1587,58 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
                                     " bytes (truncated or altered)"));
     }
   }
+  const size_t start = kSaveMark.size() + head.offset();
+  // Format 2 on: the words the rest names by number, listed at the end.
+  std::vector<std::string_view> vocabulary;
+  const bool apart = format >= 2;
+  if (apart) {
+    if (body.size() < start + 8) return Corrupted(absl::StrCat("truncated: ", saved.size(), " bytes"));
+    ByteReader where(body.substr(body.size() - 8));
+    uint32_t low = 0, high = 0;
+    where.Fixed32(&low);
+    where.Fixed32(&high);
+    const uint64_t at = (static_cast<uint64_t>(high) << 32) | low;
+    body.remove_suffix(8);
+    if (at < start || at > body.size()) {
+      return Corrupted(absl::StrCat("its vocabulary is said to start at byte ", at, " of ",
+                                    body.size()));
+    }
+    ByteReader list(body.substr(at), nullptr, at - start);
+    size_t n = 0;
+    if (!list.Count(&n)) return Corrupted(list.error());
+    vocabulary.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view text;
+      if (!list.View(&text)) return Corrupted(list.error());
+      vocabulary.emplace_back(InternText(text), text.size());
+    }
+    if (!list.at_end()) return Corrupted(absl::StrCat(list.remaining(), " bytes after the vocabulary"));
+    body = body.substr(0, at);
+  }
 
   absl::StatusOr<std::unique_ptr<Shop>> made = Create(std::move(options));
   if (!made.ok()) return made.status();
   std::unique_ptr<Shop> shop = *std::move(made);
   Impl& impl = *shop->impl_;
 
-  ByteReader r(body.substr(kSaveMark.size() + head.offset()));
+  ByteReader r = apart ? ByteReader(body.substr(start), &vocabulary, 0) : ByteReader(body.substr(start));
   auto fail = [&r]() { return Corrupted(r.error()); };
   uint64_t saved_shards = 0;
   if (!r.Varint(&saved_shards)) return fail();
 
   // Entities: restored, routed to their shard, their event ids claimed
-  // (all at once, after the last).
+  // (all at once, after the last). From format 2 on each entity's bytes
+  // read alone: a large kind's are restored on several threads
+  // (ShopOptions::load_threads).
   EventIdIndex::Pending pending;
+  const size_t threads = static_cast<size_t>(std::max(
+      1, std::min<int>(impl.options.load_threads,
+                       static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))));
   auto load_kind = [&](EntityKind kind, auto member, const internal::Schema& schema,
                        auto restore) -> absl::Status {
+    using Map = std::remove_reference_t<decltype(impl.shards[0].*member)>;
+    using Entity = typename Map::mapped_type;
+    using Snapshot = decltype(std::declval<const Entity&>().Snapshot());
     size_t n = 0;
     if (!r.Count(&n)) return fail();
     {
@@ -1567,31 +1653,150 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
         }
       }
     }
-    std::string key;
-    for (size_t i = 0; i < n; ++i) {
-      using Map = std::remove_reference_t<decltype(impl.shards[0].*member)>;
-      using Entity = typename Map::mapped_type;
-      decltype(std::declval<const Entity&>().Snapshot()) snapshot;
-      if (!r.String(&key) || !internal::DecodeSnapshot(schema, r, &snapshot)) return fail();
+    // One entity, its key read: its snapshot decoded from `in` and
+    // restored, its event ids added to `claims`. Safe on any thread.
+    auto restore_one = [&](std::string_view key, ByteReader& in,
+                           EventIdIndex::Pending& claims) -> absl::StatusOr<Entity> {
+      Snapshot snapshot;
+      if (!internal::DecodeSnapshot(schema, in, &snapshot)) return Corrupted(in.error());
       if (snapshot.data.id != key) {
-        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key,
+        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key),
                                       "\" holds the data of \"", snapshot.data.id, "\""));
       }
-      const size_t claims_before = pending.size();
-      for (const Outcome& o : snapshot.applied) pending.Add(o.audit.event_id);
+      for (const Outcome& o : snapshot.applied) claims.Add(o.audit.event_id);
       auto entity = restore(std::move(snapshot));
       if (!entity.ok()) {
-        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key,
+        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key),
                                       "\": ", entity.status().message()));
       }
+      return entity;
+    };
+    // Into its shard's map, the owner of `claims`' ids from `from` to `to`.
+    auto insert = [&](std::string_view key, Entity entity, EventIdIndex::Pending& claims,
+                      size_t from, size_t to) -> absl::Status {
       Map& map = impl.ShardOf(kind, key).*member;
-      auto [it, inserted] = map.try_emplace(key, *std::move(entity));
+      auto [it, inserted] = map.try_emplace(std::string(key), std::move(entity));
       if (!inserted) {
-        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", key, "\" twice"));
+        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key), "\" twice"));
       }
-      if (pending.size() != claims_before) {
-        pending.Owned(claims_before, impl.event_ids.NumberOf(EventIdIndex::Owner{kind, &it->first}));
+      if (to != from) {
+        claims.Owned(from, to, impl.event_ids.NumberOf(EventIdIndex::Owner{kind, &it->first}));
       }
+      return absl::OkStatus();
+    };
+    if (!apart) {
+      std::string key;
+      for (size_t i = 0; i < n; ++i) {
+        if (!r.String(&key)) return fail();
+        const size_t from = pending.size();
+        absl::StatusOr<Entity> entity = restore_one(key, r, pending);
+        if (!entity.ok()) return entity.status();
+        if (absl::Status s = insert(key, *std::move(entity), pending, from, pending.size());
+            !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    }
+    // Each entity's key and bytes; then the entities restored, on several
+    // threads for a large kind; then, in the order saved, each put in its
+    // shard's map and its ids given their owner (as on one thread: the
+    // same maps, the same owner numbers, the same first error).
+    struct Item {
+      std::string_view key;
+      std::string_view bytes;
+      size_t offset;  // of `bytes`, in r's input
+    };
+    std::vector<Item> items;
+    items.reserve(std::min(n, r.remaining() / 8));
+    for (size_t i = 0; i < n; ++i) {
+      Item item;
+      uint32_t size = 0;
+      if (!r.View(&item.key) || !r.Fixed32(&size)) return fail();
+      item.offset = r.offset();
+      if (!r.Bytes(size, &item.bytes)) return fail();
+      items.push_back(item);
+    }
+    const size_t workers =
+        n >= parallel_load_entities.load(std::memory_order_relaxed) ? threads : 1;
+    constexpr size_t kRun = 64;  // worker w takes runs w, w + workers, ...
+    struct Restored {
+      std::optional<Entity> entity;
+      uint32_t claims_from = 0, claims_to = 0;  // in its worker's claims
+    };
+    std::vector<Restored> restored(items.size());
+    struct Worker {
+      size_t failed_at = SIZE_MAX;  // the worker's first error, or none
+      absl::Status status;
+      EventIdIndex::Pending claims;
+    };
+    std::vector<Worker> results(workers);
+    auto work = [&](size_t w) {
+      Worker& me = results[w];
+      for (size_t run = w * kRun; run < items.size(); run += workers * kRun) {
+        for (size_t i = run; i < std::min(items.size(), run + kRun); ++i) {
+          const Item& item = items[i];
+          ByteReader in(item.bytes, &vocabulary, item.offset);
+          Restored& out = restored[i];
+          out.claims_from = static_cast<uint32_t>(me.claims.size());
+          absl::StatusOr<Entity> entity = restore_one(item.key, in, me.claims);
+          out.claims_to = static_cast<uint32_t>(me.claims.size());
+          if (entity.ok() && !in.at_end()) {
+            entity = Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(item.key),
+                                            "\": ", in.remaining(), " bytes after its snapshot"));
+          }
+          if (!entity.ok()) {
+            me.failed_at = i;
+            me.status = entity.status();
+            return;
+          }
+          out.entity.emplace(*std::move(entity));
+        }
+      }
+    };
+    if (workers == 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> helpers;
+      std::vector<std::exception_ptr> thrown(workers);
+      for (size_t w = 1; w < workers; ++w) {
+        helpers.emplace_back([&, w] {
+          try {
+            work(w);
+          } catch (...) {
+            thrown[w] = std::current_exception();
+          }
+        });
+      }
+      try {
+        work(0);
+      } catch (...) {
+        thrown[0] = std::current_exception();
+      }
+      for (std::thread& t : helpers) t.join();
+      for (const std::exception_ptr& e : thrown) {
+        if (e) std::rethrow_exception(e);
+      }
+    }
+    size_t failed_at = SIZE_MAX;
+    const Worker* failed = nullptr;
+    for (const Worker& me : results) {
+      if (me.failed_at < failed_at) {
+        failed_at = me.failed_at;
+        failed = &me;
+      }
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i == failed_at) return failed->status;
+      const Worker& me = results[(i / kRun) % workers];
+      Restored& one = restored[i];
+      const size_t from = pending.size();
+      pending.Append(me.claims, one.claims_from, one.claims_to);
+      if (absl::Status s = insert(items[i].key, *std::move(one.entity), pending, from, pending.size());
+          !s.ok()) {
+        return s;
+      }
+      one.entity.reset();
     }
     return absl::OkStatus();
   };

@@ -151,6 +151,13 @@ struct ShopOptions {
   // counts always cover every finding. 0: keep all (memory grows with the
   // findings).
   size_t max_findings_per_agent = 1000;
+  // Threads Shop::Load decodes and restores a large saved shop's entities
+  // on, the calling one among them (which then puts them in their maps in
+  // the order saved). Used only for a shop saved in format 2 or later, for
+  // a kind with at least 20,000 entities, and never more than the
+  // machine's cores. 1: the calling thread alone. The shop loaded, and any
+  // error, are the same either way. > 0.
+  int load_threads = 2;
 };
 
 // The quality inspector's view of one agent's replies (PH-*).
@@ -295,8 +302,9 @@ class KEFU_EXPORT Shop {
 
   // ---- Saving and loading the whole shop (docs/state.md)
   //
-  // The format Save() writes; Load() reads it and refuses any other.
-  static constexpr int kSaveFormat = 1;
+  // The format Save() writes. Load() reads it and every older one, and
+  // refuses a newer one (docs/state.md).
+  static constexpr int kSaveFormat = 2;
 
   // The shop's whole state as bytes: every entity (orders, tickets, reviews,
   // conversations) with its data and idempotency log, the defect counts, the

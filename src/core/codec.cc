@@ -48,7 +48,7 @@ void ByteWriter::Text(std::string_view s) {
     if (small_size_ < kSmallTexts) {
       small_[small_size_] = SmallText{s.data(), s.size(), static_cast<uint32_t>(small_size_ + 1)};
       ++small_size_;
-      NewText(s, small_size_);
+      NewText(s, static_cast<uint32_t>(small_size_));
       return;
     }
     // A large vocabulary: the maps take over, with the numbers given.
@@ -110,6 +110,11 @@ void ByteWriter::Time(Timestamp t) {
   const int64_t seconds = absl::ToUnixSeconds(t);  // floors
   const Duration rest = t - absl::FromUnixSeconds(seconds);
   Signed(seconds);
+  // Most times are whole seconds: absl's division only for the others.
+  if (rest == absl::ZeroDuration()) {
+    Byte(0);
+    return;
+  }
   Duration unused;
   Varint(static_cast<uint64_t>(absl::IDivDuration(rest, absl::Nanoseconds(1) / 4, &unused)));
 }
@@ -250,7 +255,15 @@ bool ByteReader::Time(Timestamp* t) {
   uint64_t quarters = 0;
   if (!Signed(&seconds) || !Varint(&quarters)) return false;
   if (quarters >= 4'000'000'000u) return Fail("time fraction out of range");
-  *t = absl::FromUnixSeconds(seconds) + absl::Nanoseconds(1) / 4 * static_cast<int64_t>(quarters);
+  *t = absl::FromUnixSeconds(seconds);
+  // Most times are whole seconds, the rest mostly whole nanoseconds: absl's
+  // Duration arithmetic only for a fraction of a nanosecond.
+  if (quarters == 0) return true;
+  if (quarters % 4 == 0) {
+    *t += absl::Nanoseconds(static_cast<int64_t>(quarters / 4));
+  } else {
+    *t += absl::Nanoseconds(1) / 4 * static_cast<int64_t>(quarters);
+  }
   return true;
 }
 

@@ -1812,6 +1812,30 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       !s.ok()) {
     return s;
   }
+  // The indexes that follow from the orders and tickets (live orders by
+  // buyer, open tickets by order), rebuilt from here on: on a second thread
+  // beside the rest of the load when the shop is large, else at the end.
+  auto rebuild_indexes = [&impl] {
+    for (Impl::Shard& s : impl.shards) {
+      for (const auto& [key, order] : s.orders) {
+        if (Created(order) && order.live()) impl.live_orders.Update(order);
+      }
+      for (const auto& [key, t] : s.tickets) {
+        if (Created(t) && t.open()) impl.open_tickets.Update(t);
+      }
+    }
+  };
+  size_t orders_and_tickets = 0;
+  for (const Impl::Shard& s : impl.shards) orders_and_tickets += s.orders.size() + s.tickets.size();
+  struct Joined {  // joined on every return, before the shop is freed
+    std::thread t;
+    ~Joined() {
+      if (t.joinable()) t.join();
+    }
+  } indexer;
+  if (threads > 1 && orders_and_tickets >= parallel_load_entities.load(std::memory_order_relaxed)) {
+    indexer.t = std::thread(rebuild_indexes);
+  }
   if (absl::Status s = load_kind(EntityKind::kReview, &Impl::Shard::reviews,
                                  internal::ReviewDataSchema(),
                                  [](ReviewSnapshot snap) { return Review::Restore(std::move(snap)); });
@@ -1894,14 +1918,10 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     impl.shards[s].RefreshDueBound();
   }
 
-  // The indexes that follow from the entities.
-  for (Impl::Shard& s : impl.shards) {
-    for (const auto& [key, order] : s.orders) {
-      if (Created(order) && order.live()) impl.live_orders.Update(order);
-    }
-    for (const auto& [key, t] : s.tickets) {
-      if (Created(t) && t.open()) impl.open_tickets.Update(t);
-    }
+  if (indexer.t.joinable()) {
+    indexer.t.join();
+  } else {
+    rebuild_indexes();
   }
   return shop;
 }

@@ -153,10 +153,12 @@ struct ShopOptions {
   size_t max_findings_per_agent = 1000;
   // Threads Shop::Load decodes and restores a large saved shop's entities
   // on, the calling one among them (which then puts them in their maps in
-  // the order saved). Used only for a shop saved in format 2 or later, for
-  // a kind with at least 20,000 entities, and never more than the
-  // machine's cores. 1: the calling thread alone. The shop loaded, and any
-  // error, are the same either way. > 0.
+  // the order saved); with more than one, a second thread also rebuilds
+  // the live-order and open-ticket indexes beside the rest of the load.
+  // Used only for a kind with at least 20,000 entities (for the entities,
+  // a shop saved in format 2 or later), and never more than the machine's
+  // cores. 1: the calling thread alone. The shop loaded, and any error,
+  // are the same either way. > 0.
   int load_threads = 2;
 };
 

@@ -501,7 +501,6 @@ class EventIdIndex {
     // (EventIdIndex::NumberOf), once the entity is in its map.
     void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), 0}); }
     size_t size() const { return claims_.size(); }
-    // The owner of the ids added since the first `from`.
     // The owner of the ids added from the `from`th to before the `to`th.
     void Owned(size_t from, size_t to, uint32_t number) {
       for (size_t i = from; i < to; ++i) claims_[i].number = number;
@@ -1478,10 +1477,6 @@ std::atomic<size_t> parallel_load_entities{20000};
 namespace internal {
 size_t SetParallelLoadEntities(size_t n) { return parallel_load_entities.exchange(n); }
 }  // namespace internal
-
-namespace {
-
-}  // namespace
 
 std::string Shop::Save() const {
   Impl& impl = *impl_;

@@ -6,7 +6,8 @@
 // front and the right checksum behind, then loads it. Nothing may crash,
 // leak, read out of bounds or trip UBSan; Load either fails with kDataLoss
 // (or kInvalidArgument) and makes no shop, or makes one that saves again,
-// and what it saves loads again and saves to the same bytes.
+// and what it saves loads again and saves to the same bytes. Inputs of an
+// odd length are loaded on two threads (ShopOptions::load_threads).
 // Seeds: fuzz/corpus_state/, bodies of shops saved from sample weeks (see
 // fuzz/make_state_corpus.py).
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "core/codec.h"
+#include "engine/load_threads.h"
 #include "kefu/core/calendar.h"
 #include "kefu/text/reply_checker.h"
 #include "kefu/engine/shop.h"
@@ -32,8 +34,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::make_shared<const kefu::ReplyChecker>(*kefu::ReplyChecker::Default());
   static const auto calendar =
       std::make_shared<const kefu::BusinessCalendar>(kefu::BusinessCalendar::Default());
+  // Entities restored on two threads from the smallest shop on, as a large
+  // shop's are: both ways of loading are fuzzed.
+  static const bool threaded = (kefu::internal::SetParallelLoadEntities(0), true);
+  (void)threaded;
   kefu::ShopOptions options;
   options.shards = 4;
+  options.load_threads = size % 2 == 1 ? 2 : 1;
   options.reply_checker = checker;
   options.calendar = calendar;
   absl::StatusOr<std::unique_ptr<kefu::Shop>> shop = kefu::Shop::Load(saved, options);

@@ -114,7 +114,8 @@ TEST(Codec, ViewsAndBytesPointIntoTheInputAndStopAtItsEnd) {
   EXPECT_FALSE(r.Bytes(1, &body));
   EXPECT_THAT(r.error(), HasSubstr("truncated"));
 
-  ByteReader long_view(std::string("\x05" "abc", 4));
+  const std::string short_input("\x05" "abc", 4);  // says 5 bytes, holds 3
+  ByteReader long_view(short_input);
   EXPECT_FALSE(long_view.View(&key));
 }
 

@@ -155,10 +155,10 @@ struct ShopOptions {
   // on, the calling one among them (which then puts them in their maps in
   // the order saved); with more than one, a second thread also rebuilds
   // the live-order and open-ticket indexes beside the rest of the load.
-  // Used only for a kind with at least 20,000 entities (for the entities,
-  // a shop saved in format 2 or later), and never more than the machine's
-  // cores. 1: the calling thread alone. The shop loaded, and any error,
-  // are the same either way. > 0.
+  // Used only for a large shop: a kind of at least 20,000 entities saved
+  // in format 2 or later, at least 20,000 orders and tickets for the
+  // indexes; never more than the machine's cores. 1: the calling thread
+  // alone. The shop loaded, and any error, are the same either way. > 0.
   int load_threads = 2;
 };
 

@@ -1487,8 +1487,9 @@ std::string Shop::Save() const {
   std::lock_guard team_lock(impl.team_mu);
 
   // Room for the whole save at once, not grown by copying: the size of
-  // the last one, or for a first save 2 KiB an entity (about twice what an
-  // entity takes; room not written to is address space only).
+  // the last one (or of what the shop was loaded from), else 2 KiB an
+  // entity (about twice what an entity takes; room not written to is
+  // address space only).
   std::string out;
   if (const size_t last = impl.saved_bytes.load(std::memory_order_relaxed); last > 0) {
     out.reserve(last + last / 16);
@@ -1928,6 +1929,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   } else {
     rebuild_indexes();
   }
+  // Its next Save reserves about what it was loaded from.
+  impl.saved_bytes.store(saved.size(), std::memory_order_relaxed);
   return shop;
 }
 

@@ -5,7 +5,9 @@
 // It pays where the items are cheap to hand over: Shop::Load does not
 // decode ahead, since a decoded snapshot, a tree of heap blocks made on one
 // thread and freed on the other, costs more to hand over than to decode
-// (docs/benchmarks.md, the store).
+// (docs/benchmarks.md, the store); it restores entities on several threads
+// instead (RunOnThreads, below), each thread decoding and restoring its
+// own, and hands over only the restored entities.
 //
 // ProduceAhead(options, produce, take):
 //   - `produce(Item*)` makes the next item: absl::StatusOr<bool>, true when
@@ -131,6 +133,35 @@ absl::Status ProduceAhead(const AheadOptions& options, Produce&& produce, Take&&
       if (batch.thrown) std::rethrow_exception(batch.thrown);
       return batch.error;
     }
+  }
+}
+
+// RunOnThreads(n, work): work(0) on the calling thread and work(1) to
+// work(n - 1) on threads of their own, all joined before it returns (n < 2:
+// work(0) alone). The first exception any of them threw (by index) reaches
+// the caller once all have stopped. The one way kefu splits a task across
+// threads (Shop::Load's entities, the event-id claims).
+template <class Work>
+void RunOnThreads(size_t n, Work&& work) {
+  if (n < 2) {
+    work(size_t{0});
+    return;
+  }
+  std::vector<std::exception_ptr> thrown(n);
+  auto guarded = [&](size_t w) {
+    try {
+      work(w);
+    } catch (...) {
+      thrown[w] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> helpers;
+  helpers.reserve(n - 1);
+  for (size_t w = 1; w < n; ++w) helpers.emplace_back(guarded, w);
+  guarded(0);
+  for (std::thread& t : helpers) t.join();
+  for (const std::exception_ptr& e : thrown) {
+    if (e) std::rethrow_exception(e);
   }
 }
 

@@ -123,6 +123,10 @@ void ByteWriter::Fixed32(uint32_t v) {
   for (int i = 0; i < 4; ++i) out_->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
+void ByteWriter::Fixed32At(size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) (*out_)[at + static_cast<size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
 // ------------------------------------------------------------------ reader
 
 bool ByteReader::Fail(std::string_view what) {
@@ -177,11 +181,9 @@ bool ByteReader::Count(size_t* n) {
 }
 
 bool ByteReader::String(std::string* s) {
-  uint64_t n = 0;
-  if (!Varint(&n)) return false;
-  if (n > remaining()) return Fail("truncated string");
-  s->assign(in_.data() + pos_, static_cast<size_t>(n));
-  pos_ += static_cast<size_t>(n);
+  std::string_view v;
+  if (!View(&v)) return false;
+  s->assign(v.data(), v.size());
   return true;
 }
 

@@ -78,6 +78,9 @@ class ByteWriter {
   void Amount(Money m) { Signed(m.fen()); }
   // Four bytes, little-endian (a checksum).
   void Fixed32(uint32_t v);
+  // Writes `v` as Fixed32 does over the four bytes at `at` (a size known
+  // only once what follows it is written).
+  void Fixed32At(size_t at, uint32_t v);
   std::string* out() { return out_; }
 
  private:

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -27,6 +26,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/ahead.h"
 #include "core/codec.h"
 #include "engine/load_threads.h"
 #include "engine/policy_label.h"
@@ -420,11 +420,11 @@ class EventIdIndex {
     if (claims.size() < kParallelClaims) {
       twice = claim_shards(0, kShards);
     } else {
-      Twice upper;
-      std::thread helper([&] { upper = claim_shards(kShards / 2, kShards); });
-      twice = claim_shards(0, kShards / 2);
-      helper.join();
-      if (!twice) twice = upper;
+      Twice halves[2];
+      internal::RunOnThreads(2, [&](size_t half) {
+        halves[half] = claim_shards(half * kShards / 2, (half + 1) * kShards / 2);
+      });
+      twice = halves[0] ? halves[0] : halves[1];
     }
     if (!twice) return std::nullopt;
     return std::make_pair(Unpack(owners_.PackedOf(twice->first)),
@@ -1463,11 +1463,6 @@ absl::Status Corrupted(std::string_view what) {
   return absl::DataLossError(absl::StrCat("saved shop is corrupted: ", ToAbsl(what)));
 }
 
-// Writes `v` over the four bytes at `at` (little-endian, as Fixed32).
-void PutFixed32(std::string& out, size_t at, size_t v) {
-  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
 // The least entities of a kind a saved shop holds for Load to restore them
 // on more than one thread (ShopOptions::load_threads).
 std::atomic<size_t> parallel_load_entities{20000};
@@ -1523,7 +1518,7 @@ std::string Shop::Save() const {
       const size_t at = out.size();
       w.Fixed32(0);
       internal::EncodeSnapshot(schema, e->Snapshot(), w);
-      PutFixed32(out, at, out.size() - at - 4);
+      w.Fixed32At(at, static_cast<uint32_t>(out.size() - at - 4));
     }
   };
   save_kind(sorted(&Impl::Shard::orders), internal::OrderDataSchema());
@@ -1725,7 +1720,10 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
     const size_t workers =
         n >= parallel_load_entities.load(std::memory_order_relaxed) ? threads : 1;
-    constexpr size_t kRun = 64;  // worker w takes runs w, w + workers, ...
+    // Worker w takes runs w, w + workers, ... of up to 64 entities (fewer
+    // in a small kind, so that each worker has some).
+    const size_t run = std::clamp<size_t>(n / (workers * 4), 1, 64);
+    auto worker_of = [&](size_t i) { return (i / run) % workers; };
     struct Restored {
       std::optional<Entity> entity;
       uint32_t claims_from = 0, claims_to = 0;  // in its worker's claims
@@ -1739,8 +1737,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     std::vector<Worker> results(workers);
     auto work = [&](size_t w) {
       Worker& me = results[w];
-      for (size_t run = w * kRun; run < items.size(); run += workers * kRun) {
-        for (size_t i = run; i < std::min(items.size(), run + kRun); ++i) {
+      for (size_t first = w * run; first < items.size(); first += workers * run) {
+        for (size_t i = first; i < std::min(items.size(), first + run); ++i) {
           const Item& item = items[i];
           ByteReader in(item.bytes, &vocabulary, item.offset);
           Restored& out = restored[i];
@@ -1760,30 +1758,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
         }
       }
     };
-    if (workers == 1) {
-      work(0);
-    } else {
-      std::vector<std::thread> helpers;
-      std::vector<std::exception_ptr> thrown(workers);
-      for (size_t w = 1; w < workers; ++w) {
-        helpers.emplace_back([&, w] {
-          try {
-            work(w);
-          } catch (...) {
-            thrown[w] = std::current_exception();
-          }
-        });
-      }
-      try {
-        work(0);
-      } catch (...) {
-        thrown[0] = std::current_exception();
-      }
-      for (std::thread& t : helpers) t.join();
-      for (const std::exception_ptr& e : thrown) {
-        if (e) std::rethrow_exception(e);
-      }
-    }
+    internal::RunOnThreads(workers, work);
     size_t failed_at = SIZE_MAX;
     const Worker* failed = nullptr;
     for (const Worker& me : results) {
@@ -1794,7 +1769,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
     for (size_t i = 0; i < items.size(); ++i) {
       if (i == failed_at) return failed->status;
-      const Worker& me = results[(i / kRun) % workers];
+      const Worker& me = results[worker_of(i)];
       Restored& one = restored[i];
       const size_t from = pending.size();
       pending.Append(me.claims, one.claims_from, one.claims_to);

@@ -2,7 +2,11 @@
 // with the same result, whether produced on a second thread or inline.
 #include "core/ahead.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -112,6 +116,39 @@ INSTANTIATE_TEST_SUITE_P(AheadAndInline, ProduceAheadTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& param) {
                            return std::string(param.param ? "Ahead" : "Inline");
                          });
+
+TEST(RunOnThreads, EachIndexRunsOnceTheFirstOnTheCallingThread) {
+  for (size_t n : {0, 1, 2, 3}) {
+    std::vector<int> ran(std::max<size_t>(n, 1), 0);
+    std::vector<std::thread::id> on(ran.size());
+    RunOnThreads(n, [&](size_t w) {
+      ++ran[w];
+      on[w] = std::this_thread::get_id();
+    });
+    for (int r : ran) EXPECT_EQ(r, 1) << n;
+    EXPECT_EQ(on[0], std::this_thread::get_id()) << n;
+    for (size_t w = 1; w < on.size(); ++w) EXPECT_NE(on[w], std::this_thread::get_id()) << n;
+  }
+}
+
+TEST(RunOnThreads, TheFirstExceptionByIndexReachesTheCallerAfterAllStopped) {
+  std::atomic<int> finished{0};
+  try {
+    RunOnThreads(3, [&](size_t w) {
+      if (w == 2) throw std::runtime_error("two");
+      if (w == 1) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        finished.fetch_add(1);
+        throw std::runtime_error("one");
+      }
+      finished.fetch_add(1);
+    });
+    FAIL() << "nothing thrown";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "one");
+  }
+  EXPECT_EQ(finished.load(), 2);
+}
 
 }  // namespace
 }  // namespace kefu::internal

@@ -1,7 +1,9 @@
 // The SQLite store (kefu/store/sqlite_store.h, issue 18): durable apply
 // against the in-memory Shop in the same run, and recovery.
 //
-//   BM_ShopApply                      the in-memory baseline: Shop::Apply
+//   BM_ShopApply/<batch>              the in-memory baseline: Shop::Apply of
+//                                     the same events in the same batches,
+//                                     outcomes kept for the batch
 //   BM_StoreApply/<durability>/<batch>  ApplyBatch of `batch` events into a
 //                                     store in $TMPDIR (/tmp); durability
 //                                     0 = full (fsync every commit), 1 = normal
@@ -15,7 +17,9 @@
 // (every iteration takes the next events; a fresh store when they run
 // out). items_per_second is events a second of wall-clock time (a commit
 // waits for the disk); bytes_per_event the file per event journaled.
-// Batches of 1 run 2,000 events: in full mode each pays an fsync.
+// Batches of 1 run 2,000 events (in full mode each pays an fsync); batches
+// of 100 and 10,000 the week's first 200,000, so that a run pays for its
+// share of snapshots (SqliteStoreOptions::snapshot_every, 100,000): two.
 //
 //   ./build/bench/bench/store_bench --benchmark_filter='Apply'
 //   ./build/bench/bench/store_bench --benchmark_filter='Open/1000000'
@@ -60,24 +64,33 @@ int64_t FileBytes(const std::string& path) {
   return total;
 }
 
+// The baseline does what BM_StoreApply does without the store: the same
+// events in the same batches (a fresh shop where the store starts afresh),
+// every outcome kept until the batch is done, as ApplyBatch returns them.
 void BM_ShopApply(benchmark::State& state) {
   const std::vector<ShopEvent>& week = Week();
+  const size_t batch = static_cast<size_t>(state.range(0));
   ShopOptions options;
   options.shards = 1;
   std::unique_ptr<Shop> shop = *Shop::Create(options);
+  std::vector<absl::StatusOr<Outcome>> outcomes;
+  outcomes.reserve(batch);
   size_t next = 0;
+  int64_t events = 0;
   for (auto _ : state) {
-    if (next == week.size()) {
+    if (next + batch > week.size()) {
       state.PauseTiming();
       shop = *Shop::Create(options);
       next = 0;
       state.ResumeTiming();
     }
-    benchmark::DoNotOptimize(shop->Apply(week[next++]));
+    outcomes.clear();
+    for (size_t i = 0; i < batch; ++i) outcomes.push_back(shop->Apply(week[next++]));
+    benchmark::DoNotOptimize(outcomes.data());
+    events += static_cast<int64_t>(batch);
   }
-  state.SetItemsProcessed(state.iterations());
+  state.SetItemsProcessed(events);
 }
-BENCHMARK(BM_ShopApply)->UseRealTime();
 
 void BM_StoreApply(benchmark::State& state) {
   const std::vector<ShopEvent>& week = Week();
@@ -114,18 +127,35 @@ void BM_StoreApply(benchmark::State& state) {
   store.reset();
   for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
 }
+// Each durable run beside its baseline, over the same events: 2,000
+// events in batches of 1; the first 200,000 (snapshots at the 100,000th
+// and the last) in batches of 100 and of 10,000.
+BENCHMARK(BM_ShopApply)->ArgName("batch")->Arg(1)->Iterations(2000)->UseRealTime();
 BENCHMARK(BM_StoreApply)
     ->ArgNames({"normal", "batch"})
     ->Args({0, 1})
     ->Args({1, 1})
     ->Iterations(2000)
     ->UseRealTime();
+BENCHMARK(BM_ShopApply)->ArgName("batch")->Arg(100)->Iterations(2000)->UseRealTime();
 BENCHMARK(BM_StoreApply)
     ->ArgNames({"normal", "batch"})
     ->Args({0, 100})
     ->Args({1, 100})
+    ->Iterations(2000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_ShopApply)
+    ->ArgName("batch")
+    ->Arg(10000)
+    ->Iterations(20)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_StoreApply)
+    ->ArgNames({"normal", "batch"})
     ->Args({0, 10000})
     ->Args({1, 10000})
+    ->Iterations(20)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -1609,32 +1609,38 @@ std::vector<Action> DeadlineQueue::Impl::ScheduledActions(EntityKind kind,
 std::vector<QueueEntry> DeadlineQueue::Impl::Export() const {
   // Every item of every entity (husks have none), by the seq of its last
   // set, resume or schedule: Import arms them in that order, so equal times
-  // keep their order. A paused item's seq is that of its last arming.
-  std::vector<std::pair<uint64_t, QueueEntry>> found;
+  // keep their order. A paused item's seq is that of its last arming. The
+  // items are put in order first (seqs are unique), then each entry is
+  // filled where it belongs: a QueueEntry is never moved.
+  struct Ref {
+    uint64_t seq;
+    uint32_t entity, item;
+  };
+  std::vector<Ref> refs;
+  refs.reserve(pending_ + paused_);
   for (const uint32_t e : index_) {
-    const EntityRec& rec = entities_[e];
-    for (uint32_t i = rec.head; i != kNone; i = items_[i].next) {
-      const Item& it = items_[i];
-      auto& [seq, entry] = found.emplace_back();
-      seq = it.seq;
-      entry.entity_kind = static_cast<EntityKind>(rec.kind);
-      entry.entity.assign(rec.key());
-      if (it.flags & kIsAction) {
-        entry.kind = QueueEntry::Kind::kAction;
-        FillAction(it, rec.key(), &entry.action, &entry.event_id, &entry.agent);
-      } else {
-        entry.kind = QueueEntry::Kind::kDeadline;
-        FillDeadline(it, rec.key(), &entry.deadline, &entry.event_id, &entry.agent);
-        entry.paused = (it.flags & kPaused) != 0;
-        entry.warned = (it.flags & kWarned) != 0;
-      }
+    for (uint32_t i = entities_[e].head; i != kNone; i = items_[i].next) {
+      refs.push_back(Ref{items_[i].seq, e, i});
     }
   }
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<QueueEntry> out;
-  out.reserve(found.size());
-  for (auto& f : found) out.push_back(std::move(f.second));
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.seq < b.seq; });
+  std::vector<QueueEntry> out(refs.size());
+  for (size_t n = 0; n < refs.size(); ++n) {
+    const EntityRec& rec = entities_[refs[n].entity];
+    const Item& it = items_[refs[n].item];
+    QueueEntry& entry = out[n];
+    entry.entity_kind = static_cast<EntityKind>(rec.kind);
+    entry.entity.assign(rec.key());
+    if (it.flags & kIsAction) {
+      entry.kind = QueueEntry::Kind::kAction;
+      FillAction(it, rec.key(), &entry.action, &entry.event_id, &entry.agent);
+    } else {
+      entry.kind = QueueEntry::Kind::kDeadline;
+      FillDeadline(it, rec.key(), &entry.deadline, &entry.event_id, &entry.agent);
+      entry.paused = (it.flags & kPaused) != 0;
+      entry.warned = (it.flags & kWarned) != 0;
+    }
+  }
   return out;
 }
 

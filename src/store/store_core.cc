@@ -280,10 +280,17 @@ absl::Status StoreCore::LoadSnapshot(std::string_view body, int64_t seq) {
 }
 
 std::string StoreCore::EncodeSnapshot() const {
-  std::string body(kSnapshotMark);
+  // Built in the saved shop's own buffer (Shop::Save leaves room after it):
+  // its head (mark, format, the shop's length) goes in front, the builder's
+  // state and the checksum after, and the shop's bytes, most of the
+  // snapshot, are never copied into a second one.
+  std::string body = shop_->Save();
+  std::string head(kSnapshotMark);
+  ByteWriter h(&head);
+  h.Varint(kSnapshotFormat);
+  h.Varint(body.size());
+  body.insert(0, head);
   ByteWriter w(&body);
-  w.Varint(kSnapshotFormat);
-  w.String(shop_->Save());
   builder_->SaveAll(w);
   w.Fixed32(Crc32(body));
   return body;

@@ -142,6 +142,15 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // of the commit that crossed it, while its caller waits).
   static constexpr int kCheckpointPages = 1000;
   int wal_pages = 0;
+  // What a snapshot made needless: the journal up to it and the snapshots
+  // before it. A commit written in parts leaves them (pending_drop, then
+  // drop_below once it is committed) to the start of the next commit, on
+  // the next batch's writer thread while the batch is applied, instead of
+  // making its own caller wait for the deletes. Opening passes over them
+  // either way. 0: nothing to drop.
+  bool in_parts = false;
+  int64_t pending_drop = 0;
+  int64_t drop_below = 0;
   std::unique_ptr<internal::StoreCore> core;
 
   ~Impl() override {
@@ -400,7 +409,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // due table that lost rows at its end is not taken for a whole one).
   absl::Status Write(const std::vector<StoreOp>& batch,
                      const internal::CommitMark& mark) override {
-    absl::Status s = BeginParts();
+    absl::Status s = Begin(/*in_parts=*/false);
     if (s.ok()) s = WritePart(batch);
     if (s.ok()) s = EndParts(mark);
     if (!s.ok()) AbortParts();
@@ -411,8 +420,12 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // it is applied): journal chunks run on across parts.
   bool WritesInParts() const override { return true; }
 
-  absl::Status BeginParts() override {
+  absl::Status BeginParts() override { return Begin(/*in_parts=*/true); }
+
+  absl::Status Begin(bool parts) {
     chunk_buffer.clear();
+    in_parts = parts;
+    pending_drop = 0;
     // A long batch begins on its writer thread while the batch is being
     // applied: the WAL of the commits before it is copied back into the
     // database meanwhile, not after the batch's commit. PASSIVE: it waits
@@ -422,7 +435,31 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       wal_pages = 0;
     }
-    return Exec("BEGIN IMMEDIATE");
+    if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    if (drop_below > 0) {
+      // What the last snapshot made needless goes with this commit. A
+      // failure leaves it for the next (the statement's own changes are
+      // undone; the transaction goes on).
+      if (DropBefore(drop_below).ok()) drop_below = 0;
+    }
+    return absl::OkStatus();
+  }
+
+  // Deletes the journal up to `seq` and the snapshots before it (the one
+  // at `seq` is the newest).
+  absl::Status DropBefore(int64_t seq) {
+    Stmt journal, snapshots;
+    absl::Status s = Prepare("DELETE FROM journal WHERE last <= ?", &journal);
+    // `+seq`: scanned, not sought (see LoadInTransaction).
+    if (s.ok()) s = Prepare("DELETE FROM snapshot WHERE +seq < ?", &snapshots);
+    if (!s.ok()) return s;
+    for (sqlite3_stmt* st : {snapshots.get(), journal.get()}) {
+      sqlite3_bind_int64(st, 1, seq);
+      if (const int rc = sqlite3_step(st); rc != SQLITE_DONE) {
+        return SqlError(rc, "dropping what a snapshot replaced");
+      }
+    }
+    return absl::OkStatus();
   }
 
   absl::Status WritePart(const std::vector<StoreOp>& part) override { return WriteOps(part); }
@@ -436,17 +473,20 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       s = Exec(sql.c_str());
     }
     if (s.ok()) s = Exec("COMMIT");
+    if (s.ok() && pending_drop > 0) drop_below = pending_drop;
+    pending_drop = 0;
     return s;
   }
 
   void AbortParts() override {
     chunk_buffer.clear();
+    pending_drop = 0;
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
   // Journal entries go in chunks: consecutive entries of the commit, up to
   // kChunkBytes, one row (a snapshot ends a chunk: the entries before it
-  // are dropped with their rows). The chunk being built is chunk_buffer,
+  // are dropped by rows). The chunk being built is chunk_buffer,
   // its first and last entry chunk_first and chunk_last.
   absl::Status FlushChunk() {
     std::string& chunk = chunk_buffer;
@@ -474,7 +514,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // Writes `batch`'s rows, all but the journal chunk being built (EndParts
   // writes that one).
   absl::Status WriteOps(const std::vector<StoreOp>& batch) {
-    Stmt due_insert, due_delete, snap, drop_journal, drop_snaps;
+    Stmt due_insert, due_delete, snap, same_seq;
     absl::Status s;
     std::string& chunk = chunk_buffer;
     for (const StoreOp& op : batch) {
@@ -521,14 +561,14 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           if (!snap.get()) {
             if (!(s = Prepare("INSERT INTO snapshot(seq, part, body) VALUES (?, ?, ?)", &snap))
                      .ok() ||
-                !(s = Prepare("DELETE FROM journal WHERE last <= ?", &drop_journal)).ok() ||
-                !(s = Prepare("DELETE FROM snapshot WHERE seq <= ?", &drop_snaps)).ok()) {
+                !(s = Prepare("DELETE FROM snapshot WHERE +seq = ?", &same_seq)).ok()) {
               return s;
             }
           }
-          sqlite3_bind_int64(drop_snaps.get(), 1, op.key);
-          rc = sqlite3_step(drop_snaps.get());
-          sqlite3_reset(drop_snaps.get());
+          // Taken again with no entry since: it replaces the one there.
+          sqlite3_bind_int64(same_seq.get(), 1, op.key);
+          rc = sqlite3_step(same_seq.get());
+          sqlite3_reset(same_seq.get());
           const size_t part_bytes = static_cast<size_t>(options.snapshot_part_bytes);
           for (size_t at = 0, part = 0; rc == SQLITE_DONE && (at < op.body.size() || part == 0);
                at += part_bytes, ++part) {
@@ -541,9 +581,11 @@ struct SqliteStore::Impl final : internal::StoreBackend {
             sqlite3_reset(snap.get());
           }
           if (rc != SQLITE_DONE) break;
-          sqlite3_bind_int64(drop_journal.get(), 1, op.key);
-          rc = sqlite3_step(drop_journal.get());
-          sqlite3_reset(drop_journal.get());
+          if (in_parts) {
+            pending_drop = op.key;  // dropped at the start of the next commit
+          } else if (s = DropBefore(op.key); !s.ok()) {
+            return s;
+          }
           break;
         }
       }
@@ -681,7 +723,11 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       core->RefuseWrites(
           absl::FailedPreconditionError(absl::StrCat("store ", path, " is open read-only")));
     }
-    return core->Load();
+    if (absl::Status s = core->Load(); !s.ok()) return s;
+    // What a run that stopped between a snapshot and its next commit left
+    // goes with the first commit.
+    if (!options.read_only) drop_below = core->snapshot_seq();
+    return absl::OkStatus();
   }
 };
 

@@ -119,6 +119,84 @@ TEST(SqliteStore, ASnapshotDropsTheJournalBeforeIt) {
   sqlite3_close(db);
 }
 
+// One number a query on the file gives (read beside the store, as any
+// reader of its WAL may).
+int64_t QueryInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t n = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
+}
+
+// A batch long enough to be written while it is applied (in parts) does
+// not wait for the deletes its snapshot makes possible: the journal up to
+// the snapshot and the snapshots before it go with the next commit (on
+// that batch's writer thread). Until then they are passed over: the store
+// opens, read-only or not, as the shop it acknowledged, and a store
+// reopened before that commit drops them with its first.
+TEST(SqliteStore, WhatASnapshotInALongBatchReplacesGoesWithTheNextCommit) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 40);
+  ASSERT_GT(events.size(), 1400u);
+  const std::string path = TempStorePath("drop_later");
+  const SqliteStoreOptions o = Options(500);
+  auto span = absl::MakeConstSpan(events);
+  const std::string old_journal = "SELECT count(*) FROM journal WHERE last <= ";
+  const std::string snapshots = "SELECT count(DISTINCT seq) FROM snapshot";
+  std::string saved;
+  {
+    auto store = OpenOk(path, o);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ApplyBatch(span.subspan(0, 600)).ok());
+    ASSERT_EQ(store->snapshot_seq(), 500);
+    EXPECT_GT(QueryInt(path, old_journal + "500"), 0);  // still there
+    ASSERT_TRUE(store->ApplyBatch(span.subspan(600, 600)).ok());
+    ASSERT_EQ(store->snapshot_seq(), 1000);
+    // This commit dropped what the first snapshot replaced, and left what
+    // its own replaced.
+    EXPECT_EQ(QueryInt(path, old_journal + "500"), 0);
+    EXPECT_GT(QueryInt(path, old_journal + "1000"), 0);
+    EXPECT_EQ(QueryInt(path, snapshots), 2);
+    saved = store->shop().Save();
+    SqliteStoreOptions reader = o;
+    reader.read_only = true;
+    auto read = OpenOk(path, reader);
+    ASSERT_NE(read, nullptr);
+    EXPECT_TRUE(read->shop().Save() == saved);
+    EXPECT_EQ(read->snapshot_seq(), 1000);
+  }
+  {
+    // Reopened before any other commit: the first one drops them.
+    auto store = OpenOk(path, o);
+    ASSERT_NE(store, nullptr);
+    EXPECT_TRUE(store->shop().Save() == saved);
+    EXPECT_GT(QueryInt(path, old_journal + "1000"), 0);
+    ASSERT_TRUE(store->Apply(events[1200]).ok());
+    EXPECT_EQ(QueryInt(path, old_journal + "1000"), 0);
+    EXPECT_EQ(QueryInt(path, snapshots), 1);
+    // A short batch (one commit written whole) drops at once what its own
+    // snapshot replaces.
+    ASSERT_TRUE(store->ApplyBatch(span.subspan(1201, 100)).ok());
+    ASSERT_EQ(store->snapshot_seq(), 1000);  // 1,301 entries: not yet
+    ASSERT_TRUE(store->ApplyBatch(span.subspan(1301, 200)).ok());
+    ASSERT_EQ(store->snapshot_seq(), 1500);
+    EXPECT_EQ(QueryInt(path, old_journal + "1500"), 0);
+    EXPECT_EQ(QueryInt(path, snapshots), 1);
+    saved = store->shop().Save();
+  }
+  auto again = OpenOk(path, o);
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 // Opening reads the newest snapshot's parts, in order, by scanning the
 // table (no seek: see LoadInTransaction): rows of an older snapshot left
 // beside it are passed over, and a part missing from the newest is data

@@ -12,6 +12,9 @@
 //                                     and history/10 journal entries after
 //                                     it, the snapshot's entities restored
 //                                     on `threads` (ShopOptions::load_threads)
+//   BM_StoreReport/<history>/<final>  the report of such a store, opened
+//                                     read-only: Report (on a copy of the
+//                                     shop) or FinalReport (its own shop)
 //
 // Events are a sample week (tools/sample/) in time order, fed once each
 // (every iteration takes the next events; a fresh store when they run
@@ -36,6 +39,7 @@
 #include "benchmark/benchmark.h"
 #include "temp_store_path.h"
 #include "kefu/engine/shop.h"
+#include "kefu/io/replay.h"
 #include "kefu/store/sqlite_store.h"
 #include "sample/sample.h"
 
@@ -159,20 +163,13 @@ BENCHMARK(BM_StoreApply)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// A store of `history` events (the sample's first days, as many as it
-// takes), snapshot at the end of `history`, then history/10 more.
-void BM_StoreOpen(benchmark::State& state) {
-  const int64_t history = state.range(0);
+// Builds at `path` a store of `history` events (the sample's first days,
+// as many as it takes), snapshot at the end of `history`, then history/10
+// more. In a child process: the store is then opened as a restart opens
+// it, on a fresh heap (memory the build freed would spare the opening
+// thread its page faults, and not a second thread's).
+bool BuildStore(const std::string& path, const SqliteStoreOptions& options, int64_t history) {
   const int64_t after = history / 10;
-  SqliteStoreOptions options;
-  options.durability = Durability::kNormal;
-  options.shop.shards = 1;
-  options.shop.load_threads = static_cast<int>(state.range(1));
-  options.snapshot_every = history;  // one snapshot, at the end of the history
-  const std::string path = TempPath("open");
-  // Built in a child process: the open is then measured as a restart pays
-  // it, on a fresh heap (memory the build freed would spare the opening
-  // thread its page faults, and not a second thread's).
   const pid_t child = fork();
   if (child < 0) std::abort();
   if (child == 0) {
@@ -198,7 +195,23 @@ void BM_StoreOpen(benchmark::State& state) {
     _exit(0);
   }
   int status = 0;
-  if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  return waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+SqliteStoreOptions OpenOptions(int64_t history, int load_threads) {
+  SqliteStoreOptions options;
+  options.durability = Durability::kNormal;
+  options.shop.shards = 1;
+  options.shop.load_threads = load_threads;
+  options.snapshot_every = history;  // one snapshot, at the end of the history
+  return options;
+}
+
+void BM_StoreOpen(benchmark::State& state) {
+  const int64_t history = state.range(0);
+  const SqliteStoreOptions options = OpenOptions(history, static_cast<int>(state.range(1)));
+  const std::string path = TempPath("open");
+  if (!BuildStore(path, options, history)) {
     state.SkipWithError("building the store failed");
     return;
   }
@@ -219,6 +232,43 @@ void BM_StoreOpen(benchmark::State& state) {
 }
 BENCHMARK(BM_StoreOpen)
     ->ArgsProduct({{100000, 1000000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
+// The report of the same store, opened read-only as `kefu report` opens
+// it (the open not timed): Report (`final` 0: on a copy of the shop, a
+// Save and a Load) or FinalReport (1: on the store's own shop).
+void BM_StoreReport(benchmark::State& state) {
+  const int64_t history = state.range(0);
+  SqliteStoreOptions options = OpenOptions(history, 2);
+  const std::string path = TempPath("report");
+  if (!BuildStore(path, options, history)) {
+    state.SkipWithError("building the store failed");
+    return;
+  }
+  options.read_only = true;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path, options);
+    state.ResumeTiming();
+    absl::StatusOr<ReplayReport> report =
+        state.range(1) == 0 ? store->Report() : store->FinalReport();
+    if (!report.ok()) {
+      state.SkipWithError(std::string(report.status().message()).c_str());
+      break;
+    }
+    state.PauseTiming();
+    state.counters["applied"] = static_cast<double>(report->applied);
+    report = absl::UnknownError("");
+    store.reset();
+    state.ResumeTiming();
+  }
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+BENCHMARK(BM_StoreReport)
+    ->ArgNames({"history", "final"})
+    ->ArgsProduct({{100000, 1000000}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);

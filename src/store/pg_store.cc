@@ -573,6 +573,10 @@ const Shop& PgStore::shop() const { return impl_->core->shop(); }
 absl::StatusOr<ReplayReport> PgStore::Report(std::optional<Timestamp> until) const {
   return impl_->core->Report(until);
 }
+
+absl::StatusOr<ReplayReport> PgStore::FinalReport(std::optional<Timestamp> until) {
+  return impl_->core->FinalReport(until);
+}
 int64_t PgStore::journal_seq() const { return impl_->core->journal_seq(); }
 const std::string& PgStore::shop_id() const { return impl_->options.shop_id; }
 int64_t PgStore::epoch() const { return impl_->epoch; }

@@ -770,6 +770,10 @@ absl::StatusOr<ReplayReport> SqliteStore::Report(std::optional<Timestamp> until)
   return impl_->core->Report(until);
 }
 
+absl::StatusOr<ReplayReport> SqliteStore::FinalReport(std::optional<Timestamp> until) {
+  return impl_->core->FinalReport(until);
+}
+
 int64_t SqliteStore::journal_seq() const { return impl_->core->journal_seq(); }
 int64_t SqliteStore::snapshot_seq() const { return impl_->core->snapshot_seq(); }
 int64_t SqliteStore::commits() const { return impl_->core->commits(); }

@@ -715,12 +715,39 @@ absl::StatusOr<ReplayReport> StoreCore::Report(std::optional<Timestamp> until) c
   std::string shop_bytes, builder_bytes;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (final_taken_) return FinalTaken();
     shop_bytes = shop_->Save();
     ByteWriter w(&builder_bytes);
     builder_->SaveAll(w);
   }
   return ReportFromSaved(shop_bytes, builder_bytes, options_.shop, replay_options_,
                          options_.max_items_kept, until);
+}
+
+absl::StatusOr<ReplayReport> StoreCore::FinalReport(std::optional<Timestamp> until) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (final_taken_) return FinalTaken();
+  if (!broken_.ok()) return broken_;
+  // What other calls staged goes in first (their callers wait for it).
+  if (refused_.ok()) {
+    const size_t epoch = epoch_end_.size();
+    if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
+  }
+  final_taken_ = true;
+  refused_ = FinalTaken();
+  // What falls due by `until` is the report's now, not a delivery.
+  builder_->SetOnTaken(nullptr);
+  replay_options_.until = until;  // the builder's options
+  builder_->Close(until);
+  builder_->Finalize();
+  ReplayReport report = std::move(*report_);
+  report.shop = shop_;
+  return report;
+}
+
+absl::Status StoreCore::FinalTaken() const {
+  return absl::FailedPreconditionError(
+      absl::StrCat(options_.name, ": its final report was taken (open it again to go on)"));
 }
 
 int64_t StoreCore::journal_seq() const {

@@ -202,6 +202,9 @@ class StoreCore {
   absl::Status Commit(std::vector<StoreOp> extra);
   const Shop& shop() const { return *shop_; }
   absl::StatusOr<ReplayReport> Report(std::optional<Timestamp> until) const;
+  // ReportingStore::FinalReport: the report on the store's own shop and
+  // builder (what others staged committed first); every later call fails.
+  absl::StatusOr<ReplayReport> FinalReport(std::optional<Timestamp> until);
 
   int64_t journal_seq() const;
   int64_t snapshot_seq() const;
@@ -235,6 +238,7 @@ class StoreCore {
   void MaybeSnapshot();
   std::string EncodeSnapshot() const;
   absl::Status Writable() const;
+  absl::Status FinalTaken() const;
   absl::Status AwaitDurable(std::unique_lock<std::mutex>& lock, int64_t mine, size_t epoch);
   class PartWriter;
   void CommitStaged(std::unique_lock<std::mutex>& lock);
@@ -252,7 +256,7 @@ class StoreCore {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::unique_ptr<Shop> shop_;
+  std::shared_ptr<Shop> shop_;  // shared with a final report
   std::unique_ptr<ReplayReport> report_;
   std::unique_ptr<ReplayBuilder> builder_;
   int64_t last_seq_ = 0;      // the journal's last entry, staged or durable
@@ -269,6 +273,7 @@ class StoreCore {
   int64_t durable_ops_ = 0;
   int64_t commits_ = 0;
   bool committing_ = false;
+  bool final_taken_ = false;  // FinalReport ran: the builder is closed
   // ApplyBatch hands a batch longer than this to the backend in slices of
   // this many events, written by another thread while it applies the next
   // (when the backend WritesInParts and no commit is running).

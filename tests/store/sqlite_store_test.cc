@@ -23,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/conversation.h"
+#include "kefu/io/answer_json.h"
 #include "kefu/io/events.h"
 #include "kefu/io/replay.h"
 #include "sample/sample.h"
@@ -419,6 +420,66 @@ TEST(SqliteStore, ItsReportIsTheReplayOfEverythingItTook) {
   absl::StatusOr<ReplayReport> r = store->Report();
   ASSERT_TRUE(r.ok()) << r.status();
   test::ExpectSameReport(*r, *replay);
+}
+
+// FinalReport builds on the store's own shop the report Report builds on
+// a copy, with and without `until`, also read-only (`kefu report`); then
+// the store takes nothing more, and the file is as it was.
+TEST(SqliteStore, AFinalReportIsTheReportAndEndsTheStore) {
+  const std::vector<ShopEvent> events = SampleEvents(12, 25);
+  const std::string path = TempStorePath("final_report");
+  const Timestamp later = MetaOf(events.back()).at + absl::Hours(24 * 5);
+  {
+    auto store = OpenOk(path, Options(97));
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ApplyBatch(events).ok());
+  }
+  const std::string before = TempStorePath("final_report_before");
+  std::filesystem::copy_file(path, before, std::filesystem::copy_options::overwrite_existing);
+  SqliteStoreOptions reader = Options(97);
+  reader.read_only = true;
+  for (const std::optional<Timestamp>& until : {std::optional<Timestamp>(), std::optional(later)}) {
+    for (const SqliteStoreOptions& o : {Options(97), reader}) {
+      auto store = OpenOk(path, o);
+      ASSERT_NE(store, nullptr);
+      const int64_t seq = store->journal_seq();
+      absl::StatusOr<ReplayReport> copy = store->Report(until);
+      ASSERT_TRUE(copy.ok()) << copy.status();
+      absl::StatusOr<ReplayReport> final_report = store->FinalReport(until);
+      ASSERT_TRUE(final_report.ok()) << final_report.status();
+      EXPECT_EQ(ReportJson("s", *final_report, Language::kEn, 1),
+                ReportJson("s", *copy, Language::kEn, 1));
+      EXPECT_GT(final_report->applied, 0);
+      ASSERT_NE(final_report->shop, nullptr);
+      EXPECT_EQ(final_report->shop.get(), &store->shop());
+      // Nothing more.
+      for (const absl::Status& s :
+           {store->Apply(events[0]).status(), store->Due(later).status(),
+            store->Confirm({1}).status(), store->Snapshot(), store->Report().status(),
+            store->FinalReport().status()}) {
+        EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+        EXPECT_THAT(s.message(), HasSubstr("final report"));
+      }
+      EXPECT_EQ(store->journal_seq(), seq);
+    }
+  }
+  // The items due by `later` that the reports took were the reports': the
+  // store delivers what a copy of it made before them delivers.
+  std::vector<std::pair<int64_t, std::string>> delivered[2];
+  for (int i = 0; i < 2; ++i) {
+    auto store = OpenOk(i == 0 ? path : before, Options(97));
+    ASSERT_NE(store, nullptr);
+    absl::StatusOr<std::vector<StoredDueItem>> due = store->Due(later);
+    ASSERT_TRUE(due.ok()) << due.status();
+    for (const StoredDueItem& d : *due) {
+      delivered[i].emplace_back(d.id, test::DueKeys({d.item})[0]);
+    }
+  }
+  EXPECT_FALSE(delivered[0].empty());
+  EXPECT_EQ(delivered[0], delivered[1]);
+  for (const std::string& p : {path, before}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((p + suffix).c_str());
+  }
 }
 
 TEST(SqliteStore, DueItemsComeUntilConfirmedAcrossReopening) {

@@ -233,9 +233,10 @@ int RunServe(const StoreArgs& a, Streams io) {
 
 // The store's report on standard output, as `kefu <cmd>` prints it: JSON,
 // or the text report titled with the command. False when it cannot be
-// built (the reason on io.err) or written.
+// built (the reason on io.err) or written. The last use of `store` (its
+// FinalReport: no copy of the shop).
 bool PrintStoreReport(std::string_view cmd, ReportingStore& store, const StoreArgs& a, Streams io) {
-  absl::StatusOr<ReplayReport> report = store.Report(a.until);
+  absl::StatusOr<ReplayReport> report = store.FinalReport(a.until);
   if (!report.ok()) {
     io.err << "kefu " << cmd << ": " << report.status().message() << "\n";
     return false;

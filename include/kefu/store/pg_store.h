@@ -90,6 +90,8 @@ class KEFU_EXPORT PgStore final : public ReportingStore {
   const Shop& shop() const override;
   absl::StatusOr<ReplayReport> Report(
       std::optional<Timestamp> until = std::nullopt) const override;
+  absl::StatusOr<ReplayReport> FinalReport(
+      std::optional<Timestamp> until = std::nullopt) override;
   int64_t journal_seq() const override;
 
   const std::string& shop_id() const;

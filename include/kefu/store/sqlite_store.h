@@ -83,6 +83,8 @@ class KEFU_EXPORT SqliteStore final : public ReportingStore {
 
   absl::StatusOr<ReplayReport> Report(
       std::optional<Timestamp> until = std::nullopt) const override;
+  absl::StatusOr<ReplayReport> FinalReport(
+      std::optional<Timestamp> until = std::nullopt) override;
   int64_t journal_seq() const override;
 
   // The seq of the newest snapshot (0: none).

@@ -555,6 +555,7 @@ absl::StatusOr<size_t> PgStore::Confirm(absl::Span<const int64_t> ids) {
   if (m.options.read_only) {
     return absl::FailedPreconditionError(absl::StrCat(m.Where(), " is open read-only"));
   }
+  if (absl::Status s = m.core->Ended(); !s.ok()) return s;
   if (ids.empty()) return 0;
   std::lock_guard<std::mutex> lock(m.session->mu);
   absl::StatusOr<internal::PgConn*> conn = m.Conn();

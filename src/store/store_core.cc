@@ -745,6 +745,11 @@ absl::StatusOr<ReplayReport> StoreCore::FinalReport(std::optional<Timestamp> unt
   return report;
 }
 
+absl::Status StoreCore::Ended() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return final_taken_ ? FinalTaken() : absl::OkStatus();
+}
+
 absl::Status StoreCore::FinalTaken() const {
   return absl::FailedPreconditionError(
       absl::StrCat(options_.name, ": its final report was taken (open it again to go on)"));

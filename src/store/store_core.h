@@ -205,6 +205,9 @@ class StoreCore {
   // ReportingStore::FinalReport: the report on the store's own shop and
   // builder (what others staged committed first); every later call fails.
   absl::StatusOr<ReplayReport> FinalReport(std::optional<Timestamp> until);
+  // kFailedPrecondition once FinalReport ran, else OK (for a backend's own
+  // calls that do not go through the core, as PgStore::Confirm).
+  absl::Status Ended() const;
 
   int64_t journal_seq() const;
   int64_t snapshot_seq() const;

@@ -75,6 +75,14 @@ TEST(PgStore, AReopenedShopHoldsWhatItAcknowledgedAndShopsStayApart) {
   absl::StatusOr<ReplayReport> replay = Replay(in, ReplayOptions{});
   ASSERT_TRUE(replay.ok()) << replay.status();
   test::ExpectSameReport(*report, *replay);
+  // The final one too, built on the store's own shop; then it is done.
+  absl::StatusOr<ReplayReport> final_report = sb->FinalReport();
+  ASSERT_TRUE(final_report.ok()) << final_report.status();
+  test::ExpectSameReport(*final_report, *replay);
+  EXPECT_EQ(final_report->shop.get(), &sb->shop());
+  EXPECT_EQ(sb->Apply(b[0]).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(sb->Report().status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(sb->Confirm({1}).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(PgStore, OneStoreAShopAtATimeAndALostLeaseStoresNothing) {

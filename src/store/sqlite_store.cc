@@ -146,8 +146,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // before it. A commit written in parts leaves them (pending_drop, then
   // drop_below once it is committed) to the start of the next commit, on
   // the next batch's writer thread while the batch is applied, instead of
-  // making its own caller wait for the deletes. Opening passes over them
-  // either way. 0: nothing to drop.
+  // making its own caller wait for the deletes (a commit that fails leaves
+  // them for the next). Opening passes over them either way. 0: nothing.
   bool in_parts = false;
   int64_t pending_drop = 0;
   int64_t drop_below = 0;
@@ -437,10 +437,9 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     }
     if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     if (drop_below > 0) {
-      // What the last snapshot made needless goes with this commit. A
-      // failure leaves it for the next (the statement's own changes are
-      // undone; the transaction goes on).
-      if (DropBefore(drop_below).ok()) drop_below = 0;
+      // What the last snapshot made needless goes with this commit (a
+      // failure fails it, as it failed the snapshot's own commit before).
+      if (absl::Status s = DropBefore(drop_below); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -473,7 +472,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       s = Exec(sql.c_str());
     }
     if (s.ok()) s = Exec("COMMIT");
-    if (s.ok() && pending_drop > 0) drop_below = pending_drop;
+    if (s.ok()) drop_below = pending_drop;  // deleted, or what this one leaves
     pending_drop = 0;
     return s;
   }

@@ -727,9 +727,10 @@ absl::StatusOr<ReplayReport> StoreCore::Report(std::optional<Timestamp> until) c
 absl::StatusOr<ReplayReport> StoreCore::FinalReport(std::optional<Timestamp> until) {
   std::unique_lock<std::mutex> lock(mu_);
   if (final_taken_) return FinalTaken();
-  if (!broken_.ok()) return broken_;
-  // What other calls staged goes in first (their callers wait for it).
-  if (refused_.ok()) {
+  // What other calls staged goes in first (their callers wait for it); a
+  // store that writes no more (read-only, or after a failed write) reports
+  // what it holds, as Report does.
+  if (Writable().ok()) {
     const size_t epoch = epoch_end_.size();
     if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
   }

@@ -257,7 +257,13 @@ struct Ctx {
   bool Check(g::WithinLimit, const ContactAttempted& e) { return Admit(e); }
   bool Check(g::RemedyAllowed, const RemedyOffered& e) {
     Decision dec = p.remedy.Evaluate(e.remedy, d.rating, d.item_price, d.buyer_difficult);
-    if (e.remedy == Remedy::kPartialRefund) dec.figures.push_back({"amount", e.amount});
+    if (e.remedy == Remedy::kPartialRefund) {
+      // Built in place: a braced temporary moved in here draws GCC 12's
+      // -Wmaybe-uninitialized (a false positive on the variant's move).
+      Figure& amount = dec.figures.emplace_back();
+      amount.name = "amount";
+      amount.value = e.amount;
+    }
     if (dec.verdict == Verdict::kRefused) {
       Add(std::move(dec));
       return false;

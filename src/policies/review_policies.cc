@@ -387,11 +387,11 @@ Decision RefusalSchedulePolicy::Done(Timestamp closes) const {
   return d;
 }
 
-Decision RefusalSchedulePolicy::ClosedUnresolved(int steps) const {
+Decision RefusalSchedulePolicy::ClosedUnresolved(int steps_taken) const {
   Decision d = Make(kRule, Verdict::kAllowed,
                     {"跟进结束，买家未修改：关闭（未解决）",
                      "follow-up over and not revised: closed unresolved"});
-  d.figures.push_back({"steps", int64_t{steps}});
+  d.figures.push_back({"steps", int64_t{steps_taken}});
   return d;
 }
 

@@ -385,6 +385,11 @@ TEST_F(ReviewTest, TwentyFiveYuanItemAllowsPartialRefundWithoutReturn) {
   const Outcome offer = Apply(ev_.Offer(Remedy::kPartialRefund, Money::Yuan(5)));
   EXPECT_FALSE(offer.refused());
   EXPECT_EQ(review_.state(), "remedy_offered");
+  // The decision allowing it names the amount.
+  const Decision* allowed = offer.Find("RV-REMEDY");
+  ASSERT_NE(allowed, nullptr);
+  ASSERT_NE(allowed->Find("amount"), nullptr);
+  EXPECT_EQ(std::get<Money>(allowed->Find("amount")->value), Money::Yuan(5));
   const Outcome accepted = Apply(ev_.Accept());
   EXPECT_EQ(review_.state(), "awaiting_revision");
   ASSERT_EQ(accepted.actions.size(), 1u);

@@ -19,13 +19,7 @@
 namespace kefu {
 namespace {
 
-SqliteStoreOptions Options() {
-  SqliteStoreOptions o;
-  o.durability = Durability::kNormal;
-  o.snapshot_every = 60;
-  o.shop.shards = 1;
-  return o;
-}
+SqliteStoreOptions Options() { return test::NormalStoreOptions(60); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -38,11 +38,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 SqliteStoreOptions Options(int64_t snapshot_every = 100000) {
-  SqliteStoreOptions o;
-  o.durability = Durability::kNormal;  // the tests need no fsync
-  o.snapshot_every = snapshot_every;
-  o.shop.shards = 1;
-  return o;
+  return test::NormalStoreOptions(snapshot_every);
 }
 
 std::unique_ptr<SqliteStore> OpenOk(const std::string& path, SqliteStoreOptions o) {

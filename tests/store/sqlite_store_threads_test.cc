@@ -105,6 +105,11 @@ TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndRe
   EXPECT_EQ((*again)->shop().Save(), saved);
 }
 
+// The options of the tests with long batches: a snapshot every 700
+// entries (inside the batches), 8 shards (Shop::Save under TSan: see the
+// first test).
+SqliteStoreOptions LongBatchOptions() { return test::NormalStoreOptions(700, 8); }
+
 // Long batches are written in parts by a thread of their own while they are
 // applied (StoreCore's PartWriter): other threads' singles, ticks and
 // confirmations meanwhile wait for the next commit, and everything lands
@@ -114,10 +119,7 @@ TEST(SqliteStoreThreads, LongBatchesWrittenWhileAppliedBesideSinglesAndTicks) {
   constexpr int kThreads = 3;
   const std::vector<std::vector<ShopEvent>> parts = ByEntity(events, kThreads);
   const std::string path = test::TempStorePath("long-batches");
-  SqliteStoreOptions options;
-  options.durability = Durability::kNormal;
-  options.snapshot_every = 700;  // snapshots fall inside the long batches
-  options.shop.shards = 8;       // Save under TSan: see the test above
+  const SqliteStoreOptions options = LongBatchOptions();
   std::string saved;
   {
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
@@ -158,10 +160,7 @@ TEST(SqliteStoreThreads, AFinalReportAmidApplyingCountsWhatWasAcknowledged) {
   constexpr int kThreads = 3;
   const std::vector<std::vector<ShopEvent>> parts = ByEntity(events, kThreads);
   const std::string path = test::TempStorePath("final-amid");
-  SqliteStoreOptions options;
-  options.durability = Durability::kNormal;
-  options.snapshot_every = 700;
-  options.shop.shards = 8;  // Save under TSan: see the first test
+  const SqliteStoreOptions options = LongBatchOptions();
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
   ASSERT_TRUE(store.ok()) << store.status();
   std::atomic<int64_t> acknowledged{0};

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "kefu/engine/shop_event.h"
 #include "kefu/io/replay.h"
+#include "kefu/store/sqlite_store.h"
 #include "sample/sample.h"
 
 namespace kefu::test {
@@ -31,6 +32,16 @@ inline std::vector<ShopEvent> SampleEvents(uint64_t seed, int orders_per_day, in
 }
 
 // A path for a new store, nothing there yet (nor beside it).
+// A SQLite store's options for tests: normal durability (no fsync to wait
+// for), a snapshot every `snapshot_every` entries, `shards` shop shards.
+inline SqliteStoreOptions NormalStoreOptions(int64_t snapshot_every, int shards = 1) {
+  SqliteStoreOptions o;
+  o.durability = Durability::kNormal;
+  o.snapshot_every = snapshot_every;
+  o.shop.shards = shards;
+  return o;
+}
+
 inline std::string TempStorePath(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
   std::filesystem::path dir =

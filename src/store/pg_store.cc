@@ -237,7 +237,7 @@ void PgStore::Impl::RenewLoop() {
   }
 }
 
-absl::Status PgStore::Impl::Write(const std::vector<StoreOp>& ops,
+absl::Status PgStore::Impl::Write(std::vector<StoreOp>& ops,
                                   const internal::CommitMark& mark) {
   if (lost) return absl::UnavailableError(absl::StrCat(Where(), ": the lease is lost"));
   std::lock_guard<std::mutex> lock(session->mu);

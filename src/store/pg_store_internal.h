@@ -42,7 +42,7 @@ struct PgStore::Impl final : internal::StoreBackend {
 
   ~Impl() override;
 
-  absl::Status Write(const std::vector<internal::StoreOp>& ops,
+  absl::Status Write(std::vector<internal::StoreOp>& ops,
                      const internal::CommitMark& mark) override;
   absl::Status Load(internal::StoreCore& c) override;
 

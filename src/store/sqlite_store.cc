@@ -132,10 +132,15 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   int lock_fd = -1;
 
   Stmt journal_insert;       // kept across commits (finalized before the db closes)
+  Stmt snapshot_insert;      // likewise
   std::string chunk_buffer;  // a journal chunk being built (its capacity kept)
   int64_t chunk_first = 0, chunk_last = 0;  // its entries
   int64_t meta_last_seq = 0;  // what the meta table says the last commit left
   int64_t meta_due_rows = 0;
+  int64_t meta_format = 0;
+  // The snapshot Open loads (format 3 on): the last one written whole. -1:
+  // not in the meta table (format 2: the newest snapshot is whole).
+  int64_t meta_snapshot_seq = -1;
   // Pages in the WAL after the last commit (sqlite3_wal_hook): the store
   // checkpoints itself, at the start of the next commit, once there are
   // kCheckpointPages (SQLite's automatic checkpoint would run at the end
@@ -151,11 +156,29 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   bool in_parts = false;
   int64_t pending_drop = 0;
   int64_t drop_below = 0;
+  // A background snapshot (StoreOp::background) being written a part at a
+  // time: parts while a long batch's writer is idle (WriteIdle) and one
+  // with every commit; once its last part is written, the meta table's
+  // snapshot_seq names it (in that part's transaction). Committed parts
+  // stay when the store stops: Open passes over them, and the next
+  // commit deletes them (incomplete_above). A failed commit reloads the
+  // state (StoreCore::Fail), which drops the snapshot being written.
+  struct Slicing {
+    int64_t seq = 0;  // 0: none
+    std::string body;
+    size_t parts = 0;      // in all
+    size_t next_part = 0;  // the next one to write
+  } slicing;
+  // Snapshot rows after this seq are a background snapshot's that was not
+  // finished (found by Load): the next commit deletes them. -1: none.
+  int64_t incomplete_above = -1;
   std::unique_ptr<internal::StoreCore> core;
 
   ~Impl() override {
     core.reset();
+    FinishSnapshot();
     journal_insert = Stmt();
+    snapshot_insert = Stmt();
     if (db != nullptr) sqlite3_close(db);
     if (lock_fd >= 0) close(lock_fd);
   }
@@ -213,12 +236,14 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     int64_t format = -1;
     meta_last_seq = 0;
     meta_due_rows = 0;
+    meta_snapshot_seq = -1;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       const std::string_view key = ColumnBlob(st.get(), 0);
       if (key == "kind") kind = std::string(ColumnBlob(st.get(), 1));
       if (key == "format") format = sqlite3_column_int64(st.get(), 1);
       if (key == "last_seq") meta_last_seq = sqlite3_column_int64(st.get(), 1);
       if (key == "due_rows") meta_due_rows = sqlite3_column_int64(st.get(), 1);
+      if (key == "snapshot_seq") meta_snapshot_seq = sqlite3_column_int64(st.get(), 1);
     }
     if (rc != SQLITE_DONE) return SqlError(rc, "reading the meta table");
     if (kind != kStoreKind) {
@@ -226,20 +251,27 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           absl::StrCat("store ", path, " is not a kefu store (its meta table has no kind \"",
                        kStoreKind, "\")"));
     }
+    const std::string reads = absl::StrCat("this build of kefu reads formats ", kOldestFormat,
+                                           " to ", kFormat);
     if (format > kFormat) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("store ", path, " has format ", format, "; this build of kefu reads format ",
-                       kFormat, " (it was written by a newer kefu)"));
+      return absl::FailedPreconditionError(absl::StrCat("store ", path, " has format ", format,
+                                                        "; ", reads,
+                                                        " (it was written by a newer kefu)"));
     }
     if (format < 1) {
       return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: format ", format));
     }
-    if (format < kFormat) {
+    if (format < kOldestFormat) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "store ", path, " has format ", format, "; this build of kefu reads format ", kFormat,
+          "store ", path, " has format ", format, "; ", reads,
           " (it was written by an older kefu, which reads it; replay its events into a new "
           "store to move it here)"));
     }
+    if (format >= 3 && meta_snapshot_seq < 0) {
+      return absl::DataLossError(absl::StrCat(
+          "store ", path, " is corrupted: its meta table names no whole snapshot (snapshot_seq)"));
+    }
+    meta_format = format;
     return absl::OkStatus();
   }
 
@@ -247,6 +279,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // applied again (each outcome checked against the one stored), the due
   // items pending. Runs in one read transaction.
   absl::Status Load(internal::StoreCore& c) override {
+    slicing = Slicing();  // what was being written is not what is loaded
     // The snapshot is most of the file and read once: through a memory
     // map, SQLite reads its pages without a system call and a copy each
     // (only while loading; writes never go through the map).
@@ -297,27 +330,40 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       // SQLite reads in full (parts of 64 MiB by default, out of their
       // overflow pages) for each row it compares against. A scan reads a row's header only,
       // and a part's body only when it is the newest snapshot's.
-      int64_t snapshot_seq = 0;
+      // The snapshot the meta table names (format 3 on: rows of a later
+      // seq are a background snapshot not finished), else the newest.
+      const bool named = meta_snapshot_seq >= 0;
+      int64_t snapshot_seq = named ? meta_snapshot_seq : 0;
       uint64_t total = 0;
       bool any = false;
       {
-        // The newest seq and the size of its parts: the body is read into
-        // a buffer sized once (a snapshot is the shop's every byte).
+        // Its seq and the size of its parts: the body is read into a
+        // buffer sized once (a snapshot is the shop's every byte).
         Stmt size;
         if (s = Prepare("SELECT seq, length(body) FROM snapshot", &size); !s.ok()) return s;
         int rc;
         while ((rc = sqlite3_step(size.get())) == SQLITE_ROW) {
           const int64_t seq = sqlite3_column_int64(size.get(), 0);
           const int64_t n = sqlite3_column_int64(size.get(), 1);
+          if (named ? seq != snapshot_seq : (any && seq < snapshot_seq)) continue;
           if (!any || seq > snapshot_seq) {
             snapshot_seq = seq;
             total = 0;
           }
           any = true;
-          if (seq == snapshot_seq && n > 0) total += static_cast<uint64_t>(n);
+          if (n > 0) total += static_cast<uint64_t>(n);
         }
         if (rc != SQLITE_DONE) return SqlError(rc, "reading the snapshot");
+        if (named && snapshot_seq > 0 && !any) {
+          return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: snapshot ",
+                                                  snapshot_seq, ", which its meta table names, "
+                                                  "has no rows"));
+        }
       }
+      // What a background snapshot left unfinished goes with the next
+      // commit; the one being written (none, after loading) starts over.
+      slicing = Slicing();
+      if (!options.read_only) incomplete_above = named ? snapshot_seq : -1;
       Stmt st;
       // `+seq`: compared in the scan, not sought; the order is the
       // primary key's, so no sorting either.
@@ -407,8 +453,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // Writes `batch` in one transaction, with the journal's last entry and
   // the count of due items pending after it (checked by Load: a journal or
   // due table that lost rows at its end is not taken for a whole one).
-  absl::Status Write(const std::vector<StoreOp>& batch,
-                     const internal::CommitMark& mark) override {
+  absl::Status Write(std::vector<StoreOp>& batch, const internal::CommitMark& mark) override {
     absl::Status s = Begin(/*in_parts=*/false);
     if (s.ok()) s = WritePart(batch);
     if (s.ok()) s = EndParts(mark);
@@ -441,6 +486,16 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       // failure fails it, as it failed the snapshot's own commit before).
       if (absl::Status s = DropBefore(drop_below); !s.ok()) return s;
     }
+    if (incomplete_above >= 0) {
+      Stmt st;
+      // `+seq`: scanned, not sought (see LoadInTransaction).
+      if (absl::Status s = Prepare("DELETE FROM snapshot WHERE +seq > ?", &st); !s.ok()) return s;
+      sqlite3_bind_int64(st.get(), 1, incomplete_above);
+      if (const int rc = sqlite3_step(st.get()); rc != SQLITE_DONE) {
+        return SqlError(rc, "dropping an unfinished snapshot");
+      }
+      // Kept until this commit is: a failed one reloads and sets it again.
+    }
     return absl::OkStatus();
   }
 
@@ -461,10 +516,24 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     return absl::OkStatus();
   }
 
-  absl::Status WritePart(const std::vector<StoreOp>& part) override { return WriteOps(part); }
+  absl::Status WritePart(std::vector<StoreOp>& part) override { return WriteOps(part); }
+
+  // A long batch's writer with nothing to write: the next part of the
+  // background snapshot.
+  absl::Status WriteIdle(bool* more) override {
+    absl::Status s;
+    if (slicing.seq != 0 && slicing.next_part < slicing.parts) s = WriteSnapshotPart();
+    *more = s.ok() && slicing.seq != 0 && slicing.next_part < slicing.parts;
+    return s;
+  }
 
   absl::Status EndParts(const internal::CommitMark& mark) override {
     absl::Status s = FlushChunk();
+    // Every commit writes a part of the background snapshot, so that it is
+    // finished however the store is fed.
+    if (s.ok() && slicing.seq != 0 && slicing.next_part < slicing.parts) {
+      s = WriteSnapshotPart();
+    }
     if (s.ok()) {
       const std::string sql =
           absl::StrCat("INSERT OR REPLACE INTO meta VALUES ('last_seq', ", mark.last_seq,
@@ -472,7 +541,11 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       s = Exec(sql.c_str());
     }
     if (s.ok()) s = Exec("COMMIT");
-    if (s.ok()) drop_below = pending_drop;  // deleted, or what this one leaves
+    if (s.ok()) {
+      drop_below = pending_drop;  // deleted, or what this one leaves
+      incomplete_above = -1;
+      if (slicing.seq != 0 && slicing.next_part == slicing.parts) slicing = Slicing();
+    }
     pending_drop = 0;
     return s;
   }
@@ -512,11 +585,11 @@ struct SqliteStore::Impl final : internal::StoreBackend {
 
   // Writes `batch`'s rows, all but the journal chunk being built (EndParts
   // writes that one).
-  absl::Status WriteOps(const std::vector<StoreOp>& batch) {
-    Stmt due_insert, due_delete, snap, same_seq;
+  absl::Status WriteOps(std::vector<StoreOp>& batch) {
+    Stmt due_insert, due_delete;
     absl::Status s;
     std::string& chunk = chunk_buffer;
-    for (const StoreOp& op : batch) {
+    for (StoreOp& op : batch) {
       int rc = SQLITE_DONE;
       if (op.type != StoreOp::kJournal) {
         if (s = FlushChunk(); !s.ok()) return s;
@@ -556,41 +629,101 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           break;
         case StoreOp::kInput:  // the PostgreSQL store's inbox
           break;
-        case StoreOp::kSnapshot: {
-          if (!snap.get()) {
-            if (!(s = Prepare("INSERT INTO snapshot(seq, part, body) VALUES (?, ?, ?)", &snap))
-                     .ok() ||
-                !(s = Prepare("DELETE FROM snapshot WHERE +seq = ?", &same_seq)).ok()) {
-              return s;
-            }
-          }
-          // Taken again with no entry since: it replaces the one there.
-          sqlite3_bind_int64(same_seq.get(), 1, op.key);
-          rc = sqlite3_step(same_seq.get());
-          sqlite3_reset(same_seq.get());
-          const size_t part_bytes = static_cast<size_t>(options.snapshot_part_bytes);
-          for (size_t at = 0, part = 0; rc == SQLITE_DONE && (at < op.body.size() || part == 0);
-               at += part_bytes, ++part) {
-            const size_t n = std::min(part_bytes, op.body.size() - at);
-            sqlite3_bind_int64(snap.get(), 1, op.key);
-            sqlite3_bind_int64(snap.get(), 2, static_cast<int64_t>(part));
-            sqlite3_bind_blob(snap.get(), 3, op.body.data() + at, static_cast<int>(n),
-                              SQLITE_STATIC);
-            rc = sqlite3_step(snap.get());
-            sqlite3_reset(snap.get());
-          }
-          if (rc != SQLITE_DONE) break;
-          if (in_parts) {
-            pending_drop = op.key;  // dropped at the start of the next commit
-          } else if (s = DropBefore(op.key); !s.ok()) {
-            return s;
-          }
+        case StoreOp::kSnapshot:
+          if (s = StartSnapshot(op); !s.ok()) return s;
           break;
-        }
       }
       if (rc != SQLITE_DONE) return SqlError(rc, "writing");
     }
     return absl::OkStatus();
+  }
+
+  // A snapshot staged with this commit. One that Snapshot() took is
+  // written whole, now; a background one becomes the one written a part at
+  // a time (WriteIdle, EndParts), once the one before it, if unfinished, is
+  // finished here (the next never drops it: a shop that outgrows its
+  // writer's idle time still gets its snapshots, as it did when each was
+  // written whole).
+  absl::Status StartSnapshot(StoreOp& op) {
+    if (op.background && slicing.seq == op.key) return absl::OkStatus();  // being written
+    if (slicing.seq != 0 && op.background) {
+      while (slicing.next_part < slicing.parts) {
+        if (absl::Status s = WriteSnapshotPart(); !s.ok()) return s;
+      }
+    }
+    // A snapshot Snapshot() takes replaces an unfinished one: its rows are
+    // of an earlier seq (dropped once this one is written) or of the same.
+    slicing = Slicing();
+    {
+      // Taken again with no entry since: it replaces the rows there.
+      Stmt same_seq;
+      if (absl::Status s = Prepare("DELETE FROM snapshot WHERE +seq = ?", &same_seq); !s.ok()) {
+        return s;
+      }
+      sqlite3_bind_int64(same_seq.get(), 1, op.key);
+      if (const int rc = sqlite3_step(same_seq.get()); rc != SQLITE_DONE) {
+        return SqlError(rc, "writing a snapshot");
+      }
+    }
+    const size_t part_bytes = static_cast<size_t>(options.snapshot_part_bytes);
+    slicing.seq = op.key;
+    slicing.body = std::move(op.body);
+    slicing.parts = std::max<size_t>(1, (slicing.body.size() + part_bytes - 1) / part_bytes);
+    slicing.next_part = 0;
+    if (!op.background) {
+      while (slicing.next_part < slicing.parts) {
+        if (absl::Status s = WriteSnapshotPart(); !s.ok()) return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Writes the next part of the snapshot being written; after its last,
+  // names it in the meta table and drops what it replaces (at the start of
+  // the next commit when this one is written in parts).
+  absl::Status WriteSnapshotPart() {
+    if (!snapshot_insert.get()) {
+      if (absl::Status s =
+              Prepare("INSERT INTO snapshot(seq, part, body) VALUES (?, ?, ?)", &snapshot_insert);
+          !s.ok()) {
+        return s;
+      }
+    }
+    const size_t part_bytes = static_cast<size_t>(options.snapshot_part_bytes);
+    const std::string& body = slicing.body;
+    const size_t at = slicing.next_part * part_bytes;
+    const size_t n = at < body.size() ? std::min(part_bytes, body.size() - at) : 0;
+    sqlite3_stmt* st = snapshot_insert.get();
+    sqlite3_bind_int64(st, 1, slicing.seq);
+    sqlite3_bind_int64(st, 2, static_cast<int64_t>(slicing.next_part));
+    sqlite3_bind_blob(st, 3, body.data() + at, static_cast<int>(n), SQLITE_STATIC);
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return SqlError(rc, "writing a snapshot");
+    if (++slicing.next_part < slicing.parts) return absl::OkStatus();
+    const std::string sql = absl::StrCat(
+        "INSERT OR REPLACE INTO meta VALUES ('snapshot_seq', ", slicing.seq, ")");
+    if (absl::Status s = Exec(sql.c_str()); !s.ok()) return s;
+    if (in_parts) {
+      pending_drop = slicing.seq;  // dropped at the start of the next commit
+      return absl::OkStatus();
+    }
+    return DropBefore(slicing.seq);
+  }
+
+  // As the store closes (the core gone: nothing else to commit): the rest
+  // of the background snapshot, in a commit of its own. A failure leaves
+  // it unfinished, as a crash would: Open loads the one before it.
+  void FinishSnapshot() {
+    if (db == nullptr || options.read_only || slicing.seq == 0 ||
+        slicing.next_part >= slicing.parts) {
+      return;
+    }
+    absl::Status s = Begin(/*parts=*/false);
+    while (s.ok() && slicing.next_part < slicing.parts) s = WriteSnapshotPart();
+    if (s.ok()) s = Exec("COMMIT");
+    if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    slicing = Slicing();
   }
 
   // ------------------------------------------------------------- opening
@@ -610,7 +743,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
           "INSERT INTO meta VALUES ('kind', '",
           kStoreKind, "'), ('format', ", kFormat,
-          ");"
+          "), ('snapshot_seq', 0);"
           "CREATE TABLE journal(seq INTEGER PRIMARY KEY, last INTEGER NOT NULL, "
           "  entries BLOB NOT NULL, crc INTEGER NOT NULL);"
           "CREATE TABLE snapshot(seq INTEGER NOT NULL, part INTEGER NOT NULL, "
@@ -723,9 +856,22 @@ struct SqliteStore::Impl final : internal::StoreBackend {
           absl::FailedPreconditionError(absl::StrCat("store ", path, " is open read-only")));
     }
     if (absl::Status s = core->Load(); !s.ok()) return s;
+    if (options.read_only) return absl::OkStatus();
     // What a run that stopped between a snapshot and its next commit left
     // goes with the first commit.
-    if (!options.read_only) drop_below = core->snapshot_seq();
+    drop_below = core->snapshot_seq();
+    if (meta_format < kFormat) {
+      // An older format (2) this build writes as its own: its newest
+      // snapshot, the one just loaded, is whole.
+      const std::string sql =
+          absl::StrCat("BEGIN IMMEDIATE; INSERT OR REPLACE INTO meta VALUES ('format', ", kFormat,
+                       "), ('snapshot_seq', ", core->snapshot_seq(), "); COMMIT");
+      if (absl::Status s = Exec(sql.c_str()); !s.ok()) {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return s;
+      }
+      meta_format = kFormat;
+    }
     return absl::OkStatus();
   }
 };

@@ -401,17 +401,18 @@ void StoreCore::Stage(StoreOp op) {
 }
 
 // Stages a snapshot of the state as it is now (every staged event in it).
-void StoreCore::StageSnapshot() {
+void StoreCore::StageSnapshot(bool background) {
   StoreOp op;
   op.type = StoreOp::kSnapshot;
   op.key = last_seq_;
+  op.background = background;
   op.body = EncodeSnapshot();
   Stage(std::move(op));
   snapshot_seq_ = last_seq_;
 }
 
 void StoreCore::MaybeSnapshot() {
-  if (last_seq_ - snapshot_seq_ >= options_.snapshot_every) StageSnapshot();
+  if (last_seq_ - snapshot_seq_ >= options_.snapshot_every) StageSnapshot(/*background=*/true);
 }
 
 absl::Status StoreCore::Writable() const {
@@ -532,10 +533,19 @@ class StoreCore::PartWriter {
   void Run() {
     absl::Status s = backend_->BeginParts();
     bool commit = false;
+    bool idle_work = s.ok();  // the backend may have work for idle moments
     for (;;) {
       std::vector<StoreOp> part;
       {
         std::unique_lock<std::mutex> lock(mu_);
+        if (idle_work && parts_.empty() && !finished_ && !abandoned_) {
+          // Nothing handed over yet: a little of the backend's own work
+          // (WriteIdle), then look again.
+          lock.unlock();
+          s = backend_->WriteIdle(&idle_work);
+          if (!s.ok()) idle_work = false;
+          continue;
+        }
         cv_.wait(lock, [this] { return !parts_.empty() || finished_ || abandoned_; });
         if (abandoned_) break;
         if (parts_.empty()) {
@@ -548,6 +558,7 @@ class StoreCore::PartWriter {
       if (!s.ok()) continue;  // after an error: drained, not written
       for (StoreOp& op : part) EncodeDeferred(&op);
       s = backend_->WritePart(part);
+      idle_work = s.ok();  // the part may have given it some (a snapshot)
     }
     if (s.ok() && !commit) s = absl::AbortedError("the batch was abandoned");
     if (s.ok()) {
@@ -698,7 +709,7 @@ absl::StatusOr<size_t> StoreCore::Confirm(absl::Span<const int64_t> ids) {
 absl::Status StoreCore::Snapshot() {
   std::unique_lock<std::mutex> lock(mu_);
   if (absl::Status s = Writable(); !s.ok()) return s;
-  StageSnapshot();
+  StageSnapshot(/*background=*/false);
   const size_t epoch = epoch_end_.size();
   return AwaitDurable(lock, staged_ops_, epoch);
 }

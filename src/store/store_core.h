@@ -100,7 +100,8 @@ struct StoreOp {
     kJournal,    // key: seq; kind, result, body (event or tick), outcome, event_id
     kDueInsert,  // key: due id; body: the item (EncodeDueItem); at: its time
     kDueDelete,  // key: due id
-    kSnapshot,   // key: seq; body: the snapshot (drops the journal up to it)
+    kSnapshot,   // key: seq; body: the snapshot (drops the journal up to it);
+                 // `background`: see below
     kInput,      // key: a backend's input row consumed (body: an error, or empty)
   } type = kJournal;
   int64_t key = 0;
@@ -110,6 +111,11 @@ struct StoreOp {
   std::string outcome;
   std::string event_id;  // kJournal events
   Timestamp at;          // kDueInsert
+  // A kSnapshot the core took on its own (snapshot_every), not one a caller
+  // waits for (Snapshot()): a backend may write it across this commit and
+  // later ones (StoreBackend::WriteIdle), and it counts only once written
+  // whole. The backend may take its body.
+  bool background = false;
   // A kJournal event row whose body and outcome are not encoded yet: the
   // event and its result (Shop::Apply's), encoded (into body and outcome) by the thread
   // that writes the row (StoreCore's PartWriter) before the backend sees
@@ -134,8 +140,9 @@ class StoreCore;
 class StoreBackend {
  public:
   virtual ~StoreBackend() = default;
-  // Writes `ops` in one transaction with `mark`; all or nothing.
-  virtual absl::Status Write(const std::vector<StoreOp>& ops, const CommitMark& mark) = 0;
+  // Writes `ops` in one transaction with `mark`; all or nothing. The ops
+  // are the backend's to change (a background snapshot's body taken).
+  virtual absl::Status Write(std::vector<StoreOp>& ops, const CommitMark& mark) = 0;
   // One transaction written in parts: a long batch's rows, handed over in
   // slices by the thread applying it while it goes on applying, written by
   // another thread (StoreCore's PartWriter). BeginParts opens the
@@ -146,9 +153,19 @@ class StoreBackend {
   // Write. The calls of one transaction come from one thread.
   virtual bool WritesInParts() const { return false; }
   virtual absl::Status BeginParts() { return absl::UnimplementedError("no writing in parts"); }
-  virtual absl::Status WritePart(const std::vector<StoreOp>& ops) {
+  virtual absl::Status WritePart(std::vector<StoreOp>& ops) {
     (void)ops;
     return absl::UnimplementedError("no writing in parts");
+  }
+  // Between BeginParts and EndParts, when the writing thread has no part
+  // to write (the applying thread has not handed the next one over yet):
+  // a little of the backend's own work, written in the same transaction (a
+  // background snapshot's next rows). `*more`: whether some is left; once
+  // false, the writer asks no more in this transaction. An error fails the
+  // transaction as WritePart's does.
+  virtual absl::Status WriteIdle(bool* more) {
+    *more = false;
+    return absl::OkStatus();
   }
   virtual absl::Status EndParts(const CommitMark& mark) {
     (void)mark;
@@ -237,7 +254,8 @@ class StoreCore {
   void MakeBuilder();
   void Taken(const DueItem& item);
   void Stage(StoreOp op);
-  void StageSnapshot();
+  // `background`: taken on the core's own count (StoreOp::background).
+  void StageSnapshot(bool background);
   void MaybeSnapshot();
   std::string EncodeSnapshot() const;
   absl::Status Writable() const;

@@ -194,6 +194,141 @@ TEST(SqliteStore, WhatASnapshotInALongBatchReplacesGoesWithTheNextCommit) {
   for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
 }
 
+// The file as a crash would leave it now (the store open, no commit
+// running): the database and its WAL, copied to `to`.
+void CopyAsCrashed(const std::string& path, const std::string& to) {
+  for (const char* suffix : {"", "-wal"}) {
+    std::filesystem::copy_file(path + suffix, to + suffix,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  std::remove((to + "-shm").c_str());
+}
+
+// A snapshot the store takes on its own count that is larger than a part
+// is written a part with each commit (single events here: no writer idle
+// in between); the meta table names it, and it replaces the journal before
+// it, only once its last part is committed. A crash before then opens on
+// the snapshot before it, and the next commit there deletes the parts left.
+TEST(SqliteStore, ASnapshotLargerThanAPartIsWrittenAcrossCommitsAndCountsOnceWhole) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 20);
+  const std::string path = TempStorePath("slices");
+  SqliteStoreOptions o = Options(200);
+  o.snapshot_part_bytes = 2000;
+  const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
+  const std::string rows_of_200 = "SELECT count(*) FROM snapshot WHERE seq = 200";
+  const std::string crashed = TempStorePath("slices_crashed");
+  auto store = OpenOk(path, o);
+  ASSERT_NE(store, nullptr);
+  size_t next = 0;
+  for (; next < 200; ++next) ASSERT_TRUE(store->Apply(events[next]).ok());
+  ASSERT_EQ(store->snapshot_seq(), 200);
+  // The commit that took it wrote its first part.
+  EXPECT_EQ(QueryInt(path, rows_of_200), 1);
+  EXPECT_EQ(QueryInt(path, named), 0);
+  const std::string saved_at_200 = store->shop().Save();
+  CopyAsCrashed(path, crashed);
+  int64_t commits = 1;
+  while (QueryInt(path, named) == 0) {
+    ASSERT_LT(next, 400u) << "the snapshot at 200 was never finished";
+    EXPECT_EQ(QueryInt(path, rows_of_200), commits);  // one part a commit
+    EXPECT_GT(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 200"), 0);
+    ASSERT_TRUE(store->Apply(events[next++]).ok());
+    ++commits;
+  }
+  EXPECT_GT(commits, 5);  // it did take several
+  EXPECT_EQ(QueryInt(path, named), 200);
+  EXPECT_EQ(QueryInt(path, rows_of_200), commits);
+  // Written whole in a short commit: what it replaces went with it.
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 200"), 0);
+  EXPECT_EQ(QueryInt(path, "SELECT count(DISTINCT seq) FROM snapshot"), 1);
+  const std::string saved_now = store->shop().Save();
+  store.reset();
+  {
+    auto again = OpenOk(path, o);
+    ASSERT_NE(again, nullptr);
+    EXPECT_EQ(again->snapshot_seq(), 200);
+    EXPECT_TRUE(again->shop().Save() == saved_now);
+  }
+  // The crash copy: the unfinished snapshot passed over, the journal there.
+  {
+    auto again = OpenOk(crashed, o);
+    ASSERT_NE(again, nullptr);
+    EXPECT_EQ(again->snapshot_seq(), 0);
+    EXPECT_EQ(again->journal_seq(), 200);
+    EXPECT_TRUE(again->shop().Save() == saved_at_200);
+    EXPECT_EQ(QueryInt(crashed, rows_of_200), 1);
+    // Its next commit deletes them (and, 201 entries past the snapshot
+    // loaded, starts the next snapshot).
+    ASSERT_TRUE(again->Apply(events[200]).ok());
+    EXPECT_EQ(QueryInt(crashed, rows_of_200), 0);
+    EXPECT_EQ(QueryInt(crashed, "SELECT count(*) FROM snapshot WHERE seq <> 201"), 0);
+  }
+  for (const std::string& p : {path, crashed}) {
+    for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((p + suffix).c_str());
+  }
+}
+
+// A store closed while a snapshot is being written writes the rest of it
+// as it closes: opened again, that snapshot is the one loaded.
+TEST(SqliteStore, AStoreClosedWhileASnapshotIsWrittenFinishesIt) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 20);
+  const std::string path = TempStorePath("slices_close");
+  SqliteStoreOptions o = Options(200);
+  o.snapshot_part_bytes = 2000;
+  std::string saved;
+  {
+    auto store = OpenOk(path, o);
+    ASSERT_NE(store, nullptr);
+    for (size_t i = 0; i < 201; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
+    ASSERT_EQ(store->snapshot_seq(), 200);
+    ASSERT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'"), 0);
+    saved = store->shop().Save();
+  }
+  EXPECT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'"), 200);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 200"), 0);
+  auto again = OpenOk(path, o);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->snapshot_seq(), 200);
+  EXPECT_EQ(again->journal_seq(), 201);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  again.reset();
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
+// Snapshots taken faster than their parts are written: each one taken
+// finishes the one before in its commit, so that the store never goes
+// without them (the journal stays short); Snapshot() writes its own whole
+// at once, in place of one being written.
+TEST(SqliteStore, ASnapshotTakenBeforeTheLastWasWholeFinishesTheLast) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 10);
+  const std::string path = TempStorePath("slices_overtaken");
+  SqliteStoreOptions o = Options(3);
+  o.snapshot_part_bytes = 500;
+  const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
+  auto store = OpenOk(path, o);
+  ASSERT_NE(store, nullptr);
+  for (size_t i = 0; i < 6; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
+  ASSERT_EQ(store->snapshot_seq(), 6);
+  EXPECT_EQ(QueryInt(path, named), 3);  // finished by the commit that took 6
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 6"), 1);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 3"), 0);
+  for (size_t i = 6; i < 40; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
+  EXPECT_EQ(QueryInt(path, named), 36);
+  ASSERT_TRUE(store->Apply(events[40]).ok());
+  ASSERT_TRUE(store->Snapshot().ok());
+  EXPECT_EQ(QueryInt(path, named), 41);
+  EXPECT_EQ(QueryInt(path, "SELECT count(DISTINCT seq) FROM snapshot"), 1);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal"), 0);
+  const std::string saved = store->shop().Save();
+  store.reset();
+  auto again = OpenOk(path, o);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->snapshot_seq(), 41);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  again.reset();
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 // Opening reads the newest snapshot's parts, in order, by scanning the
 // table (no seek: see LoadInTransaction): rows of an older snapshot left
 // beside it are passed over, and a part missing from the newest is data
@@ -605,11 +740,68 @@ TEST(SqliteStore, AFileThatIsNotAStoreIsRefused) {
 TEST(SqliteStore, ANewerFormatIsRefusedNamingBoth) {
   const std::string path = TempStorePath("newer");
   { ASSERT_NE(OpenOk(path, Options()), nullptr); }
-  ExecSql(path, "UPDATE meta SET value = 3 WHERE key = 'format'");
+  ExecSql(path, "UPDATE meta SET value = 4 WHERE key = 'format'");
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(s.status().message(), HasSubstr("has format 3; this build of kefu reads format 2"));
+  EXPECT_THAT(s.status().message(),
+              HasSubstr("has format 4; this build of kefu reads formats 2 to 3"));
   EXPECT_THAT(s.status().message(), HasSubstr("newer kefu"));
+}
+
+// A store of format 2 (before snapshots were written in parts: no
+// snapshot_seq in the meta table, the newest snapshot is whole) is read as
+// it is; opened for writing, it becomes format 3, naming that snapshot.
+TEST(SqliteStore, AFormatTwoStoreIsReadAndBecomesFormatThreeWhenWritten) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 10);
+  const std::string path = TempStorePath("format2");
+  std::string saved;
+  int64_t seq = 0;
+  {
+    auto store = OpenOk(path, Options());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ApplyBatch(absl::MakeConstSpan(events).subspan(0, 50)).ok());
+    ASSERT_TRUE(store->Snapshot().ok());
+    ASSERT_TRUE(store->ApplyBatch(absl::MakeConstSpan(events).subspan(50, 10)).ok());
+    saved = store->shop().Save();
+    seq = store->snapshot_seq();
+    ASSERT_EQ(seq, 50);
+  }
+  ExecSql(path,
+          "UPDATE meta SET value = 2 WHERE key = 'format';"
+          "DELETE FROM meta WHERE key = 'snapshot_seq'");
+  const std::string format = "SELECT value FROM meta WHERE key = 'format'";
+  const std::string named = "SELECT count(*) FROM meta WHERE key = 'snapshot_seq'";
+  SqliteStoreOptions reader = Options();
+  reader.read_only = true;
+  {
+    auto read = OpenOk(path, reader);
+    ASSERT_NE(read, nullptr);
+    EXPECT_EQ(read->snapshot_seq(), seq);
+    EXPECT_TRUE(read->shop().Save() == saved);
+  }
+  EXPECT_EQ(QueryInt(path, format), 2);  // read-only: left as it was
+  {
+    auto store = OpenOk(path, Options());
+    ASSERT_NE(store, nullptr);
+    EXPECT_TRUE(store->shop().Save() == saved);
+    EXPECT_EQ(QueryInt(path, format), SqliteStore::kFormat);
+    EXPECT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'"), seq);
+  }
+  auto again = OpenOk(path, Options());
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  again.reset();
+  // Format 3 without it, or naming a snapshot that is not there: data loss.
+  ExecSql(path, "DELETE FROM meta WHERE key = 'snapshot_seq'");
+  EXPECT_EQ(QueryInt(path, named), 0);
+  absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, reader);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.status().message(), HasSubstr("names no whole snapshot"));
+  ExecSql(path, "INSERT INTO meta VALUES ('snapshot_seq', 49)");
+  s = SqliteStore::Open(path, reader);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.status().message(), HasSubstr("snapshot 49, which its meta table names, has no rows"));
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
 }
 
 // A store of format 1 (a journal row per entry, before entries went in
@@ -634,8 +826,8 @@ TEST(SqliteStore, AnOlderFormatIsRefusedNamingBoth) {
     absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, options);
     EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
     EXPECT_THAT(s.status().message(),
-                HasSubstr("has format 1; this build of kefu reads format 2 (it was written by "
-                          "an older kefu"));
+                HasSubstr("has format 1; this build of kefu reads formats 2 to 3 (it was "
+                          "written by an older kefu"));
     EXPECT_THAT(s.status().message(), Not(HasSubstr("no such column")));
   }
 }

@@ -144,14 +144,14 @@ file(COPY_FILE "${db}" "${WORK_DIR}/newer.db")
 execute_process(COMMAND sqlite3 "${WORK_DIR}/newer.db" "UPDATE meta SET value = 9 WHERE key = 'format'"
   RESULT_VARIABLE rc)
 if(rc EQUAL 0)
-  expect_failure("has format 9; this build of kefu reads format 2" report --db "${WORK_DIR}/newer.db")
+  expect_failure("has format 9; this build of kefu reads formats 2 to 3" report --db "${WORK_DIR}/newer.db")
 endif()
 # A store of an older format (1: a journal row per entry) is refused by name.
 file(COPY_FILE "${db}" "${WORK_DIR}/older.db")
 execute_process(COMMAND sqlite3 "${WORK_DIR}/older.db" "UPDATE meta SET value = 1 WHERE key = 'format'"
   RESULT_VARIABLE rc)
 if(rc EQUAL 0)
-  expect_failure("has format 1; this build of kefu reads format 2 (it was written by an older kefu"
+  expect_failure("has format 1; this build of kefu reads formats 2 to 3 (it was written by an older kefu"
                  report --db "${WORK_DIR}/older.db")
 endif()
 # A second serve while one runs (its standard input held open by sleep).

@@ -34,13 +34,17 @@ struct SqliteStoreOptions {
   // outcome than the one stored is kDataLoss (see Open).
   ShopOptions shop;
   Durability durability = Durability::kFull;
-  // A snapshot of the whole shop is written after this many journal
-  // entries, and the journal before it dropped. > 0.
+  // A snapshot of the whole shop is taken after this many journal
+  // entries, and the journal before it dropped once it is written. > 0.
   int64_t snapshot_every = 100000;
   // A snapshot is stored in rows of at most this many bytes (SQLite takes
-  // no value over 1 GB; a shop of a million orders saves about 1 GB).
-  // In (0, 1 GiB].
-  int64_t snapshot_part_bytes = 64 << 20;
+  // no value over 1 GB). One taken after snapshot_every entries is written
+  // a row at a time: rows while a long batch's writer has nothing else to
+  // write, and one with every commit, so that no commit waits for the
+  // whole of it; it counts (Open loads it) once its last row is committed,
+  // and a store closed before that writes the rest as it closes. One that
+  // Snapshot() takes is written whole by its commit. In (0, 1 GiB].
+  int64_t snapshot_part_bytes = 1 << 20;
   // Open without writing: no lock, no journal, Apply/Due/Confirm fail with
   // kFailedPrecondition. Reads what writers committed.
   bool read_only = false;
@@ -54,17 +58,20 @@ struct SqliteStoreOptions {
 
 class KEFU_EXPORT SqliteStore final : public ReportingStore {
  public:
-  // The format this build writes and reads (the meta table's "format").
-  static constexpr int kFormat = 2;
+  // The format this build writes (the meta table's "format"). It reads
+  // kOldestFormat to kFormat; opening an older one for writing makes it
+  // kFormat (format 2 lacks the meta table's "snapshot_seq").
+  static constexpr int kFormat = 3;
+  static constexpr int kOldestFormat = 2;
 
   // Opens the store at `path`, creating it when absent (unless read_only:
-  // kNotFound), then loads its newest snapshot and applies the journal
-  // after it. Errors, with no store made:
+  // kNotFound), then loads its newest whole snapshot and applies the
+  // journal after it. Errors, with no store made:
   //   kInvalidArgument: not a kefu store (another SQLite database, an empty
   //     file, something else), or invalid options;
   //   kFailedPrecondition: written by another version of kefu (a format
-  //     other than kFormat: a newer one, or an older one this build no
-  //     longer reads, the message naming both);
+  //     outside kOldestFormat..kFormat: a newer one, or an older one this
+  //     build no longer reads, the message naming both);
   //     another process (or another SqliteStore) has it open for writing;
   //   kDataLoss: truncated or corrupted (SQLite's own checks, a checksum of
   //     a snapshot or journal row that does not match, a journal entry whose
@@ -87,7 +94,8 @@ class KEFU_EXPORT SqliteStore final : public ReportingStore {
       std::optional<Timestamp> until = std::nullopt) override;
   int64_t journal_seq() const override;
 
-  // The seq of the newest snapshot (0: none).
+  // The seq of the newest snapshot taken (0: none); while it is being
+  // written (snapshot_part_bytes), Open would load the one before it.
   int64_t snapshot_seq() const;
   // Due items taken and not confirmed.
   size_t pending_due() const;

@@ -106,9 +106,14 @@ TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndRe
 }
 
 // The options of the tests with long batches: a snapshot every 700
-// entries (inside the batches), 8 shards (Shop::Save under TSan: see the
-// first test).
-SqliteStoreOptions LongBatchOptions() { return test::NormalStoreOptions(700, 8); }
+// entries (inside the batches), in parts of 4 KiB (so that each is written
+// across commits, parts of it by the batches' writer threads when idle), 8
+// shards (Shop::Save under TSan: see the first test).
+SqliteStoreOptions LongBatchOptions() {
+  SqliteStoreOptions o = test::NormalStoreOptions(700, 8);
+  o.snapshot_part_bytes = 4096;
+  return o;
+}
 
 // Long batches are written in parts by a thread of their own while they are
 // applied (StoreCore's PartWriter): other threads' singles, ticks and

@@ -204,6 +204,7 @@ const ConversationData& Conversation::data() const { return impl_->data; }
 std::vector<Outcome> Conversation::applied() const { return impl_->log.outcomes(); }
 size_t Conversation::applied_count() const { return impl_->log.size(); }
 size_t Conversation::applied_bytes() const { return impl_->log.encoded_bytes(); }
+const AppliedEvents& Conversation::applied_log() const { return impl_->log; }
 
 absl::StatusOr<Outcome> Conversation::Apply(const ReplyEvent& event,
                                             const ConversationEnvironment& env) {

@@ -1522,7 +1522,8 @@ std::string Shop::Save() const {
       w.String(e->id());
       const size_t at = out.size();
       w.Fixed32(0);
-      internal::EncodeSnapshot(schema, e->Snapshot(), w);
+      // The bytes of EncodeSnapshot(e->Snapshot()), without the snapshot.
+      internal::EncodeEntitySnapshot(schema, *e, w);
       w.Fixed32At(at, static_cast<uint32_t>(out.size() - at - 4));
     }
   };

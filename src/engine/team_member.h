@@ -68,6 +68,7 @@ class TeamMember {
   std::string_view state() const { return state_; }
   const TeamMemberData& data() const { return core_.data; }
   std::vector<Outcome> applied() const { return core_.log.outcomes(); }
+  const AppliedEvents& applied_log() const { return core_.log; }
 
   TeamMemberSnapshot Snapshot() const;
   // kInvalidArgument for another format, no id or an unknown state name.

@@ -413,6 +413,7 @@ class Reader {
 
   void Figs(Figures& figures, std::optional<int64_t> base) {
     const size_t n = Varint();
+    figures.clear();
     figures.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       Figure& f = figures.emplace_back();
@@ -433,7 +434,7 @@ class Reader {
     }
   }
 
-  // The digest after the event id.
+  // The digest after the event id (into an empty `*digest`).
   void Digest(EventDigest* digest) {
     const size_t n = Varint();
     for (size_t i = 0; i < n; ++i) {
@@ -444,24 +445,29 @@ class Reader {
     }
   }
 
-  // Decodes an event part's fields after the digest into `o`.
+  // Decodes an event part's fields after the digest into `o` (every field
+  // it holds set: `o` may be one decoded before).
   void EventPart(kefu::Outcome& o) {
     AuditRecord& a = o.audit;
-    a.agent = std::string(Str());
-    a.note = std::string(Str());
+    const std::string_view agent = Str();
+    a.agent.assign(agent.data(), agent.size());
+    const std::string_view note = Str();
+    a.note.assign(note.data(), note.size());
     a.event_type = View();
     a.state_before = View();
     a.state_after = View();
     const uint8_t flags = Byte();
     a.duplicate = (flags & 1) != 0;
     a.refused = (flags & 2) != 0;
-    if ((flags & 4) != 0) a.policy_revision = Raw<uint64_t>();
+    a.policy_revision = (flags & 4) != 0 ? Raw<uint64_t>() : 0;
   }
 
-  // Decodes a decision part into `o`, whose audit.at is already set.
+  // Decodes a decision part into `o`, whose audit.at is already set (every
+  // field it holds set: `o` may be one decoded before).
   void DecisionPart(kefu::Outcome& o) {
     AuditRecord& a = o.audit;
     const std::optional<int64_t> base = WholeSeconds(a.at);
+    a.verdicts.clear();
     const size_t verdicts = Varint();
     for (size_t i = 0; i < verdicts; ++i) {
       RuleVerdict v;
@@ -480,8 +486,10 @@ class Reader {
     for (Action& x : o.actions) {
       x.kind = static_cast<ActionKind>(Byte());
       x.rule = View();
-      x.assignee = std::string(Str());
-      x.subject = std::string(Str());
+      const std::string_view assignee = Str();
+      x.assignee.assign(assignee.data(), assignee.size());
+      const std::string_view subject = Str();
+      x.subject.assign(subject.data(), subject.size());
       x.due = OptTime(base);
       x.message = Named<Message>();
       Figs(x.figures, base);
@@ -889,17 +897,20 @@ bool ForEachRecord(const Block* head, bool all, std::string_view id, uint32_t ha
   return false;
 }
 
-// Decodes a record into `o`, its digest into `*digest` when given.
+// Decodes a record into `o`, its digest into `*digest` when given. Every
+// field is set: `o` and `*digest` may hold a record decoded before, whose
+// heap blocks are used again.
 void Decode(OpenRecord& r, Outcome& o, EventDigest* digest) {
-  o.entity = std::string(r.entity);
+  o.entity.assign(r.entity.data(), r.entity.size());
   if (r.head.id_prefixed) {
     o.audit.event_id.reserve(r.entity.size() + r.head.id_rest.size());
     o.audit.event_id.assign(r.entity.data(), r.entity.size());
     o.audit.event_id.append(r.head.id_rest.data(), r.head.id_rest.size());
   } else {
-    o.audit.event_id = std::string(r.head.id_rest);
+    o.audit.event_id.assign(r.head.id_rest.data(), r.head.id_rest.size());
   }
   o.audit.at = r.at;
+  if (digest != nullptr) digest->fields.clear();
   r.event_part.Digest(digest);
   r.event_part.EventPart(o);
   r.decision_part.DecisionPart(o);
@@ -933,6 +944,33 @@ std::vector<Outcome> AppliedEvents::outcomes() const {
     return false;
   });
   return all;
+}
+
+void AppliedEvents::ForEach(
+    absl::FunctionRef<void(const Outcome&, const EventDigest&)> f) const {
+  // The thread's two objects, used again from call to call (not by a call
+  // made from inside `f`: that one decodes into its own).
+  thread_local Outcome kept_outcome;
+  thread_local EventDigest kept_digest;
+  thread_local bool in_use = false;
+  Outcome own_outcome;
+  EventDigest own_digest;
+  const bool nested = in_use;
+  Outcome& o = nested ? own_outcome : kept_outcome;
+  EventDigest& d = nested ? own_digest : kept_digest;
+  in_use = true;
+  struct Release {
+    bool& in_use;
+    bool nested;
+    ~Release() {
+      if (!nested) in_use = false;
+    }
+  } release{in_use, nested};
+  ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
+    Decode(r, o, &d);
+    f(o, d);
+    return false;
+  });
 }
 
 std::vector<EventDigest> AppliedEvents::digests() const {

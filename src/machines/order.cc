@@ -612,6 +612,7 @@ const OrderData& Order::data() const { return impl_->data; }
 std::vector<Outcome> Order::applied() const { return impl_->log.outcomes(); }
 size_t Order::applied_count() const { return impl_->log.size(); }
 size_t Order::applied_bytes() const { return impl_->log.encoded_bytes(); }
+const AppliedEvents& Order::applied_log() const { return impl_->log; }
 
 bool Order::live() const {
   const std::string_view s = state();

@@ -548,6 +548,7 @@ const ReviewData& Review::data() const { return impl_->data; }
 std::vector<Outcome> Review::applied() const { return impl_->log.outcomes(); }
 size_t Review::applied_count() const { return impl_->log.size(); }
 size_t Review::applied_bytes() const { return impl_->log.encoded_bytes(); }
+const AppliedEvents& Review::applied_log() const { return impl_->log; }
 
 bool Review::open() const {
   const std::string_view s = state();

@@ -587,6 +587,7 @@ const TicketData& Ticket::data() const { return impl_->data; }
 std::vector<Outcome> Ticket::applied() const { return impl_->log.outcomes(); }
 size_t Ticket::applied_count() const { return impl_->log.size(); }
 size_t Ticket::applied_bytes() const { return impl_->log.encoded_bytes(); }
+const AppliedEvents& Ticket::applied_log() const { return impl_->log; }
 bool Ticket::open() const { return !IsTerminal(state()); }
 
 std::vector<RuleId> Ticket::BreachesAt(Timestamp now) const {

@@ -114,6 +114,67 @@ TEST(AppliedEvents, EveryFieldComesBackEqual) {
   EXPECT_FALSE(back->audit.duplicate);
 }
 
+// ForEach gives what outcomes() and digests() hold, decoding each record
+// into the same objects: nothing of a fuller record (figures, verdicts, a
+// policy revision, texts, a digest) stays behind in a sparser one after
+// it, within a log and from one log to the next on a thread, and a walk
+// begun inside another's callback decodes on its own.
+TEST(AppliedEvents, ForEachGivesWhatOutcomesAndDigestsHold) {
+  std::vector<Outcome> recorded;
+  std::vector<EventDigest> digests;
+  AppliedEvents full_first;
+  for (int i = 0; i < 12; ++i) {
+    Outcome o = i % 2 == 0 ? Full("f" + std::to_string(i)) : Minimal("f" + std::to_string(i));
+    if (i % 4 == 0) o.audit.policy_revision = 7 + static_cast<uint64_t>(i);
+    EventDigest d;
+    for (int k = 0; k < (i % 3) * 3; ++k) {
+      d.fields.push_back({static_cast<uint8_t>(k), static_cast<uint32_t>(i * 100 + k)});
+    }
+    recorded.push_back(o);
+    digests.push_back(d);
+    full_first.Record(o, d);
+  }
+  AppliedEvents sparse;  // walked after the full one: nothing may carry over
+  sparse.Record(Minimal("s0"));
+  sparse.Record(Minimal("s1"));
+
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<Outcome> seen;
+    std::vector<EventDigest> seen_digests;
+    full_first.ForEach([&](const Outcome& o, const EventDigest& d) {
+      seen.push_back(o);
+      seen_digests.push_back(d);
+    });
+    EXPECT_EQ(seen, recorded);
+    EXPECT_EQ(seen, full_first.outcomes());
+    EXPECT_EQ(seen_digests, digests);
+    EXPECT_EQ(seen_digests, full_first.digests());
+    std::vector<Outcome> sparse_seen;
+    sparse.ForEach([&](const Outcome& o, const EventDigest& d) {
+      sparse_seen.push_back(o);
+      EXPECT_TRUE(d.fields.empty());
+      EXPECT_EQ(o.audit.policy_revision, 0u);
+      EXPECT_TRUE(o.audit.verdicts.empty());
+      EXPECT_TRUE(o.decisions.empty());
+      EXPECT_TRUE(o.audit.agent.empty());
+    });
+    EXPECT_EQ(sparse_seen, sparse.outcomes());
+  }
+
+  // Nested: the inner walk does not disturb the outer one's objects.
+  std::vector<Outcome> outer;
+  size_t inner_count = 0;
+  full_first.ForEach([&](const Outcome& o, const EventDigest&) {
+    sparse.ForEach([&](const Outcome& inner, const EventDigest&) {
+      ++inner_count;
+      EXPECT_TRUE(inner.decisions.empty());
+    });
+    outer.push_back(o);
+  });
+  EXPECT_EQ(outer, recorded);
+  EXPECT_EQ(inner_count, 2 * recorded.size());
+}
+
 TEST(AppliedEvents, ManyRecordsKeepTheirOrderAndIds) {
   AppliedEvents log;
   std::vector<Outcome> recorded;

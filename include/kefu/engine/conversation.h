@@ -139,6 +139,9 @@ class KEFU_EXPORT Conversation {
   size_t applied_count() const;
   // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
   size_t applied_bytes() const;
+  // The compact log applied() decodes (AppliedEvents::ForEach walks it
+  // without building a vector).
+  const AppliedEvents& applied_log() const;
 
   ConversationSnapshot Snapshot() const;
   // kInvalidArgument for another format version, an unknown state name or

@@ -324,6 +324,9 @@ class KEFU_EXPORT Order {
   size_t applied_count() const;
   // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
   size_t applied_bytes() const;
+  // The compact log applied() decodes (AppliedEvents::ForEach walks it
+  // without building a vector).
+  const AppliedEvents& applied_log() const;
   // Placed and not cancelled, delivered or completed: may still ship.
   bool live() const;
 

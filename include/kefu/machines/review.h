@@ -281,6 +281,9 @@ class KEFU_EXPORT Review {
   size_t applied_count() const;
   // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
   size_t applied_bytes() const;
+  // The compact log applied() decodes (AppliedEvents::ForEach walks it
+  // without building a vector).
+  const AppliedEvents& applied_log() const;
   // Received and neither revised nor closed unresolved.
   bool open() const;
 

@@ -387,6 +387,9 @@ class KEFU_EXPORT Ticket {
   size_t applied_count() const;
   // Bytes the remembered outcomes take (AppliedEvents::encoded_bytes).
   size_t applied_bytes() const;
+  // The compact log applied() decodes (AppliedEvents::ForEach walks it
+  // without building a vector).
+  const AppliedEvents& applied_log() const;
   // Registered and neither closed nor rejected.
   bool open() const;
   // The rules whose deadline this ticket breached by `now` (met late, or

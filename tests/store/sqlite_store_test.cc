@@ -979,5 +979,49 @@ TEST(SqliteStore, AFailedWriteAcknowledgesNothingAndLeavesTheShopAsItWas) {
   EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(acknowledged));
 }
 
+// The disk fills while a snapshot is being written a part at a time: the
+// commit that fails (its events, and the part it carried) is not
+// acknowledged, the shop goes back to what the file holds, and the file,
+// reopened, holds every event acknowledged and none other.
+TEST(SqliteStore, AFailedWriteWhileASnapshotIsWrittenAcknowledgesNothing) {
+  const std::vector<ShopEvent> events = SampleEvents(16, 30);
+  const std::string path = TempStorePath("full_slices");
+  SqliteStoreOptions o = Options(40);
+  o.snapshot_part_bytes = 700;
+  o.max_pages = 60;
+  auto store = OpenOk(path, o);
+  ASSERT_NE(store, nullptr);
+  size_t acknowledged = 0;
+  std::string before;
+  absl::Status failed;
+  bool snapshot_unfinished = false;  // when the write failed
+  for (const ShopEvent& e : events) {
+    before = store->shop().Save();
+    snapshot_unfinished =
+        QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'") < store->snapshot_seq();
+    absl::StatusOr<StoredResult> r = store->Apply(e);
+    if (!r.ok()) {
+      failed = r.status();
+      break;
+    }
+    ++acknowledged;
+  }
+  ASSERT_FALSE(failed.ok()) << "the store never filled up";
+  EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
+  EXPECT_TRUE(snapshot_unfinished) << "the disk filled between snapshots";
+  EXPECT_GT(acknowledged, 40u);
+  EXPECT_EQ(store->shop().Save(), before);
+  EXPECT_EQ(store->journal_seq(), static_cast<int64_t>(acknowledged));
+  store.reset();  // its try at finishing the snapshot fails too
+  auto again = OpenOk(path, Options(40));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->shop().Save(), before);
+  EXPECT_EQ(again->journal_seq(), static_cast<int64_t>(acknowledged));
+  // And it goes on from there.
+  ASSERT_TRUE(again->Apply(events[acknowledged]).ok());
+  again.reset();
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 }  // namespace
 }  // namespace kefu

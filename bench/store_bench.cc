@@ -12,6 +12,9 @@
 //                                     and history/10 journal entries after
 //                                     it, the snapshot's entities restored
 //                                     on `threads` (ShopOptions::load_threads)
+//   BM_StoreSinglesAcrossASnapshot    one event a commit (kefu serve's way)
+//                                     across a snapshot: the longest wait
+//                                     and the mean
 //   BM_StoreReport/<history>/<final>  the report of such a store, opened
 //                                     read-only: Report (on a copy of the
 //                                     shop) or FinalReport (its own shop)
@@ -30,6 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -162,6 +167,57 @@ BENCHMARK(BM_StoreApply)
     ->Iterations(20)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// One event a commit across a snapshot, as `kefu serve` acknowledges line
+// by line: a store fed the week's first 99,000 events in batches (not
+// timed), then 2,000 single events, the 1,000th of which takes the
+// snapshot at the 100,000th entry. Each Apply is timed alone: the counters
+// are the longest wait (max_ms) and the mean (mean_us), normal mode.
+void BM_StoreSinglesAcrossASnapshot(benchmark::State& state) {
+  const std::vector<ShopEvent>& week = Week();
+  SqliteStoreOptions options;
+  options.durability = Durability::kNormal;
+  options.shop.shards = 1;
+  const std::string path = TempPath("singles");
+  constexpr size_t kBefore = 99000, kSingles = 2000;
+  if (week.size() < kBefore + kSingles) {
+    state.SkipWithError("the sample week is too short");
+    return;
+  }
+  double max_ms = 0, total_ms = 0;
+  int64_t events = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+    std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path, options);
+    for (size_t at = 0; at < kBefore; at += 10000) {
+      const size_t n = std::min<size_t>(10000, kBefore - at);
+      if (!store->ApplyBatch(absl::MakeConstSpan(week).subspan(at, n)).ok()) std::abort();
+    }
+    state.ResumeTiming();
+    for (size_t i = kBefore; i < kBefore + kSingles; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      if (!store->Apply(week[i]).ok()) state.SkipWithError("an apply failed");
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      max_ms = std::max(max_ms, ms);
+      total_ms += ms;
+      ++events;
+    }
+    state.PauseTiming();
+    store.reset();  // finishing the snapshot: not timed
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(events);
+  state.counters["max_ms"] = max_ms;
+  state.counters["mean_us"] = total_ms * 1000 / static_cast<double>(events);
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+BENCHMARK(BM_StoreSinglesAcrossASnapshot)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 // Builds at `path` a store of `history` events (the sample's first days,
 // as many as it takes), snapshot at the end of `history`, then history/10

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <new>
@@ -157,8 +158,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   int64_t pending_drop = 0;
   int64_t drop_below = 0;
   // A background snapshot (StoreOp::background) being written a part at a
-  // time: parts while a long batch's writer is idle (WriteIdle) and one
-  // with every commit; once its last part is written, the meta table's
+  // time: parts while a long batch's writer is idle (WriteIdle) and every
+  // commit's share (EndParts); once its last part is written, the meta table's
   // snapshot_seq names it (in that part's transaction). Committed parts
   // stay when the store stops: Open passes over them, and the next
   // commit deletes them (incomplete_above). A failed commit reloads the
@@ -172,6 +173,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // Snapshot rows after this seq are a background snapshot's that was not
   // finished (found by Load): the next commit deletes them. -1: none.
   int64_t incomplete_above = -1;
+  // The journal's last entry as of the last commit (or of loading).
+  int64_t committed_seq = 0;
   std::unique_ptr<internal::StoreCore> core;
 
   ~Impl() override {
@@ -364,6 +367,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       // commit; the one being written (none, after loading) starts over.
       slicing = Slicing();
       if (!options.read_only) incomplete_above = named ? snapshot_seq : -1;
+      committed_seq = meta_last_seq;
       Stmt st;
       // `+seq`: compared in the scan, not sought; the order is the
       // primary key's, so no sorting either.
@@ -529,10 +533,23 @@ struct SqliteStore::Impl final : internal::StoreBackend {
 
   absl::Status EndParts(const internal::CommitMark& mark) override {
     absl::Status s = FlushChunk();
-    // Every commit writes a part of the background snapshot, so that it is
-    // finished however the store is fed.
+    // Every commit writes parts of the background snapshot: at least one,
+    // and its share of what is left (its entries against those left until
+    // half the interval to the next snapshot), so that the snapshot is
+    // whole by then however the store is fed and however large it is.
     if (s.ok() && slicing.seq != 0 && slicing.next_part < slicing.parts) {
-      s = WriteSnapshotPart();
+      const int64_t entries = std::max<int64_t>(1, mark.last_seq - committed_seq);
+      const int64_t left = slicing.seq + options.snapshot_every / 2 - mark.last_seq;
+      const size_t remaining = slicing.parts - slicing.next_part;
+      const size_t share =
+          left <= 0 ? remaining
+                    : static_cast<size_t>(std::ceil(static_cast<double>(remaining) *
+                                                    static_cast<double>(entries) /
+                                                    static_cast<double>(entries + left)));
+      for (size_t n = std::max<size_t>(1, share);
+           s.ok() && n > 0 && slicing.next_part < slicing.parts; --n) {
+        s = WriteSnapshotPart();
+      }
     }
     if (s.ok()) {
       const std::string sql =
@@ -544,6 +561,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     if (s.ok()) {
       drop_below = pending_drop;  // deleted, or what this one leaves
       incomplete_above = -1;
+      committed_seq = mark.last_seq;
       if (slicing.seq != 0 && slicing.next_part == slicing.parts) slicing = Slicing();
     }
     pending_drop = 0;
@@ -640,19 +658,12 @@ struct SqliteStore::Impl final : internal::StoreBackend {
 
   // A snapshot staged with this commit. One that Snapshot() took is
   // written whole, now; a background one becomes the one written a part at
-  // a time (WriteIdle, EndParts), once the one before it, if unfinished, is
-  // finished here (the next never drops it: a shop that outgrows its
-  // writer's idle time still gets its snapshots, as it did when each was
-  // written whole).
+  // a time (WriteIdle, EndParts). Either replaces one still being written:
+  // that one's parts, of an earlier seq (or the same), go once the new one
+  // is whole (DropBefore). A snapshot is whole halfway to the next one's
+  // turn (EndParts), so only a batch that spans more than that replaces one.
   absl::Status StartSnapshot(StoreOp& op) {
     if (op.background && slicing.seq == op.key) return absl::OkStatus();  // being written
-    if (slicing.seq != 0 && op.background) {
-      while (slicing.next_part < slicing.parts) {
-        if (absl::Status s = WriteSnapshotPart(); !s.ok()) return s;
-      }
-    }
-    // A snapshot Snapshot() takes replaces an unfinished one: its rows are
-    // of an earlier seq (dropped once this one is written) or of the same.
     slicing = Slicing();
     {
       // Taken again with no entry since: it replaces the rows there.

@@ -268,6 +268,44 @@ TEST(SqliteStore, ASnapshotLargerThanAPartIsWrittenAcrossCommitsAndCountsOnceWho
   }
 }
 
+// Each commit writes its share of the snapshot being written (its entries
+// against those left until half the interval to the next snapshot), so
+// that however few the commits and large the snapshot, it is whole by
+// then: here batches of 30 entries, a snapshot every 200 in parts of 300
+// bytes (many more parts than the three commits before 300).
+TEST(SqliteStore, ASnapshotIsWholeHalfwayToTheNextHoweverFewTheCommits) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 20);
+  const std::string path = TempStorePath("slices_share");
+  SqliteStoreOptions o = Options(200);
+  o.snapshot_part_bytes = 300;
+  const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
+  auto store = OpenOk(path, o);
+  ASSERT_NE(store, nullptr);
+  auto span = absl::MakeConstSpan(events);
+  size_t next = 0;
+  for (; next + 30 <= 210; next += 30) ASSERT_TRUE(store->ApplyBatch(span.subspan(next, 30)).ok());
+  ASSERT_EQ(store->snapshot_seq(), 200);
+  EXPECT_EQ(QueryInt(path, named), 0);  // one commit in: not whole yet
+  EXPECT_GT(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 200"), 1);
+  const int64_t parts_first = QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 200");
+  for (; next + 30 <= 300; next += 30) {
+    ASSERT_TRUE(store->ApplyBatch(span.subspan(next, 30)).ok());
+  }
+  ASSERT_EQ(store->journal_seq(), 300);
+  EXPECT_EQ(QueryInt(path, named), 200);
+  const int64_t parts = QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 200");
+  EXPECT_GT(parts, 12);  // more parts than commits: several went with each
+  EXPECT_GT(parts, parts_first);
+  const std::string saved = store->shop().Save();
+  store.reset();
+  auto again = OpenOk(path, o);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->snapshot_seq(), 200);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  again.reset();
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 // A store closed while a snapshot is being written writes the rest of it
 // as it closes: opened again, that snapshot is the one loaded.
 TEST(SqliteStore, AStoreClosedWhileASnapshotIsWrittenFinishesIt) {
@@ -295,35 +333,37 @@ TEST(SqliteStore, AStoreClosedWhileASnapshotIsWrittenFinishesIt) {
   for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
 }
 
-// Snapshots taken faster than their parts are written: each one taken
-// finishes the one before in its commit, so that the store never goes
-// without them (the journal stays short); Snapshot() writes its own whole
-// at once, in place of one being written.
-TEST(SqliteStore, ASnapshotTakenBeforeTheLastWasWholeFinishesTheLast) {
-  const std::vector<ShopEvent> events = SampleEvents(6, 10);
-  const std::string path = TempStorePath("slices_overtaken");
-  SqliteStoreOptions o = Options(3);
+// A long batch that spans several snapshots' turns (each one taken
+// replaces the one being written, unless the writer finished that one
+// while idle): once the entries are halfway to the next turn, the last
+// one taken is whole, and the next commit leaves it alone in the table;
+// Snapshot() then writes its own whole at once.
+TEST(SqliteStore, ALongBatchOfSeveralSnapshotsLeavesTheLastWholeHalfwayToTheNext) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 20);
+  ASSERT_GT(events.size(), 700u);
+  const std::string path = TempStorePath("slices_replaced");
+  SqliteStoreOptions o = Options(100);
   o.snapshot_part_bytes = 500;
   const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
   auto store = OpenOk(path, o);
   ASSERT_NE(store, nullptr);
-  for (size_t i = 0; i < 6; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
-  ASSERT_EQ(store->snapshot_seq(), 6);
-  EXPECT_EQ(QueryInt(path, named), 3);  // finished by the commit that took 6
-  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 6"), 1);
-  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 3"), 0);
-  for (size_t i = 6; i < 40; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
-  EXPECT_EQ(QueryInt(path, named), 36);
-  ASSERT_TRUE(store->Apply(events[40]).ok());
+  auto span = absl::MakeConstSpan(events);
+  ASSERT_TRUE(store->ApplyBatch(span.subspan(0, 660)).ok());  // snapshots at 100, ..., 600
+  ASSERT_EQ(store->snapshot_seq(), 600);
+  EXPECT_EQ(QueryInt(path, named), 600);  // 60 entries past its turn: more than half
+  EXPECT_GT(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 600"), 5);
+  ASSERT_TRUE(store->Apply(events[660]).ok());
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq <> 600"), 0);
+  EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 600"), 0);
   ASSERT_TRUE(store->Snapshot().ok());
-  EXPECT_EQ(QueryInt(path, named), 41);
+  EXPECT_EQ(QueryInt(path, named), 661);
   EXPECT_EQ(QueryInt(path, "SELECT count(DISTINCT seq) FROM snapshot"), 1);
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal"), 0);
   const std::string saved = store->shop().Save();
   store.reset();
   auto again = OpenOk(path, o);
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->snapshot_seq(), 41);
+  EXPECT_EQ(again->snapshot_seq(), 661);
   EXPECT_TRUE(again->shop().Save() == saved);
   again.reset();
   for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());

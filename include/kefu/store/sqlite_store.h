@@ -40,10 +40,11 @@ struct SqliteStoreOptions {
   // A snapshot is stored in rows of at most this many bytes (SQLite takes
   // no value over 1 GB). One taken after snapshot_every entries is written
   // a row at a time: rows while a long batch's writer has nothing else to
-  // write, and one with every commit, so that no commit waits for the
-  // whole of it; it counts (Open loads it) once its last row is committed,
-  // and a store closed before that writes the rest as it closes. One that
-  // Snapshot() takes is written whole by its commit. In (0, 1 GiB].
+  // write, and with every commit its share (whole by half the interval to
+  // the next), so that no commit waits for the whole of it; it counts
+  // (Open loads it) once its last row is committed, and a store closed
+  // before that writes the rest as it closes. One that Snapshot() takes is
+  // written whole by its commit. In (0, 1 GiB].
   int64_t snapshot_part_bytes = 1 << 20;
   // Open without writing: no lock, no journal, Apply/Due/Confirm fail with
   // kFailedPrecondition. Reads what writers committed.

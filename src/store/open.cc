@@ -33,6 +33,7 @@ absl::StatusOr<std::unique_ptr<ReportingStore>> OpenStore(std::string_view db,
   o.shop = options.shop;
   o.durability = options.durability;
   o.snapshot_every = options.snapshot_every;
+  o.snapshot_part_bytes = options.snapshot_part_bytes;
   o.read_only = options.read_only;
   o.max_items_kept = options.max_items_kept;
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(std::string(db), std::move(o));

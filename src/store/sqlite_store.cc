@@ -326,13 +326,13 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     absl::Status s = CheckMeta();
     if (!s.ok()) return s;
     {
-      // The newest snapshot, in its parts (rows of at most
-      // snapshot_part_bytes: SQLite refuses a value over 1 GB). Both
-      // statements scan the table rather than seek in it: the table is
-      // WITHOUT ROWID, and a seek compares its key with whole rows, which
-      // SQLite reads in full (parts of 64 MiB by default, out of their
-      // overflow pages) for each row it compares against. A scan reads a row's header only,
-      // and a part's body only when it is the newest snapshot's.
+      // The snapshot, in its parts (rows of at most snapshot_part_bytes:
+      // SQLite refuses a value over 1 GB). Both statements scan the table
+      // rather than seek in it: the table is WITHOUT ROWID, and a seek
+      // compares its key with whole rows, which SQLite reads in full (out
+      // of their overflow pages) for each row it compares against. A scan
+      // reads a row's header only, and a part's body only when it is the
+      // snapshot's.
       // The snapshot the meta table names (format 3 on: rows of a later
       // seq are a background snapshot not finished), else the newest.
       const bool named = meta_snapshot_seq >= 0;

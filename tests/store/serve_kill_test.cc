@@ -1,5 +1,7 @@
 // The kill -9 harness (issue 18): a child `kefu serve --db` is fed a sample
-// week, with ticks and the confirmations of what they returned, and killed
+// week, with ticks and the confirmations of what they returned (a snapshot
+// every 400 entries, in rows of 4 KiB: written a few with each commit, so
+// that kills fall while one is being written), and killed
 // with SIGKILL at random moments; after each kill a new
 // serve opens the store and is fed every line not yet acknowledged. At the
 // end the store's shop is byte for byte the shop one uninterrupted store
@@ -57,7 +59,8 @@ Child StartServe(const std::string& db) {
     dup2(devnull, STDERR_FILENO);
     for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1], devnull}) close(fd);
     execl(KEFU_TOOL, KEFU_TOOL, "serve", "--db", db.c_str(), "--durability", "normal",
-          "--snapshot-every", "400", static_cast<char*>(nullptr));
+          "--snapshot-every", "400", "--snapshot-part-bytes", "4096",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(to_child[0]);

@@ -58,11 +58,13 @@ struct RawStoreArgs {
   std::string lang = "zh";
   std::optional<std::string> until;
   std::optional<size_t> snapshot_every;
+  std::optional<size_t> snapshot_part_bytes;
   std::string policy;  // --policy FILE
 };
 
 // The store options on a command's CLI::App (serve.cc): --db (required),
-// --durability/--snapshot-every/--batch/--max-line-bytes, --lang, --until,
+// --durability/--snapshot-every/--snapshot-part-bytes/--batch/
+// --max-line-bytes, --lang, --until,
 // --limit.
 void AddDb(CLI::App& app, StoreArgs* a);
 void AddWriting(CLI::App& app, StoreArgs* a, RawStoreArgs* raw);

@@ -356,6 +356,11 @@ void AddWriting(CLI::App& app, StoreArgs* a, RawStoreArgs* raw) {
                  "snapshot the whole shop every N events (older journal rows dropped)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
+  app.add_option("--snapshot-part-bytes", raw->snapshot_part_bytes,
+                 "SQLite: a snapshot's rows at most N bytes (default 1048576), written a few "
+                 "with each commit")
+      ->type_name("N")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 30));
   app.add_option("--batch", a->batch, "events a commit at most (default 10000)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
@@ -379,6 +384,9 @@ int Finish(const char* cmd, const RawStoreArgs& raw, StoreArgs* a, Streams io) {
   a->lang = raw.lang == "en" ? Language::kEn : Language::kZh;
   a->store.durability = raw.durability == "normal" ? Durability::kNormal : Durability::kFull;
   if (raw.snapshot_every) a->store.snapshot_every = static_cast<int64_t>(*raw.snapshot_every);
+  if (raw.snapshot_part_bytes) {
+    a->store.snapshot_part_bytes = static_cast<int64_t>(*raw.snapshot_part_bytes);
+  }
   if (raw.until) {
     absl::StatusOr<Timestamp> t = ParseTimestamp(*raw.until);
     if (!t.ok()) {

@@ -25,6 +25,8 @@ struct StoreOptions {
   ShopOptions shop;
   Durability durability = Durability::kFull;
   int64_t snapshot_every = 100000;
+  // SQLite: the rows a snapshot is written in (SqliteStoreOptions).
+  int64_t snapshot_part_bytes = 1 << 20;
   bool read_only = false;
   size_t max_items_kept = 1000;
   // PostgreSQL: the shop in the database, its lease, and the partitions of

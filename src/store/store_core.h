@@ -161,8 +161,8 @@ class StoreBackend {
   // to write (the applying thread has not handed the next one over yet):
   // a little of the backend's own work, written in the same transaction (a
   // background snapshot's next rows). `*more`: whether some is left; once
-  // false, the writer asks no more in this transaction. An error fails the
-  // transaction as WritePart's does.
+  // false, the writer asks again only after the next part (which may have
+  // brought some). An error fails the transaction as WritePart's does.
   virtual absl::Status WriteIdle(bool* more) {
     *more = false;
     return absl::OkStatus();

@@ -118,7 +118,7 @@ void BM_StoreApply(benchmark::State& state) {
       bytes += FileBytes(path);
       journaled += static_cast<int64_t>(next);
       store.reset();
-      for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+      bench::RemoveStore(path);
       store = *SqliteStore::Open(path, options);
       next = 0;
       state.ResumeTiming();
@@ -134,7 +134,7 @@ void BM_StoreApply(benchmark::State& state) {
   state.SetItemsProcessed(events);
   state.counters["bytes_per_event"] = static_cast<double>(bytes) / static_cast<double>(journaled);
   store.reset();
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  bench::RemoveStore(path);
 }
 // Each durable run beside its baseline, over the same events: 2,000
 // events in batches of 1; the first 200,000 (snapshots at the 100,000th
@@ -188,7 +188,7 @@ void BM_StoreSinglesAcrossASnapshot(benchmark::State& state) {
   int64_t events = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+    bench::RemoveStore(path);
     std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path, options);
     for (size_t at = 0; at < kBefore; at += 10000) {
       const size_t n = std::min<size_t>(10000, kBefore - at);
@@ -212,7 +212,7 @@ void BM_StoreSinglesAcrossASnapshot(benchmark::State& state) {
   state.SetItemsProcessed(events);
   state.counters["max_ms"] = max_ms;
   state.counters["mean_us"] = total_ms * 1000 / static_cast<double>(events);
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  bench::RemoveStore(path);
 }
 BENCHMARK(BM_StoreSinglesAcrossASnapshot)
     ->Unit(benchmark::kMillisecond)
@@ -284,7 +284,7 @@ void BM_StoreOpen(benchmark::State& state) {
     store->reset();
     state.ResumeTiming();
   }
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  bench::RemoveStore(path);
 }
 BENCHMARK(BM_StoreOpen)
     ->ArgsProduct({{100000, 1000000}, {1, 2}})
@@ -320,7 +320,7 @@ void BM_StoreReport(benchmark::State& state) {
     store.reset();
     state.ResumeTiming();
   }
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  bench::RemoveStore(path);
 }
 BENCHMARK(BM_StoreReport)
     ->ArgNames({"history", "final"})

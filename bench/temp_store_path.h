@@ -12,11 +12,16 @@
 
 namespace kefu::bench {
 
+// Deletes the store at `path` and its -wal, -shm and -lock companions.
+inline void RemoveStore(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 inline std::string TempStorePath(const std::string& program, const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
   const std::string path = std::string(tmp ? tmp : "/tmp") + "/" + program + "-" +
                            std::to_string(getpid()) + "-" + name;
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  RemoveStore(path);
   return path;
 }
 

@@ -165,10 +165,12 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // commit deletes them (incomplete_above). A failed commit reloads the
   // state (StoreCore::Fail), which drops the snapshot being written.
   struct Slicing {
-    int64_t seq = 0;  // 0: none
+    int64_t seq = 0;
     std::string body;
-    size_t parts = 0;      // in all
+    size_t parts = 0;      // in all (0: none)
     size_t next_part = 0;  // the next one to write
+    // Parts are left to write.
+    bool writing() const { return next_part < parts; }
   } slicing;
   // Snapshot rows after this seq are a background snapshot's that was not
   // finished (found by Load): the next commit deletes them. -1: none.
@@ -526,8 +528,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // background snapshot.
   absl::Status WriteIdle(bool* more) override {
     absl::Status s;
-    if (slicing.seq != 0 && slicing.next_part < slicing.parts) s = WriteSnapshotPart();
-    *more = s.ok() && slicing.seq != 0 && slicing.next_part < slicing.parts;
+    if (slicing.writing()) s = WriteSnapshotPart();
+    *more = s.ok() && slicing.writing();
     return s;
   }
 
@@ -537,7 +539,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     // and its share of what is left (its entries against those left until
     // half the interval to the next snapshot), so that the snapshot is
     // whole by then however the store is fed and however large it is.
-    if (s.ok() && slicing.seq != 0 && slicing.next_part < slicing.parts) {
+    if (s.ok() && slicing.writing()) {
       const int64_t entries = std::max<int64_t>(1, mark.last_seq - committed_seq);
       const int64_t left = slicing.seq + options.snapshot_every / 2 - mark.last_seq;
       const size_t remaining = slicing.parts - slicing.next_part;
@@ -547,7 +549,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
                                                     static_cast<double>(entries) /
                                                     static_cast<double>(entries + left)));
       for (size_t n = std::max<size_t>(1, share);
-           s.ok() && n > 0 && slicing.next_part < slicing.parts; --n) {
+           s.ok() && n > 0 && slicing.writing(); --n) {
         s = WriteSnapshotPart();
       }
     }
@@ -562,7 +564,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       drop_below = pending_drop;  // deleted, or what this one leaves
       incomplete_above = -1;
       committed_seq = mark.last_seq;
-      if (slicing.seq != 0 && slicing.next_part == slicing.parts) slicing = Slicing();
+      if (!slicing.writing()) slicing = Slicing();  // its body freed once whole
     }
     pending_drop = 0;
     return s;
@@ -663,7 +665,9 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // is whole (DropBefore). A snapshot is whole halfway to the next one's
   // turn (EndParts), so only a batch that spans more than that replaces one.
   absl::Status StartSnapshot(StoreOp& op) {
-    if (op.background && slicing.seq == op.key) return absl::OkStatus();  // being written
+    if (op.background && slicing.writing() && slicing.seq == op.key) {
+      return absl::OkStatus();  // being written
+    }
     slicing = Slicing();
     {
       // Taken again with no entry since: it replaces the rows there.
@@ -682,7 +686,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     slicing.parts = std::max<size_t>(1, (slicing.body.size() + part_bytes - 1) / part_bytes);
     slicing.next_part = 0;
     if (!op.background) {
-      while (slicing.next_part < slicing.parts) {
+      while (slicing.writing()) {
         if (absl::Status s = WriteSnapshotPart(); !s.ok()) return s;
       }
     }
@@ -726,12 +730,11 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   // of the background snapshot, in a commit of its own. A failure leaves
   // it unfinished, as a crash would: Open loads the one before it.
   void FinishSnapshot() {
-    if (db == nullptr || options.read_only || slicing.seq == 0 ||
-        slicing.next_part >= slicing.parts) {
+    if (db == nullptr || options.read_only || !slicing.writing()) {
       return;
     }
     absl::Status s = Begin(/*parts=*/false);
-    while (s.ok() && slicing.next_part < slicing.parts) s = WriteSnapshotPart();
+    while (s.ok() && slicing.writing()) s = WriteSnapshotPart();
     if (s.ok()) s = Exec("COMMIT");
     if (!s.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     slicing = Slicing();

@@ -191,7 +191,23 @@ TEST(SqliteStore, WhatASnapshotInALongBatchReplacesGoesWithTheNextCommit) {
   auto again = OpenOk(path, o);
   ASSERT_NE(again, nullptr);
   EXPECT_TRUE(again->shop().Save() == saved);
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  test::RemoveStore(path);
+}
+
+// The snapshot the meta table names: the one Open loads.
+constexpr char kNamedSnapshot[] = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
+
+// Opens the store at `path` again: it loads the snapshot at `snapshot_seq`
+// and holds the shop `saved` (and `journal_seq` entries, when given).
+void ExpectReopens(const std::string& path, const SqliteStoreOptions& o, int64_t snapshot_seq,
+                   const std::string& saved, std::optional<int64_t> journal_seq = std::nullopt) {
+  auto again = OpenOk(path, o);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->snapshot_seq(), snapshot_seq);
+  EXPECT_TRUE(again->shop().Save() == saved);
+  if (journal_seq) {
+    EXPECT_EQ(again->journal_seq(), *journal_seq);
+  }
 }
 
 // The file as a crash would leave it now (the store open, no commit
@@ -214,7 +230,6 @@ TEST(SqliteStore, ASnapshotLargerThanAPartIsWrittenAcrossCommitsAndCountsOnceWho
   const std::string path = TempStorePath("slices");
   SqliteStoreOptions o = Options(200);
   o.snapshot_part_bytes = 2000;
-  const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
   const std::string rows_of_200 = "SELECT count(*) FROM snapshot WHERE seq = 200";
   const std::string crashed = TempStorePath("slices_crashed");
   auto store = OpenOk(path, o);
@@ -224,11 +239,11 @@ TEST(SqliteStore, ASnapshotLargerThanAPartIsWrittenAcrossCommitsAndCountsOnceWho
   ASSERT_EQ(store->snapshot_seq(), 200);
   // The commit that took it wrote its first part.
   EXPECT_EQ(QueryInt(path, rows_of_200), 1);
-  EXPECT_EQ(QueryInt(path, named), 0);
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 0);
   const std::string saved_at_200 = store->shop().Save();
   CopyAsCrashed(path, crashed);
   int64_t commits = 1;
-  while (QueryInt(path, named) == 0) {
+  while (QueryInt(path, kNamedSnapshot) == 0) {
     ASSERT_LT(next, 400u) << "the snapshot at 200 was never finished";
     EXPECT_EQ(QueryInt(path, rows_of_200), commits);  // one part a commit
     EXPECT_GT(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 200"), 0);
@@ -236,19 +251,14 @@ TEST(SqliteStore, ASnapshotLargerThanAPartIsWrittenAcrossCommitsAndCountsOnceWho
     ++commits;
   }
   EXPECT_GT(commits, 5);  // it did take several
-  EXPECT_EQ(QueryInt(path, named), 200);
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 200);
   EXPECT_EQ(QueryInt(path, rows_of_200), commits);
   // Written whole in a short commit: what it replaces went with it.
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 200"), 0);
   EXPECT_EQ(QueryInt(path, "SELECT count(DISTINCT seq) FROM snapshot"), 1);
   const std::string saved_now = store->shop().Save();
   store.reset();
-  {
-    auto again = OpenOk(path, o);
-    ASSERT_NE(again, nullptr);
-    EXPECT_EQ(again->snapshot_seq(), 200);
-    EXPECT_TRUE(again->shop().Save() == saved_now);
-  }
+  ExpectReopens(path, o, 200, saved_now);
   // The crash copy: the unfinished snapshot passed over, the journal there.
   {
     auto again = OpenOk(crashed, o);
@@ -263,9 +273,7 @@ TEST(SqliteStore, ASnapshotLargerThanAPartIsWrittenAcrossCommitsAndCountsOnceWho
     EXPECT_EQ(QueryInt(crashed, rows_of_200), 0);
     EXPECT_EQ(QueryInt(crashed, "SELECT count(*) FROM snapshot WHERE seq <> 201"), 0);
   }
-  for (const std::string& p : {path, crashed}) {
-    for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((p + suffix).c_str());
-  }
+  for (const std::string& p : {path, crashed}) test::RemoveStore(p);
 }
 
 // Each commit writes its share of the snapshot being written (its entries
@@ -278,32 +286,27 @@ TEST(SqliteStore, ASnapshotIsWholeHalfwayToTheNextHoweverFewTheCommits) {
   const std::string path = TempStorePath("slices_share");
   SqliteStoreOptions o = Options(200);
   o.snapshot_part_bytes = 300;
-  const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
   auto store = OpenOk(path, o);
   ASSERT_NE(store, nullptr);
   auto span = absl::MakeConstSpan(events);
   size_t next = 0;
   for (; next + 30 <= 210; next += 30) ASSERT_TRUE(store->ApplyBatch(span.subspan(next, 30)).ok());
   ASSERT_EQ(store->snapshot_seq(), 200);
-  EXPECT_EQ(QueryInt(path, named), 0);  // one commit in: not whole yet
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 0);  // one commit in: not whole yet
   EXPECT_GT(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 200"), 1);
   const int64_t parts_first = QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 200");
   for (; next + 30 <= 300; next += 30) {
     ASSERT_TRUE(store->ApplyBatch(span.subspan(next, 30)).ok());
   }
   ASSERT_EQ(store->journal_seq(), 300);
-  EXPECT_EQ(QueryInt(path, named), 200);
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 200);
   const int64_t parts = QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 200");
   EXPECT_GT(parts, 12);  // more parts than commits: several went with each
   EXPECT_GT(parts, parts_first);
   const std::string saved = store->shop().Save();
   store.reset();
-  auto again = OpenOk(path, o);
-  ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->snapshot_seq(), 200);
-  EXPECT_TRUE(again->shop().Save() == saved);
-  again.reset();
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  ExpectReopens(path, o, 200, saved);
+  test::RemoveStore(path);
 }
 
 // A store closed while a snapshot is being written writes the rest of it
@@ -319,18 +322,13 @@ TEST(SqliteStore, AStoreClosedWhileASnapshotIsWrittenFinishesIt) {
     ASSERT_NE(store, nullptr);
     for (size_t i = 0; i < 201; ++i) ASSERT_TRUE(store->Apply(events[i]).ok());
     ASSERT_EQ(store->snapshot_seq(), 200);
-    ASSERT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'"), 0);
+    ASSERT_EQ(QueryInt(path, kNamedSnapshot), 0);
     saved = store->shop().Save();
   }
-  EXPECT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'"), 200);
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 200);
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 200"), 0);
-  auto again = OpenOk(path, o);
-  ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->snapshot_seq(), 200);
-  EXPECT_EQ(again->journal_seq(), 201);
-  EXPECT_TRUE(again->shop().Save() == saved);
-  again.reset();
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  ExpectReopens(path, o, 200, saved, 201);
+  test::RemoveStore(path);
 }
 
 // A long batch that spans several snapshots' turns (each one taken
@@ -344,29 +342,24 @@ TEST(SqliteStore, ALongBatchOfSeveralSnapshotsLeavesTheLastWholeHalfwayToTheNext
   const std::string path = TempStorePath("slices_replaced");
   SqliteStoreOptions o = Options(100);
   o.snapshot_part_bytes = 500;
-  const std::string named = "SELECT value FROM meta WHERE key = 'snapshot_seq'";
   auto store = OpenOk(path, o);
   ASSERT_NE(store, nullptr);
   auto span = absl::MakeConstSpan(events);
   ASSERT_TRUE(store->ApplyBatch(span.subspan(0, 660)).ok());  // snapshots at 100, ..., 600
   ASSERT_EQ(store->snapshot_seq(), 600);
-  EXPECT_EQ(QueryInt(path, named), 600);  // 60 entries past its turn: more than half
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 600);  // 60 entries past its turn: more than half
   EXPECT_GT(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq = 600"), 5);
   ASSERT_TRUE(store->Apply(events[660]).ok());
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM snapshot WHERE seq <> 600"), 0);
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal WHERE last <= 600"), 0);
   ASSERT_TRUE(store->Snapshot().ok());
-  EXPECT_EQ(QueryInt(path, named), 661);
+  EXPECT_EQ(QueryInt(path, kNamedSnapshot), 661);
   EXPECT_EQ(QueryInt(path, "SELECT count(DISTINCT seq) FROM snapshot"), 1);
   EXPECT_EQ(QueryInt(path, "SELECT count(*) FROM journal"), 0);
   const std::string saved = store->shop().Save();
   store.reset();
-  auto again = OpenOk(path, o);
-  ASSERT_NE(again, nullptr);
-  EXPECT_EQ(again->snapshot_seq(), 661);
-  EXPECT_TRUE(again->shop().Save() == saved);
-  again.reset();
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  ExpectReopens(path, o, 661, saved);
+  test::RemoveStore(path);
 }
 
 // Opening reads the newest snapshot's parts, in order, by scanning the
@@ -403,7 +396,7 @@ TEST(SqliteStore, OpeningReadsTheNewestSnapshotsPartsAndNamesAMissingOne) {
   EXPECT_EQ(broken.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(broken.status().message(),
               HasSubstr(absl::StrCat("snapshot ", snapshot_seq, " lacks part 2")));
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  test::RemoveStore(path);
 }
 
 // Applies `events` one by one into `one` and as one batch into `batch`
@@ -648,9 +641,7 @@ TEST(SqliteStore, AFinalReportIsTheReportAndEndsTheStore) {
   }
   EXPECT_FALSE(delivered[0].empty());
   EXPECT_EQ(delivered[0], delivered[1]);
-  for (const std::string& p : {path, before}) {
-    for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((p + suffix).c_str());
-  }
+  for (const std::string& p : {path, before}) test::RemoveStore(p);
 }
 
 TEST(SqliteStore, DueItemsComeUntilConfirmedAcrossReopening) {
@@ -810,7 +801,7 @@ TEST(SqliteStore, AFormatTwoStoreIsReadAndBecomesFormatThreeWhenWritten) {
           "UPDATE meta SET value = 2 WHERE key = 'format';"
           "DELETE FROM meta WHERE key = 'snapshot_seq'");
   const std::string format = "SELECT value FROM meta WHERE key = 'format'";
-  const std::string named = "SELECT count(*) FROM meta WHERE key = 'snapshot_seq'";
+  const std::string named_rows = "SELECT count(*) FROM meta WHERE key = 'snapshot_seq'";
   SqliteStoreOptions reader = Options();
   reader.read_only = true;
   {
@@ -825,7 +816,7 @@ TEST(SqliteStore, AFormatTwoStoreIsReadAndBecomesFormatThreeWhenWritten) {
     ASSERT_NE(store, nullptr);
     EXPECT_TRUE(store->shop().Save() == saved);
     EXPECT_EQ(QueryInt(path, format), SqliteStore::kFormat);
-    EXPECT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'"), seq);
+    EXPECT_EQ(QueryInt(path, kNamedSnapshot), seq);
   }
   auto again = OpenOk(path, Options());
   ASSERT_NE(again, nullptr);
@@ -833,7 +824,7 @@ TEST(SqliteStore, AFormatTwoStoreIsReadAndBecomesFormatThreeWhenWritten) {
   again.reset();
   // Format 3 without it, or naming a snapshot that is not there: data loss.
   ExecSql(path, "DELETE FROM meta WHERE key = 'snapshot_seq'");
-  EXPECT_EQ(QueryInt(path, named), 0);
+  EXPECT_EQ(QueryInt(path, named_rows), 0);
   absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, reader);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(s.status().message(), HasSubstr("names no whole snapshot"));
@@ -841,7 +832,7 @@ TEST(SqliteStore, AFormatTwoStoreIsReadAndBecomesFormatThreeWhenWritten) {
   s = SqliteStore::Open(path, reader);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(s.status().message(), HasSubstr("snapshot 49, which its meta table names, has no rows"));
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  test::RemoveStore(path);
 }
 
 // A store of format 1 (a journal row per entry, before entries went in
@@ -1038,7 +1029,7 @@ TEST(SqliteStore, AFailedWriteWhileASnapshotIsWrittenAcknowledgesNothing) {
   for (const ShopEvent& e : events) {
     before = store->shop().Save();
     snapshot_unfinished =
-        QueryInt(path, "SELECT value FROM meta WHERE key = 'snapshot_seq'") < store->snapshot_seq();
+        QueryInt(path, kNamedSnapshot) < store->snapshot_seq();
     absl::StatusOr<StoredResult> r = store->Apply(e);
     if (!r.ok()) {
       failed = r.status();
@@ -1060,7 +1051,7 @@ TEST(SqliteStore, AFailedWriteWhileASnapshotIsWrittenAcknowledgesNothing) {
   // And it goes on from there.
   ASSERT_TRUE(again->Apply(events[acknowledged]).ok());
   again.reset();
-  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+  test::RemoveStore(path);
 }
 
 }  // namespace

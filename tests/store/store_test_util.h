@@ -42,6 +42,11 @@ inline SqliteStoreOptions NormalStoreOptions(int64_t snapshot_every, int shards 
   return o;
 }
 
+// Deletes the store at `path` and its -wal, -shm and -lock companions.
+inline void RemoveStore(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-lock"}) std::remove((path + suffix).c_str());
+}
+
 inline std::string TempStorePath(const std::string& name) {
   const char* tmp = std::getenv("TMPDIR");
   std::filesystem::path dir =

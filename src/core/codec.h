@@ -158,7 +158,18 @@ void EncodeObject(const Schema& schema, const void* obj, ByteWriter& w);
 bool DecodeObject(const Schema& schema, void* obj, ByteReader& r);
 
 void EncodeOutcome(const Outcome& outcome, ByteWriter& w);
+// Sets every field of `*outcome` in place: an outcome decoded before keeps
+// its heap blocks (strings, vectors) for the next. On false, `*outcome` is
+// partly overwritten.
 bool DecodeOutcome(ByteReader& r, Outcome* outcome);
+// A thread's spare vector of outcomes, for decoding many logs in turn
+// (Shop::Load decodes a log per entity, restores the entity from it, and
+// drops the vector): RecycleOutcomes keeps `spent` (the one with the most
+// outcomes, up to kRecycledOutcomes), TakeRecycledOutcomes hands it back
+// (empty if none), and DecodeOutcome reuses its outcomes' blocks.
+inline constexpr size_t kRecycledOutcomes = 4096;
+std::vector<Outcome> TakeRecycledOutcomes();
+void RecycleOutcomes(std::vector<Outcome> spent);
 void EncodeFigures(const Figures& figures, ByteWriter& w);
 bool DecodeFigures(ByteReader& r, Figures* figures);
 void EncodeMessage(const Message& message, ByteWriter& w);
@@ -174,7 +185,9 @@ std::string TimestampText(Timestamp t);
 // Reads what TimestampText writes (any RFC 3339 offset is taken).
 absl::StatusOr<Timestamp> ParseTimestampText(std::string_view text);
 
-// CRC-32 (zlib's) of `data`.
+// CRC-32 (zlib's) of `data`. From kCrcSplitBytes on, and with a second
+// core, computed in two halves on two threads and combined (the same value).
+inline constexpr size_t kCrcSplitBytes = size_t{8} << 20;
 uint32_t Crc32(std::string_view data);
 
 }  // namespace kefu::internal

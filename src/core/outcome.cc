@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -14,12 +15,28 @@
 namespace kefu {
 
 const char* InternText(std::string_view text) {
+  // A thread's recent texts, direct-mapped by a hash of their bytes: a
+  // text seen before on this thread is found here, without the lock (the
+  // threads decoding a store's journal and its due items at open would
+  // otherwise take turns on it for every name). The registry's texts
+  // never move nor change, so a cached pointer stays valid.
+  struct Cached {
+    const char* data = nullptr;
+    size_t size = 0;
+  };
+  thread_local Cached cache[256];
+  Cached& c = cache[std::hash<std::string_view>{}(text) & 255];
+  if (c.data != nullptr && c.size == text.size() &&
+      (text.empty() || std::memcmp(c.data, text.data(), text.size()) == 0)) {
+    return c.data;
+  }
   static std::mutex* const mu = new std::mutex;
   static std::set<std::string, std::less<>>* const texts = new std::set<std::string, std::less<>>;
   std::lock_guard lock(*mu);
   auto it = texts->find(text);
   if (it == texts->end()) it = texts->emplace(text).first;
-  return it->c_str();  // set nodes never move
+  c = Cached{it->c_str(), it->size()};  // set nodes never move
+  return c.data;
 }
 
 RuleId InternRuleId(std::string_view id) { return RuleId(InternText(id), id.size()); }

@@ -38,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/codec.h"
 #include "kefu/core/outcome.h"
 #include "kefu/machines/machine.h"
 #include "machines/event_schema.h"
@@ -197,6 +198,9 @@ class EntityCore {
     last_at = last;
     data = std::move(snapshot.data);
     log = AppliedEvents(snapshot.applied, snapshot.digests);
+    // The decoded outcomes, spent, kept for the thread's next snapshot
+    // (internal::DecodeSnapshot): a shop's load decodes millions.
+    internal::RecycleOutcomes(std::move(snapshot.applied));
     return *state;
   }
 };

@@ -76,6 +76,9 @@ bool DecodeSnapshot(const Schema& schema, ByteReader& r, MachineSnapshot<Data>* 
   std::string_view state;
   if (!r.Text(&state) || !DecodeObject(schema, &s->data, r) || !r.Count(&n)) return false;
   s->state = std::string(state);
+  // The outcomes decoded in place, into the thread's spare vector when `s`
+  // has none (EntityCore::Restore gives it back once the log is built).
+  if (s->applied.empty()) s->applied = TakeRecycledOutcomes();
   s->applied.resize(n);
   for (Outcome& o : s->applied) {
     if (!DecodeOutcome(r, &o)) return false;

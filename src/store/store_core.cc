@@ -336,13 +336,12 @@ absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, 
   // decisions must still come out as stored.
   uint64_t revision = 0;
   if (result != kRowRejected) {
-    Outcome stored_outcome;
     ByteReader sr(stored);
-    if (!DecodeOutcome(sr, &stored_outcome) || !sr.at_end()) {
+    if (!DecodeOutcome(sr, &replay_stored_) || !sr.at_end()) {
       return absl::DataLossError(absl::StrCat(
           where(), ": stored outcome: ", sr.ok() ? "bytes after the outcome" : sr.error()));
     }
-    revision = stored_outcome.audit.policy_revision;
+    revision = replay_stored_.audit.policy_revision;
   }
   internal::ScopedPolicyLabel label(revision);
   absl::StatusOr<Outcome> out = builder_->Feed(event, seq);

@@ -287,6 +287,7 @@ class StoreCore {
   absl::flat_hash_map<int64_t, Timestamp> due_at_;                // id -> at
   bool replaying_ = false;  // loading: the items taken are durable already
   std::string replay_scratch_;  // loading: an outcome encoded again
+  Outcome replay_stored_;       // loading: a stored outcome, decoded (its blocks reused)
 
   // The commit pipeline. Ops are numbered in the order staged.
   std::vector<StoreOp> staged_;

@@ -2,11 +2,16 @@
 // vocabulary kept apart.
 #include "core/codec.h"
 
+#include <zlib.h>
+
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "kefu/core/outcome.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -117,6 +122,121 @@ TEST(Codec, ViewsAndBytesPointIntoTheInputAndStopAtItsEnd) {
   const std::string short_input("\x05" "abc", 4);  // says 5 bytes, holds 3
   ByteReader long_view(short_input);
   EXPECT_FALSE(long_view.View(&key));
+}
+
+
+// zlib's CRC-32 of `data` in one pass: the reference for Crc32.
+uint32_t OnePassCrc(std::string_view data) {
+  return static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0),
+                                     reinterpret_cast<const Bytef*>(data.data()),
+                                     static_cast<uInt>(data.size())));
+}
+
+// From kCrcSplitBytes on, Crc32 computes two halves on two threads and
+// combines them: the value is the one-pass value all the same, for even and
+// odd sizes, at the threshold and below it.
+TEST(Codec, ALargeInputsCrcIsTheOnePassCrc) {
+  std::string data(2 * kCrcSplitBytes + 13, '\0');
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (char& c : data) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  for (const size_t size : {data.size(), data.size() - 1, kCrcSplitBytes, kCrcSplitBytes - 1,
+                            size_t{100}, size_t{0}}) {
+    const std::string_view part(data.data(), size);
+    EXPECT_EQ(Crc32(part), OnePassCrc(part)) << size << " bytes";
+  }
+}
+
+Outcome RichOutcome() {
+  Outcome o;
+  o.entity = "TB20261102000740-rich-outcome";
+  Decision d;
+  d.rule = "OR-POSTAGE-CAP";
+  d.verdict = Verdict::kAdjusted;
+  d.message = Message{"运费{cap}", "postage {cap}"};
+  d.figures = {Figure{"cap", Money::Fen(1200)}, Figure{"note", std::string("a long figure text")}};
+  o.Add(d);
+  o.Add(d);
+  Action a;
+  a.kind = ActionKind::kCall;
+  a.rule = "OR-CONTACT";
+  a.assignee = "agent-with-a-long-name";
+  a.subject = "call the buyer about the parcel";
+  a.due = absl::FromUnixSeconds(1790000000);
+  o.actions.push_back(a);
+  Deadline dl;
+  dl.rule = "AS-RESOLVE";
+  dl.due = absl::FromUnixSeconds(1790003600);
+  dl.warn_at = absl::FromUnixSeconds(1790001800);
+  o.deadlines = {dl, dl};
+  o.audit.event_id = "TB20261102000740.0-rich";
+  o.audit.event_type = "order_placed";
+  o.audit.agent = "an agent with a long name";
+  o.audit.at = absl::FromUnixSeconds(1790000000);
+  o.audit.state_before = "placed";
+  o.audit.state_after = "paid";
+  o.audit.duplicate = true;
+  o.audit.note = "supervisor override, written out at length";
+  o.audit.policy_revision = 0x1234abcd;
+  return o;
+}
+
+Outcome SparseOutcome() {
+  Outcome o;
+  o.entity = "O-2";
+  Decision d;
+  d.rule = "OR-OTHER";
+  o.Add(d);
+  Deadline dl;
+  dl.rule = "AS-RESOLVE";
+  dl.op = DeadlineOp::kCancel;
+  o.deadlines.push_back(dl);
+  o.audit.event_id = "e-2";
+  o.audit.event_type = "cancelled";
+  o.audit.state_before = "paid";
+  o.audit.state_after = "cancelled";
+  o.audit.refused = true;
+  return o;
+}
+
+// DecodeOutcome sets every field in place: an outcome decoded over another
+// is exactly the one encoded, whatever the other held (more decisions, an
+// action's due time, a deadline's warning, a revision, a note).
+TEST(Codec, AnOutcomeDecodedOverAnotherIsExactlyTheOneEncoded) {
+  const std::pair<Outcome, Outcome> cases[] = {{RichOutcome(), SparseOutcome()},
+                                               {SparseOutcome(), RichOutcome()}};
+  for (const auto& [before, want] : cases) {
+    std::string bytes;
+    ByteWriter w(&bytes);
+    EncodeOutcome(want, w);
+    Outcome got = before;
+    ByteReader r(bytes);
+    ASSERT_TRUE(DecodeOutcome(r, &got)) << r.error();
+    EXPECT_TRUE(r.at_end());
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(got.audit.policy_revision, want.audit.policy_revision);
+    EXPECT_EQ(got.audit.duplicate, want.audit.duplicate);
+    EXPECT_EQ(got.audit.refused, want.audit.refused);
+  }
+}
+
+std::vector<Outcome> Outcomes(size_t n) { return std::vector<Outcome>(n, SparseOutcome()); }
+
+// The thread's spare vector: the spent vector with the most outcomes, up to
+// kRecycledOutcomes; taken once.
+TEST(Codec, TheSpareOutcomesAreTheLargestVectorSpent) {
+  (void)TakeRecycledOutcomes();  // whatever this thread kept before
+  RecycleOutcomes(Outcomes(3));
+  RecycleOutcomes(Outcomes(5));
+  RecycleOutcomes(Outcomes(4));
+  RecycleOutcomes(Outcomes(kRecycledOutcomes + 1));
+  std::vector<Outcome> spare = TakeRecycledOutcomes();
+  EXPECT_EQ(spare.size(), 5u);
+  EXPECT_TRUE(TakeRecycledOutcomes().empty());
 }
 
 }  // namespace

@@ -1,5 +1,10 @@
 #include "kefu/core/outcome.h"
 
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -146,6 +151,44 @@ TEST(Deadline, DescribeRendersItsFigures) {
   EXPECT_EQ(d, e);
   e.warn_at = d.due - absl::Hours(24);
   EXPECT_NE(d, e);
+}
+
+// InternText: one pointer per text, the same on every thread and call,
+// for more texts than a thread keeps at hand (its cache of recent texts
+// maps many to each slot), each pointing at a NUL-terminated copy.
+TEST(InternText, GivesOnePointerPerTextOnEveryThread) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 3000; ++i) texts.push_back("intern-test-" + std::to_string(i * 7919));
+  texts.push_back("");
+  std::vector<const char*> first;
+  for (const std::string& t : texts) first.push_back(InternText(t));
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_NE(first[i], nullptr);
+    EXPECT_EQ(std::string(first[i]), texts[i]);
+    EXPECT_NE(first[i], texts[i].c_str());
+  }
+  auto again = [&](std::vector<const char*>* out) {
+    for (int pass = 0; pass < 2; ++pass) {
+      out->clear();
+      // Backwards, then forwards: each slot of the cache changes hands.
+      for (size_t i = texts.size(); i-- > 0;) out->push_back(InternText(texts[i]));
+      for (const std::string& t : texts) out->push_back(InternText(t));
+    }
+  };
+  std::vector<const char*> here, there;
+  again(&here);
+  std::thread other(again, &there);
+  other.join();
+  for (const std::vector<const char*>* got : {&here, &there}) {
+    ASSERT_EQ(got->size(), 2 * texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+      EXPECT_EQ((*got)[texts.size() - 1 - i], first[i]) << texts[i];
+      EXPECT_EQ((*got)[texts.size() + i], first[i]) << texts[i];
+    }
+  }
+  // A text of another length or content in a slot taken is not taken for it.
+  EXPECT_NE(InternText("intern-test-0"), InternText("intern-test-00"));
+  EXPECT_STREQ(InternText(std::string_view("intern-test-0x", 13)), "intern-test-0");
 }
 
 }  // namespace

@@ -359,16 +359,17 @@ absl::Status StoreCore::Otherwise(int64_t seq, const ShopEvent& event) const {
 }
 
 absl::Status StoreCore::AddDue(int64_t id, std::string_view bytes, std::optional<uint32_t> crc) {
-  DueItem item;
+  // Decoded here only to be checked (into a kept item: no heap blocks made
+  // for it); kept as its bytes, decoded again when Due hands it out.
   ByteReader r(bytes);
-  if ((crc && *crc != DueRowCrc(id, bytes)) || !DecodeDueItem(r, &item) || !r.at_end()) {
+  if ((crc && *crc != DueRowCrc(id, bytes)) || !DecodeDueItem(r, &due_scratch_) || !r.at_end()) {
     return absl::DataLossError(absl::StrCat(options_.name, " is corrupted: due item ", id,
                                             " does not match its checksum"));
   }
   next_due_id_ = std::max(next_due_id_, id + 1);
   if (!options_.track_due) return absl::OkStatus();
-  due_at_.emplace(id, item.at);
-  pending_due_.emplace(std::make_pair(item.at, id), std::move(item));
+  due_at_.emplace(id, due_scratch_.at);
+  pending_due_.emplace(std::make_pair(due_scratch_.at, id), std::string(bytes));
   return absl::OkStatus();
 }
 
@@ -388,10 +389,11 @@ void StoreCore::Taken(const DueItem& item) {
   op.at = item.at;
   ByteWriter w(&op.body);
   EncodeDueItem(item, w);
+  if (options_.track_due) {
+    pending_due_.emplace(std::make_pair(item.at, id), op.body);
+    due_at_.emplace(id, item.at);
+  }
   Stage(std::move(op));
-  if (!options_.track_due) return;
-  pending_due_.emplace(std::make_pair(item.at, id), item);
-  due_at_.emplace(id, item.at);
 }
 
 void StoreCore::Stage(StoreOp op) {
@@ -677,9 +679,15 @@ absl::StatusOr<std::vector<StoredDueItem>> StoreCore::Due(Timestamp now, size_t 
   const size_t epoch = epoch_end_.size();
   if (absl::Status s = AwaitDurable(lock, staged_ops_, epoch); !s.ok()) return s;
   std::vector<StoredDueItem> out;
-  for (const auto& [key, item] : pending_due_) {
+  for (const auto& [key, bytes] : pending_due_) {
     if (key.first > now || (max_items != 0 && out.size() >= max_items)) break;
-    out.push_back(StoredDueItem{key.second, item});
+    StoredDueItem& stored = out.emplace_back();
+    stored.id = key.second;
+    ByteReader r(bytes);
+    if (!DecodeDueItem(r, &stored.item)) {  // checked when taken or loaded
+      return absl::InternalError(absl::StrCat(options_.name, ": due item ", key.second,
+                                              " does not decode: ", r.error()));
+    }
   }
   return out;
 }

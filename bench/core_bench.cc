@@ -2,6 +2,9 @@
 // arithmetic, each beside a baseline doing the same in the plainest way, so
 // that figures can be quoted as ratios (see docs/benchmarks.md).
 #include <cstdint>
+#include <mutex>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -10,6 +13,7 @@
 #include "kefu/core/calendar.h"
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
+#include "core/codec.h"
 
 namespace {
 
@@ -229,6 +233,91 @@ void BM_DecisionReason(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_DecisionReason);
+
+// ------------------------------------------------ the codec (src/core/codec.h)
+
+// An order's outcome as a shop's log holds them: a decision with figures,
+// a deadline, the audit record.
+std::string EncodedOutcome() {
+  kefu::Outcome o;
+  o.entity = "TB20261102000740";
+  kefu::Decision d;
+  d.rule = "OR-POSTAGE-CAP";
+  d.verdict = kefu::Verdict::kAdjusted;
+  d.figures.push_back({"cap", kefu::Money::Yuan(10)});
+  d.figures.push_back({"claimed", kefu::Money::Yuan(12)});
+  o.Add(d);
+  kefu::Deadline dl;
+  dl.rule = "AS-RESOLVE";
+  dl.due = absl::FromUnixSeconds(1790003600);
+  dl.warn_at = absl::FromUnixSeconds(1790001800);
+  o.deadlines.push_back(dl);
+  o.audit.event_id = "TB20261102000740.3";
+  o.audit.event_type = "payment_received";
+  o.audit.agent = "agent-17";
+  o.audit.at = absl::FromUnixSeconds(1790000000);
+  o.audit.state_before = "placed";
+  o.audit.state_after = "paid";
+  std::string bytes;
+  kefu::internal::ByteWriter w(&bytes);
+  kefu::internal::EncodeOutcome(o, w);
+  return bytes;
+}
+
+// DecodeOutcome into one outcome decoded over and over (its heap blocks
+// kept: what a shop's load and a store's journal now do) ...
+void BM_DecodeOutcome_InPlace(benchmark::State& state) {
+  const std::string bytes = EncodedOutcome();
+  kefu::Outcome o;
+  for (auto _ : state) {
+    kefu::internal::ByteReader r(bytes);
+    if (!kefu::internal::DecodeOutcome(r, &o)) state.SkipWithError("decode");
+    benchmark::DoNotOptimize(o);
+  }
+}
+BENCHMARK(BM_DecodeOutcome_InPlace);
+
+// ... against a fresh outcome each time (made and freed, as before).
+void BM_DecodeOutcome_FreshBaseline(benchmark::State& state) {
+  const std::string bytes = EncodedOutcome();
+  for (auto _ : state) {
+    kefu::Outcome o;
+    kefu::internal::ByteReader r(bytes);
+    if (!kefu::internal::DecodeOutcome(r, &o)) state.SkipWithError("decode");
+    benchmark::DoNotOptimize(o);
+  }
+}
+BENCHMARK(BM_DecodeOutcome_FreshBaseline);
+
+// InternText of 64 names in turn (a thread's cache finds each) against
+// what it did before on every call: a lock and a lookup in an ordered set.
+std::vector<std::string> Names() {
+  std::vector<std::string> names;
+  for (int i = 0; i < 64; ++i) names.push_back("rule-or-figure-name-" + std::to_string(i));
+  return names;
+}
+
+void BM_InternText(benchmark::State& state) {
+  const std::vector<std::string> names = Names();
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kefu::InternText(names[i++ & 63]));
+  }
+}
+BENCHMARK(BM_InternText);
+
+void BM_InternText_LockedSetBaseline(benchmark::State& state) {
+  const std::vector<std::string> names = Names();
+  std::mutex mu;
+  std::set<std::string, std::less<>> texts(names.begin(), names.end());
+  size_t i = 0;
+  for (auto _ : state) {
+    std::lock_guard lock(mu);
+    auto it = texts.find(std::string_view(names[i++ & 63]));
+    benchmark::DoNotOptimize(it->c_str());
+  }
+}
+BENCHMARK(BM_InternText_LockedSetBaseline);
 
 }  // namespace
 

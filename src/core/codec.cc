@@ -6,12 +6,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
-#include "core/ahead.h"
 
 namespace kefu::internal {
 
@@ -673,37 +671,15 @@ absl::StatusOr<Timestamp> ParseTimestampText(std::string_view text) {
   return ParseTimestamp(text);
 }
 
-namespace {
-
-uLong CrcOf(uLong crc, std::string_view data) {
+uint32_t Crc32(std::string_view data) {
+  uLong crc = crc32(0L, Z_NULL, 0);
   // zlib takes uInt lengths: feed it in slices.
   while (!data.empty()) {
     const size_t n = std::min<size_t>(data.size(), 1u << 30);
     crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(n));
     data.remove_prefix(n);
   }
-  return crc;
-}
-
-}  // namespace
-
-uint32_t Crc32(std::string_view data) {
-  const uLong empty = crc32(0L, Z_NULL, 0);
-  // A large input (a shop's snapshot, read at every open and written at
-  // every snapshot) is checked in two halves on two threads, their CRCs
-  // combined (zlib's crc32_combine): the same value, in about half the
-  // time when a second core is free.
-  const size_t half = data.size() / 2;
-  if (data.size() < kCrcSplitBytes || std::thread::hardware_concurrency() < 2 ||
-      half > static_cast<size_t>(std::numeric_limits<z_off_t>::max())) {
-    return static_cast<uint32_t>(CrcOf(empty, data));
-  }
-  uLong crcs[2] = {empty, empty};
-  RunOnThreads(2, [&](size_t w) {
-    crcs[w] = CrcOf(empty, w == 0 ? data.substr(0, half) : data.substr(half));
-  });
-  return static_cast<uint32_t>(
-      crc32_combine(crcs[0], crcs[1], static_cast<z_off_t>(data.size() - half)));
+  return static_cast<uint32_t>(crc);
 }
 
 }  // namespace kefu::internal

@@ -185,9 +185,7 @@ std::string TimestampText(Timestamp t);
 // Reads what TimestampText writes (any RFC 3339 offset is taken).
 absl::StatusOr<Timestamp> ParseTimestampText(std::string_view text);
 
-// CRC-32 (zlib's) of `data`. From kCrcSplitBytes on, and with a second
-// core, computed in two halves on two threads and combined (the same value).
-inline constexpr size_t kCrcSplitBytes = size_t{8} << 20;
+// CRC-32 (zlib's) of `data`.
 uint32_t Crc32(std::string_view data);
 
 }  // namespace kefu::internal

@@ -2,8 +2,6 @@
 // vocabulary kept apart.
 #include "core/codec.h"
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -124,32 +122,6 @@ TEST(Codec, ViewsAndBytesPointIntoTheInputAndStopAtItsEnd) {
   EXPECT_FALSE(long_view.View(&key));
 }
 
-
-// zlib's CRC-32 of `data` in one pass: the reference for Crc32.
-uint32_t OnePassCrc(std::string_view data) {
-  return static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0),
-                                     reinterpret_cast<const Bytef*>(data.data()),
-                                     static_cast<uInt>(data.size())));
-}
-
-// From kCrcSplitBytes on, Crc32 computes two halves on two threads and
-// combines them: the value is the one-pass value all the same, for even and
-// odd sizes, at the threshold and below it.
-TEST(Codec, ALargeInputsCrcIsTheOnePassCrc) {
-  std::string data(2 * kCrcSplitBytes + 13, '\0');
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (char& c : data) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  for (const size_t size : {data.size(), data.size() - 1, kCrcSplitBytes, kCrcSplitBytes - 1,
-                            size_t{100}, size_t{0}}) {
-    const std::string_view part(data.data(), size);
-    EXPECT_EQ(Crc32(part), OnePassCrc(part)) << size << " bytes";
-  }
-}
 
 Outcome RichOutcome() {
   Outcome o;

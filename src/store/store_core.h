@@ -283,8 +283,9 @@ class StoreCore {
   int64_t last_seq_ = 0;      // the journal's last entry, staged or durable
   int64_t snapshot_seq_ = 0;  // the newest snapshot, staged or durable
   int64_t next_due_id_ = 1;
-  // The due items pending, by (at, id): each as its row's bytes (smaller
-  // than the item, and not decoded at open); Due decodes those it hands out.
+  // The due items pending, by (at, id): each as its row's bytes (a few
+  // hundred, against about 700 for a DueItem and its blocks); AddDue
+  // checks that they decode, Due decodes those it hands out.
   std::map<std::pair<Timestamp, int64_t>, std::string> pending_due_;
   DueItem due_scratch_;  // AddDue: the item being checked (its blocks reused)
   absl::flat_hash_map<int64_t, Timestamp> due_at_;                // id -> at

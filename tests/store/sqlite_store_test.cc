@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -969,6 +970,31 @@ TEST(SqliteStore, ReopenedUnderAnotherPackItsJournalKeepsTheRevisionThatJudged) 
   EXPECT_TRUE(again->shop().Save() == saved);
 }
 
+// Applies `events` one at a time until the store refuses one (a full
+// disk): how many it acknowledged, the shop's Save before the refused one,
+// and the refusal (OK when none was refused). `before_each` runs before
+// each Apply, after the Save.
+struct Refusal {
+  size_t acknowledged = 0;
+  std::string before;
+  absl::Status failed;
+};
+Refusal ApplyUntilRefused(SqliteStore& store, const std::vector<ShopEvent>& events,
+                          const std::function<void()>& before_each = nullptr) {
+  Refusal out;
+  for (const ShopEvent& e : events) {
+    out.before = store.shop().Save();
+    if (before_each) before_each();
+    absl::StatusOr<StoredResult> r = store.Apply(e);
+    if (!r.ok()) {
+      out.failed = r.status();
+      break;
+    }
+    ++out.acknowledged;
+  }
+  return out;
+}
+
 // A full disk: the events are not acknowledged and the shop is unchanged,
 // in memory and in the file.
 TEST(SqliteStore, AFailedWriteAcknowledgesNothingAndLeavesTheShopAsItWas) {
@@ -977,18 +1003,8 @@ TEST(SqliteStore, AFailedWriteAcknowledgesNothingAndLeavesTheShopAsItWas) {
   SqliteStoreOptions o = Options();
   o.max_pages = 40;  // 160 KiB: room for a few hundred events
   auto store = OpenOk(path, o);
-  size_t acknowledged = 0;
-  std::string before;
-  absl::Status failed;
-  for (const ShopEvent& e : events) {
-    before = store->shop().Save();
-    absl::StatusOr<StoredResult> r = store->Apply(e);
-    if (!r.ok()) {
-      failed = r.status();
-      break;
-    }
-    ++acknowledged;
-  }
+  ASSERT_NE(store, nullptr);
+  const auto [acknowledged, before, failed] = ApplyUntilRefused(*store, events);
   ASSERT_FALSE(failed.ok()) << "the store never filled up";
   EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
   EXPECT_THAT(failed.message(), HasSubstr("not stored"));
@@ -1022,21 +1038,10 @@ TEST(SqliteStore, AFailedWriteWhileASnapshotIsWrittenAcknowledgesNothing) {
   o.max_pages = 60;
   auto store = OpenOk(path, o);
   ASSERT_NE(store, nullptr);
-  size_t acknowledged = 0;
-  std::string before;
-  absl::Status failed;
   bool snapshot_unfinished = false;  // when the write failed
-  for (const ShopEvent& e : events) {
-    before = store->shop().Save();
-    snapshot_unfinished =
-        QueryInt(path, kNamedSnapshot) < store->snapshot_seq();
-    absl::StatusOr<StoredResult> r = store->Apply(e);
-    if (!r.ok()) {
-      failed = r.status();
-      break;
-    }
-    ++acknowledged;
-  }
+  const auto [acknowledged, before, failed] = ApplyUntilRefused(*store, events, [&] {
+    snapshot_unfinished = QueryInt(path, kNamedSnapshot) < store->snapshot_seq();
+  });
   ASSERT_FALSE(failed.ok()) << "the store never filled up";
   EXPECT_EQ(failed.code(), absl::StatusCode::kResourceExhausted) << failed;
   EXPECT_TRUE(snapshot_unfinished) << "the disk filled between snapshots";

@@ -671,8 +671,8 @@ absl::StatusOr<Timestamp> ParseTimestampText(std::string_view text) {
   return ParseTimestamp(text);
 }
 
-uint32_t Crc32(std::string_view data) {
-  uLong crc = crc32(0L, Z_NULL, 0);
+uint32_t Crc32(std::string_view data, uint32_t before) {
+  uLong crc = before;
   // zlib takes uInt lengths: feed it in slices.
   while (!data.empty()) {
     const size_t n = std::min<size_t>(data.size(), 1u << 30);
@@ -680,6 +680,10 @@ uint32_t Crc32(std::string_view data) {
     data.remove_prefix(n);
   }
   return static_cast<uint32_t>(crc);
+}
+
+uint32_t Crc32Combine(uint32_t crc_a, uint32_t crc_b, uint64_t b_size) {
+  return static_cast<uint32_t>(crc32_combine(crc_a, crc_b, static_cast<z_off_t>(b_size)));
 }
 
 }  // namespace kefu::internal

@@ -185,8 +185,12 @@ std::string TimestampText(Timestamp t);
 // Reads what TimestampText writes (any RFC 3339 offset is taken).
 absl::StatusOr<Timestamp> ParseTimestampText(std::string_view text);
 
-// CRC-32 (zlib's) of `data`.
-uint32_t Crc32(std::string_view data);
+// CRC-32 (zlib's) of `data`; with `before`, of the bytes whose CRC-32 is
+// `before` followed by `data`.
+uint32_t Crc32(std::string_view data, uint32_t before = 0);
+// The CRC-32 of `a` followed by `b` from their own: `crc_a`, `crc_b` and
+// b's length (zlib's crc32_combine, without reading the bytes).
+uint32_t Crc32Combine(uint32_t crc_a, uint32_t crc_b, uint64_t b_size);
 
 }  // namespace kefu::internal
 

@@ -31,6 +31,7 @@
 #include "engine/load_threads.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
+#include "engine/saved_shop.h"
 #include "engine/state_codec.h"
 #include "engine/team_member.h"
 #include "kefu/machines/live_orders.h"
@@ -646,6 +647,7 @@ struct Shop::Impl {
   // The size of the last Save's bytes: the next one reserves about as much
   // at once instead of growing its string by copies.
   mutable std::atomic<size_t> saved_bytes{0};
+  mutable std::atomic<size_t> saved_entities{0};  // the entities of that save
 
   explicit Impl(ShopOptions opts, std::shared_ptr<const Rules> r)
       : options(std::move(opts)),
@@ -972,6 +974,10 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
   if (options.load_threads <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("shop: load_threads must be > 0, got ", options.load_threads));
+  }
+  if (options.save_threads <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shop: save_threads must be > 0, got ", options.save_threads));
   }
   if (options.clock_skew_tolerance < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
@@ -1472,10 +1478,24 @@ absl::Status Corrupted(std::string_view what) {
 // on more than one thread (ShopOptions::load_threads).
 std::atomic<size_t> parallel_load_entities{20000};
 
+// The least entities of a kind a shop holds for Save to write the second
+// half of them as a section of their own (format 3), which a second thread
+// may encode (ShopOptions::save_threads).
+std::atomic<size_t> save_section_entities{20000};
+
 }  // namespace
 
 namespace internal {
 size_t SetParallelLoadEntities(size_t n) { return parallel_load_entities.exchange(n); }
+size_t SetSaveSectionEntities(size_t n) { return save_section_entities.exchange(n); }
+
+uint32_t SavedShopChecksum(std::string_view saved) {
+  if (saved.size() < kSaveMark.size() + 4) return Crc32(saved);
+  ByteReader tail(saved.substr(saved.size() - 4));
+  uint32_t before = 0;
+  tail.Fixed32(&before);
+  return Crc32(saved.substr(saved.size() - 4), before);
+}
 }  // namespace internal
 
 std::string Shop::Save() const {
@@ -1490,23 +1510,41 @@ std::string Shop::Save() const {
   // the last one (or of what the shop was loaded from), else 2 KiB an
   // entity (about twice what an entity takes; room not written to is
   // address space only).
+  size_t entities = 0;
+  for (const Impl::Shard& s : impl.shards) {
+    entities += s.orders.size() + s.tickets.size() + s.reviews.size() + s.conversations.size() +
+                s.team_members.size();
+  }
   std::string out;
-  if (const size_t last = impl.saved_bytes.load(std::memory_order_relaxed); last > 0) {
-    out.reserve(last + last / 16);
+  const size_t last_bytes = impl.saved_bytes.load(std::memory_order_relaxed);
+  if (last_bytes > 0) {
+    out.reserve(last_bytes + last_bytes / 16);
   } else {
-    size_t entities = 0;
-    for (const Impl::Shard& s : impl.shards) {
-      entities += s.orders.size() + s.tickets.size() + s.reviews.size() + s.conversations.size() +
-                  s.team_members.size();
-    }
     out.reserve(4096 + entities * 2048);
   }
+  // What an entity took in the last save (or 2 KiB), for a section's room.
+  const size_t last_entities = impl.saved_entities.load(std::memory_order_relaxed);
+  const size_t per_entity =
+      last_bytes > 0 && last_entities > 0 ? last_bytes / last_entities + 1 : 2048;
   out.append(kSaveMark);
   ByteWriter w(&out);
   w.Varint(kSaveFormat);
+  // Where Load's reader starts: sections are placed from here.
+  const size_t start = out.size();
   // Words by number, their list at the end: an entity's bytes read alone.
   w.KeepVocabularyApart();
   w.Varint(impl.shards.size());
+  // The second halves of the large kinds: each its bytes' place and its
+  // own words (format 3).
+  struct Section {
+    uint64_t begin = 0, end = 0;  // from `start`
+    std::vector<std::string_view> words;
+  };
+  std::vector<Section> sections;
+  const size_t section_entities = save_section_entities.load(std::memory_order_relaxed);
+  const size_t threads = static_cast<size_t>(std::max(
+      1, std::min<int>(impl.options.save_threads,
+                       static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))));
 
   // The entities of a kind across shards, sorted by key; written as a
   // count, then by key the key and the snapshot.
@@ -1518,14 +1556,44 @@ std::string Shop::Save() const {
   };
   auto save_kind = [&](const auto& entities, const internal::Schema& schema) {
     w.Varint(entities.size());
-    for (const auto* e : entities) {
-      w.String(e->id());
-      const size_t at = out.size();
-      w.Fixed32(0);
-      // The bytes of EncodeSnapshot(e->Snapshot()), without the snapshot.
-      internal::EncodeEntitySnapshot(schema, *e, w);
-      w.Fixed32At(at, static_cast<uint32_t>(out.size() - at - 4));
+    // Entities [from, to) into `writer`: each its key, its size and the
+    // bytes of EncodeSnapshot(e->Snapshot()), without the snapshot.
+    auto write = [&](ByteWriter& writer, size_t from, size_t to) {
+      std::string& bytes = *writer.out();
+      for (size_t i = from; i < to; ++i) {
+        writer.String(entities[i]->id());
+        const size_t at = bytes.size();
+        writer.Fixed32(0);
+        internal::EncodeEntitySnapshot(schema, *entities[i], writer);
+        writer.Fixed32At(at, static_cast<uint32_t>(bytes.size() - at - 4));
+      }
+    };
+    const size_t n = entities.size();
+    if (n < section_entities || n < 2) {
+      write(w, 0, n);
+      return;
     }
+    // The second half written apart, with its own words, so that it can
+    // be encoded beside the first: the bytes are the same on one thread.
+    // Room for it at once, as for the whole save, and a tenth more.
+    std::string second;
+    second.reserve((n - n / 2) * per_entity + (n - n / 2) * per_entity / 10);
+    ByteWriter sw(&second);
+    sw.KeepVocabularyApart();
+    internal::RunOnThreads(std::min<size_t>(threads, 2), [&](size_t part) {
+      if (part == 0) {
+        write(w, 0, n / 2);
+        if (threads < 2) write(sw, n / 2, n);
+      } else {
+        write(sw, n / 2, n);
+      }
+    });
+    Section section;
+    section.begin = out.size() - start;
+    out.append(second);
+    section.end = out.size() - start;
+    section.words = sw.vocabulary();
+    sections.push_back(std::move(section));
   };
   save_kind(sorted(&Impl::Shard::orders), internal::OrderDataSchema());
   save_kind(sorted(&Impl::Shard::tickets), internal::TicketDataSchema());
@@ -1554,17 +1622,26 @@ std::string Shop::Save() const {
   if (const auto members = sorted(&Impl::Shard::team_members); !members.empty()) {
     save_kind(members, internal::TeamMemberDataSchema());
   }
-  // The vocabulary, then where it starts.
+  // The vocabulary, the sections (each its place and its words), then
+  // where the vocabulary starts.
   const uint64_t vocabulary_at = out.size();
   {
     ByteWriter list(&out);
     list.Varint(w.vocabulary().size());
     for (std::string_view text : w.vocabulary()) list.String(text);
+    list.Varint(sections.size());
+    for (const Section& section : sections) {
+      list.Varint(section.begin);
+      list.Varint(section.end);
+      list.Varint(section.words.size());
+      for (std::string_view text : section.words) list.String(text);
+    }
   }
   w.Fixed32(static_cast<uint32_t>(vocabulary_at));
   w.Fixed32(static_cast<uint32_t>(vocabulary_at >> 32));
   w.Fixed32(internal::Crc32(out));
   impl.saved_bytes.store(out.size(), std::memory_order_relaxed);
+  impl.saved_entities.store(entities, std::memory_order_relaxed);
   return out;
 }
 
@@ -1595,8 +1672,14 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
   }
   const size_t start = kSaveMark.size() + head.offset();
-  // Format 2 on: the words the rest names by number, listed at the end.
+  // Format 2 on: the words the rest names by number, listed at the end;
+  // format 3 on, after them, the sections that have words of their own.
   std::vector<std::string_view> vocabulary;
+  struct LoadSection {
+    uint64_t begin = 0, end = 0;  // in the bytes after `start`
+    std::vector<std::string_view> words;
+  };
+  std::vector<LoadSection> sections;
   const bool apart = format >= 2;
   if (apart) {
     if (body.size() < start + 8) return Corrupted(absl::StrCat("truncated: ", saved.size(), " bytes"));
@@ -1611,13 +1694,35 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
                                     body.size()));
     }
     ByteReader list(body.substr(at), nullptr, at - start);
-    size_t n = 0;
-    if (!list.Count(&n)) return Corrupted(list.error());
-    vocabulary.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      std::string_view text;
-      if (!list.View(&text)) return Corrupted(list.error());
-      vocabulary.emplace_back(InternText(text), text.size());
+    auto read_words = [&list](std::vector<std::string_view>& words) {
+      size_t n = 0;
+      if (!list.Count(&n)) return false;
+      words.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        std::string_view text;
+        if (!list.View(&text)) return false;
+        words.emplace_back(InternText(text), text.size());
+      }
+      return true;
+    };
+    if (!read_words(vocabulary)) return Corrupted(list.error());
+    if (format >= 3) {
+      // The sections, in order, apart, within the entities' bytes.
+      size_t n = 0;
+      if (!list.Count(&n)) return Corrupted(list.error());
+      sections.resize(n);
+      uint64_t after = 0;
+      for (LoadSection& section : sections) {
+        if (!list.Varint(&section.begin) || !list.Varint(&section.end) ||
+            !read_words(section.words)) {
+          return Corrupted(list.error());
+        }
+        if (section.begin < after || section.end <= section.begin || section.end > at - start) {
+          return Corrupted(absl::StrCat("a section is said to lie at bytes ", section.begin,
+                                        " to ", section.end, " of ", at - start));
+        }
+        after = section.end;
+      }
     }
     if (!list.at_end()) return Corrupted(absl::StrCat(list.remaining(), " bytes after the vocabulary"));
     body = body.substr(0, at);
@@ -1638,6 +1743,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   // read alone: a large kind's are restored on several threads
   // (ShopOptions::load_threads).
   EventIdIndex::Pending pending;
+  size_t next_section = 0;  // the first section not yet behind the entities read
   const size_t threads = static_cast<size_t>(std::max(
       1, std::min<int>(impl.options.load_threads,
                        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))));
@@ -1713,6 +1819,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       std::string_view key;
       std::string_view bytes;
       size_t offset;  // of `bytes`, in r's input
+      const std::vector<std::string_view>* words;  // the section's, or the file's
     };
     std::vector<Item> items;
     items.reserve(std::min(n, r.remaining() / 8));
@@ -1722,6 +1829,18 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       if (!r.View(&item.key) || !r.Fixed32(&size)) return fail();
       item.offset = r.offset();
       if (!r.Bytes(size, &item.bytes)) return fail();
+      // The section the entity's bytes begin in (they must end in it too).
+      item.words = &vocabulary;
+      while (next_section < sections.size() && sections[next_section].end <= item.offset) {
+        ++next_section;
+      }
+      if (next_section < sections.size() && sections[next_section].begin <= item.offset) {
+        if (item.offset + size > sections[next_section].end) {
+          return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(item.key),
+                                        "\" runs past the end of its section"));
+        }
+        item.words = &sections[next_section].words;
+      }
       items.push_back(item);
     }
     const size_t workers =
@@ -1746,7 +1865,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       for (size_t first = w * run; first < items.size(); first += workers * run) {
         for (size_t i = first; i < std::min(items.size(), first + run); ++i) {
           const Item& item = items[i];
-          ByteReader in(item.bytes, &vocabulary, item.offset);
+          ByteReader in(item.bytes, item.words, item.offset);
           Restored& out = restored[i];
           out.claims_from = static_cast<uint32_t>(me.claims.size());
           absl::StatusOr<Entity> entity = restore_one(item.key, in, me.claims);
@@ -1912,6 +2031,12 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   }
   // Its next Save reserves about what it was loaded from.
   impl.saved_bytes.store(saved.size(), std::memory_order_relaxed);
+  size_t entities = 0;
+  for (const Impl::Shard& s : impl.shards) {
+    entities += s.orders.size() + s.tickets.size() + s.reviews.size() + s.conversations.size() +
+                s.team_members.size();
+  }
+  impl.saved_entities.store(entities, std::memory_order_relaxed);
   return shop;
 }
 

@@ -16,6 +16,7 @@
 #include "core/codec.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
+#include "engine/saved_shop.h"
 #include "engine/state_codec.h"
 #include "io/replay_builder.h"
 
@@ -240,27 +241,41 @@ absl::Status StoreCore::LoadSnapshot(std::string_view body, int64_t seq) {
   }
   ByteReader tail(body.substr(body.size() - 4));
   uint32_t crc = 0;
-  if (!tail.Fixed32(&crc) || crc != Crc32(body.substr(0, body.size() - 4))) {
+  tail.Fixed32(&crc);
+  const std::string_view checked = body.substr(0, body.size() - 4);
+  auto mismatch = [&] {
     return absl::DataLossError(absl::StrCat(where, ": its checksum does not match"));
-  }
-  ByteReader r(body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size()));
-  uint64_t format = 0;
-  if (!r.Varint(&format)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
-  if (format != kSnapshotFormat) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(options_.name, ": snapshot ", seq, " has format ", format,
-                     "; this build of kefu reads format ", kSnapshotFormat));
-  }
+  };
   // The saved shop, read in place (it is most of the body).
-  const std::string_view inner =
-      body.substr(kSnapshotMark.size(), body.size() - 4 - kSnapshotMark.size());
+  const std::string_view inner = checked.substr(kSnapshotMark.size());
+  ByteReader r(inner);
+  uint64_t format = 0;
   uint64_t shop_size = 0;
-  if (!r.Varint(&shop_size)) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
-  if (shop_size > r.remaining()) {
+  if (!r.Varint(&format) || format != kSnapshotFormat || !r.Varint(&shop_size) ||
+      shop_size > r.remaining()) {
+    // Not a snapshot of this format: the checksum of the whole tells a
+    // corrupted one from one of another format.
+    if (crc != Crc32(checked)) return mismatch();
+    if (format != kSnapshotFormat && r.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(options_.name, ": snapshot ", seq, " has format ", format,
+                       "; this build of kefu reads format ", kSnapshotFormat));
+    }
+    if (!r.ok()) return absl::DataLossError(absl::StrCat(where, ": ", r.error()));
     return absl::DataLossError(absl::StrCat(where, ": its saved shop is truncated"));
   }
-  const std::string_view shop_bytes = inner.substr(r.offset(), static_cast<size_t>(shop_size));
-  r = ByteReader(inner.substr(r.offset() + static_cast<size_t>(shop_size)));
+  const size_t shop_at = kSnapshotMark.size() + r.offset();
+  const std::string_view shop_bytes = checked.substr(shop_at, static_cast<size_t>(shop_size));
+  const std::string_view after = checked.substr(shop_at + shop_bytes.size());
+  // The checksum of the whole from its parts': the saved shop's from the
+  // checksum it ends with (Shop::Load checks its bytes against that one),
+  // so that its bytes, most of the snapshot, are read once.
+  if (crc != Crc32Combine(Crc32Combine(Crc32(checked.substr(0, shop_at)),
+                                       SavedShopChecksum(shop_bytes), shop_bytes.size()),
+                          Crc32(after), after.size())) {
+    return mismatch();
+  }
+  r = ByteReader(after);
   ShopOptions shop_options = options_.shop;
   shop_options.max_findings_per_agent = options_.max_items_kept;
   absl::StatusOr<std::unique_ptr<Shop>> s = Shop::Load(shop_bytes, std::move(shop_options));
@@ -289,10 +304,15 @@ std::string StoreCore::EncodeSnapshot() const {
   ByteWriter h(&head);
   h.Varint(kSnapshotFormat);
   h.Varint(body.size());
+  // The checksum from its parts' (LoadSnapshot's way): the shop's bytes
+  // are not read again for it.
+  uint32_t crc = Crc32Combine(Crc32(head), SavedShopChecksum(body), body.size());
   body.insert(0, head);
+  const size_t after = body.size();
   ByteWriter w(&body);
   builder_->SaveAll(w);
-  w.Fixed32(Crc32(body));
+  crc = Crc32Combine(crc, Crc32(std::string_view(body).substr(after)), body.size() - after);
+  w.Fixed32(crc);
   return body;
 }
 

@@ -584,5 +584,187 @@ TEST(ShopSave, AShopSavedInFormatOneLoads) {
   EXPECT_TRUE(again->Save() == saved);
 }
 
+// A shop saved in format 2 (before a large kind's second half had words
+// of its own; this one from SampleEvents(5, 4, 3) on 64 shards) loads to
+// exactly the shop those events make today.
+TEST(ShopSave, AShopSavedInFormatTwoLoadsToTheSameShop) {
+  std::ifstream in(KEFU_SOURCE_DIR "/tests/engine/data/shop_format2.bin", std::ios::binary);
+  ASSERT_TRUE(in.good());
+  const std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(old[8], 2);
+  absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(old);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  std::unique_ptr<Shop> shop = NewShop();
+  for (const ShopEvent& e : SampleEvents(5, 4, 3)) shop->Apply(e).IgnoreError();
+  const std::string saved = (*loaded)->Save();
+  ASSERT_EQ(saved[8], static_cast<char>(Shop::kSaveFormat));
+  EXPECT_TRUE(saved == shop->Save());
+}
+
+// Format 3's sections, read from a saved shop's end: each its place (from
+// the byte after the format) and its words.
+struct SavedSection {
+  uint64_t begin = 0, end = 0;
+  std::vector<std::string> words;
+};
+struct SavedTail {
+  size_t start = 0;          // where the places count from
+  uint64_t vocabulary_at = 0;
+  std::vector<std::string> words;
+  std::vector<SavedSection> sections;
+};
+
+SavedTail TailOf(const std::string& saved) {
+  SavedTail t;
+  t.start = 9;  // the mark and a one-byte format
+  internal::ByteReader where(std::string_view(saved).substr(saved.size() - 12, 8));
+  uint32_t low = 0, high = 0;
+  EXPECT_TRUE(where.Fixed32(&low) && where.Fixed32(&high));
+  t.vocabulary_at = uint64_t{high} << 32 | low;
+  internal::ByteReader r(std::string_view(saved).substr(
+      t.vocabulary_at, saved.size() - 12 - static_cast<size_t>(t.vocabulary_at)));
+  auto words = [&r](std::vector<std::string>& out) {
+    size_t n = 0;
+    EXPECT_TRUE(r.Count(&n));
+    for (size_t i = 0; i < n; ++i) {
+      std::string word;
+      EXPECT_TRUE(r.String(&word));
+      out.push_back(word);
+    }
+  };
+  words(t.words);
+  size_t n = 0;
+  EXPECT_TRUE(r.Count(&n));
+  t.sections.resize(n);
+  for (SavedSection& s : t.sections) {
+    EXPECT_TRUE(r.Varint(&s.begin) && r.Varint(&s.end));
+    words(s.words);
+  }
+  EXPECT_TRUE(r.at_end());
+  return t;
+}
+
+// `saved` with its tail written from `t` (its checksum made again).
+std::string WithTail(const std::string& saved, const SavedTail& t) {
+  std::string out = saved.substr(0, static_cast<size_t>(t.vocabulary_at));
+  internal::ByteWriter w(&out);
+  w.Varint(t.words.size());
+  for (const std::string& word : t.words) w.String(word);
+  w.Varint(t.sections.size());
+  for (const SavedSection& s : t.sections) {
+    w.Varint(s.begin);
+    w.Varint(s.end);
+    w.Varint(s.words.size());
+    for (const std::string& word : s.words) w.String(word);
+  }
+  w.Fixed32(static_cast<uint32_t>(t.vocabulary_at));
+  w.Fixed32(static_cast<uint32_t>(t.vocabulary_at >> 32));
+  w.Fixed32(internal::Crc32(out));
+  return out;
+}
+
+// Every kind of more than 8 entities saved in two sections, for the scope
+// of one test.
+class SectionedSaves {
+ public:
+  explicit SectionedSaves(size_t from = 8) : before_(internal::SetSaveSectionEntities(from)) {}
+  ~SectionedSaves() { internal::SetSaveSectionEntities(before_); }
+  SectionedSaves(const SectionedSaves&) = delete;
+  SectionedSaves& operator=(const SectionedSaves&) = delete;
+
+ private:
+  size_t before_;
+};
+
+absl::StatusOr<std::unique_ptr<Shop>> LoadSaving(const std::string& saved, int save_threads) {
+  ShopOptions options;
+  options.shards = 16;
+  options.save_threads = save_threads;
+  return Shop::Load(saved, std::move(options));
+}
+
+// Runs under ThreadSanitizer in CI (.ci/run): the second halves encoded on
+// a second thread. Sixteen shards, as LoadingOnSeveralThreadsMakesTheSameShop.
+TEST(ShopSave, ALargeKindIsSavedInTwoSectionsTheSameOnAnyThreads) {
+  std::unique_ptr<Shop> shop = NewShop(16);
+  for (const ShopEvent& e : SampleEvents(12, 30)) shop->Apply(e).IgnoreError();
+  const std::string whole = shop->Save();  // no kind is large enough
+  EXPECT_TRUE(TailOf(whole).sections.empty());
+  SectionedSaves sectioned;
+  const std::string saved = shop->Save();
+  ASSERT_FALSE(saved == whole);
+  const SavedTail tail = TailOf(saved);
+  // One section for each kind of at least 8: the week's orders, tickets
+  // and conversations, at least.
+  ASSERT_GE(tail.sections.size(), 3u);
+  uint64_t after = 0;
+  for (const SavedSection& s : tail.sections) {
+    EXPECT_GE(s.begin, after);
+    EXPECT_GT(s.end, s.begin);
+    EXPECT_FALSE(s.words.empty());
+    after = s.end;
+  }
+  EXPECT_LE(after, tail.vocabulary_at - tail.start);
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    absl::StatusOr<std::unique_ptr<Shop>> loaded = LoadSaving(saved, threads);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    EXPECT_TRUE((*loaded)->Save() == saved);
+    // The same shop as the one saved whole.
+    internal::SetSaveSectionEntities(SIZE_MAX);
+    EXPECT_TRUE((*loaded)->Save() == whole);
+    internal::SetSaveSectionEntities(8);
+  }
+  // Loaded on several threads too (each entity read with its section's
+  // words).
+  ThreadedLoads threaded;
+  absl::StatusOr<std::unique_ptr<Shop>> loaded = LoadOn(saved, 2, 16);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_TRUE((*loaded)->Save() == saved);
+}
+
+TEST(ShopSave, ASectionOutOfPlaceIsAnError) {
+  std::unique_ptr<Shop> shop = NewShop();
+  for (const ShopEvent& e : SampleEvents(12, 20)) shop->Apply(e).IgnoreError();
+  SectionedSaves sectioned;
+  const std::string saved = shop->Save();
+  const SavedTail tail = TailOf(saved);
+  ASSERT_GE(tail.sections.size(), 2u);
+  auto expect_refused = [&](const SavedTail& altered, const std::string& what) {
+    absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(WithTail(saved, altered));
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(std::string(loaded.status().message()), HasSubstr(what));
+  };
+  ASSERT_TRUE(Shop::Load(WithTail(saved, tail)).ok());  // the helper itself
+  {
+    SavedTail past = tail;
+    past.sections.back().end = tail.vocabulary_at - tail.start + 1;
+    expect_refused(past, "a section is said to lie at bytes");
+  }
+  {
+    SavedTail overlapping = tail;
+    overlapping.sections[1].begin = tail.sections[0].end - 1;
+    expect_refused(overlapping, "a section is said to lie at bytes");
+  }
+  {
+    SavedTail empty = tail;
+    empty.sections[0].end = tail.sections[0].begin;
+    expect_refused(empty, "a section is said to lie at bytes");
+  }
+  {
+    // Ending within its first entity.
+    SavedTail short_one = tail;
+    short_one.sections[0].end = tail.sections[0].begin + 30;
+    expect_refused(short_one, "runs past the end of its section");
+  }
+  {
+    // A section's words missing: its entities name words it lacks.
+    SavedTail wordless = tail;
+    wordless.sections[0].words.clear();
+    expect_refused(wordless, "text number out of range");
+  }
+}
+
 }  // namespace
 }  // namespace kefu

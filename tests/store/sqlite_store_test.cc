@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/codec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/conversation.h"
@@ -778,6 +779,111 @@ TEST(SqliteStore, ANewerFormatIsRefusedNamingBoth) {
   EXPECT_THAT(s.status().message(),
               HasSubstr("has format 4; this build of kefu reads formats 2 to 3"));
   EXPECT_THAT(s.status().message(), HasSubstr("newer kefu"));
+}
+
+// The newest snapshot's body, its parts joined.
+std::string SnapshotBody(const std::string& path, int64_t seq) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT body FROM snapshot WHERE seq = ? ORDER BY part", -1,
+                               &st, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_int64(st, 1, seq);
+  std::string body;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    body.append(static_cast<const char*>(sqlite3_column_blob(st, 0)),
+                static_cast<size_t>(sqlite3_column_bytes(st, 0)));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return body;
+}
+
+// Makes `body` snapshot `seq`'s only part.
+void SetSnapshotBody(const std::string& path, int64_t seq, const std::string& body) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, absl::StrCat("DELETE FROM snapshot WHERE seq = ", seq).c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO snapshot(seq, part, body) VALUES (?, 0, ?)", -1,
+                               &st, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_int64(st, 1, seq);
+  sqlite3_bind_blob(st, 2, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+// A snapshot's checksum covers its saved shop through the checksum the
+// shop ends with (the shop's bytes are read once, by Shop::Load against
+// that one): whichever of its parts is altered, the store is refused.
+TEST(SqliteStore, ASnapshotAlteredAnywhereIsRefused) {
+  const std::vector<ShopEvent> events = SampleEvents(6, 10);
+  const std::string path = TempStorePath("altered");
+  int64_t seq = 0;
+  std::string shop;
+  {
+    auto store = OpenOk(path, Options());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ApplyBatch(absl::MakeConstSpan(events).subspan(0, 60)).ok());
+    ASSERT_TRUE(store->Snapshot().ok());
+    seq = store->snapshot_seq();
+    shop = store->shop().Save();
+  }
+  const std::string body = SnapshotBody(path, seq);
+  // "KEFUSNAP", the format (1), the shop's size, the shop, the rest, the
+  // checksum.
+  internal::ByteReader head(std::string_view(body).substr(8));
+  uint64_t format = 0, shop_size = 0;
+  ASSERT_TRUE(head.Varint(&format) && head.Varint(&shop_size));
+  ASSERT_EQ(format, 1u);
+  ASSERT_EQ(shop_size, shop.size());
+  const size_t shop_at = 8 + head.offset();
+  ASSERT_EQ(body.substr(shop_at, shop.size()), shop);
+  ASSERT_GT(body.size(), shop_at + shop.size() + 4);  // the report's state after it
+  SetSnapshotBody(path, seq, body);  // the helpers themselves: it opens
+  {
+    auto again = OpenOk(path, Options());
+    ASSERT_NE(again, nullptr);
+    EXPECT_TRUE(again->shop().Save() == shop);
+  }
+  auto expect_refused = [&](std::string altered, const std::string& what,
+                            absl::StatusCode code = absl::StatusCode::kDataLoss) {
+    SetSnapshotBody(path, seq, altered);
+    absl::StatusOr<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path, Options());
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), code);
+    EXPECT_THAT(s.status().message(), HasSubstr(absl::StrCat("snapshot ", seq)));
+    EXPECT_THAT(s.status().message(), HasSubstr(what));
+  };
+  auto flipped = [&](size_t at) {
+    std::string b = body;
+    b[at] = static_cast<char>(b[at] ^ 0x40);
+    return b;
+  };
+  // Within the shop: its own checksum refuses it.
+  expect_refused(flipped(shop_at + shop.size() / 2),
+                 "saved shop is corrupted: its checksum does not match");
+  // The shop's checksum, the shop's size, the report's state, the
+  // snapshot's own checksum: the snapshot's checksum refuses it.
+  for (size_t at : {shop_at + shop.size() - 2, shop_at - 1, shop_at + shop.size() + 1,
+                    body.size() - 1}) {
+    SCOPED_TRACE(at);
+    expect_refused(flipped(at), "its checksum does not match");
+  }
+  // Another format with its checksum right: refused naming it.
+  std::string other = body;
+  other[8] = 2;
+  const uint32_t crc =
+      internal::Crc32(std::string_view(other).substr(0, other.size() - 4));
+  for (int i = 0; i < 4; ++i) other[other.size() - 4 + i] = static_cast<char>(crc >> (8 * i));
+  expect_refused(other, "has format 2; this build of kefu reads format 1",
+                 absl::StatusCode::kFailedPrecondition);
+  test::RemoveStore(path);
 }
 
 // A store of format 2 (before snapshots were written in parts: no

@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -164,6 +165,50 @@ void RunOnThreads(size_t n, Work&& work) {
     if (e) std::rethrow_exception(e);
   }
 }
+
+// A task run beside the calling thread's own work: Beside(on_thread, task)
+// starts task() on a thread of its own when `on_thread`; Join() waits for
+// it (or, without a thread, runs it there) and rethrows what it threw. The
+// destructor joins too (dropping an exception), so that a caller that
+// throws first never leaves the thread running. Shop::Save's way of making
+// the parts that need no writer (the deadline queues' entries, the team
+// ledger's bytes) while the entities are written.
+class Beside {
+ public:
+  template <class Task>
+  Beside(bool on_thread, Task&& task) : task_(std::forward<Task>(task)) {
+    if (on_thread) {
+      thread_ = std::thread([this] {
+        try {
+          task_();
+        } catch (...) {
+          thrown_ = std::current_exception();
+        }
+      });
+    }
+  }
+  Beside(const Beside&) = delete;
+  Beside& operator=(const Beside&) = delete;
+  ~Beside() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void Join() {
+    if (thread_.joinable()) {
+      thread_.join();
+    } else if (!done_) {
+      task_();
+    }
+    done_ = true;
+    if (thrown_) std::rethrow_exception(std::exchange(thrown_, nullptr));
+  }
+
+ private:
+  std::function<void()> task_;
+  std::thread thread_;
+  std::exception_ptr thrown_;
+  bool done_ = false;
+};
 
 }  // namespace kefu::internal
 

@@ -20,10 +20,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "core/huge_pages.h"
 
 // How it works.
 //
@@ -75,6 +72,8 @@ std::string_view DueKindName(DueItem::Kind kind) {
 
 namespace {
 
+using internal::AdviseHugePages;
+
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr int kBucketShift = 38;  // 2^38 ns = 274.9 s
 constexpr int64_t kMinNs = std::numeric_limits<int64_t>::min();
@@ -99,22 +98,6 @@ int64_t ToNsSaturated(Timestamp t) {
   return absl::ToUnixNanos(t);
 }
 Timestamp FromNs(int64_t ns) { return absl::FromUnixNanos(ns); }
-
-// Asks for transparent huge pages on the 2 MiB-aligned interior of a large
-// block: Due touches items and entity records at random, and with 4 KiB pages
-// most of that time goes to page walks. A hint only; nothing depends on it.
-void AdviseHugePages(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{1} << 21;
-  const auto addr = reinterpret_cast<uintptr_t>(p);
-  const uintptr_t begin = (addr + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (addr + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
 
 // std::allocator, with the huge-page hint on blocks of 4 MiB and more (the
 // entity index's table).

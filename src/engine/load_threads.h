@@ -15,7 +15,7 @@ namespace kefu::internal {
 size_t SetParallelLoadEntities(size_t n);
 
 // Sets the least entities of a kind a shop must hold for Save to write the
-// second half of them as a section with its own words (format 3; 20,000 by
+// second half of them as a section with its own words (format 3; 4,096 by
 // default); returns the previous value. Thread-safe; a Save already running
 // keeps the value it read.
 size_t SetSaveSectionEntities(size_t n);

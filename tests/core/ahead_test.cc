@@ -1,5 +1,6 @@
 // internal::ProduceAhead (core/ahead.h): the same items, in the same order,
-// with the same result, whether produced on a second thread or inline.
+// with the same result, whether produced on a second thread or inline; and
+// RunOnThreads and Beside, kefu's other ways of using a second thread.
 #include "core/ahead.h"
 
 #include <algorithm>
@@ -148,6 +149,50 @@ TEST(RunOnThreads, TheFirstExceptionByIndexReachesTheCallerAfterAllStopped) {
     EXPECT_STREQ(e.what(), "one");
   }
   EXPECT_EQ(finished.load(), 2);
+}
+
+TEST(Beside, RunsOnAThreadOfItsOwnOrAtJoin) {
+  for (bool on_thread : {true, false}) {
+    SCOPED_TRACE(on_thread);
+    std::thread::id ran_on;
+    std::atomic<bool> ran{false};
+    Beside task(on_thread, [&] {
+      ran_on = std::this_thread::get_id();
+      ran = true;
+    });
+    if (!on_thread) {
+      EXPECT_FALSE(ran.load());  // nothing before Join
+    }
+    task.Join();
+    EXPECT_TRUE(ran.load());
+    EXPECT_EQ(ran_on != std::this_thread::get_id(), on_thread);
+    task.Join();  // a second Join does not run it again
+  }
+}
+
+TEST(Beside, WhatTheTaskThrowsReachesJoin) {
+  for (bool on_thread : {true, false}) {
+    SCOPED_TRACE(on_thread);
+    Beside task(on_thread, [] { throw std::runtime_error("beside"); });
+    try {
+      task.Join();
+      FAIL() << "nothing thrown";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "beside");
+    }
+  }
+}
+
+// A caller that leaves without Join (it threw) still waits for the thread.
+TEST(Beside, TheDestructorWaitsForTheThread) {
+  std::atomic<bool> finished{false};
+  {
+    Beside task(true, [&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      finished = true;
+    });
+  }
+  EXPECT_TRUE(finished.load());
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ struct ShopOptions {
   // alone. The shop loaded, and any error, are the same either way. > 0.
   int load_threads = 2;
   // Threads Shop::Save encodes a large shop's entities on, the calling one
-  // among them: a kind of at least 20,000 entities is saved in two halves,
+  // among them: a kind of at least 4,096 entities is saved in two halves,
   // the second with its own list of words (docs/state.md, format 3), and
   // with more than one thread the second half is encoded on a second
   // thread while the calling one encodes the first. Never more than the

@@ -1548,12 +1548,14 @@ std::string Shop::Save() const {
   const size_t threads = static_cast<size_t>(std::max(
       1, std::min<int>(impl.options.save_threads,
                        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))));
-  // What needs no writer, made beside the entities on a second thread: the
-  // deadline queues' entries and the team ledger's bytes (written after
-  // the entities, in the same places).
+  // What needs no writer, made beside the entities on a second thread
+  // (in a shop as large as a section: a small one's save is over before a
+  // thread would start): the deadline queues' entries and the team
+  // ledger's bytes, written after the entities in the same places.
   std::vector<std::vector<QueueEntry>> queue_entries(impl.shards.size());
   std::string ledger;
-  internal::Beside rest(threads >= 2, [&impl, &queue_entries, &ledger] {
+  internal::Beside rest(threads >= 2 && entity_count >= section_entities,
+                        [&impl, &queue_entries, &ledger] {
     for (size_t i = 0; i < impl.shards.size(); ++i) queue_entries[i] = impl.shards[i].queue.Export();
     ledger = impl.team.SaveState();
   });

@@ -648,7 +648,6 @@ struct Shop::Impl {
   // The size of the last Save's bytes: the next one reserves about as much
   // at once instead of growing its string by copies.
   mutable std::atomic<size_t> saved_bytes{0};
-  mutable std::atomic<size_t> saved_entities{0};  // the entities of that save
 
   explicit Impl(ShopOptions opts, std::shared_ptr<const Rules> r)
       : options(std::move(opts)),
@@ -1484,6 +1483,14 @@ std::atomic<size_t> parallel_load_entities{20000};
 // may encode (ShopOptions::save_threads).
 std::atomic<size_t> save_section_entities{4096};
 
+// A section of a saved shop (format 3): the second half of a large kind's
+// entities, with words of its own. Its place counts from the byte after
+// the format.
+struct SavedSection {
+  uint64_t begin = 0, end = 0;
+  std::vector<std::string_view> words;
+};
+
 }  // namespace
 
 namespace internal {
@@ -1525,10 +1532,10 @@ std::string Shop::Save() const {
   }
   // Written front to back at once: in huge pages, not a fault every 4 KiB.
   internal::AdviseHugePages(out.data(), out.capacity());
-  // What an entity took in the last save (or 2 KiB), for a section's room.
-  const size_t last_entities = impl.saved_entities.load(std::memory_order_relaxed);
+  // About what an entity took in the last save (or 2 KiB), for a
+  // section's room.
   const size_t per_entity =
-      last_bytes > 0 && last_entities > 0 ? last_bytes / last_entities + 1 : 2048;
+      last_bytes > 0 && entity_count > 0 ? last_bytes / entity_count + 1 : 2048;
   out.append(kSaveMark);
   ByteWriter w(&out);
   w.Varint(kSaveFormat);
@@ -1537,13 +1544,8 @@ std::string Shop::Save() const {
   // Words by number, their list at the end: an entity's bytes read alone.
   w.KeepVocabularyApart();
   w.Varint(impl.shards.size());
-  // The second halves of the large kinds: each its bytes' place and its
-  // own words (format 3).
-  struct Section {
-    uint64_t begin = 0, end = 0;  // from `start`
-    std::vector<std::string_view> words;
-  };
-  std::vector<Section> sections;
+  // The second halves of the large kinds (format 3).
+  std::vector<SavedSection> sections;
   const size_t section_entities = save_section_entities.load(std::memory_order_relaxed);
   const size_t threads = static_cast<size_t>(std::max(
       1, std::min<int>(impl.options.save_threads,
@@ -1603,7 +1605,7 @@ std::string Shop::Save() const {
         write(sw, n / 2, n);
       }
     });
-    Section section;
+    SavedSection section;
     section.begin = out.size() - start;
     out.append(second);
     section.end = out.size() - start;
@@ -1642,21 +1644,22 @@ std::string Shop::Save() const {
   const uint64_t vocabulary_at = out.size();
   {
     ByteWriter list(&out);
-    list.Varint(w.vocabulary().size());
-    for (std::string_view text : w.vocabulary()) list.String(text);
+    auto write_words = [&list](const std::vector<std::string_view>& words) {
+      list.Varint(words.size());
+      for (std::string_view text : words) list.String(text);
+    };
+    write_words(w.vocabulary());
     list.Varint(sections.size());
-    for (const Section& section : sections) {
+    for (const SavedSection& section : sections) {
       list.Varint(section.begin);
       list.Varint(section.end);
-      list.Varint(section.words.size());
-      for (std::string_view text : section.words) list.String(text);
+      write_words(section.words);
     }
   }
   w.Fixed32(static_cast<uint32_t>(vocabulary_at));
   w.Fixed32(static_cast<uint32_t>(vocabulary_at >> 32));
   w.Fixed32(internal::Crc32(out));
   impl.saved_bytes.store(out.size(), std::memory_order_relaxed);
-  impl.saved_entities.store(entity_count, std::memory_order_relaxed);
   return out;
 }
 
@@ -1690,11 +1693,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   // Format 2 on: the words the rest names by number, listed at the end;
   // format 3 on, after them, the sections that have words of their own.
   std::vector<std::string_view> vocabulary;
-  struct LoadSection {
-    uint64_t begin = 0, end = 0;  // in the bytes after `start`
-    std::vector<std::string_view> words;
-  };
-  std::vector<LoadSection> sections;
+  std::vector<SavedSection> sections;
   const bool apart = format >= 2;
   if (apart) {
     if (body.size() < start + 8) return Corrupted(absl::StrCat("truncated: ", saved.size(), " bytes"));
@@ -1727,7 +1726,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       if (!list.Count(&n)) return Corrupted(list.error());
       sections.resize(n);
       uint64_t after = 0;
-      for (LoadSection& section : sections) {
+      for (SavedSection& section : sections) {
         if (!list.Varint(&section.begin) || !list.Varint(&section.end) ||
             !read_words(section.words)) {
           return Corrupted(list.error());
@@ -2046,12 +2045,6 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   }
   // Its next Save reserves about what it was loaded from.
   impl.saved_bytes.store(saved.size(), std::memory_order_relaxed);
-  size_t entities = 0;
-  for (const Impl::Shard& s : impl.shards) {
-    entities += s.orders.size() + s.tickets.size() + s.reviews.size() + s.conversations.size() +
-                s.team_members.size();
-  }
-  impl.saved_entities.store(entities, std::memory_order_relaxed);
   return shop;
 }
 

@@ -140,6 +140,8 @@ class ByteReader {
 
   bool ok() const { return error_.empty(); }
   size_t offset() const { return pos_; }
+  // The offset errors name for the current place (`base` + offset()).
+  size_t place() const { return base_ + pos_; }
   size_t remaining() const { return in_.size() - pos_; }
   bool at_end() const { return pos_ == in_.size(); }
   // "truncated at byte 812" etc.; empty while ok().

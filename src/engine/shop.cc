@@ -1378,10 +1378,18 @@ const BusinessCalendar& Shop::calendar() const {
 //   the team entities, when there are any: a count, then by agent the key
 //   and the entity's snapshot (as the other kinds'); absent, none;
 //   the vocabulary: a count, then each word (string), by number;
+//   the logs' table (machines/saved_log.h): the parts the logs name;
+//   the sections: a count, then each its place, its words and its logs'
+//     table;
 //   where the vocabulary starts (two fixed32, low then high);
-// and last the CRC-32 of every byte before it (fixed32). Format 1 had
-// neither the snapshots' sizes nor the vocabulary apart (each word written
-// where first used): it is read still, on one thread.
+// and last the CRC-32 of every byte before it (fixed32). An entity's
+// snapshot is its head (format version, state, data) and its log as
+// machines/saved_log.h writes it: records naming parts in the table of the
+// stretch it lies in (the file's or its section's). Format 3 had no
+// tables: each log was its outcomes and digests (EncodeSnapshot), and is
+// read still. Format 2 had no sections. Format 1 had neither the
+// snapshots' sizes nor the vocabulary apart (each word written where first
+// used): it is read still, on one thread.
 
 namespace {
 
@@ -1489,6 +1497,9 @@ std::atomic<size_t> save_section_entities{4096};
 struct SavedSection {
   uint64_t begin = 0, end = 0;
   std::vector<std::string_view> words;
+  // Its logs' table (format 4 on): as Save writes it, as Load reads it.
+  std::string log_table;
+  internal::SavedLogTable logs;
 };
 
 }  // namespace
@@ -1570,23 +1581,26 @@ std::string Shop::Save() const {
     for (const Impl::Shard& s : impl.shards) maps.push_back(&(s.*member));
     return SortedEntities(maps);
   };
-  auto save_kind = [&](const auto& entities, const internal::Schema& schema) {
+  // The logs' parts of what `w` writes (the sections' have their own).
+  internal::SavedLogWriter logs;
+  auto save_kind = [&](const auto& entities, const internal::Schema& schema, EntityKind kind) {
     w.Varint(entities.size());
-    // Entities [from, to) into `writer`: each its key, its size and the
-    // bytes of EncodeSnapshot(e->Snapshot()), without the snapshot.
-    auto write = [&](ByteWriter& writer, size_t from, size_t to) {
+    // Entities [from, to) into `writer`, their logs' parts into `parts`:
+    // each its key, its size and its snapshot's head and log.
+    auto write = [&](ByteWriter& writer, internal::SavedLogWriter& parts, size_t from, size_t to) {
       std::string& bytes = *writer.out();
       for (size_t i = from; i < to; ++i) {
         writer.String(entities[i]->id());
         const size_t at = bytes.size();
         writer.Fixed32(0);
-        internal::EncodeEntitySnapshot(schema, *entities[i], writer);
+        internal::EncodeEntityWithSavedLog(schema, *entities[i], static_cast<uint8_t>(kind), parts,
+                                           writer);
         writer.Fixed32At(at, static_cast<uint32_t>(bytes.size() - at - 4));
       }
     };
     const size_t n = entities.size();
     if (n < section_entities || n < 2) {
-      write(w, 0, n);
+      write(w, logs, 0, n);
       return;
     }
     // The second half written apart, with its own words, so that it can
@@ -1597,12 +1611,13 @@ std::string Shop::Save() const {
     internal::AdviseHugePages(second.data(), second.capacity());
     ByteWriter sw(&second);
     sw.KeepVocabularyApart();
+    internal::SavedLogWriter section_logs;
     internal::RunOnThreads(std::min<size_t>(threads, 2), [&](size_t part) {
       if (part == 0) {
-        write(w, 0, n / 2);
-        if (threads < 2) write(sw, n / 2, n);
+        write(w, logs, 0, n / 2);
+        if (threads < 2) write(sw, section_logs, n / 2, n);
       } else {
-        write(sw, n / 2, n);
+        write(sw, section_logs, n / 2, n);
       }
     });
     SavedSection section;
@@ -1610,12 +1625,14 @@ std::string Shop::Save() const {
     out.append(second);
     section.end = out.size() - start;
     section.words = sw.vocabulary();
+    section_logs.WriteTable(&section.log_table);
     sections.push_back(std::move(section));
   };
-  save_kind(sorted(&Impl::Shard::orders), internal::OrderDataSchema());
-  save_kind(sorted(&Impl::Shard::tickets), internal::TicketDataSchema());
-  save_kind(sorted(&Impl::Shard::reviews), internal::ReviewDataSchema());
-  save_kind(sorted(&Impl::Shard::conversations), internal::ConversationDataSchema());
+  save_kind(sorted(&Impl::Shard::orders), internal::OrderDataSchema(), EntityKind::kOrder);
+  save_kind(sorted(&Impl::Shard::tickets), internal::TicketDataSchema(), EntityKind::kTicket);
+  save_kind(sorted(&Impl::Shard::reviews), internal::ReviewDataSchema(), EntityKind::kReview);
+  save_kind(sorted(&Impl::Shard::conversations), internal::ConversationDataSchema(),
+            EntityKind::kReply);
 
   const auto products = impl.defects.Products();
   w.Varint(products.size());
@@ -1637,7 +1654,7 @@ std::string Shop::Save() const {
   // The team entities, when there are any (a shop without them saves as
   // before they existed).
   if (const auto members = sorted(&Impl::Shard::team_members); !members.empty()) {
-    save_kind(members, internal::TeamMemberDataSchema());
+    save_kind(members, internal::TeamMemberDataSchema(), EntityKind::kTeam);
   }
   // The vocabulary, the sections (each its place and its words), then
   // where the vocabulary starts.
@@ -1649,11 +1666,13 @@ std::string Shop::Save() const {
       for (std::string_view text : words) list.String(text);
     };
     write_words(w.vocabulary());
+    logs.WriteTable(&out);
     list.Varint(sections.size());
     for (const SavedSection& section : sections) {
       list.Varint(section.begin);
       list.Varint(section.end);
       write_words(section.words);
+      out.append(section.log_table);
     }
   }
   w.Fixed32(static_cast<uint32_t>(vocabulary_at));
@@ -1694,7 +1713,9 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   // format 3 on, after them, the sections that have words of their own.
   std::vector<std::string_view> vocabulary;
   std::vector<SavedSection> sections;
+  internal::SavedLogTable logs;  // the logs' table of what is not in a section
   const bool apart = format >= 2;
+  const bool saved_logs = format >= 4;
   if (apart) {
     if (body.size() < start + 8) return Corrupted(absl::StrCat("truncated: ", saved.size(), " bytes"));
     ByteReader where(body.substr(body.size() - 8));
@@ -1720,6 +1741,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       return true;
     };
     if (!read_words(vocabulary)) return Corrupted(list.error());
+    if (saved_logs && !logs.Read(list)) return Corrupted(list.error());
     if (format >= 3) {
       // The sections, in order, apart, within the entities' bytes.
       size_t n = 0;
@@ -1728,7 +1750,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       uint64_t after = 0;
       for (SavedSection& section : sections) {
         if (!list.Varint(&section.begin) || !list.Varint(&section.end) ||
-            !read_words(section.words)) {
+            !read_words(section.words) || (saved_logs && !section.logs.Read(list))) {
           return Corrupted(list.error());
         }
         if (section.begin < after || section.end <= section.begin || section.end > at - start) {
@@ -1781,21 +1803,39 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       }
     }
     // One entity, its key read: its snapshot decoded from `in` and
-    // restored, its event ids added to `claims`. Safe on any thread.
-    auto restore_one = [&](std::string_view key, ByteReader& in,
-                           EventIdIndex::Pending& claims) -> absl::StatusOr<Entity> {
+    // restored, its event ids added to `claims`; from format 4 its log read
+    // with `parts` from `log_table`, the table of the stretch it lies in.
+    // Safe on any thread.
+    auto restore_one = [&](std::string_view key, ByteReader& in, EventIdIndex::Pending& claims,
+                           internal::SavedLogParts* parts,
+                           const internal::SavedLogTable* log_table) -> absl::StatusOr<Entity> {
       Snapshot snapshot;
-      if (!internal::DecodeSnapshot(schema, in, &snapshot)) return Corrupted(in.error());
+      const bool saved_log = parts != nullptr;
+      if (!(saved_log ? internal::DecodeSnapshotHead(schema, in, &snapshot)
+                      : internal::DecodeSnapshot(schema, in, &snapshot))) {
+        return Corrupted(in.error());
+      }
       if (snapshot.data.id != key) {
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key),
                                       "\" holds the data of \"", snapshot.data.id, "\""));
       }
-      for (const Outcome& o : snapshot.applied) claims.Add(o.audit.event_id);
-      auto entity = restore(std::move(snapshot));
-      if (!entity.ok()) {
-        return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key),
-                                      "\": ", entity.status().message()));
+      auto refused = [&](std::string_view why) {
+        return Corrupted(
+            absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key), "\": ", ToAbsl(why)));
+      };
+      if (!saved_log) {
+        for (const Outcome& o : snapshot.applied) claims.Add(o.audit.event_id);
+        auto entity = restore(std::move(snapshot));
+        if (!entity.ok()) return refused(internal::FromAbsl(entity.status().message()));
+        return entity;
       }
+      // The log, read by the machine's Restore (which names the states)
+      // through the thread's source, set for this one call.
+      auto claim = [&claims](std::string_view id) { claims.Add(id); };
+      internal::ScopedSavedLog log(in, *parts, *log_table, static_cast<uint8_t>(kind), key, claim);
+      auto entity = restore(std::move(snapshot));
+      if (!entity.ok()) return refused(internal::FromAbsl(entity.status().message()));
+      if (!log.read()) return refused("its log was not read");
       return entity;
     };
     // Into its shard's map, the owner of `claims`' ids from `from` to `to`.
@@ -1816,7 +1856,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       for (size_t i = 0; i < n; ++i) {
         if (!r.String(&key)) return fail();
         const size_t from = pending.size();
-        absl::StatusOr<Entity> entity = restore_one(key, r, pending);
+        absl::StatusOr<Entity> entity = restore_one(key, r, pending, nullptr, nullptr);
         if (!entity.ok()) return entity.status();
         if (absl::Status s = insert(key, *std::move(entity), pending, from, pending.size());
             !s.ok()) {
@@ -1834,6 +1874,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       std::string_view bytes;
       size_t offset;  // of `bytes`, in r's input
       const std::vector<std::string_view>* words;  // the section's, or the file's
+      const internal::SavedLogTable* logs;          // the same (format 4 on)
     };
     std::vector<Item> items;
     items.reserve(std::min(n, r.remaining() / 8));
@@ -1845,6 +1886,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       if (!r.Bytes(size, &item.bytes)) return fail();
       // The section the entity's bytes begin in (they must end in it too).
       item.words = &vocabulary;
+      item.logs = &logs;
       while (next_section < sections.size() && sections[next_section].end <= item.offset) {
         ++next_section;
       }
@@ -1854,6 +1896,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
                                         "\" runs past the end of its section"));
         }
         item.words = &sections[next_section].words;
+        item.logs = &sections[next_section].logs;
       }
       items.push_back(item);
     }
@@ -1872,6 +1915,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       size_t failed_at = SIZE_MAX;  // the worker's first error, or none
       absl::Status status;
       EventIdIndex::Pending claims;
+      internal::SavedLogParts parts;  // the logs' parts it has made
     };
     std::vector<Worker> results(workers);
     auto work = [&](size_t w) {
@@ -1882,7 +1926,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
           ByteReader in(item.bytes, item.words, item.offset);
           Restored& out = restored[i];
           out.claims_from = static_cast<uint32_t>(me.claims.size());
-          absl::StatusOr<Entity> entity = restore_one(item.key, in, me.claims);
+          absl::StatusOr<Entity> entity =
+              restore_one(item.key, in, me.claims, saved_logs ? &me.parts : nullptr, item.logs);
           out.claims_to = static_cast<uint32_t>(me.claims.size());
           if (entity.ok() && !in.at_end()) {
             entity = Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(item.key),

@@ -42,6 +42,7 @@
 #include "kefu/core/outcome.h"
 #include "kefu/machines/machine.h"
 #include "machines/event_schema.h"
+#include "machines/saved_log.h"
 
 namespace kefu::machine_core {
 
@@ -140,12 +141,18 @@ class EntityCore {
   // `resolve` names it. `resolve(name)` gives this build's static name of a
   // state (std::optional<std::string_view>; nullopt: unknown). kInvalidArgument
   // for another format version, data without an id, or an unknown state
-  // name (the entity's or an audit record's); then nothing is kept.
+  // name (the entity's or an audit record's); then nothing is kept. When
+  // the thread has a saved log's source (Shop::Load, format 4), it is
+  // taken, and the log is built by it instead of from snapshot.applied.
   template <class Resolve>
   absl::StatusOr<std::string_view> Restore(std::string_view machine,
                                            MachineSnapshot<Data> snapshot, int format_version,
                                            Resolve&& resolve) {
     using internal::ToAbsl;
+    // A saved shop's log (internal::SavedLogSource): built from its saved
+    // records, not from the snapshot's outcomes.
+    internal::SavedLogSource* const source =
+        std::exchange(internal::ThreadSavedLogSource(), nullptr);
     if (snapshot.format_version != format_version) {
       return absl::InvalidArgumentError(absl::StrCat(ToAbsl(machine), " snapshot format ",
                                                      snapshot.format_version, " is not ",
@@ -158,6 +165,19 @@ class EntityCore {
     if (!state) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown ", ToAbsl(machine), " state \"", snapshot.state, "\""));
+    }
+    if (source != nullptr) {
+      AppliedEvents built;
+      Timestamp last = absl::InfinitePast();
+      if (absl::Status s = source->Build(resolve, &built, &last); !s.ok()) return s;
+      if (!snapshot.applied.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(ToAbsl(machine), " snapshot has a log twice"));
+      }
+      last_at = last;
+      data = std::move(snapshot.data);
+      log = std::move(built);
+      return *state;
     }
     // Outcomes point at state names in static storage: re-point the audit
     // records at this build's names so that nothing refers to the snapshot.

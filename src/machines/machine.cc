@@ -1,7 +1,8 @@
 // Shared machine support: event metadata checks and the idempotency log.
 //
-// The log's encoding (internal, never persisted: snapshots carry decoded
-// outcomes). An entity's records lie one after the other in one buffer,
+// The log's encoding (internal: a saved shop keeps each record's id and
+// time and its parts in a form of its own, machines/saved_log.h, whose
+// code is at the end of this file). An entity's records lie one after the other in one buffer,
 // grown by a quarter when full (and exact when built from a snapshot):
 //
 //   varint record length (bytes after this field)
@@ -56,6 +57,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "core/absl_compat.h"
+#include "core/codec.h"
+#include "machines/saved_log.h"
 
 namespace kefu {
 
@@ -551,6 +555,31 @@ class TailDictionary {
       candidate = h;
       return std::nullopt;
     }
+    const std::optional<uint32_t> number = Keep(tail, h);
+    if (number) {
+      c.hash = h;
+      c.number_plus_one = *number + 1;
+    }
+    return number;
+  }
+
+  // The number of `tail`, kept now if it is new (a part a saved shop says
+  // more than one record has): nullopt only when its shard is full.
+  std::optional<uint32_t> Share(std::string_view tail) {
+    return Keep(tail, absl::Hash<std::string_view>{}(tail));
+  }
+
+  // The tail numbered `number` (a number NumberOf returned).
+  std::string_view Bytes(uint32_t number) const {
+    const Shard& shard = shards_[number & (kShards - 1)];
+    const uint32_t local = number >> kShardBits;
+    const Entry& e = shard.chunks[local / kChunk].load(std::memory_order_acquire)[local % kChunk];
+    return std::string_view(e.data, e.size);
+  }
+
+ private:
+  // Finds or keeps `tail`, whose hash is `h`, under its shard's lock.
+  std::optional<uint32_t> Keep(std::string_view tail, uint64_t h) {
     const uint32_t shard_index = static_cast<uint32_t>(h & (kShards - 1));
     Shard& shard = shards_[shard_index];
     uint32_t number;
@@ -583,20 +612,9 @@ class TailDictionary {
         shard.numbers.emplace(std::string_view(to, tail.size()), number);
       }
     }
-    c.hash = h;
-    c.number_plus_one = number + 1;
     return number;
   }
 
-  // The tail numbered `number` (a number NumberOf returned).
-  std::string_view Bytes(uint32_t number) const {
-    const Shard& shard = shards_[number & (kShards - 1)];
-    const uint32_t local = number >> kShardBits;
-    const Entry& e = shard.chunks[local / kChunk].load(std::memory_order_acquire)[local % kChunk];
-    return std::string_view(e.data, e.size);
-  }
-
- private:
   static constexpr int kShardBits = 4;
   static constexpr uint32_t kShards = 1u << kShardBits;
   // A small shop's dictionary takes 16 KiB a shard (a chunk of numbers and
@@ -772,28 +790,64 @@ std::string_view FirstEntity(const Block* head) {
 
 }  // namespace
 
-void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
-  // Built in scratch buffers, then copied to the end of the log's buffer.
-  thread_local Scratch scratch;
-  thread_local Scratch event_part;
-  thread_local Scratch decision_part;
-  event_part.Clear();
-  Writer(event_part).EventPart(outcome, digest);
-  decision_part.Clear();
-  Writer(decision_part).DecisionPart(outcome);
+namespace internal {
 
+// What a saved shop's logs (saved_log.h) need of a log's records: walking
+// them as they lie, and appending records made from their parts.
+class LogAccess {
+ public:
+  // A record's part as AppendRecord takes it: its number in the process's
+  // TailDictionary, or its bytes.
+  struct PartRef {
+    std::optional<uint32_t> shared;
+    std::string_view bytes;
+  };
+  // Appends the record of `id` (an event of `entity`) at `at` with its two
+  // parts: the one way a record is written (Record's and a loaded log's).
+  static void AppendRecord(AppliedEvents& log, std::string_view entity, std::string_view id,
+                           Timestamp at, const PartRef& event, const PartRef& decision);
+  // Room for `bytes` more bytes of records at once.
+  static void Reserve(AppliedEvents& log, size_t bytes) {
+    if (log.head_ == nullptr || log.head_->capacity - log.head_->used < bytes) {
+      log.AppendBlock(bytes);
+    }
+  }
+  // No room kept past the records (a log built whole).
+  static void Trim(AppliedEvents& log) {
+    if (log.head_ != nullptr && log.head_->capacity > log.head_->used) log.AppendBlock(0);
+  }
+
+  // A record as it lies: its entity (resolved), its id (the rest after
+  // the entity's when `id_prefixed`), its time and its two parts' bytes.
+  struct Raw {
+    std::string_view entity;
+    bool id_prefixed = false;
+    std::string_view id_rest;
+    Timestamp at;
+    std::string_view event_part;
+    std::string_view decision_part;
+  };
+  // Calls f(const Raw&) for each record, oldest first.
+  template <class F>
+  static void ForEachRaw(const AppliedEvents& log, F&& f);
+};
+
+}  // namespace internal
+
+void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view entity,
+                                       std::string_view id, Timestamp at,
+                                       const PartRef& event, const PartRef& decision) {
+  thread_local Scratch scratch;
   scratch.Clear();
   Writer w(scratch);
-  const uint32_t hash = IdHash(outcome.audit.event_id);
+  const uint32_t hash = IdHash(id);
   w.Byte(static_cast<uint8_t>(hash));
-  const std::string_view entity = outcome.entity;
-  if (count_ > 0 && FirstEntity(head_) == entity) {
+  if (log.count_ > 0 && FirstEntity(log.head_) == entity) {
     w.Varint(0);
   } else {
     w.Varint(entity.size() + 1);
     scratch.Put(entity.data(), entity.size());
   }
-  const std::string_view id = outcome.audit.event_id;
   if (id.size() > entity.size() && id.compare(0, entity.size(), entity) == 0) {
     w.Varint((id.size() - entity.size()) << 1 | 1);
     scratch.Put(id.data() + entity.size(), id.size() - entity.size());
@@ -801,16 +855,13 @@ void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
     w.Varint(id.size() << 1);
     scratch.Put(id.data(), id.size());
   }
-  w.Time(outcome.audit.at, 0);
-  for (const Scratch* part : {&event_part, &decision_part}) {
-    const std::string_view bytes(part->data(), part->size());
-    std::optional<uint32_t> shared;
-    if (bytes.size() <= TailDictionary::kMaxShared) shared = TailDictionary::Get().NumberOf(bytes);
-    if (shared) {
-      w.Varint(uint64_t{*shared} << 1 | 1);
+  w.Time(at, 0);
+  for (const PartRef* part : {&event, &decision}) {
+    if (part->shared) {
+      w.Varint(uint64_t{*part->shared} << 1 | 1);
     } else {
-      w.Varint(bytes.size() << 1);
-      scratch.Put(bytes.data(), bytes.size());
+      w.Varint(part->bytes.size() << 1);
+      scratch.Put(part->bytes.data(), part->bytes.size());
     }
   }
 
@@ -825,14 +876,34 @@ void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
     length[length_size++] = static_cast<char>((v & 0x7f) | 0x80);
   }
   const size_t size = length_size + body.size();
-  if (head_ == nullptr || head_->capacity - head_->used < size) AppendBlock(size);
-  char* to = head_->data() + head_->used;
+  if (log.head_ == nullptr || log.head_->capacity - log.head_->used < size) log.AppendBlock(size);
+  char* to = log.head_->data() + log.head_->used;
   std::memcpy(to, length, length_size);
   std::memcpy(to + length_size, body.data(), body.size());
-  head_->used += static_cast<uint32_t>(size);
-  bytes_ += size;
-  ++count_;
-  id_filter_ |= FilterBits(hash);
+  log.head_->used += static_cast<uint32_t>(size);
+  log.bytes_ += size;
+  ++log.count_;
+  log.id_filter_ |= FilterBits(hash);
+}
+
+void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
+  // The parts built in scratch buffers, each offered to the dictionary.
+  thread_local Scratch event_part;
+  thread_local Scratch decision_part;
+  event_part.Clear();
+  Writer(event_part).EventPart(outcome, digest);
+  decision_part.Clear();
+  Writer(decision_part).DecisionPart(outcome);
+  internal::LogAccess::PartRef parts[2];
+  const Scratch* built[2] = {&event_part, &decision_part};
+  for (int i = 0; i < 2; ++i) {
+    parts[i].bytes = std::string_view(built[i]->data(), built[i]->size());
+    if (parts[i].bytes.size() <= TailDictionary::kMaxShared) {
+      parts[i].shared = TailDictionary::Get().NumberOf(parts[i].bytes);
+    }
+  }
+  internal::LogAccess::AppendRecord(*this, outcome.entity, outcome.audit.event_id,
+                                    outcome.audit.at, parts[0], parts[1]);
 }
 
 namespace {
@@ -918,6 +989,31 @@ void Decode(OpenRecord& r, Outcome& o, EventDigest* digest) {
 
 }  // namespace
 
+template <class F>
+void internal::LogAccess::ForEachRaw(const AppliedEvents& log, F&& f) {
+  const AppliedEvents::Block* head = log.head_;
+  if (head == nullptr) return;
+  const char* p = head->data();
+  const char* const end = p + head->used;
+  const std::string_view first = FirstEntity(head);
+  Raw raw;
+  while (p < end) {
+    const uint64_t length = ReadVarint(p);
+    const char* const record_end = p + length;
+    const RecordHead h = ReadHead(p);
+    raw.entity = h.entity ? *h.entity : first;
+    raw.id_prefixed = h.id_prefixed;
+    raw.id_rest = h.id_rest;
+    Reader r(h.after_id, record_end);
+    raw.at = r.Time(0);
+    const char* q = r.pos();
+    raw.event_part = ReadPart(q);
+    raw.decision_part = ReadPart(q);
+    f(static_cast<const Raw&>(raw));
+    p = record_end;
+  }
+}
+
 std::optional<Outcome> AppliedEvents::Find(std::string_view event_id,
                                            EventDigest* digest) const {
   std::optional<Outcome> found;
@@ -990,5 +1086,416 @@ bool SameOutcome(const Outcome& a, const Outcome& b) { return a == b; }
 bool SameOutcomes(const std::vector<Outcome>& a, const std::vector<Outcome>& b) {
   return a == b;
 }
+
+
+// ------------------------------------------------------------------ saved logs
+//
+// saved_log.h has the layout.
+
+namespace internal {
+
+namespace {
+
+constexpr uint8_t kSavedIdPrefixed = 1;
+constexpr uint8_t kSavedOtherEntity = 2;
+constexpr uint8_t kDuplicateFlag = 1;
+constexpr uint8_t kRefusedFlag = 2;
+constexpr uint8_t kRevisionFlag = 4;
+
+uint8_t AuditFlags(const AuditRecord& a) {
+  return static_cast<uint8_t>((a.duplicate ? kDuplicateFlag : 0) | (a.refused ? kRefusedFlag : 0) |
+                              (a.policy_revision != 0 ? kRevisionFlag : 0));
+}
+
+// A decision part's times count from its record's time in whole seconds
+// (the record's time is whole seconds), or stand alone. Saved, the part
+// takes as its time the epoch or one nanosecond past it, so that it reads
+// back to the same bytes (Writer::DecisionPart).
+const Timestamp kCountedFromEpoch = absl::UnixEpoch();
+const Timestamp kStandingAlone = absl::UnixEpoch() + absl::Nanoseconds(1);
+
+}  // namespace
+
+struct SavedLogWriter::Impl {
+  struct Kept {
+    size_t offset = 0, size = 0;
+    uint64_t uses = 0;
+  };
+  std::string parts;  // the parts' bytes, one after another
+  ByteWriter pw{&parts};
+  std::vector<Kept> event_parts, decision_parts;
+  // The table's parts by their saved bytes, and by their bytes in memory
+  // (views of the logs and the dictionary: the shop is locked while it
+  // saves). An event part's bytes in memory name states of its kind's
+  // machine: that map is the current kind's.
+  absl::flat_hash_map<std::string, uint32_t> event_by_content, decision_by_content;
+  absl::flat_hash_map<std::string_view, uint32_t> event_by_bytes, decision_by_bytes;
+  int current_kind = -1;
+  Outcome event_outcome, decision_outcome;
+  EventDigest digest;
+  Scratch check;
+
+  Impl() { pw.KeepVocabularyApart(); }
+
+  // The number of the part just written at parts[from...]: a part already
+  // kept with the same bytes (this one dropped), or this one.
+  uint32_t Keep(std::vector<Kept>& kept, absl::flat_hash_map<std::string, uint32_t>& by_content,
+                size_t from) {
+    const std::string_view made(parts.data() + from, parts.size() - from);
+    if (auto it = by_content.find(ToAbsl(made)); it != by_content.end()) {
+      // A part with a word not seen before is new: dropping this one
+      // drops no word.
+      parts.resize(from);
+      return it->second;
+    }
+    const auto number = static_cast<uint32_t>(kept.size());
+    kept.push_back(Kept{from, made.size(), 0});
+    by_content.emplace(std::string(made), number);
+    return number;
+  }
+
+  uint32_t EventPart(std::string_view bytes, uint8_t kind) {
+    auto [it, inserted] = event_by_bytes.try_emplace(bytes, 0);
+    if (inserted) {
+      Reader r(bytes.data(), bytes.data() + bytes.size());
+      digest.fields.clear();
+      r.Digest(&digest);
+      r.EventPart(event_outcome);
+      const size_t from = parts.size();
+      pw.Byte(kind);
+      EncodeDigestFields();
+      const AuditRecord& a = event_outcome.audit;
+      pw.String(a.agent);
+      pw.String(a.note);
+      pw.Text(a.event_type);
+      pw.Text(a.state_before);
+      pw.Text(a.state_after);
+      pw.Byte(AuditFlags(a));
+      if (a.policy_revision != 0) pw.Varint(a.policy_revision);
+      it->second = Keep(event_parts, event_by_content, from);
+    }
+    ++event_parts[it->second].uses;
+    return it->second;
+  }
+
+  void EncodeDigestFields() {
+    pw.Varint(digest.fields.size());
+    for (const EventDigest::Entry& e : digest.fields) {
+      pw.Byte(e.field);
+      pw.Fixed32(e.hash);
+    }
+  }
+
+  uint32_t DecisionPart(std::string_view bytes, Timestamp at) {
+    auto [it, inserted] = decision_by_bytes.try_emplace(bytes, 0);
+    if (inserted) {
+      Outcome& o = decision_outcome;
+      o.audit.at = WholeSeconds(at) ? kCountedFromEpoch : kStandingAlone;
+      Reader(bytes.data(), bytes.data() + bytes.size()).DecisionPart(o);
+      if (o.audit.at == kStandingAlone) {
+        // Saved as counted from the epoch whenever that reads back to the
+        // same bytes (no whole-second time in it): the saved bytes follow
+        // from the part, not from which record was saved first.
+        o.audit.at = kCountedFromEpoch;
+        check.Clear();
+        Writer(check).DecisionPart(o);
+        if (std::string_view(check.data(), check.size()) != bytes) o.audit.at = kStandingAlone;
+      }
+      const size_t from = parts.size();
+      EncodeOutcome(o, pw);
+      it->second = Keep(decision_parts, decision_by_content, from);
+    }
+    ++decision_parts[it->second].uses;
+    return it->second;
+  }
+};
+
+SavedLogWriter::SavedLogWriter() : impl_(std::make_unique<Impl>()) {}
+SavedLogWriter::~SavedLogWriter() = default;
+
+void SavedLogWriter::WriteLog(const AppliedEvents& log, std::string_view entity_id, uint8_t kind,
+                              ByteWriter& w) {
+  Impl& m = *impl_;
+  if (kind != m.current_kind) {
+    m.event_by_bytes.clear();
+    m.current_kind = kind;
+  }
+  w.Varint(log.size());
+  LogAccess::ForEachRaw(log, [&](const LogAccess::Raw& r) {
+    const bool other = r.entity != entity_id;
+    w.Byte(static_cast<uint8_t>((r.id_prefixed ? kSavedIdPrefixed : 0) |
+                                (other ? kSavedOtherEntity : 0)));
+    if (other) w.String(r.entity);
+    w.String(r.id_rest);
+    w.Time(r.at);
+    w.Varint(m.EventPart(r.event_part, kind));
+    w.Varint(m.DecisionPart(r.decision_part, r.at));
+  });
+}
+
+void SavedLogWriter::WriteTable(std::string* out) const {
+  const Impl& m = *impl_;
+  ByteWriter t(out);
+  t.Varint(m.pw.vocabulary().size());
+  for (std::string_view word : m.pw.vocabulary()) t.String(word);
+  for (const auto* kept : {&m.event_parts, &m.decision_parts}) {
+    t.Varint(kept->size());
+    for (const Impl::Kept& k : *kept) {
+      t.Varint(k.uses);
+      t.String(std::string_view(m.parts.data() + k.offset, k.size));
+    }
+  }
+}
+
+bool SavedLogTable::Read(ByteReader& r) {
+  size_t n = 0;
+  if (!r.Count(&n)) return false;
+  words.clear();
+  words.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view text;
+    if (!r.View(&text)) return false;
+    words.emplace_back(InternText(text), text.size());
+  }
+  for (std::vector<Part>* parts : {&event_parts, &decision_parts}) {
+    if (!r.Count(&n)) return false;
+    parts->clear();
+    parts->reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      Part part;
+      if (!r.Varint(&part.uses) || !r.View(&part.bytes)) return false;
+      part.offset = r.place() - part.bytes.size();
+      parts->push_back(part);
+    }
+  }
+  return true;
+}
+
+struct SavedLogParts::Impl {
+  // A table's part as this process keeps it: in the dictionary, or its
+  // bytes (a part of one record, or past the dictionary's bounds).
+  struct Made {
+    bool made = false;
+    std::optional<uint32_t> shared;
+    std::string bytes;
+    uint8_t flags = 0;  // an event part's: duplicate, refused
+  };
+  struct Cache {
+    std::vector<Made> events, decisions;
+  };
+  absl::flat_hash_map<const SavedLogTable*, Cache> caches;
+  Outcome outcome;
+  EventDigest digest;
+  Scratch scratch;
+  std::string id;
+  // A part of one record, made for it alone (an event part, a decision
+  // part).
+  Made once_event, once_decision;
+
+  static absl::Status PartError(std::string_view which, size_t number, const ByteReader& r) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ToAbsl(which), " part ", number, " of its log's table: ", r.error()));
+  }
+
+  // Makes the process's bytes of event part `number` into `made`.
+  absl::Status MakeEvent(const SavedLogTable& table, size_t number, uint8_t kind,
+                         StateResolver resolve, Made& made) {
+    const SavedLogTable::Part& part = table.event_parts[number];
+    ByteReader r(part.bytes, &table.words, part.offset);
+    uint8_t part_kind = 0, flags = 0;
+    size_t n = 0;
+    if (!r.Byte(&part_kind) || !r.Count(&n)) return PartError("event", number, r);
+    if (part_kind != kind) {
+      r.Fail("a part of another kind of entity");
+      return PartError("event", number, r);
+    }
+    digest.fields.resize(n);
+    for (EventDigest::Entry& e : digest.fields) {
+      if (!r.Byte(&e.field) || !r.Fixed32(&e.hash)) return PartError("event", number, r);
+    }
+    AuditRecord& a = outcome.audit;
+    std::string_view before, after;
+    if (!r.String(&a.agent) || !r.String(&a.note) || !r.Text(&a.event_type) ||
+        !r.Text(&before) || !r.Text(&after) || !r.Byte(&flags)) {
+      return PartError("event", number, r);
+    }
+    if (flags > (kDuplicateFlag | kRefusedFlag | kRevisionFlag)) {
+      r.Fail("unknown audit flags");
+      return PartError("event", number, r);
+    }
+    a.duplicate = (flags & kDuplicateFlag) != 0;
+    a.refused = (flags & kRefusedFlag) != 0;
+    a.policy_revision = 0;
+    if ((flags & kRevisionFlag) != 0) {
+      if (!r.Varint(&a.policy_revision)) return PartError("event", number, r);
+      if (a.policy_revision == 0) {
+        r.Fail("policy revision 0 written as present");
+        return PartError("event", number, r);
+      }
+    }
+    if (!r.at_end()) {
+      r.Fail("bytes after its end");
+      return PartError("event", number, r);
+    }
+    const std::optional<std::string_view> state_before = resolve(before);
+    const std::optional<std::string_view> state_after = resolve(after);
+    if (!state_before || !state_after) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "event part ", number, " of its log's table names an unknown state \"",
+          ToAbsl(state_before ? after : before), "\""));
+    }
+    a.state_before = *state_before;
+    a.state_after = *state_after;
+    scratch.Clear();
+    Writer(scratch).EventPart(outcome, digest);
+    Keep(part, made);
+    made.flags = static_cast<uint8_t>(flags & (kDuplicateFlag | kRefusedFlag));
+    return absl::OkStatus();
+  }
+
+  absl::Status MakeDecision(const SavedLogTable& table, size_t number, Made& made) {
+    const SavedLogTable::Part& part = table.decision_parts[number];
+    ByteReader r(part.bytes, &table.words, part.offset);
+    if (!DecodeOutcome(r, &outcome)) return PartError("decision", number, r);
+    if (!r.at_end()) {
+      r.Fail("bytes after its end");
+      return PartError("decision", number, r);
+    }
+    if (outcome.audit.at != kCountedFromEpoch && outcome.audit.at != kStandingAlone) {
+      r.Fail("its times count from neither the record nor the epoch");
+      return PartError("decision", number, r);
+    }
+    scratch.Clear();
+    Writer(scratch).DecisionPart(outcome);
+    Keep(part, made);
+    return absl::OkStatus();
+  }
+
+  // The bytes in `scratch` into `made`: kept once per process when more
+  // than one record names the part.
+  void Keep(const SavedLogTable::Part& part, Made& made) {
+    const std::string_view bytes(scratch.data(), scratch.size());
+    made.shared.reset();
+    if (part.uses > 1 && bytes.size() <= TailDictionary::kMaxShared) {
+      made.shared = TailDictionary::Get().Share(bytes);
+    }
+    if (made.shared) {
+      made.bytes.clear();
+    } else {
+      made.bytes.assign(bytes.data(), bytes.size());
+    }
+    made.made = true;
+  }
+};
+
+SavedLogParts::SavedLogParts() : impl_(std::make_unique<Impl>()) {}
+SavedLogParts::~SavedLogParts() = default;
+
+absl::Status SavedLogParts::ReadLog(ByteReader& in, const SavedLogTable& table, uint8_t kind,
+                                    std::string_view entity_id, StateResolver resolve,
+                                    absl::FunctionRef<void(std::string_view)> on_id,
+                                    AppliedEvents* log, Timestamp* last_at) {
+  Impl& m = *impl_;
+  auto corrupt = [&in] { return absl::InvalidArgumentError(in.error()); };
+  size_t n = 0;
+  if (!in.Count(&n)) return corrupt();
+  Impl::Cache& cache = m.caches[&table];
+  cache.events.resize(table.event_parts.size());
+  cache.decisions.resize(table.decision_parts.size());
+  // Records take 10 to 20 bytes when their parts are shared.
+  LogAccess::Reserve(*log, n * 24);
+  Timestamp last = absl::InfinitePast();
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t flags = 0;
+    std::string_view entity = entity_id, id_rest;
+    Timestamp at;
+    uint64_t event = 0, decision = 0;
+    if (!in.Byte(&flags)) return corrupt();
+    if (flags > (kSavedIdPrefixed | kSavedOtherEntity)) {
+      in.Fail("unknown record flags");
+      return corrupt();
+    }
+    if ((flags & kSavedOtherEntity) != 0 && !in.View(&entity)) return corrupt();
+    if (!in.View(&id_rest) || !in.Time(&at) || !in.Varint(&event) || !in.Varint(&decision)) {
+      return corrupt();
+    }
+    if (event >= table.event_parts.size() || decision >= table.decision_parts.size()) {
+      in.Fail("a part number out of range");
+      return corrupt();
+    }
+    if (at == absl::InfinitePast() || at == absl::InfiniteFuture()) {
+      in.Fail("an event at an infinite time");
+      return corrupt();
+    }
+    std::string_view id = id_rest;
+    if ((flags & kSavedIdPrefixed) != 0) {
+      m.id.assign(entity.data(), entity.size());
+      m.id.append(id_rest.data(), id_rest.size());
+      id = m.id;
+    }
+    if (id.empty()) {
+      in.Fail("an event without an id");
+      return corrupt();
+    }
+    // Each part made once (a part of one record: for it alone).
+    auto part = [&](std::vector<Impl::Made>& made, const std::vector<SavedLogTable::Part>& parts,
+                    uint64_t number, Impl::Made& once, auto make) -> const Impl::Made* {
+      Impl::Made& cached = made[number];
+      if (cached.made) return &cached;
+      Impl::Made& into = parts[number].uses > 1 ? cached : once;
+      return make(into) ? &into : nullptr;
+    };
+    absl::Status error;
+    const Impl::Made* event_part =
+        part(cache.events, table.event_parts, event, m.once_event, [&](Impl::Made& into) {
+          error = m.MakeEvent(table, event, kind, resolve, into);
+          return error.ok();
+        });
+    if (event_part == nullptr) return error;
+    const Impl::Made* decision_part =
+        part(cache.decisions, table.decision_parts, decision, m.once_decision,
+             [&](Impl::Made& into) {
+               error = m.MakeDecision(table, decision, into);
+               return error.ok();
+             });
+    if (decision_part == nullptr) return error;
+    const uint8_t event_flags = event_part->flags;
+    LogAccess::PartRef refs[2];
+    refs[0].shared = event_part->shared;
+    refs[0].bytes = event_part->bytes;
+    refs[1].shared = decision_part->shared;
+    refs[1].bytes = decision_part->bytes;
+    LogAccess::AppendRecord(*log, entity, id, at, refs[0], refs[1]);
+    on_id(id);
+    if ((event_flags & (kDuplicateFlag | kRefusedFlag)) == 0) last = std::max(last, at);
+  }
+  LogAccess::Trim(*log);
+  *last_at = last;
+  return absl::OkStatus();
+}
+
+SavedLogSource*& ThreadSavedLogSource() {
+  thread_local SavedLogSource* source = nullptr;
+  return source;
+}
+
+ScopedSavedLog::ScopedSavedLog(ByteReader& in, SavedLogParts& parts, const SavedLogTable& table,
+                               uint8_t kind, std::string_view entity_id,
+                               absl::FunctionRef<void(std::string_view)> on_id)
+    : in_(in), parts_(parts), table_(table), kind_(kind), entity_id_(entity_id), on_id_(on_id) {
+  ThreadSavedLogSource() = this;
+}
+
+ScopedSavedLog::~ScopedSavedLog() {
+  if (ThreadSavedLogSource() == this) ThreadSavedLogSource() = nullptr;
+}
+
+absl::Status ScopedSavedLog::Build(StateResolver resolve, AppliedEvents* log,
+                                   Timestamp* last_at) {
+  read_ = true;
+  return parts_.ReadLog(in_, table_, kind_, entity_id_, resolve, on_id_, log, last_at);
+}
+
+}  // namespace internal
 
 }  // namespace kefu

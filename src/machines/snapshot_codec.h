@@ -6,6 +6,9 @@
 //   varint format_version, string state, Data (EncodeObject),
 //   varint count, each outcome of the idempotency log (EncodeOutcome),
 //   varint count, each digest: varint entries, each (byte field, fixed32 hash).
+//
+// A saved shop writes the same head, then the log as it is kept
+// (EncodeEntityWithSavedLog, machines/saved_log.h) from format 4 on.
 #ifndef KEFU_MACHINES_SNAPSHOT_CODEC_H_
 #define KEFU_MACHINES_SNAPSHOT_CODEC_H_
 
@@ -15,6 +18,7 @@
 #include "core/codec.h"
 #include "core/schema.h"
 #include "kefu/machines/machine.h"
+#include "machines/saved_log.h"
 
 namespace kefu::internal {
 
@@ -45,37 +49,34 @@ void EncodeSnapshot(const Schema& schema, const MachineSnapshot<Data>& s, ByteWr
   for (const EventDigest& d : s.digests) EncodeDigest(d, w);
 }
 
-// The bytes EncodeSnapshot writes for `entity.Snapshot()` (an Order,
-// Ticket, Review, Conversation or TeamMember), written from the entity
-// itself: its log walked in place (AppliedEvents::ForEach) instead of
-// decoded into a vector of outcomes, each outcome encoded as it is
-// decoded, the digests gathered beside them. Shop::Save's way.
+// A saved shop's entity (format 4 on; Shop::Save's way): what comes
+// before the log, written from the entity itself, then its log as
+// `logs` writes it (machines/saved_log.h: its records, their parts in the
+// table of the stretch being written), `kind` naming the entity's machine.
 template <class Entity>
-void EncodeEntitySnapshot(const Schema& schema, const Entity& entity, ByteWriter& w) {
+void EncodeEntityWithSavedLog(const Schema& schema, const Entity& entity, uint8_t kind,
+                              SavedLogWriter& logs, ByteWriter& w) {
   EncodeSnapshotHead(schema, Entity::kSnapshotFormat, entity.state(), entity.data(), w);
-  const AppliedEvents& log = entity.applied_log();
-  w.Varint(log.size());
-  thread_local std::string digests;  // the thread's, its room kept
-  digests.clear();
-  ByteWriter dw(&digests);
-  log.ForEach([&](const Outcome& o, const EventDigest& d) {
-    EncodeOutcome(o, w);
-    EncodeDigest(d, dw);
-  });
-  w.Varint(log.size());
-  w.out()->append(digests);
+  logs.WriteLog(entity.applied_log(), entity.id(), kind, w);
 }
 
+// What EncodeSnapshotHead wrote, into `s` (its log left as it is).
 template <class Data>
-bool DecodeSnapshot(const Schema& schema, ByteReader& r, MachineSnapshot<Data>* s) {
+bool DecodeSnapshotHead(const Schema& schema, ByteReader& r, MachineSnapshot<Data>* s) {
   uint64_t version = 0;
-  size_t n = 0;
   if (!r.Varint(&version)) return false;
   if (version > 1000) return r.Fail("snapshot format out of range");
   s->format_version = static_cast<int>(version);
   std::string_view state;
-  if (!r.Text(&state) || !DecodeObject(schema, &s->data, r) || !r.Count(&n)) return false;
+  if (!r.Text(&state) || !DecodeObject(schema, &s->data, r)) return false;
   s->state = std::string(state);
+  return true;
+}
+
+template <class Data>
+bool DecodeSnapshot(const Schema& schema, ByteReader& r, MachineSnapshot<Data>* s) {
+  size_t n = 0;
+  if (!DecodeSnapshotHead(schema, r, s) || !r.Count(&n)) return false;
   // The outcomes decoded in place, into the thread's spare vector when `s`
   // has none (EntityCore::Restore gives it back once the log is built).
   if (s->applied.empty()) s->applied = TakeRecycledOutcomes();

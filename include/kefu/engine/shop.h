@@ -313,7 +313,7 @@ class KEFU_EXPORT Shop {
   //
   // The format Save() writes. Load() reads it and every older one, and
   // refuses a newer one (docs/state.md).
-  static constexpr int kSaveFormat = 3;
+  static constexpr int kSaveFormat = 4;
 
   // The shop's whole state as bytes: every entity (orders, tickets, reviews,
   // conversations) with its data and idempotency log, the defect counts, the

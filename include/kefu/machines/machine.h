@@ -43,6 +43,10 @@
 
 namespace kefu {
 
+namespace internal {
+class LogAccess;  // a saved shop's access to the log's records (private)
+}  // namespace internal
+
 struct EventMeta {
   std::string id;                        // unique per event, never empty
   Timestamp at = absl::InfinitePast();   // when it happened; must be finite
@@ -145,6 +149,7 @@ class KEFU_EXPORT AppliedEvents {
   size_t encoded_bytes() const { return bytes_; }
 
  private:
+  friend class internal::LogAccess;
   // The records live in one block (head_ == tail_), grown as needed.
   struct Block;
   void Clear();

@@ -199,6 +199,16 @@ std::optional<int64_t> WholeSeconds(Timestamp t) {
   return s;
 }
 
+// An event part's flags byte (see the file comment).
+constexpr uint8_t kDuplicateFlag = 1;
+constexpr uint8_t kRefusedFlag = 2;
+constexpr uint8_t kRevisionFlag = 4;
+
+uint8_t AuditFlags(const AuditRecord& a) {
+  return static_cast<uint8_t>((a.duplicate ? kDuplicateFlag : 0) | (a.refused ? kRefusedFlag : 0) |
+                              (a.policy_revision != 0 ? kRevisionFlag : 0));
+}
+
 // Where a Writer puts bytes: the scratch record being built, reused.
 class Scratch {
  public:
@@ -301,19 +311,27 @@ class Writer {
   // audit record's fields besides its id and time.
   void EventPart(const kefu::Outcome& o, const EventDigest& digest) {
     Varint(digest.fields.size());
-    for (const EventDigest::Entry& e : digest.fields) {
-      Byte(e.field);
-      Raw(e.hash);
-    }
+    for (const EventDigest::Entry& e : digest.fields) DigestEntry(e.field, e.hash);
     const AuditRecord& a = o.audit;
-    Str(a.agent);
-    Str(a.note);
-    View(a.event_type);
-    View(a.state_before);
-    View(a.state_after);
-    Byte(static_cast<uint8_t>((a.duplicate ? 1 : 0) | (a.refused ? 2 : 0) |
-                              (a.policy_revision != 0 ? 4 : 0)));
-    if (a.policy_revision != 0) Raw(a.policy_revision);
+    EventFields(a.agent, a.note, a.event_type, a.state_before, a.state_after, AuditFlags(a),
+                a.policy_revision);
+  }
+  // An event part in pieces (a saved shop's part, made without an
+  // outcome): the digest's count, then each of its entries, then the rest.
+  void DigestEntry(uint8_t field, uint32_t hash) {
+    Byte(field);
+    Raw(hash);
+  }
+  void EventFields(std::string_view agent, std::string_view note, std::string_view event_type,
+                   std::string_view state_before, std::string_view state_after, uint8_t flags,
+                   uint64_t policy_revision) {
+    Str(agent);
+    Str(note);
+    View(event_type);
+    View(state_before);
+    View(state_after);
+    Byte(flags);
+    if ((flags & kRevisionFlag) != 0) Raw(policy_revision);
   }
 
   // A record's decision part: verdicts, decisions, actions, deadlines.
@@ -804,8 +822,10 @@ class LogAccess {
   };
   // Appends the record of `id` (an event of `entity`) at `at` with its two
   // parts: the one way a record is written (Record's and a loaded log's).
+  // `whole_seconds`: at's Unix seconds when the caller knows it is whole.
   static void AppendRecord(AppliedEvents& log, std::string_view entity, std::string_view id,
-                           Timestamp at, const PartRef& event, const PartRef& decision);
+                           Timestamp at, const PartRef& event, const PartRef& decision,
+                           std::optional<int64_t> whole_seconds = std::nullopt);
   // Room for `bytes` more bytes of records at once.
   static void Reserve(AppliedEvents& log, size_t bytes) {
     if (log.head_ == nullptr || log.head_->capacity - log.head_->used < bytes) {
@@ -836,7 +856,8 @@ class LogAccess {
 
 void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view entity,
                                        std::string_view id, Timestamp at,
-                                       const PartRef& event, const PartRef& decision) {
+                                       const PartRef& event, const PartRef& decision,
+                                       std::optional<int64_t> whole_seconds) {
   thread_local Scratch scratch;
   scratch.Clear();
   Writer w(scratch);
@@ -855,7 +876,11 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
     w.Varint(id.size() << 1);
     scratch.Put(id.data(), id.size());
   }
-  w.Time(at, 0);
+  if (whole_seconds) {
+    w.Varint(ZigZag(*whole_seconds) << 2 | kTimeSeconds);  // as Time(at, 0) writes it
+  } else {
+    w.Time(at, 0);
+  }
   for (const PartRef* part : {&event, &decision}) {
     if (part->shared) {
       w.Varint(uint64_t{*part->shared} << 1 | 1);
@@ -1098,14 +1123,10 @@ namespace {
 
 constexpr uint8_t kSavedIdPrefixed = 1;
 constexpr uint8_t kSavedOtherEntity = 2;
-constexpr uint8_t kDuplicateFlag = 1;
-constexpr uint8_t kRefusedFlag = 2;
-constexpr uint8_t kRevisionFlag = 4;
-
-uint8_t AuditFlags(const AuditRecord& a) {
-  return static_cast<uint8_t>((a.duplicate ? kDuplicateFlag : 0) | (a.refused ? kRefusedFlag : 0) |
-                              (a.policy_revision != 0 ? kRevisionFlag : 0));
-}
+// A record's time in a saved log: tag in the two low bits of a varint.
+constexpr uint64_t kSavedSeconds = 0;  // whole seconds from the record before's
+constexpr uint64_t kSavedNanos = 1;    // the same, then nanoseconds (varint)
+constexpr uint64_t kSavedTime = 2;     // a time as ByteWriter writes it follows
 
 // A decision part's times count from its record's time in whole seconds
 // (the record's time is whole seconds), or stand alone. Saved, the part
@@ -1113,6 +1134,62 @@ uint8_t AuditFlags(const AuditRecord& a) {
 // back to the same bytes (Writer::DecisionPart).
 const Timestamp kCountedFromEpoch = absl::UnixEpoch();
 const Timestamp kStandingAlone = absl::UnixEpoch() + absl::Nanoseconds(1);
+
+// A record's time: whole seconds from `*previous` (the record before's, 0
+// for the first) and its nanoseconds if any, or the time whole.
+void WriteRecordTime(Timestamp at, int64_t* previous, ByteWriter& w) {
+  if (at != absl::InfinitePast() && at != absl::InfiniteFuture()) {
+    const int64_t seconds = absl::ToUnixSeconds(at);  // floors
+    if (seconds > -kTimeLimit && seconds < kTimeLimit) {
+      const Duration rest = at - absl::FromUnixSeconds(seconds);
+      const uint64_t delta = ZigZag(seconds - *previous) << 2;
+      if (rest == absl::ZeroDuration()) {
+        w.Varint(delta | kSavedSeconds);
+        *previous = seconds;
+        return;
+      }
+      const int64_t nanos = absl::ToInt64Nanoseconds(rest);
+      if (absl::Nanoseconds(nanos) == rest) {
+        w.Varint(delta | kSavedNanos);
+        w.Varint(static_cast<uint64_t>(nanos));
+        *previous = seconds;
+        return;
+      }
+    }
+  }
+  w.Varint(kSavedTime);
+  w.Time(at);
+}
+
+// What WriteRecordTime wrote; `*whole` says whether it is whole seconds
+// (then `*previous` is its Unix seconds).
+bool ReadRecordTime(ByteReader& in, int64_t* previous, Timestamp* at, bool* whole) {
+  *whole = false;
+  uint64_t v = 0;
+  if (!in.Varint(&v)) return false;
+  switch (v & 3) {
+    case kSavedSeconds:
+    case kSavedNanos: {
+      // |previous| < 2^59 and |delta| < 2^61: no overflow.
+      const int64_t seconds = *previous + UnZigZag(v >> 2);
+      if (seconds <= -kTimeLimit || seconds >= kTimeLimit) return in.Fail("a time out of range");
+      *at = absl::FromUnixSeconds(seconds);
+      *whole = (v & 3) == kSavedSeconds;
+      if ((v & 3) == kSavedNanos) {
+        uint64_t nanos = 0;
+        if (!in.Varint(&nanos)) return false;
+        if (nanos == 0 || nanos >= 1'000'000'000) return in.Fail("nanoseconds out of range");
+        *at += absl::Nanoseconds(static_cast<int64_t>(nanos));
+      }
+      *previous = seconds;
+      return true;
+    }
+    case kSavedTime:
+      return in.Time(at);
+    default:
+      return in.Fail("an unknown time tag");
+  }
+}
 
 }  // namespace
 
@@ -1221,13 +1298,14 @@ void SavedLogWriter::WriteLog(const AppliedEvents& log, std::string_view entity_
     m.current_kind = kind;
   }
   w.Varint(log.size());
+  int64_t previous = 0;
   LogAccess::ForEachRaw(log, [&](const LogAccess::Raw& r) {
     const bool other = r.entity != entity_id;
     w.Byte(static_cast<uint8_t>((r.id_prefixed ? kSavedIdPrefixed : 0) |
                                 (other ? kSavedOtherEntity : 0)));
     if (other) w.String(r.entity);
     w.String(r.id_rest);
-    w.Time(r.at);
+    WriteRecordTime(r.at, &previous, w);
     w.Varint(m.EventPart(r.event_part, kind));
     w.Varint(m.DecisionPart(r.decision_part, r.at));
   });
@@ -1284,20 +1362,41 @@ struct SavedLogParts::Impl {
     std::vector<Made> events, decisions;
   };
   absl::flat_hash_map<const SavedLogTable*, Cache> caches;
-  Outcome outcome;
-  EventDigest digest;
+  Outcome outcome;  // a decision part, decoded
   Scratch scratch;
   std::string id;
   // A part of one record, made for it alone (an event part, a decision
   // part).
   Made once_event, once_decision;
+  // States named so far (not the unknown ones), by where their word lies
+  // (a table's words are interned: each in one place) and kind.
+  struct Named {
+    const char* data = nullptr;
+    size_t size = 0;
+    uint8_t kind = 0;
+    std::string_view name;
+  };
+  std::array<Named, 64> named{};
+
+  std::optional<std::string_view> Resolve(StateResolver resolve, uint8_t kind,
+                                          std::string_view text) {
+    Named& slot = named[((reinterpret_cast<uintptr_t>(text.data()) >> 3) ^ kind) % named.size()];
+    if (slot.data != nullptr && slot.data == text.data() && slot.size == text.size() &&
+        slot.kind == kind) {
+      return slot.name;
+    }
+    const std::optional<std::string_view> name = resolve(text);
+    if (name && text.data() != nullptr) slot = Named{text.data(), text.size(), kind, *name};
+    return name;
+  }
 
   static absl::Status PartError(std::string_view which, size_t number, const ByteReader& r) {
     return absl::InvalidArgumentError(
         absl::StrCat(ToAbsl(which), " part ", number, " of its log's table: ", r.error()));
   }
 
-  // Makes the process's bytes of event part `number` into `made`.
+  // Makes the process's bytes of event part `number` into `made`: read and
+  // written field by field (no outcome made).
   absl::Status MakeEvent(const SavedLogTable& table, size_t number, uint8_t kind,
                          StateResolver resolve, Made& made) {
     const SavedLogTable::Part& part = table.event_parts[number];
@@ -1309,26 +1408,28 @@ struct SavedLogParts::Impl {
       r.Fail("a part of another kind of entity");
       return PartError("event", number, r);
     }
-    digest.fields.resize(n);
-    for (EventDigest::Entry& e : digest.fields) {
-      if (!r.Byte(&e.field) || !r.Fixed32(&e.hash)) return PartError("event", number, r);
+    scratch.Clear();
+    Writer w(scratch);
+    w.Varint(n);
+    for (size_t i = 0; i < n; ++i) {
+      uint8_t field = 0;
+      uint32_t hash = 0;
+      if (!r.Byte(&field) || !r.Fixed32(&hash)) return PartError("event", number, r);
+      w.DigestEntry(field, hash);
     }
-    AuditRecord& a = outcome.audit;
-    std::string_view before, after;
-    if (!r.String(&a.agent) || !r.String(&a.note) || !r.Text(&a.event_type) ||
-        !r.Text(&before) || !r.Text(&after) || !r.Byte(&flags)) {
+    std::string_view agent, note, event_type, before, after;
+    uint64_t revision = 0;
+    if (!r.View(&agent) || !r.View(&note) || !r.Text(&event_type) || !r.Text(&before) ||
+        !r.Text(&after) || !r.Byte(&flags)) {
       return PartError("event", number, r);
     }
     if (flags > (kDuplicateFlag | kRefusedFlag | kRevisionFlag)) {
       r.Fail("unknown audit flags");
       return PartError("event", number, r);
     }
-    a.duplicate = (flags & kDuplicateFlag) != 0;
-    a.refused = (flags & kRefusedFlag) != 0;
-    a.policy_revision = 0;
     if ((flags & kRevisionFlag) != 0) {
-      if (!r.Varint(&a.policy_revision)) return PartError("event", number, r);
-      if (a.policy_revision == 0) {
+      if (!r.Varint(&revision)) return PartError("event", number, r);
+      if (revision == 0) {
         r.Fail("policy revision 0 written as present");
         return PartError("event", number, r);
       }
@@ -1337,17 +1438,14 @@ struct SavedLogParts::Impl {
       r.Fail("bytes after its end");
       return PartError("event", number, r);
     }
-    const std::optional<std::string_view> state_before = resolve(before);
-    const std::optional<std::string_view> state_after = resolve(after);
+    const std::optional<std::string_view> state_before = Resolve(resolve, kind, before);
+    const std::optional<std::string_view> state_after = Resolve(resolve, kind, after);
     if (!state_before || !state_after) {
       return absl::InvalidArgumentError(absl::StrCat(
           "event part ", number, " of its log's table names an unknown state \"",
           ToAbsl(state_before ? after : before), "\""));
     }
-    a.state_before = *state_before;
-    a.state_after = *state_after;
-    scratch.Clear();
-    Writer(scratch).EventPart(outcome, digest);
+    w.EventFields(agent, note, event_type, *state_before, *state_after, flags, revision);
     Keep(part, made);
     made.flags = static_cast<uint8_t>(flags & (kDuplicateFlag | kRefusedFlag));
     return absl::OkStatus();
@@ -1405,6 +1503,7 @@ absl::Status SavedLogParts::ReadLog(ByteReader& in, const SavedLogTable& table, 
   // Records take 10 to 20 bytes when their parts are shared.
   LogAccess::Reserve(*log, n * 24);
   Timestamp last = absl::InfinitePast();
+  int64_t previous = 0;  // the record before's whole seconds
   for (size_t i = 0; i < n; ++i) {
     uint8_t flags = 0;
     std::string_view entity = entity_id, id_rest;
@@ -1416,7 +1515,9 @@ absl::Status SavedLogParts::ReadLog(ByteReader& in, const SavedLogTable& table, 
       return corrupt();
     }
     if ((flags & kSavedOtherEntity) != 0 && !in.View(&entity)) return corrupt();
-    if (!in.View(&id_rest) || !in.Time(&at) || !in.Varint(&event) || !in.Varint(&decision)) {
+    bool whole = false;
+    if (!in.View(&id_rest) || !ReadRecordTime(in, &previous, &at, &whole) || !in.Varint(&event) ||
+        !in.Varint(&decision)) {
       return corrupt();
     }
     if (event >= table.event_parts.size() || decision >= table.decision_parts.size()) {
@@ -1465,7 +1566,8 @@ absl::Status SavedLogParts::ReadLog(ByteReader& in, const SavedLogTable& table, 
     refs[0].bytes = event_part->bytes;
     refs[1].shared = decision_part->shared;
     refs[1].bytes = decision_part->bytes;
-    LogAccess::AppendRecord(*log, entity, id, at, refs[0], refs[1]);
+    LogAccess::AppendRecord(*log, entity, id, at, refs[0], refs[1],
+                            whole ? std::optional<int64_t>(previous) : std::nullopt);
     on_id(id);
     if ((event_flags & (kDuplicateFlag | kRefusedFlag)) == 0) last = std::max(last, at);
   }

@@ -18,6 +18,10 @@
 //       entity is not the entity's id and follows
 //     [string entity] string id, time at, varint event part, varint
 //       decision part (numbers in the table, from 0)
+//   a record's time: a varint, tag in its two low bits: 0, whole seconds
+//     from the record before's (the first's from 0), zigzagged; 1, the
+//     same, then a varint of nanoseconds (1 to 999,999,999); 2, a time as
+//     core/codec.h writes it follows (any other)
 //
 //   a table: its words (varint count, each a string), then the event
 //     parts, then the decision parts: each a varint count, then each part
@@ -112,7 +116,8 @@ class SavedLogParts {
   // from `table`, into `*log` (empty before), and the latest time of its
   // events applied (neither refused nor duplicate) into `*last_at`;
   // `on_id` is called with each record's event id. The entity's machine is
-  // `kind`, whose states `resolve` names. A corrupt log or part: an error
+  // `kind`, whose states `resolve` names (the same way on every call with
+  // this kind: parts and names are kept). A corrupt log or part: an error
   // naming what and where (then `*log` holds what was read).
   absl::Status ReadLog(ByteReader& in, const SavedLogTable& table, uint8_t kind,
                        std::string_view entity_id, StateResolver resolve,

@@ -19,10 +19,12 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/ahead.h"
 #include "store/store_core.h"
 
 namespace kefu {
@@ -34,6 +36,9 @@ constexpr char kStoreKind[] = "kefu-store";
 
 // A journal row holds consecutive entries up to about this many bytes.
 constexpr size_t kChunkBytes = 256 * 1024;
+// The least due rows an open checks on a second thread, beside the
+// journal's replay (fewer are done before a thread would start).
+constexpr size_t kDueRowsBeside = 1024;
 
 // CRC-32 (zlib's) of a journal chunk: its first and last entry (zigzag
 // varints), then its entries.
@@ -397,6 +402,28 @@ struct SqliteStore::Impl final : internal::StoreBackend {
         return s;
       }
     }
+    // The due items' rows, read before the journal and checked and kept
+    // (StoreCore::AddDueRows) on a second thread while this one applies
+    // the journal again: the replay takes no due item (they are durable
+    // already), so the two touch nothing in common.
+    std::vector<internal::StoreCore::DueRow> due_rows;
+    {
+      Stmt st;
+      if (s = Prepare("SELECT id, item, crc FROM due ORDER BY id", &st); !s.ok()) return s;
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        internal::StoreCore::DueRow& row = due_rows.emplace_back();
+        row.id = sqlite3_column_int64(st.get(), 0);
+        row.item = std::string(ColumnBlob(st.get(), 1));
+        row.crc = static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2));
+      }
+      if (rc != SQLITE_DONE) return SqlError(rc, "reading the due items");
+    }
+    absl::Status due_added;
+    internal::Beside add_due(
+        due_rows.size() >= kDueRowsBeside && options.shop.load_threads > 1 &&
+            std::thread::hardware_concurrency() > 1,
+        [&c, &due_rows, &due_added] { due_added = c.AddDueRows(std::move(due_rows)); });
     {
       // The journal after the snapshot: chunks of consecutive entries.
       Stmt st;
@@ -422,15 +449,8 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       }
     }
     {
-      Stmt st;
-      if (s = Prepare("SELECT id, item, crc FROM due ORDER BY id", &st); !s.ok()) return s;
-      int rc;
-      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        s = c.AddDue(sqlite3_column_int64(st.get(), 0), ColumnBlob(st.get(), 1),
-                     static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2)));
-        if (!s.ok()) return s;
-      }
-      if (rc != SQLITE_DONE) return SqlError(rc, "reading the due items");
+      add_due.Join();
+      if (!due_added.ok()) return due_added;
       if (static_cast<int64_t>(c.loaded_due()) != meta_due_rows) {
         return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: it holds ",
                                                 c.loaded_due(),

@@ -378,7 +378,7 @@ absl::Status StoreCore::Otherwise(int64_t seq, const ShopEvent& event) const {
       "options (policies, calendar) or by another version of kefu, or is corrupted"));
 }
 
-absl::Status StoreCore::AddDue(int64_t id, std::string_view bytes, std::optional<uint32_t> crc) {
+absl::Status StoreCore::AddDue(int64_t id, std::string bytes, std::optional<uint32_t> crc) {
   // Decoded here only to be checked (into a kept item: no heap blocks made
   // for it); kept as its bytes, decoded again when Due hands it out.
   ByteReader r(bytes);
@@ -389,7 +389,14 @@ absl::Status StoreCore::AddDue(int64_t id, std::string_view bytes, std::optional
   next_due_id_ = std::max(next_due_id_, id + 1);
   if (!options_.track_due) return absl::OkStatus();
   due_at_.emplace(id, due_scratch_.at);
-  pending_due_.emplace(std::make_pair(due_scratch_.at, id), std::string(bytes));
+  pending_due_.emplace(std::make_pair(due_scratch_.at, id), std::move(bytes));
+  return absl::OkStatus();
+}
+
+absl::Status StoreCore::AddDueRows(std::vector<DueRow> rows) {
+  for (DueRow& row : rows) {
+    if (absl::Status s = AddDue(row.id, std::move(row.item), row.crc); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 

@@ -174,7 +174,8 @@ class StoreBackend {
   virtual void AbortParts() {}
   // Rebuilds `core`'s state from what is durable, through its loading
   // calls (Fresh or LoadSnapshot, then ReplayRow for each journal row after
-  // it, AddDue, SetNextDueId). Called with the core's mutex held.
+  // it, AddDue or AddDueRows, SetNextDueId). Called with the core's mutex
+  // held.
   virtual absl::Status Load(StoreCore& core) = 0;
 };
 
@@ -242,7 +243,18 @@ class StoreCore {
   absl::Status ReplayRow(int64_t seq, int kind, std::string_view body, int result,
                          std::string_view outcome, std::optional<uint32_t> crc);
   // A due item pending (track_due): its stored bytes and checksum.
-  absl::Status AddDue(int64_t id, std::string_view item, std::optional<uint32_t> crc);
+  absl::Status AddDue(int64_t id, std::string item, std::optional<uint32_t> crc);
+  // Due rows, as a backend reads them for AddDueRows.
+  struct DueRow {
+    int64_t id = 0;
+    std::string item;
+    std::optional<uint32_t> crc;
+  };
+  // AddDue for each row, in order, until one fails: its error. Touches
+  // only what AddDue does (never what ReplayRow does), so a backend may run
+  // it on a second thread while it replays the journal on its own, and
+  // wait for it before anything else (SqliteStore does).
+  absl::Status AddDueRows(std::vector<DueRow> rows);
   // The id the next due item gets (at least one past every id seen).
   void SetNextDueId(int64_t id);
   int64_t loaded_seq() const { return last_seq_; }

@@ -139,6 +139,41 @@ TEST(SavedLog, LogsComeBackAsTheyWereThroughTheirTable) {
   EXPECT_FALSE(back_a.Contains("E1.9"));
 }
 
+// A record's time is saved as whole seconds from the record before's, with
+// its nanoseconds, or whole: every kind comes back exactly.
+TEST(SavedLog, RecordTimesOfEveryKindComeBack) {
+  const Timestamp t0 = absl::FromUnixSeconds(1'793'000'000);
+  const std::vector<Timestamp> times = {
+      t0,
+      t0 + absl::Seconds(1),
+      t0 + absl::Microseconds(250),         // nanoseconds
+      t0 + absl::Nanoseconds(1) / 4,        // a quarter nanosecond: whole
+      t0 - absl::Hours(24 * 3650),          // earlier than the one before
+      absl::FromUnixSeconds(-5),            // before the epoch
+      absl::FromUnixNanos(-1),              // just before it
+  };
+  std::vector<Outcome> outcomes;
+  for (size_t i = 0; i < times.size(); ++i) {
+    outcomes.push_back(Judged("E1", "E1." + std::to_string(i), times[i]));
+  }
+  const AppliedEvents log(outcomes);
+  const Saved saved = Save({&log}, {"E1"});
+  internal::SavedLogTable table;
+  internal::ByteReader tr(saved.table);
+  ASSERT_TRUE(table.Read(tr));
+  internal::SavedLogParts parts;
+  internal::ByteReader r(saved.body);
+  AppliedEvents back;
+  Timestamp last;
+  ASSERT_TRUE(
+      parts.ReadLog(r, table, 1, "E1", Known, [](std::string_view) {}, &back, &last).ok());
+  std::vector<Outcome> read = back.outcomes();
+  ASSERT_EQ(read.size(), times.size());
+  for (size_t i = 0; i < times.size(); ++i) EXPECT_EQ(read[i].audit.at, times[i]) << i;
+  EXPECT_TRUE(SameOutcomes(read, outcomes));
+  EXPECT_EQ(last, *std::max_element(times.begin(), times.end()));
+}
+
 // The same content in memory through other pointers (a name in static
 // storage, the same name interned by a load) and at other times saves to
 // the same bytes: a shop saves the same whatever it loaded before.

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <limits>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/ahead.h"
 
 namespace kefu::internal {
 
@@ -684,6 +686,22 @@ uint32_t Crc32(std::string_view data, uint32_t before) {
 
 uint32_t Crc32Combine(uint32_t crc_a, uint32_t crc_b, uint64_t b_size) {
   return static_cast<uint32_t>(crc32_combine(crc_a, crc_b, static_cast<z_off_t>(b_size)));
+}
+
+uint32_t Crc32OnThreads(std::string_view data, size_t threads) {
+  threads = std::min(threads, data.size() / kCrc32StretchBytes);
+  if (threads < 2) return Crc32(data);
+  const size_t step = data.size() / threads;
+  std::vector<uint32_t> crcs(threads);
+  RunOnThreads(threads, [&](size_t i) {
+    const size_t from = i * step;
+    crcs[i] = Crc32(data.substr(from, i + 1 == threads ? std::string_view::npos : step));
+  });
+  uint32_t crc = crcs[0];
+  for (size_t i = 1; i < threads; ++i) {
+    crc = Crc32Combine(crc, crcs[i], i + 1 == threads ? data.size() - i * step : step);
+  }
+  return crc;
 }
 
 }  // namespace kefu::internal

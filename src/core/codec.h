@@ -193,6 +193,11 @@ uint32_t Crc32(std::string_view data, uint32_t before = 0);
 // The CRC-32 of `a` followed by `b` from their own: `crc_a`, `crc_b` and
 // b's length (zlib's crc32_combine, without reading the bytes).
 uint32_t Crc32Combine(uint32_t crc_a, uint32_t crc_b, uint64_t b_size);
+// Crc32(data), its stretches taken on up to `threads` threads (the calling
+// one among them) and combined: a large saved shop's checksum in part of
+// the time. Under kCrc32StretchBytes a stretch, one thread.
+inline constexpr size_t kCrc32StretchBytes = size_t{4} << 20;
+uint32_t Crc32OnThreads(std::string_view data, size_t threads);
 
 }  // namespace kefu::internal
 

@@ -1677,7 +1677,7 @@ std::string Shop::Save() const {
   }
   w.Fixed32(static_cast<uint32_t>(vocabulary_at));
   w.Fixed32(static_cast<uint32_t>(vocabulary_at >> 32));
-  w.Fixed32(internal::Crc32(out));
+  w.Fixed32(internal::Crc32OnThreads(out, threads));
   impl.saved_bytes.store(out.size(), std::memory_order_relaxed);
   return out;
 }
@@ -1703,7 +1703,12 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     ByteReader tail(saved.substr(saved.size() - 4));
     uint32_t crc = 0;
     tail.Fixed32(&crc);
-    if (crc != internal::Crc32(body)) {
+    // On the threads the load may use (ShopOptions::load_threads, checked
+    // by Create below: an invalid count takes one here).
+    const size_t threads = static_cast<size_t>(std::max(
+        1, std::min<int>(options.load_threads,
+                         static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))));
+    if (crc != internal::Crc32OnThreads(body, threads)) {
       return Corrupted(absl::StrCat("its checksum does not match its ", saved.size(),
                                     " bytes (truncated or altered)"));
     }

@@ -1,6 +1,7 @@
 // Producing items on a second thread ahead of the one that takes them: the
 // one hand-off kefu uses where a stream's decoding can run beside its use
-// (`kefu replay` parsing lines ahead of the shop).
+// (`kefu replay` parsing lines ahead of the shop, a store's open decoding
+// its journal's rows ahead of applying them).
 //
 // It pays where the items are cheap to hand over: Shop::Load does not
 // decode ahead, since a decoded snapshot, a tree of heap blocks made on one

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -305,29 +306,51 @@ struct SqliteStore::Impl final : internal::StoreBackend {
 
   // Applies a journal chunk's entries again (their checksum is the
   // chunk's).
-  absl::Status ReplayChunk(internal::StoreCore& c, int64_t first, int64_t last,
-                           std::string_view entries, uint32_t crc) {
-    if (crc != JournalChunkCrc(first, last, entries)) {
-      return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: journal entries ",
-                                              first, " to ", last,
-                                              " do not match their checksum"));
-    }
-    internal::JournalChunkReader r(entries);
-    int64_t seq = first;
-    internal::JournalEntry e;
-    for (; r.Next(&e); ++seq) {
-      if (seq > last) break;
-      if (absl::Status s = c.ReplayRow(seq, e.kind, e.body, e.result, e.outcome, std::nullopt);
-          !s.ok()) {
-        return s;
+  // The journal's chunks from `st` (seq, last, entries, crc), each checked
+  // against its checksum, their entries decoded one at a time
+  // (StoreCore::DecodeRow): what an open applies again, made ahead of it.
+  class JournalRows {
+   public:
+    JournalRows(const Impl& store, const internal::StoreCore& core, sqlite3_stmt* st)
+        : store_(store), core_(core), st_(st) {}
+
+    // The next row into `*row`; false after the last.
+    absl::StatusOr<bool> Next(internal::StoreCore::DecodedRow* row) {
+      internal::JournalEntry e;
+      while (!reader_ || !reader_->Next(&e) || seq_ > last_) {
+        if (reader_ && (!reader_->ok() || seq_ != last_ + 1)) return Undecodable();
+        const int rc = sqlite3_step(st_);
+        if (rc == SQLITE_DONE) return false;
+        if (rc != SQLITE_ROW) return store_.SqlError(rc, "reading the journal");
+        first_ = seq_ = sqlite3_column_int64(st_, 0);
+        last_ = sqlite3_column_int64(st_, 1);
+        entries_ = std::string(ColumnBlob(st_, 2));
+        if (static_cast<uint32_t>(sqlite3_column_int64(st_, 3)) !=
+            JournalChunkCrc(first_, last_, entries_)) {
+          return absl::DataLossError(absl::StrCat("store ", store_.path,
+                                                  " is corrupted: journal entries ", first_,
+                                                  " to ", last_,
+                                                  " do not match their checksum"));
+        }
+        reader_.emplace(entries_);
       }
+      core_.DecodeRow(seq_++, e.kind, e.body, e.result, e.outcome, std::nullopt, row);
+      return true;
     }
-    if (!r.ok() || seq != last + 1) {
-      return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: journal entries ",
-                                              first, " to ", last, " do not decode"));
+
+   private:
+    absl::Status Undecodable() const {
+      return absl::DataLossError(absl::StrCat("store ", store_.path,
+                                              " is corrupted: journal entries ", first_, " to ",
+                                              last_, " do not decode"));
     }
-    return absl::OkStatus();
-  }
+    const Impl& store_;
+    const internal::StoreCore& core_;
+    sqlite3_stmt* st_;
+    std::string entries_;  // the chunk being read
+    std::optional<internal::JournalChunkReader> reader_;
+    int64_t first_ = 0, last_ = 0, seq_ = 0;
+  };
 
   absl::Status LoadInTransaction(internal::StoreCore& c) {
     absl::Status s = CheckMeta();
@@ -433,14 +456,21 @@ struct SqliteStore::Impl final : internal::StoreBackend {
         return s;
       }
       sqlite3_bind_int64(st.get(), 1, c.loaded_snapshot_seq());
-      int rc;
-      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        s = ReplayChunk(c, sqlite3_column_int64(st.get(), 0), sqlite3_column_int64(st.get(), 1),
-                        ColumnBlob(st.get(), 2),
-                        static_cast<uint32_t>(sqlite3_column_int64(st.get(), 3)));
-        if (!s.ok()) return s;
-      }
-      if (rc != SQLITE_DONE) return SqlError(rc, "reading the journal");
+      // Read and decoded on a second thread ahead of this one, which
+      // applies each row in turn: the errors, and the shop, are those of
+      // one thread.
+      JournalRows rows(*this, c, st.get());
+      internal::AheadOptions ahead;
+      ahead.ahead = options.shop.load_threads > 1 && std::thread::hardware_concurrency() > 1;
+      absl::Status applied;
+      s = internal::ProduceAhead<internal::StoreCore::DecodedRow>(
+          ahead, [&rows](internal::StoreCore::DecodedRow* row) { return rows.Next(row); },
+          [&c, &applied](internal::StoreCore::DecodedRow& row) {
+            applied = c.ApplyRow(row);
+            return applied.ok();
+          });
+      if (!applied.ok()) return applied;
+      if (!s.ok()) return s;
       if (c.loaded_seq() != meta_last_seq) {
         return absl::DataLossError(absl::StrCat("store ", path,
                                                 " is corrupted: its journal ends at entry ",

@@ -316,59 +316,85 @@ std::string StoreCore::EncodeSnapshot() const {
   return body;
 }
 
-absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, int result,
-                                  std::string_view stored, std::optional<uint32_t> crc) {
+void StoreCore::DecodeRow(int64_t seq, int kind, std::string_view body, int result,
+                          std::string_view stored, std::optional<uint32_t> crc,
+                          DecodedRow* row) const {
   // (Made only for an error: this runs for every entry on opening.)
   auto where = [&] { return absl::StrCat(options_.name, " is corrupted: journal entry ", seq); };
+  row->seq = seq;
+  row->kind = kind;
+  row->result = result;
+  row->revision = 0;
+  row->checksum = absl::OkStatus();
+  row->error = absl::OkStatus();
   if (crc && *crc != JournalRowCrc(seq, kind, body, result, stored)) {
-    return absl::DataLossError(absl::StrCat(where(), " does not match its checksum"));
+    row->checksum = absl::DataLossError(absl::StrCat(where(), " does not match its checksum"));
+    return;
   }
-  if (seq != last_seq_ + 1) {
+  if (kind == kTickRow) {
+    ByteReader r(body);
+    if (!r.Time(&row->tick) || !r.at_end() || result != kRowTick) {
+      row->error = absl::DataLossError(absl::StrCat(where(), ": not a tick"));
+    }
+    return;
+  }
+  if (kind != kEventRow) {
+    row->error = absl::DataLossError(absl::StrCat(where(), ": unknown kind"));
+    return;
+  }
+  ByteReader er(body);
+  if (!DecodeEvent(er, &row->event) || !er.at_end()) {
+    row->error = absl::DataLossError(
+        absl::StrCat(where(), ": ", er.ok() ? "bytes after the event" : er.error()));
+    return;
+  }
+  // The stored outcome names the pack that judged the event (it may have
+  // been another than the one in force now): the event is applied again
+  // under that label, so the rebuilt audit trail is the stored one, and its
+  // decisions must still come out as stored.
+  row->stored.assign(stored.data(), stored.size());
+  if (result != kRowRejected) {
+    thread_local Outcome decoded;  // its blocks reused from row to row
+    ByteReader sr(stored);
+    if (!DecodeOutcome(sr, &decoded) || !sr.at_end()) {
+      row->error = absl::DataLossError(absl::StrCat(
+          where(), ": stored outcome: ", sr.ok() ? "bytes after the outcome" : sr.error()));
+      return;
+    }
+    row->revision = decoded.audit.policy_revision;
+  }
+}
+
+absl::Status StoreCore::ApplyRow(DecodedRow& row) {
+  if (!row.checksum.ok()) return row.checksum;
+  if (row.seq != last_seq_ + 1) {
     return absl::DataLossError(absl::StrCat(options_.name, " is corrupted: journal entry ",
                                             last_seq_ + 1, " is missing"));
   }
-  last_seq_ = seq;
+  last_seq_ = row.seq;
+  if (!row.error.ok()) return row.error;
   replaying_ = true;
   struct Done {
     bool& flag;
     ~Done() { flag = false; }
   } done{replaying_};
-  if (kind == kTickRow) {
-    ByteReader r(body);
-    Timestamp t;
-    if (!r.Time(&t) || !r.at_end() || result != kRowTick) {
-      return absl::DataLossError(absl::StrCat(where(), ": not a tick"));
-    }
-    builder_->CollectDue(t);
+  if (row.kind == kTickRow) {
+    builder_->CollectDue(row.tick);
     return absl::OkStatus();
   }
-  if (kind != kEventRow) return absl::DataLossError(absl::StrCat(where(), ": unknown kind"));
-  ShopEvent event;
-  ByteReader er(body);
-  if (!DecodeEvent(er, &event) || !er.at_end()) {
-    return absl::DataLossError(
-        absl::StrCat(where(), ": ", er.ok() ? "bytes after the event" : er.error()));
-  }
   ++report_->lines;
-  // The stored outcome names the pack that judged the event (it may have
-  // been another than the one in force now): the event is applied again
-  // under that label, so the rebuilt audit trail is the stored one, and its
-  // decisions must still come out as stored.
-  uint64_t revision = 0;
-  if (result != kRowRejected) {
-    ByteReader sr(stored);
-    if (!DecodeOutcome(sr, &replay_stored_) || !sr.at_end()) {
-      return absl::DataLossError(absl::StrCat(
-          where(), ": stored outcome: ", sr.ok() ? "bytes after the outcome" : sr.error()));
-    }
-    revision = replay_stored_.audit.policy_revision;
-  }
-  internal::ScopedPolicyLabel label(revision);
-  absl::StatusOr<Outcome> out = builder_->Feed(event, seq);
-  if (ResultOf(out) != result) return Otherwise(seq, event);
+  internal::ScopedPolicyLabel label(row.revision);
+  absl::StatusOr<Outcome> out = builder_->Feed(row.event, row.seq);
+  if (ResultOf(out) != row.result) return Otherwise(row.seq, row.event);
   EncodeResultTo(out, &replay_scratch_);
-  if (replay_scratch_ != stored) return Otherwise(seq, event);
+  if (replay_scratch_ != row.stored) return Otherwise(row.seq, row.event);
   return absl::OkStatus();
+}
+
+absl::Status StoreCore::ReplayRow(int64_t seq, int kind, std::string_view body, int result,
+                                  std::string_view stored, std::optional<uint32_t> crc) {
+  DecodeRow(seq, kind, body, result, stored, crc, &replay_row_);
+  return ApplyRow(replay_row_);
 }
 
 absl::Status StoreCore::Otherwise(int64_t seq, const ShopEvent& event) const {

@@ -242,6 +242,25 @@ class StoreCore {
   // (when given) match, and its outcome be the one stored.
   absl::Status ReplayRow(int64_t seq, int kind, std::string_view body, int result,
                          std::string_view outcome, std::optional<uint32_t> crc);
+  // ReplayRow in two halves, so that a backend may decode rows on a second
+  // thread ahead of the one applying them (SqliteStore does): DecodeRow
+  // checks and decodes a row into `*row`, reading nothing of the core but
+  // its options (safe on any thread); ApplyRow applies it, reporting what
+  // DecodeRow found wrong in the order ReplayRow does.
+  struct DecodedRow {
+    int64_t seq = 0;
+    int kind = 0;
+    int result = 0;
+    ShopEvent event;         // an event row's
+    Timestamp tick;          // a tick row's
+    uint64_t revision = 0;   // the policy revision the stored outcome names
+    std::string stored;      // the stored outcome's bytes
+    absl::Status checksum;   // the row's checksum does not match
+    absl::Status error;      // the row does not decode
+  };
+  void DecodeRow(int64_t seq, int kind, std::string_view body, int result,
+                 std::string_view outcome, std::optional<uint32_t> crc, DecodedRow* row) const;
+  absl::Status ApplyRow(DecodedRow& row);
   // A due item pending (track_due): its stored bytes and checksum.
   absl::Status AddDue(int64_t id, std::string item, std::optional<uint32_t> crc);
   // Due rows, as a backend reads them for AddDueRows.
@@ -303,7 +322,7 @@ class StoreCore {
   absl::flat_hash_map<int64_t, Timestamp> due_at_;                // id -> at
   bool replaying_ = false;  // loading: the items taken are durable already
   std::string replay_scratch_;  // loading: an outcome encoded again
-  Outcome replay_stored_;       // loading: a stored outcome, decoded (its blocks reused)
+  DecodedRow replay_row_;       // loading, ReplayRow's: a row decoded (its blocks reused)
 
   // The commit pipeline. Ops are numbered in the order staged.
   std::vector<StoreOp> staged_;

@@ -343,6 +343,7 @@ void StoreCore::DecodeRow(int64_t seq, int kind, std::string_view body, int resu
     return;
   }
   ByteReader er(body);
+  row->event = ShopEvent();  // DecodeEvent fills a fresh event
   if (!DecodeEvent(er, &row->event) || !er.at_end()) {
     row->error = absl::DataLossError(
         absl::StrCat(where(), ": ", er.ok() ? "bytes after the event" : er.error()));

@@ -1,16 +1,19 @@
 // internal::ProduceAhead (core/ahead.h): the same items, in the same order,
 // with the same result, whether produced on a second thread or inline; and
-// RunOnThreads and Beside, kefu's other ways of using a second thread.
+// RunOnThreads and Beside, kefu's other ways of using a second thread; and
+// Crc32OnThreads (core/codec.h), a checksum taken on them.
 #include "core/ahead.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 #include <string>
 #include <vector>
 
+#include "core/codec.h"
 #include "gtest/gtest.h"
 
 namespace kefu::internal {
@@ -193,6 +196,27 @@ TEST(Beside, TheDestructorWaitsForTheThread) {
     });
   }
   EXPECT_TRUE(finished.load());
+}
+
+// A checksum taken in stretches on several threads is the checksum of the
+// whole, at every size around the stretches' bounds.
+TEST(Crc32OnThreads, IsTheChecksumOfTheWhole) {
+  std::string data(3 * kCrc32StretchBytes + 7, '\0');
+  uint64_t x = 88172645463325252ull;
+  for (char& c : data) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  for (size_t size : {size_t{0}, size_t{1}, 2 * kCrc32StretchBytes - 1, 2 * kCrc32StretchBytes,
+                      2 * kCrc32StretchBytes + 1, data.size()}) {
+    const std::string_view part = std::string_view(data).substr(0, size);
+    const uint32_t whole = Crc32(part);
+    for (size_t threads : {1, 2, 3, 8}) {
+      EXPECT_EQ(Crc32OnThreads(part, threads), whole) << size << " on " << threads;
+    }
+  }
 }
 
 }  // namespace

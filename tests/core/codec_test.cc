@@ -211,26 +211,5 @@ TEST(Codec, TheSpareOutcomesAreTheLargestVectorSpent) {
   EXPECT_TRUE(TakeRecycledOutcomes().empty());
 }
 
-// A checksum taken in stretches on several threads is the checksum of the
-// whole, at every size around the stretches' bounds.
-TEST(Crc32OnThreads, IsTheChecksumOfTheWhole) {
-  std::string data(3 * kCrc32StretchBytes + 7, '\0');
-  uint64_t x = 88172645463325252ull;
-  for (char& c : data) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  for (size_t size : {size_t{0}, size_t{1}, 2 * kCrc32StretchBytes - 1, 2 * kCrc32StretchBytes,
-                      2 * kCrc32StretchBytes + 1, data.size()}) {
-    const std::string_view part = std::string_view(data).substr(0, size);
-    const uint32_t whole = Crc32(part);
-    for (size_t threads : {1, 2, 3, 8}) {
-      EXPECT_EQ(Crc32OnThreads(part, threads), whole) << size << " on " << threads;
-    }
-  }
-}
-
 }  // namespace
 }  // namespace kefu::internal

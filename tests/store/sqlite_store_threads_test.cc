@@ -3,8 +3,11 @@
 // acknowledged, commits are shared, and reopening the store gives the shop
 // the threads built, byte for byte. Run under ThreadSanitizer by the `tsan`
 // preset (label `threads`).
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -103,6 +106,90 @@ TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndRe
   absl::StatusOr<std::unique_ptr<SqliteStore>> again = SqliteStore::Open(path, options);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ((*again)->shop().Save(), saved);
+}
+
+// An open on two threads (the due rows checked beside the journal's replay,
+// the journal's rows read and decoded ahead of it, the snapshot's entities
+// restored and its checksum taken on both) makes the shop, the due items
+// and the errors an open on one thread makes.
+TEST(SqliteStoreThreads, AnOpenOnTwoThreadsIsAnOpenOnOne) {
+  const std::vector<ShopEvent> events = test::SampleEvents(23, 150);
+  const std::string path = test::TempStorePath("open-threads");
+  // A snapshot two thirds of the way: a journal after it to apply again.
+  SqliteStoreOptions options =
+      test::NormalStoreOptions(static_cast<int64_t>(events.size() * 2 / 3), 8);
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (size_t i = 0; i < events.size(); i += 500) {
+      const size_t n = std::min<size_t>(500, events.size() - i);
+      ASSERT_TRUE((*store)->ApplyBatch(absl::MakeConstSpan(events).subspan(i, n)).ok());
+      // Taken and never confirmed: due rows kept by the store.
+      ASSERT_TRUE((*store)->Due(MetaOf(events[i + n - 1]).at).ok());
+    }
+    ASSERT_GE((*store)->pending_due(), 1024u);  // enough to be checked on a thread of their own
+    ASSERT_GT((*store)->journal_seq(), (*store)->snapshot_seq());
+  }
+  struct Opened {
+    std::string shop;
+    std::vector<std::string> due;
+    int64_t journal_seq = 0;
+    std::string error;
+  };
+  auto open = [&](const std::string& file, int threads) {
+    SqliteStoreOptions o = options;
+    o.shop.load_threads = threads;
+    Opened out;
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(file, o);
+    if (!store.ok()) {
+      out.error = std::string(store.status().message());
+      return out;
+    }
+    out.shop = (*store)->shop().Save();
+    // Up to the last time they were taken: nothing new taken, no tick
+    // journaled (the store stays as it was for the next open).
+    absl::StatusOr<std::vector<StoredDueItem>> due = (*store)->Due(MetaOf(events.back()).at);
+    EXPECT_TRUE(due.ok());
+    for (const StoredDueItem& d : *due) {
+      out.due.push_back(absl::StrCat(d.id, " ", d.item.entity, " ", FormatTimestamp(d.item.at)));
+    }
+    out.journal_seq = (*store)->journal_seq();
+    return out;
+  };
+  auto expect_same = [&](const std::string& file) {
+    const Opened one = open(file, 1), two = open(file, 2);
+    EXPECT_EQ(one.error, two.error);
+    EXPECT_TRUE(one.shop == two.shop);
+    EXPECT_EQ(one.due, two.due);
+    EXPECT_EQ(one.journal_seq, two.journal_seq);
+    return one;
+  };
+  const Opened whole = expect_same(path);
+  EXPECT_TRUE(whole.error.empty()) << whole.error;
+  EXPECT_GE(whole.due.size(), 1024u);
+
+  // Altered past their checksums: a journal chunk after the snapshot, a
+  // due row. Each copy refused the same way on one thread and on two.
+  auto altered = [&](const std::string& name, const std::string& sql) {
+    const std::string copy = test::TempStorePath(name);
+    std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    return copy;
+  };
+  const Opened journal = expect_same(
+      altered("open-threads-journal", "UPDATE journal SET crc = crc + 1 WHERE seq = "
+                                      "(SELECT max(seq) FROM journal)"));
+  EXPECT_NE(journal.error.find("do not match their checksum"), std::string::npos)
+      << journal.error;
+  const Opened due = expect_same(
+      altered("open-threads-due", "UPDATE due SET crc = crc + 1 WHERE id = (SELECT max(id) FROM due)"));
+  EXPECT_NE(due.error.find("does not match its checksum"), std::string::npos) << due.error;
+  for (const char* name : {"open-threads", "open-threads-journal", "open-threads-due"}) {
+    test::RemoveStore(test::TempStorePath(name));
+  }
 }
 
 // The options of the tests with long batches: a snapshot every 700

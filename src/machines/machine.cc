@@ -55,6 +55,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
@@ -846,6 +847,8 @@ class LogAccess {
     Timestamp at;
     std::string_view event_part;
     std::string_view decision_part;
+    // The parts' numbers in the process's dictionary, when kept there.
+    std::optional<uint32_t> event_shared, decision_shared;
   };
   // Calls f(const Raw&) for each record, oldest first.
   template <class F>
@@ -943,10 +946,16 @@ struct OpenRecord {
   Reader decision_part;
 };
 
-// A part's bytes at `p` (advanced past them when they are in the record).
-std::string_view ReadPart(const char*& p) {
+// A part's bytes at `p` (advanced past them when they are in the record),
+// and its number in the dictionary into `*shared` when given.
+std::string_view ReadPart(const char*& p, std::optional<uint32_t>* shared = nullptr) {
   const uint64_t v = ReadVarint(p);
-  if ((v & 1) != 0) return TailDictionary::Get().Bytes(static_cast<uint32_t>(v >> 1));
+  if (shared != nullptr) shared->reset();
+  if ((v & 1) != 0) {
+    const auto number = static_cast<uint32_t>(v >> 1);
+    if (shared != nullptr) *shared = number;
+    return TailDictionary::Get().Bytes(number);
+  }
   const std::string_view bytes(p, v >> 1);
   p += v >> 1;
   return bytes;
@@ -1032,8 +1041,8 @@ void internal::LogAccess::ForEachRaw(const AppliedEvents& log, F&& f) {
     Reader r(h.after_id, record_end);
     raw.at = r.Time(0);
     const char* q = r.pos();
-    raw.event_part = ReadPart(q);
-    raw.decision_part = ReadPart(q);
+    raw.event_part = ReadPart(q, &raw.event_shared);
+    raw.decision_part = ReadPart(q, &raw.decision_shared);
     f(static_cast<const Raw&>(raw));
     p = record_end;
   }
@@ -1201,12 +1210,37 @@ struct SavedLogWriter::Impl {
   std::string parts;  // the parts' bytes, one after another
   ByteWriter pw{&parts};
   std::vector<Kept> event_parts, decision_parts;
-  // The table's parts by their saved bytes, and by their bytes in memory
-  // (views of the logs and the dictionary: the shop is locked while it
-  // saves). An event part's bytes in memory name states of its kind's
-  // machine: that map is the current kind's.
-  absl::flat_hash_map<std::string, uint32_t> event_by_content, decision_by_content;
-  absl::flat_hash_map<std::string_view, uint32_t> event_by_bytes, decision_by_bytes;
+  // The table's parts by their saved bytes (a set of part numbers, each
+  // looked up by its bytes in `parts`: no copy of them), and the parts kept
+  // in the process's dictionary by their number there, made once each. An
+  // event part's bytes in memory name states of its kind's machine: that
+  // map is the current kind's. A part in its record (most are of one
+  // record) is made each time.
+  struct ByContent {
+    const std::string* parts;
+    const std::vector<Kept>* kept;
+    std::string_view Of(uint32_t n) const {
+      const Kept& k = (*kept)[n];
+      return std::string_view(parts->data() + k.offset, k.size);
+    }
+  };
+  struct ContentHash : ByContent {
+    using is_transparent = void;
+    size_t operator()(uint32_t n) const { return absl::Hash<std::string_view>{}(Of(n)); }
+    size_t operator()(std::string_view v) const { return absl::Hash<std::string_view>{}(v); }
+  };
+  struct ContentEq : ByContent {
+    using is_transparent = void;
+    bool operator()(uint32_t a, uint32_t b) const { return Of(a) == Of(b); }
+    bool operator()(uint32_t a, std::string_view b) const { return Of(a) == b; }
+    bool operator()(std::string_view a, uint32_t b) const { return a == Of(b); }
+  };
+  using ContentSet = absl::flat_hash_set<uint32_t, ContentHash, ContentEq>;
+  ContentSet event_by_content{0, ContentHash{{&parts, &event_parts}},
+                              ContentEq{{&parts, &event_parts}}};
+  ContentSet decision_by_content{0, ContentHash{{&parts, &decision_parts}},
+                                 ContentEq{{&parts, &decision_parts}}};
+  absl::flat_hash_map<uint32_t, uint32_t> event_by_number, decision_by_number;
   int current_kind = -1;
   Outcome event_outcome, decision_outcome;
   EventDigest digest;
@@ -1216,24 +1250,33 @@ struct SavedLogWriter::Impl {
 
   // The number of the part just written at parts[from...]: a part already
   // kept with the same bytes (this one dropped), or this one.
-  uint32_t Keep(std::vector<Kept>& kept, absl::flat_hash_map<std::string, uint32_t>& by_content,
-                size_t from) {
+  uint32_t Keep(std::vector<Kept>& kept, ContentSet& by_content, size_t from) {
     const std::string_view made(parts.data() + from, parts.size() - from);
-    if (auto it = by_content.find(ToAbsl(made)); it != by_content.end()) {
+    if (auto it = by_content.find(made); it != by_content.end()) {
       // A part with a word not seen before is new: dropping this one
       // drops no word.
+      const uint32_t number = *it;
       parts.resize(from);
-      return it->second;
+      return number;
     }
     const auto number = static_cast<uint32_t>(kept.size());
     kept.push_back(Kept{from, made.size(), 0});
-    by_content.emplace(std::string(made), number);
+    by_content.insert(number);
     return number;
   }
 
-  uint32_t EventPart(std::string_view bytes, uint8_t kind) {
-    auto [it, inserted] = event_by_bytes.try_emplace(bytes, 0);
-    if (inserted) {
+  uint32_t EventPart(std::string_view bytes, std::optional<uint32_t> shared, uint8_t kind) {
+    uint32_t* known = nullptr;
+    if (shared) {
+      auto [it, inserted] = event_by_number.try_emplace(*shared, 0);
+      if (!inserted) {
+        ++event_parts[it->second].uses;
+        return it->second;
+      }
+      known = &it->second;
+    }
+    uint32_t number = 0;
+    {
       Reader r(bytes.data(), bytes.data() + bytes.size());
       digest.fields.clear();
       r.Digest(&digest);
@@ -1249,10 +1292,11 @@ struct SavedLogWriter::Impl {
       pw.Text(a.state_after);
       pw.Byte(AuditFlags(a));
       if (a.policy_revision != 0) pw.Varint(a.policy_revision);
-      it->second = Keep(event_parts, event_by_content, from);
+      number = Keep(event_parts, event_by_content, from);
     }
-    ++event_parts[it->second].uses;
-    return it->second;
+    if (known != nullptr) *known = number;
+    ++event_parts[number].uses;
+    return number;
   }
 
   void EncodeDigestFields() {
@@ -1263,9 +1307,18 @@ struct SavedLogWriter::Impl {
     }
   }
 
-  uint32_t DecisionPart(std::string_view bytes, Timestamp at) {
-    auto [it, inserted] = decision_by_bytes.try_emplace(bytes, 0);
-    if (inserted) {
+  uint32_t DecisionPart(std::string_view bytes, std::optional<uint32_t> shared, Timestamp at) {
+    uint32_t* known = nullptr;
+    if (shared) {
+      auto [it, inserted] = decision_by_number.try_emplace(*shared, 0);
+      if (!inserted) {
+        ++decision_parts[it->second].uses;
+        return it->second;
+      }
+      known = &it->second;
+    }
+    uint32_t number = 0;
+    {
       Outcome& o = decision_outcome;
       o.audit.at = WholeSeconds(at) ? kCountedFromEpoch : kStandingAlone;
       Reader(bytes.data(), bytes.data() + bytes.size()).DecisionPart(o);
@@ -1280,10 +1333,11 @@ struct SavedLogWriter::Impl {
       }
       const size_t from = parts.size();
       EncodeOutcome(o, pw);
-      it->second = Keep(decision_parts, decision_by_content, from);
+      number = Keep(decision_parts, decision_by_content, from);
     }
-    ++decision_parts[it->second].uses;
-    return it->second;
+    if (known != nullptr) *known = number;
+    ++decision_parts[number].uses;
+    return number;
   }
 };
 
@@ -1294,7 +1348,7 @@ void SavedLogWriter::WriteLog(const AppliedEvents& log, std::string_view entity_
                               ByteWriter& w) {
   Impl& m = *impl_;
   if (kind != m.current_kind) {
-    m.event_by_bytes.clear();
+    m.event_by_number.clear();
     m.current_kind = kind;
   }
   w.Varint(log.size());
@@ -1306,8 +1360,8 @@ void SavedLogWriter::WriteLog(const AppliedEvents& log, std::string_view entity_
     if (other) w.String(r.entity);
     w.String(r.id_rest);
     WriteRecordTime(r.at, &previous, w);
-    w.Varint(m.EventPart(r.event_part, kind));
-    w.Varint(m.DecisionPart(r.decision_part, r.at));
+    w.Varint(m.EventPart(r.event_part, r.event_shared, kind));
+    w.Varint(m.DecisionPart(r.decision_part, r.decision_shared, r.at));
   });
 }
 

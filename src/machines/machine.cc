@@ -61,6 +61,7 @@
 #include "core/absl_compat.h"
 #include "core/codec.h"
 #include "machines/saved_log.h"
+#include "machines/snapshot_codec.h"
 
 namespace kefu {
 
@@ -1265,25 +1266,36 @@ struct SavedLogWriter::Impl {
     return number;
   }
 
-  uint32_t EventPart(std::string_view bytes, std::optional<uint32_t> shared, uint8_t kind) {
+  // The table's number of a part, counted as one more use: found by its
+  // number in the process's dictionary when it is kept there and was seen,
+  // else made (`make` writes it and returns its number).
+  template <class Make>
+  static uint32_t Number(absl::flat_hash_map<uint32_t, uint32_t>& by_number,
+                         std::vector<Kept>& kept, std::optional<uint32_t> shared, Make make) {
     uint32_t* known = nullptr;
     if (shared) {
-      auto [it, inserted] = event_by_number.try_emplace(*shared, 0);
+      auto [it, inserted] = by_number.try_emplace(*shared, 0);
       if (!inserted) {
-        ++event_parts[it->second].uses;
+        ++kept[it->second].uses;
         return it->second;
       }
-      known = &it->second;
+      known = &it->second;  // nothing is added to by_number while making
     }
-    uint32_t number = 0;
-    {
+    const uint32_t number = make();
+    if (known != nullptr) *known = number;
+    ++kept[number].uses;
+    return number;
+  }
+
+  uint32_t EventPart(std::string_view bytes, std::optional<uint32_t> shared, uint8_t kind) {
+    return Number(event_by_number, event_parts, shared, [&] {
       Reader r(bytes.data(), bytes.data() + bytes.size());
       digest.fields.clear();
       r.Digest(&digest);
       r.EventPart(event_outcome);
       const size_t from = parts.size();
       pw.Byte(kind);
-      EncodeDigestFields();
+      EncodeDigest(digest, pw);
       const AuditRecord& a = event_outcome.audit;
       pw.String(a.agent);
       pw.String(a.note);
@@ -1292,33 +1304,12 @@ struct SavedLogWriter::Impl {
       pw.Text(a.state_after);
       pw.Byte(AuditFlags(a));
       if (a.policy_revision != 0) pw.Varint(a.policy_revision);
-      number = Keep(event_parts, event_by_content, from);
-    }
-    if (known != nullptr) *known = number;
-    ++event_parts[number].uses;
-    return number;
-  }
-
-  void EncodeDigestFields() {
-    pw.Varint(digest.fields.size());
-    for (const EventDigest::Entry& e : digest.fields) {
-      pw.Byte(e.field);
-      pw.Fixed32(e.hash);
-    }
+      return Keep(event_parts, event_by_content, from);
+    });
   }
 
   uint32_t DecisionPart(std::string_view bytes, std::optional<uint32_t> shared, Timestamp at) {
-    uint32_t* known = nullptr;
-    if (shared) {
-      auto [it, inserted] = decision_by_number.try_emplace(*shared, 0);
-      if (!inserted) {
-        ++decision_parts[it->second].uses;
-        return it->second;
-      }
-      known = &it->second;
-    }
-    uint32_t number = 0;
-    {
+    return Number(decision_by_number, decision_parts, shared, [&] {
       Outcome& o = decision_outcome;
       o.audit.at = WholeSeconds(at) ? kCountedFromEpoch : kStandingAlone;
       Reader(bytes.data(), bytes.data() + bytes.size()).DecisionPart(o);
@@ -1333,11 +1324,8 @@ struct SavedLogWriter::Impl {
       }
       const size_t from = parts.size();
       EncodeOutcome(o, pw);
-      number = Keep(decision_parts, decision_by_content, from);
-    }
-    if (known != nullptr) *known = number;
-    ++decision_parts[number].uses;
-    return number;
+      return Keep(decision_parts, decision_by_content, from);
+    });
   }
 };
 

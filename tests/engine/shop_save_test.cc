@@ -783,20 +783,31 @@ TEST(ShopSave, ALargeKindIsSavedInTwoSectionsTheSameOnAnyThreads) {
   EXPECT_TRUE((*loaded)->Save() == saved);
 }
 
-// The logs' tables (format 4): a table that does not hold what its logs
-// name is refused, the file's as a section's.
-TEST(ShopSave, ALogTableThatDoesNotHoldWhatItsLogsNameIsAnError) {
+// A sample shop (SampleEvents(12, 20)) saved with every kind of more than
+// 8 entities in two sections.
+std::string SectionedSample() {
   std::unique_ptr<Shop> shop = NewShop();
   for (const ShopEvent& e : SampleEvents(12, 20)) shop->Apply(e).IgnoreError();
   SectionedSaves sectioned;
-  const std::string saved = shop->Save();
+  return shop->Save();
+}
+
+// `saved` is refused as kDataLoss with `what` in its message.
+void ExpectRefused(const std::string& saved, const std::string& what) {
+  absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(saved);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(loaded.status().message()), HasSubstr(what));
+}
+
+// The logs' tables (format 4): a table that does not hold what its logs
+// name is refused, the file's as a section's.
+TEST(ShopSave, ALogTableThatDoesNotHoldWhatItsLogsNameIsAnError) {
+  const std::string saved = SectionedSample();
   const SavedTail tail = TailOf(saved);
   ASSERT_GE(tail.sections.size(), 2u);
   auto expect_refused = [&](const SavedTail& altered, const std::string& what) {
-    absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(WithTail(saved, altered));
-    ASSERT_FALSE(loaded.ok());
-    EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
-    EXPECT_THAT(std::string(loaded.status().message()), HasSubstr(what));
+    ExpectRefused(WithTail(saved, altered), what);
   };
   ASSERT_TRUE(Shop::Load(WithTail(saved, tail)).ok());  // the helper itself
   // No words and no parts.
@@ -828,17 +839,11 @@ TEST(ShopSave, ALogTableThatDoesNotHoldWhatItsLogsNameIsAnError) {
 }
 
 TEST(ShopSave, ASectionOutOfPlaceIsAnError) {
-  std::unique_ptr<Shop> shop = NewShop();
-  for (const ShopEvent& e : SampleEvents(12, 20)) shop->Apply(e).IgnoreError();
-  SectionedSaves sectioned;
-  const std::string saved = shop->Save();
+  const std::string saved = SectionedSample();
   const SavedTail tail = TailOf(saved);
   ASSERT_GE(tail.sections.size(), 2u);
   auto expect_refused = [&](const SavedTail& altered, const std::string& what) {
-    absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(WithTail(saved, altered));
-    ASSERT_FALSE(loaded.ok());
-    EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
-    EXPECT_THAT(std::string(loaded.status().message()), HasSubstr(what));
+    ExpectRefused(WithTail(saved, altered), what);
   };
   ASSERT_TRUE(Shop::Load(WithTail(saved, tail)).ok());  // the helper itself
   {

@@ -808,32 +808,40 @@ struct Shop::Impl {
   absl::StatusOr<Outcome> ApplyTo(absl::node_hash_map<std::string, Entity>& map, EntityKind kind,
                                   const std::string& key, const Event& event, const Env& env,
                                   bool creates, AfterApply after) {
-    auto it = map.find(ToAbsl(key));
+    // Every return below is `out`, built in place by the lambda's prvalues:
+    // an Outcome is not moved on its way to the caller (GCC elides a named
+    // return only when it is the function's one returned object).
+    typename absl::node_hash_map<std::string, Entity>::iterator it;
     bool created = false;
-    if (it == map.end()) {
-      if (!creates) {
-        return absl::NotFoundError(absl::StrCat(
-            ToAbsl(EntityKindName(kind)), " \"", key, "\" is unknown: event \"",
-            MetaOf(event).id, "\" (", ToAbsl(EventName(event)),
-            ") needs the entity's first event before it"));
+    std::optional<EventIdIndex::Owner> owner;
+    bool applied = false;
+    absl::StatusOr<Outcome> out = [&]() -> absl::StatusOr<Outcome> {
+      it = map.find(ToAbsl(key));
+      if (it == map.end()) {
+        if (!creates) {
+          return absl::NotFoundError(absl::StrCat(
+              ToAbsl(EntityKindName(kind)), " \"", key, "\" is unknown: event \"",
+              MetaOf(event).id, "\" (", ToAbsl(EventName(event)),
+              ") needs the entity's first event before it"));
+        }
+        it = map.emplace(key, Entity(key)).first;
+        created = true;
       }
-      it = map.emplace(key, Entity(key)).first;
-      created = true;
-    }
-    const std::string& id = MetaOf(event).id;
-    const std::optional<EventIdIndex::Owner> owner =
-        event_ids.Claim(id, EventIdIndex::Owner{kind, &it->first});
-    if (owner && (owner->kind != kind || *owner->key != key)) {
-      if (created) map.erase(it);
-      return absl::AlreadyExistsError(absl::StrCat(
-          "event id \"", id, "\" was already used for ", ToAbsl(EntityKindName(owner->kind)),
-          " \"", *owner->key, "\"; this event is ", ToAbsl(EventName(event)), " for ",
-          ToAbsl(EntityKindName(kind)), " \"", key,
-          "\": an id names one event, a corrected event needs a new id"));
-    }
-    absl::StatusOr<Outcome> out = it->second.Apply(event, env);
+      owner = event_ids.Claim(MetaOf(event).id, EventIdIndex::Owner{kind, &it->first});
+      if (owner && (owner->kind != kind || *owner->key != key)) {
+        if (created) map.erase(it);
+        return absl::AlreadyExistsError(absl::StrCat(
+            "event id \"", MetaOf(event).id, "\" was already used for ",
+            ToAbsl(EntityKindName(owner->kind)), " \"", *owner->key, "\"; this event is ",
+            ToAbsl(EventName(event)), " for ", ToAbsl(EntityKindName(kind)), " \"", key,
+            "\": an id names one event, a corrected event needs a new id"));
+      }
+      applied = true;
+      return it->second.Apply(event, env);
+    }();
+    if (!applied) return out;
     if (!out.ok()) {
-      if (!owner) event_ids.Release(id);  // not judged: the id stays free
+      if (!owner) event_ids.Release(MetaOf(event).id);  // not judged: the id stays free
       if (created) map.erase(it);
       return out;
     }
@@ -928,14 +936,14 @@ struct Shop::Impl {
                                             const Rules& r) {
     Shard& shard = ShardOf(EntityKind::kReply, key);
     std::vector<Finding> findings;
-    absl::StatusOr<Outcome> out;
-    {
+    absl::StatusOr<Outcome> out = [&] {  // built in place (see ApplyTo)
       std::lock_guard lock(shard.mu);
-      out = ApplyTo(shard.conversations, EntityKind::kReply, key, e, ConversationEnv(r, &findings),
-                    /*creates=*/true, [&](const Conversation&, const Outcome& o) {
-                      Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e), false);
-                    });
-    }
+      return ApplyTo(shard.conversations, EntityKind::kReply, key, e,
+                     ConversationEnv(r, &findings), /*creates=*/true,
+                     [&](const Conversation&, const Outcome& o) {
+                       Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e), false);
+                     });
+    }();
     // Only the shared record is under its lock, after the shard's.
     if (out.ok() && !out->audit.duplicate && std::holds_alternative<ReplyPosted>(e)) {
       std::lock_guard lock(replies_mu);
@@ -1024,34 +1032,39 @@ std::string Shop::policy_revision() const {
 }
 
 absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
-  if (event.key.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ToAbsl(EntityKindName(event.kind())), " event \"", MetaOf(event).id,
-        "\" (", ToAbsl(EventName(event)), "): the entity key is empty"));
-  }
-  if (absl::Status s = ValidateEventMeta(MetaOf(event)); !s.ok()) return s;
-  // One set of rules for the whole event (see Impl::Rules).
-  std::shared_lock rules_lock(impl_->rules_mu);
-  const Impl::Rules& r = *impl_->rules;
-  absl::StatusOr<Outcome> out = absl::InternalError("shop: unknown entity kind");
-  switch (event.kind()) {
-    case EntityKind::kOrder:
-      out = impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event), r);
-      break;
-    case EntityKind::kTicket:
-      out = impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event), r);
-      break;
-    case EntityKind::kReview:
-      out = impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event), r);
-      break;
-    case EntityKind::kReply:
-      out = impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
-      break;
-    case EntityKind::kTeam:
-      // The ledger judged it itself (ApplyTeam): nothing more to observe.
-      return impl_->ApplyTeam(event.key, std::get<TeamEvent>(event.event), r);
-  }
-  if (out.ok() && !out->audit.duplicate) {
+  // `out` is the one object returned, built in place by the lambda's
+  // prvalues: the outcome is not moved on its way out (see ApplyTo).
+  bool observe = false;
+  std::shared_lock rules_lock(impl_->rules_mu, std::defer_lock);
+  absl::StatusOr<Outcome> out = [&]() -> absl::StatusOr<Outcome> {
+    if (event.key.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          ToAbsl(EntityKindName(event.kind())), " event \"", MetaOf(event).id,
+          "\" (", ToAbsl(EventName(event)), "): the entity key is empty"));
+    }
+    if (absl::Status s = ValidateEventMeta(MetaOf(event)); !s.ok()) return s;
+    // One set of rules for the whole event (see Impl::Rules).
+    rules_lock.lock();
+    const Impl::Rules& r = *impl_->rules;
+    observe = true;
+    switch (event.kind()) {
+      case EntityKind::kOrder:
+        return impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event), r);
+      case EntityKind::kTicket:
+        return impl_->ApplyTicket(event.key, std::get<TicketEvent>(event.event), r);
+      case EntityKind::kReview:
+        return impl_->ApplyReview(event.key, std::get<ReviewEvent>(event.event), r);
+      case EntityKind::kReply:
+        return impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
+      case EntityKind::kTeam:
+        // The ledger judged it itself (ApplyTeam): nothing more to observe.
+        observe = false;
+        return impl_->ApplyTeam(event.key, std::get<TeamEvent>(event.event), r);
+    }
+    observe = false;
+    return absl::InternalError("shop: unknown entity kind");
+  }();
+  if (observe && out.ok() && !out->audit.duplicate) {
     Ruling team;
     {
       std::lock_guard lock(impl_->team_mu);

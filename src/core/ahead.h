@@ -12,7 +12,10 @@
 //
 // ProduceAhead(options, produce, take):
 //   - `produce(Item*)` makes the next item: absl::StatusOr<bool>, true when
-//     it made one, false after the last, an error to stop there;
+//     it made one, false after the last, an error to stop there. The item
+//     it is given may hold one made before (items are reused, so that what
+//     they hold keeps its heap blocks): it must set all of it that `take`
+//     reads;
 //   - `take(Item&)` uses it, on the calling thread, in the order produced;
 //     false stops early (the rest is not produced, or dropped);
 //   - returns produce's error, once every item before it was taken; OK
@@ -20,7 +23,11 @@
 // With options.ahead, `produce` runs on a thread of its own, at most
 // options.batches batches of options.batch_items items ahead; otherwise
 // both run here, one item at a time. Either way the items, their order and
-// the result are the same. An exception from either function reaches the
+// the result are the same. A batch taken goes back to the producing thread,
+// which makes its next items in the same objects: what an item holds is
+// allocated and freed on that thread alone (a block freed on another
+// thread than the one that made it costs glibc's malloc several times
+// more, under the arena's lock). An exception from either function reaches the
 // caller, once the producing thread has stopped (an exception from
 // `produce` after the items before it were taken).
 //
@@ -54,8 +61,8 @@ struct AheadOptions {
 template <class Item, class Produce, class Take>
 absl::Status ProduceAhead(const AheadOptions& options, Produce&& produce, Take&& take) {
   if (!options.ahead) {
+    Item item;  // reused from item to item
     for (;;) {
-      Item item;
       absl::StatusOr<bool> more = produce(&item);
       if (!more.ok()) return more.status();
       if (!*more || !take(item)) return absl::OkStatus();
@@ -64,35 +71,41 @@ absl::Status ProduceAhead(const AheadOptions& options, Produce&& produce, Take&&
   const size_t batch_items = options.batch_items == 0 ? 1 : options.batch_items;
   const size_t depth = options.batches == 0 ? 1 : options.batches;
   struct Batch {
-    std::vector<Item> items;
-    absl::Status error;         // produce's error, after `items`
-    std::exception_ptr thrown;  // what produce threw, after `items`
-    bool last = false;          // nothing follows `items`
+    std::vector<Item> items;    // the first `count` made; the rest spare
+    size_t count = 0;
+    absl::Status error;         // produce's error, after the items
+    std::exception_ptr thrown;  // what produce threw, after the items
+    bool last = false;          // nothing follows the items
   };
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<Batch> ready;  // under mu
-  bool stop = false;        // under mu: the taker wants no more
+  std::deque<Batch> ready;                // under mu
+  std::vector<std::vector<Item>> spent;  // under mu: taken, for the producer to reuse
+  bool stop = false;                      // under mu: the taker wants no more
   auto run = [&] {
     Batch batch;
     try {
       for (;;) {
-        batch.items.reserve(batch_items);
-        while (batch.items.size() < batch_items) {
-          Item item;
-          absl::StatusOr<bool> more = produce(&item);
+        batch.count = 0;
+        while (batch.count < batch_items) {
+          if (batch.count == batch.items.size()) batch.items.emplace_back();
+          absl::StatusOr<bool> more = produce(&batch.items[batch.count]);
           if (!more.ok() || !*more) {
             if (!more.ok()) batch.error = more.status();
             batch.last = true;
             break;
           }
-          batch.items.push_back(std::move(item));
+          ++batch.count;
         }
         if (batch.last) break;
         std::unique_lock lock(mu);
         changed.wait(lock, [&] { return stop || ready.size() < depth; });
         if (stop) return;
         ready.push_back(std::exchange(batch, Batch()));
+        if (!spent.empty()) {
+          batch.items = std::move(spent.back());
+          spent.pop_back();
+        }
         changed.notify_all();
       }
     } catch (...) {
@@ -119,17 +132,18 @@ absl::Status ProduceAhead(const AheadOptions& options, Produce&& produce, Take&&
       producer.join();
     }
   } stopper{mu, changed, stop, producer};
+  Batch batch;
   for (;;) {
-    Batch batch;
     {
       std::unique_lock lock(mu);
+      if (!batch.items.empty()) spent.push_back(std::move(batch.items));
       changed.wait(lock, [&] { return !ready.empty(); });
       batch = std::move(ready.front());
       ready.pop_front();
       changed.notify_all();
     }
-    for (Item& item : batch.items) {
-      if (!take(item)) return absl::OkStatus();
+    for (size_t i = 0; i < batch.count; ++i) {
+      if (!take(batch.items[i])) return absl::OkStatus();
     }
     if (batch.last) {
       if (batch.thrown) std::rethrow_exception(batch.thrown);

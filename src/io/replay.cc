@@ -30,7 +30,9 @@ struct ParsedLine {
   int64_t number = 0;
   int64_t bytes_read = 0;  // the reader's count after this line
   bool blank = false;
-  absl::StatusOr<ShopEvent> event;  // unset (OK with no value) when blank
+  // Not set for a blank line (it may hold an earlier line's: ProduceAhead
+  // reuses items).
+  absl::StatusOr<ShopEvent> event;
 };
 
 // Reads the next line of `in` into `*p`: false at the end; the read's error.

@@ -116,6 +116,49 @@ TEST_P(ProduceAheadTest, ExceptionsOfEitherSideReachTheCaller) {
                std::runtime_error);
 }
 
+// Items are reused: produce is given objects that held earlier items (so
+// that their heap blocks are kept), and, ahead, it is given them on its own
+// thread, where they were filled before; every item is still taken as
+// produced.
+TEST_P(ProduceAheadTest, ItemsAreReusedOnTheProducingThread) {
+  struct Item {
+    std::string text;
+    std::thread::id filled_on;
+    bool filled = false;
+  };
+  int next = 0;
+  int reused = 0;
+  bool filled_elsewhere = false;
+  std::vector<std::string> taken;
+  const absl::Status s = ProduceAhead<Item>(
+      Options(GetParam()),
+      [&](Item* item) -> absl::StatusOr<bool> {
+        if (next == 200) return false;
+        if (item->filled) {
+          ++reused;
+          if (item->filled_on != std::this_thread::get_id()) filled_elsewhere = true;
+        }
+        // Longer than a short string's room: the text is on the heap.
+        item->text = std::string(40, 'x') + std::to_string(next++);
+        item->filled_on = std::this_thread::get_id();
+        item->filled = true;
+        return true;
+      },
+      [&](Item& item) {
+        taken.push_back(item.text);
+        return true;
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  ASSERT_EQ(taken.size(), 200u);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(taken[static_cast<size_t>(i)], std::string(40, 'x') + std::to_string(i));
+  }
+  // Inline, every item after the first reuses the one object; ahead, the
+  // batches beyond those in flight (2 ready, one taken, one being made).
+  EXPECT_GE(reused, GetParam() ? 200 - 5 * 7 : 199);
+  EXPECT_FALSE(filled_elsewhere);
+}
+
 INSTANTIATE_TEST_SUITE_P(AheadAndInline, ProduceAheadTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& param) {
                            return std::string(param.param ? "Ahead" : "Inline");

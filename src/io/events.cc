@@ -1075,7 +1075,6 @@ class SimdjsonReader {
   // After Read: moves the envelope into the event.
   void Finish() {
     *type_->meta(event_obj_) = std::move(meta_);
-    event_->key = std::move(key_);
   }
 
  private:
@@ -1125,7 +1124,7 @@ class SimdjsonReader {
         return kind_ >= 0;
       case kKey:
         if (s.empty()) return false;
-        key_.assign(s.data(), s.size());
+        event_->key.assign(s.data(), s.size());  // its blocks kept when reused
         return true;
       case kType:
         // Kept until the entity is known too. The view lives as long as the
@@ -1295,7 +1294,6 @@ class SimdjsonReader {
   const Format& format_;
   ShopEvent* event_;
   EventMeta meta_;
-  std::string key_;
   std::string_view type_name_;
   bool has_type_ = false;
   int kind_ = -1;
@@ -1382,6 +1380,24 @@ absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line, int64_t lin
   return ParseWithNlohmann(line, line_number);
 }
 
+void ParseEventInto(std::string_view line, int64_t line_number, absl::StatusOr<ShopEvent>* out) {
+  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) {
+    *out = *std::move(refused);
+    return;
+  }
+  // An event held is read over: the reader gives it a default event of the
+  // line's type (the kind's variant replaced only for another kind) and
+  // assigns its key, so only the key's block and the shell are kept.
+  if (!out->ok()) out->emplace();
+  if (!ReadWithSimdjson(line, &**out)) {
+    // simdjson reads and checks every line; a line it does not take as one
+    // valid event is read again by the nlohmann-json reference, which words
+    // the error exactly as before (or, for what simdjson refuses and
+    // nlohmann-json takes, gives the event).
+    *out = ParseWithNlohmann(line, line_number);
+  }
+}
+
 }  // namespace internal
 
 absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number) {
@@ -1389,15 +1405,7 @@ absl::StatusOr<ShopEvent> ParseEvent(std::string_view line, int64_t line_number)
   // object returned anywhere the compiler would move the event out of
   // this one (about 140 instructions a line).
   absl::StatusOr<ShopEvent> result(absl::in_place);
-  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) {
-    result = *std::move(refused);
-  } else if (!ReadWithSimdjson(line, &*result)) {
-    // simdjson reads and checks every line; a line it does not take as one
-    // valid event is read again by the nlohmann-json reference, which words
-    // the error exactly as before (or, for what simdjson refuses and
-    // nlohmann-json takes, gives the event).
-    result = ParseWithNlohmann(line, line_number);
-  }
+  internal::ParseEventInto(line, line_number, &result);
   return result;
 }
 

@@ -30,6 +30,13 @@ KEFU_EXPORT bool ParseEventFast(std::string_view line, ShopEvent* event);
 KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
                                                           int64_t line_number = 0);
 
+// ParseEvent into `*out`: the same result as `*out = ParseEvent(line,
+// line_number)`, reading over the event `*out` holds, if any (its key's
+// heap block and its shell are kept: `kefu replay` parses each line into
+// an item it reuses).
+KEFU_EXPORT void ParseEventInto(std::string_view line, int64_t line_number,
+                                absl::StatusOr<ShopEvent>* out);
+
 // Which of simdjson's kernels ParseEventFast runs, e.g. "stage 1: icelake,
 // walk: fallback": stage 1 (the structural index) is chosen at run time
 // for the CPU by the simdjson library; the On-Demand walk is compiled into

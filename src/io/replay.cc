@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "core/ahead.h"
 #include "core/codec.h"
+#include "io/events_internal.h"
 #include "io/replay_builder.h"
 #include "kefu/io/events.h"
 #include "kefu/io/line_reader.h"
@@ -43,11 +44,13 @@ absl::StatusOr<bool> ReadLine(LineReader& in, LineReader::Line& line, ParsedLine
   p->bytes_read = in.bytes_read();
   p->blank = !line.too_long && IsBlankLine(line.text);
   if (p->blank) return true;
-  p->event = line.too_long
-                 ? absl::InvalidArgumentError(absl::StrCat(
-                       "line ", line.number, ": ", line.bytes, " bytes, longer than the limit of ",
-                       in.max_line_bytes(), " bytes a line"))
-                 : ParseEvent(line.text, line.number);
+  if (line.too_long) {
+    p->event = absl::InvalidArgumentError(
+        absl::StrCat("line ", line.number, ": ", line.bytes, " bytes, longer than the limit of ",
+                     in.max_line_bytes(), " bytes a line"));
+  } else {
+    internal::ParseEventInto(line.text, line.number, &p->event);  // over the item's last event
+  }
   return true;
 }
 

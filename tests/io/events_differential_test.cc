@@ -25,6 +25,8 @@ namespace kefu {
 namespace {
 
 using testing_events::AgreesWithReference;
+using testing_events::Difference;
+using testing_events::Visible;
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -115,6 +117,46 @@ TEST(EventsDifferential, SampleWeeks) {
     size_t valid = 0;
     EXPECT_EQ(Disagreements(lines, &valid), 0u) << "seed " << seed;
     EXPECT_EQ(valid, lines.size()) << "seed " << seed;
+  }
+}
+
+// internal::ParseEventInto reads over the event it is given (`kefu
+// replay` parses each line into an item it reuses): over every other kind
+// of line, valid or not, blank or not, each line comes out exactly as
+// ParseEvent makes it fresh.
+TEST(EventsDifferential, ParsingOverAnEarlierEventIsParsingAfresh) {
+  std::vector<std::string> lines = DocLines();
+  for (const char* dir : {"tests/io/data", "fuzz/corpus_events"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(kSource / dir)) {
+      if (!entry.is_regular_file()) continue;
+      for (std::string& line : SplitLines(ReadFile(entry.path()))) lines.push_back(std::move(line));
+    }
+  }
+  SampleOptions options;
+  options.days = 2;
+  options.orders_per_day = 40;
+  ASSERT_TRUE(GenerateSample(options, [&](const ShopEvent& e) {
+                lines.push_back(FormatEvent(e));
+              }).ok());
+  ASSERT_GT(lines.size(), 1000u);
+  // Forwards and backwards: each line read over what the one before it
+  // left, one kind of event over another, an event over an error.
+  for (const bool backwards : {false, true}) {
+    absl::StatusOr<ShopEvent> reused;
+    size_t events = 0, bad = 0;
+    for (size_t k = 0; k < lines.size(); ++k) {
+      const size_t i = backwards ? lines.size() - 1 - k : k;
+      const int64_t n = static_cast<int64_t>(i) + 1;
+      internal::ParseEventInto(lines[i], n, &reused);
+      const std::string difference = Difference(reused, ParseEvent(lines[i], n));
+      if (reused.ok()) ++events;
+      if (!difference.empty()) {
+        ADD_FAILURE() << "line " << n << ": " << Visible(lines[i]) << "\n" << difference;
+        if (++bad > 20) break;
+      }
+    }
+    EXPECT_GT(events, 800u);
+    EXPECT_LT(events, lines.size());  // errors among them
   }
 }
 

@@ -1034,7 +1034,6 @@ std::string Shop::policy_revision() const {
 absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
   // `out` is the one object returned, built in place by the lambda's
   // prvalues: the outcome is not moved on its way out (see ApplyTo).
-  bool observe = false;
   std::shared_lock rules_lock(impl_->rules_mu, std::defer_lock);
   absl::StatusOr<Outcome> out = [&]() -> absl::StatusOr<Outcome> {
     if (event.key.empty()) {
@@ -1046,7 +1045,6 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
     // One set of rules for the whole event (see Impl::Rules).
     rules_lock.lock();
     const Impl::Rules& r = *impl_->rules;
-    observe = true;
     switch (event.kind()) {
       case EntityKind::kOrder:
         return impl_->ApplyOrder(event.key, std::get<OrderEvent>(event.event), r);
@@ -1058,13 +1056,11 @@ absl::StatusOr<Outcome> Shop::Apply(const ShopEvent& event) {
         return impl_->ApplyConversation(event.key, std::get<ReplyEvent>(event.event), r);
       case EntityKind::kTeam:
         // The ledger judged it itself (ApplyTeam): nothing more to observe.
-        observe = false;
         return impl_->ApplyTeam(event.key, std::get<TeamEvent>(event.event), r);
     }
-    observe = false;
     return absl::InternalError("shop: unknown entity kind");
   }();
-  if (observe && out.ok() && !out->audit.duplicate) {
+  if (out.ok() && event.kind() != EntityKind::kTeam && !out->audit.duplicate) {
     Ruling team;
     {
       std::lock_guard lock(impl_->team_mu);

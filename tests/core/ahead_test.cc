@@ -116,31 +116,35 @@ TEST_P(ProduceAheadTest, ExceptionsOfEitherSideReachTheCaller) {
                std::runtime_error);
 }
 
-// Items are reused: produce is given objects that held earlier items (so
-// that their heap blocks are kept), and, ahead, it is given them on its own
-// thread, where they were filled before; every item is still taken as
-// produced.
-TEST_P(ProduceAheadTest, ItemsAreReusedOnTheProducingThread) {
+// Items are reused: produce is given objects that held earlier items, whose
+// heap blocks are still theirs (not freed by the taker and made again);
+// every item is still taken as produced.
+TEST_P(ProduceAheadTest, ItemsAreReusedWithTheirHeapBlocks) {
   struct Item {
     std::string text;
-    std::thread::id filled_on;
     bool filled = false;
+  };
+  // Longer than a short string's room (the text is on the heap), and of
+  // one length, so that a reused item's block holds the next text.
+  auto text_of = [](int i) {
+    std::string digits = std::to_string(i);
+    return std::string(40 - digits.size(), 'x') + digits;
   };
   int next = 0;
   int reused = 0;
-  bool filled_elsewhere = false;
+  int blocks_kept = 0;
   std::vector<std::string> taken;
   const absl::Status s = ProduceAhead<Item>(
       Options(GetParam()),
       [&](Item* item) -> absl::StatusOr<bool> {
         if (next == 200) return false;
+        const char* block = item->text.data();
+        const std::string text = text_of(next++);
+        item->text.assign(text.data(), text.size());  // into the block it has
         if (item->filled) {
           ++reused;
-          if (item->filled_on != std::this_thread::get_id()) filled_elsewhere = true;
+          if (item->text.data() == block) ++blocks_kept;
         }
-        // Longer than a short string's room: the text is on the heap.
-        item->text = std::string(40, 'x') + std::to_string(next++);
-        item->filled_on = std::this_thread::get_id();
         item->filled = true;
         return true;
       },
@@ -151,12 +155,12 @@ TEST_P(ProduceAheadTest, ItemsAreReusedOnTheProducingThread) {
   EXPECT_TRUE(s.ok()) << s;
   ASSERT_EQ(taken.size(), 200u);
   for (int i = 0; i < 200; ++i) {
-    EXPECT_EQ(taken[static_cast<size_t>(i)], std::string(40, 'x') + std::to_string(i));
+    EXPECT_EQ(taken[static_cast<size_t>(i)], text_of(i));
   }
   // Inline, every item after the first reuses the one object; ahead, the
   // batches beyond those in flight (2 ready, one taken, one being made).
   EXPECT_GE(reused, GetParam() ? 200 - 5 * 7 : 199);
-  EXPECT_FALSE(filled_elsewhere);
+  EXPECT_EQ(blocks_kept, reused);
 }
 
 INSTANTIATE_TEST_SUITE_P(AheadAndInline, ProduceAheadTest, ::testing::Bool(),

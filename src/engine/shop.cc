@@ -1916,13 +1916,17 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
     const size_t workers =
         n >= parallel_load_entities.load(std::memory_order_relaxed) ? threads : 1;
-    // Worker w takes runs w, w + workers, ... of up to 64 entities (fewer
-    // in a small kind, so that each worker has some).
+    // Runs of up to 64 entities (fewer in a small kind, so that each worker
+    // has some), each taken in order by whichever worker is free: the
+    // workers need not be equally fast (a thread's first allocations fault
+    // in fresh pages of a fresh arena; the opening thread's reuse what the
+    // store's reads freed), and the run they end on is the last.
     const size_t run = std::clamp<size_t>(n / (workers * 4), 1, 64);
-    auto worker_of = [&](size_t i) { return (i / run) % workers; };
+    std::atomic<size_t> next_run{0};
     struct Restored {
       std::optional<Entity> entity;
-      uint32_t claims_from = 0, claims_to = 0;  // in its worker's claims
+      uint32_t worker = 0;                      // which restored it
+      uint32_t claims_from = 0, claims_to = 0;  // in that worker's claims
     };
     std::vector<Restored> restored(items.size());
     struct Worker {
@@ -1932,13 +1936,17 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       internal::SavedLogParts parts;  // the logs' parts it has made
     };
     std::vector<Worker> results(workers);
+    // A worker stops at its first error. Runs are taken in order, so every
+    // entity before the first error of all is restored when they are done.
     auto work = [&](size_t w) {
       Worker& me = results[w];
-      for (size_t first = w * run; first < items.size(); first += workers * run) {
+      for (size_t first = next_run.fetch_add(1, std::memory_order_relaxed) * run;
+           first < items.size(); first = next_run.fetch_add(1, std::memory_order_relaxed) * run) {
         for (size_t i = first; i < std::min(items.size(), first + run); ++i) {
           const Item& item = items[i];
           ByteReader in(item.bytes, item.words, item.offset);
           Restored& out = restored[i];
+          out.worker = static_cast<uint32_t>(w);
           out.claims_from = static_cast<uint32_t>(me.claims.size());
           absl::StatusOr<Entity> entity =
               restore_one(item.key, in, me.claims, saved_logs ? &me.parts : nullptr, item.logs);
@@ -1967,8 +1975,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
     for (size_t i = 0; i < items.size(); ++i) {
       if (i == failed_at) return failed->status;
-      const Worker& me = results[worker_of(i)];
       Restored& one = restored[i];
+      const Worker& me = results[one.worker];
       const size_t from = pending.size();
       pending.Append(me.claims, one.claims_from, one.claims_to);
       if (absl::Status s = insert(items[i].key, *std::move(one.entity), pending, from, pending.size());

@@ -539,7 +539,8 @@ TEST(ShopSave, AnErrorFoundOnSeveralThreadsIsTheFirstEntitys) {
     bytes[at + written.size() - 1] ^= 0x20;
   };
   // Later orders spread over the file, so that some are restored by the
-  // other thread than the first's (runs of n / 8 entities alternate).
+  // other thread than the first's (runs of n / 8 entities, each taken by
+  // whichever thread is free).
   for (size_t later : {1, 3, 9, 20, 31, 47, 60, 75}) {
     ASSERT_LT(later, keys.size());
     SCOPED_TRACE(keys[later]);

@@ -1387,14 +1387,23 @@ bool SavedLogTable::Read(ByteReader& r) {
     if (!r.View(&text)) return false;
     words.emplace_back(InternText(text), text.size());
   }
-  for (std::vector<Part>* parts : {&event_parts, &decision_parts}) {
+  for (auto [parts, shared] : {std::pair{&event_parts, &shared_event_parts},
+                                std::pair{&decision_parts, &shared_decision_parts}}) {
     if (!r.Count(&n)) return false;
     parts->clear();
     parts->reserve(n);
+    *shared = 0;
     for (size_t i = 0; i < n; ++i) {
       Part part;
       if (!r.Varint(&part.uses) || !r.View(&part.bytes)) return false;
       part.offset = r.place() - part.bytes.size();
+      if (part.uses > 1) {
+        if (*shared == UINT32_MAX) {
+          r.Fail("more than 2^32 - 1 shared parts in a log's table");
+          return false;
+        }
+        part.shared = (*shared)++;
+      }
       parts->push_back(part);
     }
   }
@@ -1550,8 +1559,8 @@ absl::Status SavedLogParts::ReadLog(ByteReader& in, const SavedLogTable& table, 
   size_t n = 0;
   if (!in.Count(&n)) return corrupt();
   Impl::Cache& cache = m.caches[&table];
-  cache.events.resize(table.event_parts.size());
-  cache.decisions.resize(table.decision_parts.size());
+  cache.events.resize(table.shared_event_parts);
+  cache.decisions.resize(table.shared_decision_parts);
   // Records take 10 to 20 bytes when their parts are shared.
   LogAccess::Reserve(*log, n * 24);
   Timestamp last = absl::InfinitePast();
@@ -1590,13 +1599,15 @@ absl::Status SavedLogParts::ReadLog(ByteReader& in, const SavedLogTable& table, 
       in.Fail("an event without an id");
       return corrupt();
     }
-    // Each part made once (a part of one record: for it alone).
+    // Each shared part made once, kept in its place among the shared; a
+    // part of one record made for it alone.
     auto part = [&](std::vector<Impl::Made>& made, const std::vector<SavedLogTable::Part>& parts,
                     uint64_t number, Impl::Made& once, auto make) -> const Impl::Made* {
-      Impl::Made& cached = made[number];
+      const SavedLogTable::Part& p = parts[number];
+      if (p.uses <= 1) return make(once) ? &once : nullptr;
+      Impl::Made& cached = made[p.shared];
       if (cached.made) return &cached;
-      Impl::Made& into = parts[number].uses > 1 ? cached : once;
-      return make(into) ? &into : nullptr;
+      return make(cached) ? &cached : nullptr;
     };
     absl::Status error;
     const Impl::Made* event_part =

@@ -94,10 +94,17 @@ struct SavedLogTable {
     uint64_t uses = 0;
     std::string_view bytes;
     size_t offset = 0;  // of `bytes`, for errors
+    // Its place among the shared parts of its list (those named by more
+    // than one record), where a reading thread keeps it once made.
+    uint32_t shared = 0;
   };
   std::vector<std::string_view> words;
   std::vector<Part> event_parts;
   std::vector<Part> decision_parts;
+  // How many parts of each list are shared: most parts belong to one
+  // record, and a thread keeps room only for the shared.
+  uint32_t shared_event_parts = 0;
+  uint32_t shared_decision_parts = 0;
 
   // Reads what SavedLogWriter::WriteTable wrote (the words interned).
   bool Read(ByteReader& r);

@@ -355,6 +355,34 @@ struct SqliteStore::Impl final : internal::StoreBackend {
   absl::Status LoadInTransaction(internal::StoreCore& c) {
     absl::Status s = CheckMeta();
     if (!s.ok()) return s;
+    // The due items' rows are read on a second thread while this one loads
+    // the snapshot (which needs no SQLite once its rows are read), then
+    // checked and kept (StoreCore::AddDueRows) on one while this one
+    // applies the journal again: the replay takes no due item (they are
+    // durable already), so the two touch nothing in common. A store with
+    // few due rows reads and keeps them on this thread.
+    const bool beside = meta_due_rows >= static_cast<int64_t>(kDueRowsBeside) &&
+                        options.shop.load_threads > 1 && std::thread::hardware_concurrency() > 1;
+    std::vector<internal::StoreCore::DueRow> due_rows;
+    absl::Status due_read;
+    auto read_due_rows = [this, &due_rows, &due_read] {
+      Stmt st;
+      if (due_read = Prepare("SELECT id, item, crc FROM due ORDER BY id", &st); !due_read.ok()) {
+        return;
+      }
+      // The count its last commit left (checked after the journal): room
+      // for that many, within what a corrupt count may claim.
+      due_rows.reserve(static_cast<size_t>(std::clamp<int64_t>(meta_due_rows, 0, 1 << 20)));
+      int rc;
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        internal::StoreCore::DueRow& row = due_rows.emplace_back();
+        row.id = sqlite3_column_int64(st.get(), 0);
+        row.item = std::string(ColumnBlob(st.get(), 1));
+        row.crc = static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2));
+      }
+      if (rc != SQLITE_DONE) due_read = SqlError(rc, "reading the due items");
+    };
+    std::optional<internal::Beside> read_due;
     {
       // The snapshot, in its parts (rows of at most snapshot_part_bytes:
       // SQLite refuses a value over 1 GB). Both statements scan the table
@@ -398,55 +426,44 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       slicing = Slicing();
       if (!options.read_only) incomplete_above = named ? snapshot_seq : -1;
       committed_seq = meta_last_seq;
-      Stmt st;
-      // `+seq`: compared in the scan, not sought; the order is the
-      // primary key's, so no sorting either.
-      if (s = Prepare("SELECT seq, part, body FROM snapshot WHERE +seq = ? ORDER BY seq, part",
-                      &st);
-          !s.ok()) {
-        return s;
-      }
-      sqlite3_bind_int64(st.get(), 1, snapshot_seq);
       SnapshotBuffer body(total <= (uint64_t{1} << 40) ? static_cast<size_t>(total) : 0);
       int64_t parts = 0;
-      int rc;
-      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        if (sqlite3_column_int64(st.get(), 1) != parts) {
-          return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: snapshot ",
-                                                  snapshot_seq, " lacks part ", parts));
+      {
+        Stmt st;
+        // `+seq`: compared in the scan, not sought; the order is the
+        // primary key's, so no sorting either.
+        if (s = Prepare("SELECT seq, part, body FROM snapshot WHERE +seq = ? ORDER BY seq, part",
+                        &st);
+            !s.ok()) {
+          return s;
         }
-        ++parts;
-        body.Append(ColumnBlob(st.get(), 2));
+        sqlite3_bind_int64(st.get(), 1, snapshot_seq);
+        int rc;
+        while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+          if (sqlite3_column_int64(st.get(), 1) != parts) {
+            return absl::DataLossError(absl::StrCat("store ", path, " is corrupted: snapshot ",
+                                                    snapshot_seq, " lacks part ", parts));
+          }
+          ++parts;
+          body.Append(ColumnBlob(st.get(), 2));
+        }
+        if (rc != SQLITE_DONE) return SqlError(rc, "reading the snapshot");
       }
-      if (rc != SQLITE_DONE) return SqlError(rc, "reading the snapshot");
+      // The connection is the second thread's from here until the join
+      // below: this one touches only the snapshot's bytes, read already.
+      read_due.emplace(beside, read_due_rows);
       if (parts > 0) {
         if (s = c.LoadSnapshot(body.view(), snapshot_seq); !s.ok()) return s;
       } else if (s = c.Fresh(); !s.ok()) {
         return s;
       }
     }
-    // The due items' rows, read before the journal and checked and kept
-    // (StoreCore::AddDueRows) on a second thread while this one applies
-    // the journal again: the replay takes no due item (they are durable
-    // already), so the two touch nothing in common.
-    std::vector<internal::StoreCore::DueRow> due_rows;
-    {
-      Stmt st;
-      if (s = Prepare("SELECT id, item, crc FROM due ORDER BY id", &st); !s.ok()) return s;
-      int rc;
-      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        internal::StoreCore::DueRow& row = due_rows.emplace_back();
-        row.id = sqlite3_column_int64(st.get(), 0);
-        row.item = std::string(ColumnBlob(st.get(), 1));
-        row.crc = static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2));
-      }
-      if (rc != SQLITE_DONE) return SqlError(rc, "reading the due items");
-    }
+    if (!read_due) read_due.emplace(false, read_due_rows);  // no snapshot block ran
+    read_due->Join();
+    if (!due_read.ok()) return due_read;
     absl::Status due_added;
     internal::Beside add_due(
-        due_rows.size() >= kDueRowsBeside && options.shop.load_threads > 1 &&
-            std::thread::hardware_concurrency() > 1,
-        [&c, &due_rows, &due_added] { due_added = c.AddDueRows(std::move(due_rows)); });
+        beside, [&c, &due_rows, &due_added] { due_added = c.AddDueRows(std::move(due_rows)); });
     {
       // The journal after the snapshot: chunks of consecutive entries.
       Stmt st;

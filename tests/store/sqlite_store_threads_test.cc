@@ -108,10 +108,11 @@ TEST(SqliteStoreThreads, EventsOfDifferentEntitiesFromSeveralThreadsAllLandAndRe
   EXPECT_EQ((*again)->shop().Save(), saved);
 }
 
-// An open on two threads (the due rows checked beside the journal's replay,
-// the journal's rows read and decoded ahead of it, the snapshot's entities
-// restored and its checksum taken on both) makes the shop, the due items
-// and the errors an open on one thread makes.
+// An open on two threads (the due rows read beside the snapshot's load and
+// checked beside the journal's replay, the journal's rows read and decoded
+// ahead of it, the snapshot's entities restored and its checksum taken on
+// both) makes the shop, the due items and the errors an open on one thread
+// makes.
 TEST(SqliteStoreThreads, AnOpenOnTwoThreadsIsAnOpenOnOne) {
   const std::vector<ShopEvent> events = test::SampleEvents(23, 150);
   const std::string path = test::TempStorePath("open-threads");

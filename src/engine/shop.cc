@@ -503,6 +503,13 @@ class EventIdIndex {
     // (EventIdIndex::NumberOf), once the entity is in its map.
     void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), 0}); }
     size_t size() const { return claims_.size(); }
+    // Room for `n` claims: exactly, the first time (the first kind, the
+    // orders, has most of them), then half as much again at least.
+    void Reserve(size_t n) {
+      if (n > claims_.capacity()) {
+        claims_.reserve(claims_.empty() ? n : std::max(n, claims_.capacity() * 3 / 2));
+      }
+    }
     // The owner of the ids added from the `from`th to before the `to`th.
     void Owned(size_t from, size_t to, uint32_t number) {
       for (size_t i = from; i < to; ++i) claims_[i].number = number;
@@ -1972,6 +1979,13 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
         failed_at = me.failed_at;
         failed = &me;
       }
+    }
+    {
+      // Room for the kind's claims at once (they may be millions), not
+      // grown by copying them again and again.
+      size_t claims = pending.size();
+      for (const Worker& me : results) claims += me.claims.size();
+      pending.Reserve(claims);
     }
     for (size_t i = 0; i < items.size(); ++i) {
       if (i == failed_at) return failed->status;

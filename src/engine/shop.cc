@@ -115,18 +115,26 @@ class IndexedLiveOrders final : public LiveOrders {
       }
       return;
     }
+    // Packed in strings kept for it (under the lock): most events leave an
+    // order's buyer, items and address as they were, and then nothing is
+    // made or changed.
     const OrderData& d = order.data();
-    std::string packed = Pack(d.buyer, ItemsKey(d.lines), d.address.Full());
+    items_.clear();
+    AppendItemsKey(d.lines, &items_);
+    address_.clear();
+    d.address.AppendFull(&address_);
+    Pack(d.buyer, items_, address_, &packed_);
     if (it == orders_.end()) {
       // Nodes do not move: the buyer indexes point at them.
-      it = orders_.emplace(d.id, std::move(packed)).first;
+      it = orders_.emplace(d.id, packed_).first;
       Link(*it);
       return;
     }
+    if (it->second == packed_) return;
     const bool same_buyer = Field(it->second, kIm) == d.buyer.im_name &&
                             Field(it->second, kPhone) == d.buyer.phone;
     if (!same_buyer) Unlink(*it);
-    it->second = std::move(packed);
+    it->second.assign(packed_);
     if (!same_buyer) Link(*it);
   }
 
@@ -149,15 +157,15 @@ class IndexedLiveOrders final : public LiveOrders {
     }
     out.push_back(static_cast<char>(v));
   }
-  static std::string Pack(const Buyer& buyer, const std::string& items,
-                          const std::string& address) {
-    std::string out;
-    out.reserve(8 + buyer.im_name.size() + buyer.phone.size() + items.size() + address.size());
+  // Into `*out` (its old contents dropped).
+  static void Pack(const Buyer& buyer, const std::string& items, const std::string& address,
+                   std::string* out) {
+    out->clear();
+    out->reserve(8 + buyer.im_name.size() + buyer.phone.size() + items.size() + address.size());
     for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) {
-      PutVarint(out, f->size());
+      PutVarint(*out, f->size());
     }
-    for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) out += *f;
-    return out;
+    for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) *out += *f;
   }
   // Field `field` of a packed string.
   static std::string_view Field(const std::string& packed, int field) {
@@ -199,6 +207,7 @@ class IndexedLiveOrders final : public LiveOrders {
   Orders orders_;
   ByValue by_im_;
   ByValue by_phone_;
+  std::string items_, address_, packed_;  // Update's, reused
 };
 
 // AS-DEDUP: open tickets indexed by order.

@@ -5,19 +5,45 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 
 namespace kefu {
 
 std::string ItemsKey(const std::vector<OrderLine>& lines) {
-  std::vector<std::string> items;
-  for (const OrderLine& l : lines) {
-    if (!l.cancelled) items.push_back(absl::StrCat(l.product, "\xC3\x97", l.quantity));  // ×
-  }
-  std::sort(items.begin(), items.end());
   std::string key;
-  for (const std::string& item : items) absl::StrAppend(&key, item, "\n");
+  AppendItemsKey(lines, &key);
   return key;
+}
+
+void AppendItemsKey(const std::vector<OrderLine>& lines, std::string* out) {
+  // Each line's "product×quantity" written after `out`'s end, where it is
+  // (offset and size from `base`); then, sorted, each with its newline
+  // after them, and the unsorted ones dropped.
+  const size_t base = out->size();
+  absl::InlinedVector<std::pair<size_t, size_t>, 8> items;
+  for (const OrderLine& l : lines) {
+    if (l.cancelled) continue;
+    const size_t at = out->size();
+    absl::StrAppend(out, l.product, "\xC3\x97", l.quantity);  // ×
+    items.emplace_back(at - base, out->size() - at);
+  }
+  if (items.size() <= 1) {
+    if (!items.empty()) out->push_back('\n');
+    return;
+  }
+  const size_t written = out->size() - base;
+  out->reserve(base + 2 * written + items.size());
+  auto text = [out, base](const std::pair<size_t, size_t>& item) {
+    return std::string_view(*out).substr(base + item.first, item.second);
+  };
+  std::sort(items.begin(), items.end(),
+            [&text](const auto& a, const auto& b) { return text(a) < text(b); });
+  for (const auto& item : items) {
+    out->append(*out, base + item.first, item.second);
+    out->push_back('\n');
+  }
+  out->erase(base, written);
 }
 
 bool SameBuyer(const Buyer& a, const Buyer& b) {

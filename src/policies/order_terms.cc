@@ -6,12 +6,17 @@
 namespace kefu {
 
 std::string Address::Full() const {
-  const absl::StatusOr<Province> p = ParseProvince(province);
-  std::string out(p.ok() ? ProvinceFullName(*p) : std::string_view(province));
-  out += city;
-  out += district;
-  out += detail;
+  std::string out;
+  AppendFull(&out);
   return out;
+}
+
+void Address::AppendFull(std::string* out) const {
+  const absl::StatusOr<Province> p = ParseProvince(province);
+  out->append(p.ok() ? ProvinceFullName(*p) : std::string_view(province));
+  out->append(city);
+  out->append(district);
+  out->append(detail);
 }
 
 std::string_view ChannelName(Channel c) {

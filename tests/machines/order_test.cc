@@ -169,6 +169,29 @@ TEST(OrderDuplicateShip, ItemsKeyListsTheLinesNotCancelledSortedOnePerLine) {
   EXPECT_EQ(ItemsKey({line("P", 12), line("P", 1)}), "P×1\nP×12\n");
   EXPECT_EQ(ItemsKey({line("P×1\tQ", 3), line("P", 1)}), "P×1\nP×1\tQ×3\n");
   EXPECT_EQ(ItemsKey({line("AB", 1), line("A", 2)}), "AB×1\nA×2\n");  // 'B' < "×"
+
+  // AppendItemsKey writes the same after what the string holds, which it
+  // leaves as it was; many lines, checked against the items sorted apart.
+  std::string out = "before|";
+  AppendItemsKey({line("B", 1), line("A", 3), line("C", 1, true)}, &out);
+  EXPECT_EQ(out, "before|A×3\nB×1\n");
+  AppendItemsKey({}, &out);
+  AppendItemsKey({line("保温杯", 2)}, &out);
+  EXPECT_EQ(out, "before|A×3\nB×1\n保温杯×2\n");
+  std::vector<OrderLine> many;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 40; ++i) {
+    const std::string product = "品" + std::to_string((i * 17) % 23);
+    const bool cancelled = i % 7 == 3;
+    many.push_back(line(product, i % 5 + 1, cancelled));
+    if (!cancelled) texts.push_back(product + "×" + std::to_string(i % 5 + 1));
+  }
+  std::sort(texts.begin(), texts.end());
+  std::string expected = "…";
+  for (const std::string& t : texts) expected += t + "\n";
+  out = "…";
+  AppendItemsKey(many, &out);
+  EXPECT_EQ(out, expected);
 }
 
 // ORD-DUP-SHIP: releasing the hold needs an explicit decision.

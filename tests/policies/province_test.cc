@@ -125,6 +125,10 @@ TEST(Province, AddressFullWritesTheFullNameOfAKnownProvince) {
   EXPECT_EQ((Address{"浙江", "杭州市", "西湖区", "文三路1号"}).Full(), "浙江省杭州市西湖区文三路1号");
   EXPECT_EQ((Address{" 浙江省 ", "杭州市", "", ""}).Full(), "浙江省杭州市");
   EXPECT_EQ((Address{"", "杭州市", "", ""}).Full(), "杭州市");
+  // AppendFull writes the same after what the string holds.
+  std::string out = "收货：";
+  (Address{"浙江", "杭州市", "西湖区", "文三路1号"}).AppendFull(&out);
+  EXPECT_EQ(out, "收货：浙江省杭州市西湖区文三路1号");
 }
 
 }  // namespace

@@ -38,6 +38,8 @@ struct LiveOrder {
 // so that two orders of the same items have the same key whatever the line
 // order.
 KEFU_EXPORT std::string ItemsKey(const std::vector<OrderLine>& lines);
+// Appends ItemsKey(lines) to `*out`, with no string for each line.
+KEFU_EXPORT void AppendItemsKey(const std::vector<OrderLine>& lines, std::string* out);
 
 // Same buyer: the same non-empty IM name, or the same non-empty phone.
 KEFU_EXPORT bool SameBuyer(const Buyer& a, const Buyer& b);

@@ -58,6 +58,8 @@ struct Address {
   // (kefu/policies/province.h) knows is written by its full name, so that
   // "浙江" and "浙江省" make the same address.
   KEFU_EXPORT std::string Full() const;
+  // Appends Full() to `*out`, with no string of its own.
+  KEFU_EXPORT void AppendFull(std::string* out) const;
 };
 
 struct OrderLine {

@@ -2086,6 +2086,11 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   std::vector<std::vector<QueueEntry>> queues(impl.shards.size());
   for (uint64_t s = 0; s < saved_shards; ++s) {
     if (!r.Count(&n)) return fail();
+    if (saved_shards == impl.shards.size()) {
+      // All to shard s: room for them at once (an entry takes 8 bytes and
+      // more: a corrupt count reserves no more than the input could hold).
+      queues[s].reserve(std::min(n, r.remaining() / 8));
+    }
     for (size_t i = 0; i < n; ++i) {
       QueueEntry e;
       if (!internal::DecodeQueueEntry(r, &e)) return fail();

@@ -942,6 +942,9 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
     m.days[day] = d;
   }
   if (!r.Count(&n)) return fail();
+  // Each map sized once for its count; an entry takes 2 bytes and more (a
+  // corrupt count reserves no more than the input could hold).
+  m.order_days.reserve(std::min(n, r.remaining() / 2));
   for (size_t i = 0; i < n; ++i) {
     std::string key;
     LocalDay day;
@@ -956,6 +959,7 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
     m.current = day;
   }
   if (!r.Count(&n)) return fail();
+  m.rounds.reserve(std::min(n, r.remaining() / 4));
   for (size_t i = 0; i < n; ++i) {
     std::string key;
     Impl::Round round;
@@ -981,6 +985,7 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
     m.shop_days[day] = stats;
   }
   if (!r.Count(&n)) return fail();
+  m.buyers.reserve(std::min(n, r.remaining() / 4));
   for (size_t i = 0; i < n; ++i) {
     std::string key;
     Impl::Buyer b;

@@ -2016,6 +2016,93 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       !s.ok()) {
     return s;
   }
+  // The tail, read where the conversations end (or, beside, found there by
+  // the entities' sizes): in place the defects' products and the team
+  // ledger, into `replies` and `queues` the agents' replies and the
+  // deadline queues' entries; at the end, `in` past the ledger's bytes.
+  // Touches nothing the entities' loading does.
+  std::map<std::string, AgentReplies, std::less<>> replies;
+  std::vector<std::vector<QueueEntry>> queues(impl.shards.size());
+  auto read_tail = [&impl, &replies, &queues, saved_shards](ByteReader& in) -> absl::Status {
+    auto failed = [&in]() { return Corrupted(in.error()); };
+    size_t n = 0;
+    if (!in.Count(&n)) return failed();
+    std::string product, ticket;
+    for (size_t i = 0; i < n; ++i) {
+      size_t tickets = 0;
+      if (!in.String(&product) || !in.Count(&tickets)) return failed();
+      for (size_t j = 0; j < tickets; ++j) {
+        if (!in.String(&ticket)) return failed();
+        impl.defects.Restore(product, ticket);
+      }
+    }
+    if (!in.Count(&n)) return failed();
+    for (size_t i = 0; i < n; ++i) {
+      AgentReplies a;
+      if (!DecodeAgentReplies(in, &a)) return failed();
+      const std::string agent = a.agent;
+      if (!replies.emplace(agent, std::move(a)).second) {
+        return Corrupted(absl::StrCat("the reply record names agent \"", agent, "\" twice"));
+      }
+    }
+    // The queue: each saved shard's entries in order; with the same shard
+    // count they go back to the same shard, else each to its entity's shard.
+    for (uint64_t s = 0; s < saved_shards; ++s) {
+      if (!in.Count(&n)) return failed();
+      if (saved_shards == impl.shards.size()) {
+        // All to shard s: room for them at once (an entry takes 8 bytes and
+        // more: a corrupt count reserves no more than the input could hold).
+        queues[s].reserve(std::min(n, in.remaining() / 8));
+      }
+      for (size_t i = 0; i < n; ++i) {
+        QueueEntry e;
+        if (!internal::DecodeQueueEntry(in, &e)) return failed();
+        const size_t to = saved_shards == impl.shards.size()
+                              ? static_cast<size_t>(s)
+                              : StableHash(e.entity_kind, e.entity) % impl.shards.size();
+        queues[to].push_back(std::move(e));
+      }
+    }
+    if (!in.at_end()) {
+      std::string_view team;
+      if (!in.View(&team)) return failed();
+      if (absl::Status st = impl.team.LoadState(team); !st.ok()) {
+        return Corrupted(internal::FromAbsl(st.message()));
+      }
+    }
+    return absl::OkStatus();
+  };
+  // Beside, in a shop as large as one whose entities are restored on
+  // several threads: from where the tickets begin, the three kinds before
+  // the tail passed over by their sizes (as load_kind reads them), then the
+  // tail read, while this thread restores those kinds. Its first error
+  // counts only if these kinds load without one (then it is the error one
+  // thread finds, at the same place).
+  struct TailBeside {
+    ByteReader in{std::string_view()};
+    size_t start = 0;  // the tail's offset
+    absl::Status status;
+  } tail;
+  std::optional<internal::Beside> tail_beside;
+  size_t orders = 0;
+  for (const Impl::Shard& s : impl.shards) orders += s.orders.size();
+  if (apart && threads > 1 && orders >= parallel_load_entities.load(std::memory_order_relaxed)) {
+    tail.in = r;
+    tail_beside.emplace(true, [&tail, &read_tail] {
+      ByteReader& in = tail.in;
+      for (int kind = 0; kind < 3; ++kind) {
+        size_t n = 0;
+        if (!in.Count(&n)) return;
+        for (size_t i = 0; i < n; ++i) {
+          std::string_view key, bytes;
+          uint32_t size = 0;
+          if (!in.View(&key) || !in.Fixed32(&size) || !in.Bytes(size, &bytes)) return;
+        }
+      }
+      tail.start = in.offset();
+      tail.status = read_tail(in);
+    });
+  }
   if (absl::Status s = load_kind(EntityKind::kTicket, &Impl::Shard::tickets,
                                  internal::TicketDataSchema(),
                                  [](TicketSnapshot snap) { return Ticket::Restore(std::move(snap)); });
@@ -2059,54 +2146,20 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     return s;
   }
 
-  size_t n = 0;
-  if (!r.Count(&n)) return fail();
-  std::string product, ticket;
-  for (size_t i = 0; i < n; ++i) {
-    size_t tickets = 0;
-    if (!r.String(&product) || !r.Count(&tickets)) return fail();
-    for (size_t j = 0; j < tickets; ++j) {
-      if (!r.String(&ticket)) return fail();
-      impl.defects.Restore(product, ticket);
+  if (tail_beside) {
+    tail_beside->Join();
+    // Where this thread's reading of the kinds ended is where the other's
+    // did: the same bytes, read the same way.
+    if (!tail.in.ok() && tail.status.ok()) tail.status = Corrupted(tail.in.error());
+    if (tail.start != r.offset() && tail.status.ok()) {
+      tail.status = Corrupted(absl::StrCat("the entities end at byte ", r.place(), " or ", tail.start));
     }
+    if (!tail.status.ok()) return tail.status;
+    r = std::move(tail.in);
+  } else if (absl::Status s = read_tail(r); !s.ok()) {
+    return s;
   }
-
-  if (!r.Count(&n)) return fail();
-  for (size_t i = 0; i < n; ++i) {
-    AgentReplies a;
-    if (!DecodeAgentReplies(r, &a)) return fail();
-    const std::string agent = a.agent;
-    if (!impl.replies.emplace(agent, std::move(a)).second) {
-      return Corrupted(absl::StrCat("the reply record names agent \"", agent, "\" twice"));
-    }
-  }
-
-  // The queue: each saved shard's entries in order; with the same shard
-  // count they go back to the same shard, else each to its entity's shard.
-  std::vector<std::vector<QueueEntry>> queues(impl.shards.size());
-  for (uint64_t s = 0; s < saved_shards; ++s) {
-    if (!r.Count(&n)) return fail();
-    if (saved_shards == impl.shards.size()) {
-      // All to shard s: room for them at once (an entry takes 8 bytes and
-      // more: a corrupt count reserves no more than the input could hold).
-      queues[s].reserve(std::min(n, r.remaining() / 8));
-    }
-    for (size_t i = 0; i < n; ++i) {
-      QueueEntry e;
-      if (!internal::DecodeQueueEntry(r, &e)) return fail();
-      const size_t to = saved_shards == impl.shards.size()
-                            ? static_cast<size_t>(s)
-                            : StableHash(e.entity_kind, e.entity) % impl.shards.size();
-      queues[to].push_back(std::move(e));
-    }
-  }
-  if (!r.at_end()) {
-    std::string team;
-    if (!r.String(&team)) return fail();
-    if (absl::Status st = impl.team.LoadState(team); !st.ok()) {
-      return Corrupted(internal::FromAbsl(st.message()));
-    }
-  }
+  impl.replies = std::move(replies);
   if (!r.at_end()) {
     if (absl::Status s = load_kind(EntityKind::kTeam, &Impl::Shard::team_members,
                                    internal::TeamMemberDataSchema(),

@@ -563,9 +563,11 @@ TEST(ShopSave, AnErrorFoundOnSeveralThreadsIsTheFirstEntitys) {
 }
 
 // Bytes altered and the checksum made good again, the entities restored on
-// two threads: each load is a shop or kDataLoss, never a crash. Every byte
-// of the vocabulary's end and of where it starts, and 600 others at random
-// (the sizes before the snapshots among them).
+// two threads (and the tail after them read beside): each load is a shop or
+// kDataLoss, never a crash, and the same shop or the same error as a load
+// on one thread. Every byte of the vocabulary's end and of where it
+// starts, and 600 others at random (the sizes before the snapshots among
+// them).
 TEST(ShopSave, AlteredBytesBehindAGoodChecksumLoadOrAreDataLossOnTwoThreads) {
   ThreadedLoads threaded;
   std::unique_ptr<Shop> shop = NewShop(16);
@@ -583,9 +585,13 @@ TEST(ShopSave, AlteredBytesBehindAGoodChecksumLoadOrAreDataLossOnTwoThreads) {
     internal::ByteWriter w(&bad);
     w.Fixed32(internal::Crc32(bad));
     absl::StatusOr<std::unique_ptr<Shop>> loaded = LoadOn(bad, 2);
+    absl::StatusOr<std::unique_ptr<Shop>> alone = LoadOn(bad, 1);
+    ASSERT_EQ(loaded.status(), alone.status()) << i;
     if (!loaded.ok()) {
       ASSERT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss) << i << loaded.status();
       ++refused;
+    } else {
+      ASSERT_TRUE((*loaded)->Save() == (*alone)->Save()) << i;
     }
   }
   EXPECT_GT(refused, 0);

@@ -154,11 +154,14 @@ struct ShopOptions {
   // Threads Shop::Load decodes and restores a large saved shop's entities
   // on, the calling one among them (which then puts them in their maps in
   // the order saved); with more than one, a second thread also rebuilds
-  // the live-order and open-ticket indexes beside the rest of the load.
-  // Used only for a large shop: a kind of at least 20,000 entities saved
-  // in format 2 or later, at least 20,000 orders and tickets for the
-  // indexes; never more than the machine's cores. 1: the calling thread
-  // alone. The shop loaded, and any error, are the same either way. > 0.
+  // the live-order and open-ticket indexes beside the rest of the load,
+  // and another reads what is saved after the entities (the deadline
+  // queues, the team ledger) while the calling one restores the kinds
+  // after the orders. Used only for a large shop: a kind of at least
+  // 20,000 entities saved in format 2 or later, at least 20,000 orders and
+  // tickets for the indexes, 20,000 orders for the rest; never more than
+  // the machine's cores. 1: the calling thread alone. The shop loaded, and
+  // any error, are the same either way. > 0.
   int load_threads = 2;
   // Threads Shop::Save encodes a large shop's entities on, the calling one
   // among them: a kind of at least 4,096 entities is saved in two halves,

@@ -1707,6 +1707,17 @@ std::string Shop::Save() const {
   return out;
 }
 
+namespace {
+
+// An entity as Save writes it from format 2 on: its key, its bytes' size,
+// its bytes (read alone later). False, `r` failed, when they are not there.
+bool ReadSavedEntity(ByteReader& r, std::string_view* key, std::string_view* bytes) {
+  uint32_t size = 0;
+  return r.View(key) && r.Fixed32(&size) && r.Bytes(size, bytes);
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOptions options) {
   if (saved.substr(0, kSaveMark.size()) != kSaveMark) {
     return absl::InvalidArgumentError(
@@ -1910,10 +1921,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     items.reserve(std::min(n, r.remaining() / 8));
     for (size_t i = 0; i < n; ++i) {
       Item item;
-      uint32_t size = 0;
-      if (!r.View(&item.key) || !r.Fixed32(&size)) return fail();
-      item.offset = r.offset();
-      if (!r.Bytes(size, &item.bytes)) return fail();
+      if (!ReadSavedEntity(r, &item.key, &item.bytes)) return fail();
+      item.offset = r.offset() - item.bytes.size();
       // The section the entity's bytes begin in (they must end in it too).
       item.words = &vocabulary;
       item.logs = &logs;
@@ -1921,7 +1930,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
         ++next_section;
       }
       if (next_section < sections.size() && sections[next_section].begin <= item.offset) {
-        if (item.offset + size > sections[next_section].end) {
+        if (item.offset + item.bytes.size() > sections[next_section].end) {
           return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(item.key),
                                         "\" runs past the end of its section"));
         }
@@ -2092,15 +2101,14 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       ByteReader& in = tail.in;
       for (int kind = 0; kind < 3; ++kind) {
         size_t n = 0;
-        if (!in.Count(&n)) return;
-        for (size_t i = 0; i < n; ++i) {
+        if (!in.Count(&n)) break;
+        for (size_t i = 0; i < n && in.ok(); ++i) {
           std::string_view key, bytes;
-          uint32_t size = 0;
-          if (!in.View(&key) || !in.Fixed32(&size) || !in.Bytes(size, &bytes)) return;
+          ReadSavedEntity(in, &key, &bytes);
         }
       }
       tail.start = in.offset();
-      tail.status = read_tail(in);
+      tail.status = in.ok() ? read_tail(in) : Corrupted(in.error());
     });
   }
   if (absl::Status s = load_kind(EntityKind::kTicket, &Impl::Shard::tickets,
@@ -2149,8 +2157,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   if (tail_beside) {
     tail_beside->Join();
     // Where this thread's reading of the kinds ended is where the other's
-    // did: the same bytes, read the same way.
-    if (!tail.in.ok() && tail.status.ok()) tail.status = Corrupted(tail.in.error());
+    // did: the same bytes, read the same way (ReadSavedEntity).
     if (tail.start != r.offset() && tail.status.ok()) {
       tail.status = Corrupted(absl::StrCat("the entities end at byte ", r.place(), " or ", tail.start));
     }

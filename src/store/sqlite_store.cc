@@ -458,8 +458,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
         return s;
       }
     }
-    if (!read_due) read_due.emplace(false, read_due_rows);  // no snapshot block ran
-    read_due->Join();
+    read_due->Join();  // started in the block above, which returns or starts it
     if (!due_read.ok()) return due_read;
     absl::Status due_added;
     internal::Beside add_due(

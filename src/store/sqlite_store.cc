@@ -20,6 +20,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -40,6 +41,9 @@ constexpr size_t kChunkBytes = 256 * 1024;
 // The least due rows an open checks on a second thread, beside the
 // journal's replay (fewer are done before a thread would start).
 constexpr size_t kDueRowsBeside = 1024;
+// The least bytes of a snapshot whose pages a second thread makes ready
+// while its rows are read (SnapshotBuffer::Prefault).
+constexpr uint64_t kPrefaultBytes = 8 << 20;
 
 // CRC-32 (zlib's) of a journal chunk: its first and last entry (zigzag
 // varints), then its entries.
@@ -73,12 +77,40 @@ std::string_view ColumnBlob(sqlite3_stmt* st, int i) {
 // kernel zeroes the pages either way; docs/benchmarks.md has what it
 // saves). Grows, copying, only when the parts hold more than their
 // lengths said.
+//
+// Prefault(): a second thread has the kernel map (and zero) the pages
+// while this one reads the parts into them. The zeroing is a tenth of an
+// open on the VMs we measure on, where a first touch of memory is dear;
+// the reading thread then mostly finds its pages there. The contents are
+// the same either way (MADV_POPULATE_WRITE writes nothing).
 class SnapshotBuffer {
  public:
   explicit SnapshotBuffer(size_t capacity) { Reserve(capacity); }
   SnapshotBuffer(const SnapshotBuffer&) = delete;
   SnapshotBuffer& operator=(const SnapshotBuffer&) = delete;
-  ~SnapshotBuffer() { Free(); }
+  ~SnapshotBuffer() {
+    Settle();
+    Free();
+  }
+
+  // The first `bytes` of the buffer (at most its capacity) populated on a
+  // second thread; a kernel without MADV_POPULATE_WRITE (before 5.14)
+  // refuses it, and the pages are faulted in as they are written.
+  void Prefault(size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+    Settle();
+    const size_t n = std::min(bytes, capacity_);
+    if (n == 0) return;
+    char* p = data_;
+    try {
+      faulting_ = std::thread([p, n] { madvise(p, n, MADV_POPULATE_WRITE); });
+    } catch (const std::system_error&) {
+      // No thread: the pages come as they are written.
+    }
+#else
+    (void)bytes;
+#endif
+  }
 
   void Append(std::string_view bytes) {
     if (bytes.size() > capacity_ - size_) Reserve(std::max(size_ + bytes.size(), 2 * capacity_));
@@ -88,8 +120,13 @@ class SnapshotBuffer {
   std::string_view view() const { return std::string_view(data_, size_); }
 
  private:
+  // Waits for Prefault's thread: before the mapping changes or goes.
+  void Settle() {
+    if (faulting_.joinable()) faulting_.join();
+  }
   void Reserve(size_t n) {
     if (n <= capacity_) return;
+    Settle();
     void* p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     madvise(p, n, MADV_HUGEPAGE);  // advice: without it, 4 KiB pages
@@ -106,6 +143,7 @@ class SnapshotBuffer {
   char* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  std::thread faulting_;
 };
 
 // A prepared statement, finalized when it goes.
@@ -361,8 +399,9 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     // applies the journal again: the replay takes no due item (they are
     // durable already), so the two touch nothing in common. A store with
     // few due rows reads and keeps them on this thread.
-    const bool beside = meta_due_rows >= static_cast<int64_t>(kDueRowsBeside) &&
-                        options.shop.load_threads > 1 && std::thread::hardware_concurrency() > 1;
+    const bool beside_threads =
+        options.shop.load_threads > 1 && std::thread::hardware_concurrency() > 1;
+    const bool beside = meta_due_rows >= static_cast<int64_t>(kDueRowsBeside) && beside_threads;
     std::vector<internal::StoreCore::DueRow> due_rows;
     absl::Status due_read;
     auto read_due_rows = [this, &due_rows, &due_read] {
@@ -427,6 +466,14 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       if (!options.read_only) incomplete_above = named ? snapshot_seq : -1;
       committed_seq = meta_last_seq;
       SnapshotBuffer body(total <= (uint64_t{1} << 40) ? static_cast<size_t>(total) : 0);
+      // Its pages made ready beside the reading, for no more than the file
+      // holds: the lengths SQLite reports for a corrupt file may be any.
+      if (beside_threads && total >= kPrefaultBytes) {
+        struct stat file;
+        if (stat(path.c_str(), &file) == 0 && file.st_size > 0) {
+          body.Prefault(std::min<uint64_t>(total, static_cast<uint64_t>(file.st_size)));
+        }
+      }
       int64_t parts = 0;
       {
         Stmt st;

@@ -309,9 +309,15 @@ class OwnerNumbers {
     }
   }
 
+  // Which of the shards numbers `packed`: threads that number owners of
+  // different shards take different locks.
+  static uint32_t ShardOf(uintptr_t packed) {
+    return static_cast<uint32_t>((packed * 0x9E3779B97F4A7C15ull) >> (64 - kShardBits));
+  }
+  static constexpr uint32_t kShardCount = 8;
+
   uint32_t NumberOf(uintptr_t packed) {
-    const uint32_t shard_index =
-        static_cast<uint32_t>((packed * 0x9E3779B97F4A7C15ull) >> (64 - kShardBits));
+    const uint32_t shard_index = ShardOf(packed);
     Shard& s = shards_[shard_index];
     std::lock_guard lock(s.mu);
     auto [it, inserted] = s.numbers.try_emplace(packed, 0);
@@ -339,6 +345,7 @@ class OwnerNumbers {
  private:
   static constexpr int kShardBits = 3;
   static constexpr uint32_t kShards = 1u << kShardBits;
+  static_assert(kShards == kShardCount);
   // Chunk c holds kFirstChunk << c numbers: 20 chunks hold 2^29 owners a
   // shard, every 32-bit number.
   static constexpr uint32_t kFirstChunk = 1024;
@@ -398,20 +405,25 @@ class EventIdIndex {
   // The number the index keeps for `owner` (numbered once per entity when
   // loading, not once per id).
   uint32_t NumberOf(Owner owner) { return owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key)); }
+  // Which of `parts` (1, 2, 4 or 8) numbers `owner`: threads that number
+  // the owners of different parts at once do not wait for each other.
+  static size_t NumberPart(Owner owner, size_t parts) {
+    return OwnerNumbers::ShardOf(OwnerNumbers::Pack(owner.kind, owner.key)) % parts;
+  }
   // REQUIRES: the index is not in use by another thread. The owners of a
   // fingerprint claimed twice, when one was (the first in the order added
   // among its shard's claims). A long list is claimed by two threads, each
   // taking half of the shards.
   std::optional<std::pair<Owner, Owner>> ClaimAll(const Pending& pending) {
-    const std::vector<Pending::Claim>& claims = pending.claims_;
-    // The claims by shard: offsets, then each claim's index in its place.
+    // The claims by shard, in the order saved: offsets, then each claim's
+    // address in its place.
     std::vector<uint32_t> start(kShards + 1, 0);
-    for (const Pending::Claim& c : claims) ++start[ShardOf(c.f) + 1];
+    pending.ForEach([&start](const Pending::Claim& c) { ++start[ShardOf(c.f) + 1]; });
     for (size_t i = 0; i < kShards; ++i) start[i + 1] += start[i];
-    std::vector<uint32_t> order(claims.size());
+    std::vector<const Pending::Claim*> order(pending.size());
     {
       std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      for (uint32_t i = 0; i < claims.size(); ++i) order[next[ShardOf(claims[i].f)]++] = i;
+      pending.ForEach([&](const Pending::Claim& c) { order[next[ShardOf(c.f)]++] = &c; });
     }
     using Twice = std::optional<std::pair<uint32_t, uint32_t>>;  // owner numbers
     auto claim_shards = [&](size_t from, size_t to) -> Twice {
@@ -420,7 +432,7 @@ class EventIdIndex {
         std::lock_guard lock(s.mu);
         s.owners.reserve(s.owners.size() + (start[i + 1] - start[i]));
         for (uint32_t k = start[i]; k < start[i + 1]; ++k) {
-          const Pending::Claim& c = claims[order[k]];
+          const Pending::Claim& c = *order[k];
           auto [it, inserted] = s.owners.try_emplace(c.f, c.number);
           if (!inserted) return std::make_pair(it->second, c.number);
         }
@@ -428,7 +440,7 @@ class EventIdIndex {
       return std::nullopt;
     };
     Twice twice;
-    if (claims.size() < kParallelClaims) {
+    if (pending.size() < kParallelClaims) {
       twice = claim_shards(0, kShards);
     } else {
       Twice halves[2];
@@ -506,36 +518,84 @@ class EventIdIndex {
   OwnerNumbers owners_;
 
  public:
+  // Loading: the event ids of the entities restored, claimed at once
+  // (ClaimAll) in the order their entities were saved. Each thread adds to
+  // a block of its own; the blocks are not copied into one list: the order
+  // is kept as runs of a block's claims.
   class Pending {
-   public:
-    // An id of the entity being restored; Owned gives its owner's number
-    // (EventIdIndex::NumberOf), once the entity is in its map.
-    void Add(std::string_view id) { claims_.push_back({FingerprintOf(id), 0}); }
-    size_t size() const { return claims_.size(); }
-    // Room for `n` claims: exactly, the first time (the first kind, the
-    // orders, has most of them), then half as much again at least.
-    void Reserve(size_t n) {
-      if (n > claims_.capacity()) {
-        claims_.reserve(claims_.empty() ? n : std::max(n, claims_.capacity() * 3 / 2));
-      }
-    }
-    // The owner of the ids added from the `from`th to before the `to`th.
-    void Owned(size_t from, size_t to, uint32_t number) {
-      for (size_t i = from; i < to; ++i) claims_[i].number = number;
-    }
-    // Adds `other`'s claims from the `from`th to before the `to`th.
-    void Append(const Pending& other, size_t from, size_t to) {
-      claims_.insert(claims_.end(), other.claims_.begin() + static_cast<std::ptrdiff_t>(from),
-                     other.claims_.begin() + static_cast<std::ptrdiff_t>(to));
-    }
-
    private:
-    friend class EventIdIndex;
     struct Claim {
       Fingerprint f;
       uint32_t number;
     };
-    std::vector<Claim> claims_;
+
+   public:
+    // Claims added on one thread (a worker's share of a kind, or a kind
+    // loaded on one thread), in the order added, in chunks of kChunk that
+    // never move once full: growing copies at most the first.
+    class Block {
+     public:
+      // An id of the entity being restored; Owned gives its owner's number
+      // (EventIdIndex::NumberOf) once the entity is in its map.
+      void Add(std::string_view id) {
+        if (chunks_.empty()) {
+          chunks_.emplace_back().reserve(256);  // a small kind's claims, and no more
+        } else if (chunks_.back().size() == kChunk) {
+          chunks_.emplace_back().reserve(kChunk);
+        }
+        chunks_.back().push_back({FingerprintOf(id), 0});
+        ++size_;
+      }
+      size_t size() const { return size_; }
+      // The owner of the ids added from the `from`th to before the `to`th.
+      // Threads may set disjoint ranges at once.
+      void Owned(size_t from, size_t to, uint32_t number) {
+        for (size_t i = from; i < to; ++i) chunks_[i / kChunk][i % kChunk].number = number;
+      }
+
+     private:
+      friend class Pending;
+      static constexpr size_t kChunk = size_t{1} << 14;  // 256 KiB of claims
+      std::vector<std::vector<Claim>> chunks_;
+      size_t size_ = 0;
+    };
+
+    // A block of its own for one thread's claims, kept as long as this.
+    Block& NewBlock() { return *blocks_.emplace_back(std::make_unique<Block>()); }
+    // The claims of `block` from the `from`th to before the `to`th come next
+    // in the order saved.
+    void Next(const Block& block, size_t from, size_t to) {
+      if (from == to) return;
+      if (!runs_.empty() && runs_.back().block == &block && runs_.back().to == from) {
+        runs_.back().to = to;
+      } else {
+        runs_.push_back({&block, from, to});
+      }
+      size_ += to - from;
+    }
+    // Claims in the runs (Next).
+    size_t size() const { return size_; }
+
+   private:
+    friend class EventIdIndex;
+    // Each claim of the runs, in their order.
+    template <class Visit>
+    void ForEach(Visit&& visit) const {
+      for (const Run& run : runs_) {
+        for (size_t i = run.from; i < run.to;) {
+          const std::vector<Claim>& chunk = run.block->chunks_[i / Block::kChunk];
+          const size_t end = std::min(run.to, (i / Block::kChunk + 1) * Block::kChunk);
+          for (; i < end; ++i) visit(chunk[i % Block::kChunk]);
+        }
+      }
+    }
+    struct Run {
+      const Block* block;
+      size_t from, to;
+    };
+    std::vector<std::unique_ptr<Block>> blocks_;
+    std::vector<Run> runs_;
+    size_t size_ = 0;
   };
 };
 
@@ -671,9 +731,11 @@ struct Shop::Impl {
         defects(rules->ticket.defect),
         shards(static_cast<size_t>(options.shards)) {}
 
-  Shard& ShardOf(EntityKind kind, std::string_view key) {
-    return shards[StableHash(kind, key) % shards.size()];
+  // The shard of an entity: shards[ShardIndex(kind, key)].
+  size_t ShardIndex(EntityKind kind, std::string_view key) const {
+    return StableHash(kind, key) % shards.size();
   }
+  Shard& ShardOf(EntityKind kind, std::string_view key) { return shards[ShardIndex(kind, key)]; }
   const Shard& ShardOf(EntityKind kind, std::string_view key) const {
     return shards[StableHash(kind, key) % shards.size()];
   }
@@ -1847,7 +1909,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     // restored, its event ids added to `claims`; from format 4 its log read
     // with `parts` from `log_table`, the table of the stretch it lies in.
     // Safe on any thread.
-    auto restore_one = [&](std::string_view key, ByteReader& in, EventIdIndex::Pending& claims,
+    auto restore_one = [&](std::string_view key, ByteReader& in,
+                           EventIdIndex::Pending::Block& claims,
                            internal::SavedLogParts* parts,
                            const internal::SavedLogTable* log_table) -> absl::StatusOr<Entity> {
       Snapshot snapshot;
@@ -1879,37 +1942,50 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       if (!log.read()) return refused("its log was not read");
       return entity;
     };
-    // Into its shard's map, the owner of `claims`' ids from `from` to `to`.
-    auto insert = [&](std::string_view key, Entity entity, EventIdIndex::Pending& claims,
-                      size_t from, size_t to) -> absl::Status {
-      Map& map = impl.ShardOf(kind, key).*member;
+    // Into its shard's map (shards[shard]); `*in_map` is the map's key
+    // (stable). Threads may insert into different shards at once.
+    auto insert = [&](size_t shard, std::string_view key, Entity entity,
+                      const std::string** in_map) -> absl::Status {
+      Map& map = impl.shards[shard].*member;
       auto [it, inserted] = map.try_emplace(std::string(key), std::move(entity));
       if (!inserted) {
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key), "\" twice"));
       }
-      if (to != from) {
-        claims.Owned(from, to, impl.event_ids.NumberOf(EventIdIndex::Owner{kind, &it->first}));
-      }
+      *in_map = &it->first;
       return absl::OkStatus();
+    };
+    // The entity keyed by `in_map` owns `claims`' ids from `from` to `to`.
+    auto own = [&](const std::string* in_map, EventIdIndex::Pending::Block& claims, size_t from,
+                   size_t to) {
+      if (to != from) {
+        claims.Owned(from, to, impl.event_ids.NumberOf(EventIdIndex::Owner{kind, in_map}));
+      }
     };
     if (!apart) {
       std::string key;
+      EventIdIndex::Pending::Block& claims = pending.NewBlock();
       for (size_t i = 0; i < n; ++i) {
         if (!r.String(&key)) return fail();
-        const size_t from = pending.size();
-        absl::StatusOr<Entity> entity = restore_one(key, r, pending, nullptr, nullptr);
+        const size_t from = claims.size();
+        absl::StatusOr<Entity> entity = restore_one(key, r, claims, nullptr, nullptr);
         if (!entity.ok()) return entity.status();
-        if (absl::Status s = insert(key, *std::move(entity), pending, from, pending.size());
+        const std::string* in_map = nullptr;
+        if (absl::Status s = insert(impl.ShardIndex(kind, key), key, *std::move(entity), &in_map);
             !s.ok()) {
           return s;
         }
+        own(in_map, claims, from, claims.size());
+        pending.Next(claims, from, claims.size());
       }
       return absl::OkStatus();
     }
     // Each entity's key and bytes; then the entities restored, on several
-    // threads for a large kind; then, in the order saved, each put in its
-    // shard's map and its ids given their owner (as on one thread: the
-    // same maps, the same owner numbers, the same first error).
+    // threads for a large kind; then each put in its shard's map, in the
+    // order saved within each shard; then its ids given their owner's
+    // number; then the claims' order recorded. The last three split
+    // between two threads for a large kind (by shard, then by the owner
+    // numbers' shard: neither waits for the other's locks). As on one
+    // thread: the same maps, the same first error.
     struct Item {
       std::string_view key;
       std::string_view bytes;
@@ -1950,6 +2026,8 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     std::atomic<size_t> next_run{0};
     struct Restored {
       std::optional<Entity> entity;
+      size_t shard = 0;                         // Impl::ShardIndex
+      const std::string* in_map = nullptr;      // its key, once in its map
       uint32_t worker = 0;                      // which restored it
       uint32_t claims_from = 0, claims_to = 0;  // in that worker's claims
     };
@@ -1957,10 +2035,11 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     struct Worker {
       size_t failed_at = SIZE_MAX;  // the worker's first error, or none
       absl::Status status;
-      EventIdIndex::Pending claims;
+      EventIdIndex::Pending::Block* claims = nullptr;  // in `pending`
       internal::SavedLogParts parts;  // the logs' parts it has made
     };
     std::vector<Worker> results(workers);
+    for (Worker& me : results) me.claims = &pending.NewBlock();
     // A worker stops at its first error. Runs are taken in order, so every
     // entity before the first error of all is restored when they are done.
     auto work = [&](size_t w) {
@@ -1972,10 +2051,11 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
           ByteReader in(item.bytes, item.words, item.offset);
           Restored& out = restored[i];
           out.worker = static_cast<uint32_t>(w);
-          out.claims_from = static_cast<uint32_t>(me.claims.size());
+          out.shard = impl.ShardIndex(kind, item.key);
+          out.claims_from = static_cast<uint32_t>(me.claims->size());
           absl::StatusOr<Entity> entity =
-              restore_one(item.key, in, me.claims, saved_logs ? &me.parts : nullptr, item.logs);
-          out.claims_to = static_cast<uint32_t>(me.claims.size());
+              restore_one(item.key, in, *me.claims, saved_logs ? &me.parts : nullptr, item.logs);
+          out.claims_to = static_cast<uint32_t>(me.claims->size());
           if (entity.ok() && !in.at_end()) {
             entity = Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(item.key),
                                             "\": ", in.remaining(), " bytes after its snapshot"));
@@ -1991,31 +2071,52 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     };
     internal::RunOnThreads(workers, work);
     size_t failed_at = SIZE_MAX;
-    const Worker* failed = nullptr;
+    const absl::Status* failed_status = nullptr;
     for (const Worker& me : results) {
       if (me.failed_at < failed_at) {
         failed_at = me.failed_at;
-        failed = &me;
+        failed_status = &me.status;
       }
     }
-    {
-      // Room for the kind's claims at once (they may be millions), not
-      // grown by copying them again and again.
-      size_t claims = pending.size();
-      for (const Worker& me : results) claims += me.claims.size();
-      pending.Reserve(claims);
-    }
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i == failed_at) return failed->status;
-      Restored& one = restored[i];
-      const Worker& me = results[one.worker];
-      const size_t from = pending.size();
-      pending.Append(me.claims, one.claims_from, one.claims_to);
-      if (absl::Status s = insert(items[i].key, *std::move(one.entity), pending, from, pending.size());
-          !s.ok()) {
-        return s;
+    // Into the maps: each thread takes every other shard and stops at its
+    // first error.
+    const size_t entered = std::min(failed_at, items.size());
+    const size_t parts = workers > 1 && impl.shards.size() > 1 ? 2 : 1;
+    struct Inserted {
+      size_t failed_at = SIZE_MAX;
+      absl::Status status;
+    };
+    std::vector<Inserted> inserted(parts);
+    internal::RunOnThreads(parts, [&](size_t part) {
+      for (size_t i = 0; i < entered; ++i) {
+        Restored& one = restored[i];
+        if (one.shard % parts != part) continue;
+        if (absl::Status s = insert(one.shard, items[i].key, *std::move(one.entity), &one.in_map);
+            !s.ok()) {
+          inserted[part].failed_at = i;
+          inserted[part].status = std::move(s);
+          return;
+        }
+        one.entity.reset();
       }
-      one.entity.reset();
+    });
+    // The first error in the order saved: a shard's own, or a restore's.
+    for (const Inserted& part : inserted) {
+      if (part.failed_at < failed_at) {
+        failed_at = part.failed_at;
+        failed_status = &part.status;
+      }
+    }
+    if (failed_status != nullptr) return *failed_status;
+    internal::RunOnThreads(parts, [&](size_t part) {
+      for (const Restored& one : restored) {
+        if (EventIdIndex::NumberPart(EventIdIndex::Owner{kind, one.in_map}, parts) == part) {
+          own(one.in_map, *results[one.worker].claims, one.claims_from, one.claims_to);
+        }
+      }
+    });
+    for (const Restored& one : restored) {
+      pending.Next(*results[one.worker].claims, one.claims_from, one.claims_to);
     }
     return absl::OkStatus();
   };

@@ -562,6 +562,57 @@ TEST(ShopSave, AnErrorFoundOnSeveralThreadsIsTheFirstEntitys) {
   }
 }
 
+// Two orders saved under one key (every copy of the second's key, its map
+// key and its data's id, made the first's): on one thread or on two (each
+// filling every other shard's map), the error is the second's "twice";
+// and an entity before it that does not restore is the error instead.
+TEST(ShopSave, AKeySavedTwiceIsTheSameErrorOnSeveralThreads) {
+  ThreadedLoads threaded;
+  std::unique_ptr<Shop> shop = NewShop(16);
+  std::vector<std::string> keys;
+  for (const ShopEvent& e : SampleEvents(13, 20)) {
+    if (shop->Apply(e).ok() && e.kind() == EntityKind::kOrder) keys.push_back(e.key);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  ASSERT_GT(keys.size(), 80u);
+  const std::string saved = shop->Save();
+  auto written = [](const std::string& key) {
+    return std::string(1, static_cast<char>(key.size())) + key;
+  };
+  for (auto [first, second] : {std::pair<size_t, size_t>{2, 5}, {10, 11}, {30, 70}, {4, 79}}) {
+    SCOPED_TRACE(absl::StrCat(keys[first], " ", keys[second]));
+    ASSERT_EQ(keys[first].size(), keys[second].size());
+    for (bool earlier_error : {false, true}) {
+      std::string bad = saved.substr(0, saved.size() - 4);
+      const std::string from = written(keys[second]), to = written(keys[first]);
+      int renamed = 0;
+      for (size_t at = bad.find(from); at != std::string::npos; at = bad.find(from, at + 1)) {
+        bad.replace(at, from.size(), to);
+        ++renamed;
+      }
+      ASSERT_GE(renamed, 2);  // its key and its data's id at least
+      if (earlier_error) {
+        // keys[1], saved before both, keeps its data but not its key.
+        const size_t at = bad.find(written(keys[1]));
+        ASSERT_NE(at, std::string::npos);
+        bad[at + written(keys[1]).size() - 1] ^= 0x20;
+      }
+      internal::ByteWriter w(&bad);
+      w.Fixed32(internal::Crc32(bad));
+      const std::string want = earlier_error
+                                   ? absl::StrCat("holds the data of \"", keys[1], "\"")
+                                   : absl::StrCat("order \"", keys[first], "\" twice");
+      for (int threads : {1, 2}) {
+        absl::StatusOr<std::unique_ptr<Shop>> loaded = LoadOn(bad, threads);
+        ASSERT_FALSE(loaded.ok()) << threads;
+        EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
+        EXPECT_THAT(std::string(loaded.status().message()), HasSubstr(want)) << threads;
+      }
+    }
+  }
+}
+
 // Bytes altered and the checksum made good again, the entities restored on
 // two threads (and the tail after them read beside): each load is a shop or
 // kDataLoss, never a crash, and the same shop or the same error as a load

@@ -78,8 +78,9 @@ std::string_view ColumnBlob(sqlite3_stmt* st, int i) {
 // saves). Grows, copying, only when the parts hold more than their
 // lengths said.
 //
-// Prefault(): a second thread has the kernel map (and zero) the pages
-// while this one reads the parts into them. The zeroing is a tenth of an
+// Prefault(): a second thread has the kernel map (and zero) the pages,
+// from the last back, while this one reads the parts into them from the
+// first. The zeroing is a tenth of an
 // open on the VMs we measure on, where a first touch of memory is dear;
 // the reading thread then mostly finds its pages there. The contents are
 // the same either way (MADV_POPULATE_WRITE writes nothing).
@@ -103,7 +104,17 @@ class SnapshotBuffer {
     if (n == 0) return;
     char* p = data_;
     try {
-      faulting_ = std::thread([p, n] { madvise(p, n, MADV_POPULATE_WRITE); });
+      // From the end back, 2 MiB at a time: the reading thread writes
+      // from the front, and the two meet somewhere in the middle instead of
+      // the reader waiting behind the page being made.
+      faulting_ = std::thread([p, n] {
+        constexpr size_t kStep = size_t{2} << 20;
+        for (size_t end = n; end > 0;) {
+          const size_t begin = end > kStep ? (end - 1) / kStep * kStep : 0;
+          madvise(p + begin, end - begin, MADV_POPULATE_WRITE);
+          end = begin;
+        }
+      });
     } catch (const std::system_error&) {
       // No thread: the pages come as they are written.
     }
@@ -402,7 +413,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     const bool beside_threads =
         options.shop.load_threads > 1 && std::thread::hardware_concurrency() > 1;
     const bool beside = meta_due_rows >= static_cast<int64_t>(kDueRowsBeside) && beside_threads;
-    std::vector<internal::StoreCore::DueRow> due_rows;
+    internal::StoreCore::DueRows due_rows;
     absl::Status due_read;
     auto read_due_rows = [this, &due_rows, &due_read] {
       Stmt st;
@@ -411,13 +422,11 @@ struct SqliteStore::Impl final : internal::StoreBackend {
       }
       // The count its last commit left (checked after the journal): room
       // for that many, within what a corrupt count may claim.
-      due_rows.reserve(static_cast<size_t>(std::clamp<int64_t>(meta_due_rows, 0, 1 << 20)));
+      due_rows.rows.reserve(static_cast<size_t>(std::clamp<int64_t>(meta_due_rows, 0, 1 << 20)));
       int rc;
       while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        internal::StoreCore::DueRow& row = due_rows.emplace_back();
-        row.id = sqlite3_column_int64(st.get(), 0);
-        row.item = std::string(ColumnBlob(st.get(), 1));
-        row.crc = static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2));
+        due_rows.Add(sqlite3_column_int64(st.get(), 0), ColumnBlob(st.get(), 1),
+                     static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2)));
       }
       if (rc != SQLITE_DONE) due_read = SqlError(rc, "reading the due items");
     };
@@ -509,7 +518,7 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     if (!due_read.ok()) return due_read;
     absl::Status due_added;
     internal::Beside add_due(
-        beside, [&c, &due_rows, &due_added] { due_added = c.AddDueRows(std::move(due_rows)); });
+        beside, [&c, &due_rows, &due_added] { due_added = c.AddDueRows(due_rows); });
     {
       // The journal after the snapshot: chunks of consecutive entries.
       Stmt st;

@@ -420,9 +420,9 @@ absl::Status StoreCore::AddDue(int64_t id, std::string bytes, std::optional<uint
   return absl::OkStatus();
 }
 
-absl::Status StoreCore::AddDueRows(std::vector<DueRow> rows) {
-  for (DueRow& row : rows) {
-    if (absl::Status s = AddDue(row.id, std::move(row.item), row.crc); !s.ok()) return s;
+absl::Status StoreCore::AddDueRows(const DueRows& rows) {
+  for (const DueRows::Row& row : rows.rows) {
+    if (absl::Status s = AddDue(row.id, std::string(rows.item(row)), row.crc); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

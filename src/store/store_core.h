@@ -26,6 +26,7 @@
 #ifndef KEFU_STORE_STORE_CORE_H_
 #define KEFU_STORE_STORE_CORE_H_
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -263,17 +264,36 @@ class StoreCore {
   absl::Status ApplyRow(DecodedRow& row);
   // A due item pending (track_due): its stored bytes and checksum.
   absl::Status AddDue(int64_t id, std::string item, std::optional<uint32_t> crc);
-  // Due rows, as a backend reads them for AddDueRows.
-  struct DueRow {
-    int64_t id = 0;
-    std::string item;
-    std::optional<uint32_t> crc;
+  // Due rows, as a backend reads them for AddDueRows: the items' bytes one
+  // after another in blocks of about a MiB (a row read costs no heap block
+  // of its own, and no block is copied to grow; AddDue makes each item's
+  // string when it keeps it).
+  struct DueRows {
+    struct Row {
+      int64_t id = 0;
+      size_t block = 0, offset = 0, size = 0;  // of its item in `blocks`
+      std::optional<uint32_t> crc;
+    };
+    static constexpr size_t kBlockBytes = size_t{1} << 20;
+    std::vector<Row> rows;
+    std::vector<std::string> blocks;
+    void Add(int64_t id, std::string_view item, std::optional<uint32_t> crc) {
+      if (blocks.empty() || blocks.back().capacity() - blocks.back().size() < item.size()) {
+        blocks.emplace_back().reserve(std::max(kBlockBytes, item.size()));
+      }
+      std::string& block = blocks.back();
+      rows.push_back({id, blocks.size() - 1, block.size(), item.size(), crc});
+      block.append(item.data(), item.size());
+    }
+    std::string_view item(const Row& row) const {
+      return std::string_view(blocks[row.block]).substr(row.offset, row.size);
+    }
   };
   // AddDue for each row, in order, until one fails: its error. Touches
   // only what AddDue does (never what ReplayRow does), so a backend may run
   // it on a second thread while it replays the journal on its own, and
   // wait for it before anything else (SqliteStore does).
-  absl::Status AddDueRows(std::vector<DueRow> rows);
+  absl::Status AddDueRows(const DueRows& rows);
   // The id the next due item gets (at least one past every id seen).
   void SetNextDueId(int64_t id);
   int64_t loaded_seq() const { return last_seq_; }

@@ -29,6 +29,7 @@
 #include "kefu/io/events.h"
 #include "kefu/io/replay.h"
 #include "sample/sample.h"
+#include "store/store_core.h"
 #include "store/store_test_util.h"
 
 namespace kefu {
@@ -56,6 +57,29 @@ void ExecSql(const std::string& path, const std::string& sql) {
   EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
   sqlite3_free(err);
   sqlite3_close(db);
+}
+
+// The due rows an open reads (into blocks of about a MiB, not a string
+// each) give back each item's bytes, its id and checksum, in order: items
+// across a block's end, and one larger than a block.
+TEST(SqliteStore, DueRowsReadIntoBlocksGiveBackEachItem) {
+  using Rows = internal::StoreCore::DueRows;
+  Rows rows;
+  std::vector<std::string> items;
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 9000; ++i) {
+    const size_t n = i == 4000 ? Rows::kBlockBytes + 3 : rng() % 400;
+    items.push_back(std::string(n, static_cast<char>('a' + i % 26)));
+    if (!items.back().empty()) items.back()[0] = static_cast<char>(i & 0x7f);
+    rows.Add(i + 1, items.back(), i % 3 == 0 ? std::nullopt : std::optional<uint32_t>(i));
+  }
+  EXPECT_GT(rows.blocks.size(), 2u);
+  ASSERT_EQ(rows.rows.size(), items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    ASSERT_EQ(rows.item(rows.rows[i]), items[i]) << i;
+    EXPECT_EQ(rows.rows[i].id, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(rows.rows[i].crc, i % 3 == 0 ? std::nullopt : std::optional<uint32_t>(i));
+  }
 }
 
 TEST(SqliteStore, AReopenedStoreHoldsTheShopItAcknowledged) {

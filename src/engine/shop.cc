@@ -737,7 +737,7 @@ struct Shop::Impl {
   }
   Shard& ShardOf(EntityKind kind, std::string_view key) { return shards[ShardIndex(kind, key)]; }
   const Shard& ShardOf(EntityKind kind, std::string_view key) const {
-    return shards[StableHash(kind, key) % shards.size()];
+    return shards[ShardIndex(kind, key)];
   }
 
   // What every machine's environment takes from the options.

@@ -152,8 +152,9 @@ struct ShopOptions {
   // findings).
   size_t max_findings_per_agent = 1000;
   // Threads Shop::Load decodes and restores a large saved shop's entities
-  // on, the calling one among them (which then puts them in their maps in
-  // the order saved); with more than one, a second thread also rebuilds
+  // on, the calling one among them (then they are put in their maps in the
+  // order saved, by two threads each taking every other shard when there
+  // are several); with more than one, a second thread also rebuilds
   // the live-order and open-ticket indexes beside the rest of the load,
   // and another reads what is saved after the entities (the deadline
   // queues, the team ledger) while the calling one restores the kinds

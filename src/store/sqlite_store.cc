@@ -409,24 +409,35 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     // checked and kept (StoreCore::AddDueRows) on one while this one
     // applies the journal again: the replay takes no due item (they are
     // durable already), so the two touch nothing in common. A store with
-    // few due rows reads and keeps them on this thread.
+    // few due rows, or an open on one thread, reads and keeps each row as
+    // it comes, on this thread (no blocks to copy them from); either way
+    // an item's error counts after the journal's.
     const bool beside_threads =
         options.shop.load_threads > 1 && std::thread::hardware_concurrency() > 1;
     const bool beside = meta_due_rows >= static_cast<int64_t>(kDueRowsBeside) && beside_threads;
     internal::StoreCore::DueRows due_rows;
     absl::Status due_read;
-    auto read_due_rows = [this, &due_rows, &due_read] {
+    absl::Status due_added;
+    auto read_due_rows = [this, beside, &c, &due_rows, &due_read, &due_added] {
       Stmt st;
       if (due_read = Prepare("SELECT id, item, crc FROM due ORDER BY id", &st); !due_read.ok()) {
         return;
       }
       // The count its last commit left (checked after the journal): room
       // for that many, within what a corrupt count may claim.
-      due_rows.rows.reserve(static_cast<size_t>(std::clamp<int64_t>(meta_due_rows, 0, 1 << 20)));
+      if (beside) {
+        due_rows.rows.reserve(
+            static_cast<size_t>(std::clamp<int64_t>(meta_due_rows, 0, 1 << 20)));
+      }
       int rc;
       while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-        due_rows.Add(sqlite3_column_int64(st.get(), 0), ColumnBlob(st.get(), 1),
-                     static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2)));
+        const int64_t id = sqlite3_column_int64(st.get(), 0);
+        const uint32_t crc = static_cast<uint32_t>(sqlite3_column_int64(st.get(), 2));
+        if (beside) {
+          due_rows.Add(id, ColumnBlob(st.get(), 1), crc);
+        } else if (due_added.ok()) {
+          due_added = c.AddDue(id, std::string(ColumnBlob(st.get(), 1)), crc);
+        }
       }
       if (rc != SQLITE_DONE) due_read = SqlError(rc, "reading the due items");
     };
@@ -516,9 +527,10 @@ struct SqliteStore::Impl final : internal::StoreBackend {
     }
     read_due->Join();  // started in the block above, which returns or starts it
     if (!due_read.ok()) return due_read;
-    absl::Status due_added;
     internal::Beside add_due(
-        beside, [&c, &due_rows, &due_added] { due_added = c.AddDueRows(due_rows); });
+        beside, [&c, &due_rows, &due_added] {
+          if (due_added.ok()) due_added = c.AddDueRows(due_rows);  // kept while read, or none
+        });
     {
       // The journal after the snapshot: chunks of consecutive entries.
       Stmt st;

@@ -188,7 +188,16 @@ TEST(SqliteStoreThreads, AnOpenOnTwoThreadsIsAnOpenOnOne) {
   const Opened due = expect_same(
       altered("open-threads-due", "UPDATE due SET crc = crc + 1 WHERE id = (SELECT max(id) FROM due)"));
   EXPECT_NE(due.error.find("does not match its checksum"), std::string::npos) << due.error;
-  for (const char* name : {"open-threads", "open-threads-journal", "open-threads-due"}) {
+  // Both: the journal's error, on one thread (each due row kept as it is
+  // read, before the journal) as on two: an item's error counts after the
+  // journal's.
+  const Opened both = expect_same(altered(
+      "open-threads-both",
+      "UPDATE journal SET crc = crc + 1 WHERE seq = (SELECT max(seq) FROM journal); "
+      "UPDATE due SET crc = crc + 1 WHERE id = (SELECT min(id) FROM due)"));
+  EXPECT_NE(both.error.find("do not match their checksum"), std::string::npos) << both.error;
+  for (const char* name :
+       {"open-threads", "open-threads-journal", "open-threads-due", "open-threads-both"}) {
     test::RemoveStore(test::TempStorePath(name));
   }
 }

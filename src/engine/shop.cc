@@ -314,7 +314,6 @@ class OwnerNumbers {
   static uint32_t ShardOf(uintptr_t packed) {
     return static_cast<uint32_t>((packed * 0x9E3779B97F4A7C15ull) >> (64 - kShardBits));
   }
-  static constexpr uint32_t kShardCount = 8;
 
   uint32_t NumberOf(uintptr_t packed) {
     const uint32_t shard_index = ShardOf(packed);
@@ -345,7 +344,6 @@ class OwnerNumbers {
  private:
   static constexpr int kShardBits = 3;
   static constexpr uint32_t kShards = 1u << kShardBits;
-  static_assert(kShards == kShardCount);
   // Chunk c holds kFirstChunk << c numbers: 20 chunks hold 2^29 owners a
   // shard, every 32-bit number.
   static constexpr uint32_t kFirstChunk = 1024;
@@ -405,8 +403,9 @@ class EventIdIndex {
   // The number the index keeps for `owner` (numbered once per entity when
   // loading, not once per id).
   uint32_t NumberOf(Owner owner) { return owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key)); }
-  // Which of `parts` (1, 2, 4 or 8) numbers `owner`: threads that number
-  // the owners of different parts at once do not wait for each other.
+  // Which of `parts` numbers `owner`: with `parts` a divisor of the owner
+  // numbers' 8 shards (1, 2, 4 or 8), threads that number the owners of
+  // different parts at once take different locks.
   static size_t NumberPart(Owner owner, size_t parts) {
     return OwnerNumbers::ShardOf(OwnerNumbers::Pack(owner.kind, owner.key)) % parts;
   }

@@ -7,11 +7,16 @@
 //   BM_StoreApply/<durability>/<batch>  ApplyBatch of `batch` events into a
 //                                     store in $TMPDIR (/tmp); durability
 //                                     0 = full (fsync every commit), 1 = normal
-//   BM_StoreOpen/<history>/<threads>  Open of a store holding `history`
-//                                     events with its snapshot at the end
-//                                     and history/10 journal entries after
-//                                     it, the snapshot's entities restored
-//                                     on `threads` (ShopOptions::load_threads)
+//   BM_StoreOpen/<history>/<threads>/<huge>  Open of a store holding
+//                                     `history` events with its snapshot at
+//                                     the end and history/10 journal entries
+//                                     after it, the snapshot's entities
+//                                     restored on `threads`
+//                                     (ShopOptions::load_threads), in a child
+//                                     process (a restart's fresh heap): on
+//                                     4 KiB pages (huge 0) or after
+//                                     kefu::PrepareHugePageHeap (1, as the
+//                                     `kefu` program runs)
 //   BM_StoreSinglesAcrossASnapshot    one event a commit (kefu serve's way)
 //                                     across a snapshot: the longest wait
 //                                     and the mean
@@ -43,6 +48,7 @@
 
 #include "benchmark/benchmark.h"
 #include "temp_store_path.h"
+#include "kefu/core/heap.h"
 #include "kefu/engine/shop.h"
 #include "kefu/io/replay.h"
 #include "kefu/store/sqlite_store.h"
@@ -263,9 +269,53 @@ SqliteStoreOptions OpenOptions(int64_t history, int load_threads) {
   return options;
 }
 
+// What an open in a child process saw.
+struct ChildOpen {
+  double seconds = -1;  // -1: the open failed (or the child did)
+  int64_t events = 0;
+  int64_t snapshot_at = 0;
+};
+
+// Opens the store at `path` in a child process, as a restart opens it: on a
+// fresh heap, marked for huge pages first when `huge_heap`
+// (kefu::PrepareHugePageHeap, as the `kefu` program does). The child times
+// the open alone and sends its figures back through a pipe.
+ChildOpen OpenInChild(const std::string& path, const SqliteStoreOptions& options, bool huge_heap) {
+  ChildOpen result;
+  int fds[2];
+  if (pipe(fds) != 0) return result;
+  const pid_t child = fork();
+  if (child < 0) std::abort();
+  if (child == 0) {
+    close(fds[0]);
+    ChildOpen seen;
+    if (huge_heap && !PrepareHugePageHeap(size_t{1} << 30)) _exit(2);
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
+    const auto end = std::chrono::steady_clock::now();
+    if (store.ok()) {
+      seen.seconds = std::chrono::duration<double>(end - start).count();
+      seen.events = (*store)->journal_seq();
+      seen.snapshot_at = (*store)->snapshot_seq();
+    }
+    const bool sent = write(fds[1], &seen, sizeof seen) == static_cast<ssize_t>(sizeof seen);
+    _exit(sent ? 0 : 1);  // the store's memory goes with the process, as at a crash
+  }
+  close(fds[1]);
+  const bool read_all = read(fds[0], &result, sizeof result) == static_cast<ssize_t>(sizeof result);
+  close(fds[0]);
+  int status = 0;
+  if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+      !read_all) {
+    result.seconds = -1;
+  }
+  return result;
+}
+
 void BM_StoreOpen(benchmark::State& state) {
   const int64_t history = state.range(0);
   const SqliteStoreOptions options = OpenOptions(history, static_cast<int>(state.range(1)));
+  const bool huge_heap = state.range(2) != 0;
   const std::string path = TempPath("open");
   if (!BuildStore(path, options, history)) {
     state.SkipWithError("building the store failed");
@@ -273,23 +323,24 @@ void BM_StoreOpen(benchmark::State& state) {
   }
   state.counters["MB"] = static_cast<double>(FileBytes(path)) / 1e6;
   for (auto _ : state) {
-    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path, options);
-    if (!store.ok()) {
-      state.SkipWithError(std::string(store.status().message()).c_str());
+    const ChildOpen open = OpenInChild(path, options, huge_heap);
+    if (open.seconds < 0) {
+      state.SkipWithError(huge_heap ? "the open (or the huge-page heap) failed" : "the open failed");
       break;
     }
-    state.PauseTiming();
-    state.counters["events"] = static_cast<double>((*store)->journal_seq());
-    state.counters["snapshot_at"] = static_cast<double>((*store)->snapshot_seq());
-    store->reset();
-    state.ResumeTiming();
+    state.SetIterationTime(open.seconds);
+    state.counters["events"] = static_cast<double>(open.events);
+    state.counters["snapshot_at"] = static_cast<double>(open.snapshot_at);
   }
   bench::RemoveStore(path);
 }
 BENCHMARK(BM_StoreOpen)
-    ->ArgsProduct({{100000, 1000000}, {1, 2}})
+    ->ArgsProduct({{100000, 1000000}, {1, 2}, {0}})
+    ->Args({100000, 2, 1})
+    ->Args({1000000, 1, 1})
+    ->Args({1000000, 2, 1})
     ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
+    ->UseManualTime()
     ->Iterations(1);
 
 // The report of the same store, opened read-only as `kefu report` opens

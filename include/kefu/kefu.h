@@ -9,6 +9,7 @@
 // core
 #include "kefu/core/calendar.h"
 #include "kefu/core/export.h"
+#include "kefu/core/heap.h"
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
 #include "kefu/core/status.h"

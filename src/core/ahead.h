@@ -49,8 +49,20 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/huge_pages.h"
 
 namespace kefu::internal {
+
+// Every thread kefu starts for itself is started here: it first takes its
+// share of huge pages when the program asked for them (PrepareThreadHeap,
+// kefu/core/heap.h), then runs `f`.
+template <class F>
+std::thread StartThread(F&& f) {
+  return std::thread([f = std::forward<F>(f)]() mutable {
+    PrepareThreadHeap();
+    f();
+  });
+}
 
 struct AheadOptions {
   bool ahead = true;         // produce on a second thread
@@ -116,7 +128,7 @@ absl::Status ProduceAhead(const AheadOptions& options, Produce&& produce, Take&&
     ready.push_back(std::move(batch));  // the last one: past the bound is fine
     changed.notify_all();
   };
-  std::thread producer(run);
+  std::thread producer = StartThread(run);
   // Stops and joins the producer however this function ends.
   struct Stop {
     std::mutex& mu;
@@ -173,7 +185,7 @@ void RunOnThreads(size_t n, Work&& work) {
   };
   std::vector<std::thread> helpers;
   helpers.reserve(n - 1);
-  for (size_t w = 1; w < n; ++w) helpers.emplace_back(guarded, w);
+  for (size_t w = 1; w < n; ++w) helpers.push_back(StartThread([&guarded, w] { guarded(w); }));
   guarded(0);
   for (std::thread& t : helpers) t.join();
   for (const std::exception_ptr& e : thrown) {
@@ -193,7 +205,7 @@ class Beside {
   template <class Task>
   Beside(bool on_thread, Task&& task) : task_(std::forward<Task>(task)) {
     if (on_thread) {
-      thread_ = std::thread([this] {
+      thread_ = StartThread([this] {
         try {
           task_();
         } catch (...) {

@@ -18,20 +18,26 @@ namespace kefu::internal {
 // and one written front to back at once (a saved shop's bytes) in page
 // faults, a 4 KiB page at a time. Where the system gives huge pages only
 // when asked (transparent_hugepage "madvise", Debian's default), this asks.
-// A hint only: nothing depends on it, and a block under 2 MiB is left as it
-// is.
-inline void AdviseHugePages(void* p, size_t bytes) {
+// A hint only: nothing depends on it, and a block without a whole 2 MiB
+// page inside is left as it is. Returns whether the system took the hint.
+inline bool AdviseHugePages(void* p, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   constexpr uintptr_t kHuge = uintptr_t{1} << 21;
   const auto addr = reinterpret_cast<uintptr_t>(p);
   const uintptr_t begin = (addr + kHuge - 1) & ~(kHuge - 1);
   const uintptr_t end = (addr + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  return end > begin && madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
 #else
   (void)p;
   (void)bytes;
+  return false;
 #endif
 }
+
+// The calling thread's share of the heap marked for huge pages, when the
+// program asked for them (kefu/core/heap.h); nothing otherwise. Every thread
+// kefu starts calls it first (StartThread, core/ahead.h).
+void PrepareThreadHeap();
 
 }  // namespace kefu::internal
 

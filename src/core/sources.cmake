@@ -2,6 +2,7 @@
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/calendar.cc
   ${CMAKE_CURRENT_LIST_DIR}/codec.cc
+  ${CMAKE_CURRENT_LIST_DIR}/heap.cc
   ${CMAKE_CURRENT_LIST_DIR}/money.cc
   ${CMAKE_CURRENT_LIST_DIR}/outcome.cc
   ${CMAKE_CURRENT_LIST_DIR}/schema.cc

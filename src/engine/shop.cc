@@ -2239,7 +2239,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     }
   } indexer;
   if (threads > 1 && orders_and_tickets >= parallel_load_entities.load(std::memory_order_relaxed)) {
-    indexer.t = std::thread(rebuild_indexes);
+    indexer.t = internal::StartThread(rebuild_indexes);
   }
   if (absl::Status s = load_kind(EntityKind::kReview, &Impl::Shard::reviews,
                                  internal::ReviewDataSchema(),

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/ahead.h"
 #include "core/codec.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
@@ -548,7 +549,8 @@ void StoreCore::Fail(absl::Status s) {
 // writer touches nothing of the core's state, only the ops it is given.
 class StoreCore::PartWriter {
  public:
-  explicit PartWriter(StoreBackend* backend) : backend_(backend), thread_([this] { Run(); }) {}
+  explicit PartWriter(StoreBackend* backend)
+      : backend_(backend), thread_(internal::StartThread([this] { Run(); })) {}
   PartWriter(const PartWriter&) = delete;
   PartWriter& operator=(const PartWriter&) = delete;
   // Not finished (the applying thread left by an exception): nothing of

@@ -14,7 +14,7 @@ execute_process(COMMAND "${KEFU}" replay "${EVENTS}" --json --until 2026-11-20T1
 if(NOT rc EQUAL 0)
   fail("replay --json exit code ${rc}: ${err}")
 endif()
-# The program asks for huge pages on its heap (tools/kefu/huge_heap.h);
+# The program asks for huge pages on its heap (kefu/core/heap.h);
 # KEFU_HUGE_HEAP=0 turns that off and must not change a byte of the report.
 execute_process(COMMAND "${CMAKE_COMMAND}" -E env KEFU_HUGE_HEAP=0
                         "${KEFU}" replay "${EVENTS}" --json --until 2026-11-20T18:00:00+08:00

@@ -1,12 +1,14 @@
 // The `kefu` command-line program: dispatches to a subcommand (CLI11).
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "commands.h"
-#include "huge_heap.h"
+#include "kefu/core/heap.h"
 #include "kefu/core/version.h"
 
 namespace kefu::tool {
@@ -74,8 +76,12 @@ int Main(int argc, char** argv) {
 }  // namespace kefu::tool
 
 int main(int argc, char** argv) {
-  // Address space only; see huge_heap.h.
-  kefu::tool::PrepareHugePageHeap(size_t{1} << 30);
+  // Huge pages for the heap, the main one and those of the threads kefu
+  // starts (address space only; see kefu/core/heap.h), unless
+  // KEFU_HUGE_HEAP=0 keeps the heap on normal pages.
+  if (const char* e = std::getenv("KEFU_HUGE_HEAP"); e == nullptr || std::string_view(e) != "0") {
+    kefu::PrepareHugePageHeap(size_t{1} << 30);
+  }
   try {
     return kefu::tool::Main(argc, argv);
   } catch (const std::exception& e) {

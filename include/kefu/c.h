@@ -89,6 +89,16 @@ KEFU_EXPORT const char* kefu_version(void);
 /* Releases a buffer kefu returned (an answer, a message). NULL is ignored. */
 KEFU_EXPORT void kefu_free(void* p);
 
+/* Asks for transparent huge pages on the process's heap, as the kefu program
+ * does (kefu/core/heap.h, PrepareHugePageHeap): `bytes` (at most 1 GiB) of
+ * address space at the top of the main heap, and from then on each thread
+ * kefu starts marks its own arena too; a large store opens and a long
+ * replay runs with far fewer page faults. Call it once, first thing, before
+ * other threads exist: it changes glibc's malloc settings for the whole
+ * process. Returns 1 when it did, 0 where it cannot (not glibc on Linux, a
+ * sanitizer build, a kernel without transparent huge pages). */
+KEFU_EXPORT int kefu_prepare_huge_page_heap(size_t bytes);
+
 /* Reads the policy pack (TOML, docs/policy_pack.md) at `path`. Errors:
  * KEFU_NOT_FOUND / KEFU_UNAVAILABLE when it cannot be read,
  * KEFU_INVALID_ARGUMENT when it is not a valid pack (every message, one a

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "capi/memory_store.h"
+#include "kefu/core/heap.h"
 #include "kefu/core/time.h"
 #include "kefu/core/version.h"
 #include "kefu/io/answer_json.h"
@@ -271,6 +272,8 @@ const char* kefu_version(void) {
 }
 
 void kefu_free(void* p) { std::free(p); }
+
+int kefu_prepare_huge_page_heap(size_t bytes) { return kefu::PrepareHugePageHeap(bytes) ? 1 : 0; }
 
 kefu_status kefu_policy_load(const char* path, size_t path_len, kefu_policy** policy,
                              char** errmsg) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int failures = 0;
 
@@ -617,6 +618,19 @@ static void test_answer(void) {
   kefu_answer_free(answer);
 }
 
+/* Huge pages for the heap: taken where the system has them (glibc on
+ * Linux, a kernel with transparent huge pages, no sanitizer), refused
+ * elsewhere; a store opened afterwards works the same (test_store again). */
+static void test_huge_page_heap(void) {
+  int expected = 0;
+#if defined(__linux__) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+  struct stat st;
+  expected = stat("/sys/kernel/mm/transparent_hugepage", &st) == 0 ? 1 : 0;
+#endif
+  CHECK(kefu_prepare_huge_page_heap((size_t)64 << 20) == expected);
+}
+
 int main(int argc, char** argv) {
   kefu_policy* policy = NULL;
   kefu_shop* shop = NULL;
@@ -648,6 +662,9 @@ int main(int argc, char** argv) {
     kefu_shop_close(shop);
     test_store(argv[3], policy);
   }
+  test_huge_page_heap();
+  snprintf(path, sizeof path, "%s/shop-huge-pages.db", argv[1]);
+  test_store(path, policy);
   kefu_policy_free(policy);
   if (failures != 0) {
     fprintf(stderr, "c_api_test: %d checks failed\n", failures);

@@ -16,6 +16,10 @@
 
 namespace {
 
+#if defined(__linux__) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define KEFU_TEST_HUGE_PAGE_HEAP 1
+
 // Whether the mapping that holds `p` is marked for huge pages ("hg" among
 // its VmFlags in /proc/self/smaps); nullopt when no mapping holds it.
 std::optional<bool> MarkedHuge(const void* p) {
@@ -57,10 +61,10 @@ std::optional<bool> NewBlockMarked() {
   std::free(block);
   return marked;
 }
+#endif
 
 TEST(HugePageHeap, TheProgramsAskingMarksTheMainHeapAndTheThreadsKefuStarts) {
-#if !defined(__linux__) || !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__) || \
-    defined(__SANITIZE_THREAD__)
+#if !defined(KEFU_TEST_HUGE_PAGE_HEAP)
   EXPECT_FALSE(kefu::PrepareHugePageHeap(size_t{64} << 20));
   EXPECT_FALSE(kefu::HugePageHeapPrepared());
   GTEST_SKIP() << "huge pages for the heap need glibc on Linux, without a sanitizer";

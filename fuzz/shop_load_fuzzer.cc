@@ -9,7 +9,8 @@
 // and what it saves loads again and saves to the same bytes. Inputs of an
 // odd length are loaded on two threads (ShopOptions::load_threads).
 // Seeds: fuzz/corpus_state/, bodies of shops saved from sample weeks (see
-// fuzz/make_state_corpus.py).
+// fuzz/make_state_corpus.py), and the same saved with sections
+// ("sections-*", fuzz/make_section_seeds.cc).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -34,9 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::make_shared<const kefu::ReplyChecker>(*kefu::ReplyChecker::Default());
   static const auto calendar =
       std::make_shared<const kefu::BusinessCalendar>(kefu::BusinessCalendar::Default());
-  // Entities restored on two threads from the smallest shop on, as a large
-  // shop's are: both ways of loading are fuzzed.
-  static const bool threaded = (kefu::internal::SetParallelLoadEntities(0), true);
+  // Entities restored on two threads from the smallest shop on, and every
+  // kind of two entities or more saved again in two sections, as a large
+  // shop's are: both ways of loading, and the sections' decoder, are fuzzed.
+  static const bool threaded =
+      (kefu::internal::SetParallelLoadEntities(0), kefu::internal::SetSaveSectionEntities(2), true);
   (void)threaded;
   kefu::ShopOptions options;
   options.shards = 4;

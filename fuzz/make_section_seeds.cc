@@ -12,10 +12,11 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <string_view>
 
-#include "core/codec.h"
 #include "engine/load_threads.h"
 #include "kefu/engine/shop.h"
+#include "saved_shop.h"
 
 int main(int argc, char** argv) {
   kefu::internal::SetSaveSectionEntities(2);
@@ -23,12 +24,7 @@ int main(int argc, char** argv) {
     const std::string path = argv[i];
     std::ifstream in(path, std::ios::binary);
     const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    // As the fuzzer makes a saved shop of a seed: mark, format, body, CRC.
-    std::string saved = "KEFUSHOP";
-    saved.push_back(static_cast<char>(kefu::Shop::kSaveFormat));
-    saved += body;
-    kefu::internal::ByteWriter w(&saved);
-    w.Fixed32(kefu::internal::Crc32(saved));
+    const std::string saved = kefu::fuzz::SavedShopOf(body);  // as the fuzzer makes it
     absl::StatusOr<std::unique_ptr<kefu::Shop>> shop = kefu::Shop::Load(saved, kefu::ShopOptions());
     if (!shop.ok()) {
       std::cerr << path << ": " << shop.status() << "\n";
@@ -39,12 +35,13 @@ int main(int argc, char** argv) {
     const std::string out_path = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
                                  "sections-" + path.substr(slash + 1);
     std::ofstream out(out_path, std::ios::binary);
-    out << again.substr(9, again.size() - 13);  // the body again: no mark, format or CRC
+    const std::string_view again_body = kefu::fuzz::BodyOf(again);
+    out << again_body;
     if (!out) {
       std::cerr << out_path << ": cannot write\n";
       return 1;
     }
-    std::cout << out_path << ": " << again.size() - 13 << " bytes\n";
+    std::cout << out_path << ": " << again_body.size() << " bytes\n";
   }
   return 0;
 }

@@ -16,19 +16,17 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
-#include "core/codec.h"
 #include "engine/load_threads.h"
 #include "kefu/core/calendar.h"
 #include "kefu/text/reply_checker.h"
 #include "kefu/engine/shop.h"
+#include "saved_shop.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string saved = "KEFUSHOP";
-  saved.push_back(static_cast<char>(kefu::Shop::kSaveFormat));
-  saved.append(reinterpret_cast<const char*>(data), size);
-  kefu::internal::ByteWriter w(&saved);
-  w.Fixed32(kefu::internal::Crc32(saved));
+  const std::string saved =
+      kefu::fuzz::SavedShopOf(std::string_view(reinterpret_cast<const char*>(data), size));
   // The reply checker and calendar are built once: a shop's own state is
   // what is fuzzed, and building them costs more than most loads.
   static const auto checker =

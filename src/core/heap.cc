@@ -21,6 +21,18 @@ std::atomic<bool> prepared{false};
 #if defined(KEFU_HUGE_PAGE_HEAP)
 // glibc's mmap threshold once prepared: blocks under it come from the heap.
 constexpr size_t kMmapThreshold = size_t{32} << 20;
+
+// Takes a block of `bytes` from the calling thread's heap (grown for it
+// when needed), marks it for huge pages and frees it: it stays the heap's
+// free top (the trim threshold keeps it), marked, for the allocations that
+// follow. Returns whether the mark was taken.
+bool MarkFreeTop(size_t bytes) {
+  void* block = std::malloc(bytes);
+  if (block == nullptr) return false;
+  const bool advised = internal::AdviseHugePages(block, bytes);
+  std::free(block);
+  return advised;
+}
 #endif
 
 }  // namespace
@@ -37,11 +49,8 @@ bool PrepareHugePageHeap(size_t bytes) {
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMmapThreshold));
   // One request that the main heap (brk) must serve: no mmap for it.
   mallopt(M_MMAP_MAX, 0);
-  void* block = std::malloc(bytes);
+  const bool advised = MarkFreeTop(bytes);
   mallopt(M_MMAP_MAX, 65536);  // glibc's default
-  if (block == nullptr) return false;
-  const bool advised = internal::AdviseHugePages(block, bytes);
-  std::free(block);  // back into the heap's top, which the trim threshold keeps
   if (advised) prepared.store(true, std::memory_order_release);
   return advised;
 #else
@@ -64,11 +73,7 @@ void PrepareThreadHeap() {
   // (the trim threshold keeps it). An arena reused from an earlier thread
   // already has it: the block comes from its top, and the mark is made
   // again.
-  constexpr size_t kThreadReserve = kMmapThreshold - (size_t{2} << 20);
-  void* block = std::malloc(kThreadReserve);
-  if (block == nullptr) return;
-  AdviseHugePages(block, kThreadReserve);
-  std::free(block);
+  MarkFreeTop(kMmapThreshold - (size_t{2} << 20));
 #endif
 }
 

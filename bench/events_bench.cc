@@ -258,6 +258,24 @@ void BM_SampleWeek_ParseEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_SampleWeek_ParseEvent)->Iterations(1)->Repetitions(5)->Unit(benchmark::kMillisecond);
 
+// The same lines read as `kefu replay` reads them: each over the event of
+// the line before (internal::ParseEventInto), so that the blocks of the
+// event's key, id and agent are reused.
+void BM_SampleWeek_ParseEventInto(benchmark::State& state) {
+  absl::StatusOr<kefu::ShopEvent> event;
+  int64_t n = 0;
+  RunSampleWeek(state, [&](const std::string& line) {
+    kefu::internal::ParseEventInto(line, ++n, &event);
+    if (!event.ok()) std::abort();
+    benchmark::DoNotOptimize(event);
+  });
+  state.SetLabel(kefu::internal::SimdjsonKernels());
+}
+BENCHMARK(BM_SampleWeek_ParseEventInto)
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->Unit(benchmark::kMillisecond);
+
 // The nlohmann-json reference reader on the same lines.
 void BM_SampleWeek_Reference(benchmark::State& state) {
   RunSampleWeek(state, [](const std::string& line) {

@@ -10,6 +10,7 @@ Schema MakeSchema(std::vector<Field> fields) {
   s.fields = std::move(fields);
   for (size_t i = 0; i < s.fields.size(); ++i) {
     if (s.fields[i].required) s.required_mask |= uint64_t{1} << i;
+    s.packed.push_back(Pack(s.fields[i].name));
   }
   return s;
 }

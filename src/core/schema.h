@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,9 +46,60 @@ enum class Kind : uint8_t {
   kUint32,     // uint32_t (bit sets such as VerificationSet): a JSON integer
 };
 
+// A name as two words holding its first 16 bytes (zero past its end) and
+// its size. A reader whose text has 16 readable bytes past a name's start
+// (simdjson's padded input) packs it with PackPadded and finds it in a
+// table of packed names a word at a time, instead of comparing bytes.
+struct PackedName {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+  size_t size = 0;
+};
+
+namespace packed_internal {
+// The first `n` (< 8) bytes of `w`, in memory order; zero past them.
+inline uint64_t FirstBytes(uint64_t w, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return n == 0 ? 0 : w & ~(~uint64_t{0} >> (8 * n));
+#else
+  return w & ((uint64_t{1} << (8 * n)) - 1);
+#endif
+}
+}  // namespace packed_internal
+
+// `text` packed; reads 16 bytes at `text.data()`, which must be readable.
+inline PackedName PackPadded(std::string_view text) {
+  PackedName p;
+  std::memcpy(&p.lo, text.data(), 8);
+  std::memcpy(&p.hi, text.data() + 8, 8);
+  p.size = text.size();
+  if (p.size < 8) {
+    p.lo = packed_internal::FirstBytes(p.lo, p.size);
+    p.hi = 0;
+  } else if (p.size < 16) {
+    p.hi = packed_internal::FirstBytes(p.hi, p.size - 8);
+  }
+  return p;
+}
+
+// `text` packed; reads only its bytes.
+inline PackedName Pack(std::string_view text) {
+  char bytes[16] = {};
+  std::memcpy(bytes, text.data(), text.size() < 16 ? text.size() : 16);
+  return PackPadded(std::string_view(bytes, text.size()));
+}
+
+// Whether `a` (packed `a_text`) and `b` (packed `b_text`) are the same name.
+inline bool SamePacked(const PackedName& a, std::string_view a_text, const PackedName& b,
+                       std::string_view b_text) {
+  return a.lo == b.lo && a.hi == b.hi && a.size == b.size &&
+         (a.size <= 16 || std::memcmp(a_text.data() + 16, b_text.data() + 16, a.size - 16) == 0);
+}
+
 // The names of an enum's values, indexed by value.
 struct EnumNames {
   std::vector<std::string_view> names;
+  std::vector<PackedName> packed;  // names[i] packed
   std::string expected;  // "one of: a, b, c"
 };
 
@@ -60,6 +112,7 @@ EnumNames BuildEnumNames(std::string_view (*name_of)(E)) {
     const std::string_view name = name_of(static_cast<E>(i));
     if (name == "unknown") break;
     e.names.push_back(name);
+    e.packed.push_back(Pack(name));
   }
   e.expected = "one of: ";
   for (size_t i = 0; i < e.names.size(); ++i) {
@@ -99,6 +152,7 @@ struct Field {
 
 struct Schema {
   std::vector<Field> fields;  // at most 64
+  std::vector<PackedName> packed;  // fields[i].name packed (MakeSchema)
   uint64_t required_mask = 0;
 
   // The index of the field named `name`, or -1.

@@ -61,11 +61,27 @@ using internal::KindSchema;
 using internal::Schema;
 
 struct Format {
+  Format();
+
   const std::array<const KindSchema*, kEntityKindCount>& kinds = internal::ShopEventSchemas();
+  // The kinds' entity names and each kind's type names, packed (the
+  // simdjson reader's look-ups).
+  std::array<internal::PackedName, kEntityKindCount> entities;
+  std::array<std::vector<internal::PackedName>, kEntityKindCount> types;
 
   // The event type named `type` of kind `kind`, or nullptr.
   const EventType* FindType(size_t kind, std::string_view type) const;
+  // The same for `type` packed.
+  const EventType* FindType(size_t kind, const internal::PackedName& packed,
+                            std::string_view type) const;
 };
+
+Format::Format() {
+  for (size_t k = 0; k < kinds.size(); ++k) {
+    entities[k] = internal::Pack(kinds[k]->entity);
+    for (const EventType& t : kinds[k]->types) types[k].push_back(internal::Pack(t.name));
+  }
+}
 
 // `a == b` for the short names of keys, types and enum values, compared
 // inline: the readers compare each key and type name with a table's names
@@ -82,6 +98,17 @@ inline bool SameName(std::string_view a, std::string_view b) {
 const EventType* Format::FindType(size_t kind, std::string_view type) const {
   for (const EventType& t : kinds[kind]->types) {
     if (SameName(t.name, type)) return &t;
+  }
+  return nullptr;
+}
+
+const EventType* Format::FindType(size_t kind, const internal::PackedName& packed,
+                                  std::string_view type) const {
+  const std::vector<internal::PackedName>& names = types[kind];
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (internal::SamePacked(names[i], kinds[kind]->types[i].name, packed, type)) {
+      return &kinds[kind]->types[i];
+    }
   }
   return nullptr;
 }
@@ -250,7 +277,7 @@ void AppendObject(const Schema& schema, const void* obj, std::string* out) {
 
 // Two or four ASCII digits at `p` as a number; false for any other byte.
 // Plain inline code: the reader calls them eight times a line.
-inline bool TwoDigits(const char* p, int* out) {
+[[gnu::always_inline]] inline bool TwoDigits(const char* p, int* out) {
   const unsigned a = static_cast<unsigned char>(p[0]) - unsigned{'0'};
   const unsigned b = static_cast<unsigned char>(p[1]) - unsigned{'0'};
   if (a > 9 || b > 9) return false;
@@ -258,33 +285,67 @@ inline bool TwoDigits(const char* p, int* out) {
   return true;
 }
 
-inline bool FourDigits(const char* p, int* out) {
+[[gnu::always_inline]] inline bool FourDigits(const char* p, int* out) {
   int hi, lo;
   if (!TwoDigits(p, &hi) || !TwoDigits(p + 2, &lo)) return false;
   *out = hi * 100 + lo;
   return true;
 }
 
+// The days since 1970-01-01 of the date "YYYY-MM-DD" at `p`, or nullopt
+// for a date FastTimestamp leaves to ParseTimestamp (31 April and the like).
+std::optional<int64_t> DaysOf(const char* p) {
+  int year, month, day;
+  if (!FourDigits(p, &year) || !TwoDigits(p + 5, &month) || !TwoDigits(p + 8, &day)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > kMonthDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  // Days since 1970-01-01 of the proleptic Gregorian date, counting years
+  // from March so that a leap day ends its year (cheaper than
+  // absl::CivilSecond's normalizing arithmetic, which a test compares).
+  const int64_t y = year - (month <= 2 ? 1 : 0) + 400;  // + 400: year 0000 stays positive
+  const int64_t era = y / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t month_from_march = (month + 9) % 12;
+  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+  const int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return (era - 1) * 146097 + day_of_era - 719468;
+}
+
 // RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" read directly: the
 // common case, ten times faster than absl::ParseTime. Anything it does not
 // take (other separators, leap seconds, out-of-range fields...) goes to
 // ParseTimestamp, which decides; for what it takes, both give the same time.
+// A thread keeps the last date it read with its day number: the times of a
+// stream of events mostly share their date.
 std::optional<Timestamp> FastTimestamp(std::string_view s) {
-  const auto digits = [&s](size_t pos, size_t n, int* out) {
-    return n == 4 ? FourDigits(s.data() + pos, out) : TwoDigits(s.data() + pos, out);
-  };
+  const auto digits = [&s](size_t pos, int* out) { return TwoDigits(s.data() + pos, out); };
   if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
       s[16] != ':') {
     return std::nullopt;
   }
-  int year, month, day, hour, minute, second;
-  if (!digits(0, 4, &year) || !digits(5, 2, &month) || !digits(8, 2, &day) ||
-      !digits(11, 2, &hour) || !digits(14, 2, &minute) || !digits(17, 2, &second)) {
-    return std::nullopt;
+  struct LastDate {
+    char text[10] = {};  // never a valid date until one is read
+    int64_t days = 0;
+  };
+  thread_local LastDate last;
+  int64_t days;
+  if (std::memcmp(s.data(), last.text, sizeof(last.text)) == 0) {
+    days = last.days;
+  } else {
+    const std::optional<int64_t> d = DaysOf(s.data());
+    if (!d) return std::nullopt;
+    days = *d;
+    std::memcpy(last.text, s.data(), sizeof(last.text));
+    last.days = days;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    return std::nullopt;
-  }
+  int hour, minute, second;
+  if (!digits(11, &hour) || !digits(14, &minute) || !digits(17, &second)) return std::nullopt;
+  if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
   size_t pos = 19;
   int64_t nanos = 0;
   if (s[pos] == '.') {
@@ -304,28 +365,13 @@ std::optional<Timestamp> FastTimestamp(std::string_view s) {
     offset_seconds = 0;
   } else if (pos + 6 == s.size() && (s[pos] == '+' || s[pos] == '-') && s[pos + 3] == ':') {
     int oh, om;
-    if (!digits(pos + 1, 2, &oh) || !digits(pos + 4, 2, &om) || oh > 23 || om > 59) {
+    if (!digits(pos + 1, &oh) || !digits(pos + 4, &om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset_seconds = (oh * 60 + om) * 60 * (s[pos] == '-' ? -1 : 1);
   } else {
     return std::nullopt;
   }
-  // 31 April and the like: ParseTimestamp decides.
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (day > kMonthDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
-  // Days since 1970-01-01 of the proleptic Gregorian date, counting years
-  // from March so that a leap day ends its year (cheaper than
-  // absl::CivilSecond's normalizing arithmetic, which a test compares).
-  const int64_t y = year - (month <= 2 ? 1 : 0) + 400;  // + 400: year 0000 stays positive
-  const int64_t era = y / 400;
-  const int64_t year_of_era = y - era * 400;
-  const int64_t month_from_march = (month + 9) % 12;
-  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  const int64_t days = (era - 1) * 146097 + day_of_era - 719468;
   const int64_t unix_seconds = days * 86400 + hour * 3600 + minute * 60 + second;
   const Timestamp whole = absl::FromUnixSeconds(unix_seconds - offset_seconds);
   // Most times have no fraction: absl's Duration arithmetic is skipped.
@@ -978,8 +1024,9 @@ namespace sj = simdjson::ondemand;
 // characters already, so only escapes need simdjson's unescaping (a call
 // into the library per string, the largest single cost of a line).
 
-// A key: the bytes up to its closing quote, or unescaped.
-bool KeyOf(sj::field& field, std::string_view* out) {
+// A key with escapes: unescaped when it holds a backslash (kept out of
+// line: the common key has none).
+[[gnu::noinline]] bool EscapedKeyOf(sj::field& field, std::string_view* out) {
   const char* p = field.key().raw();
   const char* q = p;
   while (*q != '"' && *q != '\\') ++q;  // the key is closed (stage 1)
@@ -990,18 +1037,38 @@ bool KeyOf(sj::field& field, std::string_view* out) {
   return !field.unescaped_key().get(*out);
 }
 
+inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// A key: its bytes between the quotes, or unescaped. `escapes` is false
+// when the line holds no backslash at all: the key then ends at the quote
+// before the ':' that simdjson checked between it and the value (with only
+// whitespace around the ':'), found back from the value's first byte.
+inline bool KeyOf(sj::field& field, bool escapes, std::string_view* out) {
+  if (escapes) return EscapedKeyOf(field, out);
+  const char* p = field.key().raw();
+  const char* q = field.value().raw_json_token().data() - 1;
+  while (IsJsonSpace(*q)) --q;  // q: the ':'
+  --q;
+  while (IsJsonSpace(*q)) --q;  // q: the key's closing quote
+  *out = std::string_view(p, static_cast<size_t>(q - p));
+  return true;
+}
+
 // A string value: its token without the quotes (and the whitespace after
 // it), or unescaped. A value that is not a string is refused. Either way the
 // value is read (consumed), never left for simdjson to step over: stepping
-// over a value checks nothing after it.
-bool StringOf(sj::value& value, std::string_view* out) {
+// over a value checks nothing after it. `escapes` is false when the line
+// holds no backslash at all (checked once for the line): then no string in
+// it needs a look for one.
+[[gnu::noinline]] bool UnescapedStringOf(sj::value& value, std::string_view* out) {
+  return !value.get_string().get(*out);
+}
+
+inline bool StringOf(sj::value& value, bool escapes, std::string_view* out) {
   std::string_view raw = value.raw_json_token();
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' ||
-                          raw.back() == '\n')) {
-    raw.remove_suffix(1);
-  }
+  while (!raw.empty() && raw.back() != '"' && IsJsonSpace(raw.back())) raw.remove_suffix(1);
   if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
-      std::memchr(raw.data() + 1, '\\', raw.size() - 2) == nullptr) {
+      (!escapes || std::memchr(raw.data() + 1, '\\', raw.size() - 2) == nullptr)) {
     // Read it all the same: simdjson steps over a value left unread without
     // checking what follows it (in "a":"b":{...}, the ':').
     sj::raw_json_string unused;
@@ -1009,12 +1076,24 @@ bool StringOf(sj::value& value, std::string_view* out) {
     *out = raw.substr(1, raw.size() - 2);
     return true;
   }
-  return !value.get_string().get(*out);
+  return UnescapedStringOf(value, out);
 }
 
 class SimdjsonReader {
  public:
-  explicit SimdjsonReader(ShopEvent* event) : format_(TheFormat()), event_(event) {}
+  // `line`: the padded input's line (SIMDJSON_PADDING readable bytes after
+  // it); `escapes`: whether it holds a backslash anywhere.
+  SimdjsonReader(ShopEvent* event, std::string_view line, bool escapes)
+      : format_(TheFormat()), event_(event), line_(line), escapes_(escapes) {
+    // The event read over is about to be replaced: its id's and agent's
+    // blocks are taken for the new ones (a reused event, as in `kefu
+    // replay`, then allocates none for them).
+    EventMeta& old = const_cast<EventMeta&>(MetaOf(*event));
+    meta_.id = std::move(old.id);
+    meta_.agent = std::move(old.agent);
+    meta_.id.clear();
+    meta_.agent.clear();
+  }
 
   bool Read(sj::document& doc) {
     sj::object envelope;
@@ -1024,8 +1103,8 @@ class SimdjsonReader {
     for (auto member : envelope) {
       sj::field field;
       std::string_view name;
-      if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
-      const int k = EnvelopeIndex(name);
+      if (std::move(member).get(field) || !KeyOf(field, escapes_, &name)) return false;
+      const int k = EnvelopeIndex(PackedOf(name), name);
       if (k < 0 || (seen & (uint64_t{1} << k))) return false;
       seen |= uint64_t{1} << k;
       sj::value value = field.value();
@@ -1044,7 +1123,7 @@ class SimdjsonReader {
         continue;
       }
       std::string_view s;
-      if (!StringOf(value, &s) || !EnvelopeValue(k, s)) return false;
+      if (!StringOf(value, escapes_, &s) || !EnvelopeValue(k, s)) return false;
     }
     // Trailing text: anything but whitespace after the object.
     if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
@@ -1061,7 +1140,7 @@ class SimdjsonReader {
       for (auto member : envelope) {
         sj::field field;
         std::string_view name;
-        if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
+        if (std::move(member).get(field) || !KeyOf(field, escapes_, &name)) return false;
         if (name != "fields") continue;  // read in the first pass
         if (!ReadFields(field.value())) return false;
         found = true;
@@ -1082,17 +1161,45 @@ class SimdjsonReader {
   // array element one more, at most kMaxDepth as in the nlohmann handler.
   static constexpr int kMaxDepth = 8;
 
-  static int EnvelopeIndex(std::string_view name) {
-    for (int i = 0; i < kEnvelopeKeyCount; ++i) {
-      if (SameName(kEnvelopeKeys[i], name)) return i;
+  // `text` packed: a word at a time when it lies in the padded line, byte
+  // by byte when it does not (a string simdjson unescaped).
+  internal::PackedName PackedOf(std::string_view text) const {
+    if (text.data() >= line_.data() && text.data() <= line_.data() + line_.size()) {
+      return internal::PackPadded(text);
+    }
+    return internal::Pack(text);
+  }
+
+  // The envelope's keys by size (2 to 6 bytes, at most two of a size).
+  static int EnvelopeIndex(const internal::PackedName& packed, std::string_view name) {
+    struct Keys {
+      std::array<internal::PackedName, kEnvelopeKeyCount> packed;
+      std::array<std::array<int8_t, 2>, 8> by_size;  // -1: none
+    };
+    static const Keys* const keys = [] {
+      auto* k = new Keys();
+      for (auto& s : k->by_size) s = {-1, -1};
+      for (int i = 0; i < kEnvelopeKeyCount; ++i) {
+        k->packed[i] = internal::Pack(kEnvelopeKeys[i]);
+        auto& s = k->by_size.at(kEnvelopeKeys[i].size());
+        s.at(s[0] < 0 ? 0 : 1) = static_cast<int8_t>(i);
+      }
+      return k;
+    }();
+    if (packed.size >= keys->by_size.size()) return -1;
+    for (const int8_t i : keys->by_size[packed.size]) {
+      if (i >= 0 && internal::SamePacked(keys->packed[i], kEnvelopeKeys[i], packed, name)) return i;
     }
     return -1;
   }
 
-  // Schema::Find with SameName.
-  static int FieldIndex(const Schema& schema, std::string_view name) {
-    for (size_t i = 0; i < schema.fields.size(); ++i) {
-      if (SameName(schema.fields[i].name, name)) return static_cast<int>(i);
+  // Schema::Find on packed names.
+  static int FieldIndex(const Schema& schema, const internal::PackedName& packed,
+                        std::string_view name) {
+    for (size_t i = 0; i < schema.packed.size(); ++i) {
+      if (internal::SamePacked(schema.packed[i], schema.fields[i].name, packed, name)) {
+        return static_cast<int>(i);
+      }
     }
     return -1;
   }
@@ -1116,12 +1223,16 @@ class SimdjsonReader {
       case kAgent:
         meta_.agent.assign(s.data(), s.size());
         return true;
-      case kEntity:
+      case kEntity: {
         kind_ = -1;
+        const internal::PackedName packed = PackedOf(s);
         for (size_t i = 0; i < format_.kinds.size(); ++i) {
-          if (SameName(format_.kinds[i]->entity, s)) kind_ = static_cast<int>(i);
+          if (internal::SamePacked(format_.entities[i], format_.kinds[i]->entity, packed, s)) {
+            kind_ = static_cast<int>(i);
+          }
         }
         return kind_ >= 0;
+      }
       case kKey:
         if (s.empty()) return false;
         event_->key.assign(s.data(), s.size());  // its blocks kept when reused
@@ -1141,7 +1252,7 @@ class SimdjsonReader {
   // unknown type.
   bool Resolve() {
     if (type_ != nullptr || kind_ < 0 || !has_type_) return true;
-    type_ = format_.FindType(static_cast<size_t>(kind_), type_name_);
+    type_ = format_.FindType(static_cast<size_t>(kind_), PackedOf(type_name_), type_name_);
     if (type_ == nullptr) return false;
     event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);
     return true;
@@ -1160,8 +1271,8 @@ class SimdjsonReader {
     for (auto member : obj) {
       sj::field field;
       std::string_view name;
-      if (std::move(member).get(field) || !KeyOf(field, &name)) return false;
-      const int i = FieldIndex(schema, name);
+      if (std::move(member).get(field) || !KeyOf(field, escapes_, &name)) return false;
+      const int i = FieldIndex(schema, PackedOf(name), name);
       if (i < 0) return false;
       const uint64_t bit = uint64_t{1} << i;
       if (seen & bit) return false;
@@ -1185,7 +1296,7 @@ class SimdjsonReader {
     switch (f.kind) {
       case Kind::kString: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
         static_cast<std::string*>(f.mut(target))->assign(s.data(), s.size());
         return true;
       }
@@ -1230,7 +1341,7 @@ class SimdjsonReader {
       }
       case Kind::kTimestamp: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
         absl::StatusOr<Timestamp> ts = internal::ParseTimestampText(s);
         if (!ts.ok()) return false;
         *static_cast<Timestamp*>(f.mut(target)) = *ts;
@@ -1238,13 +1349,13 @@ class SimdjsonReader {
       }
       case Kind::kRuleId: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, &s) || s.empty()) return false;
+        if (t != sj::json_type::string || !StringOf(value, escapes_, &s) || s.empty()) return false;
         *static_cast<RuleId*>(f.mut(target)) = InternRuleId(s);
         return true;
       }
       case Kind::kMoney: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
         absl::StatusOr<Money> m = Money::Parse(s);
         if (!m.ok()) return false;
         *static_cast<Money*>(f.mut(target)) = *m;
@@ -1252,10 +1363,12 @@ class SimdjsonReader {
       }
       case Kind::kEnum: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, &s)) return false;
+        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
         const auto& names = f.enums->names;
-        for (size_t i = 0; i < names.size(); ++i) {
-          if (SameName(names[i], s)) {
+        const auto& packed_names = f.enums->packed;
+        const internal::PackedName packed = PackedOf(s);
+        for (size_t i = 0; i < packed_names.size(); ++i) {
+          if (internal::SamePacked(packed_names[i], names[i], packed, s)) {
             f.enum_set(f.mut(target), static_cast<int>(i));
             return true;
           }
@@ -1293,6 +1406,8 @@ class SimdjsonReader {
 
   const Format& format_;
   ShopEvent* event_;
+  const std::string_view line_;
+  const bool escapes_;
   EventMeta meta_;
   std::string_view type_name_;
   bool has_type_ = false;
@@ -1318,7 +1433,8 @@ bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
   std::memcpy(padded.data(), line.data(), line.size());
   sj::document doc;
   if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc)) return false;
-  SimdjsonReader reader(event);
+  SimdjsonReader reader(event, std::string_view(padded.data(), line.size()),
+                        std::memchr(line.data(), '\\', line.size()) != nullptr);
   if (!reader.Read(doc)) return false;
   reader.Finish();
   return true;

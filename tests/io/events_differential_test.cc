@@ -228,6 +228,30 @@ TEST(EventsDifferential, CornerCasesOfJsonAndOfTheFormat) {
       Line("order", "refunded", "{\"amount\":12}"), Line("order", "refunded", ""),
       Line("order", "shipped_twice", ""), Line("shop", "delivered", ""),
       Line("order", "placed", "{\"channel\":\"jd\"}"),
+      // Names looked up a word at a time (16 bytes) and the rest in full:
+      // keys, types, entities and enum values of every length around 8 and
+      // 16, differing only past the 16th byte, escaped, and with whitespace
+      // around the ':' that the key's end is found from.
+      Line("order", "hold_released", "{\"confirmed_not_duplicate\":true}"),
+      Line("order", "hold_released", "{\"confirmed_not_duplicatf\":true}"),
+      Line("order", "hold_released", "{\"confirmed_not_duplic\":true}"),
+      Line("order", "hold_released", "{\"confirmed_not_duplicate_\":true}"),
+      Line("order", "hold_released", "{\"confirmed_not_du\":true}"),
+      Line("order", "hold_released", "{\"confirmed_not_duplicat\\u0065\":true}"),
+      Line("order", "hold_released", "{\"note\":\"n\",\"not\":\"n\"}"),
+      Line("order", "hold_released", "{\"notes\":\"n\"}"),
+      Line("order", "hold_release", ""), Line("order", "hold_releasedd", ""),
+      Line("order", "hold_rele\\u0061sed", ""), Line("ord\\u0065r", "delivered", ""),
+      Line("orde", "delivered", ""), Line("orders", "delivered", ""),
+      Line("order", "placed", "{\"channel\":\"t\\u0061obao\"}"),
+      Line("order", "placed", "{\"channel\":\"taobaoo\"}"),
+      Line("order", "placed", "{\"channel\":\"taoba\"}"),
+      "{\"id\" : \"e\" ,\"at\"\t:\t\"2026-11-02T09:15:00Z\",\"entity\"\n:\"order\",\"key\"\r\n: "
+      "\"K\",\"type\": \"hold_released\",\"fields\" :{ \"note\" : \"x\" }}",
+      "{\"id\" : \"e\\n\" ,\"at\"\t:\t\"2026-11-02T09:15:00Z\",\"entity\"\n:\"order\",\"key\" "
+      ": \"K\",\"type\": \"hold_released\",\"fields\" :{ \"note\" : \"x\" }}",
+      "{\"id\":\"e\",\"at\":\"2026-11-02T09:15:00Z\",\"entity\":\"order\",\"key\":\"K\","
+      "\"typ\\u0065\":\"delivered\",\"agent\":\"a\\\\\"}",
       // Whitespace, the root, trailing text, a byte-order mark.
       " \t" + Line("order", "delivered", "") + " \r", Line("order", "delivered", "") + "\r\n",
       Line("order", "delivered", "") + " x", Line("order", "delivered", "") + "}",

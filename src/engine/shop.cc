@@ -29,6 +29,7 @@
 #include "core/ahead.h"
 #include "core/codec.h"
 #include "core/huge_pages.h"
+#include "engine/entity_key.h"
 #include "engine/load_threads.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
@@ -295,8 +296,8 @@ class SharedDefects final : public ProductTestQuery, public DefectLedger {
 // made at the same address with the same kind takes it over.
 class OwnerNumbers {
  public:
-  static_assert(alignof(std::string) >= 8 && kEntityKindCount <= 8);
-  static uintptr_t Pack(EntityKind kind, const std::string* key) {
+  static_assert(alignof(internal::EntityKey) >= 8 && kEntityKindCount <= 8);
+  static uintptr_t Pack(EntityKind kind, const internal::EntityKey* key) {
     return reinterpret_cast<uintptr_t>(key) | static_cast<uintptr_t>(kind);
   }
 
@@ -379,7 +380,7 @@ class EventIdIndex {
  public:
   struct Owner {
     EntityKind kind = EntityKind::kOrder;
-    const std::string* key = nullptr;  // the entity map's key: stable
+    const internal::EntityKey* key = nullptr;  // the entity map's key: stable
   };
 
   // Three 32-bit words (4-byte aligned): with a 32-bit owner number, a
@@ -510,7 +511,7 @@ class EventIdIndex {
   static constexpr size_t kParallelClaims = 20000;
   static Owner Unpack(uintptr_t bits) {
     return Owner{static_cast<EntityKind>(bits & 7),
-                 reinterpret_cast<const std::string*>(bits & ~uintptr_t{7})};
+                 reinterpret_cast<const internal::EntityKey*>(bits & ~uintptr_t{7})};
   }
   static size_t ShardOf(const Fingerprint& f) { return f.lo() % kShards; }
   // Its own bits are already a hash: the table uses them as they are.
@@ -631,11 +632,11 @@ bool Created(const Entity& e) {
 struct Shop::Impl {
   struct Shard {
     mutable std::mutex mu;
-    absl::node_hash_map<std::string, Order> orders;
-    absl::node_hash_map<std::string, Ticket> tickets;
-    absl::node_hash_map<std::string, Review> reviews;
-    absl::node_hash_map<std::string, Conversation> conversations;
-    absl::node_hash_map<std::string, internal::TeamMember> team_members;
+    internal::EntityMap<Order> orders;
+    internal::EntityMap<Ticket> tickets;
+    internal::EntityMap<Review> reviews;
+    internal::EntityMap<Conversation> conversations;
+    internal::EntityMap<internal::TeamMember> team_members;
     DeadlineQueue queue;
     // No item of `queue` falls due before this (Unix ns): a lower bound,
     // lowered under `mu` by every op that adds a time and made exact by
@@ -902,13 +903,13 @@ struct Shop::Impl {
   // error is removed again; one whose first event a rule refused stays (it
   // remembers the refusal) but counts as never created.
   template <class Entity, class Event, class Env, class AfterApply>
-  absl::StatusOr<Outcome> ApplyTo(absl::node_hash_map<std::string, Entity>& map, EntityKind kind,
+  absl::StatusOr<Outcome> ApplyTo(internal::EntityMap<Entity>& map, EntityKind kind,
                                   const std::string& key, const Event& event, const Env& env,
                                   bool creates, AfterApply after) {
     // Every return below is `out`, built in place by the lambda's prvalues:
     // an Outcome is not moved on its way to the caller (GCC elides a named
     // return only when it is the function's one returned object).
-    typename absl::node_hash_map<std::string, Entity>::iterator it;
+    typename internal::EntityMap<Entity>::iterator it;
     bool created = false;
     std::optional<EventIdIndex::Owner> owner;
     bool applied = false;
@@ -924,16 +925,16 @@ struct Shop::Impl {
               MetaOf(event).id, "\" (", ToAbsl(EventName(event)),
               ") needs the entity's first event before it"));
         }
-        it = map.emplace(key, Entity(key)).first;
+        it = map.try_emplace(internal::EntityKey(key), Entity(key)).first;
         created = true;
       }
       PrefetchData(it->second);
       owner = event_ids.Claim(id, EventIdIndex::Owner{kind, &it->first});
-      if (owner && (owner->kind != kind || *owner->key != key)) {
+      if (owner && (owner->kind != kind || owner->key->view() != key)) {
         if (created) map.erase(it);
         return absl::AlreadyExistsError(absl::StrCat(
             "event id \"", MetaOf(event).id, "\" was already used for ",
-            ToAbsl(EntityKindName(owner->kind)), " \"", *owner->key, "\"; this event is ",
+            ToAbsl(EntityKindName(owner->kind)), " \"", ToAbsl(owner->key->view()), "\"; this event is ",
             ToAbsl(EventName(event)), " for ", ToAbsl(EntityKindName(kind)), " \"", key,
             "\": an id names one event, a corrected event needs a new id"));
       }
@@ -1573,7 +1574,7 @@ bool DecodeAgentReplies(ByteReader& r, AgentReplies* a) {
 // The entities of one kind across shards, sorted by key: the saved order.
 template <class Entity>
 std::vector<const Entity*> SortedEntities(
-    const std::vector<const absl::node_hash_map<std::string, Entity>*>& maps) {
+    const std::vector<const internal::EntityMap<Entity>*>& maps) {
   // By the maps' keys (each entity's id, as Load checks): compared where
   // they lie, without a call into the entity for each comparison.
   std::vector<std::pair<std::string_view, const Entity*>> keyed;
@@ -1968,9 +1969,9 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     // Into its shard's map (shards[shard]); `*in_map` is the map's key
     // (stable). Threads may insert into different shards at once.
     auto insert = [&](size_t shard, std::string_view key, Entity entity,
-                      const std::string** in_map) -> absl::Status {
+                      const internal::EntityKey** in_map) -> absl::Status {
       Map& map = impl.shards[shard].*member;
-      auto [it, inserted] = map.try_emplace(std::string(key), std::move(entity));
+      auto [it, inserted] = map.try_emplace(internal::EntityKey(key), std::move(entity));
       if (!inserted) {
         return Corrupted(absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key), "\" twice"));
       }
@@ -1978,7 +1979,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
       return absl::OkStatus();
     };
     // The entity keyed by `in_map` owns `claims`' ids from `from` to `to`.
-    auto own = [&](const std::string* in_map, EventIdIndex::Pending::Block& claims, size_t from,
+    auto own = [&](const internal::EntityKey* in_map, EventIdIndex::Pending::Block& claims, size_t from,
                    size_t to) {
       if (to != from) {
         claims.Owned(from, to, impl.event_ids.NumberOf(EventIdIndex::Owner{kind, in_map}));
@@ -1992,7 +1993,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
         const size_t from = claims.size();
         absl::StatusOr<Entity> entity = restore_one(key, r, claims, nullptr, nullptr);
         if (!entity.ok()) return entity.status();
-        const std::string* in_map = nullptr;
+        const internal::EntityKey* in_map = nullptr;
         if (absl::Status s = insert(impl.ShardIndex(kind, key), key, *std::move(entity), &in_map);
             !s.ok()) {
           return s;
@@ -2050,7 +2051,7 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
     struct Restored {
       std::optional<Entity> entity;
       size_t shard = 0;                         // Impl::ShardIndex
-      const std::string* in_map = nullptr;      // its key, once in its map
+      const internal::EntityKey* in_map = nullptr;  // its key, once in its map
       uint32_t worker = 0;                      // which restored it
       uint32_t claims_from = 0, claims_to = 0;  // in that worker's claims
     };
@@ -2305,9 +2306,9 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   if (auto twice = impl.event_ids.ClaimAll(pending)) {
     return Corrupted(absl::StrCat("an event id is held by two entities: ",
                                   ToAbsl(EntityKindName(twice->first.kind)), " \"",
-                                  *twice->first.key, "\" and ",
+                                  ToAbsl(twice->first.key->view()), "\" and ",
                                   ToAbsl(EntityKindName(twice->second.kind)), " \"",
-                                  *twice->second.key, "\""));
+                                  ToAbsl(twice->second.key->view()), "\""));
   }
   if (!r.at_end()) return Corrupted(absl::StrCat(r.remaining(), " bytes after the end"));
   for (size_t s = 0; s < impl.shards.size(); ++s) {

@@ -5,6 +5,8 @@ kefu_add_test(shop_redelivery_test ${CMAKE_CURRENT_LIST_DIR}/shop_redelivery_tes
 # Concurrent Apply/Due/queries: the test the `tsan` preset exists for.
 kefu_add_test(shop_threads_test ${CMAKE_CURRENT_LIST_DIR}/shop_threads_test.cc)
 kefu_add_test(deadline_queue_test ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_test.cc)
+# The entity maps' key (src/engine/entity_key.h, issue 21).
+kefu_add_test(entity_key_test ${CMAKE_CURRENT_LIST_DIR}/entity_key_test.cc)
 # Shop::Save / Shop::Load (issue 17).
 kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc LIBS kefu_sample)
 # Shop::ReplacePolicies: new rules for later events, never a mix (issue 19;

@@ -25,18 +25,20 @@ namespace kefu::internal {
 class alignas(8) EntityKey {
  public:
   static constexpr size_t kInline = 23;
+  static constexpr uint32_t kNoNumber = 0xFFFFFFFF;
 
   explicit EntityKey(std::string_view text) { Assign(text); }
-  EntityKey(const EntityKey& other) { Assign(other.view()); }
+  EntityKey(const EntityKey& other) : number_(other.number_) { Assign(other.view()); }
   EntityKey(EntityKey&& other) noexcept {
     std::memcpy(bytes_, other.bytes_, sizeof(bytes_));
     size_ = other.size_;
+    number_ = other.number_;
     other.size_ = 0;  // a long key's block is this one's now
   }
   EntityKey& operator=(const EntityKey& other) {
     if (this != &other) {
       EntityKey copy(other);
-      *this = std::move(copy);
+      *this = std::move(copy);  // the number too
     }
     return *this;
   }
@@ -45,6 +47,7 @@ class alignas(8) EntityKey {
       Free();
       std::memcpy(bytes_, other.bytes_, sizeof(bytes_));
       size_ = other.size_;
+      number_ = other.number_;
       other.size_ = 0;
     }
     return *this;
@@ -58,6 +61,13 @@ class alignas(8) EntityKey {
   operator std::string_view() const { return view(); }  // NOLINT: a key is its text
   // Whether the text lies in the key itself (no heap block).
   bool is_inline() const { return size_ != kLong; }
+
+  // A number the map's owner keeps with the key, kNoNumber until set: not
+  // part of the key (its text alone is compared and hashed), so it may be
+  // set on a key in a map. The shop keeps the event-id index's number for
+  // the entity here, instead of looking it up for each event.
+  uint32_t number() const { return number_; }
+  void set_number(uint32_t n) const { number_ = n; }
 
   friend bool operator==(const EntityKey& a, const EntityKey& b) { return a.view() == b.view(); }
   friend bool operator!=(const EntityKey& a, const EntityKey& b) { return !(a == b); }
@@ -97,8 +107,11 @@ class alignas(8) EntityKey {
   // its size.
   char bytes_[kInline];
   uint8_t size_ = 0;  // <= kInline, or kLong
+  mutable uint32_t number_ = kNoNumber;
 };
-static_assert(sizeof(EntityKey) == 24 && alignof(EntityKey) >= 8);
+// A map's node holds the key and a pointer-sized entity handle: 40 bytes,
+// the same 48-byte heap block as with 24 bytes of key.
+static_assert(sizeof(EntityKey) == 32 && alignof(EntityKey) >= 8);
 
 // Hash and equality over keys and any text, so that a map is searched with
 // a std::string, std::string_view or absl::string_view without making a

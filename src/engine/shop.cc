@@ -424,12 +424,21 @@ class EventIdIndex {
   // records `owner` for it and returns nullopt. The claim stands for a
   // concurrent Apply of the same id elsewhere; Release drops it when the
   // event was not judged.
+  //
+  // The owner's number is kept with its key (EntityKey::number), set at its
+  // first claim: an event of a known entity claims without a look-up in
+  // OwnerNumbers.
   std::optional<Owner> Claim(const Fingerprint& f, Owner owner) {
     Shard& s = shards_[ShardOf(f)];
     std::lock_guard lock(s.mu);
     auto [it, inserted] = s.owners.try_emplace(f, 0);
     if (inserted) {
-      it->second = owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key));
+      uint32_t number = owner.key->number();
+      if (number == internal::EntityKey::kNoNumber) {
+        number = owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key));
+        owner.key->set_number(number);
+      }
+      it->second = number;
       return std::nullopt;
     }
     return Unpack(owners_.PackedOf(it->second));
@@ -440,7 +449,13 @@ class EventIdIndex {
   class Pending;
   // The number the index keeps for `owner` (numbered once per entity when
   // loading, not once per id).
-  uint32_t NumberOf(Owner owner) { return owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key)); }
+  // Kept with the owner's key too (the thread numbering an owner is the
+  // only one touching its key).
+  uint32_t NumberOf(Owner owner) {
+    const uint32_t number = owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key));
+    owner.key->set_number(number);
+    return number;
+  }
   // Which of `parts` numbers `owner`: with `parts` a divisor of the owner
   // numbers' 8 shards (1, 2, 4 or 8), threads that number the owners of
   // different parts at once take different locks.

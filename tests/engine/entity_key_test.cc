@@ -59,6 +59,24 @@ TEST(EntityKey, CopiesAndMovesOfShortAndLongKeys) {
   }
 }
 
+TEST(EntityKey, KeepsANumberOutsideItsIdentity) {
+  EntityKey a("TB20261102005990");
+  EXPECT_EQ(a.number(), EntityKey::kNoNumber);
+  EntityMap<int> map;
+  auto it = map.try_emplace(EntityKey("TB20261102005990"), 1).first;
+  it->first.set_number(42);  // on a key in a map
+  EXPECT_EQ(map.find(a.view())->first.number(), 42u);
+  EXPECT_EQ(it->first, a);  // the number is not compared
+  EntityKey b(it->first);
+  EXPECT_EQ(b.number(), 42u);
+  EntityKey c(std::string(30, 'c'));
+  c.set_number(7);
+  EntityKey d(std::move(c));
+  EXPECT_EQ(d.number(), 7u);
+  a = d;
+  EXPECT_EQ(a.number(), 7u);
+}
+
 TEST(EntityKey, MapIsSearchedWithAnyText) {
   EntityMap<int> map;
   std::vector<std::string> keys;

@@ -288,12 +288,13 @@ class SharedDefects final : public ProductTestQuery, public DefectLedger {
 
 // The owners of event ids (an entity's kind and key, packed in one word:
 // the key's address, whose low bits are zero, holds the kind in them),
-// numbered in the order first seen, so that the event-id index keeps a
-// 32-bit number instead of a pointer. Sharded by the packed owner, each
-// shard under its own lock (taken after an index shard's, never before);
-// numbers are read back without a lock. An entity created and removed again
-// (its first event ended in an error) leaves its number: the next entity
-// made at the same address with the same kind takes it over.
+// numbered in the order added, so that the event-id index keeps a 32-bit
+// number instead of a pointer. Each entity is added once: its number is
+// kept with its key (EntityKey::number), which is how the index finds it
+// again. Sharded by the packed owner, each shard under its own lock (taken
+// after an index shard's, never before); numbers are read back without a
+// lock. An entity created and removed again (its first event ended in an
+// error, and its claim was released) leaves its number unused.
 class OwnerNumbers {
  public:
   static_assert(alignof(internal::EntityKey) >= 8 && kEntityKindCount <= 8);
@@ -316,23 +317,20 @@ class OwnerNumbers {
     return static_cast<uint32_t>((packed * 0x9E3779B97F4A7C15ull) >> (64 - kShardBits));
   }
 
-  uint32_t NumberOf(uintptr_t packed) {
+  // A new number for `packed`.
+  uint32_t Add(uintptr_t packed) {
     const uint32_t shard_index = ShardOf(packed);
     Shard& s = shards_[shard_index];
     std::lock_guard lock(s.mu);
-    auto [it, inserted] = s.numbers.try_emplace(packed, 0);
-    if (inserted) {
-      const uint32_t local = s.size++;
-      const auto [chunk, offset] = Place(local);
-      uintptr_t* c = s.chunks[chunk].load(std::memory_order_acquire);
-      if (c == nullptr) {
-        c = new uintptr_t[kFirstChunk << chunk];
-        s.chunks[chunk].store(c, std::memory_order_release);
-      }
-      c[offset] = packed;
-      it->second = local << kShardBits | shard_index;
+    const uint32_t local = s.size++;
+    const auto [chunk, offset] = Place(local);
+    uintptr_t* c = s.chunks[chunk].load(std::memory_order_acquire);
+    if (c == nullptr) {
+      c = new uintptr_t[kFirstChunk << chunk];
+      s.chunks[chunk].store(c, std::memory_order_release);
     }
-    return it->second;
+    c[offset] = packed;
+    return local << kShardBits | shard_index;
   }
 
   // The packed owner numbered `number` (a number NumberOf returned).
@@ -357,8 +355,7 @@ class OwnerNumbers {
   }
   struct Shard {
     std::mutex mu;
-    absl::flat_hash_map<uintptr_t, uint32_t> numbers;  // under mu
-    uint32_t size = 0;                                  // under mu
+    uint32_t size = 0;  // under mu
     std::array<std::atomic<uintptr_t*>, kChunks> chunks{};
   };
   std::array<Shard, kShards> shards_;
@@ -425,20 +422,14 @@ class EventIdIndex {
   // concurrent Apply of the same id elsewhere; Release drops it when the
   // event was not judged.
   //
-  // The owner's number is kept with its key (EntityKey::number), set at its
-  // first claim: an event of a known entity claims without a look-up in
-  // OwnerNumbers.
+  // The owner's number is kept with its key (NumberOf): an event of a known
+  // entity claims without a look-up.
   std::optional<Owner> Claim(const Fingerprint& f, Owner owner) {
     Shard& s = shards_[ShardOf(f)];
     std::lock_guard lock(s.mu);
     auto [it, inserted] = s.owners.try_emplace(f, 0);
     if (inserted) {
-      uint32_t number = owner.key->number();
-      if (number == internal::EntityKey::kNoNumber) {
-        number = owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key));
-        owner.key->set_number(number);
-      }
-      it->second = number;
+      it->second = NumberOf(owner);
       return std::nullopt;
     }
     return Unpack(owners_.PackedOf(it->second));
@@ -447,13 +438,15 @@ class EventIdIndex {
   // sized once for them and filled under one lock, instead of growing by
   // rehashing).
   class Pending;
-  // The number the index keeps for `owner` (numbered once per entity when
-  // loading, not once per id).
-  // Kept with the owner's key too (the thread numbering an owner is the
-  // only one touching its key).
+  // The number the index keeps for `owner`: kept with the owner's key,
+  // numbered at the first call (by the thread that holds the entity: its
+  // shard's lock, or a load's one worker for it), once per entity.
   uint32_t NumberOf(Owner owner) {
-    const uint32_t number = owners_.NumberOf(OwnerNumbers::Pack(owner.kind, owner.key));
-    owner.key->set_number(number);
+    uint32_t number = owner.key->number();
+    if (number == internal::EntityKey::kNoNumber) {
+      number = owners_.Add(OwnerNumbers::Pack(owner.kind, owner.key));
+      owner.key->set_number(number);
+    }
     return number;
   }
   // Which of `parts` numbers `owner`: with `parts` a divisor of the owner

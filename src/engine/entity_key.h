@@ -71,6 +71,7 @@ class alignas(8) EntityKey {
 
   friend bool operator==(const EntityKey& a, const EntityKey& b) { return a.view() == b.view(); }
   friend bool operator!=(const EntityKey& a, const EntityKey& b) { return !(a == b); }
+  friend bool operator<(const EntityKey& a, const EntityKey& b) { return a.view() < b.view(); }
 
  private:
   static constexpr uint8_t kLong = 0xFF;
@@ -143,6 +144,8 @@ struct EntityKeyEq {
 };
 
 // A map from entity ids: nodes, so that an entity and its key never move.
+// (A table whose keys may move, such as the team ledger's days by order,
+// takes EntityKey with absl::flat_hash_map and the two functors.)
 template <class Value>
 using EntityMap = absl::node_hash_map<EntityKey, Value, EntityKeyHash, EntityKeyEq>;
 

@@ -96,10 +96,10 @@ class IndexedLiveOrders final : public LiveOrders {
     collect(by_phone_, buyer.phone, kPhone);
     // By id, each once: the same answer as a scan in id order.
     std::sort(found.begin(), found.end(),
-              [](const Node* a, const Node* b) { return a->first < b->first; });
+              [](const Node* a, const Node* b) { return a->first.view() < b->first.view(); });
     found.erase(std::unique(found.begin(), found.end()), found.end());
     for (const Node* n : found) {
-      fn(LiveOrder{n->first,
+      fn(LiveOrder{std::string(n->first.view()),
                    Buyer{std::string(Field(n->second, kIm)), std::string(Field(n->second, kPhone))},
                    std::string(Field(n->second, kItems)),
                    std::string(Field(n->second, kAddress))});
@@ -127,7 +127,7 @@ class IndexedLiveOrders final : public LiveOrders {
     Pack(d.buyer, items_, address_, &packed_);
     if (it == orders_.end()) {
       // Nodes do not move: the buyer indexes point at them.
-      it = orders_.emplace(d.id, packed_).first;
+      it = orders_.try_emplace(internal::EntityKey(d.id), packed_).first;
       Link(*it);
       return;
     }
@@ -142,7 +142,7 @@ class IndexedLiveOrders final : public LiveOrders {
  private:
   // Order id -> its packed fields: four varint lengths (IM name, phone,
   // items, address), then their bytes.
-  using Orders = absl::node_hash_map<std::string, std::string>;
+  using Orders = internal::EntityMap<std::string>;
   using Node = Orders::value_type;
   // Hash of a buyer's IM name or phone -> the live orders that may carry it.
   using ByValue = absl::flat_hash_map<uint64_t, absl::InlinedVector<const Node*, 1>>;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/codec.h"
+#include "engine/entity_key.h"
 #include "policies/shift_terms.h"
 #include "kefu/engine/conversation.h"
 #include "kefu/machines/order.h"
@@ -71,8 +72,10 @@ struct TeamLedger::Impl {
   std::map<absl::CivilMonth, MonthState> months;
   std::map<LocalDay, WeekTargets> weeks;  // keyed by Monday
   std::map<LocalDay, DayState> days;
-  // The day each counted order was placed, to uncount a cancellation.
-  absl::flat_hash_map<std::string, LocalDay> order_days;
+  // The day each counted order was placed, to uncount a cancellation (an
+  // order id of up to 23 bytes kept in the table's slot).
+  absl::flat_hash_map<internal::EntityKey, LocalDay, internal::EntityKeyHash, internal::EntityKeyEq>
+      order_days;
   // The latest day an order was counted on: months and weeks move forward
   // from it.
   std::optional<LocalDay> current;
@@ -215,7 +218,9 @@ struct TeamLedger::Impl {
     Ruling out;
     const LocalDay day = options.calendar.DayOf(e.meta.at);
     MoveTo(day, &out);
-    if (!order_days.emplace(order, day).second) return out;  // counted already
+    if (!order_days.try_emplace(internal::EntityKey(order), day).second) {
+      return out;  // counted already
+    }
     months[absl::CivilMonth(day)].done++;
     WeekOf(MondayOf(day)).done++;
     DayState& d = days[day];
@@ -949,7 +954,7 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
     std::string key;
     LocalDay day;
     if (!r.String(&key) || !GetDay(r, &day)) return fail();
-    m.order_days.emplace(std::move(key), day);
+    m.order_days.try_emplace(internal::EntityKey(key), day);
   }
   bool has_current = false;
   if (!r.Bool(&has_current)) return fail();

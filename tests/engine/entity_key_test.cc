@@ -56,6 +56,8 @@ TEST(EntityKey, CopiesAndMovesOfShortAndLongKeys) {
     EXPECT_EQ(e.view(), text);
     EXPECT_EQ(b, c);
     EXPECT_NE(b, EntityKey("other"));
+    EXPECT_LT(EntityKey("TB1"), EntityKey(text));  // by text, as std::string
+    EXPECT_FALSE(EntityKey(text) < EntityKey(text));
   }
 }
 

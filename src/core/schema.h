@@ -85,7 +85,7 @@ inline PackedName PackPadded(std::string_view text) {
 // `text` packed; reads only its bytes.
 inline PackedName Pack(std::string_view text) {
   char bytes[16] = {};
-  std::memcpy(bytes, text.data(), text.size() < 16 ? text.size() : 16);
+  if (!text.empty()) std::memcpy(bytes, text.data(), text.size() < 16 ? text.size() : 16);
   return PackPadded(std::string_view(bytes, text.size()));
 }
 

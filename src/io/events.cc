@@ -1164,9 +1164,9 @@ class SimdjsonReader {
   // `text` packed: a word at a time when it lies in the padded line, byte
   // by byte when it does not (a string simdjson unescaped).
   internal::PackedName PackedOf(std::string_view text) const {
-    if (text.data() >= line_.data() && text.data() <= line_.data() + line_.size()) {
-      return internal::PackPadded(text);
-    }
+    const auto at = reinterpret_cast<uintptr_t>(text.data());
+    const auto line = reinterpret_cast<uintptr_t>(line_.data());
+    if (at >= line && at <= line + line_.size()) return internal::PackPadded(text);
     return internal::Pack(text);
   }
 

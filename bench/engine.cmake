@@ -1,5 +1,7 @@
 # Benchmarks of the engine and io layers.
 kefu_add_benchmark(deadline_queue_bench ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_bench.cc)
+# The entity maps' key against std::string keys (issue 21).
+kefu_add_benchmark(entity_key_bench ${CMAKE_CURRENT_LIST_DIR}/entity_key_bench.cc)
 kefu_add_benchmark(replay_bench ${CMAKE_CURRENT_LIST_DIR}/replay_bench.cc LIBS kefu_sample)
 kefu_add_benchmark(events_bench ${CMAKE_CURRENT_LIST_DIR}/events_bench.cc LIBS nlohmann_json::nlohmann_json
   simdjson::simdjson kefu_sample)

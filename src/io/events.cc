@@ -69,9 +69,10 @@ struct Format {
   std::array<internal::PackedName, kEntityKindCount> entities;
   std::array<std::vector<internal::PackedName>, kEntityKindCount> types;
 
-  // The event type named `type` of kind `kind`, or nullptr.
+  // The event type named `type` of kind `kind`, or nullptr (SameName: the
+  // reference reader's).
   const EventType* FindType(size_t kind, std::string_view type) const;
-  // The same for `type` packed.
+  // The same for `type` packed (the simdjson reader's).
   const EventType* FindType(size_t kind, const internal::PackedName& packed,
                             std::string_view type) const;
 };
@@ -84,9 +85,10 @@ Format::Format() {
 }
 
 // `a == b` for the short names of keys, types and enum values, compared
-// inline: the readers compare each key and type name with a table's names
-// (most fail on the size or the first byte), and a call to memcmp costs
-// more than the bytes it compares.
+// inline (most fail on the size or the first byte, and a call to memcmp
+// costs more than the bytes it compares). The reference reader's: the
+// simdjson reader compares packed words (internal::PackedName) instead,
+// and the two reading one line alike checks that look-up too.
 inline bool SameName(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -1444,7 +1446,7 @@ bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
 
 bool IsBlankLine(std::string_view line) {
   for (const char c : line) {
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+    if (!IsJsonSpace(c)) return false;
   }
   return true;
 }

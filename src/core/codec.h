@@ -47,6 +47,18 @@
 
 namespace kefu::internal {
 
+// A varint (as ByteWriter::Varint writes it) at `p`, which is advanced past
+// it: for bytes this process wrote and keeps, whose end the caller knows
+// (no bounds checked; ByteReader reads what comes from outside).
+inline uint64_t ReadVarint(const char*& p) {
+  uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const auto b = static_cast<uint8_t>(*p++);
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) return v;
+  }
+}
+
 class ByteWriter {
  public:
   explicit ByteWriter(std::string* out) : out_(out) {}

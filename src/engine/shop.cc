@@ -41,6 +41,7 @@
 #include "kefu/machines/ticket_defects.h"
 #include "kefu/policies/province.h"
 #include "machines/event_schema.h"
+#include "machines/order_access.h"
 #include "machines/snapshot_codec.h"
 
 namespace kefu::internal {
@@ -119,7 +120,8 @@ class IndexedLiveOrders final : public LiveOrders {
     // Packed in strings kept for it (under the lock): most events leave an
     // order's buyer, items and address as they were, and then nothing is
     // made or changed.
-    const OrderData& d = order.data();
+    order.CopyDataTo(&data_);
+    const OrderData& d = data_;
     items_.clear();
     AppendItemsKey(d.lines, &items_);
     address_.clear();
@@ -209,6 +211,7 @@ class IndexedLiveOrders final : public LiveOrders {
   ByValue by_im_;
   ByValue by_phone_;
   std::string items_, address_, packed_;  // Update's, reused
+  OrderData data_;                        // the order Update reads, reused
 };
 
 // AS-DEDUP: open tickets indexed by order.
@@ -625,6 +628,11 @@ template <class Entity>
 void PrefetchData(const Entity& e) {
   const auto* p = reinterpret_cast<const char*>(&e.data());
   for (size_t i = 0; i < sizeof(e.data()); i += 64) __builtin_prefetch(p + i);
+}
+// An order keeps its data packed in its state (see packed_order.h).
+void PrefetchData(const Order& o) {
+  const auto* p = static_cast<const char*>(internal::OrderAccess::Address(o));
+  for (size_t i = 0; i < internal::OrderAccess::Size(); i += 64) __builtin_prefetch(p + i);
 }
 
 // An entity whose first event a rule refused stays in its initial state,
@@ -1376,7 +1384,7 @@ WorkItem MakeWorkItem(const QueueEntry& e, const Order* order, const Ticket* tic
   switch (e.entity_kind) {
     case EntityKind::kOrder:
       w.category = "order";
-      if (order != nullptr) w.customer = order->data().buyer.im_name;
+      if (order != nullptr) w.customer = internal::ThreadData(*order).buyer.im_name;
       break;
     case EntityKind::kTicket:
       if (ticket != nullptr) {

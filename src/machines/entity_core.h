@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -68,10 +69,13 @@ absl::Status TooManyEventsError(std::string_view machine, std::string_view entit
 absl::Status NotAcceptedError(std::string_view machine, std::string_view entity,
                               std::string_view state, std::string_view event, bool as_given);
 
-template <class Data>
+// `Stored` is how the entity keeps its Data between events: Data itself,
+// or a compact record (internal::PackedOrder) with an `id`, Expand(Data*)
+// and Pack(const Data&).
+template <class Data, class Stored = Data>
 class EntityCore {
  public:
-  Data data;
+  Stored data;
   AppliedEvents log;
   // The latest time of the events applied (not refused): the order check.
   Timestamp last_at = absl::InfinitePast();
@@ -131,7 +135,11 @@ class EntityCore {
     MachineSnapshot<Data> s;
     s.format_version = format_version;
     s.state = std::string(state);
-    s.data = data;
+    if constexpr (std::is_same_v<Stored, Data>) {
+      s.data = data;
+    } else {
+      data.Expand(&s.data);
+    }
     s.applied = log.outcomes();
     s.digests = log.digests();
     return s;
@@ -175,7 +183,7 @@ class EntityCore {
             absl::StrCat(ToAbsl(machine), " snapshot has a log twice"));
       }
       last_at = last;
-      data = std::move(snapshot.data);
+      SetData(std::move(snapshot.data));
       log = std::move(built);
       return *state;
     }
@@ -216,12 +224,21 @@ class EntityCore {
       if (!o.audit.refused && !o.audit.duplicate) last = std::max(last, o.audit.at);
     }
     last_at = last;
-    data = std::move(snapshot.data);
+    SetData(std::move(snapshot.data));
     log = AppliedEvents(snapshot.applied, snapshot.digests);
     // The decoded outcomes, spent, kept for the thread's next snapshot
     // (internal::DecodeSnapshot): a shop's load decodes millions.
     internal::RecycleOutcomes(std::move(snapshot.applied));
     return *state;
+  }
+
+ private:
+  void SetData(Data&& d) {
+    if constexpr (std::is_same_v<Stored, Data>) {
+      data = std::move(d);
+    } else {
+      data.Pack(d);
+    }
   }
 };
 

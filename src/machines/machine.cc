@@ -671,15 +671,7 @@ class TailDictionary {
   std::array<Shard, kShards> shards_;
 };
 
-// A varint's value at `p` (advanced past it).
-uint64_t ReadVarint(const char*& p) {
-  uint64_t v = 0;
-  for (int shift = 0;; shift += 7) {
-    const auto b = static_cast<uint8_t>(*p++);
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) return v;
-  }
-}
+using internal::ReadVarint;  // core/codec.h
 
 // A record's fields before its time, read from the byte after its length.
 struct RecordHead {

@@ -28,6 +28,7 @@
 //
 // Traits provide:
 //   using Data, Fsm (msm::back::state_machine<...>), Event (the variant);
+//   optionally using Stored (how the data is kept: see EntityCore);
 //   static constexpr std::string_view kMachine ("order", ...);
 //   static const internal::KindSchema& Schema();
 // and the caller of Apply passes its step: a callable taking the Outcome
@@ -39,6 +40,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -74,8 +76,21 @@ struct StepResult {
   }
 };
 
+// Traits::Stored when the traits name one (how the entity keeps its data:
+// see EntityCore), else Traits::Data.
+template <class Traits, class = void>
+struct StoredOf {
+  using type = typename Traits::Data;
+};
 template <class Traits>
-class MachineCore : public EntityCore<typename Traits::Data> {
+struct StoredOf<Traits, std::void_t<typename Traits::Stored>> {
+  using type = typename Traits::Stored;
+};
+
+template <class Traits>
+class MachineCore : public EntityCore<typename Traits::Data, typename StoredOf<Traits>::type> {
+  using Base = EntityCore<typename Traits::Data, typename StoredOf<Traits>::type>;
+
  public:
   using Data = typename Traits::Data;
   using Fsm = typename Traits::Fsm;
@@ -123,14 +138,14 @@ class MachineCore : public EntityCore<typename Traits::Data> {
   }
 
   MachineSnapshot<Data> Snapshot(int format_version) const {
-    return EntityCore<Data>::Snapshot(format_version, state());
+    return Base::Snapshot(format_version, state());
   }
 
   // Fills a fresh core from `snapshot` (EntityCore::Restore, the states
   // named by the table's state names) and puts the back-end in its state.
   absl::Status Restore(MachineSnapshot<Data> snapshot, int format_version) {
     using Names = msm_support::StateNames<Fsm>;
-    absl::StatusOr<std::string_view> restored = EntityCore<Data>::Restore(
+    absl::StatusOr<std::string_view> restored = Base::Restore(
         Traits::kMachine, std::move(snapshot), format_version,
         [](std::string_view name) -> std::optional<std::string_view> {
           const int id = Names::IdOf(name);

@@ -18,7 +18,9 @@
 #include "kefu/policies/ticket_policies.h"
 #include "machines/event_schema.h"
 #include "machines/machine_core.h"
+#include "machines/order_access.h"
 #include "machines/order_fsm.h"
+#include "machines/packed_order.h"
 
 namespace kefu {
 namespace {
@@ -587,6 +589,7 @@ bool operator==(const OrderData& a, const OrderData& b) {
 
 struct OrderTraits {
   using Data = OrderData;
+  using Stored = internal::PackedOrder;  // packed between events
   using Fsm = Sm;
   using Event = OrderEvent;
   static constexpr std::string_view kMachine = "order";
@@ -608,7 +611,8 @@ Order::~Order() = default;
 
 const std::string& Order::id() const { return impl_->data.id; }
 std::string_view Order::state() const { return impl_->state(); }
-const OrderData& Order::data() const { return impl_->data; }
+OrderData Order::data() const { return impl_->data.Expanded(); }
+void Order::CopyDataTo(OrderData* out) const { impl_->data.Expand(out); }
 std::vector<Outcome> Order::applied() const { return impl_->log.outcomes(); }
 size_t Order::applied_count() const { return impl_->log.size(); }
 size_t Order::applied_bytes() const { return impl_->log.encoded_bytes(); }
@@ -625,16 +629,21 @@ absl::StatusOr<Outcome> Order::Apply(const OrderEvent& event, const OrderEnviron
   absl::StatusOr<Outcome> result(absl::in_place);
   Impl& core = *impl_;
   absl::Status s = core.Apply(event, env, *result, [&](Outcome& out) {
-    if (absl::Status v = std::visit(Validator{core.data}, event); !v.ok()) {
+    // The machine works on the data expanded (into the thread's buffer,
+    // whose strings keep their room), packed back unless the step failed.
+    thread_local OrderData data;
+    core.data.Expand(&data);
+    if (absl::Status v = std::visit(Validator{data}, event); !v.ok()) {
       return machine_core::StepResult::Error(std::move(v));
     }
-    OrderCtx ctx(core.data, env, MetaOf(event), out.audit.state_before, out);
+    OrderCtx ctx(data, env, MetaOf(event), out.audit.state_before, out);
     core.fsm.ctx = &ctx;
     machine_core::StepResult r;
     r.dispatch = std::visit([&](const auto& e) { return msm_support::Dispatch(core.fsm, e); },
                             event);
     core.fsm.ctx = nullptr;
     r.error = std::move(ctx.status);
+    if (r.error.ok()) core.data.Pack(data);
     return r;
   });
   if (!s.ok()) result = std::move(s);
@@ -654,14 +663,28 @@ const TransitionTable& Order::Table() {
   return *kTable;
 }
 
+namespace internal {
+
+const PackedOrder& OrderAccess::Record(const Order& order) { return order.impl_->data; }
+size_t OrderAccess::Size() { return sizeof(Order::Impl); }
+
+const OrderData& ThreadData(const Order& order) {
+  thread_local OrderData data;
+  order.CopyDataTo(&data);
+  return data;
+}
+
+}  // namespace internal
+
 // ----------------------------------------------------------------- queries
 
 std::vector<const Order*> NextShiftQueue(absl::Span<const Order* const> orders) {
   std::vector<const Order*> red, uncontacted;
   for (const Order* o : orders) {
     if (o == nullptr || o->state() != order_fsm::st::HeldOutOfStock::kName) continue;
-    if (o->data().oos_flag == OosFlag::kUnreachable) red.push_back(o);
-    if (o->data().oos_flag == OosFlag::kNone) uncontacted.push_back(o);
+    const OosFlag flag = internal::OrderAccess::Record(*o).oos_flag;
+    if (flag == OosFlag::kUnreachable) red.push_back(o);
+    if (flag == OosFlag::kNone) uncontacted.push_back(o);
   }
   red.insert(red.end(), uncontacted.begin(), uncontacted.end());
   return red;
@@ -683,12 +706,13 @@ absl::StatusOr<Outcome> ReconcileEvening(absl::Span<const Order* const> orders,
     out.Add(p.exception.Missed(id, cal.EndOfDay(now)));
   }
   for (const Order* o : orders) {
-    if (o == nullptr || !o->live() || !o->data().paid_at.has_value()) continue;
-    if (cal.DayOf(*o->data().paid_at) != today) continue;
+    if (o == nullptr || !o->live()) continue;
+    const internal::PackedOrder& d = internal::OrderAccess::Record(*o);
+    if (!d.paid_at.has_value() || cal.DayOf(*d.paid_at) != today) continue;
     const std::string_view s = o->state();
     if (s == order_fsm::st::Shipped::kName) continue;
     const bool manual = s == order_fsm::st::ReadyToShip::kName &&
-                        p.exception.RequiresManualShip(o->data().exception);
+                        p.exception.RequiresManualShip(d.exception);
     out.Add(p.exception.PaidNotShipped(o->id(), OrderStateTerm(s), manual, cal.EndOfDay(now)));
   }
   out.audit.event_type = "evening_reconciliation";

@@ -18,6 +18,7 @@
 #include "core/codec.h"
 #include "core/schema.h"
 #include "kefu/machines/machine.h"
+#include "machines/order_access.h"
 #include "machines/saved_log.h"
 
 namespace kefu::internal {
@@ -30,6 +31,14 @@ inline void EncodeDigest(const EventDigest& d, ByteWriter& w) {
     w.Fixed32(e.hash);
   }
 }
+
+// An entity's data as a save reads it: its own struct, or an order's
+// expanded in the thread's buffer (order_access.h), valid until the next.
+template <class Entity>
+const auto& DataOf(const Entity& entity) {
+  return entity.data();
+}
+inline const OrderData& DataOf(const Order& order) { return ThreadData(order); }
 
 // What comes before the log: the format version, the state, the data.
 template <class Data>
@@ -56,7 +65,7 @@ void EncodeSnapshot(const Schema& schema, const MachineSnapshot<Data>& s, ByteWr
 template <class Entity>
 void EncodeEntityWithSavedLog(const Schema& schema, const Entity& entity, uint8_t kind,
                               SavedLogWriter& logs, ByteWriter& w) {
-  EncodeSnapshotHead(schema, Entity::kSnapshotFormat, entity.state(), entity.data(), w);
+  EncodeSnapshotHead(schema, Entity::kSnapshotFormat, entity.state(), DataOf(entity), w);
   logs.WriteLog(entity.applied_log(), entity.id(), kind, w);
 }
 

@@ -8,6 +8,7 @@ target_sources(kefu PRIVATE
 # Orders (issue 3).
 target_sources(kefu PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/order.cc
+  ${CMAKE_CURRENT_LIST_DIR}/packed_order.cc
   ${CMAKE_CURRENT_LIST_DIR}/live_orders.cc)
 # Reviews (issue 5).
 target_sources(kefu PRIVATE

@@ -5,6 +5,7 @@ kefu_add_test(order_test ${CMAKE_CURRENT_LIST_DIR}/order_test.cc)
 kefu_add_test(order_table_test ${CMAKE_CURRENT_LIST_DIR}/order_table_test.cc)
 kefu_add_test(order_property_test ${CMAKE_CURRENT_LIST_DIR}/order_property_test.cc)
 kefu_add_test(order_province_test ${CMAKE_CURRENT_LIST_DIR}/order_province_test.cc)
+kefu_add_test(packed_order_test ${CMAKE_CURRENT_LIST_DIR}/packed_order_test.cc)
 # After-sales tickets (issue 4).
 kefu_add_test(ticket_test ${CMAKE_CURRENT_LIST_DIR}/ticket_test.cc)
 kefu_add_test(ticket_table_test ${CMAKE_CURRENT_LIST_DIR}/ticket_table_test.cc)

@@ -55,6 +55,9 @@
 namespace kefu {
 
 class LiveOrders;  // kefu/machines/live_orders.h
+namespace internal {
+struct OrderAccess;  // the library's own access to an order's record
+}  // namespace internal
 
 // ---------------------------------------------------------------- events
 // Every event has a stable name (kName) and an EventMeta.
@@ -233,8 +236,8 @@ KEFU_EXPORT const EventMeta& MetaOf(const OrderEvent& event);
 
 // ------------------------------------------------------------------ data
 
-// Everything an order knows. Read it through Order::data(); it changes only
-// through events.
+// Everything an order knows. Read it through Order::data() (a copy); the
+// order changes only through events.
 struct KEFU_EXPORT OrderData {
   std::string id;
   Channel channel = Channel::kTaobao;
@@ -315,7 +318,13 @@ class KEFU_EXPORT Order {
   const std::string& id() const;
   // The stable name of the current state ("in_check", "shipped", ...).
   std::string_view state() const;
-  const OrderData& data() const;
+  // Everything the order knows, as of now: a copy, which later events do
+  // not change. The order keeps its data packed (its texts and lines in
+  // one heap block, a few hundred bytes less an order than OrderData), and
+  // builds the struct on each call; CopyDataTo fills one the caller keeps,
+  // reusing its strings' room (the way to read many orders).
+  OrderData data() const;
+  void CopyDataTo(OrderData* out) const;
   // Outcomes of every event judged (applied or refused by a rule), oldest
   // first: the audit trail. Built
   // on each call from the compact log (see AppliedEvents in machine.h);
@@ -339,6 +348,7 @@ class KEFU_EXPORT Order {
   static const TransitionTable& Table();
 
  private:
+  friend struct internal::OrderAccess;
   struct Impl;
   explicit Order(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

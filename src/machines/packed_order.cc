@@ -1,0 +1,201 @@
+#include "machines/packed_order.h"
+
+#include <cassert>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "core/codec.h"
+
+namespace kefu::internal {
+namespace {
+
+// A field added to OrderData must be added to the record, Expand and Pack
+// (and the texts below when it is a string): this fails to compile first.
+static_assert(sizeof(OrderData) == 584 || sizeof(void*) != 8,
+              "OrderData changed: update PackedOrder");
+
+// The texts, in the order they are packed.
+constexpr std::string OrderData::*kTexts[] = {
+    &OrderData::courier,      &OrderData::notes,
+    &OrderData::duplicate_of, &OrderData::hold_reason,
+    &OrderData::out_of_stock_product, &OrderData::tracking_number,
+};
+constexpr std::string Buyer::*kBuyerTexts[] = {&Buyer::im_name, &Buyer::phone};
+constexpr std::string Address::*kAddressTexts[] = {&Address::province, &Address::city,
+                                                   &Address::district, &Address::detail};
+
+// The block's bytes for `d`'s texts and lines.
+void PackTexts(const OrderData& d, std::string* out) {
+  ByteWriter w(out);
+  for (auto text : kBuyerTexts) w.String(d.buyer.*text);
+  for (auto text : kAddressTexts) w.String(d.address.*text);
+  for (auto text : kTexts) w.String(d.*text);
+  w.Varint(d.lines.size());
+  for (const OrderLine& l : d.lines) {
+    w.String(l.product);
+    w.Signed(l.quantity);
+    w.Amount(l.unit_price);
+    w.Bool(l.cancelled);
+  }
+}
+// What ByteWriter::Signed wrote, as a value.
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+// What PackTexts writes when every text is empty and there is no line.
+constexpr size_t kEmptyTexts = std::size(kBuyerTexts) + std::size(kAddressTexts) +
+                               std::size(kTexts) + 1;
+
+}  // namespace
+
+PackedBytes::PackedBytes(std::string_view bytes) {
+  if (bytes.empty()) return;
+  if (bytes.size() > UINT32_MAX) throw std::length_error("packed bytes over 4 GiB");
+  void* memory = std::malloc(sizeof(uint32_t) + bytes.size());
+  if (memory == nullptr) throw std::bad_alloc();
+  block_ = static_cast<char*>(memory);
+  const auto size = static_cast<uint32_t>(bytes.size());
+  std::memcpy(block_, &size, sizeof size);
+  std::memcpy(block_ + sizeof size, bytes.data(), bytes.size());
+}
+
+PackedBytes::~PackedBytes() { std::free(block_); }
+
+std::string_view PackedBytes::view() const {
+  if (block_ == nullptr) return {};
+  uint32_t size = 0;
+  std::memcpy(&size, block_, sizeof size);
+  return std::string_view(block_ + sizeof size, size);
+}
+
+void PackedOrder::Expand(OrderData* out) const {
+  OrderData& d = *out;
+  d.id.assign(id);
+  d.placed_at = placed_at;
+  d.paid_at = paid_at;
+  d.shipped_at = shipped_at;
+  d.postage = postage;
+  d.refunded = refunded;
+  d.compensation = compensation;
+  d.invoices = invoices;
+  d.checked = checked;
+  d.channel = channel;
+  d.payment = payment;
+  d.exception = exception;
+  d.oos_flag = oos_flag;
+  d.payment_made = payment_made;
+  d.finance_confirmed = finance_confirmed;
+  d.courier_checked = courier_checked;
+  d.duplicate_cleared = duplicate_cleared;
+  d.other_style_offered = other_style_offered;
+  d.complaint_risk = complaint_risk;
+  if (texts_.empty()) {
+    for (auto text : kBuyerTexts) (d.buyer.*text).clear();
+    for (auto text : kAddressTexts) (d.address.*text).clear();
+    for (auto text : kTexts) (d.*text).clear();
+    d.lines.clear();
+    return;
+  }
+  // Written by PackTexts, read back in its order (Expand runs before every
+  // event an order takes: no checks on bytes it made itself).
+  const char* p = texts_.view().data();
+  // Most texts are empty, or short: clear() is inline, and append is the
+  // shortest of the library's out-of-line copies.
+  auto read = [&p](std::string& s) {
+    const size_t n = ReadVarint(p);
+    s.clear();
+    if (n != 0) s.append(p, n);
+    p += n;
+  };
+  for (auto text : kBuyerTexts) read(d.buyer.*text);
+  for (auto text : kAddressTexts) read(d.address.*text);
+  for (auto text : kTexts) read(d.*text);
+  d.lines.resize(ReadVarint(p));
+  for (OrderLine& l : d.lines) {
+    read(l.product);
+    l.quantity = static_cast<int32_t>(UnZigZag(ReadVarint(p)));
+    l.unit_price = Money::Fen(UnZigZag(ReadVarint(p)));
+    l.cancelled = *p++ != 0;
+  }
+  assert(p == texts_.view().data() + texts_.view().size());
+}
+
+bool PackedOrder::SameTexts(const OrderData& d) const {
+  if (texts_.empty()) {
+    auto empty = [](const auto& texts, const auto& of) {
+      for (auto text : texts) {
+        if (!(of.*text).empty()) return false;
+      }
+      return true;
+    };
+    return empty(kBuyerTexts, d.buyer) && empty(kAddressTexts, d.address) &&
+           empty(kTexts, d) && d.lines.empty();
+  }
+  const char* p = texts_.view().data();
+  auto same = [&p](const std::string& s) {
+    const size_t n = ReadVarint(p);
+    const bool equal = n == s.size() && (n == 0 || std::memcmp(p, s.data(), n) == 0);
+    p += n;
+    return equal;
+  };
+  for (auto text : kBuyerTexts) {
+    if (!same(d.buyer.*text)) return false;
+  }
+  for (auto text : kAddressTexts) {
+    if (!same(d.address.*text)) return false;
+  }
+  for (auto text : kTexts) {
+    if (!same(d.*text)) return false;
+  }
+  if (ReadVarint(p) != d.lines.size()) return false;
+  for (const OrderLine& l : d.lines) {
+    if (!same(l.product) || UnZigZag(ReadVarint(p)) != l.quantity ||
+        UnZigZag(ReadVarint(p)) != l.unit_price.fen() || (*p++ != 0) != l.cancelled) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void PackedOrder::Pack(const OrderData& d) {
+  // What may throw first, the record changed after. Most events change
+  // no text: compared in place, nothing is written.
+  std::optional<PackedBytes> texts;
+  if (!SameTexts(d)) {
+    thread_local std::string bytes;
+    bytes.clear();
+    PackTexts(d, &bytes);
+    const bool empty = bytes.size() == kEmptyTexts &&
+                       bytes.find_first_not_of('\0') == std::string::npos;
+    if (empty) bytes.clear();
+    texts.emplace(bytes);
+  }
+  if (id != d.id) id = d.id;
+  if (texts) texts_ = *std::move(texts);
+  placed_at = d.placed_at;
+  paid_at = d.paid_at;
+  shipped_at = d.shipped_at;
+  postage = d.postage;
+  refunded = d.refunded;
+  compensation = d.compensation;
+  invoices = d.invoices;
+  checked = d.checked;
+  channel = d.channel;
+  payment = d.payment;
+  exception = d.exception;
+  oos_flag = d.oos_flag;
+  payment_made = d.payment_made;
+  finance_confirmed = d.finance_confirmed;
+  courier_checked = d.courier_checked;
+  duplicate_cleared = d.duplicate_cleared;
+  other_style_offered = d.other_style_offered;
+  complaint_risk = d.complaint_risk;
+}
+
+}  // namespace kefu::internal

@@ -1,0 +1,108 @@
+// packed_order.h: an order as Order keeps it between events. Private.
+//
+// OrderData, the public struct, holds thirteen std::strings and a vector of
+// lines: 584 bytes, most of it empty strings (32 bytes each), and a heap
+// block for each text over 15 bytes (an address's detail, a product). A
+// shop keeps every order it has seen, so Order keeps this record instead:
+// OrderData's other fields as they are, its id, and its texts and lines
+// packed in one heap block (none when all are empty).
+//
+// Order::Apply expands the record into an OrderData the machine works on
+// (Expand, into a buffer kept per thread, whose strings keep their room),
+// and packs it back after (Pack, which writes a new block only when the
+// texts or lines changed: most events change neither).
+//
+// Thread safety: as a value; Expand and Pack use only their arguments.
+#ifndef KEFU_MACHINES_PACKED_ORDER_H_
+#define KEFU_MACHINES_PACKED_ORDER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "kefu/machines/order.h"
+
+namespace kefu::internal {
+
+// A malloc'd block of bytes that knows its size: a uint32_t size, then
+// the bytes. Empty: no block.
+class PackedBytes {
+ public:
+  PackedBytes() = default;
+  explicit PackedBytes(std::string_view bytes);
+  PackedBytes(const PackedBytes& other) : PackedBytes(other.view()) {}
+  PackedBytes& operator=(const PackedBytes& other) {
+    if (this != &other) *this = PackedBytes(other);
+    return *this;
+  }
+  PackedBytes(PackedBytes&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+  PackedBytes& operator=(PackedBytes&& other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~PackedBytes();
+
+  std::string_view view() const;
+  bool empty() const { return block_ == nullptr; }
+
+ private:
+  char* block_ = nullptr;
+};
+
+class PackedOrder {
+ public:
+  PackedOrder() = default;
+  explicit PackedOrder(const OrderData& d) { Pack(d); }
+
+  // Every field of `*out` set from the record (its strings assigned, so
+  // that they keep their room).
+  void Expand(OrderData* out) const;
+  OrderData Expanded() const {
+    OrderData d;
+    Expand(&d);
+    return d;
+  }
+  // The record made from `d`. The texts' block is rewritten only when
+  // they differ from the ones kept. Throws std::bad_alloc (the record
+  // unchanged) when memory cannot be had.
+  void Pack(const OrderData& d);
+
+  // Bytes of the texts' block (0: none).
+  size_t packed_bytes() const { return texts_.empty() ? 0 : sizeof(uint32_t) + texts_.view().size(); }
+
+  // OrderData's fields kept as they are (the ones the queries read).
+  std::string id;
+  Timestamp placed_at = absl::InfinitePast();
+  std::optional<Timestamp> paid_at;
+  std::optional<Timestamp> shipped_at;
+  Money postage;
+  Money refunded;
+  Money compensation;
+  int invoices = 0;
+  VerificationSet checked = 0;
+  Channel channel = Channel::kTaobao;
+  PaymentMethod payment = PaymentMethod::kPlatform;
+  ExceptionKind exception = ExceptionKind::kNone;
+  OosFlag oos_flag = OosFlag::kNone;
+  bool payment_made = false;
+  bool finance_confirmed = false;
+  bool courier_checked = false;
+  bool duplicate_cleared = false;
+  bool other_style_offered = false;
+  bool complaint_risk = false;
+
+ private:
+  // Whether `d`'s texts and lines are the ones packed.
+  bool SameTexts(const OrderData& d) const;
+
+  // The texts and lines as packed_order.cc's PackTexts writes them; none
+  // when all are empty.
+  PackedBytes texts_;
+};
+
+}  // namespace kefu::internal
+
+#endif  // KEFU_MACHINES_PACKED_ORDER_H_

@@ -1,0 +1,151 @@
+// An order's packed record (src/machines/packed_order.h): every field of
+// OrderData comes back as it went in, empty texts take no block, a record
+// expanded over another order's data leaves nothing of it, and an Order
+// hands out copies of its data.
+#include "machines/packed_order.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "kefu/machines/order.h"
+
+namespace kefu::internal {
+namespace {
+
+// Every field set, none to its default; texts short, long and not UTF-8.
+OrderData Full() {
+  OrderData d;
+  d.id = "TB20261102005990";
+  d.channel = Channel::kTmall;
+  d.buyer = Buyer{"买家小王", "13800138000"};
+  d.lines = {OrderLine{"连衣裙 红色 XL 二〇二六秋季新款长袖", 2, Money::Fen(12900), false},
+             OrderLine{"", -3, Money::Fen(-5), true},
+             OrderLine{std::string("a\0b\xff", 4), 0, Money::Fen(INT64_MAX), false}};
+  d.postage = Money::Fen(800);
+  d.payment = PaymentMethod::kCashOnDelivery;
+  d.payment_made = true;
+  d.finance_confirmed = true;
+  d.address = Address{"浙江省", "杭州市", "西湖区", std::string(300, 'x')};
+  d.courier = "顺丰";
+  d.courier_checked = true;
+  d.notes = "n";
+  d.exception = ExceptionKind::kPostageSupplement;
+  d.placed_at = absl::FromUnixSeconds(1790000000);
+  d.paid_at = absl::FromUnixMicros(1790000001000001);
+  d.checked = 0x2a;
+  d.duplicate_cleared = true;
+  d.duplicate_of = "TB20261102005991";
+  d.hold_reason = "hold";
+  d.out_of_stock_product = "SKU-1";
+  d.oos_flag = OosFlag::kUnreachable;
+  d.other_style_offered = true;
+  d.complaint_risk = true;
+  d.refunded = Money::Fen(1);
+  d.compensation = Money::Fen(INT64_MIN);
+  d.shipped_at = absl::InfiniteFuture();
+  d.tracking_number = "SF1234567890123";
+  d.invoices = 7;
+  return d;
+}
+
+TEST(PackedOrder, GivesBackEveryField) {
+  const OrderData d = Full();
+  const PackedOrder packed(d);
+  EXPECT_EQ(packed.Expanded(), d);
+  EXPECT_GT(packed.packed_bytes(), 300u);
+  // Each field on its own: a field the record dropped would differ here.
+  OrderData one;
+  one.id = "x";
+  for (int field = 0; field < 4; ++field) {
+    OrderData changed = one;
+    if (field == 0) changed.buyer.phone = "1";
+    if (field == 1) changed.address.detail = "d";
+    if (field == 2) changed.lines.push_back(OrderLine{"p", 1, Money::Fen(1), true});
+    if (field == 3) changed.tracking_number = "t";
+    EXPECT_EQ(PackedOrder(changed).Expanded(), changed) << field;
+    EXPECT_NE(PackedOrder(changed).Expanded(), one) << field;
+  }
+}
+
+TEST(PackedOrder, EmptyTextsTakeNoBlock) {
+  OrderData d;
+  d.id = "TB1";
+  d.invoices = 3;
+  const PackedOrder packed(d);
+  EXPECT_EQ(packed.packed_bytes(), 0u);
+  EXPECT_EQ(packed.Expanded(), d);
+  // Texts emptied again give their block back.
+  PackedOrder p(Full());
+  EXPECT_GT(p.packed_bytes(), 0u);
+  p.Pack(d);
+  EXPECT_EQ(p.packed_bytes(), 0u);
+  EXPECT_EQ(p.Expanded(), d);
+}
+
+TEST(PackedOrder, ExpandOverAnotherOrderLeavesNothingOfIt) {
+  OrderData d;
+  d.id = "TB2";
+  d.lines = {OrderLine{"only", 1, Money::Fen(2), false}};
+  OrderData buffer = Full();
+  PackedOrder(d).Expand(&buffer);
+  EXPECT_EQ(buffer, d);
+  OrderData bare;
+  bare.id = "TB3";
+  buffer = Full();
+  PackedOrder(bare).Expand(&buffer);
+  EXPECT_EQ(buffer, bare);
+}
+
+TEST(PackedOrder, PackFollowsChangesAndKeepsTheRest) {
+  OrderData d = Full();
+  PackedOrder p(d);
+  d.courier = "中通快递";
+  d.lines[1].cancelled = false;
+  d.refunded = Money::Fen(99);
+  p.Pack(d);
+  EXPECT_EQ(p.Expanded(), d);
+  const size_t bytes = p.packed_bytes();
+  p.Pack(d);  // the same again
+  EXPECT_EQ(p.packed_bytes(), bytes);
+  EXPECT_EQ(p.Expanded(), d);
+}
+
+TEST(PackedOrder, CopiesAndMoves) {
+  const PackedOrder a(Full());
+  PackedOrder b(a);
+  EXPECT_EQ(b.Expanded(), Full());
+  PackedOrder c;
+  c = b;
+  EXPECT_EQ(c.Expanded(), Full());
+  PackedOrder d(std::move(b));
+  EXPECT_EQ(d.Expanded(), Full());
+  PackedOrder e;
+  e = std::move(c);
+  EXPECT_EQ(e.Expanded(), Full());
+  e = e;  // NOLINT: self-assignment keeps the record
+  EXPECT_EQ(e.Expanded(), Full());
+  EXPECT_EQ(a.Expanded(), Full());
+}
+
+TEST(PackedOrder, AnOrderHandsOutCopiesOfItsData) {
+  OrderSnapshot s;
+  s.format_version = Order::kSnapshotFormat;
+  s.state = "in_check";
+  s.data = Full();
+  absl::StatusOr<Order> order = Order::Restore(s);
+  ASSERT_TRUE(order.ok()) << order.status();
+  EXPECT_EQ(order->data(), Full());
+  EXPECT_EQ(order->id(), Full().id);
+  OrderData buffer;
+  buffer.notes = "left over";
+  order->CopyDataTo(&buffer);
+  EXPECT_EQ(buffer, Full());
+  EXPECT_EQ(order->Snapshot().data, Full());
+  const Order copy = *order;
+  EXPECT_EQ(copy.data(), Full());
+}
+
+}  // namespace
+}  // namespace kefu::internal

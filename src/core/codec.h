@@ -47,9 +47,33 @@
 
 namespace kefu::internal {
 
-// A varint (as ByteWriter::Varint writes it) at `p`, which is advanced past
-// it: for bytes this process wrote and keeps, whose end the caller knows
-// (no bounds checked; ByteReader reads what comes from outside).
+// Varints and signed values as ByteWriter writes them (Varint, Signed), for
+// bytes this process writes and keeps in its own buffers: written in place
+// at `p` (PutVarint returns the byte after; VarintSize bytes), read back
+// with no bounds checked (ReadVarint advances `p`; the caller knows where
+// the bytes end). ByteReader reads what comes from outside.
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+inline size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+inline char* PutVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
 inline uint64_t ReadVarint(const char*& p) {
   uint64_t v = 0;
   for (int shift = 0;; shift += 7) {

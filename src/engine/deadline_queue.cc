@@ -20,6 +20,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/codec.h"
 #include "core/huge_pages.h"
 
 // How it works.
@@ -399,10 +400,8 @@ void PutVarint(std::string* out, uint64_t v) {
   }
   out->push_back(static_cast<char>(v));
 }
-uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+using internal::UnZigZag;  // core/codec.h
+using internal::ZigZag;
 void PutFixed64(std::string* out, uint64_t v) {
   char b[8];
   std::memcpy(b, &v, 8);

@@ -183,10 +183,8 @@ class Vocabulary {
   std::array<std::atomic<T*>, kCapacity / kChunk> chunks_{};
 };
 
-uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+using internal::UnZigZag;  // core/codec.h
+using internal::ZigZag;
 
 // Times: tag in the two low bits of a varint.
 constexpr uint64_t kTimeSeconds = 0;  // whole seconds from the base's

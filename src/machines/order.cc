@@ -56,15 +56,48 @@ Term OrderStateTerm(std::string_view state) {
   return Term{state, "未知状态", "unknown state"};
 }
 
+// An order's texts and lines during one Apply (internal::PackedOrder keeps
+// them packed): expanded from the record into the thread's buffer when
+// first asked for, since most events need none of them. The buffer's id,
+// texts and lines are the order's; its other fields are not (they are the
+// record's, read in place).
+class LazyTexts {
+ public:
+  explicit LazyTexts(const internal::PackedOrder& record) : record_(record) {}
+  const OrderData& Get() const {
+    if (data_ == nullptr) {
+      thread_local OrderData buffer;
+      record_.ExpandTexts(&buffer);
+      data_ = &buffer;
+    }
+    return *data_;
+  }
+  // For an action that writes a text or a line: packed back after the
+  // event.
+  OrderData& Change() {
+    Get();
+    changed_ = true;
+    return *data_;
+  }
+  bool changed() const { return changed_; }
+
+ private:
+  const internal::PackedOrder& record_;
+  mutable OrderData* data_ = nullptr;
+  bool changed_ = false;
+};
+
 // Everything a guard or action may touch during one Apply. Guards write only
-// the outcome and the scratch fields below; actions write the order.
+// the outcome and the scratch fields below; actions write the order: its
+// record's fields in place (d), its texts and lines through W().
 struct OrderCtx {
   enum class Gate { kUnknown, kRefused, kClear, kDuplicate, kCourier };
   using Reach = CourierReachPolicy::Reach;
 
-  OrderCtx(OrderData& data, const OrderEnvironment& env, const EventMeta& event_meta,
-           std::string_view before, Outcome& outcome)
+  OrderCtx(internal::PackedOrder& data, LazyTexts& lazy, const OrderEnvironment& env,
+           const EventMeta& event_meta, std::string_view before, Outcome& outcome)
       : d(data),
+        texts(lazy),
         p(env.policies != nullptr ? *env.policies : OrderPolicies::Defaults()),
         cal(env.calendar != nullptr ? *env.calendar : DefaultCalendar()),
         reach(env.courier_reach),
@@ -75,7 +108,8 @@ struct OrderCtx {
         state_before(before),
         out(outcome) {}
 
-  OrderData& d;
+  internal::PackedOrder& d;
+  LazyTexts& texts;
   const OrderPolicies& p;
   const BusinessCalendar& cal;
   const CourierReach* reach;
@@ -97,6 +131,9 @@ struct OrderCtx {
   std::optional<Decision> pending;  // a guard's allowed decision, added by the action
 
   // ---- helpers
+  // The order's texts and lines, to read (T) or to change (W).
+  const OrderData& T() const { return texts.Get(); }
+  OrderData& W() { return texts.Change(); }
   void Refuse(Decision decision) {
     out.Add(std::move(decision));
     decided = true;
@@ -125,7 +162,8 @@ struct OrderCtx {
   void SetF2HoldDeadline() { out.deadlines.push_back(p.check_hold.HoldDeadline(meta.at, cal)); }
   void FinanceNote(bool paid) { out.Add(p.finance_check.Awaiting(d.payment, paid)); }
   size_t LiveLines() const {
-    return static_cast<size_t>(std::count_if(d.lines.begin(), d.lines.end(),
+    const std::vector<OrderLine>& lines = T().lines;
+    return static_cast<size_t>(std::count_if(lines.begin(), lines.end(),
                                              [](const OrderLine& l) { return !l.cancelled; }));
   }
   bool IsWholeCancel(const Cancelled& e) const {
@@ -168,11 +206,12 @@ struct OrderCtx {
     // ORD-DUP-SHIP: a live order of the same buyer and items at an address
     // at most max_address_edits characters away.
     if (p.duplicate_ship.enabled && live_orders != nullptr && !d.duplicate_cleared) {
-      const std::string items = ItemsKey(d.lines);
-      const std::string address = d.address.Full();
+      const OrderData& t = T();
+      const std::string items = ItemsKey(t.lines);
+      const std::string address = t.address.Full();
       std::string found;
-      live_orders->ForEachLiveOrder(d.buyer, [&](const LiveOrder& o) {
-        if (o.order_id == d.id || o.items != items || !SameBuyer(o.buyer, d.buyer)) return;
+      live_orders->ForEachLiveOrder(t.buyer, [&](const LiveOrder& o) {
+        if (o.order_id == d.id || o.items != items || !SameBuyer(o.buyer, t.buyer)) return;
         if (!p.duplicate_ship.AddressesLookAlike(address, o.address)) return;
         if (found.empty() || o.order_id < found) found = o.order_id;  // deterministic
       });
@@ -184,7 +223,8 @@ struct OrderCtx {
     // ORD-COD-REACH: the host says whether the courier delivers to the
     // address and, for cash on delivery, whether it collects there; where
     // nothing says it does, an agent must have checked.
-    reach_found = p.courier_reach.Assess(reach, d.courier, d.address, d.payment, d.courier_checked);
+    reach_found =
+        p.courier_reach.Assess(reach, T().courier, T().address, d.payment, d.courier_checked);
     return gate = reach_found == Reach::kClear ? Gate::kClear : Gate::kCourier;
   }
   bool Check(g::CheckClear, const CheckPassed&) { return PlanCheck() == Gate::kClear; }
@@ -196,7 +236,7 @@ struct OrderCtx {
   // ---- guards: policy gates
   bool Check(g::NotDuplicate, const HoldReleased& e) {
     if (std::optional<Decision> no =
-            p.duplicate_ship.ReleaseRefusal(e.confirmed_not_duplicate, d.duplicate_of)) {
+            p.duplicate_ship.ReleaseRefusal(e.confirmed_not_duplicate, T().duplicate_of)) {
       Refuse(std::move(*no));
       return false;
     }
@@ -261,7 +301,7 @@ struct OrderCtx {
       Refuse(std::move(*no));
       return false;
     }
-    auto total = d.GoodsTotal();
+    auto total = T().GoodsTotal();
     if (!total.ok()) return Fail(total.status());
     goods = *total;
     auto f = p.invoice.FeeFor(d.channel, goods);
@@ -273,13 +313,14 @@ struct OrderCtx {
   // ---- actions
   void Do(Commit, const OrderPlaced& e) {
     d.channel = e.channel;
-    d.buyer = e.buyer;
-    d.lines = e.lines;
+    OrderData& t = W();
+    t.buyer = e.buyer;
+    t.lines = e.lines;
+    t.address = e.address;
+    t.courier = e.courier;
+    t.notes = e.notes;
     d.postage = e.postage;
     d.payment = e.payment;
-    d.address = e.address;
-    d.courier = e.courier;
-    d.notes = e.notes;
     d.exception = e.exception;
     d.placed_at = meta.at;
     if (NeedsFinance(e.payment)) {
@@ -310,11 +351,11 @@ struct OrderCtx {
   void Do(Commit, const CheckPassed&) {
     switch (gate) {
       case Gate::kDuplicate:
-        d.duplicate_of = duplicate_of;
+        W().duplicate_of = duplicate_of;
         out.Add(p.duplicate_ship.Held(duplicate_of));
         break;
       case Gate::kCourier:
-        out.Add(p.courier_reach.Held(reach_found, d.courier, d.payment, d.channel));
+        out.Add(p.courier_reach.Held(reach_found, T().courier, d.payment, d.channel));
         break;
       default:
         CancelDeadline(CheckHoldPolicy::kRule);
@@ -327,7 +368,7 @@ struct OrderCtx {
   void AskForProductTests() {
     if (product_tests == nullptr) return;
     std::vector<std::string_view> asked;
-    for (const OrderLine& line : d.lines) {
+    for (const OrderLine& line : T().lines) {
       if (line.cancelled || !product_tests->NeedsTestBeforeShipping(line.product)) continue;
       if (std::find(asked.begin(), asked.end(), line.product) != asked.end()) continue;
       asked.push_back(line.product);
@@ -335,18 +376,18 @@ struct OrderCtx {
     }
   }
   void Do(Commit, const HoldPlaced& e) {
-    d.hold_reason = e.reason;
+    W().hold_reason = e.reason;
     SetF2HoldDeadline();
   }
   void Do(Commit, const HoldReleased& e) {
     if (state_before == order_fsm::st::HeldDuplicate::kName) {
       d.duplicate_cleared = true;
-      out.Add(p.duplicate_ship.Released(d.duplicate_of, e.note));
+      out.Add(p.duplicate_ship.Released(T().duplicate_of, e.note));
     }
-    d.hold_reason.clear();
+    if (!T().hold_reason.empty()) W().hold_reason.clear();
   }
   void Do(Commit, const OutOfStockReported& e) {
-    d.out_of_stock_product = e.product;
+    W().out_of_stock_product = e.product;
     d.oos_flag = OosFlag::kNone;
     const bool paid_today =
         d.paid_at.has_value() && cal.DayOf(*d.paid_at) == cal.DayOf(meta.at);
@@ -378,7 +419,7 @@ struct OrderCtx {
     if (e.result != ContactResult::kUnreachable) SetF2HoldDeadline();
   }
   void Do(Commit, const CourierChanged& e) {
-    d.courier = e.courier;
+    W().courier = e.courier;
     d.courier_checked = true;  // the agent chose the courier for this address
     if (state_before == order_fsm::st::HeldCourier::kName) {
       out.Add(p.courier_reach.CourierChanged(e.courier));
@@ -387,11 +428,11 @@ struct OrderCtx {
   void Do(Commit, const CourierConfirmed& e) {
     d.courier_checked = true;
     out.Add(p.courier_reach.CourierConfirmed(
-        d.courier, e.note, state_before == order_fsm::st::HeldCourier::kName));
+        T().courier, e.note, state_before == order_fsm::st::HeldCourier::kName));
   }
   void Do(Commit, const OrderAdjusted& e) {
     if (e.line.has_value()) {
-      OrderLine& l = d.lines[*e.line];
+      OrderLine& l = W().lines[*e.line];
       if (e.product) l.product = *e.product;
       if (e.quantity) l.quantity = *e.quantity;
       if (e.unit_price) l.unit_price = *e.unit_price;
@@ -408,7 +449,7 @@ struct OrderCtx {
   }
   void Do(Commit, const MarkedShipped& e) {
     d.shipped_at = meta.at;
-    d.tracking_number = e.tracking_number;
+    W().tracking_number = e.tracking_number;
     if (std::optional<Decision> manual = p.exception.MarkedByHand(d.exception)) {
       out.Add(std::move(*manual));
     }
@@ -420,12 +461,13 @@ struct OrderCtx {
   void Do(Commit, const Cancelled& e) {
     std::optional<std::string_view> line_product;
     if (IsWholeCancel(e)) {
-      for (OrderLine& l : d.lines) l.cancelled = true;
+      for (OrderLine& l : W().lines) l.cancelled = true;
       CancelDeadline(UnshippedPolicy::kRule);
       CancelDeadline(CheckHoldPolicy::kRule);
     } else {
-      d.lines[*e.line].cancelled = true;
-      line_product = d.lines[*e.line].product;
+      OrderLine& l = W().lines[*e.line];
+      l.cancelled = true;
+      line_product = l.product;
     }
     out.Add(p.cancellation.Registered(line_product, e.reason, meta.at, cal));
   }
@@ -462,7 +504,8 @@ absl::Status CheckLine(const OrderData& d, std::optional<size_t> line) {
 }
 
 struct Validator {
-  const OrderData& d;
+  const internal::PackedOrder& d;
+  const LazyTexts& texts;
   absl::Status operator()(const OrderPlaced& e) const {
     if (e.lines.empty()) return absl::InvalidArgumentError("an order needs at least one line");
     for (const OrderLine& l : e.lines) {
@@ -491,7 +534,7 @@ struct Validator {
     const bool line_fields = e.product || e.quantity || e.unit_price;
     if (line_fields && !e.line) return absl::InvalidArgumentError("no line to adjust");
     if (!line_fields && !e.postage) return absl::InvalidArgumentError("nothing to adjust");
-    KEFU_RETURN_IF_ERROR(CheckLine(d, e.line));
+    KEFU_RETURN_IF_ERROR(CheckLine(texts.Get(), e.line));
     if (e.quantity && *e.quantity <= 0) {
       return absl::InvalidArgumentError("line quantity must be positive");
     }
@@ -504,13 +547,13 @@ struct Validator {
     if (e.erp_cost) KEFU_RETURN_IF_ERROR(CheckMoney(*e.erp_cost, "ERP cost"));
     return absl::OkStatus();
   }
-  absl::Status operator()(const Cancelled& e) const { return CheckLine(d, e.line); }
+  absl::Status operator()(const Cancelled& e) const { return CheckLine(texts.Get(), e.line); }
   absl::Status operator()(const Refunded& e) const {
     if (e.amount.fen() <= 0) return absl::InvalidArgumentError("refund must be positive");
     // What the buyer paid at most: every line (a cancelled line too: its
     // refund is the point) and the postage with any supplement.
     Money paid = d.postage;
-    for (const OrderLine& l : d.lines) {
+    for (const OrderLine& l : texts.Get().lines) {
       KEFU_ASSIGN_OR_RETURN(Money line, l.unit_price.Multiply(l.quantity));
       KEFU_ASSIGN_OR_RETURN(paid, paid.Add(line));
     }
@@ -629,21 +672,21 @@ absl::StatusOr<Outcome> Order::Apply(const OrderEvent& event, const OrderEnviron
   absl::StatusOr<Outcome> result(absl::in_place);
   Impl& core = *impl_;
   absl::Status s = core.Apply(event, env, *result, [&](Outcome& out) {
-    // The machine works on the data expanded (into the thread's buffer,
-    // whose strings keep their room), packed back unless the step failed.
-    thread_local OrderData data;
-    core.data.Expand(&data);
-    if (absl::Status v = std::visit(Validator{data}, event); !v.ok()) {
+    // The machine works on the record: its fields in place, its texts and
+    // lines expanded when a guard or action asks for them, and packed back
+    // when one changed them.
+    LazyTexts texts(core.data);
+    if (absl::Status v = std::visit(Validator{core.data, texts}, event); !v.ok()) {
       return machine_core::StepResult::Error(std::move(v));
     }
-    OrderCtx ctx(data, env, MetaOf(event), out.audit.state_before, out);
+    OrderCtx ctx(core.data, texts, env, MetaOf(event), out.audit.state_before, out);
     core.fsm.ctx = &ctx;
     machine_core::StepResult r;
     r.dispatch = std::visit([&](const auto& e) { return msm_support::Dispatch(core.fsm, e); },
                             event);
     core.fsm.ctx = nullptr;
     r.error = std::move(ctx.status);
-    if (r.error.ok()) core.data.Pack(data);
+    if (r.error.ok() && texts.changed()) core.data.PackTexts(texts.Get());
     return r;
   });
   if (!s.ok()) result = std::move(s);

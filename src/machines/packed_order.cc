@@ -31,24 +31,43 @@ constexpr std::string Buyer::*kBuyerTexts[] = {&Buyer::im_name, &Buyer::phone};
 constexpr std::string Address::*kAddressTexts[] = {&Address::province, &Address::city,
                                                    &Address::district, &Address::detail};
 
-// The block's bytes for `d`'s texts and lines.
-void PackTexts(const OrderData& d, std::string* out) {
-  ByteWriter w(out);
-  for (auto text : kBuyerTexts) w.String(d.buyer.*text);
-  for (auto text : kAddressTexts) w.String(d.address.*text);
-  for (auto text : kTexts) w.String(d.*text);
-  w.Varint(d.lines.size());
-  for (const OrderLine& l : d.lines) {
-    w.String(l.product);
-    w.Signed(l.quantity);
-    w.Amount(l.unit_price);
-    w.Bool(l.cancelled);
-  }
+// Calls f(text) for each of `d`'s texts (not the lines' products), in the
+// order they are packed.
+template <class F>
+void ForEachText(const OrderData& d, F&& f) {
+  for (auto text : kBuyerTexts) f(d.buyer.*text);
+  for (auto text : kAddressTexts) f(d.address.*text);
+  for (auto text : kTexts) f(d.*text);
 }
-// What ByteWriter::Signed wrote, as a value.
-int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
-// What PackTexts writes when every text is empty and there is no line.
+// The block's bytes for `d`'s texts and lines, as ByteWriter writes them
+// (String, Varint, Signed, Amount, Bool), sized first and written in
+// place: the block is written each time an order's texts change.
+void WriteTexts(const OrderData& d, std::string* out) {
+  size_t size = VarintSize(d.lines.size());
+  ForEachText(d, [&size](const std::string& s) { size += VarintSize(s.size()) + s.size(); });
+  for (const OrderLine& l : d.lines) {
+    size += VarintSize(l.product.size()) + l.product.size() + VarintSize(ZigZag(l.quantity)) +
+            VarintSize(ZigZag(l.unit_price.fen())) + 1;
+  }
+  out->resize(size);
+  char* p = out->data();
+  auto put = [&p](const std::string& s) {
+    p = PutVarint(p, s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  ForEachText(d, put);
+  p = PutVarint(p, d.lines.size());
+  for (const OrderLine& l : d.lines) {
+    put(l.product);
+    p = PutVarint(p, ZigZag(l.quantity));
+    p = PutVarint(p, ZigZag(l.unit_price.fen()));
+    *p++ = l.cancelled ? 1 : 0;
+  }
+  assert(p == out->data() + out->size());
+}
+// What WriteTexts writes when every text is empty and there is no line.
 constexpr size_t kEmptyTexts = std::size(kBuyerTexts) + std::size(kAddressTexts) +
                                std::size(kTexts) + 1;
 
@@ -95,6 +114,12 @@ void PackedOrder::Expand(OrderData* out) const {
   d.duplicate_cleared = duplicate_cleared;
   d.other_style_offered = other_style_offered;
   d.complaint_risk = complaint_risk;
+  ExpandTexts(out);
+}
+
+void PackedOrder::ExpandTexts(OrderData* out) const {
+  OrderData& d = *out;
+  d.id.assign(id);
   if (texts_.empty()) {
     for (auto text : kBuyerTexts) (d.buyer.*text).clear();
     for (auto text : kAddressTexts) (d.address.*text).clear();
@@ -102,8 +127,8 @@ void PackedOrder::Expand(OrderData* out) const {
     d.lines.clear();
     return;
   }
-  // Written by PackTexts, read back in its order (Expand runs before every
-  // event an order takes: no checks on bytes it made itself).
+  // Written by WriteTexts, read back in its order (no checks on bytes this
+  // process made itself).
   const char* p = texts_.view().data();
   // Most texts are empty, or short: clear() is inline, and append is the
   // shortest of the library's out-of-line copies.
@@ -163,21 +188,24 @@ bool PackedOrder::SameTexts(const OrderData& d) const {
   return true;
 }
 
+void PackedOrder::PackTexts(const OrderData& d) {
+  // Compared in place first: nothing written when they are the same.
+  if (SameTexts(d)) return;
+  thread_local std::string bytes;
+  bytes.clear();
+  WriteTexts(d, &bytes);
+  const bool empty = bytes.size() == kEmptyTexts &&
+                     bytes.find_first_not_of('\0') == std::string::npos;
+  if (empty) bytes.clear();
+  texts_ = PackedBytes(bytes);
+}
+
 void PackedOrder::Pack(const OrderData& d) {
-  // What may throw first, the record changed after. Most events change
-  // no text: compared in place, nothing is written.
-  std::optional<PackedBytes> texts;
-  if (!SameTexts(d)) {
-    thread_local std::string bytes;
-    bytes.clear();
-    PackTexts(d, &bytes);
-    const bool empty = bytes.size() == kEmptyTexts &&
-                       bytes.find_first_not_of('\0') == std::string::npos;
-    if (empty) bytes.clear();
-    texts.emplace(bytes);
-  }
-  if (id != d.id) id = d.id;
-  if (texts) texts_ = *std::move(texts);
+  // What may throw first (nothing changed then), the record changed after.
+  std::optional<std::string> new_id;
+  if (id != d.id) new_id = d.id;
+  PackTexts(d);
+  if (new_id) id = std::move(*new_id);
   placed_at = d.placed_at;
   paid_at = d.paid_at;
   shipped_at = d.shipped_at;

@@ -7,10 +7,12 @@
 // OrderData's other fields as they are, its id, and its texts and lines
 // packed in one heap block (none when all are empty).
 //
-// Order::Apply expands the record into an OrderData the machine works on
-// (Expand, into a buffer kept per thread, whose strings keep their room),
-// and packs it back after (Pack, which writes a new block only when the
-// texts or lines changed: most events change neither).
+// The order machine works on the record itself: its fields in place, and
+// its texts and lines expanded (ExpandTexts, into a buffer kept per
+// thread, whose strings keep their room) only when a guard or an action
+// reads them, packed back (PackTexts) only when one changed them. Most
+// events do neither. Expand and Pack convert the whole record, for
+// Order::data(), snapshots and restores.
 //
 // Thread safety: as a value; Expand and Pack use only their arguments.
 #ifndef KEFU_MACHINES_PACKED_ORDER_H_
@@ -65,15 +67,22 @@ class PackedOrder {
     Expand(&d);
     return d;
   }
-  // The record made from `d`. The texts' block is rewritten only when
-  // they differ from the ones kept. Throws std::bad_alloc (the record
+  // Only the id, texts and lines of `*out` set (the rest left as it is):
+  // what the machine reads of them, when it reads them.
+  void ExpandTexts(OrderData* out) const;
+  // The record made from `d`. Throws std::bad_alloc (the record
   // unchanged) when memory cannot be had.
   void Pack(const OrderData& d);
+  // Only the texts and lines taken from `d`; the block is rewritten only
+  // when they differ from the ones kept. Throws std::bad_alloc (the record
+  // unchanged) when memory cannot be had.
+  void PackTexts(const OrderData& d);
 
   // Bytes of the texts' block (0: none).
   size_t packed_bytes() const { return texts_.empty() ? 0 : sizeof(uint32_t) + texts_.view().size(); }
 
-  // OrderData's fields kept as they are (the ones the queries read).
+  // OrderData's fields kept as they are, under the same names (the
+  // machine's guards and actions read and write them in place).
   std::string id;
   Timestamp placed_at = absl::InfinitePast();
   std::optional<Timestamp> paid_at;
@@ -98,7 +107,7 @@ class PackedOrder {
   // Whether `d`'s texts and lines are the ones packed.
   bool SameTexts(const OrderData& d) const;
 
-  // The texts and lines as packed_order.cc's PackTexts writes them; none
+  // The texts and lines as packed_order.cc's WriteTexts writes them; none
   // when all are empty.
   PackedBytes texts_;
 };

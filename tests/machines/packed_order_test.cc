@@ -1,7 +1,7 @@
 // An order's packed record (src/machines/packed_order.h): every field of
 // OrderData comes back as it went in, empty texts take no block, a record
-// expanded over another order's data leaves nothing of it, and an Order
-// hands out copies of its data.
+// expanded over another order's data leaves nothing of it, the texts come
+// and go alone, and an Order hands out copies of its data.
 #include "machines/packed_order.h"
 
 #include <string>
@@ -110,6 +110,34 @@ TEST(PackedOrder, PackFollowsChangesAndKeepsTheRest) {
   p.Pack(d);  // the same again
   EXPECT_EQ(p.packed_bytes(), bytes);
   EXPECT_EQ(p.Expanded(), d);
+}
+
+TEST(PackedOrder, TextsAloneComeAndGoWithoutTheOtherFields) {
+  PackedOrder p(Full());
+  OrderData buffer;  // its other fields are left as they are
+  buffer.invoices = 99;
+  p.ExpandTexts(&buffer);
+  EXPECT_EQ(buffer.id, Full().id);
+  EXPECT_EQ(buffer.address.detail, Full().address.detail);
+  EXPECT_EQ(buffer.lines.size(), 3u);
+  EXPECT_EQ(buffer.invoices, 99);
+  // Texts changed in the buffer go back alone: the record's own fields
+  // (7 invoices) stay.
+  buffer.tracking_number = "YT0000";
+  buffer.lines.pop_back();
+  p.PackTexts(buffer);
+  OrderData want = Full();
+  want.tracking_number = "YT0000";
+  want.lines.pop_back();
+  EXPECT_EQ(p.Expanded(), want);
+  // A record without texts expands over a full buffer's.
+  OrderData bare;
+  bare.id = "TB4";
+  buffer = Full();
+  PackedOrder(bare).ExpandTexts(&buffer);
+  EXPECT_TRUE(buffer.courier.empty());
+  EXPECT_TRUE(buffer.lines.empty());
+  EXPECT_EQ(buffer.id, "TB4");
 }
 
 TEST(PackedOrder, CopiesAndMoves) {

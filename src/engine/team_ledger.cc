@@ -86,7 +86,7 @@ struct TeamLedger::Impl {
     Timestamp started;
     std::string buyer;
   };
-  absl::flat_hash_map<std::string, Round> rounds;  // by conversation
+  absl::flat_hash_map<std::string, Round> rounds;  // by conversation, open ones
   std::map<std::pair<std::string, LocalDay>, ResponseStats> agent_days;
   std::map<LocalDay, ResponseStats> shop_days;
   struct Buyer {
@@ -571,8 +571,11 @@ void TeamLedger::AgentReplied(std::string_view conversation, std::string_view ag
   if (automatic || agent.empty()) return;
   auto it = m.rounds.find(std::string(conversation));
   if (it == m.rounds.end() || !it->second.open) return;
-  Impl::Round& round = it->second;
-  round.open = false;
+  // A round answered is done with: the conversation's next message opens
+  // a new one, as it would after a closed round. Kept, the closed rounds
+  // of every conversation seen were the ledger's largest table.
+  const Impl::Round round = std::move(it->second);
+  m.rounds.erase(it);
   const Duration took = std::max(at - round.started, absl::ZeroDuration());
   const bool counted = m.Counted(round.started);
   const bool in_time = took <= m.options.response.within;
@@ -964,7 +967,6 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
     m.current = day;
   }
   if (!r.Count(&n)) return fail();
-  m.rounds.reserve(std::min(n, r.remaining() / 4));
   for (size_t i = 0; i < n; ++i) {
     std::string key;
     Impl::Round round;
@@ -972,7 +974,9 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
         !r.String(&round.buyer)) {
       return fail();
     }
-    m.rounds.emplace(std::move(key), std::move(round));
+    // A state saved before answered rounds were dropped keeps them
+    // closed: the same as none.
+    if (round.open) m.rounds.emplace(std::move(key), std::move(round));
   }
   if (!r.Count(&n)) return fail();
   for (size_t i = 0; i < n; ++i) {

@@ -201,6 +201,28 @@ TEST(TeamLedger, FirstResponsesMakeTheDaysRate) {
   EXPECT_EQ(ledger.Agents(), (std::vector<std::string>{"小李", "小王"}));
 }
 
+// A round answered is dropped: the ledger keeps the open rounds only (its
+// saved state names no conversation answered), and the conversation's next
+// message opens a round as before.
+TEST(TeamLedger, AnsweredRoundsAreNotKept) {
+  TeamLedger ledger;
+  for (int i = 0; i < 100; ++i) {
+    const std::string conversation = "CONVERSATION-KEY-" + std::to_string(i);
+    ledger.BuyerMessaged(conversation, "", Cst(2026, 11, 2, 10, 0));
+  }
+  EXPECT_NE(ledger.SaveState().find("CONVERSATION-KEY-"), std::string::npos);
+  for (int i = 0; i < 100; ++i) {
+    ledger.AgentReplied("CONVERSATION-KEY-" + std::to_string(i), "小王", Cst(2026, 11, 2, 10, 1));
+  }
+  EXPECT_EQ(ledger.SaveState().find("CONVERSATION-KEY-"), std::string::npos);
+  ledger.BuyerMessaged("CONVERSATION-KEY-7", "", Cst(2026, 11, 2, 11, 0));
+  ledger.AgentReplied("CONVERSATION-KEY-7", "小王", Cst(2026, 11, 2, 11, 2));
+  const ResponseStats wang = ledger.AgentDay("小王", LocalDay(2026, 11, 2));
+  EXPECT_EQ(wang.rounds, 101);
+  EXPECT_EQ(wang.answered, 101);
+  EXPECT_EQ(wang.in_time, 101);
+}
+
 // The window, the limit and the target are parameters.
 TEST(TeamLedger, ResponsePolicyIsAParameter) {
   TeamLedger::Options o;

@@ -14,7 +14,8 @@
 // events do neither. Expand and Pack convert the whole record, for
 // Order::data(), snapshots and restores.
 //
-// Thread safety: as a value; Expand and Pack use only their arguments.
+// Thread safety: as a value (PackTexts writes in a buffer of the calling
+// thread's).
 #ifndef KEFU_MACHINES_PACKED_ORDER_H_
 #define KEFU_MACHINES_PACKED_ORDER_H_
 
@@ -75,11 +76,13 @@ class PackedOrder {
   void Pack(const OrderData& d);
   // Only the texts and lines taken from `d`; the block is rewritten only
   // when they differ from the ones kept. Throws std::bad_alloc (the record
-  // unchanged) when memory cannot be had.
+  // unchanged) when memory cannot be had, std::length_error past 4 GiB.
   void PackTexts(const OrderData& d);
 
   // Bytes of the texts' block (0: none).
-  size_t packed_bytes() const { return texts_.empty() ? 0 : sizeof(uint32_t) + texts_.view().size(); }
+  size_t packed_bytes() const {
+    return texts_.empty() ? 0 : sizeof(uint32_t) + texts_.view().size();
+  }
 
   // OrderData's fields kept as they are, under the same names (the
   // machine's guards and actions read and write them in place).

@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "core/codec.h"
 #include "core/schema.h"
@@ -36,6 +37,8 @@ inline void EncodeDigest(const EventDigest& d, ByteWriter& w) {
 // expanded in the thread's buffer (order_access.h), valid until the next.
 template <class Entity>
 const auto& DataOf(const Entity& entity) {
+  static_assert(std::is_reference_v<decltype(entity.data())>,
+                "an entity whose data() returns a copy needs its own DataOf");
   return entity.data();
 }
 inline const OrderData& DataOf(const Order& order) { return ThreadData(order); }

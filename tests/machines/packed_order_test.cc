@@ -173,6 +173,20 @@ TEST(PackedOrder, AnOrderHandsOutCopiesOfItsData) {
   EXPECT_EQ(order->Snapshot().data, Full());
   const Order copy = *order;
   EXPECT_EQ(copy.data(), Full());
+
+  // A copy does not follow later events; the order does. An event refused
+  // as malformed changes no text.
+  const OrderData before = order->data();
+  const Timestamp at = absl::FromUnixSeconds(1790000100);
+  ASSERT_TRUE(order->Apply(HoldPlaced{EventMeta{"hold-1", at, "小王"}, "wait"}).ok());
+  EXPECT_EQ(order->state(), "held_awaiting_customer");
+  EXPECT_EQ(before.hold_reason, "hold");
+  OrderData want = Full();
+  want.hold_reason = "wait";
+  EXPECT_EQ(order->data(), want);
+  EXPECT_FALSE(order->Apply(CourierChanged{EventMeta{"courier-1", at, "小王"}, ""}).ok());
+  EXPECT_EQ(order->data(), want);
+  EXPECT_EQ(copy.data(), Full());
 }
 
 }  // namespace

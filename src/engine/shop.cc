@@ -336,7 +336,7 @@ class OwnerNumbers {
     return local << kShardBits | shard_index;
   }
 
-  // The packed owner numbered `number` (a number NumberOf returned).
+  // The packed owner numbered `number` (a number Add returned).
   uintptr_t PackedOf(uint32_t number) const {
     const Shard& s = shards_[number & (kShards - 1)];
     const auto [chunk, offset] = Place(number >> kShardBits);

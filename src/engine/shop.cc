@@ -365,17 +365,33 @@ class OwnerNumbers {
 };
 
 // Which entity judged each event id, across kinds: the same id on another
-// entity is an error, not a second event. Sharded by the id's hash, each
-// shard under its own lock (taken after an entity shard's, never before).
+// entity is an error, not a second event.
 //
-// The index holds a shop's every event id, so it keeps each as a 96-bit
-// fingerprint (a 64-bit hash of the id and 32 bits of an independent one)
-// with its owner's number (OwnerNumbers): 16 bytes a slot, nothing
-// allocated per id, instead of the id's string (which holds a heap copy
-// for an id over 15 bytes). Two ids of one shop share a fingerprint with a
-// probability of about n^2 / 2^97 (6e-12 for a billion ids); the entity's
-// own log, which compares whole ids, decides whether an id is a duplicate
-// of its own events.
+// The index holds a shop's every event id, so it keeps none as a string.
+// An id is kept one of two ways (IdOf):
+//
+// - Numbered: an id "<prefix>.<n>", n a decimal from 0 to 31 without
+//   leading zeros ("TB1.0" .. "TB1.31"), is bit n of its prefix's entry.
+//   Hosts that number an entity's events after its key (as kefu's sample
+//   weeks do, and most ERPs' event logs) give every event of an entity the
+//   same entry: the index grows by an entity, not by an event (20 bytes a
+//   slot for up to 32 events, instead of 16 bytes an id). The entry names
+//   its owner: the first entity whose key is the prefix to claim one of
+//   its bits. A bit set for another entity (an id "TB1.3" on order "TB2",
+//   or on a ticket "TB1" when order "TB1" owns the entry) is an exception:
+//   the id is also kept whole, with its claimant, and the whole entry names
+//   who holds the bit.
+// - Whole: any other id, as a 96-bit fingerprint (a 64-bit hash of the id
+//   and 32 bits of an independent one) with its owner's number
+//   (OwnerNumbers): 16 bytes a slot.
+//
+// Two ids (or prefixes) share a fingerprint with a probability of about
+// n^2 / 2^97 (6e-12 for a billion); the entity's own log, which compares
+// whole ids, decides whether an id is a duplicate of its own events.
+//
+// Sharded by the fingerprint, each shard under its own lock; the numbered
+// entries' shards are their own. Locks are taken in the order entity shard,
+// numbered shard, whole shard, owner numbers (never the other way).
 class EventIdIndex {
  public:
   struct Owner {
@@ -394,12 +410,11 @@ class EventIdIndex {
       return a.lo_low == b.lo_low && a.lo_high == b.lo_high && a.hi == b.hi;
     }
   };
-  // An id as the index keeps it (what Claim and Prefetch take): absl's hash
-  // and FNV-1a 64, independent functions of the id.
-  static Fingerprint FingerprintOf(std::string_view id) {
-    const uint64_t lo = absl::Hash<absl::string_view>{}(ToAbsl(id));
+  // absl's hash and FNV-1a 64, independent functions of the text.
+  static Fingerprint FingerprintOf(std::string_view text) {
+    const uint64_t lo = absl::Hash<absl::string_view>{}(ToAbsl(text));
     uint64_t h = 1469598103934665603ull;
-    for (const unsigned char c : id) {
+    for (const unsigned char c : text) {
       h ^= c;
       h *= 1099511628211ull;
     }
@@ -411,31 +426,98 @@ class EventIdIndex {
     return f;
   }
 
-  // Brings the index's lines that Claim(f, ...) reads and writes (its
+  // An id as the index keeps it (what Prefetch, Claim and Release take).
+  static constexpr uint8_t kWhole = 0xFF;
+  struct Id {
+    Fingerprint f;             // the prefix's when numbered, else the id's
+    uint32_t prefix_size = 0;  // numbered: the prefix's length
+    uint8_t bit = kWhole;      // numbered: n
+    bool numbered() const { return bit != kWhole; }
+  };
+  static Id IdOf(std::string_view id) {
+    Id out;
+    const size_t dot = id.rfind('.');
+    if (dot != std::string_view::npos && dot > 0) {
+      const std::string_view n = id.substr(dot + 1);
+      auto digit = [](char c) { return c >= '0' && c <= '9'; };
+      int value = -1;
+      if (n.size() == 1 && digit(n[0])) {
+        value = n[0] - '0';
+      } else if (n.size() == 2 && n[0] >= '1' && n[0] <= '3' && digit(n[1])) {
+        value = (n[0] - '0') * 10 + (n[1] - '0');
+      }
+      if (value >= 0 && value < 32) {
+        out.f = FingerprintOf(id.substr(0, dot));
+        out.prefix_size = static_cast<uint32_t>(dot);
+        out.bit = static_cast<uint8_t>(value);
+        return out;
+      }
+    }
+    out.f = FingerprintOf(id);
+    return out;
+  }
+
+  // Brings the index's lines that Claim(id, ...) reads and writes (its
   // shard's control bytes and slot) into the cache, without waiting for
   // them: called as an Apply starts, they arrive while the entity is looked
   // up (two cache misses an event, on a shop too large for the cache).
-  void Prefetch(const Fingerprint& f) const {
-    const Shard& s = shards_[ShardOf(f)];
-    std::lock_guard lock(s.mu);
-    s.owners.prefetch(f);
+  void Prefetch(const Id& id) const {
+    if (id.numbered()) {
+      const NumberedShard& s = numbered_[ShardOf(id.f)];
+      std::lock_guard lock(s.mu);
+      s.entries.prefetch(id.f);
+    } else {
+      const WholeShard& s = whole_[ShardOf(id.f)];
+      std::lock_guard lock(s.mu);
+      s.owners.prefetch(id.f);
+    }
   }
-  // The entity that holds the id `f` fingerprints, or, when none does,
-  // records `owner` for it and returns nullopt. The claim stands for a
-  // concurrent Apply of the same id elsewhere; Release drops it when the
-  // event was not judged.
+  // The entity that holds `id` (IdOf(text)), or, when none does, records
+  // `owner` for it and returns nullopt. The claim stands for a concurrent
+  // Apply of the same id elsewhere; Release drops it when the event was
+  // not judged.
   //
   // The owner's number is kept with its key (NumberOf): an event of a known
   // entity claims without a look-up.
-  std::optional<Owner> Claim(const Fingerprint& f, Owner owner) {
-    Shard& s = shards_[ShardOf(f)];
+  std::optional<Owner> Claim(const Id& id, std::string_view text, Owner owner) {
+    if (!id.numbered()) return ClaimWhole(id.f, owner);
+    NumberedShard& s = numbered_[ShardOf(id.f)];
     std::lock_guard lock(s.mu);
-    auto [it, inserted] = s.owners.try_emplace(f, 0);
-    if (inserted) {
-      it->second = NumberOf(owner);
-      return std::nullopt;
+    Numbered& entry = s.entries.try_emplace(id.f).first->second;
+    const uint32_t bit = uint32_t{1} << id.bit;
+    if ((entry.bits & bit) != 0) return HolderOf(entry, text);
+    const uint32_t number = NumberOf(owner);
+    if (entry.owner == kNoOwner && owner.key->view() == text.substr(0, id.prefix_size)) {
+      entry.owner = number;
     }
-    return Unpack(owners_.PackedOf(it->second));
+    entry.bits |= bit;
+    if (entry.owner != number) {
+      // An exception: its holder is kept with the whole id. No whole entry
+      // has it: one is made only with its bit, which was clear.
+      ClaimWhole(FingerprintOf(text), owner);
+    }
+    return std::nullopt;
+  }
+  // Drops the claim Claim(id, text, owner) made. `removed`: the owner is
+  // taken out of its map after this (its first event ended in an error),
+  // so no entry may name it.
+  void Release(const Id& id, std::string_view text, Owner owner, bool removed) {
+    if (!id.numbered()) {
+      ReleaseWhole(id.f);
+      return;
+    }
+    NumberedShard& s = numbered_[ShardOf(id.f)];
+    std::lock_guard lock(s.mu);
+    auto it = s.entries.find(id.f);
+    if (it == s.entries.end()) return;
+    Numbered& entry = it->second;
+    entry.bits &= ~(uint32_t{1} << id.bit);
+    if (entry.owner == owner.key->number() && entry.owner != kNoOwner) {
+      if (removed) entry.owner = kNoOwner;
+    } else {
+      ReleaseWhole(FingerprintOf(text));
+    }
+    if (entry.bits == 0 && entry.owner == kNoOwner) s.entries.erase(it);
   }
   // Loading: the ids of the entities restored, claimed at once (each shard
   // sized once for them and filled under one lock, instead of growing by
@@ -458,72 +540,22 @@ class EventIdIndex {
   static size_t NumberPart(Owner owner, size_t parts) {
     return OwnerNumbers::ShardOf(OwnerNumbers::Pack(owner.kind, owner.key)) % parts;
   }
-  // REQUIRES: the index is not in use by another thread. The owners of a
-  // fingerprint claimed twice, when one was (the first in the order added
-  // among its shard's claims). A long list is claimed by two threads, each
-  // taking half of the shards.
-  std::optional<std::pair<Owner, Owner>> ClaimAll(const Pending& pending) {
-    // The claims by shard, in the order saved: offsets, then each claim's
-    // address in its place.
-    std::vector<uint32_t> start(kShards + 1, 0);
-    pending.ForEach([&start](const Pending::Claim& c) { ++start[ShardOf(c.f) + 1]; });
-    for (size_t i = 0; i < kShards; ++i) start[i + 1] += start[i];
-    std::vector<const Pending::Claim*> order(pending.size());
-    {
-      std::vector<uint32_t> next(start.begin(), start.end() - 1);
-      pending.ForEach([&](const Pending::Claim& c) { order[next[ShardOf(c.f)]++] = &c; });
-    }
-    using Twice = std::optional<std::pair<uint32_t, uint32_t>>;  // owner numbers
-    auto claim_shards = [&](size_t from, size_t to) -> Twice {
-      for (size_t i = from; i < to; ++i) {
-        Shard& s = shards_[i];
-        std::lock_guard lock(s.mu);
-        s.owners.reserve(s.owners.size() + (start[i + 1] - start[i]));
-        for (uint32_t k = start[i]; k < start[i + 1]; ++k) {
-          const Pending::Claim& c = *order[k];
-          auto [it, inserted] = s.owners.try_emplace(c.f, c.number);
-          if (!inserted) return std::make_pair(it->second, c.number);
-        }
-      }
-      return std::nullopt;
-    };
-    Twice twice;
-    if (pending.size() < kParallelClaims) {
-      twice = claim_shards(0, kShards);
-    } else {
-      Twice halves[2];
-      internal::RunOnThreads(2, [&](size_t half) {
-        halves[half] = claim_shards(half * kShards / 2, (half + 1) * kShards / 2);
-      });
-      twice = halves[0] ? halves[0] : halves[1];
-    }
-    if (!twice) return std::nullopt;
-    return std::make_pair(Unpack(owners_.PackedOf(twice->first)),
-                          Unpack(owners_.PackedOf(twice->second)));
-  }
-  void Release(std::string_view id) {
-    const Fingerprint f = FingerprintOf(id);
-    Shard& s = shards_[ShardOf(f)];
-    std::lock_guard lock(s.mu);
-    s.owners.erase(f);
-  }
-  size_t size() const {
-    size_t n = 0;
-    for (const Shard& s : shards_) {
-      std::lock_guard lock(s.mu);
-      n += s.owners.size();
-    }
-    return n;
-  }
+  // REQUIRES: the index is not in use by another thread. The owners of an
+  // id claimed twice, when one was. A long list is claimed by two threads,
+  // each taking half of the shards: the whole ids first, then the
+  // numbered.
+  std::optional<std::pair<Owner, Owner>> ClaimAll(const Pending& pending);
 
  private:
   static constexpr size_t kShards = 64;
   // Claims past this many, when loading, are claimed by two threads.
   static constexpr size_t kParallelClaims = 20000;
+  static constexpr uint32_t kNoOwner = internal::EntityKey::kNoNumber;
   static Owner Unpack(uintptr_t bits) {
     return Owner{static_cast<EntityKind>(bits & 7),
                  reinterpret_cast<const internal::EntityKey*>(bits & ~uintptr_t{7})};
   }
+  Owner OwnerOf(uint32_t number) const { return Unpack(owners_.PackedOf(number)); }
   static size_t ShardOf(const Fingerprint& f) { return f.lo() % kShards; }
   // Its own bits are already a hash: the table uses them as they are.
   struct FingerprintHash {
@@ -531,12 +563,54 @@ class EventIdIndex {
       return static_cast<size_t>((f.lo() >> 6) ^ (uint64_t{f.hi} * 0x9E3779B97F4A7C15ull));
     }
   };
+  // A prefix's entry: bit n set when "<prefix>.<n>" is claimed, by the
+  // owner unless a whole entry holds the id (an exception).
+  struct Numbered {
+    uint32_t owner = kNoOwner;  // owner number: the first claimant keyed by the prefix
+    uint32_t bits = 0;
+  };
   static_assert(sizeof(std::pair<const Fingerprint, uint32_t>) == 16);
-  struct Shard {
+  static_assert(sizeof(std::pair<const Fingerprint, Numbered>) == 20);
+  struct WholeShard {
     mutable std::mutex mu;
     absl::flat_hash_map<Fingerprint, uint32_t, FingerprintHash> owners;  // owner numbers
   };
-  std::array<Shard, kShards> shards_;
+  struct NumberedShard {
+    mutable std::mutex mu;
+    absl::flat_hash_map<Fingerprint, Numbered, FingerprintHash> entries;
+  };
+
+  std::optional<Owner> ClaimWhole(const Fingerprint& f, Owner owner) {
+    WholeShard& s = whole_[ShardOf(f)];
+    std::lock_guard lock(s.mu);
+    auto [it, inserted] = s.owners.try_emplace(f, 0);
+    if (inserted) {
+      it->second = NumberOf(owner);
+      return std::nullopt;
+    }
+    return OwnerOf(it->second);
+  }
+  void ReleaseWhole(const Fingerprint& f) {
+    WholeShard& s = whole_[ShardOf(f)];
+    std::lock_guard lock(s.mu);
+    s.owners.erase(f);
+  }
+  // The owner number of the whole id `f`, or kNoOwner.
+  uint32_t FindWhole(const Fingerprint& f) const {
+    const WholeShard& s = whole_[ShardOf(f)];
+    std::lock_guard lock(s.mu);
+    auto it = s.owners.find(f);
+    return it == s.owners.end() ? kNoOwner : it->second;
+  }
+  // Who holds the numbered id `text`, whose bit `entry` has set (under its
+  // shard's lock): an exception's claimant, else the entry's owner.
+  Owner HolderOf(const Numbered& entry, std::string_view text) const {
+    const uint32_t whole = FindWhole(FingerprintOf(text));
+    return OwnerOf(whole != kNoOwner ? whole : entry.owner);
+  }
+
+  std::array<WholeShard, kShards> whole_;
+  std::array<NumberedShard, kShards> numbered_;
   OwnerNumbers owners_;
 
  public:
@@ -547,8 +621,10 @@ class EventIdIndex {
   class Pending {
    private:
     struct Claim {
-      Fingerprint f;
-      uint32_t number;
+      Fingerprint f;    // as Id::f
+      uint32_t number;  // the claimant's owner number
+      uint8_t bit;      // as Id::bit
+      bool own;         // numbered: the claimant is keyed by the prefix
     };
 
    public:
@@ -557,27 +633,40 @@ class EventIdIndex {
     // never move once full: growing copies at most the first.
     class Block {
      public:
-      // An id of the entity being restored; Owned gives its owner's number
-      // (EventIdIndex::NumberOf) once the entity is in its map.
-      void Add(std::string_view id) {
-        if (chunks_.empty()) {
-          chunks_.emplace_back().reserve(256);  // a small kind's claims, and no more
-        } else if (chunks_.back().size() == kChunk) {
-          chunks_.emplace_back().reserve(kChunk);
+      // An id of the entity keyed `key` being restored; Owned gives its
+      // owner's number (EventIdIndex::NumberOf) once the entity is in its
+      // map. A numbered id of another prefix is claimed both ways (its
+      // bit, and whole for its holder), as Claim keeps it.
+      void Add(std::string_view id, std::string_view key) {
+        const Id form = IdOf(id);
+        if (!form.numbered()) {
+          Push({form.f, 0, kWhole, false});
+          return;
         }
-        chunks_.back().push_back({FingerprintOf(id), 0});
-        ++size_;
+        const bool own = id.substr(0, form.prefix_size) == key;
+        Push({form.f, 0, form.bit, own});
+        if (!own) Push({FingerprintOf(id), 0, kWhole, false});
       }
       size_t size() const { return size_; }
-      // The owner of the ids added from the `from`th to before the `to`th.
-      // Threads may set disjoint ranges at once.
+      // The owner of the claims added from the `from`th to before the
+      // `to`th (size() before and after the entity's Adds). Threads may
+      // set disjoint ranges at once.
       void Owned(size_t from, size_t to, uint32_t number) {
         for (size_t i = from; i < to; ++i) chunks_[i / kChunk][i % kChunk].number = number;
       }
 
      private:
       friend class Pending;
-      static constexpr size_t kChunk = size_t{1} << 14;  // 256 KiB of claims
+      static constexpr size_t kChunk = size_t{1} << 14;  // 320 KiB of claims
+      void Push(const Claim& c) {
+        if (chunks_.empty()) {
+          chunks_.emplace_back().reserve(256);  // a small kind's claims, and no more
+        } else if (chunks_.back().size() == kChunk) {
+          chunks_.emplace_back().reserve(kChunk);
+        }
+        chunks_.back().push_back(c);
+        ++size_;
+      }
       std::vector<std::vector<Claim>> chunks_;
       size_t size_ = 0;
     };
@@ -620,6 +709,101 @@ class EventIdIndex {
     size_t size_ = 0;
   };
 };
+
+std::optional<std::pair<EventIdIndex::Owner, EventIdIndex::Owner>> EventIdIndex::ClaimAll(
+    const Pending& pending) {
+  using Claim = Pending::Claim;
+  using Twice = std::optional<std::pair<uint32_t, uint32_t>>;  // owner numbers
+  // The claims of one way (whole or numbered) by shard, in the order saved.
+  struct ByShard {
+    std::vector<uint32_t> start = std::vector<uint32_t>(kShards + 1, 0);
+    std::vector<const Claim*> order;
+  };
+  ByShard whole, numbered;
+  auto way = [&](const Claim& c) -> ByShard& { return c.bit == kWhole ? whole : numbered; };
+  pending.ForEach([&](const Claim& c) { ++way(c).start[ShardOf(c.f) + 1]; });
+  for (ByShard* b : {&whole, &numbered}) {
+    for (size_t i = 0; i < kShards; ++i) b->start[i + 1] += b->start[i];
+    b->order.resize(b->start[kShards]);
+  }
+  {
+    std::vector<uint32_t> next_whole(whole.start.begin(), whole.start.end() - 1);
+    std::vector<uint32_t> next_numbered(numbered.start.begin(), numbered.start.end() - 1);
+    pending.ForEach([&](const Claim& c) {
+      if (c.bit == kWhole) {
+        whole.order[next_whole[ShardOf(c.f)]++] = &c;
+      } else {
+        numbered.order[next_numbered[ShardOf(c.f)]++] = &c;
+      }
+    });
+  }
+  auto claim_whole = [&](size_t from, size_t to) -> Twice {
+    for (size_t i = from; i < to; ++i) {
+      WholeShard& s = whole_[i];
+      std::lock_guard lock(s.mu);
+      s.owners.reserve(s.owners.size() + (whole.start[i + 1] - whole.start[i]));
+      for (uint32_t k = whole.start[i]; k < whole.start[i + 1]; ++k) {
+        const Claim& c = *whole.order[k];
+        auto [it, inserted] = s.owners.try_emplace(c.f, c.number);
+        if (!inserted) return std::make_pair(it->second, c.number);
+      }
+    }
+    return std::nullopt;
+  };
+  // An own claim's id, "<its owner's key>.<bit>".
+  auto own_id = [&](const Claim& c) {
+    std::string id(OwnerOf(c.number).key->view());
+    id += '.';
+    id += std::to_string(c.bit);
+    return id;
+  };
+  // After the whole ids: an exception's whole entry is there already.
+  auto claim_numbered = [&](size_t from, size_t to) -> Twice {
+    for (size_t i = from; i < to; ++i) {
+      NumberedShard& s = numbered_[i];
+      std::lock_guard lock(s.mu);
+      s.entries.reserve(s.entries.size() + (numbered.start[i + 1] - numbered.start[i]));
+      for (uint32_t k = numbered.start[i]; k < numbered.start[i + 1]; ++k) {
+        const Claim& c = *numbered.order[k];
+        Numbered& entry = s.entries.try_emplace(c.f).first->second;
+        const uint32_t bit = uint32_t{1} << c.bit;
+        if ((entry.bits & bit) != 0) {
+          // Held already: by the entry's owner, or (only an own claim can
+          // meet one: two exceptions met as whole ids) an exception.
+          uint32_t holder = c.own ? FindWhole(FingerprintOf(own_id(c))) : kNoOwner;
+          if (holder == kNoOwner) holder = entry.owner;
+          if (holder == kNoOwner) holder = c.number;
+          return std::make_pair(holder, c.number);
+        }
+        entry.bits |= bit;
+        if (!c.own) continue;
+        if (entry.owner == kNoOwner) entry.owner = c.number;
+        if (entry.owner != c.number) {
+          // A second entity keyed by the prefix (another kind's): an
+          // exception, as Claim keeps it.
+          const Fingerprint f = FingerprintOf(own_id(c));
+          WholeShard& w = whole_[ShardOf(f)];
+          std::lock_guard whole_lock(w.mu);
+          auto [it, inserted] = w.owners.try_emplace(f, c.number);
+          if (!inserted) return std::make_pair(it->second, c.number);
+        }
+      }
+    }
+    return std::nullopt;
+  };
+  auto run = [&](auto claim_shards) -> Twice {
+    if (pending.size() < kParallelClaims) return claim_shards(0, kShards);
+    Twice halves[2];
+    internal::RunOnThreads(2, [&](size_t half) {
+      halves[half] = claim_shards(half * kShards / 2, (half + 1) * kShards / 2);
+    });
+    return halves[0] ? halves[0] : halves[1];
+  };
+  Twice twice = run(claim_whole);
+  if (!twice) twice = run(claim_numbered);
+  if (!twice) return std::nullopt;
+  return std::make_pair(OwnerOf(twice->first), OwnerOf(twice->second));
+}
 
 // Starts fetching an entity's data (a heap block of its own) without
 // waiting for it: called before the event's id is claimed, the lines
@@ -930,7 +1114,8 @@ struct Shop::Impl {
     std::optional<EventIdIndex::Owner> owner;
     bool applied = false;
     // The id index's lines are fetched while the entity is looked up.
-    const EventIdIndex::Fingerprint id = EventIdIndex::FingerprintOf(MetaOf(event).id);
+    const std::string& event_id = MetaOf(event).id;
+    const EventIdIndex::Id id = EventIdIndex::IdOf(event_id);
     event_ids.Prefetch(id);
     absl::StatusOr<Outcome> out = [&]() -> absl::StatusOr<Outcome> {
       it = map.find(ToAbsl(key));
@@ -945,7 +1130,7 @@ struct Shop::Impl {
         created = true;
       }
       PrefetchData(it->second);
-      owner = event_ids.Claim(id, EventIdIndex::Owner{kind, &it->first});
+      owner = event_ids.Claim(id, event_id, EventIdIndex::Owner{kind, &it->first});
       if (owner && (owner->kind != kind || owner->key->view() != key)) {
         if (created) map.erase(it);
         return absl::AlreadyExistsError(absl::StrCat(
@@ -959,7 +1144,9 @@ struct Shop::Impl {
     }();
     if (!applied) return out;
     if (!out.ok()) {
-      if (!owner) event_ids.Release(MetaOf(event).id);  // not judged: the id stays free
+      if (!owner) {  // not judged: the id stays free
+        event_ids.Release(id, event_id, EventIdIndex::Owner{kind, &it->first}, created);
+      }
       if (created) map.erase(it);
       return out;
     }
@@ -1968,14 +2155,14 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
             absl::StrCat(ToAbsl(EntityKindName(kind)), " \"", ToAbsl(key), "\": ", ToAbsl(why)));
       };
       if (!saved_log) {
-        for (const Outcome& o : snapshot.applied) claims.Add(o.audit.event_id);
+        for (const Outcome& o : snapshot.applied) claims.Add(o.audit.event_id, key);
         auto entity = restore(std::move(snapshot));
         if (!entity.ok()) return refused(internal::FromAbsl(entity.status().message()));
         return entity;
       }
       // The log, read by the machine's Restore (which names the states)
       // through the thread's source, set for this one call.
-      auto claim = [&claims](std::string_view id) { claims.Add(id); };
+      auto claim = [&claims, key](std::string_view id) { claims.Add(id, key); };
       internal::ScopedSavedLog log(in, *parts, *log_table, static_cast<uint8_t>(kind), key, claim);
       auto entity = restore(std::move(snapshot));
       if (!entity.ok()) return refused(internal::FromAbsl(entity.status().message()));

@@ -169,6 +169,63 @@ TEST(ShopRedelivery, ThousandsOfEntitiesKeepTheirIdsApart) {
   EXPECT_THAT(Str(reply_id.status().message()), HasSubstr("\"buyer4200\""));
 }
 
+// Ids numbered after a key ("T1.0" .. "T1.31") are kept as bits of the
+// key's one entry (issue 21): used on another entity, another kind with the
+// same key, or written another way, each still names the entity that
+// judged it, and an id whose event ended in an error stays free.
+TEST(ShopRedelivery, NumberedIdsNameTheirEntityAcrossEntitiesAndKinds) {
+  auto shop = NewShop();
+  auto check = [&](std::string key, std::string id) {
+    CheckRecorded c;
+    c.meta = Meta(std::move(id), kMonday + absl::Minutes(1));
+    c.item = VerificationItem::kProduct;
+    return shop->Apply(OrderEv(std::move(key), c));
+  };
+  auto expect_held_by = [](const absl::StatusOr<Outcome>& out, const std::string& holder) {
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kAlreadyExists) << out.status();
+    EXPECT_THAT(Str(out.status().message()), HasSubstr("already used for " + holder));
+  };
+  Must(*shop, OrderEv("T1", Placed("T1.0", kMonday)));
+  Must(*shop, OrderEv("T2", Placed("T2.0", kMonday)));
+  // Another order's numbered id, before and after its owner used it.
+  ASSERT_TRUE(check("T1", "T1.1").ok());
+  expect_held_by(check("T2", "T1.1"), "order \"T1\"");
+  ASSERT_TRUE(check("T2", "T1.2").ok());
+  expect_held_by(check("T1", "T1.2"), "order \"T2\"");
+  EXPECT_TRUE(check("T2", "T1.2")->audit.duplicate);  // its own, again
+  // A ticket keyed "T1": order "T1"'s ids are not its, and its own are
+  // not the order's.
+  expect_held_by(shop->Apply(TicketEv("T1", Registered("T1.0", kMonday, "T1"))), "order \"T1\"");
+  ASSERT_TRUE(shop->Apply(TicketEv("T1", Registered("T1.5", kMonday, "T1"))).ok());
+  expect_held_by(check("T1", "T1.5"), "ticket \"T1\"");
+  // Written another way, or past 31: kept whole, held all the same.
+  for (const char* id : {"T1.01", "T1.32", "T1.x", "T1."}) {
+    ASSERT_TRUE(check("T1", id).ok()) << id;
+    expect_held_by(check("T2", id), "order \"T1\"");
+  }
+  // Not judged, each way: the id stays free. A first event that ends in an
+  // error leaves no entity, and its key's entry names none.
+  OrderPlaced bad = Placed("T3.0", kMonday);
+  bad.lines.clear();
+  EXPECT_EQ(shop->Apply(OrderEv("T3", bad)).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(shop->Apply(OrderEv("T2", Completed{Meta("T1.7", kMonday + absl::Minutes(2))}))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(shop->Apply(OrderEv("T1", Completed{Meta("T1.8", kMonday + absl::Minutes(2))}))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(check("T1", "T1.7").ok());
+  ASSERT_TRUE(check("T2", "T1.8").ok());
+  expect_held_by(check("T1", "T1.8"), "order \"T2\"");
+  Must(*shop, OrderEv("T4", Placed("T3.0", kMonday)));
+  Must(*shop, OrderEv("T3", Placed("T3.1", kMonday)));
+  expect_held_by(check("T3", "T3.0"), "order \"T4\"");
+  ASSERT_TRUE(check("T3", "T3.2").ok());
+  expect_held_by(check("T4", "T3.2"), "order \"T3\"");
+}
+
 TEST(ShopRedelivery, TheSameIdWithOtherFieldsIsAnErrorNamingTheField) {
   auto shop = NewShop();
   Must(*shop, OrderEv("T1", Placed("p", kMonday)));

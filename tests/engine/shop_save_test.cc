@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kefu/engine/shop.h"
+#include "kefu/testing/builders.h"
 #include "sample/sample.h"
 
 namespace kefu {
@@ -426,6 +427,69 @@ TEST(ShopSave, AnEventIdHeldByTwoEntitiesIsDataLoss) {
     ASSERT_FALSE(loaded.ok());
     EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
     EXPECT_THAT(std::string(loaded.status().message()), HasSubstr("held by two entities"));
+  }
+}
+
+// Ids numbered after a key ("X1.0" .. "X1.31") are kept as bits of the
+// key's entry (issue 21), some of them also whole: on another entity
+// ("X1.3" on order "X2") or on another kind with the same key ("X1.4" on
+// ticket "X1"). A loaded shop names the same holder for each; an id given
+// to two entities in the file is refused. In a small shop and in one
+// whose ids are claimed by two threads.
+TEST(ShopSave, NumberedIdsKeepTheirHoldersAcrossSaveAndLoad) {
+  ShopOptions sixteen;
+  sixteen.shards = 16;
+  for (int orders_per_day : {3, 400}) {
+    SCOPED_TRACE(orders_per_day);
+    std::unique_ptr<Shop> shop = NewShop(16);
+    const Timestamp t = testing::At("2026-11-09T10:00:00+08:00");
+    // Ticket "X1" before order "X1" as well as after: either may own the
+    // key's entry.
+    if (orders_per_day == 3) {
+      ASSERT_TRUE(shop->Apply(testing::ReturnFor("X1", "X1").Id("X1.4").At(t)).ok());
+    }
+    for (const ShopEvent& e : SampleEvents(13, orders_per_day)) shop->Apply(e).IgnoreError();
+    ASSERT_TRUE(shop->Apply(testing::TaobaoOrder("X1").Paid().Id("X1.0").At(t)).ok());
+    ASSERT_TRUE(shop->Apply(testing::TaobaoOrder("X2").Paid().Id("X1.3").At(t)).ok());
+    if (orders_per_day != 3) {
+      ASSERT_TRUE(shop->Apply(testing::ReturnFor("X1", "X1").Id("X1.4").At(t)).ok());
+    }
+    const std::string saved = shop->Save();
+    absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(saved, sixteen);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    for (const auto& [id, holder] : std::vector<std::pair<std::string, std::string>>{
+             {"X1.0", "order \"X1\""}, {"X1.3", "order \"X2\""}, {"X1.4", "ticket \"X1\""}}) {
+      SCOPED_TRACE(id);
+      const ShopEvent probe = testing::TaobaoOrder("X9").Id(id).At(t);
+      const absl::StatusOr<Outcome> before = shop->Apply(probe);
+      const absl::StatusOr<Outcome> after = (*loaded)->Apply(probe);
+      EXPECT_EQ(before.status().code(), absl::StatusCode::kAlreadyExists);
+      EXPECT_THAT(std::string(before.status().message()), HasSubstr("already used for " + holder));
+      EXPECT_EQ(after.status(), before.status());
+    }
+    const ShopEvent free_id = testing::TaobaoOrder("X9").Id("X1.5").At(t);
+    EXPECT_EQ(Bytes((*loaded)->Apply(free_id)), Bytes(shop->Apply(free_id)));
+    EXPECT_EQ((*loaded)->Save(), shop->Save());
+
+    // Order "X2"'s "X1.3" (kept whole in the file: it does not begin with
+    // its entity's key) made "X1.0", order "X1"'s.
+    const std::string from = std::string(1, '\x04') + "X1.3";
+    const std::string to = std::string(1, '\x04') + "X1.0";
+    std::string bad = saved.substr(0, saved.size() - 4);
+    int replaced = 0;
+    for (size_t at = bad.find(from); at != std::string::npos; at = bad.find(from, at + 1)) {
+      bad.replace(at, from.size(), to);
+      ++replaced;
+    }
+    ASSERT_GT(replaced, 0);
+    internal::ByteWriter w(&bad);
+    w.Fixed32(internal::Crc32(bad));
+    absl::StatusOr<std::unique_ptr<Shop>> refused = Shop::Load(bad, sixteen);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("held by two entities"));
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("order \"X1\""));
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("order \"X2\""));
   }
 }
 

@@ -2526,6 +2526,14 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   } else {
     rebuild_indexes();
   }
+  // A state saved before the team ledger forgot the days of orders marked
+  // shipped holds them: forgotten here, the shop is the one its events make
+  // today (and saves the same bytes).
+  impl.team.ForgetShipped([&impl](std::string_view key) {
+    const auto& orders = impl.ShardOf(EntityKind::kOrder, key).orders;
+    auto it = orders.find(ToAbsl(key));
+    return it != orders.end() && internal::OrderAccess::Record(it->second).shipped_at.has_value();
+  });
   // Its next Save reserves about what it was loaded from.
   impl.saved_bytes.store(saved.size(), std::memory_order_relaxed);
   return shop;

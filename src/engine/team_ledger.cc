@@ -244,6 +244,14 @@ struct TeamLedger::Impl {
     return out;
   }
 
+  // An order uncounted, or shipped (it can no longer be cancelled): its day
+  // is forgotten. Keeping every order's day held a slot for each order the
+  // shop ever counted.
+  void ForgetOrder(std::string_view order) {
+    auto it = order_days.find(order);
+    if (it != order_days.end()) order_days.erase(it);
+  }
+
   void OrderCancelled(const std::string& order) {
     auto it = order_days.find(order);
     if (it == order_days.end()) return;
@@ -536,7 +544,14 @@ Ruling TeamLedger::Observe(const ShopEvent& event, const Outcome& outcome) {
     if (const kefu::OrderPlaced* placed = std::get_if<kefu::OrderPlaced>(o)) {
       return impl_->OrderPlaced(event.key, *placed);
     }
-    if (std::holds_alternative<Cancelled>(*o)) impl_->OrderCancelled(event.key);
+    if (const Cancelled* c = std::get_if<Cancelled>(o)) {
+      // One line of several cancelled leaves the order counted.
+      if (!c->line.has_value() || outcome.audit.state_after == Cancelled::kName) {
+        impl_->OrderCancelled(event.key);
+      }
+    } else if (std::holds_alternative<MarkedShipped>(*o)) {
+      impl_->ForgetOrder(event.key);
+    }
     return {};
   }
   if (const ReplyEvent* r = std::get_if<ReplyEvent>(&event.event)) {
@@ -547,6 +562,17 @@ Ruling TeamLedger::Observe(const ShopEvent& event, const Outcome& outcome) {
     }
   }
   return {};
+}
+
+void TeamLedger::ForgetShipped(absl::FunctionRef<bool(std::string_view order)> shipped) {
+  auto& days = impl_->order_days;
+  for (auto it = days.begin(); it != days.end();) {
+    if (shipped(it->first.view())) {
+      days.erase(it++);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void TeamLedger::BuyerMessaged(std::string_view conversation, std::string_view buyer,

@@ -678,6 +678,33 @@ TEST(ShopDeadlines, DueReturnsEachDeadlineOnceAndForgetsFinishedEntities) {
   EXPECT_TRUE(shop->Due(kMonday + absl::Hours(24 * 60)).empty());  // exactly once
 }
 
+// The team ledger counts an order on its day until the order is
+// cancelled: one line of two cancelled leaves it counted, the last line
+// uncounts it, and a loaded copy of the shop counts the same.
+TEST(ShopTeam, AnOrderCountsUntilItIsCancelledWhole) {
+  auto shop = NewShop();
+  const LocalDay monday(2026, 11, 2);
+  OrderPlaced two = Placed("T1.0", kMonday);
+  two.lines.push_back({"N86-screen", 1, Money::Yuan(40), false});
+  ASSERT_TRUE(shop->Apply(OrderEv("T1", two)).ok());
+  ASSERT_TRUE(shop->Apply(OrderEv("T2", Placed("T2.0", kMonday))).ok());
+  EXPECT_EQ(shop->Team().OrdersOn(monday), 2);
+  Cancelled line{Meta("T1.1", kMonday + absl::Minutes(5)), 0, "买家申请取消"};
+  absl::StatusOr<Outcome> first = shop->Apply(OrderEv("T1", line));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->audit.state_after, "in_check");
+  EXPECT_EQ(shop->Team().OrdersOn(monday), 2);
+  line.meta = Meta("T1.2", kMonday + absl::Minutes(6));
+  line.line = 1;
+  absl::StatusOr<Outcome> last = shop->Apply(OrderEv("T1", line));
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->audit.state_after, "cancelled");
+  EXPECT_EQ(shop->Team().OrdersOn(monday), 1);
+  absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(shop->Save());
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->Team().OrdersOn(monday), 1);
+}
+
 TEST(ShopQueries, CountStatesAndWeeklyReport) {
   auto shop = NewShop();
   Must(*shop, OrderEv("T1", Placed("a1", kMonday)));

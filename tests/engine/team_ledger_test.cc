@@ -133,6 +133,50 @@ TEST(TeamLedger, OnlyAppliedEventsCount) {
   EXPECT_EQ(ledger.OrdersOn(LocalDay(2026, 11, 2)), 1);
 }
 
+// An order marked shipped can no longer be cancelled: the ledger forgets
+// its day (issue 21: it kept one for every order ever counted), so a
+// cancellation the shop would refuse anyway uncounts nothing. One line of
+// several cancelled leaves the order counted; the last line, or the whole
+// order, uncounts it.
+TEST(TeamLedger, ShippedOrdersAreForgottenAndALineCancelledStaysCounted) {
+  TeamLedger ledger;
+  const LocalDay monday(2026, 11, 2);
+  for (const char* order : {"O1", "O2", "O3"}) {
+    ledger.Observe(Placed(order, Cst(2026, 11, 2, 9)), kApplied);
+  }
+  ASSERT_EQ(ledger.OrdersOn(monday), 3);
+  MarkedShipped shipped;
+  shipped.meta = {"s1", Cst(2026, 11, 2, 10), "小王"};
+  shipped.tracking_number = "SF1001";
+  ledger.Observe(ShopEvent{"O1", OrderEvent{shipped}}, kApplied);
+  ledger.Observe(CancelledAt("O1", Cst(2026, 11, 2, 11)), kApplied);
+  EXPECT_EQ(ledger.OrdersOn(monday), 3);
+
+  Cancelled line;
+  line.meta = {"c2", Cst(2026, 11, 2, 11), "小王"};
+  line.line = 0;
+  Outcome still_open;
+  still_open.audit.state_after = "in_check";
+  ledger.Observe(ShopEvent{"O2", OrderEvent{line}}, still_open);
+  EXPECT_EQ(ledger.OrdersOn(monday), 3);
+  Outcome cancelled;
+  cancelled.audit.state_after = "cancelled";
+  line.meta.id = "c3";
+  ledger.Observe(ShopEvent{"O2", OrderEvent{line}}, cancelled);
+  EXPECT_EQ(ledger.OrdersOn(monday), 2);
+  ledger.Observe(CancelledAt("O3", Cst(2026, 11, 2, 12)), kApplied);
+  EXPECT_EQ(ledger.OrdersOn(monday), 1);
+
+  // ForgetShipped: the same for the orders a predicate names.
+  TeamLedger other;
+  for (const char* order : {"O4", "O5"}) other.Observe(Placed(order, Cst(2026, 11, 2, 9)), kApplied);
+  other.ForgetShipped([](std::string_view order) { return order == "O4"; });
+  other.Observe(CancelledAt("O4", Cst(2026, 11, 2, 12)), kApplied);
+  EXPECT_EQ(other.OrdersOn(monday), 2);
+  other.Observe(CancelledAt("O5", Cst(2026, 11, 2, 12)), kApplied);
+  EXPECT_EQ(other.OrdersOn(monday), 1);
+}
+
 // KPI-MONTH: a month the ledger counted from its first day sets the next
 // month's targets at the next month's first order.
 TEST(TeamLedger, AWholeMonthCountedSetsTheNextMonthsTargets) {

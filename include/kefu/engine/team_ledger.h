@@ -66,6 +66,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "kefu/core/calendar.h"
@@ -178,13 +179,21 @@ class KEFU_EXPORT TeamLedger {
 
   // Takes an event the Shop applied, with the outcome it returned. An order
   // placed counts on its local day (its buyer's IM name may convert an
-  // inquiry), an order cancelled is uncounted, a reply posted ends its
+  // inquiry), an order cancelled is uncounted (one line of it cancelled is
+  // not: only a cancellation without a line, or one whose outcome left the
+  // order cancelled), an order marked shipped can no longer be cancelled
+  // and the ledger forgets the day it counted it on, a reply posted ends its
   // conversation's round. Returns the rulings this makes: KPI-MONTH or
   // KPI-CARRY when the order opens a month or a week, KPI-DAY-DONE when it
   // reaches the day's quota. A buyer_messaged event opens its
   // conversation's round (BuyerMessaged, the buyer defaulting to the
   // conversation). A duplicate or refused outcome counts nothing.
   Ruling Observe(const ShopEvent& event, const Outcome& outcome);
+
+  // Forgets the day of every order counted for which `shipped(order)` is
+  // true, as Observe does when an order is marked shipped (Shop::Load, for a
+  // state saved before the ledger forgot them).
+  void ForgetShipped(absl::FunctionRef<bool(std::string_view order)> shipped);
 
   // A buyer's message in `conversation` at `at`.
   void BuyerMessaged(std::string_view conversation, std::string_view buyer, Timestamp at);

@@ -13,7 +13,10 @@
 //   event id: varint (length << 1 | 1) and the id's bytes after the
 //     entity's id when the id starts with it ("TB1.3" for entity "TB1" is
 //     ".3"), else (length << 1) and the whole id
-//   time at
+//   time at, its whole seconds counted from the record before's (from the
+//     Unix epoch for the first record, and after a record whose time is
+//     not whole seconds): an entity's events are minutes or days apart, so
+//     two or three bytes instead of five
 //   event part, then decision part: each a varint (length << 1) and its
 //     bytes, or (number << 1 | 1), the number of the same bytes in the
 //     process's TailDictionary
@@ -199,6 +202,10 @@ std::optional<int64_t> WholeSeconds(Timestamp t) {
   if (s <= -kTimeLimit || s >= kTimeLimit || absl::FromUnixSeconds(s) != t) return std::nullopt;
   return s;
 }
+
+// What the time of a log's record after one at `t` counts from: `t`'s
+// whole Unix seconds, or 0 (the epoch) when it is not whole seconds.
+int64_t NextBase(Timestamp t) { return WholeSeconds(t).value_or(0); }
 
 // An event part's flags byte (see the file comment).
 constexpr uint8_t kDuplicateFlag = 1;
@@ -708,8 +715,7 @@ bool IdIs(const RecordHead& h, std::string_view entity, std::string_view id) {
 
 }  // namespace
 
-// The log's one buffer (head_ and tail_ are the same block: the header keeps
-// two pointers from when records spanned a list of blocks).
+// The log's one buffer.
 struct AppliedEvents::Block {
   uint32_t used = 0;
   uint32_t capacity = 0;
@@ -733,7 +739,8 @@ AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes,
 
 void AppliedEvents::Clear() {
   std::free(head_);
-  head_ = tail_ = nullptr;
+  head_ = nullptr;
+  base_seconds_ = 0;
   count_ = bytes_ = 0;
   id_filter_ = 0;
 }
@@ -759,7 +766,7 @@ AppliedEvents::Block* AppliedEvents::AppendBlock(size_t need) {
   auto* b = static_cast<Block*>(memory);
   if (head_ == nullptr) new (b) Block;
   b->capacity = static_cast<uint32_t>(capacity);
-  head_ = tail_ = b;
+  head_ = b;
   return b;
 }
 
@@ -777,6 +784,7 @@ AppliedEvents& AppliedEvents::operator=(const AppliedEvents& other) {
   }
   copy.count_ = other.count_;
   copy.bytes_ = other.bytes_;
+  copy.base_seconds_ = other.base_seconds_;
   copy.id_filter_ = other.id_filter_;
   return *this = std::move(copy);
 }
@@ -787,7 +795,7 @@ AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
   if (this != &other) {
     Clear();
     head_ = std::exchange(other.head_, nullptr);
-    tail_ = std::exchange(other.tail_, nullptr);
+    base_seconds_ = std::exchange(other.base_seconds_, 0);
     count_ = std::exchange(other.count_, 0);
     bytes_ = std::exchange(other.bytes_, 0);
     id_filter_ = std::exchange(other.id_filter_, 0);
@@ -881,9 +889,10 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
     scratch.Put(id.data(), id.size());
   }
   if (whole_seconds) {
-    w.Varint(ZigZag(*whole_seconds) << 2 | kTimeSeconds);  // as Time(at, 0) writes it
+    // As Time(at, base) writes it.
+    w.Varint(ZigZag(*whole_seconds - log.base_seconds_) << 2 | kTimeSeconds);
   } else {
-    w.Time(at, 0);
+    w.Time(at, log.base_seconds_);
   }
   for (const PartRef* part : {&event, &decision}) {
     if (part->shared) {
@@ -911,6 +920,7 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
   std::memcpy(to + length_size, body.data(), body.size());
   log.head_->used += static_cast<uint32_t>(size);
   log.bytes_ += size;
+  log.base_seconds_ = whole_seconds ? *whole_seconds : NextBase(at);
   ++log.count_;
   log.id_filter_ |= FilterBits(hash);
 }
@@ -962,11 +972,14 @@ std::string_view ReadPart(const char*& p, std::optional<uint32_t>* shared = null
   return bytes;
 }
 
-// Reads the time and the parts' places of a record whose head is `h`.
-OpenRecord Open(std::string_view entity, const RecordHead& h, const char* record_end) {
+// Reads the time (its whole seconds counted from `*base`, which becomes the
+// next record's) and the parts' places of a record whose head is `h`.
+OpenRecord Open(std::string_view entity, const RecordHead& h, const char* record_end,
+                int64_t* base) {
   const char* p = h.after_id;
   Reader r(p, record_end);
-  const Timestamp at = r.Time(0);
+  const Timestamp at = r.Time(*base);
+  *base = NextBase(at);
   p = r.pos();
   const std::string_view event = ReadPart(p);
   const std::string_view decision = ReadPart(p);
@@ -983,21 +996,25 @@ bool ForEachRecord(const Block* head, bool all, std::string_view id, uint32_t ha
   const char* const end = p + head->used;
   std::string_view first;
   bool first_read = false;
+  int64_t base = 0;  // each record's time counts from the one before's
   while (p < end) {
     const uint64_t length = ReadVarint(p);
     const char* const record_end = p + length;
-    if (all || static_cast<uint8_t>(*p) == static_cast<uint8_t>(hash)) {
-      const RecordHead h = ReadHead(p);
+    const RecordHead h = ReadHead(p);
+    if (all || h.id_hash == static_cast<uint8_t>(hash)) {
       if (!first_read) {
         first = FirstEntity(head);
         first_read = true;
       }
       const std::string_view entity = h.entity ? *h.entity : first;
       if (all || IdIs(h, entity, id)) {
-        OpenRecord r = Open(entity, h, record_end);
+        OpenRecord r = Open(entity, h, record_end, &base);
         if (f(r)) return true;
+        p = record_end;
+        continue;
       }
     }
+    base = NextBase(Reader(h.after_id, record_end).Time(base));
     p = record_end;
   }
   return false;
@@ -1032,6 +1049,7 @@ void internal::LogAccess::ForEachRaw(const AppliedEvents& log, F&& f) {
   const char* const end = p + head->used;
   const std::string_view first = FirstEntity(head);
   Raw raw;
+  int64_t base = 0;  // each record's time counts from the one before's
   while (p < end) {
     const uint64_t length = ReadVarint(p);
     const char* const record_end = p + length;
@@ -1040,7 +1058,8 @@ void internal::LogAccess::ForEachRaw(const AppliedEvents& log, F&& f) {
     raw.id_prefixed = h.id_prefixed;
     raw.id_rest = h.id_rest;
     Reader r(h.after_id, record_end);
-    raw.at = r.Time(0);
+    raw.at = r.Time(base);
+    base = NextBase(raw.at);
     const char* q = r.pos();
     raw.event_part = ReadPart(q, &raw.event_shared);
     raw.decision_part = ReadPart(q, &raw.decision_shared);

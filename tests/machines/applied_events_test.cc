@@ -298,6 +298,31 @@ TEST(AppliedEvents, EveryKindOfTimeComesBackExactly) {
   }
 }
 
+// A record's time counts from the record before's: an entity's events,
+// minutes apart, take two bytes for it instead of five, and every time comes
+// back, through outcomes() and through Find.
+TEST(AppliedEvents, ATimeCountsFromTheRecordBefore) {
+  auto make = [](int64_t step) {
+    AppliedEvents log;
+    for (int i = 0; i < 10; ++i) {
+      Outcome o = Minimal("T9." + std::to_string(i));
+      o.entity = "T9";
+      o.audit.at = absl::FromUnixSeconds(1'793'000'000 + step * i);
+      log.Record(o);
+    }
+    return log;
+  };
+  make(60);
+  make(60);  // the parts kept once per process before either log is measured
+  const AppliedEvents near = make(60);
+  const AppliedEvents far = make(int64_t{1} << 30);
+  EXPECT_GE(far.encoded_bytes(), near.encoded_bytes() + 27);
+  EXPECT_EQ(near.outcomes()[9].audit.at, absl::FromUnixSeconds(1'793'000'000 + 540));
+  EXPECT_EQ(near.Find("T9.8")->audit.at, absl::FromUnixSeconds(1'793'000'000 + 480));
+  EXPECT_EQ(far.Find("T9.7")->audit.at,
+            absl::FromUnixSeconds(1'793'000'000 + 7 * (int64_t{1} << 30)));
+}
+
 // A typical order event (a deadline set, a decision, whole-second times) in
 // well under a hundred bytes.
 TEST(AppliedEvents, ATypicalEventTakesTensOfBytes) {

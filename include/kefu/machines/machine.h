@@ -150,13 +150,15 @@ class KEFU_EXPORT AppliedEvents {
 
  private:
   friend class internal::LogAccess;
-  // The records live in one block (head_ == tail_), grown as needed.
+  // The records live in one block, grown as needed.
   struct Block;
   void Clear();
   // Grows the block for `need` more bytes (0: shrinks it to its records).
   Block* AppendBlock(size_t need);
   Block* head_ = nullptr;
-  Block* tail_ = nullptr;
+  // The last record's time in whole Unix seconds (0 when none, or not whole
+  // seconds): the next record's time counts from it.
+  int64_t base_seconds_ = 0;
   size_t count_ = 0;
   size_t bytes_ = 0;
   // Two bits per recorded id (from its hash): an id whose bits are not all

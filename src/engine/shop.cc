@@ -372,9 +372,8 @@ class OwnerNumbers {
 //
 // - Numbered: an id "<prefix>.<n>", n a decimal from 0 to 31 without
 //   leading zeros ("TB1.0" .. "TB1.31"), is bit n of its prefix's entry.
-//   Hosts that number an entity's events after its key (as kefu's sample
-//   weeks do, and most ERPs' event logs) give every event of an entity the
-//   same entry: the index grows by an entity, not by an event (20 bytes a
+//   A host that numbers an entity's events after its key (as kefu's
+//   sample weeks do) gives every event of an entity the same entry: the index grows by an entity, not by an event (20 bytes a
 //   slot for up to 32 events, instead of 16 bytes an id). The entry names
 //   its owner: the first entity whose key is the prefix to claim one of
 //   its bits. A bit set for another entity (an id "TB1.3" on order "TB2",

@@ -129,22 +129,23 @@ class IndexedLiveOrders final : public LiveOrders {
     Pack(d.buyer, items_, address_, &packed_);
     if (it == orders_.end()) {
       // Nodes do not move: the buyer indexes point at them.
-      it = orders_.try_emplace(internal::EntityKey(d.id), packed_).first;
+      it = orders_.try_emplace(internal::EntityKey(d.id), internal::PackedBytes(packed_)).first;
       Link(*it);
       return;
     }
-    if (it->second == packed_) return;
+    if (it->second.view() == packed_) return;
     const bool same_buyer = Field(it->second, kIm) == d.buyer.im_name &&
                             Field(it->second, kPhone) == d.buyer.phone;
     if (!same_buyer) Unlink(*it);
-    it->second.assign(packed_);
+    it->second = internal::PackedBytes(packed_);
     if (!same_buyer) Link(*it);
   }
 
  private:
   // Order id -> its packed fields: four varint lengths (IM name, phone,
-  // items, address), then their bytes.
-  using Orders = internal::EntityMap<std::string>;
+  // items, address), then their bytes, in a block of their own sized to
+  // them (8 bytes in the node, where a std::string took 32).
+  using Orders = internal::EntityMap<internal::PackedBytes>;
   using Node = Orders::value_type;
   // Hash of a buyer's IM name or phone -> the live orders that may carry it.
   using ByValue = absl::flat_hash_map<uint64_t, absl::InlinedVector<const Node*, 1>>;
@@ -171,7 +172,8 @@ class IndexedLiveOrders final : public LiveOrders {
     for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) *out += *f;
   }
   // Field `field` of a packed string.
-  static std::string_view Field(const std::string& packed, int field) {
+  static std::string_view Field(const internal::PackedBytes& block, int field) {
+    const std::string_view packed = block.view();
     size_t sizes[4];
     size_t p = 0;
     for (size_t& size : sizes) {
@@ -183,7 +185,7 @@ class IndexedLiveOrders final : public LiveOrders {
       }
     }
     for (int i = 0; i < field; ++i) p += sizes[i];
-    return std::string_view(packed).substr(p, sizes[field]);
+    return packed.substr(p, sizes[field]);
   }
 
   void Link(const Node& n) {

@@ -374,6 +374,21 @@ TEST(ShopSave, ContentThatDoesNotDecodeIsDataLossEvenWithAGoodChecksum) {
   EXPECT_GT(RefusedAlterations(saved, 9, 300, saved.size() - 14), 0);
 }
 
+// `saved` with every `from` made `to` (the same length), its checksum made
+// again so that only the content is wrong; the count made into `*replaced`.
+std::string Replaced(const std::string& saved, const std::string& from, const std::string& to,
+                     int* replaced) {
+  std::string bad = saved.substr(0, saved.size() - 4);
+  *replaced = 0;
+  for (size_t at = bad.find(from); at != std::string::npos; at = bad.find(from, at + 1)) {
+    bad.replace(at, from.size(), to);
+    ++*replaced;
+  }
+  internal::ByteWriter w(&bad);
+  w.Fixed32(internal::Crc32(bad));
+  return bad;
+}
+
 // Two entities holding one event id (a writer's bug: the id index would
 // route the id's redelivery to one of them) is refused on loading, in a
 // small shop and in one whose ids are claimed by two threads (more than
@@ -414,15 +429,9 @@ TEST(ShopSave, AnEventIdHeldByTwoEntitiesIsDataLoss) {
     ASSERT_LT(first.size(), 128u);  // a one-byte length before each
     const std::string from = std::string(1, static_cast<char>(other.size())) + other;
     const std::string to = std::string(1, static_cast<char>(first.size())) + first;
-    std::string bad = saved.substr(0, saved.size() - 4);
     int replaced = 0;
-    for (size_t at = bad.find(from); at != std::string::npos; at = bad.find(from, at + 1)) {
-      bad.replace(at, from.size(), to);
-      ++replaced;
-    }
+    const std::string bad = Replaced(saved, from, to, &replaced);
     ASSERT_GT(replaced, 0);
-    internal::ByteWriter w(&bad);
-    w.Fixed32(internal::Crc32(bad));
     absl::StatusOr<std::unique_ptr<Shop>> loaded = Shop::Load(bad, sixteen);
     ASSERT_FALSE(loaded.ok());
     EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
@@ -475,15 +484,9 @@ TEST(ShopSave, NumberedIdsKeepTheirHoldersAcrossSaveAndLoad) {
     // its entity's key) made "X1.0", order "X1"'s.
     const std::string from = std::string(1, '\x04') + "X1.3";
     const std::string to = std::string(1, '\x04') + "X1.0";
-    std::string bad = saved.substr(0, saved.size() - 4);
     int replaced = 0;
-    for (size_t at = bad.find(from); at != std::string::npos; at = bad.find(from, at + 1)) {
-      bad.replace(at, from.size(), to);
-      ++replaced;
-    }
+    const std::string bad = Replaced(saved, from, to, &replaced);
     ASSERT_GT(replaced, 0);
-    internal::ByteWriter w(&bad);
-    w.Fixed32(internal::Crc32(bad));
     absl::StatusOr<std::unique_ptr<Shop>> refused = Shop::Load(bad, sixteen);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);

@@ -5,9 +5,6 @@
 // code is at the end of this file). An entity's records lie one after the other in one buffer,
 // grown by a quarter when full (and exact when built from a snapshot):
 //
-//   varint record length (bytes after this field)
-//   u8 the low byte of the event id's hash (Find compares ids only when
-//     it agrees)
 //   entity: varint 0 when it is the first record's entity, else its length
 //     + 1 and its bytes (the first record always writes it)
 //   event id: varint (length << 1 | 1) and the id's bytes after the
@@ -680,7 +677,6 @@ using internal::ReadVarint;  // core/codec.h
 
 // A record's fields before its time, read from the byte after its length.
 struct RecordHead {
-  uint8_t id_hash = 0;
   // The record's entity; nullopt: the log's first record's.
   std::optional<std::string_view> entity;
   // The event id is `id_rest` after the entity's id when `id_prefixed`,
@@ -692,7 +688,6 @@ struct RecordHead {
 
 RecordHead ReadHead(const char* p) {
   RecordHead h;
-  h.id_hash = static_cast<uint8_t>(*p++);
   const uint64_t entity = ReadVarint(p);
   if (entity != 0) {
     h.entity = std::string_view(p, entity - 1);
@@ -719,10 +714,14 @@ bool IdIs(const RecordHead& h, std::string_view entity, std::string_view id) {
 struct AppliedEvents::Block {
   uint32_t used = 0;
   uint32_t capacity = 0;
+  uint32_t count = 0;  // records
 
   char* data() { return reinterpret_cast<char*>(this + 1); }
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
 };
+
+size_t AppliedEvents::size() const { return head_ != nullptr ? head_->count : 0; }
+size_t AppliedEvents::encoded_bytes() const { return head_ != nullptr ? head_->used : 0; }
 
 AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes,
                              const std::vector<EventDigest>& digests) {
@@ -741,7 +740,6 @@ void AppliedEvents::Clear() {
   std::free(head_);
   head_ = nullptr;
   base_seconds_ = 0;
-  count_ = bytes_ = 0;
   id_filter_ = 0;
 }
 
@@ -780,10 +778,9 @@ AppliedEvents& AppliedEvents::operator=(const AppliedEvents& other) {
     Block* to = copy.AppendBlock(other.head_->used);
     std::memcpy(to->data(), other.head_->data(), other.head_->used);
     to->used = other.head_->used;
+    to->count = other.head_->count;
     copy.AppendBlock(0);  // exact
   }
-  copy.count_ = other.count_;
-  copy.bytes_ = other.bytes_;
   copy.base_seconds_ = other.base_seconds_;
   copy.id_filter_ = other.id_filter_;
   return *this = std::move(copy);
@@ -796,8 +793,6 @@ AppliedEvents& AppliedEvents::operator=(AppliedEvents&& other) noexcept {
     Clear();
     head_ = std::exchange(other.head_, nullptr);
     base_seconds_ = std::exchange(other.base_seconds_, 0);
-    count_ = std::exchange(other.count_, 0);
-    bytes_ = std::exchange(other.bytes_, 0);
     id_filter_ = std::exchange(other.id_filter_, 0);
   }
   return *this;
@@ -809,9 +804,7 @@ namespace {
 // always written out).
 template <class Block>
 std::string_view FirstEntity(const Block* head) {
-  const char* p = head->data();
-  ReadVarint(p);
-  const RecordHead h = ReadHead(p);
+  const RecordHead h = ReadHead(head->data());
   assert(h.entity.has_value());
   return h.entity.value_or(std::string_view());
 }
@@ -873,9 +866,7 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
   thread_local Scratch scratch;
   scratch.Clear();
   Writer w(scratch);
-  const uint32_t hash = IdHash(id);
-  w.Byte(static_cast<uint8_t>(hash));
-  if (log.count_ > 0 && FirstEntity(log.head_) == entity) {
+  if (log.size() > 0 && FirstEntity(log.head_) == entity) {
     w.Varint(0);
   } else {
     w.Varint(entity.size() + 1);
@@ -903,26 +894,13 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
     }
   }
 
-  const std::string_view body(scratch.data(), scratch.size());
-  char length[10];
-  size_t length_size = 0;
-  for (uint64_t v = body.size();; v >>= 7) {
-    if (v < 0x80) {
-      length[length_size++] = static_cast<char>(v);
-      break;
-    }
-    length[length_size++] = static_cast<char>((v & 0x7f) | 0x80);
-  }
-  const size_t size = length_size + body.size();
+  const size_t size = scratch.size();
   if (log.head_ == nullptr || log.head_->capacity - log.head_->used < size) log.AppendBlock(size);
-  char* to = log.head_->data() + log.head_->used;
-  std::memcpy(to, length, length_size);
-  std::memcpy(to + length_size, body.data(), body.size());
+  std::memcpy(log.head_->data() + log.head_->used, scratch.data(), size);
   log.head_->used += static_cast<uint32_t>(size);
-  log.bytes_ += size;
+  ++log.head_->count;
   log.base_seconds_ = whole_seconds ? *whole_seconds : NextBase(at);
-  ++log.count_;
-  log.id_filter_ |= FilterBits(hash);
+  log.id_filter_ |= FilterBits(IdHash(id));
 }
 
 void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
@@ -972,50 +950,39 @@ std::string_view ReadPart(const char*& p, std::optional<uint32_t>* shared = null
   return bytes;
 }
 
-// Reads the time (its whole seconds counted from `*base`, which becomes the
-// next record's) and the parts' places of a record whose head is `h`.
-OpenRecord Open(std::string_view entity, const RecordHead& h, const char* record_end,
-                int64_t* base) {
-  const char* p = h.after_id;
-  Reader r(p, record_end);
-  const Timestamp at = r.Time(*base);
-  *base = NextBase(at);
-  p = r.pos();
-  const std::string_view event = ReadPart(p);
-  const std::string_view decision = ReadPart(p);
-  return OpenRecord{entity, h, at, Reader(event.data(), event.data() + event.size()),
-                    Reader(decision.data(), decision.data() + decision.size())};
+// Past a part at `p` without reading it: its varint, and its bytes when
+// they are in the record.
+const char* SkipPart(const char* p) {
+  const uint64_t v = ReadVarint(p);
+  return (v & 1) != 0 ? p : p + (v >> 1);
 }
 
 // Calls f(OpenRecord&) for each record whose id is `id` (each record when
 // `all`), oldest first, until f returns true; returns whether it did.
 template <class Block, class F>
-bool ForEachRecord(const Block* head, bool all, std::string_view id, uint32_t hash, F&& f) {
-  if (head == nullptr) return false;
+bool ForEachRecord(const Block* head, bool all, std::string_view id, F&& f) {
+  if (head == nullptr || head->used == 0) return false;
   const char* p = head->data();
   const char* const end = p + head->used;
-  std::string_view first;
-  bool first_read = false;
+  const std::string_view first = FirstEntity(head);
   int64_t base = 0;  // each record's time counts from the one before's
   while (p < end) {
-    const uint64_t length = ReadVarint(p);
-    const char* const record_end = p + length;
     const RecordHead h = ReadHead(p);
-    if (all || h.id_hash == static_cast<uint8_t>(hash)) {
-      if (!first_read) {
-        first = FirstEntity(head);
-        first_read = true;
-      }
-      const std::string_view entity = h.entity ? *h.entity : first;
-      if (all || IdIs(h, entity, id)) {
-        OpenRecord r = Open(entity, h, record_end, &base);
-        if (f(r)) return true;
-        p = record_end;
-        continue;
-      }
+    const std::string_view entity = h.entity ? *h.entity : first;
+    Reader r(h.after_id, end);
+    const Timestamp at = r.Time(base);
+    base = NextBase(at);
+    const char* parts = r.pos();
+    if (all || IdIs(h, entity, id)) {
+      const std::string_view event = ReadPart(parts);
+      const std::string_view decision = ReadPart(parts);
+      OpenRecord open{entity, h, at, Reader(event.data(), event.data() + event.size()),
+                      Reader(decision.data(), decision.data() + decision.size())};
+      if (f(open)) return true;
+      p = parts;
+    } else {
+      p = SkipPart(SkipPart(parts));
     }
-    base = NextBase(Reader(h.after_id, record_end).Time(base));
-    p = record_end;
   }
   return false;
 }
@@ -1044,27 +1011,24 @@ void Decode(OpenRecord& r, Outcome& o, EventDigest* digest) {
 template <class F>
 void internal::LogAccess::ForEachRaw(const AppliedEvents& log, F&& f) {
   const AppliedEvents::Block* head = log.head_;
-  if (head == nullptr) return;
+  if (head == nullptr || head->used == 0) return;
   const char* p = head->data();
   const char* const end = p + head->used;
   const std::string_view first = FirstEntity(head);
   Raw raw;
   int64_t base = 0;  // each record's time counts from the one before's
   while (p < end) {
-    const uint64_t length = ReadVarint(p);
-    const char* const record_end = p + length;
     const RecordHead h = ReadHead(p);
     raw.entity = h.entity ? *h.entity : first;
     raw.id_prefixed = h.id_prefixed;
     raw.id_rest = h.id_rest;
-    Reader r(h.after_id, record_end);
+    Reader r(h.after_id, end);
     raw.at = r.Time(base);
     base = NextBase(raw.at);
-    const char* q = r.pos();
-    raw.event_part = ReadPart(q, &raw.event_shared);
-    raw.decision_part = ReadPart(q, &raw.decision_shared);
+    p = r.pos();
+    raw.event_part = ReadPart(p, &raw.event_shared);
+    raw.decision_part = ReadPart(p, &raw.decision_shared);
     f(static_cast<const Raw&>(raw));
-    p = record_end;
   }
 }
 
@@ -1073,7 +1037,7 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id,
   std::optional<Outcome> found;
   const uint32_t hash = IdHash(event_id);
   if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return found;
-  ForEachRecord(head_, false, event_id, hash, [&](OpenRecord& r) {
+  ForEachRecord(head_, false, event_id, [&](OpenRecord& r) {
     Decode(r, found.emplace(), digest);
     return true;
   });
@@ -1083,13 +1047,13 @@ std::optional<Outcome> AppliedEvents::Find(std::string_view event_id,
 bool AppliedEvents::Contains(std::string_view event_id) const {
   const uint32_t hash = IdHash(event_id);
   if ((id_filter_ & FilterBits(hash)) != FilterBits(hash)) return false;
-  return ForEachRecord(head_, false, event_id, hash, [](OpenRecord&) { return true; });
+  return ForEachRecord(head_, false, event_id, [](OpenRecord&) { return true; });
 }
 
 std::vector<Outcome> AppliedEvents::outcomes() const {
   std::vector<Outcome> all;
-  all.reserve(count_);
-  ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
+  all.reserve(size());
+  ForEachRecord(head_, true, {}, [&](OpenRecord& r) {
     Decode(r, all.emplace_back(), nullptr);
     return false;
   });
@@ -1116,7 +1080,7 @@ void AppliedEvents::ForEach(
       if (!nested) in_use = false;
     }
   } release{in_use, nested};
-  ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
+  ForEachRecord(head_, true, {}, [&](OpenRecord& r) {
     Decode(r, o, &d);
     f(o, d);
     return false;
@@ -1125,8 +1089,8 @@ void AppliedEvents::ForEach(
 
 std::vector<EventDigest> AppliedEvents::digests() const {
   std::vector<EventDigest> all;
-  all.reserve(count_);
-  ForEachRecord(head_, true, {}, 0, [&](OpenRecord& r) {
+  all.reserve(size());
+  ForEachRecord(head_, true, {}, [&](OpenRecord& r) {
     r.event_part.Digest(&all.emplace_back());
     return false;
   });

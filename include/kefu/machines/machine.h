@@ -143,14 +143,15 @@ class KEFU_EXPORT AppliedEvents {
   // from one record to the next and from one call to the next on a thread:
   // a walk over many logs (Shop::Save's) allocates next to nothing.
   void ForEach(absl::FunctionRef<void(const Outcome&, const EventDigest&)> f) const;
-  size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
+  size_t size() const;
+  bool empty() const { return size() == 0; }
   // Bytes of the entity's own records (parts kept per process not counted).
-  size_t encoded_bytes() const { return bytes_; }
+  size_t encoded_bytes() const;
 
  private:
   friend class internal::LogAccess;
-  // The records live in one block, grown as needed.
+  // The records live in one block, grown as needed, which counts them and
+  // their bytes (none before the first record).
   struct Block;
   void Clear();
   // Grows the block for `need` more bytes (0: shrinks it to its records).
@@ -159,8 +160,6 @@ class KEFU_EXPORT AppliedEvents {
   // The last record's time in whole Unix seconds (0 when none, or not whole
   // seconds): the next record's time counts from it.
   int64_t base_seconds_ = 0;
-  size_t count_ = 0;
-  size_t bytes_ = 0;
   // Two bits per recorded id (from its hash): an id whose bits are not all
   // set was never recorded, and most lookups (every new event's duplicate
   // check) end here without reading the blocks.

@@ -89,12 +89,32 @@ struct TeamLedger::Impl {
   absl::flat_hash_map<std::string, Round> rounds;  // by conversation, open ones
   std::map<std::pair<std::string, LocalDay>, ResponseStats> agent_days;
   std::map<LocalDay, ResponseStats> shop_days;
+  // A buyer who wrote to the shop, keyed by IM name (up to 23 bytes kept in
+  // the slot): 56 bytes a slot, where a std::string key and agent took 88
+  // and the table was the ledger's largest (a buyer per conversation).
   struct Buyer {
-    std::string agent;  // who answered first; empty until then
     Timestamp asked;
+    uint32_t agent = 0;  // who answered first: buyer_agents[agent - 1]; 0 until then
     bool ordered = false;
   };
-  absl::flat_hash_map<std::string, Buyer> buyers;
+  absl::flat_hash_map<internal::EntityKey, Buyer, internal::EntityKeyHash, internal::EntityKeyEq>
+      buyers;
+  // The agents Buyer::agent numbers, and their numbers by name.
+  std::vector<std::string> buyer_agents;
+  absl::flat_hash_map<std::string, uint32_t> buyer_agent_numbers;
+
+  // The number of `agent` for Buyer::agent (numbered now when new; 0 for
+  // none).
+  uint32_t BuyerAgent(std::string_view agent) {
+    if (agent.empty()) return 0;
+    auto [it, added] = buyer_agent_numbers.try_emplace(std::string(agent), 0);
+    if (added) {
+      buyer_agents.emplace_back(agent);
+      it->second = static_cast<uint32_t>(buyer_agents.size());
+    }
+    return it->second;
+  }
+  const std::string& AgentOf(const Buyer& b) const { return buyer_agents[b.agent - 1]; }
   std::map<std::string, Conversion, std::less<>> conversions;
 
   // ---- score cards
@@ -235,10 +255,10 @@ struct TeamLedger::Impl {
     // Conversion: the buyer asked before and had an answer.
     if (!e.buyer.im_name.empty()) {
       auto b = buyers.find(e.buyer.im_name);
-      if (b != buyers.end() && !b->second.ordered && !b->second.agent.empty() &&
+      if (b != buyers.end() && !b->second.ordered && b->second.agent != 0 &&
           b->second.asked <= e.meta.at) {
         b->second.ordered = true;
-        conversions[b->second.agent].ordered++;
+        conversions[AgentOf(b->second)].ordered++;
       }
     }
     return out;
@@ -588,7 +608,7 @@ void TeamLedger::BuyerMessaged(std::string_view conversation, std::string_view b
     shop.rounds++;
     if (m.Counted(at)) shop.counted++;
   }
-  if (!buyer.empty()) m.buyers.try_emplace(std::string(buyer), Impl::Buyer{"", at, false});
+  if (!buyer.empty()) m.buyers.try_emplace(internal::EntityKey(buyer), Impl::Buyer{at, 0, false});
 }
 
 void TeamLedger::AgentReplied(std::string_view conversation, std::string_view agent,
@@ -617,9 +637,9 @@ void TeamLedger::AgentReplied(std::string_view conversation, std::string_view ag
   // The buyer's first answer makes them this agent's inquiry.
   if (!round.buyer.empty()) {
     auto b = m.buyers.find(round.buyer);
-    if (b != m.buyers.end() && b->second.agent.empty()) {
-      b->second.agent = std::string(agent);
-      m.conversions[b->second.agent].asked++;
+    if (b != m.buyers.end() && b->second.agent == 0) {
+      b->second.agent = m.BuyerAgent(agent);
+      m.conversions[m.AgentOf(b->second)].asked++;
     }
   }
 }
@@ -878,7 +898,7 @@ std::string TeamLedger::SaveState() const {
   w.Varint(buyers.size());
   for (const auto* e : buyers) {
     w.String(e->first);
-    w.String(e->second.agent);
+    w.String(e->second.agent != 0 ? std::string_view(m.AgentOf(e->second)) : std::string_view());
     w.Time(e->second.asked);
     w.Bool(e->second.ordered);
   }
@@ -1023,11 +1043,13 @@ absl::Status TeamLedger::LoadState(std::string_view saved) {
   m.buyers.reserve(std::min(n, r.remaining() / 4));
   for (size_t i = 0; i < n; ++i) {
     std::string key;
+    std::string agent;
     Impl::Buyer b;
-    if (!r.String(&key) || !r.String(&b.agent) || !r.Time(&b.asked) || !r.Bool(&b.ordered)) {
+    if (!r.String(&key) || !r.String(&agent) || !r.Time(&b.asked) || !r.Bool(&b.ordered)) {
       return fail();
     }
-    m.buyers.emplace(std::move(key), std::move(b));
+    b.agent = m.BuyerAgent(agent);
+    m.buyers.emplace(internal::EntityKey(key), b);
   }
   if (!r.Count(&n)) return fail();
   for (size_t i = 0; i < n; ++i) {

@@ -318,6 +318,35 @@ TEST(TeamLedger, InquiriesConvertWhenTheBuyerOrdersAfterAsking) {
   EXPECT_EQ(ledger.AgentConversion("nobody").rate(), std::nullopt);
 }
 
+// The buyers asked and who answered them first survive SaveState and
+// LoadState: a buyer who orders after the load counts for the agent who
+// answered before it, whichever order the agents were first seen in.
+TEST(TeamLedger, ConversionSurvivesSaveAndLoad) {
+  TeamLedger ledger;
+  ledger.BuyerMessaged("z", "buyer-z", Cst(2026, 11, 2, 10));
+  ledger.AgentReplied("z", "小王", Cst(2026, 11, 2, 10, 1));
+  ledger.BuyerMessaged("a", "buyer-a", Cst(2026, 11, 2, 10));
+  ledger.AgentReplied("a", "小李", Cst(2026, 11, 2, 10, 2));
+  ledger.BuyerMessaged("n", "buyer-unanswered-with-a-long-im-name", Cst(2026, 11, 2, 10));
+  const std::string saved = ledger.SaveState();
+  TeamLedger loaded;
+  ASSERT_TRUE(loaded.LoadState(saved).ok());
+  EXPECT_EQ(loaded.SaveState(), saved);
+
+  loaded.Observe(Placed("O1", Cst(2026, 11, 2, 11), "buyer-z"), kApplied);
+  loaded.Observe(Placed("O2", Cst(2026, 11, 2, 11), "buyer-unanswered-with-a-long-im-name"),
+                 kApplied);
+  EXPECT_EQ(loaded.AgentConversion("小王").ordered, 1);
+  EXPECT_EQ(loaded.AgentConversion("小李").ordered, 0);
+  // The unanswered buyer is answered after the load, then orders again.
+  loaded.BuyerMessaged("n", "buyer-unanswered-with-a-long-im-name", Cst(2026, 11, 2, 12));
+  loaded.AgentReplied("n", "小李", Cst(2026, 11, 2, 12, 1));
+  loaded.Observe(Placed("O3", Cst(2026, 11, 2, 13), "buyer-unanswered-with-a-long-im-name"),
+                 kApplied);
+  EXPECT_EQ(loaded.AgentConversion("小李").asked, 2);
+  EXPECT_EQ(loaded.AgentConversion("小李").ordered, 1);
+}
+
 // SH-SHIFTS, SH-HANDOVER: arriving 10 minutes or more before the shift is on
 // time; later is a finding; shifts are checked.
 TEST(TeamLedger, ShiftStartsAreCheckedAgainstTheHandoverWindow) {

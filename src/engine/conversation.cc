@@ -3,6 +3,8 @@
 // promises and call backs.
 #include "engine/conversation_fsm.h"  // first: MSM limits
 
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,8 +13,101 @@
 #include "kefu/core/status.h"
 #include "kefu/text/callback.h"
 #include "machines/machine_core.h"
+#include "machines/packed_order.h"  // PackedBytes
 
 namespace kefu {
+namespace internal {
+
+// A conversation's data as it keeps it between events: its id and counts
+// as they are, and the PH-CALLBACK promise, which few conversations have
+// at a time, in one heap block when there is one (nothing otherwise):
+// 64 bytes where ConversationData takes 144.
+class PackedConversation {
+ public:
+  std::string id;
+  int64_t replies = 0;
+  int64_t replies_with_findings = 0;
+  int64_t wrong_answers = 0;
+
+  // Every field of `*out` set from the record.
+  void Expand(ConversationData* out) const {
+    out->id = id;
+    out->replies = replies;
+    out->replies_with_findings = replies_with_findings;
+    out->wrong_answers = wrong_answers;
+    const Promise p = promise();
+    out->promised_by = p.by;
+    out->promised.assign(p.words.data(), p.words.size());
+    out->promised_agent.assign(p.agent.data(), p.agent.size());
+  }
+  // The record made from `d`. Throws std::bad_alloc (the record unchanged)
+  // when memory cannot be had.
+  void Pack(const ConversationData& d) {
+    PackedBytes promise = PackPromise(d.promised_by, d.promised, d.promised_agent);
+    id = d.id;
+    replies = d.replies;
+    replies_with_findings = d.replies_with_findings;
+    wrong_answers = d.wrong_answers;
+    promise_ = std::move(promise);
+  }
+
+  // The promise: by when, its words and who made it (none: all empty).
+  struct Promise {
+    std::optional<Timestamp> by;
+    std::string_view words;
+    std::string_view agent;
+  };
+  Promise promise() const {
+    Promise p;
+    const std::string_view b = promise_.view();
+    if (b.empty()) return p;
+    const char* at = b.data();
+    if (*at++ != 0) {
+      Timestamp t;
+      std::memcpy(&t, at, sizeof t);
+      p.by = t;
+      at += sizeof t;
+    }
+    uint32_t words = 0;
+    std::memcpy(&words, at, sizeof words);
+    at += sizeof words;
+    p.words = std::string_view(at, words);
+    at += words;
+    p.agent = std::string_view(at, static_cast<size_t>(b.data() + b.size() - at));
+    return p;
+  }
+  void SetPromise(std::optional<Timestamp> by, std::string_view words, std::string_view agent) {
+    promise_ = PackPromise(by, words, agent);
+  }
+  void ClearPromise() { promise_ = PackedBytes(); }
+
+ private:
+  static_assert(std::is_trivially_copyable_v<Timestamp>, "a promise keeps its time's bytes");
+
+  // u8 whether there is a time, [the time's bytes], u32 the words' size,
+  // the words, the agent; no block when all three are empty.
+  static PackedBytes PackPromise(std::optional<Timestamp> by, std::string_view words,
+                                 std::string_view agent) {
+    if (!by && words.empty() && agent.empty()) return PackedBytes();
+    if (words.size() > UINT32_MAX) throw std::length_error("promise over 4 GiB");
+    std::string b;
+    b.reserve(1 + sizeof(Timestamp) + sizeof(uint32_t) + words.size() + agent.size());
+    b.push_back(by ? 1 : 0);
+    if (by) b.append(reinterpret_cast<const char*>(&*by), sizeof(Timestamp));
+    const auto size = static_cast<uint32_t>(words.size());
+    b.append(reinterpret_cast<const char*>(&size), sizeof size);
+    b.append(words);
+    b.append(agent);
+    return PackedBytes(b);
+  }
+
+  PackedBytes promise_;
+};
+// shop.cc's PrefetchData fetches the line before a conversation's log.
+static_assert(sizeof(void*) != 8 || sizeof(PackedConversation) == 64);
+
+}  // namespace internal
+
 namespace {
 
 constexpr RuleId kCallbackRule = CallbackRule::kRule;
@@ -49,7 +144,7 @@ const BusinessCalendar& DefaultCalendar() {
 // The per-Apply context: what the step computed before dispatch, and the
 // actions that commit it.
 struct Ctx {
-  ConversationData& d;
+  internal::PackedConversation& d;
   Outcome& out;
   const EventMeta& meta;
   const ReplyChecker& checker;
@@ -76,14 +171,12 @@ struct Ctx {
     // A deferral without a definite time is the checker's finding above.
     const std::optional<TextSpan> deferral = checker.FindDeferral(e.text);
     if (!deferral) {
-      if (!d.promised_by) return;
+      if (!d.promise().by) return;
       Deadline cancel;
       cancel.rule = kCallbackRule;
       cancel.op = DeadlineOp::kCancel;
       out.deadlines.push_back(std::move(cancel));
-      d.promised_by.reset();
-      d.promised.clear();
-      d.promised_agent.clear();
+      d.ClearPromise();
       return;
     }
     const std::optional<PromisedTime> p = FindPromisedTime(e.text, meta.at, calendar);
@@ -105,9 +198,7 @@ struct Ctx {
     deadline.figures.push_back({"due", p->at});
     deadline.figures.push_back({"agent", meta.agent});  // who promised
     out.deadlines.push_back(std::move(deadline));
-    d.promised_by = p->at;
-    d.promised = std::move(promised);
-    d.promised_agent = meta.agent;
+    d.SetPromise(p->at, promised, meta.agent);
   }
 
   // PH-CALLBACK: a wrong answer found asks for a call back to the customer,
@@ -176,6 +267,7 @@ bool operator==(const ConversationData& a, const ConversationData& b) {
 
 struct ConversationTraits {
   using Data = ConversationData;
+  using Stored = internal::PackedConversation;
   using Fsm = Sm;
   using Event = ReplyEvent;
   static constexpr std::string_view kMachine = "conversation";
@@ -200,7 +292,12 @@ Conversation::~Conversation() = default;
 
 const std::string& Conversation::id() const { return impl_->data.id; }
 std::string_view Conversation::state() const { return impl_->state(); }
-const ConversationData& Conversation::data() const { return impl_->data; }
+ConversationData Conversation::data() const {
+  ConversationData d;
+  impl_->data.Expand(&d);
+  return d;
+}
+void Conversation::CopyDataTo(ConversationData* out) const { impl_->data.Expand(out); }
 std::vector<Outcome> Conversation::applied() const { return impl_->log.outcomes(); }
 size_t Conversation::applied_count() const { return impl_->log.size(); }
 size_t Conversation::applied_bytes() const { return impl_->log.encoded_bytes(); }

@@ -14,6 +14,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -811,8 +812,16 @@ std::optional<std::pair<EventIdIndex::Owner, EventIdIndex::Owner>> EventIdIndex:
 // arrive while the claim runs, before the entity's machine reads them.
 template <class Entity>
 void PrefetchData(const Entity& e) {
-  const auto* p = reinterpret_cast<const char*>(&e.data());
-  for (size_t i = 0; i < sizeof(e.data()); i += 64) __builtin_prefetch(p + i);
+  if constexpr (std::is_reference_v<decltype(e.data())>) {
+    const auto* p = reinterpret_cast<const char*>(&e.data());
+    for (size_t i = 0; i < sizeof(e.data()); i += 64) __builtin_prefetch(p + i);
+  } else {
+    // A conversation keeps its data packed (64 bytes), just before its log
+    // in the same block (machines/entity_core.h): that line and the log's.
+    const auto* log = reinterpret_cast<const char*>(&e.applied_log());
+    __builtin_prefetch(log - 64);
+    __builtin_prefetch(log);
+  }
 }
 // An order keeps its data packed in its state (see packed_order.h).
 void PrefetchData(const Order& o) {
@@ -1572,7 +1581,7 @@ WorkItem MakeWorkItem(const QueueEntry& e, const Order* order, const Ticket* tic
   switch (e.entity_kind) {
     case EntityKind::kOrder:
       w.category = "order";
-      if (order != nullptr) w.customer = internal::ThreadData(*order).buyer.im_name;
+      if (order != nullptr) w.customer = internal::DataOf(*order).buyer.im_name;
       break;
     case EntityKind::kTicket:
       if (ticket != nullptr) {

@@ -711,12 +711,6 @@ namespace internal {
 const PackedOrder& OrderAccess::Record(const Order& order) { return order.impl_->data; }
 size_t OrderAccess::Size() { return sizeof(Order::Impl); }
 
-const OrderData& ThreadData(const Order& order) {
-  thread_local OrderData data;
-  order.CopyDataTo(&data);
-  return data;
-}
-
 }  // namespace internal
 
 // ----------------------------------------------------------------- queries

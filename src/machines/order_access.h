@@ -19,11 +19,6 @@ struct OrderAccess {
   static size_t Size();
 };
 
-// The order's data, built in a buffer the thread keeps: valid until the
-// thread's next call (the way a save reads every order without a heap
-// block of its own for each).
-const OrderData& ThreadData(const Order& order);
-
 }  // namespace kefu::internal
 
 #endif  // KEFU_MACHINES_ORDER_ACCESS_H_

@@ -19,7 +19,6 @@
 #include "core/codec.h"
 #include "core/schema.h"
 #include "kefu/machines/machine.h"
-#include "machines/order_access.h"
 #include "machines/saved_log.h"
 
 namespace kefu::internal {
@@ -33,15 +32,22 @@ inline void EncodeDigest(const EventDigest& d, ByteWriter& w) {
   }
 }
 
-// An entity's data as a save reads it: its own struct, or an order's
-// expanded in the thread's buffer (order_access.h), valid until the next.
+// An entity's data as a save reads it: its own struct, or, for an entity
+// that keeps it packed (an order, a conversation: data() returns a copy),
+// expanded into a buffer the thread keeps, valid until the thread's next
+// call for the same kind (a save reads every entity without a heap block
+// of its own for each).
 template <class Entity>
 const auto& DataOf(const Entity& entity) {
-  static_assert(std::is_reference_v<decltype(entity.data())>,
-                "an entity whose data() returns a copy needs its own DataOf");
-  return entity.data();
+  if constexpr (std::is_reference_v<decltype(entity.data())>) {
+    return entity.data();
+  } else {
+    using Data = std::decay_t<decltype(entity.data())>;
+    thread_local Data data;
+    entity.CopyDataTo(&data);
+    return static_cast<const Data&>(data);
+  }
 }
-inline const OrderData& DataOf(const Order& order) { return ThreadData(order); }
 
 // What comes before the log: the format version, the state, the data.
 template <class Data>

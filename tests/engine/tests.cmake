@@ -8,6 +8,8 @@ kefu_add_test(deadline_queue_test ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_test.
 # The entity maps' key (src/engine/entity_key.h, issue 21).
 kefu_add_test(entity_key_test ${CMAKE_CURRENT_LIST_DIR}/entity_key_test.cc)
 # Shop::Save / Shop::Load (issue 17).
+# The conversation machine's data, kept packed (issue 21).
+kefu_add_test(conversation_test ${CMAKE_CURRENT_LIST_DIR}/conversation_test.cc)
 kefu_add_test(shop_save_test ${CMAKE_CURRENT_LIST_DIR}/shop_save_test.cc LIBS kefu_sample)
 # Shop::ReplacePolicies: new rules for later events, never a mix (issue 19;
 # run it under the `tsan` preset too).

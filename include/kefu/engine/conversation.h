@@ -133,7 +133,11 @@ class KEFU_EXPORT Conversation {
   const std::string& id() const;
   // "new" before the first event, then "open".
   std::string_view state() const;
-  const ConversationData& data() const;
+  // A copy of the data (the conversation keeps it packed).
+  ConversationData data() const;
+  // Every field of `*out` set to the data, its strings assigned (so that a
+  // walk over many conversations reuses one object's heap blocks).
+  void CopyDataTo(ConversationData* out) const;
   // Outcomes of every event judged, oldest first.
   std::vector<Outcome> applied() const;
   size_t applied_count() const;

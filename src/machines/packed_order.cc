@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/codec.h"
+#include "core/part_dictionary.h"
 
 namespace kefu::internal {
 namespace {
@@ -31,41 +32,78 @@ constexpr std::string Buyer::*kBuyerTexts[] = {&Buyer::im_name, &Buyer::phone};
 constexpr std::string Address::*kAddressTexts[] = {&Address::province, &Address::city,
                                                    &Address::district, &Address::detail};
 
-// Calls f(text) for each of `d`'s texts (not the lines' products), in the
-// order they are packed.
+// Texts a shop has a few of, which most orders repeat: the place names, the
+// courier, a hold's reason, the products (the lines' and an out-of-stock
+// one). Each is offered to the process's dictionary of them and, once two
+// orders had it, kept there and held as its number: a province, city,
+// district, courier and product take 2 bytes each instead of 6 to 20. The
+// order's own texts (the buyer's name and phone, the street address, notes,
+// tracking number) stay in the block.
+using SharedTexts = PartDictionary<struct OrderTextsTag>;
+constexpr bool kSharedText[] = {
+    false, false,               // im_name, phone
+    true,  true,  true, false,  // province, city, district, detail
+    true,  false, false, true,  // courier, notes, duplicate_of, hold_reason
+    true,  false,               // out_of_stock_product, tracking_number
+};
+static_assert(std::size(kSharedText) ==
+              std::size(kBuyerTexts) + std::size(kAddressTexts) + std::size(kTexts));
+
+// Calls f(text, shared) for each of `d`'s texts (not the lines' products),
+// in the order they are packed; `shared`: whether it is one kSharedText
+// offers to the dictionary.
 template <class F>
 void ForEachText(const OrderData& d, F&& f) {
-  for (auto text : kBuyerTexts) f(d.buyer.*text);
-  for (auto text : kAddressTexts) f(d.address.*text);
-  for (auto text : kTexts) f(d.*text);
+  size_t i = 0;
+  for (auto text : kBuyerTexts) f(d.buyer.*text, kSharedText[i++]);
+  for (auto text : kAddressTexts) f(d.address.*text, kSharedText[i++]);
+  for (auto text : kTexts) f(d.*text, kSharedText[i++]);
 }
 
-// The block's bytes for `d`'s texts and lines, as ByteWriter writes them
-// (String, Varint, Signed, Amount, Bool), sized first and written in
-// place: the block is written each time an order's texts change.
-void WriteTexts(const OrderData& d, std::string* out) {
-  size_t size = VarintSize(d.lines.size());
-  ForEachText(d, [&size](const std::string& s) { size += VarintSize(s.size()) + s.size(); });
-  for (const OrderLine& l : d.lines) {
-    size += VarintSize(l.product.size()) + l.product.size() + VarintSize(ZigZag(l.quantity)) +
-            VarintSize(ZigZag(l.unit_price.fen())) + 1;
+constexpr size_t kMaxVarintBytes = 10;
+
+// Each text in the block: varint (size << 1) and its bytes, or varint
+// (number << 1 | 1), its number in SharedTexts.
+char* PutText(char* p, const std::string& s, bool shared) {
+  if (shared && !s.empty() && s.size() <= SharedTexts::kMaxShared) {
+    if (const std::optional<uint32_t> n = SharedTexts::Get().NumberOf(s)) {
+      return PutVarint(p, uint64_t{*n} << 1 | 1);
+    }
   }
-  out->resize(size);
+  p = PutVarint(p, uint64_t{s.size()} << 1);
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+// The text at `p`, which is advanced past it.
+std::string_view ReadText(const char*& p) {
+  const uint64_t v = ReadVarint(p);
+  if ((v & 1) != 0) return SharedTexts::Get().Bytes(static_cast<uint32_t>(v >> 1));
+  const std::string_view s(p, v >> 1);
+  p += v >> 1;
+  return s;
+}
+
+// The block's bytes for `d`'s texts and lines: each text as PutText writes
+// it, the lines' count, then each line's product (a text), quantity and
+// price (zigzag varints) and whether it is cancelled (a byte). Written in
+// place into room for the longest form, then cut to what was written: the
+// block is written each time an order's texts change.
+void WriteTexts(const OrderData& d, std::string* out) {
+  size_t most = kMaxVarintBytes;
+  ForEachText(d, [&most](const std::string& s, bool) { most += kMaxVarintBytes + s.size(); });
+  for (const OrderLine& l : d.lines) most += 4 * kMaxVarintBytes + l.product.size();
+  out->resize(most);
   char* p = out->data();
-  auto put = [&p](const std::string& s) {
-    p = PutVarint(p, s.size());
-    if (!s.empty()) std::memcpy(p, s.data(), s.size());
-    p += s.size();
-  };
-  ForEachText(d, put);
+  ForEachText(d, [&p](const std::string& s, bool shared) { p = PutText(p, s, shared); });
   p = PutVarint(p, d.lines.size());
   for (const OrderLine& l : d.lines) {
-    put(l.product);
+    p = PutText(p, l.product, true);
     p = PutVarint(p, ZigZag(l.quantity));
     p = PutVarint(p, ZigZag(l.unit_price.fen()));
     *p++ = l.cancelled ? 1 : 0;
   }
-  assert(p == out->data() + out->size());
+  assert(p <= out->data() + out->size());
+  out->resize(static_cast<size_t>(p - out->data()));
 }
 // What WriteTexts writes when every text is empty and there is no line.
 constexpr size_t kEmptyTexts = std::size(kBuyerTexts) + std::size(kAddressTexts) +
@@ -133,10 +171,9 @@ void PackedOrder::ExpandTexts(OrderData* out) const {
   // Most texts are empty, or short: clear() is inline, and append is the
   // shortest of the library's out-of-line copies.
   auto read = [&p](std::string& s) {
-    const size_t n = ReadVarint(p);
+    const std::string_view text = ReadText(p);
     s.clear();
-    if (n != 0) s.append(p, n);
-    p += n;
+    if (!text.empty()) s.append(text.data(), text.size());
   };
   for (auto text : kBuyerTexts) read(d.buyer.*text);
   for (auto text : kAddressTexts) read(d.address.*text);
@@ -163,12 +200,7 @@ bool PackedOrder::SameTexts(const OrderData& d) const {
            empty(kTexts, d) && d.lines.empty();
   }
   const char* p = texts_.view().data();
-  auto same = [&p](const std::string& s) {
-    const size_t n = ReadVarint(p);
-    const bool equal = n == s.size() && (n == 0 || std::memcmp(p, s.data(), n) == 0);
-    p += n;
-    return equal;
-  };
+  auto same = [&p](const std::string& s) { return ReadText(p) == s; };
   for (auto text : kBuyerTexts) {
     if (!same(d.buyer.*text)) return false;
   }

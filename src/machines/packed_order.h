@@ -5,7 +5,10 @@
 // block for each text over 15 bytes (an address's detail, a product). A
 // shop keeps every order it has seen, so Order keeps this record instead:
 // OrderData's other fields as they are, its id, and its texts and lines
-// packed in one heap block (none when all are empty).
+// packed in one heap block (none when all are empty). The texts a shop has
+// few of (place names, courier, products) are held in the block as their
+// numbers in a dictionary kept once per process, once two orders had them
+// (packed_order.cc).
 //
 // The order machine works on the record itself: its fields in place, and
 // its texts and lines expanded (ExpandTexts, into a buffer kept per

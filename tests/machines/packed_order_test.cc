@@ -1,7 +1,8 @@
 // An order's packed record (src/machines/packed_order.h): every field of
 // OrderData comes back as it went in, empty texts take no block, a record
 // expanded over another order's data leaves nothing of it, the texts come
-// and go alone, and an Order hands out copies of its data.
+// and go alone, texts orders repeat are held as numbers, and an Order hands
+// out copies of its data.
 #include "machines/packed_order.h"
 
 #include <string>
@@ -138,6 +139,46 @@ TEST(PackedOrder, TextsAloneComeAndGoWithoutTheOtherFields) {
   EXPECT_TRUE(buffer.courier.empty());
   EXPECT_TRUE(buffer.lines.empty());
   EXPECT_EQ(buffer.id, "TB4");
+}
+
+// Place names, the courier and products that two orders had are held as
+// numbers in the process's dictionary of them: the second order's block is
+// smaller by about their bytes, and both give back every text. The buyer's
+// name and phone and the street address are the order's own: they stay in
+// the block however many orders repeat them.
+TEST(PackedOrder, TextsOrdersRepeatAreHeldAsNumbers) {
+  OrderData first;
+  first.id = "TB-share-1";
+  first.buyer = Buyer{"这个测试独有的买家名字", "13800000042"};
+  first.address = Address{"测试省（仅此测试）", "测试市（仅此测试）", "测试区（仅此测试）",
+                          "测试路（仅此测试）1号"};
+  first.courier = "测试快递（仅此测试）";
+  first.hold_reason = "测试暂停原因（仅此测试）";
+  first.lines = {OrderLine{"测试商品（仅此测试）", 1, Money::Fen(100), false}};
+  const PackedOrder alone(first);
+  EXPECT_EQ(alone.Expanded(), first);
+  OrderData second = first;
+  second.id = "TB-share-2";
+  const PackedOrder shared(second);
+  EXPECT_EQ(shared.Expanded(), second);
+  const size_t shared_bytes = first.address.province.size() + first.address.city.size() +
+                              first.address.district.size() + first.courier.size() +
+                              first.hold_reason.size() + first.lines[0].product.size();
+  // Six texts of 21 to 36 bytes, each now a number of at most 3 bytes.
+  EXPECT_LE(shared.packed_bytes() + shared_bytes - 6 * 3, alone.packed_bytes());
+  EXPECT_EQ(alone.Expanded(), first);  // the first keeps its own copies
+
+  OrderData own;
+  own.id = "TB-share-3";
+  own.buyer = first.buyer;
+  own.address.detail = first.address.detail;
+  const size_t own_bytes = own.buyer.im_name.size() + own.buyer.phone.size() +
+                           own.address.detail.size();
+  for (int i = 0; i < 3; ++i) {
+    const PackedOrder p(own);
+    EXPECT_GE(p.packed_bytes(), own_bytes);
+    EXPECT_EQ(p.Expanded(), own);
+  }
 }
 
 TEST(PackedOrder, CopiesAndMoves) {

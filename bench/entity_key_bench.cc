@@ -1,4 +1,4 @@
-// The shop's entity maps (src/engine/entity_key.h): looking an entity up by
+// The shop's entity maps (src/core/entity_key.h): looking an entity up by
 // its id in a map keyed by EntityKey, against the same map keyed by
 // std::string (what the shop used before), with the same ids, the same
 // lookup order and the same pointer-sized value (an entity is a handle to
@@ -27,7 +27,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
-#include "engine/entity_key.h"
+#include "core/entity_key.h"
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include "kefu/core/status.h"
 #include "kefu/text/callback.h"
 #include "machines/machine_core.h"
+#include "core/entity_key.h"
 #include "machines/packed_order.h"  // PackedBytes
 
 namespace kefu {
@@ -24,14 +25,14 @@ namespace internal {
 // 64 bytes where ConversationData takes 144.
 class PackedConversation {
  public:
-  std::string id;
+  EntityKey id;  // up to 23 bytes in place
   int64_t replies = 0;
   int64_t replies_with_findings = 0;
   int64_t wrong_answers = 0;
 
   // Every field of `*out` set from the record.
   void Expand(ConversationData* out) const {
-    out->id = id;
+    out->id.assign(id.view());
     out->replies = replies;
     out->replies_with_findings = replies_with_findings;
     out->wrong_answers = wrong_answers;
@@ -44,7 +45,8 @@ class PackedConversation {
   // when memory cannot be had.
   void Pack(const ConversationData& d) {
     PackedBytes promise = PackPromise(d.promised_by, d.promised, d.promised_agent);
-    id = d.id;
+    EntityKey key(d.id);
+    id = std::move(key);
     replies = d.replies;
     replies_with_findings = d.replies_with_findings;
     wrong_answers = d.wrong_answers;
@@ -207,7 +209,7 @@ struct Ctx {
     ++d.wrong_answers;
     const CallbackRule& callback = checker.options().callback;
     if (!callback.enabled) return;  // recorded; nothing asked
-    const std::string& customer = e.customer.empty() ? d.id : e.customer;
+    const std::string customer(e.customer.empty() ? d.id.view() : std::string_view(e.customer));
     Figures figures;
     figures.push_back({"customer", customer});
     figures.push_back({"wrong", e.wrong});
@@ -277,7 +279,7 @@ struct ConversationTraits {
 struct Conversation::Impl : machine_core::MachineCore<ConversationTraits> {};
 
 Conversation::Conversation(std::string id) : impl_(std::make_unique<Impl>()) {
-  impl_->data.id = std::move(id);
+  impl_->data.id = internal::EntityKey(id);
 }
 Conversation::Conversation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Conversation::Conversation(const Conversation& other)
@@ -290,7 +292,7 @@ Conversation::Conversation(Conversation&& other) noexcept = default;
 Conversation& Conversation::operator=(Conversation&& other) noexcept = default;
 Conversation::~Conversation() = default;
 
-const std::string& Conversation::id() const { return impl_->data.id; }
+std::string_view Conversation::id() const { return impl_->data.id.view(); }
 std::string_view Conversation::state() const { return impl_->state(); }
 ConversationData Conversation::data() const {
   ConversationData d;

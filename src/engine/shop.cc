@@ -30,7 +30,7 @@
 #include "core/ahead.h"
 #include "core/codec.h"
 #include "core/huge_pages.h"
-#include "engine/entity_key.h"
+#include "core/entity_key.h"
 #include "engine/load_threads.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"

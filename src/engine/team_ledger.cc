@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/codec.h"
-#include "engine/entity_key.h"
+#include "core/entity_key.h"
 #include "policies/shift_terms.h"
 #include "kefu/engine/conversation.h"
 #include "kefu/machines/order.h"

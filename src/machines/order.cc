@@ -211,7 +211,7 @@ struct OrderCtx {
       const std::string address = t.address.Full();
       std::string found;
       live_orders->ForEachLiveOrder(t.buyer, [&](const LiveOrder& o) {
-        if (o.order_id == d.id || o.items != items || !SameBuyer(o.buyer, t.buyer)) return;
+        if (o.order_id == d.id.view() || o.items != items || !SameBuyer(o.buyer, t.buyer)) return;
         if (!p.duplicate_ship.AddressesLookAlike(address, o.address)) return;
         if (found.empty() || o.order_id < found) found = o.order_id;  // deterministic
       });
@@ -641,7 +641,9 @@ struct OrderTraits {
 
 struct Order::Impl : machine_core::MachineCore<OrderTraits> {};
 
-Order::Order(std::string id) : impl_(std::make_unique<Impl>()) { impl_->data.id = std::move(id); }
+Order::Order(std::string id) : impl_(std::make_unique<Impl>()) {
+  impl_->data.id = internal::EntityKey(id);
+}
 Order::Order(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Order::Order(const Order& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
 Order& Order::operator=(const Order& other) {
@@ -652,7 +654,7 @@ Order::Order(Order&& other) noexcept = default;
 Order& Order::operator=(Order&& other) noexcept = default;
 Order::~Order() = default;
 
-const std::string& Order::id() const { return impl_->data.id; }
+std::string_view Order::id() const { return impl_->data.id.view(); }
 std::string_view Order::state() const { return impl_->state(); }
 OrderData Order::data() const { return impl_->data.Expanded(); }
 void Order::CopyDataTo(OrderData* out) const { impl_->data.Expand(out); }

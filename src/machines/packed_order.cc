@@ -133,7 +133,7 @@ std::string_view PackedBytes::view() const {
 
 void PackedOrder::Expand(OrderData* out) const {
   OrderData& d = *out;
-  d.id.assign(id);
+  d.id.assign(id.view());
   d.placed_at = placed_at;
   d.paid_at = paid_at;
   d.shipped_at = shipped_at;
@@ -157,7 +157,7 @@ void PackedOrder::Expand(OrderData* out) const {
 
 void PackedOrder::ExpandTexts(OrderData* out) const {
   OrderData& d = *out;
-  d.id.assign(id);
+  d.id.assign(id.view());
   if (texts_.empty()) {
     for (auto text : kBuyerTexts) (d.buyer.*text).clear();
     for (auto text : kAddressTexts) (d.address.*text).clear();
@@ -234,8 +234,8 @@ void PackedOrder::PackTexts(const OrderData& d) {
 
 void PackedOrder::Pack(const OrderData& d) {
   // What may throw first (nothing changed then), the record changed after.
-  std::optional<std::string> new_id;
-  if (id != d.id) new_id = d.id;
+  std::optional<EntityKey> new_id;
+  if (id.view() != d.id) new_id.emplace(d.id);
   PackTexts(d);
   if (new_id) id = std::move(*new_id);
   placed_at = d.placed_at;

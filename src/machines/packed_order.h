@@ -29,6 +29,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/entity_key.h"
 #include "kefu/machines/order.h"
 
 namespace kefu::internal {
@@ -89,7 +90,7 @@ class PackedOrder {
 
   // OrderData's fields kept as they are, under the same names (the
   // machine's guards and actions read and write them in place).
-  std::string id;
+  EntityKey id;  // up to 23 bytes in place (an order number is 16 and more)
   Timestamp placed_at = absl::InfinitePast();
   std::optional<Timestamp> paid_at;
   std::optional<Timestamp> shipped_at;

@@ -542,7 +542,7 @@ Review::Review(Review&& other) noexcept = default;
 Review& Review::operator=(Review&& other) noexcept = default;
 Review::~Review() = default;
 
-const std::string& Review::id() const { return impl_->data.id; }
+std::string_view Review::id() const { return impl_->data.id; }
 std::string_view Review::state() const { return impl_->state(); }
 const ReviewData& Review::data() const { return impl_->data; }
 std::vector<Outcome> Review::applied() const { return impl_->log.outcomes(); }

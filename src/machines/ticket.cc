@@ -581,7 +581,7 @@ Ticket::Ticket(Ticket&& other) noexcept = default;
 Ticket& Ticket::operator=(Ticket&& other) noexcept = default;
 Ticket::~Ticket() = default;
 
-const std::string& Ticket::id() const { return impl_->data.id; }
+std::string_view Ticket::id() const { return impl_->data.id; }
 std::string_view Ticket::state() const { return impl_->state(); }
 const TicketData& Ticket::data() const { return impl_->data; }
 std::vector<Outcome> Ticket::applied() const { return impl_->log.outcomes(); }

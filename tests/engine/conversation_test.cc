@@ -78,6 +78,24 @@ TEST(Conversation, ASnapshotRestoresEveryFieldOfItsData) {
   }
 }
 
+// The id lies in the conversation up to 23 bytes (an IM name of up to
+// seven Chinese characters) and in a block of its own past them.
+TEST(Conversation, IdsShortAndLongComeBack) {
+  for (const std::string& id : {std::string("阳光男孩5991"), std::string(23, 'a'),
+                                std::string("一个很长很长的旺旺昵称超过二十三个字节")}) {
+    Conversation c(id);
+    EXPECT_EQ(c.id(), id);
+    ASSERT_TRUE(c.Apply(Reply("r1", kAt, "小王", "您好")).ok());
+    EXPECT_EQ(c.data().id, id);
+    EXPECT_EQ(c.applied()[0].entity, id);
+    const Conversation copy = c;
+    EXPECT_EQ(copy.id(), id);
+    absl::StatusOr<Conversation> back = Conversation::Restore(c.Snapshot());
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->id(), id);
+  }
+}
+
 // CopyDataTo sets every field, over whatever the object held.
 TEST(Conversation, CopyDataToSetsEveryField) {
   Conversation c("buyer-3");

@@ -1,7 +1,7 @@
-// The entity maps' key (src/engine/entity_key.h): text kept in place up to
+// The entity maps' key (src/core/entity_key.h): text kept in place up to
 // 23 bytes and on the heap past that, copies and moves of both, and maps
 // searched with any text and visited in the order a std::string key gives.
-#include "engine/entity_key.h"
+#include "core/entity_key.h"
 
 #include <algorithm>
 #include <string>

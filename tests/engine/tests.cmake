@@ -5,7 +5,7 @@ kefu_add_test(shop_redelivery_test ${CMAKE_CURRENT_LIST_DIR}/shop_redelivery_tes
 # Concurrent Apply/Due/queries: the test the `tsan` preset exists for.
 kefu_add_test(shop_threads_test ${CMAKE_CURRENT_LIST_DIR}/shop_threads_test.cc)
 kefu_add_test(deadline_queue_test ${CMAKE_CURRENT_LIST_DIR}/deadline_queue_test.cc)
-# The entity maps' key (src/engine/entity_key.h, issue 21).
+# The entity maps' key (src/core/entity_key.h, issue 21).
 kefu_add_test(entity_key_test ${CMAKE_CURRENT_LIST_DIR}/entity_key_test.cc)
 # Shop::Save / Shop::Load (issue 17).
 # The conversation machine's data, kept packed (issue 21).

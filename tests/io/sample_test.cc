@@ -132,9 +132,9 @@ TEST(Sample, EveryKindAndChannelIsThere) {
 class IndexedLiveOrders final : public LiveOrders {
  public:
   void Update(const Order& order) {
-    Remove(order.id());
+    Remove(std::string(order.id()));
     if (!order.live()) return;
-    LiveOrder o{order.id(), order.data().buyer, ItemsKey(order.data().lines),
+    LiveOrder o{std::string(order.id()), order.data().buyer, ItemsKey(order.data().lines),
                 order.data().address.Full()};
     if (!o.buyer.im_name.empty()) by_im_[o.buyer.im_name].insert(o.order_id);
     if (!o.buyer.phone.empty()) by_phone_[o.buyer.phone].insert(o.order_id);

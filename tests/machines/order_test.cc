@@ -431,7 +431,7 @@ TEST(OrderOutOfStock, UnreachableCustomersGetAnSmsStayRedAndComeFirstForTheNextS
   Order b = OrderInCheck("B");
   Order c = OrderInCheck("C");
   for (Order* o : {&a, &b, &c}) {
-    MustApply(*o, OutOfStockReported{Meta(o->id() + "-oos", kMon20), "charger",
+    MustApply(*o, OutOfStockReported{Meta(std::string(o->id()) + "-oos", kMon20), "charger",
                                      StockArrival::kUncertain});
   }
   Outcome unreachable = MustApply(b, CustomerContacted{Meta("b-call", kMon20),

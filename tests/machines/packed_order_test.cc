@@ -181,6 +181,26 @@ TEST(PackedOrder, TextsOrdersRepeatAreHeldAsNumbers) {
   }
 }
 
+// The id lies in the record up to 23 bytes and in a block of its own past
+// them; either way it comes back, and Pack changes it.
+TEST(PackedOrder, IdsShortAndLongComeBack) {
+  for (const std::string& id : {std::string(), std::string("TB20261102005990"),
+                                std::string(23, '7'), std::string(24, '8'),
+                                std::string("淘宝订单号：二〇二六年十一月二日第五九九〇号")}) {
+    OrderData d = Full();
+    d.id = id;
+    PackedOrder p(d);
+    EXPECT_EQ(p.Expanded(), d);
+    PackedOrder copy(p);
+    d.id = id + "-2";
+    p.Pack(d);
+    EXPECT_EQ(p.Expanded(), d);
+    EXPECT_EQ(copy.Expanded().id, id);
+    const Order order(id);
+    EXPECT_EQ(order.id(), id);
+  }
+}
+
 TEST(PackedOrder, CopiesAndMoves) {
   const PackedOrder a(Full());
   PackedOrder b(a);

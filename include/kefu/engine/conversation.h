@@ -130,7 +130,9 @@ class KEFU_EXPORT Conversation {
   absl::StatusOr<Outcome> Apply(const ReplyEvent& event,
                                 const ConversationEnvironment& env = {});
 
-  const std::string& id() const;
+  // The key it was made with: a view into the entity, valid while the
+  // entity lives unchanged (copy it to keep it).
+  std::string_view id() const;
   // "new" before the first event, then "open".
   std::string_view state() const;
   // A copy of the data (the conversation keeps it packed).

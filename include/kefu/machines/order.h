@@ -315,7 +315,9 @@ class KEFU_EXPORT Order {
   // Applies `event`; see the file comment for the result contract.
   absl::StatusOr<Outcome> Apply(const OrderEvent& event, const OrderEnvironment& env = {});
 
-  const std::string& id() const;
+  // The key it was made with: a view into the entity, valid while the
+  // entity lives unchanged (copy it to keep it).
+  std::string_view id() const;
   // The stable name of the current state ("in_check", "shipped", ...).
   std::string_view state() const;
   // Everything the order knows, as of now: a copy, which later events do

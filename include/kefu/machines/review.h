@@ -267,7 +267,9 @@ class KEFU_EXPORT Review {
   // Applies `event`; see the file comment for the result contract.
   absl::StatusOr<Outcome> Apply(const ReviewEvent& event, const ReviewEnvironment& env = {});
 
-  const std::string& id() const;
+  // The key it was made with: a view into the entity, valid while the
+  // entity lives unchanged (copy it to keep it).
+  std::string_view id() const;
   // The stable name of the current state: "blank", "new", "assigned",
   // "contacting", "remedy_offered", "awaiting_revision", "refusing",
   // "revised", "unresolved".

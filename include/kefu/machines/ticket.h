@@ -375,7 +375,9 @@ class KEFU_EXPORT Ticket {
   // Applies `event`; see the file comment for the result contract.
   absl::StatusOr<Outcome> Apply(const TicketEvent& event, const TicketEnvironment& env = {});
 
-  const std::string& id() const;
+  // The key it was made with: a view into the entity, valid while the
+  // entity lives unchanged (copy it to keep it).
+  std::string_view id() const;
   // The stable name of the current state ("registered", "inspecting", ...).
   std::string_view state() const;
   const TicketData& data() const;

@@ -295,7 +295,7 @@ inline std::vector<Candidate<ReviewEvent>> ReviewCandidates() {
 template <class Entity, class Event, class Apply>
 std::vector<ShopEvent> DrawStream(Entity entity, const std::vector<Candidate<Event>>& candidates,
                                   const TransitionTable& table, Apply apply) {
-  const std::string key = entity.id();
+  const std::string key(entity.id());
   std::vector<ShopEvent> out;
   Timestamp at = Monday(9);
   const int n = *rc::gen::inRange(1, 31);

@@ -1,13 +1,14 @@
 // entity_key.h: the key of the shop's entity maps (an order's, ticket's,
-// review's, conversation's or agent's id). Private.
+// review's, conversation's or agent's id), and the id an order or a
+// conversation keeps in its own record. Private.
 //
 // std::string keeps at most 15 bytes in place; kefu's ids are often longer
 // (a Taobao order number is 16 digits and more), so each key was a second
 // heap block, and looking an entity up compared the id with bytes one
 // cache miss further than the map's node. An EntityKey keeps up to 23
 // bytes in place, in the node itself; a longer key holds a heap copy.
-#ifndef KEFU_ENGINE_ENTITY_KEY_H_
-#define KEFU_ENGINE_ENTITY_KEY_H_
+#ifndef KEFU_CORE_ENTITY_KEY_H_
+#define KEFU_CORE_ENTITY_KEY_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +28,7 @@ class alignas(8) EntityKey {
   static constexpr size_t kInline = 23;
   static constexpr uint32_t kNoNumber = 0xFFFFFFFF;
 
+  EntityKey() = default;  // empty
   explicit EntityKey(std::string_view text) { Assign(text); }
   EntityKey(const EntityKey& other) : number_(other.number_) { Assign(other.view()); }
   EntityKey(EntityKey&& other) noexcept {
@@ -151,4 +153,4 @@ using EntityMap = absl::node_hash_map<EntityKey, Value, EntityKeyHash, EntityKey
 
 }  // namespace kefu::internal
 
-#endif  // KEFU_ENGINE_ENTITY_KEY_H_
+#endif  // KEFU_CORE_ENTITY_KEY_H_

@@ -151,7 +151,6 @@ class PartDictionary {
   std::array<Shard, kShards> shards_;
 };
 
-
 }  // namespace kefu::internal
 
 #endif  // KEFU_CORE_PART_DICTIONARY_H_

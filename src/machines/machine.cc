@@ -2,8 +2,11 @@
 //
 // The log's encoding (internal: a saved shop keeps each record's id and
 // time and its parts in a form of its own, machines/saved_log.h, whose
-// code is at the end of this file). An entity's records lie one after the other in one buffer,
-// grown by a quarter when full (and exact when built from a snapshot):
+// code is at the end of this file). An entity's records lie one after the
+// other in one buffer, grown by a quarter when full (and exact when built
+// from a snapshot), the count of records and their bytes in the buffer's
+// header; a record has no length or hash of its own (each field says where
+// it ends, and the log's 64-bit id filter answers most lookups):
 //
 //   entity: varint 0 when it is the first record's entity, else its length
 //     + 1 and its bytes (the first record always writes it)

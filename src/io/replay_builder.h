@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -103,11 +104,11 @@ class ReplayBuilder {
     if (held_.empty()) return;
     if (!held_sorted_) {
       std::stable_sort(held_.begin(), held_.end(),
-                       [](const Held& a, const Held& b) { return a.item.at < b.item.at; });
+                       [](const Held& a, const Held& b) { return a.at < b.at; });
       held_sorted_ = true;
     }
     size_t n = 0;
-    while (n < held_.size() && held_[n].item.at <= clock_) Count(held_[n++]);
+    while (n < held_.size() && held_[n].at <= clock_) Count(held_[n++]);
     held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(n));
   }
 
@@ -122,16 +123,19 @@ class ReplayBuilder {
     w.Time(clock_);
     w.Varint(held_.size());
     for (const Held& h : held_) {
-      internal::EncodeDueItem(h.item, w);
-      w.String(h.agent);
+      internal::EncodeDueItem(h.Item(), w);
+      w.String(h.to);
     }
   }
   bool LoadState(internal::ByteReader& r) {
     size_t n = 0;
     if (!r.Time(&clock_) || !r.Count(&n)) return false;
-    held_.resize(n);
-    for (Held& h : held_) {
-      if (!internal::DecodeDueItem(r, &h.item) || !r.String(&h.agent)) return false;
+    held_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      DueItem item;
+      std::string to;
+      if (!internal::DecodeDueItem(r, &item) || !r.String(&to)) return false;
+      held_.emplace_back(std::move(item)).to = std::move(to);
     }
     held_sorted_ = false;
     return true;
@@ -429,38 +433,94 @@ class ReplayBuilder {
   // found when it was taken: the action's assignee, else the agent of the
   // event that scheduled it (the item carries its id and agent), else the
   // entity's owner.
+  //
+  // Held apart from its DueItem, which has room for a deadline and an
+  // action (704 bytes): a warning or a breach keeps its deadline, an action
+  // its action (about 470 bytes). A day's batch is held at once, tens of
+  // thousands of items in a large shop.
   struct Held {
-    DueItem item;
-    std::string agent;
+    explicit Held(DueItem&& item)
+        : kind(item.kind),
+          entity_kind(item.entity_kind),
+          at(item.at),
+          rule(item.rule),
+          entity(std::move(item.entity)),
+          event_id(std::move(item.event_id)),
+          agent(std::move(item.agent)) {
+      if (kind == DueItem::Kind::kAction) {
+        what.emplace<Action>(std::move(item.action));
+      } else {
+        what.emplace<Deadline>(std::move(item.deadline));
+      }
+    }
+    // The item as the shop gave it (what SaveState writes).
+    DueItem Item() const& {
+      DueItem item = Bare();
+      item.entity = entity;
+      item.event_id = event_id;
+      item.agent = agent;
+      if (const Deadline* d = std::get_if<Deadline>(&what)) item.deadline = *d;
+      if (const Action* a = std::get_if<Action>(&what)) item.action = *a;
+      return item;
+    }
+    DueItem Item() && {
+      DueItem item = Bare();
+      item.entity = std::move(entity);
+      item.event_id = std::move(event_id);
+      item.agent = std::move(agent);
+      if (Deadline* d = std::get_if<Deadline>(&what)) item.deadline = std::move(*d);
+      if (Action* a = std::get_if<Action>(&what)) item.action = std::move(*a);
+      return item;
+    }
+
+    DueItem::Kind kind;
+    EntityKind entity_kind;
+    Timestamp at;
+    RuleId rule;
+    std::string entity;
+    std::string event_id;
+    std::string agent;  // the item's (the scheduling event's agent)
+    std::string to;     // kAction: whom it goes to (Resolve)
+    std::variant<Deadline, Action> what;
+
+   private:
+    DueItem Bare() const {
+      DueItem item;
+      item.kind = kind;
+      item.at = at;
+      item.entity_kind = entity_kind;
+      item.rule = rule;
+      return item;
+    }
   };
   Held Resolve(DueItem&& item) {
-    Held h{std::move(item), {}};
-    if (h.item.kind == DueItem::Kind::kAction) {
-      h.agent = h.item.action.assignee;
-      if (h.agent.empty()) h.agent = h.item.agent;
-      if (h.agent.empty()) h.agent = OwnerOf(h.item.entity_kind, h.item.entity);
+    Held h(std::move(item));
+    if (h.kind == DueItem::Kind::kAction) {
+      const Action& action = std::get<Action>(h.what);
+      h.to = action.assignee;
+      if (h.to.empty()) h.to = h.agent;
+      if (h.to.empty()) h.to = OwnerOf(h.entity_kind, h.entity);
     }
     return h;
   }
 
   // Counts and keeps (moving it out) one due item.
   void Count(Held& h) {
-    DueItem& item = h.item;
-    switch (item.kind) {
+    switch (h.kind) {
       case DueItem::Kind::kWarning:
         ++report_.warnings_total;
-        ++warnings_by_rule_[std::string(item.rule)];
-        if (Keep(report_.warnings.size())) report_.warnings.push_back(std::move(item));
+        ++warnings_by_rule_[std::string(h.rule)];
+        if (Keep(report_.warnings.size())) report_.warnings.push_back(std::move(h).Item());
         break;
       case DueItem::Kind::kBreach:
         ++report_.breaches_total;
-        ++breaches_by_rule_[std::string(item.rule)];
-        if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(item));
+        ++breaches_by_rule_[std::string(h.rule)];
+        if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(h).Item());
         break;
       case DueItem::Kind::kAction:
-        AddAction(std::move(h.agent),
-                  ReplayAction{item.entity_kind, item.entity, std::move(item.event_id), item.at,
-                               std::move(item.action)});
+        AddAction(std::move(h.to),
+                  ReplayAction{h.entity_kind, std::move(h.entity), std::move(h.event_id), h.at,
+                               std::get<Action>(std::move(h.what))});
         break;
     }
   }

@@ -633,10 +633,12 @@ AppliedEvents::Block* AppliedEvents::AppendBlock(size_t need) {
   const size_t used = head_ != nullptr ? head_->used : 0;
   size_t capacity = used + need;
   if (need > 0) {
-    // A quarter as much again, at least 128 bytes: records are mostly 10
-    // to 20 bytes (parts shared), so the room kept is what grows with the
-    // shop; a reallocation copies a few hundred bytes.
-    capacity = std::max<size_t>(capacity + capacity / 4, 128);
+    // A quarter as much again, at least 48 bytes: records are mostly 10
+    // to 25 bytes (parts shared), so the room kept is what grows with the
+    // shop (a conversation or a review has a handful of records: room for
+    // 128 bytes left half of it empty); a reallocation copies a few hundred
+    // bytes.
+    capacity = std::max<size_t>(capacity + capacity / 4, 48);
     // glibc's chunks hold 16n + 8 bytes: use the whole chunk.
     capacity = ((sizeof(Block) + capacity + 8 + 15) & ~size_t{15}) - 8 - sizeof(Block);
   }

@@ -40,8 +40,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}
 file(RELATIVE_PATH KEFU_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 string(REGEX REPLACE "/$" "" KEFU_PC_TO_PREFIX "${KEFU_PC_TO_PREFIX}")
 set(KEFU_PC_ABSL "absl_status absl_statusor absl_strings absl_str_format absl_time absl_civil_time")
-# What libkefu links privately (src/*/sources.cmake).
-set(KEFU_PC_PRIVATE "absl_flat_hash_map absl_flat_hash_set absl_node_hash_map absl_node_hash_set absl_hash sqlite3 libpq zlib simdjson")
+# What libkefu links privately (src/*/sources.cmake). Not libpq: the
+# PostgreSQL store loads it when it connects (-ldl for dlopen, a part of
+# libc since glibc 2.34).
+set(KEFU_PC_PRIVATE "absl_flat_hash_map absl_flat_hash_set absl_node_hash_map absl_node_hash_set absl_hash sqlite3 zlib simdjson")
 if(BUILD_SHARED_LIBS)
   set(KEFU_PC_REQUIRES "${KEFU_PC_ABSL}")
   set(KEFU_PC_REQUIRES_PRIVATE "${KEFU_PC_PRIVATE}")
@@ -50,7 +52,7 @@ if(BUILD_SHARED_LIBS)
 else()
   set(KEFU_PC_REQUIRES "${KEFU_PC_ABSL} ${KEFU_PC_PRIVATE}")
   set(KEFU_PC_REQUIRES_PRIVATE "")
-  set(KEFU_PC_LIBS_EXTRA " -lstdc++ -lm -pthread")
+  set(KEFU_PC_LIBS_EXTRA " -lstdc++ -lm -pthread -ldl")
   set(KEFU_PC_CFLAGS_EXTRA "")
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/kefu.pc.in ${PROJECT_BINARY_DIR}/kefu.pc @ONLY)

@@ -2,6 +2,7 @@
 // ("PostgreSQL") describes the tables.
 #include "store/pg_conn.h"
 
+#include <dlfcn.h>
 #include <poll.h>
 
 #include <cerrno>
@@ -90,11 +91,47 @@ std::string SchemaV1(int partitions) {
 // The lock every migration holds (a constant key: "kefu" in ASCII).
 constexpr char kMigrationLock[] = "SELECT pg_advisory_xact_lock(1801807221)";
 
+// libpq's functions, loaded once; the library stays loaded for the
+// process's life (its functions are called until the end).
+struct LoadedPq {
+  PgApi api;
+  std::string error;  // empty when loaded
+};
+
+const LoadedPq& Loaded() {
+  static const LoadedPq loaded = [] {
+    LoadedPq l;
+    void* lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      const char* why = dlerror();
+      l.error = why != nullptr ? why : "libpq.so.5: cannot load";
+      return l;
+    }
+#define KEFU_PQ_LOAD(name)                                             \
+  l.api.name = reinterpret_cast<decltype(&::name)>(dlsym(lib, #name)); \
+  if (l.api.name == nullptr && l.error.empty()) l.error = "libpq.so.5 has no " #name;
+    KEFU_PQ_FUNCTIONS(KEFU_PQ_LOAD)
+#undef KEFU_PQ_LOAD
+    return l;
+  }();
+  return loaded;
+}
+
 }  // namespace
+
+absl::Status LoadPq() {
+  const LoadedPq& l = Loaded();
+  if (l.error.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the PostgreSQL store needs libpq (Debian: libpq5), which could not be loaded: ",
+      l.error));
+}
+
+const PgApi& Pq() { return Loaded().api; }
 
 PgResult& PgResult::operator=(PgResult&& o) noexcept {
   if (this != &o) {
-    PQclear(r_);
+    if (r_ != nullptr) Pq().PQclear(r_);
     r_ = o.r_;
     o.r_ = nullptr;
   }
@@ -103,7 +140,7 @@ PgResult& PgResult::operator=(PgResult&& o) noexcept {
 
 int64_t PgResult::integer(int row, int col) const {
   const std::string_view b = bytes(row, col);
-  if (PQfformat(r_, col) == 1) {
+  if (Pq().PQfformat(r_, col) == 1) {
     switch (b.size()) {
       case 2:
         return static_cast<int16_t>(BigEndian(b));
@@ -119,34 +156,35 @@ int64_t PgResult::integer(int row, int col) const {
 
 int64_t PgResult::affected() const {
   int64_t v = 0;
-  return absl::SimpleAtoi(PQcmdTuples(r_), &v) ? v : 0;
+  return absl::SimpleAtoi(Pq().PQcmdTuples(r_), &v) ? v : 0;
 }
 
 absl::StatusOr<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& conninfo,
                                                         const std::string& application_name) {
+  if (absl::Status s = LoadPq(); !s.ok()) return s;
   // application_name rides along as a second dbname-expanded setting.
   const char* keys[] = {"dbname", "application_name", "connect_timeout", nullptr};
   const char* values[] = {conninfo.c_str(), application_name.c_str(), "10", nullptr};
-  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  PGconn* c = Pq().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (c == nullptr) return absl::ResourceExhaustedError("cannot connect: out of memory");
-  if (PQstatus(c) != CONNECTION_OK) {
-    std::string reason = PQerrorMessage(c);
+  if (Pq().PQstatus(c) != CONNECTION_OK) {
+    std::string reason = Pq().PQerrorMessage(c);
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-    PQfinish(c);
+    Pq().PQfinish(c);
     return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", reason));
   }
   auto conn = std::unique_ptr<PgConn>(new PgConn(c));
   // Quiet: NOTICEs (e.g. "relation already exists") are not kefu's output.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  Pq().PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   return conn;
 }
 
-PgConn::~PgConn() { PQfinish(conn_); }
+PgConn::~PgConn() { Pq().PQfinish(conn_); }
 
 absl::Status PgConn::Error(PGresult* r, std::string_view what) const {
-  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
-  if (msg.empty()) msg = PQerrorMessage(conn_);
+  const char* state = r ? Pq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string msg = r ? Pq().PQresultErrorMessage(r) : Pq().PQerrorMessage(conn_);
+  if (msg.empty()) msg = Pq().PQerrorMessage(conn_);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   if (!what.empty()) msg = absl::StrCat(ToAbsl(what), ": ", msg);
   const std::string_view code = state ? state : "";
@@ -178,12 +216,12 @@ absl::StatusOr<PgResult> PgConn::Exec(std::string_view sql, const std::vector<Pg
     formats[i] = p.binary ? 1 : 0;
   }
   const std::string query(sql);
-  PGresult* r = PQexecParams(conn_, query.c_str(), static_cast<int>(params.size()), nullptr,
+  PGresult* r = Pq().PQexecParams(conn_, query.c_str(), static_cast<int>(params.size()), nullptr,
                              values.data(), lengths.data(), formats.data(), binary_result ? 1 : 0);
-  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  const ExecStatusType st = r ? Pq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     absl::Status s = Error(r, what.empty() ? std::string_view(query).substr(0, 60) : what);
-    PQclear(r);
+    Pq().PQclear(r);
     return s;
   }
   return PgResult(r);
@@ -191,31 +229,31 @@ absl::StatusOr<PgResult> PgConn::Exec(std::string_view sql, const std::vector<Pg
 
 absl::Status PgConn::Run(std::string_view sql, std::string_view what) {
   const std::string query(sql);
-  PGresult* r = PQexec(conn_, query.c_str());
-  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  PGresult* r = Pq().PQexec(conn_, query.c_str());
+  const ExecStatusType st = r ? Pq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   absl::Status s;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     s = Error(r, what.empty() ? std::string_view(query).substr(0, 60) : what);
   }
-  PQclear(r);
+  Pq().PQclear(r);
   return s;
 }
 
 void PgConn::Rollback() {
-  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+  if (Pq().PQtransactionStatus(conn_) != PQTRANS_IDLE) Pq().PQclear(Pq().PQexec(conn_, "ROLLBACK"));
 }
 
 absl::StatusOr<std::vector<std::string>> PgConn::WaitNotifications(absl::Duration timeout) {
   std::vector<std::string> got;
   auto drain = [&] {
-    while (PGnotify* n = PQnotifies(conn_)) {
+    while (PGnotify* n = Pq().PQnotifies(conn_)) {
       got.emplace_back(n->extra);
-      PQfreemem(n);
+      Pq().PQfreemem(n);
     }
   };
   drain();
   if (!got.empty()) return got;
-  pollfd p{PQsocket(conn_), POLLIN, 0};
+  pollfd p{Pq().PQsocket(conn_), POLLIN, 0};
   if (p.fd < 0) return absl::UnavailableError("the connection to PostgreSQL is lost");
   const int ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
   const int rc = poll(&p, 1, ms < 0 ? 0 : ms);
@@ -223,8 +261,8 @@ absl::StatusOr<std::vector<std::string>> PgConn::WaitNotifications(absl::Duratio
     return absl::UnavailableError(absl::StrCat("poll: ", std::strerror(errno)));
   }
   if (rc > 0) {
-    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn_);
+    if (Pq().PQconsumeInput(conn_) == 0 || Pq().PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = Pq().PQerrorMessage(conn_);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
       return absl::UnavailableError(absl::StrCat("the connection to PostgreSQL is lost: ", msg));
     }

@@ -3,6 +3,12 @@
 // errors as absl::Status with kefu's codes, notifications; and the schema's
 // migrations. Private.
 //
+// libpq is loaded when the first connection is made (dlopen of libpq.so.5),
+// not linked: a host that never opens a PostgreSQL store does not load it,
+// nor Kerberos, LDAP, GnuTLS and the rest of its dependencies (about 4 MB
+// of a process's resident pages). Its headers are used as they are: every
+// call goes through Pq(), a table of the functions' addresses.
+//
 // Threading: a PgConn is used by one thread at a time; PgSession adds the
 // mutex that the stores sharing one connection take.
 #ifndef KEFU_STORE_PG_CONN_H_
@@ -23,6 +29,27 @@
 #include "kefu/core/time.h"
 
 namespace kefu::internal {
+
+// The libpq functions the store calls.
+#define KEFU_PQ_FUNCTIONS(X)                                                              \
+  X(PQclear) X(PQcmdTuples) X(PQconnectdbParams) X(PQconsumeInput) X(PQerrorMessage)       \
+  X(PQexec) X(PQexecParams) X(PQfformat) X(PQfinish) X(PQfreemem) X(PQgetisnull)           \
+  X(PQgetlength) X(PQgetvalue) X(PQnotifies) X(PQntuples) X(PQresultErrorField)            \
+  X(PQresultErrorMessage) X(PQresultStatus) X(PQsetNoticeProcessor) X(PQsocket) X(PQstatus) \
+  X(PQtransactionStatus) X(PQbackendPID)
+
+// Their addresses in the loaded libpq, each member named as its function.
+struct PgApi {
+#define KEFU_PQ_MEMBER(name) decltype(&::name) name = nullptr;
+  KEFU_PQ_FUNCTIONS(KEFU_PQ_MEMBER)
+#undef KEFU_PQ_MEMBER
+};
+
+// Loads libpq once per process (later calls return the first answer). The
+// error is kFailedPrecondition naming the library and the loader's reason.
+absl::Status LoadPq();
+// REQUIRES: LoadPq() returned OK (every PgConn and PgResult comes after).
+const PgApi& Pq();
 
 // A statement's parameter: text, bytes (bytea, sent in binary) or null.
 struct PgParam {
@@ -45,13 +72,15 @@ class PgResult {
   PgResult& operator=(PgResult&& o) noexcept;
   PgResult(const PgResult&) = delete;
   PgResult& operator=(const PgResult&) = delete;
-  ~PgResult() { PQclear(r_); }
+  ~PgResult() {
+    if (r_ != nullptr) Pq().PQclear(r_);
+  }
 
-  int rows() const { return r_ ? PQntuples(r_) : 0; }
-  bool null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+  int rows() const { return r_ ? Pq().PQntuples(r_) : 0; }
+  bool null(int row, int col) const { return Pq().PQgetisnull(r_, row, col) != 0; }
   std::string_view bytes(int row, int col) const {
-    return std::string_view(PQgetvalue(r_, row, col),
-                            static_cast<size_t>(PQgetlength(r_, row, col)));
+    return std::string_view(Pq().PQgetvalue(r_, row, col),
+                            static_cast<size_t>(Pq().PQgetlength(r_, row, col)));
   }
   std::string text(int row, int col) const { return std::string(bytes(row, col)); }
   // An integer column: in text form, or int2/int4/int8 in binary form.
@@ -66,7 +95,7 @@ class PgResult {
 class PgConn {
  public:
   // Connects with `conninfo` (a postgresql:// URI or key=value pairs). The
-  // error is kUnavailable with libpq's reason.
+  // error is kUnavailable with libpq's reason, or LoadPq's.
   static absl::StatusOr<std::unique_ptr<PgConn>> Connect(const std::string& conninfo,
                                                          const std::string& application_name);
   ~PgConn();
@@ -88,8 +117,8 @@ class PgConn {
   // returns the payloads received. kUnavailable when the connection is lost.
   absl::StatusOr<std::vector<std::string>> WaitNotifications(absl::Duration timeout);
 
-  bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
-  int backend_pid() const { return PQbackendPID(conn_); }
+  bool ok() const { return Pq().PQstatus(conn_) == CONNECTION_OK; }
+  int backend_pid() const { return Pq().PQbackendPID(conn_); }
 
  private:
   explicit PgConn(PGconn* c) : conn_(c) {}

@@ -135,8 +135,8 @@ void PackedOrder::Expand(OrderData* out) const {
   OrderData& d = *out;
   d.id.assign(id.view());
   d.placed_at = placed_at;
-  d.paid_at = paid_at;
-  d.shipped_at = shipped_at;
+  d.paid_at = paid_at.get();
+  d.shipped_at = shipped_at.get();
   d.postage = postage;
   d.refunded = refunded;
   d.compensation = compensation;

@@ -30,6 +30,7 @@
 #include <utility>
 
 #include "core/entity_key.h"
+#include "core/optional_time.h"
 #include "kefu/machines/order.h"
 
 namespace kefu::internal {
@@ -92,8 +93,8 @@ class PackedOrder {
   // machine's guards and actions read and write them in place).
   EntityKey id;  // up to 23 bytes in place (an order number is 16 and more)
   Timestamp placed_at = absl::InfinitePast();
-  std::optional<Timestamp> paid_at;
-  std::optional<Timestamp> shipped_at;
+  OptionalTime paid_at;  // std::optional<Timestamp> in 16 bytes
+  OptionalTime shipped_at;
   Money postage;
   Money refunded;
   Money compensation;

@@ -5,6 +5,7 @@ kefu_add_test(outcome_test ${CMAKE_CURRENT_LIST_DIR}/outcome_test.cc)
 kefu_add_test(status_test ${CMAKE_CURRENT_LIST_DIR}/status_test.cc)
 kefu_add_test(ahead_test ${CMAKE_CURRENT_LIST_DIR}/ahead_test.cc)
 kefu_add_test(codec_test ${CMAKE_CURRENT_LIST_DIR}/codec_test.cc)
+kefu_add_test(optional_time_test ${CMAKE_CURRENT_LIST_DIR}/optional_time_test.cc)
 # A program of its own: what it tests changes malloc's settings for good.
 kefu_add_test(heap_test ${CMAKE_CURRENT_LIST_DIR}/heap_test.cc)
 kefu_add_test(version_test ${CMAKE_CURRENT_LIST_DIR}/version_test.cc)

@@ -65,7 +65,9 @@ class KEFU_EXPORT PgStore final : public ReportingStore {
   //   kUnavailable: the database cannot be reached (libpq's reason);
   //   kFailedPrecondition: the schema is newer than this build's (a newer
   //     kefu migrated it) or older (run kefu db migrate); another live
-  //     process holds the shop's lease (its name and until when);
+  //     process holds the shop's lease (its name and until when); libpq
+  //     cannot be loaded (kefu does not link it: the first connection
+  //     loads libpq.so.5, Debian's libpq5);
   //   kDataLoss: rows that do not decode or replay otherwise;
   //   kInvalidArgument: invalid options.
   static absl::StatusOr<std::unique_ptr<PgStore>> Open(const std::string& conninfo,

@@ -36,6 +36,11 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
       COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/serve_http_test.py
               $<TARGET_FILE:kefu_tool> ${PROJECT_SOURCE_DIR}/tests/io/data/replay_small.jsonl
               ${CMAKE_CURRENT_BINARY_DIR}/serve_http_test)
+    # kefu links neither libpq nor cpp-httplib; --http without kefu-http.
+    add_test(NAME kefu_tool_links
+      COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+              -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/tool_links_test
+              -P ${CMAKE_CURRENT_LIST_DIR}/tool_links_test.cmake)
   endif()
 endif()
 

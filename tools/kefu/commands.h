@@ -52,6 +52,9 @@ struct Command {
   SetupFn setup;
 };
 
+// The program's command line as main() received it (argv, null-terminated).
+char* const* CommandLine();
+
 // The whole of `path` ("-": standard input, read to its end) in *out, or
 // false with the reason in *error.
 bool ReadInputText(const std::string& path, std::string* out, std::string* error);

@@ -31,7 +31,10 @@ constexpr Command kCommands[] = {
     {"db", "a PostgreSQL database's kefu schema (migrate) and due items (claim)", SetupDb},
 };
 
+char** command_line = nullptr;
+
 int Main(int argc, char** argv) {
+  command_line = argv;
   const Streams io{std::cout, std::cerr};
   CLI::App app("kefu: customer-service rules and workflows for online shops", "kefu");
   app.require_subcommand(1);
@@ -73,6 +76,9 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
+
+char* const* CommandLine() { return command_line; }
+
 }  // namespace kefu::tool
 
 int main(int argc, char** argv) {

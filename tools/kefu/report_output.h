@@ -37,6 +37,14 @@ void PrintText(std::ostream& os, const std::string& file, const ReplayReport& r,
 int ServeHttp(ReportingStore& store, const std::string& db, const std::string& address,
               bool allow_remote, Language lang, std::ostream& err);
 
+// The `kefu` program does not link cpp-httplib (nor, through it, OpenSSL:
+// about 4 MB of every run's resident pages): `kefu-http`, the same program
+// with HTTP, is built beside it and serves --http. Called before the store
+// is opened: runs the same command line in kefu-http (exec: no return when
+// it starts), or returns kExitFailure, having said why. -1: this program
+// serves HTTP itself (or was built without it; ServeHttp says so).
+int ServeHttpElsewhere(std::ostream& err);
+
 // Options the three commands share.
 struct StoreArgs {
   std::string db;

@@ -147,6 +147,9 @@ class InputLines {
 };
 
 int RunServe(const StoreArgs& a, Streams io) {
+  if (!a.http.empty()) {
+    if (const int rc = ServeHttpElsewhere(io.err); rc >= 0) return rc;
+  }
   std::unique_ptr<ReportingStore> store = OpenDb("serve", a, io.err);
   if (!store) return kExitFailure;
   if (!a.http.empty()) return ServeHttp(*store, a.db, a.http, a.allow_remote, a.lang, io.err);

@@ -10,7 +10,16 @@
 //   GET  /report[?until=TIME]  the report as JSON (kefu report --json)
 // The server's threads share the store (kefu/store/sqlite_store.h is safe
 // across threads; their commits are shared).
+//
+// Built twice: into kefu-http with cpp-httplib (KEFU_HAVE_HTTPLIB), and into
+// kefu without it (KEFU_HTTP_HELPER), where --http runs the same command
+// line in kefu-http: kefu itself then loads neither cpp-httplib nor OpenSSL.
+#include <limits.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -224,7 +233,9 @@ int ServeHttp(ReportingStore& store, const std::string& db, const std::string& a
   return ok ? kExitOk : kExitFailure;
 }
 
-#else  // no cpp-httplib
+int ServeHttpElsewhere(std::ostream&) { return -1; }
+
+#else  // no cpp-httplib here
 
 int ServeHttp(ReportingStore&, const std::string&, const std::string&, bool, Language,
               std::ostream& err) {
@@ -232,6 +243,31 @@ int ServeHttp(ReportingStore&, const std::string&, const std::string&, bool, Lan
          "libcpp-httplib-dev)\n";
   return kExitFailure;
 }
+
+#ifdef KEFU_HTTP_HELPER
+int ServeHttpElsewhere(std::ostream& err) {
+  // kefu-http sits beside this program (the build's tools/ directory, or
+  // the installed bin/).
+  std::string self(PATH_MAX, '\0');
+  const ssize_t n = readlink("/proc/self/exe", self.data(), self.size());
+  if (n <= 0 || static_cast<size_t>(n) >= self.size()) {
+    err << "kefu serve: --http: cannot find this program's directory (/proc/self/exe: "
+        << std::strerror(errno) << ")\n";
+    return kExitFailure;
+  }
+  self.resize(static_cast<size_t>(n));
+  const std::string helper = self.substr(0, self.rfind('/') + 1) + "kefu-http";
+  std::cout.flush();
+  err.flush();
+  execv(helper.c_str(), CommandLine());
+  err << "kefu serve: --http is served by kefu-http, installed beside kefu, which could not "
+         "be run ("
+      << helper << ": " << std::strerror(errno) << ")\n";
+  return kExitFailure;
+}
+#else
+int ServeHttpElsewhere(std::ostream&) { return -1; }
+#endif
 
 #endif
 

@@ -490,6 +490,10 @@ class DeadlineQueue::Impl {
   // filled by the entries before it).
   absl::Status ImportEntry(size_t index, const QueueEntry& entry);
   void CancelAll(EntityKind kind, std::string_view key);
+  // The index's slots for (kind, key) on their way into the cache.
+  void Prefetch(EntityKind kind, std::string_view key) const {
+    index_.prefetch(EntityRef{static_cast<uint8_t>(kind), key});
+  }
   size_t Due(int64_t now, size_t max_items, std::vector<DueItem>* out);
   size_t ForEachDue(int64_t now, absl::FunctionRef<void(const DueItem&)> fn);
   std::optional<Timestamp> NextDue();
@@ -1703,6 +1707,9 @@ absl::Status DeadlineQueue::Schedule(EntityKind kind, std::string_view key, cons
   return impl_->Schedule(kind, key, action, origin);
 }
 void DeadlineQueue::CancelAll(EntityKind kind, std::string_view key) { impl_->CancelAll(kind, key); }
+void DeadlineQueue::Prefetch(EntityKind kind, std::string_view key) const {
+  impl_->Prefetch(kind, key);
+}
 std::vector<DueItem> DeadlineQueue::Due(Timestamp now) {
   std::vector<DueItem> out;
   impl_->Due(ToNsSaturated(now), std::numeric_limits<size_t>::max(), &out);

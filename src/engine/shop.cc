@@ -1113,9 +1113,9 @@ struct Shop::Impl {
   // error is removed again; one whose first event a rule refused stays (it
   // remembers the refusal) but counts as never created.
   template <class Entity, class Event, class Env, class AfterApply>
-  absl::StatusOr<Outcome> ApplyTo(internal::EntityMap<Entity>& map, EntityKind kind,
-                                  const std::string& key, const Event& event, const Env& env,
-                                  bool creates, AfterApply after) {
+  absl::StatusOr<Outcome> ApplyTo(Shard& shard, internal::EntityMap<Entity>& map,
+                                  EntityKind kind, const std::string& key, const Event& event,
+                                  const Env& env, bool creates, AfterApply after) {
     // Every return below is `out`, built in place by the lambda's prvalues:
     // an Outcome is not moved on its way to the caller (GCC elides a named
     // return only when it is the function's one returned object).
@@ -1127,6 +1127,9 @@ struct Shop::Impl {
     const std::string& event_id = MetaOf(event).id;
     const EventIdIndex::Id id = EventIdIndex::IdOf(event_id);
     event_ids.Prefetch(id);
+    // And the queue's slot for the entity, which `after` reads when the
+    // outcome sets or cancels deadlines.
+    shard.queue.Prefetch(kind, key);
     absl::StatusOr<Outcome> out = [&]() -> absl::StatusOr<Outcome> {
       it = map.find(ToAbsl(key));
       if (it == map.end()) {
@@ -1141,6 +1144,10 @@ struct Shop::Impl {
       }
       PrefetchData(it->second);
       owner = event_ids.Claim(id, event_id, EventIdIndex::Owner{kind, &it->first});
+      // The entity's state has arrived while the claim ran: its log's
+      // records, which the machine reads first, come while the event is
+      // checked.
+      it->second.applied_log().Prefetch();
       if (owner && (owner->kind != kind || owner->key->view() != key)) {
         if (created) map.erase(it);
         return absl::AlreadyExistsError(absl::StrCat(
@@ -1168,7 +1175,7 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kOrder, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<OrderPlaced>(e);
-    return ApplyTo(shard.orders, EntityKind::kOrder, key, e, OrderEnv(r), creates,
+    return ApplyTo(shard, shard.orders, EntityKind::kOrder, key, e, OrderEnv(r), creates,
                    [&](const Order& order, const Outcome& out) {
                      // The index holds buyer, items and address of live
                      // orders: only these events change them, and an order
@@ -1204,7 +1211,7 @@ struct Shop::Impl {
       handover = team.TakingOver(MetaOf(e).agent, MetaOf(e).at);
     }
     if (handover.has_value()) env.handover = &*handover;
-    return ApplyTo(shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, env,
+    return ApplyTo(shard, shard.tickets, EntityKind::kTicket, key, filled ? *filled : e, env,
                    creates, [&](const Ticket& ticket, const Outcome& out) {
                      if (out.audit.duplicate || out.audit.refused) return;
                      open_tickets.Update(ticket);
@@ -1217,7 +1224,7 @@ struct Shop::Impl {
     Shard& shard = ShardOf(EntityKind::kReview, key);
     std::lock_guard lock(shard.mu);
     const bool creates = std::holds_alternative<ReviewReceived>(e);
-    return ApplyTo(shard.reviews, EntityKind::kReview, key, e, ReviewEnv(r), creates,
+    return ApplyTo(shard, shard.reviews, EntityKind::kReview, key, e, ReviewEnv(r), creates,
                    [&](const Review& review, const Outcome& out) {
                      Enqueue(shard, EntityKind::kReview, key, out, MetaOf(e), !review.open());
                    });
@@ -1253,7 +1260,7 @@ struct Shop::Impl {
     std::vector<Finding> findings;
     absl::StatusOr<Outcome> out = [&] {  // built in place (see ApplyTo)
       std::lock_guard lock(shard.mu);
-      return ApplyTo(shard.conversations, EntityKind::kReply, key, e,
+      return ApplyTo(shard, shard.conversations, EntityKind::kReply, key, e,
                      ConversationEnv(r, &findings), /*creates=*/true,
                      [&](const Conversation&, const Outcome& o) {
                        Enqueue(shard, EntityKind::kReply, key, o, MetaOf(e), false);
@@ -1279,7 +1286,7 @@ struct Shop::Impl {
     env.ledger = &team;
     env.roles = &r.team.roles;
     env.calendar = r.calendar.get();
-    return ApplyTo(shard.team_members, EntityKind::kTeam, key, e, env, /*creates=*/true,
+    return ApplyTo(shard, shard.team_members, EntityKind::kTeam, key, e, env, /*creates=*/true,
                    [&](const internal::TeamMember&, const Outcome& out) {
                      Enqueue(shard, EntityKind::kTeam, key, out, MetaOf(e), false);
                    });

@@ -603,6 +603,9 @@ struct AppliedEvents::Block {
 
 size_t AppliedEvents::size() const { return head_ != nullptr ? head_->count : 0; }
 size_t AppliedEvents::encoded_bytes() const { return head_ != nullptr ? head_->used : 0; }
+void AppliedEvents::Prefetch() const {
+  if (head_ != nullptr) __builtin_prefetch(head_);
+}
 
 AppliedEvents::AppliedEvents(const std::vector<Outcome>& outcomes,
                              const std::vector<EventDigest>& digests) {

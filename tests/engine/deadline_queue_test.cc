@@ -89,6 +89,20 @@ TEST(DeadlineQueue, ReturnsWhatIsDueInTimeOrder) {
   EXPECT_EQ(q.open_entities(), 1u);
 }
 
+// Prefetch is a hint: for a known entity, an unknown one or an empty key
+// it adds, removes and fires nothing.
+TEST(DeadlineQueue, PrefetchChangesNothing) {
+  DeadlineQueue q;
+  q.Prefetch(EntityKind::kTicket, "A");  // an empty queue
+  ASSERT_TRUE(q.Apply(EntityKind::kTicket, "A", Set("AS-RESOLVE", H(30)), H(0), kNoOrigin).ok());
+  for (const char* key : {"A", "B", ""}) q.Prefetch(EntityKind::kTicket, key);
+  q.Prefetch(EntityKind::kOrder, "A");
+  EXPECT_EQ(q.pending(), 1u);
+  EXPECT_EQ(q.open_entities(), 1u);
+  EXPECT_TRUE(q.OpenDeadlines(EntityKind::kTicket, "B").empty());
+  EXPECT_THAT(Briefs(q.Due(H(100))), ElementsAre("breach A AS-RESOLVE@30"));
+}
+
 TEST(DeadlineQueue, EqualTimesComeInTheOrderTheyWereSet) {
   DeadlineQueue q;
   // RV-DAILY falls due at the end of the day for every review of that day.

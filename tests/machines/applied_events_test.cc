@@ -88,6 +88,21 @@ TEST(AppliedEvents, EmptyFindsNothing) {
   EXPECT_TRUE(log.outcomes().empty());
 }
 
+// Prefetch is a hint: an empty log stays empty, a full one keeps its
+// records.
+TEST(AppliedEvents, PrefetchChangesNothing) {
+  AppliedEvents log;
+  log.Prefetch();
+  EXPECT_TRUE(log.empty());
+  log.Record(Full("e1"));
+  log.Record(Minimal("e2"));
+  log.Prefetch();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log.Find("e1"), Full("e1"));
+  EXPECT_TRUE(log.Contains("e2"));
+  EXPECT_FALSE(log.Contains("e3"));
+}
+
 TEST(AppliedEvents, EveryFieldComesBackEqual) {
   AppliedEvents log;
   const Outcome full = Full("e1");

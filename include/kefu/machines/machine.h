@@ -147,6 +147,10 @@ class KEFU_EXPORT AppliedEvents {
   bool empty() const { return size() == 0; }
   // Bytes of the entity's own records (parts kept per process not counted).
   size_t encoded_bytes() const;
+  // A hint, changing nothing: starts fetching the first records into the
+  // CPU's cache, for a caller with other work to do before it calls Find,
+  // Contains or Record (the Shop claiming the event's id).
+  void Prefetch() const;
 
  private:
   friend class internal::LogAccess;

@@ -216,8 +216,9 @@ absl::StatusOr<PgResult> PgConn::Exec(std::string_view sql, const std::vector<Pg
     formats[i] = p.binary ? 1 : 0;
   }
   const std::string query(sql);
-  PGresult* r = Pq().PQexecParams(conn_, query.c_str(), static_cast<int>(params.size()), nullptr,
-                             values.data(), lengths.data(), formats.data(), binary_result ? 1 : 0);
+  PGresult* r =
+      Pq().PQexecParams(conn_, query.c_str(), static_cast<int>(params.size()), nullptr,
+                        values.data(), lengths.data(), formats.data(), binary_result ? 1 : 0);
   const ExecStatusType st = r ? Pq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     absl::Status s = Error(r, what.empty() ? std::string_view(query).substr(0, 60) : what);
@@ -240,7 +241,9 @@ absl::Status PgConn::Run(std::string_view sql, std::string_view what) {
 }
 
 void PgConn::Rollback() {
-  if (Pq().PQtransactionStatus(conn_) != PQTRANS_IDLE) Pq().PQclear(Pq().PQexec(conn_, "ROLLBACK"));
+  if (Pq().PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    Pq().PQclear(Pq().PQexec(conn_, "ROLLBACK"));
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> PgConn::WaitNotifications(absl::Duration timeout) {

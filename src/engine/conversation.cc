@@ -9,11 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/entity_key.h"
 #include "engine/reply_schema.h"
 #include "kefu/core/status.h"
 #include "kefu/text/callback.h"
 #include "machines/machine_core.h"
-#include "core/entity_key.h"
 #include "machines/packed_order.h"  // PackedBytes
 
 namespace kefu {
@@ -45,8 +45,11 @@ class PackedConversation {
   // when memory cannot be had.
   void Pack(const ConversationData& d) {
     PackedBytes promise = PackPromise(d.promised_by, d.promised, d.promised_agent);
-    EntityKey key(d.id);
-    id = std::move(key);
+    // A new key only for a new id (as PackedOrder::Pack): most packs keep it.
+    if (id.view() != d.id) {
+      EntityKey key(d.id);
+      id = std::move(key);
+    }
     replies = d.replies;
     replies_with_findings = d.replies_with_findings;
     wrong_answers = d.wrong_answers;

@@ -123,7 +123,7 @@ class ReplayBuilder {
     w.Time(clock_);
     w.Varint(held_.size());
     for (const Held& h : held_) {
-      internal::EncodeDueItem(h.Item(), w);
+      internal::EncodeDueItem(Held(h).Item(), w);
       w.String(h.to);
     }
   }
@@ -453,18 +453,14 @@ class ReplayBuilder {
         what.emplace<Deadline>(std::move(item.deadline));
       }
     }
-    // The item as the shop gave it (what SaveState writes).
-    DueItem Item() const& {
-      DueItem item = Bare();
-      item.entity = entity;
-      item.event_id = event_id;
-      item.agent = agent;
-      if (const Deadline* d = std::get_if<Deadline>(&what)) item.deadline = *d;
-      if (const Action* a = std::get_if<Action>(&what)) item.action = *a;
-      return item;
-    }
+    // The item as the shop gave it, its fields moved out (SaveState takes
+    // it from a copy).
     DueItem Item() && {
-      DueItem item = Bare();
+      DueItem item;
+      item.kind = kind;
+      item.at = at;
+      item.entity_kind = entity_kind;
+      item.rule = rule;
       item.entity = std::move(entity);
       item.event_id = std::move(event_id);
       item.agent = std::move(agent);
@@ -482,16 +478,6 @@ class ReplayBuilder {
     std::string agent;  // the item's (the scheduling event's agent)
     std::string to;     // kAction: whom it goes to (Resolve)
     std::variant<Deadline, Action> what;
-
-   private:
-    DueItem Bare() const {
-      DueItem item;
-      item.kind = kind;
-      item.at = at;
-      item.entity_kind = entity_kind;
-      item.rule = rule;
-      return item;
-    }
   };
   Held Resolve(DueItem&& item) {
     Held h(std::move(item));

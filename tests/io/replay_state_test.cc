@@ -95,6 +95,28 @@ std::string Join(std::initializer_list<std::string_view> fields) {
   return out;
 }
 
+// Each listed item carries what it is about: a warning or breach its
+// deadline (the rule, and the time it fell due at), an action its action.
+void ExpectWholeItems(const ReplayReport& r) {
+  for (const auto* list : {&r.warnings, &r.breaches}) {
+    for (const DueItem& d : *list) {
+      EXPECT_EQ(d.deadline.rule, d.rule) << d.entity;
+      if (d.kind == DueItem::Kind::kBreach) {
+        EXPECT_EQ(d.deadline.due, d.at) << d.entity;
+      } else {
+        EXPECT_EQ(d.deadline.warn_at, d.at) << d.entity;
+      }
+    }
+  }
+  for (const ReplayAgentActions& a : r.actions) {
+    for (const ReplayAction& x : a.actions) {
+      EXPECT_FALSE(std::string_view(x.action.rule).empty()) << x.entity;
+      // Due "now" (none): listed at its event's time.
+      if (x.action.due) EXPECT_EQ(*x.action.due, x.due) << x.entity;
+    }
+  }
+}
+
 std::multiset<std::string> ListedItems(const ReplayReport& r) {
   std::multiset<std::string> items;
   for (const ReplayAgentActions& a : r.actions) {
@@ -133,6 +155,7 @@ TEST(ReplayState, HeldItemsKeepEveryField) {
     const std::multiset<std::string> later = ListedItems(second);
     both.insert(later.begin(), later.end());
     EXPECT_EQ(both, ListedItems(whole));
+    for (const ReplayReport* r : {&whole, &first, &second}) ExpectWholeItems(*r);
   }
 }
 

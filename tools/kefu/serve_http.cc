@@ -233,8 +233,6 @@ int ServeHttp(ReportingStore& store, const std::string& db, const std::string& a
   return ok ? kExitOk : kExitFailure;
 }
 
-int ServeHttpElsewhere(std::ostream&) { return -1; }
-
 #else  // no cpp-httplib here
 
 int ServeHttp(ReportingStore&, const std::string&, const std::string&, bool, Language,
@@ -244,7 +242,9 @@ int ServeHttp(ReportingStore&, const std::string&, const std::string&, bool, Lan
   return kExitFailure;
 }
 
-#ifdef KEFU_HTTP_HELPER
+#endif
+
+#ifdef KEFU_HTTP_HELPER  // kefu, beside kefu-http (never with KEFU_HAVE_HTTPLIB)
 int ServeHttpElsewhere(std::ostream& err) {
   // kefu-http sits beside this program (the build's tools/ directory, or
   // the installed bin/).
@@ -265,10 +265,8 @@ int ServeHttpElsewhere(std::ostream& err) {
       << helper << ": " << std::strerror(errno) << ")\n";
   return kExitFailure;
 }
-#else
+#else  // serves HTTP itself, or was built without it (ServeHttp says so)
 int ServeHttpElsewhere(std::ostream&) { return -1; }
-#endif
-
 #endif
 
 }  // namespace kefu::tool

@@ -1,6 +1,8 @@
 // Rendering of decisions and actions; names of the vocabulary's enums.
 #include "kefu/core/outcome.h"
 
+#include "core/outcome_spare.h"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -8,6 +10,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -254,4 +257,66 @@ const Decision* Outcome::Find(RuleId rule) const {
   return it == decisions.end() ? nullptr : &*it;
 }
 
+namespace internal {
+namespace {
+
+// The blocks kept for the thread's next outcome.
+struct SpareBlocks {
+  std::string entity, event_id, agent;
+  std::vector<Decision> decisions;
+  std::vector<Action> actions;
+  std::vector<Deadline> deadlines;
+};
+
+SpareBlocks& Spare() {
+  thread_local SpareBlocks spare;
+  return spare;
+}
+
+// Bounds on what is kept: an outcome's usual blocks, not an odd large one
+// held for the thread's lifetime.
+constexpr size_t kMaxKeptString = 256;
+constexpr size_t kMaxKeptList = 8;
+
+// Leaves `from` empty and `kept` with the larger of the two blocks.
+// (Moves, not swaps: std::string::swap is an out-of-line call of some
+// seventy instructions, a move of an empty string a few.)
+void KeepString(std::string& from, std::string& kept) {
+  from.clear();
+  if (from.capacity() > kept.capacity() && from.capacity() <= kMaxKeptString) {
+    kept = std::move(from);
+  }
+}
+
+template <class T>
+void KeepList(std::vector<T>& from, std::vector<T>& kept) {
+  from.clear();
+  if (from.capacity() > kept.capacity() && from.capacity() <= kMaxKeptList) {
+    kept = std::move(from);
+  }
+}
+
+}  // namespace
+
+void TakeSpareBlocks(Outcome& fresh) {
+  SpareBlocks& spare = Spare();
+  fresh.entity = std::move(spare.entity);
+  fresh.audit.event_id = std::move(spare.event_id);
+  fresh.audit.agent = std::move(spare.agent);
+  fresh.decisions = std::move(spare.decisions);
+  fresh.actions = std::move(spare.actions);
+  fresh.deadlines = std::move(spare.deadlines);
+}
+
+void RecycleOutcome(Outcome& used) {
+  SpareBlocks& spare = Spare();
+  KeepString(used.entity, spare.entity);
+  KeepString(used.audit.event_id, spare.event_id);
+  KeepString(used.audit.agent, spare.agent);
+  KeepList(used.decisions, spare.decisions);
+  KeepList(used.actions, spare.actions);
+  KeepList(used.deadlines, spare.deadlines);
+}
+
+}  // namespace internal
 }  // namespace kefu

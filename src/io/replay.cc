@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "core/ahead.h"
 #include "core/codec.h"
+#include "core/outcome_spare.h"
 #include "io/events_internal.h"
 #include "io/replay_builder.h"
 #include "kefu/io/events.h"
@@ -132,10 +133,16 @@ absl::StatusOr<ReplayReport> Replay(LineReader& in, const ReplayOptions& options
       return true;
     }
     absl::StatusOr<Outcome> out = builder.Feed(*p.event, p.number);
-    if (!out.ok() && options.strict) {
-      report.stopped_early = true;
-      return false;
+    if (!out.ok()) {
+      if (options.strict) {
+        report.stopped_early = true;
+        return false;
+      }
+      return true;
     }
+    // Its blocks go to the next event's outcome: no allocation for its key,
+    // id and lists (core/outcome_spare.h).
+    internal::RecycleOutcome(*out);
     return true;
   };
   // With parse_ahead a second thread reads and parses the lines, in

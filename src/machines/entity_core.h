@@ -12,7 +12,9 @@
 //           3. past max_events_per_entity, kResourceExhausted; an event
 //              dated before the last applied one (beyond the environment's
 //              clock_skew_tolerance), kFailedPrecondition;
-//           4. the outcome's entity and audit record are filled;
+//           4. the outcome's entity and audit record are filled (in the
+//              blocks of the outcome the thread handed back last, if any:
+//              core/outcome_spare.h);
 //   Record  7. the outcome judged (applied or refused) goes into the log
 //              with the event's digest; an applied one moves last_at.
 //
@@ -40,6 +42,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "core/codec.h"
+#include "core/outcome_spare.h"
 #include "kefu/core/outcome.h"
 #include "kefu/machines/machine.h"
 #include "machines/event_schema.h"
@@ -112,6 +115,9 @@ class EntityCore {
     if (last_at != absl::InfinitePast() && meta.at + env.clock_skew_tolerance < last_at) {
       return OutOfOrderError(machine, data.id, meta, last_at, env.clock_skew_tolerance);
     }
+    // The blocks of the outcome this thread's caller last handed back, if
+    // any (RecycleOutcome): the key and id below fill them.
+    internal::TakeSpareBlocks(out);
     out.entity = data.id;
     AuditRecord& audit = out.audit;
     audit.event_id = meta.id;

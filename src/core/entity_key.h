@@ -20,6 +20,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "core/absl_compat.h"
 
 namespace kefu::internal {
 
@@ -121,9 +122,7 @@ static_assert(sizeof(EntityKey) == 32 && alignof(EntityKey) >= 8);
 // key. The hash is absl's string hash, as a map keyed by std::string uses.
 struct EntityKeyHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
-  }
+  size_t operator()(std::string_view s) const { return HashText(s); }
 #ifndef ABSL_USES_STD_STRING_VIEW
   size_t operator()(absl::string_view s) const { return absl::Hash<absl::string_view>{}(s); }
 #endif

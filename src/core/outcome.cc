@@ -1,8 +1,6 @@
 // Rendering of decisions and actions; names of the vocabulary's enums.
 #include "kefu/core/outcome.h"
 
-#include "core/outcome_spare.h"
-
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -14,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/absl_compat.h"
+#include "core/outcome_spare.h"
 
 namespace kefu {
 
@@ -28,7 +28,7 @@ const char* InternText(std::string_view text) {
     size_t size = 0;
   };
   thread_local Cached cache[256];
-  Cached& c = cache[std::hash<std::string_view>{}(text) & 255];
+  Cached& c = cache[internal::HashText(text) & 255];
   if (c.data != nullptr && c.size == text.size() &&
       (text.empty() || std::memcmp(c.data, text.data(), text.size()) == 0)) {
     return c.data;

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
+#include "core/absl_compat.h"
 
 namespace kefu::internal {
 
@@ -46,7 +47,7 @@ class PartDictionary {
 
   // The number of `part`, or nullopt when it is not (yet) in the dictionary.
   std::optional<uint32_t> NumberOf(std::string_view part) {
-    const uint64_t h = absl::Hash<std::string_view>{}(part);
+    const uint64_t h = HashText(part);
     struct Cached {
       uint64_t hash;
       uint32_t number_plus_one;
@@ -76,7 +77,7 @@ class PartDictionary {
   // The number of `part`, kept now if it is new (a part a saved shop says
   // more than one record has): nullopt only when its shard is full.
   std::optional<uint32_t> Share(std::string_view part) {
-    return Keep(part, absl::Hash<std::string_view>{}(part));
+    return Keep(part, HashText(part));
   }
 
   // The part numbered `number` (a number NumberOf returned).
@@ -141,7 +142,7 @@ class PartDictionary {
   };
   struct Shard {
     std::mutex mu;
-    absl::flat_hash_map<std::string_view, uint32_t> numbers;  // views into the arena
+    absl::flat_hash_map<std::string_view, uint32_t, TextHash> numbers;  // views into the arena
     uint32_t size = 0;
     size_t bytes = 0;
     char* arena = nullptr;

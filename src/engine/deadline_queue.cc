@@ -388,7 +388,7 @@ class StringTable {
 
  private:
   std::vector<std::string_view> names_;
-  absl::flat_hash_map<std::string_view, uint16_t> ids_;
+  absl::flat_hash_map<std::string_view, uint16_t, internal::TextHash> ids_;
 };
 
 // --- payload encoding ------------------------------------------------------
@@ -510,7 +510,7 @@ class DeadlineQueue::Impl {
     std::string_view key;
   };
   static size_t HashOf(uint8_t kind, std::string_view key) {
-    return absl::Hash<std::string_view>()(key) ^ (size_t{kind} * 0x9E3779B97F4A7C15ull);
+    return internal::HashText(key) ^ (size_t{kind} * 0x9E3779B97F4A7C15ull);
   }
   struct EntityHash {
     using is_transparent = void;

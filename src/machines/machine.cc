@@ -170,7 +170,7 @@ class Vocabulary {
   }
   struct KeyHash {
     size_t operator()(const Key& k) const {
-      return absl::Hash<std::string_view>{}(
+      return internal::HashText(
           std::string_view(reinterpret_cast<const char*>(k.data()), k.size()));
     }
   };
@@ -1096,8 +1096,8 @@ struct SavedLogWriter::Impl {
   };
   struct ContentHash : ByContent {
     using is_transparent = void;
-    size_t operator()(uint32_t n) const { return absl::Hash<std::string_view>{}(Of(n)); }
-    size_t operator()(std::string_view v) const { return absl::Hash<std::string_view>{}(v); }
+    size_t operator()(uint32_t n) const { return internal::HashText(Of(n)); }
+    size_t operator()(std::string_view v) const { return internal::HashText(v); }
   };
   struct ContentEq : ByContent {
     using is_transparent = void;

@@ -169,7 +169,7 @@ class NameIndex {
 
  private:
   std::vector<std::string> region_names_;  // reserved: views into it stay valid
-  absl::flat_hash_map<std::string_view, Province> by_name_;
+  absl::flat_hash_map<std::string_view, Province, internal::TextHash> by_name_;
 };
 
 const NameIndex& Names() {

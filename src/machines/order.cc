@@ -6,6 +6,7 @@
 #include "kefu/machines/order.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -207,12 +208,16 @@ struct OrderCtx {
     // at most max_address_edits characters away.
     if (p.duplicate_ship.enabled && live_orders != nullptr && !d.duplicate_cleared) {
       const OrderData& t = T();
-      const std::string items = ItemsKey(t.lines);
-      const std::string address = t.address.Full();
+      // Made at the first other order of the buyer: most buyers have none
+      // (the order finds itself in the index).
+      std::optional<std::string> items, address;
       std::string found;
       live_orders->ForEachLiveOrder(t.buyer, [&](const LiveOrder& o) {
-        if (o.order_id == d.id.view() || o.items != items || !SameBuyer(o.buyer, t.buyer)) return;
-        if (!p.duplicate_ship.AddressesLookAlike(address, o.address)) return;
+        if (o.order_id == d.id.view()) return;
+        if (!items) items = ItemsKey(t.lines);
+        if (o.items != *items || !SameBuyer(o.buyer, t.buyer)) return;
+        if (!address) address = t.address.Full();
+        if (!p.duplicate_ship.AddressesLookAlike(*address, o.address)) return;
         if (found.empty() || o.order_id < found) found = o.order_id;  // deterministic
       });
       if (!found.empty()) {

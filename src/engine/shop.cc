@@ -100,11 +100,17 @@ class IndexedLiveOrders final : public LiveOrders {
     std::sort(found.begin(), found.end(),
               [](const Node* a, const Node* b) { return a->first.view() < b->first.view(); });
     found.erase(std::unique(found.begin(), found.end()), found.end());
+    // One LiveOrder per thread, filled for each order found: its strings
+    // keep their blocks from call to call (the order asking is usually the
+    // one found). `fn` cannot call back into the index: the lock is held.
+    thread_local LiveOrder o;
     for (const Node* n : found) {
-      fn(LiveOrder{std::string(n->first.view()),
-                   Buyer{std::string(Field(n->second, kIm)), std::string(Field(n->second, kPhone))},
-                   std::string(Field(n->second, kItems)),
-                   std::string(Field(n->second, kAddress))});
+      Assign(&o.order_id, n->first.view());
+      Assign(&o.buyer.im_name, Field(n->second, kIm));
+      Assign(&o.buyer.phone, Field(n->second, kPhone));
+      Assign(&o.items, Field(n->second, kItems));
+      Assign(&o.address, Field(n->second, kAddress));
+      fn(o);
     }
   }
 
@@ -171,6 +177,9 @@ class IndexedLiveOrders final : public LiveOrders {
       PutVarint(*out, f->size());
     }
     for (const std::string* f : {&buyer.im_name, &buyer.phone, &items, &address}) *out += *f;
+  }
+  static void Assign(std::string* to, std::string_view from) {
+    to->assign(from.data(), from.size());
   }
   // Field `field` of a packed string.
   static std::string_view Field(const internal::PackedBytes& block, int field) {
@@ -2547,9 +2556,10 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Load(std::string_view saved, ShopOpt
   // shipped holds them: forgotten here, the shop is the one its events make
   // today (and saves the same bytes).
   impl.team.ForgetShipped([&impl](std::string_view key) {
-    const auto& orders = impl.ShardOf(EntityKind::kOrder, key).orders;
-    auto it = orders.find(ToAbsl(key));
-    return it != orders.end() && internal::OrderAccess::Record(it->second).shipped_at.has_value();
+    const auto& shard_orders = impl.ShardOf(EntityKind::kOrder, key).orders;
+    auto it = shard_orders.find(ToAbsl(key));
+    return it != shard_orders.end() &&
+           internal::OrderAccess::Record(it->second).shipped_at.has_value();
   });
   // Its next Save reserves about what it was loaded from.
   impl.saved_bytes.store(saved.size(), std::memory_order_relaxed);

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/day_text.h"
 
 namespace kefu {
 namespace {
@@ -521,7 +522,7 @@ Deadline UnshippedPolicy::ShipDayDeadline(Timestamp start, const BusinessCalenda
   dl.message = {"{ship_day}未发出须当天告知客户（提醒时间），逾期未决须在截止时间前完结",
                 "not shipped on {ship_day}: tell the customer that day (warning time); close "
                 "out by the due time"};
-  dl.figures.push_back(Text("ship_day", absl::FormatCivilTime(ship_day)));
+  dl.figures.push_back(Text("ship_day", internal::DayText(ship_day)));
   return dl;
 }
 

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/day_text.h"
 #include "policies/shift_terms.h"
 
 namespace kefu {
@@ -378,7 +379,7 @@ bool ShiftPolicy::Runs(const ShiftTemplate& shift, absl::CivilDay day) {
 Decision ShiftPolicy::StartedOnAnOffDay(const ShiftTemplate& shift, std::string_view agent,
                                         absl::CivilDay day) const {
   Figures figures = {Figure{"agent", std::string(agent)},
-                     Figure{"day", absl::FormatCivilTime(day)},
+                     Figure{"day", internal::DayText(day)},
                      Figure{"shift", internal::ShiftNameValue(shift.name)}};
   internal::AddRunningDays(shift, day, &figures);
   return Make(kShiftsRule, Verdict::kRefused,

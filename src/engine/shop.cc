@@ -102,7 +102,8 @@ class IndexedLiveOrders final : public LiveOrders {
     found.erase(std::unique(found.begin(), found.end()), found.end());
     // One LiveOrder per thread, filled for each order found: its strings
     // keep their blocks from call to call (the order asking is usually the
-    // one found). `fn` cannot call back into the index: the lock is held.
+    // one found). `fn` (ORD-DUP-SHIP's check, which only compares) must not
+    // look in an index itself: that would refill the same LiveOrder.
     thread_local LiveOrder o;
     for (const Node* n : found) {
       Assign(&o.order_id, n->first.view());

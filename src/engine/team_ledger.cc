@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/absl_compat.h"
 #include "core/codec.h"
 #include "core/entity_key.h"
 #include "policies/shift_terms.h"
@@ -615,7 +616,7 @@ void TeamLedger::AgentReplied(std::string_view conversation, std::string_view ag
                               Timestamp at, bool automatic) {
   Impl& m = *impl_;
   if (automatic || agent.empty()) return;
-  auto it = m.rounds.find(std::string(conversation));
+  auto it = m.rounds.find(internal::ToAbsl(conversation));  // no string made
   if (it == m.rounds.end() || !it->second.open) return;
   // A round answered is done with: the conversation's next message opens
   // a new one, as it would after a closed round. Kept, the closed rounds
@@ -626,12 +627,12 @@ void TeamLedger::AgentReplied(std::string_view conversation, std::string_view ag
   const bool counted = m.Counted(round.started);
   const bool in_time = took <= m.options.response.within;
   const LocalDay day = m.options.calendar.DayOf(round.started);
-  for (ResponseStats* s : {&m.agent_days[{std::string(agent), day}], &m.shop_days[day]}) {
+  ResponseStats& mine = m.agent_days[{std::string(agent), day}];  // looked up once
+  for (ResponseStats* s : {&mine, &m.shop_days[day]}) {
     s->answered++;
     s->total_first_response += took;
     if (counted && in_time) s->in_time++;
   }
-  ResponseStats& mine = m.agent_days[{std::string(agent), day}];
   mine.rounds++;
   if (counted) mine.counted++;
   // The buyer's first answer makes them this agent's inquiry.

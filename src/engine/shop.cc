@@ -31,6 +31,7 @@
 #include "core/codec.h"
 #include "core/huge_pages.h"
 #include "core/entity_key.h"
+#include "core/word_hash.h"
 #include "engine/load_threads.h"
 #include "engine/policy_label.h"
 #include "engine/reply_schema.h"
@@ -422,15 +423,11 @@ class EventIdIndex {
       return a.lo_low == b.lo_low && a.lo_high == b.lo_high && a.hi == b.hi;
     }
   };
-  // absl's hash and FNV-1a 64, independent functions of the text.
+  // absl's hash and a word-at-a-time one (core/word_hash.h), independent
+  // functions of the text. In memory only: the index is rebuilt on load.
   static Fingerprint FingerprintOf(std::string_view text) {
-    const uint64_t lo = absl::Hash<absl::string_view>{}(ToAbsl(text));
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char c : text) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= h >> 29;
+    const uint64_t lo = internal::HashText(text);
+    const uint64_t h = internal::WordHash(text, 0x5EED);
     Fingerprint f;
     f.lo_low = static_cast<uint32_t>(lo);
     f.lo_high = static_cast<uint32_t>(lo >> 32);

@@ -65,6 +65,7 @@
 #include "core/absl_compat.h"
 #include "core/codec.h"
 #include "core/part_dictionary.h"
+#include "core/word_hash.h"
 #include "machines/saved_log.h"
 #include "machines/snapshot_codec.h"
 
@@ -83,29 +84,8 @@ absl::Status ValidateEventMeta(const EventMeta& meta) {
 
 namespace {
 
-// The id filter's hash (in memory only: never saved). Eight bytes a step,
-// the rest a byte at a time, then mixed (splitmix64's finalizer): a byte
-// at a time over a whole 19-byte id cost about 80 instructions, and every
-// event hashes its id twice (Find, then Record).
-uint32_t IdHash(std::string_view id) {
-  uint64_t h = id.size() * 0x9E3779B97F4A7C15ull;
-  size_t i = 0;
-  for (; i + 8 <= id.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, id.data() + i, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-  }
-  uint64_t tail = 0;
-  for (int shift = 0; i < id.size(); ++i, shift += 8) {
-    tail |= uint64_t{static_cast<uint8_t>(id[i])} << shift;
-  }
-  h = (h ^ tail) * 0x94D049BB133111EBull;
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  h ^= h >> 32;
-  return static_cast<uint32_t>(h);
-}
+// The id filter's hash (in memory only: never saved).
+uint32_t IdHash(std::string_view id) { return static_cast<uint32_t>(internal::WordHash(id)); }
 
 // The id filter's two bits for an id hash.
 uint64_t FilterBits(uint32_t hash) {

@@ -47,9 +47,9 @@ enum class Kind : uint8_t {
 };
 
 // A name as two words holding its first 16 bytes (zero past its end) and
-// its size. A reader whose text has 16 readable bytes past a name's start
-// (simdjson's padded input) packs it with PackPadded and finds it in a
-// table of packed names a word at a time, instead of comparing bytes.
+// its size. The event reader packs each key, type and enum value it reads
+// and finds it in a table of packed names a word at a time, instead of
+// comparing bytes.
 struct PackedName {
   uint64_t lo = 0;
   uint64_t hi = 0;
@@ -57,36 +57,52 @@ struct PackedName {
 };
 
 namespace packed_internal {
-// The first `n` (< 8) bytes of `w`, in memory order; zero past them.
-inline uint64_t FirstBytes(uint64_t w, size_t n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return n == 0 ? 0 : w & ~(~uint64_t{0} >> (8 * n));
+// The first `n` (< 8) bytes at `p` as a word in memory order, zero past
+// them; reads only those bytes (two loads that may overlap, not a loop).
+inline uint64_t FirstBytes(const char* p, size_t n) {
+  uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (n >= 4) {
+    uint32_t a;
+    uint32_t b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = a | (uint64_t{b} << (8 * (n - 4)));
+  } else if (n > 0) {
+    w = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+        static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << (8 * (n / 2)) |
+        static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << (8 * (n - 1));
+  }
 #else
-  return w & ((uint64_t{1} << (8 * n)) - 1);
+  std::memcpy(&w, p, n);
 #endif
+  return w;
+}
+// The 8 bytes at `p` as a word in memory order.
+inline uint64_t Word(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
 }
 }  // namespace packed_internal
 
-// `text` packed; reads 16 bytes at `text.data()`, which must be readable.
-inline PackedName PackPadded(std::string_view text) {
-  PackedName p;
-  std::memcpy(&p.lo, text.data(), 8);
-  std::memcpy(&p.hi, text.data() + 8, 8);
-  p.size = text.size();
-  if (p.size < 8) {
-    p.lo = packed_internal::FirstBytes(p.lo, p.size);
-    p.hi = 0;
-  } else if (p.size < 16) {
-    p.hi = packed_internal::FirstBytes(p.hi, p.size - 8);
-  }
-  return p;
-}
-
 // `text` packed; reads only its bytes.
 inline PackedName Pack(std::string_view text) {
-  char bytes[16] = {};
-  if (!text.empty()) std::memcpy(bytes, text.data(), text.size() < 16 ? text.size() : 16);
-  return PackPadded(std::string_view(bytes, text.size()));
+  using packed_internal::FirstBytes;
+  using packed_internal::Word;
+  PackedName p;
+  p.size = text.size();
+  const char* d = text.data();
+  if (p.size >= 16) {
+    p.lo = Word(d);
+    p.hi = Word(d + 8);
+  } else if (p.size >= 8) {
+    p.lo = Word(d);
+    p.hi = FirstBytes(d + 8, p.size - 8);
+  } else {
+    p.lo = FirstBytes(d, p.size);
+  }
+  return p;
 }
 
 // Whether `a` (packed `a_text`) and `b` (packed `b_text`) are the same name.

@@ -2,9 +2,9 @@
 //
 // One table describes every event struct: its fields, their JSON kind, and
 // whether they are required. FormatEvent walks the table to write a line.
-// ParseEvent walks the same table while simdjson's On-Demand API reads the
-// line (SimdjsonReader), filling the event struct directly (no DOM: a DOM
-// parse costs several times more than the whole rest of an event's replay).
+// ParseEvent parses the line with simdjson's DOM API and walks the same
+// table over the parsed values (SimdjsonReader), filling the event struct
+// directly.
 // A line that reader does not take goes to the reference reader, a
 // nlohmann-json SAX handler on the same table (EventHandler), which words
 // the error exactly as kefu always has (io/events_internal.h).
@@ -1009,84 +1009,46 @@ absl::StatusOr<ShopEvent> ParseWithNlohmann(std::string_view line, int64_t line_
 
 // ------------------------------------------------------- the simdjson reader
 
-// Reads a line with simdjson's On-Demand API, walking the same tables as the
+// Reads a line with simdjson's DOM API, walking the same tables as the
 // nlohmann-json handler above and filling the event struct directly. It
 // only decides: it returns true with the event when the line is one valid
 // event, and false for anything else, without saying why. ParseEvent then
 // hands the line to the nlohmann-json handler, the reference, which words
 // the error (so every message is the one it always was). For that to be
 // right, this reader takes a line only if the reference takes it, and gives
-// the same event: every value is read in full (nothing is skipped unread),
-// with the same rules, checked by tests/io/events_differential_test.cc and
-// fuzz/event_parse_fuzzer.cc.
-namespace sj = simdjson::ondemand;
-
-// The text of a string value or key that holds no escape is its raw bytes:
-// simdjson's stage 1 has checked the whole line's UTF-8 and control
-// characters already, so only escapes need simdjson's unescaping (a call
-// into the library per string, the largest single cost of a line).
-
-// A key with escapes: unescaped when it holds a backslash (kept out of
-// line: the common key has none).
-[[gnu::noinline]] bool EscapedKeyOf(sj::field& field, std::string_view* out) {
-  const char* p = field.key().raw();
-  const char* q = p;
-  while (*q != '"' && *q != '\\') ++q;  // the key is closed (stage 1)
-  if (*q == '"') {
-    *out = std::string_view(p, static_cast<size_t>(q - p));
-    return true;
-  }
-  return !field.unescaped_key().get(*out);
-}
+// the same event, with the same rules, checked by
+// tests/io/events_differential_test.cc and fuzz/event_parse_fuzzer.cc.
+//
+// The DOM parse runs both of simdjson's stages in the library, with the
+// kernel it picks for the processor (its On-Demand API would walk the line
+// with the kernel the compiler flags allow, the portable one here): it
+// checks the whole line (JSON grammar, UTF-8, escapes, trailing text) and
+// leaves a tape of its values, keys and strings unescaped, which this
+// reader walks.
+namespace dom = simdjson::dom;
 
 inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// A key: its bytes between the quotes, or unescaped. `escapes` is false
-// when the line holds no backslash at all: the key then ends at the quote
-// before the ':' that simdjson checked between it and the value (with only
-// whitespace around the ':'), found back from the value's first byte.
-inline bool KeyOf(sj::field& field, bool escapes, std::string_view* out) {
-  if (escapes) return EscapedKeyOf(field, out);
-  const char* p = field.key().raw();
-  const char* q = field.value().raw_json_token().data() - 1;
-  while (IsJsonSpace(*q)) --q;  // q: the ':'
-  --q;
-  while (IsJsonSpace(*q)) --q;  // q: the key's closing quote
-  *out = std::string_view(p, static_cast<size_t>(q - p));
-  return true;
-}
-
-// A string value: its token without the quotes (and the whitespace after
-// it), or unescaped. A value that is not a string is refused. Either way the
-// value is read (consumed), never left for simdjson to step over: stepping
-// over a value checks nothing after it. `escapes` is false when the line
-// holds no backslash at all (checked once for the line): then no string in
-// it needs a look for one.
-[[gnu::noinline]] bool UnescapedStringOf(sj::value& value, std::string_view* out) {
-  return !value.get_string().get(*out);
-}
-
-inline bool StringOf(sj::value& value, bool escapes, std::string_view* out) {
-  std::string_view raw = value.raw_json_token();
-  while (!raw.empty() && raw.back() != '"' && IsJsonSpace(raw.back())) raw.remove_suffix(1);
-  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' &&
-      (!escapes || std::memchr(raw.data() + 1, '\\', raw.size() - 2) == nullptr)) {
-    // Read it all the same: simdjson steps over a value left unread without
-    // checking what follows it (in "a":"b":{...}, the ':').
-    sj::raw_json_string unused;
-    if (value.get_raw_json_string().get(unused)) return false;
-    *out = raw.substr(1, raw.size() - 2);
-    return true;
+// Whether `line` may hold the number -0: a '-' followed by '0' after a ':',
+// ',' or '[' (and whitespace). The DOM keeps -0 as the integer 0, which a
+// non-negative field must refuse as the reference does ("-0" is a signed
+// integer there). A string holding such bytes only sends a 0 to the
+// reference reader, which is never wrong.
+bool MayHoldMinusZero(std::string_view line) {
+  for (size_t i = line.find('-'); i != std::string_view::npos; i = line.find('-', i + 1)) {
+    if (i + 1 >= line.size() || line[i + 1] != '0') continue;
+    size_t j = i;
+    while (j > 0 && IsJsonSpace(line[j - 1])) --j;
+    if (j > 0 && (line[j - 1] == ':' || line[j - 1] == ',' || line[j - 1] == '[')) return true;
   }
-  return UnescapedStringOf(value, out);
+  return false;
 }
 
 class SimdjsonReader {
  public:
-  // `line`: the padded input's line (SIMDJSON_PADDING readable bytes after
-  // it); `escapes`: whether it holds a backslash anywhere.
-  SimdjsonReader(ShopEvent* event, std::string_view line, bool escapes)
-      : format_(TheFormat()), event_(event), line_(line), escapes_(escapes) {
+  // `line`: the line as read (for the -0 check).
+  SimdjsonReader(ShopEvent* event, std::string_view line)
+      : format_(TheFormat()), event_(event), line_(line) {
     // The event read over is about to be replaced: its id's and agent's
     // blocks are taken for the new ones (a reused event, as in `kefu
     // replay`, then allocates none for them).
@@ -1097,60 +1059,33 @@ class SimdjsonReader {
     meta_.agent.clear();
   }
 
-  bool Read(sj::document& doc) {
-    sj::object envelope;
-    if (doc.get_object().get(envelope)) return false;
+  bool Read(dom::element root) {
+    dom::object envelope;
+    if (root.get_object().get(envelope)) return false;
     uint64_t seen = 0;
-    bool fields_later = false;  // `fields` came before `entity` or `type`
-    for (auto member : envelope) {
-      sj::field field;
-      std::string_view name;
-      if (std::move(member).get(field) || !KeyOf(field, escapes_, &name)) return false;
-      const int k = EnvelopeIndex(PackedOf(name), name);
+    dom::element fields;
+    for (const dom::key_value_pair member : envelope) {
+      const int k = EnvelopeIndex(internal::Pack(member.key), member.key);
       if (k < 0 || (seen & (uint64_t{1} << k))) return false;
       seen |= uint64_t{1} << k;
-      sj::value value = field.value();
       if (k == kFields) {
-        if (!Resolve()) return false;
-        if (type_ == nullptr) {
-          // Kept for a second pass once the type is known (the nlohmann-json
-          // handler keeps such fields as a DOM). Skipped unread here; the
-          // second pass reads every byte of it.
-          sj::json_type t;
-          if (value.type().get(t) || t != sj::json_type::object) return false;
-          fields_later = true;
-          continue;
-        }
-        if (!ReadFields(value)) return false;
+        fields = member.value;  // read once the type is known
         continue;
       }
       std::string_view s;
-      if (!StringOf(value, escapes_, &s) || !EnvelopeValue(k, s)) return false;
+      if (member.value.get_string().get(s) || !EnvelopeValue(k, s)) return false;
     }
-    // Trailing text: anything but whitespace after the object.
-    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;
     if ((kEnvelopeRequired & ~seen) != 0) return false;
-    if (!Resolve()) return false;
+    type_ = format_.FindType(static_cast<size_t>(kind_), internal::Pack(type_name_), type_name_);
+    if (type_ == nullptr) return false;
+    event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);
     if (!(seen & (uint64_t{1} << kFields))) {
       // No fields: every field takes its default; none may be required.
-      if (type_->schema.required_mask != 0) return false;
-    } else if (fields_later) {
-      // The second pass: find `fields` again and read it now.
-      doc.rewind();
-      if (doc.get_object().get(envelope)) return false;
-      bool found = false;
-      for (auto member : envelope) {
-        sj::field field;
-        std::string_view name;
-        if (std::move(member).get(field) || !KeyOf(field, escapes_, &name)) return false;
-        if (name != "fields") continue;  // read in the first pass
-        if (!ReadFields(field.value())) return false;
-        found = true;
-        break;
-      }
-      return found;  // the rest was read in the first pass
+      return type_->schema.required_mask == 0;
     }
-    return true;
+    dom::object obj;
+    if (fields.get_object().get(obj)) return false;
+    return ReadStruct(obj, type_->schema, event_obj_, 2);
   }
 
   // After Read: moves the envelope into the event.
@@ -1162,15 +1097,6 @@ class SimdjsonReader {
   // frames: the envelope is 1, `fields` 2; each nested object, array and
   // array element one more, at most kMaxDepth as in the nlohmann handler.
   static constexpr int kMaxDepth = 8;
-
-  // `text` packed: a word at a time when it lies in the padded line, byte
-  // by byte when it does not (a string simdjson unescaped).
-  internal::PackedName PackedOf(std::string_view text) const {
-    const auto at = reinterpret_cast<uintptr_t>(text.data());
-    const auto line = reinterpret_cast<uintptr_t>(line_.data());
-    if (at >= line && at <= line + line_.size()) return internal::PackPadded(text);
-    return internal::Pack(text);
-  }
 
   // The envelope's keys by size (2 to 6 bytes, at most two of a size).
   static int EnvelopeIndex(const internal::PackedName& packed, std::string_view name) {
@@ -1227,7 +1153,7 @@ class SimdjsonReader {
         return true;
       case kEntity: {
         kind_ = -1;
-        const internal::PackedName packed = PackedOf(s);
+        const internal::PackedName packed = internal::Pack(s);
         for (size_t i = 0; i < format_.kinds.size(); ++i) {
           if (internal::SamePacked(format_.entities[i], format_.kinds[i]->entity, packed, s)) {
             kind_ = static_cast<int>(i);
@@ -1240,78 +1166,56 @@ class SimdjsonReader {
         event_->key.assign(s.data(), s.size());  // its blocks kept when reused
         return true;
       case kType:
-        // Kept until the entity is known too. The view lives as long as the
-        // document (simdjson's string buffer), and Resolve runs before any
-        // rewind.
+        // Kept until the entity is known too: the view lives as long as
+        // the parser's document.
         type_name_ = s;
-        has_type_ = true;
         return true;
     }
     return false;
   }
 
-  // Finds the event type once entity and type are both known; false for an
-  // unknown type.
-  bool Resolve() {
-    if (type_ != nullptr || kind_ < 0 || !has_type_) return true;
-    type_ = format_.FindType(static_cast<size_t>(kind_), PackedOf(type_name_), type_name_);
-    if (type_ == nullptr) return false;
-    event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);
-    return true;
-  }
-
-  bool ReadFields(sj::value value) {
-    sj::object obj;
-    if (value.get_object().get(obj)) return false;
-    return ReadStruct(obj, type_->schema, event_obj_, 2);
-  }
-
   // The members of a JSON object into the struct `target` described by
   // `schema`; `depth` is the frame count with this object.
-  bool ReadStruct(sj::object& obj, const Schema& schema, void* target, int depth) {
+  bool ReadStruct(dom::object obj, const Schema& schema, void* target, int depth) {
     uint64_t seen = 0;
-    for (auto member : obj) {
-      sj::field field;
-      std::string_view name;
-      if (std::move(member).get(field) || !KeyOf(field, escapes_, &name)) return false;
-      const int i = FieldIndex(schema, PackedOf(name), name);
+    for (const dom::key_value_pair member : obj) {
+      const int i = FieldIndex(schema, internal::Pack(member.key), member.key);
       if (i < 0) return false;
       const uint64_t bit = uint64_t{1} << i;
       if (seen & bit) return false;
       seen |= bit;
-      if (!ReadValue(field.value(), schema.fields[static_cast<size_t>(i)], target, depth)) {
+      if (!ReadValue(member.value, schema.fields[static_cast<size_t>(i)], target, depth)) {
         return false;
       }
     }
     return (schema.required_mask & ~seen) == 0;
   }
 
-  bool ReadValue(sj::value value, const Field& f, void* target, int depth) {
-    sj::json_type t;
-    if (value.type().get(t)) return false;
-    if (t == sj::json_type::null) {
-      bool is_null = false;
-      if (value.is_null().get(is_null) || !is_null || !f.optional) return false;
+  bool ReadValue(dom::element value, const Field& f, void* target, int depth) {
+    if (value.is_null()) {
+      if (!f.optional) return false;
       f.reset(target);
       return true;
     }
     switch (f.kind) {
       case Kind::kString: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
+        if (value.get_string().get(s)) return false;
         static_cast<std::string*>(f.mut(target))->assign(s.data(), s.size());
         return true;
       }
       case Kind::kBool: {
         bool b;
-        if (t != sj::json_type::boolean || value.get_bool().get(b)) return false;
+        if (value.get_bool().get(b)) return false;
         *static_cast<bool*>(f.mut(target)) = b;
         return true;
       }
       case Kind::kInt32:
       case Kind::kInt64: {
+        // A number with a fraction or an exponent is a double on the tape,
+        // which get_int64 refuses (so does the reference).
         int64_t v;
-        if (t != sj::json_type::number || value.get_int64().get(v)) return false;
+        if (value.get_int64().get(v)) return false;
         if (f.kind == Kind::kInt64) {
           *static_cast<int64_t*>(f.mut(target)) = v;
           return true;
@@ -1325,13 +1229,11 @@ class SimdjsonReader {
       case Kind::kIndex:
       case Kind::kUint32: {
         // nlohmann-json reads "-0" as a signed integer, which a
-        // non-negative field refuses: so does this reader, for any '-'.
+        // non-negative field refuses: so does this reader (a negative
+        // number fails get_uint64; -0 is on the tape as 0).
         uint64_t v;
-        if (t != sj::json_type::number) return false;
-        const std::string_view raw = value.raw_json_token();
-        if (raw.empty() || raw[0] == '-' || value.get_uint64().get(v)) {
-          return false;
-        }
+        if (value.get_uint64().get(v)) return false;
+        if (v == 0 && MinusZero()) return false;
         if (f.kind == Kind::kUint32) {
           if (v > std::numeric_limits<uint32_t>::max()) return false;
           *static_cast<uint32_t*>(f.mut(target)) = static_cast<uint32_t>(v);
@@ -1343,7 +1245,7 @@ class SimdjsonReader {
       }
       case Kind::kTimestamp: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
+        if (value.get_string().get(s)) return false;
         absl::StatusOr<Timestamp> ts = internal::ParseTimestampText(s);
         if (!ts.ok()) return false;
         *static_cast<Timestamp*>(f.mut(target)) = *ts;
@@ -1351,13 +1253,13 @@ class SimdjsonReader {
       }
       case Kind::kRuleId: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, escapes_, &s) || s.empty()) return false;
+        if (value.get_string().get(s) || s.empty()) return false;
         *static_cast<RuleId*>(f.mut(target)) = InternRuleId(s);
         return true;
       }
       case Kind::kMoney: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
+        if (value.get_string().get(s)) return false;
         absl::StatusOr<Money> m = Money::Parse(s);
         if (!m.ok()) return false;
         *static_cast<Money*>(f.mut(target)) = *m;
@@ -1365,10 +1267,10 @@ class SimdjsonReader {
       }
       case Kind::kEnum: {
         std::string_view s;
-        if (t != sj::json_type::string || !StringOf(value, escapes_, &s)) return false;
+        if (value.get_string().get(s)) return false;
         const auto& names = f.enums->names;
         const auto& packed_names = f.enums->packed;
-        const internal::PackedName packed = PackedOf(s);
+        const internal::PackedName packed = internal::Pack(s);
         for (size_t i = 0; i < packed_names.size(); ++i) {
           if (internal::SamePacked(packed_names[i], names[i], packed, s)) {
             f.enum_set(f.mut(target), static_cast<int>(i));
@@ -1378,26 +1280,17 @@ class SimdjsonReader {
         return false;
       }
       case Kind::kObject: {
-        sj::object obj;
-        if (t != sj::json_type::object || depth + 1 > kMaxDepth || value.get_object().get(obj)) {
-          return false;
-        }
+        dom::object obj;
+        if (depth + 1 > kMaxDepth || value.get_object().get(obj)) return false;
         return ReadStruct(obj, *f.nested, f.mut(target), depth + 1);
       }
       case Kind::kArray: {
-        sj::array arr;
-        if (t != sj::json_type::array || depth + 1 > kMaxDepth || value.get_array().get(arr)) {
-          return false;
-        }
+        dom::array arr;
+        if (depth + 1 > kMaxDepth || value.get_array().get(arr)) return false;
         void* vec = f.mut(target);
-        for (auto element : arr) {
-          sj::value v;
-          sj::json_type et;
-          sj::object obj;
-          if (std::move(element).get(v) || v.type().get(et) || et != sj::json_type::object ||
-              depth + 2 > kMaxDepth || v.get_object().get(obj)) {
-            return false;
-          }
+        for (const dom::element element : arr) {
+          dom::object obj;
+          if (depth + 2 > kMaxDepth || element.get_object().get(obj)) return false;
           if (!ReadStruct(obj, *f.nested, f.append(vec), depth + 2)) return false;
         }
         return true;
@@ -1406,14 +1299,19 @@ class SimdjsonReader {
     return false;
   }
 
+  // MayHoldMinusZero(line_), worked out once, when a non-negative field is 0.
+  bool MinusZero() {
+    if (minus_zero_ < 0) minus_zero_ = MayHoldMinusZero(line_) ? 1 : 0;
+    return minus_zero_ == 1;
+  }
+
   const Format& format_;
   ShopEvent* event_;
   const std::string_view line_;
-  const bool escapes_;
   EventMeta meta_;
   std::string_view type_name_;
-  bool has_type_ = false;
   int kind_ = -1;
+  int minus_zero_ = -1;  // unknown
   const EventType* type_ = nullptr;
   void* event_obj_ = nullptr;
 };
@@ -1427,19 +1325,31 @@ bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
   if (line.size() >= 3 && line[0] == '\xEF' && line[1] == '\xBB' && line[2] == '\xBF') {
     line.remove_prefix(3);
   }
-  thread_local sj::parser parser;
+  // The parser keeps room for the longest line it has read (a tape of 8
+  // bytes a byte of it, and strings): after a line longer than kKeptRoom
+  // it goes back to that.
+  static constexpr size_t kKeptRoom = size_t{1} << 16;
+  thread_local dom::parser parser;
   thread_local std::string padded;
   if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING) {
     padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
   }
   std::memcpy(padded.data(), line.data(), line.size());
-  sj::document doc;
-  if (parser.iterate(padded.data(), line.size(), padded.size()).get(doc)) return false;
-  SimdjsonReader reader(event, std::string_view(padded.data(), line.size()),
-                        std::memchr(line.data(), '\\', line.size()) != nullptr);
-  if (!reader.Read(doc)) return false;
-  reader.Finish();
-  return true;
+  dom::element root;
+  bool ok = false;
+  if (!parser.parse(padded.data(), line.size(), false).get(root)) {
+    SimdjsonReader reader(event, line);
+    ok = reader.Read(root);
+    if (ok) reader.Finish();
+  }
+  if (parser.capacity() > kKeptRoom) {
+    // An error here only leaves the parser to allocate on the next line.
+    const simdjson::error_code shrunk = parser.allocate(kKeptRoom);
+    (void)shrunk;
+    padded.resize(kKeptRoom + simdjson::SIMDJSON_PADDING);
+    padded.shrink_to_fit();
+  }
+  return ok;
 }
 
 }  // namespace
@@ -1482,16 +1392,9 @@ bool ParseEventFast(std::string_view line, ShopEvent* event) {
   return ReadWithSimdjson(line, event);
 }
 
-#define KEFU_SIMDJSON_NAME2(x) #x
-#define KEFU_SIMDJSON_NAME(x) KEFU_SIMDJSON_NAME2(x)
 std::string SimdjsonKernels() {
-  std::string out = "stage 1: ";
-  out += simdjson::get_active_implementation()->name();
-  out += ", walk: " KEFU_SIMDJSON_NAME(SIMDJSON_BUILTIN_IMPLEMENTATION);
-  return out;
+  return "simdjson " + simdjson::get_active_implementation()->name();
 }
-#undef KEFU_SIMDJSON_NAME
-#undef KEFU_SIMDJSON_NAME2
 
 absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line, int64_t line_number) {
   if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) return *refused;

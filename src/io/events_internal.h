@@ -37,10 +37,9 @@ KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
 KEFU_EXPORT void ParseEventInto(std::string_view line, int64_t line_number,
                                 absl::StatusOr<ShopEvent>* out);
 
-// Which of simdjson's kernels ParseEventFast runs, e.g. "stage 1: icelake,
-// walk: fallback": stage 1 (the structural index) is chosen at run time
-// for the CPU by the simdjson library; the On-Demand walk is compiled into
-// kefu for the CPU flags of its build (none: the portable "fallback").
+// Which of simdjson's kernels ParseEventFast runs, e.g. "simdjson
+// icelake": the library chooses it at run time for the CPU, for both of
+// its stages (the DOM parse).
 KEFU_EXPORT std::string SimdjsonKernels();
 
 }  // namespace kefu::internal

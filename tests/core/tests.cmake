@@ -12,6 +12,8 @@ kefu_add_test(outcome_spare_test ${CMAKE_CURRENT_LIST_DIR}/outcome_spare_test.cc
 kefu_add_test(day_text_test ${CMAKE_CURRENT_LIST_DIR}/day_text_test.cc)
 # The in-memory word-at-a-time hash (src/core/word_hash.h).
 kefu_add_test(word_hash_test ${CMAKE_CURRENT_LIST_DIR}/word_hash_test.cc)
+# Names packed into words for the event reader's look-ups (src/core/schema.h).
+kefu_add_test(packed_name_test ${CMAKE_CURRENT_LIST_DIR}/packed_name_test.cc)
 # A program of its own: what it tests changes malloc's settings for good.
 kefu_add_test(heap_test ${CMAKE_CURRENT_LIST_DIR}/heap_test.cc)
 kefu_add_test(version_test ${CMAKE_CURRENT_LIST_DIR}/version_test.cc)

@@ -87,7 +87,9 @@ std::string ClockText(Duration d) {
   return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
 }
 
-std::string DayText(LocalDay d) {
+// A TOML local date: four digits of year always (the form a pack is
+// written in), unlike internal::DayText (core/day_text.h).
+std::string TomlDate(LocalDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
@@ -389,7 +391,7 @@ SetResult ReadDays(const toml::node& n, std::vector<LocalDay>* out) {
     if (d.year < 1400 || d.year > 9999) return Bad("a date outside years 1400-9999", e);
     const LocalDay day(d.year, d.month, d.day);
     if (std::find(days.begin(), days.end(), day) != days.end()) {
-      return Bad(absl::StrCat(DayText(day), " is listed twice"), e);
+      return Bad(absl::StrCat(TomlDate(day), " is listed twice"), e);
     }
     days.push_back(day);
   }
@@ -1378,7 +1380,7 @@ std::vector<Key> BuildKeys() {
     holidays.example = "[2026-10-01, 2026-10-02]";
     auto print_days = [](const std::vector<LocalDay>& days) {
       std::vector<std::string> d;
-      for (LocalDay day : days) d.push_back(DayText(day));
+      for (LocalDay day : days) d.push_back(TomlDate(day));
       return "[" + absl::StrJoin(d, ", ") + "]";
     };
     holidays.print = [print_days](const S& s) { return print_days(s.calendar.holidays); };
@@ -2132,7 +2134,7 @@ class Reader {
       if (std::find(s.calendar.makeup_workdays.begin(), s.calendar.makeup_workdays.end(), d) !=
           s.calendar.makeup_workdays.end()) {
         Error(at("calendar.makeup_workdays", "calendar"), "calendar.makeup_workdays",
-              absl::StrCat(DayText(d), " is both a holiday and a make-up working day"));
+              absl::StrCat(TomlDate(d), " is both a holiday and a make-up working day"));
       }
     }
     if (s.team.response.within <= absl::ZeroDuration()) {

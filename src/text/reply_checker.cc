@@ -190,11 +190,11 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
             std::find(rules.begin(), rules.end(), e.rule_id) - rules.begin());
         folded[r].push_back(m.Normalize(e.phrase));
       }
-      const auto overlap = [](const std::string& a, const std::string& b) {
-        if (a.find(b) != std::string::npos || b.find(a) != std::string::npos) return true;
-        for (size_t k = 1; k < a.size() && k < b.size(); ++k) {
-          if (a.compare(a.size() - k, k, b, 0, k) == 0 ||
-              b.compare(b.size() - k, k, a, 0, k) == 0) {
+      const auto overlap = [](const std::string& x, const std::string& y) {
+        if (x.find(y) != std::string::npos || y.find(x) != std::string::npos) return true;
+        for (size_t k = 1; k < x.size() && k < y.size(); ++k) {
+          if (x.compare(x.size() - k, k, y, 0, k) == 0 ||
+              y.compare(y.size() - k, k, x, 0, k) == 0) {
             return true;
           }
         }
@@ -206,8 +206,8 @@ absl::StatusOr<ReplyChecker> ReplyChecker::Create(ReplyCheckerOptions options) {
         for (; g < members.size(); ++g) {
           bool clash = false;
           for (size_t o : members[g]) {
-            for (const std::string& a : folded[r]) {
-              for (const std::string& b : folded[o]) clash = clash || overlap(a, b);
+            for (const std::string& x : folded[r]) {
+              for (const std::string& y : folded[o]) clash = clash || overlap(x, y);
             }
           }
           if (!clash) break;

@@ -1,4 +1,4 @@
-// libFuzzer target: ParseEvent (simdjson's On-Demand API, the nlohmann-json
+// libFuzzer target: ParseEvent (simdjson's DOM parse, the nlohmann-json
 // reference wording the errors) against the reference alone
 // (kefu::internal::ParseEventReference, io/events_internal.h) on arbitrary
 // bytes.
@@ -11,7 +11,8 @@
 //   - the simdjson reader alone (internal::ParseEventFast) takes a line the
 //     reference refuses, gives another event than the reference's, or
 //     refuses a line the reference takes (ParseEvent would still be right,
-//     through the reference, but slow on a valid line).
+//     through the reference, but slow on a valid line), but for a line
+//     with a -0 number (internal::HoldsMinusZeroNumber).
 // Seeds: fuzz/corpus_events/ (fuzz/run.sh with FUZZER=event_parse_fuzzer).
 #include <cstddef>
 #include <cstdint>
@@ -56,7 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     kefu::ShopEvent fast;
     const bool taken = kefu::internal::ParseEventFast(line, &fast);
-    Require(taken == want.ok());
+    // The valid lines the simdjson reader leaves to the reference: a -0 in
+    // a signed field beside a non-negative field's 0 (events_internal.h).
+    Require(taken == want.ok() ||
+            (!taken && kefu::internal::HoldsMinusZeroNumber(line)));
     if (taken) Require(SameEvent(fast, *want));
   }
   return 0;

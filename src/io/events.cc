@@ -1029,20 +1029,32 @@ namespace dom = simdjson::dom;
 
 inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// Whether `line` may hold the number -0: a '-' followed by '0' after a ':',
-// ',' or '[' (and whitespace). The DOM keeps -0 as the integer 0, which a
-// non-negative field must refuse as the reference does ("-0" is a signed
-// integer there). A string holding such bytes only sends a 0 to the
-// reference reader, which is never wrong.
-bool MayHoldMinusZero(std::string_view line) {
-  for (size_t i = line.find('-'); i != std::string_view::npos; i = line.find('-', i + 1)) {
-    if (i + 1 >= line.size() || line[i + 1] != '0') continue;
-    size_t j = i;
-    while (j > 0 && IsJsonSpace(line[j - 1])) --j;
-    if (j > 0 && (line[j - 1] == ':' || line[j - 1] == ',' || line[j - 1] == '[')) return true;
+}  // namespace
+
+namespace internal {
+
+bool HoldsMinusZeroNumber(std::string_view line) {
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped byte cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '-' && i + 1 < line.size() && line[i + 1] == '0') {
+      return true;  // outside strings a '-' starts a number
+    }
   }
   return false;
 }
+
+}  // namespace internal
+
+namespace {
 
 class SimdjsonReader {
  public:
@@ -1230,7 +1242,9 @@ class SimdjsonReader {
       case Kind::kUint32: {
         // nlohmann-json reads "-0" as a signed integer, which a
         // non-negative field refuses: so does this reader (a negative
-        // number fails get_uint64; -0 is on the tape as 0).
+        // number fails get_uint64; -0 is on the tape as the integer 0, so
+        // a 0 is refused when the line holds a -0 number anywhere:
+        // internal::HoldsMinusZeroNumber).
         uint64_t v;
         if (value.get_uint64().get(v)) return false;
         if (v == 0 && MinusZero()) return false;
@@ -1299,9 +1313,10 @@ class SimdjsonReader {
     return false;
   }
 
-  // MayHoldMinusZero(line_), worked out once, when a non-negative field is 0.
+  // HoldsMinusZeroNumber(line_), worked out once, when a non-negative field
+  // is 0.
   bool MinusZero() {
-    if (minus_zero_ < 0) minus_zero_ = MayHoldMinusZero(line_) ? 1 : 0;
+    if (minus_zero_ < 0) minus_zero_ = internal::HoldsMinusZeroNumber(line_) ? 1 : 0;
     return minus_zero_ == 1;
   }
 

@@ -1,7 +1,7 @@
 // io/events_internal.h: the two readers behind kefu::ParseEvent, for the
 // differential test, the benchmark and the fuzzer (not installed).
 //
-// ParseEvent reads a line with simdjson's On-Demand API (ParseEventFast);
+// ParseEvent reads a line with simdjson's DOM parse (ParseEventFast);
 // a line that reader does not take goes to the nlohmann-json reader
 // (ParseEventReference), which words the error. The reference is the
 // format's definition as it was before simdjson: the fast reader must take
@@ -36,6 +36,15 @@ KEFU_EXPORT absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line,
 // an item it reuses).
 KEFU_EXPORT void ParseEventInto(std::string_view line, int64_t line_number,
                                 absl::StatusOr<ShopEvent>* out);
+
+// Whether `line` holds a number that starts with -0 outside its strings
+// (a '-' then '0'). simdjson's DOM keeps -0 as the integer 0, which the
+// reference refuses for a non-negative field: on such a line
+// ParseEventFast refuses a non-negative field's 0, and so also a valid
+// line with a -0 in a signed field and a 0 in a non-negative one (the
+// only valid lines it leaves to the reference; ParseEvent gives the
+// reference's result for them).
+KEFU_EXPORT bool HoldsMinusZeroNumber(std::string_view line);
 
 // Which of simdjson's kernels ParseEventFast runs, e.g. "simdjson
 // icelake": the library chooses it at run time for the CPU, for both of

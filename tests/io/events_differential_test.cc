@@ -308,6 +308,44 @@ TEST(EventsDifferential, CornerCasesOfJsonAndOfTheFormat) {
   EXPECT_EQ(Disagreements(lines), 0u);
 }
 
+// simdjson's DOM keeps -0 as the integer 0, which the reference refuses for
+// a non-negative field: the reader looks for a -0 number in the line, and
+// only outside its strings.
+TEST(EventsDifferential, MinusZeroOnlyWhereItIsANumber) {
+  auto fast_takes = [](const std::string& line) {
+    ShopEvent event;
+    return internal::ParseEventFast(line, &event);
+  };
+  // A -0 in a string is text: the line is taken, the 0 with it.
+  const std::string in_text = Line("order", "cancelled", "{\"line\":0,\"reason\":\"库存:-0\"}");
+  EXPECT_FALSE(internal::HoldsMinusZeroNumber(in_text));
+  EXPECT_TRUE(fast_takes(in_text));
+  const std::string escaped =
+      Line("order", "cancelled", "{\"reason\":\"a\\\":-0\",\"line\":0}");
+  EXPECT_FALSE(internal::HoldsMinusZeroNumber(escaped));
+  EXPECT_TRUE(fast_takes(escaped));
+  // Dates and offsets hold "-0" inside strings only.
+  EXPECT_FALSE(internal::HoldsMinusZeroNumber(
+      "{\"at\":\"2026-01-02T03:04:05-08:00\",\"line\":0}"));
+  // A -0 number in a non-negative field: refused, as the reference does.
+  EXPECT_TRUE(internal::HoldsMinusZeroNumber(Cancelled("-0")));
+  EXPECT_FALSE(fast_takes(Cancelled("-0")));
+  EXPECT_TRUE(internal::HoldsMinusZeroNumber(Cancelled(" -0")));
+  // A -0 in a signed field alone: taken.
+  EXPECT_TRUE(fast_takes(Quantity("-0")));
+  // Beside a non-negative field's 0: left to the reference, which takes it
+  // (the one kind of valid line the reader leaves; events_internal.h).
+  const std::string both =
+      Line("order", "order_adjusted", "{\"line\":0,\"quantity\":-0}");
+  EXPECT_FALSE(fast_takes(both));
+  const absl::StatusOr<ShopEvent> got = ParseEvent(both);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(AgreesWithReference(both, 0, got));
+  for (const std::string& line : {in_text, escaped, Quantity("-0"), Cancelled("-0")}) {
+    EXPECT_TRUE(AgreesWithReference(line, 0, ParseEvent(line))) << line;
+  }
+}
+
 // Every prefix of every docs line, every byte replaced by a few bytes that
 // matter to JSON or dropped, and `fields` moved to the front.
 TEST(EventsDifferential, MutationsOfTheDocsLines) {

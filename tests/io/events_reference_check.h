@@ -65,9 +65,12 @@ inline bool AgreesWithReference(std::string_view line, int64_t line_number,
   EXPECT_EQ(diff, "") << "line: " << Visible(line);
   ShopEvent fast;
   const bool taken = internal::ParseEventFast(line, &fast);
-  EXPECT_EQ(taken, want.ok()) << "simdjson alone " << (taken ? "takes" : "refuses")
-                              << " the line: " << Visible(line);
-  return diff.empty() && taken == want.ok();
+  // The valid lines the simdjson reader leaves to the reference: a -0 in
+  // a signed field beside a non-negative field's 0 (events_internal.h).
+  const bool excused = !taken && want.ok() && internal::HoldsMinusZeroNumber(line);
+  EXPECT_TRUE(taken == want.ok() || excused)
+      << "simdjson alone " << (taken ? "takes" : "refuses") << " the line: " << Visible(line);
+  return diff.empty() && (taken == want.ok() || excused);
 }
 
 // ParseEvent, checked against the reference.

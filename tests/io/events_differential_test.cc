@@ -346,6 +346,27 @@ TEST(EventsDifferential, MinusZeroOnlyWhereItIsANumber) {
   }
 }
 
+// A line longer than the room the simdjson reader keeps between lines
+// (64 KiB): read, then the room given back, and the lines after it read in
+// the smaller room again.
+TEST(EventsDifferential, ALongLineAndTheLinesAfterIt) {
+  const std::string text = "\"" + std::string(300000, 'x') + "\u4eb2\"";
+  const std::vector<std::string> lines = {Posted("\"short\""), Posted(text), Cancelled("2"),
+                                          Posted(text), Posted("\"short again\"")};
+  for (const std::string& line : lines) {
+    ShopEvent fast;
+    EXPECT_TRUE(internal::ParseEventFast(line, &fast)) << line.size();
+    EXPECT_TRUE(AgreesWithReference(line, 0, ParseEvent(line))) << line.size();
+  }
+  // Read over one event, as `kefu replay` reads.
+  absl::StatusOr<ShopEvent> over;
+  for (const std::string& line : lines) {
+    internal::ParseEventInto(line, 1, &over);
+    ASSERT_TRUE(over.ok()) << over.status();
+    EXPECT_EQ(FormatEvent(*over), FormatEvent(*ParseEvent(line)));
+  }
+}
+
 // Every prefix of every docs line, every byte replaced by a few bytes that
 // matter to JSON or dropped, and `fields` moved to the front.
 TEST(EventsDifferential, MutationsOfTheDocsLines) {

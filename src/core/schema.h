@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/functional/function_ref.h"
 #include "kefu/core/money.h"
 #include "kefu/core/outcome.h"
@@ -86,8 +87,9 @@ inline uint64_t Word(const char* p) {
 }
 }  // namespace packed_internal
 
-// `text` packed; reads only its bytes.
-inline PackedName Pack(std::string_view text) {
+// `text` packed; reads only its bytes. Inlined: the reader packs every key
+// it reads, and the call cost about a third of the work.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline PackedName Pack(std::string_view text) {
   using packed_internal::FirstBytes;
   using packed_internal::Word;
   PackedName p;

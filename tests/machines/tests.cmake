@@ -19,4 +19,6 @@ kefu_add_test(review_register_test ${CMAKE_CURRENT_LIST_DIR}/review_register_tes
 kefu_add_test(order_defect_test ${CMAKE_CURRENT_LIST_DIR}/order_defect_test.cc)
 # The machines' shared idempotency log.
 kefu_add_test(applied_events_test ${CMAKE_CURRENT_LIST_DIR}/applied_events_test.cc)
+# The digest's values, which saved shops hold (machines/event_schema.h).
+kefu_add_test(event_digest_test ${CMAKE_CURRENT_LIST_DIR}/event_digest_test.cc)
 kefu_add_test(saved_log_test ${CMAKE_CURRENT_LIST_DIR}/saved_log_test.cc)

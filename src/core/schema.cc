@@ -31,11 +31,23 @@ namespace {
 
 // FNV-1a over the value's bytes, with a tag byte between parts so that
 // ("ab", "c") and ("a", "bc") differ.
+// Saved logs hold these hashes: the function must never change (checked
+// by tests/machines/event_digest_test.cc).
 struct Hasher {
   uint32_t h = 2166136261u;
   void Bytes(const void* data, size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 16777619u;
+    uint32_t x = h;
+    size_t i = 0;
+    // Four bytes a turn: the same steps, a quarter of the loop's own cost.
+    for (; i + 4 <= n; i += 4) {
+      x = (x ^ p[i]) * 16777619u;
+      x = (x ^ p[i + 1]) * 16777619u;
+      x = (x ^ p[i + 2]) * 16777619u;
+      x = (x ^ p[i + 3]) * 16777619u;
+    }
+    for (; i < n; ++i) x = (x ^ p[i]) * 16777619u;
+    h = x;
   }
   void Tag(uint8_t t) { Bytes(&t, 1); }
   template <class T>

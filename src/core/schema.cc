@@ -30,9 +30,8 @@ bool AllDefault(const Schema& schema, const void* obj) {
 namespace {
 
 // FNV-1a over the value's bytes, with a tag byte between parts so that
-// ("ab", "c") and ("a", "bc") differ.
-// Saved logs hold these hashes: the function must never change (checked
-// by tests/machines/event_digest_test.cc).
+// ("ab", "c") and ("a", "bc") differ. Saved logs hold these hashes: the
+// function must never change (tests/machines/event_digest_test.cc).
 struct Hasher {
   uint32_t h = 2166136261u;
   void Bytes(const void* data, size_t n) {

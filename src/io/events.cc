@@ -30,6 +30,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/absl_compat.h"
+#include "core/assign_text.h"
 #include "core/codec.h"
 #include "kefu/core/money.h"
 #include "kefu/core/time.h"
@@ -1029,14 +1030,9 @@ namespace dom = simdjson::dom;
 
 inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// `*out = text` for text that does not lie in *out (here: simdjson's string
-// buffer). libstdc++'s assign goes through _M_replace, which allows for
-// that overlap (about 65 instructions a call); clear and append does not
-// (about 32), and keeps *out's block all the same.
-inline void AssignText(std::string* out, std::string_view text) {
-  out->clear();
-  out->append(text.data(), text.size());
-}
+// The reader's texts lie in simdjson's string buffer, never in the string
+// they are copied to.
+using internal::AssignText;
 
 }  // namespace
 

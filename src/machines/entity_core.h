@@ -41,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
+#include "core/assign_text.h"
 #include "core/codec.h"
 #include "core/outcome_spare.h"
 #include "kefu/core/outcome.h"
@@ -118,11 +119,11 @@ class EntityCore {
     // The blocks of the outcome this thread's caller last handed back, if
     // any (RecycleOutcome): the key and id below fill them.
     internal::TakeSpareBlocks(out);
-    out.entity = data.id;
+    internal::AssignText(&out.entity, data.id);
     AuditRecord& audit = out.audit;
-    audit.event_id = meta.id;
+    internal::AssignText(&audit.event_id, meta.id);
     audit.event_type = type;
-    audit.agent = meta.agent;
+    internal::AssignText(&audit.agent, meta.agent);
     audit.at = meta.at;
     audit.state_before = state;
     audit.policy_revision = env.policy_revision;

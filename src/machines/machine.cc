@@ -129,27 +129,11 @@ class Vocabulary {
     const uint64_t h = (w[0] ^ (w[1] * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull;
     Cached& c = cache[h >> (64 - kCachedBits)];
     if (c.number_plus_one != 0 && c.key == key) return c.number_plus_one - 1;
-    uint32_t number;
-    {
-      std::lock_guard lock(mu_);
-      auto [it, inserted] = numbers_.try_emplace(key, size_);
-      if (inserted) {
-        if (size_ == kCapacity) {
-          numbers_.erase(it);
-          return kFull;
-        }
-        T* chunk = chunks_[size_ / kChunk].load(std::memory_order_acquire);
-        if (chunk == nullptr) {
-          chunk = new T[kChunk];
-          chunks_[size_ / kChunk].store(chunk, std::memory_order_release);
-        }
-        chunk[size_ % kChunk] = value;
-        ++size_;
-      }
-      number = it->second;
+    const uint32_t number = NumberUnderLock(key, value);
+    if (number != kFull) {
+      c.key = key;
+      c.number_plus_one = number + 1;
     }
-    c.key = key;
-    c.number_plus_one = number + 1;
     return number;
   }
 
@@ -160,6 +144,28 @@ class Vocabulary {
 
  private:
   using Key = std::array<unsigned char, sizeof(T)>;
+
+  // NumberOf past the thread's cache: the shared table, under the lock.
+  // Out of line, so that the cached path (nearly every call: a few hundred
+  // values in a shop's outcomes) saves no registers for it.
+  ABSL_ATTRIBUTE_NOINLINE uint32_t NumberUnderLock(const Key& key, const T& value) {
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = numbers_.try_emplace(key, size_);
+    if (inserted) {
+      if (size_ == kCapacity) {
+        numbers_.erase(it);
+        return kFull;
+      }
+      T* chunk = chunks_[size_ / kChunk].load(std::memory_order_acquire);
+      if (chunk == nullptr) {
+        chunk = new T[kChunk];
+        chunks_[size_ / kChunk].store(chunk, std::memory_order_release);
+      }
+      chunk[size_ % kChunk] = value;
+      ++size_;
+    }
+    return it->second;
+  }
   static Key KeyOf(const T& value) {
     Key key;
     std::memcpy(key.data(), &value, sizeof(T));

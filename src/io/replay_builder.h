@@ -40,16 +40,32 @@ inline constexpr std::string_view kUnassigned = "(unassigned)";
 // The report's team sections from a shop's ledger (src/io/replay.cc).
 ReplayTeam TeamSections(const TeamLedger& ledger);
 
+// The report's tallies by name (a rule, an action kind, a figure), sorted,
+// looked up by a view: a name already counted is found without making a
+// string of it.
+template <class V>
+using ByName = std::map<std::string, V, std::less<>>;
+using NameCounts = ByName<int64_t>;
+using NameSums = ByName<Money>;
+
+// The entry of `name` in `m`, made (value-initialized) when absent.
+template <class V>
+V& EntryOf(ByName<V>& m, std::string_view name) {
+  auto it = m.find(name);
+  if (it == m.end()) it = m.emplace(std::string(name), V()).first;
+  return it->second;
+}
+
 // A sorted map as the report's sorted vector of pairs.
 template <class V>
-std::vector<std::pair<std::string, V>> ToVector(const std::map<std::string, V>& m) {
+std::vector<std::pair<std::string, V>> ToVector(const ByName<V>& m) {
   return {m.begin(), m.end()};
 }
 
-inline void AddMoney(std::map<std::string, Money>& sums, const Figures& figures) {
+inline void AddMoney(NameSums& sums, const Figures& figures) {
   for (const Figure& f : figures) {
     if (const Money* m = std::get_if<Money>(&f.value)) {
-      Money& sum = sums[std::string(f.name)];
+      Money& sum = EntryOf(sums, f.name);
       // Saturate rather than fail: a report total is not worth an error.
       absl::StatusOr<Money> next = sum.Add(*m);
       if (next.ok()) sum = *next;
@@ -220,14 +236,14 @@ class ReplayBuilder {
       w.Varint(items->size());
       for (const DueItem& d : *items) EncodeDueItem(d, w);
     }
-    auto money = [&w](const std::map<std::string, Money>& m) {
+    auto money = [&w](const NameSums& m) {
       w.Varint(m.size());
       for (const auto& [name, amount] : m) {
         w.String(name);
         w.Amount(amount);
       }
     };
-    auto counts = [&w](const std::map<std::string, int64_t>& m) {
+    auto counts = [&w](const NameCounts& m) {
       w.Varint(m.size());
       for (const auto& [name, n] : m) {
         w.String(name);
@@ -294,7 +310,7 @@ class ReplayBuilder {
         if (!DecodeDueItem(r, &d)) return false;
       }
     }
-    auto money = [&r](std::map<std::string, Money>* m) {
+    auto money = [&r](NameSums* m) {
       size_t k = 0;
       if (!r.Count(&k)) return false;
       for (size_t i = 0; i < k; ++i) {
@@ -305,7 +321,7 @@ class ReplayBuilder {
       }
       return true;
     };
-    auto counts = [&r](std::map<std::string, int64_t>* m) {
+    auto counts = [&r](NameCounts* m) {
       size_t k = 0;
       if (!r.Count(&k)) return false;
       for (size_t i = 0; i < k; ++i) {
@@ -375,10 +391,12 @@ class ReplayBuilder {
       // In the deadline queue: comes back in CollectDue, with this event's
       // id and agent.
       if (a.due && *a.due > meta.at) continue;
-      std::string agent = a.assignee;
-      if (agent.empty()) agent = meta.agent;
-      if (agent.empty()) agent = OwnerOf(event.kind(), event.key);
-      AddAction(std::move(agent), ReplayAction{event.kind(), event.key, meta.id, meta.at, a});
+      std::string owner;
+      std::string_view agent = !a.assignee.empty() ? std::string_view(a.assignee)
+                               : !meta.agent.empty() ? std::string_view(meta.agent)
+                                                     : (owner = OwnerOf(event.kind(), event.key));
+      AddAction(agent, a,
+                [&] { return ReplayAction{event.kind(), event.key, meta.id, meta.at, a}; });
     }
   }
 
@@ -416,11 +434,11 @@ class ReplayBuilder {
  private:
   struct Tally {
     int64_t allowed = 0, refused = 0, adjusted = 0, scheduled = 0;
-    std::map<std::string, Money> refused_money, adjusted_money;
+    NameSums refused_money, adjusted_money;
   };
   struct AgentTally {
-    std::map<std::string, int64_t> by_kind;
-    std::map<std::string, Money> money;
+    NameCounts by_kind;
+    NameSums money;
     int64_t total = 0;
     std::vector<ReplayAction> actions;
   };
@@ -495,19 +513,22 @@ class ReplayBuilder {
     switch (h.kind) {
       case DueItem::Kind::kWarning:
         ++report_.warnings_total;
-        ++warnings_by_rule_[std::string(h.rule)];
+        ++EntryOf(warnings_by_rule_, h.rule);
         if (Keep(report_.warnings.size())) report_.warnings.push_back(std::move(h).Item());
         break;
       case DueItem::Kind::kBreach:
         ++report_.breaches_total;
-        ++breaches_by_rule_[std::string(h.rule)];
+        ++EntryOf(breaches_by_rule_, h.rule);
         if (Keep(report_.breaches.size())) report_.breaches.push_back(std::move(h).Item());
         break;
-      case DueItem::Kind::kAction:
-        AddAction(std::move(h.to),
-                  ReplayAction{h.entity_kind, std::move(h.entity), std::move(h.event_id), h.at,
-                               std::get<Action>(std::move(h.what))});
+      case DueItem::Kind::kAction: {
+        Action& action = std::get<Action>(h.what);
+        AddAction(h.to, action, [&] {
+          return ReplayAction{h.entity_kind, std::move(h.entity), std::move(h.event_id), h.at,
+                              std::move(action)};
+        });
         break;
+      }
     }
   }
 
@@ -531,14 +552,17 @@ class ReplayBuilder {
     return std::string(kUnassigned);
   }
 
-  void AddAction(std::string agent, ReplayAction action) {
-    AgentTally& a = agents_[agent];
-    ++a.by_kind[std::string(ActionKindName(action.action.kind))];
-    AddMoney(a.money, action.action.figures);
+  // Counts `action` for `agent`, and keeps the ReplayAction `make()`
+  // returns while the agent's list has room: past it, nothing is copied.
+  template <class Make>
+  void AddAction(std::string_view agent, const Action& action, Make&& make) {
+    AgentTally& a = EntryOf(agents_, agent);
+    ++EntryOf(a.by_kind, ActionKindName(action.kind));
+    AddMoney(a.money, action.figures);
     ++a.total;
     // Keep the earliest by due time: actions arrive roughly in time order,
     // so the first ones kept are the earliest but for stragglers.
-    if (Keep(a.actions.size())) a.actions.push_back(std::move(action));
+    if (Keep(a.actions.size())) a.actions.push_back(make());
     ++report_.actions_total;
   }
 
@@ -547,9 +571,9 @@ class ReplayBuilder {
   ReplayReport& report_;
   absl::flat_hash_map<std::string, Tally> tallies_;
   std::function<void(const DueItem&)> on_taken_;
-  std::map<std::string, int64_t> warnings_by_rule_;
-  std::map<std::string, int64_t> breaches_by_rule_;
-  std::map<std::string, AgentTally> agents_;
+  NameCounts warnings_by_rule_;
+  NameCounts breaches_by_rule_;
+  ByName<AgentTally> agents_;
   std::vector<DueItem> due_;  // CollectDue's slices
   Timestamp clock_ = absl::InfinitePast();
   // Due after clock_, in time order when held_sorted_. A day's batch (items

@@ -182,8 +182,9 @@ class ReplayBuilder {
       ++report_.rejected;
       return out;
     }
-    if (!out->audit.duplicate && !out->refused()) Advance(meta.at);
-    Record(event, *out);
+    const bool refused = out->refused();  // a scan of the decisions: once
+    if (!out->audit.duplicate && !refused) Advance(meta.at);
+    Record(event, meta, *out, refused);
     return out;
   }
 
@@ -366,12 +367,13 @@ class ReplayBuilder {
     return true;
   }
 
-  void Record(const ShopEvent& event, const Outcome& out) {
+  // `meta`: MetaOf(event); `refused`: out.refused().
+  void Record(const ShopEvent& event, const EventMeta& meta, const Outcome& out, bool refused) {
     if (out.audit.duplicate) {
       ++report_.duplicates;
       return;
     }
-    if (out.refused()) {
+    if (refused) {
       ++report_.refused;
     } else {
       ++report_.applied;
@@ -385,8 +387,7 @@ class ReplayBuilder {
         case Verdict::kScheduled: ++t.scheduled; break;
       }
     }
-    if (out.refused()) return;  // a refused event asks for nothing
-    const EventMeta& meta = MetaOf(event);
+    if (refused) return;  // a refused event asks for nothing
     for (const Action& a : out.actions) {
       // In the deadline queue: comes back in CollectDue, with this event's
       // id and agent.

@@ -1407,8 +1407,10 @@ std::optional<absl::Status> RefuseBlankOrNul(std::string_view line, int64_t line
 
 namespace internal {
 
+// simdjson refuses a blank line (no value) and a NUL byte anywhere (not
+// JSON whitespace, and unescaped inside a string), so neither is looked for
+// before it: only a line it refuses is checked for them (ParseEventInto).
 bool ParseEventFast(std::string_view line, ShopEvent* event) {
-  if (IsBlankLine(line) || std::memchr(line.data(), '\0', line.size()) != nullptr) return false;
   return ReadWithSimdjson(line, event);
 }
 
@@ -1422,20 +1424,17 @@ absl::StatusOr<ShopEvent> ParseEventReference(std::string_view line, int64_t lin
 }
 
 void ParseEventInto(std::string_view line, int64_t line_number, absl::StatusOr<ShopEvent>* out) {
-  if (std::optional<absl::Status> refused = RefuseBlankOrNul(line, line_number)) {
-    *out = *std::move(refused);
-    return;
-  }
   // An event held is read over: the reader gives it a default event of the
   // line's type (the kind's variant replaced only for another kind) and
   // assigns its key, so only the key's block and the shell are kept.
   if (!out->ok()) out->emplace();
   if (!ReadWithSimdjson(line, &**out)) {
-    // simdjson reads and checks every line; a line it does not take as one
-    // valid event is read again by the nlohmann-json reference, which words
-    // the error exactly as before (or, for what simdjson refuses and
-    // nlohmann-json takes, gives the event).
-    *out = ParseWithNlohmann(line, line_number);
+    // simdjson reads and checks every line, and refuses blank lines and NUL
+    // bytes itself (ParseEventFast); a line it does not take as one valid
+    // event is read again by the reference, which finds those first and
+    // words every error exactly as before (or, for what simdjson refuses
+    // and nlohmann-json takes, gives the event).
+    *out = ParseEventReference(line, line_number);
   }
 }
 

@@ -346,6 +346,59 @@ TEST(EventsDifferential, MinusZeroOnlyWhereItIsANumber) {
   }
 }
 
+// The fast reader does not look for blank lines or NUL bytes before
+// simdjson (ParseEventFast): simdjson must refuse them itself, and
+// ParseEvent must word them as the reference does.
+TEST(EventsDifferential, BlankLinesAndNulBytesAreRefusedBySimdjson) {
+  const std::string good = Cancelled("2");
+  {
+    ShopEvent event;
+    ASSERT_TRUE(internal::ParseEventFast(good, &event));
+  }
+  // A NUL in place of each byte, and inserted before each byte: in the
+  // envelope, in keys, in strings, in numbers, at either end.
+  for (size_t i = 0; i <= good.size(); ++i) {
+    std::string inserted = good;
+    inserted.insert(i, 1, '\0');
+    std::vector<std::string> lines = {inserted};
+    if (i < good.size()) {
+      std::string replaced = good;
+      replaced[i] = '\0';
+      lines.push_back(replaced);
+    }
+    for (const std::string& line : lines) {
+      ShopEvent event;
+      EXPECT_FALSE(internal::ParseEventFast(line, &event)) << "NUL at " << i;
+      const absl::StatusOr<ShopEvent> got = ParseEvent(line, 3);
+      ASSERT_FALSE(got.ok()) << "NUL at " << i;
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_NE(got.status().message().find("a NUL byte"), std::string_view::npos)
+          << got.status();
+      EXPECT_TRUE(AgreesWithReference(line, 3, got)) << "NUL at " << i;
+    }
+  }
+  for (const std::string& line : std::vector<std::string>{"", " ", "\t", "\r", " \t \r ",
+                                                           std::string(100, ' ')}) {
+    ShopEvent event;
+    EXPECT_FALSE(internal::ParseEventFast(line, &event)) << '"' << line << '"';
+    const absl::StatusOr<ShopEvent> got = ParseEvent(line, 4);
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound) << got.status();
+    EXPECT_TRUE(AgreesWithReference(line, 4, got));
+  }
+  // Read over a held event, as `kefu replay` reads: the error, then the
+  // next good line read in full.
+  absl::StatusOr<ShopEvent> over;
+  internal::ParseEventInto(good, 1, &over);
+  ASSERT_TRUE(over.ok());
+  internal::ParseEventInto(std::string("{\"id\":\"a\0\"}"), 2, &over);
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+  internal::ParseEventInto("   ", 3, &over);
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kNotFound);
+  internal::ParseEventInto(good, 4, &over);
+  ASSERT_TRUE(over.ok()) << over.status();
+  EXPECT_EQ(FormatEvent(*over), FormatEvent(*ParseEvent(good)));
+}
+
 // A line longer than the room the simdjson reader keeps between lines
 // (64 KiB): read, then the room given back, and the lines after it read in
 // the smaller room again.

@@ -1351,6 +1351,9 @@ bool ReadWithSimdjson(std::string_view line, ShopEvent* event) {
   static constexpr size_t kKeptRoom = size_t{1} << 16;
   thread_local dom::parser parser;
   thread_local std::string padded;
+  // No value (simdjson's answer too); and a view of nothing may have a null
+  // pointer, which memcpy may not be given.
+  if (line.empty()) return false;
   if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING) {
     padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
   }

@@ -385,6 +385,12 @@ TEST(EventsDifferential, BlankLinesAndNulBytesAreRefusedBySimdjson) {
     EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound) << got.status();
     EXPECT_TRUE(AgreesWithReference(line, 4, got));
   }
+  // An empty view with no storage behind it (as the C API may pass one).
+  {
+    ShopEvent event;
+    EXPECT_FALSE(internal::ParseEventFast(std::string_view(), &event));
+    EXPECT_EQ(ParseEvent(std::string_view(), 5).status().code(), absl::StatusCode::kNotFound);
+  }
   // Read over a held event, as `kefu replay` reads: the error, then the
   // next good line read in full.
   absl::StatusOr<ShopEvent> over;

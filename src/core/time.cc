@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/absl_compat.h"
+#include "core/event_time.h"
 
 namespace kefu {
 namespace {
@@ -39,19 +40,11 @@ absl::StatusOr<Timestamp> ParseTimestamp(std::string_view text) {
 }
 
 absl::Status CheckEventTime(Timestamp t) {
-  // One static (one guard to check on each call: every event's time is
-  // checked three times, by the reader, the shop and the machine).
-  struct Bounds {
-    absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
-    Timestamp first = absl::FromCivil(absl::CivilSecond(kFirstEventYear, 1, 1), zone);
-    Timestamp end = absl::FromCivil(absl::CivilSecond(kLastEventYear + 1, 1, 1), zone);
-  };
-  static const Bounds kBounds;
-  const absl::TimeZone& kZone = kBounds.zone;
-  if (t >= kBounds.first && t < kBounds.end) return absl::OkStatus();
+  if (internal::InEventYears(t)) return absl::OkStatus();
   if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) {
     return absl::InvalidArgumentError("not a finite time");
   }
+  static const absl::TimeZone kZone = absl::FixedTimeZone(8 * 3600);
   return absl::InvalidArgumentError(
       absl::StrCat("year ", absl::ToCivilYear(t, kZone).year(),
                    " is outside the years an event may have, ", kFirstEventYear, " to ",

@@ -32,6 +32,7 @@
 #include "core/absl_compat.h"
 #include "core/assign_text.h"
 #include "core/codec.h"
+#include "core/event_time.h"
 #include "kefu/core/money.h"
 #include "kefu/core/time.h"
 #include "kefu/machines/order.h"
@@ -1163,7 +1164,7 @@ class SimdjsonReader {
           if (!parsed.ok()) return false;
           meta_.at = *parsed;
         }
-        return CheckEventTime(meta_.at).ok();
+        return internal::InEventYears(meta_.at);  // CheckEventTime(meta_.at).ok()
       }
       case kAgent:
         AssignText(&meta_.agent, s);

@@ -64,6 +64,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
 #include "core/codec.h"
+#include "core/event_time.h"
 #include "core/part_dictionary.h"
 #include "core/word_hash.h"
 #include "machines/saved_log.h"
@@ -73,6 +74,7 @@ namespace kefu {
 
 absl::Status ValidateEventMeta(const EventMeta& meta) {
   if (meta.id.empty()) return absl::InvalidArgumentError("event id is empty");
+  if (internal::InEventYears(meta.at)) return absl::OkStatus();  // every good event
   if (meta.at == absl::InfinitePast() || meta.at == absl::InfiniteFuture()) {
     return absl::InvalidArgumentError(absl::StrCat("event ", meta.id, " has no time"));
   }

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/event_time.h"
 #include "gtest/gtest.h"
 
 namespace kefu {
@@ -41,6 +42,27 @@ TEST(ParseTimestamp, RefusesALeapSecondInsteadOfReadingTheNextMinute) {
   // Second 59 and a minute or an offset of 60-something are not leap seconds.
   EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:59Z").ok());
   EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:59.999+08:00").ok());
+}
+
+// The constants the hot path checks against (core/event_time.h) are the
+// civil new years at UTC+08:00, and InEventYears is CheckEventTime's ok().
+TEST(CheckEventTime, TheInlineBoundsAreTheCivilNewYears) {
+  const absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
+  for (int year = 1600; year <= 2500; ++year) {
+    ASSERT_EQ(internal::NewYearAtUtcPlus8(year),
+              absl::FromCivil(absl::CivilSecond(year, 1, 1), zone))
+        << year;
+  }
+  const Timestamp first = internal::kFirstEventTime;
+  const Timestamp end = internal::kEventTimeEnd;
+  for (const Timestamp t :
+       {first, first - absl::Nanoseconds(1), end, end - absl::Nanoseconds(1),
+        absl::InfinitePast(), absl::InfiniteFuture(), absl::UnixEpoch(),
+        first + absl::Hours(24 * 365 * 100)}) {
+    EXPECT_EQ(internal::InEventYears(t), CheckEventTime(t).ok()) << t;
+  }
+  EXPECT_TRUE(internal::InEventYears(first));
+  EXPECT_FALSE(internal::InEventYears(end));
 }
 
 TEST(CheckEventTime, TakesTheYears2000To2199AtUtcPlus8) {

@@ -148,8 +148,8 @@ class Vocabulary {
   using Key = std::array<unsigned char, sizeof(T)>;
 
   // NumberOf past the thread's cache: the shared table, under the lock.
-  // Out of line, so that the cached path (nearly every call: a few hundred
-  // values in a shop's outcomes) saves no registers for it.
+  // Out of line: the cached path (nearly every call: a few hundred values
+  // in a shop's outcomes) does not carry the table's code.
   ABSL_ATTRIBUTE_NOINLINE uint32_t NumberUnderLock(const Key& key, const T& value) {
     std::lock_guard lock(mu_);
     auto [it, inserted] = numbers_.try_emplace(key, size_);

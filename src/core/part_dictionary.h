@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "core/absl_compat.h"
+#include "core/hot_text.h"
 
 namespace kefu::internal {
 
@@ -54,7 +55,7 @@ class PartDictionary {
     };
     thread_local Cached cache[kCached];
     Cached& c = cache[(h >> 7) & (kCached - 1)];
-    if (c.number_plus_one != 0 && c.hash == h && Bytes(c.number_plus_one - 1) == part) {
+    if (c.number_plus_one != 0 && c.hash == h && SameText(Bytes(c.number_plus_one - 1), part)) {
       return c.number_plus_one - 1;
     }
     // The thread's candidates: a part this thread has not offered lately

@@ -30,7 +30,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/absl_compat.h"
-#include "core/assign_text.h"
+#include "core/hot_text.h"
 #include "core/codec.h"
 #include "core/event_time.h"
 #include "kefu/core/money.h"

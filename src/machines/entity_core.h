@@ -41,7 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "core/absl_compat.h"
-#include "core/assign_text.h"
+#include "core/hot_text.h"
 #include "core/codec.h"
 #include "core/outcome_spare.h"
 #include "kefu/core/outcome.h"

@@ -65,6 +65,7 @@
 #include "core/absl_compat.h"
 #include "core/codec.h"
 #include "core/event_time.h"
+#include "core/hot_text.h"
 #include "core/part_dictionary.h"
 #include "core/word_hash.h"
 #include "machines/saved_log.h"
@@ -589,10 +590,10 @@ RecordHead ReadHead(const char* p) {
 
 // Whether the record's id is `id`; `entity` is the record's entity.
 bool IdIs(const RecordHead& h, std::string_view entity, std::string_view id) {
-  if (!h.id_prefixed) return h.id_rest == id;
+  if (!h.id_prefixed) return internal::SameText(h.id_rest, id);
   return id.size() == entity.size() + h.id_rest.size() &&
-         id.compare(0, entity.size(), entity) == 0 &&
-         id.compare(entity.size(), std::string_view::npos, h.id_rest) == 0;
+         internal::StartsWithText(id, entity) &&
+         internal::SameText(id.substr(entity.size()), h.id_rest);
 }
 
 }  // namespace
@@ -758,13 +759,13 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
   thread_local Scratch scratch;
   scratch.Clear();
   Writer w(scratch);
-  if (log.size() > 0 && FirstEntity(log.head_) == entity) {
+  if (log.size() > 0 && internal::SameText(FirstEntity(log.head_), entity)) {
     w.Varint(0);
   } else {
     w.Varint(entity.size() + 1);
     scratch.Put(entity.data(), entity.size());
   }
-  if (id.size() > entity.size() && id.compare(0, entity.size(), entity) == 0) {
+  if (id.size() > entity.size() && internal::StartsWithText(id, entity)) {
     w.Varint((id.size() - entity.size()) << 1 | 1);
     scratch.Put(id.data() + entity.size(), id.size() - entity.size());
   } else {

@@ -44,3 +44,5 @@ if(KEFU_HEADER_CHECKS)
     kefu_set_warnings(kefu_header_check_cxx${std})
   endforeach()
 endif()
+# Text copies and comparisons on hot paths (src/core/hot_text.h).
+kefu_add_test(hot_text_test ${CMAKE_CURRENT_LIST_DIR}/hot_text_test.cc)

@@ -24,7 +24,8 @@ inline void AssignText(std::string* out, std::string_view text) {
 // `a == b`. GCC at -O3 keeps std::string_view::compare out of line (about
 // 45 instructions a call with its three-way result); equality needs only
 // the sizes and one memcmp, which it inlines. Used by the idempotency log
-// and the parts' dictionary, a few calls an event.
+// and the parts' dictionary (a few calls an event), and by the reference
+// reader's look-ups of entity kinds and types.
 inline bool SameText(std::string_view a, std::string_view b) {
   // memcmp may not be given a null pointer, even for no bytes.
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);

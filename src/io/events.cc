@@ -71,8 +71,8 @@ struct Format {
   std::array<internal::PackedName, kEntityKindCount> entities;
   std::array<std::vector<internal::PackedName>, kEntityKindCount> types;
 
-  // The event type named `type` of kind `kind`, or nullptr (SameName: the
-  // reference reader's).
+  // The event type named `type` of kind `kind`, or nullptr (the reference
+  // reader's look-up).
   const EventType* FindType(size_t kind, std::string_view type) const;
   // The same for `type` packed (the simdjson reader's).
   const EventType* FindType(size_t kind, const internal::PackedName& packed,
@@ -86,22 +86,9 @@ Format::Format() {
   }
 }
 
-// `a == b` for the short names of keys, types and enum values, compared
-// inline (most fail on the size or the first byte, and a call to memcmp
-// costs more than the bytes it compares). The reference reader's: the
-// simdjson reader compares packed words (internal::PackedName) instead,
-// and the two reading one line alike checks that look-up too.
-inline bool SameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 const EventType* Format::FindType(size_t kind, std::string_view type) const {
   for (const EventType& t : kinds[kind]->types) {
-    if (SameName(t.name, type)) return &t;
+    if (internal::SameText(t.name, type)) return &t;
   }
   return nullptr;
 }
@@ -814,7 +801,7 @@ class EventHandler {
       case kEntity: {
         kind_ = -1;
         for (size_t i = 0; i < format_.kinds.size(); ++i) {
-          if (SameName(format_.kinds[i]->entity, s)) kind_ = static_cast<int>(i);
+          if (internal::SameText(format_.kinds[i]->entity, s)) kind_ = static_cast<int>(i);
         }
         if (kind_ < 0) {
           return FailPending("unknown entity \"" + s + "\" (one of: order, ticket, review, reply, team)");

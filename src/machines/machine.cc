@@ -812,7 +812,8 @@ void AppliedEvents::Record(const Outcome& outcome, const EventDigest& digest) {
   for (int i = 0; i < 2; ++i) {
     parts[i].bytes = std::string_view(built[i]->data(), built[i]->size());
     if (parts[i].bytes.size() <= TailDictionary::kMaxShared) {
-      parts[i].shared = TailDictionary::Get().NumberOf(parts[i].bytes);
+      const uint32_t number = TailDictionary::Get().NumberOf(parts[i].bytes);
+      if (number != TailDictionary::kNone) parts[i].shared = number;
     }
   }
   internal::LogAccess::AppendRecord(*this, outcome.entity, outcome.audit.event_id,

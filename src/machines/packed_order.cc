@@ -66,8 +66,8 @@ constexpr size_t kMaxVarintBytes = 10;
 // (number << 1 | 1), its number in SharedTexts.
 char* PutText(char* p, const std::string& s, bool shared) {
   if (shared && !s.empty() && s.size() <= SharedTexts::kMaxShared) {
-    if (const std::optional<uint32_t> n = SharedTexts::Get().NumberOf(s)) {
-      return PutVarint(p, uint64_t{*n} << 1 | 1);
+    if (const uint32_t n = SharedTexts::Get().NumberOf(s); n != SharedTexts::kNone) {
+      return PutVarint(p, uint64_t{n} << 1 | 1);
     }
   }
   p = PutVarint(p, uint64_t{s.size()} << 1);

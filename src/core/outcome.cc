@@ -7,12 +7,14 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/absl_compat.h"
+#include "core/hot_text.h"
 #include "core/outcome_spare.h"
 
 namespace kefu {
@@ -278,14 +280,17 @@ SpareBlocks& Spare() {
 constexpr size_t kMaxKeptString = 256;
 constexpr size_t kMaxKeptList = 8;
 
-// Leaves `from` empty and `kept` with the larger of the two blocks.
-// (Moves, not swaps: std::string::swap is an out-of-line call of some
-// seventy instructions, a move of an empty string a few.)
+// Leaves `from` empty and `kept` with the larger of the two blocks, and
+// with that block's text: TakeSpareBlocks writes over it, which costs no
+// call into the library when the new text is no longer (AssignText; an
+// entity's key, an event's id and an agent are mostly as long as the last
+// ones). (Moves, not swaps: std::string::swap is an out-of-line call of
+// some seventy instructions, a move a few.)
 void KeepString(std::string& from, std::string& kept) {
-  from.clear();
   if (from.capacity() > kept.capacity() && from.capacity() <= kMaxKeptString) {
     kept = std::move(from);
   }
+  from.clear();
 }
 
 template <class T>
@@ -298,8 +303,12 @@ void KeepList(std::vector<T>& from, std::vector<T>& kept) {
 
 }  // namespace
 
-void TakeSpareBlocks(Outcome& fresh) {
+void TakeSpareBlocks(Outcome& fresh, std::string_view entity, std::string_view event_id,
+                     std::string_view agent) {
   SpareBlocks& spare = Spare();
+  AssignText(&spare.entity, entity);
+  AssignText(&spare.event_id, event_id);
+  AssignText(&spare.agent, agent);
   fresh.entity = std::move(spare.entity);
   fresh.audit.event_id = std::move(spare.event_id);
   fresh.audit.agent = std::move(spare.agent);

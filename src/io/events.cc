@@ -1059,12 +1059,13 @@ class SimdjsonReader {
       : format_(TheFormat()), event_(event), line_(line) {
     // The event read over is about to be replaced: its id's and agent's
     // blocks are taken for the new ones (a reused event, as in `kefu
-    // replay`, then allocates none for them).
+    // replay`, then allocates none for them). Their texts stay until
+    // overwritten (AssignText copies a text no longer than the last one
+    // without a call): the id is always (a line without one is not
+    // read), the agent when the line has one, else it is cleared.
     EventMeta& old = const_cast<EventMeta&>(MetaOf(*event));
     meta_.id = std::move(old.id);
     meta_.agent = std::move(old.agent);
-    meta_.id.clear();
-    meta_.agent.clear();
   }
 
   bool Read(dom::element root) {
@@ -1084,6 +1085,7 @@ class SimdjsonReader {
       if (member.value.get_string().get(s) || !EnvelopeValue(k, s)) return false;
     }
     if ((kEnvelopeRequired & ~seen) != 0) return false;
+    if (!(seen & (uint64_t{1} << kAgent))) meta_.agent.clear();
     type_ = format_.FindType(static_cast<size_t>(kind_), internal::Pack(type_name_), type_name_);
     if (type_ == nullptr) return false;
     event_obj_ = Emplace(event_, static_cast<size_t>(kind_), *type_);

@@ -117,13 +117,10 @@ class EntityCore {
       return OutOfOrderError(machine, data.id, meta, last_at, env.clock_skew_tolerance);
     }
     // The blocks of the outcome this thread's caller last handed back, if
-    // any (RecycleOutcome): the key and id below fill them.
-    internal::TakeSpareBlocks(out);
-    internal::AssignText(&out.entity, data.id);
+    // any (RecycleOutcome), filled with the key, id and agent.
+    internal::TakeSpareBlocks(out, data.id, meta.id, meta.agent);
     AuditRecord& audit = out.audit;
-    internal::AssignText(&audit.event_id, meta.id);
     audit.event_type = type;
-    internal::AssignText(&audit.agent, meta.agent);
     audit.at = meta.at;
     audit.state_before = state;
     audit.policy_revision = env.policy_revision;

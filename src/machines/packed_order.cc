@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/codec.h"
+#include "core/hot_text.h"
 #include "core/part_dictionary.h"
 
 namespace kefu::internal {
@@ -168,13 +169,9 @@ void PackedOrder::ExpandTexts(OrderData* out) const {
   // Written by WriteTexts, read back in its order (no checks on bytes this
   // process made itself).
   const char* p = texts_.view().data();
-  // Most texts are empty, or short: clear() is inline, and append is the
-  // shortest of the library's out-of-line copies.
-  auto read = [&p](std::string& s) {
-    const std::string_view text = ReadText(p);
-    s.clear();
-    if (!text.empty()) s.append(text.data(), text.size());
-  };
+  // Most texts are empty, or short, or as long as the last order's: see
+  // AssignText.
+  auto read = [&p](std::string& s) { AssignText(&s, ReadText(p)); };
   for (auto text : kBuyerTexts) read(d.buyer.*text);
   for (auto text : kAddressTexts) read(d.address.*text);
   for (auto text : kTexts) read(d.*text);

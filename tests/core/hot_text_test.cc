@@ -54,5 +54,34 @@ TEST(HotText, AssignTextReplacesAndKeepsTheBlock) {
   }
 }
 
+// Each way through AssignText: a text no longer than the string holds
+// (copied over, the rest cut), a longer one within its block, one past its
+// block, an empty one; each result a proper C string too.
+TEST(HotText, AssignTextOverShorterEqualAndLongerTexts) {
+  std::string s(32, 'x');  // on the heap: room for 32 bytes
+  const char* block = s.data();
+  const std::string_view steps[] = {
+      "TB20261102000741.1-padded-to-32b",     // as long
+      "TB20261102000741",                     // shorter
+      "TB20261102000741.25",                  // longer, within the block
+      "",                                     // empty
+      "晴雨伞",                                // UTF-8
+      std::string_view("a\0b", 3),            // an embedded NUL
+  };
+  for (std::string_view text : steps) {
+    AssignText(&s, text);
+    EXPECT_EQ(s, text);
+    EXPECT_EQ(s.size(), text.size());
+    EXPECT_EQ(s.c_str()[s.size()], '\0');
+    EXPECT_EQ(s.data(), block);  // the same block throughout
+  }
+  const std::string longer(200, 'y');
+  AssignText(&s, longer);  // past the block: the library grows it
+  EXPECT_EQ(s, longer);
+  AssignText(&s, "short again");
+  EXPECT_EQ(s, "short again");
+  EXPECT_EQ(s.c_str()[s.size()], '\0');
+}
+
 }  // namespace
 }  // namespace kefu::internal

@@ -1,6 +1,6 @@
 // The thread's spare outcome blocks (src/core/outcome_spare.h): an outcome
 // handed back gives its blocks, never its values, to the next one a machine
-// begins on the same thread.
+// begins on the same thread, which gets the texts it is given in them.
 #include "core/outcome_spare.h"
 
 #include <memory>
@@ -29,20 +29,23 @@ Outcome Filled() {
   return o;
 }
 
-TEST(OutcomeSpare, BlocksComeBackEmptyWithRoom) {
+TEST(OutcomeSpare, BlocksComeBackWithTheGivenTextsAndRoom) {
   Outcome used = Filled();
   const char* entity_block = used.entity.data();
   const char* id_block = used.audit.event_id.data();
   const Decision* decisions_block = used.decisions.data();
   RecycleOutcome(used);
   EXPECT_TRUE(used.entity.empty());
+  EXPECT_TRUE(used.audit.event_id.empty());
+  EXPECT_TRUE(used.audit.agent.empty());
   EXPECT_TRUE(used.decisions.empty());
 
+  // Shorter texts than the kept ones (written over them), an empty agent.
   Outcome fresh;
-  TakeSpareBlocks(fresh);
-  EXPECT_TRUE(fresh.entity.empty());
-  EXPECT_TRUE(fresh.audit.event_id.empty());
-  EXPECT_TRUE(fresh.audit.agent.empty());
+  TakeSpareBlocks(fresh, "TB20261102000886", "TB20261102000886.3", "");
+  EXPECT_EQ(fresh.entity, "TB20261102000886");
+  EXPECT_EQ(fresh.audit.event_id, "TB20261102000886.3");
+  EXPECT_EQ(fresh.audit.agent, "");
   EXPECT_TRUE(fresh.decisions.empty());
   EXPECT_TRUE(fresh.actions.empty());
   EXPECT_TRUE(fresh.deadlines.empty());
@@ -53,9 +56,21 @@ TEST(OutcomeSpare, BlocksComeBackEmptyWithRoom) {
   EXPECT_GE(fresh.actions.capacity(), 2u);
   EXPECT_GE(fresh.deadlines.capacity(), 1u);
 
-  // Taken once: the next outcome gets nothing more.
+  // Handed back and taken again with longer texts than the last ones.
+  RecycleOutcome(fresh);
+  Outcome again;
+  TakeSpareBlocks(again, "TB20261102000886-a-longer-key-than-before",
+                  "TB20261102000886.10-a-longer-id-than-before", "仓库老刘和他的同事们");
+  EXPECT_EQ(again.entity, "TB20261102000886-a-longer-key-than-before");
+  EXPECT_EQ(again.audit.event_id, "TB20261102000886.10-a-longer-id-than-before");
+  EXPECT_EQ(again.audit.agent, "仓库老刘和他的同事们");
+
+  // Taken once: the next outcome gets no block, only its texts.
   Outcome next;
-  TakeSpareBlocks(next);
+  TakeSpareBlocks(next, "k", "k.1", "a");
+  EXPECT_EQ(next.entity, "k");
+  EXPECT_EQ(next.audit.event_id, "k.1");
+  EXPECT_EQ(next.audit.agent, "a");
   EXPECT_EQ(next.entity.capacity(), std::string().capacity());
   EXPECT_EQ(next.decisions.capacity(), 0u);
 }
@@ -66,7 +81,7 @@ TEST(OutcomeSpare, LargeBlocksAreNotKept) {
   used.decisions.resize(100);
   RecycleOutcome(used);
   Outcome fresh;
-  TakeSpareBlocks(fresh);
+  TakeSpareBlocks(fresh, "k", "k.1", "");
   EXPECT_LT(fresh.entity.capacity(), 4096u);
   EXPECT_LT(fresh.decisions.capacity(), 100u);
 }
@@ -76,12 +91,12 @@ TEST(OutcomeSpare, EachThreadHasItsOwn) {
   RecycleOutcome(used);
   std::thread([] {
     Outcome fresh;
-    TakeSpareBlocks(fresh);
+    TakeSpareBlocks(fresh, "k", "k.1", "");
     EXPECT_EQ(fresh.entity.capacity(), std::string().capacity());
     EXPECT_EQ(fresh.decisions.capacity(), 0u);
   }).join();
   Outcome fresh;
-  TakeSpareBlocks(fresh);
+  TakeSpareBlocks(fresh, "k", "k.1", "");
   EXPECT_GT(fresh.entity.capacity(), std::string().capacity());
 }
 

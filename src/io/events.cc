@@ -1073,7 +1073,7 @@ class SimdjsonReader {
     if (root.get_object().get(envelope)) return false;
     uint64_t seen = 0;
     dom::element fields;
-    for (const dom::key_value_pair member : envelope) {
+    for (const dom::key_value_pair& member : envelope) {
       const int k = EnvelopeIndex(internal::Pack(member.key), member.key);
       if (k < 0 || (seen & (uint64_t{1} << k))) return false;
       seen |= uint64_t{1} << k;
@@ -1186,7 +1186,7 @@ class SimdjsonReader {
   // `schema`; `depth` is the frame count with this object.
   bool ReadStruct(dom::object obj, const Schema& schema, void* target, int depth) {
     uint64_t seen = 0;
-    for (const dom::key_value_pair member : obj) {
+    for (const dom::key_value_pair& member : obj) {
       const int i = FieldIndex(schema, internal::Pack(member.key), member.key);
       if (i < 0) return false;
       const uint64_t bit = uint64_t{1} << i;
@@ -1199,7 +1199,11 @@ class SimdjsonReader {
     return (schema.required_mask & ~seen) == 0;
   }
 
-  bool ReadValue(dom::element value, const Field& f, void* target, int depth) {
+  // `value` by reference: a copy of the element (two words) was stored in
+  // two halves and loaded whole, a load the CPU cannot forward from those
+  // stores (perf: 15% of ReadStruct's own samples on the next
+  // instruction).
+  bool ReadValue(const dom::element& value, const Field& f, void* target, int depth) {
     if (value.is_null()) {
       if (!f.optional) return false;
       f.reset(target);
@@ -1298,7 +1302,7 @@ class SimdjsonReader {
         dom::array arr;
         if (depth + 1 > kMaxDepth || value.get_array().get(arr)) return false;
         void* vec = f.mut(target);
-        for (const dom::element element : arr) {
+        for (const dom::element& element : arr) {
           dom::object obj;
           if (depth + 2 > kMaxDepth || element.get_object().get(obj)) return false;
           if (!ReadStruct(obj, *f.nested, f.append(vec), depth + 2)) return false;

@@ -306,12 +306,15 @@ void KeepList(std::vector<T>& from, std::vector<T>& kept) {
 void TakeSpareBlocks(Outcome& fresh, std::string_view entity, std::string_view event_id,
                      std::string_view agent) {
   SpareBlocks& spare = Spare();
-  AssignText(&spare.entity, entity);
-  AssignText(&spare.event_id, event_id);
-  AssignText(&spare.agent, agent);
+  // Moved first, then written: a short text written into a kept string
+  // and then moved was copied out of its inline buffer whole, right after
+  // the narrower stores that wrote it (a load the CPU cannot forward).
   fresh.entity = std::move(spare.entity);
   fresh.audit.event_id = std::move(spare.event_id);
   fresh.audit.agent = std::move(spare.agent);
+  AssignText(&fresh.entity, entity);
+  AssignText(&fresh.audit.event_id, event_id);
+  AssignText(&fresh.audit.agent, agent);
   fresh.decisions = std::move(spare.decisions);
   fresh.actions = std::move(spare.actions);
   fresh.deadlines = std::move(spare.deadlines);

@@ -282,7 +282,7 @@ struct ConversationTraits {
 struct Conversation::Impl : machine_core::MachineCore<ConversationTraits> {};
 
 Conversation::Conversation(std::string id) : impl_(std::make_unique<Impl>()) {
-  impl_->data.id = internal::EntityKey(id);
+  impl_->data.id.Set(id);
 }
 Conversation::Conversation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Conversation::Conversation(const Conversation& other)

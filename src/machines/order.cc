@@ -647,7 +647,7 @@ struct OrderTraits {
 struct Order::Impl : machine_core::MachineCore<OrderTraits> {};
 
 Order::Order(std::string id) : impl_(std::make_unique<Impl>()) {
-  impl_->data.id = internal::EntityKey(id);
+  impl_->data.id.Set(id);
 }
 Order::Order(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Order::Order(const Order& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}

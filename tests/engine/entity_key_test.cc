@@ -61,6 +61,22 @@ TEST(EntityKey, CopiesAndMovesOfShortAndLongKeys) {
   }
 }
 
+// Set gives a key a new text as assigning a new key would: short over
+// long and long over short, its number reset.
+TEST(EntityKey, SetReplacesTheTextAndResetsTheNumber) {
+  const std::string long_text(40, 'L');
+  const std::string_view texts[] = {"TB20261102000740", long_text, "", "木子1344", long_text};
+  EntityKey key("first");
+  for (std::string_view text : texts) {
+    key.set_number(7);
+    key.Set(text);
+    EXPECT_EQ(key.view(), text);
+    EXPECT_EQ(key.is_inline(), text.size() <= EntityKey::kInline);
+    EXPECT_EQ(key.number(), EntityKey::kNoNumber);
+    EXPECT_EQ(key, EntityKey(text));
+  }
+}
+
 TEST(EntityKey, KeepsANumberOutsideItsIdentity) {
   EntityKey a("TB20261102005990");
   EXPECT_EQ(a.number(), EntityKey::kNoNumber);

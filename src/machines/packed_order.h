@@ -79,8 +79,10 @@ class PackedOrder {
   // The record made from `d`. Throws std::bad_alloc (the record
   // unchanged) when memory cannot be had.
   void Pack(const OrderData& d);
-  // Only the texts and lines taken from `d`; the block is rewritten only
-  // when they differ from the ones kept. Throws std::bad_alloc (the record
+  // Only the texts and lines taken from `d`; the block is replaced only
+  // when the bytes written for them differ from its own (the same texts
+  // may be written anew once one of them is numbered in the process's
+  // dictionary). Throws std::bad_alloc (the record
   // unchanged) when memory cannot be had, std::length_error past 4 GiB.
   void PackTexts(const OrderData& d);
 
@@ -112,9 +114,6 @@ class PackedOrder {
   bool complaint_risk = false;
 
  private:
-  // Whether `d`'s texts and lines are the ones packed.
-  bool SameTexts(const OrderData& d) const;
-
   // The texts and lines as packed_order.cc's WriteTexts writes them; none
   // when all are empty.
   PackedBytes texts_;

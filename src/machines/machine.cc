@@ -193,7 +193,9 @@ class Vocabulary {
   std::array<std::atomic<T*>, kCapacity / kChunk> chunks_{};
 };
 
-using internal::UnZigZag;  // core/codec.h
+using internal::PutVarint;  // core/codec.h
+using internal::UnZigZag;
+using internal::VarintSize;
 using internal::ZigZag;
 
 // Times: tag in the two low bits of a varint.
@@ -216,6 +218,23 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline std::optional<int64_t> WholeSeconds(Timestam
 // What the time of a log's record after one at `t` counts from: `t`'s
 // whole Unix seconds, or 0 (the epoch) when it is not whole seconds.
 int64_t NextBase(Timestamp t) { return WholeSeconds(t).value_or(0); }
+
+// How a time is written (see the file comment): the varint, and whether
+// the Timestamp's bytes follow it (kTimeRaw). `whole`: WholeSeconds(t).
+struct TimeCode {
+  uint64_t varint;
+  bool raw;
+};
+TimeCode CodeOfTime(Timestamp t, std::optional<int64_t> whole, std::optional<int64_t> base) {
+  if (whole && base) return {ZigZag(*whole - *base) << 2 | kTimeSeconds, false};
+  if (t != absl::InfinitePast() && t != absl::InfiniteFuture()) {
+    const int64_t ns = absl::ToUnixNanos(t);
+    if (ns > -kTimeLimit && ns < kTimeLimit && absl::FromUnixNanos(ns) == t) {
+      return {ZigZag(ns) << 2 | kTimeNanos, false};
+    }
+  }
+  return {kTimeRaw, true};
+}
 
 // An event part's flags byte (see the file comment).
 constexpr uint8_t kDuplicateFlag = 1;
@@ -293,20 +312,9 @@ class Writer {
   }
   void View(std::string_view s) { Named(s); }
   void Time(Timestamp t, std::optional<int64_t> base_seconds) {
-    const std::optional<int64_t> s = WholeSeconds(t);
-    if (s && base_seconds) {
-      Varint(ZigZag(*s - *base_seconds) << 2 | kTimeSeconds);
-      return;
-    }
-    if (t != absl::InfinitePast() && t != absl::InfiniteFuture()) {
-      const int64_t ns = absl::ToUnixNanos(t);
-      if (ns > -kTimeLimit && ns < kTimeLimit && absl::FromUnixNanos(ns) == t) {
-        Varint(ZigZag(ns) << 2 | kTimeNanos);
-        return;
-      }
-    }
-    Varint(kTimeRaw);
-    Raw(t);
+    const TimeCode code = CodeOfTime(t, WholeSeconds(t), base_seconds);
+    Varint(code.varint);
+    if (code.raw) Raw(t);
   }
   void OptTime(const std::optional<Timestamp>& t, std::optional<int64_t> base) {
     Byte(t.has_value() ? 1 : 0);
@@ -759,40 +767,47 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
                                        std::string_view id, Timestamp at,
                                        const PartRef& event, const PartRef& decision,
                                        std::optional<int64_t> whole_seconds) {
-  thread_local Scratch scratch;
-  scratch.Clear();
-  Writer w(scratch);
-  if (log.size() > 0 && internal::SameText(FirstEntity(log.head_), entity)) {
-    w.Varint(0);
-  } else {
-    w.Varint(entity.size() + 1);
-    scratch.Put(entity.data(), entity.size());
-  }
-  if (id.size() > entity.size() && internal::StartsWithText(id, entity)) {
-    w.Varint((id.size() - entity.size()) << 1 | 1);
-    scratch.Put(id.data() + entity.size(), id.size() - entity.size());
-  } else {
-    w.Varint(id.size() << 1);
-    scratch.Put(id.data(), id.size());
-  }
-  if (whole_seconds) {
-    // As Time(at, base) writes it.
-    w.Varint(ZigZag(*whole_seconds - log.base_seconds_) << 2 | kTimeSeconds);
-  } else {
-    w.Time(at, log.base_seconds_);
-  }
-  for (const PartRef* part : {&event, &decision}) {
-    if (part->shared) {
-      w.Varint(uint64_t{*part->shared} << 1 | 1);
-    } else {
-      w.Varint(part->bytes.size() << 1);
-      scratch.Put(part->bytes.data(), part->bytes.size());
-    }
+  // Sized exactly first, then written in place in the log's block (made
+  // room for when short): no scratch copy of the record.
+  const bool first_entity = log.size() > 0 && internal::SameText(FirstEntity(log.head_), entity);
+  const bool prefixed = id.size() > entity.size() && internal::StartsWithText(id, entity);
+  const std::string_view id_rest = prefixed ? id.substr(entity.size()) : id;
+  const uint64_t entity_code = first_entity ? 0 : entity.size() + 1;
+  const uint64_t id_code = id_rest.size() << 1 | (prefixed ? 1 : 0);
+  // whole_seconds: at's Unix seconds when the caller knows it is whole
+  // (the time then counts from the base, as Writer::Time writes it).
+  const TimeCode time = whole_seconds ? TimeCode{ZigZag(*whole_seconds - log.base_seconds_) << 2 |
+                                                     kTimeSeconds,
+                                                 false}
+                                      : CodeOfTime(at, WholeSeconds(at), log.base_seconds_);
+  const PartRef* parts[] = {&event, &decision};
+  uint64_t part_codes[2];
+  size_t size = VarintSize(entity_code) + (first_entity ? 0 : entity.size()) +
+                VarintSize(id_code) + id_rest.size() + VarintSize(time.varint) +
+                (time.raw ? sizeof(Timestamp) : 0);
+  for (int i = 0; i < 2; ++i) {
+    const PartRef& part = *parts[i];
+    part_codes[i] = part.shared ? uint64_t{*part.shared} << 1 | 1 : part.bytes.size() << 1;
+    size += VarintSize(part_codes[i]) + (part.shared ? 0 : part.bytes.size());
   }
 
-  const size_t size = scratch.size();
   if (log.head_ == nullptr || log.head_->capacity - log.head_->used < size) log.AppendBlock(size);
-  std::memcpy(log.head_->data() + log.head_->used, scratch.data(), size);
+  char* const start = log.head_->data() + log.head_->used;
+  char* p = PutVarint(start, entity_code);
+  auto put = [&p](std::string_view bytes) {
+    if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+    p += bytes.size();
+  };
+  if (!first_entity) put(entity);
+  p = PutVarint(p, id_code);
+  put(id_rest);
+  p = PutVarint(p, time.varint);
+  if (time.raw) put(std::string_view(reinterpret_cast<const char*>(&at), sizeof(at)));
+  for (int i = 0; i < 2; ++i) {
+    p = PutVarint(p, part_codes[i]);
+    if (!parts[i]->shared) put(parts[i]->bytes);
+  }
+  assert(static_cast<size_t>(p - start) == size);
   log.head_->used += static_cast<uint32_t>(size);
   ++log.head_->count;
   log.base_seconds_ = whole_seconds ? *whole_seconds : NextBase(at);

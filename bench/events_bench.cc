@@ -10,20 +10,28 @@
 // BM_SampleWeek_* parse every line of a generated sample week once per
 // repetition: the first repetition (cold: the first lines the process
 // parses with that reader) is reported beside the warm ones, in lines per
-// second (items_per_second). Also FormatEvent, and kefu::ParseTimestamp
+// second (items_per_second); BM_SampleWeek_ReadAndParseEventInto reads the
+// same week from a file as `kefu replay` does (LineReader, then each line
+// parsed over the last event). Also FormatEvent, and kefu::ParseTimestamp
 // against ParseEvent's direct reading of `at`. See docs/benchmarks.md.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 #include "benchmark/benchmark.h"
 #include "io/events_internal.h"
 #include "kefu/core/time.h"
 #include "kefu/io/events.h"
+#include "kefu/io/line_reader.h"
 #include "nlohmann/json.hpp"
 #include "simdjson.h"
 #include "sample/sample.h"
@@ -272,6 +280,69 @@ void BM_SampleWeek_ParseEventInto(benchmark::State& state) {
   state.SetLabel(kefu::internal::SimdjsonKernels());
 }
 BENCHMARK(BM_SampleWeek_ParseEventInto)
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->Unit(benchmark::kMillisecond);
+
+// The sample week in a file of its own (removed at exit), one line each.
+class WeekFile {
+ public:
+  explicit WeekFile(const std::vector<std::string>& lines)
+      : path_((std::filesystem::temp_directory_path() /
+               ("kefu_events_bench_" + std::to_string(::getpid()) + ".jsonl"))
+                  .string()) {
+    std::ofstream out(path_, std::ios::binary);
+    for (const std::string& line : lines) out << line << '\n';
+    if (!out.flush()) std::abort();
+  }
+  ~WeekFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+const std::string& SampleWeekPath() {
+  static const WeekFile file(SampleWeekLines());
+  return file.path();
+}
+
+// The same week as `kefu replay` takes it: read from a file by LineReader
+// (the kernel's copy into its buffer counted) and each line parsed over the
+// last event. The lines then lie one after the other in the reader's
+// buffer, just copied there, where BM_SampleWeek_ParseEventInto finds
+// each in a string of its own, most not in the cache.
+void BM_SampleWeek_ReadAndParseEventInto(benchmark::State& state) {
+  const std::string& path = SampleWeekPath();
+  const auto& lines = SampleWeekLines();
+  size_t total = 0;
+  for (const std::string& l : lines) total += l.size();
+  absl::StatusOr<kefu::ShopEvent> event;
+  for (auto _ : state) {
+    absl::StatusOr<std::unique_ptr<kefu::LineReader>> in = kefu::LineReader::Open(path);
+    if (!in.ok()) std::abort();
+    kefu::LineReader::Line line;
+    int64_t n = 0;
+    for (;;) {
+      absl::StatusOr<bool> more = (*in)->Next(&line);
+      if (!more.ok()) std::abort();
+      if (!*more) break;
+      kefu::internal::ParseEventInto(line.text, line.number, &event);
+      if (!event.ok()) std::abort();
+      benchmark::DoNotOptimize(event);
+      ++n;
+    }
+    if (n != static_cast<int64_t>(lines.size())) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(lines.size()));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(total));
+  state.counters["lines"] = static_cast<double>(lines.size());
+  state.SetLabel(kefu::internal::SimdjsonKernels());
+}
+BENCHMARK(BM_SampleWeek_ReadAndParseEventInto)
     ->Iterations(1)
     ->Repetitions(5)
     ->Unit(benchmark::kMillisecond);

@@ -1052,6 +1052,17 @@ bool HoldsMinusZeroNumber(std::string_view line) {
 
 namespace {
 
+// Every call inside the reader's two walks inlined into them where the
+// compiler can (simdjson's element accessors among them: GCC kept
+// dom::element::get_string out of line, a call for every string read).
+// Callgrind, Release, the 100k week: ParseEventInto 468.7M -> 458.4M; on
+// the clock 4% less a pass over the sample week.
+#if defined(__GNUC__) || defined(__clang__)
+#define KEFU_FLATTEN __attribute__((flatten))
+#else
+#define KEFU_FLATTEN
+#endif
+
 class SimdjsonReader {
  public:
   // `line`: the line as read (for the -0 check).
@@ -1068,7 +1079,7 @@ class SimdjsonReader {
     meta_.agent = std::move(old.agent);
   }
 
-  bool Read(dom::element root) {
+  KEFU_FLATTEN bool Read(dom::element root) {
     dom::object envelope;
     if (root.get_object().get(envelope)) return false;
     uint64_t seen = 0;
@@ -1184,7 +1195,7 @@ class SimdjsonReader {
 
   // The members of a JSON object into the struct `target` described by
   // `schema`; `depth` is the frame count with this object.
-  bool ReadStruct(dom::object obj, const Schema& schema, void* target, int depth) {
+  KEFU_FLATTEN bool ReadStruct(dom::object obj, const Schema& schema, void* target, int depth) {
     uint64_t seen = 0;
     for (const dom::key_value_pair& member : obj) {
       const int i = FieldIndex(schema, internal::Pack(member.key), member.key);
@@ -1330,6 +1341,8 @@ class SimdjsonReader {
   const EventType* type_ = nullptr;
   void* event_obj_ = nullptr;
 };
+
+#undef KEFU_FLATTEN
 
 // One parser and one padded copy of the line per thread: simdjson reads up
 // to SIMDJSON_PADDING bytes past the end of its input, which a caller's

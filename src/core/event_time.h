@@ -10,18 +10,24 @@
 
 namespace kefu::internal {
 
-// Days from 1970-01-01 to `year`-01-01 in the proleptic Gregorian calendar.
-constexpr int64_t DaysToNewYear(int64_t year) {
-  // Whole 400-, 100- and 4-year cycles from year 1 to the year before.
-  const int64_t y = year - 1;
-  const int64_t days_from_year_1 = y * 365 + y / 4 - y / 100 + y / 400;
-  constexpr int64_t kYear1To1970 = 719162;  // days from 0001-01-01 to 1970-01-01
-  return days_from_year_1 - kYear1To1970;
+// Days from 1970-01-01 to the proleptic Gregorian date `year`-`month`-`day`
+// (a valid date, year -399 or later), counting years from March so that a
+// leap day ends its year: cheaper than absl::CivilDay's normalizing
+// arithmetic, and constant. The event reader's dates (io/events.cc) and
+// the bounds below.
+constexpr int64_t DaysFromCivil(int64_t year, int month, int day) {
+  const int64_t y = year - (month <= 2 ? 1 : 0) + 400;  // + 400: year 0000 stays positive
+  const int64_t era = y / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t month_from_march = (month + 9) % 12;
+  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return (era - 1) * 146097 + day_of_era - 719468;
 }
 
 // 0:00 on 1 January of `year` at UTC+08:00.
 constexpr Timestamp NewYearAtUtcPlus8(int year) {
-  return absl::FromUnixSeconds(DaysToNewYear(year) * 86400 - 8 * 3600);
+  return absl::FromUnixSeconds(DaysFromCivil(year, 1, 1) * 86400 - 8 * 3600);
 }
 
 inline constexpr Timestamp kFirstEventTime = NewYearAtUtcPlus8(kFirstEventYear);

@@ -1134,7 +1134,7 @@ struct Shop::Impl {
     // return only when it is the function's one returned object).
     typename internal::EntityMap<Entity>::iterator it;
     bool created = false;
-    std::optional<EventIdIndex::Owner> owner;
+    EventIdIndex::Owner owner;  // who held the id already; none: a null key
     bool applied = false;
     // The id index's lines are fetched while the entity is looked up.
     const std::string& event_id = MetaOf(event).id;
@@ -1156,20 +1156,16 @@ struct Shop::Impl {
         created = true;
       }
       PrefetchData(it->second);
-      if (const EventIdIndex::Owner holder =
-              event_ids.Claim(id, event_id, EventIdIndex::Owner{kind, &it->first});
-          holder.key != nullptr) {
-        owner = holder;
-      }
+      owner = event_ids.Claim(id, event_id, EventIdIndex::Owner{kind, &it->first});
       // The entity's state has arrived while the claim ran: its log's
       // records, which the machine reads first, come while the event is
       // checked.
       it->second.applied_log().Prefetch();
-      if (owner && (owner->kind != kind || owner->key->view() != key)) {
+      if (owner.key != nullptr && (owner.kind != kind || owner.key->view() != key)) {
         if (created) map.erase(it);
         return absl::AlreadyExistsError(absl::StrCat(
             "event id \"", MetaOf(event).id, "\" was already used for ",
-            ToAbsl(EntityKindName(owner->kind)), " \"", ToAbsl(owner->key->view()), "\"; this event is ",
+            ToAbsl(EntityKindName(owner.kind)), " \"", ToAbsl(owner.key->view()), "\"; this event is ",
             ToAbsl(EventName(event)), " for ", ToAbsl(EntityKindName(kind)), " \"", key,
             "\": an id names one event, a corrected event needs a new id"));
       }
@@ -1178,7 +1174,7 @@ struct Shop::Impl {
     }();
     if (!applied) return out;
     if (!out.ok()) {
-      if (!owner) {  // not judged: the id stays free
+      if (owner.key == nullptr) {  // not judged: the id stays free
         event_ids.Release(id, event_id, EventIdIndex::Owner{kind, &it->first}, created);
       }
       if (created) map.erase(it);

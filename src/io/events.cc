@@ -294,17 +294,8 @@ std::optional<int64_t> DaysOf(const char* p) {
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (day > kMonthDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
-  // Days since 1970-01-01 of the proleptic Gregorian date, counting years
-  // from March so that a leap day ends its year (cheaper than
-  // absl::CivilSecond's normalizing arithmetic, which a test compares).
-  const int64_t y = year - (month <= 2 ? 1 : 0) + 400;  // + 400: year 0000 stays positive
-  const int64_t era = y / 400;
-  const int64_t year_of_era = y - era * 400;
-  const int64_t month_from_march = (month + 9) % 12;
-  const int64_t day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return (era - 1) * 146097 + day_of_era - 719468;
+  // A test compares the result with absl::CivilSecond's.
+  return internal::DaysFromCivil(year, month, day);
 }
 
 // RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" read directly: the

@@ -239,11 +239,14 @@ int64_t NextBase(Timestamp t) { return WholeSeconds(t).value_or(0); }
 
 // How a time is written (see the file comment): the varint, and whether
 // the Timestamp's bytes follow it (kTimeRaw). `whole`: WholeSeconds(t).
+// Inlined: a record's time (AppendRecord, nearly always whole seconds)
+// then costs a subtraction, not a call.
 struct TimeCode {
   uint64_t varint;
   bool raw;
 };
-TimeCode CodeOfTime(Timestamp t, std::optional<int64_t> whole, std::optional<int64_t> base) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline TimeCode CodeOfTime(Timestamp t, std::optional<int64_t> whole,
+                                                       std::optional<int64_t> base) {
   if (whole && base) return {ZigZag(*whole - *base) << 2 | kTimeSeconds, false};
   if (t != absl::InfinitePast() && t != absl::InfiniteFuture()) {
     const int64_t ns = absl::ToUnixNanos(t);
@@ -800,20 +803,17 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
                                        std::optional<int64_t> whole_seconds) {
   // Sized exactly first, then written in place in the log's block (made
   // room for when short): no scratch copy of the record.
-  const bool first_entity = log.size() > 0 && internal::SameText(FirstEntity(log.head_), entity);
+  const bool same_entity = log.size() > 0 && internal::SameText(FirstEntity(log.head_), entity);
   const bool prefixed = id.size() > entity.size() && internal::StartsWithText(id, entity);
   const std::string_view id_rest = prefixed ? id.substr(entity.size()) : id;
-  const uint64_t entity_code = first_entity ? 0 : entity.size() + 1;
+  const uint64_t entity_code = same_entity ? 0 : entity.size() + 1;
   const uint64_t id_code = id_rest.size() << 1 | (prefixed ? 1 : 0);
-  // whole_seconds: at's Unix seconds when the caller knows it is whole
-  // (the time then counts from the base, as Writer::Time writes it).
-  const TimeCode time = whole_seconds ? TimeCode{ZigZag(*whole_seconds - log.base_seconds_) << 2 |
-                                                     kTimeSeconds,
-                                                 false}
-                                      : CodeOfTime(at, WholeSeconds(at), log.base_seconds_);
+  // whole_seconds: WholeSeconds(at), when the caller knows it already.
+  const std::optional<int64_t> whole = whole_seconds ? whole_seconds : WholeSeconds(at);
+  const TimeCode time = CodeOfTime(at, whole, log.base_seconds_);
   const PartRef* parts[] = {&event, &decision};
   uint64_t part_codes[2];
-  size_t size = VarintSize(entity_code) + (first_entity ? 0 : entity.size()) +
+  size_t size = VarintSize(entity_code) + (same_entity ? 0 : entity.size()) +
                 VarintSize(id_code) + id_rest.size() + VarintSize(time.varint) +
                 (time.raw ? sizeof(Timestamp) : 0);
   for (int i = 0; i < 2; ++i) {
@@ -829,7 +829,7 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
     if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
     p += bytes.size();
   };
-  if (!first_entity) put(entity);
+  if (!same_entity) put(entity);
   p = PutVarint(p, id_code);
   put(id_rest);
   p = PutVarint(p, time.varint);
@@ -841,7 +841,7 @@ void internal::LogAccess::AppendRecord(AppliedEvents& log, std::string_view enti
   assert(static_cast<size_t>(p - start) == size);
   log.head_->used += static_cast<uint32_t>(size);
   ++log.head_->count;
-  log.base_seconds_ = whole_seconds ? *whole_seconds : NextBase(at);
+  log.base_seconds_ = whole.value_or(0);  // NextBase(at)
   log.id_filter_ |= FilterBits(IdHash(id));
 }
 

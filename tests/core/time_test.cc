@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "core/event_time.h"
 #include "gtest/gtest.h"
 
@@ -42,6 +43,21 @@ TEST(ParseTimestamp, RefusesALeapSecondInsteadOfReadingTheNextMinute) {
   // Second 59 and a minute or an offset of 60-something are not leap seconds.
   EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:59Z").ok());
   EXPECT_TRUE(ParseTimestamp("2016-12-31T23:59:59.999+08:00").ok());
+}
+
+// The day count the event reader and the bounds below use
+// (internal::DaysFromCivil) is absl's, for every day of 1600 to 2500 and
+// around year 0.
+TEST(CheckEventTime, DaysFromCivilCountsAsAbslDoes) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  for (absl::CivilDay d(1600, 1, 1); d < absl::CivilDay(2501, 1, 1); ++d) {
+    ASSERT_EQ(internal::DaysFromCivil(d.year(), d.month(), d.day()), d - epoch) << d;
+  }
+  for (absl::CivilDay d(-399, 1, 1); d < absl::CivilDay(2, 1, 1); ++d) {
+    ASSERT_EQ(internal::DaysFromCivil(d.year(), d.month(), d.day()), d - epoch) << d;
+  }
+  static_assert(internal::DaysFromCivil(1970, 1, 1) == 0);
+  static_assert(internal::DaysFromCivil(2000, 3, 1) == 11017);
 }
 
 // The constants the hot path checks against (core/event_time.h) are the

@@ -42,7 +42,7 @@ int DefectCounter::Count(std::string_view product) const {
 }
 
 bool DefectCounter::NeedsTestBeforeShipping(std::string_view product) const {
-  return Count(product) >= policy_.test_at;
+  return policy_.TestsBeforeShipping(Count(product));
 }
 
 bool DefectCounter::DelistingProposed(std::string_view product) const {

@@ -103,6 +103,24 @@ TEST(DefectCounter, CountsTicketsFromTheMachineAndAnswersTheOrderMachinesQuestio
   EXPECT_TRUE(query.NeedsTestBeforeShipping("N86-screen"));
 }
 
+TEST(DefectCounter, NewThresholdsKeepTheCountsAndJudgeFromTheNextTicket) {
+  // AS-DEFECT with the thresholds replaced (a new policy pack): two tickets
+  // counted under test_at = 3 are not flagged; under test_at = 2 they are
+  // at once, and the third ticket meets the new delist_at.
+  DefectCounter counter(DefectPolicy{3, 5});
+  const std::vector<TicketLine> screen = {{"N86-screen", 1}};
+  EXPECT_TRUE(counter.Record("T1", screen).actions.empty());
+  EXPECT_TRUE(counter.Record("T2", screen).actions.empty());
+  EXPECT_FALSE(counter.NeedsTestBeforeShipping("N86-screen"));
+  counter.set_policy(DefectPolicy{2, 3});
+  EXPECT_EQ(counter.policy().test_at, 2);
+  EXPECT_EQ(counter.Count("N86-screen"), 2);
+  EXPECT_TRUE(counter.NeedsTestBeforeShipping("N86-screen"));
+  Outcome third = counter.Record("T3", screen);
+  ASSERT_EQ(third.actions.size(), 1u);
+  EXPECT_EQ(third.actions[0].kind, ActionKind::kProposeDelisting);
+}
+
 // ------------------------------------------------------------ AS-WEEKLY
 
 TEST(WeeklyReport, AddsUpTheWeeksTicketsCostsAndBreaches) {

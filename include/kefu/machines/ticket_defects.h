@@ -41,6 +41,12 @@ class KEFU_EXPORT DefectCounter final : public ProductTestQuery, public DefectLe
   Outcome Record(std::string_view ticket_id, const std::vector<TicketLine>& lines) override;
   Outcome Record(const Ticket& ticket) { return Record(ticket.id(), ticket.data().lines); }
 
+  // The thresholds of `policy` from the next Record on; the counts stay
+  // (a product past the new test_at is tested from now on, and a threshold
+  // already passed is not announced again).
+  void set_policy(DefectPolicy policy) { policy_ = std::move(policy); }
+  const DefectPolicy& policy() const { return policy_; }
+
   // Distinct tickets recorded for `product`.
   int Count(std::string_view product) const;
   bool NeedsTestBeforeShipping(std::string_view product) const override;

@@ -325,6 +325,8 @@ struct KEFU_EXPORT DefectPolicy {
   // a proposal to delist it (figures "product", "count", subject the
   // product). nullopt at any other count.
   std::optional<Ruling> ThresholdReached(std::string_view product, int count) const;
+  // Whether a product with `count` tickets is tested before each shipment.
+  bool TestsBeforeShipping(int count) const { return count >= test_at; }
   // The order check of an order with `product` once it must be tested:
   // kScheduled and the action to test it before this order ships.
   static Ruling TestBeforeShipping(std::string_view product);

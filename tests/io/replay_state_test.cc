@@ -112,7 +112,9 @@ void ExpectWholeItems(const ReplayReport& r) {
     for (const ReplayAction& x : a.actions) {
       EXPECT_FALSE(std::string_view(x.action.rule).empty()) << x.entity;
       // Due "now" (none): listed at its event's time.
-      if (x.action.due) EXPECT_EQ(*x.action.due, x.due) << x.entity;
+      if (x.action.due) {
+        EXPECT_EQ(*x.action.due, x.due) << x.entity;
+      }
     }
   }
 }

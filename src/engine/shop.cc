@@ -483,20 +483,23 @@ class EventIdIndex {
     return out;
   }
 
-  // Brings the index's lines that Claim(id, ...) reads and writes (its
-  // shard's control bytes and slot) into the cache, without waiting for
-  // them: called as an Apply starts, they arrive while the entity is looked
-  // up (two cache misses an event, on a shop too large for the cache).
-  void Prefetch(const Id& id) const {
+  // Locks the shard of `id`, for Claim, and brings the lines Claim reads
+  // and writes (the shard's control bytes and slot) into the cache without
+  // waiting for them: taken as an Apply starts, they arrive while the
+  // entity is looked up (two cache misses an event, on a shop too large
+  // for the cache). The lock is held until the claim, one lock an event
+  // instead of one for the fetch and one for the claim.
+  std::unique_lock<std::mutex> LockAndPrefetch(const Id& id) const {
     if (id.numbered()) {
       const NumberedShard& s = numbered_[ShardOf(id.f)];
-      std::lock_guard lock(s.mu);
+      std::unique_lock lock(s.mu);
       s.entries.prefetch(id.f);
-    } else {
-      const WholeShard& s = whole_[ShardOf(id.f)];
-      std::lock_guard lock(s.mu);
-      s.owners.prefetch(id.f);
+      return lock;
     }
+    const WholeShard& s = whole_[ShardOf(id.f)];
+    std::unique_lock lock(s.mu);
+    s.owners.prefetch(id.f);
+    return lock;
   }
   // The entity that holds `id` (IdOf(text)), or, when none does, records
   // `owner` for it and returns an Owner with no key. The claim stands for a
@@ -507,11 +510,12 @@ class EventIdIndex {
   // entity claims without a look-up. An Owner (two words) comes back in
   // registers; an optional<Owner> came back in memory, written in pieces
   // and copied whole, a load the CPU cannot forward from those stores
-  // (perf: a stall on every event).
-  Owner Claim(const Id& id, std::string_view text, Owner owner) {
-    if (!id.numbered()) return ClaimWhole(id.f, owner);
+  // (perf: a stall on every event). REQUIRES: `held` is
+  // LockAndPrefetch(id)'s lock; released on return.
+  Owner Claim(const Id& id, std::string_view text, Owner owner,
+              std::unique_lock<std::mutex> /*held*/) {
+    if (!id.numbered()) return ClaimWholeLocked(whole_[ShardOf(id.f)], id.f, owner);
     NumberedShard& s = numbered_[ShardOf(id.f)];
-    std::lock_guard lock(s.mu);
     Numbered& entry = s.entries.try_emplace(id.f).first->second;
     const uint32_t bit = uint32_t{1} << id.bit;
     if ((entry.bits & bit) != 0) return HolderOf(entry, text);
@@ -613,6 +617,10 @@ class EventIdIndex {
   Owner ClaimWhole(const Fingerprint& f, Owner owner) {
     WholeShard& s = whole_[ShardOf(f)];
     std::lock_guard lock(s.mu);
+    return ClaimWholeLocked(s, f, owner);
+  }
+  // REQUIRES: s.mu held.
+  Owner ClaimWholeLocked(WholeShard& s, const Fingerprint& f, Owner owner) {
     auto [it, inserted] = s.owners.try_emplace(f, 0);
     if (inserted) {
       it->second = NumberOf(owner);
@@ -1168,10 +1176,11 @@ struct Shop::Impl {
     bool created = false;
     EventIdIndex::Owner owner;  // who held the id already; none: a null key
     bool applied = false;
-    // The id index's lines are fetched while the entity is looked up.
+    // The id index's lines are fetched while the entity is looked up, its
+    // shard's lock held from here to the claim.
     const std::string& event_id = MetaOf(event).id;
     const EventIdIndex::Id id = EventIdIndex::IdOf(event_id);
-    event_ids.Prefetch(id);
+    std::unique_lock<std::mutex> id_lock = event_ids.LockAndPrefetch(id);
     // And the queue's slot for the entity, which `after` reads when the
     // outcome sets or cancels deadlines.
     shard.queue.Prefetch(kind, key);
@@ -1179,6 +1188,7 @@ struct Shop::Impl {
       it = map.find(ToAbsl(key));
       if (it == map.end()) {
         if (!creates) {
+          id_lock.unlock();
           return absl::NotFoundError(absl::StrCat(
               ToAbsl(EntityKindName(kind)), " \"", key, "\" is unknown: event \"",
               MetaOf(event).id, "\" (", ToAbsl(EventName(event)),
@@ -1188,7 +1198,8 @@ struct Shop::Impl {
         created = true;
       }
       PrefetchData(it->second);
-      owner = event_ids.Claim(id, event_id, EventIdIndex::Owner{kind, &it->first});
+      owner = event_ids.Claim(id, event_id, EventIdIndex::Owner{kind, &it->first},
+                              std::move(id_lock));
       // The entity's state has arrived while the claim ran: its log's
       // records, which the machine reads first, come while the event is
       // checked.

@@ -62,7 +62,7 @@
 // are spread over shards by key, each shard with its own lock, so events for
 // different entities run in parallel and events for one entity are
 // serialized (in the order the calls take the shard's lock). The
-// cross-entity indexes take their own reader/writer locks. Due() and the
+// cross-entity indexes take their own locks. Due() and the
 // queries may run concurrently with Apply(); each sees every shard as of some
 // moment, not one global instant. ReplacePolicies() may run concurrently
 // with all of them: each event is judged wholly by the old rules or the new.

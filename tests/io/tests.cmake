@@ -22,6 +22,15 @@ if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
             -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/input_cli_test
             -P ${CMAKE_CURRENT_LIST_DIR}/input_cli_test.cmake)
 endif()
+# scripts/replay_pairs.sh, the alternated timing of two builds (benchmarks.md).
+if(KEFU_BUILD_TOOLS AND EXISTS ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+  add_test(NAME replay_pairs_cli
+    COMMAND ${CMAKE_COMMAND} -DKEFU=$<TARGET_FILE:kefu_tool>
+            -DSCRIPT=${PROJECT_SOURCE_DIR}/scripts/replay_pairs.sh
+            -DEVENTS=${CMAKE_CURRENT_LIST_DIR}/data/replay_small.jsonl
+            -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/replay_pairs_cli_test
+            -P ${CMAKE_CURRENT_LIST_DIR}/replay_pairs_cli_test.cmake)
+endif()
 # The sample-week generator (tools/sample/, the tool-side kefu_sample library).
 kefu_add_test(sample_test ${CMAKE_CURRENT_LIST_DIR}/sample_test.cc LIBS kefu_sample)
 # `kefu sample`, end to end.

@@ -28,7 +28,8 @@ trap 'rm -f "$report"' EXIT
 run() {
   local TIMEFORMAT='%3U %3S' t
   t=$( { time taskset -c "$cpu" "$1" replay --no-progress "$week" >"$report" 2>/dev/null; } 2>&1 )
-  awk -v t="$t" 'BEGIN { split(t, p, " "); printf "%d\n", (p[1] + p[2]) * 1000 }'
+  # At least 1 ms: the ratios divide by it.
+  awk -v t="$t" 'BEGIN { split(t, p, " "); ms = (p[1] + p[2]) * 1000; printf "%d\n", ms < 1 ? 1 : ms }'
 }
 
 declare -a ta tb
@@ -44,24 +45,21 @@ done
 
 # The report's second line: "  <n> lines: ...".
 events=$(awk 'NR == 2 && $2 == "lines:" { print $1 }' "$report")
+# Median, least and greatest of the numbers on standard input.
+stats() {
+  sort -n | awk '{ v[NR] = $1 }
+    END { print ((NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }'
+}
 summary() {  # name, then the runs' times
   local name="$1"; shift
-  printf '%s\n' "$@" | sort -n | awk -v name="$name" -v ev="${events:-0}" '
-    { v[NR] = $1 }
-    END {
-      med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%s: median %d ms, best %d ms", name, med, v[1]
-      if (ev > 0) printf " (%d events a second at the median, %d at best)", ev / med * 1000, ev / v[1] * 1000
-      printf "\n"
-    }'
+  printf '%s\n' "$@" | stats | awk -v name="$name" -v ev="${events:-0}" '{
+    printf "%s: median %d ms, best %d ms", name, $1, $2
+    if (ev > 0) printf " (%d events a second at the median, %d at best)", ev / $1 * 1000, ev / $2 * 1000
+    printf "\n"
+  }'
 }
 summary "A $a" "${ta[@]}"
 summary "B $b" "${tb[@]}"
 for ((i = 0; i < pairs; i++)); do
   awk -v x="${ta[$i]}" -v y="${tb[$i]}" 'BEGIN { printf "%.4f\n", y / x }'
-done | sort -n | awk '
-  { v[NR] = $1 }
-  END {
-    med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "B/A: median %.3f, pairs %.3f to %.3f\n", med, v[1], v[NR]
-  }'
+done | stats | awk '{ printf "B/A: median %.3f, pairs %.3f to %.3f\n", $1, $2, $3 }'

@@ -1004,6 +1004,15 @@ struct Shop::Impl {
     for (Shard& shard : shards) shard.SetRules(rules, &defects);
   }
 
+  // Every shard's lock, taken in shard order (the order every caller that
+  // holds more than one takes them in), held until the vector goes.
+  std::vector<std::unique_lock<std::mutex>> LockAllShards() const {
+    std::vector<std::unique_lock<std::mutex>> locks;
+    locks.reserve(shards.size());
+    for (const Shard& s : shards) locks.emplace_back(s.mu);
+    return locks;
+  }
+
   // The rules now (every shard holds the same between replacements).
   std::shared_ptr<const Rules> CurrentRules() const {
     std::lock_guard lock(shards[0].mu);
@@ -1402,11 +1411,9 @@ absl::StatusOr<std::unique_ptr<Shop>> Shop::Create(ShopOptions options) {
 absl::Status Shop::ReplacePolicies(const ShopOptions& options) {
   absl::StatusOr<std::shared_ptr<const Impl::Rules>> rules = Impl::MakeRules(options);
   if (!rules.ok()) return rules.status();
-  // Every shard's lock, in order: the events in flight finish with the
-  // rules they began with, and the next ones, whichever shard, take the new.
-  std::vector<std::unique_lock<std::mutex>> locks;
-  locks.reserve(impl_->shards.size());
-  for (Impl::Shard& s : impl_->shards) locks.emplace_back(s.mu);
+  // Every shard's lock: the events in flight finish with the rules they
+  // began with, and the next ones, whichever shard, take the new.
+  const auto locks = impl_->LockAllShards();
   impl_->retired.push_back(impl_->shards[0].rules);
   for (Impl::Shard& s : impl_->shards) s.SetRules(*rules, &impl_->defects);
   return absl::OkStatus();
@@ -1594,11 +1601,9 @@ std::vector<StateCounts> Shop::CountStates() const {
 absl::StatusOr<WeeklyReport> Shop::WeeklyTicketReport(LocalDay report_day) const {
   const std::shared_ptr<const Impl::Rules> rules = impl_->CurrentRules();
   // Hold every shard's lock while the report reads the tickets.
-  std::vector<std::unique_lock<std::mutex>> locks;
-  locks.reserve(impl_->shards.size());
+  const auto locks = impl_->LockAllShards();
   std::vector<const Ticket*> tickets;
   for (const Impl::Shard& s : impl_->shards) {
-    locks.emplace_back(s.mu);
     for (const auto& [key, ticket] : s.tickets) {
       if (Created(ticket)) tickets.push_back(&ticket);
     }
@@ -1906,9 +1911,7 @@ uint32_t SavedShopChecksum(std::string_view saved) {
 
 std::string Shop::Save() const {
   Impl& impl = *impl_;
-  std::vector<std::unique_lock<std::mutex>> locks;
-  locks.reserve(impl.shards.size());
-  for (const Impl::Shard& s : impl.shards) locks.emplace_back(s.mu);
+  const auto locks = impl.LockAllShards();
   std::lock_guard replies_lock(impl.replies_mu);
   std::lock_guard team_lock(impl.team_mu);
 
